@@ -1,0 +1,44 @@
+package borealis.engine.volume;
+
+import borealis.persistence.volume.LogRecord;
+import borealis.persistence.volume.ReplicaStatus;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How the volume client reaches the six replicas of a protection group. The actor system
+ * implements it over Cluster Sharding; tests implement it in process. Every future completes (on
+ * any thread) with a result or fails with a timeout; none is completed while the caller holds a
+ * lock of the volume.
+ */
+public interface SegmentTransport {
+
+    /** Outcome of an append at one replica. */
+    record AppendResult(boolean accepted, long replicaEpoch, long scl, String error) {
+        public static AppendResult failed(String error) {
+            return new AppendResult(false, -1, -1, error);
+        }
+
+        /** The replica refused because it already serves a newer writer. */
+        public boolean fenced() {
+            return !accepted && error == null;
+        }
+    }
+
+    /** Outcome of a read at one replica. */
+    record ReadResult(byte[] data, String error) {}
+
+    CompletableFuture<AppendResult> append(int group, int replica, long epoch, long epochStart, List<LogRecord> records,
+                                           long durableHint);
+
+    CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long readPoint);
+
+    /**
+     * Asks a replica to adopt {@code epoch}; fails with {@link VolumeFencedException} if it
+     * already serves an epoch at least as new.
+     */
+    CompletableFuture<ReplicaStatus> beginEpoch(int group, int replica, long epoch);
+
+    /** Tells a replica how far the log is durable, so it can apply records (no reply). */
+    void durableNotice(int group, int replica, long epoch, long durableHint);
+}

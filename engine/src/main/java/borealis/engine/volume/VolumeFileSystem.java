@@ -1,0 +1,212 @@
+package borealis.engine.volume;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.h2.store.fs.FilePath;
+
+/**
+ * The {@code borealis:} file system scheme through which H2 reaches its database file.
+ *
+ * <p>A path {@code borealis:/<volume>/<name>.mv.db} is the volume registered under that id. Every
+ * other file H2 makes beside it (temporary result files, traces) is node-local scratch and goes to a
+ * directory on local disk, since it need not survive the compute instance.
+ */
+public final class VolumeFileSystem extends FilePath {
+
+    public static final String SCHEME = "borealis";
+    private static final String PREFIX = SCHEME + ":";
+    private static final String DB_SUFFIX = ".mv.db";
+
+    private static final Map<String, Volume> VOLUMES = new ConcurrentHashMap<>();
+    private static volatile Path scratchDir = Path.of(System.getProperty("java.io.tmpdir"), "borealis-scratch");
+
+    static {
+        FilePath.register(new VolumeFileSystem());
+    }
+
+    /** Makes sure the scheme is registered with H2 (class initialisation does it). */
+    public static void install(Path scratch) {
+        scratchDir = scratch;
+    }
+
+    public static void mount(Volume volume) {
+        if (VOLUMES.putIfAbsent(volume.id(), volume) != null) {
+            throw new IllegalStateException("volume " + volume.id() + " is already mounted on this node");
+        }
+    }
+
+    public static void unmount(Volume volume) {
+        VOLUMES.remove(volume.id(), volume);
+    }
+
+    /** The H2 database path of a mounted volume (without the {@code .mv.db} suffix). */
+    public static String databasePath(String volumeId) {
+        return PREFIX + "/" + volumeId + "/db";
+    }
+
+    public VolumeFileSystem() {
+        this.name = PREFIX + "/";
+    }
+
+    private VolumeFileSystem(String name) {
+        this.name = name;
+    }
+
+    private boolean isVolumeFile() {
+        return name.endsWith(DB_SUFFIX);
+    }
+
+    private String volumeId() {
+        String rest = name.substring(PREFIX.length());
+        while (rest.startsWith("/")) {
+            rest = rest.substring(1);
+        }
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
+    private Volume volume() throws IOException {
+        Volume v = VOLUMES.get(volumeId());
+        if (v == null) {
+            throw new IOException("volume " + volumeId() + " is not mounted on this node");
+        }
+        return v;
+    }
+
+    /** Scratch files live on local disk, under the scratch directory, by volume. */
+    private FilePath scratch() {
+        String rest = name.substring(PREFIX.length());
+        return FilePath.get(scratchDir.resolve(rest.replaceFirst("^/+", "")).toString());
+    }
+
+    @Override
+    public String getScheme() {
+        return SCHEME;
+    }
+
+    @Override
+    public FilePath getPath(String path) {
+        return new VolumeFileSystem(path);
+    }
+
+    @Override
+    public long size() {
+        if (!isVolumeFile()) {
+            return scratch().size();
+        }
+        Volume v = VOLUMES.get(volumeId());
+        return v == null ? 0 : v.size();
+    }
+
+    @Override
+    public boolean exists() {
+        if (isVolumeFile()) {
+            return size() > 0;
+        }
+        return isDirectory() || scratch().exists();
+    }
+
+    @Override
+    public boolean isDirectory() {
+        return !isVolumeFile() && !name.substring(PREFIX.length()).replaceFirst("^/+", "").contains("/")
+                || (!isVolumeFile() && scratch().isDirectory());
+    }
+
+    @Override
+    public boolean isRegularFile() {
+        return isVolumeFile() ? exists() : scratch().isRegularFile();
+    }
+
+    @Override
+    public FileChannel open(String mode) throws IOException {
+        if (isVolumeFile()) {
+            return new VolumeChannel(volume());
+        }
+        FilePath s = scratch();
+        s.getParent().createDirectory();
+        return s.open(mode);
+    }
+
+    @Override
+    public boolean createFile() {
+        if (isVolumeFile()) {
+            return !exists();
+        }
+        FilePath s = scratch();
+        s.getParent().createDirectory();
+        return s.createFile();
+    }
+
+    @Override
+    public void delete() {
+        if (isVolumeFile()) {
+            try {
+                volume().truncate(0);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            scratch().delete();
+        }
+    }
+
+    @Override
+    public void moveTo(FilePath newName, boolean atomicReplace) {
+        if (isVolumeFile()) {
+            throw new UnsupportedOperationException("the database volume cannot be renamed");
+        }
+        scratch().moveTo(((VolumeFileSystem) newName).scratch(), atomicReplace);
+    }
+
+    @Override
+    public List<FilePath> newDirectoryStream() {
+        List<FilePath> out = new ArrayList<>();
+        String dir = name.endsWith("/") ? name : name + "/";
+        VolumeFileSystem db = new VolumeFileSystem(dir + "db" + DB_SUFFIX);
+        if (db.exists()) {
+            out.add(db);
+        }
+        return out;
+    }
+
+    @Override
+    public FilePath toRealPath() {
+        return this;
+    }
+
+    @Override
+    public FilePath getParent() {
+        int idx = name.lastIndexOf('/');
+        return idx <= PREFIX.length() ? null : getPath(name.substring(0, idx));
+    }
+
+    @Override
+    public boolean isAbsolute() {
+        return true;
+    }
+
+    @Override
+    public long lastModified() {
+        return 0;
+    }
+
+    @Override
+    public boolean canWrite() {
+        return true;
+    }
+
+    @Override
+    public boolean setReadOnly() {
+        return false;
+    }
+
+    @Override
+    public void createDirectory() {
+        // Volumes need no directories; scratch directories are made on demand.
+    }
+}

@@ -1,0 +1,460 @@
+package borealis.persistence.journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node-local append-only journal: numbered log files of checksummed entries, an in-memory index
+ * from (persistence id, sequence number) to payload position, and one writer thread that does
+ * group commit: it takes every entry that arrived while the previous fsync ran, writes them with
+ * one call, forces the file once, and only then completes their futures.
+ *
+ * <p>Recovery scans the files in order; an entry whose length or checksum is wrong ends the scan,
+ * and in the last file that is a torn tail (a write cut by a crash), so the file is truncated
+ * there. Files whose events are all deleted are removed oldest first; a nearly empty oldest file
+ * has its live events copied forward, so the journal's size follows what is live, not its age.
+ */
+final class JournalStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalStore.class);
+    private static final String SUFFIX = ".journal";
+    /** Copy an old file's events forward once fewer than this fraction of them are live. */
+    private static final double COMPACT_BELOW_LIVE_FRACTION = 0.25;
+
+    /** Where one event's serialized payload lies. */
+    record Location(int file, long offset, int length) {}
+
+    private static final class PidIndex {
+        long highest;
+        long deletedTo;
+        int lastFile;
+        final TreeMap<Long, Location> events = new TreeMap<>();
+    }
+
+    private static final class FileInfo {
+        final int id;
+        final FileChannel channel;
+        int totalEvents;
+        int liveEvents;
+
+        FileInfo(int id, FileChannel channel) {
+            this.id = id;
+            this.channel = channel;
+        }
+    }
+
+    private record Pending(List<LogEntry> entries, CompletableFuture<Void> done) {}
+
+    /** Tells the writer thread to stop; interrupting it instead would close the file channel mid-write. */
+    private static final Pending POISON = new Pending(List.of(), new CompletableFuture<>());
+
+    private final Path dir;
+    private final long maxFileSize;
+    private final boolean fsync;
+    private final Map<String, PidIndex> index = new HashMap<>();
+    private final TreeMap<Integer, FileInfo> files = new TreeMap<>();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+    private FileInfo current;
+    private long currentSize;
+
+    // Statistics, for metrics and benchmarks.
+    private volatile long bytesWritten;
+    private volatile long syncs;
+
+    JournalStore(Path dir, long maxFileSize, boolean fsync) {
+        this.dir = dir;
+        this.maxFileSize = maxFileSize;
+        this.fsync = fsync;
+        try {
+            Files.createDirectories(dir);
+            recover();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open journal in " + dir, e);
+        }
+        writer = new Thread(this::writeLoop, "borealis-journal-writer-" + dir.getFileName());
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    // ---- recovery ----
+
+    private void recover() throws IOException {
+        List<Path> paths;
+        try (Stream<Path> s = Files.list(dir)) {
+            paths = s.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            Path p = paths.get(i);
+            int id = Integer.parseInt(p.getFileName().toString().replace(SUFFIX, ""));
+            FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileInfo info = new FileInfo(id, ch);
+            files.put(id, info);
+            long validEnd = scan(info);
+            if (validEnd < ch.size()) {
+                if (i == paths.size() - 1) {
+                    log.warn("journal {}: torn tail at byte {} of {}, truncating", p, validEnd, ch.size());
+                    ch.truncate(validEnd);
+                    ch.force(true);
+                } else {
+                    throw new IOException("journal file " + p + " is corrupt at byte " + validEnd + " and is not the last file");
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            openNewFile(1);
+        } else {
+            current = files.lastEntry().getValue();
+            currentSize = current.channel.size();
+        }
+    }
+
+    /** Reads a file's entries into the index; returns the end of its last valid entry. */
+    private long scan(FileInfo file) throws IOException {
+        FileChannel ch = file.channel;
+        long size = ch.size();
+        long pos = 0;
+        ByteBuffer header = ByteBuffer.allocate(LogEntry.HEADER);
+        while (pos + LogEntry.HEADER <= size) {
+            header.clear();
+            readFully(ch, header, pos);
+            int len = header.getInt(0);
+            int crc = header.getInt(4);
+            if (len <= 0 || len > LogEntry.MAX_BODY || pos + LogEntry.HEADER + len > size) {
+                return pos;
+            }
+            ByteBuffer body = ByteBuffer.allocate(len);
+            readFully(ch, body, pos + LogEntry.HEADER);
+            if (!LogEntry.checksumMatches(body.array(), crc)) {
+                return pos;
+            }
+            body.flip();
+            LogEntry entry = LogEntry.decode(body);
+            applyToIndex(entry, file, pos);
+            pos += LogEntry.HEADER + len;
+        }
+        return pos;
+    }
+
+    // ---- the index (guarded by this) ----
+
+    private synchronized void applyToIndex(LogEntry entry, FileInfo file, long entryStart) {
+        PidIndex pid = index.computeIfAbsent(entry.persistenceId(), k -> new PidIndex());
+        pid.lastFile = file.id;
+        if (entry instanceof LogEntry.Events e) {
+            // Payload positions follow the layout written by LogEntry.encode.
+            long pos = entryStart + LogEntry.HEADER + 1 + 2 + e.persistenceId().getBytes(StandardCharsets.UTF_8).length + 4;
+            for (int i = 0; i < e.seqNrs().length; i++) {
+                pos += 12;
+                long seqNr = e.seqNrs()[i];
+                int n = e.payloads()[i].length;
+                if (seqNr > pid.deletedTo) {
+                    Location old = pid.events.put(seqNr, new Location(file.id, pos, n));
+                    if (old != null) {
+                        release(old);
+                    }
+                    file.liveEvents++;
+                }
+                file.totalEvents++;
+                pid.highest = Math.max(pid.highest, seqNr);
+                pos += n;
+            }
+        } else if (entry instanceof LogEntry.Delete d) {
+            deleteInIndex(pid, d.toSeqNr());
+        } else if (entry instanceof LogEntry.PidState s) {
+            pid.highest = Math.max(pid.highest, s.highestSeqNr());
+            deleteInIndex(pid, s.deletedTo());
+        }
+    }
+
+    private void deleteInIndex(PidIndex pid, long toSeqNr) {
+        if (toSeqNr <= pid.deletedTo) {
+            return;
+        }
+        pid.deletedTo = toSeqNr;
+        var dropped = pid.events.headMap(toSeqNr, true);
+        for (Location l : dropped.values()) {
+            release(l);
+        }
+        dropped.clear();
+    }
+
+    private void release(Location l) {
+        FileInfo f = files.get(l.file());
+        if (f != null) {
+            f.liveEvents--;
+        }
+    }
+
+    synchronized long highestSequenceNr(String persistenceId) {
+        PidIndex pid = index.get(persistenceId);
+        return pid == null ? 0 : pid.highest;
+    }
+
+    synchronized List<Location> locations(String persistenceId, long from, long to, long max) {
+        PidIndex pid = index.get(persistenceId);
+        List<Location> out = new ArrayList<>();
+        if (pid == null || from > to) {
+            return out;
+        }
+        for (Location l : pid.events.subMap(from, true, to, true).values()) {
+            if (out.size() >= max) {
+                break;
+            }
+            out.add(l);
+        }
+        return out;
+    }
+
+    /** The payload at a location, read with a positional read (safe alongside the writer). */
+    byte[] read(Location l) {
+        FileChannel ch;
+        synchronized (this) {
+            FileInfo f = files.get(l.file());
+            if (f == null) {
+                throw new IllegalStateException("journal file " + l.file() + " was removed while being read");
+            }
+            ch = f.channel;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(l.length());
+        try {
+            readFully(ch, buf, l.offset());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buf.array();
+    }
+
+    // ---- writing ----
+
+    /** Appends entries; the future completes once they are on disk (forced, when fsync is on). */
+    CompletableFuture<Void> append(List<LogEntry> entries) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("journal " + dir + " is closed"));
+            return done;
+        }
+        queue.add(new Pending(entries, done));
+        return done;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            try {
+                batch.add(queue.take());
+                queue.drainTo(batch);
+                stop = batch.remove(POISON);
+                writeBatch(batch);
+                collectGarbage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop = true;
+            } catch (Throwable t) {
+                log.error("journal {} write failed", dir, t);
+                for (Pending p : batch) {
+                    p.done.completeExceptionally(t);
+                }
+            }
+            batch.clear();
+        }
+    }
+
+    private void writeBatch(List<Pending> batch) throws IOException {
+        if (batch.stream().allMatch(p -> p.entries.isEmpty())) {
+            batch.forEach(p -> p.done.complete(null));
+            return;
+        }
+        if (currentSize >= maxFileSize) {
+            openNewFile(current.id + 1);
+        }
+        List<ByteBuffer> buffers = new ArrayList<>();
+        List<LogEntry> entries = new ArrayList<>();
+        List<Long> starts = new ArrayList<>();
+        long pos = currentSize;
+        for (Pending p : batch) {
+            for (LogEntry e : p.entries) {
+                ByteBuffer b = LogEntry.encode(e);
+                buffers.add(b);
+                entries.add(e);
+                starts.add(pos);
+                pos += b.remaining();
+            }
+        }
+        ByteBuffer[] array = buffers.toArray(new ByteBuffer[0]);
+        long written = 0;
+        long total = pos - currentSize;
+        current.channel.position(currentSize);
+        while (written < total) {
+            written += current.channel.write(array);
+        }
+        if (fsync) {
+            current.channel.force(false);
+            syncs++;
+        }
+        currentSize = pos;
+        bytesWritten += total;
+        for (int i = 0; i < entries.size(); i++) {
+            applyToIndex(entries.get(i), current, starts.get(i));
+        }
+        for (Pending p : batch) {
+            p.done.complete(null);
+        }
+    }
+
+    private void openNewFile(int id) throws IOException {
+        Path p = dir.resolve(String.format("%010d%s", id, SUFFIX));
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileInfo info = new FileInfo(id, ch);
+        synchronized (this) {
+            files.put(id, info);
+        }
+        current = info;
+        currentSize = 0;
+        if (fsync) {
+            forceDirectory();
+        }
+    }
+
+    /**
+     * Removes the oldest files once nothing in them is live, carrying forward the counters of
+     * persistence ids last mentioned there; copies the few live events of a mostly dead oldest file
+     * forward first.
+     */
+    private void collectGarbage() throws IOException {
+        while (true) {
+            FileInfo oldest;
+            List<LogEntry> carry = new ArrayList<>();
+            synchronized (this) {
+                oldest = files.firstEntry().getValue();
+                if (oldest == current) {
+                    return;
+                }
+                boolean empty = oldest.liveEvents <= 0;
+                boolean sparse = oldest.liveEvents < oldest.totalEvents * COMPACT_BELOW_LIVE_FRACTION;
+                if (!empty && !sparse) {
+                    return;
+                }
+                for (Map.Entry<String, PidIndex> e : index.entrySet()) {
+                    PidIndex pid = e.getValue();
+                    List<Long> seqNrs = new ArrayList<>();
+                    for (Map.Entry<Long, Location> ev : pid.events.entrySet()) {
+                        if (ev.getValue().file() == oldest.id) {
+                            seqNrs.add(ev.getKey());
+                        }
+                    }
+                    if (!seqNrs.isEmpty()) {
+                        carry.add(copyOf(e.getKey(), pid, seqNrs));
+                    } else if (pid.lastFile == oldest.id) {
+                        carry.add(new LogEntry.PidState(e.getKey(), pid.highest, pid.deletedTo));
+                    }
+                }
+            }
+            if (!carry.isEmpty()) {
+                List<Pending> batch = List.of(new Pending(carry, new CompletableFuture<>()));
+                writeBatch(batch);
+            }
+            synchronized (this) {
+                files.remove(oldest.id);
+            }
+            oldest.channel.close();
+            Files.deleteIfExists(dir.resolve(String.format("%010d%s", oldest.id, SUFFIX)));
+        }
+    }
+
+    /** An EVENTS entry re-stating live events so they survive the removal of their file. */
+    private LogEntry copyOf(String persistenceId, PidIndex pid, List<Long> seqNrs) {
+        long[] nrs = new long[seqNrs.size()];
+        byte[][] payloads = new byte[seqNrs.size()][];
+        for (int i = 0; i < nrs.length; i++) {
+            nrs[i] = seqNrs.get(i);
+            payloads[i] = read(pid.events.get(nrs[i]));
+        }
+        return new LogEntry.Events(persistenceId, nrs, payloads);
+    }
+
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot open a directory; the file's own fsync still holds its data.
+        }
+    }
+
+    /** Appends nothing, but completes only after everything queued before it is on disk. */
+    CompletableFuture<Void> flush() {
+        return append(List.of());
+    }
+
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    long syncs() {
+        return syncs;
+    }
+
+    synchronized long sizeOnDisk() {
+        long total = 0;
+        for (FileInfo f : files.values()) {
+            try {
+                total += f.channel.size();
+            } catch (IOException e) {
+                // closed concurrently: not counted
+            }
+        }
+        return total;
+    }
+
+    synchronized int fileCount() {
+        return files.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        queue.add(POISON);
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            for (FileInfo f : files.values()) {
+                try {
+                    f.channel.close();
+                } catch (IOException e) {
+                    log.warn("closing journal file {} failed", f.id, e);
+                }
+            }
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos + buf.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of journal file");
+            }
+        }
+    }
+}
