@@ -35,18 +35,23 @@ public final class VolumeFileSystem extends FilePath {
     }
 
     public static void mount(Volume volume) {
-        if (VOLUMES.putIfAbsent(volume.id(), volume) != null) {
+        if (VOLUMES.putIfAbsent(encode(volume.id()), volume) != null) {
             throw new IllegalStateException("volume " + volume.id() + " is already mounted on this node");
         }
     }
 
     public static void unmount(Volume volume) {
-        VOLUMES.remove(volume.id(), volume);
+        VOLUMES.remove(encode(volume.id()), volume);
     }
 
     /** The H2 database path of a mounted volume (without the {@code .mv.db} suffix). */
     public static String databasePath(String volumeId) {
-        return PREFIX + "/" + volumeId + "/db";
+        return PREFIX + "/" + encode(volumeId) + "/db";
+    }
+
+    /** Volume ids may contain '/', which the path uses as separator. */
+    private static String encode(String volumeId) {
+        return volumeId.replace("~", "~~").replace("/", "~s");
     }
 
     public VolumeFileSystem() {

@@ -3,6 +3,7 @@ package borealis.persistence.serialization;
 import borealis.persistence.volume.LogRecord;
 import borealis.persistence.volume.ReplicaStatus;
 import borealis.persistence.volume.SegmentState;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class CoreKryoRegistrar implements KryoRegistrar {
         r.add(109, Optional.class);
         r.add(110, Instant.class);
         r.add(111, Duration.class);
-        r.add(112, UUID.class);
+        r.add(112, UUID.class, new DefaultSerializers.UUIDSerializer());
         r.add(113, BigDecimal.class);
         r.add(114, BigInteger.class);
         r.add(115, byte[][].class);

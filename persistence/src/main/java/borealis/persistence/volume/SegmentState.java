@@ -207,6 +207,11 @@ public final class SegmentState {
         return new ArrayList<>(pending.tailMap(fromLsn, false).values());
     }
 
+    /** Whether record {@code lsn} is held (applied or pending). */
+    public boolean holds(long lsn) {
+        return lsn <= appliedLsn || pending.containsKey(lsn);
+    }
+
     public long epoch() { return epoch; }
     public long epochStart() { return epochStart; }
     public long appliedLsn() { return appliedLsn; }

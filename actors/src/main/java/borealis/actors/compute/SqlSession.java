@@ -1,0 +1,218 @@
+package borealis.actors.compute;
+
+import borealis.engine.pg.PgError;
+import borealis.engine.pg.PgSession;
+import borealis.engine.pgwire.BackendWriter;
+import borealis.engine.pgwire.FrontendMessage;
+import borealis.engine.volume.Volume;
+import borealis.persistence.serialization.BorealisSerializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One client session on a compute instance: runs a {@link PgSession} on the SQL thread pool and
+ * streams its output to the client's proxy session.
+ *
+ * <p>Frontend messages are processed one batch at a time, in order. Output leaves only once the
+ * volume is durable up to the LSN the batch required, and at most {@link #MAX_UNACKED} chunks are
+ * unacknowledged by the proxy; a large result is produced chunk by chunk as the client reads it.
+ */
+public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
+
+    /** Output bytes per chunk before processing pauses for the client to catch up. */
+    static final int CHUNK_BYTES = 256 * 1024;
+    /** Chunks sent to the proxy and not yet written to the client. */
+    static final int MAX_UNACKED = 4;
+
+    public interface Command extends BorealisSerializable {}
+
+    /** Frontend messages from the client, in order. */
+    public record Submit(List<FrontendMessage> messages) implements Command {}
+
+    /** The proxy wrote output chunk {@code seq} to the client. */
+    public record Ack(long seq) implements Command {}
+
+    /** CancelRequest for this session. */
+    public record Cancel() implements Command {}
+
+    /** The client connection is gone. */
+    public record Close() implements Command {}
+
+    private record Processed(PgSession.Outcome outcome, byte[] output, Throwable error) implements Command {}
+
+    private record Durable(long seq, Throwable error) implements Command {}
+
+    private static final class Pending {
+        final long seq;
+        final byte[] bytes;
+        boolean durable;
+
+        Pending(long seq, byte[] bytes) {
+            this.seq = seq;
+            this.bytes = bytes;
+        }
+    }
+
+    private final PgSession session;
+    private final Volume volume;
+    private final ActorRef<ClientConnection> client;
+    private final ExecutorService sqlPool;
+    private final ArrayDeque<FrontendMessage> inbox = new ArrayDeque<>();
+    private final ArrayDeque<Pending> outbox = new ArrayDeque<>();
+    private boolean processing;
+    private boolean suspended;
+    private boolean terminating;
+    private long nextSeq;
+    private long acked = -1;
+    private long sentUpTo = -1;
+
+    private SqlSession(ActorContext<Command> ctx, PgSession session, Volume volume, ActorRef<ClientConnection> client,
+                       ExecutorService sqlPool) {
+        super(ctx);
+        this.session = session;
+        this.volume = volume;
+        this.client = client;
+        this.sqlPool = sqlPool;
+        ctx.watch(client);
+    }
+
+    public static Behavior<Command> create(PgSession session, Volume volume, ActorRef<ClientConnection> client, ExecutorService sqlPool) {
+        return Behaviors.setup(ctx -> new SqlSession(ctx, session, volume, client, sqlPool));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Submit.class, this::onSubmit)
+                .onMessage(Processed.class, this::onProcessed)
+                .onMessage(Durable.class, this::onDurable)
+                .onMessage(Ack.class, this::onAck)
+                .onMessage(Cancel.class, c -> {
+                    session.cancel();
+                    return this;
+                })
+                .onMessage(Close.class, c -> Behaviors.stopped())
+                .onSignal(Terminated.class, t -> Behaviors.stopped())
+                .onSignal(PostStop.class, s -> {
+                    if (processing) {
+                        session.cancel();
+                    }
+                    // The session is closed on the SQL pool, after any running statement ends.
+                    sqlPool.execute(session::close);
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onSubmit(Submit s) {
+        inbox.addAll(s.messages());
+        maybeProcess();
+        return this;
+    }
+
+    private void maybeProcess() {
+        if (processing || terminating || outbox.size() >= MAX_UNACKED) {
+            return;
+        }
+        if (!suspended && inbox.isEmpty()) {
+            return;
+        }
+        List<FrontendMessage> batch = new ArrayList<>(inbox);
+        inbox.clear();
+        boolean resume = suspended;
+        processing = true;
+        CompletableFuture<Processed> work = CompletableFuture.supplyAsync(() -> {
+            BackendWriter out = new BackendWriter(8192);
+            try {
+                PgSession.Outcome o = resume && batch.isEmpty() ? session.resume(out, CHUNK_BYTES)
+                        : session.process(batch, out, CHUNK_BYTES);
+                return new Processed(o, out.take(), null);
+            } catch (RuntimeException | Error e) {
+                return new Processed(null, out.take(), e);
+            }
+        }, sqlPool);
+        getContext().pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err));
+    }
+
+    private Behavior<Command> onProcessed(Processed p) {
+        processing = false;
+        if (p.error() != null) {
+            getContext().getLog().error("session failed", p.error());
+            client.tell(new ClientConnection.Ended("XX000", "internal error: " + p.error()));
+            return Behaviors.stopped();
+        }
+        suspended = p.outcome().suspended();
+        terminating = p.outcome().terminate();
+        if (p.output().length > 0 || terminating) {
+            Pending pending = new Pending(nextSeq++, p.output());
+            outbox.add(pending);
+            long required = p.outcome().requiredLsn();
+            if (required <= volume.durableLsn()) {
+                pending.durable = true;
+            } else {
+                getContext().pipeToSelf(volume.whenDurable(required), (v, err) -> new Durable(pending.seq, err));
+            }
+        }
+        return pump();
+    }
+
+    private Behavior<Command> onDurable(Durable d) {
+        if (d.error() != null) {
+            PgError e = PgError.error("08006", "could not make the transaction durable: " + rootMessage(d.error()));
+            client.tell(new ClientConnection.Ended(e.sqlState(), e.message()));
+            return Behaviors.stopped();
+        }
+        for (Pending p : outbox) {
+            if (p.seq == d.seq()) {
+                p.durable = true;
+            }
+        }
+        return pump();
+    }
+
+    private Behavior<Command> onAck(Ack a) {
+        acked = Math.max(acked, a.seq());
+        while (!outbox.isEmpty() && outbox.peekFirst().seq <= acked) {
+            outbox.pollFirst();
+        }
+        return pump();
+    }
+
+    /** Sends durable output in order, within the unacknowledged window, then processes more. */
+    private Behavior<Command> pump() {
+        for (Pending p : outbox) {
+            if (p.seq <= sentUpTo) {
+                continue;
+            }
+            if (!p.durable || p.seq - acked > MAX_UNACKED) {
+                break;
+            }
+            client.tell(new ClientConnection.Output(p.seq, p.bytes));
+            sentUpTo = p.seq;
+        }
+        if (terminating && outbox.isEmpty()) {
+            client.tell(new ClientConnection.Ended(null, null));
+            return Behaviors.stopped();
+        }
+        maybeProcess();
+        return this;
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

@@ -1,0 +1,69 @@
+package borealis.actors.control;
+
+import borealis.persistence.serialization.BorealisSerializable;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+
+/** The list of tenant names, so that tenants can be listed (one entity, id {@link #ID}). */
+public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedReplies<TenantDirectory.Command, TenantDirectory.Event, TenantDirectory.State> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "TenantDirectory");
+    public static final String ID = "all";
+
+    public interface Command extends BorealisSerializable {}
+
+    public record Register(String tenant, ActorRef<Done> replyTo) implements Command {}
+
+    public record ListTenants(ActorRef<Tenants> replyTo) implements Command {}
+
+    public enum Done implements BorealisSerializable { INSTANCE }
+
+    public record Tenants(List<String> names) implements BorealisSerializable {}
+
+    public interface Event extends BorealisSerializable {}
+
+    public record Registered(String tenant) implements Event {}
+
+    public record State(TreeSet<String> names) implements BorealisSerializable {}
+
+    private TenantDirectory(PersistenceId persistenceId) {
+        super(persistenceId);
+    }
+
+    public static Behavior<Command> create(String entityId, PersistenceId persistenceId) {
+        return new TenantDirectory(persistenceId);
+    }
+
+    @Override
+    public State emptyState() {
+        return new State(new TreeSet<>());
+    }
+
+    @Override
+    public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+        return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(Register.class, (s, c) -> s.names().contains(c.tenant())
+                        ? Effect().reply(c.replyTo(), Done.INSTANCE)
+                        : Effect().persist(new Registered(c.tenant())).thenReply(c.replyTo(), ns -> Done.INSTANCE))
+                .onCommand(ListTenants.class, (s, c) -> Effect().reply(c.replyTo(), new Tenants(List.copyOf(s.names()))))
+                .build();
+    }
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(Registered.class, (s, e) -> {
+                    TreeSet<String> names = new TreeSet<>(s.names());
+                    names.add(e.tenant());
+                    return new State(names);
+                })
+                .build();
+    }
+}

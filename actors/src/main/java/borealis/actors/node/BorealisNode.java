@@ -1,0 +1,199 @@
+package borealis.actors.node;
+
+import borealis.actors.admin.AdminRoutes;
+import borealis.actors.compute.ComputeInstance;
+import borealis.actors.control.ControlPlane;
+import borealis.actors.control.DbCluster;
+import borealis.actors.control.Tenant;
+import borealis.actors.control.TenantDirectory;
+import borealis.actors.proxy.ProxyServer;
+import borealis.actors.proxy.ProxySession;
+import borealis.actors.storage.StorageSegment;
+import borealis.engine.volume.ReplicatedVolume;
+import borealis.engine.volume.VolumeFileSystem;
+import borealis.persistence.volume.VolumeLayout;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Borealis node: one actor system in the cluster, hosting the roles its configuration gives it
+ * (storage zones, compute, control plane), the PostgreSQL proxy listener and the admin API. The
+ * embedded default hosts every role and joins itself.
+ */
+public final class BorealisNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BorealisNode.class);
+
+    private final ActorSystem<Void> system;
+    private final ExecutorService sqlPool;
+    private final Tcp.ServerBinding pgBinding;
+    private final ServerBinding adminBinding;
+    private final String adminToken;
+    private final Path dataDir;
+
+    private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, Tcp.ServerBinding pgBinding, ServerBinding adminBinding,
+                         String adminToken, Path dataDir) {
+        this.system = system;
+        this.sqlPool = sqlPool;
+        this.pgBinding = pgBinding;
+        this.adminBinding = adminBinding;
+        this.adminToken = adminToken;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts a node with the given (fully resolved) configuration and waits until it listens. */
+    public static BorealisNode start(Config config) throws Exception {
+        Config b = config.getConfig("borealis");
+        Path dataDir = Path.of(b.getString("data-dir")).toAbsolutePath();
+        Files.createDirectories(dataDir);
+        String token = adminToken(b, dataDir);
+        VolumeFileSystem.install(dataDir.resolve("scratch"));
+
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", config);
+        try {
+            Cluster cluster = Cluster.get(system);
+            if (b.getString("node.join").equals("self")) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+            AtomicInteger sqlThreads = new AtomicInteger();
+            ExecutorService sqlPool = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "borealis-sql-" + sqlThreads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            Duration requestTimeout = b.getDuration("volume.request-timeout");
+            ClusterSharding sharding = ClusterSharding.get(system);
+            initEntities(system, sharding, b, dataDir, sqlPool, requestTimeout);
+
+            ProxySession.Settings proxySettings = new ProxySession.Settings((int) b.getBytes("proxy.max-message-bytes").longValue(),
+                    b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system));
+            ActorRef<ProxyServer.Command> proxy = system.systemActorOf(ProxyServer.create(proxySettings), "proxy", Props.empty());
+            String host = b.getString("node.host");
+            Tcp.ServerBinding pg = ProxyServer.bind(system, host, b.getInt("node.pg-port"), proxy)
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            ControlPlane control = new ControlPlane(sharding, b.getDuration("admin.request-timeout"), b.getBytes("volume.group-size"));
+            ServerBinding admin = Http.get(system).newServerAt(host, b.getInt("node.admin-port"))
+                    .bind(new AdminRoutes(control, token).routes())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            BorealisNode node = new BorealisNode(system, sqlPool, pg, admin, token, dataDir);
+            log.info("Borealis node up: PostgreSQL on {}:{}, admin API on http://{}:{}, data in {}", host, node.pgPort(), host,
+                    node.adminPort(), dataDir);
+            return node;
+        } catch (Exception e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
+                                     ExecutorService sqlPool, Duration requestTimeout) {
+        Path segments = dataDir.resolve("segments");
+        int snapshotEvery = b.getInt("storage.snapshot-every");
+        for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
+            sharding.init(Entity.of(StorageSegment.TYPE_KEYS.get(zone), ctx -> StorageSegment.create(ctx.getEntityId(),
+                            PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), segments, snapshotEvery))
+                    .withRole(VolumeLayout.zoneName(zone))
+                    .withEntityProps(DispatcherSelector.fromConfig("borealis.storage-dispatcher")));
+        }
+        ReplicatedVolume.Settings volume = new ReplicatedVolume.Settings(b.getBytes("volume.cache-size"), requestTimeout,
+                b.getDuration("volume.open-timeout"), (int) b.getBytes("volume.max-batch-bytes").longValue(),
+                b.getBoolean("volume.compress"), b.getDuration("volume.retry-interval"));
+        ComputeInstance.Context computeContext = new ComputeInstance.Context(sharding, sqlPool, volume, requestTimeout);
+        sharding.init(Entity.of(ComputeInstance.TYPE_KEY, ctx -> ComputeInstance.create(ctx.getEntityId(), computeContext))
+                .withRole("compute")
+                .withStopMessage(new ComputeInstance.Stop())
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+        sharding.init(Entity.of(DbCluster.TYPE_KEY, ctx -> DbCluster.create(ctx.getEntityId(),
+                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
+        sharding.init(Entity.of(Tenant.TYPE_KEY, ctx -> Tenant.create(ctx.getEntityId(),
+                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
+        sharding.init(Entity.of(TenantDirectory.TYPE_KEY, ctx -> TenantDirectory.create(ctx.getEntityId(),
+                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
+    }
+
+    /** The configured token, or the one kept in the data directory, or a new one saved there and printed. */
+    private static String adminToken(Config b, Path dataDir) throws IOException {
+        String configured = b.getString("admin.token");
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        Path file = dataDir.resolve("admin-token");
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        String token = HexFormat.of().formatHex(bytes);
+        Files.writeString(file, token + "\n");
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system
+        }
+        System.out.println("Generated admin API token (saved in " + file + "): " + token);
+        return token;
+    }
+
+    public int pgPort() {
+        return pgBinding.localAddress().getPort();
+    }
+
+    public int adminPort() {
+        return adminBinding.localAddress().getPort();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /** Blocks until the actor system terminates. */
+    public void awaitTermination() throws Exception {
+        system.getWhenTerminated().toCompletableFuture().get();
+    }
+
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("node did not terminate cleanly", e);
+        }
+        sqlPool.shutdownNow();
+    }
+}

@@ -1,0 +1,45 @@
+package borealis.actors.proxy;
+
+import borealis.actors.compute.ClientConnection;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+
+/**
+ * The node's PostgreSQL listener: accepts TCP connections (Pekko Streams) and gives each its own
+ * {@link ProxySession} actor.
+ */
+public final class ProxyServer {
+
+    public interface Command extends NoSerializationVerificationNeeded {}
+
+    record Accepted(Tcp.IncomingConnection connection) implements Command {}
+
+    private ProxyServer() {}
+
+    /** Binds the listener; connections are handed to {@code server}, which spawns their sessions. */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, String host, int port, ActorRef<Command> server) {
+        return Tcp.get(system).bind(host, port)
+                .to(Sink.foreach(c -> server.tell(new Accepted(c))))
+                .run(system);
+    }
+
+    /** Spawns a session per accepted connection; owns the node's cancel registry. */
+    public static Behavior<Command> create(ProxySession.Settings settings) {
+        CancelRegistry cancels = new CancelRegistry();
+        return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
+                .onMessage(Accepted.class, a -> {
+                    InetSocketAddress remote = a.connection().remoteAddress();
+                    ActorRef<ClientConnection> session = ctx.spawnAnonymous(ProxySession.create(a.connection(), settings, cancels));
+                    ctx.getLog().debug("client {} connected: {}", remote, session);
+                    return Behaviors.same();
+                })
+                .build());
+    }
+}

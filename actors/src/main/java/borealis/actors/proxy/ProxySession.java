@@ -1,0 +1,420 @@
+package borealis.actors.proxy;
+
+import borealis.actors.auth.ScramServer;
+import borealis.actors.compute.ClientConnection;
+import borealis.actors.compute.ComputeInstance;
+import borealis.actors.compute.SqlSession;
+import borealis.actors.control.DbCluster;
+import borealis.engine.pg.SessionSettings;
+import borealis.engine.pgwire.BackendWriter;
+import borealis.engine.pgwire.FrontendDecoder;
+import borealis.engine.pgwire.FrontendMessage;
+import borealis.engine.pgwire.ProtocolException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.CompletionStrategy;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * One client connection at the proxy.
+ *
+ * <pre>
+ *  client                       proxy session                      compute
+ *  [SSLRequest]  ──►  'N'
+ *  StartupMessage ──►  cluster from the database name, user's verifier from DbCluster
+ *                ◄──  R10 SCRAM-SHA-256 ... R11 ... R12, R0
+ *                     OpenSession ─────────────────────────────►  ComputeInstance (resumes it if needed)
+ *                ◄──  S* K Z                                      SqlSession
+ *  P B D E S Q ...──►  decoded, forwarded in order  ────────────►  runs them
+ *                ◄──  output chunks  ◄─────────────────────────── (after the commit is durable)
+ * </pre>
+ *
+ * The connection's byte streams are a Pekko Streams TCP flow whose two ends are this actor, with
+ * backpressure both ways: client bytes are acknowledged one chunk at a time, and output chunks are
+ * written one at a time and acknowledged to the SQL session when written.
+ */
+public final class ProxySession extends AbstractBehavior<ClientConnection> {
+
+    /** Settings shared by every session of the node. */
+    public record Settings(int maxMessageBytes, Duration connectTimeout, ClusterSharding sharding, Materializer materializer) {}
+
+    /** Messages between the session and its connection's streams; never leave the node. */
+    interface Local extends ClientConnection, NoSerializationVerificationNeeded {}
+
+    enum StreamAck { INSTANCE }
+
+    record StreamStarted(ActorRef<StreamAck> ackTo) implements Local {}
+
+    record Received(ActorRef<StreamAck> ackTo, ByteString bytes) implements Local {}
+
+    record StreamEnded(Throwable error) implements Local {}
+
+    record Written() implements Local {}
+
+    record AuthLooked(DbCluster.AuthInfo info, Throwable error) implements Local {}
+
+    record SessionOpened(ActorRef<SqlSession.Command> session, Throwable error) implements Local {}
+
+    /** A CancelRequest for this connection arrived (through the {@link CancelRegistry}). */
+    public record CancelRunning() implements ClientConnection {}
+
+    private interface Out {}
+
+    private record OutBytes(ByteString bytes) implements Out {}
+
+    private record OutFinish() implements Out {}
+
+    private enum Phase { STARTUP, AUTH_INITIAL, AUTH_FINAL, CONNECTING, READY, CLOSING }
+
+    private record Pending(ByteString bytes, long ackSeq) {}
+
+    private final Settings settings;
+    private final CancelRegistry cancels;
+    private final FrontendDecoder decoder;
+    private final ActorRef<Out> output;
+    private final ArrayDeque<Pending> outQueue = new ArrayDeque<>();
+    private boolean writing;
+    private Phase phase = Phase.STARTUP;
+    private Map<String, String> startup;
+    private String user;
+    private String clusterId;
+    private ScramServer scram;
+    private ActorRef<SqlSession.Command> sql;
+    private int processId;
+
+    static Behavior<ClientConnection> create(Tcp.IncomingConnection connection, Settings settings, CancelRegistry cancels) {
+        return Behaviors.setup(ctx -> new ProxySession(ctx, connection, settings, cancels));
+    }
+
+    private ProxySession(ActorContext<ClientConnection> ctx, Tcp.IncomingConnection connection, Settings settings, CancelRegistry cancels) {
+        super(ctx);
+        this.settings = settings;
+        this.cancels = cancels;
+        this.decoder = new FrontendDecoder(settings.maxMessageBytes());
+        ActorRef<ClientConnection> self = ctx.getSelf();
+        var in = ActorSink.<ByteString, ClientConnection, StreamAck>actorRefWithBackpressure(self,
+                (ackTo, bytes) -> new Received(ackTo, bytes), StreamStarted::new, StreamAck.INSTANCE, new StreamEnded(null),
+                StreamEnded::new);
+        var out = ActorSource.<Out, StreamAck>actorRefWithBackpressure(ctx.messageAdapter(StreamAck.class, a -> new Written()), StreamAck.INSTANCE,
+                        o -> o instanceof OutFinish ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
+                        o -> Optional.empty())
+                .map(o -> ((OutBytes) o).bytes());
+        Flow<ByteString, ByteString, ActorRef<Out>> flow = Flow.fromSinkAndSourceMat(in, out, Keep.right());
+        this.output = connection.handleWith(flow, settings.materializer());
+    }
+
+    @Override
+    public Receive<ClientConnection> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StreamStarted.class, s -> {
+                    s.ackTo().tell(StreamAck.INSTANCE);
+                    return this;
+                })
+                .onMessage(Received.class, this::onReceived)
+                .onMessage(StreamEnded.class, e -> {
+                    if (sql != null) {
+                        sql.tell(new SqlSession.Close());
+                    }
+                    return Behaviors.stopped();
+                })
+                .onMessage(Written.class, w -> {
+                    writing = false;
+                    Pending done = outQueue.pollFirst();
+                    if (done != null && done.ackSeq() >= 0 && sql != null) {
+                        sql.tell(new SqlSession.Ack(done.ackSeq()));
+                    }
+                    writeNext();
+                    return this;
+                })
+                .onMessage(AuthLooked.class, this::onAuthLooked)
+                .onMessage(SessionOpened.class, this::onSessionOpened)
+                .onMessage(ClientConnection.Output.class, o -> {
+                    enqueue(ByteString.fromArrayUnsafe(o.bytes()), o.seq());
+                    return this;
+                })
+                .onMessage(ClientConnection.Ended.class, e -> {
+                    if (e.error() != null) {
+                        fatal(e.sqlState(), e.error());
+                    } else {
+                        close();
+                    }
+                    sql = null;
+                    return this;
+                })
+                .onMessage(CancelRunning.class, c -> {
+                    if (sql != null) {
+                        sql.tell(new SqlSession.Cancel());
+                    }
+                    return this;
+                })
+                .onSignal(Terminated.class, t -> {
+                    if (phase == Phase.READY && sql != null && t.getRef().equals(sql)) {
+                        sql = null;
+                        fatal("57P01", "terminating connection because the database session ended");
+                    }
+                    return this;
+                })
+                .onSignal(PostStop.class, s -> {
+                    if (processId != 0) {
+                        cancels.unregister(processId);
+                    }
+                    return this;
+                })
+                .build();
+    }
+
+    // ---- input ----
+
+    private Behavior<ClientConnection> onReceived(Received r) {
+        if (phase == Phase.CLOSING) {
+            r.ackTo().tell(StreamAck.INSTANCE);
+            return this;
+        }
+        List<FrontendMessage> messages;
+        try {
+            messages = decoder.decode(r.bytes().asByteBuffer());
+        } catch (ProtocolException e) {
+            fatal("08P01", e.getMessage());
+            r.ackTo().tell(StreamAck.INSTANCE);
+            return this;
+        }
+        r.ackTo().tell(StreamAck.INSTANCE);
+        for (FrontendMessage m : messages) {
+            if (phase == Phase.CLOSING) {
+                break;
+            }
+            handle(m);
+        }
+        return this;
+    }
+
+    private void handle(FrontendMessage m) {
+        switch (phase) {
+            case STARTUP -> onStartupPacket(m);
+            case AUTH_INITIAL, AUTH_FINAL -> onAuthMessage(m);
+            case CONNECTING -> fatal("08P01", "unexpected message while the session is being opened");
+            case READY -> {
+                if (m instanceof FrontendMessage.Terminate) {
+                    sql.tell(new SqlSession.Submit(List.of(m)));
+                    phase = Phase.CLOSING;
+                } else {
+                    sql.tell(new SqlSession.Submit(List.of(m)));
+                }
+            }
+            case CLOSING -> { }
+        }
+    }
+
+    private void onStartupPacket(FrontendMessage m) {
+        if (m instanceof FrontendMessage.SslRequest || m instanceof FrontendMessage.GssEncRequest) {
+            // No TLS on this listener: the client continues in plaintext on the same connection.
+            enqueue(ByteString.fromString("N"), -1);
+            return;
+        }
+        if (m instanceof FrontendMessage.CancelRequest c) {
+            cancels.cancel(c.processId(), c.secretKey());
+            close();
+            return;
+        }
+        if (!(m instanceof FrontendMessage.Startup s)) {
+            fatal("08P01", "expected a startup message");
+            return;
+        }
+        startup = s.parameters();
+        user = startup.get("user");
+        if (user == null || user.isEmpty()) {
+            fatal("28000", "no PostgreSQL user name specified in startup packet");
+            return;
+        }
+        String database = startup.getOrDefault("database", user);
+        clusterId = ClusterNames.clusterIdOf(database);
+        if (clusterId == null) {
+            fatal("3D000", "database \"" + database + "\" does not exist (connect to <tenant>.<cluster>)");
+            return;
+        }
+        phase = Phase.AUTH_INITIAL;
+        getContext().pipeToSelf(settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
+                        .<DbCluster.AuthInfo>ask(replyTo -> new DbCluster.GetAuth(user, replyTo), settings.connectTimeout()),
+                AuthLooked::new);
+    }
+
+    private Behavior<ClientConnection> onAuthLooked(AuthLooked a) {
+        if (phase != Phase.AUTH_INITIAL || scram != null) {
+            return this;
+        }
+        if (a.error() != null) {
+            fatal("08006", "the control plane did not answer: " + a.error().getMessage());
+            return this;
+        }
+        if (!a.info().clusterExists()) {
+            fatal("3D000", "database \"" + startup.get("database") + "\" does not exist");
+            return this;
+        }
+        scram = new ScramServer(a.info().verifier(), null);
+        BackendWriter w = new BackendWriter();
+        w.authenticationSasl(ScramServer.MECHANISM);
+        enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
+        return this;
+    }
+
+    private void onAuthMessage(FrontendMessage m) {
+        if (!(m instanceof FrontendMessage.AuthResponse r) || scram == null) {
+            fatal("08P01", "expected a SASL response message");
+            return;
+        }
+        BackendWriter w = new BackendWriter();
+        try {
+            if (phase == Phase.AUTH_INITIAL) {
+                ByteBuffer b = ByteBuffer.wrap(r.payload());
+                String mechanism = cstring(b);
+                int len = b.getInt();
+                byte[] data = new byte[Math.max(0, len)];
+                b.get(data);
+                String serverFirst = scram.clientFirst(mechanism, new String(data, StandardCharsets.UTF_8));
+                w.authenticationSaslContinue(serverFirst.getBytes(StandardCharsets.UTF_8));
+                phase = Phase.AUTH_FINAL;
+                enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
+            } else {
+                String serverFinal = scram.clientFinal(new String(r.payload(), StandardCharsets.UTF_8));
+                w.authenticationSaslFinal(serverFinal.getBytes(StandardCharsets.UTF_8));
+                w.authenticationOk();
+                enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
+                openSession();
+            }
+        } catch (ScramServer.ScramException e) {
+            if (e.badPassword) {
+                fatal("28P01", "password authentication failed for user \"" + user + "\"");
+            } else {
+                fatal("08P01", e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            fatal("08P01", "malformed SASL message: " + e);
+        }
+    }
+
+    private void openSession() {
+        phase = Phase.CONNECTING;
+        ActorRef<ClientConnection> self = getContext().getSelf();
+        getContext().pipeToSelf(settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
+                        .<StatusReply<ActorRef<SqlSession.Command>>>ask(
+                                replyTo -> new ComputeInstance.OpenSession(startup, user, self, replyTo), settings.connectTimeout())
+                        .thenApply(StatusReply::getValue),
+                SessionOpened::new);
+    }
+
+    private Behavior<ClientConnection> onSessionOpened(SessionOpened o) {
+        if (phase != Phase.CONNECTING) {
+            if (o.session() != null) {
+                o.session().tell(new SqlSession.Close());
+            }
+            return this;
+        }
+        if (o.error() != null) {
+            fatal("57P03", "the database system is not available: " + o.error().getMessage());
+            return this;
+        }
+        sql = o.session();
+        getContext().watch(sql);
+        processId = cancels.nextProcessId();
+        int key = CancelRegistry.newSecretKey();
+        cancels.register(processId, key, getContext().getSelf());
+        SessionSettings s = new SessionSettings();
+        startup.forEach((k, v) -> {
+            if (!k.equals("user") && !k.equals("database") && !k.equals("options")) {
+                s.startup(k, v);
+            }
+        });
+        s.startup("session_authorization", user);
+        BackendWriter w = new BackendWriter();
+        s.reported().forEach(w::parameterStatus);
+        w.backendKeyData(processId, key);
+        w.readyForQuery('I');
+        enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
+        phase = Phase.READY;
+        return this;
+    }
+
+    // ---- output ----
+
+    private void enqueue(ByteString bytes, long ackSeq) {
+        outQueue.add(new Pending(bytes, ackSeq));
+        writeNext();
+    }
+
+    private void writeNext() {
+        if (writing) {
+            return;
+        }
+        Pending next = outQueue.peekFirst();
+        if (next == null) {
+            return;
+        }
+        if (next.bytes() == null) {
+            output.tell(new OutFinish());
+            outQueue.clear();
+            return;
+        }
+        if (next.bytes().isEmpty()) {
+            // Nothing to write (an empty chunk): acknowledge it at once.
+            outQueue.pollFirst();
+            if (next.ackSeq() >= 0 && sql != null) {
+                sql.tell(new SqlSession.Ack(next.ackSeq()));
+            }
+            writeNext();
+            return;
+        }
+        writing = true;
+        output.tell(new OutBytes(next.bytes()));
+    }
+
+    /** Sends a FATAL error and closes the connection once it is written. */
+    private void fatal(String sqlState, String message) {
+        BackendWriter w = new BackendWriter();
+        w.errorResponse("FATAL", sqlState, message, null, null, 0);
+        enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
+        close();
+    }
+
+    private void close() {
+        if (phase == Phase.CLOSING && outQueue.stream().anyMatch(p -> p.bytes() == null)) {
+            return;
+        }
+        phase = Phase.CLOSING;
+        if (sql != null) {
+            sql.tell(new SqlSession.Close());
+            sql = null;
+        }
+        outQueue.add(new Pending(null, -1));
+        writeNext();
+    }
+
+    private static String cstring(ByteBuffer b) {
+        int start = b.position();
+        while (b.get() != 0) {
+            // scan to the terminator
+        }
+        return new String(b.array(), start, b.position() - start - 1, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,96 @@
+package borealis.actors.serialization;
+
+import borealis.actors.auth.ScramVerifier;
+import borealis.actors.compute.ClientConnection;
+import borealis.actors.compute.ComputeInstance;
+import borealis.actors.compute.SqlSession;
+import borealis.actors.control.ClusterSpec;
+import borealis.actors.control.DbCluster;
+import borealis.actors.control.Tenant;
+import borealis.actors.control.TenantDirectory;
+import borealis.actors.proxy.ProxySession;
+import borealis.actors.storage.StorageSegment;
+import borealis.engine.pgwire.FrontendMessage;
+import borealis.persistence.serialization.KryoRegistrar;
+import java.util.TreeSet;
+
+/**
+ * Kryo ids 500-999: the actors' messages, events and states. Append only: ids are persisted.
+ */
+public final class ActorsKryoRegistrar implements KryoRegistrar {
+
+    @Override
+    public void register(Registration r) {
+        // Storage segments (500-529)
+        r.add(500, StorageSegment.Append.class);
+        r.add(501, StorageSegment.Read.class);
+        r.add(502, StorageSegment.BeginEpoch.class);
+        r.add(503, StorageSegment.DurableNotice.class);
+        r.add(504, StorageSegment.AppendReply.class);
+        r.add(505, StorageSegment.ReadReply.class);
+        r.add(506, StorageSegment.BeginEpochReply.class);
+        r.add(507, StorageSegment.Appended.class);
+        r.add(508, StorageSegment.EpochBegun.class);
+
+        // Control plane (530-599)
+        r.add(530, ClusterSpec.class);
+        r.add(531, ScramVerifier.class);
+        r.add(532, DbCluster.Create.class);
+        r.add(533, DbCluster.Get.class);
+        r.add(534, DbCluster.GetAuth.class);
+        r.add(535, DbCluster.AllocateEpoch.class);
+        r.add(536, DbCluster.AuthInfo.class);
+        r.add(537, DbCluster.ComputeSpec.class);
+        r.add(538, DbCluster.ClusterInfo.class);
+        r.add(539, DbCluster.Created.class);
+        r.add(540, DbCluster.EpochAllocated.class);
+        r.add(541, DbCluster.Empty.class);
+        r.add(542, DbCluster.Active.class);
+        r.add(550, Tenant.Create.class);
+        r.add(551, Tenant.Get.class);
+        r.add(552, Tenant.AddCluster.class);
+        r.add(553, Tenant.TenantInfo.class);
+        r.add(554, Tenant.Created.class);
+        r.add(555, Tenant.ClusterAdded.class);
+        r.add(556, Tenant.Empty.class);
+        r.add(557, Tenant.Active.class);
+        r.add(560, TenantDirectory.Register.class);
+        r.add(561, TenantDirectory.ListTenants.class);
+        r.add(562, TenantDirectory.Done.class);
+        r.add(563, TenantDirectory.Tenants.class);
+        r.add(564, TenantDirectory.Registered.class);
+        r.add(565, TenantDirectory.State.class);
+        r.add(590, TreeSet.class);
+
+        // Compute and sessions (600-649)
+        r.add(600, ComputeInstance.OpenSession.class);
+        r.add(601, ComputeInstance.Stop.class);
+        r.add(610, SqlSession.Submit.class);
+        r.add(611, SqlSession.Ack.class);
+        r.add(612, SqlSession.Cancel.class);
+        r.add(613, SqlSession.Close.class);
+        r.add(620, ClientConnection.Output.class);
+        r.add(621, ClientConnection.Ended.class);
+        r.add(622, ProxySession.CancelRunning.class);
+
+        // Wire messages from the proxy to the compute (650-699)
+        r.add(650, FrontendMessage.Startup.class);
+        r.add(651, FrontendMessage.SslRequest.class);
+        r.add(652, FrontendMessage.GssEncRequest.class);
+        r.add(653, FrontendMessage.CancelRequest.class);
+        r.add(654, FrontendMessage.AuthResponse.class);
+        r.add(655, FrontendMessage.Query.class);
+        r.add(656, FrontendMessage.Parse.class);
+        r.add(657, FrontendMessage.Bind.class);
+        r.add(658, FrontendMessage.Describe.class);
+        r.add(659, FrontendMessage.Execute.class);
+        r.add(660, FrontendMessage.Close.class);
+        r.add(661, FrontendMessage.Sync.class);
+        r.add(662, FrontendMessage.Flush.class);
+        r.add(663, FrontendMessage.Terminate.class);
+        r.add(664, FrontendMessage.CopyData.class);
+        r.add(665, FrontendMessage.CopyDone.class);
+        r.add(666, FrontendMessage.CopyFail.class);
+        r.add(667, FrontendMessage.FunctionCall.class);
+    }
+}

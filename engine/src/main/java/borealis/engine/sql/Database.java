@@ -1,0 +1,147 @@
+package borealis.engine.sql;
+
+import borealis.engine.pg.PgSession;
+import borealis.engine.pg.SessionSettings;
+import borealis.engine.volume.Volume;
+import borealis.engine.volume.VolumeFileSystem;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Properties;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One tenant database: H2 in PostgreSQL mode whose file is a replicated {@link Volume}.
+ *
+ * <p>The instance keeps an admin connection open for the life of the database (it owns engine
+ * settings and maintenance); client sessions connect as a non-admin user, so nothing a tenant sends
+ * can reach files, classes or the network of the host. H2 writes its file at every commit
+ * ({@code WRITE_DELAY=0}) and does no housekeeping then, so {@link #maintain} compacts it.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    static final String ADMIN = "borealis_admin";
+    static final String TENANT = "tenant";
+    /** H2's own page cache stays small and fixed; the volume's block cache is the buffer pool. */
+    private static final int H2_CACHE_KB = 8192;
+    /** Compact when less than this share of the file is live. */
+    private static final int COMPACT_BELOW_FILL_RATE = 60;
+    private static final int COMPACT_TARGET_FILL_RATE = 80;
+    private static final int COMPACT_WRITE_BYTES = 8 << 20;
+
+    private final Volume volume;
+    private final String url;
+    private final Connection admin;
+    private final String tenantPassword;
+
+    private Database(Volume volume, String url, Connection admin, String tenantPassword) {
+        this.volume = volume;
+        this.url = url;
+        this.admin = admin;
+        this.tenantPassword = tenantPassword;
+    }
+
+    /** Mounts the volume and opens (or creates) the database on it. */
+    public static Database open(Volume volume, String adminPassword) throws SQLException {
+        VolumeFileSystem.mount(volume);
+        String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
+        String adminUrl = base + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + ";WRITE_DELAY=0;RETENTION_TIME=0;FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1"
+                + ";CACHE_SIZE=" + H2_CACHE_KB + ";AUTO_COMPACT_FILL_RATE=0";
+        Connection admin = null;
+        try {
+            admin = connect(adminUrl, ADMIN, adminPassword);
+            String tenantPassword = HexFormat.of().formatHex(randomBytes(16));
+            try (Statement s = admin.createStatement()) {
+                s.execute("CREATE USER IF NOT EXISTS " + TENANT + " PASSWORD '" + tenantPassword + "'");
+                s.execute("ALTER USER " + TENANT + " SET PASSWORD '" + tenantPassword + "'");
+                s.execute("GRANT ALTER ANY SCHEMA TO " + TENANT);
+            }
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(admin);
+            VolumeFileSystem.unmount(volume);
+            throw e;
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private static Connection connect(String url, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        return new org.h2.Driver().connect(url, p);
+    }
+
+    public Volume volume() {
+        return volume;
+    }
+
+    /** A new client session (an H2 connection as the tenant user). */
+    public PgSession newSession(SessionSettings settings) throws SQLException {
+        return new PgSession(connect(url, TENANT, tenantPassword), volume::highestLsn, settings);
+    }
+
+    private MVStore store() {
+        SessionLocal session = (SessionLocal) ((JdbcConnection) admin).getSession();
+        return session.getDatabase().getStore().getMvStore();
+    }
+
+    /** Compacts the file when much of it is dead; cheap when there is nothing to do. */
+    public void maintain() {
+        try {
+            MVStore store = store();
+            int fill = store.getFillRate();
+            if (fill < COMPACT_BELOW_FILL_RATE) {
+                long before = volume.size();
+                store.compact(COMPACT_TARGET_FILL_RATE, COMPACT_WRITE_BYTES);
+                store.commit();
+                log.debug("volume {}: compacted (fill rate {}%), {} -> {} bytes", volume.id(), fill, before, volume.size());
+            }
+        } catch (RuntimeException e) {
+            log.warn("volume {}: compaction failed", volume.id(), e);
+        }
+    }
+
+    /** Live share of the file, in percent. */
+    public int fillRate() {
+        return store().getFillRate();
+    }
+
+    /** Closes H2 cleanly (every change written), then unmounts the volume. The volume itself stays open. */
+    @Override
+    public void close() {
+        try (Statement s = admin.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (SQLException e) {
+            log.warn("volume {}: shutdown failed", volume.id(), e);
+        } finally {
+            closeQuietly(admin);
+            VolumeFileSystem.unmount(volume);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // already failing
+            }
+        }
+    }
+}
