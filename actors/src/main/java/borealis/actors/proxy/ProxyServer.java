@@ -2,6 +2,8 @@ package borealis.actors.proxy;
 
 import borealis.actors.compute.ClientConnection;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -9,6 +11,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.stream.javadsl.Tcp;
 
 /**
@@ -21,11 +24,15 @@ public final class ProxyServer {
 
     record Accepted(Tcp.IncomingConnection connection) implements Command {}
 
+    /** Pending connections the kernel may queue while the node accepts. */
+    private static final int BACKLOG = 1024;
+
     private ProxyServer() {}
 
     /** Binds the listener; connections are handed to {@code server}, which spawns their sessions. */
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, String host, int port, ActorRef<Command> server) {
-        return Tcp.get(system).bind(host, port)
+        // No Nagle: replies are small and latency-bound.
+        return Tcp.get(system).bind(host, port, BACKLOG, List.of(TcpSO.tcpNoDelay(true)), false, Optional.empty())
                 .to(Sink.foreach(c -> server.tell(new Accepted(c))))
                 .run(system);
     }
