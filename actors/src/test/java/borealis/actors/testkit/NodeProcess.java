@@ -1,0 +1,105 @@
+package borealis.actors.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Borealis node in its own JVM, started with {@code borealis start} on free loopback ports, so a
+ * test can kill it the way an operator's machine would die ({@link #kill()}: SIGKILL, no shutdown
+ * hooks) and start it again on the same data directory.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private final Path dataDir;
+    private final int pgPort;
+    private final int adminPort;
+    private final Path log;
+    private Process process;
+
+    public NodeProcess(Path dataDir) throws IOException {
+        this.dataDir = dataDir;
+        this.pgPort = freePort();
+        this.adminPort = freePort();
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-node.log");
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    public NodeProcess start() throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx1g");
+        cmd.add("-Dpekko.actor.serialize-messages=on");
+        cmd.add("-Dborealis.admin.token=test-token");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("borealis.actors.cli.BorealisCli");
+        cmd.add("start");
+        cmd.add("--data-dir=" + dataDir);
+        cmd.add("--pg-port=" + pgPort);
+        cmd.add("--admin-port=" + adminPort);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node exited with " + process.exitValue() + "; see " + log);
+            }
+            if (listening(pgPort) && listening(adminPort)) {
+                return this;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("node did not start within 60 s; see " + log);
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** SIGKILL: the JVM gets no chance to flush or shut down. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public int pgPort() {
+        return pgPort;
+    }
+
+    public AdminClient admin() {
+        return new AdminClient("http://127.0.0.1:" + adminPort, "test-token");
+    }
+
+    public String jdbcUrl(String tenant, String cluster) {
+        return "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + tenant + "." + cluster + "?sslmode=disable";
+    }
+
+    public File logFile() {
+        return log.toFile();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

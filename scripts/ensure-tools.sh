@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need from Debian's packages when it is missing: psql and pgbench
+# (postgresql-client), a PostgreSQL 15 server for differential tests, Python's psycopg2, and
+# Prometheus for the dashboard tests. Needs root and apt-get; without them it only reports.
+set -uo pipefail
+missing=()
+command -v psql >/dev/null || missing+=(postgresql-client)
+command -v pgbench >/dev/null || missing+=(postgresql-client)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+python3 -c "import psycopg2" >/dev/null 2>&1 || missing+=(python3-psycopg2)
+if [ "${BOREALIS_WITH_PROMETHEUS:-0}" = 1 ]; then
+  command -v prometheus >/dev/null || missing+=(prometheus)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing: ${missing[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; } \
+    || echo "could not install ${missing[*]}; tests that need them will say so" >&2
+else
+  echo "missing ${missing[*]} and cannot install them (need root and apt-get); tests that need them will say so" >&2
+fi
+exit 0
