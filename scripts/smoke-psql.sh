@@ -10,7 +10,7 @@ export BOREALIS_ENDPOINT="http://127.0.0.1:$admin_port" BOREALIS_TOKEN="smoke-to
 BOREALIS_ADMIN_TOKEN=smoke-token "$here/bin/borealis" start --data-dir "$work/data" --pg-port "$pg_port" --admin-port "$admin_port" \
   >"$work/node.log" 2>&1 &
 node=$!
-cleanup() { kill "$node" 2>/dev/null; wait "$node" 2>/dev/null; rm -rf "$work"; }
+cleanup() { kill "$node" 2>/dev/null || true; wait "$node" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 for _ in $(seq 1 120); do
   if (exec 3<>/dev/tcp/127.0.0.1/"$pg_port") 2>/dev/null; then break; fi
