@@ -66,18 +66,19 @@ public final class ComputeInstance {
                     .<StatusReply<DbCluster.ComputeSpec>>ask(DbCluster.AllocateEpoch::new, node.requestTimeout())
                     .thenApply(StatusReply::getValue)
                     .toCompletableFuture();
-            CompletableFuture<Opened> opened = spec.thenApplyAsync(s -> open(clusterId, s, node), node.sqlPool());
+            CompletableFuture<Opened> opened = spec.thenApplyAsync(s -> open(ctx.getSystem(), clusterId, s, node), node.sqlPool());
             ctx.pipeToSelf(opened, (ok, err) -> ok != null ? ok : new Opened(null, null, null, err));
             return opening(clusterId, node, ctx, stash, timers);
         })));
     }
 
-    private static Opened open(String clusterId, DbCluster.ComputeSpec spec, Context node) {
+    private static Opened open(org.apache.pekko.actor.typed.ActorSystem<?> system, String clusterId, DbCluster.ComputeSpec spec,
+                               Context node) {
         ReplicatedVolume volume = null;
         try {
             VolumeLayout layout = new VolumeLayout(spec.spec().groupSize());
             volume = ReplicatedVolume.open(clusterId, layout,
-                    new ShardedSegmentTransport(node.sharding(), clusterId, layout, node.requestTimeout()), spec.epoch(), node.volumeSettings());
+                    new ShardedSegmentTransport(system, node.sharding(), clusterId, layout, node.requestTimeout()), spec.epoch(), node.volumeSettings());
             Database db = Database.open(volume, spec.spec().engineSecret());
             return new Opened(spec, volume, db, null);
         } catch (Exception e) {

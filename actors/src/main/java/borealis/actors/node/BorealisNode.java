@@ -8,6 +8,7 @@ import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
 import borealis.actors.proxy.ProxyServer;
 import borealis.actors.proxy.ProxySession;
+import borealis.actors.storage.ReplicaFaults;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.volume.ReplicatedVolume;
 import borealis.engine.volume.VolumeFileSystem;
@@ -56,9 +57,11 @@ public final class BorealisNode implements AutoCloseable {
     private final ServerBinding adminBinding;
     private final String adminToken;
     private final Path dataDir;
+    private final ReplicaFaults faults;
 
     private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, Tcp.ServerBinding pgBinding, ServerBinding adminBinding,
-                         String adminToken, Path dataDir) {
+                         String adminToken, Path dataDir, ReplicaFaults faults) {
+        this.faults = faults;
         this.system = system;
         this.sqlPool = sqlPool;
         this.pgBinding = pgBinding;
@@ -89,7 +92,8 @@ public final class BorealisNode implements AutoCloseable {
             });
             Duration requestTimeout = b.getDuration("volume.request-timeout");
             ClusterSharding sharding = ClusterSharding.get(system);
-            initEntities(system, sharding, b, dataDir, sqlPool, requestTimeout);
+            ReplicaFaults faults = new ReplicaFaults();
+            initEntities(system, sharding, b, dataDir, sqlPool, requestTimeout, faults);
 
             ProxySession.Settings proxySettings = new ProxySession.Settings((int) b.getBytes("proxy.max-message-bytes").longValue(),
                     b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system));
@@ -102,7 +106,7 @@ public final class BorealisNode implements AutoCloseable {
             ServerBinding admin = Http.get(system).newServerAt(host, b.getInt("node.admin-port"))
                     .bind(new AdminRoutes(control, token).routes())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
-            BorealisNode node = new BorealisNode(system, sqlPool, pg, admin, token, dataDir);
+            BorealisNode node = new BorealisNode(system, sqlPool, pg, admin, token, dataDir, faults);
             log.info("Borealis node up: PostgreSQL on {}:{}, admin API on http://{}:{}, data in {}", host, node.pgPort(), host,
                     node.adminPort(), dataDir);
             return node;
@@ -113,18 +117,19 @@ public final class BorealisNode implements AutoCloseable {
     }
 
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
-                                     ExecutorService sqlPool, Duration requestTimeout) {
-        Path segments = dataDir.resolve("segments");
-        int snapshotEvery = b.getInt("storage.snapshot-every");
+                                     ExecutorService sqlPool, Duration requestTimeout, ReplicaFaults faults) {
+        StorageSegment.Settings storage = new StorageSegment.Settings(dataDir.resolve("segments"), b.getInt("storage.snapshot-every"),
+                StorageSegment.syncSettings(sharding, b.getConfig("storage")));
         for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
-            sharding.init(Entity.of(StorageSegment.TYPE_KEYS.get(zone), ctx -> StorageSegment.create(ctx.getEntityId(),
-                            PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), segments, snapshotEvery))
+            sharding.init(Entity.of(StorageSegment.TYPE_KEYS.get(zone), ctx -> faults.guard(ctx.getEntityId(),
+                            () -> StorageSegment.create(ctx.getEntityId(), PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()),
+                                    storage)))
                     .withRole(VolumeLayout.zoneName(zone))
                     .withEntityProps(DispatcherSelector.fromConfig("borealis.storage-dispatcher")));
         }
         ReplicatedVolume.Settings volume = new ReplicatedVolume.Settings(b.getBytes("volume.cache-size"), requestTimeout,
                 b.getDuration("volume.open-timeout"), (int) b.getBytes("volume.max-batch-bytes").longValue(),
-                b.getBoolean("volume.compress"), b.getDuration("volume.retry-interval"));
+                b.getBoolean("volume.compress"), b.getDuration("volume.retry-interval"), b.getDuration("volume.commit-timeout"));
         ComputeInstance.Context computeContext = new ComputeInstance.Context(sharding, sqlPool, volume, requestTimeout);
         sharding.init(Entity.of(ComputeInstance.TYPE_KEY, ctx -> ComputeInstance.create(ctx.getEntityId(), computeContext))
                 .withRole("compute")
@@ -175,6 +180,11 @@ public final class BorealisNode implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Fault injection for the storage replicas hosted here (tests, failure drills). */
+    public ReplicaFaults replicaFaults() {
+        return faults;
     }
 
     public ActorSystem<Void> system() {

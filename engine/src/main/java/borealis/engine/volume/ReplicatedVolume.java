@@ -7,16 +7,14 @@ import borealis.persistence.volume.VolumeLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A write is split at protection-group boundaries into log records with dense LSNs, put in the
  * block cache (pinned, so reads see it at once) and queued for the six replicas of its group. Each
- * replica has at most one batch in flight; whatever arrives meanwhile goes out together in the next
+ * replica has a few batches in flight; whatever arrives meanwhile goes out together in the next
  * one, so concurrent commits share round trips and fsyncs. Acknowledgements feed a
  * {@link QuorumTracker}; when the volume-durable LSN (VDL) passes a waiter's LSN, its future
  * completes. Nothing here blocks on the network except reads that miss the cache, and opening.
@@ -39,24 +37,43 @@ public final class ReplicatedVolume implements Volume {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicatedVolume.class);
     private static final int BLOCK = BlockCache.BLOCK;
+    /**
+     * Batches in flight to one replica: the next one is sent while the replica persists the
+     * previous, so it joins the node's next group commit instead of waiting a round trip.
+     */
+    static final int MAX_IN_FLIGHT = 4;
+    /** Largest payload of one record, before compression. */
+    static final int MAX_RECORD_BYTES = 256 * 1024;
 
-    /** Tunables; see reference.conf {@code borealis.volume}. */
+    /**
+     * Tunables; see reference.conf {@code borealis.volume}.
+     *
+     * @param commitTimeout how long {@link #whenDurable} waits for a write quorum before failing
+     */
     public record Settings(long cacheBytes, Duration requestTimeout, Duration openTimeout, int maxBatchBytes,
-                           boolean compress, Duration retryInterval) {
+                           boolean compress, Duration retryInterval, Duration commitTimeout) {
         public static Settings defaults() {
-            return new Settings(64L << 20, Duration.ofSeconds(2), Duration.ofSeconds(30), 4 << 20, true, Duration.ofMillis(500));
+            return new Settings(64L << 20, Duration.ofSeconds(2), Duration.ofSeconds(30), 4 << 20, true, Duration.ofMillis(500),
+                    Duration.ofSeconds(10));
+        }
+
+        public Settings withCommitTimeout(Duration timeout) {
+            return new Settings(cacheBytes, requestTimeout, openTimeout, maxBatchBytes, compress, retryInterval, timeout);
         }
     }
 
-    /** Send state of one replica: records not yet sent, and the batch in flight. */
+    /** Send state of one replica: records not yet sent, the batch in flight, and its last known SCL. */
     private static final class ReplicaLink {
-        final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
-        List<LogRecord> inFlight;
+        /** Records not yet sent (or sent and failed), by LSN. */
+        final TreeMap<Long, LogRecord> queue = new TreeMap<>();
+        /** Batches sent and not yet answered, oldest first (at most {@link #MAX_IN_FLIGHT}). */
+        final List<List<LogRecord>> inFlight = new ArrayList<>(MAX_IN_FLIGHT);
         boolean suspect;
         long hintSent;
+        long scl;
     }
 
-    private record Waiter(long lsn, CompletableFuture<Long> future) {}
+    private record Waiter(long lsn, long deadlineNanos, CompletableFuture<Long> future) {}
 
     private final String id;
     private final VolumeLayout layout;
@@ -80,8 +97,7 @@ public final class ReplicatedVolume implements Volume {
     private final ScheduledFuture<?> ticker;
     private final AtomicLong bytesShipped = new AtomicLong();
     private final AtomicLong recordsShipped = new AtomicLong();
-    private final AtomicLong remoteReads = new AtomicLong();
-    private volatile int preferredReplica;
+    private final VolumeReader reader;
 
     private ReplicatedVolume(String id, VolumeLayout layout, SegmentTransport transport, long epoch, Settings settings) {
         this.id = id;
@@ -90,6 +106,8 @@ public final class ReplicatedVolume implements Volume {
         this.epoch = epoch;
         this.settings = settings;
         this.cache = new BlockCache(settings.cacheBytes());
+        this.reader = new VolumeReader(id, layout, transport, cache, settings.requestTimeout().toMillis(), new ReaderView());
+        transport.onProgress(this::onProgress);
         long period = settings.retryInterval().toMillis();
         this.ticker = VolumeTimers.SCHEDULER.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
     }
@@ -105,6 +123,7 @@ public final class ReplicatedVolume implements Volume {
             new VolumeRecovery(v.id, layout, transport, epoch, settings).run(v::recovered);
         } catch (IOException | RuntimeException e) {
             v.ticker.cancel(false);
+            transport.volumeClosed();
             throw e;
         }
         return v;
@@ -121,6 +140,9 @@ public final class ReplicatedVolume implements Volume {
             ensureGroup(g);
             lastLsnInGroup[g] = o.lastLsnInGroup().getOrDefault(g, 0L);
             tracker.setLastDurableInGroup(g, lastLsnInGroup[g]);
+            for (ReplicaLink link : links[g]) {
+                link.scl = o.vcl();
+            }
         }
         register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], highestGroup));
         log.info("volume {} opened in epoch {}: VCL {}, size {} bytes, {} groups", id, epoch, o.vcl(), size, highestGroup + 1);
@@ -175,7 +197,7 @@ public final class ReplicatedVolume implements Volume {
         if (head == null && end % BLOCK != 0 && (end - 1) / BLOCK == offset / BLOCK) {
             head = currentBlock(offset / BLOCK);
         }
-        List<VolumeLayout.Piece> pieces = layout.split(offset, len);
+        List<VolumeLayout.Piece> pieces = splitRecords(layout.split(offset, len));
         byte[][] compressed = new byte[pieces.size()][];
         if (settings.compress()) {
             for (int i = 0; i < pieces.size(); i++) {
@@ -197,6 +219,21 @@ public final class ReplicatedVolume implements Volume {
             size = Math.max(size, end);
             return lsn;
         }
+    }
+
+    /** Cuts pieces larger than {@link #MAX_RECORD_BYTES} so that every message fits a remoting frame. */
+    private static List<VolumeLayout.Piece> splitRecords(List<VolumeLayout.Piece> pieces) {
+        if (pieces.stream().allMatch(p -> p.length() <= MAX_RECORD_BYTES)) {
+            return pieces;
+        }
+        List<VolumeLayout.Piece> out = new ArrayList<>();
+        for (VolumeLayout.Piece p : pieces) {
+            for (int done = 0; done < p.length(); done += MAX_RECORD_BYTES) {
+                int n = Math.min(MAX_RECORD_BYTES, p.length() - done);
+                out.add(new VolumeLayout.Piece(p.group(), p.offset() + done, p.sourceOffset() + done, n));
+            }
+        }
+        return out;
     }
 
     /** The current content of a block, from the cache or a replica (zeros beyond the end). */
@@ -272,7 +309,7 @@ public final class ReplicatedVolume implements Volume {
         lastLsnInGroup[r.group()] = r.lsn();
         recordsShipped.incrementAndGet();
         for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
-            links[r.group()][replica].queue.add(r);
+            links[r.group()][replica].queue.put(r.lsn(), r);
             pump(r.group(), replica);
         }
     }
@@ -303,7 +340,7 @@ public final class ReplicatedVolume implements Volume {
     /** Sends the next batch to a replica if none is in flight. Called under the lock. */
     private void pump(int group, int replica) {
         ReplicaLink link = links[group][replica];
-        if (link.inFlight != null || link.suspect || failure != null || closed) {
+        if (link.inFlight.size() >= MAX_IN_FLIGHT || link.suspect || failure != null || closed) {
             return;
         }
         if (link.queue.isEmpty()) {
@@ -311,8 +348,8 @@ public final class ReplicatedVolume implements Volume {
         }
         List<LogRecord> batch = new ArrayList<>();
         int bytes = 0;
-        while (!link.queue.isEmpty() && (batch.isEmpty() || bytes + link.queue.peekFirst().wireSize() <= settings.maxBatchBytes())) {
-            LogRecord r = link.queue.pollFirst();
+        while (!link.queue.isEmpty() && (batch.isEmpty() || bytes + link.queue.firstEntry().getValue().wireSize() <= settings.maxBatchBytes())) {
+            LogRecord r = link.queue.pollFirstEntry().getValue();
             bytes += r.wireSize();
             batch.add(r);
         }
@@ -320,7 +357,7 @@ public final class ReplicatedVolume implements Volume {
     }
 
     private void send(int group, int replica, ReplicaLink link, List<LogRecord> batch, int bytes) {
-        link.inFlight = batch;
+        link.inFlight.add(batch);
         long hint = tracker.vdl();
         link.hintSent = hint;
         bytesShipped.addAndGet(bytes);
@@ -334,22 +371,15 @@ public final class ReplicatedVolume implements Volume {
         List<Waiter> ready = new ArrayList<>();
         synchronized (this) {
             ReplicaLink link = links[group][replica];
-            if (link.inFlight != batch) {
+            if (!link.inFlight.removeIf(b -> b == batch)) {
                 return;
             }
-            link.inFlight = null;
             if (result.accepted()) {
                 if (link.suspect) {
                     log.info("volume {}: replica {}/{} answers again", id, group, replica);
                 }
                 link.suspect = false;
-                boolean advanced = false;
-                for (LogRecord r : batch) {
-                    advanced |= tracker.ack(r.lsn(), replica);
-                }
-                if (advanced) {
-                    durableAdvanced(ready);
-                }
+                sclReported(group, replica, result.scl(), ready);
                 pump(group, replica);
             } else if (result.fenced()) {
                 fence("replica " + group + "/" + replica + " serves epoch " + result.replicaEpoch() + ", newer than this writer's " + epoch, ready);
@@ -360,11 +390,32 @@ public final class ReplicatedVolume implements Volume {
                 }
                 link.suspect = true;
                 // Keep only what is not yet durable; the replica fills older gaps from its peers.
-                for (int i = batch.size() - 1; i >= 0; i--) {
-                    link.queue.addFirst(batch.get(i));
+                for (LogRecord r : batch) {
+                    link.queue.put(r.lsn(), r);
                 }
-                link.queue.removeIf(r -> tracker.ackCount(r.lsn()) >= VolumeLayout.WRITE_QUORUM);
+                link.queue.values().removeIf(r -> tracker.ackCount(r.lsn()) >= VolumeLayout.WRITE_QUORUM);
             }
+        }
+        complete(ready);
+    }
+
+    /** A replica holds its group completely up to {@code scl}: it counts toward those records' quorums. */
+    private void sclReported(int group, int replica, long scl, List<Waiter> ready) {
+        ReplicaLink link = links[group][replica];
+        link.scl = Math.max(link.scl, scl);
+        if (tracker.ackUpTo(group, replica, scl)) {
+            durableAdvanced(ready);
+        }
+    }
+
+    /** A replica caught up on its own (gap filled from peers, hydration done) and said so. */
+    private void onProgress(int group, int replica, long replicaEpoch, long scl) {
+        List<Waiter> ready = new ArrayList<>();
+        synchronized (this) {
+            if (replicaEpoch != epoch || tracker == null || group > highestGroup || closed) {
+                return;
+            }
+            sclReported(group, replica, scl, ready);
         }
         complete(ready);
     }
@@ -415,35 +466,56 @@ public final class ReplicatedVolume implements Volume {
                 return CompletableFuture.failedFuture(new IOException("volume " + id + " closed"));
             }
             CompletableFuture<Long> f = new CompletableFuture<>();
-            waiters.add(new Waiter(lsn, f));
+            waiters.add(new Waiter(lsn, System.nanoTime() + settings.commitTimeout().toNanos(), f));
             return f;
         }
     }
 
-    /** Periodic: retry suspect replicas and tell idle groups how far the log is durable. */
+    /**
+     * Periodic: fail commits that waited too long for a quorum, retry suspect replicas, ask lagging
+     * ones how far they have caught up, and tell idle groups how far the log is durable.
+     */
     private void tick() {
+        List<Waiter> expired = new ArrayList<>();
+        String why = null;
         try {
             synchronized (this) {
                 if (closed || failure != null || tracker == null) {
                     return;
                 }
+                long now = System.nanoTime();
+                if (!waiters.isEmpty()) {
+                    waiters.removeIf(w -> {
+                        if (now - w.deadlineNanos >= 0) {
+                            expired.add(w);
+                            return true;
+                        }
+                        return false;
+                    });
+                    if (!expired.isEmpty()) {
+                        why = quorumReport();
+                    }
+                }
                 long vdl = tracker.vdl();
                 for (int g = 0; g <= highestGroup; g++) {
                     for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
                         ReplicaLink link = links[g][r];
-                        if (link.inFlight != null) {
+                        if (!link.inFlight.isEmpty()) {
                             continue;
                         }
                         if (link.suspect) {
-                            link.queue.removeIf(rec -> tracker.ackCount(rec.lsn()) >= VolumeLayout.WRITE_QUORUM);
+                            link.queue.values().removeIf(rec -> tracker.ackCount(rec.lsn()) >= VolumeLayout.WRITE_QUORUM);
                             List<LogRecord> probe = new ArrayList<>();
                             int bytes = 0;
                             while (!link.queue.isEmpty() && bytes < settings.maxBatchBytes()) {
-                                LogRecord rec = link.queue.pollFirst();
+                                LogRecord rec = link.queue.pollFirstEntry().getValue();
                                 bytes += rec.wireSize();
                                 probe.add(rec);
                             }
                             send(g, r, link, probe, bytes);
+                        } else if (link.queue.isEmpty() && lastLsnInGroup[g] > vdl && link.scl < lastLsnInGroup[g]) {
+                            // It took records but has not caught up to them: ask again (an empty batch).
+                            send(g, r, link, List.of(), 0);
                         } else if (link.queue.isEmpty() && link.hintSent < vdl) {
                             link.hintSent = vdl;
                             transport.durableNotice(g, r, epoch, vdl);
@@ -454,88 +526,60 @@ public final class ReplicatedVolume implements Volume {
         } catch (RuntimeException e) {
             log.error("volume {}: periodic tick failed", id, e);
         }
+        if (!expired.isEmpty()) {
+            VolumeUnavailableException timeout = new VolumeUnavailableException("volume " + id + ": no write quorum within "
+                    + settings.commitTimeout().toMillis() + " ms (" + why + "); the commit's outcome is unknown");
+            log.warn("{}: failing {} waiting commit(s)", timeout.getMessage(), expired.size());
+            for (Waiter w : expired) {
+                w.future.completeExceptionally(timeout);
+            }
+        }
+    }
+
+    /** Which groups lack a write quorum, for error messages. Called under the lock. */
+    private String quorumReport() {
+        StringBuilder sb = new StringBuilder();
+        long vdl = tracker.vdl();
+        for (int g = 0; g <= highestGroup; g++) {
+            if (lastLsnInGroup[g] <= vdl) {
+                continue;
+            }
+            int caughtUp = 0;
+            for (ReplicaLink l : links[g]) {
+                caughtUp += l.scl >= lastLsnInGroup[g] ? 1 : 0;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append("group ").append(g).append(": ").append(caughtUp)
+                    .append(" of 6 replicas caught up, 4 needed");
+        }
+        return sb.length() == 0 ? "quorum reached meanwhile" : sb.toString();
     }
 
     // ---- reads ----
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        int len = dst.remaining();
-        if (len == 0) {
-            return;
-        }
-        long first = offset / BLOCK;
-        long last = (offset + len - 1) / BLOCK;
-        byte[][] blocks = new byte[(int) (last - first + 1)][];
-        long volumeSize = size();
-        long missingFrom = -1;
-        for (long b = first; b <= last + 1; b++) {
-            byte[] data = b <= last ? cache.get(b) : null;
-            boolean beyondEnd = b <= last && b * BLOCK >= volumeSize;
-            if (b <= last && (data != null || beyondEnd)) {
-                blocks[(int) (b - first)] = data != null ? data : new byte[BLOCK];
-            }
-            boolean missing = b <= last && data == null && !beyondEnd;
-            boolean groupBoundary = missingFrom >= 0 && layout.groupOf(b * BLOCK) != layout.groupOf(missingFrom * BLOCK);
-            if (missingFrom >= 0 && (!missing || groupBoundary)) {
-                fetch(missingFrom, b, blocks, first);
-                missingFrom = -1;
-            }
-            if (missing && missingFrom < 0) {
-                missingFrom = b;
-            }
-        }
-        for (long b = first; b <= last; b++) {
-            long blockStart = b * BLOCK;
-            long from = Math.max(offset, blockStart);
-            long to = Math.min(offset + len, blockStart + BLOCK);
-            dst.put(blocks[(int) (b - first)], (int) (from - blockStart), (int) (to - from));
-        }
+        reader.read(offset, dst);
     }
 
-    /** Reads blocks [from, to) of one group from a replica into {@code out} and the cache. */
-    private void fetch(long from, long to, byte[][] out, long firstBlock) throws IOException {
-        int group = layout.groupOf(from * BLOCK);
-        long readPoint;
-        synchronized (this) {
-            readPoint = tracker.lastDurableInGroup(group);
+    private final class ReaderView implements VolumeReader.View {
+        @Override
+        public long size() {
+            return ReplicatedVolume.this.size();
         }
-        int length = (int) ((to - from) * BLOCK);
-        byte[] data = readFromSomeReplica(group, from * BLOCK, length, readPoint);
-        remoteReads.incrementAndGet();
-        for (long b = from; b < to; b++) {
-            byte[] block = Arrays.copyOfRange(data, (int) ((b - from) * BLOCK), (int) ((b - from + 1) * BLOCK));
-            cache.putClean(b, block);
-            // A write may have landed meanwhile; the cache then holds the newer block.
-            byte[] current = cache.get(b);
-            out[(int) (b - firstBlock)] = current != null ? current : block;
-        }
-    }
 
-    private byte[] readFromSomeReplica(int group, long offset, int length, long readPoint) throws IOException {
-        int start = preferredReplica;
-        List<String> errors = new ArrayList<>();
-        for (int attempt = 0; attempt < VolumeLayout.REPLICAS; attempt++) {
-            int replica = (start + attempt) % VolumeLayout.REPLICAS;
-            try {
-                SegmentTransport.ReadResult r = transport.read(group, replica, offset, length, readPoint)
-                        .get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                if (r.error() == null) {
-                    preferredReplica = replica;
-                    return r.data();
-                }
-                errors.add(replica + ": " + r.error());
-            } catch (TimeoutException e) {
-                errors.add(replica + ": timeout");
-            } catch (ExecutionException e) {
-                errors.add(replica + ": " + e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted reading volume " + id, e);
+        @Override
+        public long readPoint(int group) {
+            synchronized (ReplicatedVolume.this) {
+                return tracker.lastDurableInGroup(group);
             }
         }
-        throw new VolumeUnavailableException("no replica of volume " + id + " group " + group + " could serve a read at LSN "
-                + readPoint + ": " + errors);
+
+        @Override
+        public boolean likelyServes(int group, int replica, long readPoint) {
+            synchronized (ReplicatedVolume.this) {
+                return group <= highestGroup && !links[group][replica].suspect && links[group][replica].scl >= readPoint;
+            }
+        }
     }
 
     // ---- lifecycle and figures ----
@@ -552,6 +596,7 @@ public final class ReplicatedVolume implements Volume {
             waiters.clear();
         }
         ticker.cancel(false);
+        transport.volumeClosed();
         complete(ready);
     }
 
@@ -572,6 +617,6 @@ public final class ReplicatedVolume implements Volume {
             highest = nextLsn - 1;
             vdl = tracker.vdl();
         }
-        return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), remoteReads.get(), suspect, cache.stats());
+        return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), reader.remoteReads(), suspect, cache.stats());
     }
 }

@@ -44,6 +44,11 @@ public final class VolumeFileSystem extends FilePath {
         VOLUMES.remove(encode(volume.id()), volume);
     }
 
+    /** The volume mounted on this node under {@code volumeId}, if any (for figures and tests). */
+    public static java.util.Optional<Volume> mounted(String volumeId) {
+        return java.util.Optional.ofNullable(VOLUMES.get(encode(volumeId)));
+    }
+
     /** The H2 database path of a mounted volume (without the {@code .mv.db} suffix). */
     public static String databasePath(String volumeId) {
         return PREFIX + "/" + encode(volumeId) + "/db";

@@ -17,7 +17,14 @@ import java.util.TreeMap;
  * <p>This class is mutable on purpose: it owns a file. It is changed only from the event handler
  * of the replica entity (in the live path and on replay alike), and replaying a suffix of the log
  * over a file that already holds some of it gives the same file, because records are re-applied in
- * order.
+ * order. For the same reason a file whose blocks are <em>ahead</em> of the applied LSN (a copy taken
+ * from a peer that had applied more) becomes exact once the records up to the peer's point are
+ * applied; until then it serves only reads at or above that point ({@link #aheadLsn()}).
+ *
+ * <p>A replica that lacks records below ones it holds (a gap), or below the durable point it was
+ * told of, fills them from its peers ({@link #addRecords}); one so far behind that its peers have
+ * already applied and forgotten the records it misses <em>hydrates</em>: it copies a peer's blocks
+ * into a new file generation and switches to it ({@link #hydrated}).
  */
 public final class SegmentState {
 
@@ -26,7 +33,10 @@ public final class SegmentState {
 
     private final VolumeLayout layout;
     private final int group;
-    private final BlockFile file;
+    private final SegmentFiles files;
+    private BlockFile file;
+    private long generation;
+    private long aheadLsn;
 
     private long epoch;
     private long epochStart = UNSEALED;
@@ -39,14 +49,17 @@ public final class SegmentState {
     /** Why an append or epoch change was refused. */
     public enum Rejection { STALE_EPOCH }
 
-    public SegmentState(VolumeLayout layout, int group, BlockFile file) {
+    public SegmentState(VolumeLayout layout, int group, SegmentFiles files) {
         this.layout = layout;
         this.group = group;
-        this.file = file;
+        this.files = files;
+        this.file = files.open(0);
     }
 
     /** Restores from a snapshot; the block file already holds every record up to appliedLsn. */
     public void restore(Snapshot s) {
+        switchTo(s.generation());
+        aheadLsn = s.aheadLsn();
         epoch = s.epoch();
         epochStart = s.epochStart();
         appliedLsn = s.appliedLsn();
@@ -61,7 +74,8 @@ public final class SegmentState {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, List.copyOf(pending.values()));
+        return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, List.copyOf(pending.values()), generation,
+                aheadLsn);
     }
 
     // ---- decisions (no change) ----
@@ -78,7 +92,12 @@ public final class SegmentState {
 
     /** Whether a read at {@code readPoint} (an LSN of this group) can be served here. */
     public boolean canServe(long readPoint) {
-        return scl >= readPoint;
+        return scl >= readPoint && readPoint >= aheadLsn;
+    }
+
+    /** Whether records are missing here: a hole below records held, or below the known durable point. */
+    public boolean hasGap() {
+        return scl < highestLsn() || scl < durableHint;
     }
 
     // ---- changes (event handler only) ----
@@ -120,6 +139,56 @@ public final class SegmentState {
         }
         advanceScl();
         advanceDurable(hint);
+    }
+
+    /**
+     * Adds records copied from a peer (filling a gap). Only records of the epoch this replica
+     * serves are taken, which the caller checks by comparing the peer's epoch and seal with ours.
+     */
+    public void addRecords(List<LogRecord> records) {
+        for (LogRecord r : records) {
+            if (r.lsn() > appliedLsn && r.group() == group && !pending.containsKey(r.lsn())) {
+                pending.put(r.lsn(), r);
+            }
+        }
+        advanceScl();
+        advanceDurable(durableHint);
+    }
+
+    /**
+     * The replica switches to generation {@code newGeneration}, a copy of a peer's blocks taken
+     * while the peer had applied at least {@code baseLsn} and at most {@code copiedUpTo}. Records at
+     * or below the base are dropped (they are in the copy); the ones above are applied again over
+     * it, which makes the copy exact.
+     */
+    public void hydrated(long newGeneration, long baseLsn, long copiedUpTo, int peerHighestGroup) {
+        switchTo(newGeneration);
+        files.deleteAllBut(newGeneration);
+        appliedLsn = baseLsn;
+        pending.headMap(baseLsn, true).clear();
+        highestGroup = Math.max(highestGroup, peerHighestGroup);
+        aheadLsn = Math.max(aheadLsn, copiedUpTo);
+        // The peer applied only durable records.
+        durableHint = Math.max(durableHint, baseLsn);
+        scl = baseLsn;
+        advanceScl();
+        advanceDurable(durableHint);
+    }
+
+    /** A corrupt block was replaced by a peer's copy taken while the peer had applied {@code peerApplied}. */
+    public void repaired(long block, byte[] content, long peerApplied) {
+        file.repair(block, content);
+        if (peerApplied > appliedLsn) {
+            aheadLsn = Math.max(aheadLsn, peerApplied);
+        }
+    }
+
+    private void switchTo(long newGeneration) {
+        if (newGeneration != generation) {
+            file.close();
+            file = files.open(newGeneration);
+            generation = newGeneration;
+        }
     }
 
     /** The writer's volume-durable LSN moved: apply whatever is now complete and durable. */
@@ -221,9 +290,21 @@ public final class SegmentState {
     public int pendingCount() { return pending.size(); }
     public long highestLsn() { return pending.isEmpty() ? appliedLsn : pending.lastKey(); }
     public BlockFile file() { return file; }
+    public SegmentFiles files() { return files; }
+    public long generation() { return generation; }
+    public long aheadLsn() { return aheadLsn; }
     public int group() { return group; }
+
+    /**
+     * Reads applied content only (no pending records), verified, for a peer that hydrates or
+     * repairs from this replica. Bytes past the end read as zeros.
+     */
+    public byte[] readApplied(long localOffset, int length) throws BlockFile.CorruptBlockException {
+        return file.read(localOffset, length);
+    }
 
     /** What a snapshot keeps; the block file itself is forced to disk before the snapshot is saved. */
     public record Snapshot(long epoch, long epochStart, long appliedLsn, long durableHint, int highestGroup,
-                           List<LogRecord> pending) implements borealis.persistence.serialization.BorealisSerializable {}
+                           List<LogRecord> pending, long generation, long aheadLsn)
+            implements borealis.persistence.serialization.BorealisSerializable {}
 }
