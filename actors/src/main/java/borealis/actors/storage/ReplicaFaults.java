@@ -41,24 +41,35 @@ public final class ReplicaFaults {
     }
 
     /**
-     * Lets the replica run again. A dead stand-in that sharding may have started meanwhile is
-     * stopped by a first message, and the next one starts the replica, which recovers from its
+     * Lets the replica run again, and pokes it so that it starts at once: it recovers from its
      * journal and catches up with its peers.
      */
     public void bringBack(ClusterSharding sharding, String entityId, int replica) {
         down.remove(entityId);
         sharding.entityRefFor(StorageSegment.typeKey(replica), entityId).tell(new StorageSegment.SyncIdle());
-        sharding.entityRefFor(StorageSegment.typeKey(replica), entityId).tell(new StorageSegment.SyncIdle());
     }
 
-    /** The behaviour of a replica entity: the real one, or a dead one while marked down. */
+    /**
+     * The behaviour of a replica entity: the real one, or while marked down a dead stand-in that
+     * swallows everything (answering only {@link StorageSegment.Stop}: it is stopped). Once the
+     * replica is brought back, the stand-in's next message turns it into the real replica, which
+     * recovers from its journal and then handles that message.
+     */
     public Behavior<StorageSegment.Command> guard(String entityId, Supplier<Behavior<StorageSegment.Command>> replica) {
         if (!isDown(entityId)) {
             return replica.get();
         }
-        return Behaviors.receive(StorageSegment.Command.class)
-                // Once brought back, stop: sharding starts the real replica on the next message.
-                .onAnyMessage(m -> isDown(entityId) ? Behaviors.same() : Behaviors.stopped())
-                .build();
+        return Behaviors.setup(ctx -> Behaviors.receive(StorageSegment.Command.class)
+                .onAnyMessage(m -> {
+                    if (isDown(entityId)) {
+                        if (m instanceof StorageSegment.Stop stop) {
+                            stop.replyTo().tell(Done.getInstance());
+                        }
+                        return Behaviors.same();
+                    }
+                    ctx.getSelf().tell(m);
+                    return replica.get();
+                })
+                .build());
     }
 }

@@ -73,7 +73,8 @@ public final class ReplicatedVolume implements Volume {
         long scl;
     }
 
-    private record Waiter(long lsn, long deadlineNanos, CompletableFuture<Long> future) {}
+    /** A commit (or a reader, if {@code readable}) waiting for the log to be safe up to {@code lsn}. */
+    private record Waiter(long lsn, boolean readable, long deadlineNanos, CompletableFuture<Long> future) {}
 
     private final String id;
     private final VolumeLayout layout;
@@ -91,6 +92,7 @@ public final class ReplicatedVolume implements Volume {
     private long size;
     private QuorumTracker tracker;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.lsn, b.lsn));
+    private final PriorityQueue<Waiter> readers = new PriorityQueue<>((a, b) -> Long.compare(a.lsn, b.lsn));
     private IOException failure;
     private boolean closed;
 
@@ -371,7 +373,7 @@ public final class ReplicatedVolume implements Volume {
         List<Waiter> ready = new ArrayList<>();
         synchronized (this) {
             ReplicaLink link = links[group][replica];
-            if (!link.inFlight.removeIf(b -> b == batch)) {
+            if (closed || !link.inFlight.removeIf(b -> b == batch)) {
                 return;
             }
             if (result.accepted()) {
@@ -403,9 +405,9 @@ public final class ReplicatedVolume implements Volume {
     private void sclReported(int group, int replica, long scl, List<Waiter> ready) {
         ReplicaLink link = links[group][replica];
         link.scl = Math.max(link.scl, scl);
-        if (tracker.ackUpTo(group, replica, scl)) {
-            durableAdvanced(ready);
-        }
+        tracker.ackUpTo(group, replica, scl);
+        // The read-quorum point may move without the VDL.
+        durableAdvanced(ready);
     }
 
     /** A replica caught up on its own (gap filled from peers, hydration done) and said so. */
@@ -426,6 +428,10 @@ public final class ReplicatedVolume implements Volume {
         while (!waiters.isEmpty() && waiters.peek().lsn <= vdl) {
             ready.add(waiters.poll());
         }
+        long readable = tracker.readable();
+        while (!readers.isEmpty() && readers.peek().lsn <= readable) {
+            ready.add(readers.poll());
+        }
     }
 
     private void fence(String reason, List<Waiter> ready) {
@@ -433,20 +439,25 @@ public final class ReplicatedVolume implements Volume {
             log.warn("volume {}: fenced: {}", id, reason);
             failure = new VolumeFencedException("volume " + id + " was opened by a newer writer (" + reason + ")");
             ready.addAll(waiters);
+            ready.addAll(readers);
             waiters.clear();
+            readers.clear();
         }
     }
 
     private void complete(List<Waiter> ready) {
         IOException f;
         long vdl;
+        long readable;
         synchronized (this) {
             f = failure;
             vdl = tracker.vdl();
+            readable = tracker.readable();
         }
         for (Waiter w : ready) {
-            if (w.lsn <= vdl) {
-                w.future.complete(vdl);
+            long reached = w.readable ? readable : vdl;
+            if (w.lsn <= reached) {
+                w.future.complete(reached);
             } else {
                 w.future.completeExceptionally(f != null ? f : new IOException("volume " + id + " closed"));
             }
@@ -455,9 +466,19 @@ public final class ReplicatedVolume implements Volume {
 
     @Override
     public CompletableFuture<Long> whenDurable(long lsn) {
+        return await(lsn, false);
+    }
+
+    @Override
+    public CompletableFuture<Long> whenReadable(long lsn) {
+        return await(lsn, true);
+    }
+
+    private CompletableFuture<Long> await(long lsn, boolean readable) {
         synchronized (this) {
-            if (lsn <= tracker.vdl()) {
-                return CompletableFuture.completedFuture(tracker.vdl());
+            long reached = readable ? tracker.readable() : tracker.vdl();
+            if (lsn <= reached) {
+                return CompletableFuture.completedFuture(reached);
             }
             if (failure != null) {
                 return CompletableFuture.failedFuture(failure);
@@ -466,7 +487,7 @@ public final class ReplicatedVolume implements Volume {
                 return CompletableFuture.failedFuture(new IOException("volume " + id + " closed"));
             }
             CompletableFuture<Long> f = new CompletableFuture<>();
-            waiters.add(new Waiter(lsn, System.nanoTime() + settings.commitTimeout().toNanos(), f));
+            (readable ? readers : waiters).add(new Waiter(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos(), f));
             return f;
         }
     }
@@ -484,17 +505,17 @@ public final class ReplicatedVolume implements Volume {
                     return;
                 }
                 long now = System.nanoTime();
-                if (!waiters.isEmpty()) {
-                    waiters.removeIf(w -> {
+                for (PriorityQueue<Waiter> q : List.of(waiters, readers)) {
+                    q.removeIf(w -> {
                         if (now - w.deadlineNanos >= 0) {
                             expired.add(w);
                             return true;
                         }
                         return false;
                     });
-                    if (!expired.isEmpty()) {
-                        why = quorumReport();
-                    }
+                }
+                if (!expired.isEmpty()) {
+                    why = quorumReport();
                 }
                 long vdl = tracker.vdl();
                 for (int g = 0; g <= highestGroup; g++) {
@@ -515,7 +536,7 @@ public final class ReplicatedVolume implements Volume {
                             send(g, r, link, probe, bytes);
                         } else if (link.queue.isEmpty() && lastLsnInGroup[g] > vdl && link.scl < lastLsnInGroup[g]) {
                             // It took records but has not caught up to them: ask again (an empty batch).
-                            send(g, r, link, List.of(), 0);
+                            send(g, r, link, new ArrayList<>(0), 0);
                         } else if (link.queue.isEmpty() && link.hintSent < vdl) {
                             link.hintSent = vdl;
                             transport.durableNotice(g, r, epoch, vdl);
@@ -593,7 +614,9 @@ public final class ReplicatedVolume implements Volume {
             }
             closed = true;
             ready = new ArrayList<>(waiters);
+            ready.addAll(readers);
             waiters.clear();
+            readers.clear();
         }
         ticker.cancel(false);
         transport.volumeClosed();

@@ -15,6 +15,8 @@ import java.util.Arrays;
 public final class QuorumTracker {
 
     private long vdl;
+    /** Highest LSN up to which every record is on at least a read quorum (3) of its group. */
+    private long readable;
     private long highest;
     private byte[] acks = new byte[1024];
     private int[] groups = new int[1024];
@@ -24,7 +26,18 @@ public final class QuorumTracker {
 
     public QuorumTracker(long vdl) {
         this.vdl = vdl;
+        this.readable = vdl;
         this.highest = vdl;
+    }
+
+    /**
+     * The highest LSN up to which every record is held by at least {@link VolumeLayout#READ_QUORUM}
+     * replicas of its group (at least the VDL). Such records survive any recovery, because a
+     * recovery hears from a write quorum, which meets every read quorum; so data up to here may be
+     * shown to readers even while a write quorum is missing.
+     */
+    public long readable() {
+        return readable;
     }
 
     public long vdl() {
@@ -121,6 +134,10 @@ public final class QuorumTracker {
     }
 
     private boolean advance() {
+        readable = Math.max(readable, vdl);
+        while (readable < highest && ackCount(readable + 1) >= VolumeLayout.READ_QUORUM) {
+            readable++;
+        }
         boolean advanced = false;
         while (vdl < highest && Integer.bitCount(acks[head] & 0xff) >= VolumeLayout.WRITE_QUORUM) {
             vdl++;
@@ -129,6 +146,7 @@ public final class QuorumTracker {
             head = (head + 1) % acks.length;
             advanced = true;
         }
+        readable = Math.max(readable, vdl);
         return advanced;
     }
 
