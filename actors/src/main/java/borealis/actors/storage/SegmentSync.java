@@ -150,9 +150,14 @@ final class SegmentSync extends AbstractBehavior<SegmentSync.Command> {
     }
 
     private Behavior<Command> onFillAnswers(FillAnswers a) {
-        // A peer that has not applied past our SCL still holds, as records, what we miss.
+        if (getContext().getLog().isDebugEnabled()) {
+            getContext().getLog().debug("replica {}/{} of {}: fill round at SCL {}: {}", group, replica, volumeId, a.scl(),
+                    a.answers().stream().map(p -> p.replica() + "@" + p.appliedLsn() + "/" + p.scl() + "+" + p.records().size()).toList());
+        }
+        // A peer that has not applied past our SCL may still hold, as records, what we miss: the
+        // record that follows our SCL.
         var filler = a.answers().stream()
-                .filter(p -> p.appliedLsn() <= a.scl() && !p.records().isEmpty())
+                .filter(p -> p.appliedLsn() <= a.scl() && p.records().stream().anyMatch(r -> r.prevLsnInGroup() == a.scl()))
                 .max(Comparator.comparingLong(StorageSegment.PeerRecords::scl));
         if (filler.isPresent()) {
             StorageSegment.PeerRecords p = filler.get();

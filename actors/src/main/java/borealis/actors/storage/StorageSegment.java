@@ -390,6 +390,10 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         if (!gap && corrupt.isEmpty()) {
             return;
         }
+        if (ctx.getLog().isDebugEnabled()) {
+            ctx.getLog().debug("replica {}/{} of {}: catching up: SCL {}, highest {}, durable hint {}, corrupt blocks {}", group, replica,
+                    volumeId, s.scl(), s.highestLsn(), s.durableHint(), corrupt);
+        }
         if (sync == null) {
             sync = ctx.spawn(SegmentSync.create(ctx.getSelf(), volumeId, layout, group, replica, files, settings.sync()), "sync");
         }

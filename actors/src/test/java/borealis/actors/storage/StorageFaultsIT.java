@@ -309,6 +309,7 @@ class StorageFaultsIT {
         StorageProbe probe = probe(volume);
         try (Writer w = new Writer("wiped", 1)) {
             w.awaitAcked(120);
+            eventually("the database spans several groups", () -> probe.volume().size() > 2 * GROUP_SIZE);
             int groups = layout.groupOf(probe.volume().size() - 1) + 1;
             assertTrue(groups >= 2, "the database spans several groups");
             for (int g = 0; g < groups; g++) {

@@ -360,7 +360,9 @@ public final class ReplicatedVolume implements Volume {
 
     private void send(int group, int replica, ReplicaLink link, List<LogRecord> batch, int bytes) {
         link.inFlight.add(batch);
-        long hint = tracker.vdl();
+        // The hint is the group's newest durable LSN (an LSN of this group), so a replica can tell
+        // from it alone whether it misses a record.
+        long hint = tracker.lastDurableInGroup(group);
         link.hintSent = hint;
         bytesShipped.addAndGet(bytes);
         transport.append(group, replica, epoch, epochStart, batch, hint)
@@ -537,9 +539,9 @@ public final class ReplicatedVolume implements Volume {
                         } else if (link.queue.isEmpty() && lastLsnInGroup[g] > vdl && link.scl < lastLsnInGroup[g]) {
                             // It took records but has not caught up to them: ask again (an empty batch).
                             send(g, r, link, new ArrayList<>(0), 0);
-                        } else if (link.queue.isEmpty() && link.hintSent < vdl) {
-                            link.hintSent = vdl;
-                            transport.durableNotice(g, r, epoch, vdl);
+                        } else if (link.queue.isEmpty() && link.hintSent < tracker.lastDurableInGroup(g)) {
+                            link.hintSent = tracker.lastDurableInGroup(g);
+                            transport.durableNotice(g, r, epoch, link.hintSent);
                         }
                     }
                 }

@@ -138,7 +138,9 @@ final class VolumeRecovery {
             AtomicInteger answers = new AtomicInteger();
             int group = g;
             for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-                transport.append(g, r, epoch, plan.vcl() + 1, records, plan.durableBase())
+                // The hint must be an LSN of this group (replicas compare it with their SCL).
+                long hint = gp == null ? 0 : Math.min(gp.lastLsn(), plan.durableBase());
+                transport.append(g, r, epoch, plan.vcl() + 1, records, hint)
                         .orTimeout(remainingMillis(), TimeUnit.MILLISECONDS)
                         .whenComplete((res, err) -> {
                             if (err == null && res.accepted()) {

@@ -95,7 +95,10 @@ public final class SegmentState {
         return scl >= readPoint && readPoint >= aheadLsn;
     }
 
-    /** Whether records are missing here: a hole below records held, or below the known durable point. */
+    /**
+     * Whether records are missing here: a hole below records held, or below the group's newest
+     * durable LSN as the writer announced it.
+     */
     public boolean hasGap() {
         return scl < highestLsn() || scl < durableHint;
     }
