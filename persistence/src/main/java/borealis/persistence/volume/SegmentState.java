@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * applied; until then it serves only reads at or above that point ({@link #aheadLsn()}).
  *
  * <p>A replica that lacks records below ones it holds (a gap), or below the durable point it was
- * told of, fills them from its peers ({@link #addRecords}); one so far behind that its peers have
+ * told of, fills them from its peers (as records, {@link #append}); one so far behind that its peers have
  * already applied and forgotten the records it misses <em>hydrates</em>: it copies a peer's blocks
  * into a new file generation and switches to it ({@link #hydrated}).
  */
@@ -142,20 +142,6 @@ public final class SegmentState {
         }
         advanceScl();
         advanceDurable(hint);
-    }
-
-    /**
-     * Adds records copied from a peer (filling a gap). Only records of the epoch this replica
-     * serves are taken, which the caller checks by comparing the peer's epoch and seal with ours.
-     */
-    public void addRecords(List<LogRecord> records) {
-        for (LogRecord r : records) {
-            if (r.lsn() > appliedLsn && r.group() == group && !pending.containsKey(r.lsn())) {
-                pending.put(r.lsn(), r);
-            }
-        }
-        advanceScl();
-        advanceDurable(durableHint);
     }
 
     /**
