@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,10 +91,10 @@ public final class StorageBench {
         StorageSegment.PeerRecords peer = probe.status(0, 0);
         probe.wipe(0, 5);
         long started = System.nanoTime();
-        StorageSegment.PeerRecords s = probe.status(0, 5); // starts it again
+        StorageSegment.PeerRecords s = probe.status(0, 5, Duration.ofMillis(200)); // starts it again
         while (s.scl() < peer.appliedLsn()) {
-            Thread.sleep(20);
-            s = probe.status(0, 5);
+            Thread.sleep(10);
+            s = probe.status(0, 5, Duration.ofMillis(200));
         }
         double secs = (System.nanoTime() - started) / 1e9;
         long bytes = Files.size(probe.blockFile(0, 5));

@@ -52,24 +52,42 @@ public final class StorageProbe {
 
     /** Where a replica stands (its answer to a peer asking for records above everything). */
     public StorageSegment.PeerRecords status(int group, int replica) throws Exception {
-        return sharding().entityRefFor(StorageSegment.typeKey(replica), entityId(group, replica))
-                .<StorageSegment.PeerRecords>ask(r -> new StorageSegment.FetchRecords(Long.MAX_VALUE, 0, r), ASK)
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return status(group, replica, ASK);
+    }
+
+    /** As {@link #status(int, int)}, retrying after {@code timeout}. */
+    public StorageSegment.PeerRecords status(int group, int replica, Duration timeout) throws Exception {
+        return ask(group, replica, r -> new StorageSegment.FetchRecords(Long.MAX_VALUE, 0, r), timeout);
     }
 
     /** Applied, verified bytes of a replica at a group-local offset. */
     public StorageSegment.PeerBlocks blocks(int group, int replica, long localOffset, int length) throws Exception {
-        return sharding().entityRefFor(StorageSegment.typeKey(replica), entityId(group, replica))
-                .<StorageSegment.PeerBlocks>ask(r -> new StorageSegment.FetchBlocks(localOffset, length, r), ASK)
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return ask(group, replica, r -> new StorageSegment.FetchBlocks(localOffset, length, r), ASK);
     }
 
     /** A replica's read as the writer would issue it. */
     public StorageSegment.ReadReply read(int group, int replica, long offset, int length, long readPoint) throws Exception {
-        return sharding().entityRefFor(StorageSegment.typeKey(replica), entityId(group, replica))
-                .<StorageSegment.Reply>ask(r -> new StorageSegment.Read(0, offset, length, readPoint, r), ASK)
-                .thenApply(r -> (StorageSegment.ReadReply) r)
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        StorageSegment.Reply reply = this.<StorageSegment.Reply>ask(group, replica,
+                r -> new StorageSegment.Read(0, offset, length, readPoint, r), ASK);
+        return (StorageSegment.ReadReply) reply;
+    }
+
+    /**
+     * Asks a replica, a few times: a message sent just as a replica stops or starts again can be
+     * lost, as on a network, and the replicas' own protocols retry too.
+     */
+    private <T> T ask(int group, int replica, java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<T>,
+            StorageSegment.Command> message, Duration timeout) throws Exception {
+        java.util.concurrent.ExecutionException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return sharding().entityRefFor(StorageSegment.typeKey(replica), entityId(group, replica))
+                        .ask(message::apply, timeout).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     public void takeDown(int group, int replica) throws Exception {

@@ -39,9 +39,11 @@ public final class ReplicatedVolume implements Volume {
     private static final int BLOCK = BlockCache.BLOCK;
     /**
      * Batches in flight to one replica: the next one is sent while the replica persists the
-     * previous, so it joins the node's next group commit instead of waiting a round trip.
+     * previous, so it is persisted (in the node's next group commit) as soon as that one is done,
+     * without waiting for a round trip. More would not help: a replica persists one batch at a
+     * time, so a third would only wait behind the second instead of joining it.
      */
-    static final int MAX_IN_FLIGHT = 4;
+    static final int MAX_IN_FLIGHT = 2;
     /** Largest payload of one record, before compression. */
     static final int MAX_RECORD_BYTES = 256 * 1024;
 
@@ -87,6 +89,9 @@ public final class ReplicatedVolume implements Volume {
     private long epochStart;
     private long nextLsn;
     private long[] lastLsnInGroup = new long[16];
+    /** Bytes queued per group since its last flush, and the groups with records not yet flushed. */
+    private long[] queuedBytes = new long[16];
+    private final java.util.BitSet unsent = new java.util.BitSet();
     private ReplicaLink[][] links = new ReplicaLink[16][];
     private int highestGroup;
     private long size;
@@ -147,6 +152,7 @@ public final class ReplicatedVolume implements Volume {
             }
         }
         register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], highestGroup));
+        flush();
         log.info("volume {} opened in epoch {}: VCL {}, size {} bytes, {} groups", id, epoch, o.vcl(), size, highestGroup + 1);
     }
 
@@ -306,13 +312,38 @@ public final class ReplicatedVolume implements Volume {
         register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], group));
     }
 
+    /**
+     * Queues a record for the six replicas of its group. It is sent when someone waits for it
+     * ({@link #whenDurable}), when a batch's worth has queued, or at the next tick: the several
+     * writes of one commit, and the commits of concurrent sessions, thus travel in one batch and
+     * cost each replica one persist.
+     */
     private void register(LogRecord r) {
         tracker.register(r.lsn(), r.group());
         lastLsnInGroup[r.group()] = r.lsn();
         recordsShipped.incrementAndGet();
+        queuedBytes[r.group()] += r.wireSize();
+        unsent.set(r.group());
         for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
             links[r.group()][replica].queue.put(r.lsn(), r);
-            pump(r.group(), replica);
+        }
+        if (queuedBytes[r.group()] >= settings.maxBatchBytes()) {
+            flush(r.group());
+        }
+    }
+
+    /** Sends what is queued for every group. Called under the lock. */
+    private void flush() {
+        for (int g = unsent.nextSetBit(0); g >= 0; g = unsent.nextSetBit(g + 1)) {
+            flush(g);
+        }
+    }
+
+    private void flush(int group) {
+        unsent.clear(group);
+        queuedBytes[group] = 0;
+        for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
+            pump(group, replica);
         }
     }
 
@@ -321,6 +352,7 @@ public final class ReplicatedVolume implements Volume {
             int n = Math.max(group + 1, links.length * 2);
             links = Arrays.copyOf(links, n);
             lastLsnInGroup = Arrays.copyOf(lastLsnInGroup, n);
+            queuedBytes = Arrays.copyOf(queuedBytes, n);
         }
         if (links[group] == null) {
             links[group] = new ReplicaLink[VolumeLayout.REPLICAS];
@@ -488,6 +520,7 @@ public final class ReplicatedVolume implements Volume {
             if (closed) {
                 return CompletableFuture.failedFuture(new IOException("volume " + id + " closed"));
             }
+            flush();
             CompletableFuture<Long> f = new CompletableFuture<>();
             (readable ? readers : waiters).add(new Waiter(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos(), f));
             return f;
@@ -519,6 +552,7 @@ public final class ReplicatedVolume implements Volume {
                 if (!expired.isEmpty()) {
                     why = quorumReport();
                 }
+                flush();
                 long vdl = tracker.vdl();
                 for (int g = 0; g <= highestGroup; g++) {
                     for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
