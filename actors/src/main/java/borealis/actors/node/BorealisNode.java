@@ -122,7 +122,7 @@ public final class BorealisNode implements AutoCloseable {
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
                                      ExecutorService sqlPool, Duration requestTimeout, ReplicaFaults faults) {
         StorageSegment.Settings storage = new StorageSegment.Settings(dataDir.resolve("segments"), b.getInt("storage.snapshot-every"),
-                StorageSegment.syncSettings(sharding, b.getConfig("storage")));
+                b.getBytes("storage.keep-applied"), StorageSegment.syncSettings(sharding, b.getConfig("storage")));
         for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
             sharding.init(Entity.of(StorageSegment.TYPE_KEYS.get(zone), ctx -> faults.guard(ctx.getEntityId(),
                             () -> StorageSegment.create(ctx.getEntityId(), PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()),

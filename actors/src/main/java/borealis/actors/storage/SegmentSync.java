@@ -154,10 +154,10 @@ final class SegmentSync extends AbstractBehavior<SegmentSync.Command> {
             getContext().getLog().debug("replica {}/{} of {}: fill round at SCL {}: {}", group, replica, volumeId, a.scl(),
                     a.answers().stream().map(p -> p.replica() + "@" + p.appliedLsn() + "/" + p.scl() + "+" + p.records().size()).toList());
         }
-        // A peer that has not applied past our SCL may still hold, as records, what we miss: the
+        // A peer that still holds, as records, what we miss (pending, or applied recently): the
         // record that follows our SCL.
         var filler = a.answers().stream()
-                .filter(p -> p.appliedLsn() <= a.scl() && p.records().stream().anyMatch(r -> r.prevLsnInGroup() == a.scl()))
+                .filter(p -> p.records().stream().anyMatch(r -> r.prevLsnInGroup() == a.scl()))
                 .max(Comparator.comparingLong(StorageSegment.PeerRecords::scl));
         if (filler.isPresent()) {
             StorageSegment.PeerRecords p = filler.get();

@@ -162,7 +162,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     // ---- behaviour ----
 
     /** Node-wide settings of the replicas. */
-    public record Settings(Path segmentsDir, int snapshotEvery, SyncSettings sync) {}
+    public record Settings(Path segmentsDir, int snapshotEvery, long keepAppliedBytes, SyncSettings sync) {}
 
     /** How replicas talk to their peers; chunks and pages must fit a remoting frame. */
     public record SyncSettings(ClusterSharding sharding, Duration timeout, int chunkBytes, int pageBytes, Duration pause) {}
@@ -208,7 +208,9 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     @Override
     public SegmentState emptyState() {
-        return new SegmentState(layout, group, files);
+        SegmentState s = new SegmentState(layout, group, files);
+        s.keepApplied(settings.keepAppliedBytes());
+        return s;
     }
 
     @Override
@@ -303,7 +305,10 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         List<LogRecord> out = new ArrayList<>();
         int bytes = 0;
         boolean more = false;
-        for (LogRecord r : s.pendingAbove(Math.max(cmd.fromLsn(), s.appliedLsn()))) {
+        // All records above what was asked if still held as records, else those above the applied
+        // point (the asker then hydrates from the blocks and needs these on top).
+        List<LogRecord> held = s.recordsAbove(cmd.fromLsn()).orElseGet(() -> s.pendingAbove(s.appliedLsn()));
+        for (LogRecord r : held) {
             if (!out.isEmpty() && bytes + r.wireSize() > cmd.maxBytes()) {
                 more = true;
                 break;

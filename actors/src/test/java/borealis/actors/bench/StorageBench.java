@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * segment replicas' journal for a stock plugin to compare.
  *
  * <pre>
- * bin/bench-storage [--clients 8] [--seconds 60] [--rows 100000] [--journal segment|jdbc-h2|inmem]
+ * bin/bench-storage [--clients 8] [--seconds 60] [--rows 100000] [--journal segment|jdbc-postgres|jdbc-h2|inmem]
  * </pre>
  */
 public final class StorageBench {
@@ -204,25 +204,53 @@ public final class StorageBench {
             case "inmem" -> hocon.append("borealis.journal.segments = ${pekko.persistence.journal.inmem}\n");
             case "jdbc-h2" -> {
                 String h2 = "jdbc:h2:file:" + data.resolve("jdbc/journal") + ";DB_CLOSE_DELAY=-1";
-                createJdbcSchema(h2);
-                hocon.append("borealis.journal.segments = ${jdbc-journal}\n")
-                        .append("borealis.journal.segments.use-shared-db = bench\n")
-                        .append("pekko-persistence-jdbc.shared-databases.bench {\n")
-                        .append("  profile = \"slick.jdbc.H2Profile$\"\n")
-                        .append("  db { url = \"").append(h2).append("\", driver = \"org.h2.Driver\", user = sa, password = \"\",")
-                        .append(" numThreads = 8, maxConnections = 8, minConnections = 2 }\n}\n");
+                createJdbcSchema(h2, "sa", "", "schema/h2/h2-create-schema.sql");
+                jdbcJournal(hocon, "slick.jdbc.H2Profile$", h2, "org.h2.Driver", "sa", "");
             }
-            default -> throw new IllegalArgumentException("--journal must be segment, jdbc-h2 or inmem, got " + journal);
+            case "jdbc-postgres" -> {
+                // A local PostgreSQL 15 with fsync and synchronous_commit on (the project's tool).
+                int port = borealis.actors.testkit.NodeProcess.freePort();
+                Path pg = data.resolve("pg");
+                // The server runs as the postgres user when we are root: it must reach its directory.
+                Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Process p = new ProcessBuilder(Path.of("..", "shared", "tools", "local-postgres").toString(), "start", pg.toString(),
+                        String.valueOf(port), "bench", "bench-pw").inheritIO().start();
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("local-postgres did not start");
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        new ProcessBuilder(Path.of("..", "shared", "tools", "local-postgres").toString(), "stop", pg.toString())
+                                .inheritIO().start().waitFor();
+                    } catch (Exception e) {
+                        e.printStackTrace();
+                    }
+                }));
+                String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+                createJdbcSchema(url, "bench", "bench-pw", "schema/postgres/postgres-create-schema.sql");
+                jdbcJournal(hocon, "slick.jdbc.PostgresProfile$", url, "org.postgresql.Driver", "bench", "bench-pw");
+            }
+            default -> throw new IllegalArgumentException("--journal must be segment, jdbc-postgres, jdbc-h2 or inmem, got " + journal);
         }
         return ConfigFactory.load(ConfigFactory.parseString(hocon.toString()));
     }
 
-    private static void createJdbcSchema(String url) throws Exception {
+    /** The segment replicas' journal becomes pekko-persistence-jdbc over the given database. */
+    private static void jdbcJournal(StringBuilder hocon, String profile, String url, String driver, String user, String password) {
+        hocon.append("borealis.journal.segments = ${jdbc-journal}\n")
+                .append("borealis.journal.segments.use-shared-db = bench\n")
+                .append("pekko-persistence-jdbc.shared-databases.bench {\n")
+                .append("  profile = \"").append(profile).append("\"\n")
+                .append("  db { url = \"").append(url).append("\", driver = \"").append(driver).append("\", user = \"").append(user)
+                .append("\", password = \"").append(password).append("\", numThreads = 8, maxConnections = 8, minConnections = 2 }\n}\n");
+    }
+
+    private static void createJdbcSchema(String url, String user, String password, String script) throws Exception {
         String ddl;
-        try (InputStream in = StorageBench.class.getClassLoader().getResourceAsStream("schema/h2/h2-create-schema.sql")) {
+        try (InputStream in = StorageBench.class.getClassLoader().getResourceAsStream(script)) {
             ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             for (String stmt : ddl.split(";")) {
                 if (!stmt.isBlank()) {
                     s.execute(stmt);
@@ -235,7 +263,7 @@ public final class StorageBench {
         Map<String, String> out = new java.util.HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: StorageBench [--clients N] [--seconds S] [--rows R] [--journal segment|jdbc-h2|inmem]");
+                throw new IllegalArgumentException("usage: StorageBench [--clients N] [--seconds S] [--rows R] [--journal segment|jdbc-postgres|jdbc-h2|inmem]");
             }
             out.put(args[i].substring(2), args[++i]);
         }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -37,13 +36,6 @@ public final class ReplicatedVolume implements Volume {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicatedVolume.class);
     private static final int BLOCK = BlockCache.BLOCK;
-    /**
-     * Batches in flight to one replica: the next one is sent while the replica persists the
-     * previous, so it is persisted (in the node's next group commit) as soon as that one is done,
-     * without waiting for a round trip. More would not help: a replica persists one batch at a
-     * time, so a third would only wait behind the second instead of joining it.
-     */
-    static final int MAX_IN_FLIGHT = 2;
     /** Largest payload of one record, before compression. */
     static final int MAX_RECORD_BYTES = 256 * 1024;
 
@@ -64,20 +56,6 @@ public final class ReplicatedVolume implements Volume {
         }
     }
 
-    /** Send state of one replica: records not yet sent, the batch in flight, and its last known SCL. */
-    private static final class ReplicaLink {
-        /** Records not yet sent (or sent and failed), by LSN. */
-        final TreeMap<Long, LogRecord> queue = new TreeMap<>();
-        /** Batches sent and not yet answered, oldest first (at most {@link #MAX_IN_FLIGHT}). */
-        final List<List<LogRecord>> inFlight = new ArrayList<>(MAX_IN_FLIGHT);
-        boolean suspect;
-        long hintSent;
-        long scl;
-    }
-
-    /** A commit (or a reader, if {@code readable}) waiting for the log to be safe up to {@code lsn}. */
-    private record Waiter(long lsn, boolean readable, long deadlineNanos, CompletableFuture<Long> future) {}
-
     private final String id;
     private final VolumeLayout layout;
     private final SegmentTransport transport;
@@ -96,8 +74,7 @@ public final class ReplicatedVolume implements Volume {
     private int highestGroup;
     private long size;
     private QuorumTracker tracker;
-    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.lsn, b.lsn));
-    private final PriorityQueue<Waiter> readers = new PriorityQueue<>((a, b) -> Long.compare(a.lsn, b.lsn));
+    private final CommitWaiters waiters = new CommitWaiters();
     private IOException failure;
     private boolean closed;
 
@@ -205,7 +182,7 @@ public final class ReplicatedVolume implements Volume {
         if (head == null && end % BLOCK != 0 && (end - 1) / BLOCK == offset / BLOCK) {
             head = currentBlock(offset / BLOCK);
         }
-        List<VolumeLayout.Piece> pieces = splitRecords(layout.split(offset, len));
+        List<VolumeLayout.Piece> pieces = WritePieces.splitRecords(layout.split(offset, len), MAX_RECORD_BYTES);
         byte[][] compressed = new byte[pieces.size()][];
         if (settings.compress()) {
             for (int i = 0; i < pieces.size(); i++) {
@@ -223,25 +200,10 @@ public final class ReplicatedVolume implements Volume {
                 lsn = nextLsn++;
                 register(LogRecord.write(lsn, lastLsnInGroup[p.group()], p.group(), p.offset(), data, p.length(), compressed[i] != null));
             }
-            cacheWrite(offset, bytes, head, tail, lsn);
+            WritePieces.cacheWrite(cache, offset, bytes, head, tail, lsn);
             size = Math.max(size, end);
             return lsn;
         }
-    }
-
-    /** Cuts pieces larger than {@link #MAX_RECORD_BYTES} so that every message fits a remoting frame. */
-    private static List<VolumeLayout.Piece> splitRecords(List<VolumeLayout.Piece> pieces) {
-        if (pieces.stream().allMatch(p -> p.length() <= MAX_RECORD_BYTES)) {
-            return pieces;
-        }
-        List<VolumeLayout.Piece> out = new ArrayList<>();
-        for (VolumeLayout.Piece p : pieces) {
-            for (int done = 0; done < p.length(); done += MAX_RECORD_BYTES) {
-                int n = Math.min(MAX_RECORD_BYTES, p.length() - done);
-                out.add(new VolumeLayout.Piece(p.group(), p.offset() + done, p.sourceOffset() + done, n));
-            }
-        }
-        return out;
     }
 
     /** The current content of a block, from the cache or a replica (zeros beyond the end). */
@@ -253,26 +215,6 @@ public final class ReplicatedVolume implements Volume {
         ByteBuffer buf = ByteBuffer.allocate(BLOCK);
         read(block * BLOCK, buf);
         return buf.array();
-    }
-
-    private void cacheWrite(long offset, byte[] bytes, byte[] head, byte[] tail, long lsn) {
-        long first = offset / BLOCK;
-        long last = (offset + bytes.length - 1) / BLOCK;
-        for (long b = first; b <= last; b++) {
-            long blockStart = b * BLOCK;
-            byte[] block;
-            if (offset <= blockStart && offset + bytes.length >= blockStart + BLOCK) {
-                block = Arrays.copyOfRange(bytes, (int) (blockStart - offset), (int) (blockStart - offset) + BLOCK);
-            } else {
-                byte[] cached = cache.get(b);
-                byte[] base = cached != null ? cached : (b == first ? head : tail);
-                block = base == null ? new byte[BLOCK] : base.clone();
-                long from = Math.max(offset, blockStart);
-                long to = Math.min(offset + bytes.length, blockStart + BLOCK);
-                System.arraycopy(bytes, (int) (from - offset), block, (int) (from - blockStart), (int) (to - from));
-            }
-            cache.putDirty(b, block, lsn);
-        }
     }
 
     @Override
@@ -325,7 +267,7 @@ public final class ReplicatedVolume implements Volume {
         queuedBytes[r.group()] += r.wireSize();
         unsent.set(r.group());
         for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
-            links[r.group()][replica].queue.put(r.lsn(), r);
+            links[r.group()][replica].enqueue(r);
         }
         if (queuedBytes[r.group()] >= settings.maxBatchBytes()) {
             flush(r.group());
@@ -374,24 +316,16 @@ public final class ReplicatedVolume implements Volume {
     /** Sends the next batch to a replica if none is in flight. Called under the lock. */
     private void pump(int group, int replica) {
         ReplicaLink link = links[group][replica];
-        if (link.inFlight.size() >= MAX_IN_FLIGHT || link.suspect || failure != null || closed) {
-            return;
+        if (link.canSend() && failure == null && !closed) {
+            send(group, replica, link, link.nextBatch(settings.maxBatchBytes()));
         }
-        if (link.queue.isEmpty()) {
-            return;
-        }
-        List<LogRecord> batch = new ArrayList<>();
-        int bytes = 0;
-        while (!link.queue.isEmpty() && (batch.isEmpty() || bytes + link.queue.firstEntry().getValue().wireSize() <= settings.maxBatchBytes())) {
-            LogRecord r = link.queue.pollFirstEntry().getValue();
-            bytes += r.wireSize();
-            batch.add(r);
-        }
-        send(group, replica, link, batch, bytes);
     }
 
-    private void send(int group, int replica, ReplicaLink link, List<LogRecord> batch, int bytes) {
-        link.inFlight.add(batch);
+    private void send(int group, int replica, ReplicaLink link, List<LogRecord> batch) {
+        int bytes = 0;
+        for (LogRecord r : batch) {
+            bytes += r.wireSize();
+        }
         // The hint is the group's newest durable LSN (an LSN of this group), so a replica can tell
         // from it alone whether it misses a record.
         long hint = tracker.lastDurableInGroup(group);
@@ -404,10 +338,10 @@ public final class ReplicatedVolume implements Volume {
     }
 
     private void onAppendReply(int group, int replica, List<LogRecord> batch, SegmentTransport.AppendResult result) {
-        List<Waiter> ready = new ArrayList<>();
+        List<CommitWaiters.Waiter> ready = new ArrayList<>();
         synchronized (this) {
             ReplicaLink link = links[group][replica];
-            if (closed || !link.inFlight.removeIf(b -> b == batch)) {
+            if (closed || !link.answered(batch)) {
                 return;
             }
             if (result.accepted()) {
@@ -426,17 +360,14 @@ public final class ReplicatedVolume implements Volume {
                 }
                 link.suspect = true;
                 // Keep only what is not yet durable; the replica fills older gaps from its peers.
-                for (LogRecord r : batch) {
-                    link.queue.put(r.lsn(), r);
-                }
-                link.queue.values().removeIf(r -> tracker.ackCount(r.lsn()) >= VolumeLayout.WRITE_QUORUM);
+                link.requeue(batch, tracker);
             }
         }
         complete(ready);
     }
 
     /** A replica holds its group completely up to {@code scl}: it counts toward those records' quorums. */
-    private void sclReported(int group, int replica, long scl, List<Waiter> ready) {
+    private void sclReported(int group, int replica, long scl, List<CommitWaiters.Waiter> ready) {
         ReplicaLink link = links[group][replica];
         link.scl = Math.max(link.scl, scl);
         tracker.ackUpTo(group, replica, scl);
@@ -446,7 +377,7 @@ public final class ReplicatedVolume implements Volume {
 
     /** A replica caught up on its own (gap filled from peers, hydration done) and said so. */
     private void onProgress(int group, int replica, long replicaEpoch, long scl) {
-        List<Waiter> ready = new ArrayList<>();
+        List<CommitWaiters.Waiter> ready = new ArrayList<>();
         synchronized (this) {
             if (replicaEpoch != epoch || tracker == null || group > highestGroup || closed) {
                 return;
@@ -456,30 +387,21 @@ public final class ReplicatedVolume implements Volume {
         complete(ready);
     }
 
-    private void durableAdvanced(List<Waiter> ready) {
+    private void durableAdvanced(List<CommitWaiters.Waiter> ready) {
         long vdl = tracker.vdl();
         cache.durableUpTo(vdl);
-        while (!waiters.isEmpty() && waiters.peek().lsn <= vdl) {
-            ready.add(waiters.poll());
-        }
-        long readable = tracker.readable();
-        while (!readers.isEmpty() && readers.peek().lsn <= readable) {
-            ready.add(readers.poll());
-        }
+        waiters.reached(vdl, tracker.readable(), ready);
     }
 
-    private void fence(String reason, List<Waiter> ready) {
+    private void fence(String reason, List<CommitWaiters.Waiter> ready) {
         if (failure == null) {
             log.warn("volume {}: fenced: {}", id, reason);
             failure = new VolumeFencedException("volume " + id + " was opened by a newer writer (" + reason + ")");
-            ready.addAll(waiters);
-            ready.addAll(readers);
-            waiters.clear();
-            readers.clear();
+            waiters.all(ready);
         }
     }
 
-    private void complete(List<Waiter> ready) {
+    private void complete(List<CommitWaiters.Waiter> ready) {
         IOException f;
         long vdl;
         long readable;
@@ -488,14 +410,7 @@ public final class ReplicatedVolume implements Volume {
             vdl = tracker.vdl();
             readable = tracker.readable();
         }
-        for (Waiter w : ready) {
-            long reached = w.readable ? readable : vdl;
-            if (w.lsn <= reached) {
-                w.future.complete(reached);
-            } else {
-                w.future.completeExceptionally(f != null ? f : new IOException("volume " + id + " closed"));
-            }
-        }
+        CommitWaiters.complete(ready, vdl, readable, f != null ? f : new IOException("volume " + id + " closed"));
     }
 
     @Override
@@ -521,9 +436,7 @@ public final class ReplicatedVolume implements Volume {
                 return CompletableFuture.failedFuture(new IOException("volume " + id + " closed"));
             }
             flush();
-            CompletableFuture<Long> f = new CompletableFuture<>();
-            (readable ? readers : waiters).add(new Waiter(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos(), f));
-            return f;
+            return waiters.add(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos());
         }
     }
 
@@ -532,25 +445,20 @@ public final class ReplicatedVolume implements Volume {
      * ones how far they have caught up, and tell idle groups how far the log is durable.
      */
     private void tick() {
-        List<Waiter> expired = new ArrayList<>();
+        List<CommitWaiters.Waiter> expired = new ArrayList<>();
         String why = null;
+        long reachedVdl = -1;
+        long reachedReadable = -1;
         try {
             synchronized (this) {
                 if (closed || failure != null || tracker == null) {
                     return;
                 }
-                long now = System.nanoTime();
-                for (PriorityQueue<Waiter> q : List.of(waiters, readers)) {
-                    q.removeIf(w -> {
-                        if (now - w.deadlineNanos >= 0) {
-                            expired.add(w);
-                            return true;
-                        }
-                        return false;
-                    });
-                }
+                expired.addAll(waiters.expired(System.nanoTime()));
                 if (!expired.isEmpty()) {
                     why = quorumReport();
+                    reachedVdl = tracker.vdl();
+                    reachedReadable = tracker.readable();
                 }
                 flush();
                 long vdl = tracker.vdl();
@@ -561,18 +469,11 @@ public final class ReplicatedVolume implements Volume {
                             continue;
                         }
                         if (link.suspect) {
-                            link.queue.values().removeIf(rec -> tracker.ackCount(rec.lsn()) >= VolumeLayout.WRITE_QUORUM);
-                            List<LogRecord> probe = new ArrayList<>();
-                            int bytes = 0;
-                            while (!link.queue.isEmpty() && bytes < settings.maxBatchBytes()) {
-                                LogRecord rec = link.queue.pollFirstEntry().getValue();
-                                bytes += rec.wireSize();
-                                probe.add(rec);
-                            }
-                            send(g, r, link, probe, bytes);
+                            link.dropDurable(tracker);
+                            send(g, r, link, link.queue.isEmpty() ? link.probe() : link.nextBatch(settings.maxBatchBytes()));
                         } else if (link.queue.isEmpty() && lastLsnInGroup[g] > vdl && link.scl < lastLsnInGroup[g]) {
                             // It took records but has not caught up to them: ask again (an empty batch).
-                            send(g, r, link, new ArrayList<>(0), 0);
+                            send(g, r, link, link.probe());
                         } else if (link.queue.isEmpty() && link.hintSent < tracker.lastDurableInGroup(g)) {
                             link.hintSent = tracker.lastDurableInGroup(g);
                             transport.durableNotice(g, r, epoch, link.hintSent);
@@ -587,9 +488,8 @@ public final class ReplicatedVolume implements Volume {
             VolumeUnavailableException timeout = new VolumeUnavailableException("volume " + id + ": no write quorum within "
                     + settings.commitTimeout().toMillis() + " ms (" + why + "); the commit's outcome is unknown");
             log.warn("{}: failing {} waiting commit(s)", timeout.getMessage(), expired.size());
-            for (Waiter w : expired) {
-                w.future.completeExceptionally(timeout);
-            }
+            // One whose point was reached just now still succeeds.
+            CommitWaiters.complete(expired, reachedVdl, reachedReadable, timeout);
         }
     }
 
@@ -643,16 +543,14 @@ public final class ReplicatedVolume implements Volume {
 
     @Override
     public void close() {
-        List<Waiter> ready;
+        List<CommitWaiters.Waiter> ready;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            ready = new ArrayList<>(waiters);
-            ready.addAll(readers);
-            waiters.clear();
-            readers.clear();
+            ready = new ArrayList<>();
+            waiters.all(ready);
         }
         ticker.cancel(false);
         transport.volumeClosed();

@@ -45,6 +45,9 @@ public final class SegmentState {
     private long scl;
     private int highestGroup;
     private final TreeMap<Long, LogRecord> pending = new TreeMap<>();
+    private final java.util.ArrayDeque<LogRecord> recent = new java.util.ArrayDeque<>();
+    private long recentBytes;
+    private long keepAppliedBytes;
 
     /** Why an append or epoch change was refused. */
     public enum Rejection { STALE_EPOCH }
@@ -153,6 +156,8 @@ public final class SegmentState {
     public void hydrated(long newGeneration, long baseLsn, long copiedUpTo, int peerHighestGroup) {
         switchTo(newGeneration);
         files.deleteAllBut(newGeneration);
+        recent.clear();
+        recentBytes = 0;
         appliedLsn = baseLsn;
         pending.headMap(baseLsn, true).clear();
         highestGroup = Math.max(highestGroup, peerHighestGroup);
@@ -188,7 +193,46 @@ public final class SegmentState {
             LogRecord r = pending.pollFirstEntry().getValue();
             apply(r);
             appliedLsn = r.lsn();
+            retain(r);
         }
+    }
+
+    /** Keeps recently applied records (up to a byte budget) so that a peer with a short gap can fill it from them. */
+    private void retain(LogRecord r) {
+        if (keepAppliedBytes <= 0) {
+            return;
+        }
+        recent.addLast(r);
+        recentBytes += r.wireSize();
+        while (recentBytes > keepAppliedBytes && !recent.isEmpty()) {
+            recentBytes -= recent.pollFirst().wireSize();
+        }
+    }
+
+    /** Sets how many bytes of applied records to keep for peers (not persisted: empty after a restart). */
+    public void keepApplied(long bytes) {
+        this.keepAppliedBytes = bytes;
+    }
+
+    /**
+     * Every record held above {@code fromLsn}, if this replica still has all of them as records
+     * (pending, or applied recently enough to be kept); otherwise empty.
+     */
+    public java.util.Optional<List<LogRecord>> recordsAbove(long fromLsn) {
+        if (fromLsn >= appliedLsn) {
+            return java.util.Optional.of(pendingAbove(fromLsn));
+        }
+        if (recent.isEmpty() || recent.peekFirst().prevLsnInGroup() > fromLsn) {
+            return java.util.Optional.empty();
+        }
+        List<LogRecord> out = new ArrayList<>();
+        for (LogRecord r : recent) {
+            if (r.lsn() > fromLsn) {
+                out.add(r);
+            }
+        }
+        out.addAll(pending.values());
+        return java.util.Optional.of(out);
     }
 
     private void apply(LogRecord r) {
