@@ -469,7 +469,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             @Override
             public SegmentState fromJournal(Object from) {
                 SegmentState s = emptyState();
-                s.restore((SegmentState.Snapshot) from);
+                s.restore(from instanceof SegmentState.LegacySnapshot legacy ? legacy.upgrade() : (SegmentState.Snapshot) from);
                 return s;
             }
         };

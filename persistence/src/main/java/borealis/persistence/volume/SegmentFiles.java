@@ -34,7 +34,27 @@ public final class SegmentFiles {
 
     /** Opens (creating if needed) a generation's block file. */
     public BlockFile open(long generation) {
+        if (generation == 0) {
+            adoptLegacyFile();
+        }
         return new BlockFile(path(generation));
+    }
+
+    /**
+     * Replicas written before file generations kept one file beside this directory,
+     * {@code <dir>.blocks} (and its {@code .crc}); it becomes generation 0.
+     */
+    private void adoptLegacyFile() {
+        Path legacy = dir.resolveSibling(dir.getFileName() + ".blocks");
+        if (Files.exists(legacy) && !Files.exists(path(0))) {
+            try {
+                Files.createDirectories(dir);
+                Files.move(BlockFile.sumsPath(legacy), BlockFile.sumsPath(path(0)));
+                Files.move(legacy, path(0));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot move " + legacy + " into " + dir, e);
+            }
+        }
     }
 
     /** Removes every generation's files except {@code keep}. */

@@ -336,6 +336,14 @@ public final class SegmentState {
         return file.read(localOffset, length);
     }
 
+    /** A snapshot as replicas wrote it before file generations (Kryo id 153); read as generation 0. */
+    public record LegacySnapshot(long epoch, long epochStart, long appliedLsn, long durableHint, int highestGroup,
+                                 List<LogRecord> pending) implements borealis.persistence.serialization.BorealisSerializable {
+        public Snapshot upgrade() {
+            return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, pending, 0, 0);
+        }
+    }
+
     /** What a snapshot keeps; the block file itself is forced to disk before the snapshot is saved. */
     public record Snapshot(long epoch, long epochStart, long appliedLsn, long durableHint, int highestGroup,
                            List<LogRecord> pending, long generation, long aheadLsn)

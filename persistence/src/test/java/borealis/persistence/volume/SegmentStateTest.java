@@ -84,6 +84,19 @@ class SegmentStateTest {
     }
 
     @Test
+    void aBlockFileFromBeforeGenerationsIsAdoptedWithItsLegacySnapshot() throws Exception {
+        Path dir = this.dir.resolve("vol").resolve("0-3");
+        try (BlockFile legacy = new BlockFile(dir.resolveSibling("0-3.blocks"))) {
+            legacy.write(0, bytes(6000, 1));
+        }
+        SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir));
+        s.restore(new SegmentState.LegacySnapshot(2, 1, 1, 1, 0, List.of()).upgrade());
+        assertEquals(0, s.generation());
+        assertArrayEquals(bytes(6000, 1), s.readApplied(0, 6000));
+        assertFalse(Files.exists(dir.resolveSibling("0-3.blocks")));
+    }
+
+    @Test
     void aCorruptBlockIsRefusedUntilRepaired() throws Exception {
         SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("r")));
         s.append(1, 1, chain(3), 3);
