@@ -63,6 +63,7 @@ class ZoneLossIT {
         BorealisNode b = start(tmp.resolve("b"), "zone-b", seed);
         BorealisNode c = start(tmp.resolve("c"), "zone-c", seed);
         try {
+            awaitMembersUp(a, 3);
             AdminClient admin = new AdminClient("http://127.0.0.1:" + a.adminPort(), "test-token");
             admin.createTenant("zones");
             admin.createCluster("zones", "db", "app", "secret-pass");
@@ -88,6 +89,7 @@ class ZoneLossIT {
                 }
                 // Zone c comes back on a new, empty disk.
                 c = start(tmp.resolve("c-new"), "zone-c", seed);
+                awaitMembersUp(a, 3);
                 for (; id < 350; id++) {
                     ins.setInt(1, id);
                     ins.setString(2, "z".repeat(300));
@@ -110,6 +112,21 @@ class ZoneLossIT {
             c.close();
             b.close();
             a.close();
+        }
+    }
+
+    private static void awaitMembersUp(BorealisNode node, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            long up = java.util.stream.StreamSupport.stream(Cluster.get(node.system()).state().getMembers().spliterator(), false)
+                    .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up()).count();
+            if (up == n) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(up + " of " + n + " members up");
+            }
+            Thread.sleep(100);
         }
     }
 
