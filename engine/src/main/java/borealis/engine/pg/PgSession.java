@@ -1,5 +1,8 @@
 package borealis.engine.pg;
 
+import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.sql.SqlTranslator;
+import borealis.engine.pg.sql.Translation;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
 import java.sql.Connection;
@@ -49,6 +52,10 @@ public final class PgSession implements AutoCloseable {
     private final Map<String, Portal> portals = new HashMap<>();
     private final Map<String, Savepoint> savepoints = new HashMap<>();
     private final UtilityCommands utility;
+    private final PgCatalog catalog;
+    /** A COPY FROM STDIN receiving data, and whether it runs in its own (implicit) transaction. */
+    private CopyIn copyIn;
+    private boolean copyInExtended;
 
     private char txStatus = 'I';
     private boolean implicitTx;
@@ -63,12 +70,27 @@ public final class PgSession implements AutoCloseable {
     private volatile PreparedStatement executing;
     private boolean terminated;
 
-    public PgSession(Connection conn, LongSupplier highestLsn, SessionSettings settings) throws SQLException {
+    public PgSession(Connection conn, LongSupplier highestLsn, SessionSettings settings, PgCatalog catalog, String databaseName)
+            throws SQLException {
         this.conn = conn;
         this.highestLsn = highestLsn;
         this.settings = settings;
+        this.catalog = catalog;
         this.utility = new UtilityCommands(settings);
         conn.setAutoCommit(true);
+        // What current_database() and current_user answer (the client's names, not H2's).
+        try (PreparedStatement ps = conn.prepareStatement("SET @borealis_database = ?")) {
+            ps.setString(1, databaseName);
+            ps.execute();
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SET @borealis_user = ?")) {
+            String user = settings.get("session_authorization");
+            ps.setString(1, user == null || user.isEmpty() ? "postgres" : user);
+            ps.execute();
+        }
+        if (catalog != null) {
+            catalog.addRole(settings.get("session_authorization"));
+        }
     }
 
     public char transactionStatus() {
@@ -81,7 +103,8 @@ public final class PgSession implements AutoCloseable {
 
     /** Whether the session is between transactions with nothing half-done (so it may move). */
     public boolean isQuiescent() {
-        return txStatus == 'I' && !implicitTx && runningPortal == null && simpleQueue == null && queue.isEmpty() && portals.isEmpty();
+        return txStatus == 'I' && !implicitTx && runningPortal == null && simpleQueue == null && queue.isEmpty() && portals.isEmpty()
+                && copyIn == null;
     }
 
     /** Cancels the statement running now, if any (from another thread). */
@@ -107,6 +130,14 @@ public final class PgSession implements AutoCloseable {
         while (!terminated) {
             if (out.size() >= budget && (runningPortal != null || simpleQueue != null || !queue.isEmpty())) {
                 return new Outcome(true, highestLsn.getAsLong(), false);
+            }
+            if (copyIn != null) {
+                FrontendMessage m = queue.pollFirst();
+                if (m == null) {
+                    break;
+                }
+                copyMessage(m, out);
+                continue;
             }
             if (simpleQueue != null) {
                 continueSimpleQuery(out, budget);
@@ -191,18 +222,45 @@ public final class PgSession implements AutoCloseable {
 
     private PreparedQuery prepare(String sql, int[] declaredTypes) {
         Command command = Command.classify(sql);
-        StringBuilder engineSql = new StringBuilder();
-        int maxParam = 0;
-        for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
-            if (t.kind() == SqlLexer.Kind.PARAM) {
-                int n = Integer.parseInt(t.text().substring(1));
-                maxParam = Math.max(maxParam, n);
-                engineSql.append('?').append(n);
-            } else {
-                engineSql.append(t.text());
+        if (command.kind() != Command.Kind.ENGINE) {
+            int maxParam = 0;
+            for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
+                if (t.kind() == SqlLexer.Kind.PARAM) {
+                    maxParam = Math.max(maxParam, Integer.parseInt(t.text().substring(1)));
+                }
             }
+            return new PreparedQuery(sql, sql, command, maxParam, declaredTypes, null);
         }
-        return new PreparedQuery(sql, engineSql.toString(), command, maxParam, declaredTypes);
+        Translation tr = SqlTranslator.translate(sql, this::columnsOf);
+        return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
+    }
+
+    /** Column names of a table, for translations that need them. */
+    private java.util.List<String> columnsOf(String table) {
+        java.util.List<String> cols = new java.util.ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + table + " WHERE FALSE")) {
+            var md = ps.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                cols.add("\"" + md.getColumnName(i).replace("\"", "\"\"") + "\"");
+            }
+        } catch (SQLException e) {
+            throw new PgException(PgError.of(e));
+        }
+        return cols;
+    }
+
+    /** Before running a statement: a fresh catalog if it reads it. */
+    private void beforeEngine(PreparedQuery q) throws SQLException {
+        if (catalog != null && q.translation != null && q.translation.readsCatalog()) {
+            catalog.ensureFresh();
+        }
+    }
+
+    /** After running a statement: DDL makes the catalog stale. */
+    private void afterEngine(PreparedQuery q) {
+        if (catalog != null && q.translation != null && q.translation.changesSchema()) {
+            catalog.invalidate();
+        }
     }
 
     private void bind(FrontendMessage.Bind b) throws SQLException {
@@ -216,7 +274,7 @@ public final class PgSession implements AutoCloseable {
         }
         closePortal(b.portal());
         Portal portal = new Portal(q, b.resultFormats());
-        if (q.command().kind() == Command.Kind.ENGINE) {
+        if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
             int[] types = q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0];
             portal.statement = q.borrow(conn);
             try {
@@ -275,6 +333,10 @@ public final class PgSession implements AutoCloseable {
             p.describeUtility(utility.showColumns(q.sql));
             return true;
         }
+        if (q.isEmptyResult()) {
+            p.describeUtility(q.translation.emptyColumns().toArray(new String[0]));
+            return true;
+        }
         if (q.command().kind() != Command.Kind.ENGINE) {
             return false;
         }
@@ -307,15 +369,24 @@ public final class PgSession implements AutoCloseable {
                 out.emptyQueryResponse();
                 return;
             }
-            if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
+            if (kind == Command.Kind.COPY) {
+                p.executed = true;
+                Portal copyOut = startCopy(p.query, out, true);
+                if (copyOut == null) {
+                    return;
+                }
+                p = copyOut;
+                portals.put(e.portal(), p);
+            } else if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
                 runUtility(p.query, out);
                 p.executed = true;
                 return;
+            } else {
+                if (kind == Command.Kind.ENGINE) {
+                    beginImplicit();
+                }
+                start(p);
             }
-            if (kind == Command.Kind.ENGINE) {
-                beginImplicit();
-            }
-            start(p);
         }
         runningPortal = p;
         runningMaxRows = e.maxRows();
@@ -333,9 +404,18 @@ public final class PgSession implements AutoCloseable {
             p.utilityRows = utility.show(p.query.sql);
             return;
         }
+        if (p.query.isEmptyResult()) {
+            if (p.columns == null) {
+                p.describeUtility(p.query.translation.emptyColumns().toArray(new String[0]));
+            }
+            p.utilityRows = new String[0][];
+            return;
+        }
+        beforeEngine(p.query);
         executing = p.statement;
         try {
             boolean hasRows = p.statement.execute();
+            afterEngine(p.query);
             if (hasRows) {
                 p.rows = p.statement.getResultSet();
                 if (p.columns == null) {
@@ -383,6 +463,9 @@ public final class PgSession implements AutoCloseable {
                 return false;
             }
             if (!nextRow(p, out)) {
+                if (p.copy != null) {
+                    out.copyDone();
+                }
                 out.commandComplete(p.query.command().completedTag(runningSent));
                 finishExecute(p, extended);
                 return true;
@@ -418,6 +501,15 @@ public final class PgSession implements AutoCloseable {
             executing = null;
         }
         int n = p.oids.length;
+        if (p.copy != null) {
+            String[] values = new String[n];
+            for (int i = 0; i < n; i++) {
+                byte[] v = PgValues.encode(p.rows, i + 1, p.oids[i], false);
+                values[i] = v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            out.copyData(p.copy.encode(values));
+            return true;
+        }
         out.beginDataRow(n);
         for (int i = 0; i < n; i++) {
             byte[] v = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i]);
@@ -533,6 +625,15 @@ public final class PgSession implements AutoCloseable {
             if (q.parameterCount > 0) {
                 throw new PgException(PgError.error("42P02", "there is no parameter $1"));
             }
+            if (kind == Command.Kind.COPY) {
+                Portal copyOut = startCopy(q, out, false);
+                if (copyOut != null) {
+                    runningPortal = copyOut;
+                    runningSent = 0;
+                    writeRows(copyOut, out, budget, 0, false);
+                }
+                return;
+            }
             if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
                 runUtility(q, out);
                 return;
@@ -541,7 +642,7 @@ public final class PgSession implements AutoCloseable {
                 beginImplicit();
             }
             Portal p = new Portal(q, new short[0]);
-            if (kind == Command.Kind.ENGINE) {
+            if (kind == Command.Kind.ENGINE && !q.isEmptyResult()) {
                 p.statement = q.borrow(conn);
             }
             try {
@@ -576,6 +677,93 @@ public final class PgSession implements AutoCloseable {
         simpleQueue = null;
         afterError();
         out.readyForQuery(txStatus);
+    }
+
+    // ---- COPY ----
+
+    /**
+     * Starts a COPY. FROM STDIN answers CopyInResponse and waits for CopyData (returns null); TO
+     * STDOUT returns a running portal whose rows go out as CopyData.
+     */
+    private Portal startCopy(PreparedQuery q, BackendWriter out, boolean extended) throws SQLException {
+        CopyStatement copy = CopyStatement.parse(q.sql);
+        if (copy.in()) {
+            if (txStatus == 'I') {
+                beginImplicit();
+            }
+            copyIn = CopyIn.start(copy, conn);
+            copyInExtended = extended;
+            out.copyInResponse(copyIn.columnCount());
+            return null;
+        }
+        beginImplicit();
+        Translation tr = SqlTranslator.translate(copy.selectSql(), this::columnsOf);
+        PreparedQuery select = new PreparedQuery(q.sql, tr.engineSql(), q.command(), tr.parameters(), new int[0], tr);
+        Portal p = new Portal(select, new short[0]);
+        p.statement = conn.prepareStatement(select.engineSql);
+        p.ownsStatement = true;
+        start(p);
+        p.copy = new CopyCodec(copy);
+        out.copyOutResponse(p.oids.length);
+        if (copy.header() && copy.csv()) {
+            String[] names = new String[p.columns.length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = p.columns[i].name();
+            }
+            out.copyData(p.copy.header(names));
+        }
+        return p;
+    }
+
+    /** A message while COPY FROM STDIN runs: data, its end, or its failure. */
+    private void copyMessage(FrontendMessage m, BackendWriter out) {
+        try {
+            if (m instanceof FrontendMessage.CopyData d) {
+                copyIn.data(d.data());
+            } else if (m instanceof FrontendMessage.CopyDone) {
+                long n = copyIn.finish();
+                endCopy();
+                out.commandComplete("COPY " + n);
+                if (!copyInExtended && simpleQueue == null && implicitTx) {
+                    endImplicit(true);
+                }
+                if (!copyInExtended && simpleQueue != null && simpleQueue.isEmpty()) {
+                    // the rest of the Query (ReadyForQuery) follows in continueSimpleQuery
+                    return;
+                }
+            } else if (m instanceof FrontendMessage.CopyFail f) {
+                throw new PgException(PgError.error("57014", "COPY from stdin failed: " + f.message()));
+            } else if (m instanceof FrontendMessage.Flush || m instanceof FrontendMessage.Sync) {
+                // PostgreSQL ignores these during COPY IN
+            } else if (m instanceof FrontendMessage.Terminate) {
+                endCopy();
+                terminated = true;
+            } else {
+                throw new PgException(PgError.error("08P01", "unexpected message type during COPY from stdin"));
+            }
+        } catch (PgException e) {
+            copyFailed(e.error, out);
+        } catch (SQLException | RuntimeException e) {
+            copyFailed(errorOf(e), out);
+        }
+    }
+
+    private void endCopy() {
+        try {
+            copyIn.close();
+        } catch (SQLException e) {
+            log.debug("closing COPY", e);
+        }
+        copyIn = null;
+    }
+
+    private void copyFailed(PgError error, BackendWriter out) {
+        endCopy();
+        if (copyInExtended) {
+            extendedError(error, out);
+        } else {
+            simpleError(error, out);
+        }
     }
 
     // ---- transactions and utility commands ----
@@ -716,7 +904,6 @@ public final class PgSession implements AutoCloseable {
                 out.commandComplete(c.tag());
             }
             case NOOP -> out.commandComplete(c.tag());
-            case COPY -> throw new PgException(PgError.error("0A000", "COPY is not supported yet"));
             case EMPTY -> out.emptyQueryResponse();
             default -> throw new IllegalStateException("not a utility command: " + c);
         }

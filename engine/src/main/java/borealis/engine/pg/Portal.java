@@ -24,6 +24,10 @@ final class Portal implements AutoCloseable {
     /** Utility rows (SHOW) produced by the session instead of H2. */
     String[][] utilityRows;
     int utilityPosition;
+    /** COPY TO STDOUT: rows go out as CopyData in this format. */
+    CopyCodec copy;
+    /** The statement is the portal's own (not borrowed from its PreparedQuery). */
+    boolean ownsStatement;
 
     Portal(PreparedQuery query, short[] resultFormats) {
         this.query = query;
@@ -70,7 +74,11 @@ final class Portal implements AutoCloseable {
             rows = null;
         }
         if (statement != null) {
-            query.giveBack(statement);
+            if (ownsStatement) {
+                statement.close();
+            } else {
+                query.giveBack(statement);
+            }
             statement = null;
         }
     }
