@@ -27,6 +27,8 @@ import org.h2.util.json.JSONString;
 import org.h2.util.json.JSONStringSource;
 import org.h2.util.json.JSONValue;
 import org.h2.util.json.JSONValueTarget;
+import org.h2.value.Value;
+import org.h2.value.ValueNull;
 
 /**
  * The PostgreSQL functions H2 lacks, as Java functions H2 calls (installed with CREATE ALIAS in
@@ -74,50 +76,11 @@ public final class CatalogFunctions {
         return "";
     }
 
-    public static String pg_typeof(Object v) {
-        if (v == null) {
+    public static String pg_typeof(Value v) {
+        if (v == null || v == ValueNull.INSTANCE) {
             return "unknown";
         }
-        if (v instanceof Integer) {
-            return "integer";
-        }
-        if (v instanceof Long) {
-            return "bigint";
-        }
-        if (v instanceof Short || v instanceof Byte) {
-            return "smallint";
-        }
-        if (v instanceof BigDecimal) {
-            return "numeric";
-        }
-        if (v instanceof Double) {
-            return "double precision";
-        }
-        if (v instanceof Float) {
-            return "real";
-        }
-        if (v instanceof Boolean) {
-            return "boolean";
-        }
-        if (v instanceof java.sql.Date || v instanceof java.time.LocalDate) {
-            return "date";
-        }
-        if (v instanceof java.sql.Timestamp || v instanceof LocalDateTime) {
-            return "timestamp without time zone";
-        }
-        if (v instanceof OffsetDateTime) {
-            return "timestamp with time zone";
-        }
-        if (v instanceof byte[]) {
-            return "bytea";
-        }
-        if (v instanceof java.util.UUID) {
-            return "uuid";
-        }
-        if (v instanceof Object[]) {
-            return "array";
-        }
-        return "text";
+        return TypeMapping.formatType(TypeMapping.oid(v.getType()), -1);
     }
 
     public static OffsetDateTime clock_timestamp() {
@@ -243,7 +206,7 @@ public final class CatalogFunctions {
     }
 
     /** format(fmt, args...): %s, %I, %L and %% as PostgreSQL does. */
-    public static String format(String fmt, Object... args) {
+    public static String format(String fmt, Value... args) {
         if (fmt == null) {
             return null;
         }
@@ -260,8 +223,8 @@ public final class CatalogFunctions {
                 sb.append('%');
                 continue;
             }
-            Object v = arg < args.length ? args[arg++] : null;
-            String text = v == null ? null : v instanceof Object[] a ? arrayText(a) : v.toString();
+            Value v = arg < args.length ? args[arg++] : null;
+            String text = v == null || v == ValueNull.INSTANCE ? null : v.getString();
             switch (k) {
                 case 's' -> sb.append(text == null ? "" : text);
                 case 'I' -> sb.append(quote_ident(text));
@@ -292,32 +255,24 @@ public final class CatalogFunctions {
         return x == null ? null : Math.log10(x);
     }
 
-    public static int num_nulls(Object... args) {
+    public static int num_nulls(Value... args) {
         int n = 0;
-        for (Object a : args) {
-            n += a == null ? 1 : 0;
+        for (Value a : args) {
+            n += a == null || a == ValueNull.INSTANCE ? 1 : 0;
         }
         return n;
     }
 
-    public static int num_nonnulls(Object... args) {
+    public static int num_nonnulls(Value... args) {
         return args.length - num_nulls(args);
     }
 
-    public static Integer pg_column_size(Object v) {
-        if (v == null) {
+    public static Integer pg_column_size(Value v) {
+        if (v == null || v == ValueNull.INSTANCE) {
             return null;
         }
-        if (v instanceof String s) {
-            return s.getBytes(StandardCharsets.UTF_8).length + 1;
-        }
-        if (v instanceof byte[] b) {
-            return b.length + 1;
-        }
-        if (v instanceof Integer) {
-            return 4;
-        }
-        return 8;
+        int len = TypeMapping.length(TypeMapping.oid(v.getType()));
+        return len > 0 ? len : v.getString().getBytes(StandardCharsets.UTF_8).length + 1;
     }
 
     public static Interval age(OffsetDateTime a, OffsetDateTime b) {
@@ -389,7 +344,8 @@ public final class CatalogFunctions {
         return a == null || a.length == 0 ? null : "[1:" + a.length + "]";
     }
 
-    public static Integer array_position(Object[] a, Object v) {
+    public static Integer array_position(Object[] a, Value value) {
+        Object v = value == null || value == ValueNull.INSTANCE ? null : value.getString();
         if (a == null) {
             return null;
         }
@@ -550,19 +506,19 @@ public final class CatalogFunctions {
         return json_array_length(json);
     }
 
-    public static String json_build_object(Object... kv) {
+    public static String json_build_object(Value... kv) {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i + 1 < kv.length; i += 2) {
-            sb.append(i > 0 ? ", " : "").append(jsonString(String.valueOf(kv[i]))).append(" : ").append(toJsonText(kv[i + 1]));
+            sb.append(i > 0 ? ", " : "").append(jsonString(kv[i].getString())).append(" : ").append(toJsonText(kv[i + 1]));
         }
         return sb.append('}').toString();
     }
 
-    public static String jsonb_build_object(Object... kv) {
+    public static String jsonb_build_object(Value... kv) {
         return json_build_object(kv).replace(" : ", ": ");
     }
 
-    public static String json_build_array(Object... values) {
+    public static String json_build_array(Value... values) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < values.length; i++) {
             sb.append(i > 0 ? ", " : "").append(toJsonText(values[i]));
@@ -570,44 +526,47 @@ public final class CatalogFunctions {
         return sb.append(']').toString();
     }
 
-    public static String jsonb_build_array(Object... values) {
+    public static String jsonb_build_array(Value... values) {
         return json_build_array(values);
     }
 
-    public static String to_json(Object v) {
-        return v == null ? null : toJsonText(v);
+    public static String to_json(Value v) {
+        return v == null || v == ValueNull.INSTANCE ? null : toJsonText(v);
     }
 
-    public static String to_jsonb(Object v) {
+    public static String to_jsonb(Value v) {
         return to_json(v);
     }
 
-    public static String array_to_json(Object[] v) {
-        return v == null ? null : toJsonText(v);
+    public static String array_to_json(Value v) {
+        return to_json(v);
     }
 
-    public static String row_to_json(Object v) {
-        return v == null ? null : toJsonText(v);
+    public static String row_to_json(Value v) {
+        return to_json(v);
     }
 
-    static String toJsonText(Object v) {
-        if (v == null) {
+    static String toJsonText(Value v) {
+        if (v == null || v == ValueNull.INSTANCE) {
             return "null";
         }
-        if (v instanceof Number || v instanceof Boolean) {
-            return v.toString();
+        int t = v.getValueType();
+        if (t == Value.BOOLEAN || t == Value.INTEGER || t == Value.BIGINT || t == Value.SMALLINT || t == Value.TINYINT
+                || t == Value.NUMERIC || t == Value.DOUBLE || t == Value.REAL || t == Value.DECFLOAT || t == Value.JSON) {
+            return t == Value.BOOLEAN ? (v.getBoolean() ? "true" : "false") : v.getString();
         }
-        if (v instanceof Object[] a) {
+        if (v instanceof org.h2.value.ValueArray a) {
             StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < a.length; i++) {
-                sb.append(i > 0 ? "," : "").append(toJsonText(a[i]));
+            Value[] items = a.getList();
+            for (int i = 0; i < items.length; i++) {
+                sb.append(i > 0 ? "," : "").append(toJsonText(items[i]));
             }
             return sb.append(']').toString();
         }
-        if (v instanceof OffsetDateTime || v instanceof LocalDateTime) {
-            return jsonString(v.toString());
+        if (t == Value.TIMESTAMP_TZ || t == Value.TIMESTAMP) {
+            return jsonString(v.getString().replace(' ', 'T'));
         }
-        return jsonString(v.toString());
+        return jsonString(v.getString());
     }
 
     private static String jsonString(String s) {
@@ -764,7 +723,7 @@ public final class CatalogFunctions {
         return null;
     }
 
-    public static Boolean pg_relation_is_publishable(Object oid) {
+    public static Boolean pg_relation_is_publishable(Value oid) {
         return false;
     }
 
@@ -777,8 +736,8 @@ public final class CatalogFunctions {
     }
 
     /** A relation is its own (only) ancestor: Borealis has no partitions. */
-    public static Integer pg_partition_ancestors(Object oid) {
-        return oid == null ? null : Integer.valueOf(oid.toString().trim());
+    public static Integer pg_partition_ancestors(Value oid) {
+        return oid == null || oid == ValueNull.INSTANCE ? null : Integer.valueOf(oid.getString().trim());
     }
 
     public static String obj_description(Connection c, Integer oid, String catalog) throws SQLException {
@@ -798,47 +757,47 @@ public final class CatalogFunctions {
         return null;
     }
 
-    public static Boolean has_table_privilege(Object... args) {
+    public static Boolean has_table_privilege(Value... args) {
         return true;
     }
 
-    public static Boolean has_schema_privilege(Object... args) {
+    public static Boolean has_schema_privilege(Value... args) {
         return true;
     }
 
-    public static Boolean has_database_privilege(Object... args) {
+    public static Boolean has_database_privilege(Value... args) {
         return true;
     }
 
-    public static Boolean has_column_privilege(Object... args) {
+    public static Boolean has_column_privilege(Value... args) {
         return true;
     }
 
-    public static Boolean has_sequence_privilege(Object... args) {
+    public static Boolean has_sequence_privilege(Value... args) {
         return true;
     }
 
-    public static Boolean has_function_privilege(Object... args) {
+    public static Boolean has_function_privilege(Value... args) {
         return true;
     }
 
-    public static long pg_total_relation_size(Object oid) {
+    public static long pg_total_relation_size(Value oid) {
         return 8192;
     }
 
-    public static long pg_relation_size(Object oid) {
+    public static long pg_relation_size(Value oid) {
         return 8192;
     }
 
-    public static long pg_table_size(Object oid) {
+    public static long pg_table_size(Value oid) {
         return 8192;
     }
 
-    public static long pg_indexes_size(Object oid) {
+    public static long pg_indexes_size(Value oid) {
         return 8192;
     }
 
-    public static long pg_database_size(Object db) {
+    public static long pg_database_size(Value db) {
         return 8192;
     }
 
