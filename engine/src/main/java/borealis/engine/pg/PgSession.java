@@ -53,6 +53,7 @@ public final class PgSession implements AutoCloseable {
     private final Map<String, Savepoint> savepoints = new HashMap<>();
     private final UtilityCommands utility;
     private final PgCatalog catalog;
+    private final ColumnOrigins origins;
     /** A COPY FROM STDIN receiving data, and whether it runs in its own (implicit) transaction. */
     private CopyIn copyIn;
     private boolean copyInExtended;
@@ -77,6 +78,7 @@ public final class PgSession implements AutoCloseable {
         this.settings = settings;
         this.catalog = catalog;
         this.utility = new UtilityCommands(settings);
+        this.origins = new ColumnOrigins(conn);
         conn.setAutoCommit(true);
         // What current_database() and current_user answer (the client's names, not H2's).
         try (PreparedStatement ps = conn.prepareStatement("SET @borealis_database = ?")) {
@@ -346,7 +348,7 @@ public final class PgSession implements AutoCloseable {
             if (md == null) {
                 return false;
             }
-            p.describe(md);
+            p.describe(md, origins);
             return true;
         } finally {
             if (p.statement == null) {
@@ -419,7 +421,7 @@ public final class PgSession implements AutoCloseable {
             if (hasRows) {
                 p.rows = p.statement.getResultSet();
                 if (p.columns == null) {
-                    p.describe(p.rows.getMetaData());
+                    p.describe(p.rows.getMetaData(), origins);
                 }
             } else {
                 p.rowCount = p.statement.getLargeUpdateCount();

@@ -42,7 +42,7 @@ final class Portal implements AutoCloseable {
     }
 
     /** Column descriptions from H2 metadata, with this portal's formats. */
-    void describe(ResultSetMetaData md) throws SQLException {
+    void describe(ResultSetMetaData md, ColumnOrigins origins) throws SQLException {
         int n = md.getColumnCount();
         columns = new BackendWriter.Column[n];
         oids = new int[n];
@@ -51,7 +51,8 @@ final class Portal implements AutoCloseable {
             int oid = PgType.oidOf(md, i + 1);
             oids[i] = oid;
             binary[i] = isBinary(i);
-            columns[i] = new BackendWriter.Column(md.getColumnLabel(i + 1), 0, (short) 0, oid, PgType.typlenOf(oid),
+            int[] origin = origins == null ? new int[] {0, 0} : origins.of(md, i + 1);
+            columns[i] = new BackendWriter.Column(md.getColumnLabel(i + 1), origin[0], (short) origin[1], oid, PgType.typlenOf(oid),
                     PgType.typmodOf(md, i + 1, oid), (short) (binary[i] ? 1 : 0));
         }
     }

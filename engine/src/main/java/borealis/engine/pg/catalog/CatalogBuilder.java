@@ -156,8 +156,11 @@ final class CatalogBuilder {
         for (Column c : cols) {
             int attnum = c.getColumnId() + 1;
             int typeOid = TypeMapping.oid(c.getType());
-            String def = c.isIdentity() ? null : c.getDefaultSQL();
-            String identity = c.isIdentity() ? (c.isGeneratedAlways() ? "a" : "d") : "";
+            // serial columns are H2 identities; PostgreSQL shows them as a nextval() default
+            boolean serial = c.isIdentity() && !c.isGeneratedAlways();
+            String def = serial ? "nextval('" + t.getName() + "_" + c.getName() + "_seq'::regclass)"
+                    : c.isIdentity() ? null : c.getDefaultSQL();
+            String identity = c.isIdentity() && !serial ? "a" : "";
             String generated = c.isGenerated() ? "s" : "";
             add("pg_attribute", oid, c.getName(), typeOid, -1, TypeMapping.length(typeOid), (short) attnum, 0, -1,
                     TypeMapping.typmod(c.getType()), TypeMapping.length(typeOid) > 0, "i", "p", "", !c.isNullable(),
@@ -165,7 +168,7 @@ final class CatalogBuilder {
                     typeOid == PgType.TEXT.oid || typeOid == PgType.VARCHAR.oid || typeOid == PgType.BPCHAR.oid ? 100 : 0,
                     null, null, null, null);
             if (def != null || c.isGenerated()) {
-                String expr = c.isGenerated() ? c.getDefaultSQL() : pgDefault(def);
+                String expr = c.isGenerated() ? c.getDefaultSQL() : serial ? def : pgDefault(def);
                 add("pg_attrdef", oidOf(t.getId()) * 0 + FIRST_USER_OID * 2 + t.getId() * 256 + attnum, oid, (short) attnum, expr);
             }
             if (c.getComment() != null) {

@@ -329,6 +329,11 @@ final class ExpressionRewriter {
             if (!k.isWord()) {
                 continue;
             }
+            if (k.is("TIME") && ddl && isColumnDefinition(i) && !(t.get(i + 1) != null && t.get(i + 1).isOpen())) {
+                // PostgreSQL's time keeps microseconds; H2's defaults to whole seconds
+                k.text = "TIME(6)";
+                continue;
+            }
             String h2 = TypeNames.h2(k.text);
             if (h2 == null || (i > 0 && t.get(i - 1).isDot()) || (t.get(i + 1) != null && (t.get(i + 1).isDot() || t.get(i + 1).isOpen()
                     && !k.is("timestamptz") && !k.is("timetz")))) {
@@ -344,7 +349,7 @@ final class ExpressionRewriter {
                 String precision = t.text(i + 1, close + 1);
                 t.replace(i, close + 1, (k.is("timestamptz") ? "TIMESTAMP" : "TIME") + precision + " WITH TIME ZONE");
             } else {
-                t.replace(i, i + 1, h2);
+                t.replace(i, i + 1, k.is("timetz") ? "TIME(6) WITH TIME ZONE" : h2);
             }
         }
     }
