@@ -324,12 +324,12 @@ final class CatalogBuilder {
         return sb.toString();
     }
 
+    /** H2's RESTRICT is its default and behaves as PostgreSQL's default, NO ACTION. */
     private static String action(ConstraintActionType a) {
         return switch (a) {
             case CASCADE -> "c";
             case SET_NULL -> "n";
             case SET_DEFAULT -> "d";
-            case RESTRICT -> "r";
             default -> "a";
         };
     }
@@ -339,7 +339,6 @@ final class CatalogBuilder {
             case CASCADE -> prefix + "CASCADE";
             case SET_NULL -> prefix + "SET NULL";
             case SET_DEFAULT -> prefix + "SET DEFAULT";
-            case RESTRICT -> prefix + "RESTRICT";
             default -> "";
         };
     }
