@@ -90,10 +90,17 @@ public final class PgSession implements AutoCloseable {
             ps.setString(1, user == null || user.isEmpty() ? "postgres" : user);
             ps.execute();
         }
+        try (java.sql.Statement s = conn.createStatement()) {
+            // Words H2 reserves that PostgreSQL lets tables and columns be named (day, key, value...).
+            s.execute("SET NON_KEYWORDS " + NON_KEYWORDS);
+        }
         if (catalog != null) {
             catalog.addRole(settings.get("session_authorization"));
         }
     }
+
+    private static final String NON_KEYWORDS = "DAY, HOUR, MINUTE, MONTH, SECOND, YEAR, KEY, VALUE, ROWS, RANGE, GROUPS, TOP, MINUS,"
+            + " QUALIFY, REGEXP, ROWNUM, UESCAPE, UNKNOWN, PARTITION";
 
     public char transactionStatus() {
         return txStatus;

@@ -46,6 +46,7 @@ public final class SqlTranslator {
         if (empty == null) {
             ColumnNaming.apply(t);
         }
+        boolean expanded = new ExpandArrayRewriter(t).rewrite();
         StatementRewriter statements = new StatementRewriter(t, lookup);
         statements.rewrite();
         ExpressionRewriter expressions = new ExpressionRewriter(t, ddl);
@@ -58,7 +59,7 @@ public final class SqlTranslator {
         } else {
             engineSql = t.toSql();
         }
-        return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog, !statements.usedLookup);
+        return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded, !statements.usedLookup);
     }
 
     /**
