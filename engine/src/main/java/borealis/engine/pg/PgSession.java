@@ -821,7 +821,14 @@ public final class PgSession implements AutoCloseable {
                     implicitTx = false;
                     txStatus = 'T';
                 }
+                int isolation = conn.getTransactionIsolation();
+                String level = settings.get("transaction_isolation");
                 utility.transactionOptions(q.sql, conn);
+                if (conn.getTransactionIsolation() != isolation) {
+                    // BEGIN ISOLATION LEVEL applies to this transaction only
+                    blockIsolation = isolation;
+                    blockIsolationName = level;
+                }
                 out.commandComplete(c.tag().equals("START TRANSACTION") ? "START TRANSACTION" : "BEGIN");
             }
             case COMMIT -> {
@@ -843,6 +850,7 @@ public final class PgSession implements AutoCloseable {
                     savepoints.clear();
                     out.commandComplete("COMMIT");
                 }
+                restoreBlockIsolation();
             }
             case ROLLBACK -> {
                 if (txStatus == 'I') {
@@ -855,6 +863,7 @@ public final class PgSession implements AutoCloseable {
                     savepoints.clear();
                 }
                 out.commandComplete("ROLLBACK");
+                restoreBlockIsolation();
             }
             case SAVEPOINT -> {
                 requireBlock("SAVEPOINT");
@@ -915,6 +924,17 @@ public final class PgSession implements AutoCloseable {
             case NOOP -> out.commandComplete(c.tag());
             case EMPTY -> out.emptyQueryResponse();
             default -> throw new IllegalStateException("not a utility command: " + c);
+        }
+    }
+
+    private int blockIsolation = -1;
+    private String blockIsolationName;
+
+    private void restoreBlockIsolation() throws SQLException {
+        if (blockIsolation >= 0) {
+            conn.setTransactionIsolation(blockIsolation);
+            settings.set("transaction_isolation", blockIsolationName);
+            blockIsolation = -1;
         }
     }
 

@@ -154,6 +154,13 @@ public final class PgValues {
                 return binary ? ByteBuffer.allocate(16).putLong(v.getMostSignificantBits()).putLong(v.getLeastSignificantBits()).array()
                         : ascii(v.toString());
             }
+            case JSON: {
+                String v = rs.getString(col);
+                if (v == null) {
+                    return null;
+                }
+                return unwrapJson(v).getBytes(StandardCharsets.UTF_8);
+            }
             case INTERVAL: {
                 Object v = rs.getObject(col);
                 if (v == null) {
@@ -169,6 +176,30 @@ public final class PgValues {
                 return v.getBytes(StandardCharsets.UTF_8);
             }
         }
+    }
+
+    /**
+     * H2 stores text assigned to a JSON column as a JSON string; PostgreSQL parses it. A JSON string
+     * whose content is itself a JSON object or array is shown as that object or array.
+     */
+    public static String unwrapJson(String json) {
+        String t = json.trim();
+        if (!t.startsWith("\"")) {
+            return json;
+        }
+        try {
+            org.h2.util.json.JSONValue v = org.h2.util.json.JSONStringSource.parse(t, new org.h2.util.json.JSONValueTarget());
+            if (v instanceof org.h2.util.json.JSONString s) {
+                String inner = s.getString().trim();
+                if ((inner.startsWith("{") && inner.endsWith("}")) || (inner.startsWith("[") && inner.endsWith("]"))) {
+                    org.h2.util.json.JSONStringSource.parse(inner, new org.h2.util.json.JSONValueTarget());
+                    return s.getString();
+                }
+            }
+        } catch (RuntimeException e) {
+            // not JSON inside: keep the string
+        }
+        return json;
     }
 
     private static byte[] ascii(String s) {

@@ -275,19 +275,60 @@ public final class CatalogFunctions {
         return len > 0 ? len : v.getString().getBytes(StandardCharsets.UTF_8).length + 1;
     }
 
-    public static Interval age(OffsetDateTime a, OffsetDateTime b) {
-        if (a == null || b == null) {
-            return null;
+    private static LocalDateTime dateTime(Value v) {
+        if (v.getValueType() == Value.TIMESTAMP_TZ) {
+            return org.h2.util.JSR310Utils.valueToOffsetDateTime(v, null).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
         }
-        return between(b.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime(), a.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
+        return org.h2.util.JSR310Utils.valueToLocalDateTime(v, null);
     }
 
-    public static Interval age(OffsetDateTime a) {
-        if (a == null) {
+    public static Interval age(Value a, Value b) {
+        if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
+            return null;
+        }
+        return between(dateTime(b), dateTime(a));
+    }
+
+    public static Interval age(Value a) {
+        if (a == null || a == ValueNull.INSTANCE) {
             return null;
         }
         LocalDateTime midnight = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS);
-        return between(a.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime(), midnight);
+        return between(dateTime(a), midnight);
+    }
+
+    public static java.time.LocalDate make_date(Integer y, Integer m, Integer d) {
+        return y == null || m == null || d == null ? null : java.time.LocalDate.of(y, m, d);
+    }
+
+    public static String to_hex(Long v) {
+        return v == null ? null : Long.toHexString(v);
+    }
+
+    public static Boolean starts_with(String s, String prefix) {
+        return s == null || prefix == null ? null : s.startsWith(prefix);
+    }
+
+    public static String encode(byte[] data, String format) {
+        if (data == null || format == null) {
+            return null;
+        }
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "hex" -> HexFormat.of().formatHex(data);
+            case "base64" -> java.util.Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(data);
+            default -> new String(data, StandardCharsets.ISO_8859_1);
+        };
+    }
+
+    public static byte[] decode(String text, String format) {
+        if (text == null || format == null) {
+            return null;
+        }
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "hex" -> HexFormat.of().parseHex(text);
+            case "base64" -> java.util.Base64.getMimeDecoder().decode(text);
+            default -> text.getBytes(StandardCharsets.ISO_8859_1);
+        };
     }
 
     private static Interval between(LocalDateTime from, LocalDateTime to) {
@@ -324,33 +365,44 @@ public final class CatalogFunctions {
 
     // ---- arrays ----
 
-    public static Integer array_length(Object[] a, Integer dim) {
-        return a == null || dim == null || dim != 1 || a.length == 0 ? null : a.length;
+    private static Value[] elements(Value a) {
+        if (a instanceof org.h2.value.ValueArray array) {
+            return array.getList();
+        }
+        return null;
     }
 
-    public static Integer array_upper(Object[] a, Integer dim) {
+    public static Integer array_length(Value a, Integer dim) {
+        Value[] e = elements(a);
+        return e == null || dim == null || dim != 1 || e.length == 0 ? null : e.length;
+    }
+
+    public static Integer array_upper(Value a, Integer dim) {
         return array_length(a, dim);
     }
 
-    public static Integer array_lower(Object[] a, Integer dim) {
-        return a == null || dim == null || dim != 1 || a.length == 0 ? null : 1;
+    public static Integer array_lower(Value a, Integer dim) {
+        return array_length(a, dim) == null ? null : 1;
     }
 
-    public static Integer array_ndims(Object[] a) {
-        return a == null || a.length == 0 ? null : 1;
+    public static Integer array_ndims(Value a) {
+        return array_length(a, 1) == null ? null : 1;
     }
 
-    public static String array_dims(Object[] a) {
-        return a == null || a.length == 0 ? null : "[1:" + a.length + "]";
+    public static String array_dims(Value a) {
+        Integer n = array_length(a, 1);
+        return n == null ? null : "[1:" + n + "]";
     }
 
-    public static Integer array_position(Object[] a, Value value) {
-        Object v = value == null || value == ValueNull.INSTANCE ? null : value.getString();
-        if (a == null) {
+    public static Integer array_position(Value a, Value value) {
+        Value[] e = elements(a);
+        if (e == null) {
             return null;
         }
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == null ? v == null : v != null && a[i].toString().equals(v.toString())) {
+        boolean nullValue = value == null || value == ValueNull.INSTANCE;
+        for (int i = 0; i < e.length; i++) {
+            boolean elementNull = e[i] == ValueNull.INSTANCE;
+            if (elementNull ? nullValue : !nullValue && e[i].getString().equals(value.getString())) {
                 return i + 1;
             }
         }
@@ -384,7 +436,7 @@ public final class CatalogFunctions {
     // ---- JSON ----
 
     private static JSONValue parseJson(String json) {
-        return JSONStringSource.parse(json, new JSONValueTarget());
+        return JSONStringSource.parse(borealis.engine.pg.PgValues.unwrapJson(json), new JSONValueTarget());
     }
 
     private static JSONValue member(JSONValue v, String key) {

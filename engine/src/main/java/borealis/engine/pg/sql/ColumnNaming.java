@@ -67,8 +67,13 @@ final class ColumnNaming {
                 continue;
             }
             String name = figure(t, s, e);
-            names.add(name == null ? fallback(t, s, e) : name);
-            if (name != null && needsAlias(t, s, e)) {
+            String fallback = fallback(t, s, e);
+            names.add(name == null ? fallback : name);
+            boolean plainColumn = name == null && !fallback.equals("?column?");
+            if (!plainColumn && !t.get(s).isOp("*") && !(t.get(e - 1).isOp("*") && e - s == 3)) {
+                if (name == null) {
+                    names.set(names.size() - 1, "?column?");
+                }
                 inserts.add(new int[] {e, n});
             }
         }
@@ -146,7 +151,7 @@ final class ColumnNaming {
                 castAt = i;
             }
         }
-        if (castAt > 0 && t.primaryStart(castAt) == s) {
+        if (castAt > 0 && t.primaryStart(castAt) == s && castChainEnd(t, castAt) == e) {
             String inner = figureOperand(t, s, castAt);
             if (inner != null) {
                 return inner;
@@ -171,14 +176,66 @@ final class ColumnNaming {
             }
             return type.length() == 0 ? null : TypeNames.canonical(type.toString());
         }
-        if (t.primaryEnd(s) != e && !(t.get(s).is("CASE") && t.get(e - 1).is("END")) && !t.get(s).is("EXISTS")) {
-            return t.get(s).is("NOT") ? "?column?" : null;
+        int end = t.primaryEnd(s);
+        // f(...) FILTER (WHERE ...) OVER (...) / OVER w: still named after f
+        if (end < e && t.is(end, "FILTER") && t.get(end + 1) != null && t.get(end + 1).isOpen()) {
+            end = t.closing(end + 1) + 1;
+        }
+        if (end < e && t.is(end, "OVER")) {
+            end = t.get(end + 1) != null && t.get(end + 1).isOpen() ? t.closing(end + 1) + 1 : end + 2;
+        }
+        if (end < e && t.is(end, "WITHIN") && t.is(end + 1, "GROUP")) {
+            end = t.closing(end + 2) + 1;
+        }
+        if (end != e && !(t.get(s).is("CASE") && t.get(e - 1).is("END")) && !t.get(s).is("EXISTS")) {
+            return null;
         }
         return figureOperand(t, s, e);
     }
 
+    /** End of the type after the :: at {@code castAt}, following further casts. */
+    private static int castChainEnd(TokenList t, int castAt) {
+        int i = castAt;
+        while (t.get(i) != null && t.get(i).isOp("::")) {
+            i++;
+            if (t.get(i) != null && t.get(i + 1) != null && t.get(i + 1).isDot()) {
+                i += 2;
+            }
+            while (t.get(i) != null && t.get(i).isWord() && !t.get(i).is("AS") && !t.get(i).is("FROM")) {
+                i++;
+            }
+            if (t.get(i) != null && t.get(i).isOpen()) {
+                i = t.closing(i) + 1;
+            }
+            while (t.get(i) != null && t.get(i).isOp("[") && t.get(i + 1) != null && t.get(i + 1).isOp("]")) {
+                i += 2;
+            }
+        }
+        return i;
+    }
+
     private static String figureOperand(TokenList t, int s, int e) {
         Tok first = t.get(s);
+        if (first.isOpen() && t.closing(s) == e - 1 && t.is(s + 1, "SELECT")) {
+            // a scalar subquery is named after its only column
+            TokenList inner = TokenList.of(t.text(s + 1, e - 1));
+            List<String> names = apply(inner);
+            return names == null || names.isEmpty() ? null : names.get(0);
+        }
+        if (first.is("CAST") && t.get(s + 1) != null && t.get(s + 1).isOpen()) {
+            int close = t.closing(s + 1);
+            int as = t.find(s + 2, close, "AS");
+            if (as > 0) {
+                StringBuilder type = new StringBuilder();
+                for (int i = as + 1; i < close && t.get(i).isWord(); i++) {
+                    type.append(type.length() > 0 ? " " : "").append(t.get(i).name());
+                }
+                return TypeNames.canonical(type.toString());
+            }
+        }
+        if (first.is("TRIM") && t.get(s + 1) != null && t.get(s + 1).isOpen()) {
+            return t.is(s + 2, "LEADING") ? "ltrim" : t.is(s + 2, "TRAILING") ? "rtrim" : "btrim";
+        }
         if (first.is("CASE")) {
             return "case";
         }
@@ -209,9 +266,6 @@ final class ColumnNaming {
                     default -> null; // a column: H2 names it the same
                 };
             }
-        }
-        if (first.isOpen() && t.closing(s) == e - 1 && t.is(s + 1, "SELECT")) {
-            return null;
         }
         return null;
     }

@@ -144,7 +144,12 @@ final class IntervalLiteral {
             long sec = rest / 1_000_000L % 60;
             long us = rest % 1_000_000L;
             String frac = us == 0 ? "" : String.format(".%06d", us);
-            ds = String.format("INTERVAL '%s%d %02d:%02d:%02d%s' DAY TO SECOND", neg ? "-" : "", d, h, m, sec, frac);
+            if (days == 0) {
+                // PostgreSQL keeps '36 hours' as 36:00:00, not 1 day 12:00:00
+                ds = String.format("INTERVAL '%s%d:%02d:%02d%s' HOUR TO SECOND", neg ? "-" : "", d * 24 + h, m, sec, frac);
+            } else {
+                ds = String.format("INTERVAL '%s%d %02d:%02d:%02d%s' DAY TO SECOND", neg ? "-" : "", d, h, m, sec, frac);
+            }
         }
         if (ym != null && ds != null) {
             return "(" + ym + " + " + ds + ")";

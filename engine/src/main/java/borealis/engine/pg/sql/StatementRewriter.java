@@ -44,8 +44,64 @@ final class StatementRewriter {
             case "UPDATE" -> returning("FINAL");
             case "DELETE" -> delete();
             case "SELECT", "WITH" -> select();
+            case "VALUES" -> values();
             default -> { }
         }
+        functionsInFrom();
+    }
+
+    /** A bare VALUES names its columns column1, column2... (H2 says C1, C2...). */
+    private void values() {
+        if (t.get(1) == null || !t.get(1).isOpen()) {
+            return;
+        }
+        int close = t.closing(1);
+        int columns = t.splitCommas(2, close).size() - 1;
+        int end = t.findAny(1, t.size(), "ORDER", "LIMIT", "OFFSET", "FETCH");
+        end = end < 0 ? t.size() : end;
+        StringBuilder names = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+            names.append(i > 1 ? ", " : "").append("column").append(i);
+        }
+        String rows = t.text(0, end);
+        t.replace(0, end, "SELECT * FROM (" + rows + ") AS \"*VALUES*\"(" + names + ")");
+    }
+
+    /** generate_series(...) in FROM names its column after its alias (or itself), as PostgreSQL does. */
+    private void functionsInFrom() {
+        for (int i = 1; i + 1 < t.size(); i++) {
+            Tok k = t.get(i);
+            Tok before = t.get(i - 1);
+            if (!k.isWord() || !k.name().equals("generate_series") || !t.get(i + 1).isOpen()
+                    || !(before.is("FROM") || before.is("JOIN") || before.isComma() || before.isDot())) {
+                continue;
+            }
+            int close = t.closing(i + 1);
+            int a = close + 1;
+            if (t.is(a, "AS")) {
+                a++;
+            }
+            Tok alias = t.get(a);
+            boolean hasAlias = alias != null && alias.isName() && !isClauseWord(alias);
+            if (hasAlias && t.get(a + 1) != null && t.get(a + 1).isOpen()) {
+                continue; // g(x): already named
+            }
+            if (hasAlias) {
+                t.insert(a + 1, "(" + alias.text + ")");
+            } else {
+                t.insert(close + 1, "AS generate_series(generate_series)");
+            }
+        }
+    }
+
+    private static boolean isClauseWord(Tok k) {
+        for (String w : new String[] {"WHERE", "ORDER", "GROUP", "LIMIT", "OFFSET", "JOIN", "ON", "LEFT", "RIGHT", "INNER", "CROSS",
+                "FULL", "UNION", "EXCEPT", "INTERSECT", "HAVING", "WINDOW", "FETCH", "FOR", "WITH", "NATURAL", "USING"}) {
+            if (k.is(w)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- DDL ----
