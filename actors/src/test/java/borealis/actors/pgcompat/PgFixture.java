@@ -33,8 +33,13 @@ final class PgFixture implements AutoCloseable {
     }
 
     static PgFixture start(String cluster) throws Exception {
+        return start(cluster, java.util.Map.of());
+    }
+
+    /** With extra node configuration (e.g. TLS); {@code dir} placeholders in values are not expanded. */
+    static PgFixture start(String cluster, java.util.Map<String, Object> config) throws Exception {
         Path dir = Files.createTempDirectory("borealis-pgcompat");
-        InProcessNode node = InProcessNode.start(dir.resolve("data"));
+        InProcessNode node = InProcessNode.start(dir.resolve("data"), config);
         try {
             node.admin().createTenant("compat");
             node.admin().createCluster("compat", cluster, USER, PASSWORD);

@@ -93,19 +93,20 @@ class PgbenchIT {
     @Test
     @Order(3)
     void selectOnly() throws Exception {
-        run("-S -c 8 (simple)", "-S", "-c", "8", "-j", "2", "-T", String.valueOf(SECONDS));
+        // -n: no vacuum and no truncation of pgbench_history, so history keeps every run's deltas
+        run("-S -c 8 (simple)", "-n", "-S", "-c", "8", "-j", "2", "-T", String.valueOf(SECONDS));
     }
 
     @Test
     @Order(4)
     void tpcbExtended() throws Exception {
-        run("-c 8 -j 2 -M extended", "-M", "extended", "-c", "8", "-j", "2", "-T", String.valueOf(Math.max(5, SECONDS / 3)));
+        run("-c 8 -j 2 -M extended", "-n", "-M", "extended", "-c", "8", "-j", "2", "-T", String.valueOf(Math.max(5, SECONDS / 3)));
     }
 
     @Test
     @Order(5)
     void tpcbPrepared() throws Exception {
-        run("-c 8 -j 2 -M prepared", "-M", "prepared", "-c", "8", "-j", "2", "-T", String.valueOf(Math.max(5, SECONDS / 3)));
+        run("-c 8 -j 2 -M prepared", "-n", "-M", "prepared", "-c", "8", "-j", "2", "-T", String.valueOf(Math.max(5, SECONDS / 3)));
     }
 
     @Test

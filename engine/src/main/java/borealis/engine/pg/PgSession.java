@@ -122,6 +122,8 @@ public final class PgSession implements AutoCloseable {
         if (ps != null) {
             try {
                 ps.cancel();
+                // JDBC's cancel flags the command; H2's loops (and Borealis' functions) check the session.
+                ((org.h2.engine.SessionLocal) conn.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).cancel();
             } catch (SQLException e) {
                 log.debug("cancel failed", e);
             }
@@ -921,6 +923,20 @@ public final class PgSession implements AutoCloseable {
                 }
                 out.commandComplete(c.tag());
             }
+            case DECLARE -> declareCursor(q, out);
+            case FETCH -> fetchCursor(q, out);
+            case CLOSE_CURSOR -> {
+                if (c.name() == null) {
+                    closeCursors(true);
+                } else {
+                    Portal cursor = cursors.remove(c.name());
+                    if (cursor == null) {
+                        throw new PgException(PgError.error("34000", "cursor \"" + c.name() + "\" does not exist"));
+                    }
+                    cursor.close();
+                }
+                out.commandComplete("CLOSE CURSOR");
+            }
             case NOOP -> out.commandComplete(c.tag());
             case EMPTY -> out.emptyQueryResponse();
             default -> throw new IllegalStateException("not a utility command: " + c);
@@ -952,7 +968,111 @@ public final class PgSession implements AutoCloseable {
         return sp;
     }
 
+    // ---- SQL cursors (DECLARE / FETCH / CLOSE), as psycopg2's named cursors use them ----
+
+    private final Map<String, Portal> cursors = new HashMap<>();
+    private final java.util.Set<String> holdCursors = new java.util.HashSet<>();
+
+    private void declareCursor(PreparedQuery q, BackendWriter out) throws SQLException {
+        List<SqlLexer.Token> t = SqlLexer.code(q.sql);
+        String name = q.command().name();
+        boolean hold = false;
+        int forAt = -1;
+        for (int i = 2; i < t.size(); i++) {
+            if (t.get(i).is("WITH") && i + 1 < t.size() && t.get(i + 1).is("HOLD")) {
+                hold = true;
+            }
+            if (t.get(i).is("FOR") && i > 0 && (t.get(i - 1).is("CURSOR") || t.get(i - 1).is("HOLD"))) {
+                forAt = i;
+                break;
+            }
+        }
+        if (forAt < 0 || forAt + 1 >= t.size()) {
+            throw new PgException(PgError.error("42601", "syntax error in DECLARE"));
+        }
+        if (!hold && txStatus == 'I') {
+            throw new PgException(PgError.error("25P01", "DECLARE CURSOR can only be used in transaction blocks"));
+        }
+        if (cursors.containsKey(name)) {
+            throw new PgException(PgError.error("42P03", "cursor \"" + name + "\" already exists"));
+        }
+        String query = q.sql.substring(t.get(forAt + 1).start());
+        Translation tr = SqlTranslator.translate(query, this::columnsOf);
+        PreparedQuery select = new PreparedQuery(query, tr.engineSql(), Command.classify(query), tr.parameters(), new int[0], tr);
+        Portal p = new Portal(select, new short[0]);
+        p.statement = conn.prepareStatement(select.engineSql);
+        p.ownsStatement = true;
+        try {
+            start(p);
+        } catch (SQLException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        cursors.put(name, p);
+        if (hold) {
+            holdCursors.add(name);
+        }
+        out.commandComplete("DECLARE CURSOR");
+    }
+
+    private void fetchCursor(PreparedQuery q, BackendWriter out) throws SQLException {
+        List<SqlLexer.Token> t = SqlLexer.code(q.sql);
+        boolean move = t.get(0).is("MOVE");
+        long count = 1;
+        String name = null;
+        for (int i = 1; i < t.size(); i++) {
+            SqlLexer.Token k = t.get(i);
+            if (k.kind() == SqlLexer.Kind.NUMBER) {
+                count = Long.parseLong(k.text());
+            } else if (k.is("ALL")) {
+                count = Long.MAX_VALUE;
+            } else if (k.is("NEXT") || k.is("FORWARD") || k.is("FROM") || k.is("IN")) {
+                continue;
+            } else if (k.is("PRIOR") || k.is("BACKWARD") || k.is("FIRST") || k.is("LAST") || k.is("ABSOLUTE") || k.is("RELATIVE")) {
+                throw new PgException(PgError.error("55000", "cursor can only scan forward"));
+            } else {
+                name = k.kind() == SqlLexer.Kind.QUOTED_IDENT ? k.text().substring(1, k.text().length() - 1)
+                        : k.text().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        Portal p = name == null ? null : cursors.get(name);
+        if (p == null) {
+            throw new PgException(PgError.error("34000", "cursor \"" + name + "\" does not exist"));
+        }
+        if (!move && p.columns != null) {
+            out.rowDescription(p.columns);
+        }
+        long n = 0;
+        while (n < count && p.rows != null) {
+            if (move) {
+                if (!p.rows.next()) {
+                    break;
+                }
+            } else if (!nextRow(p, out)) {
+                break;
+            }
+            n++;
+        }
+        out.commandComplete((move ? "MOVE " : "FETCH ") + n);
+    }
+
+    private void closeCursors(boolean all) {
+        for (var it = cursors.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (all || !holdCursors.contains(e.getKey())) {
+                try {
+                    e.getValue().close();
+                } catch (SQLException ex) {
+                    log.debug("closing cursor", ex);
+                }
+                holdCursors.remove(e.getKey());
+                it.remove();
+            }
+        }
+    }
+
     private void closeAllPortals() {
+        closeCursors(false);
         for (Portal p : portals.values()) {
             try {
                 p.close();
@@ -980,6 +1100,7 @@ public final class PgSession implements AutoCloseable {
 
     @Override
     public void close() {
+        closeCursors(true);
         closeAllPortals();
         for (PreparedQuery q : statements.values()) {
             try {

@@ -71,6 +71,8 @@ final class ExpressionRewriter {
         sqlValueFunctions();
         jsonOperators();
         powerOperator();
+        bitwiseOperators();
+        vectorSubscripts();
         return params;
     }
 
@@ -508,6 +510,41 @@ final class ExpressionRewriter {
             String call = CAT + "." + fn + "(" + left + ", " + right + ")";
             t.replace(start, end, call);
             i = start;
+        }
+    }
+
+    /** a & b, a | b, a # b are BITAND, BITOR, BITXOR (H2 has no such operators). */
+    private void bitwiseOperators() {
+        for (int i = 1; i + 1 < t.size(); i++) {
+            Tok k = t.get(i);
+            String fn = k.isOp("&") ? "BITAND" : k.isOp("|") ? "BITOR" : k.isOp("#") ? "BITXOR" : null;
+            if (fn == null) {
+                continue;
+            }
+            int start = t.primaryStart(i);
+            int end = t.primaryEnd(i + 1);
+            t.replace(start, end, fn + "(" + t.text(start, i) + ", " + t.text(i + 1, end) + ")");
+            i = start;
+        }
+    }
+
+    /** int2vector columns (indkey, indoption...) are subscripted from 0 in PostgreSQL; H2 arrays start at 1. */
+    private void vectorSubscripts() {
+        for (int i = 1; i < t.size(); i++) {
+            if (!t.get(i).isOp("[") || !t.get(i - 1).isName()) {
+                continue;
+            }
+            String n = t.get(i - 1).name();
+            if (!(n.equals("indkey") || n.equals("indoption") || n.equals("indclass") || n.equals("indcollation")
+                    || n.equals("i_indoption") || n.equals("prattrs") || n.equals("stxkeys"))) {
+                continue;
+            }
+            int close = t.closingBracket(i);
+            if (close >= t.size()) {
+                continue;
+            }
+            t.replace(i + 1, close, "(" + t.text(i + 1, close) + ") + 1");
+            i = t.closingBracket(i);
         }
     }
 
