@@ -409,6 +409,15 @@ final class CatalogBuilder {
             add("pg_user", roles.get(i), oid, true, false, false, false, "********", null, null);
         }
         add("pg_extension", 13500, "plpgsql", OWNER, PG_CATALOG_NS, false, "1.0", null, null);
+        java.util.Map<String, String> settings = new java.util.TreeMap<>(borealis.engine.pg.SessionSettings.defaults());
+        settings.put("max_index_keys", "32");
+        settings.put("max_function_args", "100");
+        settings.put("block_size", "8192");
+        settings.put("server_version", borealis.engine.pg.SessionSettings.SERVER_VERSION);
+        for (java.util.Map.Entry<String, String> e : settings.entrySet()) {
+            add("pg_settings", e.getKey(), e.getValue(), null, "Borealis", e.getKey(), null, "user", "string", "default", null, null,
+                    null, e.getValue(), e.getValue(), null, null, false);
+        }
     }
 
     private static String category(PgType t) {
