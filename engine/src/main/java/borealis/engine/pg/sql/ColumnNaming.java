@@ -187,7 +187,8 @@ final class ColumnNaming {
         if (end < e && t.is(end, "WITHIN") && t.is(end + 1, "GROUP")) {
             end = t.closing(end + 2) + 1;
         }
-        if (end != e && !(t.get(s).is("CASE") && t.get(e - 1).is("END")) && !t.get(s).is("EXISTS")) {
+        boolean typedLiteral = e - s == 2 && t.get(s).isWord() && t.get(s + 1).isString();
+        if (end != e && !typedLiteral && !(t.get(s).is("CASE") && t.get(e - 1).is("END")) && !t.get(s).is("EXISTS")) {
             return null;
         }
         return figureOperand(t, s, e);
@@ -216,6 +217,18 @@ final class ColumnNaming {
 
     private static String figureOperand(TokenList t, int s, int e) {
         Tok first = t.get(s);
+        if (e - s == 2 && first.isWord() && t.get(s + 1).isString()) {
+            return TypeNames.canonical(first.name()); // interval '1 day' is "interval"
+        }
+        if (e - s > 2 && t.get(e - 1).isOp("]")) {
+            int open = e - 1;
+            while (open > s && !t.get(open).isOp("[")) {
+                open--;
+            }
+            if (open > s && t.get(open - 1).isName() && t.primaryStart(open) == s) {
+                return t.get(open - 1).name(); // a[1] is "a"
+            }
+        }
         if (first.isOpen() && t.closing(s) == e - 1 && t.is(s + 1, "SELECT")) {
             // a scalar subquery is named after its only column
             TokenList inner = TokenList.of(t.text(s + 1, e - 1));

@@ -27,10 +27,10 @@ class SqlTranslatorTest {
 
     @Test
     void stringsAndCommentsAreNeverRewritten() {
-        assertEquals("select 'now() $1 timestamptz', x from t", h2("select 'now() $1 timestamptz', x from t -- now()"));
-        assertEquals("select 'a\nb'", h2("select E'a\\nb'"));
-        assertEquals("select 'x'", h2("select $$x$$"));
-        assertEquals("select 'it''s'", h2("select $q$it's$q$"));
+        assertEquals("select 'now() $1 timestamptz' AS \"?column?\" , x from t", h2("select 'now() $1 timestamptz', x from t -- now()"));
+        assertEquals("select 'a\nb' AS \"?column?\"", h2("select E'a\\nb'"));
+        assertEquals("select 'x' AS \"?column?\"", h2("select $$x$$"));
+        assertEquals("select 'it''s' AS \"?column?\"", h2("select $q$it's$q$"));
     }
 
     @Test
@@ -46,8 +46,8 @@ class SqlTranslatorTest {
     @Test
     void castsAndTypedLiterals() {
         assertEquals("select INTERVAL '1 00:00:00' DAY TO SECOND AS \"interval\"", h2("select '1 day'::interval"));
-        assertEquals("select INTERVAL '36:00:00' HOUR TO SECOND", h2("select interval '36 hours'"));
-        assertEquals("select INTERVAL '14' MONTH", h2("select interval '1 year 2 months'"));
+        assertEquals("select INTERVAL '36:00:00' HOUR TO SECOND AS \"interval\"", h2("select interval '36 hours'"));
+        assertEquals("select INTERVAL '14' MONTH AS \"interval\"", h2("select interval '1 year 2 months'"));
         assertEquals("select TRUE AS \"bool\"", h2("select 'on'::boolean"));
         assertEquals("select x::TIMESTAMP WITH TIME ZONE AS \"x\" from t", h2("select x::timestamptz from t"));
         assertEquals("select X'00ff' AS \"bytea\"", h2("select '\\x00ff'::bytea"));
@@ -60,7 +60,7 @@ class SqlTranslatorTest {
         Translation t = SqlTranslator.translateUncached(
                 "SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' "
                         + "COLLATE pg_catalog.default AND pg_catalog.pg_table_is_visible(c.oid)", null);
-        assertEquals("SELECT borealis_catalog.regclass_name(c.oid) AS \"regclass\" FROM borealis_catalog.pg_class c WHERE "
+        assertEquals("SELECT borealis_catalog.regclass_name(c.oid) AS \"oid\" FROM borealis_catalog.pg_class c WHERE "
                 + "c.relname ~ '^(t)$' AND borealis_catalog.pg_table_is_visible(c.oid)", t.engineSql());
         assertTrue(t.readsCatalog());
         assertEquals("select count(*) AS \"count\" from borealis_catalog.pg_class where oid = borealis_catalog.regclass_oid('t')",
@@ -116,7 +116,7 @@ class SqlTranslatorTest {
         assertEquals("select borealis_catalog.json_get_text(borealis_catalog.json_get(d, 'a'), 'b') AS \"?column?\" from t",
                 h2("select d->'a'->>'b' from t"));
         assertEquals("select POWER(2, 10) AS \"?column?\" , BITAND(a, 1) AS \"?column?\" from t", h2("select 2 ^ 10, a & 1 from t"));
-        assertEquals("select i.indoption[(k - 1) + 1] from t", h2("select i.indoption[k - 1] from t"));
+        assertEquals("select i.indoption[(k - 1) + 1] AS \"indoption\" from t", h2("select i.indoption[k - 1] from t"));
     }
 
     @Test
