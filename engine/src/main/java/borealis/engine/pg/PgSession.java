@@ -8,7 +8,6 @@ import borealis.engine.pgwire.FrontendMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -50,16 +49,15 @@ public final class PgSession implements AutoCloseable {
     private final ArrayDeque<FrontendMessage> queue = new ArrayDeque<>();
     private final Map<String, PreparedQuery> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
-    private final Map<String, Savepoint> savepoints = new HashMap<>();
     private final UtilityCommands utility;
+    private final Transactions tx;
+    private final SqlCursors cursors;
     private final PgCatalog catalog;
     private final ColumnOrigins origins;
     /** A COPY FROM STDIN receiving data, and whether it runs in its own (implicit) transaction. */
     private CopyIn copyIn;
     private boolean copyInExtended;
 
-    private char txStatus = 'I';
-    private boolean implicitTx;
     private boolean skipUntilSync;
     /** A portal whose Execute stopped at the output budget. */
     private Portal runningPortal;
@@ -79,6 +77,23 @@ public final class PgSession implements AutoCloseable {
         this.catalog = catalog;
         this.utility = new UtilityCommands(settings);
         this.origins = new ColumnOrigins(conn);
+        this.tx = new Transactions(conn, settings, utility, this::closeAllPortals);
+        this.cursors = new SqlCursors(conn, new SqlCursors.Runner() {
+            @Override
+            public void start(Portal p) throws SQLException {
+                PgSession.this.start(p);
+            }
+
+            @Override
+            public boolean nextRow(Portal p, BackendWriter out) throws SQLException {
+                return PgSession.this.nextRow(p, out);
+            }
+
+            @Override
+            public java.util.List<String> columnsOf(String table) {
+                return PgSession.this.columnsOf(table);
+            }
+        });
         conn.setAutoCommit(true);
         // What current_database() and current_user answer (the client's names, not H2's).
         try (PreparedStatement ps = conn.prepareStatement("SET @borealis_database = ?")) {
@@ -103,7 +118,7 @@ public final class PgSession implements AutoCloseable {
             + " QUALIFY, REGEXP, ROWNUM, UESCAPE, UNKNOWN, PARTITION";
 
     public char transactionStatus() {
-        return txStatus;
+        return tx.status();
     }
 
     public SessionSettings settings() {
@@ -112,7 +127,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Whether the session is between transactions with nothing half-done (so it may move). */
     public boolean isQuiescent() {
-        return txStatus == 'I' && !implicitTx && runningPortal == null && simpleQueue == null && queue.isEmpty() && portals.isEmpty()
+        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && portals.isEmpty()
                 && copyIn == null;
     }
 
@@ -373,7 +388,7 @@ public final class PgSession implements AutoCloseable {
         }
         if (!p.executed) {
             Command.Kind kind = p.query.command().kind();
-            if (txStatus == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
+            if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
             if (kind == Command.Kind.EMPTY) {
@@ -394,7 +409,7 @@ public final class PgSession implements AutoCloseable {
                 return;
             } else {
                 if (kind == Command.Kind.ENGINE) {
-                    beginImplicit();
+                    tx.beginImplicit();
                 }
                 start(p);
             }
@@ -571,15 +586,15 @@ public final class PgSession implements AutoCloseable {
         try {
             // The unnamed portal and statement do not outlive the pipeline in practice; portals of
             // an implicit transaction end with it.
-            if (implicitTx) {
+            if (tx.isImplicit()) {
                 closeAllPortals();
-                endImplicit(true);
+                tx.endImplicit(true);
             }
         } catch (SQLException e) {
             out.errorResponse("ERROR", PgError.of(e).sqlState(), PgError.of(e).message(), null, null, 0);
-            rollbackQuietly();
+            tx.rollbackQuietly();
         }
-        out.readyForQuery(txStatus);
+        out.readyForQuery(tx.status());
     }
 
     private void extendedError(PgError error, BackendWriter out) {
@@ -589,12 +604,10 @@ public final class PgSession implements AutoCloseable {
     }
 
     private void afterError() {
-        if (txStatus == 'T') {
-            txStatus = 'E';
-        }
-        if (implicitTx) {
+        tx.fail();
+        if (tx.isImplicit()) {
             closeAllPortals();
-            rollbackQuietly();
+            tx.rollbackQuietly();
         }
     }
 
@@ -605,7 +618,7 @@ public final class PgSession implements AutoCloseable {
         List<String> parts = SqlLexer.split(sql);
         if (parts.isEmpty()) {
             out.emptyQueryResponse();
-            out.readyForQuery(txStatus);
+            out.readyForQuery(tx.status());
             return;
         }
         simpleQueue = new ArrayDeque<>(parts);
@@ -622,15 +635,15 @@ public final class PgSession implements AutoCloseable {
             String sql = simpleQueue.pollFirst();
             if (sql == null) {
                 simpleQueue = null;
-                if (implicitTx) {
-                    endImplicit(true);
+                if (tx.isImplicit()) {
+                    tx.endImplicit(true);
                 }
-                out.readyForQuery(txStatus);
+                out.readyForQuery(tx.status());
                 return;
             }
             PreparedQuery q = prepare(sql, new int[0]);
             Command.Kind kind = q.command().kind();
-            if (txStatus == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
+            if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
             if (q.parameterCount > 0) {
@@ -650,7 +663,7 @@ public final class PgSession implements AutoCloseable {
                 return;
             }
             if (kind == Command.Kind.ENGINE && simpleImplicit) {
-                beginImplicit();
+                tx.beginImplicit();
             }
             Portal p = new Portal(q, new short[0]);
             if (kind == Command.Kind.ENGINE && !q.isEmptyResult()) {
@@ -687,7 +700,7 @@ public final class PgSession implements AutoCloseable {
         writeError(error, out);
         simpleQueue = null;
         afterError();
-        out.readyForQuery(txStatus);
+        out.readyForQuery(tx.status());
     }
 
     // ---- COPY ----
@@ -699,15 +712,15 @@ public final class PgSession implements AutoCloseable {
     private Portal startCopy(PreparedQuery q, BackendWriter out, boolean extended) throws SQLException {
         CopyStatement copy = CopyStatement.parse(q.sql);
         if (copy.in()) {
-            if (txStatus == 'I') {
-                beginImplicit();
+            if (tx.status() == 'I') {
+                tx.beginImplicit();
             }
             copyIn = CopyIn.start(copy, conn);
             copyInExtended = extended;
             out.copyInResponse(copyIn.columnCount());
             return null;
         }
-        beginImplicit();
+        tx.beginImplicit();
         Translation tr = SqlTranslator.translate(copy.selectSql(), this::columnsOf);
         PreparedQuery select = new PreparedQuery(q.sql, tr.engineSql(), q.command(), tr.parameters(), new int[0], tr);
         Portal p = new Portal(select, new short[0]);
@@ -735,8 +748,8 @@ public final class PgSession implements AutoCloseable {
                 long n = copyIn.finish();
                 endCopy();
                 out.commandComplete("COPY " + n);
-                if (!copyInExtended && simpleQueue == null && implicitTx) {
-                    endImplicit(true);
+                if (!copyInExtended && simpleQueue == null && tx.isImplicit()) {
+                    tx.endImplicit(true);
                 }
                 if (!copyInExtended && simpleQueue != null && simpleQueue.isEmpty()) {
                     // the rest of the Query (ReadyForQuery) follows in continueSimpleQuery
@@ -777,114 +790,12 @@ public final class PgSession implements AutoCloseable {
         }
     }
 
-    // ---- transactions and utility commands ----
-
-    private void beginImplicit() throws SQLException {
-        if (txStatus == 'I' && !implicitTx) {
-            conn.setAutoCommit(false);
-            implicitTx = true;
-        }
-    }
-
-    private void endImplicit(boolean commit) throws SQLException {
-        implicitTx = false;
-        if (commit) {
-            conn.commit();
-        } else {
-            conn.rollback();
-        }
-        conn.setAutoCommit(true);
-    }
-
-    private void rollbackQuietly() {
-        try {
-            if (!conn.getAutoCommit()) {
-                conn.rollback();
-                if (txStatus == 'I') {
-                    conn.setAutoCommit(true);
-                }
-            }
-        } catch (SQLException e) {
-            log.warn("rollback failed", e);
-        }
-        implicitTx = false;
-    }
+    // ---- utility commands ----
 
     private void runUtility(PreparedQuery q, BackendWriter out) throws SQLException {
         Command c = q.command();
         switch (c.kind()) {
-            case BEGIN -> {
-                if (txStatus != 'I') {
-                    out.noticeResponse("WARNING", "25001", "there is already a transaction in progress");
-                } else {
-                    if (!implicitTx) {
-                        conn.setAutoCommit(false);
-                    }
-                    implicitTx = false;
-                    txStatus = 'T';
-                }
-                int isolation = conn.getTransactionIsolation();
-                String level = settings.get("transaction_isolation");
-                utility.transactionOptions(q.sql, conn);
-                if (conn.getTransactionIsolation() != isolation) {
-                    // BEGIN ISOLATION LEVEL applies to this transaction only
-                    blockIsolation = isolation;
-                    blockIsolationName = level;
-                }
-                out.commandComplete(c.tag().equals("START TRANSACTION") ? "START TRANSACTION" : "BEGIN");
-            }
-            case COMMIT -> {
-                if (txStatus == 'I') {
-                    out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
-                    out.commandComplete("COMMIT");
-                } else if (txStatus == 'E') {
-                    closeAllPortals();
-                    conn.rollback();
-                    conn.setAutoCommit(true);
-                    txStatus = 'I';
-                    savepoints.clear();
-                    out.commandComplete("ROLLBACK");
-                } else {
-                    closeAllPortals();
-                    conn.commit();
-                    conn.setAutoCommit(true);
-                    txStatus = 'I';
-                    savepoints.clear();
-                    out.commandComplete("COMMIT");
-                }
-                restoreBlockIsolation();
-            }
-            case ROLLBACK -> {
-                if (txStatus == 'I') {
-                    out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
-                } else {
-                    closeAllPortals();
-                    conn.rollback();
-                    conn.setAutoCommit(true);
-                    txStatus = 'I';
-                    savepoints.clear();
-                }
-                out.commandComplete("ROLLBACK");
-                restoreBlockIsolation();
-            }
-            case SAVEPOINT -> {
-                requireBlock("SAVEPOINT");
-                savepoints.put(c.name(), conn.setSavepoint(c.name()));
-                out.commandComplete("SAVEPOINT");
-            }
-            case RELEASE -> {
-                requireBlock("RELEASE SAVEPOINT");
-                Savepoint sp = savepoint(c.name());
-                conn.releaseSavepoint(sp);
-                savepoints.remove(c.name());
-                out.commandComplete("RELEASE");
-            }
-            case ROLLBACK_TO -> {
-                requireBlock("ROLLBACK TO SAVEPOINT");
-                conn.rollback(savepoint(c.name()));
-                txStatus = 'T';
-                out.commandComplete("ROLLBACK");
-            }
+            case BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO -> tx.run(q.command(), q.sql, out);
             case SET -> {
                 for (Map.Entry<String, String> changed : utility.set(q.sql, conn).entrySet()) {
                     out.parameterStatus(changed.getKey(), changed.getValue());
@@ -923,156 +834,17 @@ public final class PgSession implements AutoCloseable {
                 }
                 out.commandComplete(c.tag());
             }
-            case DECLARE -> declareCursor(q, out);
-            case FETCH -> fetchCursor(q, out);
-            case CLOSE_CURSOR -> {
-                if (c.name() == null) {
-                    closeCursors(true);
-                } else {
-                    Portal cursor = cursors.remove(c.name());
-                    if (cursor == null) {
-                        throw new PgException(PgError.error("34000", "cursor \"" + c.name() + "\" does not exist"));
-                    }
-                    cursor.close();
-                }
-                out.commandComplete("CLOSE CURSOR");
-            }
+            case DECLARE -> cursors.declare(q, tx.status(), out);
+            case FETCH -> cursors.fetch(q, out);
+            case CLOSE_CURSOR -> cursors.close(c.name(), out);
             case NOOP -> out.commandComplete(c.tag());
             case EMPTY -> out.emptyQueryResponse();
             default -> throw new IllegalStateException("not a utility command: " + c);
         }
     }
 
-    private int blockIsolation = -1;
-    private String blockIsolationName;
-
-    private void restoreBlockIsolation() throws SQLException {
-        if (blockIsolation >= 0) {
-            conn.setTransactionIsolation(blockIsolation);
-            settings.set("transaction_isolation", blockIsolationName);
-            blockIsolation = -1;
-        }
-    }
-
-    private void requireBlock(String what) {
-        if (txStatus == 'I') {
-            throw new PgException(PgError.error("25P01", what + " can only be used in transaction blocks"));
-        }
-    }
-
-    private Savepoint savepoint(String name) {
-        Savepoint sp = savepoints.get(name);
-        if (sp == null) {
-            throw new PgException(PgError.error("3B001", "savepoint \"" + name + "\" does not exist"));
-        }
-        return sp;
-    }
-
-    // ---- SQL cursors (DECLARE / FETCH / CLOSE), as psycopg2's named cursors use them ----
-
-    private final Map<String, Portal> cursors = new HashMap<>();
-    private final java.util.Set<String> holdCursors = new java.util.HashSet<>();
-
-    private void declareCursor(PreparedQuery q, BackendWriter out) throws SQLException {
-        List<SqlLexer.Token> t = SqlLexer.code(q.sql);
-        String name = q.command().name();
-        boolean hold = false;
-        int forAt = -1;
-        for (int i = 2; i < t.size(); i++) {
-            if (t.get(i).is("WITH") && i + 1 < t.size() && t.get(i + 1).is("HOLD")) {
-                hold = true;
-            }
-            if (t.get(i).is("FOR") && i > 0 && (t.get(i - 1).is("CURSOR") || t.get(i - 1).is("HOLD"))) {
-                forAt = i;
-                break;
-            }
-        }
-        if (forAt < 0 || forAt + 1 >= t.size()) {
-            throw new PgException(PgError.error("42601", "syntax error in DECLARE"));
-        }
-        if (!hold && txStatus == 'I') {
-            throw new PgException(PgError.error("25P01", "DECLARE CURSOR can only be used in transaction blocks"));
-        }
-        if (cursors.containsKey(name)) {
-            throw new PgException(PgError.error("42P03", "cursor \"" + name + "\" already exists"));
-        }
-        String query = q.sql.substring(t.get(forAt + 1).start());
-        Translation tr = SqlTranslator.translate(query, this::columnsOf);
-        PreparedQuery select = new PreparedQuery(query, tr.engineSql(), Command.classify(query), tr.parameters(), new int[0], tr);
-        Portal p = new Portal(select, new short[0]);
-        p.statement = conn.prepareStatement(select.engineSql);
-        p.ownsStatement = true;
-        try {
-            start(p);
-        } catch (SQLException | RuntimeException e) {
-            p.close();
-            throw e;
-        }
-        cursors.put(name, p);
-        if (hold) {
-            holdCursors.add(name);
-        }
-        out.commandComplete("DECLARE CURSOR");
-    }
-
-    private void fetchCursor(PreparedQuery q, BackendWriter out) throws SQLException {
-        List<SqlLexer.Token> t = SqlLexer.code(q.sql);
-        boolean move = t.get(0).is("MOVE");
-        long count = 1;
-        String name = null;
-        for (int i = 1; i < t.size(); i++) {
-            SqlLexer.Token k = t.get(i);
-            if (k.kind() == SqlLexer.Kind.NUMBER) {
-                count = Long.parseLong(k.text());
-            } else if (k.is("ALL")) {
-                count = Long.MAX_VALUE;
-            } else if (k.is("NEXT") || k.is("FORWARD") || k.is("FROM") || k.is("IN")) {
-                continue;
-            } else if (k.is("PRIOR") || k.is("BACKWARD") || k.is("FIRST") || k.is("LAST") || k.is("ABSOLUTE") || k.is("RELATIVE")) {
-                throw new PgException(PgError.error("55000", "cursor can only scan forward"));
-            } else {
-                name = k.kind() == SqlLexer.Kind.QUOTED_IDENT ? k.text().substring(1, k.text().length() - 1)
-                        : k.text().toLowerCase(java.util.Locale.ROOT);
-            }
-        }
-        Portal p = name == null ? null : cursors.get(name);
-        if (p == null) {
-            throw new PgException(PgError.error("34000", "cursor \"" + name + "\" does not exist"));
-        }
-        if (!move && p.columns != null) {
-            out.rowDescription(p.columns);
-        }
-        long n = 0;
-        while (n < count && p.rows != null) {
-            if (move) {
-                if (!p.rows.next()) {
-                    break;
-                }
-            } else if (!nextRow(p, out)) {
-                break;
-            }
-            n++;
-        }
-        out.commandComplete((move ? "MOVE " : "FETCH ") + n);
-    }
-
-    private void closeCursors(boolean all) {
-        for (var it = cursors.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (all || !holdCursors.contains(e.getKey())) {
-                try {
-                    e.getValue().close();
-                } catch (SQLException ex) {
-                    log.debug("closing cursor", ex);
-                }
-                holdCursors.remove(e.getKey());
-                it.remove();
-            }
-        }
-    }
-
     private void closeAllPortals() {
-        closeCursors(false);
+        cursors.closeAll(false);
         for (Portal p : portals.values()) {
             try {
                 p.close();
@@ -1100,7 +872,7 @@ public final class PgSession implements AutoCloseable {
 
     @Override
     public void close() {
-        closeCursors(true);
+        cursors.closeAll(true);
         closeAllPortals();
         for (PreparedQuery q : statements.values()) {
             try {
