@@ -372,6 +372,15 @@ public final class CatalogFunctions {
         return null;
     }
 
+    /** a[i] as PostgreSQL evaluates it: NULL outside the array (the element as text; comparisons convert it). */
+    public static String array_get(Value a, Integer i) {
+        Value[] e = elements(a);
+        if (e == null || i == null || i < 1 || i > e.length || e[i - 1] == ValueNull.INSTANCE) {
+            return null;
+        }
+        return e[i - 1].getString();
+    }
+
     public static Integer array_length(Value a, Integer dim) {
         Value[] e = elements(a);
         return e == null || dim == null || dim != 1 || e.length == 0 ? null : e.length;

@@ -40,7 +40,7 @@ final class ExpressionRewriter {
             "array_to_json", "pg_relation_filenode", "pg_get_partkeydef", "pg_jit_available", "date_part",
             "regclass_oid", "regclass_name", "regtype_oid", "regtype_name", "regnamespace_oid", "regnamespace_name",
             "regproc_name", "regrole_name", "json_get", "json_get_text", "json_path", "json_path_text", "interval_of",
-            "make_date", "to_hex", "starts_with", "encode", "decode");
+            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get");
 
     /** Functions H2 has under another name. */
     private static final Map<String, String> RENAMED = Map.ofEntries(
@@ -528,23 +528,34 @@ final class ExpressionRewriter {
         }
     }
 
-    /** int2vector columns (indkey, indoption...) are subscripted from 0 in PostgreSQL; H2 arrays start at 1. */
+    /**
+     * Subscripts of catalog arrays: int2vector columns (indkey, indoption...) count from 0 in
+     * PostgreSQL and H2 arrays from 1; and PostgreSQL answers NULL for an index out of range (pgjdbc
+     * probes conkey[1..32]) where H2 raises an error. Both go through a catalog function.
+     */
     private void vectorSubscripts() {
         for (int i = 1; i < t.size(); i++) {
             if (!t.get(i).isOp("[") || !t.get(i - 1).isName()) {
                 continue;
             }
             String n = t.get(i - 1).name();
-            if (!(n.equals("indkey") || n.equals("indoption") || n.equals("indclass") || n.equals("indcollation")
-                    || n.equals("i_indoption") || n.equals("prattrs") || n.equals("stxkeys"))) {
+            boolean zeroBased = n.equals("indkey") || n.equals("indoption") || n.equals("indclass") || n.equals("indcollation")
+                    || n.equals("i_indoption") || n.equals("prattrs") || n.equals("stxkeys");
+            boolean catalogArray = zeroBased || n.equals("conkey") || n.equals("confkey") || n.equals("proargtypes")
+                    || n.equals("proallargtypes") || n.equals("proargmodes") || n.equals("proargnames");
+            if (!catalogArray) {
                 continue;
             }
             int close = t.closingBracket(i);
             if (close >= t.size()) {
                 continue;
             }
-            t.replace(i + 1, close, "(" + t.text(i + 1, close) + ") + 1");
-            i = t.closingBracket(i);
+            int start = t.primaryStart(i);
+            String index = t.text(i + 1, close);
+            String call = CAT + ".array_get(" + t.text(start, i) + ", " + (zeroBased ? "(" + index + ") + 1" : index) + ")";
+            t.replace(start, close + 1, call);
+            readsCatalog = true;
+            i = start;
         }
     }
 
