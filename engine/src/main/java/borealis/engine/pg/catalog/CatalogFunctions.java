@@ -372,8 +372,14 @@ public final class CatalogFunctions {
         return null;
     }
 
-    /** a[i] as PostgreSQL evaluates it: NULL outside the array (the element as text; comparisons convert it). */
-    public static String array_get(Value a, Integer i) {
+    /** a[i] of a catalog integer array as PostgreSQL evaluates it: NULL outside the array. */
+    public static Integer array_get(Value a, Integer i) {
+        String v = array_get_text(a, i);
+        return v == null ? null : Integer.valueOf(v.trim());
+    }
+
+    /** a[i] of a catalog text array: NULL outside the array. */
+    public static String array_get_text(Value a, Integer i) {
         Value[] e = elements(a);
         if (e == null || i == null || i < 1 || i > e.length || e[i - 1] == ValueNull.INSTANCE) {
             return null;

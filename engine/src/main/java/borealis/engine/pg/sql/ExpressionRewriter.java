@@ -40,7 +40,7 @@ final class ExpressionRewriter {
             "array_to_json", "pg_relation_filenode", "pg_get_partkeydef", "pg_jit_available", "date_part",
             "regclass_oid", "regclass_name", "regtype_oid", "regtype_name", "regnamespace_oid", "regnamespace_name",
             "regproc_name", "regrole_name", "json_get", "json_get_text", "json_path", "json_path_text", "interval_of",
-            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get");
+            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text");
 
     /** Functions H2 has under another name. */
     private static final Map<String, String> RENAMED = Map.ofEntries(
@@ -552,7 +552,8 @@ final class ExpressionRewriter {
             }
             int start = t.primaryStart(i);
             String index = t.text(i + 1, close);
-            String call = CAT + ".array_get(" + t.text(start, i) + ", " + (zeroBased ? "(" + index + ") + 1" : index) + ")";
+            String fn = n.equals("proargmodes") || n.equals("proargnames") ? ".array_get_text(" : ".array_get(";
+            String call = CAT + fn + t.text(start, i) + ", " + (zeroBased ? "(" + index + ") + 1" : index) + ")";
             t.replace(start, close + 1, call);
             readsCatalog = true;
             i = start;
