@@ -282,14 +282,28 @@ public final class CatalogFunctions {
         return org.h2.util.JSR310Utils.valueToLocalDateTime(v, null);
     }
 
-    public static Interval age(Value a, Value b) {
+    public static String initcap(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        boolean start = true;
+        for (char c : s.toCharArray()) {
+            sb.append(start ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            start = !Character.isLetterOrDigit(c);
+        }
+        return sb.toString();
+    }
+
+    /** age() as PostgreSQL prints it ('1 mon 2 days'); H2 cannot return a mixed interval from Java. */
+    public static String age(Value a, Value b) {
         if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
             return null;
         }
         return between(dateTime(b), dateTime(a));
     }
 
-    public static Interval age(Value a) {
+    public static String age(Value a) {
         if (a == null || a == ValueNull.INSTANCE) {
             return null;
         }
@@ -331,7 +345,7 @@ public final class CatalogFunctions {
         };
     }
 
-    private static Interval between(LocalDateTime from, LocalDateTime to) {
+    private static String between(LocalDateTime from, LocalDateTime to) {
         boolean negative = to.isBefore(from);
         LocalDateTime lo = negative ? to : from;
         LocalDateTime hi = negative ? from : to;
@@ -343,11 +357,8 @@ public final class CatalogFunctions {
         }
         long nanos = ChronoUnit.NANOS.between(mid, hi);
         long months = p.toTotalMonths();
-        // H2 intervals cannot mix months and days; the day part is kept when there are no months.
-        if (months != 0) {
-            return Interval.ofYearsMonths(negative ? -months / 12 : months / 12, (int) (months % 12));
-        }
-        return Interval.ofDaysHoursMinutesNanos(negative ? -p.getDays() : p.getDays(), 0, 0, negative ? -nanos : nanos);
+        int sign = negative ? -1 : 1;
+        return borealis.engine.pg.PgIntervals.text(sign * months, sign * p.getDays(), sign * nanos / 1000);
     }
 
     public static OffsetDateTime to_timestamp(Double epochSeconds) {
@@ -358,9 +369,16 @@ public final class CatalogFunctions {
         return OffsetDateTime.ofInstant(java.time.Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
-    /** x::interval for a non-literal x (text such as '1 day'). */
-    public static Interval interval_of(String text) {
-        return text == null ? null : IntervalParser.parse(text);
+    /** x::interval for a non-literal x (text such as '1 day'); months count as 30 days. */
+    public static java.time.Duration interval_of(String text) {
+        if (text == null) {
+            return null;
+        }
+        Interval i = IntervalParser.parse(text);
+        long months = i.getYears() * 12 + i.getMonths();
+        java.time.Duration d = java.time.Duration.ofDays(i.getDays() + months * 30).plusHours(i.getHours()).plusMinutes(i.getMinutes())
+                .plusSeconds(i.getSeconds()).plusNanos(i.getNanosOfSecond());
+        return i.isNegative() ? d.negated() : d;
     }
 
     // ---- arrays ----

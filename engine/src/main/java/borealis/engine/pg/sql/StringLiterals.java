@@ -10,6 +10,9 @@ final class StringLiterals {
             int tagEnd = token.indexOf('$', 1) + 1;
             return token.substring(tagEnd, token.length() - tagEnd);
         }
+        if (token.startsWith("U&") || token.startsWith("u&")) {
+            return unicode(token.substring(3, token.length() - 1).replace("''", "'"));
+        }
         if (token.startsWith("E") || token.startsWith("e")) {
             return unescape(token.substring(2, token.length() - 1));
         }
@@ -51,7 +54,7 @@ final class StringLiterals {
                 }
                 case 'u', 'U' -> {
                     int len = e == 'u' ? 4 : 8;
-                    if (i + len < body.length() + 0 && i + len <= body.length() - 1 + 1) {
+                    if (i + len < body.length()) {
                         int cp = Integer.parseInt(body.substring(i + 1, i + 1 + len), 16);
                         sb.appendCodePoint(cp);
                         i += len;
@@ -71,6 +74,27 @@ final class StringLiterals {
                         sb.append(e);
                     }
                 }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** U&'...' escapes: backslash then 4 hex digits, or backslash, '+' and 6 hex digits. */
+    static String unicode(String body) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '\\' && i + 1 < body.length() && body.charAt(i + 1) == '\\') {
+                sb.append('\\');
+                i++;
+            } else if (c == '\\' && i + 8 <= body.length() && body.charAt(i + 1) == '+') {
+                sb.appendCodePoint(Integer.parseInt(body.substring(i + 2, i + 8), 16));
+                i += 7;
+            } else if (c == '\\' && i + 5 <= body.length()) {
+                sb.append((char) Integer.parseInt(body.substring(i + 1, i + 5), 16));
+                i += 4;
+            } else {
+                sb.append(c);
             }
         }
         return sb.toString();
