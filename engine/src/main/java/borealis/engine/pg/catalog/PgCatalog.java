@@ -61,8 +61,10 @@ public final class PgCatalog {
             s.execute("CREATE INDEX ON " + S + ".pg_constraint(oid)");
             s.execute("CREATE INDEX ON " + S + ".pg_type(oid)");
             s.execute("CREATE INDEX ON " + S + ".pg_attrdef(adrelid, adnum)");
-            for (String name : functionNames()) {
-                s.execute("CREATE ALIAS " + S + "." + name + " FOR \"" + CatalogFunctions.class.getName() + "." + name + "\"");
+            for (Class<?> functions : FUNCTIONS) {
+                for (String name : functionNames(functions)) {
+                    s.execute("CREATE ALIAS " + S + "." + name + " FOR \"" + functions.getName() + "." + name + "\"");
+                }
             }
             s.execute("GRANT SELECT ON SCHEMA " + S + " TO PUBLIC");
         }
@@ -70,9 +72,13 @@ public final class PgCatalog {
         return c;
     }
 
-    private static TreeSet<String> functionNames() {
+    /** The classes whose public static methods become functions (each name once across them). */
+    private static final List<Class<?>> FUNCTIONS = List.of(CatalogFunctions.class, SystemFunctions.class, ScalarFunctions.class,
+            JsonFunctions.class);
+
+    private static TreeSet<String> functionNames(Class<?> functions) {
         TreeSet<String> names = new TreeSet<>();
-        for (Method m : CatalogFunctions.class.getDeclaredMethods()) {
+        for (Method m : functions.getDeclaredMethods()) {
             if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers())) {
                 names.add(m.getName());
             }
