@@ -47,10 +47,10 @@ public final class PgSession implements AutoCloseable {
     private final LongSupplier highestLsn;
     private final SessionSettings settings;
     private final ArrayDeque<FrontendMessage> queue = new ArrayDeque<>();
-    private final Map<String, PreparedQuery> statements = new HashMap<>();
-    private final Map<String, Portal> portals = new HashMap<>();
     private final UtilityCommands utility;
     private final Transactions tx;
+    /** Named and unnamed statements and portals of the extended protocol. */
+    private final NamedStatements named;
     private final SqlCursors cursors;
     private final PgCatalog catalog;
     private final ColumnOrigins origins;
@@ -77,6 +77,7 @@ public final class PgSession implements AutoCloseable {
         this.catalog = catalog;
         this.utility = new UtilityCommands(settings);
         this.origins = new ColumnOrigins(conn);
+        this.named = new NamedStatements(conn, utility, origins);
         this.tx = new Transactions(conn, settings, utility, this::closeAllPortals);
         this.cursors = new SqlCursors(conn, new SqlCursors.Runner() {
             @Override
@@ -91,7 +92,7 @@ public final class PgSession implements AutoCloseable {
 
             @Override
             public java.util.List<String> columnsOf(String table) {
-                return PgSession.this.columnsOf(table);
+                return named.columnsOf(table);
             }
         });
         conn.setAutoCommit(true);
@@ -127,7 +128,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Whether the session is between transactions with nothing half-done (so it may move). */
     public boolean isQuiescent() {
-        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && portals.isEmpty()
+        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && named.hasNoPortals()
                 && copyIn == null;
     }
 
@@ -200,13 +201,14 @@ public final class PgSession implements AutoCloseable {
         }
         try {
             if (m instanceof FrontendMessage.Parse p) {
-                parse(p);
+                named.parse(p);
                 out.parseComplete();
             } else if (m instanceof FrontendMessage.Bind b) {
-                bind(b);
+                closePortal(b.portal());
+                named.bind(b);
                 out.bindComplete();
             } else if (m instanceof FrontendMessage.Describe d) {
-                describe(d, out);
+                named.describe(d, out);
             } else if (m instanceof FrontendMessage.Execute e) {
                 execute(e, out, budget);
             } else if (m instanceof FrontendMessage.Close c) {
@@ -231,50 +233,6 @@ public final class PgSession implements AutoCloseable {
 
     // ---- extended protocol ----
 
-    private void parse(FrontendMessage.Parse p) throws SQLException {
-        if (!p.name().isEmpty() && statements.containsKey(p.name())) {
-            throw new PgException(PgError.error("42P05", "prepared statement \"" + p.name() + "\" already exists"));
-        }
-        List<String> parts = SqlLexer.split(p.sql());
-        if (parts.size() > 1) {
-            throw new PgException(PgError.error("42601", "cannot insert multiple commands into a prepared statement"));
-        }
-        PreparedQuery q = prepare(parts.isEmpty() ? "" : parts.get(0), p.parameterTypes());
-        PreparedQuery old = statements.put(p.name(), q);
-        if (old != null) {
-            old.close();
-        }
-    }
-
-    private PreparedQuery prepare(String sql, int[] declaredTypes) {
-        Command command = Command.classify(sql);
-        if (command.kind() != Command.Kind.ENGINE) {
-            int maxParam = 0;
-            for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
-                if (t.kind() == SqlLexer.Kind.PARAM) {
-                    maxParam = Math.max(maxParam, Integer.parseInt(t.text().substring(1)));
-                }
-            }
-            return new PreparedQuery(sql, sql, command, maxParam, declaredTypes, null);
-        }
-        Translation tr = SqlTranslator.translate(sql, this::columnsOf);
-        return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
-    }
-
-    /** Column names of a table, for translations that need them. */
-    private java.util.List<String> columnsOf(String table) {
-        java.util.List<String> cols = new java.util.ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + table + " WHERE FALSE")) {
-            var md = ps.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                cols.add("\"" + md.getColumnName(i).replace("\"", "\"\"") + "\"");
-            }
-        } catch (SQLException e) {
-            throw new PgException(PgError.of(e));
-        }
-        return cols;
-    }
-
     /** Before running a statement: a fresh catalog if it reads it. */
     private void beforeEngine(PreparedQuery q) throws SQLException {
         if (catalog != null && q.translation != null && q.translation.readsCatalog()) {
@@ -289,100 +247,8 @@ public final class PgSession implements AutoCloseable {
         }
     }
 
-    private void bind(FrontendMessage.Bind b) throws SQLException {
-        PreparedQuery q = statements.get(b.statement());
-        if (q == null) {
-            throw new PgException(PgError.error("26000", "prepared statement \"" + b.statement() + "\" does not exist"));
-        }
-        if (b.parameters().length != q.parameterCount) {
-            throw new PgException(PgError.error("08P01", "bind message supplies " + b.parameters().length
-                    + " parameters, but prepared statement \"" + b.statement() + "\" requires " + q.parameterCount));
-        }
-        closePortal(b.portal());
-        Portal portal = new Portal(q, b.resultFormats());
-        if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
-            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0];
-            portal.statement = q.borrow(conn);
-            try {
-                for (int i = 0; i < b.parameters().length; i++) {
-                    boolean binaryParam = isBinary(b.parameterFormats(), i);
-                    PgValues.bind(portal.statement, i + 1, types[i], binaryParam, b.parameters()[i]);
-                }
-            } catch (SQLException | RuntimeException e) {
-                portal.close();
-                throw e;
-            }
-        }
-        portals.put(b.portal(), portal);
-    }
-
-    private static boolean isBinary(short[] formats, int i) {
-        if (formats.length == 0) {
-            return false;
-        }
-        return (formats.length == 1 ? formats[0] : formats[i]) == 1;
-    }
-
-    private void describe(FrontendMessage.Describe d, BackendWriter out) throws SQLException {
-        if (d.kind() == 'S') {
-            PreparedQuery q = statements.get(d.name());
-            if (q == null) {
-                throw new PgException(PgError.error("26000", "prepared statement \"" + d.name() + "\" does not exist"));
-            }
-            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0]);
-            Portal probe = new Portal(q, new short[0]);
-            if (describeRows(probe)) {
-                out.rowDescription(probe.columns);
-            } else {
-                out.noData();
-            }
-        } else {
-            Portal p = portals.get(d.name());
-            if (p == null) {
-                throw new PgException(PgError.error("34000", "portal \"" + d.name() + "\" does not exist"));
-            }
-            if (describeRows(p)) {
-                out.rowDescription(p.columns);
-            } else {
-                out.noData();
-            }
-        }
-    }
-
-    /** Fills a portal's columns without running it; false if the statement returns no rows. */
-    private boolean describeRows(Portal p) throws SQLException {
-        if (p.columns != null) {
-            return true;
-        }
-        PreparedQuery q = p.query;
-        if (q.command().kind() == Command.Kind.SHOW) {
-            p.describeUtility(utility.showColumns(q.sql));
-            return true;
-        }
-        if (q.isEmptyResult()) {
-            p.describeUtility(q.translation.emptyColumns().toArray(new String[0]));
-            return true;
-        }
-        if (q.command().kind() != Command.Kind.ENGINE) {
-            return false;
-        }
-        PreparedStatement ps = p.statement != null ? p.statement : q.borrow(conn);
-        try {
-            var md = ps.getMetaData();
-            if (md == null) {
-                return false;
-            }
-            p.describe(md, origins);
-            return true;
-        } finally {
-            if (p.statement == null) {
-                q.giveBack(ps);
-            }
-        }
-    }
-
     private void execute(FrontendMessage.Execute e, BackendWriter out, int budget) throws SQLException {
-        Portal p = portals.get(e.portal());
+        Portal p = named.portal(e.portal());
         if (p == null) {
             throw new PgException(PgError.error("34000", "portal \"" + e.portal() + "\" does not exist"));
         }
@@ -402,7 +268,7 @@ public final class PgSession implements AutoCloseable {
                     return;
                 }
                 p = copyOut;
-                portals.put(e.portal(), p);
+                named.putPortal(e.portal(), p);
             } else if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
                 runUtility(p.query, out);
                 p.executed = true;
@@ -562,17 +428,14 @@ public final class PgSession implements AutoCloseable {
 
     private void close(FrontendMessage.Close c) throws SQLException {
         if (c.kind() == 'S') {
-            PreparedQuery q = statements.remove(c.name());
-            if (q != null) {
-                q.close();
-            }
+            named.closeStatement(c.name());
         } else {
             closePortal(c.name());
         }
     }
 
     private void closePortal(String name) throws SQLException {
-        Portal p = portals.remove(name);
+        Portal p = named.removePortal(name);
         if (p != null) {
             if (runningPortal == p) {
                 runningPortal = null;
@@ -641,7 +504,7 @@ public final class PgSession implements AutoCloseable {
                 out.readyForQuery(tx.status());
                 return;
             }
-            PreparedQuery q = prepare(sql, new int[0]);
+            PreparedQuery q = named.prepare(sql, new int[0]);
             Command.Kind kind = q.command().kind();
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
@@ -721,7 +584,7 @@ public final class PgSession implements AutoCloseable {
             return null;
         }
         tx.beginImplicit();
-        Translation tr = SqlTranslator.translate(copy.selectSql(), this::columnsOf);
+        Translation tr = SqlTranslator.translate(copy.selectSql(), named::columnsOf);
         PreparedQuery select = new PreparedQuery(q.sql, tr.engineSql(), q.command(), tr.parameters(), new int[0], tr);
         Portal p = new Portal(select, new short[0]);
         p.statement = conn.prepareStatement(select.engineSql);
@@ -810,10 +673,7 @@ public final class PgSession implements AutoCloseable {
             }
             case DISCARD -> {
                 closeAllPortals();
-                for (PreparedQuery pq : statements.values()) {
-                    pq.close();
-                }
-                statements.clear();
+                named.closeStatements();
                 settings.resetAll();
                 out.commandComplete(c.tag());
             }
@@ -821,16 +681,9 @@ public final class PgSession implements AutoCloseable {
                 List<SqlLexer.Token> code = SqlLexer.code(q.sql);
                 String last = code.get(code.size() - 1).text();
                 if (c.tag().endsWith("ALL")) {
-                    for (PreparedQuery pq : statements.values()) {
-                        pq.close();
-                    }
-                    statements.clear();
+                    named.closeStatements();
                 } else {
-                    PreparedQuery pq = statements.remove(last.replace("\"", ""));
-                    if (pq == null) {
-                        throw new PgException(PgError.error("26000", "prepared statement \"" + last + "\" does not exist"));
-                    }
-                    pq.close();
+                    named.deallocate(last.replace("\"", ""));
                 }
                 out.commandComplete(c.tag());
             }
@@ -845,14 +698,7 @@ public final class PgSession implements AutoCloseable {
 
     private void closeAllPortals() {
         cursors.closeAll(false);
-        for (Portal p : portals.values()) {
-            try {
-                p.close();
-            } catch (SQLException e) {
-                log.debug("closing portal", e);
-            }
-        }
-        portals.clear();
+        named.closePortals();
         runningPortal = null;
     }
 
@@ -874,14 +720,7 @@ public final class PgSession implements AutoCloseable {
     public void close() {
         cursors.closeAll(true);
         closeAllPortals();
-        for (PreparedQuery q : statements.values()) {
-            try {
-                q.close();
-            } catch (SQLException e) {
-                log.debug("closing statement", e);
-            }
-        }
-        statements.clear();
+        named.closeStatementsQuietly();
         try {
             if (!conn.getAutoCommit()) {
                 conn.rollback();
