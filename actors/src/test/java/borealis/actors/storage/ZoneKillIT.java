@@ -54,6 +54,27 @@ class ZoneKillIT {
         return o;
     }
 
+    /** Waits until node A's metrics show an up member in each zone. */
+    private static void awaitZonesUp(NodeProcess a) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.adminUrl() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            boolean all = true;
+            for (String zone : List.of("zone-a", "zone-b", "zone-c")) {
+                all &= body.lines().anyMatch(l -> l.startsWith("borealis_nodes{") && l.contains("\"" + zone + "\"") && !l.endsWith(" 0.0"));
+            }
+            if (all) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not every zone has an up member: "
+                + body.lines().filter(l -> l.startsWith("borealis_nodes")).toList());
+    }
+
     /** Inserts rows one autocommit at a time, remembering what was acknowledged, until stopped. */
     private static final class Writer implements AutoCloseable {
         final List<Integer> acked = Collections.synchronizedList(new ArrayList<>());
@@ -106,6 +127,7 @@ class ZoneKillIT {
         try (NodeProcess a = new NodeProcess(tmp.resolve("a"), options("zone-a,compute,control", pa, pa)).start();
              NodeProcess b = new NodeProcess(tmp.resolve("b"), options("zone-b", pb, pa)).start();
              NodeProcess c = new NodeProcess(tmp.resolve("c"), options("zone-c", pc, pa)).start()) {
+            awaitZonesUp(a);
             a.admin().createTenant("zones");
             a.admin().createCluster("zones", "db", "app", "secret-pass");
             String url = a.jdbcUrl("zones", "db");
@@ -124,7 +146,9 @@ class ZoneKillIT {
                 assertNull(w.error.get(), "no client error while zone c was dead");
                 acked.addAll(w.acked);
             }
-            // Now zone b dies: a write quorum needs both of zone c's replicas of every group.
+            // Now zone b dies: a write quorum needs both of zone c's replicas of every group. (Once
+            // the restarted C is a full member, or the split-brain resolver would see a tie.)
+            awaitZonesUp(a);
             b.kill();
             int next = acked.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
             try (Writer w = new Writer(url, next)) {

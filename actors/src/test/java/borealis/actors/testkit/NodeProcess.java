@@ -89,6 +89,10 @@ public final class NodeProcess implements AutoCloseable {
         return pgPort;
     }
 
+    public String adminUrl() {
+        return "http://127.0.0.1:" + adminPort;
+    }
+
     public AdminClient admin() {
         return new AdminClient("http://127.0.0.1:" + adminPort, "test-token");
     }
