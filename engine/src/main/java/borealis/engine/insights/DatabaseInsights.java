@@ -1,14 +1,14 @@
 package borealis.engine.insights;
 
+import borealis.engine.pg.StatementObserver;
 import io.prometheus.client.Counter;
-import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
 
 /**
  * What one database records about the statements it runs: Prometheus metrics labelled with its
  * tenant and cluster (never with SQL text), and the {@link TopSql} window.
  */
-public final class DatabaseInsights {
+public final class DatabaseInsights implements StatementObserver {
 
     static final Counter STATEMENTS = Counter.build("borealis_statements_total",
             "Statements run, by outcome (ok, error).").labelNames("tenant", "cluster", "outcome").register();
@@ -19,8 +19,6 @@ public final class DatabaseInsights {
             .labelNames("tenant", "cluster")
             .buckets(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .register();
-    static final Gauge SESSIONS = Gauge.build("borealis_instance_sessions", "Client sessions open on the instance.")
-            .labelNames("tenant", "cluster", "instance").register();
 
     /** How long the Top SQL window is. */
     public static final int TOP_SQL_WINDOW_MINUTES = 60;
@@ -30,19 +28,18 @@ public final class DatabaseInsights {
     private final Counter.Child commits;
     private final Counter.Child rollbacks;
     private final Histogram.Child latency;
-    private final Gauge.Child sessions;
     private final TopSql topSql = new TopSql(TOP_SQL_WINDOW_MINUTES);
 
-    public DatabaseInsights(String tenant, String cluster, String instance) {
+    public DatabaseInsights(String tenant, String cluster) {
         ok = STATEMENTS.labels(tenant, cluster, "ok");
         failed = STATEMENTS.labels(tenant, cluster, "error");
         commits = TRANSACTIONS.labels(tenant, cluster, "commit");
         rollbacks = TRANSACTIONS.labels(tenant, cluster, "rollback");
         latency = LATENCY.labels(tenant, cluster);
-        sessions = SESSIONS.labels(tenant, cluster, instance);
     }
 
     /** A statement finished (successfully or not) after {@code nanos} in the engine. */
+    @Override
     public void statement(String sql, long nanos, long rows, boolean error) {
         (error ? failed : ok).inc();
         latency.observe(nanos / 1e9);
@@ -50,16 +47,9 @@ public final class DatabaseInsights {
     }
 
     /** A transaction ended (explicit or implicit). */
+    @Override
     public void transaction(boolean committed) {
         (committed ? commits : rollbacks).inc();
-    }
-
-    public void sessionOpened() {
-        sessions.inc();
-    }
-
-    public void sessionClosed() {
-        sessions.dec();
     }
 
     public TopSql topSql() {

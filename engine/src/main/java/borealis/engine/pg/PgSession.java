@@ -67,6 +67,7 @@ public final class PgSession implements AutoCloseable {
     private ArrayDeque<String> simpleQueue;
     private boolean simpleImplicit;
     private volatile PreparedStatement executing;
+    private StatementObserver observer = StatementObserver.NONE;
     private boolean terminated;
 
     public PgSession(Connection conn, LongSupplier highestLsn, SessionSettings settings, PgCatalog catalog, String databaseName)
@@ -117,6 +118,12 @@ public final class PgSession implements AutoCloseable {
 
     private static final String NON_KEYWORDS = "DAY, HOUR, MINUTE, MONTH, SECOND, YEAR, KEY, VALUE, ROWS, RANGE, GROUPS, TOP, MINUS,"
             + " QUALIFY, REGEXP, ROWNUM, UESCAPE, UNKNOWN, PARTITION";
+
+    /** Where finished statements and transactions are reported. */
+    public void observe(StatementObserver observer) {
+        this.observer = observer;
+        tx.observe(observer);
+    }
 
     public char transactionStatus() {
         return tx.status();
@@ -305,8 +312,18 @@ public final class PgSession implements AutoCloseable {
         }
         beforeEngine(p.query);
         executing = p.statement;
+        long started = System.nanoTime();
         try {
-            boolean hasRows = p.statement.execute();
+            boolean hasRows;
+            try {
+                hasRows = p.statement.execute();
+            } catch (SQLException | RuntimeException e) {
+                observer.statement(p.query.sql, System.nanoTime() - started, 0, true);
+                if (tx.isIdle()) {
+                    observer.transaction(false);
+                }
+                throw e;
+            }
             afterEngine(p.query);
             if (hasRows) {
                 p.rows = p.statement.getResultSet();
@@ -318,6 +335,7 @@ public final class PgSession implements AutoCloseable {
             }
         } finally {
             executing = null;
+            p.engineNanos += System.nanoTime() - started;
         }
     }
 
@@ -340,6 +358,15 @@ public final class PgSession implements AutoCloseable {
      * row limit); false when it stopped at the output budget and must be continued.
      */
     private boolean writeRows(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
+        long started = System.nanoTime();
+        try {
+            return writeRowsTimed(p, out, budget, maxRows, extended);
+        } finally {
+            p.engineNanos += System.nanoTime() - started;
+        }
+    }
+
+    private boolean writeRowsTimed(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
         if (p.rows == null && p.utilityRows == null) {
             out.commandComplete(p.query.command().completedTag(p.rowCount));
             finishExecute(p, extended);
@@ -417,6 +444,12 @@ public final class PgSession implements AutoCloseable {
 
     private void finishExecute(Portal p, boolean extended) throws SQLException {
         runningPortal = null;
+        if (p.statement != null) {
+            observer.statement(p.query.sql, p.engineNanos, p.rowCount, false);
+            if (tx.isIdle()) {
+                observer.transaction(true);
+            }
+        }
         if (p.rows != null) {
             p.rows.close();
             p.rows = null;
