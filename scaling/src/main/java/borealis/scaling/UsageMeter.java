@@ -106,6 +106,19 @@ public final class UsageMeter {
         return sum;
     }
 
+    /** A deep copy (for a snapshot taken while the original keeps changing). */
+    public UsageMeter copy() {
+        UsageMeter c = new UsageMeter(retentionMinutes);
+        instances.forEach((k, u) -> {
+            InstanceUsage v = new InstanceUsage(u.cluster, u.instance);
+            v.lastSecond = u.lastSecond;
+            v.totalAcuSeconds = u.totalAcuSeconds;
+            v.perMinute = new TreeMap<>(u.perMinute);
+            c.instances.put(k, v);
+        });
+        return c;
+    }
+
     /** The last second recorded for an instance, or {@code Long.MIN_VALUE}. */
     public long lastSecond(String cluster, String instance) {
         InstanceUsage u = instances.get(cluster + "\u0000" + instance);

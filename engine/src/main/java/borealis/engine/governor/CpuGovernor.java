@@ -25,16 +25,17 @@ import java.util.function.Supplier;
  * blocks a thread: waiting batches sit in a queue and a timer admits them. A new rate applies at
  * once, to waiting batches too.
  *
- * <p>A statement is not stopped half-way: one that runs long is charged when it ends (its debt is
- * capped at {@link #MAX_DEBT_SECONDS} of budget, so a single huge statement cannot stall the
- * instance for minutes).
+ * <p>A statement is not stopped half-way: one that runs long is charged as it runs (whenever the
+ * counters are read, every second by the scaling supervisor), so the CPU signal stays smooth and
+ * later statements wait for the debt it leaves. The debt is capped at {@link #MAX_DEBT_SECONDS} of
+ * budget, so a single huge statement cannot stall the instance for minutes.
  */
 public final class CpuGovernor {
 
     /** At most this many seconds of budget are saved up while idle. */
     static final double BURST_SECONDS = 1.0;
     /** At most this many seconds of budget may be owed. */
-    static final double MAX_DEBT_SECONDS = 5.0;
+    static final double MAX_DEBT_SECONDS = 30.0;
     /** A batch that waited longer than this was held back by the budget. */
     private static final long THROTTLED_NANOS = 1_000_000;
     /** The first reservation, before any batch was measured. */
@@ -54,11 +55,23 @@ public final class CpuGovernor {
     private long completedWaitNanos;
     private long batches;
     private long throttledBatches;
-    private int running;
+    private final java.util.Set<Running> running = new java.util.HashSet<>();
 
     /** Cumulative counters; {@code waitNanos} includes the time batches waiting now have waited so far. */
     public record Stats(double cpuPerSecond, long cpuNanos, long waitNanos, long batches, long throttledBatches, int waiting,
                         int running) {}
+
+    /** A batch on a thread now: its thread, and the CPU charged for it so far. */
+    private static final class Running {
+        final long threadId;
+        final long cpuAtStart;
+        long charged;
+
+        Running(long threadId, long cpuAtStart) {
+            this.threadId = threadId;
+            this.cpuAtStart = cpuAtStart;
+        }
+    }
 
     private static final class Waiter<T> {
         final Supplier<T> work;
@@ -118,11 +131,32 @@ public final class CpuGovernor {
 
     public synchronized Stats stats() {
         long now = System.nanoTime();
+        chargeRunningLocked();
         long waitingNow = 0;
         for (Waiter<?> w : waiters) {
             waitingNow += now - w.enqueuedAt;
         }
-        return new Stats(cpuPerSecond, cpuNanos, completedWaitNanos + waitingNow, batches, throttledBatches, waiters.size(), running);
+        return new Stats(cpuPerSecond, cpuNanos, completedWaitNanos + waitingNow, batches, throttledBatches, waiters.size(), running.size());
+    }
+
+    /** Charges what running batches used since last charged (their threads' CPU clocks, read from here). */
+    private void chargeRunningLocked() {
+        if (!THREAD_CPU) {
+            return;
+        }
+        for (Running r : running) {
+            long cpu = THREADS.getThreadCpuTime(r.threadId);
+            if (cpu < 0) {
+                continue;
+            }
+            long delta = cpu - r.cpuAtStart - r.charged;
+            if (delta > 0) {
+                r.charged += delta;
+                cpuNanos += delta;
+                tokensNanos -= delta;
+            }
+        }
+        clampLocked();
     }
 
     private void refillLocked(long now) {
@@ -149,7 +183,6 @@ public final class CpuGovernor {
                 throttledBatches++;
             }
             batches++;
-            running++;
             admitted.add(w);
         }
         if (wake != null) {
@@ -182,13 +215,17 @@ public final class CpuGovernor {
         try {
             w.executor.execute(() -> run(w));
         } catch (RejectedExecutionException e) {
-            charge(0, w.reservedNanos);
+            charge(null, 0, w.reservedNanos);
             w.result.completeExceptionally(e);
         }
     }
 
     private <T> void run(Waiter<T> w) {
         long c0 = THREAD_CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+        Running r = new Running(Thread.currentThread().getId(), c0);
+        synchronized (this) {
+            running.add(r);
+        }
         T value = null;
         Throwable error = null;
         try {
@@ -197,7 +234,7 @@ public final class CpuGovernor {
             error = t;
         }
         long used = (THREAD_CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime()) - c0;
-        charge(used, w.reservedNanos);
+        charge(r, used, w.reservedNanos);
         if (error != null) {
             w.result.completeExceptionally(error);
         } else {
@@ -205,12 +242,16 @@ public final class CpuGovernor {
         }
     }
 
-    private void charge(long usedNanos, double reservedNanos) {
+    private void charge(Running r, long usedNanos, double reservedNanos) {
         List<Waiter<?>> admitted;
         synchronized (this) {
-            running--;
-            cpuNanos += usedNanos;
-            tokensNanos -= usedNanos - reservedNanos;
+            long alreadyCharged = 0;
+            if (r != null) {
+                running.remove(r);
+                alreadyCharged = r.charged;
+            }
+            cpuNanos += usedNanos - alreadyCharged;
+            tokensNanos -= usedNanos - alreadyCharged - reservedNanos;
             estimateNanos = 0.8 * estimateNanos + 0.2 * Math.max(usedNanos, 10_000);
             admitted = waiters.isEmpty() ? List.of() : admitLocked(System.nanoTime());
         }

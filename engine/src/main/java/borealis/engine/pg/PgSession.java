@@ -2,6 +2,7 @@ package borealis.engine.pg;
 
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
+import borealis.persistence.serialization.BorealisSerializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -40,6 +41,16 @@ public final class PgSession implements AutoCloseable {
 
     /** What a call left behind. */
     public record Outcome(boolean suspended, long requiredLsn, boolean terminate) {}
+
+    /**
+     * What a session carries to another node when its compute instance moves, between
+     * transactions: its settings and its named prepared statements (re-prepared there).
+     */
+    public record Handover(Map<String, String> settings, Map<String, String> defaults, List<NamedStatement> statements)
+            implements BorealisSerializable {}
+
+    /** A prepared statement as the client parsed it. */
+    public record NamedStatement(String name, String sql, int[] parameterTypes) implements BorealisSerializable {}
 
     private final Connection conn;
     private final LongSupplier highestLsn;
@@ -82,6 +93,36 @@ public final class PgSession implements AutoCloseable {
     /** Whether the session is between transactions with nothing half-done (so it may move). */
     public boolean isQuiescent() {
         return txStatus == 'I' && !implicitTx && runningPortal == null && simpleQueue == null && queue.isEmpty() && portals.isEmpty();
+    }
+
+    /**
+     * Whether the session may move now: between transactions, nothing queued or half-sent. Open
+     * portals do not outlive a transaction in PostgreSQL, so they do not hold a move back.
+     */
+    public boolean canHandOver() {
+        return txStatus == 'I' && !implicitTx && runningPortal == null && simpleQueue == null && queue.isEmpty() && !skipUntilSync;
+    }
+
+    /** The session's transferable state; only when {@link #canHandOver()}. */
+    public Handover handover() {
+        if (!canHandOver()) {
+            throw new IllegalStateException("a session can move only between transactions");
+        }
+        List<NamedStatement> named = new java.util.ArrayList<>();
+        statements.forEach((name, q) -> {
+            if (!name.isEmpty()) {
+                named.add(new NamedStatement(name, q.sql, q.declaredTypes()));
+            }
+        });
+        return new Handover(settings.values(), settings.sessionDefaults(), named);
+    }
+
+    /** Takes over the state of a session that moved here (before it runs anything). */
+    public void restore(Handover h) {
+        settings.restore(h.settings(), h.defaults());
+        for (NamedStatement n : h.statements()) {
+            statements.put(n.name(), prepare(n.sql(), n.parameterTypes()));
+        }
     }
 
     /** Cancels the statement running now, if any (from another thread). */

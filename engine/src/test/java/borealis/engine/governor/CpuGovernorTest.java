@@ -87,6 +87,28 @@ class CpuGovernorTest {
     }
 
     @Test
+    void aLongBatchIsChargedWhileItRuns() throws Exception {
+        CpuGovernor g = new CpuGovernor(0.1, timer);
+        CompletableFuture<Long> longOne = g.submit(() -> burn(400_000_000), pool);
+        long seen = 0;
+        while (!longOne.isDone()) {
+            CpuGovernor.Stats s = g.stats();
+            if (s.running() == 1) {
+                seen = Math.max(seen, s.cpuNanos());
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(seen > 50_000_000, "CPU was counted before the batch ended: " + seen);
+        long total = g.stats().cpuNanos();
+        assertTrue(total >= 400_000_000 && total < 500_000_000, "charged once: " + total);
+        // 0.4 CPU-s against a 0.1 s budget: the next batch waits for the debt.
+        CompletableFuture<Long> next = g.submit(() -> 1L, pool);
+        assertEquals(1, g.stats().waiting());
+        g.setCpuPerSecond(100);
+        next.get();
+    }
+
+    @Test
     void aFailureReachesTheCallerAndIsStillCharged() throws Exception {
         CpuGovernor g = new CpuGovernor(1, timer);
         CompletableFuture<Object> f = g.submit(() -> {
