@@ -86,10 +86,10 @@ public final class ScalingPolicy {
 
         /** The allocation actually granted (the node may grant less than the decision asked). */
         public void applied(double granted) {
-            if (granted != acu) {
-                acu = granted;
+            if (granted > acu) {
                 lowSinceMillis = -1;
             }
+            acu = granted;
         }
 
         /** Something happened that counts as activity (a session opened, say). */
@@ -122,10 +122,13 @@ public final class ScalingPolicy {
         double interval = Math.max(s.intervalSeconds(), 1e-3);
         double used = s.cpuSeconds() / interval;
         double queued = s.cpuWaitSeconds() / interval;
-        // A statement-second spent waiting would have been (at most) a CPU-second; no workload can
-        // use more CPU than it has sessions, or than the node has cores.
-        double cpuDemand = Math.min(used + queued, Math.min(Math.max(s.sessions(), 1), settings.hostCpus()));
-        cpuDemand = Math.max(cpuDemand, used);
+        // Closed loop: a session cycles through waiting for budget, running, and its client's turn.
+        // Without the wait, cycles (and so CPU) would speed up by (wait + run + client) / (run + client).
+        // No workload uses more CPU than it has sessions, or than the node has cores.
+        double unthrottled = s.runSeconds() + s.clientSeconds();
+        double factor = unthrottled > 0 ? (s.cpuWaitSeconds() + unthrottled) / unthrottled : 1;
+        double cpuDemand = queued > 0 && used == 0 ? queued : used * factor;
+        cpuDemand = Math.max(used, Math.min(cpuDemand, Math.min(Math.max(s.sessions(), 1), settings.hostCpus())));
         double cpu = profile.acuForCpu(cpuDemand / settings.targetCpuUtilization());
         // Cache: a working set that misses much is a need; one that the cache holds well is kept
         // (the cache must not shrink under it), as long as the workload reads at all.

@@ -12,9 +12,19 @@ package borealis.scaling;
  * @param cacheHits           block-cache hits in the interval
  * @param cacheMisses         block-cache misses in the interval
  * @param workingSetBytes     estimate of the bytes the workload keeps touching
+ * @param runSeconds          wall-clock time statements ran (CPU plus whatever else they waited on)
+ * @param clientSeconds       time sessions spent between the end of a statement and the client's next
+ *                            one (round trips and think time), the part of a cycle no allocation shortens
  */
 public record Signals(double intervalSeconds, double cpuSeconds, double cpuWaitSeconds, int waitingStatements, int sessions,
-                      long statements, long cacheHits, long cacheMisses, long workingSetBytes) {
+                      long statements, long cacheHits, long cacheMisses, long workingSetBytes, double runSeconds, double clientSeconds) {
+
+    /** Signals of CPU-bound statements with clients that send the next one at once. */
+    public Signals(double intervalSeconds, double cpuSeconds, double cpuWaitSeconds, int waitingStatements, int sessions, long statements,
+                   long cacheHits, long cacheMisses, long workingSetBytes) {
+        this(intervalSeconds, cpuSeconds, cpuWaitSeconds, waitingStatements, sessions, statements, cacheHits, cacheMisses, workingSetBytes,
+                cpuSeconds, 0);
+    }
 
     public static Signals idle(double intervalSeconds) {
         return new Signals(intervalSeconds, 0, 0, 0, 0, 0, 0, 0, 0);

@@ -40,6 +40,20 @@ class ScalingPolicyTest {
     }
 
     @Test
+    void lightStatementsWithClientRoundTripsNeedOnlyWhatTheirCyclesWouldUse() {
+        var s = new ScalingPolicy.InstanceState(0.5, now);
+        // 16 sessions throttled at 0.125 cores: 6,250 statements of 20 us CPU (25 us running), each
+        // followed by a 1 ms round trip to the client; the rest of the time they waited for budget.
+        double run = 6250 * 25e-6;
+        double client = 6250 * 1e-3;
+        double waited = 16 - run - client;
+        ScalingPolicy.Decision d = tick(s, new Signals(1, 0.125, waited, 12, 16, 6250, 0, 0, 0, run, client), config);
+        double demand = 0.125 * (waited + run + client) / (run + client);
+        assertEquals(AcuRules.roundUp(PROFILE.acuForCpu(demand / 0.7)), d.acu());
+        assertTrue(d.acu() <= 2, "about 0.31 cores: " + d.acu() + ", not the 16 sessions' worth");
+    }
+
+    @Test
     void decisionsAreWholeStepsWithinTheBounds() {
         var s = new ScalingPolicy.InstanceState(0.5, now);
         for (double load : new double[] {0.01, 0.07, 0.33, 0.91, 1.7, 4.0, 12.0}) {

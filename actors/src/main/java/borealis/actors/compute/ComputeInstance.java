@@ -132,6 +132,10 @@ public final class ComputeInstance {
     private DbCluster.ComputeSpec spec;
     private ScalingConfig config;
     private long resumeStartedNanos;
+    /** Phases of the resume in progress, for its event: epoch taken, admitted, volume open, H2 open. */
+    private long epochNanos;
+    private long admittedNanos;
+    private volatile long volumeOpenNanos;
     private double acu;
     private ReplicatedVolume volume;
     private Database db;
@@ -181,6 +185,7 @@ public final class ComputeInstance {
                         return resumeFailed("the control plane did not answer: " + rootMessage(e.error()));
                     }
                     spec = e.spec();
+                    epochNanos = System.nanoTime();
                     config = new ScalingConfig(spec.spec().minAcu(), spec.spec().maxAcu(), spec.spec().secondsUntilAutoPause());
                     ctx.ask(ScalingSupervisor.Admission.class, node.supervisor(), node.requestTimeout(),
                             replyTo -> new ScalingSupervisor.Admit(clusterId, config, replyTo), Admitted::new);
@@ -198,6 +203,7 @@ public final class ComputeInstance {
                         return relocating();
                     }
                     acu = a.admission().acu();
+                    admittedNanos = System.nanoTime();
                     DbCluster.ComputeSpec s = spec;
                     long cacheBytes = node.capacity().profile().cacheBytes(acu);
                     ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> open(s, cacheBytes), node.sqlPool()),
@@ -221,6 +227,7 @@ public final class ComputeInstance {
                     vs.maxBatchBytes(), vs.compress(), vs.retryInterval());
             v = ReplicatedVolume.open(clusterId, layout, new ShardedSegmentTransport(node.sharding(), clusterId, layout, node.requestTimeout()),
                     s.epoch(), sized);
+            volumeOpenNanos = System.nanoTime();
             return new Opened(v, Database.open(v, s.spec().engineSecret()), null);
         } catch (Exception e) {
             if (v != null) {
@@ -241,11 +248,15 @@ public final class ComputeInstance {
         CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
         resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), acu);
         node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources, ctx.getSelf()));
-        double millis = (System.nanoTime() - resumeStartedNanos) / 1e6;
+        long now = System.nanoTime();
+        double millis = (now - resumeStartedNanos) / 1e6;
         ctx.getLog().info("compute instance {} running (epoch {}, {} ACU), resumed in {} ms", clusterId, spec.epoch(), acu,
                 String.format(Locale.ROOT, "%.1f", millis));
         status("running", acu);
-        event("resume", 0, acu, "connect", String.format(Locale.ROOT, "resumed in %.1f ms (epoch %d)", millis, spec.epoch()));
+        event("resume", 0, acu, "connect", String.format(Locale.ROOT,
+                "resumed in %.1f ms (epoch %d: %.1f ms, admission %.1f ms, volume recovery %.1f ms, H2 open %.1f ms)", millis, spec.epoch(),
+                (epochNanos - resumeStartedNanos) / 1e6, (admittedNanos - epochNanos) / 1e6, (volumeOpenNanos - admittedNanos) / 1e6,
+                (now - volumeOpenNanos) / 1e6));
         timers.startTimerWithFixedDelay(new Maintain(), MAINTENANCE_INTERVAL);
         return stash.unstashAll(running());
     }

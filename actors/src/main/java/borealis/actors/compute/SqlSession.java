@@ -35,6 +35,8 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     static final int CHUNK_BYTES = 256 * 1024;
     /** Chunks sent to the proxy and not yet written to the client. */
     static final int MAX_UNACKED = 4;
+    /** A client's turn counts at most this long. */
+    private static final long CLIENT_TURN_CAP_NANOS = 1_000_000_000L;
 
     public interface Command extends BorealisSerializable {}
 
@@ -80,6 +82,8 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     /** Handing over: asked to; detached: the client was told, and what arrives now goes back to it. */
     private boolean handingOver;
     private boolean detached;
+    /** Since when the session waits for its client (0: it does not); reported to the governor. */
+    private long clientTurnSince;
     private final ArrayDeque<Pending> outbox = new ArrayDeque<>();
     private boolean processing;
     private boolean suspended;
@@ -140,11 +144,19 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     }
 
     private Behavior<Command> onSubmit(Submit s) {
+        if (clientTurnSince != 0) {
+            // A scaling signal: the part of a session's cycle that no allocation shortens (capped: idle time is not a round trip).
+            governor.clientTurn(Math.min(System.nanoTime() - clientTurnSince, CLIENT_TURN_CAP_NANOS));
+            clientTurnSince = 0;
+        }
         inbox.addAll(s.messages());
         if (handingOver) {
             tryDetach();
         }
         maybeProcess();
+        if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
+            clientTurnSince = System.nanoTime();
+        }
         return this;
     }
 
@@ -250,6 +262,9 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             tryDetach();
         }
         maybeProcess();
+        if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
+            clientTurnSince = System.nanoTime();
+        }
         return this;
     }
 

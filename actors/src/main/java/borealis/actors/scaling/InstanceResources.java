@@ -88,7 +88,8 @@ public final class InstanceResources {
         long workingSet = c.sizeBytes() + (evictions > 0 ? misses * BlockCache.BLOCK : 0);
         long statements = cpu.batches() - lastCpu.batches() + cpu.running();
         Signals s = new Signals(interval, (cpu.cpuNanos() - lastCpu.cpuNanos()) / 1e9, (cpu.waitNanos() - lastCpu.waitNanos()) / 1e9,
-                cpu.waiting(), sessions.get() + waitingSessions.get(), statements, hits, misses, workingSet);
+                cpu.waiting(), sessions.get() + waitingSessions.get(), statements, hits, misses, workingSet,
+                (cpu.runNanos() - lastCpu.runNanos()) / 1e9, (cpu.clientNanos() - lastCpu.clientNanos()) / 1e9);
         lastSampleNanos = now;
         lastCpu = cpu;
         lastCache = c;

@@ -52,19 +52,26 @@ public final class CpuGovernor {
     private double estimateNanos = INITIAL_ESTIMATE_NANOS;
     private ScheduledFuture<?> wake;
     private long cpuNanos;
+    private long runNanos;
+    private long clientNanos;
     private long completedWaitNanos;
     private long batches;
     private long throttledBatches;
     private final java.util.Set<Running> running = new java.util.HashSet<>();
 
-    /** Cumulative counters; {@code waitNanos} includes the time batches waiting now have waited so far. */
+    /**
+     * Cumulative counters; {@code waitNanos} includes the time batches waiting now have waited so
+     * far; {@code runNanos} is the wall time batches ran; {@code clientNanos} what sessions reported
+     * of their clients' turns ({@link #clientTurn}).
+     */
     public record Stats(double cpuPerSecond, long cpuNanos, long waitNanos, long batches, long throttledBatches, int waiting,
-                        int running) {}
+                        int running, long runNanos, long clientNanos) {}
 
     /** A batch on a thread now: its thread, and the CPU charged for it so far. */
     private static final class Running {
         final long threadId;
         final long cpuAtStart;
+        final long startedAt = System.nanoTime();
         long charged;
 
         Running(long threadId, long cpuAtStart) {
@@ -136,7 +143,17 @@ public final class CpuGovernor {
         for (Waiter<?> w : waiters) {
             waitingNow += now - w.enqueuedAt;
         }
-        return new Stats(cpuPerSecond, cpuNanos, completedWaitNanos + waitingNow, batches, throttledBatches, waiters.size(), running.size());
+        long runningNow = 0;
+        for (Running r : running) {
+            runningNow += now - r.startedAt;
+        }
+        return new Stats(cpuPerSecond, cpuNanos, completedWaitNanos + waitingNow, batches, throttledBatches, waiters.size(), running.size(),
+                runNanos + runningNow, clientNanos);
+    }
+
+    /** A session waited {@code nanos} for its client's next message after its last batch. */
+    public synchronized void clientTurn(long nanos) {
+        clientNanos += nanos;
     }
 
     /** Charges what running batches used since last charged (their threads' CPU clocks, read from here). */
@@ -249,6 +266,7 @@ public final class CpuGovernor {
             if (r != null) {
                 running.remove(r);
                 alreadyCharged = r.charged;
+                runNanos += System.nanoTime() - r.startedAt;
             }
             cpuNanos += usedNanos - alreadyCharged;
             tokensNanos -= usedNanos - alreadyCharged - reservedNanos;
