@@ -6,6 +6,8 @@ import borealis.actors.control.ControlPlane;
 import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
+import borealis.actors.metrics.MetricsEndpoint;
+import borealis.actors.metrics.NodeMetrics;
 import borealis.actors.proxy.ProxyServer;
 import borealis.actors.scaling.CapacityLedger;
 import borealis.actors.scaling.CapacityQueries;
@@ -113,8 +115,9 @@ public final class BorealisNode implements AutoCloseable {
 
             ControlPlane control = new ControlPlane(sharding, b.getDuration("admin.request-timeout"), b.getBytes("volume.group-size"));
             ServerBinding admin = Http.get(system).newServerAt(host, b.getInt("node.admin-port"))
-                    .bind(new AdminRoutes(control, token).routes())
+                    .bind(new MetricsEndpoint().routes().orElse(new AdminRoutes(control, token).routes()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            NodeMetrics.install(system);
             BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir);
             log.info("Borealis node up: PostgreSQL on {}:{}, admin API on http://{}:{}, data in {}", host, node.pgPort(), host,
                     node.adminPort(), dataDir);
@@ -224,6 +227,7 @@ public final class BorealisNode implements AutoCloseable {
 
     @Override
     public void close() {
+        NodeMetrics.uninstall(system);
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
