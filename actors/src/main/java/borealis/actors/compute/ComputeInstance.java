@@ -2,6 +2,7 @@ package borealis.actors.compute;
 
 import borealis.actors.control.DbCluster;
 import borealis.actors.scaling.CapacityLedger;
+import borealis.actors.scaling.CapacityMetrics;
 import borealis.actors.scaling.CapacitySettings;
 import borealis.actors.scaling.InstanceResources;
 import borealis.actors.scaling.ScalingSupervisor;
@@ -253,6 +254,7 @@ public final class ComputeInstance {
         ctx.getLog().info("compute instance {} running (epoch {}, {} ACU), resumed in {} ms", clusterId, spec.epoch(), acu,
                 String.format(Locale.ROOT, "%.1f", millis));
         status("running", acu);
+        CapacityMetrics.observeResume(clusterId, millis / 1000);
         event("resume", 0, acu, "connect", String.format(Locale.ROOT,
                 "resumed in %.1f ms (epoch %d: %.1f ms, admission %.1f ms, volume recovery %.1f ms, H2 open %.1f ms)", millis, spec.epoch(),
                 (epochNanos - resumeStartedNanos) / 1e6, (admittedNanos - epochNanos) / 1e6, (volumeOpenNanos - admittedNanos) / 1e6,
@@ -529,6 +531,7 @@ public final class ComputeInstance {
     }
 
     private void event(String kind, double from, double to, String reason, String detail) {
+        CapacityMetrics.countEvent(clusterId, kind, reason);
         node.sharding().entityRefFor(CapacityLedger.TYPE_KEY, CapacityLedger.idOf(clusterId)).tell(new CapacityLedger.RecordEvents(List.of(
                 new CapacityLedger.ScalingEvent(clusterId, INSTANCE, Instant.now(), kind, from, to, reason, detail, node.nodeName()))));
     }

@@ -147,6 +147,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         this.sharding = sharding;
         this.placement = placement;
         ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
+        CapacityMetrics.install();
     }
 
     public static Behavior<Command> create(CapacitySettings settings, String nodeName, ClusterSharding sharding, ComputePlacement placement) {
@@ -196,6 +197,10 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                 })
                 .onMessage(Reserve.class, this::onReserve)
                 .onMessage(ReservedElsewhere.class, this::onReservedElsewhere)
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+                    CapacityMetrics.forget(nodeName);
+                    return this;
+                })
                 .build();
     }
 
@@ -318,7 +323,20 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         }
         flushSamples();
         placement.publish(view());
+        publishMetrics();
         return this;
+    }
+
+    private void publishMetrics() {
+        List<CapacityMetrics.InstanceSnapshot> list = new ArrayList<>();
+        for (Tracked t : instances.values()) {
+            if (t.resources != null) {
+                var cpu = t.resources.governor().stats();
+                list.add(new CapacityMetrics.InstanceSnapshot(t.clusterId, t.resources.acu(), cpu.cpuPerSecond(), cpu.cpuNanos() / 1e9,
+                        cpu.waitNanos() / 1e9, cpu.waiting(), t.resources.sessions(), t.resources.slots(), t.config.minAcu(), t.config.maxAcu()));
+            }
+        }
+        CapacityMetrics.publish(new CapacityMetrics.NodeSnapshot(nodeName, node.capacityAcu(), node.allocatedAcu(), list));
     }
 
     /** Asks the node with the most room to reserve {@code wanted} for {@code t}; on yes, the instance moves there. */
@@ -377,6 +395,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
             if (list.size() < MAX_PENDING_SAMPLES) {
                 list.add(new UsageMeter.Sample(t.clusterId, "writer", s, acu));
             }
+            CapacityMetrics.ACU_SECONDS.labels(tenant, CapacityMetrics.cluster(t.clusterId), "writer", CapacityMetrics.nodeLabel(nodeName)).inc(acu);
         }
         t.meteredUpTo = Math.max(t.meteredUpTo, upToSecond - 1);
     }
@@ -418,6 +437,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
     void record(List<CapacityLedger.ScalingEvent> events) {
         Map<String, List<CapacityLedger.ScalingEvent>> byTenant = new HashMap<>();
         for (CapacityLedger.ScalingEvent e : events) {
+            CapacityMetrics.SCALING_EVENTS.labels(CapacityMetrics.tenant(e.cluster()), CapacityMetrics.cluster(e.cluster()), e.kind(), e.reason()).inc();
             getContext().getLog().info("scaling {} {}: {} -> {} ACU ({}: {}) on {}", e.cluster(), e.kind(), e.fromAcu(), e.toAcu(), e.reason(),
                     e.detail(), e.node());
             byTenant.computeIfAbsent(CapacityLedger.idOf(e.cluster()), k -> new ArrayList<>()).add(e);
