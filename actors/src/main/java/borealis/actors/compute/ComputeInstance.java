@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -67,6 +68,8 @@ public final class ComputeInstance {
     /** A resume sent elsewhere waits this long for the handoff before it tries again here. */
     private static final Duration RELOCATE_TIMEOUT = Duration.ofSeconds(15);
     private static final int STASH = 10_000;
+    /** A closing instance waits this long for its last writes to be durable. */
+    private static final Duration CLOSE_DURABLE_TIMEOUT = Duration.ofSeconds(10);
     private static final String INSTANCE = "writer";
 
     public interface Command extends BorealisSerializable {}
@@ -223,11 +226,10 @@ public final class ComputeInstance {
         ReplicatedVolume v = null;
         try {
             VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
-            ReplicatedVolume.Settings vs = node.volumeSettings();
-            ReplicatedVolume.Settings sized = new ReplicatedVolume.Settings(cacheBytes, vs.requestTimeout(), vs.openTimeout(),
-                    vs.maxBatchBytes(), vs.compress(), vs.retryInterval());
             v = ReplicatedVolume.open(clusterId, layout, new ShardedSegmentTransport(node.sharding(), clusterId, layout, node.requestTimeout()),
-                    s.epoch(), sized);
+                    s.epoch(), node.volumeSettings());
+            // The buffer pool is sized by the allocation, before H2 reads anything through it.
+            v.cache().resize(cacheBytes);
             volumeOpenNanos = System.nanoTime();
             return new Opened(v, Database.open(v, s.spec().engineSecret()), null);
         } catch (Exception e) {
@@ -477,10 +479,7 @@ public final class ComputeInstance {
         db = null;
         volume = null;
         resources = null;
-        ctx.pipeToSelf(CompletableFuture.runAsync(() -> {
-            d.close();
-            v.close();
-        }, node.sqlPool()), (ok, err) -> {
+        ctx.pipeToSelf(CompletableFuture.runAsync(() -> closeCleanly(d, v, CLOSE_DURABLE_TIMEOUT), node.sqlPool()), (ok, err) -> {
             if (err != null) {
                 ctx.getLog().warn("compute instance {}: closing failed", clusterId, err);
             }
@@ -516,11 +515,25 @@ public final class ComputeInstance {
         if (db != null) {
             ctx.getLog().info("compute instance {} stopping", clusterId);
             node.supervisor().tell(new ScalingSupervisor.Leave(clusterId));
-            db.close();
-            volume.close();
+            closeCleanly(db, volume, Duration.ofSeconds(2));
             db = null;
             volume = null;
         }
+    }
+
+    /**
+     * H2's SHUTDOWN writes the file one last time; those writes must be durable before the volume
+     * closes (closing drops what is not yet shipped), or the next writer's recovery cuts them off.
+     */
+    private void closeCleanly(Database d, ReplicatedVolume v, Duration timeout) {
+        d.close();
+        try {
+            v.whenDurable(v.highestLsn()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            ctx.getLog().warn("compute instance {}: the last writes were not durable within {} ({}); closing anyway", clusterId, timeout,
+                    e.toString());
+        }
+        v.close();
     }
 
     // ---- reporting ----
