@@ -93,6 +93,7 @@ public final class CapacityBench {
                         (System.nanoTime() - loadStart) / 1e9);
             }
         }
+        quiesce();
         Random random = new Random(7);
         List<Double> warm = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -120,14 +121,39 @@ public final class CapacityBench {
         Collections.sort(sorted);
         System.out.printf(Locale.ROOT, "resume: slowest five: %s ms%n", sorted.subList(sorted.size() - 5, sorted.size()).stream()
                 .map(d -> String.format(Locale.ROOT, "%.1f", d)).toList());
-        events.stream().filter(e -> e.kind().equals("resume")).skip(Math.max(0, RESUMES - 5))
-                .forEach(e -> System.out.println("resume: event: " + e.detail()));
+        // The resume events in order: the first opened the cluster, then the warm-up ones, then one per measured connect.
+        List<CapacityLedger.ScalingEvent> resumes = events.stream().filter(e -> e.kind().equals("resume")).toList();
+        int offset = resumes.size() - RESUMES;
+        for (Double slow : sorted.subList(sorted.size() - 3, sorted.size())) {
+            int i = cold.indexOf(slow);
+            System.out.printf(Locale.ROOT, "resume: slow one (%.1f ms, connect %.1f ms): %s%n", slow, CONNECT_MS.get(i),
+                    offset + i >= 0 ? resumes.get(offset + i).detail() : "?");
+        }
         System.out.printf(Locale.ROOT, "resume: %d resume events, %d pause events recorded%n",
                 events.stream().filter(e -> e.kind().equals("resume")).count(), events.stream().filter(e -> e.kind().equals("pause")).count());
     }
 
     /** Connect (startup, SCRAM, session; a resume when paused) of the last {@link #connectToFirstRow}, in ms. */
     private static final List<Double> CONNECT_MS = new ArrayList<>();
+
+    /**
+     * Waits (at most two minutes) until this process has used under 10% of a core for 3 s: after
+     * the load the storage replicas are still applying and snapshotting 6 x 100 MB of log, and a
+     * resume measured meanwhile measures that.
+     */
+    private static void quiesce() throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long start = System.nanoTime();
+        int quiet = 0;
+        long lastCpu = os.getProcessCpuTime();
+        while (quiet < 3 && System.nanoTime() - start < 120_000_000_000L) {
+            Thread.sleep(1000);
+            long cpu = os.getProcessCpuTime();
+            quiet = cpu - lastCpu < 100_000_000L ? quiet + 1 : 0;
+            lastCpu = cpu;
+        }
+        System.out.printf(Locale.ROOT, "resume: waited %.0f s for the node to go quiet after the load%n", (System.nanoTime() - start) / 1e9);
+    }
 
     private static double connectToFirstRow(String url, int id) throws Exception {
         long t0 = System.nanoTime();
