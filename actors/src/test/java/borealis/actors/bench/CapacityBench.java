@@ -48,6 +48,8 @@ public final class CapacityBench {
     private static final int ROWS = 100_000;
     /** p99 counts as settled within 1.5 times, or this many milliseconds of, its steady value. */
     private static final double SETTLE_SLACK_MS = 10;
+    /** ...for this many consecutive 3-second windows. */
+    private static final int SETTLED_WINDOWS = 5;
 
     private CapacityBench() {}
 
@@ -230,15 +232,14 @@ public final class CapacityBench {
             try {
                 // Loading the tables scaled the cluster up: start from its minimum.
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (System.nanoTime() < deadline) {
+                int atMinimum = 0;
+                while (atMinimum < 15 && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
                     Double last;
                     synchronized (allocation) {
                         last = allocation.isEmpty() ? null : allocation.lastEntry().getValue();
                     }
-                    if (last != null && last == 0.5) {
-                        break;
-                    }
-                    Thread.sleep(200);
+                    atMinimum = last != null && last == 0.5 ? atMinimum + 1 : 0;
                 }
                 // One client at a light rate (the cluster stays at its 0.5 ACU), then sixteen flat out.
                 PgbenchRun one = pgbench(node, cluster, script, dir.resolve(cluster + "-1"), 1, 10, 50);
@@ -340,11 +341,18 @@ public final class CapacityBench {
             p99.add(percentile(latencies(txs, w, w + 1000), 99));
         }
         double steady = percentile(latencies(txs, step + (end - step) / 2, end + 1), 99);
-        int settledAt = 0;
+        // Settled: from the first second whose next five 3-second windows all have their p99
+        // within 1.5 times (or 10 ms) of the second half's (a later lone spike is not the step's).
+        List<Boolean> within = new ArrayList<>();
         for (int i = 0; step + (i + 3) * 1000.0 <= end; i++) {
             double windowP99 = percentile(latencies(txs, step + i * 1000.0, step + (i + 3) * 1000.0), 99);
-            if (windowP99 > Math.max(steady * 1.5, steady + SETTLE_SLACK_MS)) {
-                settledAt = i + 1;
+            within.add(windowP99 <= Math.max(steady * 1.5, steady + SETTLE_SLACK_MS));
+        }
+        int settledAt = within.size();
+        for (int i = 0; i + SETTLED_WINDOWS <= within.size(); i++) {
+            if (!within.subList(i, i + SETTLED_WINDOWS).contains(false)) {
+                settledAt = i;
+                break;
             }
         }
         double lastRise = step;
@@ -368,7 +376,7 @@ public final class CapacityBench {
         }
         System.out.printf(Locale.ROOT, "step %s: allocation %.1f ACU before the step, peak %.1f; last rise %.2f s after the step%n", name,
                 before, peak, (lastRise - step) / 1000);
-        System.out.printf(Locale.ROOT, "step %s: per-second p99 after the step (ms): %s... p99 of the second half %.1f ms; 3-second p99 within 1.5x (or 10 ms) of it from %d s after the step%n",
+        System.out.printf(Locale.ROOT, "step %s: per-second p99 after the step (ms): %s... p99 of the second half %.1f ms; 3-second p99 within 1.5x (or 10 ms) of it for 5 s from %d s after the step%n",
                 name, series, steady, settledAt);
         System.out.printf(Locale.ROOT, "step %s: time to settle = %.2f s (allocation stops rising, p99 settles)%n", name,
                 Math.max((lastRise - step) / 1000, settledAt));
