@@ -71,6 +71,7 @@ public final class ComputeInstance {
     /** A closing instance waits this long for its last writes to be durable. */
     private static final Duration CLOSE_DURABLE_TIMEOUT = Duration.ofSeconds(10);
     private static final String INSTANCE = "writer";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ComputeInstance.class);
 
     public interface Command extends BorealisSerializable {}
 
@@ -530,8 +531,8 @@ public final class ComputeInstance {
         try {
             v.whenDurable(v.highestLsn()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            ctx.getLog().warn("compute instance {}: the last writes were not durable within {} ({}); closing anyway", clusterId, timeout,
-                    e.toString());
+            // Runs on the SQL pool: the actor's own logger is not for other threads.
+            LOG.warn("compute instance {}: the last writes were not durable within {} ({}); closing anyway", clusterId, timeout, e.toString());
         }
         v.close();
     }
