@@ -7,7 +7,8 @@ missing=()
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v pgbench >/dev/null || missing+=(postgresql-client)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
-python3 -c "import psycopg2" >/dev/null 2>&1 || missing+=(python3-psycopg2)
+# Debian's interpreter: python3-psycopg2 installs for /usr/bin/python3, not for other Pythons on the PATH.
+/usr/bin/python3 -c "import psycopg2" >/dev/null 2>&1 || missing+=(python3-psycopg2)
 command -v prometheus >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -15,6 +15,7 @@ import borealis.actors.scaling.CapacitySettings;
 import borealis.actors.scaling.ComputePlacement;
 import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.proxy.ProxySession;
+import borealis.actors.proxy.TlsConnection;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.volume.ReplicatedVolume;
 import borealis.engine.volume.VolumeFileSystem;
@@ -107,7 +108,9 @@ public final class BorealisNode implements AutoCloseable {
             initEntities(system, sharding, b, dataDir, sqlPool, governorTimer, requestTimeout);
 
             ProxySession.Settings proxySettings = new ProxySession.Settings((int) b.getBytes("proxy.max-message-bytes").longValue(),
-                    b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system));
+                    b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system),
+                    TlsConnection.loadOrNull(b.getString("proxy.tls.key-store"), b.getString("proxy.tls.key-store-password"),
+                            b.getString("proxy.tls.key-store-type")));
             ActorRef<ProxyServer.Command> proxy = system.systemActorOf(ProxyServer.create(proxySettings), "proxy", Props.empty());
             String host = b.getString("node.host");
             Tcp.ServerBinding pg = ProxyServer.bind(system, host, b.getInt("node.pg-port"), proxy)

@@ -59,12 +59,17 @@ import org.apache.pekko.util.ByteString;
 public final class ProxySession extends AbstractBehavior<ClientConnection> {
 
     /** Settings shared by every session of the node. */
-    public record Settings(int maxMessageBytes, Duration connectTimeout, ClusterSharding sharding, Materializer materializer) {}
+    public record Settings(int maxMessageBytes, Duration connectTimeout, ClusterSharding sharding, Materializer materializer,
+                           TlsConnection.Identity tls) {
+        public Settings(int maxMessageBytes, Duration connectTimeout, ClusterSharding sharding, Materializer materializer) {
+            this(maxMessageBytes, connectTimeout, sharding, materializer, null);
+        }
+    }
 
     /** Messages between the session and its connection's streams; never leave the node. */
     interface Local extends ClientConnection, NoSerializationVerificationNeeded {}
 
-    enum StreamAck { INSTANCE }
+    enum StreamAck implements NoSerializationVerificationNeeded { INSTANCE }
 
     record StreamStarted(ActorRef<StreamAck> ackTo) implements Local {}
 
@@ -104,6 +109,8 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     private String user;
     private String clusterId;
     private ScramServer scram;
+    /** TLS after an SSLRequest answered 'S'; null on a plaintext connection. */
+    private TlsConnection tls;
     private ActorRef<SqlSession.Command> sql;
     private int processId;
     /** While the compute instance moves: the session's state, and the client's messages held meanwhile. */
@@ -203,7 +210,20 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         }
         List<FrontendMessage> messages;
         try {
-            messages = decoder.decode(r.bytes().asByteBuffer());
+            ByteString plaintext = r.bytes();
+            if (tls != null) {
+                TlsConnection.Received received = tls.receive(r.bytes().asByteBuffer());
+                if (!received.reply().isEmpty()) {
+                    output(received.reply(), -1);
+                }
+                plaintext = received.plaintext();
+            }
+            messages = decoder.decode(plaintext.asByteBuffer());
+        } catch (javax.net.ssl.SSLException e) {
+            tls = null; // the handshake or a record failed: nothing more can be said to this client
+            close();
+            r.ackTo().tell(StreamAck.INSTANCE);
+            return this;
         } catch (ProtocolException e) {
             fatal("08P01", e.getMessage());
             r.ackTo().tell(StreamAck.INSTANCE);
@@ -239,8 +259,14 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     }
 
     private void onStartupPacket(FrontendMessage m) {
+        if (m instanceof FrontendMessage.SslRequest && settings.tls() != null && tls == null) {
+            // 'S' goes out in plaintext; everything after it is TLS.
+            enqueue(ByteString.fromString("S"), -1);
+            tls = new TlsConnection(settings.tls());
+            return;
+        }
         if (m instanceof FrontendMessage.SslRequest || m instanceof FrontendMessage.GssEncRequest) {
-            // No TLS on this listener: the client continues in plaintext on the same connection.
+            // No TLS on this listener (or already on): the client continues as it is.
             enqueue(ByteString.fromString("N"), -1);
             return;
         }
@@ -283,9 +309,14 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             fatal("3D000", "database \"" + startup.get("database") + "\" does not exist");
             return this;
         }
-        scram = new ScramServer(a.info().verifier(), null);
+        scram = new ScramServer(a.info().verifier(), tls != null ? tls.channelBinding() : null);
         BackendWriter w = new BackendWriter();
-        w.authenticationSasl(ScramServer.MECHANISM);
+        if (tls != null) {
+            // Channel binding is offered only over TLS (SCRAM-SHA-256-PLUS with tls-server-end-point).
+            w.authenticationSasl(ScramServer.MECHANISM_PLUS, ScramServer.MECHANISM);
+        } else {
+            w.authenticationSasl(ScramServer.MECHANISM);
+        }
         enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
         return this;
     }
@@ -423,6 +454,19 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     // ---- output ----
 
     private void enqueue(ByteString bytes, long ackSeq) {
+        if (tls != null && bytes != null && !bytes.isEmpty()) {
+            try {
+                bytes = tls.send(bytes);
+            } catch (javax.net.ssl.SSLException e) {
+                getContext().getLog().debug("TLS failed on output", e);
+                bytes = ByteString.emptyByteString();
+            }
+        }
+        output(bytes, ackSeq);
+    }
+
+    /** Queues bytes exactly as they go on the wire. */
+    private void output(ByteString bytes, long ackSeq) {
         outQueue.add(new Pending(bytes, ackSeq));
         writeNext();
     }
@@ -469,6 +513,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         if (sql != null) {
             sql.tell(new SqlSession.Close());
             sql = null;
+        }
+        if (tls != null) {
+            output(tls.close(), -1);
         }
         outQueue.add(new Pending(null, -1));
         writeNext();

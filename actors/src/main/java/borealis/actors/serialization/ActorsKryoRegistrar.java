@@ -8,6 +8,7 @@ import borealis.actors.control.ClusterSpec;
 import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
+import borealis.actors.proxy.CancelRegistry;
 import borealis.actors.proxy.ProxySession;
 import borealis.actors.scaling.CapacityLedger;
 import borealis.actors.scaling.ScalingSupervisor;
@@ -129,5 +130,8 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(665, FrontendMessage.CopyDone.class);
         r.add(666, FrontendMessage.CopyFail.class);
         r.add(667, FrontendMessage.FunctionCall.class);
+
+        // PostgreSQL compatibility (750-799)
+        r.add(750, CancelRegistry.CancelBroadcast.class);
     }
 }

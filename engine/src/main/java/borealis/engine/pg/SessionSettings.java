@@ -68,6 +68,9 @@ public final class SessionSettings {
     /** Startup parameters become the session's defaults, which RESET returns to. */
     public void startup(String name, String value) {
         String key = canonical(name);
+        if (key.equals("DateStyle") && value.trim().equalsIgnoreCase("ISO")) {
+            value = "ISO, MDY"; // what PostgreSQL reports for DateStyle=ISO
+        }
         sessionDefaults.put(key, value);
         values.put(key, value);
     }

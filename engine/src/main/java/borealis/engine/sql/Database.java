@@ -2,6 +2,7 @@ package borealis.engine.sql;
 
 import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.volume.Volume;
 import borealis.engine.volume.VolumeFileSystem;
 import java.security.SecureRandom;
@@ -36,16 +37,27 @@ public final class Database implements AutoCloseable {
     private static final int COMPACT_TARGET_FILL_RATE = 80;
     private static final int COMPACT_WRITE_BYTES = 8 << 20;
 
+    /** PostgreSQL waits for row locks indefinitely; H2's default of one second aborts busy workloads. */
+    private static final int LOCK_TIMEOUT_MS = 30_000;
+
     private final Volume volume;
     private final String url;
     private final Connection admin;
     private final String tenantPassword;
+    /** The catalog's own admin connection: refreshes run on session threads, apart from maintenance. */
+    private final Connection catalogConnection;
+    private final PgCatalog catalog;
+    private final String name;
 
-    private Database(Volume volume, String url, Connection admin, String tenantPassword) {
+    private Database(Volume volume, String url, Connection admin, String tenantPassword, Connection catalogConnection,
+                     PgCatalog catalog, String name) {
         this.volume = volume;
         this.url = url;
         this.admin = admin;
         this.tenantPassword = tenantPassword;
+        this.catalogConnection = catalogConnection;
+        this.catalog = catalog;
+        this.name = name;
     }
 
     /** Mounts the volume and opens (or creates) the database on it. */
@@ -54,8 +66,9 @@ public final class Database implements AutoCloseable {
         String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
         String adminUrl = base + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                 + ";WRITE_DELAY=0;RETENTION_TIME=0;FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1"
-                + ";CACHE_SIZE=" + H2_CACHE_KB + ";AUTO_COMPACT_FILL_RATE=0";
+                + ";CACHE_SIZE=" + H2_CACHE_KB + ";AUTO_COMPACT_FILL_RATE=0;BUILTIN_ALIAS_OVERRIDE=TRUE";
         Connection admin = null;
+        Connection catalogConnection = null;
         try {
             admin = connect(adminUrl, ADMIN, adminPassword);
             String tenantPassword = HexFormat.of().formatHex(randomBytes(16));
@@ -63,9 +76,14 @@ public final class Database implements AutoCloseable {
                 s.execute("CREATE USER IF NOT EXISTS " + TENANT + " PASSWORD '" + tenantPassword + "'");
                 s.execute("ALTER USER " + TENANT + " SET PASSWORD '" + tenantPassword + "'");
                 s.execute("GRANT ALTER ANY SCHEMA TO " + TENANT);
+                s.execute("SET DEFAULT_LOCK_TIMEOUT " + LOCK_TIMEOUT_MS);
             }
-            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword);
+            String name = volume.id().replace('/', '.');
+            catalogConnection = connect(base + ";IFEXISTS=TRUE", ADMIN, adminPassword);
+            PgCatalog catalog = PgCatalog.install(catalogConnection, name);
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, catalogConnection, catalog, name);
         } catch (SQLException | RuntimeException e) {
+            closeQuietly(catalogConnection);
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
             throw e;
@@ -87,13 +105,18 @@ public final class Database implements AutoCloseable {
         return new org.h2.Driver().connect(url, p);
     }
 
+    /** The database's pg_catalog. */
+    public PgCatalog catalog() {
+        return catalog;
+    }
+
     public Volume volume() {
         return volume;
     }
 
     /** A new client session (an H2 connection as the tenant user). */
     public PgSession newSession(SessionSettings settings) throws SQLException {
-        return new PgSession(connect(url, TENANT, tenantPassword), volume::highestLsn, settings);
+        return new PgSession(connect(url, TENANT, tenantPassword), volume::highestLsn, settings, catalog, name);
     }
 
     private MVStore store() {
@@ -130,6 +153,7 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("volume {}: shutdown failed", volume.id(), e);
         } finally {
+            closeQuietly(catalogConnection);
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
         }
