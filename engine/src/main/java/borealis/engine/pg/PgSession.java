@@ -5,6 +5,7 @@ import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
+import borealis.persistence.serialization.BorealisSerializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -42,6 +43,16 @@ public final class PgSession implements AutoCloseable {
 
     /** What a call left behind. */
     public record Outcome(boolean suspended, long requiredLsn, boolean terminate) {}
+
+    /**
+     * What a session carries to another node when its compute instance moves, between
+     * transactions: its settings and its named prepared statements (re-prepared there).
+     */
+    public record Handover(Map<String, String> settings, Map<String, String> defaults, List<NamedStatement> statements)
+            implements BorealisSerializable {}
+
+    /** A prepared statement as the client parsed it. */
+    public record NamedStatement(String name, String sql, int[] parameterTypes) implements BorealisSerializable {}
 
     private final Connection conn;
     private final LongSupplier highestLsn;
@@ -137,6 +148,28 @@ public final class PgSession implements AutoCloseable {
     public boolean isQuiescent() {
         return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && named.hasNoPortals()
                 && copyIn == null;
+    }
+
+    /**
+     * Whether the session may move now: between transactions, nothing queued or half-sent. Open
+     * portals do not outlive a transaction in PostgreSQL, so they do not hold a move back.
+     */
+    public boolean canHandOver() {
+        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && !skipUntilSync && copyIn == null;
+    }
+
+    /** The session's transferable state; only when {@link #canHandOver()}. */
+    public Handover handover() {
+        if (!canHandOver()) {
+            throw new IllegalStateException("a session can move only between transactions");
+        }
+        return new Handover(settings.values(), settings.sessionDefaults(), named.exportNamed());
+    }
+
+    /** Takes over the state of a session that moved here (before it runs anything). */
+    public void restore(Handover h) {
+        settings.restore(h.settings(), h.defaults());
+        named.restoreNamed(h.statements());
     }
 
     /** Cancels the statement running now, if any (from another thread). */
