@@ -8,6 +8,7 @@ import borealis.actors.scaling.InstanceResources;
 import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.storage.ShardedSegmentTransport;
 import borealis.engine.governor.CpuGovernor;
+import borealis.engine.insights.DatabaseInsights;
 import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.sql.Database;
@@ -249,6 +250,7 @@ public final class ComputeInstance {
         }
         volume = o.volume();
         db = o.database();
+        db.observeWith(DatabaseInsights.of(CapacityMetrics.tenant(clusterId), CapacityMetrics.cluster(clusterId)));
         CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
         resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), acu);
         node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources, ctx.getSelf()));
@@ -513,6 +515,7 @@ public final class ComputeInstance {
 
     /** The actor stops while the database is open (the actor system is terminating): close in place. */
     private void closeNow() {
+        CapacityMetrics.forgetState(clusterId);
         if (db != null) {
             ctx.getLog().info("compute instance {} stopping", clusterId);
             node.supervisor().tell(new ScalingSupervisor.Leave(clusterId));
@@ -540,6 +543,7 @@ public final class ComputeInstance {
     // ---- reporting ----
 
     private void status(String state, double allocation) {
+        CapacityMetrics.state(clusterId, state);
         node.sharding().entityRefFor(CapacityLedger.TYPE_KEY, CapacityLedger.idOf(clusterId)).tell(new CapacityLedger.SetStatus(
                 new CapacityLedger.ComputeStatus(clusterId, INSTANCE, state, allocation, node.nodeName(), Instant.now())));
     }

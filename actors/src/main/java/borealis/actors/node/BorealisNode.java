@@ -7,6 +7,7 @@ import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
 import borealis.actors.metrics.MetricsEndpoint;
+import borealis.actors.metrics.InsightsService;
 import borealis.actors.metrics.NodeMetrics;
 import borealis.actors.proxy.ProxyServer;
 import borealis.actors.scaling.CapacityLedger;
@@ -121,6 +122,7 @@ public final class BorealisNode implements AutoCloseable {
                     .bind(new MetricsEndpoint().routes().orElse(new AdminRoutes(control, token).routes()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             NodeMetrics.install(system);
+            system.systemActorOf(InsightsService.create(), "insights", Props.empty());
             BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir);
             log.info("Borealis node up: PostgreSQL on {}:{}, admin API on http://{}:{}, data in {}", host, node.pgPort(), host,
                     node.adminPort(), dataDir);

@@ -113,6 +113,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     private TlsConnection tls;
     private ActorRef<SqlSession.Command> sql;
     private int processId;
+    private long sessionWaitStarted;
     /** While the compute instance moves: the session's state, and the client's messages held meanwhile. */
     private PgSession.Handover moving;
     private final ArrayDeque<FrontendMessage> held = new ArrayDeque<>();
@@ -123,6 +124,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
 
     private ProxySession(ActorContext<ClientConnection> ctx, Tcp.IncomingConnection connection, Settings settings, CancelRegistry cancels) {
         super(ctx);
+        ProxyMetrics.OPEN.inc();
         this.settings = settings;
         this.cancels = cancels;
         this.decoder = new FrontendDecoder(settings.maxMessageBytes());
@@ -193,6 +195,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
+                    ProxyMetrics.OPEN.dec();
                     if (processId != 0) {
                         cancels.unregister(processId);
                     }
@@ -204,6 +207,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     // ---- input ----
 
     private Behavior<ClientConnection> onReceived(Received r) {
+        ProxyMetrics.RECEIVED.inc(r.bytes().size());
         if (phase == Phase.CLOSING) {
             r.ackTo().tell(StreamAck.INSTANCE);
             return this;
@@ -357,6 +361,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     }
 
     private void openSession() {
+        sessionWaitStarted = System.nanoTime();
         phase = Phase.CONNECTING;
         ActorRef<ClientConnection> self = getContext().getSelf();
         getContext().pipeToSelf(settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
@@ -395,6 +400,11 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         w.readyForQuery('I');
         enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
         phase = Phase.READY;
+        if (sessionWaitStarted != 0) {
+            ProxyMetrics.SESSION_WAIT.observe((System.nanoTime() - sessionWaitStarted) / 1e9);
+            ProxyMetrics.READY.inc();
+            sessionWaitStarted = 0;
+        }
         return this;
     }
 
@@ -494,11 +504,18 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return;
         }
         writing = true;
+        ProxyMetrics.SENT.inc(next.bytes().size());
         output.tell(new OutBytes(next.bytes()));
     }
 
     /** Sends a FATAL error and closes the connection once it is written. */
     private void fatal(String sqlState, String message) {
+        if (phase != Phase.READY && phase != Phase.CLOSING) {
+            ProxyMetrics.REJECTED.labels(ProxyMetrics.reasonOf(sqlState)).inc();
+            if ("28P01".equals(sqlState)) {
+                ProxyMetrics.AUTH_FAILURES.inc();
+            }
+        }
         BackendWriter w = new BackendWriter();
         w.errorResponse("FATAL", sqlState, message, null, null, 0);
         enqueue(ByteString.fromArrayUnsafe(w.take()), -1);

@@ -20,6 +20,9 @@ public final class CapacityMetrics extends Collector {
     private static final List<String> NODE = List.of("node");
     private static final List<String> INSTANCE = List.of("tenant", "cluster", "instance", "node");
     private static final Map<String, NodeSnapshot> NODES = new ConcurrentHashMap<>();
+    /** Lifecycle state of each instance hosted in this JVM, as it last reported it. */
+    private static final Map<String, String> STATES = new ConcurrentHashMap<>();
+    static final List<String> LIFECYCLE = List.of("resuming", "running", "paused", "moving");
     private static boolean registered;
 
     /** Resume latency: the first connect to a paused cluster until its database is open. */
@@ -62,6 +65,16 @@ public final class CapacityMetrics extends Collector {
         SCALING_EVENTS.labels(tenant(clusterId), cluster(clusterId), kind, reason).inc();
     }
 
+    /** An instance's lifecycle state changed (resuming, running, paused, moving). */
+    public static void state(String clusterId, String state) {
+        STATES.put(clusterId, state);
+    }
+
+    /** The instance no longer lives in this JVM (moved away or deleted). */
+    public static void forgetState(String clusterId) {
+        STATES.remove(clusterId);
+    }
+
     static void publish(NodeSnapshot snapshot) {
         NODES.put(snapshot.node(), snapshot);
     }
@@ -70,11 +83,11 @@ public final class CapacityMetrics extends Collector {
         NODES.remove(node);
     }
 
-    static String tenant(String clusterId) {
+    public static String tenant(String clusterId) {
         return CapacityLedger.idOf(clusterId);
     }
 
-    static String cluster(String clusterId) {
+    public static String cluster(String clusterId) {
         int slash = clusterId.indexOf('/');
         return slash < 0 ? clusterId : clusterId.substring(slash + 1);
     }
@@ -101,6 +114,14 @@ public final class CapacityMetrics extends Collector {
         GaugeMetricFamily waiting = new GaugeMetricFamily("borealis_instance_statements_waiting", "Statements waiting for CPU now.", INSTANCE);
         GaugeMetricFamily sessions = new GaugeMetricFamily("borealis_instance_sessions", "Client sessions on the instance.", INSTANCE);
         GaugeMetricFamily slots = new GaugeMetricFamily("borealis_instance_connection_slots", "Sessions the allocation allows.", INSTANCE);
+        GaugeMetricFamily states = new GaugeMetricFamily("borealis_instance_state",
+                "1 for the instance's current lifecycle state (resuming, running, paused, moving), 0 for the others.",
+                List.of("tenant", "cluster", "instance", "state"));
+        STATES.forEach((clusterId, current) -> {
+            for (String s : LIFECYCLE) {
+                states.addMetric(List.of(tenant(clusterId), cluster(clusterId), "writer", s), s.equals(current) ? 1 : 0);
+            }
+        });
         for (NodeSnapshot n : NODES.values()) {
             String node = nodeLabel(n.node());
             capacity.addMetric(List.of(node), n.capacityAcu());
@@ -118,6 +139,6 @@ public final class CapacityMetrics extends Collector {
                 slots.addMetric(labels, i.slots());
             }
         }
-        return new ArrayList<>(List.of(capacity, allocated, acu, min, max, budget, cpu, waited, waiting, sessions, slots));
+        return new ArrayList<>(List.of(capacity, allocated, acu, min, max, budget, cpu, waited, waiting, sessions, slots, states));
     }
 }

@@ -2,6 +2,7 @@ package borealis.actors.serialization;
 
 import borealis.actors.auth.ScramVerifier;
 import borealis.actors.compute.ClientConnection;
+import borealis.actors.metrics.InsightsService;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.SqlSession;
 import borealis.actors.control.ClusterSpec;
@@ -133,5 +134,9 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
 
         // PostgreSQL compatibility (750-799)
         r.add(750, CancelRegistry.CancelBroadcast.class);
+
+        // Observability (900-949)
+        r.add(900, InsightsService.GetTopSql.class);
+        r.add(901, InsightsService.TopSqlReply.class);
     }
 }

@@ -20,6 +20,18 @@ public final class DatabaseInsights implements StatementObserver {
             .buckets(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .register();
 
+    private static final java.util.Map<String, DatabaseInsights> BY_CLUSTER = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The insights of a cluster hosted in this JVM (kept across pause and resume). */
+    public static DatabaseInsights of(String tenant, String cluster) {
+        return BY_CLUSTER.computeIfAbsent(tenant + "/" + cluster, k -> new DatabaseInsights(tenant, cluster));
+    }
+
+    /** The insights of a cluster if this JVM has any. */
+    public static java.util.Optional<DatabaseInsights> find(String tenant, String cluster) {
+        return java.util.Optional.ofNullable(BY_CLUSTER.get(tenant + "/" + cluster));
+    }
+
     /** How long the Top SQL window is. */
     public static final int TOP_SQL_WINDOW_MINUTES = 60;
 
@@ -30,7 +42,7 @@ public final class DatabaseInsights implements StatementObserver {
     private final Histogram.Child latency;
     private final TopSql topSql = new TopSql(TOP_SQL_WINDOW_MINUTES);
 
-    public DatabaseInsights(String tenant, String cluster) {
+    private DatabaseInsights(String tenant, String cluster) {
         ok = STATEMENTS.labels(tenant, cluster, "ok");
         failed = STATEMENTS.labels(tenant, cluster, "error");
         commits = TRANSACTIONS.labels(tenant, cluster, "commit");
