@@ -58,15 +58,47 @@ SEL = 'tenant=~"$tenant", cluster=~"$cluster"'
 FLEET = [
     ("Nodes up by zone", [("sum by (zone) (borealis_nodes)", "{{zone}}")], "short",
      "Cluster members that are up, per availability zone."),
+    ("ACU capacity and allocation by node", [("sum by (node) (borealis_node_capacity_acu)", "{{node}} capacity"),
+                                             ("sum by (node) (borealis_node_allocated_acu)", "{{node}} allocated")], "short",
+     "What each node offers to compute instances and what is allocated; allocation never exceeds capacity."),
+    ("Instances by state", [("sum by (state) (borealis_instance_state)", "{{state}}")], "short",
+     "Compute instances running, paused, resuming or moving."),
+    ("Resumes", [(f"sum(rate(borealis_resume_seconds_count[{R}])) * 60", "resumes/min"),
+                 (f"histogram_quantile(0.99, sum by (le) (rate(borealis_resume_seconds_bucket[{R}])))", "p99 resume time (s)")],
+     "short", "Paused clusters woken by a connecting client, and how long the wake-up took."),
+    ("Scaling events by kind and reason", [(f"sum by (kind, reason) (increase(borealis_scaling_events_total[{R}]))", "{{kind}} ({{reason}})")],
+     "short", "Every scaling and placement decision (scale-up, scale-down, pause, resume, move) and why."),
+    ("ACU in use by tenant", [("sum by (tenant) (borealis_instance_acu)", "{{tenant}}")], "short",
+     "Capacity allocated to each tenant's running instances."),
     ("Log records written (fleet)", [(f"sum(rate(borealis_volume_shipped_records_total[{R}]))", "records/s")], "ops",
      "Log records issued by every writer."),
-    ("Log bytes shipped (fleet)", [(f"sum(rate(borealis_volume_shipped_bytes_total[{R}]))", "bytes/s")], "Bps",
-     "Bytes sent to storage (each goes to 6 replicas)."),
     ("JVM heap used by node", [('sum by (instance) (jvm_memory_bytes_used{area="heap"})', "{{instance}}")], "bytes",
      "Heap in use in each node's JVM."),
 ]
 
 CLUSTER = [
+    ("ACU: allocation against bounds", [(f"sum by (cluster) (borealis_instance_acu{{{SEL}}})", "{{cluster}} allocated"),
+                                        (f"max by (cluster) (borealis_instance_min_acu{{{SEL}}})", "{{cluster}} min"),
+                                        (f"max by (cluster) (borealis_instance_max_acu{{{SEL}}})", "{{cluster}} max")], "short",
+     "The allocation follows load within [min, max]."),
+    ("CPU: used against allowed", [(f"sum by (cluster) (rate(borealis_instance_cpu_seconds_total{{{SEL}}}[{R}]))", "{{cluster}} used"),
+                                   (f"sum by (cluster) (borealis_instance_cpu_budget_ratio{{{SEL}}})", "{{cluster}} allowed")],
+     "short", "CPU-seconds per second statements used, and what the allocation allows."),
+    ("Waiting for CPU", [(f"sum by (cluster) (borealis_instance_statements_waiting{{{SEL}}})", "{{cluster}} statements waiting"),
+                         (f"sum by (cluster) (rate(borealis_instance_cpu_wait_seconds_total{{{SEL}}}[{R}]))", "{{cluster}} wait s/s")],
+     "short", "Over budget, statements queue: the first signal to scale up."),
+    ("Statements by outcome", [(f"sum by (cluster, outcome) (rate(borealis_statements_total{{{SEL}}}[{R}]))", "{{cluster}} {{outcome}}")],
+     "ops", "Statements per second, succeeded or failed."),
+    ("Statement latency", [(f"histogram_quantile(0.5, sum by (le, cluster) (rate(borealis_statement_duration_seconds_bucket{{{SEL}}}[{R}])))", "{{cluster}} p50"),
+                           (f"histogram_quantile(0.99, sum by (le, cluster) (rate(borealis_statement_duration_seconds_bucket{{{SEL}}}[{R}])))", "{{cluster}} p99")],
+     "s", "Time in the engine per statement (execution and fetching rows)."),
+    ("Transactions by outcome", [(f"sum by (cluster, outcome) (rate(borealis_transactions_total{{{SEL}}}[{R}]))", "{{cluster}} {{outcome}}")],
+     "ops", "Commits and rollbacks, explicit and implicit."),
+    ("Sessions and slots", [(f"sum by (cluster) (borealis_instance_sessions{{{SEL}}})", "{{cluster}} sessions"),
+                            (f"sum by (cluster) (borealis_instance_connection_slots{{{SEL}}})", "{{cluster}} slots")], "short",
+     "Client sessions against what the allocation allows."),
+    ("ACU-seconds accrued", [(f"sum by (cluster) (increase(borealis_acu_seconds_total{{{SEL}}}[{R}]))", "{{cluster}}")], "short",
+     "Metered capacity (what the tenant pays for); nothing while paused."),
     ("Block cache size and capacity", [(f"sum by (cluster) (borealis_cache_size_bytes{{{SEL}}})", "{{cluster}} used"),
                                        (f"sum by (cluster) (borealis_cache_capacity_bytes{{{SEL}}})", "{{cluster}} capacity")],
      "bytes", "The ACU-sized buffer pool of each writer."),
@@ -84,18 +116,32 @@ STORAGE = [
      "Distance between the writer's newest LSN and the volume-durable LSN."),
     ("Replicas not answering", [(f"sum by (cluster) (borealis_volume_replicas_suspect{{{SEL}}})", "{{cluster}}")], "short",
      "Replicas that missed their last write deadline; writes continue while 4 of 6 per group answer."),
+    ("Log shipped to storage", [(f"sum by (cluster) (rate(borealis_volume_shipped_bytes_total{{{SEL}}}[{R}]))", "{{cluster}} bytes/s")],
+     "Bps", "Bytes sent to replicas, after LZ4 (each goes to six)."),
+    ("Reads from replicas", [(f"sum by (cluster) (rate(borealis_volume_remote_reads_total{{{SEL}}}[{R}]))", "{{cluster}}")],
+     "ops", "Block-cache misses served by a replica (no read quorum)."),
     ("Journal writes", [(f"sum by (journal) (rate(borealis_journal_written_bytes_total[{R}]))", "{{journal}} bytes/s"),
                         (f"sum by (journal) (rate(borealis_journal_fsyncs_total[{R}]))", "{{journal}} fsyncs/s")], "short",
      "Node-local journal: bytes appended and group commits (one fsync each)."),
     ("Journal size on disk", [("sum by (journal) (borealis_journal_size_bytes)", "{{journal}}")], "bytes",
      "Bounded by snapshots: replicas let the journal forget what their block files hold."),
-    ("Reads from replicas", [(f"sum by (cluster) (rate(borealis_volume_remote_reads_total{{{SEL}}}[{R}]))", "{{cluster}}")],
-     "ops", "Block-cache misses served by a replica (no read quorum)."),
 ]
 
 PROXY = [
-    ("JVM threads by node", [("sum by (instance) (jvm_threads_current)", "{{instance}}")], "short",
-     "Threads per node JVM."),
+    ("Connections open", [("sum(borealis_proxy_connections)", "open")], "short", "Client connections held by the proxy."),
+    ("Connections accepted and started", [(f"sum(rate(borealis_proxy_connections_accepted_total[{R}]))", "accepted/s"),
+                                          (f"sum(rate(borealis_proxy_sessions_started_total[{R}]))", "sessions started/s")],
+     "ops", "TCP connections accepted, and those that authenticated and reached their database."),
+    ("Connections refused by reason", [(f"sum by (reason) (rate(borealis_proxy_connections_rejected_total[{R}]))", "{{reason}}")],
+     "ops", "Refused before their session started: authentication, unknown database, protocol errors, unavailable, throttled."),
+    ("Authentication failures", [(f"sum(rate(borealis_proxy_auth_failures_total[{R}]))", "failures/s")], "ops",
+     "Wrong passwords and unknown users (throttled per source and user)."),
+    ("Traffic", [(f"sum(rate(borealis_proxy_received_bytes_total[{R}]))", "from clients"),
+                 (f"sum(rate(borealis_proxy_sent_bytes_total[{R}]))", "to clients")], "Bps", "Bytes through the proxy."),
+    ("Time clients waited for their session",
+     [(f"histogram_quantile(0.5, sum by (le) (rate(borealis_proxy_session_wait_seconds_bucket[{R}])))", "p50"),
+      (f"histogram_quantile(0.99, sum by (le) (rate(borealis_proxy_session_wait_seconds_bucket[{R}])))", "p99")],
+     "s", "From authentication until the session was ready, including waking a paused cluster."),
 ]
 
 
@@ -107,8 +153,8 @@ def write(name, d):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    tenant = query_var("tenant", "Tenant", "label_values(borealis_volume_lsn, tenant)")
-    cluster = query_var("cluster", "Cluster", 'label_values(borealis_volume_lsn{tenant=~"$tenant"}, cluster)')
+    tenant = query_var("tenant", "Tenant", "label_values(borealis_instance_state, tenant)")
+    cluster = query_var("cluster", "Cluster", 'label_values(borealis_instance_state{tenant=~"$tenant"}, cluster)')
     write("borealis-fleet.json", dashboard("borealis-fleet", "Borealis / Fleet overview",
                                            "Capacity, allocation, activity across the fleet.", grid(FLEET), [datasource_var()]))
     write("borealis-cluster.json", dashboard("borealis-cluster", "Borealis / Cluster",

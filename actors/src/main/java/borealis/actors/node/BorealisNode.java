@@ -7,8 +7,14 @@ import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
 import borealis.actors.metrics.MetricsEndpoint;
+import borealis.actors.metrics.InsightsService;
 import borealis.actors.metrics.NodeMetrics;
 import borealis.actors.proxy.ProxyServer;
+import borealis.actors.scaling.CapacityLedger;
+import borealis.actors.scaling.CapacityQueries;
+import borealis.actors.scaling.CapacitySettings;
+import borealis.actors.scaling.ComputePlacement;
+import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.proxy.ProxySession;
 import borealis.actors.proxy.TlsConnection;
 import borealis.actors.storage.ReplicaFaults;
@@ -25,6 +31,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -56,17 +63,19 @@ public final class BorealisNode implements AutoCloseable {
 
     private final ActorSystem<Void> system;
     private final ExecutorService sqlPool;
+    private final ScheduledExecutorService governorTimer;
     private final Tcp.ServerBinding pgBinding;
     private final ServerBinding adminBinding;
     private final String adminToken;
     private final Path dataDir;
     private final ReplicaFaults faults;
 
-    private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, Tcp.ServerBinding pgBinding, ServerBinding adminBinding,
-                         String adminToken, Path dataDir, ReplicaFaults faults) {
+    private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, ScheduledExecutorService governorTimer,
+                         Tcp.ServerBinding pgBinding, ServerBinding adminBinding, String adminToken, Path dataDir, ReplicaFaults faults) {
         this.faults = faults;
         this.system = system;
         this.sqlPool = sqlPool;
+        this.governorTimer = governorTimer;
         this.pgBinding = pgBinding;
         this.adminBinding = adminBinding;
         this.adminToken = adminToken;
@@ -93,10 +102,15 @@ public final class BorealisNode implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            ScheduledExecutorService governorTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "borealis-governor");
+                t.setDaemon(true);
+                return t;
+            });
             Duration requestTimeout = b.getDuration("volume.request-timeout");
             ClusterSharding sharding = ClusterSharding.get(system);
             ReplicaFaults faults = new ReplicaFaults();
-            initEntities(system, sharding, b, dataDir, sqlPool, requestTimeout, faults);
+            initEntities(system, sharding, b, dataDir, sqlPool, governorTimer, requestTimeout, faults);
 
             ProxySession.Settings proxySettings = new ProxySession.Settings((int) b.getBytes("proxy.max-message-bytes").longValue(),
                     b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system),
@@ -112,7 +126,8 @@ public final class BorealisNode implements AutoCloseable {
                     .bind(new MetricsEndpoint().routes().orElse(new AdminRoutes(control, token).routes()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             NodeMetrics.install(system);
-            BorealisNode node = new BorealisNode(system, sqlPool, pg, admin, token, dataDir, faults);
+            system.systemActorOf(InsightsService.create(), "insights", Props.empty());
+            BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir, faults);
             log.info("Borealis node up: PostgreSQL on {}:{}, admin API on http://{}:{}, data in {}", host, node.pgPort(), host,
                     node.adminPort(), dataDir);
             return node;
@@ -123,7 +138,8 @@ public final class BorealisNode implements AutoCloseable {
     }
 
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
-                                     ExecutorService sqlPool, Duration requestTimeout, ReplicaFaults faults) {
+                                     ExecutorService sqlPool, ScheduledExecutorService governorTimer, Duration requestTimeout,
+                                     ReplicaFaults faults) {
         StorageSegment.Settings storage = new StorageSegment.Settings(dataDir.resolve("segments"), b.getInt("storage.snapshot-every"),
                 b.getBytes("storage.keep-applied"), StorageSegment.syncSettings(sharding, b.getConfig("storage")));
         for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
@@ -136,11 +152,29 @@ public final class BorealisNode implements AutoCloseable {
         ReplicatedVolume.Settings volume = new ReplicatedVolume.Settings(b.getBytes("volume.cache-size"), requestTimeout,
                 b.getDuration("volume.open-timeout"), (int) b.getBytes("volume.max-batch-bytes").longValue(),
                 b.getBoolean("volume.compress"), b.getDuration("volume.retry-interval"), b.getDuration("volume.commit-timeout"));
-        ComputeInstance.Context computeContext = new ComputeInstance.Context(sharding, sqlPool, volume, requestTimeout);
+        // Capacity: one supervisor per compute node; instances are placed (and moved) one shard each.
+        CapacitySettings capacity = CapacitySettings.from(b);
+        ComputePlacement placement = new ComputePlacement(system);
+        placement.start(system);
+        ActorRef<ScalingSupervisor.Command> supervisor = null;
+        if (Cluster.get(system).selfMember().hasRole("compute")) {
+            supervisor = system.systemActorOf(ScalingSupervisor.create(capacity, placement.selfAddress(), sharding, placement),
+                    "scaling-supervisor", Props.empty());
+        }
+        ComputeInstance.Context computeContext = new ComputeInstance.Context(sharding, sqlPool, volume, requestTimeout, supervisor,
+                capacity, governorTimer, placement.selfAddress());
+        ClusterShardingSettings computeSettings = ClusterShardingSettings.create(system).withNoPassivationStrategy();
+        computeSettings = computeSettings.withTuningParameters(computeSettings.tuningParameters()
+                .withRebalanceInterval(b.getDuration("capacity.rebalance-interval")));
         sharding.init(Entity.of(ComputeInstance.TYPE_KEY, ctx -> ComputeInstance.create(ctx.getEntityId(), computeContext))
                 .withRole("compute")
                 .withStopMessage(new ComputeInstance.Stop())
-                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+                .withSettings(computeSettings)
+                .withAllocationStrategy(placement.allocationStrategy())
+                .withMessageExtractor(ComputePlacement.<ComputeInstance.Command>shardPerEntity()));
+        sharding.init(Entity.of(CapacityLedger.TYPE_KEY, ctx -> CapacityLedger.create(
+                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), capacity.usageRetentionMinutes(), capacity.eventsKept()))
+                .withRole("control"));
         sharding.init(Entity.of(DbCluster.TYPE_KEY, ctx -> DbCluster.create(ctx.getEntityId(),
                 PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
         sharding.init(Entity.of(Tenant.TYPE_KEY, ctx -> Tenant.create(ctx.getEntityId(),
@@ -193,6 +227,11 @@ public final class BorealisNode implements AutoCloseable {
         return faults;
     }
 
+    /** Capacity reads for the API: usage, scaling events, compute status. */
+    public CapacityQueries capacity() {
+        return new CapacityQueries(ClusterSharding.get(system), Duration.ofSeconds(15));
+    }
+
     public ActorSystem<Void> system() {
         return system;
     }
@@ -212,5 +251,6 @@ public final class BorealisNode implements AutoCloseable {
             log.warn("node did not terminate cleanly", e);
         }
         sqlPool.shutdownNow();
+        governorTimer.shutdownNow();
     }
 }

@@ -54,6 +54,7 @@ public final class ProxyServer {
             cancels.useTopic(topic);
             return Behaviors.receive(Command.class)
                 .onMessage(Accepted.class, a -> {
+                    ProxyMetrics.ACCEPTED.inc();
                     InetSocketAddress remote = a.connection().remoteAddress();
                     ActorRef<ClientConnection> session = ctx.spawnAnonymous(ProxySession.create(a.connection(), settings, cancels));
                     ctx.getLog().debug("client {} connected: {}", remote, session);

@@ -5,6 +5,7 @@ import borealis.actors.compute.ClientConnection;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.SqlSession;
 import borealis.actors.control.DbCluster;
+import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendDecoder;
@@ -82,6 +83,8 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
 
     record SessionOpened(ActorRef<SqlSession.Command> session, Throwable error) implements Local {}
 
+    record SessionReopened(ActorRef<SqlSession.Command> session, Throwable error) implements Local {}
+
     /** A CancelRequest for this connection arrived (through the {@link CancelRegistry}). */
     public record CancelRunning() implements ClientConnection {}
 
@@ -110,6 +113,10 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     private TlsConnection tls;
     private ActorRef<SqlSession.Command> sql;
     private int processId;
+    private long sessionWaitStarted;
+    /** While the compute instance moves: the session's state, and the client's messages held meanwhile. */
+    private PgSession.Handover moving;
+    private final ArrayDeque<FrontendMessage> held = new ArrayDeque<>();
 
     static Behavior<ClientConnection> create(Tcp.IncomingConnection connection, Settings settings, CancelRegistry cancels) {
         return Behaviors.setup(ctx -> new ProxySession(ctx, connection, settings, cancels));
@@ -117,6 +124,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
 
     private ProxySession(ActorContext<ClientConnection> ctx, Tcp.IncomingConnection connection, Settings settings, CancelRegistry cancels) {
         super(ctx);
+        ProxyMetrics.OPEN.inc();
         this.settings = settings;
         this.cancels = cancels;
         this.decoder = new FrontendDecoder(settings.maxMessageBytes());
@@ -170,6 +178,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                     sql = null;
                     return this;
                 })
+                .onMessage(ClientConnection.Detaching.class, this::onDetaching)
+                .onMessage(ClientConnection.Detached.class, this::onDetached)
+                .onMessage(SessionReopened.class, this::onSessionReopened)
                 .onMessage(CancelRunning.class, c -> {
                     if (sql != null) {
                         sql.tell(new SqlSession.Cancel());
@@ -184,6 +195,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
+                    ProxyMetrics.OPEN.dec();
                     if (processId != 0) {
                         cancels.unregister(processId);
                     }
@@ -195,6 +207,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     // ---- input ----
 
     private Behavior<ClientConnection> onReceived(Received r) {
+        ProxyMetrics.RECEIVED.inc(r.bytes().size());
         if (phase == Phase.CLOSING) {
             r.ackTo().tell(StreamAck.INSTANCE);
             return this;
@@ -236,7 +249,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             case AUTH_INITIAL, AUTH_FINAL -> onAuthMessage(m);
             case CONNECTING -> fatal("08P01", "unexpected message while the session is being opened");
             case READY -> {
-                if (m instanceof FrontendMessage.Terminate) {
+                if (moving != null) {
+                    held.add(m);
+                } else if (m instanceof FrontendMessage.Terminate) {
                     sql.tell(new SqlSession.Submit(List.of(m)));
                     phase = Phase.CLOSING;
                 } else {
@@ -346,6 +361,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     }
 
     private void openSession() {
+        sessionWaitStarted = System.nanoTime();
         phase = Phase.CONNECTING;
         ActorRef<ClientConnection> self = getContext().getSelf();
         getContext().pipeToSelf(settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
@@ -384,6 +400,64 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         w.readyForQuery('I');
         enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
         phase = Phase.READY;
+        if (sessionWaitStarted != 0) {
+            ProxyMetrics.SESSION_WAIT.observe((System.nanoTime() - sessionWaitStarted) / 1e9);
+            ProxyMetrics.READY.inc();
+            sessionWaitStarted = 0;
+        }
+        return this;
+    }
+
+    // ---- a move of the compute instance: the client stays connected ----
+
+    private Behavior<ClientConnection> onDetaching(ClientConnection.Detaching d) {
+        if (phase != Phase.READY || sql == null || moving != null) {
+            return this;
+        }
+        // From here on the client's messages wait here; the old session gives back what it got after detaching.
+        moving = d.handover();
+        getContext().unwatch(sql);
+        sql.tell(new SqlSession.DetachAck());
+        sql = null;
+        return this;
+    }
+
+    private Behavior<ClientConnection> onDetached(ClientConnection.Detached d) {
+        if (moving == null) {
+            return this;
+        }
+        List<FrontendMessage> returned = d.returned();
+        for (int i = returned.size() - 1; i >= 0; i--) {
+            held.addFirst(returned.get(i));
+        }
+        ActorRef<ClientConnection> self = getContext().getSelf();
+        PgSession.Handover h = moving;
+        getContext().pipeToSelf(settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
+                        .<StatusReply<ActorRef<SqlSession.Command>>>ask(
+                                replyTo -> new ComputeInstance.ReopenSession(startup, user, self, h, replyTo), settings.connectTimeout())
+                        .thenApply(StatusReply::getValue),
+                SessionReopened::new);
+        return this;
+    }
+
+    private Behavior<ClientConnection> onSessionReopened(SessionReopened o) {
+        if (moving == null || phase != Phase.READY) {
+            if (o.session() != null) {
+                o.session().tell(new SqlSession.Close());
+            }
+            return this;
+        }
+        if (o.error() != null) {
+            moving = null;
+            fatal("57P01", "terminating connection: the database moved and the session could not follow: " + o.error().getMessage());
+            return this;
+        }
+        moving = null;
+        sql = o.session();
+        getContext().watch(sql);
+        while (!held.isEmpty() && phase == Phase.READY) {
+            handle(held.poll());
+        }
         return this;
     }
 
@@ -430,11 +504,18 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return;
         }
         writing = true;
+        ProxyMetrics.SENT.inc(next.bytes().size());
         output.tell(new OutBytes(next.bytes()));
     }
 
     /** Sends a FATAL error and closes the connection once it is written. */
     private void fatal(String sqlState, String message) {
+        if (phase != Phase.READY && phase != Phase.CLOSING) {
+            ProxyMetrics.REJECTED.labels(ProxyMetrics.reasonOf(sqlState)).inc();
+            if ("28P01".equals(sqlState)) {
+                ProxyMetrics.AUTH_FAILURES.inc();
+            }
+        }
         BackendWriter w = new BackendWriter();
         w.errorResponse("FATAL", sqlState, message, null, null, 0);
         enqueue(ByteString.fromArrayUnsafe(w.take()), -1);

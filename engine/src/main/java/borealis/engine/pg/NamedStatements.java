@@ -34,6 +34,24 @@ final class NamedStatements {
         this.origins = origins;
     }
 
+    /** The named statements as the client parsed them, for a session moving to another node. */
+    List<PgSession.NamedStatement> exportNamed() {
+        List<PgSession.NamedStatement> out = new java.util.ArrayList<>();
+        statements.forEach((name, q) -> {
+            if (!name.isEmpty()) {
+                out.add(new PgSession.NamedStatement(name, q.sql, q.declaredTypes()));
+            }
+        });
+        return out;
+    }
+
+    /** Prepares again the named statements of a session that moved here. */
+    void restoreNamed(List<PgSession.NamedStatement> moved) {
+        for (PgSession.NamedStatement n : moved) {
+            statements.put(n.name(), prepare(n.sql(), n.parameterTypes()));
+        }
+    }
+
     void parse(FrontendMessage.Parse p) throws SQLException {
         if (!p.name().isEmpty() && statements.containsKey(p.name())) {
             throw new PgException(PgError.error("42P05", "prepared statement \"" + p.name() + "\" already exists"));

@@ -5,6 +5,7 @@ import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
+import borealis.persistence.serialization.BorealisSerializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -43,6 +44,16 @@ public final class PgSession implements AutoCloseable {
     /** What a call left behind. */
     public record Outcome(boolean suspended, long requiredLsn, boolean terminate) {}
 
+    /**
+     * What a session carries to another node when its compute instance moves, between
+     * transactions: its settings and its named prepared statements (re-prepared there).
+     */
+    public record Handover(Map<String, String> settings, Map<String, String> defaults, List<NamedStatement> statements)
+            implements BorealisSerializable {}
+
+    /** A prepared statement as the client parsed it. */
+    public record NamedStatement(String name, String sql, int[] parameterTypes) implements BorealisSerializable {}
+
     private final Connection conn;
     private final LongSupplier highestLsn;
     private final SessionSettings settings;
@@ -67,6 +78,7 @@ public final class PgSession implements AutoCloseable {
     private ArrayDeque<String> simpleQueue;
     private boolean simpleImplicit;
     private volatile PreparedStatement executing;
+    private StatementObserver observer = StatementObserver.NONE;
     private boolean terminated;
 
     public PgSession(Connection conn, LongSupplier highestLsn, SessionSettings settings, PgCatalog catalog, String databaseName)
@@ -118,6 +130,12 @@ public final class PgSession implements AutoCloseable {
     private static final String NON_KEYWORDS = "DAY, HOUR, MINUTE, MONTH, SECOND, YEAR, KEY, VALUE, ROWS, RANGE, GROUPS, TOP, MINUS,"
             + " QUALIFY, REGEXP, ROWNUM, UESCAPE, UNKNOWN, PARTITION";
 
+    /** Where finished statements and transactions are reported. */
+    public void observe(StatementObserver observer) {
+        this.observer = observer;
+        tx.observe(observer);
+    }
+
     public char transactionStatus() {
         return tx.status();
     }
@@ -130,6 +148,28 @@ public final class PgSession implements AutoCloseable {
     public boolean isQuiescent() {
         return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && named.hasNoPortals()
                 && copyIn == null;
+    }
+
+    /**
+     * Whether the session may move now: between transactions, nothing queued or half-sent. Open
+     * portals do not outlive a transaction in PostgreSQL, so they do not hold a move back.
+     */
+    public boolean canHandOver() {
+        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && !skipUntilSync && copyIn == null;
+    }
+
+    /** The session's transferable state; only when {@link #canHandOver()}. */
+    public Handover handover() {
+        if (!canHandOver()) {
+            throw new IllegalStateException("a session can move only between transactions");
+        }
+        return new Handover(settings.values(), settings.sessionDefaults(), named.exportNamed());
+    }
+
+    /** Takes over the state of a session that moved here (before it runs anything). */
+    public void restore(Handover h) {
+        settings.restore(h.settings(), h.defaults());
+        named.restoreNamed(h.statements());
     }
 
     /** Cancels the statement running now, if any (from another thread). */
@@ -305,8 +345,18 @@ public final class PgSession implements AutoCloseable {
         }
         beforeEngine(p.query);
         executing = p.statement;
+        long started = System.nanoTime();
         try {
-            boolean hasRows = p.statement.execute();
+            boolean hasRows;
+            try {
+                hasRows = p.statement.execute();
+            } catch (SQLException | RuntimeException e) {
+                observer.statement(p.query.sql, System.nanoTime() - started, 0, true);
+                if (tx.isIdle()) {
+                    observer.transaction(false);
+                }
+                throw e;
+            }
             afterEngine(p.query);
             if (hasRows) {
                 p.rows = p.statement.getResultSet();
@@ -318,6 +368,7 @@ public final class PgSession implements AutoCloseable {
             }
         } finally {
             executing = null;
+            p.engineNanos += System.nanoTime() - started;
         }
     }
 
@@ -340,6 +391,15 @@ public final class PgSession implements AutoCloseable {
      * row limit); false when it stopped at the output budget and must be continued.
      */
     private boolean writeRows(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
+        long started = System.nanoTime();
+        try {
+            return writeRowsTimed(p, out, budget, maxRows, extended);
+        } finally {
+            p.engineNanos += System.nanoTime() - started;
+        }
+    }
+
+    private boolean writeRowsTimed(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
         if (p.rows == null && p.utilityRows == null) {
             out.commandComplete(p.query.command().completedTag(p.rowCount));
             finishExecute(p, extended);
@@ -417,6 +477,12 @@ public final class PgSession implements AutoCloseable {
 
     private void finishExecute(Portal p, boolean extended) throws SQLException {
         runningPortal = null;
+        if (p.statement != null) {
+            observer.statement(p.query.sql, p.engineNanos, p.rowCount, false);
+            if (tx.isIdle()) {
+                observer.transaction(true);
+            }
+        }
         if (p.rows != null) {
             p.rows.close();
             p.rows = null;

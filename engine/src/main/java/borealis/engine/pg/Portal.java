@@ -20,6 +20,8 @@ final class Portal implements AutoCloseable {
     int[] oids;
     boolean[] binary;
     boolean executed;
+    /** Time spent in the engine for this portal: execution and fetching rows. */
+    long engineNanos;
     long rowCount;
     /** Utility rows (SHOW) produced by the session instead of H2. */
     String[][] utilityRows;

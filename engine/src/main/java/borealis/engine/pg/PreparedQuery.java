@@ -98,6 +98,10 @@ final class PreparedQuery implements AutoCloseable {
         return command;
     }
 
+    int[] declaredTypes() {
+        return declaredTypes.clone();
+    }
+
     int declaredType(int index) {
         return index < declaredTypes.length ? declaredTypes[index] : 0;
     }

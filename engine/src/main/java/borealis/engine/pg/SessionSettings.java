@@ -122,6 +122,23 @@ public final class SessionSettings {
         return out;
     }
 
+    /** Every value set in this session, and the session defaults (for a session moving to another node). */
+    public Map<String, String> values() {
+        return new LinkedHashMap<>(values);
+    }
+
+    public Map<String, String> sessionDefaults() {
+        return new LinkedHashMap<>(sessionDefaults);
+    }
+
+    /** Takes over the values and defaults of a session that moved here. */
+    public void restore(Map<String, String> newValues, Map<String, String> newDefaults) {
+        values.clear();
+        values.putAll(newValues);
+        sessionDefaults.clear();
+        sessionDefaults.putAll(newDefaults);
+    }
+
     public static boolean isReported(String name) {
         return REPORTED.contains(canonical(name));
     }

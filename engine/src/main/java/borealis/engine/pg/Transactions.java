@@ -38,6 +38,12 @@ final class Transactions {
         this.onEnd = onEnd;
     }
 
+    private StatementObserver observer = StatementObserver.NONE;
+
+    void observe(StatementObserver observer) {
+        this.observer = observer;
+    }
+
     char status() {
         return status;
     }
@@ -73,9 +79,13 @@ final class Transactions {
             conn.rollback();
         }
         conn.setAutoCommit(true);
+        observer.transaction(commit);
     }
 
     void rollbackQuietly() {
+        if (implicit) {
+            observer.transaction(false);
+        }
         try {
             if (!conn.getAutoCommit()) {
                 conn.rollback();
@@ -123,6 +133,7 @@ final class Transactions {
                     status = 'I';
                     savepoints.clear();
                     out.commandComplete("ROLLBACK");
+                    observer.transaction(false);
                 } else {
                     onEnd.run();
                     conn.commit();
@@ -130,6 +141,7 @@ final class Transactions {
                     status = 'I';
                     savepoints.clear();
                     out.commandComplete("COMMIT");
+                    observer.transaction(true);
                 }
                 restoreBlockIsolation();
             }
@@ -142,6 +154,7 @@ final class Transactions {
                     conn.setAutoCommit(true);
                     status = 'I';
                     savepoints.clear();
+                    observer.transaction(false);
                 }
                 out.commandComplete("ROLLBACK");
                 restoreBlockIsolation();

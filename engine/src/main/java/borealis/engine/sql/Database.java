@@ -1,6 +1,7 @@
 package borealis.engine.sql;
 
 import borealis.engine.pg.PgSession;
+import borealis.engine.pg.StatementObserver;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.volume.Volume;
@@ -116,8 +117,17 @@ public final class Database implements AutoCloseable {
 
     /** A new client session (an H2 connection as the tenant user). */
     public PgSession newSession(SessionSettings settings) throws SQLException {
-        return new PgSession(connect(url, TENANT, tenantPassword), volume::highestLsn, settings, catalog, name);
+        PgSession session = new PgSession(connect(url, TENANT, tenantPassword), volume::highestLsn, settings, catalog, name);
+        session.observe(observer);
+        return session;
     }
+
+    /** Where every session's finished statements and transactions go (metrics, Top SQL). */
+    public void observeWith(StatementObserver observer) {
+        this.observer = observer;
+    }
+
+    private volatile StatementObserver observer = StatementObserver.NONE;
 
     private MVStore store() {
         SessionLocal session = (SessionLocal) ((JdbcConnection) admin).getSession();
