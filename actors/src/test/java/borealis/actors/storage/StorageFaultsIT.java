@@ -52,7 +52,7 @@ class StorageFaultsIT {
     private static final long COMMIT_TIMEOUT_MS = 3000;
     /** Groups whose replicas a fault takes down: more than the test databases grow to. */
     private static final int GROUPS = 40;
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
     static Path tmp;
@@ -87,7 +87,8 @@ class StorageFaultsIT {
     }
 
     private static Connection connect(String tenant) throws SQLException {
-        return DriverManager.getConnection(node.jdbcUrl(tenant, "db"), "app", "secret-pass");
+        // A connect racing with the compute instance's stop can be lost; give up on it soon and retry.
+        return DriverManager.getConnection(node.jdbcUrl(tenant, "db") + "&loginTimeout=15", "app", "secret-pass");
     }
 
     private static StorageProbe probe(String volumeId) {
@@ -108,9 +109,13 @@ class StorageFaultsIT {
         return ids;
     }
 
-    /** Stops the compute instance; the next connection starts it again, which recovers the volume in a new epoch. */
-    private static void restartCompute(String volumeId) {
+    /**
+     * Stops the compute instance and waits until its database is closed; the next connection starts
+     * it again, which recovers the volume in a new epoch.
+     */
+    private static void restartCompute(String volumeId) throws Exception {
         sharding().entityRefFor(ComputeInstance.TYPE_KEY, volumeId).tell(new ComputeInstance.Stop());
+        eventually("the compute instance of " + volumeId + " closed", () -> VolumeFileSystem.mounted(volumeId).isEmpty());
     }
 
     private static void eventually(String what, Callable<Boolean> check) throws Exception {
@@ -333,7 +338,6 @@ class StorageFaultsIT {
         StorageProbe probe = probe(volume);
         // No writer while the block is corrupted and read: a write of the whole block would mend it.
         restartCompute(volume);
-        eventually("the writer is gone", () -> VolumeFileSystem.mounted(volume).isEmpty());
         eventually("block 0 is applied", () -> probe.status(0, 0).length() > 0);
 
         // Flip bytes of block 0 (the database file's header, which H2 reads on open) on disk.
