@@ -281,6 +281,10 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         if (state.checkBeginEpoch(cmd.epoch()) != null) {
             return Effect().reply(cmd.replyTo(), new BeginEpochReply(cmd.requestId(), null, state.epoch(), ctx.getSelf()));
         }
+        if (cmd.epoch() == state.epoch()) {
+            // Asked again by the same recovering writer: the epoch is already persisted.
+            return Effect().reply(cmd.replyTo(), new BeginEpochReply(cmd.requestId(), status(state), state.epoch(), ctx.getSelf()));
+        }
         writer = null;
         return Effect().persist(new EpochBegun(cmd.epoch()))
                 .thenReply(cmd.replyTo(), s -> new BeginEpochReply(cmd.requestId(), status(s), s.epoch(), ctx.getSelf()));

@@ -88,9 +88,12 @@ public final class SegmentState {
         return writerEpoch < epoch ? Rejection.STALE_EPOCH : null;
     }
 
-    /** Whether a recovering writer may start {@code newEpoch}: only a strictly newer one may. */
+    /**
+     * Whether a recovering writer may start {@code newEpoch}: a newer one may, and the same one
+     * again (its recovery asking once more after a lost answer; epochs are never handed out twice).
+     */
     public Rejection checkBeginEpoch(long newEpoch) {
-        return newEpoch <= epoch ? Rejection.STALE_EPOCH : null;
+        return newEpoch < epoch ? Rejection.STALE_EPOCH : null;
     }
 
     /** Whether a read at {@code readPoint} (an LSN of this group) can be served here. */

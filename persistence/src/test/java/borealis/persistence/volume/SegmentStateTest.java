@@ -53,6 +53,9 @@ class SegmentStateTest {
         assertEquals(6, s.scl());
         assertFalse(s.hasGap());
         assertEquals(6, s.appliedLsn());
+        assertEquals(null, s.checkBeginEpoch(1), "the same writer may ask again");
+        assertEquals(SegmentState.Rejection.STALE_EPOCH, s.checkBeginEpoch(0), "an older writer is fenced");
+        assertEquals(SegmentState.Rejection.STALE_EPOCH, s.checkAppend(0));
     }
 
     @Test
