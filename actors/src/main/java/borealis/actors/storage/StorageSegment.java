@@ -353,6 +353,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             return Effect().noReply();
         }
         long before = s.scl();
+        StorageMetrics.REPAIRS.labels("fill").inc();
+        StorageMetrics.FILLED_RECORDS.inc(fresh.size());
         return Effect().persist(new Filled(cmd.peerEpoch(), cmd.peerEpochStart(), fresh))
                 .thenRun(after -> caughtUp(before, after)).thenNoReply();
     }
@@ -365,6 +367,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         long before = s.scl();
         ctx.getLog().info("replica {}/{} of {}: hydrated from a peer at LSN {} (generation {})", group, replica, volumeId,
                 cmd.baseLsn(), cmd.generation());
+        StorageMetrics.REPAIRS.labels("hydrate").inc();
         return Effect().persist(new Hydrated(cmd.generation(), cmd.baseLsn(), cmd.copiedUpTo(), cmd.highestGroup()))
                 .thenRun(after -> caughtUp(before, after)).thenNoReply();
     }
@@ -372,6 +375,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private ReplyEffect<Event, SegmentState> onRepairBlock(SegmentState s, RepairBlock cmd) {
         if (s.file().corruptBlocks().contains(cmd.block())) {
             s.repaired(cmd.block(), cmd.content(), cmd.peerApplied());
+            StorageMetrics.REPAIRS.labels("block").inc();
             ctx.getLog().info("replica {}/{} of {}: block {} repaired from a peer", group, replica, volumeId, cmd.block());
         }
         return Effect().noReply();

@@ -13,14 +13,14 @@ import java.util.concurrent.CompletableFuture;
 final class CommitWaiters {
 
     /** A commit (or a reader, if {@code readable}) waiting for the log to be safe up to {@code lsn}. */
-    record Waiter(long lsn, boolean readable, long deadlineNanos, CompletableFuture<Long> future) {}
+    record Waiter(long lsn, boolean readable, long deadlineNanos, long addedNanos, CompletableFuture<Long> future) {}
 
     private final PriorityQueue<Waiter> commits = new PriorityQueue<>((a, b) -> Long.compare(a.lsn, b.lsn));
     private final PriorityQueue<Waiter> readers = new PriorityQueue<>((a, b) -> Long.compare(a.lsn, b.lsn));
 
     CompletableFuture<Long> add(long lsn, boolean readable, long deadlineNanos) {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        (readable ? readers : commits).add(new Waiter(lsn, readable, deadlineNanos, f));
+        (readable ? readers : commits).add(new Waiter(lsn, readable, deadlineNanos, System.nanoTime(), f));
         return f;
     }
 
@@ -58,10 +58,14 @@ final class CommitWaiters {
     }
 
     /** Completes waiters taken out under the lock: those whose point is reached, the rest with {@code failure}. */
-    static void complete(List<Waiter> ready, long vdl, long readable, Exception failure) {
+    static void complete(List<Waiter> ready, long vdl, long readable, Exception failure, VolumeMetrics metrics) {
+        long now = System.nanoTime();
         for (Waiter w : ready) {
             long reached = w.readable ? readable : vdl;
             if (w.lsn <= reached) {
+                if (!w.readable) {
+                    metrics.quorumWrite(now - w.addedNanos);
+                }
                 w.future.complete(reached);
             } else {
                 w.future.completeExceptionally(failure);

@@ -75,6 +75,7 @@ public final class ReplicatedVolume implements Volume {
     private long size;
     private QuorumTracker tracker;
     private final CommitWaiters waiters = new CommitWaiters();
+    private final VolumeMetrics metrics;
     private IOException failure;
     private boolean closed;
 
@@ -85,6 +86,7 @@ public final class ReplicatedVolume implements Volume {
 
     private ReplicatedVolume(String id, VolumeLayout layout, SegmentTransport transport, long epoch, Settings settings) {
         this.id = id;
+        this.metrics = VolumeMetrics.of(id);
         this.layout = layout;
         this.transport = transport;
         this.epoch = epoch;
@@ -410,7 +412,7 @@ public final class ReplicatedVolume implements Volume {
             vdl = tracker.vdl();
             readable = tracker.readable();
         }
-        CommitWaiters.complete(ready, vdl, readable, f != null ? f : new IOException("volume " + id + " closed"));
+        CommitWaiters.complete(ready, vdl, readable, f != null ? f : new IOException("volume " + id + " closed"), metrics);
     }
 
     @Override
@@ -489,7 +491,7 @@ public final class ReplicatedVolume implements Volume {
                     + settings.commitTimeout().toMillis() + " ms (" + why + "); the commit's outcome is unknown");
             log.warn("{}: failing {} waiting commit(s)", timeout.getMessage(), expired.size());
             // One whose point was reached just now still succeeds.
-            CommitWaiters.complete(expired, reachedVdl, reachedReadable, timeout);
+            CommitWaiters.complete(expired, reachedVdl, reachedReadable, timeout, metrics);
         }
     }
 
@@ -559,21 +561,28 @@ public final class ReplicatedVolume implements Volume {
 
     /** Figures for metrics and benchmarks. */
     public record Stats(long highestLsn, long vdl, long bytesShipped, long recordsShipped, long remoteReads,
-                        int suspectReplicas, BlockCache.Stats cache) {}
+                        int suspectReplicas, int groups, int minReplicasUp, BlockCache.Stats cache) {}
 
     public Stats stats() {
         int suspect = 0;
+        int minUp = VolumeLayout.REPLICAS;
         long highest;
         long vdl;
+        int groups;
         synchronized (this) {
             for (int g = 0; g <= highestGroup; g++) {
+                int down = 0;
                 for (ReplicaLink l : links[g]) {
-                    suspect += l.suspect ? 1 : 0;
+                    down += l.suspect ? 1 : 0;
                 }
+                suspect += down;
+                minUp = Math.min(minUp, VolumeLayout.REPLICAS - down);
             }
             highest = nextLsn - 1;
             vdl = tracker.vdl();
+            groups = highestGroup + 1;
         }
-        return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), reader.remoteReads(), suspect, cache.stats());
+        return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), reader.remoteReads(), suspect, groups, minUp,
+                cache.stats());
     }
 }
