@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * segment replicas' journal for a stock plugin to compare.
  *
  * <pre>
- * bin/bench-storage [--clients 8] [--seconds 60] [--rows 100000] [--journal segment|jdbc-postgres|jdbc-h2|inmem]
+ * bin/bench-storage [--clients 8] [--seconds 60] [--warmup 5] [--rows 100000] [--journal segment|jdbc-postgres|jdbc-h2|inmem]
  * </pre>
  */
 public final class StorageBench {
@@ -50,6 +50,7 @@ public final class StorageBench {
         int clients = Integer.parseInt(opts.getOrDefault("clients", "8"));
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
         int rows = Integer.parseInt(opts.getOrDefault("rows", "100000"));
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
         String journal = opts.getOrDefault("journal", "segment");
         Path data = Files.createTempDirectory("borealis-bench");
 
@@ -60,10 +61,16 @@ public final class StorageBench {
             String url = "jdbc:postgresql://127.0.0.1:" + node.pgPort() + "/" + TENANT + "." + CLUSTER + "?sslmode=disable";
             load(url, rows);
             StorageProbe probe = new StorageProbe(node, VOLUME, new VolumeLayout(GROUP_SIZE));
-            run(url, clients, 5, rows, null, null); // warm-up
+            run(url, clients, warmup, rows, null, null);
             ReplicatedVolume.Stats v0 = probe.volume().stats();
             SegmentLogJournal.Stats j0 = journalStats(node);
+            long cpu0 = processCpuNanos();
+            Map<String, Long> threads0 = cpuByThreadGroup();
+            long gc0 = gcMillis();
             Result r = run(url, clients, seconds, rows, null, null);
+            long cpu = processCpuNanos() - cpu0;
+            Map<String, Long> threads1 = cpuByThreadGroup();
+            long gc = gcMillis() - gc0;
             ReplicatedVolume.Stats v1 = probe.volume().stats();
             SegmentLogJournal.Stats j1 = journalStats(node);
 
@@ -71,6 +78,19 @@ public final class StorageBench {
             System.out.printf(Locale.ROOT, "commits: %d (%.0f/s), errors: %d%n", r.commits(), r.commits() / (double) seconds, r.errors());
             System.out.printf(Locale.ROOT, "commit latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n",
                     r.percentile(50), r.percentile(90), r.percentile(99), r.percentile(100));
+            // CPU per commit (the whole JVM: clients, engine, replicas, journal) is steadier than
+            // commits/s when other processes share the cores.
+            System.out.printf(Locale.ROOT, "process CPU: %.0f us/commit (%.2f cores busy), load average %.1f%n",
+                    cpu / 1e3 / Math.max(1, r.commits()), cpu / 1e9 / seconds,
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            StringBuilder byGroup = new StringBuilder();
+            threads1.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > cpu / 100)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> byGroup.append(String.format(Locale.ROOT, " %s %.0f", e.getKey(), e.getValue() / 1e3 / Math.max(1, r.commits()))));
+            System.out.println("thread CPU us/commit:" + byGroup);
+            System.out.printf(Locale.ROOT, "GC: %d ms in %d s (%.0f us/commit)%n", gc, seconds, gc * 1e3 / Math.max(1, r.commits()));
             System.out.printf(Locale.ROOT, "shipped to replicas: %.0f bytes/commit, all 6 replicas together (%d records/commit)%n",
                     (v1.bytesShipped() - v0.bytesShipped()) / (double) r.commits(),
                     Math.round((v1.recordsShipped() - v0.recordsShipped()) / (double) r.commits()));
@@ -84,6 +104,29 @@ public final class StorageBench {
                 repair(probe);
             }
         }
+    }
+
+    /** CPU time of the live threads, summed by name with digits dropped (one entry per pool). */
+    private static Map<String, Long> cpuByThreadGroup() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            long ns = t == null ? -1 : mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 0) {
+                out.merge(t.getThreadName().replaceAll("[0-9]+", "N").replace("borealis-", ""), ns, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static long gcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Wipes replica 5 of group 0 and times its hydration from its peers. */
@@ -263,7 +306,7 @@ public final class StorageBench {
         Map<String, String> out = new java.util.HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: StorageBench [--clients N] [--seconds S] [--rows R] [--journal segment|jdbc-postgres|jdbc-h2|inmem]");
+                throw new IllegalArgumentException("usage: StorageBench [--clients N] [--seconds S] [--warmup S] [--rows R] [--journal segment|jdbc-postgres|jdbc-h2|inmem]");
             }
             out.put(args[i].substring(2), args[++i]);
         }
