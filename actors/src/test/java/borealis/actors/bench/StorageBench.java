@@ -89,11 +89,12 @@ public final class StorageBench {
                     .filter(e -> e.getValue() > cpu / 100)
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> byGroup.append(String.format(Locale.ROOT, " %s %.0f", e.getKey(), e.getValue() / 1e3 / Math.max(1, r.commits()))));
-            System.out.println("thread CPU us/commit:" + byGroup);
+            System.out.printf(Locale.ROOT, "thread CPU us/commit: bench-clients %.0f%s%n", r.clientCpuNanos() / 1e3 / Math.max(1, r.commits()), byGroup);
             System.out.printf(Locale.ROOT, "GC: %d ms in %d s (%.0f us/commit)%n", gc, seconds, gc * 1e3 / Math.max(1, r.commits()));
-            System.out.printf(Locale.ROOT, "shipped to replicas: %.0f bytes/commit, all 6 replicas together (%d records/commit)%n",
+            System.out.printf(Locale.ROOT, "shipped to replicas: %.0f bytes/commit, all 6 replicas together (%.2f records/commit, %.2f appends/commit)%n",
                     (v1.bytesShipped() - v0.bytesShipped()) / (double) r.commits(),
-                    Math.round((v1.recordsShipped() - v0.recordsShipped()) / (double) r.commits()));
+                    (v1.recordsShipped() - v0.recordsShipped()) / (double) r.commits(),
+                    (v1.appendsSent() - v0.appendsSent()) / (double) r.commits());
             if (j0 != null && j1 != null) {
                 long syncs = j1.syncs() - j0.syncs();
                 System.out.printf(Locale.ROOT, "journal written: %.0f bytes/commit, %.2f fsyncs/commit (%.2f ms each), %d bytes on disk%n",
@@ -106,15 +107,35 @@ public final class StorageBench {
         }
     }
 
-    /** CPU time of the live threads, summed by name with digits dropped (one entry per pool). */
+    /**
+     * CPU time of the threads of this process, summed by name with digits dropped: Java threads by
+     * their full names, and the JVM's own (JIT compilers, GC) from /proc (Linux only).
+     */
     private static Map<String, Long> cpuByThreadGroup() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Map<String, Long> out = new java.util.TreeMap<>();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
             long ns = t == null ? -1 : mx.getThreadCpuTime(t.getThreadId());
             if (ns > 0) {
                 out.merge(t.getThreadName().replaceAll("[0-9]+", "N").replace("borealis-", ""), ns, Long::sum);
             }
+        }
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("Compiler") || name.startsWith("GC ") || name.startsWith("VM ")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime, in 1/100 s
+                        out.merge("jvm " + name.replaceAll("[0-9]+", "N"), ticks * 10_000_000L, Long::sum);
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            // not Linux: Java threads only
         }
         return out;
     }
@@ -150,7 +171,7 @@ public final class StorageBench {
     }
 
     /** Latencies of one run, in nanoseconds. */
-    record Result(long commits, long errors, long[] latencies) {
+    record Result(long commits, long errors, long[] latencies, long clientCpuNanos) {
         double percentile(double p) {
             if (latencies.length == 0) {
                 return Double.NaN;
@@ -167,11 +188,13 @@ public final class StorageBench {
         long[] counts = new long[clients];
         long[] errors = new long[clients];
         List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong clientCpu = new java.util.concurrent.atomic.AtomicLong();
         for (int c = 0; c < clients; c++) {
             int me = c;
             long[][] lat = {new long[1 << 16]};
             perClient.add(null);
             Thread t = new Thread(() -> {
+                long cpuAtStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 try (Connection conn = DriverManager.getConnection(url, "app", "bench-pass");
                      PreparedStatement up = conn.prepareStatement("update t set v = v + 1 where id = ?")) {
                     while (!stop.get()) {
@@ -196,6 +219,7 @@ public final class StorageBench {
                     errors[me]++;
                     e.printStackTrace();
                 }
+                clientCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuAtStart);
                 synchronized (perClient) {
                     perClient.set(me, Arrays.copyOf(lat[0], (int) counts[me]));
                 }
@@ -216,7 +240,7 @@ public final class StorageBench {
             at += l.length;
         }
         Arrays.sort(all);
-        return new Result(total, Arrays.stream(errors).sum(), all);
+        return new Result(total, Arrays.stream(errors).sum(), all, clientCpu.get());
     }
 
     private static void load(String url, int rows) throws Exception {

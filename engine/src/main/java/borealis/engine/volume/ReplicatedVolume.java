@@ -82,6 +82,7 @@ public final class ReplicatedVolume implements Volume {
     private final ScheduledFuture<?> ticker;
     private final AtomicLong bytesShipped = new AtomicLong();
     private final AtomicLong recordsShipped = new AtomicLong();
+    private final AtomicLong appendsSent = new AtomicLong();
     private final VolumeReader reader;
 
     private ReplicatedVolume(String id, VolumeLayout layout, SegmentTransport transport, long epoch, Settings settings) {
@@ -333,6 +334,7 @@ public final class ReplicatedVolume implements Volume {
         long hint = tracker.lastDurableInGroup(group);
         link.hintSent = hint;
         bytesShipped.addAndGet(bytes);
+        appendsSent.incrementAndGet();
         transport.append(group, replica, epoch, epochStart, batch, hint)
                 .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((result, error) -> onAppendReply(group, replica, batch,
@@ -561,7 +563,7 @@ public final class ReplicatedVolume implements Volume {
 
     /** Figures for metrics and benchmarks. */
     public record Stats(long highestLsn, long vdl, long bytesShipped, long recordsShipped, long remoteReads,
-                        int suspectReplicas, int groups, int minReplicasUp, BlockCache.Stats cache) {}
+                        int suspectReplicas, int groups, int minReplicasUp, BlockCache.Stats cache, long appendsSent) {}
 
     public Stats stats() {
         int suspect = 0;
@@ -583,6 +585,6 @@ public final class ReplicatedVolume implements Volume {
             groups = highestGroup + 1;
         }
         return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), reader.remoteReads(), suspect, groups, minUp,
-                cache.stats());
+                cache.stats(), appendsSent.get());
     }
 }
