@@ -79,6 +79,9 @@ final class JournalStore implements AutoCloseable {
     private volatile boolean closed;
     private FileInfo current;
     private long currentSize;
+    /** The writer thread's encoding buffer, reused across batches up to {@link #MAX_REUSED_BUFFER}. */
+    private ByteBuffer writeBuffer;
+    private static final int MAX_REUSED_BUFFER = 16 << 20;
 
     // Statistics, for metrics and benchmarks.
     private volatile long bytesWritten;
@@ -320,25 +323,28 @@ final class JournalStore implements AutoCloseable {
         if (currentSize >= maxFileSize) {
             openNewFile(current.id + 1);
         }
-        List<ByteBuffer> buffers = new ArrayList<>();
         List<LogEntry> entries = new ArrayList<>();
         List<Long> starts = new ArrayList<>();
         long pos = currentSize;
         for (Pending p : batch) {
             for (LogEntry e : p.entries) {
-                ByteBuffer b = LogEntry.encode(e);
-                buffers.add(b);
                 entries.add(e);
                 starts.add(pos);
-                pos += b.remaining();
+                pos += LogEntry.encodedSize(e);
             }
         }
-        ByteBuffer[] array = buffers.toArray(new ByteBuffer[0]);
-        long written = 0;
         long total = pos - currentSize;
-        current.channel.position(currentSize);
-        while (written < total) {
-            written += current.channel.write(array);
+        // Encoded straight into one reused direct buffer: no buffer per entry, and no copy of
+        // heap buffers into the JDK's temporary direct ones on write. A rare huge batch (garbage
+        // collection copying many live events) gets a buffer of its own.
+        ByteBuffer out = total <= MAX_REUSED_BUFFER ? reusedBuffer((int) total) : ByteBuffer.allocate((int) total);
+        for (LogEntry e : entries) {
+            LogEntry.encodeInto(e, out);
+        }
+        out.flip();
+        long at = currentSize;
+        while (out.hasRemaining()) {
+            at += current.channel.write(out, at);
         }
         if (fsync) {
             long t0 = System.nanoTime();
@@ -354,6 +360,13 @@ final class JournalStore implements AutoCloseable {
         for (Pending p : batch) {
             p.done.complete(null);
         }
+    }
+
+    private ByteBuffer reusedBuffer(int size) {
+        if (writeBuffer == null || writeBuffer.capacity() < size) {
+            writeBuffer = ByteBuffer.allocateDirect(Math.max(size, writeBuffer == null ? 1 << 20 : 2 * writeBuffer.capacity()));
+        }
+        return writeBuffer.clear();
     }
 
     private void openNewFile(int id) throws IOException {

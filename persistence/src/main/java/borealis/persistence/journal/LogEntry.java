@@ -40,8 +40,15 @@ sealed interface LogEntry {
     record PidState(String persistenceId, long highestSeqNr, long deletedTo) implements LogEntry {}
 
     static ByteBuffer encode(LogEntry entry) {
-        byte[] pid = entry.persistenceId().getBytes(StandardCharsets.UTF_8);
-        int size = 1 + 2 + pid.length;
+        ByteBuffer buf = ByteBuffer.allocate(encodedSize(entry));
+        encodeInto(entry, buf);
+        buf.flip();
+        return buf;
+    }
+
+    /** Header and body. */
+    static int encodedSize(LogEntry entry) {
+        int size = HEADER + 1 + 2 + entry.persistenceId().getBytes(StandardCharsets.UTF_8).length;
         if (entry instanceof Events e) {
             size += 4;
             for (byte[] p : e.payloads()) {
@@ -52,24 +59,30 @@ sealed interface LogEntry {
         } else {
             size += 16;
         }
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + size);
-        buf.position(HEADER);
+        return size;
+    }
+
+    /** Writes the entry at {@code out}'s position (heap or direct) and advances it. */
+    static void encodeInto(LogEntry entry, ByteBuffer out) {
+        byte[] pid = entry.persistenceId().getBytes(StandardCharsets.UTF_8);
+        int start = out.position();
+        out.position(start + HEADER);
         if (entry instanceof Events e) {
-            buf.put(EVENTS).putShort((short) pid.length).put(pid).putInt(e.payloads().length);
+            out.put(EVENTS).putShort((short) pid.length).put(pid).putInt(e.payloads().length);
             for (int i = 0; i < e.payloads().length; i++) {
-                buf.putLong(e.seqNrs()[i]).putInt(e.payloads()[i].length).put(e.payloads()[i]);
+                out.putLong(e.seqNrs()[i]).putInt(e.payloads()[i].length).put(e.payloads()[i]);
             }
         } else if (entry instanceof Delete d) {
-            buf.put(DELETE).putShort((short) pid.length).put(pid).putLong(d.toSeqNr());
+            out.put(DELETE).putShort((short) pid.length).put(pid).putLong(d.toSeqNr());
         } else {
             PidState s = (PidState) entry;
-            buf.put(PID_STATE).putShort((short) pid.length).put(pid).putLong(s.highestSeqNr()).putLong(s.deletedTo());
+            out.put(PID_STATE).putShort((short) pid.length).put(pid).putLong(s.highestSeqNr()).putLong(s.deletedTo());
         }
+        int end = out.position();
+        int size = end - start - HEADER;
         CRC32C crc = new CRC32C();
-        crc.update(buf.array(), HEADER, size);
-        buf.putInt(0, size).putInt(4, (int) crc.getValue());
-        buf.flip();
-        return buf;
+        crc.update(out.duplicate().position(start + HEADER).limit(end));
+        out.putInt(start, size).putInt(start + 4, (int) crc.getValue());
     }
 
     /** Decodes a body whose checksum was verified. */

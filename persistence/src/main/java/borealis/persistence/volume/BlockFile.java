@@ -76,28 +76,45 @@ public final class BlockFile implements AutoCloseable {
 
     /** Writes {@code bytes} at a group-local offset, updating the checksum of every block touched. */
     public void write(long offset, byte[] bytes) {
+        write(offset, bytes, bytes.length);
+    }
+
+    /**
+     * Writes the first {@code len} bytes of {@code bytes} at a group-local offset, updating the
+     * checksum of every block touched. The checksums of consecutive blocks go to the sidecar in
+     * one write (a 36 KiB chunk is nine blocks: one call instead of nine).
+     */
+    public void write(long offset, byte[] bytes, int len) {
         try {
             long first = offset / BLOCK;
-            long last = (offset + bytes.length - 1) / BLOCK;
+            long last = (offset + len - 1) / BLOCK;
             // A partly covered block keeps some old bytes: they must be sound before the new sum covers them.
             for (long b : new long[] {first, last}) {
-                if (!coversWhole(offset, bytes.length, b) && !corrupt.contains(b) && !verify(b)) {
+                if (!coversWhole(offset, len, b) && !corrupt.contains(b) && !verify(b)) {
                     corrupt.add(b);
                 }
             }
-            writeFully(data, ByteBuffer.wrap(bytes), offset);
-            length = Math.max(length, offset + bytes.length);
+            writeFully(data, ByteBuffer.wrap(bytes, 0, len), offset);
+            length = Math.max(length, offset + len);
+            ByteBuffer run = ByteBuffer.allocate((int) (last - first + 1) * 4);
+            long runStart = first;
             for (long b = first; b <= last; b++) {
-                boolean whole = coversWhole(offset, bytes.length, b);
+                boolean whole = coversWhole(offset, len, b);
                 if (whole) {
                     corrupt.remove(b);
                 } else if (corrupt.contains(b)) {
-                    continue; // leave its stored sum mismatching until it is repaired
+                    // Leave its stored sum mismatching until it is repaired: end the run before it.
+                    run.flip();
+                    writeFully(sums, run, runStart * 4);
+                    run.clear();
+                    runStart = b + 1;
+                    continue;
                 }
                 // Whole blocks are summed from the bytes in hand; partial ones are read back.
-                int sum = whole ? checksum(bytes, (int) (b * BLOCK - offset)) : checksum(readBlock(b), 0);
-                writeFully(sums, ByteBuffer.allocate(4).putInt(0, sum), b * 4);
+                run.putInt(whole ? checksum(bytes, (int) (b * BLOCK - offset)) : checksum(readBlock(b), 0));
             }
+            run.flip();
+            writeFully(sums, run, runStart * 4);
         } catch (IOException e) {
             throw new UncheckedIOException("write to " + path + " failed", e);
         }

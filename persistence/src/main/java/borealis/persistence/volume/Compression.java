@@ -40,10 +40,15 @@ public final class Compression {
 
     public static byte[] decompress(byte[] compressed, int length) {
         byte[] out = new byte[length];
+        decompressInto(compressed, length, out);
+        return out;
+    }
+
+    /** Decompresses into the start of {@code out} (at least {@code length} long): no allocation. */
+    public static void decompressInto(byte[] compressed, int length, byte[] out) {
         int n = DECOMPRESSOR.decompress(compressed, 0, compressed.length, out, 0, length);
         if (n != length) {
             throw new IllegalArgumentException("compressed payload expands to " + n + " bytes, expected " + length);
         }
-        return out;
     }
 }

@@ -48,6 +48,8 @@ public final class SegmentState {
     private final java.util.ArrayDeque<LogRecord> recent = new java.util.ArrayDeque<>();
     private long recentBytes;
     private long keepAppliedBytes;
+    /** Where compressed records are expanded before they are applied. */
+    private byte[] scratch = new byte[0];
 
     /** Why an append or epoch change was refused. */
     public enum Rejection { STALE_EPOCH }
@@ -240,7 +242,19 @@ public final class SegmentState {
 
     private void apply(LogRecord r) {
         switch (r.kind()) {
-            case WRITE -> file.write(r.offset() - layout.groupStart(group), r.payload());
+            case WRITE -> {
+                if (r.compressed()) {
+                    // Into a scratch buffer kept by this replica: a commit is applied by six
+                    // replicas, and a fresh 16-36 KiB array each time was a fifth of all allocation.
+                    if (scratch.length < r.length()) {
+                        scratch = new byte[Math.max(r.length(), 2 * scratch.length)];
+                    }
+                    Compression.decompressInto(r.data(), r.length(), scratch);
+                    file.write(r.offset() - layout.groupStart(group), scratch, r.length());
+                } else {
+                    file.write(r.offset() - layout.groupStart(group), r.data());
+                }
+            }
             case TRUNCATE -> {
                 long newLength = layout.localLengthAfterTruncate(group, r.offset());
                 if (newLength < file.length()) {
