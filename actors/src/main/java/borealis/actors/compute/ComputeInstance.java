@@ -1,5 +1,6 @@
 package borealis.actors.compute;
 
+import borealis.actors.audit.AuditLog;
 import borealis.actors.control.DbCluster;
 import borealis.actors.storage.ShardedSegmentTransport;
 import borealis.engine.pg.SessionSettings;
@@ -48,6 +49,11 @@ public final class ComputeInstance {
     /** Closes the database cleanly and stops. */
     public record Stop() implements Command {}
 
+    /** How many client sessions are open (for the control plane, e.g. before deleting the cluster). */
+    public record CountSessions(ActorRef<SessionCount> replyTo) implements Command {}
+
+    public record SessionCount(int sessions) implements BorealisSerializable {}
+
     private record Opened(DbCluster.ComputeSpec spec, ReplicatedVolume volume, Database database, Throwable error) implements Command {}
 
     private record Maintain() implements Command {}
@@ -66,19 +72,21 @@ public final class ComputeInstance {
                     .<StatusReply<DbCluster.ComputeSpec>>ask(DbCluster.AllocateEpoch::new, node.requestTimeout())
                     .thenApply(StatusReply::getValue)
                     .toCompletableFuture();
-            CompletableFuture<Opened> opened = spec.thenApplyAsync(s -> open(clusterId, s, node), node.sqlPool());
+            AuditLog audit = AuditLog.get(ctx.getSystem());
+            CompletableFuture<Opened> opened = spec.thenApplyAsync(s -> open(clusterId, s, node, audit), node.sqlPool());
             ctx.pipeToSelf(opened, (ok, err) -> ok != null ? ok : new Opened(null, null, null, err));
             return opening(clusterId, node, ctx, stash, timers);
         })));
     }
 
-    private static Opened open(String clusterId, DbCluster.ComputeSpec spec, Context node) {
+    private static Opened open(String clusterId, DbCluster.ComputeSpec spec, Context node, AuditLog audit) {
         ReplicatedVolume volume = null;
         try {
             VolumeLayout layout = new VolumeLayout(spec.spec().groupSize());
             volume = ReplicatedVolume.open(clusterId, layout,
                     new ShardedSegmentTransport(node.sharding(), clusterId, layout, node.requestTimeout()), spec.epoch(), node.volumeSettings());
-            Database db = Database.open(volume, spec.spec().engineSecret());
+            Database db = Database.open(volume, spec.spec().engineSecret(), spec.spec().engineLimits(),
+                    e -> audit.statement(spec.spec().tenant(), spec.spec().name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message()));
             return new Opened(spec, volume, db, null);
         } catch (Exception e) {
             if (volume != null) {
@@ -139,6 +147,11 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(MaintenanceDone.class, m -> Behaviors.same())
+                .onMessage(CountSessions.class, c -> {
+                    // Its children are its SQL sessions.
+                    c.replyTo().tell(new SessionCount(ctx.getChildren().size()));
+                    return Behaviors.same();
+                })
                 .onMessage(Stop.class, s -> Behaviors.stopped())
                 .onSignal(Terminated.class, t -> Behaviors.same())
                 .onSignal(PostStop.class, s -> {

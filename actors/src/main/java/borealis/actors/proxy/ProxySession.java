@@ -27,6 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.Materializer;
@@ -103,6 +104,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     private ScramServer scram;
     private ActorRef<SqlSession.Command> sql;
     private int processId;
+    private final AuthGate gate;
+    private ClusterNames.Endpoint endpoint;
+    private List<Integer> readers = List.of();
 
     static Behavior<ClientConnection> create(Tcp.IncomingConnection connection, Settings settings, CancelRegistry cancels) {
         return Behaviors.setup(ctx -> new ProxySession(ctx, connection, settings, cancels));
@@ -113,6 +117,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         this.settings = settings;
         this.cancels = cancels;
         this.decoder = new FrontendDecoder(settings.maxMessageBytes());
+        this.gate = new AuthGate(ctx.getSystem(), connection.remoteAddress());
         ActorRef<ClientConnection> self = ctx.getSelf();
         var in = ActorSink.<ByteString, ClientConnection, StreamAck>actorRefWithBackpressure(self,
                 (ackTo, bytes) -> new Received(ackTo, bytes), StreamStarted::new, StreamAck.INSTANCE, new StreamEnded(null),
@@ -249,14 +254,19 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return;
         }
         String database = startup.getOrDefault("database", user);
-        clusterId = ClusterNames.clusterIdOf(database);
+        endpoint = ClusterNames.endpointOf(database);
+        clusterId = endpoint == null ? null : endpoint.clusterId();
         if (clusterId == null) {
-            fatal("3D000", "database \"" + database + "\" does not exist (connect to <tenant>.<cluster>)");
+            gate.admit(database, null, user, () -> null);
+            gate.failed("no such database " + database);
+            fatal("3D000", "database \"" + database + "\" does not exist (connect to <tenant>.<cluster>, or <tenant>.<cluster>"
+                    + ClusterNames.READER_SUFFIX + " for the readers)");
             return;
         }
+        startup = gate.startupForCompute(startup);
         phase = Phase.AUTH_INITIAL;
-        getContext().pipeToSelf(settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
-                        .<DbCluster.AuthInfo>ask(replyTo -> new DbCluster.GetAuth(user, replyTo), settings.connectTimeout()),
+        getContext().pipeToSelf(gate.admit(database, clusterId, user, () -> settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
+                        .<DbCluster.AuthInfo>ask(replyTo -> new DbCluster.GetAuth(user, replyTo), settings.connectTimeout())),
                 AuthLooked::new);
     }
 
@@ -269,9 +279,11 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return this;
         }
         if (!a.info().clusterExists()) {
+            gate.failed("no such cluster");
             fatal("3D000", "database \"" + startup.get("database") + "\" does not exist");
             return this;
         }
+        readers = a.info().readers();
         scram = new ScramServer(a.info().verifier(), null);
         BackendWriter w = new BackendWriter();
         w.authenticationSasl(ScramServer.MECHANISM);
@@ -300,16 +312,19 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                 String serverFinal = scram.clientFinal(new String(r.payload(), StandardCharsets.UTF_8));
                 w.authenticationSaslFinal(serverFinal.getBytes(StandardCharsets.UTF_8));
                 w.authenticationOk();
+                gate.succeeded();
                 enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
                 openSession();
             }
         } catch (ScramServer.ScramException e) {
+            gate.failed(e.getMessage());
             if (e.badPassword) {
                 fatal("28P01", "password authentication failed for user \"" + user + "\"");
             } else {
                 fatal("08P01", e.getMessage());
             }
         } catch (RuntimeException e) {
+            gate.failed("malformed SASL message");
             fatal("08P01", "malformed SASL message: " + e);
         }
     }
@@ -317,7 +332,14 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     private void openSession() {
         phase = Phase.CONNECTING;
         ActorRef<ClientConnection> self = getContext().getSelf();
-        getContext().pipeToSelf(settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
+        EntityRef<ComputeInstance.Command> compute;
+        try {
+            compute = ReaderRouting.target(settings.sharding(), endpoint, readers);
+        } catch (ReaderRouting.NoReaderException e) {
+            fatal("57P03", e.getMessage());
+            return;
+        }
+        getContext().pipeToSelf(compute
                         .<StatusReply<ActorRef<SqlSession.Command>>>ask(
                                 replyTo -> new ComputeInstance.OpenSession(startup, user, self, replyTo), settings.connectTimeout())
                         .thenApply(StatusReply::getValue),

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -83,6 +85,20 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     public record EpochBegun(long epoch) implements Event {}
 
+    // ---- deletion (control plane) ----
+
+    /** What the replica holds, changing nothing (a replica that never existed reports an empty status). */
+    public record Inspect(ActorRef<ReplicaStatus> replyTo) implements Command {}
+
+    /**
+     * The replica's cluster is deleted: remove its block file, journal events and snapshots, then
+     * stop. Answered when the journal and snapshot store have confirmed the deletion.
+     */
+    public record Purge(ActorRef<Purged> replyTo) implements Command {}
+
+    /** {@code error} is null when everything is gone; {@code highestGroup} is what the replica knew before. */
+    public record Purged(int group, int replica, int highestGroup, String error) implements BorealisSerializable {}
+
     // ---- behaviour ----
 
     private final String volumeId;
@@ -91,9 +107,11 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private final Path blockPath;
     private final VolumeLayout layout;
     private final int snapshotEvery;
+    private final ActorSystem<?> system;
 
-    private StorageSegment(PersistenceId persistenceId, String entityId, Path segmentsDir, int snapshotEvery) {
+    private StorageSegment(PersistenceId persistenceId, String entityId, Path segmentsDir, int snapshotEvery, ActorSystem<?> system) {
         super(persistenceId);
+        this.system = system;
         String[] parts = entityId.split(":");
         this.volumeId = parts[0];
         this.layout = new VolumeLayout(Long.parseLong(parts[1]));
@@ -104,7 +122,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     }
 
     public static Behavior<Command> create(String entityId, PersistenceId persistenceId, Path segmentsDir, int snapshotEvery) {
-        return new StorageSegment(persistenceId, entityId, segmentsDir, snapshotEvery);
+        return Behaviors.setup(ctx -> new StorageSegment(persistenceId, entityId, segmentsDir, snapshotEvery, ctx.getSystem()));
     }
 
     @Override
@@ -124,6 +142,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .onCommand(Read.class, this::onRead)
                 .onCommand(BeginEpoch.class, this::onBeginEpoch)
                 .onCommand(DurableNotice.class, this::onDurableNotice)
+                .onCommand(Inspect.class, (s, c) -> Effect().reply(c.replyTo(), status(s)))
+                .onCommand(Purge.class, this::onPurge)
                 .build();
     }
 
@@ -174,6 +194,14 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             state.advanceDurable(cmd.durableHint());
         }
         return Effect().noReply();
+    }
+
+    private ReplyEffect<Event, SegmentState> onPurge(SegmentState state, Purge cmd) {
+        int highestGroup = state.highestGroup();
+        return Effect().stop().thenRun(s -> SegmentPurge.run(system, persistenceId().id(), s.file(), journalPluginId())
+                .whenComplete((ok, error) -> cmd.replyTo().tell(new Purged(group, replica, highestGroup,
+                        error == null ? null : String.valueOf(error.getMessage())))))
+                .thenNoReply();
     }
 
     private ReplicaStatus status(SegmentState s) {
