@@ -78,7 +78,7 @@ public final class AdminRoutes extends AllDirectives {
     public Route routes() {
         return audited(() -> handleExceptions(exceptions(), () -> handleRejections(rejections(),
                 () -> pathPrefix("v1", () -> authorized(() -> concat(tenants(), clusters(), usage()))))))
-                .orElse(complete(StatusCodes.NOT_FOUND, Map.of("error", "no such endpoint; the API lives under /v1"), Jackson.marshaller(json)));
+                .orElse(error(StatusCodes.NOT_FOUND, "no such endpoint; the API lives under /v1"));
     }
 
     private Route tenants() {
@@ -156,7 +156,7 @@ public final class AdminRoutes extends AllDirectives {
     // ---- plumbing ----
 
     private <T> Route body(Class<T> type, Function<T, Route> inner) {
-        return entity(Jackson.unmarshaller(json, type), value -> value == null
+        return optionalBody(type, value -> value == null
                 ? error(StatusCodes.BAD_REQUEST, "a JSON object is required as the request body")
                 : inner.apply(value));
     }
@@ -170,9 +170,19 @@ public final class AdminRoutes extends AllDirectives {
             try {
                 return inner.apply(json.readValue(text, type));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                return error(StatusCodes.BAD_REQUEST, "malformed JSON body: " + e.getOriginalMessage());
+                return error(StatusCodes.BAD_REQUEST, "malformed JSON body: " + jsonProblem(e));
             }
         });
+    }
+
+    /** Jackson's own words name the expected type; the field it happened in is added, the class names dropped. */
+    private static String jsonProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String message = e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "");
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                && m.getPath().get(0).getFieldName() != null && !message.startsWith("Unrecognized field")) {
+            return "field \"" + m.getPath().get(0).getFieldName() + "\": " + message;
+        }
+        return message;
     }
 
     private Route authorized(Supplier<Route> inner) {
@@ -206,7 +216,10 @@ public final class AdminRoutes extends AllDirectives {
 
     /** Pekko's rejections (malformed JSON, wrong method, unknown parameter...) with their text as a JSON error. */
     private RejectionHandler rejections() {
-        return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+        RejectionHandler notFound = RejectionHandler.newBuilder()
+                .handleNotFound(error(StatusCodes.NOT_FOUND, "no such endpoint: see the list of verbs under /v1 in the README"))
+                .build();
+        return notFound.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(response -> {
             if (response.entity() instanceof HttpEntity.Strict strict && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
                 String text = strict.getData().utf8String();
                 try {
