@@ -83,8 +83,9 @@ public final class ComputeInstance {
         ReplicatedVolume volume = null;
         try {
             VolumeLayout layout = new VolumeLayout(spec.spec().groupSize());
-            volume = ReplicatedVolume.open(clusterId, layout,
-                    new ShardedSegmentTransport(node.sharding(), clusterId, layout, node.requestTimeout()), spec.epoch(), node.volumeSettings());
+            String volumeId = spec.spec().volumeId();
+            volume = ReplicatedVolume.open(volumeId, layout,
+                    new ShardedSegmentTransport(node.sharding(), volumeId, layout, node.requestTimeout()), spec.epoch(), node.volumeSettings());
             Database db = Database.open(volume, spec.spec().engineSecret(), spec.spec().engineLimits(),
                     e -> audit.statement(spec.spec().tenant(), spec.spec().name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message()));
             return new Opened(spec, volume, db, null);

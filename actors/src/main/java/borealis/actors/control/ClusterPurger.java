@@ -27,8 +27,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * purge scheduled days ahead survives restarts and fail-over.
  *
  * <pre>
- *  Schedule(cluster, purgeAt) ──► pending ── timer at purgeAt ──► VolumePurge ── ok ──► DbCluster.PurgeCompleted, done
- *                                                                              └─ failed ──► retry after retry-interval
+ *  Schedule(cluster, purgeAt) ──► pending ── timer at purgeAt ──► compute still running? ── yes ──► stop it, check again
+ *                                                                         │ no
+ *                                                                         ▼
+ *                                   VolumePurge ── ok ──► DbCluster.PurgeCompleted, done
+ *                                               └─ failed ──► retry after retry-interval
  * </pre>
  */
 public final class ClusterPurger extends EventSourcedBehavior<ClusterPurger.Command, ClusterPurger.Event, ClusterPurger.State> {
@@ -38,7 +41,8 @@ public final class ClusterPurger extends EventSourcedBehavior<ClusterPurger.Comm
     public interface Command extends BorealisSerializable {}
 
     /** Purge the volume of {@code clusterId} at {@code purgeAt}; answered once the purge is recorded. */
-    public record Schedule(String clusterId, long groupSize, Instant purgeAt, ActorRef<StatusReply<Scheduled>> replyTo) implements Command {}
+    public record Schedule(String clusterId, String volumeId, long groupSize, Instant purgeAt, ActorRef<StatusReply<Scheduled>> replyTo)
+            implements Command {}
 
     public record GetPending(ActorRef<Pending> replyTo) implements Command {}
 
@@ -46,37 +50,43 @@ public final class ClusterPurger extends EventSourcedBehavior<ClusterPurger.Comm
 
     private record Due(String clusterId) implements Command {}
 
+    private record ComputeChecked(String clusterId, List<String> running) implements Command {}
+
     private record Finished(String clusterId, int groups, Throwable error) implements Command {}
+
+    private static final Duration COMPUTE_STOP_POLL = Duration.ofMillis(500);
 
     public interface Event extends BorealisSerializable {}
 
-    public record Scheduled(String clusterId, long groupSize, Instant purgeAt) implements Event {}
+    public record Scheduled(String clusterId, String volumeId, long groupSize, Instant purgeAt) implements Event {}
 
     public record Completed(String clusterId) implements Event {}
 
-    public record Job(long groupSize, Instant purgeAt) implements BorealisSerializable {}
+    public record Job(String volumeId, long groupSize, Instant purgeAt) implements BorealisSerializable {}
 
     public record State(TreeMap<String, Job> jobs) implements BorealisSerializable {}
 
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final ClusterSharding sharding;
+    private final ComputeProbe compute;
     private final Duration timeout;
     private final Duration retryInterval;
     private final Set<String> running = new HashSet<>();
 
-    private ClusterPurger(ActorContext<Command> ctx, TimerScheduler<Command> timers, ClusterSharding sharding, Duration timeout,
-                          Duration retryInterval) {
+    private ClusterPurger(ActorContext<Command> ctx, TimerScheduler<Command> timers, ClusterSharding sharding, ComputeProbe compute,
+                          Duration timeout, Duration retryInterval) {
         super(PERSISTENCE_ID);
         this.ctx = ctx;
         this.timers = timers;
         this.sharding = sharding;
+        this.compute = compute;
         this.timeout = timeout;
         this.retryInterval = retryInterval;
     }
 
-    public static Behavior<Command> create(ClusterSharding sharding, Duration timeout, Duration retryInterval) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClusterPurger(ctx, timers, sharding, timeout, retryInterval)));
+    public static Behavior<Command> create(ClusterSharding sharding, ComputeProbe compute, Duration timeout, Duration retryInterval) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClusterPurger(ctx, timers, sharding, compute, timeout, retryInterval)));
     }
 
     @Override
@@ -88,7 +98,7 @@ public final class ClusterPurger extends EventSourcedBehavior<ClusterPurger.Comm
     public CommandHandler<Command, Event, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Schedule.class, (s, c) -> {
-                    Scheduled e = new Scheduled(c.clusterId(), c.groupSize(), c.purgeAt());
+                    Scheduled e = new Scheduled(c.clusterId(), c.volumeId(), c.groupSize(), c.purgeAt());
                     if (s.jobs().containsKey(c.clusterId())) {
                         c.replyTo().tell(StatusReply.success(e));
                         return Effect().none();
@@ -105,8 +115,23 @@ public final class ClusterPurger extends EventSourcedBehavior<ClusterPurger.Comm
                 .onCommand(Due.class, (s, c) -> {
                     Job job = s.jobs().get(c.clusterId());
                     if (job != null && running.add(c.clusterId())) {
-                        ctx.getLog().info("purging the storage of deleted cluster {}", c.clusterId());
-                        ctx.pipeToSelf(VolumePurge.run(sharding, c.clusterId(), job.groupSize(), timeout)
+                        // A writer still closing could write again behind the purge: wait until none runs.
+                        ctx.pipeToSelf(compute.runningInstances(c.clusterId()), (ids, error) -> new ComputeChecked(c.clusterId(),
+                                ids == null ? List.of("(unknown: " + error + ")") : ids));
+                    }
+                    return Effect().none();
+                })
+                .onCommand(ComputeChecked.class, (s, c) -> {
+                    Job job = s.jobs().get(c.clusterId());
+                    if (job == null) {
+                        running.remove(c.clusterId());
+                    } else if (!c.running().isEmpty()) {
+                        running.remove(c.clusterId());
+                        compute.stop(c.clusterId());
+                        timers.startSingleTimer(c.clusterId(), new Due(c.clusterId()), COMPUTE_STOP_POLL);
+                    } else {
+                        ctx.getLog().info("purging the storage of deleted cluster {} (volume {})", c.clusterId(), job.volumeId());
+                        ctx.pipeToSelf(VolumePurge.run(sharding, job.volumeId(), job.groupSize(), timeout)
                                         .thenCompose(groups -> sharding.entityRefFor(DbCluster.TYPE_KEY, c.clusterId())
                                                 .<StatusReply<DbCluster.ClusterInfo>>ask(DbCluster.PurgeCompleted::new, timeout)
                                                 .thenApply(r -> groups)),
@@ -137,7 +162,7 @@ public final class ClusterPurger extends EventSourcedBehavior<ClusterPurger.Comm
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(Scheduled.class, (s, e) -> {
                     TreeMap<String, Job> jobs = new TreeMap<>(s.jobs());
-                    jobs.put(e.clusterId(), new Job(e.groupSize(), e.purgeAt()));
+                    jobs.put(e.clusterId(), new Job(e.volumeId(), e.groupSize(), e.purgeAt()));
                     return new State(jobs);
                 })
                 .onEvent(Completed.class, (s, e) -> {

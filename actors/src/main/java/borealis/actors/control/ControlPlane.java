@@ -159,7 +159,7 @@ public final class ControlPlane {
         }
         int pause = c.secondsUntilAutoPause() != null ? c.secondsUntilAutoPause() : DEFAULT_SECONDS_UNTIL_AUTO_PAUSE;
         ClusterSpec spec = new ClusterSpec(c.tenant(), c.name(), min, max, pause, settings.groupSize(), DbCluster.newEngineSecret(),
-                settings.statementTimeoutCeiling().toMillis(), settings.maxMemoryRows());
+                settings.statementTimeoutCeiling().toMillis(), settings.maxMemoryRows(), ClusterSpec.newVolumeId(c.tenant(), c.name()));
         ScramVerifier verifier = ScramVerifier.create(c.masterPassword());
         return askTenant((c.tenant()), r -> new Tenant.AddCluster(c.name(), r))
                 .thenCompose(t -> askCluster((spec.id()),
@@ -248,7 +248,7 @@ public final class ControlPlane {
                 .thenCompose(stopped -> askTenant((spec.tenant()), r -> new Tenant.RemoveCluster(spec.name(), r))
                         .exceptionally(e -> null) // the tenant may be gone already
                         .thenCompose(t -> AskPattern.<ClusterPurger.Command, StatusReply<ClusterPurger.Scheduled>>ask(purger,
-                                        r -> new ClusterPurger.Schedule(spec.id(), spec.groupSize(), purgeAt, r), settings.timeout(),
+                                        r -> new ClusterPurger.Schedule(spec.id(), spec.volumeId(), spec.groupSize(), purgeAt, r), settings.timeout(),
                                         system.scheduler())
                                 .thenApply(StatusReply::getValue))
                         .thenApply(s -> new Views.Deletion(ClusterView.of(info), stopped, purgeAt.toString())));
@@ -325,11 +325,12 @@ public final class ControlPlane {
         if (problem != null) {
             return invalid(problem);
         }
-        CompletionStage<List<String>> clusters = cluster != null
+        CompletionStage<List<String>> names = cluster != null
                 ? describeCluster(tenant, cluster).thenApply(c -> List.of(c.name()))
                 : describeTenant(tenant).thenApply(TenantView::clusters);
-        return clusters.thenCompose(names -> new UsageReport(sharding, capacity, settings.timeout(), settings.groupSize())
-                .of(tenant, names, range[0], range[1]));
+        return names.thenCompose(list -> allPresent(list, c -> askCluster(ClusterSpec.id(tenant, c), DbCluster.Get::new)))
+                .thenCompose(infos -> new UsageReport(sharding, capacity, settings.timeout())
+                        .of(tenant, infos.stream().map(DbCluster.ClusterInfo::spec).toList(), range[0], range[1]));
     }
 
     public CompletionStage<Views.ScalingEvents> scalingEvents(String tenant, String name, String from, String to) {

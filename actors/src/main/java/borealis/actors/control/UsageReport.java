@@ -18,26 +18,25 @@ final class UsageReport {
     private final ClusterSharding sharding;
     private final CapacityReports capacity;
     private final Duration timeout;
-    private final long groupSize;
 
-    UsageReport(ClusterSharding sharding, CapacityReports capacity, Duration timeout, long groupSize) {
+    UsageReport(ClusterSharding sharding, CapacityReports capacity, Duration timeout) {
         this.sharding = sharding;
         this.capacity = capacity;
         this.timeout = timeout;
-        this.groupSize = groupSize;
     }
 
-    CompletionStage<Views.Usage> of(String tenant, List<String> clusters, Instant from, Instant to) {
+    CompletionStage<Views.Usage> of(String tenant, List<ClusterSpec> clusters, Instant from, Instant to) {
         List<CompletableFuture<Views.ClusterUsage>> perCluster = new ArrayList<>();
         String[] note = new String[1];
-        for (String c : clusters) {
-            String id = ClusterSpec.id(tenant, c);
+        for (ClusterSpec spec : clusters) {
+            String id = spec.id();
+            String c = spec.name();
             CompletableFuture<List<CapacityReports.InstanceUsage>> acu = capacity.acuSeconds(id, from, to).toCompletableFuture()
                     .exceptionally(e -> {
                         note[0] = ControlPlane.unwrap(e).getMessage();
                         return null;
                     });
-            CompletableFuture<Long> bytes = StorageUsage.bytes(sharding, id, groupSize, timeout);
+            CompletableFuture<Long> bytes = StorageUsage.bytes(sharding, spec.volumeId(), spec.groupSize(), timeout);
             perCluster.add(acu.thenCombine(bytes, (a, b) -> new Views.ClusterUsage(tenant, c,
                     a == null ? null : a.stream().mapToDouble(CapacityReports.InstanceUsage::acuSeconds).sum(), a, b)));
         }

@@ -122,13 +122,14 @@ public final class BorealisNode implements AutoCloseable {
 
     private static ControlPlane controlPlane(ActorSystem<Void> system, ClusterSharding sharding, Config b, int pgPort) {
         Duration timeout = b.getDuration("admin.request-timeout");
+        ComputeProbe probe = new ComputeProbe(system, sharding, timeout);
         ActorRef<ClusterPurger.Command> purger = ClusterSingleton.get(system).init(
-                SingletonActor.of(ClusterPurger.create(sharding, timeout, b.getDuration("control.purge-retry-interval")), "cluster-purger")
+                SingletonActor.of(ClusterPurger.create(sharding, probe, timeout, b.getDuration("control.purge-retry-interval")), "cluster-purger")
                         .withSettings(ClusterSingletonSettings.create(system).withRole("control")));
         ControlPlane.Settings settings = new ControlPlane.Settings(timeout, b.getBytes("volume.group-size"),
                 b.getInt("control.default-max-clusters-per-tenant"), b.getDuration("control.storage-retention"),
                 b.getDuration("limits.statement-timeout-ceiling"), b.getInt("limits.max-memory-rows"));
-        return new ControlPlane(system, sharding, settings, new ComputeProbe(system, sharding, timeout), purger, CapacityReports.UNAVAILABLE,
+        return new ControlPlane(system, sharding, settings, probe, purger, CapacityReports.UNAVAILABLE,
                 new Endpoints(b.getString("node.advertised-host"), pgPort));
     }
 
