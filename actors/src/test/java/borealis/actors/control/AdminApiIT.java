@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * codes, messages that say what is allowed, idempotency with client tokens, and that a refused
  * request leaves nothing behind.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AdminApiIT {
 
     @TempDir

@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every protection group loses its block file, journal events and snapshots; then the name is
  * free and a new cluster under it starts empty.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClusterDeletionIT {
 
     private static final long GROUP = 256 * 1024;

@@ -418,9 +418,14 @@ public final class PgSession implements AutoCloseable {
             executing = null;
         }
         int n = p.oids.length;
-        out.beginDataRow(n);
+        // Every value is converted before the row is framed: a value that fails to convert must
+        // not leave half a DataRow in the output (the client would wait for its missing bytes).
+        byte[][] values = new byte[n][];
         for (int i = 0; i < n; i++) {
-            byte[] v = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i]);
+            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i]);
+        }
+        out.beginDataRow(n);
+        for (byte[] v : values) {
             if (v == null) {
                 out.nullValue();
             } else {
