@@ -64,7 +64,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     /** Messages between the session and its connection's streams; never leave the node. */
     interface Local extends ClientConnection, NoSerializationVerificationNeeded {}
 
-    enum StreamAck { INSTANCE }
+    enum StreamAck implements NoSerializationVerificationNeeded { INSTANCE }
 
     record StreamStarted(ActorRef<StreamAck> ackTo) implements Local {}
 
@@ -81,7 +81,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     /** A CancelRequest for this connection arrived (through the {@link CancelRegistry}). */
     public record CancelRunning() implements ClientConnection {}
 
-    private interface Out {}
+    private interface Out extends NoSerializationVerificationNeeded {}
 
     private record OutBytes(ByteString bytes) implements Out {}
 
@@ -185,6 +185,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                     if (processId != 0) {
                         cancels.unregister(processId);
                     }
+                    // Complete the connection's output too: otherwise a client that went away (or
+                    // half-closed) leaves the server's socket open with no session behind it.
+                    output.tell(new OutFinish());
                     return this;
                 })
                 .build();

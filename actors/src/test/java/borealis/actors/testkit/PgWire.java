@@ -157,6 +157,19 @@ public final class PgWire implements AutoCloseable {
         return got;
     }
 
+    /** Reads until the server closes the connection or stays silent for {@code idleMillis}. */
+    public List<Message> drain(int idleMillis) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(idleMillis);
+        try {
+            return readToEnd();
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(before);
+            }
+        }
+    }
+
     /** Reads until the server closes the connection (or the read times out). */
     public List<Message> readToEnd() throws IOException {
         List<Message> got = new ArrayList<>();
