@@ -15,6 +15,9 @@ import java.util.Map;
  */
 final class Tables {
 
+    /** The list fields of API responses: rows even when empty. */
+    private static final java.util.Set<String> LISTS = java.util.Set.of("tenants", "clusters", "endpoints", "events");
+
     private Tables() {}
 
     static String render(JsonNode node) {
@@ -69,7 +72,7 @@ final class Tables {
     private static String arrayOfObjectsField(JsonNode node) {
         for (Map.Entry<String, JsonNode> f : node.properties()) {
             JsonNode v = f.getValue();
-            if (v.isArray() && (v.isEmpty() || v.get(0).isObject())) {
+            if (v.isArray() && (v.isEmpty() ? LISTS.contains(f.getKey()) : v.get(0).isObject())) {
                 return f.getKey();
             }
         }
