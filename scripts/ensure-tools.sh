@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests need from Debian's packages when it is missing: psql and pgbench
 # (postgresql-client), a PostgreSQL 15 server for differential tests, Python's psycopg2, and
-# Prometheus for the dashboard tests. Needs root and apt-get; without them it only reports.
+# Prometheus (with promtool) for the dashboard tests. Needs root and apt-get; without them it only reports.
 set -uo pipefail
 missing=()
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v pgbench >/dev/null || missing+=(postgresql-client)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
-python3 -c "import psycopg2" >/dev/null 2>&1 || missing+=(python3-psycopg2)
-if [ "${BOREALIS_WITH_PROMETHEUS:-0}" = 1 ]; then
-  command -v prometheus >/dev/null || missing+=(prometheus)
-fi
+# Debian's interpreter: python3-psycopg2 installs for /usr/bin/python3, not for other Pythons on the PATH.
+/usr/bin/python3 -c "import psycopg2" >/dev/null 2>&1 || missing+=(python3-psycopg2)
+command -v prometheus >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

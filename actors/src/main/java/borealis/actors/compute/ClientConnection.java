@@ -1,6 +1,9 @@
 package borealis.actors.compute;
 
+import borealis.engine.pg.PgSession;
+import borealis.engine.pgwire.FrontendMessage;
 import borealis.persistence.serialization.BorealisSerializable;
+import java.util.List;
 
 /**
  * The protocol of whatever holds a client's connection (the proxy session): what a SQL session
@@ -13,4 +16,13 @@ public interface ClientConnection extends BorealisSerializable {
 
     /** The session is over (the client left, or the instance closed it); {@code error} is a FATAL message to send first, or null. */
     record Ended(String sqlState, String error) implements ClientConnection {}
+
+    /**
+     * The instance is moving: the session stopped between transactions with this state. Hold the
+     * client's messages, answer {@link SqlSession.DetachAck}, and open the session again.
+     */
+    record Detaching(PgSession.Handover handover) implements ClientConnection {}
+
+    /** The old session's last word: messages it received after detaching, to be replayed first. */
+    record Detached(List<FrontendMessage> returned) implements ClientConnection {}
 }

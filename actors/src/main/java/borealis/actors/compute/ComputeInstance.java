@@ -1,17 +1,36 @@
 package borealis.actors.compute;
 
 import borealis.actors.audit.AuditLog;
+import borealis.actors.control.ClusterSpec;
 import borealis.actors.control.DbCluster;
+import borealis.actors.scaling.CapacityLedger;
+import borealis.actors.scaling.CapacityMetrics;
+import borealis.actors.scaling.CapacitySettings;
+import borealis.actors.scaling.InstanceResources;
+import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.storage.ShardedSegmentTransport;
+import borealis.engine.governor.CpuGovernor;
+import borealis.engine.insights.DatabaseInsights;
+import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.sql.Database;
 import borealis.engine.volume.ReplicatedVolume;
 import borealis.persistence.serialization.BorealisSerializable;
 import borealis.persistence.volume.VolumeLayout;
+import borealis.scaling.ScalingConfig;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -26,19 +45,36 @@ import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The compute of a database cluster: its writer, which opens the volume (recovery, new epoch),
- * runs H2 on it and hosts the client sessions. Compute is disposable: it keeps nothing that the
+ * runs H2 on it, hosts the client sessions, and holds an ACU allocation that the node's
+ * {@link ScalingSupervisor} changes in place. Compute is disposable: it keeps nothing that the
  * volume and the control plane do not, so any node can start it again.
  *
  * <pre>
- *  Opening  ── epoch from DbCluster, volume recovery, H2 open ──►  Running  ── Stop ──►  (closed)
- *  (OpenSession stashed)                                          (sessions, maintenance)
+ *            connect                 epoch, admission, volume + H2 open
+ *  Paused ──────────────► Resuming ─────────────────────────────────────► Running ◄──► (Resized)
+ *    ▲   (sessions stashed: one resume                                      │   │
+ *    │    for any number of connects)              Pause (idle, minAcu 0)   │   │ Stop (handoff to
+ *    └──── H2 closed cleanly, capacity released ◄── Pausing ◄───────────────┘   │ another node, or
+ *                                                                               ▼ node shutdown)
+ *                               stopped ◄── H2 closed ◄── Draining: sessions hand over at their
+ *                                                         next transaction boundary and reopen
+ *                                                         on the new node; clients stay connected
  * </pre>
+ *
+ * A connect that arrives while the instance pauses or drains waits in the stash: when pausing
+ * ends it resumes at once; when draining ends it is sent on through sharding, to the new node.
  */
 public final class ComputeInstance {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "ComputeInstance");
     private static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(5);
+    /** A resume sent elsewhere waits this long for the handoff before it tries again here. */
+    private static final Duration RELOCATE_TIMEOUT = Duration.ofSeconds(15);
     private static final int STASH = 10_000;
+    /** A closing instance waits this long for its last writes to be durable. */
+    private static final Duration CLOSE_DURABLE_TIMEOUT = Duration.ofSeconds(10);
+    private static final String INSTANCE = "writer";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ComputeInstance.class);
 
     public interface Command extends BorealisSerializable {}
 
@@ -46,75 +82,159 @@ public final class ComputeInstance {
     public record OpenSession(Map<String, String> startupParameters, String user, ActorRef<ClientConnection> client,
                               ActorRef<StatusReply<ActorRef<SqlSession.Command>>> replyTo) implements Command {}
 
-    /** Closes the database cleanly and stops. */
+    /** Closes the database cleanly and stops (sessions first hand over, so that clients stay connected). */
     public record Stop() implements Command {}
 
-    /** How many client sessions are open (for the control plane, e.g. before deleting the cluster). */
+    /**
+     * The cluster is deleted: close every session (no handover), close the database and stop. A
+     * resume in progress finishes first (and fails: a deleted cluster gives out no epoch).
+     */
+    public record Terminate() implements Command {}
+
+    /** How many client sessions are open or waiting for a slot (for the control plane, e.g. before deleting the cluster). */
     public record CountSessions(ActorRef<SessionCount> replyTo) implements Command {}
 
     public record SessionCount(int sessions) implements BorealisSerializable {}
 
-    private record Opened(DbCluster.ComputeSpec spec, ReplicatedVolume volume, Database database, Throwable error) implements Command {}
+    /** Opens again, here, a session that was running on another node (see {@link PgSession.Handover}). */
+    public record ReopenSession(Map<String, String> startupParameters, String user, ActorRef<ClientConnection> client,
+                                PgSession.Handover handover, ActorRef<StatusReply<ActorRef<SqlSession.Command>>> replyTo)
+            implements Command {}
 
-    private record Maintain() implements Command {}
+    /** The cluster's scaling configuration changed (from the control plane). */
+    public record ScalingChanged(double minAcu, double maxAcu, int secondsUntilAutoPause) implements Command {}
 
-    private record MaintenanceDone() implements Command {}
+    /** From the node's supervisor: no session and no activity for long enough; pause if still idle. */
+    public record Pause(String why) implements Command, NoSerializationVerificationNeeded {}
+
+    /** From the node's supervisor: the allocation changed (already applied); {@code slots} sessions may run. */
+    public record Resized(double acu, int slots) implements Command, NoSerializationVerificationNeeded {}
+
+    /** From the node's supervisor: {@code node} reserved room for this instance, which will move there. */
+    public record Moving(String node) implements Command, NoSerializationVerificationNeeded {}
+
+    private interface Internal extends Command, NoSerializationVerificationNeeded {}
+
+    private record EpochTaken(DbCluster.ComputeSpec spec, Throwable error) implements Internal {}
+
+    private record Admitted(ScalingSupervisor.Admission admission, Throwable error) implements Internal {}
+
+    private record Opened(ReplicatedVolume volume, Database database, Throwable error) implements Internal {}
+
+    private record Closed() implements Internal {}
+
+    private record Maintain() implements Internal {}
+
+    private record MaintenanceDone() implements Internal {}
+
+    private record DrainTimeout() implements Internal {}
+
+    private record RelocateTimeout() implements Internal {}
 
     /** Node-local things every instance needs. */
     public record Context(ClusterSharding sharding, ExecutorService sqlPool, ReplicatedVolume.Settings volumeSettings,
-                          Duration requestTimeout) {}
+                          Duration requestTimeout, ActorRef<ScalingSupervisor.Command> supervisor, CapacitySettings capacity,
+                          ScheduledExecutorService governorTimer, String nodeName) {}
 
     public static Behavior<Command> create(String clusterId, Context node) {
-        return Behaviors.withStash(STASH, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            ctx.getLog().info("compute instance {} starting", clusterId);
-            CompletableFuture<DbCluster.ComputeSpec> spec = node.sharding()
-                    .entityRefFor(DbCluster.TYPE_KEY, clusterId)
-                    .<StatusReply<DbCluster.ComputeSpec>>ask(DbCluster.AllocateEpoch::new, node.requestTimeout())
-                    .thenApply(StatusReply::getValue)
-                    .toCompletableFuture();
-            AuditLog audit = AuditLog.get(ctx.getSystem());
-            CompletableFuture<Opened> opened = spec.thenApplyAsync(s -> open(clusterId, s, node, audit), node.sqlPool());
-            ctx.pipeToSelf(opened, (ok, err) -> ok != null ? ok : new Opened(null, null, null, err));
-            return opening(clusterId, node, ctx, stash, timers);
-        })));
+        return Behaviors.withStash(STASH, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new ComputeInstance(clusterId, node, ctx, stash, timers).paused())));
     }
 
-    private static Opened open(String clusterId, DbCluster.ComputeSpec spec, Context node, AuditLog audit) {
-        ReplicatedVolume volume = null;
-        try {
-            VolumeLayout layout = new VolumeLayout(spec.spec().groupSize());
-            String volumeId = spec.spec().volumeId();
-            volume = ReplicatedVolume.open(volumeId, layout,
-                    new ShardedSegmentTransport(node.sharding(), volumeId, layout, node.requestTimeout()), spec.epoch(), node.volumeSettings());
-            Database db = Database.open(volume, spec.spec().engineSecret(), spec.spec().engineLimits(),
-                    e -> audit.statement(spec.spec().tenant(), spec.spec().name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message()));
-            return new Opened(spec, volume, db, null);
-        } catch (Exception e) {
-            if (volume != null) {
-                volume.close();
-            }
-            return new Opened(spec, null, null, e);
-        }
+    private final String clusterId;
+    private final Context node;
+    private final ActorContext<Command> ctx;
+    private final StashBuffer<Command> stash;
+    private final TimerScheduler<Command> timers;
+
+    // While resuming and running.
+    private DbCluster.ComputeSpec spec;
+    private ScalingConfig config;
+    private long resumeStartedNanos;
+    /** Phases of the resume in progress, for its event: epoch taken, admitted, volume open, H2 open. */
+    private long epochNanos;
+    private long admittedNanos;
+    private volatile long volumeOpenNanos;
+    private double acu;
+    private ReplicatedVolume volume;
+    private Database db;
+    private InstanceResources resources;
+    private final Set<ActorRef<SqlSession.Command>> sessions = new HashSet<>();
+    /** Connects beyond the connection slots, waiting for the allocation to grow. */
+    private final ArrayDeque<Command> waitingForSlot = new ArrayDeque<>();
+
+    private ComputeInstance(String clusterId, Context node, ActorContext<Command> ctx, StashBuffer<Command> stash,
+                            TimerScheduler<Command> timers) {
+        this.clusterId = clusterId;
+        this.node = node;
+        this.ctx = ctx;
+        this.stash = stash;
+        this.timers = timers;
     }
 
-    private static Behavior<Command> opening(String clusterId, Context node, ActorContext<Command> ctx, StashBuffer<Command> stash,
-                                             TimerScheduler<Command> timers) {
+    // ---- paused ----
+
+    private Behavior<Command> paused() {
         return Behaviors.receive(Command.class)
-                .onMessage(Opened.class, o -> {
-                    if (o.error() != null) {
-                        ctx.getLog().error("compute instance {} could not open its database", clusterId, o.error());
-                        stash.forEach(c -> {
-                            if (c instanceof OpenSession os) {
-                                os.replyTo().tell(StatusReply.error("database " + clusterId + " is unavailable: " + rootMessage(o.error())));
-                            }
-                        });
-                        return Behaviors.stopped();
-                    }
-                    ctx.getLog().info("compute instance {} running (epoch {})", clusterId, o.spec().epoch());
-                    timers.startTimerWithFixedDelay(new Maintain(), MAINTENANCE_INTERVAL);
-                    return stash.unstashAll(running(clusterId, node, ctx, o.volume(), o.database()));
+                .onMessage(OpenSession.class, this::resumeFor)
+                .onMessage(ReopenSession.class, this::resumeFor)
+                .onMessage(Stop.class, s -> Behaviors.stopped())
+                .onMessage(Terminate.class, s -> Behaviors.stopped())
+                .onMessage(CountSessions.class, c -> {
+                    c.replyTo().tell(new SessionCount(0));
+                    return Behaviors.same();
                 })
-                .onMessage(Stop.class, s -> Behaviors.same())
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+    }
+
+    private Behavior<Command> resumeFor(Command connect) {
+        stash.stash(connect);
+        resumeStartedNanos = System.nanoTime();
+        ctx.getLog().info("compute instance {} resuming", clusterId);
+        status("resuming", 0);
+        ctx.pipeToSelf(node.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
+                        .<StatusReply<DbCluster.ComputeSpec>>ask(DbCluster.AllocateEpoch::new, node.requestTimeout())
+                        .thenApply(StatusReply::getValue),
+                EpochTaken::new);
+        return resuming();
+    }
+
+    // ---- resuming ----
+
+    private Behavior<Command> resuming() {
+        return Behaviors.receive(Command.class)
+                .onMessage(EpochTaken.class, e -> {
+                    if (e.error() != null) {
+                        return resumeFailed("the control plane did not answer: " + rootMessage(e.error()));
+                    }
+                    spec = e.spec();
+                    epochNanos = System.nanoTime();
+                    config = new ScalingConfig(spec.spec().minAcu(), spec.spec().maxAcu(), spec.spec().secondsUntilAutoPause());
+                    ctx.ask(ScalingSupervisor.Admission.class, node.supervisor(), node.requestTimeout(),
+                            replyTo -> new ScalingSupervisor.Admit(clusterId, config, replyTo), Admitted::new);
+                    return Behaviors.same();
+                })
+                .onMessage(Admitted.class, a -> {
+                    if (a.error() != null || a.admission().error() != null) {
+                        return resumeFailed(a.error() != null ? rootMessage(a.error()) : a.admission().error());
+                    }
+                    if (a.admission().moveTo() != null) {
+                        // Room was reserved on another node; the shard moves there and takes the stash along.
+                        ctx.getLog().info("compute instance {} resumes on {} (no room here)", clusterId, a.admission().moveTo());
+                        status("moving", 0);
+                        timers.startSingleTimer(new RelocateTimeout(), RELOCATE_TIMEOUT);
+                        return relocating();
+                    }
+                    acu = a.admission().acu();
+                    admittedNanos = System.nanoTime();
+                    DbCluster.ComputeSpec s = spec;
+                    long cacheBytes = node.capacity().profile().cacheBytes(acu);
+                    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> open(s, cacheBytes), node.sqlPool()),
+                            (ok, err) -> ok != null ? ok : new Opened(null, null, err));
+                    return Behaviors.same();
+                })
+                .onMessage(Opened.class, this::onOpened)
                 .onAnyMessage(m -> {
                     stash.stash(m);
                     return Behaviors.same();
@@ -122,46 +242,353 @@ public final class ComputeInstance {
                 .build();
     }
 
-    private static Behavior<Command> running(String clusterId, Context node, ActorContext<Command> ctx, ReplicatedVolume volume,
-                                             Database db) {
+    private Opened open(DbCluster.ComputeSpec s, long cacheBytes) {
+        ReplicatedVolume v = null;
+        try {
+            VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
+            String volumeId = s.spec().volumeId();
+            v = ReplicatedVolume.open(volumeId, layout, new ShardedSegmentTransport(node.sharding(), volumeId, layout, node.requestTimeout()),
+                    s.epoch(), node.volumeSettings());
+            // The buffer pool is sized by the allocation, before H2 reads anything through it.
+            v.cache().resize(cacheBytes);
+            volumeOpenNanos = System.nanoTime();
+            AuditLog audit = AuditLog.get(ctx.getSystem());
+            ClusterSpec c = s.spec();
+            return new Opened(v, Database.open(v, c.engineSecret(), c.tenant() + "." + c.name(), c.engineLimits(),
+                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message())), null);
+        } catch (Exception e) {
+            if (v != null) {
+                v.close();
+            }
+            return new Opened(null, null, e);
+        }
+    }
+
+    private Behavior<Command> onOpened(Opened o) {
+        if (o.error() != null) {
+            ctx.getLog().error("compute instance {} could not open its database", clusterId, o.error());
+            node.supervisor().tell(new ScalingSupervisor.Leave(clusterId));
+            return resumeFailed("database " + clusterId + " is unavailable: " + rootMessage(o.error()));
+        }
+        volume = o.volume();
+        db = o.database();
+        db.observeWith(DatabaseInsights.of(CapacityMetrics.tenant(clusterId), CapacityMetrics.cluster(clusterId)));
+        CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
+        resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), acu);
+        node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources, ctx.getSelf()));
+        long now = System.nanoTime();
+        double millis = (now - resumeStartedNanos) / 1e6;
+        ctx.getLog().info("compute instance {} running (epoch {}, {} ACU), resumed in {} ms", clusterId, spec.epoch(), acu,
+                String.format(Locale.ROOT, "%.1f", millis));
+        status("running", acu);
+        CapacityMetrics.observeResume(clusterId, millis / 1000);
+        event("resume", 0, acu, "connect", String.format(Locale.ROOT,
+                "resumed in %.1f ms (epoch %d: %.1f ms, admission %.1f ms, volume recovery %.1f ms, H2 open %.1f ms)", millis, spec.epoch(),
+                (epochNanos - resumeStartedNanos) / 1e6, (admittedNanos - epochNanos) / 1e6, (volumeOpenNanos - admittedNanos) / 1e6,
+                (now - volumeOpenNanos) / 1e6));
+        timers.startTimerWithFixedDelay(new Maintain(), MAINTENANCE_INTERVAL);
+        return stash.unstashAll(running());
+    }
+
+    private Behavior<Command> resumeFailed(String message) {
+        ctx.getLog().warn("compute instance {} could not resume: {}", clusterId, message);
+        stash.unstashAll(Behaviors.receive(Command.class)
+                .onMessage(OpenSession.class, os -> {
+                    os.replyTo().tell(StatusReply.error(message));
+                    return Behaviors.same();
+                })
+                .onMessage(ReopenSession.class, rs -> {
+                    rs.replyTo().tell(StatusReply.error(message));
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> Behaviors.same())
+                .build());
+        status("paused", 0);
+        return paused();
+    }
+
+    // ---- relocating: resuming on another node ----
+
+    private Behavior<Command> relocating() {
         return Behaviors.receive(Command.class)
-                .onMessage(OpenSession.class, o -> {
-                    try {
-                        SessionSettings settings = new SessionSettings();
-                        o.startupParameters().forEach((k, v) -> {
-                            if (!k.equals("user") && !k.equals("database") && !k.equals("options") && !k.equals("replication")) {
-                                settings.startup(k, v);
-                            }
-                        });
-                        settings.startup("session_authorization", o.user());
-                        ActorRef<SqlSession.Command> session = ctx.spawnAnonymous(
-                                SqlSession.create(db.newSession(settings), volume, o.client(), node.sqlPool()));
-                        ctx.watch(session);
-                        o.replyTo().tell(StatusReply.success(session));
-                    } catch (Exception e) {
-                        o.replyTo().tell(StatusReply.error("could not open a session: " + rootMessage(e)));
-                    }
-                    return Behaviors.same();
+                .onMessage(Stop.class, s -> {
+                    forwardStash();
+                    return Behaviors.stopped();
                 })
-                .onMessage(Maintain.class, m -> {
-                    ctx.pipeToSelf(CompletableFuture.runAsync(db::maintain, node.sqlPool()), (ok, err) -> new MaintenanceDone());
-                    return Behaviors.same();
+                .onMessage(RelocateTimeout.class, t -> {
+                    ctx.getLog().warn("compute instance {}: the move did not happen in {}; resuming here if there is room", clusterId,
+                            RELOCATE_TIMEOUT);
+                    ctx.ask(ScalingSupervisor.Admission.class, node.supervisor(), node.requestTimeout(),
+                            replyTo -> new ScalingSupervisor.Admit(clusterId, config, replyTo), Admitted::new);
+                    return resuming();
                 })
-                .onMessage(MaintenanceDone.class, m -> Behaviors.same())
-                .onMessage(CountSessions.class, c -> {
-                    // Its children are its SQL sessions.
-                    c.replyTo().tell(new SessionCount(ctx.getChildren().size()));
-                    return Behaviors.same();
-                })
-                .onMessage(Stop.class, s -> Behaviors.stopped())
-                .onSignal(Terminated.class, t -> Behaviors.same())
-                .onSignal(PostStop.class, s -> {
-                    ctx.getLog().info("compute instance {} stopping", clusterId);
-                    db.close();
-                    volume.close();
+                .onAnyMessage(m -> {
+                    stash.stash(m);
                     return Behaviors.same();
                 })
                 .build();
+    }
+
+    /** Sends what waits here on through sharding: to wherever the instance now lives. */
+    private void forwardStash() {
+        var ref = node.sharding().entityRefFor(TYPE_KEY, clusterId);
+        stash.forEach(m -> {
+            if (m instanceof OpenSession || m instanceof ReopenSession) {
+                ref.tell(m);
+            }
+        });
+        stash.clear();
+        for (Command m : waitingForSlot) {
+            ref.tell(m);
+        }
+        waitingForSlot.clear();
+    }
+
+    // ---- running ----
+
+    private Behavior<Command> running() {
+        return Behaviors.receive(Command.class)
+                .onMessage(OpenSession.class, o -> {
+                    admitSession(o);
+                    return Behaviors.same();
+                })
+                .onMessage(ReopenSession.class, r -> {
+                    // A session that moved here was admitted before: it never waits for a slot.
+                    openSession(r);
+                    return Behaviors.same();
+                })
+                .onMessage(Resized.class, r -> {
+                    acu = r.acu();
+                    status("running", acu);
+                    admitWaiting();
+                    return Behaviors.same();
+                })
+                .onMessage(Pause.class, p -> {
+                    if (!sessions.isEmpty() || !waitingForSlot.isEmpty()) {
+                        node.supervisor().tell(new ScalingSupervisor.StayAwake(clusterId));
+                        return Behaviors.same();
+                    }
+                    ctx.getLog().info("compute instance {} pausing: {}", clusterId, p.why());
+                    event("pause", acu, 0, "idle", p.why());
+                    return close("pausing", false);
+                })
+                .onMessage(Moving.class, m -> {
+                    status("moving", acu);
+                    return Behaviors.same();
+                })
+                .onMessage(CountSessions.class, c -> {
+                    c.replyTo().tell(new SessionCount(sessions.size() + waitingForSlot.size()));
+                    return Behaviors.same();
+                })
+                .onMessage(Terminate.class, t -> {
+                    ctx.getLog().info("compute instance {} terminating {} sessions: the cluster is deleted", clusterId, sessions.size());
+                    sessions.forEach(session -> session.tell(new SqlSession.Close()));
+                    waitingForSlot.forEach(w -> {
+                        if (w instanceof OpenSession o) {
+                            o.replyTo().tell(StatusReply.error("cluster " + clusterId + " is deleted"));
+                        }
+                    });
+                    waitingForSlot.clear();
+                    return close("stopped", true);
+                })
+                .onMessage(ScalingChanged.class, c -> {
+                    config = new ScalingConfig(c.minAcu(), c.maxAcu(), c.secondsUntilAutoPause());
+                    node.supervisor().tell(new ScalingSupervisor.Reconfigure(clusterId, config));
+                    return Behaviors.same();
+                })
+                .onMessage(Stop.class, s -> drain())
+                .onMessage(Maintain.class, m -> {
+                    // Housekeeping is not the tenant's activity: it bypasses the CPU budget and the idle clock.
+                    Database d = db;
+                    ctx.pipeToSelf(CompletableFuture.runAsync(d::maintain, node.sqlPool()), (ok, err) -> new MaintenanceDone());
+                    return Behaviors.same();
+                })
+                .onMessage(MaintenanceDone.class, m -> Behaviors.same())
+                .onSignal(Terminated.class, t -> {
+                    sessionEnded(t);
+                    return Behaviors.same();
+                })
+                .onSignal(PostStop.class, s -> {
+                    closeNow();
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private void admitSession(OpenSession o) {
+        if (sessions.size() < resources.slots()) {
+            openSession(o);
+            return;
+        }
+        int atMax = node.capacity().profile().connectionSlots(config.maxAcu());
+        if (sessions.size() + waitingForSlot.size() >= atMax) {
+            o.replyTo().tell(StatusReply.error(String.format(Locale.ROOT,
+                    "too many connections: cluster %s allows %d sessions at its maximum of %.1f ACU", clusterId, atMax, config.maxAcu())));
+            return;
+        }
+        // Hold it: waiting sessions are a scaling signal, and the next allocation has more slots.
+        waitingForSlot.add(o);
+        resources.setWaitingSessions(waitingForSlot.size());
+    }
+
+    private void admitWaiting() {
+        while (!waitingForSlot.isEmpty() && sessions.size() < resources.slots()) {
+            openSession(waitingForSlot.poll());
+        }
+        resources.setWaitingSessions(waitingForSlot.size());
+    }
+
+    private void openSession(Command c) {
+        OpenSession o = c instanceof OpenSession x ? x : null;
+        ReopenSession r = c instanceof ReopenSession x ? x : null;
+        Map<String, String> startup = o != null ? o.startupParameters() : r.startupParameters();
+        ActorRef<StatusReply<ActorRef<SqlSession.Command>>> replyTo = o != null ? o.replyTo() : r.replyTo();
+        try {
+            SessionSettings settings = new SessionSettings();
+            startup.forEach((k, v) -> {
+                if (!k.equals("user") && !k.equals("database") && !k.equals("options") && !k.equals("replication")) {
+                    settings.startup(k, v);
+                }
+            });
+            settings.startup("session_authorization", o != null ? o.user() : r.user());
+            PgSession pg = db.newSession(settings);
+            if (r != null) {
+                pg.restore(r.handover());
+            }
+            ActorRef<SqlSession.Command> session = ctx.spawnAnonymous(
+                    SqlSession.create(pg, volume, o != null ? o.client() : r.client(), node.sqlPool(), resources.governor()));
+            ctx.watch(session);
+            sessions.add(session);
+            resources.sessionOpened();
+            replyTo.tell(StatusReply.success(session));
+        } catch (Exception e) {
+            replyTo.tell(StatusReply.error("could not open a session: " + rootMessage(e)));
+        }
+    }
+
+    private void sessionEnded(Terminated t) {
+        if (sessions.removeIf(s -> s.equals(t.getRef()))) {
+            resources.sessionClosed();
+        }
+        admitWaiting();
+    }
+
+    // ---- draining, pausing, closing ----
+
+    private Behavior<Command> drain() {
+        ctx.getLog().info("compute instance {} draining {} sessions", clusterId, sessions.size());
+        status("moving", acu);
+        sessions.forEach(s -> s.tell(new SqlSession.Handover()));
+        if (sessions.isEmpty()) {
+            return close("moving", true);
+        }
+        timers.startSingleTimer(new DrainTimeout(), node.capacity().drainTimeout());
+        return Behaviors.receive(Command.class)
+                .onSignal(Terminated.class, t -> {
+                    sessionEnded(t);
+                    return sessions.isEmpty() ? close("moving", true) : Behaviors.same();
+                })
+                .onMessage(DrainTimeout.class, t -> {
+                    ctx.getLog().warn("compute instance {}: {} sessions still in a transaction after {}; closing them", clusterId,
+                            sessions.size(), node.capacity().drainTimeout());
+                    sessions.forEach(s -> s.tell(new SqlSession.Close()));
+                    return close("moving", true);
+                })
+                .onMessage(MaintenanceDone.class, m -> Behaviors.same())
+                .onMessage(Maintain.class, m -> Behaviors.same())
+                .onMessage(Resized.class, m -> Behaviors.same())
+                .onMessage(Pause.class, m -> Behaviors.same())
+                .onSignal(PostStop.class, s -> {
+                    closeNow();
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    /** Closes H2 and the volume off the actor's thread; then stops ({@code stopAfter}) or is paused. */
+    private Behavior<Command> close(String state, boolean stopAfter) {
+        timers.cancel(new Maintain());
+        status(state, acu);
+        node.supervisor().tell(new ScalingSupervisor.Leave(clusterId));
+        Database d = db;
+        ReplicatedVolume v = volume;
+        db = null;
+        volume = null;
+        resources = null;
+        ctx.pipeToSelf(CompletableFuture.runAsync(() -> closeCleanly(d, v, CLOSE_DURABLE_TIMEOUT), node.sqlPool()), (ok, err) -> {
+            if (err != null) {
+                ctx.getLog().warn("compute instance {}: closing failed", clusterId, err);
+            }
+            return new Closed();
+        });
+        return Behaviors.receive(Command.class)
+                .onMessage(Closed.class, c -> {
+                    if (stopAfter) {
+                        ctx.getLog().info("compute instance {} closed; handing off", clusterId);
+                        forwardStash();
+                        return Behaviors.stopped();
+                    }
+                    ctx.getLog().info("compute instance {} paused", clusterId);
+                    status("paused", 0);
+                    acu = 0;
+                    return stash.unstashAll(paused());
+                })
+                .onSignal(Terminated.class, t -> Behaviors.same())
+                .onMessage(MaintenanceDone.class, m -> Behaviors.same())
+                .onMessage(Maintain.class, m -> Behaviors.same())
+                .onMessage(Resized.class, m -> Behaviors.same())
+                .onMessage(Pause.class, m -> Behaviors.same())
+                .onMessage(DrainTimeout.class, m -> Behaviors.same())
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    /** The actor stops while the database is open (the actor system is terminating): close in place. */
+    private void closeNow() {
+        CapacityMetrics.forgetState(clusterId);
+        if (db != null) {
+            ctx.getLog().info("compute instance {} stopping", clusterId);
+            node.supervisor().tell(new ScalingSupervisor.Leave(clusterId));
+            closeCleanly(db, volume, Duration.ofSeconds(2));
+            db = null;
+            volume = null;
+        }
+    }
+
+    /**
+     * H2's SHUTDOWN writes the file one last time; those writes must be durable before the volume
+     * closes (closing drops what is not yet shipped), or the next writer's recovery cuts them off.
+     */
+    private void closeCleanly(Database d, ReplicatedVolume v, Duration timeout) {
+        d.close();
+        try {
+            v.whenDurable(v.highestLsn()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Runs on the SQL pool: the actor's own logger is not for other threads.
+            LOG.warn("compute instance {}: the last writes were not durable within {} ({}); closing anyway", clusterId, timeout, e.toString());
+        }
+        v.close();
+    }
+
+    // ---- reporting ----
+
+    private void status(String state, double allocation) {
+        CapacityMetrics.state(clusterId, state);
+        node.sharding().entityRefFor(CapacityLedger.TYPE_KEY, CapacityLedger.idOf(clusterId)).tell(new CapacityLedger.SetStatus(
+                new CapacityLedger.ComputeStatus(clusterId, INSTANCE, state, allocation, node.nodeName(), Instant.now())));
+    }
+
+    private void event(String kind, double from, double to, String reason, String detail) {
+        CapacityMetrics.countEvent(clusterId, kind, reason);
+        node.sharding().entityRefFor(CapacityLedger.TYPE_KEY, CapacityLedger.idOf(clusterId)).tell(new CapacityLedger.RecordEvents(List.of(
+                new CapacityLedger.ScalingEvent(clusterId, INSTANCE, Instant.now(), kind, from, to, reason, detail, node.nodeName()))));
     }
 
     private static String rootMessage(Throwable t) {

@@ -1,5 +1,6 @@
 package borealis.actors.compute;
 
+import borealis.engine.governor.CpuGovernor;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgSession;
 import borealis.engine.pgwire.BackendWriter;
@@ -34,6 +35,8 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     static final int CHUNK_BYTES = 256 * 1024;
     /** Chunks sent to the proxy and not yet written to the client. */
     static final int MAX_UNACKED = 4;
+    /** A client's turn counts at most this long. */
+    private static final long CLIENT_TURN_CAP_NANOS = 1_000_000_000L;
 
     public interface Command extends BorealisSerializable {}
 
@@ -48,6 +51,12 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
 
     /** The client connection is gone. */
     public record Close() implements Command {}
+
+    /** The instance is moving or stopping: hand the session over at its next transaction boundary. */
+    public record Handover() implements Command {}
+
+    /** The proxy holds the client's messages from here on (the answer to {@link ClientConnection.Detaching}). */
+    public record DetachAck() implements Command {}
 
     private record Processed(PgSession.Outcome outcome, byte[] output, Throwable error) implements Command {}
 
@@ -68,7 +77,13 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     private final Volume volume;
     private final ActorRef<ClientConnection> client;
     private final ExecutorService sqlPool;
+    private final CpuGovernor governor;
     private final ArrayDeque<FrontendMessage> inbox = new ArrayDeque<>();
+    /** Handing over: asked to; detached: the client was told, and what arrives now goes back to it. */
+    private boolean handingOver;
+    private boolean detached;
+    /** Since when the session waits for its client (0: it does not); reported to the governor. */
+    private long clientTurnSince;
     private final ArrayDeque<Pending> outbox = new ArrayDeque<>();
     private boolean processing;
     private boolean suspended;
@@ -78,17 +93,20 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     private long sentUpTo = -1;
 
     private SqlSession(ActorContext<Command> ctx, PgSession session, Volume volume, ActorRef<ClientConnection> client,
-                       ExecutorService sqlPool) {
+                       ExecutorService sqlPool, CpuGovernor governor) {
         super(ctx);
         this.session = session;
         this.volume = volume;
         this.client = client;
         this.sqlPool = sqlPool;
+        this.governor = governor;
         ctx.watch(client);
     }
 
-    public static Behavior<Command> create(PgSession session, Volume volume, ActorRef<ClientConnection> client, ExecutorService sqlPool) {
-        return Behaviors.setup(ctx -> new SqlSession(ctx, session, volume, client, sqlPool));
+    /** Statement batches run on {@code sqlPool} once {@code governor} (the instance's CPU budget) admits them. */
+    public static Behavior<Command> create(PgSession session, Volume volume, ActorRef<ClientConnection> client, ExecutorService sqlPool,
+                                           CpuGovernor governor) {
+        return Behaviors.setup(ctx -> new SqlSession(ctx, session, volume, client, sqlPool, governor));
     }
 
     @Override
@@ -103,6 +121,16 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
                     return this;
                 })
                 .onMessage(Close.class, c -> Behaviors.stopped())
+                .onMessage(Handover.class, h -> {
+                    handingOver = true;
+                    return tryDetach();
+                })
+                .onMessage(DetachAck.class, a -> {
+                    // Every message the proxy sent before its acknowledgement has arrived: give them back.
+                    client.tell(new ClientConnection.Detached(List.copyOf(inbox)));
+                    inbox.clear();
+                    return Behaviors.stopped();
+                })
                 .onSignal(Terminated.class, t -> Behaviors.stopped())
                 .onSignal(PostStop.class, s -> {
                     if (processing) {
@@ -116,13 +144,38 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     }
 
     private Behavior<Command> onSubmit(Submit s) {
+        if (clientTurnSince != 0) {
+            // A scaling signal: the part of a session's cycle that no allocation shortens (capped: idle time is not a round trip).
+            governor.clientTurn(Math.min(System.nanoTime() - clientTurnSince, CLIENT_TURN_CAP_NANOS));
+            clientTurnSince = 0;
+        }
         inbox.addAll(s.messages());
+        if (handingOver) {
+            tryDetach();
+        }
         maybeProcess();
+        if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
+            clientTurnSince = System.nanoTime();
+        }
+        return this;
+    }
+
+    /**
+     * Detaches from the client when handing over and the session is between transactions with
+     * all its output written: the client's proxy gets the session's state and opens it again on
+     * the instance's new node; unprocessed messages go back to it.
+     */
+    private Behavior<Command> tryDetach() {
+        if (!handingOver || detached || processing || suspended || terminating || !outbox.isEmpty() || !session.canHandOver()) {
+            return this;
+        }
+        detached = true;
+        client.tell(new ClientConnection.Detaching(session.handover()));
         return this;
     }
 
     private void maybeProcess() {
-        if (processing || terminating || outbox.size() >= MAX_UNACKED) {
+        if (detached || processing || terminating || outbox.size() >= MAX_UNACKED) {
             return;
         }
         if (!suspended && inbox.isEmpty()) {
@@ -132,7 +185,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         inbox.clear();
         boolean resume = suspended;
         processing = true;
-        CompletableFuture<Processed> work = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Processed> work = governor.submit(() -> {
             BackendWriter out = new BackendWriter(8192);
             try {
                 PgSession.Outcome o = resume && batch.isEmpty() ? session.resume(out, CHUNK_BYTES)
@@ -205,7 +258,13 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             client.tell(new ClientConnection.Ended(null, null));
             return Behaviors.stopped();
         }
+        if (handingOver) {
+            tryDetach();
+        }
         maybeProcess();
+        if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
+            clientTurnSince = System.nanoTime();
+        }
         return this;
     }
 

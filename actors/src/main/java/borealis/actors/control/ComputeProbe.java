@@ -36,7 +36,7 @@ public final class ComputeProbe {
         this.timeout = timeout;
     }
 
-    /** The compute entities of a cluster that are running: its writer and reader entity ids. */
+    /** The compute entities of a cluster that are alive (running, or paused but not passivated): writer and reader entity ids. */
     public CompletionStage<List<String>> runningInstances(String clusterId) {
         CompletableFuture<Set<String>> writers = running(ComputeInstance.TYPE_KEY);
         CompletableFuture<Set<String>> readers = readersServed() ? running(ReaderInstances.TYPE_KEY) : CompletableFuture.completedFuture(Set.of());
@@ -66,12 +66,12 @@ public final class ComputeProbe {
         });
     }
 
-    /** Stops the cluster's running compute (its sessions end); returns the instances stopped. */
+    /** Stops the cluster's live compute: its sessions end, nothing is handed over; returns the instances told. */
     public CompletionStage<List<String>> stop(String clusterId) {
         return runningInstances(clusterId).thenApply(ids -> {
             for (String id : ids) {
                 EntityTypeKey<ComputeInstance.Command> key = id.equals(clusterId) ? ComputeInstance.TYPE_KEY : ReaderInstances.TYPE_KEY;
-                sharding.entityRefFor(key, id).tell(new ComputeInstance.Stop());
+                sharding.entityRefFor(key, id).tell(new ComputeInstance.Terminate());
             }
             return ids;
         });

@@ -106,20 +106,20 @@ public final class ControlPlane {
         }
         int max = t.maxClusters() != null ? t.maxClusters() : settings.defaultMaxClusters();
         return directory().<TenantDirectory.Done>ask(r -> new TenantDirectory.Register(t.name(), r), settings.timeout())
-                .thenCompose(d -> askTenant((t.name()), r -> new Tenant.Create(t.description(), max, t.clientToken(), r)))
+                .thenCompose(d -> askTenant(t.name(), r -> new Tenant.Create(t.description(), max, t.clientToken(), r)))
                 .thenApply(TenantView::of);
     }
 
     /** Every tenant, described. */
     public CompletionStage<List<TenantView>> listTenants() {
         return directory().<TenantDirectory.Tenants>ask(TenantDirectory.ListTenants::new, settings.timeout())
-                .thenCompose(names -> allPresent(names.names(), name -> askTenant((name), Tenant.Get::new)))
+                .thenCompose(names -> allPresent(names.names(), name -> askTenant(name, Tenant.Get::new)))
                 .thenApply(list -> list.stream().map(TenantView::of).toList());
     }
 
     public CompletionStage<TenantView> describeTenant(String name) {
         String problem = Validation.tenantName(name);
-        return problem != null ? invalid(problem) : askTenant((name), Tenant.Get::new).thenApply(TenantView::of);
+        return problem != null ? invalid(problem) : askTenant(name, Tenant.Get::new).thenApply(TenantView::of);
     }
 
     public CompletionStage<TenantView> modifyTenant(String name, ModifyTenant m) {
@@ -131,7 +131,7 @@ public final class ControlPlane {
         if (problem != null) {
             return invalid(problem);
         }
-        return askTenant((name), r -> new Tenant.Modify(m.description(), m.maxClusters(), r)).thenApply(TenantView::of);
+        return askTenant(name, r -> new Tenant.Modify(m.description(), m.maxClusters(), r)).thenApply(TenantView::of);
     }
 
     /** Deletes a tenant that owns no clusters. */
@@ -140,7 +140,7 @@ public final class ControlPlane {
         if (problem != null) {
             return invalid(problem);
         }
-        return askTenant((name), Tenant.Delete::new)
+        return askTenant(name, Tenant.Delete::new)
                 .thenCompose(info -> directory().<TenantDirectory.Done>ask(r -> new TenantDirectory.Unregister(name, r), settings.timeout())
                         .thenApply(d -> TenantView.of(info)));
     }
@@ -161,8 +161,8 @@ public final class ControlPlane {
         ClusterSpec spec = new ClusterSpec(c.tenant(), c.name(), min, max, pause, settings.groupSize(), DbCluster.newEngineSecret(),
                 settings.statementTimeoutCeiling().toMillis(), settings.maxMemoryRows(), ClusterSpec.newVolumeId(c.tenant(), c.name()));
         ScramVerifier verifier = ScramVerifier.create(c.masterPassword());
-        return askTenant((c.tenant()), r -> new Tenant.AddCluster(c.name(), r))
-                .thenCompose(t -> askCluster((spec.id()),
+        return askTenant(c.tenant(), r -> new Tenant.AddCluster(c.name(), r))
+                .thenCompose(t -> askCluster(spec.id(),
                         r -> new DbCluster.Create(spec, c.masterUsername(), verifier, c.clientToken(), c.masterPassword(), r))
                         .handle((info, error) -> error == null ? done(ClusterView.of(info)) : this.<ClusterView>releaseName(spec, error))
                         .thenCompose(Function.identity()));
@@ -170,17 +170,23 @@ public final class ControlPlane {
 
     /** After a failed create: give the name back to the tenant unless a live cluster holds it. */
     private <T> CompletionStage<T> releaseName(ClusterSpec spec, Throwable error) {
-        return askCluster((spec.id()), DbCluster.Get::new)
+        return askCluster(spec.id(), DbCluster.Get::new)
                 .handle((info, e) -> info != null && info.status().equals("available"))
                 .thenCompose(live -> live ? CompletableFuture.<TenantView>completedFuture(null)
-                        : askTenant((spec.tenant()), r -> new Tenant.RemoveCluster(spec.name(), r)).thenApply(TenantView::of))
+                        : askTenant(spec.tenant(), r -> new Tenant.RemoveCluster(spec.name(), r)).thenApply(TenantView::of))
                 .handle((x, e) -> null)
                 .thenCompose(x -> CompletableFuture.failedFuture(unwrap(error)));
     }
 
+    /** A cluster, with the compute status the capacity service reports (left out if it does not answer). */
     public CompletionStage<ClusterView> describeCluster(String tenant, String name) {
         String problem = names(tenant, name);
-        return problem != null ? invalid(problem) : askCluster((ClusterSpec.id(tenant, name)), DbCluster.Get::new).thenApply(ClusterView::of);
+        if (problem != null) {
+            return invalid(problem);
+        }
+        String id = ClusterSpec.id(tenant, name);
+        return askCluster(id, DbCluster.Get::new).thenCompose(info -> capacity.status(id)
+                .handle((status, error) -> ClusterView.of(info, status == null ? null : status.orElse(null))));
     }
 
     /** Clusters of one tenant, or of every tenant when {@code tenant} is null (deleted ones are not listed). */
@@ -189,7 +195,7 @@ public final class ControlPlane {
         return tenants.thenCompose(list -> {
             List<String> ids = new ArrayList<>();
             list.forEach(t -> t.clusters().forEach(c -> ids.add(ClusterSpec.id(t.name(), c))));
-            return allPresent(ids, id -> askCluster((id), DbCluster.Get::new));
+            return allPresent(ids, id -> askCluster(id, DbCluster.Get::new));
         }).thenApply(list -> list.stream().filter(c -> c.status().equals("available")).map(ClusterView::of).toList());
     }
 
@@ -204,7 +210,7 @@ public final class ControlPlane {
         if (problem != null) {
             return invalid(problem);
         }
-        return askCluster((ClusterSpec.id(tenant, name)), r -> new DbCluster.Modify(m.minAcu(), m.maxAcu(), m.secondsUntilAutoPause(), r))
+        return askCluster(ClusterSpec.id(tenant, name), r -> new DbCluster.Modify(m.minAcu(), m.maxAcu(), m.secondsUntilAutoPause(), r))
                 .thenApply(info -> {
                     capacity.scalingConfigurationChanged(info.spec());
                     return ClusterView.of(info);
@@ -221,7 +227,7 @@ public final class ControlPlane {
             return invalid(problem);
         }
         String id = ClusterSpec.id(tenant, name);
-        return askCluster((id), DbCluster.Get::new).thenCompose(info -> {
+        return askCluster(id, DbCluster.Get::new).thenCompose(info -> {
             if (!info.status().equals("available")) {
                 return finishDeletion(info);
             }
@@ -235,7 +241,7 @@ public final class ControlPlane {
                             + (open == 1 ? "" : "s") + "; delete with force (CLI --force) to close them"));
                 }
                 Instant purgeAt = Instant.now().plus(settings.storageRetention());
-                return askCluster((id), r -> new DbCluster.Delete(purgeAt, r)).thenCompose(this::finishDeletion);
+                return askCluster(id, r -> new DbCluster.Delete(purgeAt, r)).thenCompose(this::finishDeletion);
             });
         });
     }
@@ -245,7 +251,7 @@ public final class ControlPlane {
         ClusterSpec spec = info.spec();
         Instant purgeAt = Instant.parse(info.purgeAt());
         return compute.stop(spec.id())
-                .thenCompose(stopped -> askTenant((spec.tenant()), r -> new Tenant.RemoveCluster(spec.name(), r))
+                .thenCompose(stopped -> askTenant(spec.tenant(), r -> new Tenant.RemoveCluster(spec.name(), r))
                         .exceptionally(e -> null) // the tenant may be gone already
                         .thenCompose(t -> AskPattern.<ClusterPurger.Command, StatusReply<ClusterPurger.Scheduled>>ask(purger,
                                         r -> new ClusterPurger.Schedule(spec.id(), spec.volumeId(), spec.groupSize(), purgeAt, r), settings.timeout(),
@@ -260,7 +266,7 @@ public final class ControlPlane {
         Integer n = reader == null ? null : reader.number();
         String problem = Validation.first(names(tenant, name), Validation.readerNumber(n));
         return problem != null ? invalid(problem)
-                : askCluster((ClusterSpec.id(tenant, name)), r -> new DbCluster.AddReader(n, r)).thenApply(ClusterView::of);
+                : askCluster(ClusterSpec.id(tenant, name), r -> new DbCluster.AddReader(n, r)).thenApply(ClusterView::of);
     }
 
     /** Removes reader instance {@code number}; its compute, if running, stops. */
@@ -270,9 +276,9 @@ public final class ControlPlane {
             return invalid(problem);
         }
         String id = ClusterSpec.id(tenant, name);
-        return askCluster((id), r -> new DbCluster.RemoveReader(number, r)).thenApply(info -> {
+        return askCluster(id, r -> new DbCluster.RemoveReader(number, r)).thenApply(info -> {
             if (compute.readersServed()) {
-                sharding.entityRefFor(ReaderInstances.TYPE_KEY, ReaderInstances.entityId(id, number)).tell(new borealis.actors.compute.ComputeInstance.Stop());
+                sharding.entityRefFor(ReaderInstances.TYPE_KEY, ReaderInstances.entityId(id, number)).tell(new borealis.actors.compute.ComputeInstance.Terminate());
             }
             return ClusterView.of(info);
         });
@@ -285,13 +291,13 @@ public final class ControlPlane {
             return invalid(problem);
         }
         ScramVerifier verifier = ScramVerifier.create(u.password());
-        return askCluster((ClusterSpec.id(tenant, name)), r -> new DbCluster.CreateUser(u.username(), verifier, r)).thenApply(ClusterView::of);
+        return askCluster(ClusterSpec.id(tenant, name), r -> new DbCluster.CreateUser(u.username(), verifier, r)).thenApply(ClusterView::of);
     }
 
     public CompletionStage<ClusterView> dropUser(String tenant, String name, String user) {
         String problem = Validation.first(names(tenant, name), Validation.userName("username", user));
         return problem != null ? invalid(problem)
-                : askCluster((ClusterSpec.id(tenant, name)), r -> new DbCluster.DropUser(user, r)).thenApply(ClusterView::of);
+                : askCluster(ClusterSpec.id(tenant, name), r -> new DbCluster.DropUser(user, r)).thenApply(ClusterView::of);
     }
 
     /** Replaces a user's password (kept as a new SCRAM verifier); sessions already open stay open. */
@@ -302,7 +308,7 @@ public final class ControlPlane {
             return invalid(problem);
         }
         ScramVerifier verifier = ScramVerifier.create(p.password());
-        return askCluster((ClusterSpec.id(tenant, name)), r -> new DbCluster.SetPassword(user, verifier, r)).thenApply(ClusterView::of);
+        return askCluster(ClusterSpec.id(tenant, name), r -> new DbCluster.SetPassword(user, verifier, r)).thenApply(ClusterView::of);
     }
 
     // ---- endpoints, usage, scaling events ----
@@ -310,7 +316,7 @@ public final class ControlPlane {
     public CompletionStage<Views.Endpoints> describeEndpoints(String tenant, String name) {
         String problem = names(tenant, name);
         return problem != null ? invalid(problem)
-                : askCluster((ClusterSpec.id(tenant, name)), DbCluster.Get::new).thenApply(info -> endpoints.of(info, compute.readersServed()));
+                : askCluster(ClusterSpec.id(tenant, name), DbCluster.Get::new).thenApply(info -> endpoints.of(info, compute.readersServed()));
     }
 
     /** Usage of a tenant's clusters (or of one) between {@code from} and {@code to} (ISO-8601; default: the last 24 hours). */

@@ -16,15 +16,21 @@ public final class Views {
 
     public record Limits(double statementTimeoutCeilingSeconds, int maxMemoryRows) {}
 
+    /** {@code compute}: what the capacity service reports of its writer (describe only; absent in lists). */
     public record ClusterView(String tenant, String name, String status, double minAcu, double maxAcu, int secondsUntilAutoPause,
                               List<String> users, List<String> readers, String writerEndpoint, String readerEndpoint, Limits limits,
-                              String createdAt, String deletedAt, String purgeAt) {
+                              String createdAt, String deletedAt, String purgeAt, CapacityReports.ComputeStatus compute) {
         static ClusterView of(DbCluster.ClusterInfo c) {
+            return of(c, null);
+        }
+
+        static ClusterView of(DbCluster.ClusterInfo c, CapacityReports.ComputeStatus compute) {
             ClusterSpec s = c.spec();
             return new ClusterView(s.tenant(), s.name(), c.status(), s.minAcu(), s.maxAcu(), s.secondsUntilAutoPause(), c.users(),
                     c.readers().stream().map(ReaderInstances::instanceName).toList(),
                     ClusterNames.writerDatabase(s.tenant(), s.name()), ClusterNames.readerDatabase(s.tenant(), s.name()),
-                    new Limits(s.statementTimeoutCeilingMillis() / 1000.0, s.maxMemoryRows()), c.createdAt(), c.deletedAt(), c.purgeAt());
+                    new Limits(s.statementTimeoutCeilingMillis() / 1000.0, s.maxMemoryRows()), c.createdAt(), c.deletedAt(), c.purgeAt(),
+                    compute);
         }
     }
 

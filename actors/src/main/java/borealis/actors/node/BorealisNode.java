@@ -3,7 +3,7 @@ package borealis.actors.node;
 import borealis.actors.admin.AdminRoutes;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.audit.AuditLog;
-import borealis.actors.control.CapacityReports;
+import borealis.actors.control.LedgerCapacityReports;
 import borealis.actors.control.ClusterPurger;
 import borealis.actors.control.ComputeProbe;
 import borealis.actors.control.ControlPlane;
@@ -11,8 +11,17 @@ import borealis.actors.control.Endpoints;
 import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
+import borealis.actors.metrics.MetricsEndpoint;
+import borealis.actors.metrics.InsightsService;
+import borealis.actors.metrics.NodeMetrics;
 import borealis.actors.proxy.ProxyServer;
+import borealis.actors.scaling.CapacityLedger;
+import borealis.actors.scaling.CapacityQueries;
+import borealis.actors.scaling.CapacitySettings;
+import borealis.actors.scaling.ComputePlacement;
+import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.proxy.ProxySession;
+import borealis.actors.proxy.TlsConnection;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.volume.ReplicatedVolume;
 import borealis.engine.volume.VolumeFileSystem;
@@ -26,6 +35,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -60,15 +70,17 @@ public final class BorealisNode implements AutoCloseable {
 
     private final ActorSystem<Void> system;
     private final ExecutorService sqlPool;
+    private final ScheduledExecutorService governorTimer;
     private final Tcp.ServerBinding pgBinding;
     private final ServerBinding adminBinding;
     private final String adminToken;
     private final Path dataDir;
 
-    private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, Tcp.ServerBinding pgBinding, ServerBinding adminBinding,
-                         String adminToken, Path dataDir) {
+    private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, ScheduledExecutorService governorTimer,
+                         Tcp.ServerBinding pgBinding, ServerBinding adminBinding, String adminToken, Path dataDir) {
         this.system = system;
         this.sqlPool = sqlPool;
+        this.governorTimer = governorTimer;
         this.pgBinding = pgBinding;
         this.adminBinding = adminBinding;
         this.adminToken = adminToken;
@@ -95,12 +107,19 @@ public final class BorealisNode implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+            ScheduledExecutorService governorTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "borealis-governor");
+                t.setDaemon(true);
+                return t;
+            });
             Duration requestTimeout = b.getDuration("volume.request-timeout");
             ClusterSharding sharding = ClusterSharding.get(system);
-            initEntities(system, sharding, b, dataDir, sqlPool, requestTimeout);
+            initEntities(system, sharding, b, dataDir, sqlPool, governorTimer, requestTimeout);
 
             ProxySession.Settings proxySettings = new ProxySession.Settings((int) b.getBytes("proxy.max-message-bytes").longValue(),
-                    b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system));
+                    b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system),
+                    TlsConnection.loadOrNull(b.getString("proxy.tls.key-store"), b.getString("proxy.tls.key-store-password"),
+                            b.getString("proxy.tls.key-store-type")));
             ActorRef<ProxyServer.Command> proxy = system.systemActorOf(ProxyServer.create(proxySettings), "proxy", Props.empty());
             String host = b.getString("node.host");
             Tcp.ServerBinding pg = ProxyServer.bind(system, host, b.getInt("node.pg-port"), proxy)
@@ -108,9 +127,11 @@ public final class BorealisNode implements AutoCloseable {
 
             ControlPlane control = controlPlane(system, sharding, b, pg.localAddress().getPort());
             ServerBinding admin = Http.get(system).newServerAt(host, b.getInt("node.admin-port"))
-                    .bind(new AdminRoutes(control, token, AuditLog.get(system)).routes())
+                    .bind(new MetricsEndpoint().routes().orElse(new AdminRoutes(control, token, AuditLog.get(system)).routes()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
-            BorealisNode node = new BorealisNode(system, sqlPool, pg, admin, token, dataDir);
+            NodeMetrics.install(system);
+            system.systemActorOf(InsightsService.create(), "insights", Props.empty());
+            BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir);
             log.info("Borealis node up: PostgreSQL on {}:{}, admin API on http://{}:{}, data in {}", host, node.pgPort(), host,
                     node.adminPort(), dataDir);
             return node;
@@ -129,12 +150,12 @@ public final class BorealisNode implements AutoCloseable {
         ControlPlane.Settings settings = new ControlPlane.Settings(timeout, b.getBytes("volume.group-size"),
                 b.getInt("control.default-max-clusters-per-tenant"), b.getDuration("control.storage-retention"),
                 b.getDuration("limits.statement-timeout-ceiling"), b.getInt("limits.max-memory-rows"));
-        return new ControlPlane(system, sharding, settings, probe, purger, CapacityReports.UNAVAILABLE,
+        return new ControlPlane(system, sharding, settings, probe, purger, new LedgerCapacityReports(new CapacityQueries(sharding, timeout)),
                 new Endpoints(b.getString("node.advertised-host"), pgPort));
     }
 
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
-                                     ExecutorService sqlPool, Duration requestTimeout) {
+                                     ExecutorService sqlPool, ScheduledExecutorService governorTimer, Duration requestTimeout) {
         Path segments = dataDir.resolve("segments");
         int snapshotEvery = b.getInt("storage.snapshot-every");
         for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
@@ -146,11 +167,29 @@ public final class BorealisNode implements AutoCloseable {
         ReplicatedVolume.Settings volume = new ReplicatedVolume.Settings(b.getBytes("volume.cache-size"), requestTimeout,
                 b.getDuration("volume.open-timeout"), (int) b.getBytes("volume.max-batch-bytes").longValue(),
                 b.getBoolean("volume.compress"), b.getDuration("volume.retry-interval"));
-        ComputeInstance.Context computeContext = new ComputeInstance.Context(sharding, sqlPool, volume, requestTimeout);
+        // Capacity: one supervisor per compute node; instances are placed (and moved) one shard each.
+        CapacitySettings capacity = CapacitySettings.from(b);
+        ComputePlacement placement = new ComputePlacement(system);
+        placement.start(system);
+        ActorRef<ScalingSupervisor.Command> supervisor = null;
+        if (Cluster.get(system).selfMember().hasRole("compute")) {
+            supervisor = system.systemActorOf(ScalingSupervisor.create(capacity, placement.selfAddress(), sharding, placement),
+                    "scaling-supervisor", Props.empty());
+        }
+        ComputeInstance.Context computeContext = new ComputeInstance.Context(sharding, sqlPool, volume, requestTimeout, supervisor,
+                capacity, governorTimer, placement.selfAddress());
+        ClusterShardingSettings computeSettings = ClusterShardingSettings.create(system).withNoPassivationStrategy();
+        computeSettings = computeSettings.withTuningParameters(computeSettings.tuningParameters()
+                .withRebalanceInterval(b.getDuration("capacity.rebalance-interval")));
         sharding.init(Entity.of(ComputeInstance.TYPE_KEY, ctx -> ComputeInstance.create(ctx.getEntityId(), computeContext))
                 .withRole("compute")
                 .withStopMessage(new ComputeInstance.Stop())
-                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+                .withSettings(computeSettings)
+                .withAllocationStrategy(placement.allocationStrategy())
+                .withMessageExtractor(ComputePlacement.<ComputeInstance.Command>shardPerEntity()));
+        sharding.init(Entity.of(CapacityLedger.TYPE_KEY, ctx -> CapacityLedger.create(
+                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), capacity.usageRetentionMinutes(), capacity.eventsKept()))
+                .withRole("control"));
         sharding.init(Entity.of(DbCluster.TYPE_KEY, ctx -> DbCluster.create(ctx.getEntityId(),
                 PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
         sharding.init(Entity.of(Tenant.TYPE_KEY, ctx -> Tenant.create(ctx.getEntityId(),
@@ -198,6 +237,11 @@ public final class BorealisNode implements AutoCloseable {
         return dataDir;
     }
 
+    /** Capacity reads for the API: usage, scaling events, compute status. */
+    public CapacityQueries capacity() {
+        return new CapacityQueries(ClusterSharding.get(system), Duration.ofSeconds(15));
+    }
+
     public ActorSystem<Void> system() {
         return system;
     }
@@ -209,6 +253,7 @@ public final class BorealisNode implements AutoCloseable {
 
     @Override
     public void close() {
+        NodeMetrics.uninstall(system);
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -216,5 +261,6 @@ public final class BorealisNode implements AutoCloseable {
             log.warn("node did not terminate cleanly", e);
         }
         sqlPool.shutdownNow();
+        governorTimer.shutdownNow();
     }
 }

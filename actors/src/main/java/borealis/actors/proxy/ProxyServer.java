@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -37,16 +38,29 @@ public final class ProxyServer {
                 .run(system);
     }
 
-    /** Spawns a session per accepted connection; owns the node's cancel registry. */
+    /** Spawns a session per accepted connection; owns the node's cancel registry and its cluster-wide topic. */
     public static Behavior<Command> create(ProxySession.Settings settings) {
         CancelRegistry cancels = new CancelRegistry();
-        return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
+        return Behaviors.setup(ctx -> {
+            ActorRef<Topic.Command<CancelRegistry.CancelBroadcast>> topic =
+                    ctx.spawn(Topic.create(CancelRegistry.CancelBroadcast.class, CancelRegistry.TOPIC), "cancel-topic");
+            ActorRef<CancelRegistry.CancelBroadcast> receiver = ctx.spawn(Behaviors.receive(CancelRegistry.CancelBroadcast.class)
+                    .onMessage(CancelRegistry.CancelBroadcast.class, b -> {
+                        cancels.cancelLocal(b.processId(), b.secretKey());
+                        return Behaviors.same();
+                    })
+                    .build(), "cancel-receiver");
+            topic.tell(Topic.subscribe(receiver));
+            cancels.useTopic(topic);
+            return Behaviors.receive(Command.class)
                 .onMessage(Accepted.class, a -> {
+                    ProxyMetrics.ACCEPTED.inc();
                     InetSocketAddress remote = a.connection().remoteAddress();
                     ActorRef<ClientConnection> session = ctx.spawnAnonymous(ProxySession.create(a.connection(), settings, cancels));
                     ctx.getLog().debug("client {} connected: {}", remote, session);
                     return Behaviors.same();
                 })
-                .build());
+                .build();
+        });
     }
 }

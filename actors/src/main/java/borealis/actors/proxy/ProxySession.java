@@ -5,6 +5,7 @@ import borealis.actors.compute.ClientConnection;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.SqlSession;
 import borealis.actors.control.DbCluster;
+import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendDecoder;
@@ -59,7 +60,12 @@ import org.apache.pekko.util.ByteString;
 public final class ProxySession extends AbstractBehavior<ClientConnection> {
 
     /** Settings shared by every session of the node. */
-    public record Settings(int maxMessageBytes, Duration connectTimeout, ClusterSharding sharding, Materializer materializer) {}
+    public record Settings(int maxMessageBytes, Duration connectTimeout, ClusterSharding sharding, Materializer materializer,
+                           TlsConnection.Identity tls) {
+        public Settings(int maxMessageBytes, Duration connectTimeout, ClusterSharding sharding, Materializer materializer) {
+            this(maxMessageBytes, connectTimeout, sharding, materializer, null);
+        }
+    }
 
     /** Messages between the session and its connection's streams; never leave the node. */
     interface Local extends ClientConnection, NoSerializationVerificationNeeded {}
@@ -77,6 +83,8 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     record AuthLooked(DbCluster.AuthInfo info, Throwable error) implements Local {}
 
     record SessionOpened(ActorRef<SqlSession.Command> session, Throwable error) implements Local {}
+
+    record SessionReopened(ActorRef<SqlSession.Command> session, Throwable error) implements Local {}
 
     /** A CancelRequest for this connection arrived (through the {@link CancelRegistry}). */
     public record CancelRunning() implements ClientConnection {}
@@ -102,11 +110,17 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     private String user;
     private String clusterId;
     private ScramServer scram;
+    /** TLS after an SSLRequest answered 'S'; null on a plaintext connection. */
+    private TlsConnection tls;
     private ActorRef<SqlSession.Command> sql;
     private int processId;
     private final AuthGate gate;
     private ClusterNames.Endpoint endpoint;
     private List<Integer> readers = List.of();
+    private long sessionWaitStarted;
+    /** While the compute instance moves: the session's state, and the client's messages held meanwhile. */
+    private PgSession.Handover moving;
+    private final ArrayDeque<FrontendMessage> held = new ArrayDeque<>();
 
     static Behavior<ClientConnection> create(Tcp.IncomingConnection connection, Settings settings, CancelRegistry cancels) {
         return Behaviors.setup(ctx -> new ProxySession(ctx, connection, settings, cancels));
@@ -114,6 +128,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
 
     private ProxySession(ActorContext<ClientConnection> ctx, Tcp.IncomingConnection connection, Settings settings, CancelRegistry cancels) {
         super(ctx);
+        ProxyMetrics.OPEN.inc();
         this.settings = settings;
         this.cancels = cancels;
         this.decoder = new FrontendDecoder(settings.maxMessageBytes());
@@ -168,6 +183,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                     sql = null;
                     return this;
                 })
+                .onMessage(ClientConnection.Detaching.class, this::onDetaching)
+                .onMessage(ClientConnection.Detached.class, this::onDetached)
+                .onMessage(SessionReopened.class, this::onSessionReopened)
                 .onMessage(CancelRunning.class, c -> {
                     if (sql != null) {
                         sql.tell(new SqlSession.Cancel());
@@ -182,6 +200,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                     return this;
                 })
                 .onSignal(PostStop.class, s -> {
+                    ProxyMetrics.OPEN.dec();
                     if (processId != 0) {
                         cancels.unregister(processId);
                     }
@@ -196,13 +215,27 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     // ---- input ----
 
     private Behavior<ClientConnection> onReceived(Received r) {
+        ProxyMetrics.RECEIVED.inc(r.bytes().size());
         if (phase == Phase.CLOSING) {
             r.ackTo().tell(StreamAck.INSTANCE);
             return this;
         }
         List<FrontendMessage> messages;
         try {
-            messages = decoder.decode(r.bytes().asByteBuffer());
+            ByteString plaintext = r.bytes();
+            if (tls != null) {
+                TlsConnection.Received received = tls.receive(r.bytes().asByteBuffer());
+                if (!received.reply().isEmpty()) {
+                    output(received.reply(), -1);
+                }
+                plaintext = received.plaintext();
+            }
+            messages = decoder.decode(plaintext.asByteBuffer());
+        } catch (javax.net.ssl.SSLException e) {
+            tls = null; // the handshake or a record failed: nothing more can be said to this client
+            close();
+            r.ackTo().tell(StreamAck.INSTANCE);
+            return this;
         } catch (ProtocolException e) {
             fatal("08P01", e.getMessage());
             r.ackTo().tell(StreamAck.INSTANCE);
@@ -224,7 +257,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             case AUTH_INITIAL, AUTH_FINAL -> onAuthMessage(m);
             case CONNECTING -> fatal("08P01", "unexpected message while the session is being opened");
             case READY -> {
-                if (m instanceof FrontendMessage.Terminate) {
+                if (moving != null) {
+                    held.add(m);
+                } else if (m instanceof FrontendMessage.Terminate) {
                     sql.tell(new SqlSession.Submit(List.of(m)));
                     phase = Phase.CLOSING;
                 } else {
@@ -236,8 +271,14 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     }
 
     private void onStartupPacket(FrontendMessage m) {
+        if (m instanceof FrontendMessage.SslRequest && settings.tls() != null && tls == null) {
+            // 'S' goes out in plaintext; everything after it is TLS.
+            enqueue(ByteString.fromString("S"), -1);
+            tls = new TlsConnection(settings.tls());
+            return;
+        }
         if (m instanceof FrontendMessage.SslRequest || m instanceof FrontendMessage.GssEncRequest) {
-            // No TLS on this listener: the client continues in plaintext on the same connection.
+            // No TLS on this listener (or already on): the client continues as it is.
             enqueue(ByteString.fromString("N"), -1);
             return;
         }
@@ -287,9 +328,14 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return this;
         }
         readers = a.info().readers();
-        scram = new ScramServer(a.info().verifier(), null);
+        scram = new ScramServer(a.info().verifier(), tls != null ? tls.channelBinding() : null);
         BackendWriter w = new BackendWriter();
-        w.authenticationSasl(ScramServer.MECHANISM);
+        if (tls != null) {
+            // Channel binding is offered only over TLS (SCRAM-SHA-256-PLUS with tls-server-end-point).
+            w.authenticationSasl(ScramServer.MECHANISM_PLUS, ScramServer.MECHANISM);
+        } else {
+            w.authenticationSasl(ScramServer.MECHANISM);
+        }
         enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
         return this;
     }
@@ -333,6 +379,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     }
 
     private void openSession() {
+        sessionWaitStarted = System.nanoTime();
         phase = Phase.CONNECTING;
         ActorRef<ClientConnection> self = getContext().getSelf();
         EntityRef<ComputeInstance.Command> compute;
@@ -378,12 +425,83 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         w.readyForQuery('I');
         enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
         phase = Phase.READY;
+        if (sessionWaitStarted != 0) {
+            ProxyMetrics.SESSION_WAIT.observe((System.nanoTime() - sessionWaitStarted) / 1e9);
+            ProxyMetrics.READY.inc();
+            sessionWaitStarted = 0;
+        }
+        return this;
+    }
+
+    // ---- a move of the compute instance: the client stays connected ----
+
+    private Behavior<ClientConnection> onDetaching(ClientConnection.Detaching d) {
+        if (phase != Phase.READY || sql == null || moving != null) {
+            return this;
+        }
+        // From here on the client's messages wait here; the old session gives back what it got after detaching.
+        moving = d.handover();
+        getContext().unwatch(sql);
+        sql.tell(new SqlSession.DetachAck());
+        sql = null;
+        return this;
+    }
+
+    private Behavior<ClientConnection> onDetached(ClientConnection.Detached d) {
+        if (moving == null) {
+            return this;
+        }
+        List<FrontendMessage> returned = d.returned();
+        for (int i = returned.size() - 1; i >= 0; i--) {
+            held.addFirst(returned.get(i));
+        }
+        ActorRef<ClientConnection> self = getContext().getSelf();
+        PgSession.Handover h = moving;
+        getContext().pipeToSelf(settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
+                        .<StatusReply<ActorRef<SqlSession.Command>>>ask(
+                                replyTo -> new ComputeInstance.ReopenSession(startup, user, self, h, replyTo), settings.connectTimeout())
+                        .thenApply(StatusReply::getValue),
+                SessionReopened::new);
+        return this;
+    }
+
+    private Behavior<ClientConnection> onSessionReopened(SessionReopened o) {
+        if (moving == null || phase != Phase.READY) {
+            if (o.session() != null) {
+                o.session().tell(new SqlSession.Close());
+            }
+            return this;
+        }
+        if (o.error() != null) {
+            moving = null;
+            fatal("57P01", "terminating connection: the database moved and the session could not follow: " + o.error().getMessage());
+            return this;
+        }
+        moving = null;
+        sql = o.session();
+        getContext().watch(sql);
+        while (!held.isEmpty() && phase == Phase.READY) {
+            handle(held.poll());
+        }
         return this;
     }
 
     // ---- output ----
 
     private void enqueue(ByteString bytes, long ackSeq) {
+        if (tls != null && bytes != null && !bytes.isEmpty()) {
+            try {
+                bytes = tls.send(bytes);
+            } catch (javax.net.ssl.SSLException e) {
+                getContext().getLog().debug("TLS failed on output", e);
+                bytes = ByteString.emptyByteString();
+            }
+        }
+        output(bytes, ackSeq);
+    }
+
+    /** Queues bytes exactly as they go on the wire. */
+    private void output(ByteString bytes, long ackSeq) {
         outQueue.add(new Pending(bytes, ackSeq));
         writeNext();
     }
@@ -411,11 +529,18 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return;
         }
         writing = true;
+        ProxyMetrics.SENT.inc(next.bytes().size());
         output.tell(new OutBytes(next.bytes()));
     }
 
     /** Sends a FATAL error and closes the connection once it is written. */
     private void fatal(String sqlState, String message) {
+        if (phase != Phase.READY && phase != Phase.CLOSING) {
+            ProxyMetrics.REJECTED.labels(ProxyMetrics.reasonOf(sqlState)).inc();
+            if ("28P01".equals(sqlState)) {
+                ProxyMetrics.AUTH_FAILURES.inc();
+            }
+        }
         BackendWriter w = new BackendWriter();
         w.errorResponse("FATAL", sqlState, message, null, null, 0);
         enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
@@ -430,6 +555,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         if (sql != null) {
             sql.tell(new SqlSession.Close());
             sql = null;
+        }
+        if (tls != null) {
+            output(tls.close(), -1);
         }
         outQueue.add(new Pending(null, -1));
         writeNext();

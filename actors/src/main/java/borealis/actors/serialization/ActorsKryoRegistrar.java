@@ -2,6 +2,7 @@ package borealis.actors.serialization;
 
 import borealis.actors.auth.ScramVerifier;
 import borealis.actors.compute.ClientConnection;
+import borealis.actors.metrics.InsightsService;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.SqlSession;
 import borealis.actors.control.ClusterPurger;
@@ -9,10 +10,14 @@ import borealis.actors.control.ClusterSpec;
 import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
+import borealis.actors.proxy.CancelRegistry;
 import borealis.actors.proxy.ProxySession;
+import borealis.actors.scaling.CapacityLedger;
+import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.pgwire.FrontendMessage;
 import borealis.persistence.serialization.KryoRegistrar;
+import borealis.scaling.UsageMeter;
 import java.util.TreeSet;
 
 /**
@@ -74,6 +79,40 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(621, ClientConnection.Ended.class);
         r.add(622, ProxySession.CancelRunning.class);
 
+        // Capacity: moves, metering, scaling events (850-899)
+        r.add(850, ComputeInstance.ReopenSession.class);
+        r.add(851, ComputeInstance.ScalingChanged.class);
+        r.add(852, SqlSession.Handover.class);
+        r.add(853, SqlSession.DetachAck.class);
+        r.add(854, ClientConnection.Detaching.class);
+        r.add(855, ClientConnection.Detached.class);
+        r.add(856, CapacityLedger.Accrue.class);
+        r.add(857, CapacityLedger.RecordEvents.class);
+        r.add(858, CapacityLedger.SetStatus.class);
+        r.add(859, CapacityLedger.GetUsage.class);
+        r.add(860, CapacityLedger.GetEvents.class);
+        r.add(861, CapacityLedger.GetStatus.class);
+        r.add(862, CapacityLedger.ScalingEvent.class);
+        r.add(863, CapacityLedger.ComputeStatus.class);
+        r.add(864, CapacityLedger.UsageReport.class);
+        r.add(865, CapacityLedger.Events.class);
+        r.add(866, CapacityLedger.Statuses.class);
+        r.add(867, CapacityLedger.Accrued.class);
+        r.add(868, CapacityLedger.EventsRecorded.class);
+        r.add(869, CapacityLedger.StatusSet.class);
+        r.add(870, CapacityLedger.Ledger.class);
+        r.add(871, UsageMeter.class);
+        r.add(872, UsageMeter.InstanceUsage.class);
+        r.add(873, UsageMeter.Sample.class);
+        r.add(874, UsageMeter.Usage.class);
+        r.add(875, ScalingSupervisor.GetView.class);
+        r.add(876, ScalingSupervisor.NodeView.class);
+        r.add(877, ScalingSupervisor.Reserve.class);
+        r.add(878, ScalingSupervisor.Reserved.class);
+        r.add(879, ScalingSupervisor.GetInstances.class);
+        r.add(880, ScalingSupervisor.Instances.class);
+        r.add(881, ScalingSupervisor.InstanceView.class);
+
         // Wire messages from the proxy to the compute (650-699)
         r.add(650, FrontendMessage.Startup.class);
         r.add(651, FrontendMessage.SslRequest.class);
@@ -93,6 +132,9 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(665, FrontendMessage.CopyDone.class);
         r.add(666, FrontendMessage.CopyFail.class);
         r.add(667, FrontendMessage.FunctionCall.class);
+
+        // PostgreSQL compatibility (750-799)
+        r.add(750, CancelRegistry.CancelBroadcast.class);
 
         // Control plane and multi-tenancy (800-849)
         r.add(800, DbCluster.Modify.class);
@@ -131,5 +173,10 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(833, StorageSegment.Purged.class);
         r.add(834, ComputeInstance.CountSessions.class);
         r.add(835, ComputeInstance.SessionCount.class);
+        r.add(836, ComputeInstance.Terminate.class);
+
+        // Observability (900-949)
+        r.add(900, InsightsService.GetTopSql.class);
+        r.add(901, InsightsService.TopSqlReply.class);
     }
 }

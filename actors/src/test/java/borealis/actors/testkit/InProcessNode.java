@@ -16,12 +16,13 @@ public final class InProcessNode implements AutoCloseable {
     }
 
     public static InProcessNode start(Path dataDir, Map<String, Object> extra) throws Exception {
-        Map<String, Object> overrides = new java.util.HashMap<>(extra);
+        Map<String, Object> overrides = new java.util.HashMap<>();
         overrides.put("borealis.data-dir", dataDir.toString());
         overrides.put("borealis.node.pg-port", 0);
         overrides.put("borealis.node.admin-port", 0);
         overrides.put("borealis.admin.token", "test-token");
         overrides.put("pekko.actor.serialize-messages", "on");
+        overrides.putAll(extra);
         Config cfg = ConfigFactory.load(ConfigFactory.parseMap(overrides));
         return new InProcessNode(BorealisNode.start(cfg));
     }

@@ -21,6 +21,7 @@ public final class NodeProcess implements AutoCloseable {
     private final int pgPort;
     private final int adminPort;
     private final Path log;
+    private String extraConfig;
     private Process process;
 
     public NodeProcess(Path dataDir) throws IOException {
@@ -36,6 +37,12 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Extra HOCON for this node (roles, seed nodes, capacity...), passed with {@code --config}. */
+    public NodeProcess withConfig(String hocon) {
+        this.extraConfig = hocon;
+        return this;
+    }
+
     public NodeProcess start() throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -49,6 +56,11 @@ public final class NodeProcess implements AutoCloseable {
         cmd.add("--data-dir=" + dataDir);
         cmd.add("--pg-port=" + pgPort);
         cmd.add("--admin-port=" + adminPort);
+        if (extraConfig != null) {
+            Path conf = dataDir.resolveSibling(dataDir.getFileName() + "-node.conf");
+            java.nio.file.Files.writeString(conf, extraConfig);
+            cmd.add("--config=" + conf);
+        }
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {

@@ -14,6 +14,8 @@ public record Command(Kind kind, String tag, String name) {
         ENGINE,
         BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO,
         SET, SHOW, RESET, DISCARD, DEALLOCATE,
+        /** SQL-level cursors: DECLARE, FETCH / MOVE, CLOSE. */
+        DECLARE, FETCH, CLOSE_CURSOR,
         /** Accepted and ignored (VACUUM, ANALYZE, CHECKPOINT, LISTEN...). */
         NOOP,
         COPY,
@@ -66,6 +68,11 @@ public record Command(Kind kind, String tag, String name) {
                 return new Command(Kind.DISCARD, "DISCARD " + (k1.isEmpty() ? "ALL" : k1), null);
             case "DEALLOCATE":
                 return new Command(Kind.DEALLOCATE, "DEALLOCATE" + (k1.equals("ALL") || k2.equals("ALL") ? " ALL" : ""), null);
+            case "CREATE":
+                if (k1.equals("EXTENSION")) {
+                    return new Command(Kind.NOOP, "CREATE EXTENSION", null);
+                }
+                break;
             case "VACUUM":
             case "ANALYZE":
             case "ANALYSE":
@@ -76,6 +83,15 @@ public record Command(Kind kind, String tag, String name) {
                 return new Command(Kind.NOOP, k0.equals("ANALYSE") ? "ANALYZE" : k0, null);
             case "COPY":
                 return new Command(Kind.COPY, "COPY", null);
+            case "DECLARE":
+                return new Command(Kind.DECLARE, "DECLARE CURSOR", word(code, 1));
+            case "FETCH":
+            case "MOVE":
+                return new Command(Kind.FETCH, k0, null);
+            case "CLOSE":
+                return new Command(Kind.CLOSE_CURSOR, "CLOSE CURSOR" + (k1.equals("ALL") ? " ALL" : ""), k1.equals("ALL") ? null : word(code, 1));
+            case "LOCK":
+                return new Command(Kind.NOOP, "LOCK TABLE", null);
             default:
                 break;
         }

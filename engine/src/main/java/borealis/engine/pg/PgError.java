@@ -51,8 +51,7 @@ public record PgError(String severity, String sqlState, String message, String d
             case 42121:
                 return error("42701", "column \"" + lower(name) + "\" specified more than once");
             case 23505:
-                return new PgError("ERROR", "23505", "duplicate key value violates unique constraint \"" + lower(constraintName(text)) + "\"",
-                        text, null);
+                return uniqueViolation(text);
             case 23503, 23506:
                 return new PgError("ERROR", "23503", "insert or update on table violates foreign key constraint \""
                         + lower(constraintName(text)) + "\"", text, null);
@@ -77,6 +76,11 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("42601", "syntax error: " + text);
             case 90022, 90087:
                 return error("42883", "function " + lower(name) + " does not exist");
+            case 90036, 90037, 42112, 90057:
+                return error(code == 90057 || code == 42112 ? "42704" : "42P01", (code == 90036 ? "sequence" : code == 90037 ? "view"
+                        : code == 42112 ? "index" : "constraint") + " \"" + lower(name) + "\" does not exist");
+            case 90068:
+                return error("42P10", "SELECT DISTINCT ON expressions must match initial ORDER BY expressions");
             case 90079:
                 return error("3F000", "schema \"" + lower(name) + "\" does not exist");
             case 90131:
@@ -100,6 +104,50 @@ public record PgError(String severity, String sqlState, String message, String d
             return error(state, text);
         }
         return error("XX000", text);
+    }
+
+    /**
+     * H2: {@code Unique index or primary key violation: "PRIMARY KEY ON public.t(id) ( /* key:1 *}{@code / 1, 'x')"} or
+     * {@code "public.t_name_key_INDEX_7 ON public.t(name) VALUES ( /* 2 *}{@code / 'x' )"}. PostgreSQL names the
+     * constraint (Borealis names primary keys t_pkey and unique constraints like PostgreSQL) and details the key.
+     */
+    private static PgError uniqueViolation(String text) {
+        String q = firstQuoted(text);
+        String constraint;
+        int on = q.indexOf(" ON ");
+        String target = on >= 0 ? q.substring(on + 4) : "";
+        int paren = target.indexOf('(');
+        String table = paren > 0 ? target.substring(0, paren) : target;
+        table = table.substring(table.lastIndexOf('.') + 1);
+        if (q.startsWith("PRIMARY KEY")) {
+            constraint = table + "_pkey";
+        } else {
+            String index = on >= 0 ? q.substring(0, on) : q;
+            index = index.substring(index.lastIndexOf('.') + 1).replaceAll("_INDEX_[0-9A-F]+$", "");
+            constraint = index;
+        }
+        String detail = null;
+        int close = paren >= 0 ? target.indexOf(')', paren) : -1;
+        int values = q.indexOf("*/");
+        if (paren >= 0 && close > paren && values > 0) {
+            String cols = target.substring(paren + 1, close);
+            int n = cols.split(",").length;
+            String rest = q.substring(values + 2).trim();
+            if (rest.endsWith(")")) {
+                rest = rest.substring(0, rest.length() - 1).trim();
+            }
+            String[] parts = rest.split(",\\s*");
+            StringBuilder key = new StringBuilder();
+            for (int i = 0; i < Math.min(n, parts.length); i++) {
+                String v = parts[i].trim();
+                if (v.startsWith("'") && v.endsWith("'") && v.length() >= 2) {
+                    v = v.substring(1, v.length() - 1).replace("''", "'");
+                }
+                key.append(i > 0 ? ", " : "").append(v);
+            }
+            detail = "Key (" + cols.replace(" ", "") .replace(",", ", ") + ")=(" + key + ") already exists.";
+        }
+        return new PgError("ERROR", "23505", "duplicate key value violates unique constraint \"" + constraint + "\"", detail, null);
     }
 
     private static String firstQuoted(String text) {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.h2.api.Interval;
 
 /** H2 intervals in PostgreSQL's forms: text like {@code 1 year 2 mons 3 days 04:05:06}, binary as (µs, days, months). */
-final class PgIntervals {
+public final class PgIntervals {
 
     private PgIntervals() {}
 
@@ -23,7 +23,7 @@ final class PgIntervals {
         return text(months, days, micros).getBytes(StandardCharsets.US_ASCII);
     }
 
-    static String text(long months, long days, long micros) {
+    public static String text(long months, long days, long micros) {
         StringBuilder sb = new StringBuilder();
         long years = months / 12;
         long mons = months % 12;

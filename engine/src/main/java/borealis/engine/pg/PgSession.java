@@ -1,11 +1,14 @@
 package borealis.engine.pg;
 
+import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.sql.SqlTranslator;
+import borealis.engine.pg.sql.Translation;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
+import borealis.persistence.serialization.BorealisSerializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -41,17 +44,31 @@ public final class PgSession implements AutoCloseable {
     /** What a call left behind. */
     public record Outcome(boolean suspended, long requiredLsn, boolean terminate) {}
 
+    /**
+     * What a session carries to another node when its compute instance moves, between
+     * transactions: its settings and its named prepared statements (re-prepared there).
+     */
+    public record Handover(Map<String, String> settings, Map<String, String> defaults, List<NamedStatement> statements)
+            implements BorealisSerializable {}
+
+    /** A prepared statement as the client parsed it. */
+    public record NamedStatement(String name, String sql, int[] parameterTypes) implements BorealisSerializable {}
+
     private final Connection conn;
     private final LongSupplier highestLsn;
     private final SessionSettings settings;
     private final ArrayDeque<FrontendMessage> queue = new ArrayDeque<>();
-    private final Map<String, PreparedQuery> statements = new HashMap<>();
-    private final Map<String, Portal> portals = new HashMap<>();
-    private final Map<String, Savepoint> savepoints = new HashMap<>();
     private final UtilityCommands utility;
+    private final Transactions tx;
+    /** Named and unnamed statements and portals of the extended protocol. */
+    private final NamedStatements named;
+    private final SqlCursors cursors;
+    private final PgCatalog catalog;
+    private final ColumnOrigins origins;
+    /** A COPY FROM STDIN receiving data, and whether it runs in its own (implicit) transaction. */
+    private CopyIn copyIn;
+    private boolean copyInExtended;
 
-    private char txStatus = 'I';
-    private boolean implicitTx;
     private boolean skipUntilSync;
     /** A portal whose Execute stopped at the output budget. */
     private Portal runningPortal;
@@ -61,18 +78,66 @@ public final class PgSession implements AutoCloseable {
     private ArrayDeque<String> simpleQueue;
     private boolean simpleImplicit;
     private volatile PreparedStatement executing;
+    private StatementObserver observer = StatementObserver.NONE;
     private boolean terminated;
 
-    public PgSession(Connection conn, LongSupplier highestLsn, SessionSettings settings) throws SQLException {
+    public PgSession(Connection conn, LongSupplier highestLsn, SessionSettings settings, PgCatalog catalog, String databaseName)
+            throws SQLException {
         this.conn = conn;
         this.highestLsn = highestLsn;
         this.settings = settings;
+        this.catalog = catalog;
         this.utility = new UtilityCommands(settings);
+        this.origins = new ColumnOrigins(conn);
+        this.named = new NamedStatements(conn, utility, origins);
+        this.tx = new Transactions(conn, settings, utility, this::closeAllPortals);
+        this.cursors = new SqlCursors(conn, new SqlCursors.Runner() {
+            @Override
+            public void start(Portal p) throws SQLException {
+                PgSession.this.start(p);
+            }
+
+            @Override
+            public boolean nextRow(Portal p, BackendWriter out) throws SQLException {
+                return PgSession.this.nextRow(p, out);
+            }
+
+            @Override
+            public java.util.List<String> columnsOf(String table) {
+                return named.columnsOf(table);
+            }
+        });
         conn.setAutoCommit(true);
+        // What current_database() and current_user answer (the client's names, not H2's).
+        try (PreparedStatement ps = conn.prepareStatement("SET @borealis_database = ?")) {
+            ps.setString(1, databaseName);
+            ps.execute();
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SET @borealis_user = ?")) {
+            String user = settings.get("session_authorization");
+            ps.setString(1, user == null || user.isEmpty() ? "postgres" : user);
+            ps.execute();
+        }
+        try (java.sql.Statement s = conn.createStatement()) {
+            // Words H2 reserves that PostgreSQL lets tables and columns be named (day, key, value...).
+            s.execute("SET NON_KEYWORDS " + NON_KEYWORDS);
+        }
+        if (catalog != null) {
+            catalog.addRole(settings.get("session_authorization"));
+        }
+    }
+
+    private static final String NON_KEYWORDS = "DAY, HOUR, MINUTE, MONTH, SECOND, YEAR, KEY, VALUE, ROWS, RANGE, GROUPS, TOP, MINUS,"
+            + " QUALIFY, REGEXP, ROWNUM, UESCAPE, UNKNOWN, PARTITION";
+
+    /** Where finished statements and transactions are reported. */
+    public void observe(StatementObserver observer) {
+        this.observer = observer;
+        tx.observe(observer);
     }
 
     public char transactionStatus() {
-        return txStatus;
+        return tx.status();
     }
 
     public SessionSettings settings() {
@@ -81,7 +146,30 @@ public final class PgSession implements AutoCloseable {
 
     /** Whether the session is between transactions with nothing half-done (so it may move). */
     public boolean isQuiescent() {
-        return txStatus == 'I' && !implicitTx && runningPortal == null && simpleQueue == null && queue.isEmpty() && portals.isEmpty();
+        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && named.hasNoPortals()
+                && copyIn == null;
+    }
+
+    /**
+     * Whether the session may move now: between transactions, nothing queued or half-sent. Open
+     * portals do not outlive a transaction in PostgreSQL, so they do not hold a move back.
+     */
+    public boolean canHandOver() {
+        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && !skipUntilSync && copyIn == null;
+    }
+
+    /** The session's transferable state; only when {@link #canHandOver()}. */
+    public Handover handover() {
+        if (!canHandOver()) {
+            throw new IllegalStateException("a session can move only between transactions");
+        }
+        return new Handover(settings.values(), settings.sessionDefaults(), named.exportNamed());
+    }
+
+    /** Takes over the state of a session that moved here (before it runs anything). */
+    public void restore(Handover h) {
+        settings.restore(h.settings(), h.defaults());
+        named.restoreNamed(h.statements());
     }
 
     /** Cancels the statement running now, if any (from another thread). */
@@ -90,6 +178,8 @@ public final class PgSession implements AutoCloseable {
         if (ps != null) {
             try {
                 ps.cancel();
+                // JDBC's cancel flags the command; H2's loops (and Borealis' functions) check the session.
+                ((org.h2.engine.SessionLocal) conn.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).cancel();
             } catch (SQLException e) {
                 log.debug("cancel failed", e);
             }
@@ -107,6 +197,14 @@ public final class PgSession implements AutoCloseable {
         while (!terminated) {
             if (out.size() >= budget && (runningPortal != null || simpleQueue != null || !queue.isEmpty())) {
                 return new Outcome(true, highestLsn.getAsLong(), false);
+            }
+            if (copyIn != null) {
+                FrontendMessage m = queue.pollFirst();
+                if (m == null) {
+                    break;
+                }
+                copyMessage(m, out);
+                continue;
             }
             if (simpleQueue != null) {
                 continueSimpleQuery(out, budget);
@@ -143,13 +241,14 @@ public final class PgSession implements AutoCloseable {
         }
         try {
             if (m instanceof FrontendMessage.Parse p) {
-                parse(p);
+                named.parse(p);
                 out.parseComplete();
             } else if (m instanceof FrontendMessage.Bind b) {
-                bind(b);
+                closePortal(b.portal());
+                named.bind(b);
                 out.bindComplete();
             } else if (m instanceof FrontendMessage.Describe d) {
-                describe(d, out);
+                named.describe(d, out);
             } else if (m instanceof FrontendMessage.Execute e) {
                 execute(e, out, budget);
             } else if (m instanceof FrontendMessage.Close c) {
@@ -174,148 +273,52 @@ public final class PgSession implements AutoCloseable {
 
     // ---- extended protocol ----
 
-    private void parse(FrontendMessage.Parse p) throws SQLException {
-        if (!p.name().isEmpty() && statements.containsKey(p.name())) {
-            throw new PgException(PgError.error("42P05", "prepared statement \"" + p.name() + "\" already exists"));
-        }
-        List<String> parts = SqlLexer.split(p.sql());
-        if (parts.size() > 1) {
-            throw new PgException(PgError.error("42601", "cannot insert multiple commands into a prepared statement"));
-        }
-        PreparedQuery q = prepare(parts.isEmpty() ? "" : parts.get(0), p.parameterTypes());
-        PreparedQuery old = statements.put(p.name(), q);
-        if (old != null) {
-            old.close();
+    /** Before running a statement: a fresh catalog if it reads it. */
+    private void beforeEngine(PreparedQuery q) throws SQLException {
+        if (catalog != null && q.translation != null && q.translation.readsCatalog()) {
+            catalog.ensureFresh();
         }
     }
 
-    private PreparedQuery prepare(String sql, int[] declaredTypes) {
-        Command command = Command.classify(sql);
-        StringBuilder engineSql = new StringBuilder();
-        int maxParam = 0;
-        for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
-            if (t.kind() == SqlLexer.Kind.PARAM) {
-                int n = Integer.parseInt(t.text().substring(1));
-                maxParam = Math.max(maxParam, n);
-                engineSql.append('?').append(n);
-            } else {
-                engineSql.append(t.text());
-            }
-        }
-        return new PreparedQuery(sql, engineSql.toString(), command, maxParam, declaredTypes);
-    }
-
-    private void bind(FrontendMessage.Bind b) throws SQLException {
-        PreparedQuery q = statements.get(b.statement());
-        if (q == null) {
-            throw new PgException(PgError.error("26000", "prepared statement \"" + b.statement() + "\" does not exist"));
-        }
-        if (b.parameters().length != q.parameterCount) {
-            throw new PgException(PgError.error("08P01", "bind message supplies " + b.parameters().length
-                    + " parameters, but prepared statement \"" + b.statement() + "\" requires " + q.parameterCount));
-        }
-        closePortal(b.portal());
-        Portal portal = new Portal(q, b.resultFormats());
-        if (q.command().kind() == Command.Kind.ENGINE) {
-            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0];
-            portal.statement = q.borrow(conn);
-            try {
-                for (int i = 0; i < b.parameters().length; i++) {
-                    boolean binaryParam = isBinary(b.parameterFormats(), i);
-                    PgValues.bind(portal.statement, i + 1, types[i], binaryParam, b.parameters()[i]);
-                }
-            } catch (SQLException | RuntimeException e) {
-                portal.close();
-                throw e;
-            }
-        }
-        portals.put(b.portal(), portal);
-    }
-
-    private static boolean isBinary(short[] formats, int i) {
-        if (formats.length == 0) {
-            return false;
-        }
-        return (formats.length == 1 ? formats[0] : formats[i]) == 1;
-    }
-
-    private void describe(FrontendMessage.Describe d, BackendWriter out) throws SQLException {
-        if (d.kind() == 'S') {
-            PreparedQuery q = statements.get(d.name());
-            if (q == null) {
-                throw new PgException(PgError.error("26000", "prepared statement \"" + d.name() + "\" does not exist"));
-            }
-            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0]);
-            Portal probe = new Portal(q, new short[0]);
-            if (describeRows(probe)) {
-                out.rowDescription(probe.columns);
-            } else {
-                out.noData();
-            }
-        } else {
-            Portal p = portals.get(d.name());
-            if (p == null) {
-                throw new PgException(PgError.error("34000", "portal \"" + d.name() + "\" does not exist"));
-            }
-            if (describeRows(p)) {
-                out.rowDescription(p.columns);
-            } else {
-                out.noData();
-            }
-        }
-    }
-
-    /** Fills a portal's columns without running it; false if the statement returns no rows. */
-    private boolean describeRows(Portal p) throws SQLException {
-        if (p.columns != null) {
-            return true;
-        }
-        PreparedQuery q = p.query;
-        if (q.command().kind() == Command.Kind.SHOW) {
-            p.describeUtility(utility.showColumns(q.sql));
-            return true;
-        }
-        if (q.command().kind() != Command.Kind.ENGINE) {
-            return false;
-        }
-        PreparedStatement ps = p.statement != null ? p.statement : q.borrow(conn);
-        try {
-            var md = ps.getMetaData();
-            if (md == null) {
-                return false;
-            }
-            p.describe(md);
-            return true;
-        } finally {
-            if (p.statement == null) {
-                q.giveBack(ps);
-            }
+    /** After running a statement: DDL makes the catalog stale. */
+    private void afterEngine(PreparedQuery q) {
+        if (catalog != null && q.translation != null && q.translation.changesSchema()) {
+            catalog.invalidate();
         }
     }
 
     private void execute(FrontendMessage.Execute e, BackendWriter out, int budget) throws SQLException {
-        Portal p = portals.get(e.portal());
+        Portal p = named.portal(e.portal());
         if (p == null) {
             throw new PgException(PgError.error("34000", "portal \"" + e.portal() + "\" does not exist"));
         }
         if (!p.executed) {
             Command.Kind kind = p.query.command().kind();
-            if (txStatus == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
+            if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
             if (kind == Command.Kind.EMPTY) {
                 out.emptyQueryResponse();
                 return;
             }
-            if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
+            if (kind == Command.Kind.COPY) {
+                p.executed = true;
+                Portal copyOut = startCopy(p.query, out, true);
+                if (copyOut == null) {
+                    return;
+                }
+                p = copyOut;
+                named.putPortal(e.portal(), p);
+            } else if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
                 runUtility(p.query, out);
                 p.executed = true;
                 return;
+            } else {
+                if (kind == Command.Kind.ENGINE) {
+                    tx.beginImplicit();
+                }
+                start(p);
             }
-            if (kind == Command.Kind.ENGINE) {
-                beginImplicit();
-            }
-            start(p);
         }
         runningPortal = p;
         runningMaxRows = e.maxRows();
@@ -333,19 +336,39 @@ public final class PgSession implements AutoCloseable {
             p.utilityRows = utility.show(p.query.sql);
             return;
         }
+        if (p.query.isEmptyResult()) {
+            if (p.columns == null) {
+                p.describeUtility(p.query.translation.emptyColumns().toArray(new String[0]));
+            }
+            p.utilityRows = new String[0][];
+            return;
+        }
+        beforeEngine(p.query);
         executing = p.statement;
+        long started = System.nanoTime();
         try {
-            boolean hasRows = p.statement.execute();
+            boolean hasRows;
+            try {
+                hasRows = p.statement.execute();
+            } catch (SQLException | RuntimeException e) {
+                observer.statement(p.query.sql, System.nanoTime() - started, 0, true);
+                if (tx.isIdle()) {
+                    observer.transaction(false);
+                }
+                throw e;
+            }
+            afterEngine(p.query);
             if (hasRows) {
                 p.rows = p.statement.getResultSet();
                 if (p.columns == null) {
-                    p.describe(p.rows.getMetaData());
+                    p.describe(p.rows.getMetaData(), origins);
                 }
             } else {
                 p.rowCount = p.statement.getLargeUpdateCount();
             }
         } finally {
             executing = null;
+            p.engineNanos += System.nanoTime() - started;
         }
     }
 
@@ -368,6 +391,15 @@ public final class PgSession implements AutoCloseable {
      * row limit); false when it stopped at the output budget and must be continued.
      */
     private boolean writeRows(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
+        long started = System.nanoTime();
+        try {
+            return writeRowsTimed(p, out, budget, maxRows, extended);
+        } finally {
+            p.engineNanos += System.nanoTime() - started;
+        }
+    }
+
+    private boolean writeRowsTimed(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
         if (p.rows == null && p.utilityRows == null) {
             out.commandComplete(p.query.command().completedTag(p.rowCount));
             finishExecute(p, extended);
@@ -383,6 +415,9 @@ public final class PgSession implements AutoCloseable {
                 return false;
             }
             if (!nextRow(p, out)) {
+                if (p.copy != null) {
+                    out.copyDone();
+                }
                 out.commandComplete(p.query.command().completedTag(runningSent));
                 finishExecute(p, extended);
                 return true;
@@ -418,6 +453,15 @@ public final class PgSession implements AutoCloseable {
             executing = null;
         }
         int n = p.oids.length;
+        if (p.copy != null) {
+            String[] values = new String[n];
+            for (int i = 0; i < n; i++) {
+                byte[] v = PgValues.encode(p.rows, i + 1, p.oids[i], false);
+                values[i] = v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            out.copyData(p.copy.encode(values));
+            return true;
+        }
         // Every value is converted before the row is framed: a value that fails to convert must
         // not leave half a DataRow in the output (the client would wait for its missing bytes).
         byte[][] values = new byte[n][];
@@ -438,6 +482,12 @@ public final class PgSession implements AutoCloseable {
 
     private void finishExecute(Portal p, boolean extended) throws SQLException {
         runningPortal = null;
+        if (p.statement != null) {
+            observer.statement(p.query.sql, p.engineNanos, p.rowCount, false);
+            if (tx.isIdle()) {
+                observer.transaction(true);
+            }
+        }
         if (p.rows != null) {
             p.rows.close();
             p.rows = null;
@@ -449,17 +499,14 @@ public final class PgSession implements AutoCloseable {
 
     private void close(FrontendMessage.Close c) throws SQLException {
         if (c.kind() == 'S') {
-            PreparedQuery q = statements.remove(c.name());
-            if (q != null) {
-                q.close();
-            }
+            named.closeStatement(c.name());
         } else {
             closePortal(c.name());
         }
     }
 
     private void closePortal(String name) throws SQLException {
-        Portal p = portals.remove(name);
+        Portal p = named.removePortal(name);
         if (p != null) {
             if (runningPortal == p) {
                 runningPortal = null;
@@ -473,15 +520,15 @@ public final class PgSession implements AutoCloseable {
         try {
             // The unnamed portal and statement do not outlive the pipeline in practice; portals of
             // an implicit transaction end with it.
-            if (implicitTx) {
+            if (tx.isImplicit()) {
                 closeAllPortals();
-                endImplicit(true);
+                tx.endImplicit(true);
             }
         } catch (SQLException e) {
             out.errorResponse("ERROR", PgError.of(e).sqlState(), PgError.of(e).message(), null, null, 0);
-            rollbackQuietly();
+            tx.rollbackQuietly();
         }
-        out.readyForQuery(txStatus);
+        out.readyForQuery(tx.status());
     }
 
     private void extendedError(PgError error, BackendWriter out) {
@@ -491,12 +538,10 @@ public final class PgSession implements AutoCloseable {
     }
 
     private void afterError() {
-        if (txStatus == 'T') {
-            txStatus = 'E';
-        }
-        if (implicitTx) {
+        tx.fail();
+        if (tx.isImplicit()) {
             closeAllPortals();
-            rollbackQuietly();
+            tx.rollbackQuietly();
         }
     }
 
@@ -507,7 +552,7 @@ public final class PgSession implements AutoCloseable {
         List<String> parts = SqlLexer.split(sql);
         if (parts.isEmpty()) {
             out.emptyQueryResponse();
-            out.readyForQuery(txStatus);
+            out.readyForQuery(tx.status());
             return;
         }
         simpleQueue = new ArrayDeque<>(parts);
@@ -524,29 +569,38 @@ public final class PgSession implements AutoCloseable {
             String sql = simpleQueue.pollFirst();
             if (sql == null) {
                 simpleQueue = null;
-                if (implicitTx) {
-                    endImplicit(true);
+                if (tx.isImplicit()) {
+                    tx.endImplicit(true);
                 }
-                out.readyForQuery(txStatus);
+                out.readyForQuery(tx.status());
                 return;
             }
-            PreparedQuery q = prepare(sql, new int[0]);
+            PreparedQuery q = named.prepare(sql, new int[0]);
             Command.Kind kind = q.command().kind();
-            if (txStatus == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
+            if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
             if (q.parameterCount > 0) {
                 throw new PgException(PgError.error("42P02", "there is no parameter $1"));
+            }
+            if (kind == Command.Kind.COPY) {
+                Portal copyOut = startCopy(q, out, false);
+                if (copyOut != null) {
+                    runningPortal = copyOut;
+                    runningSent = 0;
+                    writeRows(copyOut, out, budget, 0, false);
+                }
+                return;
             }
             if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
                 runUtility(q, out);
                 return;
             }
             if (kind == Command.Kind.ENGINE && simpleImplicit) {
-                beginImplicit();
+                tx.beginImplicit();
             }
             Portal p = new Portal(q, new short[0]);
-            if (kind == Command.Kind.ENGINE) {
+            if (kind == Command.Kind.ENGINE && !q.isEmptyResult()) {
                 p.statement = q.borrow(conn);
             }
             try {
@@ -580,108 +634,102 @@ public final class PgSession implements AutoCloseable {
         writeError(error, out);
         simpleQueue = null;
         afterError();
-        out.readyForQuery(txStatus);
+        out.readyForQuery(tx.status());
     }
 
-    // ---- transactions and utility commands ----
+    // ---- COPY ----
 
-    private void beginImplicit() throws SQLException {
-        if (txStatus == 'I' && !implicitTx) {
-            conn.setAutoCommit(false);
-            implicitTx = true;
-        }
-    }
-
-    private void endImplicit(boolean commit) throws SQLException {
-        implicitTx = false;
-        if (commit) {
-            conn.commit();
-        } else {
-            conn.rollback();
-        }
-        conn.setAutoCommit(true);
-    }
-
-    private void rollbackQuietly() {
-        try {
-            if (!conn.getAutoCommit()) {
-                conn.rollback();
-                if (txStatus == 'I') {
-                    conn.setAutoCommit(true);
-                }
+    /**
+     * Starts a COPY. FROM STDIN answers CopyInResponse and waits for CopyData (returns null); TO
+     * STDOUT returns a running portal whose rows go out as CopyData.
+     */
+    private Portal startCopy(PreparedQuery q, BackendWriter out, boolean extended) throws SQLException {
+        CopyStatement copy = CopyStatement.parse(q.sql);
+        if (copy.in()) {
+            if (tx.status() == 'I') {
+                tx.beginImplicit();
             }
-        } catch (SQLException e) {
-            log.warn("rollback failed", e);
+            copyIn = CopyIn.start(copy, conn);
+            copyInExtended = extended;
+            out.copyInResponse(copyIn.columnCount());
+            return null;
         }
-        implicitTx = false;
+        tx.beginImplicit();
+        Translation tr = SqlTranslator.translate(copy.selectSql(), named::columnsOf);
+        PreparedQuery select = new PreparedQuery(q.sql, tr.engineSql(), q.command(), tr.parameters(), new int[0], tr);
+        Portal p = new Portal(select, new short[0]);
+        p.statement = conn.prepareStatement(select.engineSql);
+        p.ownsStatement = true;
+        start(p);
+        p.copy = new CopyCodec(copy);
+        out.copyOutResponse(p.oids.length);
+        if (copy.header() && copy.csv()) {
+            String[] names = new String[p.columns.length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = p.columns[i].name();
+            }
+            out.copyData(p.copy.header(names));
+        }
+        return p;
     }
+
+    /** A message while COPY FROM STDIN runs: data, its end, or its failure. */
+    private void copyMessage(FrontendMessage m, BackendWriter out) {
+        try {
+            if (m instanceof FrontendMessage.CopyData d) {
+                copyIn.data(d.data());
+            } else if (m instanceof FrontendMessage.CopyDone) {
+                long n = copyIn.finish();
+                endCopy();
+                out.commandComplete("COPY " + n);
+                if (!copyInExtended && simpleQueue == null && tx.isImplicit()) {
+                    tx.endImplicit(true);
+                }
+                if (!copyInExtended && simpleQueue != null && simpleQueue.isEmpty()) {
+                    // the rest of the Query (ReadyForQuery) follows in continueSimpleQuery
+                    return;
+                }
+            } else if (m instanceof FrontendMessage.CopyFail f) {
+                throw new PgException(PgError.error("57014", "COPY from stdin failed: " + f.message()));
+            } else if (m instanceof FrontendMessage.Flush || m instanceof FrontendMessage.Sync) {
+                // PostgreSQL ignores these during COPY IN
+            } else if (m instanceof FrontendMessage.Terminate) {
+                endCopy();
+                terminated = true;
+            } else {
+                throw new PgException(PgError.error("08P01", "unexpected message type during COPY from stdin"));
+            }
+        } catch (PgException e) {
+            copyFailed(e.error, out);
+        } catch (SQLException | RuntimeException e) {
+            copyFailed(errorOf(e), out);
+        }
+    }
+
+    private void endCopy() {
+        try {
+            copyIn.close();
+        } catch (SQLException e) {
+            log.debug("closing COPY", e);
+        }
+        copyIn = null;
+    }
+
+    private void copyFailed(PgError error, BackendWriter out) {
+        endCopy();
+        if (copyInExtended) {
+            extendedError(error, out);
+        } else {
+            simpleError(error, out);
+        }
+    }
+
+    // ---- utility commands ----
 
     private void runUtility(PreparedQuery q, BackendWriter out) throws SQLException {
         Command c = q.command();
         switch (c.kind()) {
-            case BEGIN -> {
-                if (txStatus != 'I') {
-                    out.noticeResponse("WARNING", "25001", "there is already a transaction in progress");
-                } else {
-                    if (!implicitTx) {
-                        conn.setAutoCommit(false);
-                    }
-                    implicitTx = false;
-                    txStatus = 'T';
-                }
-                utility.transactionOptions(q.sql, conn);
-                out.commandComplete(c.tag().equals("START TRANSACTION") ? "START TRANSACTION" : "BEGIN");
-            }
-            case COMMIT -> {
-                if (txStatus == 'I') {
-                    out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
-                    out.commandComplete("COMMIT");
-                } else if (txStatus == 'E') {
-                    closeAllPortals();
-                    conn.rollback();
-                    conn.setAutoCommit(true);
-                    txStatus = 'I';
-                    savepoints.clear();
-                    out.commandComplete("ROLLBACK");
-                } else {
-                    closeAllPortals();
-                    conn.commit();
-                    conn.setAutoCommit(true);
-                    txStatus = 'I';
-                    savepoints.clear();
-                    out.commandComplete("COMMIT");
-                }
-            }
-            case ROLLBACK -> {
-                if (txStatus == 'I') {
-                    out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
-                } else {
-                    closeAllPortals();
-                    conn.rollback();
-                    conn.setAutoCommit(true);
-                    txStatus = 'I';
-                    savepoints.clear();
-                }
-                out.commandComplete("ROLLBACK");
-            }
-            case SAVEPOINT -> {
-                requireBlock("SAVEPOINT");
-                savepoints.put(c.name(), conn.setSavepoint(c.name()));
-                out.commandComplete("SAVEPOINT");
-            }
-            case RELEASE -> {
-                requireBlock("RELEASE SAVEPOINT");
-                Savepoint sp = savepoint(c.name());
-                conn.releaseSavepoint(sp);
-                savepoints.remove(c.name());
-                out.commandComplete("RELEASE");
-            }
-            case ROLLBACK_TO -> {
-                requireBlock("ROLLBACK TO SAVEPOINT");
-                conn.rollback(savepoint(c.name()));
-                txStatus = 'T';
-                out.commandComplete("ROLLBACK");
-            }
+            case BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO -> tx.run(q.command(), q.sql, out);
             case SET -> {
                 for (Map.Entry<String, String> changed : utility.set(q.sql, conn).entrySet()) {
                     out.parameterStatus(changed.getKey(), changed.getValue());
@@ -696,10 +744,7 @@ public final class PgSession implements AutoCloseable {
             }
             case DISCARD -> {
                 closeAllPortals();
-                for (PreparedQuery pq : statements.values()) {
-                    pq.close();
-                }
-                statements.clear();
+                named.closeStatements();
                 settings.resetAll();
                 out.commandComplete(c.tag());
             }
@@ -707,49 +752,24 @@ public final class PgSession implements AutoCloseable {
                 List<SqlLexer.Token> code = SqlLexer.code(q.sql);
                 String last = code.get(code.size() - 1).text();
                 if (c.tag().endsWith("ALL")) {
-                    for (PreparedQuery pq : statements.values()) {
-                        pq.close();
-                    }
-                    statements.clear();
+                    named.closeStatements();
                 } else {
-                    PreparedQuery pq = statements.remove(last.replace("\"", ""));
-                    if (pq == null) {
-                        throw new PgException(PgError.error("26000", "prepared statement \"" + last + "\" does not exist"));
-                    }
-                    pq.close();
+                    named.deallocate(last.replace("\"", ""));
                 }
                 out.commandComplete(c.tag());
             }
+            case DECLARE -> cursors.declare(q, tx.status(), out);
+            case FETCH -> cursors.fetch(q, out);
+            case CLOSE_CURSOR -> cursors.close(c.name(), out);
             case NOOP -> out.commandComplete(c.tag());
-            case COPY -> throw new PgException(PgError.error("0A000", "COPY is not supported yet"));
             case EMPTY -> out.emptyQueryResponse();
             default -> throw new IllegalStateException("not a utility command: " + c);
         }
     }
 
-    private void requireBlock(String what) {
-        if (txStatus == 'I') {
-            throw new PgException(PgError.error("25P01", what + " can only be used in transaction blocks"));
-        }
-    }
-
-    private Savepoint savepoint(String name) {
-        Savepoint sp = savepoints.get(name);
-        if (sp == null) {
-            throw new PgException(PgError.error("3B001", "savepoint \"" + name + "\" does not exist"));
-        }
-        return sp;
-    }
-
     private void closeAllPortals() {
-        for (Portal p : portals.values()) {
-            try {
-                p.close();
-            } catch (SQLException e) {
-                log.debug("closing portal", e);
-            }
-        }
-        portals.clear();
+        cursors.closeAll(false);
+        named.closePortals();
         runningPortal = null;
     }
 
@@ -769,15 +789,9 @@ public final class PgSession implements AutoCloseable {
 
     @Override
     public void close() {
+        cursors.closeAll(true);
         closeAllPortals();
-        for (PreparedQuery q : statements.values()) {
-            try {
-                q.close();
-            } catch (SQLException e) {
-                log.debug("closing statement", e);
-            }
-        }
-        statements.clear();
+        named.closeStatementsQuietly();
         try {
             if (!conn.getAutoCommit()) {
                 conn.rollback();

@@ -68,6 +68,13 @@ public enum PgType {
     /** Maps a JDBC type (as H2 reports it) to a PostgreSQL type. */
     public static PgType ofJdbc(int jdbcType, String typeName) {
         String name = typeName == null ? "" : typeName.toUpperCase(java.util.Locale.ROOT);
+        // H2 reports UUID as BINARY and JSON as VARBINARY/OTHER: the name decides.
+        if (name.equals("UUID")) {
+            return UUID;
+        }
+        if (name.equals("JSON")) {
+            return JSON;
+        }
         switch (jdbcType) {
             case Types.BOOLEAN:
             case Types.BIT:

@@ -154,6 +154,13 @@ public final class PgValues {
                 return binary ? ByteBuffer.allocate(16).putLong(v.getMostSignificantBits()).putLong(v.getLeastSignificantBits()).array()
                         : ascii(v.toString());
             }
+            case JSON: {
+                String v = rs.getString(col);
+                if (v == null) {
+                    return null;
+                }
+                return unwrapJson(v).getBytes(StandardCharsets.UTF_8);
+            }
             case INTERVAL: {
                 Object v = rs.getObject(col);
                 if (v == null) {
@@ -169,6 +176,30 @@ public final class PgValues {
                 return v.getBytes(StandardCharsets.UTF_8);
             }
         }
+    }
+
+    /**
+     * H2 stores text assigned to a JSON column as a JSON string; PostgreSQL parses it. A JSON string
+     * whose content is itself a JSON object or array is shown as that object or array.
+     */
+    public static String unwrapJson(String json) {
+        String t = json.trim();
+        if (!t.startsWith("\"")) {
+            return json;
+        }
+        try {
+            org.h2.util.json.JSONValue v = org.h2.util.json.JSONStringSource.parse(t, new org.h2.util.json.JSONValueTarget());
+            if (v instanceof org.h2.util.json.JSONString s) {
+                String inner = s.getString().trim();
+                if ((inner.startsWith("{") && inner.endsWith("}")) || (inner.startsWith("[") && inner.endsWith("]"))) {
+                    org.h2.util.json.JSONStringSource.parse(inner, new org.h2.util.json.JSONValueTarget());
+                    return s.getString();
+                }
+            }
+        } catch (RuntimeException e) {
+            // not JSON inside: keep the string
+        }
+        return json;
     }
 
     private static byte[] ascii(String s) {
@@ -314,6 +345,12 @@ public final class PgValues {
             ps.setNull(index, nullType(oid));
             return;
         }
+        PgType arrayElement = PgType.elementOfArray(oid);
+        if (arrayElement != null) {
+            Object[] elements = binary ? PgArrays.fromBinary(value) : PgArrays.fromText(new String(value, StandardCharsets.UTF_8), arrayElement);
+            ps.setObject(index, elements);
+            return;
+        }
         if (!binary) {
             String text = new String(value, StandardCharsets.UTF_8);
             if (oid == PgType.BYTEA.oid) {
@@ -352,6 +389,27 @@ public final class PgValues {
             case JSONB -> ps.setString(index, new String(value, 1, value.length - 1, StandardCharsets.UTF_8));
             default -> throw new SQLException("binary format is not supported for parameters of type " + t.typname, "22P03");
         }
+    }
+
+    /** A binary value of a scalar type as the Java object H2 binds. */
+    static Object fromBinary(PgType t, byte[] value) {
+        ByteBuffer b = ByteBuffer.wrap(value);
+        return switch (t) {
+            case BOOL -> value[0] != 0;
+            case INT2 -> b.getShort();
+            case INT4, OID -> b.getInt();
+            case INT8 -> b.getLong();
+            case FLOAT4 -> b.getFloat();
+            case FLOAT8 -> b.getDouble();
+            case NUMERIC -> numericFromBinary(value);
+            case BYTEA -> value;
+            case DATE -> PG_EPOCH_DATE.plusDays(b.getInt());
+            case TIME -> LocalTime.ofNanoOfDay(b.getLong() * 1000);
+            case TIMESTAMP -> fromMicros(b.getLong());
+            case TIMESTAMPTZ -> fromMicros(b.getLong()).atOffset(ZoneOffset.UTC);
+            case UUID -> new UUID(b.getLong(), b.getLong());
+            default -> new String(value, StandardCharsets.UTF_8);
+        };
     }
 
     private static int nullType(int oid) {

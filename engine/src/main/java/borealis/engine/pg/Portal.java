@@ -20,10 +20,16 @@ final class Portal implements AutoCloseable {
     int[] oids;
     boolean[] binary;
     boolean executed;
+    /** Time spent in the engine for this portal: execution and fetching rows. */
+    long engineNanos;
     long rowCount;
     /** Utility rows (SHOW) produced by the session instead of H2. */
     String[][] utilityRows;
     int utilityPosition;
+    /** COPY TO STDOUT: rows go out as CopyData in this format. */
+    CopyCodec copy;
+    /** The statement is the portal's own (not borrowed from its PreparedQuery). */
+    boolean ownsStatement;
 
     Portal(PreparedQuery query, short[] resultFormats) {
         this.query = query;
@@ -38,7 +44,7 @@ final class Portal implements AutoCloseable {
     }
 
     /** Column descriptions from H2 metadata, with this portal's formats. */
-    void describe(ResultSetMetaData md) throws SQLException {
+    void describe(ResultSetMetaData md, ColumnOrigins origins) throws SQLException {
         int n = md.getColumnCount();
         columns = new BackendWriter.Column[n];
         oids = new int[n];
@@ -47,7 +53,8 @@ final class Portal implements AutoCloseable {
             int oid = PgType.oidOf(md, i + 1);
             oids[i] = oid;
             binary[i] = isBinary(i);
-            columns[i] = new BackendWriter.Column(md.getColumnLabel(i + 1), 0, (short) 0, oid, PgType.typlenOf(oid),
+            int[] origin = origins == null ? new int[] {0, 0} : origins.of(md, i + 1);
+            columns[i] = new BackendWriter.Column(md.getColumnLabel(i + 1), origin[0], (short) origin[1], oid, PgType.typlenOf(oid),
                     PgType.typmodOf(md, i + 1, oid), (short) (binary[i] ? 1 : 0));
         }
     }
@@ -70,7 +77,11 @@ final class Portal implements AutoCloseable {
             rows = null;
         }
         if (statement != null) {
-            query.giveBack(statement);
+            if (ownsStatement) {
+                statement.close();
+            } else {
+                query.giveBack(statement);
+            }
             statement = null;
         }
     }

@@ -18,13 +18,17 @@ final class PreparedQuery implements AutoCloseable {
     final String engineSql;
     final Command command;
     final int parameterCount;
+    /** How the statement was translated for H2 (null for commands the session runs itself). */
+    final borealis.engine.pg.sql.Translation translation;
     private final int[] declaredTypes;
     private PreparedStatement cached;
     private boolean cachedInUse;
     private int[] inferredTypes;
 
-    PreparedQuery(String sql, String engineSql, Command command, int parameterCount, int[] declaredTypes) {
+    PreparedQuery(String sql, String engineSql, Command command, int parameterCount, int[] declaredTypes,
+                  borealis.engine.pg.sql.Translation translation) {
         this.sql = sql;
+        this.translation = translation;
         this.engineSql = engineSql;
         this.command = command;
         this.parameterCount = Math.max(parameterCount, declaredTypes.length);
@@ -85,8 +89,17 @@ final class PreparedQuery implements AutoCloseable {
         return types;
     }
 
+    /** The statement reads only catalog relations that are always empty: no rows, known columns. */
+    boolean isEmptyResult() {
+        return translation != null && translation.emptyColumns() != null;
+    }
+
     Command command() {
         return command;
+    }
+
+    int[] declaredTypes() {
+        return declaredTypes.clone();
     }
 
     int declaredType(int index) {

@@ -68,6 +68,9 @@ public final class SessionSettings {
     /** Startup parameters become the session's defaults, which RESET returns to. */
     public void startup(String name, String value) {
         String key = canonical(name);
+        if (key.equals("DateStyle") && value.trim().equalsIgnoreCase("ISO")) {
+            value = "ISO, MDY"; // what PostgreSQL reports for DateStyle=ISO
+        }
         sessionDefaults.put(key, value);
         values.put(key, value);
     }
@@ -117,6 +120,23 @@ public final class SessionSettings {
             out.put(k, get(k));
         }
         return out;
+    }
+
+    /** Every value set in this session, and the session defaults (for a session moving to another node). */
+    public Map<String, String> values() {
+        return new LinkedHashMap<>(values);
+    }
+
+    public Map<String, String> sessionDefaults() {
+        return new LinkedHashMap<>(sessionDefaults);
+    }
+
+    /** Takes over the values and defaults of a session that moved here. */
+    public void restore(Map<String, String> newValues, Map<String, String> newDefaults) {
+        values.clear();
+        values.putAll(newValues);
+        sessionDefaults.clear();
+        sessionDefaults.putAll(newDefaults);
     }
 
     public static boolean isReported(String name) {

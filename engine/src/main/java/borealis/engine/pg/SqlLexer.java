@@ -71,6 +71,9 @@ public final class SqlLexer {
                     }
                 }
                 kind = Kind.COMMENT;
+            } else if ((c == 'U' || c == 'u') && i + 2 < n && sql.charAt(i + 1) == '&' && sql.charAt(i + 2) == '\'') {
+                i = endOfQuoted(sql, i + 2, '\'', false);
+                kind = Kind.STRING;
             } else if ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'') {
                 i = endOfQuoted(sql, i + 1, '\'', true);
                 kind = Kind.STRING;

@@ -189,7 +189,7 @@ final class UtilityCommands {
         if (name.equals("all")) {
             return new String[] {"name", "setting", "description"};
         }
-        return new String[] {name.equals("TimeZone") ? "TimeZone" : name.toLowerCase(Locale.ROOT)};
+        return new String[] {SessionSettings.defaults().containsKey(name) ? name : name.toLowerCase(Locale.ROOT)};
     }
 
     /** Rows of a SHOW. */

@@ -1,7 +1,9 @@
 package borealis.engine.sql;
 
 import borealis.engine.pg.PgSession;
+import borealis.engine.pg.StatementObserver;
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.volume.Volume;
 import borealis.engine.volume.VolumeFileSystem;
 import java.security.SecureRandom;
@@ -56,33 +58,50 @@ public final class Database implements AutoCloseable {
     private static final int COMPACT_TARGET_FILL_RATE = 80;
     private static final int COMPACT_WRITE_BYTES = 8 << 20;
 
+    /** PostgreSQL waits for row locks indefinitely; H2's default of one second aborts busy workloads. */
+    private static final int LOCK_TIMEOUT_MS = 30_000;
+
     private final Volume volume;
     private final String url;
     private final Connection admin;
     private final String tenantPassword;
     private final StatementAudit audit;
+    /** The catalog's own admin connection: refreshes run on session threads, apart from maintenance. */
+    private final Connection catalogConnection;
+    private final PgCatalog catalog;
+    private final String name;
 
-    private Database(Volume volume, String url, Connection admin, String tenantPassword, StatementAudit audit) {
+    private Database(Volume volume, String url, Connection admin, String tenantPassword, StatementAudit audit,
+                     Connection catalogConnection, PgCatalog catalog, String name) {
         this.volume = volume;
         this.url = url;
         this.admin = admin;
         this.tenantPassword = tenantPassword;
         this.audit = audit;
+        this.catalogConnection = catalogConnection;
+        this.catalog = catalog;
+        this.name = name;
     }
 
     /** Mounts the volume and opens (or creates) the database on it, with default limits and no audit. */
     public static Database open(Volume volume, String adminPassword) throws SQLException {
-        return open(volume, adminPassword, EngineLimits.DEFAULTS, StatementAudit.NONE);
+        return open(volume, adminPassword, volume.id().replace('/', '.'), EngineLimits.DEFAULTS, StatementAudit.NONE);
     }
 
-    /** Mounts the volume and opens (or creates) the database on it. */
-    public static Database open(Volume volume, String adminPassword, EngineLimits limits, StatementAudit audit) throws SQLException {
+    /**
+     * Mounts the volume and opens (or creates) the database on it.
+     *
+     * @param name the database's name as clients know it ({@code current_database()}, pg_database)
+     */
+    public static Database open(Volume volume, String adminPassword, String name, EngineLimits limits, StatementAudit audit)
+            throws SQLException {
         VolumeFileSystem.mount(volume);
         String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
         String adminUrl = base + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                 + ";WRITE_DELAY=0;RETENTION_TIME=0;FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1"
-                + ";CACHE_SIZE=" + H2_CACHE_KB + ";AUTO_COMPACT_FILL_RATE=0" + limits.urlSettings();
+                + ";CACHE_SIZE=" + H2_CACHE_KB + ";AUTO_COMPACT_FILL_RATE=0;BUILTIN_ALIAS_OVERRIDE=TRUE" + limits.urlSettings();
         Connection admin = null;
+        Connection catalogConnection = null;
         try {
             admin = connect(adminUrl, ADMIN, adminPassword);
             String tenantPassword = HexFormat.of().formatHex(randomBytes(16));
@@ -90,9 +109,13 @@ public final class Database implements AutoCloseable {
                 s.execute("CREATE USER IF NOT EXISTS " + TENANT + " PASSWORD '" + tenantPassword + "'");
                 s.execute("ALTER USER " + TENANT + " SET PASSWORD '" + tenantPassword + "'");
                 s.execute("GRANT ALTER ANY SCHEMA TO " + TENANT);
+                s.execute("SET DEFAULT_LOCK_TIMEOUT " + LOCK_TIMEOUT_MS);
             }
-            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit);
+            catalogConnection = connect(base + ";IFEXISTS=TRUE", ADMIN, adminPassword);
+            PgCatalog catalog = PgCatalog.install(catalogConnection, name);
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name);
         } catch (SQLException | RuntimeException e) {
+            closeQuietly(catalogConnection);
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
             throw e;
@@ -114,6 +137,11 @@ public final class Database implements AutoCloseable {
         return new org.h2.Driver().connect(url, p);
     }
 
+    /** The database's pg_catalog. */
+    public PgCatalog catalog() {
+        return catalog;
+    }
+
     public Volume volume() {
         return volume;
     }
@@ -125,7 +153,9 @@ public final class Database implements AutoCloseable {
     public PgSession newSession(SessionSettings settings) throws SQLException {
         Connection conn = AuditedConnection.wrap(connect(url, TENANT, tenantPassword), settings.get("session_authorization"),
                 settings.get(CLIENT_ADDRESS), audit);
-        return new PgSession(conn, volume::highestLsn, settings);
+        PgSession session = new PgSession(conn, volume::highestLsn, settings, catalog, name);
+        session.observe(observer);
+        return session;
     }
 
     /**
@@ -133,6 +163,13 @@ public final class Database implements AutoCloseable {
      * proxy drops any value a client sends under the {@code borealis.} prefix.
      */
     public static final String CLIENT_ADDRESS = "borealis.client_addr";
+
+    /** Where every session's finished statements and transactions go (metrics, Top SQL). */
+    public void observeWith(StatementObserver observer) {
+        this.observer = observer;
+    }
+
+    private volatile StatementObserver observer = StatementObserver.NONE;
 
     private MVStore store() {
         SessionLocal session = (SessionLocal) ((JdbcConnection) admin).getSession();
@@ -168,6 +205,7 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("volume {}: shutdown failed", volume.id(), e);
         } finally {
+            closeQuietly(catalogConnection);
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
         }

@@ -44,6 +44,11 @@ public final class VolumeFileSystem extends FilePath {
         VOLUMES.remove(encode(volume.id()), volume);
     }
 
+    /** Every volume mounted on this node (for metrics). */
+    public static java.util.Collection<Volume> mounted() {
+        return java.util.List.copyOf(VOLUMES.values());
+    }
+
     /** The H2 database path of a mounted volume (without the {@code .mv.db} suffix). */
     public static String databasePath(String volumeId) {
         return PREFIX + "/" + encode(volumeId) + "/db";

@@ -1,0 +1,24 @@
+package borealis.actors.scaling;
+
+import borealis.scaling.AcuProfile;
+import borealis.scaling.ScalingPolicy;
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The node's {@code borealis.capacity} configuration. */
+public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolicy.Settings policy, Duration tick, Duration drainTimeout,
+                               long usageRetentionMinutes, int eventsKept) {
+
+    public static CapacitySettings from(Config borealis) {
+        Config c = borealis.getConfig("capacity");
+        Config p = c.getConfig("policy");
+        double hostCpus = p.getDouble("host-cpus") > 0 ? p.getDouble("host-cpus") : Runtime.getRuntime().availableProcessors();
+        ScalingPolicy.Settings policy = new ScalingPolicy.Settings(p.getDouble("target-cpu-utilization"), hostCpus,
+                (int) p.getDuration("scale-down-delay").toSeconds(), (int) p.getDuration("scale-down-interval").toSeconds(),
+                p.getDouble("scale-down-fraction"), p.getDouble("scale-down-margin"), p.getDouble("min-hit-ratio"),
+                p.getDouble("min-misses-per-second"));
+        AcuProfile profile = new AcuProfile(c.getBytes("per-acu.cache"), c.getDouble("per-acu.cpu"), c.getInt("per-acu.connections"));
+        return new CapacitySettings(c.getDouble("node-acus"), profile, policy, c.getDuration("tick"), c.getDuration("drain-timeout"),
+                c.getDuration("usage-retention").toMinutes(), c.getInt("events-kept"));
+    }
+}

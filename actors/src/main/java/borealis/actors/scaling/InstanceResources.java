@@ -1,0 +1,98 @@
+package borealis.actors.scaling;
+
+import borealis.engine.governor.CpuGovernor;
+import borealis.engine.volume.BlockCache;
+import borealis.scaling.AcuProfile;
+import borealis.scaling.Signals;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The resources an allocation sizes on one running instance (CPU budget, block cache, connection
+ * slots) and the counters its supervisor samples. Shared between the instance, its SQL sessions
+ * and the node's scaling supervisor, within one JVM; thread-safe.
+ */
+public final class InstanceResources {
+
+    private final AcuProfile profile;
+    private final CpuGovernor governor;
+    private final BlockCache cache;
+    private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicInteger waitingSessions = new AtomicInteger();
+    private volatile double acu;
+    private volatile int slots;
+    private long lastSampleNanos;
+    private CpuGovernor.Stats lastCpu;
+    private BlockCache.Stats lastCache;
+
+    public InstanceResources(AcuProfile profile, CpuGovernor governor, BlockCache cache, double acu) {
+        this.profile = profile;
+        this.governor = governor;
+        this.cache = cache;
+        apply(acu);
+        this.lastSampleNanos = System.nanoTime();
+        this.lastCpu = governor.stats();
+        this.lastCache = cache.stats();
+    }
+
+    public CpuGovernor governor() {
+        return governor;
+    }
+
+    public double acu() {
+        return acu;
+    }
+
+    public int slots() {
+        return slots;
+    }
+
+    /** Sizes everything for {@code newAcu}, in place: the cache keeps its blocks when growing. */
+    public void apply(double newAcu) {
+        acu = newAcu;
+        slots = profile.connectionSlots(newAcu);
+        governor.setCpuPerSecond(profile.cpuPerSecond(newAcu));
+        cache.resize(profile.cacheBytes(newAcu));
+    }
+
+    public void sessionOpened() {
+        sessions.incrementAndGet();
+    }
+
+    public void sessionClosed() {
+        sessions.decrementAndGet();
+    }
+
+    /** Sessions waiting for a connection slot (they count toward the need). */
+    public void setWaitingSessions(int n) {
+        waitingSessions.set(n);
+    }
+
+    public long cacheCapacityBytes() {
+        return cache.capacityBytes();
+    }
+
+    public int sessions() {
+        return sessions.get();
+    }
+
+    /** What happened since the previous sample (the supervisor calls this once per tick). */
+    public synchronized Signals sample() {
+        long now = System.nanoTime();
+        CpuGovernor.Stats cpu = governor.stats();
+        BlockCache.Stats c = cache.stats();
+        double interval = Math.max(1e-3, (now - lastSampleNanos) / 1e9);
+        long hits = c.hits() - lastCache.hits();
+        long misses = c.misses() - lastCache.misses();
+        long evictions = c.evictions() - lastCache.evictions();
+        // The working set: what the cache holds, plus (when it evicts) what it had to read again.
+        long workingSet = c.sizeBytes() + (evictions > 0 ? misses * BlockCache.BLOCK : 0);
+        long statements = cpu.batches() - lastCpu.batches() + cpu.running();
+        Signals s = new Signals(interval, (cpu.cpuNanos() - lastCpu.cpuNanos()) / 1e9, (cpu.waitNanos() - lastCpu.waitNanos()) / 1e9,
+                cpu.waiting(), sessions.get() + waitingSessions.get(), statements, hits, misses, workingSet,
+                (cpu.runNanos() - lastCpu.runNanos()) / 1e9, (cpu.clientNanos() - lastCpu.clientNanos()) / 1e9);
+        lastSampleNanos = now;
+        lastCpu = cpu;
+        lastCache = c;
+        return s;
+    }
+}

@@ -1,0 +1,249 @@
+package borealis.engine.pg.catalog;
+
+import borealis.engine.pg.SessionSettings;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.h2.api.Interval;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.util.json.JSONArray;
+import org.h2.util.json.JSONObject;
+import org.h2.util.json.JSONString;
+import org.h2.util.json.JSONStringSource;
+import org.h2.util.json.JSONValue;
+import org.h2.util.json.JSONValueTarget;
+import org.h2.value.Value;
+import org.h2.value.ValueNull;
+
+/**
+ * JSON operators and functions (->, ->>, #>, json_typeof, json_build_object...): Java functions
+ * H2 calls on JSON text, installed by {@link PgCatalog}.
+ */
+public final class JsonFunctions {
+
+    private JsonFunctions() {}
+
+    // ---- JSON ----
+
+    private static JSONValue parseJson(String json) {
+        return JSONStringSource.parse(borealis.engine.pg.PgValues.unwrapJson(json), new JSONValueTarget());
+    }
+
+    private static JSONValue member(JSONValue v, String key) {
+        if (v instanceof JSONObject o) {
+            return o.getFirst(key);
+        }
+        if (v instanceof JSONArray a) {
+            try {
+                int i = Integer.parseInt(key.trim());
+                JSONValue[] items = a.getArray();
+                if (i < 0) {
+                    i += items.length;
+                }
+                return i >= 0 && i < items.length ? items[i] : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    public static String json_get(String json, String key) {
+        if (json == null || key == null) {
+            return null;
+        }
+        JSONValue v = member(parseJson(json), key);
+        return v == null ? null : v.toString();
+    }
+
+    public static String json_get_text(String json, String key) {
+        if (json == null || key == null) {
+            return null;
+        }
+        return text(member(parseJson(json), key));
+    }
+
+    private static String text(JSONValue v) {
+        if (v == null || v == org.h2.util.json.JSONNull.NULL) {
+            return null;
+        }
+        if (v instanceof JSONString s) {
+            return s.getString();
+        }
+        return v.toString();
+    }
+
+    private static JSONValue path(String json, String path) {
+        JSONValue v = parseJson(json);
+        String p = path.trim();
+        if (p.startsWith("{") && p.endsWith("}")) {
+            p = p.substring(1, p.length() - 1);
+        }
+        if (p.isEmpty()) {
+            return v;
+        }
+        for (String k : p.split(",")) {
+            v = member(v, k.trim().replace("\"", ""));
+            if (v == null) {
+                return null;
+            }
+        }
+        return v;
+    }
+
+    public static String json_path(String json, String path) {
+        if (json == null || path == null) {
+            return null;
+        }
+        JSONValue v = path(json, path);
+        return v == null ? null : v.toString();
+    }
+
+    public static String json_path_text(String json, String path) {
+        if (json == null || path == null) {
+            return null;
+        }
+        return text(path(json, path));
+    }
+
+    public static String json_typeof(String json) {
+        if (json == null) {
+            return null;
+        }
+        JSONValue v = parseJson(json);
+        if (v instanceof JSONObject) {
+            return "object";
+        }
+        if (v instanceof JSONArray) {
+            return "array";
+        }
+        if (v instanceof JSONString) {
+            return "string";
+        }
+        if (v == org.h2.util.json.JSONNull.NULL) {
+            return "null";
+        }
+        if (v instanceof org.h2.util.json.JSONBoolean) {
+            return "boolean";
+        }
+        return "number";
+    }
+
+    public static String jsonb_typeof(String json) {
+        return json_typeof(json);
+    }
+
+    public static Integer json_array_length(String json) {
+        if (json == null) {
+            return null;
+        }
+        JSONValue v = parseJson(json);
+        if (!(v instanceof JSONArray a)) {
+            throw new IllegalArgumentException("cannot get array length of a non-array");
+        }
+        return a.getArray().length;
+    }
+
+    public static Integer jsonb_array_length(String json) {
+        return json_array_length(json);
+    }
+
+    public static String json_build_object(Value... kv) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            sb.append(i > 0 ? ", " : "").append(jsonString(kv[i].getString())).append(" : ").append(toJsonText(kv[i + 1]));
+        }
+        return sb.append('}').toString();
+    }
+
+    public static String jsonb_build_object(Value... kv) {
+        return json_build_object(kv).replace(" : ", ": ");
+    }
+
+    public static String json_build_array(Value... values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(toJsonText(values[i]));
+        }
+        return sb.append(']').toString();
+    }
+
+    public static String jsonb_build_array(Value... values) {
+        return json_build_array(values);
+    }
+
+    public static String to_json(Value v) {
+        return v == null || v == ValueNull.INSTANCE ? null : toJsonText(v);
+    }
+
+    public static String to_jsonb(Value v) {
+        return to_json(v);
+    }
+
+    public static String array_to_json(Value v) {
+        return to_json(v);
+    }
+
+    public static String row_to_json(Value v) {
+        return to_json(v);
+    }
+
+    static String toJsonText(Value v) {
+        if (v == null || v == ValueNull.INSTANCE) {
+            return "null";
+        }
+        int t = v.getValueType();
+        if (t == Value.BOOLEAN || t == Value.INTEGER || t == Value.BIGINT || t == Value.SMALLINT || t == Value.TINYINT
+                || t == Value.NUMERIC || t == Value.DOUBLE || t == Value.REAL || t == Value.DECFLOAT || t == Value.JSON) {
+            return t == Value.BOOLEAN ? (v.getBoolean() ? "true" : "false") : v.getString();
+        }
+        if (v instanceof org.h2.value.ValueArray a) {
+            StringBuilder sb = new StringBuilder("[");
+            Value[] items = a.getList();
+            for (int i = 0; i < items.length; i++) {
+                sb.append(i > 0 ? "," : "").append(toJsonText(items[i]));
+            }
+            return sb.append(']').toString();
+        }
+        if (t == Value.TIMESTAMP_TZ || t == Value.TIMESTAMP) {
+            return jsonString(v.getString().replace(' ', 'T'));
+        }
+        return jsonString(v.getString());
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

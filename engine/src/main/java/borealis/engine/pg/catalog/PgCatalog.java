@@ -1,0 +1,163 @@
+package borealis.engine.pg.catalog;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Borealis' pg_catalog for one database: tables in {@link CatalogNames#SCHEMA} that mirror H2's
+ * metadata in PostgreSQL's shape, plus the catalog and compatibility functions.
+ *
+ * <p>The instance installs it at open with its own admin connection (tenants cannot create
+ * functions or write the schema). Any DDL marks the catalog stale ({@link #invalidate}); the next
+ * statement that reads the catalog refills it ({@link #ensureFresh}) in one transaction, so
+ * concurrent readers see either the old rows or the new ones.
+ */
+public final class PgCatalog {
+
+    private static final Logger log = LoggerFactory.getLogger(PgCatalog.class);
+    private static final String S = CatalogNames.SCHEMA;
+
+    private final Connection admin;
+    private final String databaseName;
+    private final List<String> roles = new CopyOnWriteArrayList<>();
+    private final AtomicLong version = new AtomicLong(1);
+    private long builtVersion;
+
+    private PgCatalog(Connection admin, String databaseName) {
+        this.admin = admin;
+        this.databaseName = databaseName;
+    }
+
+    /** Creates (again) the catalog schema, its tables and functions, and fills it. */
+    public static PgCatalog install(Connection admin, String databaseName) throws SQLException {
+        PgCatalog c = new PgCatalog(admin, databaseName);
+        admin.setAutoCommit(true);
+        try (Statement s = admin.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + S + " CASCADE");
+            s.execute("CREATE SCHEMA " + S);
+            for (Map.Entry<String, String> t : CatalogTables.DDL.entrySet()) {
+                s.execute("CREATE TABLE " + S + "." + t.getKey() + "(" + t.getValue() + ")");
+            }
+            s.execute("CREATE INDEX ON " + S + ".pg_class(oid)");
+            s.execute("CREATE INDEX ON " + S + ".pg_class(relname)");
+            s.execute("CREATE INDEX ON " + S + ".pg_attribute(attrelid, attnum)");
+            s.execute("CREATE INDEX ON " + S + ".pg_index(indrelid)");
+            s.execute("CREATE INDEX ON " + S + ".pg_index(indexrelid)");
+            s.execute("CREATE INDEX ON " + S + ".pg_index_keys(indexrelid)");
+            s.execute("CREATE INDEX ON " + S + ".pg_constraint(conrelid)");
+            s.execute("CREATE INDEX ON " + S + ".pg_constraint(oid)");
+            s.execute("CREATE INDEX ON " + S + ".pg_type(oid)");
+            s.execute("CREATE INDEX ON " + S + ".pg_attrdef(adrelid, adnum)");
+            for (Class<?> functions : FUNCTIONS) {
+                for (String name : functionNames(functions)) {
+                    s.execute("CREATE ALIAS " + S + "." + name + " FOR \"" + functions.getName() + "." + name + "\"");
+                }
+            }
+            s.execute("GRANT SELECT ON SCHEMA " + S + " TO PUBLIC");
+        }
+        c.refresh();
+        return c;
+    }
+
+    /** The classes whose public static methods become functions (each name once across them). */
+    private static final List<Class<?>> FUNCTIONS = List.of(CatalogFunctions.class, SystemFunctions.class, ScalarFunctions.class,
+            JsonFunctions.class);
+
+    private static TreeSet<String> functionNames(Class<?> functions) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Method m : functions.getDeclaredMethods()) {
+            if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers())) {
+                names.add(m.getName());
+            }
+        }
+        return names;
+    }
+
+    /** A role (database user) to show in pg_roles; the first one owns every object. */
+    public void addRole(String name) {
+        if (name != null && !name.isEmpty() && !roles.contains(name)) {
+            roles.add(name);
+            invalidate();
+        }
+    }
+
+    /** The schema changed: refill before the next catalog read. */
+    public void invalidate() {
+        version.incrementAndGet();
+    }
+
+    /** Refills the catalog if the schema changed since it was last filled. */
+    public void ensureFresh() throws SQLException {
+        if (builtVersionVolatile() != version.get()) {
+            refresh();
+        }
+    }
+
+    private synchronized long builtVersionVolatile() {
+        return builtVersion;
+    }
+
+    private synchronized void refresh() throws SQLException {
+        long target = version.get();
+        if (builtVersion == target) {
+            return;
+        }
+        long started = System.nanoTime();
+        SessionLocal session = (SessionLocal) admin.unwrap(JdbcConnection.class).getSession();
+        CatalogBuilder b = new CatalogBuilder(session, databaseName, roles);
+        b.build();
+        admin.setAutoCommit(false);
+        try {
+            try (Statement s = admin.createStatement()) {
+                for (String table : CatalogTables.DDL.keySet()) {
+                    s.execute("DELETE FROM " + S + "." + table);
+                }
+            }
+            for (Map.Entry<String, List<Object[]>> e : b.rows.entrySet()) {
+                insert(e.getKey(), e.getValue());
+            }
+            admin.commit();
+        } catch (SQLException | RuntimeException e) {
+            admin.rollback();
+            throw e;
+        } finally {
+            admin.setAutoCommit(true);
+        }
+        builtVersion = target;
+        log.debug("catalog of {} refreshed in {} ms", databaseName, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void insert(String table, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.get(0).length;
+        StringBuilder sql = new StringBuilder("INSERT INTO " + S + "." + table + " VALUES (");
+        for (int i = 0; i < n; i++) {
+            sql.append(i > 0 ? ", " : "").append('?');
+        }
+        sql.append(')');
+        try (PreparedStatement ps = admin.prepareStatement(sql.toString())) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < n; i++) {
+                    ps.setObject(i + 1, row[i]);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package borealis.engine.pg.catalog;
+
+import borealis.engine.pg.SessionSettings;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.h2.api.Interval;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.util.json.JSONArray;
+import org.h2.util.json.JSONObject;
+import org.h2.util.json.JSONString;
+import org.h2.util.json.JSONStringSource;
+import org.h2.util.json.JSONValue;
+import org.h2.util.json.JSONValueTarget;
+import org.h2.value.Value;
+import org.h2.value.ValueNull;
+
+/**
+ * String, number, date and array functions PostgreSQL has and H2 lacks (split_part, format,
+ * age, array_length...): Java functions H2 calls, installed by {@link PgCatalog}.
+ */
+public final class ScalarFunctions {
+
+    private ScalarFunctions() {}
+
+    // ---- strings, numbers, dates ----
+
+    public static String md5(String s) throws NoSuchAlgorithmException {
+        if (s == null) {
+            return null;
+        }
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static String split_part(String s, String delimiter, Integer n) {
+        if (s == null || delimiter == null || n == null) {
+            return null;
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("field position must not be zero");
+        }
+        List<String> parts = new ArrayList<>();
+        if (delimiter.isEmpty()) {
+            parts.add(s);
+        } else {
+            int start = 0;
+            int at;
+            while ((at = s.indexOf(delimiter, start)) >= 0) {
+                parts.add(s.substring(start, at));
+                start = at + delimiter.length();
+            }
+            parts.add(s.substring(start));
+        }
+        int idx = n > 0 ? n - 1 : parts.size() + n;
+        return idx >= 0 && idx < parts.size() ? parts.get(idx) : "";
+    }
+
+    public static Integer strpos(String s, String sub) {
+        if (s == null || sub == null) {
+            return null;
+        }
+        return s.indexOf(sub) + 1;
+    }
+
+    public static String reverse(String s) {
+        return s == null ? null : new StringBuilder(s).reverse().toString();
+    }
+
+    public static String quote_ident(String s) {
+        return s == null ? null : CatalogBuilder.quoteIdent(s);
+    }
+
+    public static String quote_literal(String s) {
+        if (s == null) {
+            return null;
+        }
+        if (s.contains("\\")) {
+            return "E'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+        }
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    public static String quote_nullable(String s) {
+        return s == null ? "NULL" : quote_literal(s);
+    }
+
+    /** format(fmt, args...): %s, %I, %L and %% as PostgreSQL does. */
+    public static String format(String fmt, Value... args) {
+        if (fmt == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        int arg = 0;
+        for (int i = 0; i < fmt.length(); i++) {
+            char c = fmt.charAt(i);
+            if (c != '%' || i + 1 >= fmt.length()) {
+                sb.append(c);
+                continue;
+            }
+            char k = fmt.charAt(++i);
+            if (k == '%') {
+                sb.append('%');
+                continue;
+            }
+            Value v = arg < args.length ? args[arg++] : null;
+            String text = v == null || v == ValueNull.INSTANCE ? null : v.getString();
+            switch (k) {
+                case 's' -> sb.append(text == null ? "" : text);
+                case 'I' -> sb.append(quote_ident(text));
+                case 'L' -> sb.append(quote_nullable(text));
+                default -> throw new IllegalArgumentException("unrecognized format() type specifier \"" + k + "\"");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String arrayText(Object[] a) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < a.length; i++) {
+            sb.append(i > 0 ? "," : "").append(a[i] == null ? "NULL" : a[i].toString());
+        }
+        return sb.append('}').toString();
+    }
+
+    public static Long div(BigDecimal a, BigDecimal b) {
+        return a == null || b == null ? null : a.divideToIntegralValue(b).longValue();
+    }
+
+    public static Double cbrt(Double x) {
+        return x == null ? null : Math.cbrt(x);
+    }
+
+    public static Double log10(Double x) {
+        return x == null ? null : Math.log10(x);
+    }
+
+    public static int num_nulls(Value... args) {
+        int n = 0;
+        for (Value a : args) {
+            n += a == null || a == ValueNull.INSTANCE ? 1 : 0;
+        }
+        return n;
+    }
+
+    public static int num_nonnulls(Value... args) {
+        return args.length - num_nulls(args);
+    }
+
+    public static Integer pg_column_size(Value v) {
+        if (v == null || v == ValueNull.INSTANCE) {
+            return null;
+        }
+        int len = TypeMapping.length(TypeMapping.oid(v.getType()));
+        return len > 0 ? len : v.getString().getBytes(StandardCharsets.UTF_8).length + 1;
+    }
+
+    private static LocalDateTime dateTime(Value v) {
+        if (v.getValueType() == Value.TIMESTAMP_TZ) {
+            return org.h2.util.JSR310Utils.valueToOffsetDateTime(v, null).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        return org.h2.util.JSR310Utils.valueToLocalDateTime(v, null);
+    }
+
+    public static String initcap(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        boolean start = true;
+        for (char c : s.toCharArray()) {
+            sb.append(start ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            start = !Character.isLetterOrDigit(c);
+        }
+        return sb.toString();
+    }
+
+    /** age() as PostgreSQL prints it ('1 mon 2 days'); H2 cannot return a mixed interval from Java. */
+    public static String age(Value a, Value b) {
+        if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
+            return null;
+        }
+        return between(dateTime(b), dateTime(a));
+    }
+
+    public static String age(Value a) {
+        if (a == null || a == ValueNull.INSTANCE) {
+            return null;
+        }
+        LocalDateTime midnight = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS);
+        return between(dateTime(a), midnight);
+    }
+
+    public static java.time.LocalDate make_date(Integer y, Integer m, Integer d) {
+        return y == null || m == null || d == null ? null : java.time.LocalDate.of(y, m, d);
+    }
+
+    public static String to_hex(Long v) {
+        return v == null ? null : Long.toHexString(v);
+    }
+
+    public static Boolean starts_with(String s, String prefix) {
+        return s == null || prefix == null ? null : s.startsWith(prefix);
+    }
+
+    public static String encode(byte[] data, String format) {
+        if (data == null || format == null) {
+            return null;
+        }
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "hex" -> HexFormat.of().formatHex(data);
+            case "base64" -> java.util.Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(data);
+            default -> new String(data, StandardCharsets.ISO_8859_1);
+        };
+    }
+
+    public static byte[] decode(String text, String format) {
+        if (text == null || format == null) {
+            return null;
+        }
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "hex" -> HexFormat.of().parseHex(text);
+            case "base64" -> java.util.Base64.getMimeDecoder().decode(text);
+            default -> text.getBytes(StandardCharsets.ISO_8859_1);
+        };
+    }
+
+    private static String between(LocalDateTime from, LocalDateTime to) {
+        boolean negative = to.isBefore(from);
+        LocalDateTime lo = negative ? to : from;
+        LocalDateTime hi = negative ? from : to;
+        Period p = Period.between(lo.toLocalDate(), hi.toLocalDate());
+        LocalDateTime mid = lo.plus(p);
+        if (mid.isAfter(hi)) {
+            p = p.minusDays(1);
+            mid = lo.plus(p);
+        }
+        long nanos = ChronoUnit.NANOS.between(mid, hi);
+        long months = p.toTotalMonths();
+        int sign = negative ? -1 : 1;
+        return borealis.engine.pg.PgIntervals.text(sign * months, sign * p.getDays(), sign * nanos / 1000);
+    }
+
+    public static OffsetDateTime to_timestamp(Double epochSeconds) {
+        if (epochSeconds == null) {
+            return null;
+        }
+        long micros = (long) Math.floor(epochSeconds * 1_000_000d);
+        return OffsetDateTime.ofInstant(java.time.Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
+    }
+
+    /** x::interval for a non-literal x (text such as '1 day'); months count as 30 days. */
+    public static java.time.Duration interval_of(String text) {
+        if (text == null) {
+            return null;
+        }
+        Interval i = IntervalParser.parse(text);
+        long months = i.getYears() * 12 + i.getMonths();
+        java.time.Duration d = java.time.Duration.ofDays(i.getDays() + months * 30).plusHours(i.getHours()).plusMinutes(i.getMinutes())
+                .plusSeconds(i.getSeconds()).plusNanos(i.getNanosOfSecond());
+        return i.isNegative() ? d.negated() : d;
+    }
+
+    // ---- arrays ----
+
+    private static Value[] elements(Value a) {
+        if (a instanceof org.h2.value.ValueArray array) {
+            return array.getList();
+        }
+        return null;
+    }
+
+    /** a[i] of a catalog integer array as PostgreSQL evaluates it: NULL outside the array. */
+    public static Integer array_get(Value a, Integer i) {
+        String v = array_get_text(a, i);
+        return v == null ? null : Integer.valueOf(v.trim());
+    }
+
+    /** a[i] of a catalog text array: NULL outside the array. */
+    public static String array_get_text(Value a, Integer i) {
+        Value[] e = elements(a);
+        if (e == null || i == null || i < 1 || i > e.length || e[i - 1] == ValueNull.INSTANCE) {
+            return null;
+        }
+        return e[i - 1].getString();
+    }
+
+    public static Integer array_length(Value a, Integer dim) {
+        Value[] e = elements(a);
+        return e == null || dim == null || dim != 1 || e.length == 0 ? null : e.length;
+    }
+
+    public static Integer array_upper(Value a, Integer dim) {
+        return array_length(a, dim);
+    }
+
+    public static Integer array_lower(Value a, Integer dim) {
+        return array_length(a, dim) == null ? null : 1;
+    }
+
+    public static Integer array_ndims(Value a) {
+        return array_length(a, 1) == null ? null : 1;
+    }
+
+    public static String array_dims(Value a) {
+        Integer n = array_length(a, 1);
+        return n == null ? null : "[1:" + n + "]";
+    }
+
+    public static Integer array_position(Value a, Value value) {
+        Value[] e = elements(a);
+        if (e == null) {
+            return null;
+        }
+        boolean nullValue = value == null || value == ValueNull.INSTANCE;
+        for (int i = 0; i < e.length; i++) {
+            boolean elementNull = e[i] == ValueNull.INSTANCE;
+            if (elementNull ? nullValue : !nullValue && e[i].getString().equals(value.getString())) {
+                return i + 1;
+            }
+        }
+        return null;
+    }
+
+    public static String[] string_to_array(String s, String delimiter) {
+        if (s == null) {
+            return null;
+        }
+        if (s.isEmpty()) {
+            return new String[0];
+        }
+        if (delimiter == null) {
+            return s.codePoints().mapToObj(Character::toString).toArray(String[]::new);
+        }
+        if (delimiter.isEmpty()) {
+            return new String[] {s};
+        }
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        int at;
+        while ((at = s.indexOf(delimiter, start)) >= 0) {
+            parts.add(s.substring(start, at));
+            start = at + delimiter.length();
+        }
+        parts.add(s.substring(start));
+        return parts.toArray(new String[0]);
+    }
+}

@@ -1,0 +1,186 @@
+package borealis.engine.pg.catalog;
+
+import borealis.engine.pg.SessionSettings;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.h2.api.Interval;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.util.json.JSONArray;
+import org.h2.util.json.JSONObject;
+import org.h2.util.json.JSONString;
+import org.h2.util.json.JSONStringSource;
+import org.h2.util.json.JSONValue;
+import org.h2.util.json.JSONValueTarget;
+import org.h2.value.Value;
+import org.h2.value.ValueNull;
+
+/**
+ * System information, sequences and advisory locks for clients (version(), current_schemas(),
+ * pg_backend_pid(), pg_sleep(), setval()...): Java functions H2 calls, installed by {@link PgCatalog}.
+ */
+public final class SystemFunctions {
+
+    private static final OffsetDateTime STARTED = OffsetDateTime.now(ZoneOffset.UTC);
+
+    private SystemFunctions() {}
+
+    // ---- system information ----
+
+    public static String version() {
+        return "PostgreSQL " + SessionSettings.SERVER_VERSION + " (Borealis) on x86_64-pc-linux-gnu, compiled by javac, 64-bit";
+    }
+
+    public static String[] current_schemas(Boolean implicit) {
+        return Boolean.TRUE.equals(implicit) ? new String[] {"pg_catalog", "public"} : new String[] {"public"};
+    }
+
+    public static int pg_backend_pid(Connection c) throws SQLException {
+        return CatalogFunctions.session(c).getId();
+    }
+
+    public static long txid_current(Connection c) throws SQLException {
+        return CatalogFunctions.session(c).getTransaction().getSequenceNum();
+    }
+
+    public static long pg_current_xact_id(Connection c) throws SQLException {
+        return txid_current(c);
+    }
+
+    public static String pg_sleep(Connection c, Double seconds) throws SQLException, InterruptedException {
+        if (seconds == null) {
+            return null;
+        }
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        SessionLocal s = CatalogFunctions.session(c);
+        while (System.nanoTime() < until) {
+            s.checkCanceled();
+            Thread.sleep(Math.max(1, Math.min(20, (until - System.nanoTime()) / 1_000_000)));
+        }
+        return "";
+    }
+
+    public static String pg_typeof(Value v) {
+        if (v == null || v == ValueNull.INSTANCE) {
+            return "unknown";
+        }
+        return TypeMapping.formatType(TypeMapping.oid(v.getType()), -1);
+    }
+
+    public static OffsetDateTime clock_timestamp() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    public static OffsetDateTime statement_timestamp() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    public static String timeofday() {
+        return OffsetDateTime.now(ZoneOffset.UTC).toString();
+    }
+
+    public static OffsetDateTime pg_postmaster_start_time() {
+        return STARTED;
+    }
+
+    public static OffsetDateTime pg_conf_load_time() {
+        return STARTED;
+    }
+
+    public static boolean pg_is_in_recovery() {
+        return false;
+    }
+
+    public static boolean pg_jit_available() {
+        return false;
+    }
+
+    public static String inet_server_addr() {
+        return null;
+    }
+
+    public static Integer inet_server_port() {
+        return null;
+    }
+
+    public static String inet_client_addr() {
+        return null;
+    }
+
+    public static Integer inet_client_port() {
+        return null;
+    }
+
+    public static String pg_client_encoding() {
+        return "UTF8";
+    }
+
+    public static String current_setting(String name) {
+        String v = SessionSettings.defaults().get(SessionSettings.canonical(name));
+        return v;
+    }
+
+    public static String current_setting(String name, Boolean missingOk) {
+        return current_setting(name);
+    }
+
+    public static String[] pg_get_keywords() {
+        return new String[0];
+    }
+
+    // ---- sequences and locks ----
+
+    public static Long setval(Connection c, String sequence, Long value) throws SQLException {
+        return setval(c, sequence, value, true);
+    }
+
+    public static Long setval(Connection c, String sequence, Long value, Boolean isCalled) throws SQLException {
+        if (sequence == null || value == null) {
+            return null;
+        }
+        long next = Boolean.FALSE.equals(isCalled) ? value : value + 1;
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("ALTER SEQUENCE " + sequence + " RESTART WITH " + next);
+        }
+        return value;
+    }
+
+    public static Boolean pg_advisory_lock(Long key) {
+        return true;
+    }
+
+    public static Boolean pg_try_advisory_lock(Long key) {
+        return true;
+    }
+
+    public static Boolean pg_advisory_xact_lock(Long key) {
+        return true;
+    }
+
+    public static Boolean pg_try_advisory_xact_lock(Long key) {
+        return true;
+    }
+
+    public static Boolean pg_advisory_unlock(Long key) {
+        return true;
+    }
+
+    public static String pg_advisory_unlock_all() {
+        return "";
+    }
+}

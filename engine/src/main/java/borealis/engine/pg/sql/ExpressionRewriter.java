@@ -1,0 +1,574 @@
+package borealis.engine.pg.sql;
+
+import borealis.engine.pg.PgError;
+import borealis.engine.pg.PgException;
+import borealis.engine.pg.SqlLexer;
+import borealis.engine.pg.catalog.CatalogNames;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rewrites inside expressions, anywhere in a statement: parameters, string literals, casts and
+ * typed literals, operators H2 lacks, catalog relations and functions. Each rule works on tokens
+ * and the structure they imply (parentheses, primary expressions), never on raw text.
+ */
+final class ExpressionRewriter {
+
+    private static final String CAT = CatalogNames.SCHEMA;
+
+    /** Functions served by Java functions in the catalog schema. */
+    static final Set<String> CATALOG_FUNCTIONS = Set.of(
+            "version", "current_schemas", "pg_backend_pid", "txid_current", "pg_current_xact_id", "pg_sleep", "pg_typeof",
+            "clock_timestamp", "statement_timestamp", "timeofday", "age", "md5", "split_part", "strpos", "reverse", "format",
+            "array_length", "array_upper", "array_lower", "array_position", "string_to_array", "array_ndims", "array_dims",
+            "pg_encoding_to_char", "pg_get_userbyid", "format_type", "pg_get_expr", "pg_get_indexdef", "pg_get_constraintdef",
+            "pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible", "pg_get_function_result",
+            "pg_get_function_arguments", "pg_get_function_identity_arguments", "pg_get_triggerdef", "pg_relation_is_publishable",
+            "pg_get_statisticsobjdef_columns", "pg_partition_ancestors", "obj_description", "col_description",
+            "shobj_description", "has_table_privilege", "has_schema_privilege", "has_database_privilege",
+            "has_column_privilege", "has_sequence_privilege", "has_function_privilege", "pg_total_relation_size",
+            "pg_relation_size", "pg_table_size", "pg_indexes_size", "pg_database_size", "pg_size_pretty", "pg_is_in_recovery",
+            "to_regclass", "to_regtype", "quote_ident", "quote_literal", "quote_nullable", "pg_get_serial_sequence",
+            "pg_get_viewdef", "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "to_json",
+            "to_jsonb", "json_typeof", "jsonb_typeof", "json_array_length", "jsonb_array_length", "setval", "lastval",
+            "pg_advisory_lock", "pg_advisory_unlock", "pg_try_advisory_lock", "pg_advisory_xact_lock",
+            "pg_try_advisory_xact_lock", "pg_advisory_unlock_all", "pg_postmaster_start_time", "pg_conf_load_time",
+            "inet_server_addr", "inet_server_port", "inet_client_addr", "inet_client_port", "current_setting",
+            "pg_get_keywords", "pg_tablespace_location", "pg_is_other_temp_schema", "pg_my_temp_schema", "to_timestamp",
+            "pg_column_size", "div", "cbrt", "log10", "row_to_json", "num_nulls", "num_nonnulls", "pg_client_encoding",
+            "array_to_json", "pg_relation_filenode", "pg_get_partkeydef", "pg_jit_available", "date_part",
+            "regclass_oid", "regclass_name", "regtype_oid", "regtype_name", "regnamespace_oid", "regnamespace_name",
+            "regproc_name", "regrole_name", "json_get", "json_get_text", "json_path", "json_path_text", "interval_of",
+            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text", "initcap");
+
+    /** Functions H2 has under another name. */
+    private static final Map<String, String> RENAMED = Map.ofEntries(
+            Map.entry("json_agg", "JSON_ARRAYAGG"),
+            Map.entry("jsonb_agg", "JSON_ARRAYAGG"),
+            Map.entry("uuid_generate_v4", "RANDOM_UUID"),
+            Map.entry("transaction_timestamp", "CURRENT_TIMESTAMP"),
+            Map.entry("char_length", "CHAR_LENGTH"));
+
+    private final TokenList t;
+    private final boolean ddl;
+    boolean readsCatalog;
+
+    ExpressionRewriter(TokenList t, boolean ddl) {
+        this.t = t;
+        this.ddl = ddl;
+    }
+
+    /** Runs every expression rule; returns the highest parameter number. */
+    int rewrite() {
+        int params = parametersAndLiterals();
+        operatorsAndCollations();
+        typedLiterals();
+        casts();
+        arrayTypeSuffixes();
+        typeWords();
+        catalogAndFunctions();
+        sqlValueFunctions();
+        jsonOperators();
+        powerOperator();
+        bitwiseOperators();
+        vectorSubscripts();
+        return params;
+    }
+
+    private int parametersAndLiterals() {
+        int max = 0;
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (k.kind == SqlLexer.Kind.PARAM) {
+                int n = Integer.parseInt(k.text.substring(1));
+                max = Math.max(max, n);
+                k.text = "?" + n;
+            } else if (k.isString() && !k.text.startsWith("'")) {
+                // E'...' and $$...$$: H2 wants a standard string
+                k.text = StringLiterals.quote(k.stringValue());
+            } else if (k.isString() && i > 0 && t.get(i - 1).isString() && !k.spaceBefore) {
+                // adjacent literals never occur without whitespace; nothing to do
+                continue;
+            }
+        }
+        // 'a' 'b' separated by a newline are one literal in SQL; H2 does not accept that form
+        for (int i = 1; i < t.size(); i++) {
+            if (t.get(i).isString() && t.get(i - 1).isString() && t.get(i).text.startsWith("'") && t.get(i - 1).text.startsWith("'")) {
+                String joined = t.get(i - 1).stringValue() + t.get(i).stringValue();
+                t.get(i - 1).text = StringLiterals.quote(joined);
+                t.remove(i, i + 1);
+                i--;
+            }
+        }
+        return max;
+    }
+
+    /** OPERATOR(pg_catalog.~) becomes ~; COLLATE clauses are dropped (H2 compares by its own collation). */
+    private void operatorsAndCollations() {
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (k.is("OPERATOR") && t.get(i + 1) != null && t.get(i + 1).isOpen()) {
+                int close = t.closing(i + 1);
+                if (close < t.size()) {
+                    Tok op = t.get(close - 1);
+                    t.replace(i, close + 1, java.util.List.of(Tok.op(op.text)));
+                }
+            } else if (k.is("COLLATE") && t.get(i + 1) != null && t.get(i + 1).isName()) {
+                int end = i + 2;
+                while (t.get(end) != null && t.get(end).isDot() && t.get(end + 1) != null && t.get(end + 1).isName()) {
+                    end += 2;
+                }
+                t.remove(i, end);
+                i--;
+            }
+        }
+    }
+
+    /** type 'literal' forms: interval '1 day', timestamptz '...', text '...', bool 'on'. */
+    private void typedLiterals() {
+        for (int i = 0; i + 1 < t.size(); i++) {
+            Tok k = t.get(i);
+            Tok lit = t.get(i + 1);
+            if (!k.isWord() || !lit.isString() || (i > 0 && (t.get(i - 1).isDot() || t.get(i - 1).isOp("::")))) {
+                continue;
+            }
+            String type = k.text.toLowerCase(Locale.ROOT);
+            switch (type) {
+                case "interval" -> {
+                    Tok next = t.get(i + 2);
+                    if (next != null && next.isWord() && isIntervalField(next.text)) {
+                        continue; // H2 understands INTERVAL '1' DAY
+                    }
+                    String h2 = IntervalLiteral.toH2(lit.stringValue());
+                    if (h2 == null) {
+                        throw invalid("interval", lit.stringValue());
+                    }
+                    t.replace(i, i + 2, h2);
+                }
+                case "timestamptz" -> t.replace(i, i + 2, "TIMESTAMP WITH TIME ZONE " + lit.text);
+                case "timetz" -> t.replace(i, i + 2, "TIME WITH TIME ZONE " + lit.text);
+                case "text", "varchar", "name", "bpchar" -> t.replace(i, i + 2, java.util.List.of(lit));
+                case "bool", "boolean" -> t.replace(i, i + 2, boolLiteral(lit.stringValue()));
+                case "int", "int2", "int4", "int8", "integer", "bigint", "smallint", "numeric", "float4", "float8", "real",
+                     "json", "jsonb", "uuid", "bytea", "oid" -> t.replace(i, i + 2, "CAST(" + lit.text + " AS "
+                        + (TypeNames.h2(type) != null ? TypeNames.h2(type) : type.toUpperCase(Locale.ROOT)) + ")");
+                default -> { }
+            }
+        }
+    }
+
+    private static boolean isIntervalField(String w) {
+        return switch (w.toUpperCase(Locale.ROOT)) {
+            case "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND" -> true;
+            default -> false;
+        };
+    }
+
+    private static String boolLiteral(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "t", "true", "y", "yes", "on", "1" -> "TRUE";
+            case "f", "false", "n", "no", "off", "0" -> "FALSE";
+            default -> throw invalid("boolean", v);
+        };
+    }
+
+    static PgException invalid(String type, String value) {
+        return new PgException(PgError.error("22P02", "invalid input syntax for type " + type + ": \"" + value + "\""));
+    }
+
+    /** expr::type: reg* types, interval and boolean literals, and PostgreSQL-only type names. */
+    private void casts() {
+        for (int i = 1; i < t.size(); i++) {
+            if (!t.get(i).isOp("::")) {
+                continue;
+            }
+            int typeStart = i + 1;
+            int typeEnd = typeEnd(typeStart);
+            if (typeEnd <= typeStart) {
+                continue;
+            }
+            // Drop a pg_catalog. qualifier on the type.
+            if (t.is(typeStart, "pg_catalog") && t.get(typeStart + 1) != null && t.get(typeStart + 1).isDot()) {
+                t.remove(typeStart, typeStart + 2);
+                typeEnd -= 2;
+            }
+            String type = t.get(typeStart).name();
+            if (t.get(typeStart).isWord() && TypeNames.continuesType(type, t.get(typeStart + 1), t.get(typeStart + 2))) {
+                type = type + " " + t.get(typeStart + 1).name();
+            }
+            int start = t.primaryStart(i);
+            Tok operand = start == i - 1 ? t.get(i - 1) : null;
+            boolean literal = operand != null && operand.isString();
+            boolean array = typeEnd - 1 > typeStart && t.get(typeEnd - 1).isOp("]");
+            String replacement = null;
+            if (array && literal && operand.stringValue().startsWith("{")) {
+                replacement = "CAST(" + arrayLiteral(operand.stringValue()) + " AS " + h2Type(t.text(typeStart, typeEnd - 2)) + " ARRAY)";
+            } else if (!array && TypeNames.isRegType(type)) {
+                String fn = type.equals("regprocedure") ? "regproc" : type;
+                if (literal) {
+                    replacement = CAT + "." + fn + "_oid(" + operand.text + ")";
+                } else {
+                    replacement = CAT + "." + fn + "_name(" + t.text(start, i) + ")";
+                }
+                readsCatalog = true;
+            } else if (!array && type.equals("interval") && literal) {
+                String h2 = IntervalLiteral.toH2(operand.stringValue());
+                if (h2 == null) {
+                    throw invalid("interval", operand.stringValue());
+                }
+                replacement = h2;
+            } else if (!array && type.equals("interval")) {
+                replacement = CAT + ".interval_of(" + t.text(start, i) + ")";
+            } else if (!array && (type.equals("bool") || type.equals("boolean")) && literal) {
+                replacement = boolLiteral(operand.stringValue());
+            } else if (!array && type.equals("bytea") && literal && operand.stringValue().startsWith("\\x")) {
+                replacement = "X'" + operand.stringValue().substring(2) + "'";
+            } else if (!array && (type.equals("json") || type.equals("jsonb")) && literal) {
+                replacement = "(" + operand.text + " FORMAT JSON)";
+            } else if (!array && (type.equals("json") || type.equals("jsonb"))) {
+                replacement = "(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)";
+            } else if (!array && (type.equals("text") || type.equals("varchar")) && typeEnd == typeStart + 1) {
+                // H2 casts to VARCHAR for ::text; nothing to do
+                i = typeEnd - 1;
+                continue;
+            }
+            if (replacement != null) {
+                t.replace(start, typeEnd, replacement);
+                i = start;
+            } else {
+                i = typeEnd - 1;
+            }
+        }
+    }
+
+    private static String h2Type(String pgType) {
+        String mapped = TypeNames.h2(pgType.trim());
+        return mapped != null ? mapped : pgType;
+    }
+
+    /** A PostgreSQL array literal such as {1,2,"a b",NULL} as an H2 ARRAY[...] of strings. */
+    static String arrayLiteral(String text) {
+        String body = text.trim();
+        if (!body.startsWith("{") || !body.endsWith("}")) {
+            throw invalid("array", text);
+        }
+        body = body.substring(1, body.length() - 1);
+        java.util.List<String> items = new java.util.ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (quoted) {
+                if (c == '\\' && i + 1 < body.length()) {
+                    cur.append(body.charAt(++i));
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+                wasQuoted = true;
+            } else if (c == ',') {
+                items.add(wasQuoted || !cur.toString().trim().equalsIgnoreCase("NULL") ? StringLiterals.quote(wasQuoted ? cur.toString()
+                        : cur.toString().trim()) : "NULL");
+                cur.setLength(0);
+                wasQuoted = false;
+            } else {
+                cur.append(c);
+            }
+        }
+        if (!body.isBlank()) {
+            items.add(wasQuoted || !cur.toString().trim().equalsIgnoreCase("NULL") ? StringLiterals.quote(wasQuoted ? cur.toString()
+                    : cur.toString().trim()) : "NULL");
+        }
+        return "ARRAY[" + String.join(", ", items) + "]";
+    }
+
+    /** End (exclusive) of a type name starting at {@code i}: [schema.]name [words] [(n[,m])] [[]...]. */
+    private int typeEnd(int i) {
+        if (t.get(i) == null || !t.get(i).isName()) {
+            return i;
+        }
+        int j = i + 1;
+        if (t.get(j) != null && t.get(j).isDot() && t.get(j + 1) != null && t.get(j + 1).isName()) {
+            j += 2;
+        }
+        String first = t.get(j - 1).name();
+        if (TypeNames.continuesType(first, t.get(j), t.get(j + 1))) {
+            j++;
+        }
+        if ((first.equals("timestamp") || first.equals("time")) && t.get(j) != null) {
+            int k = j;
+            if (t.get(k).isOpen()) {
+                k = t.closing(k) + 1;
+            }
+            if ((t.is(k, "WITH") || t.is(k, "WITHOUT")) && t.is(k + 1, "TIME") && t.is(k + 2, "ZONE")) {
+                j = k + 3;
+            }
+        }
+        if (t.get(j) != null && t.get(j).isOpen()) {
+            j = t.closing(j) + 1;
+        }
+        while (t.get(j) != null && t.get(j).isOp("[") && t.get(j + 1) != null && t.get(j + 1).isOp("]")) {
+            j += 2;
+        }
+        return j;
+    }
+
+    /** int[] becomes INT ARRAY. */
+    private void arrayTypeSuffixes() {
+        for (int i = 1; i + 1 < t.size(); i++) {
+            if (t.get(i).isOp("[") && t.get(i + 1).isOp("]") && (t.get(i - 1).isName() || t.get(i - 1).isClose())) {
+                t.replace(i, i + 2, java.util.List.of(Tok.word("ARRAY")));
+            }
+        }
+    }
+
+    /** PostgreSQL type names H2 does not know, where a type is expected (after :: or AS in CAST, and in DDL). */
+    private void typeWords() {
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (!k.isWord()) {
+                continue;
+            }
+            if (k.is("INTERVAL") && ddl && isColumnDefinition(i) && !(t.get(i + 1) != null && t.get(i + 1).isWord())) {
+                k.text = "INTERVAL DAY TO SECOND";
+                continue;
+            }
+            if (k.is("TIME") && ddl && isColumnDefinition(i) && !(t.get(i + 1) != null && t.get(i + 1).isOpen())) {
+                // PostgreSQL's time keeps microseconds; H2's defaults to whole seconds
+                k.text = "TIME(6)";
+                continue;
+            }
+            String h2 = TypeNames.h2(k.text);
+            if (h2 == null || (i > 0 && t.get(i - 1).isDot()) || (t.get(i + 1) != null && (t.get(i + 1).isDot() || t.get(i + 1).isOpen()
+                    && !k.is("timestamptz") && !k.is("timetz")))) {
+                continue;
+            }
+            boolean typePosition = i > 0 && (t.get(i - 1).isOp("::") || t.get(i - 1).is("AS") && insideCast(i)
+                    || ddl && (t.get(i - 1).is("TYPE") || isColumnDefinition(i)));
+            if (!typePosition) {
+                continue;
+            }
+            if ((k.is("timestamptz") || k.is("timetz")) && t.get(i + 1) != null && t.get(i + 1).isOpen()) {
+                int close = t.closing(i + 1);
+                String precision = t.text(i + 1, close + 1);
+                t.replace(i, close + 1, (k.is("timestamptz") ? "TIMESTAMP" : "TIME") + precision + " WITH TIME ZONE");
+            } else {
+                t.replace(i, i + 1, k.is("timetz") ? "TIME(6) WITH TIME ZONE" : h2);
+            }
+        }
+    }
+
+    /** Whether token i is inside CAST( ... ). */
+    private boolean insideCast(int i) {
+        int depth = 0;
+        for (int j = i - 1; j >= 0; j--) {
+            if (t.get(j).isClose()) {
+                depth++;
+            } else if (t.get(j).isOpen()) {
+                if (depth == 0) {
+                    return j > 0 && t.get(j - 1).is("CAST");
+                }
+                depth--;
+            }
+        }
+        return false;
+    }
+
+    /** Whether token i follows a column name inside CREATE TABLE (...) or ADD [COLUMN] name. */
+    private boolean isColumnDefinition(int i) {
+        Tok prev = t.get(i - 1);
+        Tok prev2 = t.get(i - 2);
+        if (prev == null || !prev.isName() || prev2 == null) {
+            return false;
+        }
+        return prev2.isOpen() || prev2.isComma() || prev2.is("COLUMN") || prev2.is("ADD");
+    }
+
+    /** pg_catalog.x relations and functions, and functions H2 lacks. */
+    private void catalogAndFunctions() {
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (!k.isName()) {
+                continue;
+            }
+            boolean qualifiedPgCatalog = k.isWord() && k.name().equals("pg_catalog") && t.get(i + 1) != null && t.get(i + 1).isDot()
+                    && t.get(i + 2) != null && t.get(i + 2).isName();
+            if (qualifiedPgCatalog) {
+                Tok name = t.get(i + 2);
+                boolean call = t.get(i + 3) != null && t.get(i + 3).isOpen();
+                if (call) {
+                    t.remove(i, i + 2); // the function is resolved below, unqualified
+                    i--;
+                    continue;
+                }
+                k.text = CAT;
+                readsCatalog = true;
+                i += 2;
+                if (!CatalogNames.RELATIONS.contains(name.name()) && !name.isWord()) {
+                    continue;
+                }
+                continue;
+            }
+            boolean infoSchema = k.isWord() && k.name().equals("information_schema") && t.get(i + 1) != null && t.get(i + 1).isDot()
+                    && t.get(i + 2) != null && t.get(i + 2).name().equals("_pg_expandarray");
+            if (infoSchema) {
+                t.get(i).text = CAT;
+                readsCatalog = true;
+                i += 2;
+                continue;
+            }
+            if (i > 0 && (t.get(i - 1).isDot() || t.get(i - 1).isOp("::"))) {
+                continue;
+            }
+            boolean call = t.get(i + 1) != null && t.get(i + 1).isOpen();
+            String n = k.name();
+            if (!call && k.isWord() && CatalogNames.RELATIONS.contains(n) && !(t.get(i + 1) != null && t.get(i + 1).isDot())
+                    && !(i > 0 && t.get(i - 1).is("AS"))) {
+                t.replace(i, i + 1, CAT + "." + n);
+                readsCatalog = true;
+                continue;
+            }
+            if (!call || !k.isWord()) {
+                continue;
+            }
+            if (n.equals("now")) {
+                int close = t.closing(i + 1);
+                if (close == i + 2) {
+                    t.replace(i, close + 1, "CURRENT_TIMESTAMP");
+                }
+            } else if (n.equals("current_database")) {
+                int close = t.closing(i + 1);
+                t.replace(i, close + 1, "@borealis_database");
+            } else if (RENAMED.containsKey(n)) {
+                k.text = RENAMED.get(n);
+            } else if (CATALOG_FUNCTIONS.contains(n)) {
+                if (n.equals("date_part") && t.get(i + 2) != null && t.get(i + 2).isString() && t.get(i + 3) != null
+                        && t.get(i + 3).isComma()) {
+                    // date_part('year', x) is EXTRACT(YEAR FROM x)
+                    String field = t.get(i + 2).stringValue().toUpperCase(Locale.ROOT);
+                    t.replace(i, i + 4, "EXTRACT(" + field + " FROM");
+                    continue;
+                }
+                t.replace(i, i + 1, CAT + "." + n);
+                readsCatalog |= n.startsWith("pg_") || n.startsWith("reg") || n.endsWith("description") || n.equals("format_type");
+                i += 2;
+            }
+        }
+    }
+
+    /** current_user, session_user, user, current_catalog: values of the client's session, not of H2's. */
+    private void sqlValueFunctions() {
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (!k.isWord() || (i > 0 && (t.get(i - 1).isDot() || t.get(i - 1).is("AS"))) || (t.get(i + 1) != null
+                    && (t.get(i + 1).isOpen() || t.get(i + 1).isDot()))) {
+                continue;
+            }
+            String n = k.name();
+            if (n.equals("current_user") || n.equals("session_user") || (n.equals("user") && isExpressionPosition(i))
+                    || n.equals("current_role")) {
+                k.text = "@borealis_user";
+            } else if (n.equals("current_catalog")) {
+                k.text = "@borealis_database";
+            }
+        }
+    }
+
+    private boolean isExpressionPosition(int i) {
+        Tok prev = t.get(i - 1);
+        return prev != null && (prev.is("SELECT") || prev.isComma() || prev.isOp("=") || prev.isOpen() || prev.is("THEN")
+                || prev.is("ELSE"));
+    }
+
+    /** a->'k', a->>'k', a#>'{x,y}', a#>>'{x,y}' become function calls. */
+    private void jsonOperators() {
+        for (int i = 1; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (k.kind != SqlLexer.Kind.OPERATOR) {
+                continue;
+            }
+            String fn = switch (k.text) {
+                case "->" -> "json_get";
+                case "->>" -> "json_get_text";
+                case "#>" -> "json_path";
+                case "#>>" -> "json_path_text";
+                default -> null;
+            };
+            if (fn == null || i + 1 >= t.size()) {
+                continue;
+            }
+            int start = t.primaryStart(i);
+            int end = t.primaryEnd(i + 1);
+            String left = t.text(start, i);
+            String right = t.text(i + 1, end);
+            // Results are JSON text; H2 cannot take (x FORMAT JSON) as a function argument.
+            String call = CAT + "." + fn + "(" + left + ", " + right + ")";
+            t.replace(start, end, call);
+            i = start;
+        }
+    }
+
+    /** a & b, a | b, a # b are BITAND, BITOR, BITXOR (H2 has no such operators). */
+    private void bitwiseOperators() {
+        for (int i = 1; i + 1 < t.size(); i++) {
+            Tok k = t.get(i);
+            String fn = k.isOp("&") ? "BITAND" : k.isOp("|") ? "BITOR" : k.isOp("#") ? "BITXOR" : null;
+            if (fn == null) {
+                continue;
+            }
+            int start = t.primaryStart(i);
+            int end = t.primaryEnd(i + 1);
+            t.replace(start, end, fn + "(" + t.text(start, i) + ", " + t.text(i + 1, end) + ")");
+            i = start;
+        }
+    }
+
+    /**
+     * Subscripts of catalog arrays: int2vector columns (indkey, indoption...) count from 0 in
+     * PostgreSQL and H2 arrays from 1; and PostgreSQL answers NULL for an index out of range (pgjdbc
+     * probes conkey[1..32]) where H2 raises an error. Both go through a catalog function.
+     */
+    private void vectorSubscripts() {
+        for (int i = 1; i < t.size(); i++) {
+            if (!t.get(i).isOp("[") || !t.get(i - 1).isName()) {
+                continue;
+            }
+            String n = t.get(i - 1).name();
+            boolean zeroBased = n.equals("indkey") || n.equals("indoption") || n.equals("indclass") || n.equals("indcollation")
+                    || n.equals("i_indoption") || n.equals("prattrs") || n.equals("stxkeys");
+            boolean catalogArray = zeroBased || n.equals("conkey") || n.equals("confkey") || n.equals("proargtypes")
+                    || n.equals("proallargtypes") || n.equals("proargmodes") || n.equals("proargnames");
+            if (!catalogArray) {
+                continue;
+            }
+            int close = t.closingBracket(i);
+            if (close >= t.size()) {
+                continue;
+            }
+            int start = t.primaryStart(i);
+            String index = t.text(i + 1, close);
+            String fn = n.equals("proargmodes") || n.equals("proargnames") ? ".array_get_text(" : ".array_get(";
+            String call = CAT + fn + t.text(start, i) + ", " + (zeroBased ? "(" + index + ") + 1" : index) + ")";
+            t.replace(start, close + 1, call);
+            readsCatalog = true;
+            i = start;
+        }
+    }
+
+    /** a ^ b is POWER(a, b) (H2 has no ^ operator). */
+    private void powerOperator() {
+        for (int i = 1; i + 1 < t.size(); i++) {
+            if (t.get(i).isOp("^")) {
+                int start = t.primaryStart(i);
+                int end = t.primaryEnd(i + 1);
+                t.replace(start, end, "POWER(" + t.text(start, i) + ", " + t.text(i + 1, end) + ")");
+                i = start;
+            }
+        }
+    }
+}

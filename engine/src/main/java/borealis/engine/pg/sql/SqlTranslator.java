@@ -1,0 +1,139 @@
+package borealis.engine.pg.sql;
+
+import borealis.engine.pg.catalog.CatalogNames;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The translation layer in front of H2: turns one PostgreSQL statement into what H2 runs.
+ *
+ * <p>The statement is tokenized ({@link borealis.engine.pg.SqlLexer}), then rewritten in passes:
+ * result column names (on the original tokens), whole-statement forms ({@link StatementRewriter}),
+ * then expressions ({@link ExpressionRewriter}). Translations that depend on the text alone are
+ * cached by text, shared by every session of the process.
+ */
+public final class SqlTranslator {
+
+    /** Cached translations; cleared when full (client statement texts are few and repeat). */
+    private static final int CACHE_LIMIT = 20_000;
+    private static final Map<String, Translation> CACHE = new ConcurrentHashMap<>();
+
+    private SqlTranslator() {}
+
+    public static Translation translate(String sql, StatementRewriter.ColumnLookup lookup) {
+        Translation cached = CACHE.get(sql);
+        if (cached != null) {
+            return cached;
+        }
+        Translation tr = translateUncached(sql, lookup);
+        if (tr.cacheable()) {
+            if (CACHE.size() >= CACHE_LIMIT) {
+                CACHE.clear();
+            }
+            CACHE.put(sql, tr);
+        }
+        return tr;
+    }
+
+    static Translation translateUncached(String sql, StatementRewriter.ColumnLookup lookup) {
+        TokenList t = TokenList.of(sql);
+        String first = t.size() > 0 ? t.get(0).text.toUpperCase(Locale.ROOT) : "";
+        boolean ddl = first.equals("CREATE") || first.equals("ALTER") || first.equals("DROP") || first.equals("COMMENT")
+                || first.equals("GRANT") || first.equals("REVOKE");
+        List<String> empty = alwaysEmpty(t) ? ColumnNaming.apply(t) : null;
+        if (empty == null) {
+            ColumnNaming.apply(t);
+        }
+        boolean expanded = new ExpandArrayRewriter(t).rewrite();
+        StatementRewriter statements = new StatementRewriter(t, lookup);
+        statements.rewrite();
+        ExpressionRewriter expressions = new ExpressionRewriter(t, ddl);
+        int params = expressions.rewrite();
+        String engineSql;
+        if (!statements.instead.isEmpty()) {
+            engineSql = String.join("; ", statements.instead);
+        } else if (!statements.before.isEmpty()) {
+            engineSql = String.join("; ", statements.before) + "; " + t.toSql();
+        } else {
+            engineSql = t.toSql();
+        }
+        return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded, !statements.usedLookup);
+    }
+
+    /**
+     * Whether every branch of the (SELECT) statement inner-joins a catalog relation that Borealis
+     * always has empty (triggers, policies, publications, inheritance): psql's \d asks for these.
+     */
+    static boolean alwaysEmpty(TokenList t) {
+        if (!t.is(0, "SELECT")) {
+            return false;
+        }
+        int start = 0;
+        boolean all = true;
+        boolean any = false;
+        while (start < t.size()) {
+            int end = t.findAny(start + 1, t.size(), "UNION", "INTERSECT", "EXCEPT");
+            int branchEnd = end < 0 ? t.size() : end;
+            boolean empty = branchJoinsEmpty(t, start, branchEnd);
+            all &= empty;
+            any = true;
+            if (end < 0) {
+                break;
+            }
+            start = t.is(end + 1, "ALL") ? end + 2 : end + 1;
+            if (!t.is(start, "SELECT")) {
+                return false;
+            }
+        }
+        return any && all;
+    }
+
+    private static boolean branchJoinsEmpty(TokenList t, int s, int e) {
+        int from = t.find(s, e, "FROM");
+        if (from < 0) {
+            return false;
+        }
+        int end = t.findAny(from + 1, e, "WHERE", "GROUP", "ORDER", "LIMIT", "HAVING", "OFFSET");
+        end = end < 0 ? e : end;
+        int depth = 0;
+        for (int i = from + 1; i < end; i++) {
+            Tok k = t.get(i);
+            if (k.isOpen()) {
+                depth++;
+                continue;
+            }
+            if (k.isClose()) {
+                depth--;
+                continue;
+            }
+            if (depth != 0 || !k.isName()) {
+                continue;
+            }
+            String name = k.name();
+            int refStart = i;
+            if (name.equals("pg_catalog") && t.get(i + 1) != null && t.get(i + 1).isDot() && t.get(i + 2) != null) {
+                name = t.get(i + 2).name();
+                i += 2;
+            }
+            if (!CatalogNames.ALWAYS_EMPTY.contains(name)) {
+                continue;
+            }
+            Tok before = t.get(refStart - 1);
+            if (before.is("FROM") || before.isComma()) {
+                return true;
+            }
+            if (before.is("JOIN")) {
+                Tok kind = t.get(refStart - 2);
+                Tok kind2 = t.get(refStart - 3);
+                boolean outer = kind.is("LEFT") || kind.is("RIGHT") || kind.is("FULL")
+                        || kind.is("OUTER") && (kind2.is("LEFT") || kind2.is("RIGHT") || kind2.is("FULL"));
+                if (!outer) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

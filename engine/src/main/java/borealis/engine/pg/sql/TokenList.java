@@ -1,0 +1,322 @@
+package borealis.engine.pg.sql;
+
+import borealis.engine.pg.SqlLexer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A statement as a mutable list of code tokens (comments dropped, whitespace remembered as a flag
+ * on the following token), with the structural helpers the rewrite rules need: matching
+ * parentheses, depth-aware keyword search, and the extent of a primary expression.
+ */
+final class TokenList {
+
+    private final List<Tok> toks;
+
+    private TokenList(List<Tok> toks) {
+        this.toks = toks;
+    }
+
+    static TokenList of(String sql) {
+        List<Tok> out = new ArrayList<>();
+        boolean space = false;
+        for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
+            if (!t.isCode()) {
+                space = true;
+                continue;
+            }
+            out.add(new Tok(t.kind(), t.text(), space));
+            space = false;
+        }
+        return new TokenList(out);
+    }
+
+    int size() {
+        return toks.size();
+    }
+
+    Tok get(int i) {
+        return i >= 0 && i < toks.size() ? toks.get(i) : null;
+    }
+
+    boolean is(int i, String keyword) {
+        Tok t = get(i);
+        return t != null && t.is(keyword);
+    }
+
+    List<Tok> slice(int from, int to) {
+        return new ArrayList<>(toks.subList(from, to));
+    }
+
+    void replace(int from, int to, Collection<Tok> with) {
+        List<Tok> range = toks.subList(from, to);
+        boolean space = !range.isEmpty() ? range.get(0).spaceBefore : true;
+        range.clear();
+        List<Tok> copy = new ArrayList<>(with);
+        if (!copy.isEmpty()) {
+            copy.get(0).spaceBefore = space || copy.get(0).spaceBefore;
+        }
+        toks.addAll(from, copy);
+    }
+
+    void replace(int from, int to, String sql) {
+        replace(from, to, of(sql).toks);
+    }
+
+    void insert(int at, String sql) {
+        List<Tok> add = of(sql).toks;
+        if (!add.isEmpty()) {
+            add.get(0).spaceBefore = true;
+        }
+        toks.addAll(at, add);
+        if (at + add.size() < toks.size()) {
+            toks.get(at + add.size()).spaceBefore = true;
+        }
+    }
+
+    void remove(int from, int to) {
+        if (from < to && to < toks.size() && toks.get(from).spaceBefore) {
+            toks.get(to).spaceBefore = true;
+        }
+        toks.subList(from, to).clear();
+    }
+
+    /** Index of the ')' matching the '(' at {@code open}, or size() if unbalanced. */
+    int closing(int open) {
+        int depth = 0;
+        for (int i = open; i < toks.size(); i++) {
+            Tok t = toks.get(i);
+            if (t.isOpen()) {
+                depth++;
+            } else if (t.isClose()) {
+                depth--;
+                if (depth == 0) {
+                    return i;
+                }
+            }
+        }
+        return toks.size();
+    }
+
+    /** Index of the '(' matching the ')' at {@code close}, or -1. */
+    int opening(int close) {
+        int depth = 0;
+        for (int i = close; i >= 0; i--) {
+            Tok t = toks.get(i);
+            if (t.isClose()) {
+                depth++;
+            } else if (t.isOpen()) {
+                depth--;
+                if (depth == 0) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the ']' matching the '[' at {@code open}. */
+    int closingBracket(int open) {
+        int depth = 0;
+        for (int i = open; i < toks.size(); i++) {
+            Tok t = toks.get(i);
+            if (t.isOp("[")) {
+                depth++;
+            } else if (t.isOp("]")) {
+                depth--;
+                if (depth == 0) {
+                    return i;
+                }
+            }
+        }
+        return toks.size();
+    }
+
+    /** First index in [from, to) at parenthesis depth 0 (relative to from) whose token is the keyword, or -1. */
+    int find(int from, int to, String keyword) {
+        int depth = 0;
+        for (int i = from; i < Math.min(to, toks.size()); i++) {
+            Tok t = toks.get(i);
+            if (t.isOpen()) {
+                depth++;
+            } else if (t.isClose()) {
+                depth--;
+                if (depth < 0) {
+                    return -1;
+                }
+            } else if (depth == 0 && t.is(keyword)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** First index in [from, to) at depth 0 whose token is any of the keywords, or -1. */
+    int findAny(int from, int to, String... keywords) {
+        int depth = 0;
+        for (int i = from; i < Math.min(to, toks.size()); i++) {
+            Tok t = toks.get(i);
+            if (t.isOpen()) {
+                depth++;
+            } else if (t.isClose()) {
+                depth--;
+                if (depth < 0) {
+                    return -1;
+                }
+            } else if (depth == 0) {
+                for (String k : keywords) {
+                    if (t.is(k)) {
+                        return i;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** End (exclusive) of the depth-0 region starting at {@code from}: the first unmatched ')' or the end. */
+    int regionEnd(int from) {
+        int depth = 0;
+        for (int i = from; i < toks.size(); i++) {
+            Tok t = toks.get(i);
+            if (t.isOpen()) {
+                depth++;
+            } else if (t.isClose()) {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+            }
+        }
+        return toks.size();
+    }
+
+    /** Splits [from, to) at depth-0 commas; returns start indexes, followed by {@code to}. */
+    List<Integer> splitCommas(int from, int to) {
+        List<Integer> starts = new ArrayList<>();
+        starts.add(from);
+        int depth = 0;
+        for (int i = from; i < to; i++) {
+            Tok t = toks.get(i);
+            if (t.isOpen() || t.isOp("[")) {
+                depth++;
+            } else if (t.isClose() || t.isOp("]")) {
+                depth--;
+            } else if (depth == 0 && t.isComma()) {
+                starts.add(i + 1);
+            }
+        }
+        starts.add(to + 1);
+        return starts;
+    }
+
+    /**
+     * Start of the primary expression that ends just before {@code end} (exclusive): a literal, a
+     * parameter, a (qualified) name, a parenthesized expression, a function call, an array
+     * subscript, or a chain of casts on one of those.
+     */
+    int primaryStart(int end) {
+        int i = end - 1;
+        if (i < 0) {
+            return 0;
+        }
+        while (true) {
+            Tok t = toks.get(i);
+            int start;
+            if (t.isClose()) {
+                int open = opening(i);
+                start = open;
+                if (open > 0 && (toks.get(open - 1).isName())) {
+                    start = nameChainStart(open - 1);
+                } else if (open > 0 && toks.get(open - 1).isOp("]")) {
+                    start = open;
+                }
+            } else if (t.isOp("]")) {
+                int depth = 0;
+                int j = i;
+                for (; j >= 0; j--) {
+                    if (toks.get(j).isOp("]")) {
+                        depth++;
+                    } else if (toks.get(j).isOp("[")) {
+                        depth--;
+                        if (depth == 0) {
+                            break;
+                        }
+                    }
+                }
+                start = j > 0 ? primaryStart(j) : 0;
+                if (j > 0 && toks.get(j - 1).is("ARRAY")) {
+                    start = j - 1;
+                }
+            } else if (t.isName()) {
+                start = nameChainStart(i);
+            } else {
+                start = i;
+            }
+            // A cast chain: x::type::type
+            if (start >= 2 && toks.get(start - 1).isOp("::")) {
+                i = start - 2;
+                continue;
+            }
+            // A type name of a cast: keep walking back over "::"
+            return start;
+        }
+    }
+
+    private int nameChainStart(int i) {
+        int s = i;
+        while (s >= 2 && toks.get(s - 1).isDot() && toks.get(s - 2).isName()) {
+            s -= 2;
+        }
+        return s;
+    }
+
+    /** End (exclusive) of the primary expression starting at {@code start}. */
+    int primaryEnd(int start) {
+        Tok t = toks.get(start);
+        int i;
+        if (t.isOpen()) {
+            i = closing(start) + 1;
+        } else if (t.isName()) {
+            i = start + 1;
+            while (i + 1 < toks.size() && toks.get(i).isDot() && (toks.get(i + 1).isName() || toks.get(i + 1).isOp("*"))) {
+                i += 2;
+            }
+            if (i < toks.size() && toks.get(i).isOpen()) {
+                i = closing(i) + 1;
+            } else if (i < toks.size() && toks.get(i).isOp("[") && t.is("ARRAY")) {
+                i = closingBracket(i) + 1;
+            }
+        } else if (t.isOp("-") || t.isOp("+")) {
+            i = primaryEnd(start + 1);
+        } else {
+            i = start + 1;
+        }
+        while (i < toks.size() && toks.get(i).isOp("[")) {
+            i = closingBracket(i) + 1;
+        }
+        return Math.min(i, toks.size());
+    }
+
+    String text(int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to && i < toks.size(); i++) {
+            Tok t = toks.get(i);
+            if (sb.length() > 0 && t.spaceBefore) {
+                sb.append(' ');
+            }
+            sb.append(t.text);
+        }
+        return sb.toString();
+    }
+
+    String toSql() {
+        return text(0, toks.size());
+    }
+
+    @Override
+    public String toString() {
+        return toSql();
+    }
+}

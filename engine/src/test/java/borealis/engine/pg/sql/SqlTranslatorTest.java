@@ -1,0 +1,129 @@
+package borealis.engine.pg.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import borealis.engine.pg.PgException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the translation layer makes of the PostgreSQL that clients send. */
+class SqlTranslatorTest {
+
+    private static String h2(String sql) {
+        return SqlTranslator.translateUncached(sql, table -> List.of("id", "v")).engineSql();
+    }
+
+    @Test
+    void parametersBecomeNumberedPlaceholders() {
+        Translation t = SqlTranslator.translateUncached("select * from t where a = $1 and b = $2 and c = $1", null);
+        assertEquals("select * from t where a = ?1 and b = ?2 and c = ?1", t.engineSql());
+        assertEquals(2, t.parameters());
+    }
+
+    @Test
+    void stringsAndCommentsAreNeverRewritten() {
+        assertEquals("select 'now() $1 timestamptz' AS \"?column?\" , x from t", h2("select 'now() $1 timestamptz', x from t -- now()"));
+        assertEquals("select 'a\nb' AS \"?column?\"", h2("select E'a\\nb'"));
+        assertEquals("select 'x' AS \"?column?\"", h2("select $$x$$"));
+        assertEquals("select 'it''s' AS \"?column?\"", h2("select $q$it's$q$"));
+    }
+
+    @Test
+    void resultColumnsAreNamedLikePostgres() {
+        assertEquals("select count(*) AS \"count\" from t", h2("select count(*) from t"));
+        assertEquals("select x::int AS \"x\" , '1'::int AS \"int4\" from t", h2("select x::int, '1'::int from t"));
+        assertEquals("select a, b c, d as e, 1 + 2 AS \"?column?\" from t", h2("select a, b c, d as e, 1 + 2 from t"));
+        assertEquals("select case when a then 1 end AS \"case\" , row_number() over (order by a) AS \"row_number\" from t",
+                h2("select case when a then 1 end, row_number() over (order by a) from t"));
+        assertEquals("select *, t.* from t", h2("select *, t.* from t"));
+    }
+
+    @Test
+    void castsAndTypedLiterals() {
+        assertEquals("select INTERVAL '1 00:00:00' DAY TO SECOND AS \"interval\"", h2("select '1 day'::interval"));
+        assertEquals("select INTERVAL '36:00:00' HOUR TO SECOND AS \"interval\"", h2("select interval '36 hours'"));
+        assertEquals("select INTERVAL '14' MONTH AS \"interval\"", h2("select interval '1 year 2 months'"));
+        assertEquals("select TRUE AS \"bool\"", h2("select 'on'::boolean"));
+        assertEquals("select x::TIMESTAMP WITH TIME ZONE AS \"x\" from t", h2("select x::timestamptz from t"));
+        assertEquals("select X'00ff' AS \"bytea\"", h2("select '\\x00ff'::bytea"));
+        assertEquals("select 1 = any(CAST(ARRAY['1', '2'] AS int ARRAY)) AS \"?column?\"", h2("select 1 = any('{1,2}'::int[])"));
+        assertThrows(PgException.class, () -> h2("select 'maybe'::boolean"));
+    }
+
+    @Test
+    void catalogRelationsAndFunctions() {
+        Translation t = SqlTranslator.translateUncached(
+                "SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' "
+                        + "COLLATE pg_catalog.default AND pg_catalog.pg_table_is_visible(c.oid)", null);
+        assertEquals("SELECT borealis_catalog.regclass_name(c.oid) AS \"oid\" FROM borealis_catalog.pg_class c WHERE "
+                + "c.relname ~ '^(t)$' AND borealis_catalog.pg_table_is_visible(c.oid)", t.engineSql());
+        assertTrue(t.readsCatalog());
+        assertEquals("select count(*) AS \"count\" from borealis_catalog.pg_class where oid = borealis_catalog.regclass_oid('t')",
+                h2("select count(*) from pg_class where oid = 't'::regclass"));
+    }
+
+    @Test
+    void alwaysEmptyCatalogQueriesAreAnsweredWithoutH2() {
+        Translation t = SqlTranslator.translateUncached("SELECT t.tgname, t.tgenabled FROM pg_catalog.pg_trigger t WHERE t.tgrelid = '1'",
+                null);
+        assertEquals(List.of("tgname", "tgenabled"), t.emptyColumns());
+        assertNull(SqlTranslator.translateUncached("SELECT c.relname FROM pg_class c LEFT JOIN pg_trigger t ON t.tgrelid = c.oid",
+                null).emptyColumns());
+    }
+
+    @Test
+    void pgjdbcExpandArrayBecomesAJoin() {
+        String sql = h2("SELECT (information_schema._pg_expandarray(i.indkey)).n AS KEY_SEQ, information_schema._pg_expandarray(i.indkey)"
+                + " AS KEYS FROM pg_catalog.pg_index i ON (true) WHERE (result.KEYS).x = 1");
+        assertTrue(sql.contains("_ek_i.n AS KEY_SEQ, _ek_i.x AS keys_x, _ek_i.n AS keys_n"), sql);
+        assertTrue(sql.contains("JOIN borealis_catalog.pg_index_keys _ek_i ON _ek_i.indexrelid = i.indexrelid"), sql);
+        assertTrue(sql.contains("result.keys_x = 1"), sql);
+    }
+
+    @Test
+    void dmlForms() {
+        assertEquals("SELECT id FROM FINAL TABLE (insert into t(v) values (?1)) AS t", h2("insert into t(v) values ($1) returning id"));
+        assertEquals("SELECT * FROM OLD TABLE (delete from t WHERE EXISTS (SELECT 1 FROM u WHERE t.id = u.id)) AS t",
+                h2("delete from t using u where t.id = u.id returning *"));
+        assertEquals("MERGE INTO t USING (values (1, 2)) AS excluded(id, v) ON t.id = excluded.id WHEN MATCHED THEN UPDATE SET v = "
+                + "excluded.v WHEN NOT MATCHED THEN INSERT (id, v) VALUES (excluded.id, excluded.v)",
+                h2("insert into t values (1, 2) on conflict (id) do update set v = excluded.v"));
+        assertEquals("insert into t values (1) on conflict do nothing", h2("insert into t values (1) on conflict (id) do nothing"));
+        assertEquals("select * from t for update", h2("select * from t for no key update"));
+        assertEquals("SELECT * FROM (VALUES (1, 'a')) AS \"*VALUES*\"(column1, column2)", h2("VALUES (1, 'a')"));
+    }
+
+    @Test
+    void ddlForms() {
+        assertEquals("create table a(id int CONSTRAINT \"a_pkey\" primary key, b int CONSTRAINT \"a_b_fkey\" references c(id))",
+                h2("create unlogged table a(id int primary key, b int references c(id)) with (fillfactor=100)"));
+        assertEquals("TRUNCATE TABLE a RESTART IDENTITY; TRUNCATE TABLE b RESTART IDENTITY", h2("truncate a, b restart identity"));
+        assertEquals("TRUNCATE TABLE pgbench_history", h2("truncate pgbench_history"));
+        assertEquals("ALTER TABLE t ALTER COLUMN id SET NOT NULL; alter table t add CONSTRAINT \"t_pkey\" primary key (id)",
+                h2("alter table t add primary key (id)"));
+        assertEquals("create index \"t_v_idx\" on t (v)", h2("create index concurrently on t using btree (v)"));
+        assertTrue(SqlTranslator.translateUncached("create table x(a int)", null).changesSchema());
+        assertThrows(PgException.class, () -> h2("create index i on t(v) where v > 0"));
+    }
+
+    @Test
+    void operators() {
+        assertEquals("select borealis_catalog.json_get_text(borealis_catalog.json_get(d, 'a'), 'b') AS \"?column?\" from t",
+                h2("select d->'a'->>'b' from t"));
+        assertEquals("select POWER(2, 10) AS \"?column?\" , BITAND(a, 1) AS \"?column?\" from t", h2("select 2 ^ 10, a & 1 from t"));
+        assertEquals("select borealis_catalog.array_get(i.indoption, (k - 1) + 1) AS \"indoption\" from t",
+                h2("select i.indoption[k - 1] from t"));
+    }
+
+    @Test
+    void translationsAreCachedByText() {
+        Translation a = SqlTranslator.translate("select 1 as cached", null);
+        assertNotNull(a);
+        assertSame(a, SqlTranslator.translate("select 1 as cached", null));
+    }
+}
