@@ -228,7 +228,9 @@ class TenantIsolationIT {
         List<String> problems = new ArrayList<>();
         escapes.forEach((what, sql) -> {
             String state = sqlState(sql);
-            if (!state.equals("42501")) {
+            // CREATE TRIGGER may be refused earlier, by the PostgreSQL layer, as unsupported (0A000).
+            boolean refused = state.equals("42501") || what.equals("CREATE TRIGGER") && state.equals("0A000");
+            if (!refused) {
                 problems.add(what + " -> " + state);
             }
         });
