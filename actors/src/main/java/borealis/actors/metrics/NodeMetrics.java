@@ -97,9 +97,11 @@ public final class NodeMetrics {
         }
 
         private static List<String> labels(String volumeId) {
+            // Volume ids are tenant/cluster/<incarnation> (ClusterSpec.newVolumeId).
             int slash = volumeId.indexOf('/');
+            int end = slash < 0 ? -1 : volumeId.indexOf('/', slash + 1);
             String tenant = slash < 0 ? "" : volumeId.substring(0, slash);
-            String cluster = slash < 0 ? volumeId : volumeId.substring(slash + 1);
+            String cluster = slash < 0 ? volumeId : volumeId.substring(slash + 1, end < 0 ? volumeId.length() : end);
             return List.of(tenant, cluster, "writer");
         }
     }

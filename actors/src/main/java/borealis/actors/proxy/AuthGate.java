@@ -52,8 +52,8 @@ final class AuthGate {
         return out;
     }
 
-    /** Starts an attempt: {@code lookup} runs after the throttle's delay for this source, database and user. */
-    <T> CompletionStage<T> admit(String database, String clusterId, String user, Supplier<CompletionStage<T>> lookup) {
+    /** Names the attempt: who tries which database (and cluster, when the name designates one). */
+    void attempt(String database, String clusterId, String user) {
         this.key = AuthThrottle.key(sourceHost, database, user);
         this.user = user;
         if (clusterId != null) {
@@ -61,7 +61,11 @@ final class AuthGate {
             this.tenant = clusterId.substring(0, slash);
             this.cluster = clusterId.substring(slash + 1);
         }
-        Duration wait = throttle.delay(key);
+    }
+
+    /** Runs {@code lookup} after the throttle's delay for this attempt's source, database and user. */
+    <T> CompletionStage<T> afterDelay(Supplier<CompletionStage<T>> lookup) {
+        Duration wait = key == null ? Duration.ZERO : throttle.delay(key);
         if (wait.isZero()) {
             return lookup.get();
         }

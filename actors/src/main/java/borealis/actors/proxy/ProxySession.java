@@ -301,7 +301,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         endpoint = ClusterNames.endpointOf(database);
         clusterId = endpoint == null ? null : endpoint.clusterId();
         if (clusterId == null) {
-            gate.admit(database, null, user, () -> null);
+            gate.attempt(database, null, user);
             gate.failed("no such database " + database);
             fatal("3D000", "database \"" + database + "\" does not exist (connect to <tenant>.<cluster>, or <tenant>.<cluster>"
                     + ClusterNames.READER_SUFFIX + " for the readers)");
@@ -309,7 +309,8 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         }
         startup = gate.startupForCompute(startup);
         phase = Phase.AUTH_INITIAL;
-        getContext().pipeToSelf(gate.admit(database, clusterId, user, () -> settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
+        gate.attempt(database, clusterId, user);
+        getContext().pipeToSelf(gate.afterDelay(() -> settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
                         .<DbCluster.AuthInfo>ask(replyTo -> new DbCluster.GetAuth(user, replyTo), settings.connectTimeout())),
                 AuthLooked::new);
     }
