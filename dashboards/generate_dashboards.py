@@ -112,6 +112,16 @@ CLUSTER = [
 ]
 
 STORAGE = [
+    ("Quorum write latency", [(f"histogram_quantile(0.5, sum by (le, cluster) (rate(borealis_volume_quorum_write_seconds_bucket{{{SEL}}}[{R}])))", "{{cluster}} p50"),
+                              (f"histogram_quantile(0.99, sum by (le, cluster) (rate(borealis_volume_quorum_write_seconds_bucket{{{SEL}}}[{R}])))", "{{cluster}} p99")],
+     "s", "Time a commit waits until its records are on 4 of 6 replicas."),
+    ("Replicas up (worst group)", [(f"min by (cluster) (borealis_volume_min_replicas_up{{{SEL}}})", "{{cluster}}")], "short",
+     "Replicas answering in each volume's worst protection group: writes need 4 of 6, reads need 1."),
+    ("Repairs by kind", [(f"sum by (kind) (increase(borealis_storage_repairs_total[{R}]))", "{{kind}}")], "short",
+     "Replicas catching up: records from a peer (fill), a whole copy (hydrate), a corrupt block (block)."),
+    ("Materialized and journal bytes by node", [("sum by (node) (borealis_segment_materialized_bytes)", "{{node}} block files"),
+                                                ("sum(borealis_journal_size_bytes)", "journals")], "bytes",
+     "Replica block files and journals on disk."),
     ("Records not yet durable", [(f"sum by (cluster) (borealis_volume_undurable_records{{{SEL}}})", "{{cluster}}")], "short",
      "Distance between the writer's newest LSN and the volume-durable LSN."),
     ("Replicas not answering", [(f"sum by (cluster) (borealis_volume_replicas_suspect{{{SEL}}})", "{{cluster}}")], "short",

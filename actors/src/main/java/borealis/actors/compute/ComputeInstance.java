@@ -247,7 +247,8 @@ public final class ComputeInstance {
         try {
             VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
             String volumeId = s.spec().volumeId();
-            v = ReplicatedVolume.open(volumeId, layout, new ShardedSegmentTransport(node.sharding(), volumeId, layout, node.requestTimeout()),
+            v = ReplicatedVolume.open(volumeId, layout, new ShardedSegmentTransport(ctx.getSystem(), node.sharding(), volumeId, layout,
+                    node.requestTimeout()),
                     s.epoch(), node.volumeSettings());
             // The buffer pool is sized by the allocation, before H2 reads anything through it.
             v.cache().resize(cacheBytes);

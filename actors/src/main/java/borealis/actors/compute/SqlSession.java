@@ -91,6 +91,8 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     private long nextSeq;
     private long acked = -1;
     private long sentUpTo = -1;
+    /** The volume's newest LSN when the current batch started. */
+    private long lsnBefore;
 
     private SqlSession(ActorContext<Command> ctx, PgSession session, Volume volume, ActorRef<ClientConnection> client,
                        ExecutorService sqlPool, CpuGovernor governor) {
@@ -185,6 +187,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         inbox.clear();
         boolean resume = suspended;
         processing = true;
+        lsnBefore = volume.highestLsn();
         CompletableFuture<Processed> work = governor.submit(() -> {
             BackendWriter out = new BackendWriter(8192);
             try {
@@ -214,7 +217,11 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             if (required <= volume.durableLsn()) {
                 pending.durable = true;
             } else {
-                getContext().pipeToSelf(volume.whenDurable(required), (v, err) -> new Durable(pending.seq, err));
+                // Nothing written while this ran: it only read, so it need not wait for a write
+                // quorum, only for what it saw to be safe (reads go on while writes cannot).
+                boolean wroteNothing = required <= lsnBefore;
+                getContext().pipeToSelf(wroteNothing ? volume.whenReadable(required) : volume.whenDurable(required),
+                        (v, err) -> new Durable(pending.seq, err));
             }
         }
         return pump();

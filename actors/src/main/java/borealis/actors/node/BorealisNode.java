@@ -22,6 +22,7 @@ import borealis.actors.scaling.ComputePlacement;
 import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.proxy.ProxySession;
 import borealis.actors.proxy.TlsConnection;
+import borealis.actors.storage.ReplicaFaults;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.volume.ReplicatedVolume;
 import borealis.engine.volume.VolumeFileSystem;
@@ -75,9 +76,11 @@ public final class BorealisNode implements AutoCloseable {
     private final ServerBinding adminBinding;
     private final String adminToken;
     private final Path dataDir;
+    private final ReplicaFaults faults;
 
     private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, ScheduledExecutorService governorTimer,
-                         Tcp.ServerBinding pgBinding, ServerBinding adminBinding, String adminToken, Path dataDir) {
+                         Tcp.ServerBinding pgBinding, ServerBinding adminBinding, String adminToken, Path dataDir, ReplicaFaults faults) {
+        this.faults = faults;
         this.system = system;
         this.sqlPool = sqlPool;
         this.governorTimer = governorTimer;
@@ -114,7 +117,8 @@ public final class BorealisNode implements AutoCloseable {
             });
             Duration requestTimeout = b.getDuration("volume.request-timeout");
             ClusterSharding sharding = ClusterSharding.get(system);
-            initEntities(system, sharding, b, dataDir, sqlPool, governorTimer, requestTimeout);
+            ReplicaFaults faults = new ReplicaFaults();
+            initEntities(system, sharding, b, dataDir, sqlPool, governorTimer, requestTimeout, faults);
 
             ProxySession.Settings proxySettings = new ProxySession.Settings((int) b.getBytes("proxy.max-message-bytes").longValue(),
                     b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system),
@@ -131,7 +135,7 @@ public final class BorealisNode implements AutoCloseable {
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             NodeMetrics.install(system);
             system.systemActorOf(InsightsService.create(), "insights", Props.empty());
-            BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir);
+            BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir, faults);
             log.info("Borealis node up: PostgreSQL on {}:{}, admin API on http://{}:{}, data in {}", host, node.pgPort(), host,
                     node.adminPort(), dataDir);
             return node;
@@ -155,18 +159,20 @@ public final class BorealisNode implements AutoCloseable {
     }
 
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
-                                     ExecutorService sqlPool, ScheduledExecutorService governorTimer, Duration requestTimeout) {
-        Path segments = dataDir.resolve("segments");
-        int snapshotEvery = b.getInt("storage.snapshot-every");
+                                     ExecutorService sqlPool, ScheduledExecutorService governorTimer, Duration requestTimeout,
+                                     ReplicaFaults faults) {
+        StorageSegment.Settings storage = new StorageSegment.Settings(dataDir.resolve("segments"), b.getInt("storage.snapshot-every"),
+                b.getBytes("storage.keep-applied"), StorageSegment.syncSettings(sharding, b.getConfig("storage")));
         for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
-            sharding.init(Entity.of(StorageSegment.TYPE_KEYS.get(zone), ctx -> StorageSegment.create(ctx.getEntityId(),
-                            PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), segments, snapshotEvery))
+            sharding.init(Entity.of(StorageSegment.TYPE_KEYS.get(zone), ctx -> faults.guard(ctx.getEntityId(),
+                            () -> StorageSegment.create(ctx.getEntityId(), PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()),
+                                    storage)))
                     .withRole(VolumeLayout.zoneName(zone))
                     .withEntityProps(DispatcherSelector.fromConfig("borealis.storage-dispatcher")));
         }
         ReplicatedVolume.Settings volume = new ReplicatedVolume.Settings(b.getBytes("volume.cache-size"), requestTimeout,
                 b.getDuration("volume.open-timeout"), (int) b.getBytes("volume.max-batch-bytes").longValue(),
-                b.getBoolean("volume.compress"), b.getDuration("volume.retry-interval"));
+                b.getBoolean("volume.compress"), b.getDuration("volume.retry-interval"), b.getDuration("volume.commit-timeout"));
         // Capacity: one supervisor per compute node; instances are placed (and moved) one shard each.
         CapacitySettings capacity = CapacitySettings.from(b);
         ComputePlacement placement = new ComputePlacement(system);
@@ -235,6 +241,11 @@ public final class BorealisNode implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Fault injection for the storage replicas hosted here (tests, failure drills). */
+    public ReplicaFaults replicaFaults() {
+        return faults;
     }
 
     /** Capacity reads for the API: usage, scaling events, compute status. */

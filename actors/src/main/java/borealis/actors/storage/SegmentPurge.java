@@ -1,6 +1,7 @@
 package borealis.actors.storage;
 
 import borealis.persistence.volume.BlockFile;
+import borealis.persistence.volume.SegmentFiles;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -21,8 +22,8 @@ import org.apache.pekko.persistence.SnapshotProtocol;
 import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 
 /**
- * Removes everything one segment replica keeps on its node: the materialized block file (and its
- * checksums), its events in the node-local journal, and its snapshots. Runs on the replica's own
+ * Removes everything one segment replica keeps on its node: the materialized block files (every
+ * generation, with checksums), its events in the node-local journal, and its snapshots. Runs on the replica's own
  * node, as it stops, because journals and block files are node-local.
  */
 final class SegmentPurge {
@@ -31,11 +32,15 @@ final class SegmentPurge {
 
     private SegmentPurge() {}
 
-    static CompletionStage<Void> run(ActorSystem<?> system, String persistenceId, BlockFile file, String journalPluginId) {
+    static CompletionStage<Void> run(ActorSystem<?> system, String persistenceId, BlockFile current, SegmentFiles files,
+                                     String journalPluginId) {
         try {
-            file.close();
-            BlockFile.delete(file.path());
-            deleteIfEmpty(file.path().getParent());
+            current.close();
+            // Every generation (a hydration copy may be half done), then the replica's directory,
+            // then the volume's directory once the last replica on this node is gone.
+            files.deleteAllBut(-1);
+            Files.deleteIfExists(files.dir());
+            deleteIfEmpty(files.dir().getParent());
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

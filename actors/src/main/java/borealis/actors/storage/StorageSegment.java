@@ -4,18 +4,25 @@ import borealis.persistence.serialization.BorealisSerializable;
 import borealis.persistence.volume.BlockFile;
 import borealis.persistence.volume.LogRecord;
 import borealis.persistence.volume.ReplicaStatus;
+import borealis.persistence.volume.SegmentFiles;
 import borealis.persistence.volume.SegmentState;
 import borealis.persistence.volume.VolumeLayout;
+import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -28,15 +35,24 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * One replica of one protection group of a volume: the storage node's half of the log.
  *
  * <p>The writer sends batches of log records ({@link Append}); the replica persists them as one
- * event (one journal write, group-committed with every other replica of the node), then answers,
- * and the writer counts it toward the 4/6 quorum. Records are applied to a local block file once
- * they are complete and known durable. Epochs fence old writers: a replica that has begun epoch
- * {@code e} refuses records of any older one.
+ * event (one journal write, group-committed with every other replica of the node), then answers
+ * with its segment-complete LSN (SCL), and the writer counts it toward the 4/6 quorum of every
+ * record up to that SCL. Records are applied to a local block file once they are complete and
+ * known durable. Epochs fence old writers: a replica that has begun epoch {@code e} refuses
+ * records of any older one.
+ *
+ * <p>A replica that misses records (a hole below the ones it holds, or below the durable point the
+ * writer announced) fills them from its peers; one so far behind that its peers have applied and
+ * forgotten them (its disk was lost) hydrates: it copies a peer's blocks into a new file
+ * generation and switches to it. A block whose checksum fails is never served and is repaired
+ * from a peer. This peer traffic runs in a child, {@link SegmentSync}; what it brings back is
+ * persisted here ({@link Filled}, {@link Hydrated}). A replica with a hole reports a low SCL, so it
+ * counts toward no quorum until it has caught up; when it has, it tells the writer unasked.
  *
  * <p>State is a mutable {@link SegmentState} because it owns the block file; it changes only in
- * the event handler, except for applying records when a durable notice arrives, which needs no
- * event because replay re-derives it. Before a snapshot lets the journal drop events, the block
- * file is forced to disk.
+ * the event handler, except for applying records when a durable notice arrives and for block
+ * repairs, which need no event because replay re-derives them. Before a snapshot lets the journal
+ * drop events, the block file is forced to disk.
  */
 public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplies<StorageSegment.Command, StorageSegment.Event, SegmentState> {
 
@@ -55,29 +71,81 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         return volumeId + ":" + layout.groupSize() + ":" + group + ":" + replica;
     }
 
-    // ---- protocol ----
+    /** Where a replica keeps its block files. */
+    public static Path filesDir(Path segmentsDir, String volumeId, int group, int replica) {
+        return segmentsDir.resolve(volumeId.replace('/', '~')).resolve(group + "-" + replica);
+    }
+
+    // ---- protocol: the writer ----
 
     public interface Command extends BorealisSerializable {}
 
+    /** Every answer to the writer names its request and the replica's own ref (so later requests can skip sharding). */
+    public interface Reply extends BorealisSerializable {
+        long requestId();
+
+        ActorRef<Command> from();
+    }
+
     /** Persist records of writer epoch {@code epoch}, which starts at {@code epochStart}. */
-    public record Append(long epoch, long epochStart, List<LogRecord> records, long durableHint,
-                         ActorRef<AppendReply> replyTo) implements Command {}
+    public record Append(long requestId, long epoch, long epochStart, List<LogRecord> records, long durableHint,
+                         ActorRef<Reply> replyTo) implements Command {}
 
     /** Read bytes of the group as of {@code readPoint} (an LSN of this group). */
-    public record Read(long offset, int length, long readPoint, ActorRef<ReadReply> replyTo) implements Command {}
+    public record Read(long requestId, long offset, int length, long readPoint, ActorRef<Reply> replyTo) implements Command {}
 
     /** A recovering writer's new epoch: adopt it and report what this replica holds. */
-    public record BeginEpoch(long epoch, ActorRef<BeginEpochReply> replyTo) implements Command {}
+    public record BeginEpoch(long requestId, long epoch, ActorRef<Reply> replyTo) implements Command {}
 
     /** The log is durable up to {@code durableHint}: apply what is complete. */
     public record DurableNotice(long epoch, long durableHint) implements Command {}
 
-    public record AppendReply(boolean accepted, long epoch, long scl, String error) implements BorealisSerializable {}
+    /**
+     * {@code accepted} with the replica's SCL after persisting; a request id of {@link #UNASKED}
+     * reports progress made without a request (a gap filled).
+     */
+    public record AppendReply(long requestId, int group, int replica, boolean accepted, long epoch, long scl, String error,
+                              ActorRef<Command> from) implements Reply {}
 
-    public record ReadReply(byte[] data, String error) implements BorealisSerializable {}
+    public record ReadReply(long requestId, byte[] data, String error, ActorRef<Command> from) implements Reply {}
 
     /** {@code status} is null when refused because the replica already serves {@code epoch} or newer. */
-    public record BeginEpochReply(ReplicaStatus status, long epoch) implements BorealisSerializable {}
+    public record BeginEpochReply(long requestId, ReplicaStatus status, long epoch, ActorRef<Command> from) implements Reply {}
+
+    public static final long UNASKED = -1;
+
+    // ---- protocol: peers ----
+
+    /** A peer asks for the records held here above {@code fromLsn} (at most {@code maxBytes} of them). */
+    public record FetchRecords(long fromLsn, int maxBytes, ActorRef<PeerRecords> replyTo) implements Command {}
+
+    /** What a replica holds: its position, and records above what was asked (or above its applied LSN). */
+    public record PeerRecords(int replica, long epoch, long epochStart, long appliedLsn, long scl, int highestGroup,
+                              long length, List<LogRecord> records, boolean more) implements BorealisSerializable {}
+
+    /** A peer asks for applied, verified bytes at a group-local offset (hydration, repair). */
+    public record FetchBlocks(long localOffset, int length, ActorRef<PeerBlocks> replyTo) implements Command {}
+
+    public record PeerBlocks(int replica, long appliedLsn, long length, byte[] data, String error) implements BorealisSerializable {}
+
+    // ---- protocol: from the sync child and operators ----
+
+    /** Records a peer holds, to be persisted if the peer serves the same epoch and seal. */
+    public record FillRecords(long peerEpoch, long peerEpochStart, List<LogRecord> records) implements Command {}
+
+    /** A complete, forced copy of a peer's blocks in {@code generation}; switch to it. */
+    public record HydrationCopied(long generation, long baseLsn, long copiedUpTo, int highestGroup) implements Command {}
+
+    /** A verified copy of a corrupt block, from a peer that had applied {@code peerApplied}. */
+    public record RepairBlock(long block, byte[] content, long peerApplied) implements Command {}
+
+    /** The sync child is idle again: start another round if something is still missing. */
+    public record SyncIdle() implements Command {}
+
+    /** Stops this replica (fault injection and tests: a crashed replica); answers just before stopping. */
+    public record Stop(ActorRef<Done> replyTo) implements Command {}
+
+    // ---- events ----
 
     public interface Event extends BorealisSerializable {}
 
@@ -99,30 +167,52 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     /** {@code error} is null when everything is gone; {@code highestGroup} is what the replica knew before. */
     public record Purged(int group, int replica, int highestGroup, String error) implements BorealisSerializable {}
 
+    /** Records copied from a peer (serving {@code epoch}, sealed at {@code epochStart}) to fill a gap. */
+    public record Filled(long epoch, long epochStart, List<LogRecord> records) implements Event {}
+
+    /** The replica switched to a hydrated file generation. */
+    public record Hydrated(long generation, long baseLsn, long copiedUpTo, int highestGroup) implements Event {}
+
     // ---- behaviour ----
 
+    /** Node-wide settings of the replicas. */
+    public record Settings(Path segmentsDir, int snapshotEvery, long keepAppliedBytes, SyncSettings sync) {}
+
+    /** How replicas talk to their peers; chunks and pages must fit a remoting frame. */
+    public record SyncSettings(ClusterSharding sharding, Duration timeout, int chunkBytes, int pageBytes, Duration pause) {}
+
+    /** Reads {@code borealis.storage.sync} settings. */
+    public static SyncSettings syncSettings(ClusterSharding sharding, Config storage) {
+        Config c = storage.getConfig("sync");
+        return new SyncSettings(sharding, c.getDuration("timeout"), (int) c.getBytes("hydration-chunk").longValue(),
+                (int) c.getBytes("fill-page").longValue(), c.getDuration("pause"));
+    }
+
+    private final ActorContext<Command> ctx;
     private final String volumeId;
     private final int group;
     private final int replica;
-    private final Path blockPath;
+    private final SegmentFiles files;
     private final VolumeLayout layout;
-    private final int snapshotEvery;
-    private final ActorSystem<?> system;
+    private final Settings settings;
+    private ActorRef<SegmentSync.Command> sync;
+    /** Where the current writer collects replies; told unasked when this replica catches up. */
+    private ActorRef<Reply> writer;
 
-    private StorageSegment(PersistenceId persistenceId, String entityId, Path segmentsDir, int snapshotEvery, ActorSystem<?> system) {
+    private StorageSegment(ActorContext<Command> ctx, PersistenceId persistenceId, String entityId, Settings settings) {
         super(persistenceId);
-        this.system = system;
+        this.ctx = ctx;
         String[] parts = entityId.split(":");
         this.volumeId = parts[0];
         this.layout = new VolumeLayout(Long.parseLong(parts[1]));
         this.group = Integer.parseInt(parts[2]);
         this.replica = Integer.parseInt(parts[3]);
-        this.blockPath = segmentsDir.resolve(volumeId.replace('/', '~')).resolve(group + "-" + replica + ".blocks");
-        this.snapshotEvery = snapshotEvery;
+        this.files = new SegmentFiles(filesDir(settings.segmentsDir(), volumeId, group, replica));
+        this.settings = settings;
     }
 
-    public static Behavior<Command> create(String entityId, PersistenceId persistenceId, Path segmentsDir, int snapshotEvery) {
-        return Behaviors.setup(ctx -> new StorageSegment(persistenceId, entityId, segmentsDir, snapshotEvery, ctx.getSystem()));
+    public static Behavior<Command> create(String entityId, PersistenceId persistenceId, Settings settings) {
+        return Behaviors.setup(ctx -> new StorageSegment(ctx, persistenceId, entityId, settings));
     }
 
     @Override
@@ -132,7 +222,9 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     @Override
     public SegmentState emptyState() {
-        return new SegmentState(layout, group, new BlockFile(blockPath));
+        SegmentState s = new SegmentState(layout, group, files);
+        s.keepApplied(settings.keepAppliedBytes());
+        return s;
     }
 
     @Override
@@ -142,6 +234,16 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .onCommand(Read.class, this::onRead)
                 .onCommand(BeginEpoch.class, this::onBeginEpoch)
                 .onCommand(DurableNotice.class, this::onDurableNotice)
+                .onCommand(FetchRecords.class, this::onFetchRecords)
+                .onCommand(FetchBlocks.class, this::onFetchBlocks)
+                .onCommand(FillRecords.class, this::onFillRecords)
+                .onCommand(HydrationCopied.class, this::onHydrationCopied)
+                .onCommand(RepairBlock.class, this::onRepairBlock)
+                .onCommand(SyncIdle.class, (s, c) -> {
+                    checkHealth(s);
+                    return Effect().noReply();
+                })
+                .onCommand(Stop.class, (s, c) -> Effect().stop().thenReply(c.replyTo(), st -> Done.getInstance()))
                 .onCommand(Inspect.class, (s, c) -> Effect().reply(c.replyTo(), status(s)))
                 .onCommand(Purge.class, this::onPurge)
                 .build();
@@ -149,8 +251,9 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     private ReplyEffect<Event, SegmentState> onAppend(SegmentState state, Append cmd) {
         if (state.checkAppend(cmd.epoch()) != null) {
-            return Effect().reply(cmd.replyTo(), new AppendReply(false, state.epoch(), state.scl(), null));
+            return Effect().reply(cmd.replyTo(), appendReply(cmd.requestId(), false, state));
         }
+        writer = cmd.replyTo();
         // A newer epoch first seals (drops what it held at or above the epoch start), so records
         // it already holds there are not duplicates but older-epoch leftovers to be replaced.
         boolean epochChange = cmd.epoch() > state.epoch() || state.epochStart() == SegmentState.UNSEALED;
@@ -163,42 +266,57 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         }
         if (fresh.isEmpty() && !epochChange) {
             state.advanceDurable(cmd.durableHint());
-            return Effect().reply(cmd.replyTo(), new AppendReply(true, state.epoch(), state.scl(), null));
+            checkHealth(state);
+            return Effect().reply(cmd.replyTo(), appendReply(cmd.requestId(), true, state));
         }
         return Effect().persist(new Appended(cmd.epoch(), cmd.epochStart(), fresh, cmd.durableHint()))
-                .thenReply(cmd.replyTo(), s -> new AppendReply(true, s.epoch(), s.scl(), null));
+                .thenRun(this::checkHealth)
+                .thenReply(cmd.replyTo(), s -> appendReply(cmd.requestId(), true, s));
+    }
+
+    private AppendReply appendReply(long requestId, boolean accepted, SegmentState s) {
+        return new AppendReply(requestId, group, replica, accepted, s.epoch(), s.scl(), null, ctx.getSelf());
     }
 
     private ReplyEffect<Event, SegmentState> onRead(SegmentState state, Read cmd) {
         if (!state.canServe(cmd.readPoint())) {
-            return Effect().reply(cmd.replyTo(), new ReadReply(null, "replica " + replica + " of group " + group
-                    + " is not caught up: SCL " + state.scl() + " < read point " + cmd.readPoint()));
+            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), null, "replica " + replica + " of group " + group
+                    + " is not caught up: SCL " + state.scl() + " < read point " + cmd.readPoint(), ctx.getSelf()));
         }
         try {
-            return Effect().reply(cmd.replyTo(), new ReadReply(state.read(cmd.offset(), cmd.length(), cmd.readPoint()), null));
+            byte[] data = state.read(cmd.offset(), cmd.length(), cmd.readPoint());
+            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), data, null, ctx.getSelf()));
         } catch (BlockFile.CorruptBlockException e) {
-            return Effect().reply(cmd.replyTo(), new ReadReply(null, e.getMessage()));
+            ctx.getLog().warn("replica {}/{} of {}: {}; repairing from a peer", group, replica, volumeId, e.getMessage());
+            checkHealth(state);
+            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), null, e.getMessage(), ctx.getSelf()));
         }
     }
 
     private ReplyEffect<Event, SegmentState> onBeginEpoch(SegmentState state, BeginEpoch cmd) {
         if (state.checkBeginEpoch(cmd.epoch()) != null) {
-            return Effect().reply(cmd.replyTo(), new BeginEpochReply(null, state.epoch()));
+            return Effect().reply(cmd.replyTo(), new BeginEpochReply(cmd.requestId(), null, state.epoch(), ctx.getSelf()));
         }
+        if (cmd.epoch() == state.epoch()) {
+            // Asked again by the same recovering writer: the epoch is already persisted.
+            return Effect().reply(cmd.replyTo(), new BeginEpochReply(cmd.requestId(), status(state), state.epoch(), ctx.getSelf()));
+        }
+        writer = null;
         return Effect().persist(new EpochBegun(cmd.epoch()))
-                .thenReply(cmd.replyTo(), s -> new BeginEpochReply(status(s), s.epoch()));
+                .thenReply(cmd.replyTo(), s -> new BeginEpochReply(cmd.requestId(), status(s), s.epoch(), ctx.getSelf()));
     }
 
     private ReplyEffect<Event, SegmentState> onDurableNotice(SegmentState state, DurableNotice cmd) {
         if (state.checkAppend(cmd.epoch()) == null) {
             state.advanceDurable(cmd.durableHint());
+            checkHealth(state);
         }
         return Effect().noReply();
     }
 
     private ReplyEffect<Event, SegmentState> onPurge(SegmentState state, Purge cmd) {
         int highestGroup = state.highestGroup();
-        return Effect().stop().thenRun(s -> SegmentPurge.run(system, persistenceId().id(), s.file(), journalPluginId())
+        return Effect().stop().thenRun(s -> SegmentPurge.run(ctx.getSystem(), persistenceId().id(), s.file(), files, journalPluginId())
                 .whenComplete((ok, error) -> cmd.replyTo().tell(new Purged(group, replica, highestGroup,
                         error == null ? null : String.valueOf(error.getMessage())))))
                 .thenNoReply();
@@ -207,6 +325,116 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private ReplicaStatus status(SegmentState s) {
         return new ReplicaStatus(group, replica, s.epoch(), s.appliedLsn(), s.durableHint(), s.scl(), s.highestGroup(),
                 s.file().length(), s.pendingAbove(s.appliedLsn()));
+    }
+
+    // ---- serving peers ----
+
+    private ReplyEffect<Event, SegmentState> onFetchRecords(SegmentState s, FetchRecords cmd) {
+        List<LogRecord> out = new ArrayList<>();
+        int bytes = 0;
+        boolean more = false;
+        // All records above what was asked if still held as records, else those above the applied
+        // point (the asker then hydrates from the blocks and needs these on top).
+        List<LogRecord> held = s.recordsAbove(cmd.fromLsn()).orElseGet(() -> s.pendingAbove(s.appliedLsn()));
+        for (LogRecord r : held) {
+            if (!out.isEmpty() && bytes + r.wireSize() > cmd.maxBytes()) {
+                more = true;
+                break;
+            }
+            out.add(r);
+            bytes += r.wireSize();
+        }
+        return Effect().reply(cmd.replyTo(), new PeerRecords(replica, s.epoch(), s.epochStart(), s.appliedLsn(), s.scl(),
+                s.highestGroup(), s.file().length(), out, more));
+    }
+
+    private ReplyEffect<Event, SegmentState> onFetchBlocks(SegmentState s, FetchBlocks cmd) {
+        try {
+            byte[] data = s.readApplied(cmd.localOffset(), cmd.length());
+            return Effect().reply(cmd.replyTo(), new PeerBlocks(replica, s.appliedLsn(), s.file().length(), data, null));
+        } catch (BlockFile.CorruptBlockException e) {
+            checkHealth(s);
+            return Effect().reply(cmd.replyTo(), new PeerBlocks(replica, s.appliedLsn(), s.file().length(), null, e.getMessage()));
+        }
+    }
+
+    // ---- catching up ----
+
+    private ReplyEffect<Event, SegmentState> onFillRecords(SegmentState s, FillRecords cmd) {
+        // A peer in a newer epoch knows a newer writer: adopting its epoch and seal is safe (it only
+        // fences more). In the same epoch the seals must agree, or the peer may hold records the
+        // writer cut.
+        boolean newer = cmd.peerEpoch() > s.epoch();
+        boolean sameSeal = cmd.peerEpoch() == s.epoch()
+                && (s.epochStart() == SegmentState.UNSEALED || cmd.peerEpochStart() == s.epochStart());
+        List<LogRecord> fresh = new ArrayList<>();
+        for (LogRecord r : cmd.records()) {
+            if (r.lsn() > s.appliedLsn() && (newer || !s.holds(r.lsn()))) {
+                fresh.add(r);
+            }
+        }
+        if (!(newer || sameSeal) || (fresh.isEmpty() && !newer)) {
+            return Effect().noReply();
+        }
+        long before = s.scl();
+        StorageMetrics.REPAIRS.labels("fill").inc();
+        StorageMetrics.FILLED_RECORDS.inc(fresh.size());
+        return Effect().persist(new Filled(cmd.peerEpoch(), cmd.peerEpochStart(), fresh))
+                .thenRun(after -> caughtUp(before, after)).thenNoReply();
+    }
+
+    private ReplyEffect<Event, SegmentState> onHydrationCopied(SegmentState s, HydrationCopied cmd) {
+        if (cmd.baseLsn() <= s.scl() || cmd.generation() <= s.generation()) {
+            files.delete(cmd.generation());
+            return Effect().noReply();
+        }
+        long before = s.scl();
+        ctx.getLog().info("replica {}/{} of {}: hydrated from a peer at LSN {} (generation {})", group, replica, volumeId,
+                cmd.baseLsn(), cmd.generation());
+        StorageMetrics.REPAIRS.labels("hydrate").inc();
+        return Effect().persist(new Hydrated(cmd.generation(), cmd.baseLsn(), cmd.copiedUpTo(), cmd.highestGroup()))
+                .thenRun(after -> caughtUp(before, after)).thenNoReply();
+    }
+
+    private ReplyEffect<Event, SegmentState> onRepairBlock(SegmentState s, RepairBlock cmd) {
+        if (s.file().corruptBlocks().contains(cmd.block())) {
+            s.repaired(cmd.block(), cmd.content(), cmd.peerApplied());
+            StorageMetrics.REPAIRS.labels("block").inc();
+            ctx.getLog().info("replica {}/{} of {}: block {} repaired from a peer", group, replica, volumeId, cmd.block());
+        }
+        return Effect().noReply();
+    }
+
+    private void caughtUp(long sclBefore, SegmentState s) {
+        if (s.scl() > sclBefore && writer != null) {
+            writer.tell(new AppendReply(UNASKED, group, replica, true, s.epoch(), s.scl(), null, ctx.getSelf()));
+        }
+        checkHealth(s);
+    }
+
+    /** Asks the sync child to fill gaps and repair corrupt blocks, if there are any. */
+    private void checkHealth(SegmentState s) {
+        checkHealth(s, false);
+    }
+
+    /**
+     * As {@link #checkHealth(SegmentState)}; with {@code askPeers}, a gap round runs even if none
+     * is known, to learn whether the volume has a history this replica lacks.
+     */
+    private void checkHealth(SegmentState s, boolean askPeers) {
+        boolean gap = askPeers || s.hasGap();
+        var corrupt = s.file().corruptBlocks();
+        if (!gap && corrupt.isEmpty()) {
+            return;
+        }
+        if (ctx.getLog().isDebugEnabled()) {
+            ctx.getLog().debug("replica {}/{} of {}: catching up: SCL {}, highest {}, durable hint {}, corrupt blocks {}", group, replica,
+                    volumeId, s.scl(), s.highestLsn(), s.durableHint(), corrupt);
+        }
+        if (sync == null) {
+            sync = ctx.spawn(SegmentSync.create(ctx.getSelf(), volumeId, layout, group, replica, files, settings.sync()), "sync");
+        }
+        sync.tell(new SegmentSync.CatchUp(gap, s.scl(), s.appliedLsn(), s.generation(), List.copyOf(corrupt)));
     }
 
     @Override
@@ -220,26 +448,46 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                     s.beginEpoch(e.epoch());
                     return s;
                 })
+                .onEvent(Filled.class, (s, e) -> {
+                    s.append(e.epoch(), e.epochStart(), e.records(), s.durableHint());
+                    return s;
+                })
+                .onEvent(Hydrated.class, (s, e) -> {
+                    s.hydrated(e.generation(), e.baseLsn(), e.copiedUpTo(), e.highestGroup());
+                    return s;
+                })
                 .build();
     }
 
     @Override
     public SignalHandler<SegmentState> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(PostStop.instance(), s -> s.file().close()).build();
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), s -> {
+                    // Copies abandoned by a crash mid-hydration are of no use.
+                    s.files().deleteAllBut(s.generation());
+                    // A replica that holds nothing may have lost its disk: its peers tell.
+                    checkHealth(s, s.highestLsn() == 0);
+                })
+                .onSignal(PostStop.instance(), s -> s.file().close())
+                .build();
     }
 
     @Override
     public RetentionCriteria retentionCriteria() {
-        return RetentionCriteria.snapshotEvery(snapshotEvery, 2).withDeleteEventsOnSnapshot();
+        return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2).withDeleteEventsOnSnapshot();
     }
 
-    /** Called before the retention criteria take a snapshot at the same sequence number: force the block file first. */
+    /**
+     * Called before the retention criteria take a snapshot at the same sequence number: force the
+     * block file first. A hydration is snapshotted at once, so replay never needs the events before it.
+     */
     @Override
     public boolean shouldSnapshot(SegmentState state, Event event, long sequenceNr) {
-        if (sequenceNr % snapshotEvery == 0) {
+        boolean hydrated = event instanceof Hydrated;
+        if (hydrated || sequenceNr % settings.snapshotEvery() == 0) {
             state.file().force();
         }
-        return false;
+        return hydrated;
     }
 
     @Override
@@ -253,14 +501,14 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             @Override
             public SegmentState fromJournal(Object from) {
                 SegmentState s = emptyState();
-                s.restore((SegmentState.Snapshot) from);
+                s.restore(from instanceof SegmentState.LegacySnapshot legacy ? legacy.upgrade() : (SegmentState.Snapshot) from);
                 return s;
             }
         };
     }
 
     @Override
-    public java.util.Optional<Integer> stashCapacity() {
-        return java.util.Optional.of(10_000);
+    public Optional<Integer> stashCapacity() {
+        return Optional.of(10_000);
     }
 }

@@ -21,10 +21,17 @@ public final class NodeProcess implements AutoCloseable {
     private final int pgPort;
     private final int adminPort;
     private final Path log;
+    private final List<String> jvmOptions;
     private String extraConfig;
     private Process process;
 
     public NodeProcess(Path dataDir) throws IOException {
+        this(dataDir, List.of());
+    }
+
+    /** A node started with extra JVM options, such as {@code -Dpekko.cluster.roles.0=zone-c}. */
+    public NodeProcess(Path dataDir, List<String> jvmOptions) throws IOException {
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.dataDir = dataDir;
         this.pgPort = freePort();
         this.adminPort = freePort();
@@ -49,6 +56,7 @@ public final class NodeProcess implements AutoCloseable {
         cmd.add("-Xmx1g");
         cmd.add("-Dpekko.actor.serialize-messages=on");
         cmd.add("-Dborealis.admin.token=test-token");
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("borealis.actors.cli.BorealisCli");
@@ -91,6 +99,10 @@ public final class NodeProcess implements AutoCloseable {
 
     public int pgPort() {
         return pgPort;
+    }
+
+    public String adminUrl() {
+        return "http://127.0.0.1:" + adminPort;
     }
 
     public AdminClient admin() {

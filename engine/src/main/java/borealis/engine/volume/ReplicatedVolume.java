@@ -7,16 +7,13 @@ import borealis.persistence.volume.VolumeLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A write is split at protection-group boundaries into log records with dense LSNs, put in the
  * block cache (pinned, so reads see it at once) and queued for the six replicas of its group. Each
- * replica has at most one batch in flight; whatever arrives meanwhile goes out together in the next
+ * replica has a few batches in flight; whatever arrives meanwhile goes out together in the next
  * one, so concurrent commits share round trips and fsyncs. Acknowledgements feed a
  * {@link QuorumTracker}; when the volume-durable LSN (VDL) passes a waiter's LSN, its future
  * completes. Nothing here blocks on the network except reads that miss the cache, and opening.
@@ -39,24 +36,25 @@ public final class ReplicatedVolume implements Volume {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicatedVolume.class);
     private static final int BLOCK = BlockCache.BLOCK;
+    /** Largest payload of one record, before compression. */
+    static final int MAX_RECORD_BYTES = 256 * 1024;
 
-    /** Tunables; see reference.conf {@code borealis.volume}. */
+    /**
+     * Tunables; see reference.conf {@code borealis.volume}.
+     *
+     * @param commitTimeout how long {@link #whenDurable} waits for a write quorum before failing
+     */
     public record Settings(long cacheBytes, Duration requestTimeout, Duration openTimeout, int maxBatchBytes,
-                           boolean compress, Duration retryInterval) {
+                           boolean compress, Duration retryInterval, Duration commitTimeout) {
         public static Settings defaults() {
-            return new Settings(64L << 20, Duration.ofSeconds(2), Duration.ofSeconds(30), 4 << 20, true, Duration.ofMillis(500));
+            return new Settings(64L << 20, Duration.ofSeconds(2), Duration.ofSeconds(30), 4 << 20, true, Duration.ofMillis(500),
+                    Duration.ofSeconds(10));
+        }
+
+        public Settings withCommitTimeout(Duration timeout) {
+            return new Settings(cacheBytes, requestTimeout, openTimeout, maxBatchBytes, compress, retryInterval, timeout);
         }
     }
-
-    /** Send state of one replica: records not yet sent, and the batch in flight. */
-    private static final class ReplicaLink {
-        final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
-        List<LogRecord> inFlight;
-        boolean suspect;
-        long hintSent;
-    }
-
-    private record Waiter(long lsn, CompletableFuture<Long> future) {}
 
     private final String id;
     private final VolumeLayout layout;
@@ -69,27 +67,33 @@ public final class ReplicatedVolume implements Volume {
     private long epochStart;
     private long nextLsn;
     private long[] lastLsnInGroup = new long[16];
+    /** Bytes queued per group since its last flush, and the groups with records not yet flushed. */
+    private long[] queuedBytes = new long[16];
+    private final java.util.BitSet unsent = new java.util.BitSet();
     private ReplicaLink[][] links = new ReplicaLink[16][];
     private int highestGroup;
     private long size;
     private QuorumTracker tracker;
-    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.lsn, b.lsn));
+    private final CommitWaiters waiters = new CommitWaiters();
+    private final VolumeMetrics metrics;
     private IOException failure;
     private boolean closed;
 
     private final ScheduledFuture<?> ticker;
     private final AtomicLong bytesShipped = new AtomicLong();
     private final AtomicLong recordsShipped = new AtomicLong();
-    private final AtomicLong remoteReads = new AtomicLong();
-    private volatile int preferredReplica;
+    private final VolumeReader reader;
 
     private ReplicatedVolume(String id, VolumeLayout layout, SegmentTransport transport, long epoch, Settings settings) {
         this.id = id;
+        this.metrics = VolumeMetrics.of(id);
         this.layout = layout;
         this.transport = transport;
         this.epoch = epoch;
         this.settings = settings;
         this.cache = new BlockCache(settings.cacheBytes());
+        this.reader = new VolumeReader(id, layout, transport, cache, settings.requestTimeout().toMillis(), new ReaderView());
+        transport.onProgress(this::onProgress);
         long period = settings.retryInterval().toMillis();
         this.ticker = VolumeTimers.SCHEDULER.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
     }
@@ -105,6 +109,7 @@ public final class ReplicatedVolume implements Volume {
             new VolumeRecovery(v.id, layout, transport, epoch, settings).run(v::recovered);
         } catch (IOException | RuntimeException e) {
             v.ticker.cancel(false);
+            transport.volumeClosed();
             throw e;
         }
         return v;
@@ -121,8 +126,12 @@ public final class ReplicatedVolume implements Volume {
             ensureGroup(g);
             lastLsnInGroup[g] = o.lastLsnInGroup().getOrDefault(g, 0L);
             tracker.setLastDurableInGroup(g, lastLsnInGroup[g]);
+            for (ReplicaLink link : links[g]) {
+                link.scl = o.vcl();
+            }
         }
         register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], highestGroup));
+        flush();
         log.info("volume {} opened in epoch {}: VCL {}, size {} bytes, {} groups", id, epoch, o.vcl(), size, highestGroup + 1);
     }
 
@@ -175,7 +184,7 @@ public final class ReplicatedVolume implements Volume {
         if (head == null && end % BLOCK != 0 && (end - 1) / BLOCK == offset / BLOCK) {
             head = currentBlock(offset / BLOCK);
         }
-        List<VolumeLayout.Piece> pieces = layout.split(offset, len);
+        List<VolumeLayout.Piece> pieces = WritePieces.splitRecords(layout.split(offset, len), MAX_RECORD_BYTES);
         byte[][] compressed = new byte[pieces.size()][];
         if (settings.compress()) {
             for (int i = 0; i < pieces.size(); i++) {
@@ -193,7 +202,7 @@ public final class ReplicatedVolume implements Volume {
                 lsn = nextLsn++;
                 register(LogRecord.write(lsn, lastLsnInGroup[p.group()], p.group(), p.offset(), data, p.length(), compressed[i] != null));
             }
-            cacheWrite(offset, bytes, head, tail, lsn);
+            WritePieces.cacheWrite(cache, offset, bytes, head, tail, lsn);
             size = Math.max(size, end);
             return lsn;
         }
@@ -208,26 +217,6 @@ public final class ReplicatedVolume implements Volume {
         ByteBuffer buf = ByteBuffer.allocate(BLOCK);
         read(block * BLOCK, buf);
         return buf.array();
-    }
-
-    private void cacheWrite(long offset, byte[] bytes, byte[] head, byte[] tail, long lsn) {
-        long first = offset / BLOCK;
-        long last = (offset + bytes.length - 1) / BLOCK;
-        for (long b = first; b <= last; b++) {
-            long blockStart = b * BLOCK;
-            byte[] block;
-            if (offset <= blockStart && offset + bytes.length >= blockStart + BLOCK) {
-                block = Arrays.copyOfRange(bytes, (int) (blockStart - offset), (int) (blockStart - offset) + BLOCK);
-            } else {
-                byte[] cached = cache.get(b);
-                byte[] base = cached != null ? cached : (b == first ? head : tail);
-                block = base == null ? new byte[BLOCK] : base.clone();
-                long from = Math.max(offset, blockStart);
-                long to = Math.min(offset + bytes.length, blockStart + BLOCK);
-                System.arraycopy(bytes, (int) (from - offset), block, (int) (from - blockStart), (int) (to - from));
-            }
-            cache.putDirty(b, block, lsn);
-        }
     }
 
     @Override
@@ -267,13 +256,38 @@ public final class ReplicatedVolume implements Volume {
         register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], group));
     }
 
+    /**
+     * Queues a record for the six replicas of its group. It is sent when someone waits for it
+     * ({@link #whenDurable}), when a batch's worth has queued, or at the next tick: the several
+     * writes of one commit, and the commits of concurrent sessions, thus travel in one batch and
+     * cost each replica one persist.
+     */
     private void register(LogRecord r) {
         tracker.register(r.lsn(), r.group());
         lastLsnInGroup[r.group()] = r.lsn();
         recordsShipped.incrementAndGet();
+        queuedBytes[r.group()] += r.wireSize();
+        unsent.set(r.group());
         for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
-            links[r.group()][replica].queue.add(r);
-            pump(r.group(), replica);
+            links[r.group()][replica].enqueue(r);
+        }
+        if (queuedBytes[r.group()] >= settings.maxBatchBytes()) {
+            flush(r.group());
+        }
+    }
+
+    /** Sends what is queued for every group. Called under the lock. */
+    private void flush() {
+        for (int g = unsent.nextSetBit(0); g >= 0; g = unsent.nextSetBit(g + 1)) {
+            flush(g);
+        }
+    }
+
+    private void flush(int group) {
+        unsent.clear(group);
+        queuedBytes[group] = 0;
+        for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
+            pump(group, replica);
         }
     }
 
@@ -282,6 +296,7 @@ public final class ReplicatedVolume implements Volume {
             int n = Math.max(group + 1, links.length * 2);
             links = Arrays.copyOf(links, n);
             lastLsnInGroup = Arrays.copyOf(lastLsnInGroup, n);
+            queuedBytes = Arrays.copyOf(queuedBytes, n);
         }
         if (links[group] == null) {
             links[group] = new ReplicaLink[VolumeLayout.REPLICAS];
@@ -303,25 +318,19 @@ public final class ReplicatedVolume implements Volume {
     /** Sends the next batch to a replica if none is in flight. Called under the lock. */
     private void pump(int group, int replica) {
         ReplicaLink link = links[group][replica];
-        if (link.inFlight != null || link.suspect || failure != null || closed) {
-            return;
+        if (link.canSend() && failure == null && !closed) {
+            send(group, replica, link, link.nextBatch(settings.maxBatchBytes()));
         }
-        if (link.queue.isEmpty()) {
-            return;
-        }
-        List<LogRecord> batch = new ArrayList<>();
-        int bytes = 0;
-        while (!link.queue.isEmpty() && (batch.isEmpty() || bytes + link.queue.peekFirst().wireSize() <= settings.maxBatchBytes())) {
-            LogRecord r = link.queue.pollFirst();
-            bytes += r.wireSize();
-            batch.add(r);
-        }
-        send(group, replica, link, batch, bytes);
     }
 
-    private void send(int group, int replica, ReplicaLink link, List<LogRecord> batch, int bytes) {
-        link.inFlight = batch;
-        long hint = tracker.vdl();
+    private void send(int group, int replica, ReplicaLink link, List<LogRecord> batch) {
+        int bytes = 0;
+        for (LogRecord r : batch) {
+            bytes += r.wireSize();
+        }
+        // The hint is the group's newest durable LSN (an LSN of this group), so a replica can tell
+        // from it alone whether it misses a record.
+        long hint = tracker.lastDurableInGroup(group);
         link.hintSent = hint;
         bytesShipped.addAndGet(bytes);
         transport.append(group, replica, epoch, epochStart, batch, hint)
@@ -331,25 +340,18 @@ public final class ReplicatedVolume implements Volume {
     }
 
     private void onAppendReply(int group, int replica, List<LogRecord> batch, SegmentTransport.AppendResult result) {
-        List<Waiter> ready = new ArrayList<>();
+        List<CommitWaiters.Waiter> ready = new ArrayList<>();
         synchronized (this) {
             ReplicaLink link = links[group][replica];
-            if (link.inFlight != batch) {
+            if (closed || !link.answered(batch)) {
                 return;
             }
-            link.inFlight = null;
             if (result.accepted()) {
                 if (link.suspect) {
                     log.info("volume {}: replica {}/{} answers again", id, group, replica);
                 }
                 link.suspect = false;
-                boolean advanced = false;
-                for (LogRecord r : batch) {
-                    advanced |= tracker.ack(r.lsn(), replica);
-                }
-                if (advanced) {
-                    durableAdvanced(ready);
-                }
+                sclReported(group, replica, result.scl(), ready);
                 pump(group, replica);
             } else if (result.fenced()) {
                 fence("replica " + group + "/" + replica + " serves epoch " + result.replicaEpoch() + ", newer than this writer's " + epoch, ready);
@@ -360,53 +362,74 @@ public final class ReplicatedVolume implements Volume {
                 }
                 link.suspect = true;
                 // Keep only what is not yet durable; the replica fills older gaps from its peers.
-                for (int i = batch.size() - 1; i >= 0; i--) {
-                    link.queue.addFirst(batch.get(i));
-                }
-                link.queue.removeIf(r -> tracker.ackCount(r.lsn()) >= VolumeLayout.WRITE_QUORUM);
+                link.requeue(batch, tracker);
             }
         }
         complete(ready);
     }
 
-    private void durableAdvanced(List<Waiter> ready) {
-        long vdl = tracker.vdl();
-        cache.durableUpTo(vdl);
-        while (!waiters.isEmpty() && waiters.peek().lsn <= vdl) {
-            ready.add(waiters.poll());
-        }
+    /** A replica holds its group completely up to {@code scl}: it counts toward those records' quorums. */
+    private void sclReported(int group, int replica, long scl, List<CommitWaiters.Waiter> ready) {
+        ReplicaLink link = links[group][replica];
+        link.scl = Math.max(link.scl, scl);
+        tracker.ackUpTo(group, replica, scl);
+        // The read-quorum point may move without the VDL.
+        durableAdvanced(ready);
     }
 
-    private void fence(String reason, List<Waiter> ready) {
+    /** A replica caught up on its own (gap filled from peers, hydration done) and said so. */
+    private void onProgress(int group, int replica, long replicaEpoch, long scl) {
+        List<CommitWaiters.Waiter> ready = new ArrayList<>();
+        synchronized (this) {
+            if (replicaEpoch != epoch || tracker == null || group > highestGroup || closed) {
+                return;
+            }
+            sclReported(group, replica, scl, ready);
+        }
+        complete(ready);
+    }
+
+    private void durableAdvanced(List<CommitWaiters.Waiter> ready) {
+        long vdl = tracker.vdl();
+        cache.durableUpTo(vdl);
+        waiters.reached(vdl, tracker.readable(), ready);
+    }
+
+    private void fence(String reason, List<CommitWaiters.Waiter> ready) {
         if (failure == null) {
             log.warn("volume {}: fenced: {}", id, reason);
             failure = new VolumeFencedException("volume " + id + " was opened by a newer writer (" + reason + ")");
-            ready.addAll(waiters);
-            waiters.clear();
+            waiters.all(ready);
         }
     }
 
-    private void complete(List<Waiter> ready) {
+    private void complete(List<CommitWaiters.Waiter> ready) {
         IOException f;
         long vdl;
+        long readable;
         synchronized (this) {
             f = failure;
             vdl = tracker.vdl();
+            readable = tracker.readable();
         }
-        for (Waiter w : ready) {
-            if (w.lsn <= vdl) {
-                w.future.complete(vdl);
-            } else {
-                w.future.completeExceptionally(f != null ? f : new IOException("volume " + id + " closed"));
-            }
-        }
+        CommitWaiters.complete(ready, vdl, readable, f != null ? f : new IOException("volume " + id + " closed"), metrics);
     }
 
     @Override
     public CompletableFuture<Long> whenDurable(long lsn) {
+        return await(lsn, false);
+    }
+
+    @Override
+    public CompletableFuture<Long> whenReadable(long lsn) {
+        return await(lsn, true);
+    }
+
+    private CompletableFuture<Long> await(long lsn, boolean readable) {
         synchronized (this) {
-            if (lsn <= tracker.vdl()) {
-                return CompletableFuture.completedFuture(tracker.vdl());
+            long reached = readable ? tracker.readable() : tracker.vdl();
+            if (lsn <= reached) {
+                return CompletableFuture.completedFuture(reached);
             }
             if (failure != null) {
                 return CompletableFuture.failedFuture(failure);
@@ -414,39 +437,48 @@ public final class ReplicatedVolume implements Volume {
             if (closed) {
                 return CompletableFuture.failedFuture(new IOException("volume " + id + " closed"));
             }
-            CompletableFuture<Long> f = new CompletableFuture<>();
-            waiters.add(new Waiter(lsn, f));
-            return f;
+            flush();
+            return waiters.add(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos());
         }
     }
 
-    /** Periodic: retry suspect replicas and tell idle groups how far the log is durable. */
+    /**
+     * Periodic: fail commits that waited too long for a quorum, retry suspect replicas, ask lagging
+     * ones how far they have caught up, and tell idle groups how far the log is durable.
+     */
     private void tick() {
+        List<CommitWaiters.Waiter> expired = new ArrayList<>();
+        String why = null;
+        long reachedVdl = -1;
+        long reachedReadable = -1;
         try {
             synchronized (this) {
                 if (closed || failure != null || tracker == null) {
                     return;
                 }
+                expired.addAll(waiters.expired(System.nanoTime()));
+                if (!expired.isEmpty()) {
+                    why = quorumReport();
+                    reachedVdl = tracker.vdl();
+                    reachedReadable = tracker.readable();
+                }
+                flush();
                 long vdl = tracker.vdl();
                 for (int g = 0; g <= highestGroup; g++) {
                     for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
                         ReplicaLink link = links[g][r];
-                        if (link.inFlight != null) {
+                        if (!link.inFlight.isEmpty()) {
                             continue;
                         }
                         if (link.suspect) {
-                            link.queue.removeIf(rec -> tracker.ackCount(rec.lsn()) >= VolumeLayout.WRITE_QUORUM);
-                            List<LogRecord> probe = new ArrayList<>();
-                            int bytes = 0;
-                            while (!link.queue.isEmpty() && bytes < settings.maxBatchBytes()) {
-                                LogRecord rec = link.queue.pollFirst();
-                                bytes += rec.wireSize();
-                                probe.add(rec);
-                            }
-                            send(g, r, link, probe, bytes);
-                        } else if (link.queue.isEmpty() && link.hintSent < vdl) {
-                            link.hintSent = vdl;
-                            transport.durableNotice(g, r, epoch, vdl);
+                            link.dropDurable(tracker);
+                            send(g, r, link, link.queue.isEmpty() ? link.probe() : link.nextBatch(settings.maxBatchBytes()));
+                        } else if (link.queue.isEmpty() && lastLsnInGroup[g] > vdl && link.scl < lastLsnInGroup[g]) {
+                            // It took records but has not caught up to them: ask again (an empty batch).
+                            send(g, r, link, link.probe());
+                        } else if (link.queue.isEmpty() && link.hintSent < tracker.lastDurableInGroup(g)) {
+                            link.hintSent = tracker.lastDurableInGroup(g);
+                            transport.durableNotice(g, r, epoch, link.hintSent);
                         }
                     }
                 }
@@ -454,124 +486,103 @@ public final class ReplicatedVolume implements Volume {
         } catch (RuntimeException e) {
             log.error("volume {}: periodic tick failed", id, e);
         }
+        if (!expired.isEmpty()) {
+            VolumeUnavailableException timeout = new VolumeUnavailableException("volume " + id + ": no write quorum within "
+                    + settings.commitTimeout().toMillis() + " ms (" + why + "); the commit's outcome is unknown");
+            log.warn("{}: failing {} waiting commit(s)", timeout.getMessage(), expired.size());
+            // One whose point was reached just now still succeeds.
+            CommitWaiters.complete(expired, reachedVdl, reachedReadable, timeout, metrics);
+        }
+    }
+
+    /** Which groups lack a write quorum, for error messages. Called under the lock. */
+    private String quorumReport() {
+        StringBuilder sb = new StringBuilder();
+        long vdl = tracker.vdl();
+        for (int g = 0; g <= highestGroup; g++) {
+            if (lastLsnInGroup[g] <= vdl) {
+                continue;
+            }
+            int caughtUp = 0;
+            for (ReplicaLink l : links[g]) {
+                caughtUp += l.scl >= lastLsnInGroup[g] ? 1 : 0;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append("group ").append(g).append(": ").append(caughtUp)
+                    .append(" of 6 replicas caught up, 4 needed");
+        }
+        return sb.length() == 0 ? "quorum reached meanwhile" : sb.toString();
     }
 
     // ---- reads ----
 
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
-        int len = dst.remaining();
-        if (len == 0) {
-            return;
-        }
-        long first = offset / BLOCK;
-        long last = (offset + len - 1) / BLOCK;
-        byte[][] blocks = new byte[(int) (last - first + 1)][];
-        long volumeSize = size();
-        long missingFrom = -1;
-        for (long b = first; b <= last + 1; b++) {
-            byte[] data = b <= last ? cache.get(b) : null;
-            boolean beyondEnd = b <= last && b * BLOCK >= volumeSize;
-            if (b <= last && (data != null || beyondEnd)) {
-                blocks[(int) (b - first)] = data != null ? data : new byte[BLOCK];
-            }
-            boolean missing = b <= last && data == null && !beyondEnd;
-            boolean groupBoundary = missingFrom >= 0 && layout.groupOf(b * BLOCK) != layout.groupOf(missingFrom * BLOCK);
-            if (missingFrom >= 0 && (!missing || groupBoundary)) {
-                fetch(missingFrom, b, blocks, first);
-                missingFrom = -1;
-            }
-            if (missing && missingFrom < 0) {
-                missingFrom = b;
-            }
-        }
-        for (long b = first; b <= last; b++) {
-            long blockStart = b * BLOCK;
-            long from = Math.max(offset, blockStart);
-            long to = Math.min(offset + len, blockStart + BLOCK);
-            dst.put(blocks[(int) (b - first)], (int) (from - blockStart), (int) (to - from));
-        }
+        reader.read(offset, dst);
     }
 
-    /** Reads blocks [from, to) of one group from a replica into {@code out} and the cache. */
-    private void fetch(long from, long to, byte[][] out, long firstBlock) throws IOException {
-        int group = layout.groupOf(from * BLOCK);
-        long readPoint;
-        synchronized (this) {
-            readPoint = tracker.lastDurableInGroup(group);
+    private final class ReaderView implements VolumeReader.View {
+        @Override
+        public long size() {
+            return ReplicatedVolume.this.size();
         }
-        int length = (int) ((to - from) * BLOCK);
-        byte[] data = readFromSomeReplica(group, from * BLOCK, length, readPoint);
-        remoteReads.incrementAndGet();
-        for (long b = from; b < to; b++) {
-            byte[] block = Arrays.copyOfRange(data, (int) ((b - from) * BLOCK), (int) ((b - from + 1) * BLOCK));
-            cache.putClean(b, block);
-            // A write may have landed meanwhile; the cache then holds the newer block.
-            byte[] current = cache.get(b);
-            out[(int) (b - firstBlock)] = current != null ? current : block;
-        }
-    }
 
-    private byte[] readFromSomeReplica(int group, long offset, int length, long readPoint) throws IOException {
-        int start = preferredReplica;
-        List<String> errors = new ArrayList<>();
-        for (int attempt = 0; attempt < VolumeLayout.REPLICAS; attempt++) {
-            int replica = (start + attempt) % VolumeLayout.REPLICAS;
-            try {
-                SegmentTransport.ReadResult r = transport.read(group, replica, offset, length, readPoint)
-                        .get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                if (r.error() == null) {
-                    preferredReplica = replica;
-                    return r.data();
-                }
-                errors.add(replica + ": " + r.error());
-            } catch (TimeoutException e) {
-                errors.add(replica + ": timeout");
-            } catch (ExecutionException e) {
-                errors.add(replica + ": " + e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted reading volume " + id, e);
+        @Override
+        public long readPoint(int group) {
+            synchronized (ReplicatedVolume.this) {
+                return tracker.lastDurableInGroup(group);
             }
         }
-        throw new VolumeUnavailableException("no replica of volume " + id + " group " + group + " could serve a read at LSN "
-                + readPoint + ": " + errors);
+
+        @Override
+        public boolean likelyServes(int group, int replica, long readPoint) {
+            synchronized (ReplicatedVolume.this) {
+                return group <= highestGroup && !links[group][replica].suspect && links[group][replica].scl >= readPoint;
+            }
+        }
     }
 
     // ---- lifecycle and figures ----
 
     @Override
     public void close() {
-        List<Waiter> ready;
+        List<CommitWaiters.Waiter> ready;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            ready = new ArrayList<>(waiters);
-            waiters.clear();
+            ready = new ArrayList<>();
+            waiters.all(ready);
         }
         ticker.cancel(false);
+        transport.volumeClosed();
         complete(ready);
     }
 
     /** Figures for metrics and benchmarks. */
     public record Stats(long highestLsn, long vdl, long bytesShipped, long recordsShipped, long remoteReads,
-                        int suspectReplicas, BlockCache.Stats cache) {}
+                        int suspectReplicas, int groups, int minReplicasUp, BlockCache.Stats cache) {}
 
     public Stats stats() {
         int suspect = 0;
+        int minUp = VolumeLayout.REPLICAS;
         long highest;
         long vdl;
+        int groups;
         synchronized (this) {
             for (int g = 0; g <= highestGroup; g++) {
+                int down = 0;
                 for (ReplicaLink l : links[g]) {
-                    suspect += l.suspect ? 1 : 0;
+                    down += l.suspect ? 1 : 0;
                 }
+                suspect += down;
+                minUp = Math.min(minUp, VolumeLayout.REPLICAS - down);
             }
             highest = nextLsn - 1;
             vdl = tracker.vdl();
+            groups = highestGroup + 1;
         }
-        return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), remoteReads.get(), suspect, cache.stats());
+        return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), reader.remoteReads(), suspect, groups, minUp,
+                cache.stats());
     }
 }

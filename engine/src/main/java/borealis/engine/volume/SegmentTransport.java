@@ -41,4 +41,16 @@ public interface SegmentTransport {
 
     /** Tells a replica how far the log is durable, so it can apply records (no reply). */
     void durableNotice(int group, int replica, long epoch, long durableHint);
+
+    /** Told when a replica reports, unasked, that its SCL advanced (it filled a gap or hydrated). */
+    @FunctionalInterface
+    interface ProgressListener {
+        void sclAdvanced(int group, int replica, long replicaEpoch, long scl);
+    }
+
+    /** Registers the volume's listener for unasked progress reports; transports that have none ignore it. */
+    default void onProgress(ProgressListener listener) {}
+
+    /** The volume using this transport closed: release whatever the transport holds for it. */
+    default void volumeClosed() {}
 }

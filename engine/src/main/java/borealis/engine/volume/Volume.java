@@ -35,6 +35,16 @@ public interface Volume extends AutoCloseable {
     /** Completes when every record up to {@code lsn} is durable, or fails if the volume is fenced or closed. */
     CompletableFuture<Long> whenDurable(long lsn);
 
+    /**
+     * Completes when every record up to {@code lsn} is safe to show to a reader: it will survive
+     * any recovery even if not yet acknowledged (replicated volumes: on a read quorum). Output of
+     * work that wrote nothing waits for this instead of {@link #whenDurable}, so reads go on while
+     * a write quorum is missing. By default, the same as {@link #whenDurable}.
+     */
+    default CompletableFuture<Long> whenReadable(long lsn) {
+        return whenDurable(lsn);
+    }
+
     @Override
     void close();
 }

@@ -44,6 +44,11 @@ public final class VolumeFileSystem extends FilePath {
         VOLUMES.remove(encode(volume.id()), volume);
     }
 
+    /** The volume mounted on this node under {@code volumeId}, if any (for figures and tests). */
+    public static java.util.Optional<Volume> mounted(String volumeId) {
+        return java.util.Optional.ofNullable(VOLUMES.get(encode(volumeId)));
+    }
+
     /** Every volume mounted on this node (for metrics). */
     public static java.util.Collection<Volume> mounted() {
         return java.util.List.copyOf(VOLUMES.values());

@@ -6,14 +6,14 @@ import borealis.persistence.volume.ReplicaStatus;
 import borealis.persistence.volume.VolumeLayout;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,93 +84,134 @@ final class VolumeRecovery {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), plan.durableBase(), plan.vcl());
     }
 
-    /** Adopts the epoch on the replicas of a group; returns at least a write quorum of statuses. */
+    /**
+     * Adopts the epoch on the replicas of a group; returns at least a write quorum of statuses.
+     * Replicas that do not answer are asked again every retry interval until the open deadline
+     * (a node may still be joining, a replica still starting).
+     */
     private List<ReplicaStatus> beginEpoch(int group) throws IOException {
-        List<ReplicaStatus> ok = Collections.synchronizedList(new ArrayList<>());
-        List<Throwable> failed = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch quorum = new CountDownLatch(VolumeLayout.WRITE_QUORUM);
-        CountDownLatch all = new CountDownLatch(VolumeLayout.REPLICAS);
-        for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-            transport.beginEpoch(group, r, epoch)
-                    .orTimeout(remainingMillis(), TimeUnit.MILLISECONDS)
-                    .whenComplete((status, error) -> {
-                        if (error == null) {
-                            ok.add(status);
-                            quorum.countDown();
-                        } else {
-                            failed.add(error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
-                            if (failed.size() > VolumeLayout.REPLICAS - VolumeLayout.WRITE_QUORUM) {
-                                // A quorum can no longer be reached: stop waiting.
-                                while (quorum.getCount() > 0) {
-                                    quorum.countDown();
-                                }
-                            }
-                        }
-                        all.countDown();
-                    });
-        }
-        await(quorum, remainingMillis());
-        await(all, Math.min(STRAGGLER_GRACE_MS, remainingMillis()));
-        synchronized (failed) {
-            for (Throwable t : failed) {
-                if (t instanceof VolumeFencedException f) {
-                    throw f;
-                }
+        Map<Integer, ReplicaStatus> ok = new ConcurrentHashMap<>();
+        Map<Integer, Throwable> failed = new ConcurrentHashMap<>();
+        rounds(group, ok::containsKey, r -> transport.beginEpoch(group, r, epoch).handle((status, error) -> {
+            if (error == null) {
+                ok.put(r, status);
+                failed.remove(r);
+                return true;
             }
-        }
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            failed.put(r, cause);
+            if (cause instanceof VolumeFencedException) {
+                throw new CompletionException(cause);
+            }
+            return false;
+        }), () -> ok.size() >= VolumeLayout.WRITE_QUORUM);
         if (ok.size() < VolumeLayout.WRITE_QUORUM) {
             throw new VolumeUnavailableException("volume " + id + " group " + group + ": only " + ok.size()
-                    + " of 6 replicas answered the recovery (4 needed): " + failed);
+                    + " of 6 replicas answered the recovery within " + settings.openTimeout() + " (4 needed): " + failed.values());
         }
-        synchronized (ok) {
-            return new ArrayList<>(ok);
-        }
+        return new ArrayList<>(ok.values());
     }
 
-    /** Seals every group at VCL+1 and makes the records at or below the VCL durable again. */
+    /**
+     * Seals every group at VCL+1 and makes the records at or below the VCL durable again: a
+     * replica counts once its SCL covers the group's last record (one with a hole catches up
+     * from its peers meanwhile and is asked again).
+     */
     private void replicate(RecoveryPlan plan, int highest) throws IOException {
         List<CompletableFuture<Void>> groups = new ArrayList<>();
         for (int g = 0; g <= highest; g++) {
+            int group = g;
             RecoveryPlan.GroupPlan gp = plan.group(g);
             List<LogRecord> records = gp == null ? List.of() : gp.toReplicate();
-            CompletableFuture<Void> quorum = new CompletableFuture<>();
-            AtomicInteger acks = new AtomicInteger();
-            AtomicInteger answers = new AtomicInteger();
-            int group = g;
-            for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-                transport.append(g, r, epoch, plan.vcl() + 1, records, plan.durableBase())
-                        .orTimeout(remainingMillis(), TimeUnit.MILLISECONDS)
-                        .whenComplete((res, err) -> {
-                            if (err == null && res.accepted()) {
-                                if (acks.incrementAndGet() == VolumeLayout.WRITE_QUORUM) {
-                                    quorum.complete(null);
+            long last = gp == null ? 0 : gp.lastLsn();
+            // The hint must be an LSN of this group (replicas compare it with their SCL).
+            long hint = Math.min(last, plan.durableBase());
+            groups.add(CompletableFuture.runAsync(() -> {
+                Set<Integer> holding = ConcurrentHashMap.newKeySet();
+                try {
+                    rounds(group, holding::contains, r -> transport.append(group, r, epoch, plan.vcl() + 1, records, hint)
+                            .thenApply(res -> {
+                                if (res.fenced()) {
+                                    throw new CompletionException(new VolumeFencedException("volume " + id
+                                            + " was opened by a newer writer during recovery (replica epoch " + res.replicaEpoch() + ")"));
                                 }
-                            } else if (err == null && res.fenced()) {
-                                quorum.completeExceptionally(new VolumeFencedException("volume " + id
-                                        + " was opened by a newer writer during recovery (replica epoch " + res.replicaEpoch() + ")"));
-                            }
-                            if (answers.incrementAndGet() == VolumeLayout.REPLICAS && acks.get() < VolumeLayout.WRITE_QUORUM) {
-                                quorum.completeExceptionally(new VolumeUnavailableException("volume " + id + " group " + group
-                                        + ": only " + acks.get() + " of 6 replicas took the recovery records (4 needed)"));
-                            }
-                        });
-            }
-            groups.add(quorum);
+                                if (res.accepted() && res.scl() >= last) {
+                                    holding.add(r);
+                                    return true;
+                                }
+                                return false;
+                            }), () -> holding.size() >= VolumeLayout.WRITE_QUORUM);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+                if (holding.size() < VolumeLayout.WRITE_QUORUM) {
+                    throw new CompletionException(new VolumeUnavailableException("volume " + id + " group " + group + ": only "
+                            + holding.size() + " of 6 replicas hold the recovered records (4 needed) within " + settings.openTimeout()));
+                }
+            }));
         }
         join(CompletableFuture.allOf(groups.toArray(new CompletableFuture<?>[0])));
     }
 
-    private long remainingMillis() {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    /**
+     * Asks every replica not yet {@code done} at once, waits for the round (or for {@code enough}
+     * plus a short grace for stragglers, whose answers only add information), and repeats every
+     * retry interval until {@code enough} or the open deadline. A round's future failing (a newer
+     * writer) ends recovery.
+     */
+    private void rounds(int group, java.util.function.IntPredicate done,
+                        java.util.function.IntFunction<CompletableFuture<Boolean>> ask, java.util.function.BooleanSupplier enough)
+            throws IOException {
+        while (true) {
+            List<CompletableFuture<Boolean>> round = new ArrayList<>();
+            for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
+                if (!done.test(r)) {
+                    round.add(ask.apply(r).orTimeout(Math.min(remainingMillis(), settings.requestTimeout().toMillis()),
+                            TimeUnit.MILLISECONDS));
+                }
+            }
+            CompletableFuture<Void> all = CompletableFuture.allOf(round.toArray(new CompletableFuture<?>[0]));
+            long roundEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(remainingMillis(),
+                    settings.requestTimeout().toMillis()));
+            while (!all.isDone() && !enough.getAsBoolean() && System.nanoTime() < roundEnd) {
+                pause(5);
+            }
+            if (enough.getAsBoolean()) {
+                long graceEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(STRAGGLER_GRACE_MS, remainingMillis()));
+                while (!all.isDone() && System.nanoTime() < graceEnd) {
+                    pause(5);
+                }
+            }
+            for (CompletableFuture<Boolean> f : round) {
+                if (f.isCompletedExceptionally()) {
+                    try {
+                        f.join();
+                    } catch (CompletionException e) {
+                        if (e.getCause() instanceof VolumeFencedException fenced) {
+                            throw fenced;
+                        }
+                    }
+                }
+            }
+            if (enough.getAsBoolean() || remainingMillis() <= 1) {
+                return;
+            }
+            pause(Math.min(settings.retryInterval().toMillis(), remainingMillis()));
+            log.debug("volume {} group {}: recovery round without a quorum, asking again", id, group);
+        }
     }
 
-    private static void await(CountDownLatch latch, long millis) throws IOException {
+    private static void pause(long millis) throws IOException {
         try {
-            latch.await(millis, TimeUnit.MILLISECONDS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted during volume recovery", e);
         }
+    }
+
+    private long remainingMillis() {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     private <T> T join(CompletableFuture<T> f) throws IOException {

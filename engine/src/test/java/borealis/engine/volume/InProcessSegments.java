@@ -3,6 +3,7 @@ package borealis.engine.volume;
 import borealis.persistence.volume.BlockFile;
 import borealis.persistence.volume.LogRecord;
 import borealis.persistence.volume.ReplicaStatus;
+import borealis.persistence.volume.SegmentFiles;
 import borealis.persistence.volume.SegmentState;
 import borealis.persistence.volume.VolumeLayout;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ final class InProcessSegments implements SegmentTransport, AutoCloseable {
 
     SegmentState replica(int group, int replica) {
         return replicas.computeIfAbsent(key(group, replica),
-                k -> new SegmentState(layout, group, new BlockFile(dir.resolve(k + ".blocks"))));
+                k -> new SegmentState(layout, group, new SegmentFiles(dir.resolve(k))));
     }
 
     private <T> CompletableFuture<T> answer(int group, int replica, java.util.function.Supplier<T> work) {

@@ -27,7 +27,7 @@ import scala.jdk.javaapi.FutureConverters;
  * per-entry checksums and group commit across every persistent actor of the node.
  *
  * <p>Configuration (see reference.conf, {@code borealis.journal.segments}):
- * {@code dir}, {@code max-file-size}, {@code fsync}.
+ * {@code dir}, {@code max-file-size}, {@code fsync}, {@code group-commit-window}.
  */
 public final class SegmentLogJournal extends AsyncWriteJournal {
 
@@ -41,7 +41,8 @@ public final class SegmentLogJournal extends AsyncWriteJournal {
 
     public SegmentLogJournal(Config config) {
         this.dir = Path.of(config.getString("dir")).toAbsolutePath();
-        this.store = new JournalStore(dir, config.getBytes("max-file-size"), config.getBoolean("fsync"));
+        long window = config.hasPath("group-commit-window") ? config.getDuration("group-commit-window").toNanos() : 0;
+        this.store = new JournalStore(dir, config.getBytes("max-file-size"), config.getBoolean("fsync"), window);
         OPEN.put(dir, store);
         this.serialization = SerializationExtension.get(context().system());
         this.replayPool = Executors.newFixedThreadPool(2, r -> {
@@ -106,18 +107,31 @@ public final class SegmentLogJournal extends AsyncWriteJournal {
         super.postStop();
     }
 
+    /**
+     * Deletes every event of a persistence id in the journal open in {@code dir} (its sequence
+     * numbers stay used): for a replica whose local data is dropped, when its volume is deleted
+     * or in a failure drill. Completes once the deletion is on disk.
+     */
+    public static CompletableFuture<Void> forget(Path dir, String persistenceId) {
+        JournalStore s = OPEN.get(dir.toAbsolutePath());
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no journal open in " + dir));
+        }
+        return s.append(List.of(new LogEntry.Delete(persistenceId, s.highestSequenceNr(persistenceId))));
+    }
+
     /** Figures of the journal open in {@code dir}, for metrics and benchmarks. */
-    public record Stats(long bytesWritten, long syncs, long sizeOnDisk, int files) {}
+    public record Stats(long bytesWritten, long syncs, long syncNanos, long sizeOnDisk, int files) {}
 
     public static Optional<Stats> stats(Path dir) {
         JournalStore s = OPEN.get(dir.toAbsolutePath());
-        return s == null ? Optional.empty() : Optional.of(new Stats(s.bytesWritten(), s.syncs(), s.sizeOnDisk(), s.fileCount()));
+        return s == null ? Optional.empty() : Optional.of(new Stats(s.bytesWritten(), s.syncs(), s.syncNanos(), s.sizeOnDisk(), s.fileCount()));
     }
 
     /** Every journal open in this JVM, by directory. */
     public static Map<Path, Stats> allStats() {
         Map<Path, Stats> out = new java.util.TreeMap<>();
-        OPEN.forEach((d, s) -> out.put(d, new Stats(s.bytesWritten(), s.syncs(), s.sizeOnDisk(), s.fileCount())));
+        OPEN.forEach((d, s) -> out.put(d, new Stats(s.bytesWritten(), s.syncs(), s.syncNanos(), s.sizeOnDisk(), s.fileCount())));
         return out;
     }
 }

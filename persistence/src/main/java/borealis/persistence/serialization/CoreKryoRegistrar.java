@@ -22,7 +22,8 @@ import java.util.UUID;
 
 /**
  * Kryo ids 100-299: JDK types that appear inside messages (100-149) and the replicated volume's
- * types (150-299). Append only: ids are persisted.
+ * types (150-299). Append only: ids are persisted (153 keeps reading snapshots written before file
+ * generations; 160 is the snapshot since).
  */
 public final class CoreKryoRegistrar implements KryoRegistrar {
 
@@ -63,6 +64,8 @@ public final class CoreKryoRegistrar implements KryoRegistrar {
         r.add(150, LogRecord.class);
         r.add(151, LogRecord.Kind.class);
         r.add(152, ReplicaStatus.class);
-        r.add(153, SegmentState.Snapshot.class);
+        r.add(153, SegmentState.LegacySnapshot.class);
+        // Storage additions (160-299).
+        r.add(160, SegmentState.Snapshot.class);
     }
 }

@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
 /**
@@ -16,6 +18,10 @@ import java.util.zip.CRC32C;
  *
  * <p>The file is not forced on every write: the journal holds the records, and the file is forced
  * before a snapshot lets the journal forget them.
+ *
+ * <p>A block found corrupt (on read, or when a partial write must read it back) is remembered and
+ * its stored checksum is left mismatching, so it is never served until {@link #repair} replaces it
+ * with a verified copy from a peer.
  */
 public final class BlockFile implements AutoCloseable {
 
@@ -32,6 +38,7 @@ public final class BlockFile implements AutoCloseable {
     private final FileChannel data;
     private final FileChannel sums;
     private long length;
+    private final Set<Long> corrupt = new TreeSet<>();
 
     /** Thrown when a block's content does not match its checksum. */
     public static final class CorruptBlockException extends IOException {
@@ -55,7 +62,7 @@ public final class BlockFile implements AutoCloseable {
         }
     }
 
-    private static Path sumsPath(Path path) {
+    static Path sumsPath(Path path) {
         return path.resolveSibling(path.getFileName() + ".crc");
     }
 
@@ -70,19 +77,27 @@ public final class BlockFile implements AutoCloseable {
     /** Writes {@code bytes} at a group-local offset, updating the checksum of every block touched. */
     public void write(long offset, byte[] bytes) {
         try {
-            writeFully(data, ByteBuffer.wrap(bytes), offset);
-            length = Math.max(length, offset + bytes.length);
             long first = offset / BLOCK;
             long last = (offset + bytes.length - 1) / BLOCK;
-            ByteBuffer newSums = ByteBuffer.allocate((int) (last - first + 1) * 4);
-            for (long b = first; b <= last; b++) {
-                long blockStart = b * BLOCK;
-                boolean whole = offset <= blockStart && offset + bytes.length >= blockStart + BLOCK;
-                // Whole blocks are summed from the bytes in hand; partial ones are read back.
-                newSums.putInt(whole ? checksum(bytes, (int) (blockStart - offset)) : checksum(readBlock(b), 0));
+            // A partly covered block keeps some old bytes: they must be sound before the new sum covers them.
+            for (long b : new long[] {first, last}) {
+                if (!coversWhole(offset, bytes.length, b) && !corrupt.contains(b) && !verify(b)) {
+                    corrupt.add(b);
+                }
             }
-            newSums.flip();
-            writeFully(sums, newSums, first * 4);
+            writeFully(data, ByteBuffer.wrap(bytes), offset);
+            length = Math.max(length, offset + bytes.length);
+            for (long b = first; b <= last; b++) {
+                boolean whole = coversWhole(offset, bytes.length, b);
+                if (whole) {
+                    corrupt.remove(b);
+                } else if (corrupt.contains(b)) {
+                    continue; // leave its stored sum mismatching until it is repaired
+                }
+                // Whole blocks are summed from the bytes in hand; partial ones are read back.
+                int sum = whole ? checksum(bytes, (int) (b * BLOCK - offset)) : checksum(readBlock(b), 0);
+                writeFully(sums, ByteBuffer.allocate(4).putInt(0, sum), b * 4);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("write to " + path + " failed", e);
         }
@@ -122,7 +137,8 @@ public final class BlockFile implements AutoCloseable {
         try {
             for (long b = first; b <= last; b++) {
                 byte[] block = readBlock(b);
-                if (checksum(block, 0) != storedChecksum(b)) {
+                if (corrupt.contains(b) || checksum(block, 0) != storedChecksum(b)) {
+                    corrupt.add(b);
                     throw new CorruptBlockException(path, b);
                 }
                 long blockStart = b * BLOCK;
@@ -155,6 +171,36 @@ public final class BlockFile implements AutoCloseable {
             bytes[i] = 0;
         }
         return bytes;
+    }
+
+    /**
+     * Replaces one whole block with a copy verified elsewhere (a peer's), making it sound again.
+     * Only the part below the current length is written: the length is the log's business.
+     */
+    public void repair(long block, byte[] content) {
+        if (content.length != BLOCK) {
+            throw new IllegalArgumentException("a repair replaces one whole block of " + BLOCK + " bytes, got " + content.length);
+        }
+        try {
+            long start = block * BLOCK;
+            int valid = (int) Math.max(0, Math.min(BLOCK, length - start));
+            writeFully(data, ByteBuffer.wrap(content, 0, valid), start);
+            // The sum covers the block as read back: zeros past the end, as everywhere.
+            writeFully(sums, ByteBuffer.allocate(4).putInt(0, checksum(readBlock(block), 0)), block * 4);
+            corrupt.remove(block);
+        } catch (IOException e) {
+            throw new UncheckedIOException("repair of " + path + " block " + block + " failed", e);
+        }
+    }
+
+    /** Whether a block's content matches its stored checksum (and it is not known corrupt). */
+    public boolean verify(long block) throws IOException {
+        return !corrupt.contains(block) && checksum(readBlock(block), 0) == storedChecksum(block);
+    }
+
+    /** Blocks known to be corrupt, lowest first. */
+    public Set<Long> corruptBlocks() {
+        return Set.copyOf(corrupt);
     }
 
     /** Forces content and checksums to disk. */
@@ -206,6 +252,11 @@ public final class BlockFile implements AutoCloseable {
         CRC32C crc = new CRC32C();
         crc.update(bytes, from, BLOCK);
         return (int) crc.getValue() ^ ZERO_BLOCK_CRC;
+    }
+
+    private static boolean coversWhole(long offset, int len, long block) {
+        long blockStart = block * BLOCK;
+        return offset <= blockStart && offset + len >= blockStart + BLOCK;
     }
 
     private static long blocksFor(long length) {

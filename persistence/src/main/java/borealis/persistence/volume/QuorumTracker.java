@@ -15,15 +15,29 @@ import java.util.Arrays;
 public final class QuorumTracker {
 
     private long vdl;
+    /** Highest LSN up to which every record is on at least a read quorum (3) of its group. */
+    private long readable;
     private long highest;
     private byte[] acks = new byte[1024];
     private int[] groups = new int[1024];
     private int head;
     private long[] lastDurableInGroup = new long[16];
+    private long[][] ackedTo = new long[16][VolumeLayout.REPLICAS];
 
     public QuorumTracker(long vdl) {
         this.vdl = vdl;
+        this.readable = vdl;
         this.highest = vdl;
+    }
+
+    /**
+     * The highest LSN up to which every record is held by at least {@link VolumeLayout#READ_QUORUM}
+     * replicas of its group (at least the VDL). Such records survive any recovery, because a
+     * recovery hears from a write quorum, which meets every read quorum; so data up to here may be
+     * shown to readers even while a write quorum is missing.
+     */
+    public long readable() {
+        return readable;
     }
 
     public long vdl() {
@@ -86,6 +100,44 @@ public final class QuorumTracker {
         }
         int i = (int) ((head + (lsn - vdl - 1)) % acks.length);
         acks[i] |= (byte) (1 << replica);
+        return advance();
+    }
+
+    /**
+     * Records that {@code replica} of {@code group} holds every record of its group up to {@code scl}
+     * (its segment-complete LSN). A replica counts toward a record's quorum only through its SCL, so
+     * one with a gap, or an empty one still hydrating, counts for nothing until it has caught up.
+     *
+     * @return true if the VDL advanced
+     */
+    public boolean ackUpTo(int group, int replica, long scl) {
+        ensureGroup(group);
+        long from = Math.max(vdl, ackedTo[group][replica]);
+        long to = Math.min(scl, highest);
+        if (to <= from) {
+            return false;
+        }
+        ackedTo[group][replica] = to;
+        byte bit = (byte) (1 << replica);
+        for (long lsn = from + 1; lsn <= to; lsn++) {
+            int i = (int) ((head + (lsn - vdl - 1)) % acks.length);
+            if (groups[i] == group) {
+                acks[i] |= bit;
+            }
+        }
+        return advance();
+    }
+
+    /** The SCL a replica last reported for a group, as far as it mattered here. */
+    public long ackedTo(int group, int replica) {
+        return group < ackedTo.length ? Math.max(vdl, ackedTo[group][replica]) : vdl;
+    }
+
+    private boolean advance() {
+        readable = Math.max(readable, vdl);
+        while (readable < highest && ackCount(readable + 1) >= VolumeLayout.READ_QUORUM) {
+            readable++;
+        }
         boolean advanced = false;
         while (vdl < highest && Integer.bitCount(acks[head] & 0xff) >= VolumeLayout.WRITE_QUORUM) {
             vdl++;
@@ -94,6 +146,7 @@ public final class QuorumTracker {
             head = (head + 1) % acks.length;
             advanced = true;
         }
+        readable = Math.max(readable, vdl);
         return advanced;
     }
 
@@ -111,6 +164,13 @@ public final class QuorumTracker {
     private void ensureGroup(int group) {
         if (group >= lastDurableInGroup.length) {
             lastDurableInGroup = Arrays.copyOf(lastDurableInGroup, Math.max(group + 1, lastDurableInGroup.length * 2));
+        }
+        if (group >= ackedTo.length) {
+            int n = ackedTo.length;
+            ackedTo = Arrays.copyOf(ackedTo, Math.max(group + 1, n * 2));
+            for (int g = n; g < ackedTo.length; g++) {
+                ackedTo[g] = new long[VolumeLayout.REPLICAS];
+            }
         }
     }
 }

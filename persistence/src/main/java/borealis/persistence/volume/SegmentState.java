@@ -17,7 +17,14 @@ import java.util.TreeMap;
  * <p>This class is mutable on purpose: it owns a file. It is changed only from the event handler
  * of the replica entity (in the live path and on replay alike), and replaying a suffix of the log
  * over a file that already holds some of it gives the same file, because records are re-applied in
- * order.
+ * order. For the same reason a file whose blocks are <em>ahead</em> of the applied LSN (a copy taken
+ * from a peer that had applied more) becomes exact once the records up to the peer's point are
+ * applied; until then it serves only reads at or above that point ({@link #aheadLsn()}).
+ *
+ * <p>A replica that lacks records below ones it holds (a gap), or below the durable point it was
+ * told of, fills them from its peers (as records, {@link #append}); one so far behind that its peers have
+ * already applied and forgotten the records it misses <em>hydrates</em>: it copies a peer's blocks
+ * into a new file generation and switches to it ({@link #hydrated}).
  */
 public final class SegmentState {
 
@@ -26,7 +33,10 @@ public final class SegmentState {
 
     private final VolumeLayout layout;
     private final int group;
-    private final BlockFile file;
+    private final SegmentFiles files;
+    private BlockFile file;
+    private long generation;
+    private long aheadLsn;
 
     private long epoch;
     private long epochStart = UNSEALED;
@@ -35,18 +45,24 @@ public final class SegmentState {
     private long scl;
     private int highestGroup;
     private final TreeMap<Long, LogRecord> pending = new TreeMap<>();
+    private final java.util.ArrayDeque<LogRecord> recent = new java.util.ArrayDeque<>();
+    private long recentBytes;
+    private long keepAppliedBytes;
 
     /** Why an append or epoch change was refused. */
     public enum Rejection { STALE_EPOCH }
 
-    public SegmentState(VolumeLayout layout, int group, BlockFile file) {
+    public SegmentState(VolumeLayout layout, int group, SegmentFiles files) {
         this.layout = layout;
         this.group = group;
-        this.file = file;
+        this.files = files;
+        this.file = files.open(0);
     }
 
     /** Restores from a snapshot; the block file already holds every record up to appliedLsn. */
     public void restore(Snapshot s) {
+        switchTo(s.generation());
+        aheadLsn = s.aheadLsn();
         epoch = s.epoch();
         epochStart = s.epochStart();
         appliedLsn = s.appliedLsn();
@@ -61,7 +77,8 @@ public final class SegmentState {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, List.copyOf(pending.values()));
+        return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, List.copyOf(pending.values()), generation,
+                aheadLsn);
     }
 
     // ---- decisions (no change) ----
@@ -71,14 +88,25 @@ public final class SegmentState {
         return writerEpoch < epoch ? Rejection.STALE_EPOCH : null;
     }
 
-    /** Whether a recovering writer may start {@code newEpoch}: only a strictly newer one may. */
+    /**
+     * Whether a recovering writer may start {@code newEpoch}: a newer one may, and the same one
+     * again (its recovery asking once more after a lost answer; epochs are never handed out twice).
+     */
     public Rejection checkBeginEpoch(long newEpoch) {
-        return newEpoch <= epoch ? Rejection.STALE_EPOCH : null;
+        return newEpoch < epoch ? Rejection.STALE_EPOCH : null;
     }
 
     /** Whether a read at {@code readPoint} (an LSN of this group) can be served here. */
     public boolean canServe(long readPoint) {
-        return scl >= readPoint;
+        return scl >= readPoint && readPoint >= aheadLsn;
+    }
+
+    /**
+     * Whether records are missing here: a hole below records held, or below the group's newest
+     * durable LSN as the writer announced it.
+     */
+    public boolean hasGap() {
+        return scl < highestLsn() || scl < durableHint;
     }
 
     // ---- changes (event handler only) ----
@@ -122,6 +150,44 @@ public final class SegmentState {
         advanceDurable(hint);
     }
 
+    /**
+     * The replica switches to generation {@code newGeneration}, a copy of a peer's blocks taken
+     * while the peer had applied at least {@code baseLsn} and at most {@code copiedUpTo}. Records at
+     * or below the base are dropped (they are in the copy); the ones above are applied again over
+     * it, which makes the copy exact.
+     */
+    public void hydrated(long newGeneration, long baseLsn, long copiedUpTo, int peerHighestGroup) {
+        switchTo(newGeneration);
+        files.deleteAllBut(newGeneration);
+        recent.clear();
+        recentBytes = 0;
+        appliedLsn = baseLsn;
+        pending.headMap(baseLsn, true).clear();
+        highestGroup = Math.max(highestGroup, peerHighestGroup);
+        aheadLsn = Math.max(aheadLsn, copiedUpTo);
+        // The peer applied only durable records.
+        durableHint = Math.max(durableHint, baseLsn);
+        scl = baseLsn;
+        advanceScl();
+        advanceDurable(durableHint);
+    }
+
+    /** A corrupt block was replaced by a peer's copy taken while the peer had applied {@code peerApplied}. */
+    public void repaired(long block, byte[] content, long peerApplied) {
+        file.repair(block, content);
+        if (peerApplied > appliedLsn) {
+            aheadLsn = Math.max(aheadLsn, peerApplied);
+        }
+    }
+
+    private void switchTo(long newGeneration) {
+        if (newGeneration != generation) {
+            file.close();
+            file = files.open(newGeneration);
+            generation = newGeneration;
+        }
+    }
+
     /** The writer's volume-durable LSN moved: apply whatever is now complete and durable. */
     public void advanceDurable(long hint) {
         durableHint = Math.max(durableHint, hint);
@@ -130,7 +196,46 @@ public final class SegmentState {
             LogRecord r = pending.pollFirstEntry().getValue();
             apply(r);
             appliedLsn = r.lsn();
+            retain(r);
         }
+    }
+
+    /** Keeps recently applied records (up to a byte budget) so that a peer with a short gap can fill it from them. */
+    private void retain(LogRecord r) {
+        if (keepAppliedBytes <= 0) {
+            return;
+        }
+        recent.addLast(r);
+        recentBytes += r.wireSize();
+        while (recentBytes > keepAppliedBytes && !recent.isEmpty()) {
+            recentBytes -= recent.pollFirst().wireSize();
+        }
+    }
+
+    /** Sets how many bytes of applied records to keep for peers (not persisted: empty after a restart). */
+    public void keepApplied(long bytes) {
+        this.keepAppliedBytes = bytes;
+    }
+
+    /**
+     * Every record held above {@code fromLsn}, if this replica still has all of them as records
+     * (pending, or applied recently enough to be kept); otherwise empty.
+     */
+    public java.util.Optional<List<LogRecord>> recordsAbove(long fromLsn) {
+        if (fromLsn >= appliedLsn) {
+            return java.util.Optional.of(pendingAbove(fromLsn));
+        }
+        if (recent.isEmpty() || recent.peekFirst().prevLsnInGroup() > fromLsn) {
+            return java.util.Optional.empty();
+        }
+        List<LogRecord> out = new ArrayList<>();
+        for (LogRecord r : recent) {
+            if (r.lsn() > fromLsn) {
+                out.add(r);
+            }
+        }
+        out.addAll(pending.values());
+        return java.util.Optional.of(out);
     }
 
     private void apply(LogRecord r) {
@@ -221,9 +326,29 @@ public final class SegmentState {
     public int pendingCount() { return pending.size(); }
     public long highestLsn() { return pending.isEmpty() ? appliedLsn : pending.lastKey(); }
     public BlockFile file() { return file; }
+    public SegmentFiles files() { return files; }
+    public long generation() { return generation; }
+    public long aheadLsn() { return aheadLsn; }
     public int group() { return group; }
+
+    /**
+     * Reads applied content only (no pending records), verified, for a peer that hydrates or
+     * repairs from this replica. Bytes past the end read as zeros.
+     */
+    public byte[] readApplied(long localOffset, int length) throws BlockFile.CorruptBlockException {
+        return file.read(localOffset, length);
+    }
+
+    /** A snapshot as replicas wrote it before file generations (Kryo id 153); read as generation 0. */
+    public record LegacySnapshot(long epoch, long epochStart, long appliedLsn, long durableHint, int highestGroup,
+                                 List<LogRecord> pending) implements borealis.persistence.serialization.BorealisSerializable {
+        public Snapshot upgrade() {
+            return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, pending, 0, 0);
+        }
+    }
 
     /** What a snapshot keeps; the block file itself is forced to disk before the snapshot is saved. */
     public record Snapshot(long epoch, long epochStart, long appliedLsn, long durableHint, int highestGroup,
-                           List<LogRecord> pending) implements borealis.persistence.serialization.BorealisSerializable {}
+                           List<LogRecord> pending, long generation, long aheadLsn)
+            implements borealis.persistence.serialization.BorealisSerializable {}
 }

@@ -1,0 +1,26 @@
+package borealis.actors.storage;
+
+import borealis.persistence.serialization.KryoRegistrar;
+
+/**
+ * Kryo ids 700-749: the storage replicas' peer protocol and events added after the walking
+ * skeleton (whose storage messages keep their ids 500-508 in the actors registrar). Append only:
+ * ids are persisted.
+ */
+public final class StorageKryoRegistrar implements KryoRegistrar {
+
+    @Override
+    public void register(Registration r) {
+        r.add(700, StorageSegment.FetchRecords.class);
+        r.add(701, StorageSegment.PeerRecords.class);
+        r.add(702, StorageSegment.FetchBlocks.class);
+        r.add(703, StorageSegment.PeerBlocks.class);
+        r.add(704, StorageSegment.FillRecords.class);
+        r.add(705, StorageSegment.HydrationCopied.class);
+        r.add(706, StorageSegment.RepairBlock.class);
+        r.add(707, StorageSegment.SyncIdle.class);
+        r.add(708, StorageSegment.Stop.class);
+        r.add(709, StorageSegment.Filled.class);
+        r.add(710, StorageSegment.Hydrated.class);
+    }
+}

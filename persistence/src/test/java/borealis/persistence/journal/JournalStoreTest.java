@@ -1,0 +1,130 @@
+package borealis.persistence.journal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journal's files: torn tails, group commit, and a size that follows what is live. */
+class JournalStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static LogEntry.Events events(String pid, long seqNr, int size) {
+        byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++) {
+            payload[i] = (byte) (seqNr * 31 + i);
+        }
+        return new LogEntry.Events(pid, new long[] {seqNr}, new byte[][] {payload});
+    }
+
+    private static List<byte[]> replay(JournalStore store, String pid) {
+        List<byte[]> out = new ArrayList<>();
+        for (JournalStore.Location l : store.locations(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)) {
+            out.add(store.read(l));
+        }
+        return out;
+    }
+
+    private Path lastFile() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".journal")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    @Test
+    void aTornTailIsCutAndEverythingBeforeItSurvives() throws Exception {
+        try (JournalStore store = new JournalStore(dir, 1 << 20, true)) {
+            for (long n = 1; n <= 10; n++) {
+                store.append(List.of(events("a", n, 100))).get();
+            }
+        }
+        long goodSize = Files.size(lastFile());
+        // A crash in the middle of the next write: a header promising more bytes than follow.
+        try (FileChannel ch = FileChannel.open(lastFile(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.allocate(20).putInt(0, 5000).putInt(4, 12345));
+        }
+        try (JournalStore store = new JournalStore(dir, 1 << 20, true)) {
+            assertEquals(goodSize, Files.size(lastFile()), "the torn tail is truncated");
+            assertEquals(10, store.highestSequenceNr("a"));
+            List<byte[]> replayed = replay(store, "a");
+            assertEquals(10, replayed.size());
+            assertArrayEquals(events("a", 7, 100).payloads()[0], replayed.get(6));
+            store.append(List.of(events("a", 11, 100))).get();
+        }
+        try (JournalStore store = new JournalStore(dir, 1 << 20, true)) {
+            assertEquals(11, replay(store, "a").size(), "appends after the cut tail are readable after a restart");
+        }
+    }
+
+    @Test
+    void aFlippedBitInTheTailEndsRecoveryThere() throws Exception {
+        try (JournalStore store = new JournalStore(dir, 1 << 20, true)) {
+            for (long n = 1; n <= 5; n++) {
+                store.append(List.of(events("a", n, 1000))).get();
+            }
+        }
+        long size = Files.size(lastFile());
+        try (FileChannel ch = FileChannel.open(lastFile(), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x55}), size - 10); // inside the last entry's payload
+        }
+        try (JournalStore store = new JournalStore(dir, 1 << 20, true)) {
+            assertEquals(4, replay(store, "a").size(), "the entry whose checksum fails is dropped, the ones before it kept");
+        }
+    }
+
+    @Test
+    void concurrentAppendsShareFsyncs() throws Exception {
+        try (JournalStore store = new JournalStore(dir, 64 << 20, true, 300_000)) {
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (int round = 0; round < 50; round++) {
+                for (int pid = 0; pid < 6; pid++) {
+                    all.add(store.append(List.of(events("p" + pid, round + 1, 2000))));
+                }
+            }
+            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get();
+            assertTrue(store.syncs() < 300 / 2, "300 appends queued together took " + store.syncs() + " fsyncs");
+            for (int pid = 0; pid < 6; pid++) {
+                assertEquals(50, replay(store, "p" + pid).size());
+            }
+        }
+    }
+
+    @Test
+    void deletedEventsLetFilesGoAndCountersSurvive() throws Exception {
+        long maxFile = 64 * 1024;
+        try (JournalStore store = new JournalStore(dir, maxFile, false)) {
+            for (long n = 1; n <= 2000; n++) {
+                store.append(List.of(events("live", n, 1000))).get();
+                if (n % 100 == 0) {
+                    // Like a replica after each snapshot: everything but the newest events goes.
+                    store.append(List.of(new LogEntry.Delete("live", n - 10))).get();
+                }
+                if (n == 5) {
+                    store.append(List.of(events("idle", 1, 1000))).get(); // one live event that pins an old file
+                }
+            }
+            store.flush().get();
+            assertTrue(store.bytesWritten() > 2_000_000);
+            assertTrue(store.sizeOnDisk() < 8 * maxFile, "2 MB written, " + store.sizeOnDisk() + " bytes kept");
+        }
+        try (JournalStore store = new JournalStore(dir, maxFile, false)) {
+            assertEquals(2000, store.highestSequenceNr("live"), "the sequence number survives its files");
+            assertEquals(10, replay(store, "live").size());
+            assertEquals(1, replay(store, "idle").size(), "a live event copied forward survives");
+            assertArrayEquals(events("idle", 1, 1000).payloads()[0], replay(store, "idle").get(0));
+        }
+    }
+}
