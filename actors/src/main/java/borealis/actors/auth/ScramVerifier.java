@@ -35,6 +35,16 @@ public record ScramVerifier(byte[] salt, int iterations, byte[] storedKey, byte[
         return new ScramVerifier(salt, iterations, sha256(clientKey), hmac(salted, "Server Key".getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /** Whether {@code password} is the one this verifier was made from (its StoredKey matches). */
+    public boolean matches(String password) {
+        if (password == null) {
+            return false;
+        }
+        byte[] salted = saltedPassword(password, salt, iterations);
+        byte[] clientKey = hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(sha256(clientKey), storedKey);
+    }
+
     /** PostgreSQL's text form: {@code SCRAM-SHA-256$iterations:salt$StoredKey:ServerKey}. */
     public String toPostgresFormat() {
         Base64.Encoder b = Base64.getEncoder();

@@ -12,17 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * The {@code borealis} command: {@code start} runs a node; the other verbs call a running node's
@@ -30,7 +25,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "borealis", mixinStandardHelpOptions = true, version = "borealis 0.1.0",
         description = "Serverless PostgreSQL-compatible databases on Apache Pekko.",
-        subcommands = {BorealisCli.Start.class, BorealisCli.TenantCmd.class, BorealisCli.ClusterCmd.class})
+        subcommands = {BorealisCli.Start.class, TenantCommands.class, ClusterCommands.class, UserCommands.class, UsageCommand.class})
 public final class BorealisCli {
 
     public static void main(String[] args) {
@@ -71,7 +66,7 @@ public final class BorealisCli {
     }
 
     /** Where the admin API is and how to authenticate; shared by the client verbs. */
-    static final class ApiOptions {
+    public static final class ApiOptions {
         @Option(names = "--endpoint", description = "Admin API URL (env BOREALIS_ENDPOINT; default http://127.0.0.1:7433).")
         String endpoint;
         @Option(names = "--token", description = "Admin API token (env BOREALIS_TOKEN; default: read from <data-dir>/admin-token).")
@@ -107,7 +102,7 @@ public final class BorealisCli {
                     "no admin token: pass --token, set BOREALIS_TOKEN, or point --data-dir at the node's data directory");
         }
 
-        /** Calls the API and prints the result; returns the exit code. */
+        /** Calls the API and prints the result; returns the exit code (0 ok, 1 refused, 2 unreachable). */
         int call(String method, String path, Object body) throws Exception {
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(endpoint() + path))
                     .timeout(Duration.ofSeconds(60))
@@ -118,7 +113,7 @@ public final class BorealisCli {
             HttpResponse<String> resp;
             try {
                 resp = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.ConnectException e) {
+            } catch (java.io.IOException e) {
                 System.err.println("error: cannot reach the admin API at " + endpoint() + " (is the node running?)");
                 return 2;
             }
@@ -127,174 +122,12 @@ public final class BorealisCli {
                 System.err.println("error (" + resp.statusCode() + "): " + (node.has("error") ? node.get("error").asText() : resp.body()));
                 return 1;
             }
+            if (!output.equalsIgnoreCase("json") && !output.equalsIgnoreCase("table")) {
+                System.err.println("error: --output must be json or table, got " + output);
+                return 1;
+            }
             System.out.println(output.equalsIgnoreCase("table") ? Tables.render(node) : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
             return 0;
-        }
-    }
-
-    @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Manage tenants.",
-            subcommands = {TenantCmd.Create.class, TenantCmd.ListCmd.class, TenantCmd.Describe.class})
-    static final class TenantCmd {
-        @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a tenant.")
-        static final class Create implements Callable<Integer> {
-            @Mixin ApiOptions api;
-            @Parameters(index = "0", paramLabel = "NAME", description = "Tenant name: lower-case letters, digits, hyphens.")
-            String name;
-
-            @Override
-            public Integer call() throws Exception {
-                return api.call("POST", "/v1/tenants", Map.of("name", name));
-            }
-        }
-
-        @Command(name = "list", mixinStandardHelpOptions = true, description = "List tenants.")
-        static final class ListCmd implements Callable<Integer> {
-            @Mixin ApiOptions api;
-
-            @Override
-            public Integer call() throws Exception {
-                return api.call("GET", "/v1/tenants", null);
-            }
-        }
-
-        @Command(name = "describe", mixinStandardHelpOptions = true, description = "Describe a tenant.")
-        static final class Describe implements Callable<Integer> {
-            @Mixin ApiOptions api;
-            @Parameters(index = "0", paramLabel = "NAME")
-            String name;
-
-            @Override
-            public Integer call() throws Exception {
-                return api.call("GET", "/v1/tenants/" + name, null);
-            }
-        }
-    }
-
-    @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Manage database clusters.",
-            subcommands = {ClusterCmd.Create.class, ClusterCmd.ListCmd.class, ClusterCmd.Describe.class})
-    static final class ClusterCmd {
-        @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a database cluster.")
-        static final class Create implements Callable<Integer> {
-            @Mixin ApiOptions api;
-            @Option(names = "--tenant", required = true) String tenant;
-            @Option(names = "--name", required = true) String name;
-            @Option(names = {"--master-username", "--user"}, required = true, description = "The first database user.") String user;
-            @Option(names = {"--master-user-password", "--password"}, required = true, description = "Its password (kept only as a SCRAM verifier).")
-            String password;
-            @Option(names = "--min-acu", description = "Minimum capacity: 0 (may pause) or 0.5..256 in steps of 0.5.") Double minAcu;
-            @Option(names = "--max-acu", description = "Maximum capacity: 0.5..256 in steps of 0.5.") Double maxAcu;
-            @Option(names = "--seconds-until-auto-pause", description = "Idle seconds before a cluster with min 0 pauses.") Integer pause;
-
-            @Override
-            public Integer call() throws Exception {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("tenant", tenant);
-                body.put("name", name);
-                body.put("masterUsername", user);
-                body.put("masterPassword", password);
-                if (minAcu != null) {
-                    body.put("minAcu", minAcu);
-                }
-                if (maxAcu != null) {
-                    body.put("maxAcu", maxAcu);
-                }
-                if (pause != null) {
-                    body.put("secondsUntilAutoPause", pause);
-                }
-                return api.call("POST", "/v1/clusters", body);
-            }
-        }
-
-        @Command(name = "list", mixinStandardHelpOptions = true, description = "List database clusters.")
-        static final class ListCmd implements Callable<Integer> {
-            @Mixin ApiOptions api;
-            @Option(names = "--tenant", description = "Only this tenant's clusters.") String tenant;
-
-            @Override
-            public Integer call() throws Exception {
-                return api.call("GET", "/v1/clusters" + (tenant == null ? "" : "?tenant=" + tenant), null);
-            }
-        }
-
-        @Command(name = "describe", mixinStandardHelpOptions = true, description = "Describe a database cluster.")
-        static final class Describe implements Callable<Integer> {
-            @Mixin ApiOptions api;
-            @Option(names = "--tenant", required = true) String tenant;
-            @Option(names = "--name", required = true) String name;
-
-            @Override
-            public Integer call() throws Exception {
-                return api.call("GET", "/v1/clusters/" + tenant + "/" + name, null);
-            }
-        }
-    }
-
-    /** Renders API JSON as a text table: the first array found becomes rows. */
-    static final class Tables {
-        static String render(JsonNode node) {
-            JsonNode rows = node;
-            if (node.isObject()) {
-                Iterator<JsonNode> it = node.elements();
-                while (it.hasNext()) {
-                    JsonNode child = it.next();
-                    if (child.isArray()) {
-                        rows = child;
-                        break;
-                    }
-                }
-            }
-            List<JsonNode> list = new ArrayList<>();
-            if (rows.isArray()) {
-                rows.forEach(list::add);
-            } else {
-                list.add(rows);
-            }
-            List<String> columns = new ArrayList<>();
-            for (JsonNode r : list) {
-                if (r.isObject()) {
-                    r.fieldNames().forEachRemaining(f -> {
-                        if (!columns.contains(f)) {
-                            columns.add(f);
-                        }
-                    });
-                }
-            }
-            if (columns.isEmpty()) {
-                columns.add("value");
-            }
-            List<List<String>> cells = new ArrayList<>();
-            for (JsonNode r : list) {
-                List<String> row = new ArrayList<>();
-                for (String c : columns) {
-                    JsonNode v = r.isObject() ? r.get(c) : r;
-                    row.add(v == null || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
-                }
-                cells.add(row);
-            }
-            int[] width = new int[columns.size()];
-            for (int i = 0; i < columns.size(); i++) {
-                width[i] = columns.get(i).length();
-                for (List<String> row : cells) {
-                    width[i] = Math.max(width[i], row.get(i).length());
-                }
-            }
-            StringBuilder sb = new StringBuilder();
-            appendRow(sb, columns, width);
-            for (int i = 0; i < width.length; i++) {
-                sb.append(i == 0 ? "" : "-+-").append("-".repeat(width[i]));
-            }
-            sb.append('\n');
-            for (List<String> row : cells) {
-                appendRow(sb, row, width);
-            }
-            return sb.toString().stripTrailing();
-        }
-
-        private static void appendRow(StringBuilder sb, List<String> row, int[] width) {
-            for (int i = 0; i < row.size(); i++) {
-                sb.append(i == 0 ? "" : " | ").append(String.format("%-" + width[i] + "s", row.get(i)));
-            }
-            sb.append('\n');
         }
     }
 }

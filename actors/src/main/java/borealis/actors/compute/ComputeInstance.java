@@ -1,5 +1,7 @@
 package borealis.actors.compute;
 
+import borealis.actors.audit.AuditLog;
+import borealis.actors.control.ClusterSpec;
 import borealis.actors.control.DbCluster;
 import borealis.actors.scaling.CapacityLedger;
 import borealis.actors.scaling.CapacityMetrics;
@@ -82,6 +84,17 @@ public final class ComputeInstance {
 
     /** Closes the database cleanly and stops (sessions first hand over, so that clients stay connected). */
     public record Stop() implements Command {}
+
+    /**
+     * The cluster is deleted: close every session (no handover), close the database and stop. A
+     * resume in progress finishes first (and fails: a deleted cluster gives out no epoch).
+     */
+    public record Terminate() implements Command {}
+
+    /** How many client sessions are open or waiting for a slot (for the control plane, e.g. before deleting the cluster). */
+    public record CountSessions(ActorRef<SessionCount> replyTo) implements Command {}
+
+    public record SessionCount(int sessions) implements BorealisSerializable {}
 
     /** Opens again, here, a session that was running on another node (see {@link PgSession.Handover}). */
     public record ReopenSession(Map<String, String> startupParameters, String user, ActorRef<ClientConnection> client,
@@ -166,6 +179,11 @@ public final class ComputeInstance {
                 .onMessage(OpenSession.class, this::resumeFor)
                 .onMessage(ReopenSession.class, this::resumeFor)
                 .onMessage(Stop.class, s -> Behaviors.stopped())
+                .onMessage(Terminate.class, s -> Behaviors.stopped())
+                .onMessage(CountSessions.class, c -> {
+                    c.replyTo().tell(new SessionCount(0));
+                    return Behaviors.same();
+                })
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
     }
@@ -228,13 +246,17 @@ public final class ComputeInstance {
         ReplicatedVolume v = null;
         try {
             VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
-            v = ReplicatedVolume.open(clusterId, layout, new ShardedSegmentTransport(ctx.getSystem(), node.sharding(), clusterId, layout,
+            String volumeId = s.spec().volumeId();
+            v = ReplicatedVolume.open(volumeId, layout, new ShardedSegmentTransport(ctx.getSystem(), node.sharding(), volumeId, layout,
                     node.requestTimeout()),
                     s.epoch(), node.volumeSettings());
             // The buffer pool is sized by the allocation, before H2 reads anything through it.
             v.cache().resize(cacheBytes);
             volumeOpenNanos = System.nanoTime();
-            return new Opened(v, Database.open(v, s.spec().engineSecret()), null);
+            AuditLog audit = AuditLog.get(ctx.getSystem());
+            ClusterSpec c = s.spec();
+            return new Opened(v, Database.open(v, c.engineSecret(), c.tenant() + "." + c.name(), c.engineLimits(),
+                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message())), null);
         } catch (Exception e) {
             if (v != null) {
                 v.close();
@@ -355,6 +377,21 @@ public final class ComputeInstance {
                     status("moving", acu);
                     return Behaviors.same();
                 })
+                .onMessage(CountSessions.class, c -> {
+                    c.replyTo().tell(new SessionCount(sessions.size() + waitingForSlot.size()));
+                    return Behaviors.same();
+                })
+                .onMessage(Terminate.class, t -> {
+                    ctx.getLog().info("compute instance {} terminating {} sessions: the cluster is deleted", clusterId, sessions.size());
+                    sessions.forEach(session -> session.tell(new SqlSession.Close()));
+                    waitingForSlot.forEach(w -> {
+                        if (w instanceof OpenSession o) {
+                            o.replyTo().tell(StatusReply.error("cluster " + clusterId + " is deleted"));
+                        }
+                    });
+                    waitingForSlot.clear();
+                    return close("stopped", true);
+                })
                 .onMessage(ScalingChanged.class, c -> {
                     config = new ScalingConfig(c.minAcu(), c.maxAcu(), c.secondsUntilAutoPause());
                     node.supervisor().tell(new ScalingSupervisor.Reconfigure(clusterId, config));
@@ -362,6 +399,14 @@ public final class ComputeInstance {
                 })
                 .onMessage(Stop.class, s -> drain())
                 .onMessage(Maintain.class, m -> {
+                    if (volume.isFenced()) {
+                        // Another writer holds the volume now (a new epoch): nothing here can commit
+                        // again, so free the capacity and let clients reconnect to the live writer.
+                        ctx.getLog().warn("compute instance {}: its volume was opened by a newer writer; closing {} sessions and stopping",
+                                clusterId, sessions.size());
+                        sessions.forEach(session -> session.tell(new SqlSession.Close()));
+                        return close("stopped", true);
+                    }
                     // Housekeeping is not the tenant's activity: it bypasses the CPU budget and the idle clock.
                     Database d = db;
                     ctx.pipeToSelf(CompletableFuture.runAsync(d::maintain, node.sqlPool()), (ok, err) -> new MaintenanceDone());

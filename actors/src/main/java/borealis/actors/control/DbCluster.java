@@ -6,8 +6,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -21,43 +21,99 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * A tenant's database cluster in the control plane: its configuration, its database users (as
- * SCRAM verifiers only), and the epoch counter of its volume. Each writer that opens the volume
- * takes the next epoch from here, so epochs only ever grow, even across restarts.
+ * SCRAM verifiers only), its reader instances, and the epoch counter of its volume. Each writer
+ * that opens the volume takes the next epoch from here, so epochs only ever grow.
+ *
+ * <pre>
+ *  Empty ── Create ──► Active ── Delete ──► Deleting ── PurgeCompleted ──► Empty (the name is free again)
+ *                      (modify, users,       (no logins, no compute;
+ *                       readers, epochs)      storage kept until purgeAt)
+ * </pre>
+ *
+ * The entity checks what only it can know (existence, duplicates, the merged scaling bounds, the
+ * reader and user sets); {@link ControlPlane} validates the form of every request before.
  */
 public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbCluster.Command, DbCluster.Event, DbCluster.State> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "DbCluster");
+    /** Reader instances are numbered 1..15, as Aurora allows up to 15 replicas. */
+    public static final int MAX_READERS = 15;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     // ---- protocol ----
 
     public interface Command extends BorealisSerializable {}
 
-    public record Create(ClusterSpec spec, String user, ScramVerifier verifier, ActorRef<StatusReply<ClusterInfo>> replyTo)
-            implements Command {}
+    /** Creates the cluster; with the same {@code clientToken} and parameters again, answers as the first time. */
+    public record Create(ClusterSpec spec, String user, ScramVerifier verifier, String clientToken, String masterPassword,
+                         ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {
+        /** The password (needed only to compare a repeated request) stays out of logs; it is never persisted. */
+        @Override
+        public String toString() {
+            return "Create[" + spec.id() + ", user=" + user + ", clientToken=" + clientToken + "]";
+        }
+    }
 
     public record Get(ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
-    /** The verifier of a database user, for authenticating a client connection. */
+    /** The verifier of a database user and the reader instances, for a client connection. */
     public record GetAuth(String user, ActorRef<AuthInfo> replyTo) implements Command {}
 
     /** A writer is about to open the volume: take the next epoch. */
     public record AllocateEpoch(ActorRef<StatusReply<ComputeSpec>> replyTo) implements Command {}
 
+    /** Changes the scaling configuration; null leaves a value as it is. */
+    public record Modify(Double minAcu, Double maxAcu, Integer secondsUntilAutoPause, ActorRef<StatusReply<ClusterInfo>> replyTo)
+            implements Command {}
+
+    /** Adds reader instance {@code number} (1..15), or the lowest free one when null. */
+    public record AddReader(Integer number, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+    public record RemoveReader(int number, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+    public record CreateUser(String user, ScramVerifier verifier, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+    public record DropUser(String user, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+    /** Replaces a user's verifier (rotate password); open sessions stay, as in PostgreSQL. */
+    public record SetPassword(String user, ScramVerifier verifier, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+    /** Deletes the cluster: no more logins or compute; storage stays until {@code purgeAt}. */
+    public record Delete(Instant purgeAt, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+    /** Its storage is gone: the entity forgets the cluster. */
+    public record PurgeCompleted(ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
     /** {@code verifier} is null when the cluster or the user does not exist. */
-    public record AuthInfo(boolean clusterExists, ScramVerifier verifier) implements BorealisSerializable {}
+    public record AuthInfo(boolean clusterExists, ScramVerifier verifier, List<Integer> readers) implements BorealisSerializable {}
 
     public record ComputeSpec(ClusterSpec spec, long epoch) implements BorealisSerializable {}
 
-    /** What the API shows of a cluster. */
-    public record ClusterInfo(String tenant, String name, double minAcu, double maxAcu, int secondsUntilAutoPause,
-                              List<String> users, String createdAt) implements BorealisSerializable {}
+    /** What the control plane knows of a cluster; {@code status} is "available" or "deleting". */
+    public record ClusterInfo(ClusterSpec spec, String status, List<String> users, List<Integer> readers, String createdAt,
+                              String deletedAt, String purgeAt) implements BorealisSerializable {}
 
     public interface Event extends BorealisSerializable {}
 
-    public record Created(ClusterSpec spec, String user, ScramVerifier verifier, Instant at) implements Event {}
+    /** {@code clientToken} may be null. */
+    public record Created(ClusterSpec spec, String user, ScramVerifier verifier, String clientToken, Instant at) implements Event {}
 
     public record EpochAllocated(long epoch) implements Event {}
+
+    public record ScalingModified(double minAcu, double maxAcu, int secondsUntilAutoPause) implements Event {}
+
+    public record ReaderAdded(int number) implements Event {}
+
+    public record ReaderRemoved(int number) implements Event {}
+
+    /** A user created, or its password changed. */
+    public record UserVerifierSet(String user, ScramVerifier verifier) implements Event {}
+
+    public record UserDropped(String user) implements Event {}
+
+    public record Deleted(Instant at, Instant purgeAt) implements Event {}
+
+    public enum Purged implements Event { INSTANCE }
 
     // ---- state ----
 
@@ -65,14 +121,42 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
 
     public enum Empty implements State { INSTANCE }
 
-    public record Active(ClusterSpec spec, Map<String, ScramVerifier> users, long epoch, Instant createdAt) implements State {
+    public record Active(ClusterSpec spec, TreeMap<String, ScramVerifier> users, long epoch, Instant createdAt, TreeSet<Integer> readers,
+                         String clientToken) implements State {
         Active withEpoch(long e) {
-            return new Active(spec, users, e, createdAt);
+            return new Active(spec, users, e, createdAt, readers, clientToken);
+        }
+
+        Active withSpec(ClusterSpec s) {
+            return new Active(s, users, epoch, createdAt, readers, clientToken);
+        }
+
+        Active withUsers(TreeMap<String, ScramVerifier> u) {
+            return new Active(spec, u, epoch, createdAt, readers, clientToken);
+        }
+
+        Active withReaders(TreeSet<Integer> r) {
+            return new Active(spec, users, epoch, createdAt, r, clientToken);
         }
 
         ClusterInfo info() {
-            return new ClusterInfo(spec.tenant(), spec.name(), spec.minAcu(), spec.maxAcu(), spec.secondsUntilAutoPause(),
-                    List.copyOf(users.keySet()), createdAt.toString());
+            return new ClusterInfo(spec, "available", List.copyOf(users.keySet()), List.copyOf(readers), createdAt.toString(), null, null);
+        }
+
+        Integer lowestFreeReader() {
+            for (int n = 1; n <= MAX_READERS; n++) {
+                if (!readers.contains(n)) {
+                    return n;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Deleted: kept so that nothing reuses the name or the volume before its storage is purged. */
+    public record Deleting(ClusterSpec spec, Instant createdAt, Instant deletedAt, Instant purgeAt) implements State {
+        ClusterInfo info() {
+            return new ClusterInfo(spec, "deleting", List.of(), List.of(), createdAt.toString(), deletedAt.toString(), purgeAt.toString());
         }
     }
 
@@ -96,6 +180,10 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
         return HexFormat.of().formatHex(b);
     }
 
+    private String display() {
+        return id.replace('/', '.');
+    }
+
     @Override
     public State emptyState() {
         return Empty.INSTANCE;
@@ -105,22 +193,138 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
     public CommandHandlerWithReply<Command, Event, State> commandHandler() {
         CommandHandlerWithReplyBuilder<Command, Event, State> b = newCommandHandlerWithReplyBuilder();
         b.forStateType(Empty.class)
-                .onCommand(Create.class, this::create)
-                .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("cluster " + id + " does not exist")))
-                .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(), new AuthInfo(false, null)))
-                .onCommand(AllocateEpoch.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("cluster " + id + " does not exist")));
-        b.forStateType(Active.class)
-                .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("cluster " + id + " already exists")))
+                .onCommand(Create.class, (s, c) -> Effect().persist(new Created(c.spec(), c.user(), c.verifier(), c.clientToken(), Instant.now()))
+                        .thenReply(c.replyTo(), ns -> StatusReply.success(((Active) ns).info())))
+                .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(), new AuthInfo(false, null, List.of())))
+                .onCommand(AllocateEpoch.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(Modify.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(AddReader.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(RemoveReader.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(CreateUser.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(DropUser.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(SetPassword.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(Delete.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(PurgeCompleted.class, (s, c) -> Effect().reply(c.replyTo(), missing()));
+        new ActiveHandlers().register(b);
+        b.forStateType(Deleting.class)
+                .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display()
+                        + " was deleted and its storage is kept until " + s.purgeAt() + "; choose another name or create it after that")))
+                .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(), new AuthInfo(false, null, List.of())))
+                .onCommand(AllocateEpoch.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
-                .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(), new AuthInfo(true, s.users().get(c.user()))))
-                .onCommand(AllocateEpoch.class, (s, c) -> Effect().persist(new EpochAllocated(s.epoch() + 1))
-                        .thenReply(c.replyTo(), ns -> StatusReply.success(new ComputeSpec(((Active) ns).spec(), ((Active) ns).epoch()))));
+                .onCommand(Modify.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
+                .onCommand(AddReader.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
+                .onCommand(RemoveReader.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
+                .onCommand(CreateUser.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
+                .onCommand(DropUser.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
+                .onCommand(SetPassword.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
+                // Deleting again is answered like the first time: the caller wants it gone, and it is going.
+                .onCommand(Delete.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+                .onCommand(PurgeCompleted.class, (s, c) -> Effect().persist(Purged.INSTANCE).thenReply(c.replyTo(),
+                        ns -> StatusReply.success(s.info())));
         return b.build();
     }
 
-    private ReplyEffect<Event, State> create(Empty state, Create c) {
-        return Effect().persist(new Created(c.spec(), c.user(), c.verifier(), Instant.now()))
-                .thenReply(c.replyTo(), s -> StatusReply.success(((Active) s).info()));
+    private <T> StatusReply<T> missing() {
+        return Rejection.NOT_FOUND.reply("cluster " + display() + " does not exist");
+    }
+
+    private <T> StatusReply<T> deleting() {
+        return Rejection.CONFLICT.reply("cluster " + display() + " is being deleted");
+    }
+
+    /** Commands of a live cluster. */
+    private final class ActiveHandlers {
+
+        void register(CommandHandlerWithReplyBuilder<Command, Event, State> b) {
+            b.forStateType(Active.class)
+                    .onCommand(Create.class, this::createAgain)
+                    .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
+                    .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(),
+                            new AuthInfo(true, s.users().get(c.user()), List.copyOf(s.readers()))))
+                    .onCommand(AllocateEpoch.class, (s, c) -> Effect().persist(new EpochAllocated(s.epoch() + 1))
+                            .thenReply(c.replyTo(), ns -> StatusReply.success(new ComputeSpec(((Active) ns).spec(), ((Active) ns).epoch()))))
+                    .onCommand(Modify.class, this::modify)
+                    .onCommand(AddReader.class, this::addReader)
+                    .onCommand(RemoveReader.class, (s, c) -> !s.readers().contains(c.number())
+                            ? Effect().reply(c.replyTo(), Rejection.NOT_FOUND.reply("cluster " + display() + " has no reader instance "
+                                    + c.number() + "; its readers are " + s.readers()))
+                            : Effect().persist(new ReaderRemoved(c.number())).thenReply(c.replyTo(), DbCluster::infoOf))
+                    .onCommand(CreateUser.class, (s, c) -> s.users().containsKey(c.user())
+                            ? Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " already exists in cluster "
+                                    + display() + " (to change its password, rotate it)"))
+                            : Effect().persist(new UserVerifierSet(c.user(), c.verifier())).thenReply(c.replyTo(), DbCluster::infoOf))
+                    .onCommand(DropUser.class, this::dropUser)
+                    .onCommand(SetPassword.class, (s, c) -> !s.users().containsKey(c.user())
+                            ? Effect().reply(c.replyTo(), noUser(s, c.user()))
+                            : Effect().persist(new UserVerifierSet(c.user(), c.verifier())).thenReply(c.replyTo(), DbCluster::infoOf))
+                    .onCommand(Delete.class, (s, c) -> Effect().persist(new Deleted(Instant.now(), c.purgeAt()))
+                            .thenReply(c.replyTo(), DbCluster::infoOf))
+                    .onCommand(PurgeCompleted.class, (s, c) -> Effect().reply(c.replyTo(),
+                            Rejection.CONFLICT.reply("cluster " + display() + " is not deleted")));
+        }
+
+        /** Idempotent creation: the same client token and the same parameters get the same answer. */
+        private ReplyEffect<Event, State> createAgain(Active s, Create c) {
+            String token = c.clientToken();
+            if (token == null || !token.equals(s.clientToken())) {
+                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display() + " already exists"));
+            }
+            ClusterSpec a = s.spec();
+            ClusterSpec r = c.spec();
+            ScramVerifier master = s.users().get(c.user());
+            boolean same = a.minAcu() == r.minAcu() && a.maxAcu() == r.maxAcu() && a.secondsUntilAutoPause() == r.secondsUntilAutoPause()
+                    && master != null && master.matches(c.masterPassword());
+            if (!same) {
+                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("client token " + token
+                        + " was already used to create cluster " + display() + " with different parameters"));
+            }
+            return Effect().reply(c.replyTo(), StatusReply.success(s.info()));
+        }
+
+        private ReplyEffect<Event, State> modify(Active s, Modify c) {
+            ClusterSpec spec = s.spec();
+            double min = c.minAcu() != null ? c.minAcu() : spec.minAcu();
+            double max = c.maxAcu() != null ? c.maxAcu() : spec.maxAcu();
+            int pause = c.secondsUntilAutoPause() != null ? c.secondsUntilAutoPause() : spec.secondsUntilAutoPause();
+            if (min > max) {
+                return Effect().reply(c.replyTo(), Rejection.INVALID.reply("minAcu (" + min + ") must not exceed maxAcu (" + max
+                        + "); the cluster has minAcu " + spec.minAcu() + " and maxAcu " + spec.maxAcu()));
+            }
+            return Effect().persist(new ScalingModified(min, max, pause)).thenReply(c.replyTo(), DbCluster::infoOf);
+        }
+
+        private ReplyEffect<Event, State> addReader(Active s, AddReader c) {
+            Integer n = c.number() != null ? c.number() : s.lowestFreeReader();
+            if (n == null) {
+                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display() + " already has the maximum of "
+                        + MAX_READERS + " reader instances"));
+            }
+            if (s.readers().contains(n)) {
+                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display() + " already has reader instance " + n));
+            }
+            return Effect().persist(new ReaderAdded(n)).thenReply(c.replyTo(), DbCluster::infoOf);
+        }
+
+        private ReplyEffect<Event, State> dropUser(Active s, DropUser c) {
+            if (!s.users().containsKey(c.user())) {
+                return Effect().reply(c.replyTo(), noUser(s, c.user()));
+            }
+            if (s.users().size() == 1) {
+                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " is the last user of cluster "
+                        + display() + "; create another user first"));
+            }
+            return Effect().persist(new UserDropped(c.user())).thenReply(c.replyTo(), DbCluster::infoOf);
+        }
+
+        private <T> StatusReply<T> noUser(Active s, String user) {
+            return Rejection.NOT_FOUND.reply("cluster " + display() + " has no user " + user + "; its users are " + s.users().keySet());
+        }
+    }
+
+    private static StatusReply<ClusterInfo> infoOf(State s) {
+        return StatusReply.success(s instanceof Active a ? a.info() : ((Deleting) s).info());
     }
 
     @Override
@@ -128,11 +332,40 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
         return newEventHandlerBuilder()
                 .forAnyState()
                 .onEvent(Created.class, (s, e) -> {
-                    Map<String, ScramVerifier> users = new TreeMap<>();
+                    TreeMap<String, ScramVerifier> users = new TreeMap<>();
                     users.put(e.user(), e.verifier());
-                    return new Active(e.spec(), users, 0, e.at());
+                    return new Active(e.spec(), users, 0, e.at(), new TreeSet<>(), e.clientToken());
                 })
                 .onEvent(EpochAllocated.class, (s, e) -> ((Active) s).withEpoch(e.epoch()))
+                .onEvent(ScalingModified.class, (s, e) -> {
+                    Active a = (Active) s;
+                    return a.withSpec(a.spec().withScaling(e.minAcu(), e.maxAcu(), e.secondsUntilAutoPause()));
+                })
+                .onEvent(ReaderAdded.class, (s, e) -> {
+                    TreeSet<Integer> readers = new TreeSet<>(((Active) s).readers());
+                    readers.add(e.number());
+                    return ((Active) s).withReaders(readers);
+                })
+                .onEvent(ReaderRemoved.class, (s, e) -> {
+                    TreeSet<Integer> readers = new TreeSet<>(((Active) s).readers());
+                    readers.remove(e.number());
+                    return ((Active) s).withReaders(readers);
+                })
+                .onEvent(UserVerifierSet.class, (s, e) -> {
+                    TreeMap<String, ScramVerifier> users = new TreeMap<>(((Active) s).users());
+                    users.put(e.user(), e.verifier());
+                    return ((Active) s).withUsers(users);
+                })
+                .onEvent(UserDropped.class, (s, e) -> {
+                    TreeMap<String, ScramVerifier> users = new TreeMap<>(((Active) s).users());
+                    users.remove(e.user());
+                    return ((Active) s).withUsers(users);
+                })
+                .onEvent(Deleted.class, (s, e) -> {
+                    Active a = (Active) s;
+                    return new Deleting(a.spec(), a.createdAt(), e.at(), e.purgeAt());
+                })
+                .onEvent(Purged.class, (s, e) -> Empty.INSTANCE)
                 .build();
     }
 }

@@ -11,7 +11,11 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 
-/** The list of tenant names, so that tenants can be listed (one entity, id {@link #ID}). */
+/**
+ * The list of tenant names, so that tenants can be listed (one entity, id {@link #ID}). A name is
+ * registered after its tenant is created and unregistered after it is deleted; listing skips any
+ * name whose tenant is gone (a crash between the two steps).
+ */
 public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedReplies<TenantDirectory.Command, TenantDirectory.Event, TenantDirectory.State> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "TenantDirectory");
@@ -20,6 +24,8 @@ public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedRepli
     public interface Command extends BorealisSerializable {}
 
     public record Register(String tenant, ActorRef<Done> replyTo) implements Command {}
+
+    public record Unregister(String tenant, ActorRef<Done> replyTo) implements Command {}
 
     public record ListTenants(ActorRef<Tenants> replyTo) implements Command {}
 
@@ -30,6 +36,8 @@ public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedRepli
     public interface Event extends BorealisSerializable {}
 
     public record Registered(String tenant) implements Event {}
+
+    public record Unregistered(String tenant) implements Event {}
 
     public record State(TreeSet<String> names) implements BorealisSerializable {}
 
@@ -52,6 +60,9 @@ public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedRepli
                 .onCommand(Register.class, (s, c) -> s.names().contains(c.tenant())
                         ? Effect().reply(c.replyTo(), Done.INSTANCE)
                         : Effect().persist(new Registered(c.tenant())).thenReply(c.replyTo(), ns -> Done.INSTANCE))
+                .onCommand(Unregister.class, (s, c) -> !s.names().contains(c.tenant())
+                        ? Effect().reply(c.replyTo(), Done.INSTANCE)
+                        : Effect().persist(new Unregistered(c.tenant())).thenReply(c.replyTo(), ns -> Done.INSTANCE))
                 .onCommand(ListTenants.class, (s, c) -> Effect().reply(c.replyTo(), new Tenants(List.copyOf(s.names()))))
                 .build();
     }
@@ -62,6 +73,11 @@ public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedRepli
                 .onEvent(Registered.class, (s, e) -> {
                     TreeSet<String> names = new TreeSet<>(s.names());
                     names.add(e.tenant());
+                    return new State(names);
+                })
+                .onEvent(Unregistered.class, (s, e) -> {
+                    TreeSet<String> names = new TreeSet<>(s.names());
+                    names.remove(e.tenant());
                     return new State(names);
                 })
                 .build();

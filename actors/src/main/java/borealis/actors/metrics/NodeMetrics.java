@@ -106,14 +106,12 @@ public final class NodeMetrics {
 
         /** {@code tenant/cluster}, possibly followed by the cluster's incarnation: labels are tenant and cluster. */
         private static List<String> labels(String volumeId) {
+            // Volume ids are tenant/cluster/<incarnation> (ClusterSpec.newVolumeId).
             int slash = volumeId.indexOf('/');
+            int end = slash < 0 ? -1 : volumeId.indexOf('/', slash + 1);
             String tenant = slash < 0 ? "" : volumeId.substring(0, slash);
-            String rest = slash < 0 ? volumeId : volumeId.substring(slash + 1);
-            int end = 0;
-            while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '-')) {
-                end++;
-            }
-            return List.of(tenant, rest.substring(0, end), "writer");
+            String cluster = slash < 0 ? volumeId : volumeId.substring(slash + 1, end < 0 ? volumeId.length() : end);
+            return List.of(tenant, cluster, "writer");
         }
     }
 

@@ -2,7 +2,12 @@ package borealis.actors.node;
 
 import borealis.actors.admin.AdminRoutes;
 import borealis.actors.compute.ComputeInstance;
+import borealis.actors.audit.AuditLog;
+import borealis.actors.control.LedgerCapacityReports;
+import borealis.actors.control.ClusterPurger;
+import borealis.actors.control.ComputeProbe;
 import borealis.actors.control.ControlPlane;
+import borealis.actors.control.Endpoints;
 import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
@@ -43,6 +48,9 @@ import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -121,9 +129,9 @@ public final class BorealisNode implements AutoCloseable {
             Tcp.ServerBinding pg = ProxyServer.bind(system, host, b.getInt("node.pg-port"), proxy)
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-            ControlPlane control = new ControlPlane(sharding, b.getDuration("admin.request-timeout"), b.getBytes("volume.group-size"));
+            ControlPlane control = controlPlane(system, sharding, b, pg.localAddress().getPort());
             ServerBinding admin = Http.get(system).newServerAt(host, b.getInt("node.admin-port"))
-                    .bind(new MetricsEndpoint().routes().orElse(new AdminRoutes(control, token).routes()))
+                    .bind(new MetricsEndpoint().routes().orElse(new AdminRoutes(control, token, AuditLog.get(system)).routes()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             NodeMetrics.install(system);
             system.systemActorOf(InsightsService.create(), "insights", Props.empty());
@@ -135,6 +143,19 @@ public final class BorealisNode implements AutoCloseable {
             system.terminate();
             throw e;
         }
+    }
+
+    private static ControlPlane controlPlane(ActorSystem<Void> system, ClusterSharding sharding, Config b, int pgPort) {
+        Duration timeout = b.getDuration("admin.request-timeout");
+        ComputeProbe probe = new ComputeProbe(system, sharding, timeout);
+        ActorRef<ClusterPurger.Command> purger = ClusterSingleton.get(system).init(
+                SingletonActor.of(ClusterPurger.create(sharding, probe, timeout, b.getDuration("control.purge-retry-interval")), "cluster-purger")
+                        .withSettings(ClusterSingletonSettings.create(system).withRole("control")));
+        ControlPlane.Settings settings = new ControlPlane.Settings(timeout, b.getBytes("volume.group-size"),
+                b.getInt("control.default-max-clusters-per-tenant"), b.getDuration("control.storage-retention"),
+                b.getDuration("limits.statement-timeout-ceiling"), b.getInt("limits.max-memory-rows"));
+        return new ControlPlane(system, sharding, settings, probe, purger, new LedgerCapacityReports(new CapacityQueries(sharding, timeout)),
+                new Endpoints(b.getString("node.advertised-host"), pgPort));
     }
 
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,

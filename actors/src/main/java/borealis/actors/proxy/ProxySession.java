@@ -28,6 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.Materializer;
@@ -88,7 +89,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     /** A CancelRequest for this connection arrived (through the {@link CancelRegistry}). */
     public record CancelRunning() implements ClientConnection {}
 
-    private interface Out {}
+    private interface Out extends NoSerializationVerificationNeeded {}
 
     private record OutBytes(ByteString bytes) implements Out {}
 
@@ -113,6 +114,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
     private TlsConnection tls;
     private ActorRef<SqlSession.Command> sql;
     private int processId;
+    private final AuthGate gate;
+    private ClusterNames.Endpoint endpoint;
+    private List<Integer> readers = List.of();
     private long sessionWaitStarted;
     /** While the compute instance moves: the session's state, and the client's messages held meanwhile. */
     private PgSession.Handover moving;
@@ -128,6 +132,7 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         this.settings = settings;
         this.cancels = cancels;
         this.decoder = new FrontendDecoder(settings.maxMessageBytes());
+        this.gate = new AuthGate(ctx.getSystem(), connection.remoteAddress());
         ActorRef<ClientConnection> self = ctx.getSelf();
         var in = ActorSink.<ByteString, ClientConnection, StreamAck>actorRefWithBackpressure(self,
                 (ackTo, bytes) -> new Received(ackTo, bytes), StreamStarted::new, StreamAck.INSTANCE, new StreamEnded(null),
@@ -199,6 +204,9 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                     if (processId != 0) {
                         cancels.unregister(processId);
                     }
+                    // Complete the connection's output too: otherwise a client that went away (or
+                    // half-closed) leaves the server's socket open with no session behind it.
+                    output.tell(new OutFinish());
                     return this;
                 })
                 .build();
@@ -290,14 +298,20 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return;
         }
         String database = startup.getOrDefault("database", user);
-        clusterId = ClusterNames.clusterIdOf(database);
+        endpoint = ClusterNames.endpointOf(database);
+        clusterId = endpoint == null ? null : endpoint.clusterId();
         if (clusterId == null) {
-            fatal("3D000", "database \"" + database + "\" does not exist (connect to <tenant>.<cluster>)");
+            gate.attempt(database, null, user);
+            gate.failed("no such database " + database);
+            fatal("3D000", "database \"" + database + "\" does not exist (connect to <tenant>.<cluster>, or <tenant>.<cluster>"
+                    + ClusterNames.READER_SUFFIX + " for the readers)");
             return;
         }
+        startup = gate.startupForCompute(startup);
         phase = Phase.AUTH_INITIAL;
-        getContext().pipeToSelf(settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
-                        .<DbCluster.AuthInfo>ask(replyTo -> new DbCluster.GetAuth(user, replyTo), settings.connectTimeout()),
+        gate.attempt(database, clusterId, user);
+        getContext().pipeToSelf(gate.afterDelay(() -> settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
+                        .<DbCluster.AuthInfo>ask(replyTo -> new DbCluster.GetAuth(user, replyTo), settings.connectTimeout())),
                 AuthLooked::new);
     }
 
@@ -310,9 +324,11 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return this;
         }
         if (!a.info().clusterExists()) {
+            gate.failed("no such cluster");
             fatal("3D000", "database \"" + startup.get("database") + "\" does not exist");
             return this;
         }
+        readers = a.info().readers();
         scram = new ScramServer(a.info().verifier(), tls != null ? tls.channelBinding() : null);
         BackendWriter w = new BackendWriter();
         if (tls != null) {
@@ -346,16 +362,19 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
                 String serverFinal = scram.clientFinal(new String(r.payload(), StandardCharsets.UTF_8));
                 w.authenticationSaslFinal(serverFinal.getBytes(StandardCharsets.UTF_8));
                 w.authenticationOk();
+                gate.succeeded();
                 enqueue(ByteString.fromArrayUnsafe(w.take()), -1);
                 openSession();
             }
         } catch (ScramServer.ScramException e) {
+            gate.failed(e.getMessage());
             if (e.badPassword) {
                 fatal("28P01", "password authentication failed for user \"" + user + "\"");
             } else {
                 fatal("08P01", e.getMessage());
             }
         } catch (RuntimeException e) {
+            gate.failed("malformed SASL message");
             fatal("08P01", "malformed SASL message: " + e);
         }
     }
@@ -364,7 +383,14 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
         sessionWaitStarted = System.nanoTime();
         phase = Phase.CONNECTING;
         ActorRef<ClientConnection> self = getContext().getSelf();
-        getContext().pipeToSelf(settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
+        EntityRef<ComputeInstance.Command> compute;
+        try {
+            compute = ReaderRouting.target(settings.sharding(), endpoint, readers);
+        } catch (ReaderRouting.NoReaderException e) {
+            fatal("57P03", e.getMessage());
+            return;
+        }
+        getContext().pipeToSelf(compute
                         .<StatusReply<ActorRef<SqlSession.Command>>>ask(
                                 replyTo -> new ComputeInstance.OpenSession(startup, user, self, replyTo), settings.connectTimeout())
                         .thenApply(StatusReply::getValue),

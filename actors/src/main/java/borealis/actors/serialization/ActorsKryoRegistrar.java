@@ -5,6 +5,7 @@ import borealis.actors.compute.ClientConnection;
 import borealis.actors.metrics.InsightsService;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.SqlSession;
+import borealis.actors.control.ClusterPurger;
 import borealis.actors.control.ClusterSpec;
 import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
@@ -20,7 +21,7 @@ import borealis.scaling.UsageMeter;
 import java.util.TreeSet;
 
 /**
- * Kryo ids 500-999: the actors' messages, events and states. Append only: ids are persisted.
+ * Kryo ids 500-999 (800-849: control plane and multi-tenancy): the actors' messages, events and states. Append only: ids are persisted.
  */
 public final class ActorsKryoRegistrar implements KryoRegistrar {
 
@@ -134,6 +135,45 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
 
         // PostgreSQL compatibility (750-799)
         r.add(750, CancelRegistry.CancelBroadcast.class);
+
+        // Control plane and multi-tenancy (800-849)
+        r.add(800, DbCluster.Modify.class);
+        r.add(801, DbCluster.AddReader.class);
+        r.add(802, DbCluster.RemoveReader.class);
+        r.add(803, DbCluster.CreateUser.class);
+        r.add(804, DbCluster.DropUser.class);
+        r.add(805, DbCluster.SetPassword.class);
+        r.add(806, DbCluster.Delete.class);
+        r.add(807, DbCluster.PurgeCompleted.class);
+        r.add(808, DbCluster.ScalingModified.class);
+        r.add(809, DbCluster.ReaderAdded.class);
+        r.add(810, DbCluster.ReaderRemoved.class);
+        r.add(811, DbCluster.UserVerifierSet.class);
+        r.add(812, DbCluster.UserDropped.class);
+        r.add(813, DbCluster.Deleted.class);
+        r.add(814, DbCluster.Purged.class);
+        r.add(815, DbCluster.Deleting.class);
+        r.add(816, Tenant.Modify.class);
+        r.add(817, Tenant.Delete.class);
+        r.add(818, Tenant.RemoveCluster.class);
+        r.add(819, Tenant.ClusterRemoved.class);
+        r.add(820, Tenant.Modified.class);
+        r.add(821, Tenant.Deleted.class);
+        r.add(822, TenantDirectory.Unregister.class);
+        r.add(823, TenantDirectory.Unregistered.class);
+        r.add(824, ClusterPurger.Schedule.class);
+        r.add(825, ClusterPurger.GetPending.class);
+        r.add(826, ClusterPurger.Pending.class);
+        r.add(827, ClusterPurger.Scheduled.class);
+        r.add(828, ClusterPurger.Completed.class);
+        r.add(829, ClusterPurger.Job.class);
+        r.add(830, ClusterPurger.State.class);
+        r.add(831, StorageSegment.Inspect.class);
+        r.add(832, StorageSegment.Purge.class);
+        r.add(833, StorageSegment.Purged.class);
+        r.add(834, ComputeInstance.CountSessions.class);
+        r.add(835, ComputeInstance.SessionCount.class);
+        r.add(836, ComputeInstance.Terminate.class);
 
         // Observability (900-949)
         r.add(900, InsightsService.GetTopSql.class);

@@ -153,6 +153,20 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     public record EpochBegun(long epoch) implements Event {}
 
+    // ---- deletion (control plane) ----
+
+    /** What the replica holds, changing nothing (a replica that never existed reports an empty status). */
+    public record Inspect(ActorRef<ReplicaStatus> replyTo) implements Command {}
+
+    /**
+     * The replica's cluster is deleted: remove its block file, journal events and snapshots, then
+     * stop. Answered when the journal and snapshot store have confirmed the deletion.
+     */
+    public record Purge(ActorRef<Purged> replyTo) implements Command {}
+
+    /** {@code error} is null when everything is gone; {@code highestGroup} is what the replica knew before. */
+    public record Purged(int group, int replica, int highestGroup, String error) implements BorealisSerializable {}
+
     /** Records copied from a peer (serving {@code epoch}, sealed at {@code epochStart}) to fill a gap. */
     public record Filled(long epoch, long epochStart, List<LogRecord> records) implements Event {}
 
@@ -230,6 +244,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                     return Effect().noReply();
                 })
                 .onCommand(Stop.class, (s, c) -> Effect().stop().thenReply(c.replyTo(), st -> Done.getInstance()))
+                .onCommand(Inspect.class, (s, c) -> Effect().reply(c.replyTo(), status(s)))
+                .onCommand(Purge.class, this::onPurge)
                 .build();
     }
 
@@ -296,6 +312,14 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             checkHealth(state);
         }
         return Effect().noReply();
+    }
+
+    private ReplyEffect<Event, SegmentState> onPurge(SegmentState state, Purge cmd) {
+        int highestGroup = state.highestGroup();
+        return Effect().stop().thenRun(s -> SegmentPurge.run(ctx.getSystem(), persistenceId().id(), s.file(), files, journalPluginId())
+                .whenComplete((ok, error) -> cmd.replyTo().tell(new Purged(group, replica, highestGroup,
+                        error == null ? null : String.valueOf(error.getMessage())))))
+                .thenNoReply();
     }
 
     private ReplicaStatus status(SegmentState s) {

@@ -41,7 +41,27 @@ public final class AdminClient {
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(r.statusCode(), r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body()));
+        return new Response(r.statusCode(), parse(r.body()));
+    }
+
+    /** Sends {@code body} as it is (for malformed requests). */
+    public Response callRaw(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token);
+        b.method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), parse(r.body()));
+    }
+
+    private static JsonNode parse(String body) {
+        if (body.isEmpty()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return JSON.createObjectNode().put("unparsed", body);
+        }
     }
 
     public Response call(String method, String path, Object body) throws Exception {

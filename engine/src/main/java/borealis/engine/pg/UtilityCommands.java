@@ -60,6 +60,9 @@ final class UtilityCommands {
             }
             value = valueOf(t, j);
         }
+        if (borealis.engine.sql.EngineSettings.reserved(name)) {
+            throw new PgException(PgError.error("42501", "permission denied to set parameter \"" + name + "\""));
+        }
         if (!settings.known(name)) {
             throw new PgException(PgError.error("42704", "unrecognized configuration parameter \"" + name + "\""));
         }

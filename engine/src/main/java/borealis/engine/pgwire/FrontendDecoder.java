@@ -162,6 +162,11 @@ public final class FrontendDecoder {
                 byte[][] values = new byte[b.getShort() & 0xffff][];
                 for (int i = 0; i < values.length; i++) {
                     int len = b.getInt();
+                    if (len > b.remaining()) {
+                        // Checked before allocating: a forged length must not make the node allocate gigabytes.
+                        throw new ProtocolException("parameter " + (i + 1) + " has length " + len + " but the message has "
+                                + b.remaining() + " bytes left");
+                    }
                     if (len >= 0) {
                         values[i] = new byte[len];
                         b.get(values[i]);

@@ -1,0 +1,214 @@
+package borealis.actors.cli;
+
+import static borealis.actors.cli.TenantCommands.putIfSet;
+
+import borealis.actors.cli.BorealisCli.ApiOptions;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code borealis cluster ...}: the database cluster verbs, after {@code aws rds} (create-db-cluster,
+ * modify-db-cluster with {@code --serverless-v2-scaling-configuration}, delete-db-cluster, ...).
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Manage database clusters.",
+        subcommands = {ClusterCommands.Create.class, ClusterCommands.ListCmd.class, ClusterCommands.Describe.class,
+                ClusterCommands.Modify.class, ClusterCommands.Delete.class, ClusterCommands.AddReader.class,
+                ClusterCommands.RemoveReader.class, ClusterCommands.DescribeEndpoints.class, ClusterCommands.ScalingEvents.class,
+                ClusterCommands.TopSqlCmd.class})
+final class ClusterCommands {
+
+    /** Which cluster: {@code --tenant} and {@code --name} (alias {@code --db-cluster-identifier}). */
+    static final class Target {
+        @Option(names = "--tenant", required = true, description = "The tenant that owns the cluster.") String tenant;
+        @Option(names = {"--name", "--db-cluster-identifier"}, required = true, description = "The cluster's name.") String name;
+
+        String pathOf(String... more) {
+            String[] segments = new String[3 + more.length];
+            segments[0] = "clusters";
+            segments[1] = tenant;
+            segments[2] = name;
+            System.arraycopy(more, 0, segments, 3, more.length);
+            return Paths.of(segments);
+        }
+    }
+
+    /** Capacity options, separately or in the aws form {@code MinCapacity=0.5,MaxCapacity=4,SecondsUntilAutoPause=300}. */
+    static final class Scaling {
+        @Option(names = "--min-acu", description = "Minimum capacity: 0 (may pause) or 0.5..256 in steps of 0.5.") Double minAcu;
+        @Option(names = "--max-acu", description = "Maximum capacity: 0.5..256 in steps of 0.5.") Double maxAcu;
+        @Option(names = "--seconds-until-auto-pause", description = "Idle seconds before a cluster with min 0 pauses.") Integer pause;
+        @Option(names = "--serverless-v2-scaling-configuration", paramLabel = "MinCapacity=..,MaxCapacity=..,SecondsUntilAutoPause=..",
+                description = "The same, as aws rds takes it.") String awsForm;
+
+        void putInto(Map<String, Object> body) {
+            if (awsForm != null) {
+                for (String part : awsForm.split(",")) {
+                    String[] kv = part.split("=", 2);
+                    if (kv.length != 2) {
+                        throw new CommandLine.ParameterException(new CommandLine(this), "expected Name=value in " + awsForm);
+                    }
+                    String value = kv[1].trim();
+                    try {
+                        switch (kv[0].trim().toLowerCase(Locale.ROOT)) {
+                            case "mincapacity" -> body.put("minAcu", Double.parseDouble(value));
+                            case "maxcapacity" -> body.put("maxAcu", Double.parseDouble(value));
+                            case "secondsuntilautopause" -> body.put("secondsUntilAutoPause", Integer.parseInt(value));
+                            default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scaling setting " + kv[0]
+                                    + " (expected MinCapacity, MaxCapacity, SecondsUntilAutoPause)");
+                        }
+                    } catch (NumberFormatException e) {
+                        throw new CommandLine.ParameterException(new CommandLine(this), "not a number: " + part);
+                    }
+                }
+            }
+            putIfSet(body, "minAcu", minAcu);
+            putIfSet(body, "maxAcu", maxAcu);
+            putIfSet(body, "secondsUntilAutoPause", pause);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a database cluster.")
+    static final class Create implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @Mixin Scaling scaling;
+        @Option(names = {"--master-username", "--user"}, required = true, description = "The first database user.") String user;
+        @Option(names = {"--master-user-password", "--password"}, required = true, interactive = true, arity = "0..1",
+                description = "Its password (kept only as a SCRAM verifier); without a value, it is read from the terminal.")
+        String password;
+        @Option(names = "--client-token", description = "Makes a retried create idempotent.") String clientToken;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("tenant", target.tenant);
+            body.put("name", target.name);
+            body.put("masterUsername", user);
+            body.put("masterPassword", password);
+            scaling.putInto(body);
+            putIfSet(body, "clientToken", clientToken);
+            return api.call("POST", Paths.of("clusters"), body);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List database clusters.")
+    static final class ListCmd implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Option(names = "--tenant", description = "Only this tenant's clusters.") String tenant;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("GET", Paths.query(Paths.of("clusters"), "tenant", tenant), null);
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true, description = "Describe a database cluster.")
+    static final class Describe implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("GET", target.pathOf(), null);
+        }
+    }
+
+    @Command(name = "modify", mixinStandardHelpOptions = true, description = "Change a cluster's scaling configuration.")
+    static final class Modify implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @Mixin Scaling scaling;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> body = new LinkedHashMap<>();
+            scaling.putInto(body);
+            return api.call("PATCH", target.pathOf(), body);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a cluster: its compute now, its storage after the node's retention period.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @Option(names = "--force", description = "Close open sessions (without it, a cluster with open sessions is not deleted).")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("DELETE", Paths.query(target.pathOf(), "force", force ? "true" : null), null);
+        }
+    }
+
+    @Command(name = "add-reader", mixinStandardHelpOptions = true, description = "Add a reader instance (at most 15).")
+    static final class AddReader implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @Option(names = "--number", description = "Reader number 1..15 (default: the lowest free one).") Integer number;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> body = new LinkedHashMap<>();
+            putIfSet(body, "number", number);
+            return api.call("POST", target.pathOf("readers"), body);
+        }
+    }
+
+    @Command(name = "remove-reader", mixinStandardHelpOptions = true, description = "Remove a reader instance.")
+    static final class RemoveReader implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @Option(names = "--number", required = true, description = "Reader number 1..15.") int number;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("DELETE", target.pathOf("readers", Integer.toString(number)), null);
+        }
+    }
+
+    @Command(name = "describe-endpoints", mixinStandardHelpOptions = true, description = "Show the writer and reader endpoints.")
+    static final class DescribeEndpoints implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("GET", target.pathOf("endpoints"), null);
+        }
+    }
+
+    @Command(name = "scaling-events", mixinStandardHelpOptions = true, description = "List scaling and placement events.")
+    static final class ScalingEvents implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @ArgGroup(exclusive = false) UsageCommand.Range range = new UsageCommand.Range();
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("GET", Paths.query(target.pathOf("scaling-events"), "from", range.from, "to", range.to), null);
+        }
+    }
+
+    @Command(name = "top-sql", mixinStandardHelpOptions = true,
+            description = "The cluster's statements (normalized) with the most total time, calls or rows in the last hour.")
+    static final class TopSqlCmd implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @Option(names = "--order", description = "time, calls or rows (default: time).") String order;
+        @Option(names = "--limit", description = "How many statements, 1..100 (default: 10).") Integer limit;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("GET", Paths.query(target.pathOf("top-sql"), "order", order, "limit", limit == null ? null : limit.toString()),
+                    null);
+        }
+    }
+}

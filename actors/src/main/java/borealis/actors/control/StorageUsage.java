@@ -1,0 +1,47 @@
+package borealis.actors.control;
+
+import borealis.actors.storage.StorageSegment;
+import borealis.persistence.volume.ReplicaStatus;
+import borealis.persistence.volume.VolumeLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * The bytes a cluster's volume holds now: for each protection group, the longest materialized
+ * file among its replicas (one logical copy; the six replicas are the platform's cost, not the
+ * tenant's). Replicas that do not answer in time are left out.
+ */
+final class StorageUsage {
+
+    private StorageUsage() {}
+
+    static CompletableFuture<Long> bytes(ClusterSharding sharding, String volumeId, long groupSize, Duration timeout) {
+        VolumeLayout layout = new VolumeLayout(groupSize);
+        return inspect(sharding, volumeId, layout, 0, timeout).thenCompose(group0 -> {
+            int highest = group0.stream().mapToInt(ReplicaStatus::highestGroup).max().orElse(0);
+            long bytes0 = group0.stream().mapToLong(ReplicaStatus::materializedLength).max().orElse(0);
+            List<CompletableFuture<Long>> others = new ArrayList<>();
+            for (int g = 1; g <= highest; g++) {
+                others.add(inspect(sharding, volumeId, layout, g, timeout)
+                        .thenApply(s -> s.stream().mapToLong(ReplicaStatus::materializedLength).max().orElse(0)));
+            }
+            return CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0]))
+                    .thenApply(v -> bytes0 + others.stream().mapToLong(CompletableFuture::join).sum());
+        });
+    }
+
+    private static CompletableFuture<List<ReplicaStatus>> inspect(ClusterSharding sharding, String volumeId, VolumeLayout layout, int group,
+                                                                 Duration timeout) {
+        List<CompletableFuture<ReplicaStatus>> asks = new ArrayList<>();
+        for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
+            asks.add(sharding.entityRefFor(StorageSegment.typeKey(r), StorageSegment.entityId(volumeId, layout, group, r))
+                    .<ReplicaStatus>ask(StorageSegment.Inspect::new, timeout).toCompletableFuture()
+                    .exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(asks.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> asks.stream().map(CompletableFuture::join).filter(s -> s != null).toList());
+    }
+}

@@ -1,0 +1,61 @@
+package borealis.actors.control;
+
+import borealis.actors.proxy.ClusterNames;
+import borealis.engine.insights.TopSql;
+import java.util.List;
+
+/** What the admin API returns: JSON-friendly records built from the entities' replies. */
+public final class Views {
+
+    private Views() {}
+
+    public record TenantView(String name, String description, int maxClusters, List<String> clusters, String createdAt) {
+        static TenantView of(Tenant.TenantInfo t) {
+            return new TenantView(t.name(), t.description(), t.maxClusters(), t.clusters(), t.createdAt());
+        }
+    }
+
+    public record Limits(double statementTimeoutCeilingSeconds, int maxMemoryRows) {}
+
+    /** {@code compute}: what the capacity service reports of its writer (describe only; absent in lists). */
+    public record ClusterView(String tenant, String name, String status, double minAcu, double maxAcu, int secondsUntilAutoPause,
+                              List<String> users, List<String> readers, String writerEndpoint, String readerEndpoint, Limits limits,
+                              String createdAt, String deletedAt, String purgeAt, CapacityReports.ComputeStatus compute) {
+        static ClusterView of(DbCluster.ClusterInfo c) {
+            return of(c, null);
+        }
+
+        static ClusterView of(DbCluster.ClusterInfo c, CapacityReports.ComputeStatus compute) {
+            ClusterSpec s = c.spec();
+            return new ClusterView(s.tenant(), s.name(), c.status(), s.minAcu(), s.maxAcu(), s.secondsUntilAutoPause(), c.users(),
+                    c.readers().stream().map(ReaderInstances::instanceName).toList(),
+                    ClusterNames.writerDatabase(s.tenant(), s.name()), ClusterNames.readerDatabase(s.tenant(), s.name()),
+                    new Limits(s.statementTimeoutCeilingMillis() / 1000.0, s.maxMemoryRows()), c.createdAt(), c.deletedAt(), c.purgeAt(),
+                    compute);
+        }
+    }
+
+    /**
+     * One endpoint of a cluster: the database name to connect to and the instances behind it.
+     * {@code status}: "available", "no-instances" (a reader endpoint with no readers), or
+     * "not-served" (readers exist but this deployment runs no reader compute yet).
+     */
+    public record EndpointView(String type, String database, String host, int port, List<String> instances, String status,
+                               String jdbcUrl, String psql) {}
+
+    public record Endpoints(String tenant, String cluster, List<EndpointView> endpoints) {}
+
+    public record ClusterUsage(String tenant, String cluster, Double acuSeconds, List<CapacityReports.InstanceUsage> instances,
+                               long storageBytes) {}
+
+    /** {@code acuSeconds} is null when no capacity service reports it ({@code acuSecondsNote} says why). */
+    public record Usage(String tenant, String from, String to, Double acuSeconds, long storageBytes, List<ClusterUsage> clusters,
+                        String acuSecondsNote) {}
+
+    public record ScalingEvents(String tenant, String cluster, String from, String to, List<CapacityReports.ScalingEvent> events) {}
+
+    /** Top SQL of a cluster: {@code order} is time, calls or rows; the window is the last {@code windowMinutes}. */
+    public record TopSqlView(String tenant, String cluster, String order, int windowMinutes, List<TopSql.Entry> statements) {}
+
+    public record Deletion(ClusterView cluster, List<String> stoppedInstances, String storagePurgeAt) {}
+}

@@ -1,0 +1,26 @@
+package borealis.engine.sql;
+
+/**
+ * Receives the statements of tenant sessions that an audit log must keep: DDL, privileged
+ * commands, and anything the engine refused for lack of rights (SQLSTATE 90040). Called on the
+ * session's SQL thread after the statement ran; implementations must be quick and never throw.
+ */
+@FunctionalInterface
+public interface StatementAudit {
+
+    /**
+     * @param user      the PostgreSQL user of the session
+     * @param source    the client's address as the proxy saw it, or null
+     * @param statement the SQL as the engine ran it (possibly translated), truncated
+     * @param sqlState  null when it succeeded
+     */
+    record Event(String user, String source, String statement, String sqlState, String message) {
+        public boolean succeeded() {
+            return sqlState == null;
+        }
+    }
+
+    void statement(Event event);
+
+    StatementAudit NONE = e -> { };
+}
