@@ -364,7 +364,8 @@ final class JournalStore implements AutoCloseable {
 
     private ByteBuffer reusedBuffer(int size) {
         if (writeBuffer == null || writeBuffer.capacity() < size) {
-            writeBuffer = ByteBuffer.allocateDirect(Math.max(size, writeBuffer == null ? 1 << 20 : 2 * writeBuffer.capacity()));
+            int grown = writeBuffer == null ? 1 << 20 : Math.min(MAX_REUSED_BUFFER, 2 * writeBuffer.capacity());
+            writeBuffer = ByteBuffer.allocateDirect(Math.max(size, grown));
         }
         return writeBuffer.clear();
     }
