@@ -67,7 +67,7 @@ import org.apache.pekko.pattern.StatusReply;
 public final class ComputeInstance {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "ComputeInstance");
-    private static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
     /** A resume sent elsewhere waits this long for the handoff before it tries again here. */
     private static final Duration RELOCATE_TIMEOUT = Duration.ofSeconds(15);
     private static final int STASH = 10_000;
