@@ -6,7 +6,9 @@ import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.volume.Volume;
 import borealis.engine.volume.VolumeFileSystem;
-import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -104,7 +106,7 @@ public final class Database implements AutoCloseable {
         Connection catalogConnection = null;
         try {
             admin = connect(adminUrl, ADMIN, adminPassword);
-            String tenantPassword = HexFormat.of().formatHex(randomBytes(16));
+            String tenantPassword = tenantPassword(adminPassword);
             try (Statement s = admin.createStatement()) {
                 s.execute("CREATE USER IF NOT EXISTS " + TENANT + " PASSWORD '" + tenantPassword + "'");
                 s.execute("ALTER USER " + TENANT + " SET PASSWORD '" + tenantPassword + "'");
@@ -113,7 +115,10 @@ public final class Database implements AutoCloseable {
             }
             catalogConnection = connect(base + ";IFEXISTS=TRUE", ADMIN, adminPassword);
             PgCatalog catalog = PgCatalog.install(catalogConnection, name);
-            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name);
+            Database db = new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name);
+            // A reader may hold a snapshot taken before this open: keep what it references for a while.
+            db.retention.pin();
+            return db;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(catalogConnection);
             closeQuietly(admin);
@@ -122,12 +127,51 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Opens a read-only snapshot of a database that a writer keeps (a reader instance): H2 with
+     * {@code ACCESS_MODE_DATA=r} on a {@link borealis.engine.volume.ReaderVolume}, mounted under its
+     * own id. Nothing is written: no user, grant or catalog change; client sessions connect as the
+     * same non-admin tenant user as on the writer, whose password both derive from the engine secret.
+     * A statement that would write fails with 25006, as on a PostgreSQL hot standby.
+     */
+    public static Database openReadOnly(Volume volume, String adminPassword, String name, EngineLimits limits, StatementAudit audit)
+            throws SQLException {
+        VolumeFileSystem.mount(volume);
+        String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
+        String url = base + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;ACCESS_MODE_DATA=r"
+                + ";FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1;IFEXISTS=TRUE;CACHE_SIZE=" + H2_CACHE_KB
+                + ";BUILTIN_ALIAS_OVERRIDE=TRUE" + limits.urlSettings();
+        Connection admin = null;
+        try {
+            admin = connect(url, ADMIN, adminPassword);
+            PgCatalog catalog = PgCatalog.readOnly(admin, name);
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword(adminPassword), audit, admin, catalog, name);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(admin);
+            VolumeFileSystem.unmount(volume);
+            throw e;
+        }
+    }
 
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
+    /**
+     * The tenant user's password: derived from the engine secret (HMAC), so that a reader
+     * instance can connect to what the writer created; it never leaves the compute.
+     */
+    static String tenantPassword(String engineSecret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(engineSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal("borealis tenant password".getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** Versions kept for reader instances' snapshots (the writer's side of the retention window). */
+    private final ReaderRetention retention = new ReaderRetention(this::store);
+
+    public ReaderRetention retention() {
+        return retention;
     }
 
     private static Connection connect(String url, String user, String password) throws SQLException {
@@ -158,6 +202,11 @@ public final class Database implements AutoCloseable {
         return session;
     }
 
+    /** A plain JDBC connection as the (non-admin) tenant user, without the wire layer (tests and tools). */
+    public Connection tenantConnection() throws SQLException {
+        return connect(url, TENANT, tenantPassword);
+    }
+
     /**
      * The startup parameter in which the proxy passes the client's address to the compute; the
      * proxy drops any value a client sends under the {@code borealis.} prefix.
@@ -178,6 +227,12 @@ public final class Database implements AutoCloseable {
 
     /** Compacts the file when much of it is dead; cheap when there is nothing to do. */
     public void maintain() {
+        try {
+            // Readers show the catalog tables as the writer last filled them: fill them after DDL, not only when read here.
+            catalog.ensureFresh();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("volume {}: catalog refresh failed", volume.id(), e);
+        }
         try {
             MVStore store = store();
             int fill = store.getFillRate();
@@ -200,12 +255,15 @@ public final class Database implements AutoCloseable {
     /** Closes H2 cleanly (every change written), then unmounts the volume. The volume itself stays open. */
     @Override
     public void close() {
+        retention.releaseAll();
         try (Statement s = admin.createStatement()) {
-            s.execute("SHUTDOWN");
+            s.execute(catalogConnection == admin ? "SHUTDOWN IMMEDIATELY" : "SHUTDOWN");
         } catch (SQLException e) {
             log.warn("volume {}: shutdown failed", volume.id(), e);
         } finally {
-            closeQuietly(catalogConnection);
+            if (catalogConnection != admin) {
+                closeQuietly(catalogConnection);
+            }
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
         }

@@ -29,6 +29,9 @@ final class VolumeReader {
 
         /** Whether a replica is believed to answer and to hold the group up to {@code readPoint}. */
         boolean likelyServes(int group, int replica, long readPoint);
+
+        /** A replica answered with content of the group up to {@code lsn} (-1: not told). */
+        default void served(int group, long lsn) {}
     }
 
     private final String id;
@@ -111,6 +114,7 @@ final class VolumeReader {
                         .get(timeoutMillis, TimeUnit.MILLISECONDS);
                 if (r.error() == null) {
                     preferredReplica = replica;
+                    view.served(group, r.servedLsn());
                     return r.data();
                 }
                 errors.add(replica + ": " + r.error());
