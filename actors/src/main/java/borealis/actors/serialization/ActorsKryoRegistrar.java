@@ -182,5 +182,7 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         // Reader instances (950-979)
         r.add(950, StorageSegment.Position.class);
         r.add(951, StorageSegment.PositionReply.class);
+        r.add(952, ComputeInstance.RetainForReaders.class);
+        r.add(953, ComputeInstance.RetentionGranted.class);
     }
 }
