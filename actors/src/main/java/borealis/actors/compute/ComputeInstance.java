@@ -109,10 +109,11 @@ public final class ComputeInstance {
     public record RetainForReaders(String reader, ActorRef<RetentionGranted> replyTo) implements Command {}
 
     /**
-     * {@code running}: the writer is open and retains for readers from now on; snapshots taken at
-     * or after {@code lsn} (its newest LSN then) are covered. A paused writer changes nothing.
+     * {@code running}: the writer (of volume epoch {@code epoch}) is open and retains for readers
+     * from now on; snapshots taken at or after {@code lsn} (its newest LSN then) are covered. A
+     * paused writer changes nothing.
      */
-    public record RetentionGranted(boolean running, long lsn) implements BorealisSerializable {}
+    public record RetentionGranted(boolean running, long lsn, long epoch) implements BorealisSerializable {}
 
     /** The cluster's scaling configuration changed (from the control plane). */
     public record ScalingChanged(double minAcu, double maxAcu, int secondsUntilAutoPause) implements Command {}
@@ -203,7 +204,7 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(RetainForReaders.class, r -> {
-                    r.replyTo().tell(new RetentionGranted(false, 0));
+                    r.replyTo().tell(new RetentionGranted(false, 0, 0));
                     return Behaviors.same();
                 })
                 .onAnyMessage(m -> Behaviors.same())
@@ -394,7 +395,7 @@ public final class ComputeInstance {
                 .onMessage(RetainForReaders.class, r -> {
                     lastReaderLeaseNanos = System.nanoTime();
                     db.retention().pin(PIN_EVERY);
-                    r.replyTo().tell(new RetentionGranted(true, volume.highestLsn()));
+                    r.replyTo().tell(new RetentionGranted(true, volume.highestLsn(), volume.epoch()));
                     return Behaviors.same();
                 })
                 .onMessage(Pause.class, p -> {

@@ -91,9 +91,7 @@ public final class ReaderInstance {
 
     private record Refresh() implements Internal {}
 
-    private record Refreshed(VolumeFollower.Point newest, ReaderSnapshot snapshot, Throwable error) implements Internal {}
-
-    private record Leased(ComputeInstance.RetentionGranted granted, Throwable error) implements Internal {}
+    private record Refreshed(VolumeFollower.Point newest, long polledNanos, ReaderSnapshot snapshot, Throwable error) implements Internal {}
 
     private record SessionMoved(ActorRef<SqlSession.Command> session, ReaderSnapshot to, Throwable error) implements Internal {}
 
@@ -123,6 +121,10 @@ public final class ReaderInstance {
     private VolumeFollower.Point newest;
     private boolean refreshing;
     private long refreshes;
+    /** The replica lag last measured: how far behind the snapshot the sessions read was, at most. */
+    private double lagSeconds;
+    /** Time spent opening snapshots since the reader resumed. */
+    private double refreshSeconds;
     private long idleSinceNanos;
     private long resumeStartedNanos;
     private long seq;
@@ -212,21 +214,18 @@ public final class ReaderInstance {
             VolumeLayout layout = new VolumeLayout(s.groupSize());
             f = new VolumeFollower(s.volumeId(), layout, new ShardedSegmentTransport(ctx.getSystem(), node.compute().sharding(),
                     s.volumeId(), layout, node.compute().requestTimeout()), node.compute().requestTimeout());
-            long safeFrom = 0;
-            try {
-                ComputeInstance.RetentionGranted g = lease().toCompletableFuture()
-                        .get(node.compute().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                safeFrom = g.running() ? g.lsn() : 0;
-            } catch (Exception e) {
-                LOG.warn("reader instance {}: the writer did not answer the retention lease ({}); opening anyway", id, e.toString());
+            if (!renewLease()) {
+                LOG.warn("reader instance {}: the writer did not answer the retention lease; opening anyway", id);
             }
             long deadline = System.nanoTime() + node.compute().requestTimeout().multipliedBy(5).toNanos();
+            long polled = System.nanoTime();
             VolumeFollower.Point p = f.poll();
-            while (p.lsn() < safeFrom && System.nanoTime() < deadline) {
+            while (!lease.covers(p) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
+                polled = System.nanoTime();
                 p = f.poll();
             }
-            return new Opened(f, openSnapshot(f, p, s), null);
+            return new Opened(f, openSnapshot(f, p, polled, s), null);
         } catch (Exception e) {
             if (f != null) {
                 f.close();
@@ -235,7 +234,7 @@ public final class ReaderInstance {
         }
     }
 
-    private ReaderSnapshot openSnapshot(VolumeFollower f, VolumeFollower.Point p, ClusterSpec s) throws Exception {
+    private ReaderSnapshot openSnapshot(VolumeFollower f, VolumeFollower.Point p, long polledNanos, ClusterSpec s) throws Exception {
         AuditLog audit = AuditLog.get(ctx.getSystem());
         long ceiling = Math.min(s.statementTimeoutCeilingMillis(), node.settings().statementTimeoutCeiling().toMillis());
         EngineLimits limits = new EngineLimits(ceiling, s.maxMemoryRows());
@@ -244,13 +243,55 @@ public final class ReaderInstance {
         synchronized (this) {
             n = ++seq;
         }
-        return ReaderSnapshot.open(id, n, f, p, s.engineSecret(), s.tenant() + "." + s.name(), limits, statements, node.settings().cacheBytes());
+        return ReaderSnapshot.open(id, n, f, p, polledNanos, s.engineSecret(), s.tenant() + "." + s.name(), limits, statements, node.settings().cacheBytes());
     }
 
-    private java.util.concurrent.CompletionStage<ComputeInstance.RetentionGranted> lease() {
-        return node.compute().sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
-                .ask(replyTo -> new ComputeInstance.RetainForReaders(id, replyTo), node.compute().requestTimeout());
+    /** Asks the writer to retain (blocking: runs on the SQL pool, before a poll); false if it did not answer. */
+    private boolean renewLease() {
+        try {
+            ComputeInstance.RetentionGranted g = node.compute().sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
+                    .<ComputeInstance.RetentionGranted>ask(replyTo -> new ComputeInstance.RetainForReaders(id, replyTo),
+                            node.compute().requestTimeout())
+                    .toCompletableFuture().get(node.compute().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            lease.granted(g, System.nanoTime(), node.settings().retentionWindow());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
+
+    /**
+     * The writer's retention as this reader leased it. A snapshot is safe when taken at or after the
+     * writer's newest LSN at the first lease of an unbroken series in its epoch (pins before that
+     * may be missing); while the writer does not run, nothing reuses space (a writer that resumes
+     * begins a new epoch, and reads of older snapshots then fail, see ReaderVolume).
+     */
+    private static final class Lease {
+        private boolean running;
+        private long epoch = -1;
+        private long fromLsn;
+        private long lastNanos;
+
+        synchronized void granted(ComputeInstance.RetentionGranted g, long now, Duration window) {
+            if (!g.running()) {
+                running = false;
+            } else {
+                boolean unbroken = running && epoch == g.epoch() && now - lastNanos < window.toNanos() / 2;
+                if (!unbroken) {
+                    epoch = g.epoch();
+                    fromLsn = g.lsn();
+                }
+                running = true;
+            }
+            lastNanos = now;
+        }
+
+        synchronized boolean covers(VolumeFollower.Point p) {
+            return !running || (p.epoch() == epoch && p.lsn() >= fromLsn);
+        }
+    }
+
+    private final Lease lease = new Lease();
 
     private Behavior<ComputeInstance.Command> onOpened(Opened o) {
         if (o.error() != null) {
@@ -262,6 +303,7 @@ public final class ReaderInstance {
         snapshots.add(current);
         newest = current.point();
         refreshes = 1;
+        refreshSeconds = current.openMillis / 1000;
         double acu = Math.max(spec.maxAcu(), 0.5);
         governor = new CpuGovernor(node.compute().capacity().profile().cpuPerSecond(acu), node.compute().governorTimer());
         idleSinceNanos = System.nanoTime();
@@ -303,7 +345,6 @@ public final class ReaderInstance {
                 })
                 .onMessage(Refresh.class, r -> refresh())
                 .onMessage(Refreshed.class, this::onRefreshed)
-                .onMessage(Leased.class, l -> Behaviors.same())
                 .onMessage(SessionMoved.class, m -> {
                     if (m.error() == null && sessions.containsKey(m.session())) {
                         sessions.put(m.session(), m.to());
@@ -379,19 +420,23 @@ public final class ReaderInstance {
             return Behaviors.same();
         }
         refreshing = true;
-        ctx.pipeToSelf(lease(), Leased::new);
         VolumeFollower f = follower;
         VolumeFollower.Point at = current.point();
+        // A snapshot whose store H2 closed after a failed read is replaced even if the writer is idle.
+        boolean broken = !current.db.isOpen();
         ClusterSpec s = spec;
         ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
+            renewLease();
+            long polled = System.nanoTime();
             try {
                 VolumeFollower.Point p = f.poll();
-                boolean moved = p.lsn() > at.lsn() || p.epoch() != at.epoch() || p.size() != at.size();
-                return new Refreshed(p, moved ? openSnapshot(f, p, s) : null, null);
+                boolean moved = broken || p.lsn() > at.lsn() || p.epoch() != at.epoch() || p.size() != at.size();
+                // A point the writer's retention does not cover yet is opened at a later refresh.
+                return new Refreshed(p, polled, moved && lease.covers(p) ? openSnapshot(f, p, polled, s) : null, null);
             } catch (Exception e) {
-                return new Refreshed(null, null, e);
+                return new Refreshed(null, polled, null, e);
             }
-        }, node.compute().sqlPool()), (ok, err) -> ok != null ? ok : new Refreshed(null, null, err));
+        }, node.compute().sqlPool()), (ok, err) -> ok != null ? ok : new Refreshed(null, System.nanoTime(), null, err));
         return Behaviors.same();
     }
 
@@ -405,13 +450,21 @@ public final class ReaderInstance {
             if (newest == null || r.newest().lsn() >= newest.lsn()) {
                 newest = r.newest();
             }
-            if (r.snapshot() != null) {
-                install(r.snapshot());
-            }
             for (ReaderSnapshot s : snapshots) {
-                if (s.supersededNanos == 0 && newest.lsn() > s.point().lsn()) {
-                    s.supersededNanos = now;
+                if (newest.lsn() > s.point().lsn()) {
+                    if (s.staleSinceNanos == 0) {
+                        s.staleSinceNanos = s.confirmedNanos;
+                    }
+                } else {
+                    s.confirmedNanos = Math.max(s.confirmedNanos, r.polledNanos());
                 }
+            }
+            if (r.snapshot() != null) {
+                // What the sessions saw until now was this far behind at most.
+                lagSeconds = current.staleSeconds(now);
+                install(r.snapshot());
+            } else {
+                lagSeconds = current.staleSeconds(now);
             }
         }
         retire();
@@ -424,6 +477,7 @@ public final class ReaderInstance {
         snapshots.add(next);
         current = next;
         refreshes++;
+        refreshSeconds += next.openMillis / 1000;
         ActorRef<ComputeInstance.Command> self = ctx.getSelf();
         sessions.forEach((session, on) -> {
             if (on != next) {
@@ -454,7 +508,7 @@ public final class ReaderInstance {
                 node.compute().sqlPool().execute(() -> closeQuietly(s));
                 continue;
             }
-            boolean tooOld = s.supersededSeconds(now) * 1000 >= node.settings().maxSnapshotAge().toMillis();
+            boolean tooOld = s.staleSeconds(now) * 1000 >= node.settings().maxSnapshotAge().toMillis();
             boolean otherWriter = s.point().epoch() != current.point().epoch();
             if (tooOld || otherWriter) {
                 sessions.forEach((session, on) -> {
@@ -469,9 +523,8 @@ public final class ReaderInstance {
     }
 
     private void report() {
-        long now = System.nanoTime();
         long lagLsn = newest == null ? 0 : Math.max(0, newest.lsn() - current.point().lsn());
-        ReaderMetrics.report(id, current.supersededSeconds(now), lagLsn, snapshots.size(), refreshes);
+        ReaderMetrics.report(id, lagSeconds, lagLsn, snapshots.size(), refreshes, refreshSeconds);
     }
 
     // ---- closing ----

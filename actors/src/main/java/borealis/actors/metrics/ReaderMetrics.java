@@ -22,8 +22,10 @@ public final class ReaderMetrics extends Collector {
      * @param lsn        LSNs between the newest durable point known and the snapshot's
      * @param snapshots  snapshots open (older ones wait for their sessions to move)
      * @param refreshes  snapshots opened since the reader resumed
+     * @param refreshSeconds time spent opening them
      */
-    record Lag(String tenant, String cluster, String instance, double seconds, long lsn, int snapshots, long refreshes) {}
+    record Lag(String tenant, String cluster, String instance, double seconds, long lsn, int snapshots, long refreshes,
+               double refreshSeconds) {}
 
     private ReaderMetrics() {}
 
@@ -35,10 +37,10 @@ public final class ReaderMetrics extends Collector {
     }
 
     /** A reader's figures after a refresh; {@code readerId} is its entity id, {@code tenant/cluster/reader-N}. */
-    public static void report(String readerId, double lagSeconds, long lagLsn, int snapshots, long refreshes) {
+    public static void report(String readerId, double lagSeconds, long lagLsn, int snapshots, long refreshes, double refreshSeconds) {
         String[] parts = readerId.split("/", 3);
         if (parts.length == 3) {
-            READERS.put(readerId, new Lag(parts[0], parts[1], parts[2], lagSeconds, lagLsn, snapshots, refreshes));
+            READERS.put(readerId, new Lag(parts[0], parts[1], parts[2], lagSeconds, lagLsn, snapshots, refreshes, refreshSeconds));
         }
     }
 
@@ -56,13 +58,16 @@ public final class ReaderMetrics extends Collector {
                 "Snapshots a reader instance holds open (older ones wait for their sessions to move).", LABELS);
         CounterMetricFamily refreshes = new CounterMetricFamily("borealis_replica_refreshes_total",
                 "Snapshots a reader instance opened at a newer durable point.", LABELS);
+        CounterMetricFamily refreshSeconds = new CounterMetricFamily("borealis_replica_refresh_seconds_total",
+                "Time a reader instance spent opening snapshots.", LABELS);
         for (Lag l : READERS.values()) {
             List<String> labels = List.of(l.tenant(), l.cluster(), l.instance());
             seconds.addMetric(labels, l.seconds());
             lsn.addMetric(labels, l.lsn());
             snapshots.addMetric(labels, l.snapshots());
             refreshes.addMetric(labels, l.refreshes());
+            refreshSeconds.addMetric(labels, l.refreshSeconds());
         }
-        return List.of(seconds, lsn, snapshots, refreshes);
+        return List.of(seconds, lsn, snapshots, refreshes, refreshSeconds);
     }
 }

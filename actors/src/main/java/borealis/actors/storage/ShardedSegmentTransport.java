@@ -125,7 +125,7 @@ public final class ShardedSegmentTransport implements SegmentTransport {
     public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long readPoint) {
         return this.<StorageSegment.ReadReply>request(group, replica,
                         id -> new StorageSegment.Read(id, offset, length, readPoint, collector))
-                .thenApply(r -> new ReadResult(r.data(), r.error(), r.servedLsn()));
+                .thenApply(r -> new ReadResult(r.data(), r.error(), r.servedLsn(), r.epoch()));
     }
 
     @Override

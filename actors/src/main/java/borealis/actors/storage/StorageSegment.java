@@ -107,8 +107,12 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     public record AppendReply(long requestId, int group, int replica, boolean accepted, long epoch, long scl, String error,
                               ActorRef<Command> from) implements Reply {}
 
-    /** {@code servedLsn}: the newest record of the group the content reflects (it may lie above the read point). */
-    public record ReadReply(long requestId, byte[] data, String error, long servedLsn, ActorRef<Command> from) implements Reply {}
+    /**
+     * {@code servedLsn}: the newest record of the group the content reflects (it may lie above the
+     * read point); {@code epoch}: the writer epoch the replica serves.
+     */
+    public record ReadReply(long requestId, byte[] data, String error, long servedLsn, long epoch, ActorRef<Command> from)
+            implements Reply {}
 
     /** Where the replica stands, changing nothing: for reader instances, which must never begin an epoch. */
     public record Position(long requestId, ActorRef<Reply> replyTo) implements Command {}
@@ -291,15 +295,15 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private ReplyEffect<Event, SegmentState> onRead(SegmentState state, Read cmd) {
         if (!state.canServe(cmd.readPoint())) {
             return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), null, "replica " + replica + " of group " + group
-                    + " is not caught up: SCL " + state.scl() + " < read point " + cmd.readPoint(), -1, ctx.getSelf()));
+                    + " is not caught up: SCL " + state.scl() + " < read point " + cmd.readPoint(), -1, state.epoch(), ctx.getSelf()));
         }
         try {
             byte[] data = state.read(cmd.offset(), cmd.length(), cmd.readPoint());
-            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), data, null, state.servedLsn(cmd.readPoint()), ctx.getSelf()));
+            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), data, null, state.servedLsn(cmd.readPoint()), state.epoch(), ctx.getSelf()));
         } catch (BlockFile.CorruptBlockException e) {
             ctx.getLog().warn("replica {}/{} of {}: {}; repairing from a peer", group, replica, volumeId, e.getMessage());
             checkHealth(state);
-            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), null, e.getMessage(), -1, ctx.getSelf()));
+            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), null, e.getMessage(), -1, state.epoch(), ctx.getSelf()));
         }
     }
 

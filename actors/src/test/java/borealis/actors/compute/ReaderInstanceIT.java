@@ -141,6 +141,7 @@ class ReaderInstanceIT {
         }, "writer-load");
         writer.start();
         long reads = 0;
+        double maxLag = 0;
         long rowsSeenFirst = count(rs);
         long rowsSeenLast = rowsSeenFirst;
         try (PreparedStatement prepared = r.prepareStatement("select sum(balance), count(*) from accounts where balance >= ?")) {
@@ -160,6 +161,9 @@ class ReaderInstanceIT {
                 r.setAutoCommit(true);
                 assertEquals(a, b, "two reads in one transaction saw different snapshots");
                 reads++;
+                if (reads % 25 == 0) {
+                    maxLag = Math.max(maxLag, readerFigure(metrics(node), "borealis_replica_lag_seconds"));
+                }
             }
         } finally {
             stop.set(true);
@@ -176,7 +180,13 @@ class ReaderInstanceIT {
             target = count(ws);
         }
         await(Duration.ofSeconds(20), () -> countQuietly(rs) == target, "the reader catches up with the writer's last commit");
-        System.out.printf("reader under load: %d consistent read rounds, writer committed %d transfers meanwhile%n", reads, transfers.get());
+        String m = metrics(node);
+        double refreshes = readerFigure(m, "borealis_replica_refreshes_total");
+        double refreshSeconds = readerFigure(m, "borealis_replica_refresh_seconds_total");
+        System.out.printf("reader under load: %d consistent read rounds, writer committed %d transfers meanwhile; %.0f snapshots opened, "
+                + "%.1f ms each on average; largest replica lag sampled %.2f s%n", reads, transfers.get(), refreshes,
+                1000 * refreshSeconds / refreshes, maxLag);
+        assertTrue(refreshes > 2, "the reader opened newer snapshots while the writer wrote");
     }
 
     private static long count(Statement s) throws SQLException {
@@ -206,6 +216,16 @@ class ReaderInstanceIT {
                 URI.create("http://127.0.0.1:" + node.node().adminPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         return r.body();
+    }
+
+    /** A sample of reader-1's series of {@code family}. */
+    private static double readerFigure(String exposition, String family) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(family + "{") && line.contains("instance=\"reader-1\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError(family + " of reader-1 is not exported");
     }
 
     private static void await(Duration limit, BooleanSupplier condition, String what) throws InterruptedException {

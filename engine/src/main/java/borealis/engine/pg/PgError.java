@@ -39,6 +39,12 @@ public record PgError(String severity, String sqlState, String message, String d
         String name = firstQuoted(text);
         int code = e.getErrorCode();
         String state = e.getSQLState();
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof borealis.engine.volume.SnapshotRetiredException retired) {
+                // A reader instance's snapshot outlived its writer: as a PostgreSQL standby cancels a query in conflict with recovery.
+                return new PgError("ERROR", "40001", "canceling statement due to conflict with recovery", retired.getMessage(), null);
+            }
+        }
         switch (code) {
             case 42102, 42103, 42104:
                 return error("42P01", "relation \"" + lower(name) + "\" does not exist");

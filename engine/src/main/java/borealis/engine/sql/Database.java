@@ -115,10 +115,7 @@ public final class Database implements AutoCloseable {
             }
             catalogConnection = connect(base + ";IFEXISTS=TRUE", ADMIN, adminPassword);
             PgCatalog catalog = PgCatalog.install(catalogConnection, name);
-            Database db = new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name);
-            // A reader may hold a snapshot taken before this open: keep what it references for a while.
-            db.retention.pin();
-            return db;
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(catalogConnection);
             closeQuietly(admin);
@@ -247,6 +244,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Whether H2 still has the database open (a failed read can make it close the store). */
+    public boolean isOpen() {
+        try {
+            return !store().isClosed();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Live share of the file, in percent. */
     public int fillRate() {
         return store().getFillRate();
@@ -255,9 +261,11 @@ public final class Database implements AutoCloseable {
     /** Closes H2 cleanly (every change written), then unmounts the volume. The volume itself stays open. */
     @Override
     public void close() {
-        retention.releaseAll();
+        // While readers hold snapshots (pins held), close without the final compaction, which would move chunks
+        // into space they may still read; every commit is on the volume already. A read-only snapshot writes nothing.
+        boolean immediately = catalogConnection == admin || retention.pins() > 0;
         try (Statement s = admin.createStatement()) {
-            s.execute(catalogConnection == admin ? "SHUTDOWN IMMEDIATELY" : "SHUTDOWN");
+            s.execute(immediately ? "SHUTDOWN IMMEDIATELY" : "SHUTDOWN");
         } catch (SQLException e) {
             log.warn("volume {}: shutdown failed", volume.id(), e);
         } finally {

@@ -14,7 +14,10 @@ import org.h2.mvstore.MVStore;
  *
  * <p>Hence pins: while readers lease, the writer registers a version usage every little while and
  * releases each after the retention window. Every chunk that died within the window is then kept,
- * so a snapshot younger than the window (less the pin interval) reads only what it references.
+ * so a snapshot younger than the window (less the pin interval) reads only what it references,
+ * provided it was taken at or after the writer's newest LSN when the pins began (the reader waits
+ * for that). H2 asserts that no usage is registered when it closes a store normally, and its
+ * closing compaction moves chunks: a writer holding pins closes with {@code SHUTDOWN IMMEDIATELY}.
  */
 public final class ReaderRetention {
 
@@ -31,12 +34,8 @@ public final class ReaderRetention {
     public synchronized void pin(Duration every) {
         Pin last = pins.peekLast();
         if (last == null || System.nanoTime() - last.atNanos() >= every.toNanos()) {
-            pin();
+            pins.addLast(new Pin(System.nanoTime(), store.get().registerVersionUsage()));
         }
-    }
-
-    synchronized void pin() {
-        pins.addLast(new Pin(System.nanoTime(), store.get().registerVersionUsage()));
     }
 
     /** Releases pins older than {@code window}: their chunks may be reused. */
@@ -50,15 +49,5 @@ public final class ReaderRetention {
     /** How many pins are held (for tests and figures). */
     public synchronized int pins() {
         return pins.size();
-    }
-
-    synchronized void releaseAll() {
-        while (!pins.isEmpty()) {
-            try {
-                store.get().deregisterVersionUsage(pins.pollFirst().counter());
-            } catch (RuntimeException e) {
-                // the store is closing anyway
-            }
-        }
     }
 }

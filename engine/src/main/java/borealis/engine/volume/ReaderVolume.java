@@ -47,8 +47,13 @@ public final class ReaderVolume implements Volume {
                     }
 
                     @Override
-                    public void served(int group, long lsn) {
-                        follower.served(group, lsn);
+                    public void served(int group, SegmentTransport.ReadResult r) throws IOException {
+                        if (r.replicaEpoch() > point.epoch()) {
+                            // A new writer recovered the volume: it reuses space this snapshot may reference.
+                            throw new SnapshotRetiredException("snapshot retired: a new writer opened volume " + follower.volumeId()
+                                    + " (epoch " + point.epoch() + " -> " + r.replicaEpoch() + "); retry on a newer snapshot");
+                        }
+                        follower.served(group, r.servedLsn());
                     }
                 });
     }

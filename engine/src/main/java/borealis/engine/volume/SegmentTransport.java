@@ -28,11 +28,12 @@ public interface SegmentTransport {
     /**
      * Outcome of a read at one replica. {@code servedLsn} is the newest record of the group the
      * content reflects (a replica may answer with content newer than the read point asked; -1: not
-     * told), so that a reader never reads older content afterwards.
+     * told), so that a reader never reads older content afterwards; {@code replicaEpoch} the writer
+     * epoch the replica serves (-1: not told).
      */
-    record ReadResult(byte[] data, String error, long servedLsn) {
+    record ReadResult(byte[] data, String error, long servedLsn, long replicaEpoch) {
         public ReadResult(byte[] data, String error) {
-            this(data, error, -1);
+            this(data, error, -1, -1);
         }
     }
 

@@ -74,7 +74,7 @@ final class InProcessSegments implements SegmentTransport, AutoCloseable {
                 return new ReadResult(null, "not caught up: SCL " + s.scl() + " < " + readPoint);
             }
             try {
-                return new ReadResult(s.read(offset, length, readPoint), null, s.servedLsn(readPoint));
+                return new ReadResult(s.read(offset, length, readPoint), null, s.servedLsn(readPoint), s.epoch());
             } catch (BlockFile.CorruptBlockException e) {
                 return new ReadResult(null, e.getMessage());
             }
