@@ -395,6 +395,10 @@ public final class ComputeInstance {
                 .onMessage(RetainForReaders.class, r -> {
                     lastReaderLeaseNanos = System.nanoTime();
                     db.retention().pin(PIN_EVERY);
+                    if (db.catalogStale()) {
+                        // Readers show pg_catalog as the writer last filled it: fill it soon after DDL.
+                        node.sqlPool().execute(db::refreshCatalog);
+                    }
                     r.replyTo().tell(new RetentionGranted(true, volume.highestLsn(), volume.epoch()));
                     return Behaviors.same();
                 })

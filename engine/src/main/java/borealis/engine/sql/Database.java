@@ -244,6 +244,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Refills pg_catalog if DDL made it stale (readers see the catalog tables as the writer last
+     * filled them); cheap when it is fresh. Blocks: call it off the actor's thread.
+     */
+    public void refreshCatalog() {
+        try {
+            catalog.ensureFresh();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("volume {}: catalog refresh failed", volume.id(), e);
+        }
+    }
+
+    /** Whether pg_catalog needs a {@link #refreshCatalog}. */
+    public boolean catalogStale() {
+        return catalog.isStale();
+    }
+
     /** Whether H2 still has the database open (a failed read can make it close the store). */
     public boolean isOpen() {
         try {

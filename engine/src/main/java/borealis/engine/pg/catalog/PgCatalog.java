@@ -111,6 +111,11 @@ public final class PgCatalog {
         version.incrementAndGet();
     }
 
+    /** Whether DDL happened since the catalog was last filled. */
+    public boolean isStale() {
+        return !readOnly && builtVersionVolatile() != version.get();
+    }
+
     /** Refills the catalog if the schema changed since it was last filled. */
     public void ensureFresh() throws SQLException {
         if (!readOnly && builtVersionVolatile() != version.get()) {
