@@ -53,6 +53,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *  DELETE /v1/clusters/{t}/{c}/users/{u}                                                                       drop-user
  *  PUT    /v1/clusters/{t}/{c}/users/{u}/password      {"password"}                                            rotate-password
  *  GET    /v1/clusters/{t}/{c}/scaling-events[?from=&to=]                                                      scaling-events
+ *  GET    /v1/clusters/{t}/{c}/top-sql[?order=time|calls|rows&limit=1..100]                                      top-sql
  *  GET    /v1/usage?tenant=[&cluster=][&from=&to=]                                                             usage
  * </pre>
  */
@@ -111,6 +112,8 @@ public final class AdminRoutes extends AllDirectives {
                 path("endpoints", () -> get(() -> reply(StatusCodes.OK, control.describeEndpoints(tenant, name)))),
                 path("scaling-events", () -> get(() -> range((from, to) ->
                         reply(StatusCodes.OK, control.scalingEvents(tenant, name, from, to))))),
+                path("top-sql", () -> get(() -> parameterOptional("order", order -> parameterOptional("limit", limit ->
+                        reply(StatusCodes.OK, control.topSql(tenant, name, order.orElse(null), limit.orElse(null))))))),
                 pathPrefix("readers", () -> readers(tenant, name)),
                 pathPrefix("users", () -> users(tenant, name)));
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Manage database clusters.",
         subcommands = {ClusterCommands.Create.class, ClusterCommands.ListCmd.class, ClusterCommands.Describe.class,
                 ClusterCommands.Modify.class, ClusterCommands.Delete.class, ClusterCommands.AddReader.class,
-                ClusterCommands.RemoveReader.class, ClusterCommands.DescribeEndpoints.class, ClusterCommands.ScalingEvents.class})
+                ClusterCommands.RemoveReader.class, ClusterCommands.DescribeEndpoints.class, ClusterCommands.ScalingEvents.class,
+                ClusterCommands.TopSqlCmd.class})
 final class ClusterCommands {
 
     /** Which cluster: {@code --tenant} and {@code --name} (alias {@code --db-cluster-identifier}). */
@@ -193,6 +194,21 @@ final class ClusterCommands {
         @Override
         public Integer call() throws Exception {
             return api.call("GET", Paths.query(target.pathOf("scaling-events"), "from", range.from, "to", range.to), null);
+        }
+    }
+
+    @Command(name = "top-sql", mixinStandardHelpOptions = true,
+            description = "The cluster's statements (normalized) with the most total time, calls or rows in the last hour.")
+    static final class TopSqlCmd implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @Option(names = "--order", description = "time, calls or rows (default: time).") String order;
+        @Option(names = "--limit", description = "How many statements, 1..100 (default: 10).") Integer limit;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("GET", Paths.query(target.pathOf("top-sql"), "order", order, "limit", limit == null ? null : limit.toString()),
+                    null);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 final class Tables {
 
     /** The list fields of API responses: rows even when empty. */
-    private static final java.util.Set<String> LISTS = java.util.Set.of("tenants", "clusters", "endpoints", "events");
+    private static final java.util.Set<String> LISTS = java.util.Set.of("tenants", "clusters", "endpoints", "events", "statements");
 
     private Tables() {}
 

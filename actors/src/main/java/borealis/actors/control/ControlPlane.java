@@ -3,10 +3,14 @@ package borealis.actors.control;
 import borealis.actors.auth.ScramVerifier;
 import borealis.actors.control.Views.ClusterView;
 import borealis.actors.control.Views.TenantView;
+import borealis.actors.metrics.InsightsService;
+import borealis.engine.insights.DatabaseInsights;
+import borealis.engine.insights.TopSql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -353,6 +357,42 @@ public final class ControlPlane {
         return describeCluster(tenant, name)
                 .thenCompose(c -> capacity.scalingEvents(ClusterSpec.id(tenant, name), range[0], range[1]))
                 .thenApply(events -> new Views.ScalingEvents(tenant, name, range[0].toString(), range[1].toString(), events));
+    }
+
+    // ---- performance insights ----
+
+    static final int DEFAULT_TOP_SQL_LIMIT = 10;
+    static final int MAX_TOP_SQL_LIMIT = 100;
+
+    /**
+     * The cluster's statements with the most total time, calls or rows over the recent window
+     * (normalized: literals and parameter values removed), merged from every node.
+     */
+    public CompletionStage<Views.TopSqlView> topSql(String tenant, String name, String order, String limit) {
+        String problem = names(tenant, name);
+        if (problem != null) {
+            return invalid(problem);
+        }
+        TopSql.Order by;
+        try {
+            by = order == null ? TopSql.Order.TIME : TopSql.Order.valueOf(order.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return invalid("order must be time, calls or rows, not \"" + order + "\"");
+        }
+        int n;
+        try {
+            n = limit == null ? DEFAULT_TOP_SQL_LIMIT : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > MAX_TOP_SQL_LIMIT) {
+            return invalid("limit must be a whole number from 1 to " + MAX_TOP_SQL_LIMIT + ", not \"" + limit + "\"");
+        }
+        int count = n;
+        return describeCluster(tenant, name)
+                .thenCompose(c -> InsightsService.topSql(system, tenant, name, by, count, settings.timeout()))
+                .thenApply(entries -> new Views.TopSqlView(tenant, name, by.name().toLowerCase(Locale.ROOT),
+                        DatabaseInsights.TOP_SQL_WINDOW_MINUTES, entries));
     }
 
     // ---- plumbing ----

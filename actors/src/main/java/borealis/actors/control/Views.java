@@ -1,6 +1,7 @@
 package borealis.actors.control;
 
 import borealis.actors.proxy.ClusterNames;
+import borealis.engine.insights.TopSql;
 import java.util.List;
 
 /** What the admin API returns: JSON-friendly records built from the entities' replies. */
@@ -52,6 +53,9 @@ public final class Views {
                         String acuSecondsNote) {}
 
     public record ScalingEvents(String tenant, String cluster, String from, String to, List<CapacityReports.ScalingEvent> events) {}
+
+    /** Top SQL of a cluster: {@code order} is time, calls or rows; the window is the last {@code windowMinutes}. */
+    public record TopSqlView(String tenant, String cluster, String order, int windowMinutes, List<TopSql.Entry> statements) {}
 
     public record Deletion(ClusterView cluster, List<String> stoppedInstances, String storagePurgeAt) {}
 }

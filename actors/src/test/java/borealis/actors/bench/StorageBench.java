@@ -59,7 +59,7 @@ public final class StorageBench {
             admin.createCluster(TENANT, CLUSTER, "app", "bench-pass");
             String url = "jdbc:postgresql://127.0.0.1:" + node.pgPort() + "/" + TENANT + "." + CLUSTER + "?sslmode=disable";
             load(url, rows);
-            StorageProbe probe = new StorageProbe(node, VOLUME, new VolumeLayout(GROUP_SIZE));
+            StorageProbe probe = StorageProbe.forCluster(node, VOLUME, new VolumeLayout(GROUP_SIZE));
             run(url, clients, 5, rows, null, null); // warm-up
             ReplicatedVolume.Stats v0 = probe.volume().stats();
             SegmentLogJournal.Stats j0 = journalStats(node);

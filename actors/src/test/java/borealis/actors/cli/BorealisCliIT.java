@@ -140,6 +140,20 @@ class BorealisCliIT {
         assertEquals("2020-01-01T00:00:00Z", usage.get("from").asText());
         assertTrue(ok("cluster", "scaling-events", "--tenant", "shop", "--name", "orders", "--output", "table").out().contains("tenant: shop"));
 
+        // Top SQL: statements run through the proxy, normalized, as a table.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(node.jdbcUrl("shop", "orders"), "app", "s3cret-pass");
+             java.sql.Statement s = c.createStatement()) {
+            for (int i = 0; i < 5; i++) {
+                s.executeQuery("select " + i + " as n").close();
+            }
+        }
+        String top = ok("cluster", "top-sql", "--tenant", "shop", "--name", "orders", "--order", "calls", "--limit", "3",
+                "--output", "table").out();
+        assertTrue(top.contains("order: calls") && top.contains("SELECT ? AS n") && top.contains("calls"), top);
+        Run badOrder = run("cluster", "top-sql", "--tenant", "shop", "--name", "orders", "--order", "latency");
+        assertEquals(1, badOrder.exit());
+        assertTrue(badOrder.err().contains("(400)") && badOrder.err().contains("time, calls or rows"), badOrder.err());
+
         JsonNode deleted = ok("cluster", "delete", "--tenant", "shop", "--name", "orders", "--force").json();
         assertEquals("deleting", deleted.get("cluster").get("status").asText());
     }

@@ -91,8 +91,8 @@ class StorageFaultsIT {
         return DriverManager.getConnection(node.jdbcUrl(tenant, "db") + "&loginTimeout=15", "app", "secret-pass");
     }
 
-    private static StorageProbe probe(String volumeId) {
-        return new StorageProbe(node.node(), volumeId, layout);
+    private static StorageProbe probe(String clusterId) throws Exception {
+        return StorageProbe.forCluster(node.node(), clusterId, layout);
     }
 
     private static ClusterSharding sharding() {
@@ -113,8 +113,9 @@ class StorageFaultsIT {
      * Stops the compute instance and waits until its database is closed; the next connection starts
      * it again, which recovers the volume in a new epoch.
      */
-    private static void restartCompute(String volumeId) throws Exception {
-        sharding().entityRefFor(ComputeInstance.TYPE_KEY, volumeId).tell(new ComputeInstance.Stop());
+    private static void restartCompute(String clusterId) throws Exception {
+        String volumeId = probe(clusterId).volumeId();
+        sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId).tell(new ComputeInstance.Stop());
         eventually("the compute instance of " + volumeId + " closed", () -> VolumeFileSystem.mounted(volumeId).isEmpty());
     }
 
@@ -295,9 +296,10 @@ class StorageFaultsIT {
             DbCluster.ComputeSpec spec = sharding().entityRefFor(DbCluster.TYPE_KEY, volume)
                     .<StatusReply<DbCluster.ComputeSpec>>ask(DbCluster.AllocateEpoch::new, Duration.ofSeconds(10))
                     .toCompletableFuture().get(20, TimeUnit.SECONDS).getValue();
-            ShardedSegmentTransport transport = new ShardedSegmentTransport(node.node().system(), sharding(), volume, layout,
+            String volumeId = spec.spec().volumeId();
+            ShardedSegmentTransport transport = new ShardedSegmentTransport(node.node().system(), sharding(), volumeId, layout,
                     Duration.ofSeconds(1));
-            ReplicatedVolume second = ReplicatedVolume.open(volume, layout, transport, spec.epoch(), ReplicatedVolume.Settings.defaults());
+            ReplicatedVolume second = ReplicatedVolume.open(volumeId, layout, transport, spec.epoch(), ReplicatedVolume.Settings.defaults());
             second.close();
 
             SQLException fenced = assertThrows(SQLException.class,

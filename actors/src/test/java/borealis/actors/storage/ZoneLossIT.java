@@ -102,7 +102,7 @@ class ZoneLossIT {
                 }
             }
 
-            StorageProbe probe = new StorageProbe(a, "zones/db", LAYOUT);
+            StorageProbe probe = StorageProbe.forCluster(a, "zones/db", LAYOUT);
             int groups = LAYOUT.groupOf(probe.volume().size() - 1) + 1;
             assertTrue(groups >= 2, "the database spans several groups");
             for (int g = 0; g < groups; g++) {

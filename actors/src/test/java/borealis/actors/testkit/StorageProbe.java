@@ -1,5 +1,6 @@
 package borealis.actors.testkit;
 
+import borealis.actors.control.DbCluster;
 import borealis.actors.node.BorealisNode;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.volume.ReplicatedVolume;
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Looks at and breaks the storage replicas of a node, for tests and the benchmark: asks a replica
@@ -36,10 +38,25 @@ public final class StorageProbe {
         this.layout = layout;
     }
 
+    /**
+     * A probe of the volume of cluster {@code tenant/name} (a cluster's volume id names its
+     * incarnation, so it is asked of the cluster entity).
+     */
+    public static StorageProbe forCluster(BorealisNode node, String clusterId, VolumeLayout layout) throws Exception {
+        DbCluster.ClusterInfo info = ClusterSharding.get(node.system()).entityRefFor(DbCluster.TYPE_KEY, clusterId)
+                .<StatusReply<DbCluster.ClusterInfo>>ask(DbCluster.Get::new, ASK).toCompletableFuture()
+                .get(ASK.toMillis() * 2, TimeUnit.MILLISECONDS).getValue();
+        return new StorageProbe(node, info.spec().volumeId(), layout);
+    }
+
     /** The volume as its writer on this node sees it (the compute instance must be running here). */
     public ReplicatedVolume volume() {
         return (ReplicatedVolume) VolumeFileSystem.mounted(volumeId)
                 .orElseThrow(() -> new IllegalStateException("volume " + volumeId + " is not mounted on this node"));
+    }
+
+    public String volumeId() {
+        return volumeId;
     }
 
     public String entityId(int group, int replica) {
