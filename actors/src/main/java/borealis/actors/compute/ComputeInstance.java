@@ -105,8 +105,10 @@ public final class ComputeInstance {
      * From a reader instance, every refresh: it reads snapshots of this writer's volume, so keep the
      * chunks they reference for the retention window (see {@link borealis.engine.sql.ReaderRetention}).
      * While readers lease, the writer does not auto-pause (a paused writer forgets what it kept).
+     * {@code wake}: resume a paused writer (a reader found no database on the volume yet: only the
+     * writer creates it); otherwise a paused writer stays paused.
      */
-    public record RetainForReaders(String reader, ActorRef<RetentionGranted> replyTo) implements Command {}
+    public record RetainForReaders(String reader, boolean wake, ActorRef<RetentionGranted> replyTo) implements Command {}
 
     /**
      * {@code running}: the writer (of volume epoch {@code epoch}) is open and retains for readers
@@ -204,6 +206,9 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(RetainForReaders.class, r -> {
+                    if (r.wake()) {
+                        return resumeFor(r);
+                    }
                     r.replyTo().tell(new RetentionGranted(false, 0, 0));
                     return Behaviors.same();
                 })

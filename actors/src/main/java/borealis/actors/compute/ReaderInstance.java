@@ -118,6 +118,8 @@ public final class ReaderInstance {
     private final List<ReaderSnapshot> snapshots = new ArrayList<>();
     private final Map<ActorRef<SqlSession.Command>, ReaderSnapshot> sessions = new HashMap<>();
     private final Map<ActorRef<SqlSession.Command>, Map<String, String>> startups = new HashMap<>();
+    /** Sessions told to move, and to which snapshot (it must stay open until they arrive or give up). */
+    private final Map<ActorRef<SqlSession.Command>, ReaderSnapshot> moving = new HashMap<>();
     private VolumeFollower.Point newest;
     private boolean refreshing;
     private long refreshes;
@@ -214,16 +216,26 @@ public final class ReaderInstance {
             VolumeLayout layout = new VolumeLayout(s.groupSize());
             f = new VolumeFollower(s.volumeId(), layout, new ShardedSegmentTransport(ctx.getSystem(), node.compute().sharding(),
                     s.volumeId(), layout, node.compute().requestTimeout()), node.compute().requestTimeout());
-            if (!renewLease()) {
-                LOG.warn("reader instance {}: the writer did not answer the retention lease; opening anyway", id);
-            }
-            long deadline = System.nanoTime() + node.compute().requestTimeout().multipliedBy(5).toNanos();
+            long deadline = System.nanoTime() + node.compute().volumeSettings().openTimeout().toNanos();
             long polled = System.nanoTime();
             VolumeFollower.Point p = f.poll();
-            while (!lease.covers(p) && System.nanoTime() < deadline) {
+            // A writer that is resuming answers once it runs; one that cannot be reached is not writing either. A volume
+            // without a database yet wakes the writer, which creates it.
+            boolean leased = renewLease(p.size() == 0);
+            while ((!leased || p.size() == 0 || !lease.covers(p)) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
+                if (!leased || p.size() == 0) {
+                    leased = renewLease(p.size() == 0);
+                }
                 polled = System.nanoTime();
                 p = f.poll();
+            }
+            if (p.size() == 0) {
+                throw new IllegalStateException("cluster " + clusterId.replace('/', '.') + " has no database yet and its writer did not"
+                        + " create one within " + node.compute().volumeSettings().openTimeout());
+            }
+            if (!leased) {
+                LOG.warn("reader instance {}: the writer did not answer the retention lease; opening anyway", id);
             }
             return new Opened(f, openSnapshot(f, p, polled, s), null);
         } catch (Exception e) {
@@ -247,10 +259,10 @@ public final class ReaderInstance {
     }
 
     /** Asks the writer to retain (blocking: runs on the SQL pool, before a poll); false if it did not answer. */
-    private boolean renewLease() {
+    private boolean renewLease(boolean wake) {
         try {
             ComputeInstance.RetentionGranted g = node.compute().sharding().entityRefFor(ComputeInstance.TYPE_KEY, clusterId)
-                    .<ComputeInstance.RetentionGranted>ask(replyTo -> new ComputeInstance.RetainForReaders(id, replyTo),
+                    .<ComputeInstance.RetentionGranted>ask(replyTo -> new ComputeInstance.RetainForReaders(id, wake, replyTo),
                             node.compute().requestTimeout())
                     .toCompletableFuture().get(node.compute().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             lease.granted(g, System.nanoTime(), node.settings().retentionWindow());
@@ -346,6 +358,7 @@ public final class ReaderInstance {
                 .onMessage(Refresh.class, r -> refresh())
                 .onMessage(Refreshed.class, this::onRefreshed)
                 .onMessage(SessionMoved.class, m -> {
+                    moving.remove(m.session(), m.to());
                     if (m.error() == null && sessions.containsKey(m.session())) {
                         sessions.put(m.session(), m.to());
                     } else if (m.error() != null) {
@@ -360,6 +373,7 @@ public final class ReaderInstance {
                 .onSignal(Terminated.class, t -> {
                     sessions.keySet().removeIf(ref -> ref.equals(t.getRef()));
                     startups.keySet().removeIf(ref -> ref.equals(t.getRef()));
+                    moving.keySet().removeIf(ref -> ref.equals(t.getRef()));
                     if (sessions.isEmpty()) {
                         idleSinceNanos = System.nanoTime();
                     }
@@ -426,13 +440,15 @@ public final class ReaderInstance {
         boolean broken = !current.db.isOpen();
         ClusterSpec s = spec;
         ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-            renewLease();
+            // Without an answer (the writer resuming or unreachable), no new snapshot: whether it is covered is unknown.
+            boolean leased = renewLease(false);
             long polled = System.nanoTime();
             try {
                 VolumeFollower.Point p = f.poll();
                 boolean moved = broken || p.lsn() > at.lsn() || p.epoch() != at.epoch() || p.size() != at.size();
                 // A point the writer's retention does not cover yet is opened at a later refresh.
-                return new Refreshed(p, polled, moved && lease.covers(p) ? openSnapshot(f, p, polled, s) : null, null);
+                boolean open = moved && (leased || broken) && lease.covers(p);
+                return new Refreshed(p, polled, open ? openSnapshot(f, p, polled, s) : null, null);
             } catch (Exception e) {
                 return new Refreshed(null, polled, null, e);
             }
@@ -465,6 +481,7 @@ public final class ReaderInstance {
                 install(r.snapshot());
             } else {
                 lagSeconds = current.staleSeconds(now);
+                moveSessions();
             }
         }
         retire();
@@ -478,9 +495,16 @@ public final class ReaderInstance {
         current = next;
         refreshes++;
         refreshSeconds += next.openMillis / 1000;
+        moveSessions();
+    }
+
+    /** Tells every session not on the current snapshot, and not already moving there, to move (again, if a move failed). */
+    private void moveSessions() {
+        ReaderSnapshot next = current;
         ActorRef<ComputeInstance.Command> self = ctx.getSelf();
         sessions.forEach((session, on) -> {
-            if (on != next) {
+            if (on != next && moving.get(session) != next) {
+                moving.put(session, next);
                 Map<String, String> startup = startups.get(session);
                 session.tell(new SqlSession.Rebind(next.volume, state -> {
                     PgSession pg = next.db.newSession(settingsOf(startup));
@@ -499,6 +523,7 @@ public final class ReaderInstance {
         long now = System.nanoTime();
         Map<ReaderSnapshot, Integer> users = new HashMap<>();
         sessions.values().forEach(s -> users.merge(s, 1, Integer::sum));
+        moving.values().forEach(s -> users.merge(s, 1, Integer::sum));
         for (ReaderSnapshot s : List.copyOf(snapshots)) {
             if (s == current) {
                 continue;
@@ -538,6 +563,7 @@ public final class ReaderInstance {
         });
         sessions.clear();
         startups.clear();
+        moving.clear();
         ReaderMetrics.forget(id);
         List<ReaderSnapshot> toClose = List.copyOf(snapshots);
         VolumeFollower f = follower;

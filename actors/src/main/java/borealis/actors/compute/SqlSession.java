@@ -94,6 +94,11 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     private Volume volume;
     /** A move to another snapshot waiting for a transaction boundary. */
     private Rebind rebind;
+    /**
+     * Whether the client's last message handed to the session ended a request (Sync or a simple
+     * Query): in between, an unnamed statement or portal (which a move does not carry) may be in use.
+     */
+    private boolean atRequestBoundary = true;
     private final ActorRef<ClientConnection> client;
     private final ExecutorService sqlPool;
     private final CpuGovernor governor;
@@ -213,6 +218,10 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         }
         List<FrontendMessage> batch = new ArrayList<>(inbox);
         inbox.clear();
+        if (!batch.isEmpty()) {
+            FrontendMessage last = batch.get(batch.size() - 1);
+            atRequestBoundary = last instanceof FrontendMessage.Sync || last instanceof FrontendMessage.Query;
+        }
         boolean resume = suspended;
         processing = true;
         lsnBefore = volume.highestLsn();
@@ -306,7 +315,8 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
 
     /** Moves to the database of a pending {@link Rebind} if the session is between transactions, with nothing half-done. */
     private Behavior<Command> tryRebind() {
-        if (rebind == null || handingOver || detached || processing || suspended || terminating || !session.canHandOver()) {
+        if (rebind == null || handingOver || detached || processing || suspended || terminating || !atRequestBoundary
+                || !session.canHandOver() || !session.isQuiescent()) {
             return this;
         }
         Rebind r = rebind;
@@ -334,6 +344,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             volume = r.rebind().volume();
         }
         r.rebind().done().accept(r.error());
+        tryRebind();
         maybeProcess();
         return this;
     }
