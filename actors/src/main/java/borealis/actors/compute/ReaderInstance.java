@@ -118,6 +118,8 @@ public final class ReaderInstance {
     private final List<ReaderSnapshot> snapshots = new ArrayList<>();
     private final Map<ActorRef<SqlSession.Command>, ReaderSnapshot> sessions = new HashMap<>();
     private final Map<ActorRef<SqlSession.Command>, Map<String, String>> startups = new HashMap<>();
+    /** Each session's client, to tell why its session ends when the reader ends it. */
+    private final Map<ActorRef<SqlSession.Command>, ActorRef<ClientConnection>> clients = new HashMap<>();
     /** Sessions told to move, and to which snapshot (it must stay open until they arrive or give up). */
     private final Map<ActorRef<SqlSession.Command>, ReaderSnapshot> moving = new HashMap<>();
     private VolumeFollower.Point newest;
@@ -369,11 +371,12 @@ public final class ReaderInstance {
                     return Behaviors.same();
                 })
                 .onMessage(ComputeInstance.Stop.class, s -> close(true, "stopping"))
-                .onMessage(ComputeInstance.Terminate.class, t -> close(true, "removed or its cluster deleted"))
+                .onMessage(ComputeInstance.Terminate.class, t -> close(true, "removed (or its cluster deleted)"))
                 .onSignal(Terminated.class, t -> {
                     sessions.keySet().removeIf(ref -> ref.equals(t.getRef()));
                     startups.keySet().removeIf(ref -> ref.equals(t.getRef()));
                     moving.keySet().removeIf(ref -> ref.equals(t.getRef()));
+                    clients.keySet().removeIf(ref -> ref.equals(t.getRef()));
                     if (sessions.isEmpty()) {
                         idleSinceNanos = System.nanoTime();
                     }
@@ -406,6 +409,7 @@ public final class ReaderInstance {
             ctx.watch(session);
             sessions.put(session, snap);
             startups.put(session, startup);
+            clients.put(session, o.client());
             o.replyTo().tell(StatusReply.success(session));
         } catch (Exception e) {
             o.replyTo().tell(StatusReply.error("could not open a session: " + rootMessage(e)));
@@ -540,11 +544,22 @@ public final class ReaderInstance {
                     if (on == s) {
                         ctx.getLog().warn("reader instance {}: closing a session still in a transaction on snapshot {} ({})", id, s.seq,
                                 otherWriter ? "a new writer opened the volume" : "superseded for over " + node.settings().maxSnapshotAge());
-                        session.tell(new SqlSession.Close());
+                        end(session, "40001", "terminating connection due to conflict with recovery: "
+                                + (otherWriter ? "a new writer opened the volume" : "the transaction's snapshot is older than "
+                                + node.settings().maxSnapshotAge().toMillis() / 1000.0 + " s (borealis.reader.max-snapshot-age)"));
                     }
                 });
             }
         }
+    }
+
+    /** Ends a session with a FATAL error its client sees (the proxy then closes the connection). */
+    private void end(ActorRef<SqlSession.Command> session, String sqlState, String message) {
+        ActorRef<ClientConnection> client = clients.get(session);
+        if (client != null) {
+            client.tell(new ClientConnection.Ended(sqlState, message));
+        }
+        session.tell(new SqlSession.Close());
     }
 
     private void report() {
@@ -559,11 +574,12 @@ public final class ReaderInstance {
         timers.cancel(new Refresh());
         sessions.keySet().forEach(s -> {
             ctx.unwatch(s);
-            s.tell(new SqlSession.Close());
+            end(s, "57P01", "terminating connection: reader instance " + display() + " is " + why);
         });
         sessions.clear();
         startups.clear();
         moving.clear();
+        clients.clear();
         ReaderMetrics.forget(id);
         List<ReaderSnapshot> toClose = List.copyOf(snapshots);
         VolumeFollower f = follower;
