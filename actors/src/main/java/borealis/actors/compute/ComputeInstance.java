@@ -442,6 +442,14 @@ public final class ComputeInstance {
                 })
                 .onMessage(Stop.class, s -> drain())
                 .onMessage(Maintain.class, m -> {
+                    if (volume.isFenced()) {
+                        // Another writer holds the volume now (a new epoch): nothing here can commit
+                        // again, so free the capacity and let clients reconnect to the live writer.
+                        ctx.getLog().warn("compute instance {}: its volume was opened by a newer writer; closing {} sessions and stopping",
+                                clusterId, sessions.size());
+                        sessions.forEach(session -> session.tell(new SqlSession.Close()));
+                        return close("stopped", true);
+                    }
                     // Housekeeping is not the tenant's activity: it bypasses the CPU budget and the idle clock.
                     Database d = db;
                     if (readersLease()) {

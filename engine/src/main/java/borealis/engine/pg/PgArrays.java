@@ -103,45 +103,7 @@ final class PgArrays {
 
     /** Decodes an array's text form ({1,NULL,"a b"}); elements stay strings for H2 to convert. */
     static Object[] fromText(String text, PgType element) {
-        String body = text.trim();
-        int eq = body.indexOf('=');
-        if (body.startsWith("[") && eq > 0) {
-            body = body.substring(eq + 1); // [1:3]={...}
-        }
-        if (!body.startsWith("{") || !body.endsWith("}")) {
-            throw new IllegalArgumentException("malformed array literal: \"" + text + "\"");
-        }
-        body = body.substring(1, body.length() - 1);
-        java.util.List<Object> items = new java.util.ArrayList<>();
-        if (body.isBlank()) {
-            return new Object[0];
-        }
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        boolean wasQuoted = false;
-        for (int i = 0; i <= body.length(); i++) {
-            char c = i < body.length() ? body.charAt(i) : ',';
-            if (quoted) {
-                if (c == '\\' && i + 1 < body.length()) {
-                    cur.append(body.charAt(++i));
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-                wasQuoted = true;
-            } else if (c == ',') {
-                String v = wasQuoted ? cur.toString() : cur.toString().trim();
-                items.add(!wasQuoted && v.equalsIgnoreCase("NULL") ? null : v);
-                cur.setLength(0);
-                wasQuoted = false;
-            } else {
-                cur.append(c);
-            }
-        }
-        return items.toArray();
+        return ArrayLiterals.elements(text).toArray();
     }
 
     /** ndim, has-null flag, element OID, then per dimension (size, lower bound 1), then length-prefixed elements. */

@@ -70,15 +70,11 @@ public final class PgSession implements AutoCloseable {
     private boolean copyInExtended;
 
     private boolean skipUntilSync;
-    /** A portal whose Execute stopped at the output budget. */
-    private Portal runningPortal;
-    private int runningMaxRows;
-    private long runningSent;
+    /** Runs portals and streams their rows; holds the portal whose rows are going out. */
+    private final PortalRunner portals;
     /** Statements left of a simple Query being run. */
     private ArrayDeque<String> simpleQueue;
     private boolean simpleImplicit;
-    private volatile PreparedStatement executing;
-    private StatementObserver observer = StatementObserver.NONE;
     private boolean terminated;
 
     public PgSession(Connection conn, LongSupplier highestLsn, SessionSettings settings, PgCatalog catalog, String databaseName)
@@ -91,15 +87,16 @@ public final class PgSession implements AutoCloseable {
         this.origins = new ColumnOrigins(conn);
         this.named = new NamedStatements(conn, utility, origins);
         this.tx = new Transactions(conn, settings, utility, this::closeAllPortals);
+        this.portals = new PortalRunner(utility, origins, tx, catalog);
         this.cursors = new SqlCursors(conn, new SqlCursors.Runner() {
             @Override
             public void start(Portal p) throws SQLException {
-                PgSession.this.start(p);
+                portals.start(p);
             }
 
             @Override
             public boolean nextRow(Portal p, BackendWriter out) throws SQLException {
-                return PgSession.this.nextRow(p, out);
+                return portals.nextRow(p, out);
             }
 
             @Override
@@ -132,7 +129,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Where finished statements and transactions are reported. */
     public void observe(StatementObserver observer) {
-        this.observer = observer;
+        portals.observe(observer);
         tx.observe(observer);
     }
 
@@ -146,7 +143,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Whether the session is between transactions with nothing half-done (so it may move). */
     public boolean isQuiescent() {
-        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && named.hasNoPortals()
+        return tx.isIdle() && portals.running == null && simpleQueue == null && queue.isEmpty() && named.hasNoPortals()
                 && copyIn == null;
     }
 
@@ -155,7 +152,7 @@ public final class PgSession implements AutoCloseable {
      * portals do not outlive a transaction in PostgreSQL, so they do not hold a move back.
      */
     public boolean canHandOver() {
-        return tx.isIdle() && runningPortal == null && simpleQueue == null && queue.isEmpty() && !skipUntilSync && copyIn == null;
+        return tx.isIdle() && portals.running == null && simpleQueue == null && queue.isEmpty() && !skipUntilSync && copyIn == null;
     }
 
     /** The session's transferable state; only when {@link #canHandOver()}. */
@@ -174,7 +171,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Cancels the statement running now, if any (from another thread). */
     public void cancel() {
-        PreparedStatement ps = executing;
+        PreparedStatement ps = portals.executing();
         if (ps != null) {
             try {
                 ps.cancel();
@@ -195,7 +192,7 @@ public final class PgSession implements AutoCloseable {
     /** Continues processing after a suspended call. */
     public Outcome resume(BackendWriter out, int budget) {
         while (!terminated) {
-            if (out.size() >= budget && (runningPortal != null || simpleQueue != null || !queue.isEmpty())) {
+            if (out.size() >= budget && (portals.running != null || simpleQueue != null || !queue.isEmpty())) {
                 return new Outcome(true, highestLsn.getAsLong(), false);
             }
             if (copyIn != null) {
@@ -210,7 +207,7 @@ public final class PgSession implements AutoCloseable {
                 continueSimpleQuery(out, budget);
                 continue;
             }
-            if (runningPortal != null) {
+            if (portals.running != null) {
                 continueExecute(out, budget);
                 continue;
             }
@@ -273,20 +270,6 @@ public final class PgSession implements AutoCloseable {
 
     // ---- extended protocol ----
 
-    /** Before running a statement: a fresh catalog if it reads it. */
-    private void beforeEngine(PreparedQuery q) throws SQLException {
-        if (catalog != null && q.translation != null && q.translation.readsCatalog()) {
-            catalog.ensureFresh();
-        }
-    }
-
-    /** After running a statement: DDL makes the catalog stale. */
-    private void afterEngine(PreparedQuery q) {
-        if (catalog != null && q.translation != null && q.translation.changesSchema()) {
-            catalog.invalidate();
-        }
-    }
-
     private void execute(FrontendMessage.Execute e, BackendWriter out, int budget) throws SQLException {
         Portal p = named.portal(e.portal());
         if (p == null) {
@@ -317,183 +300,24 @@ public final class PgSession implements AutoCloseable {
                 if (kind == Command.Kind.ENGINE) {
                     tx.beginImplicit();
                 }
-                start(p);
+                portals.start(p);
             }
         }
-        runningPortal = p;
-        runningMaxRows = e.maxRows();
-        runningSent = 0;
+        portals.send(p, e.maxRows());
         continueExecute(out, budget);
-    }
-
-    /** Runs a portal's statement; a query leaves its rows open for {@link #continueExecute}. */
-    private void start(Portal p) throws SQLException {
-        p.executed = true;
-        if (p.query.command().kind() == Command.Kind.SHOW) {
-            if (p.columns == null) {
-                p.describeUtility(utility.showColumns(p.query.sql));
-            }
-            p.utilityRows = utility.show(p.query.sql);
-            return;
-        }
-        if (p.query.isEmptyResult()) {
-            if (p.columns == null) {
-                p.describeUtility(p.query.translation.emptyColumns().toArray(new String[0]));
-            }
-            p.utilityRows = new String[0][];
-            return;
-        }
-        beforeEngine(p.query);
-        executing = p.statement;
-        long started = System.nanoTime();
-        try {
-            boolean hasRows;
-            try {
-                hasRows = p.statement.execute();
-            } catch (SQLException | RuntimeException e) {
-                observer.statement(p.query.sql, System.nanoTime() - started, 0, true);
-                if (tx.isIdle()) {
-                    observer.transaction(false);
-                }
-                throw e;
-            }
-            afterEngine(p.query);
-            if (hasRows) {
-                p.rows = p.statement.getResultSet();
-                if (p.columns == null) {
-                    p.describe(p.rows.getMetaData(), origins);
-                }
-            } else {
-                p.rowCount = p.statement.getLargeUpdateCount();
-            }
-        } finally {
-            executing = null;
-            p.engineNanos += System.nanoTime() - started;
-        }
     }
 
     /** Sends rows of the running portal until done, the row limit, or the output budget. */
     private void continueExecute(BackendWriter out, int budget) {
-        Portal p = runningPortal;
+        Portal p = portals.running;
         try {
-            boolean finished = writeRows(p, out, budget, runningMaxRows, true);
+            boolean finished = portals.writeRows(p, out, budget, portals.maxRows, true);
             if (!finished) {
                 return;
             }
         } catch (SQLException | RuntimeException e) {
-            runningPortal = null;
+            portals.running = null;
             extendedError(errorOf(e), out);
-        }
-    }
-
-    /**
-     * Writes rows of a portal. Returns true when the Execute is over (complete, suspended at its
-     * row limit); false when it stopped at the output budget and must be continued.
-     */
-    private boolean writeRows(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
-        long started = System.nanoTime();
-        try {
-            return writeRowsTimed(p, out, budget, maxRows, extended);
-        } finally {
-            p.engineNanos += System.nanoTime() - started;
-        }
-    }
-
-    private boolean writeRowsTimed(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
-        if (p.rows == null && p.utilityRows == null) {
-            out.commandComplete(p.query.command().completedTag(p.rowCount));
-            finishExecute(p, extended);
-            return true;
-        }
-        while (true) {
-            if (maxRows > 0 && runningSent >= maxRows) {
-                out.portalSuspended();
-                runningPortal = null;
-                return true;
-            }
-            if (out.size() >= budget) {
-                return false;
-            }
-            if (!nextRow(p, out)) {
-                if (p.copy != null) {
-                    out.copyDone();
-                }
-                out.commandComplete(p.query.command().completedTag(runningSent));
-                finishExecute(p, extended);
-                return true;
-            }
-            runningSent++;
-            p.rowCount++;
-        }
-    }
-
-    private boolean nextRow(Portal p, BackendWriter out) throws SQLException {
-        if (p.utilityRows != null) {
-            if (p.utilityPosition >= p.utilityRows.length) {
-                return false;
-            }
-            String[] row = p.utilityRows[p.utilityPosition++];
-            out.beginDataRow(row.length);
-            for (String v : row) {
-                if (v == null) {
-                    out.nullValue();
-                } else {
-                    out.value(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                }
-            }
-            out.endDataRow();
-            return true;
-        }
-        executing = p.statement;
-        try {
-            if (!p.rows.next()) {
-                return false;
-            }
-        } finally {
-            executing = null;
-        }
-        int n = p.oids.length;
-        if (p.copy != null) {
-            String[] values = new String[n];
-            for (int i = 0; i < n; i++) {
-                byte[] v = PgValues.encode(p.rows, i + 1, p.oids[i], false);
-                values[i] = v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8);
-            }
-            out.copyData(p.copy.encode(values));
-            return true;
-        }
-        // Every value is converted before the row is framed: a value that fails to convert must
-        // not leave half a DataRow in the output (the client would wait for its missing bytes).
-        byte[][] values = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i]);
-        }
-        out.beginDataRow(n);
-        for (byte[] v : values) {
-            if (v == null) {
-                out.nullValue();
-            } else {
-                out.value(v);
-            }
-        }
-        out.endDataRow();
-        return true;
-    }
-
-    private void finishExecute(Portal p, boolean extended) throws SQLException {
-        runningPortal = null;
-        if (p.statement != null) {
-            observer.statement(p.query.sql, p.engineNanos, p.rowCount, false);
-            if (tx.isIdle()) {
-                observer.transaction(true);
-            }
-        }
-        if (p.rows != null) {
-            p.rows.close();
-            p.rows = null;
-        }
-        if (!extended) {
-            p.close();
         }
     }
 
@@ -508,8 +332,8 @@ public final class PgSession implements AutoCloseable {
     private void closePortal(String name) throws SQLException {
         Portal p = named.removePortal(name);
         if (p != null) {
-            if (runningPortal == p) {
-                runningPortal = null;
+            if (portals.running == p) {
+                portals.running = null;
             }
             p.close();
         }
@@ -561,8 +385,8 @@ public final class PgSession implements AutoCloseable {
 
     private void continueSimpleQuery(BackendWriter out, int budget) {
         try {
-            if (runningPortal != null) {
-                if (!writeRows(runningPortal, out, budget, 0, false)) {
+            if (portals.running != null) {
+                if (!portals.writeRows(portals.running, out, budget, 0, false)) {
                     return;
                 }
             }
@@ -586,9 +410,8 @@ public final class PgSession implements AutoCloseable {
             if (kind == Command.Kind.COPY) {
                 Portal copyOut = startCopy(q, out, false);
                 if (copyOut != null) {
-                    runningPortal = copyOut;
-                    runningSent = 0;
-                    writeRows(copyOut, out, budget, 0, false);
+                    portals.send(copyOut, 0);
+                    portals.writeRows(copyOut, out, budget, 0, false);
                 }
                 return;
             }
@@ -604,7 +427,7 @@ public final class PgSession implements AutoCloseable {
                 p.statement = q.borrow(conn);
             }
             try {
-                start(p);
+                portals.start(p);
             } catch (SQLException | RuntimeException e) {
                 p.close();
                 throw e;
@@ -612,9 +435,8 @@ public final class PgSession implements AutoCloseable {
             if (p.columns != null) {
                 out.rowDescription(p.columns);
             }
-            runningPortal = p;
-            runningSent = 0;
-            writeRows(p, out, budget, 0, false);
+            portals.send(p, 0);
+            portals.writeRows(p, out, budget, 0, false);
         } catch (PgException e) {
             simpleError(e.error, out);
         } catch (SQLException | RuntimeException e) {
@@ -623,13 +445,13 @@ public final class PgSession implements AutoCloseable {
     }
 
     private void simpleError(PgError error, BackendWriter out) {
-        if (runningPortal != null) {
+        if (portals.running != null) {
             try {
-                runningPortal.close();
+                portals.running.close();
             } catch (SQLException e) {
                 log.debug("closing a failed portal", e);
             }
-            runningPortal = null;
+            portals.running = null;
         }
         writeError(error, out);
         simpleQueue = null;
@@ -660,7 +482,7 @@ public final class PgSession implements AutoCloseable {
         Portal p = new Portal(select, new short[0]);
         p.statement = conn.prepareStatement(select.engineSql);
         p.ownsStatement = true;
-        start(p);
+        portals.start(p);
         p.copy = new CopyCodec(copy);
         out.copyOutResponse(p.oids.length);
         if (copy.header() && copy.csv()) {
@@ -770,7 +592,7 @@ public final class PgSession implements AutoCloseable {
     private void closeAllPortals() {
         cursors.closeAll(false);
         named.closePortals();
-        runningPortal = null;
+        portals.running = null;
     }
 
     private PgError errorOf(Throwable e) {

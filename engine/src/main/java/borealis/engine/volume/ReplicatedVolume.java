@@ -395,6 +395,11 @@ public final class ReplicatedVolume implements Volume {
         waiters.reached(vdl, tracker.readable(), ready);
     }
 
+    /** Whether a newer writer has opened the volume: nothing written here can become durable again. */
+    public synchronized boolean isFenced() {
+        return failure instanceof VolumeFencedException;
+    }
+
     private void fence(String reason, List<CommitWaiters.Waiter> ready) {
         if (failure == null) {
             log.warn("volume {}: fenced: {}", id, reason);

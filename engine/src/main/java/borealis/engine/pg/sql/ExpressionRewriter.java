@@ -1,5 +1,6 @@
 package borealis.engine.pg.sql;
 
+import borealis.engine.pg.ArrayLiterals;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.SqlLexer;
@@ -249,42 +250,13 @@ final class ExpressionRewriter {
 
     /** A PostgreSQL array literal such as {1,2,"a b",NULL} as an H2 ARRAY[...] of strings. */
     static String arrayLiteral(String text) {
-        String body = text.trim();
-        if (!body.startsWith("{") || !body.endsWith("}")) {
+        java.util.List<String> items;
+        try {
+            items = ArrayLiterals.elements(text);
+        } catch (IllegalArgumentException e) {
             throw invalid("array", text);
         }
-        body = body.substring(1, body.length() - 1);
-        java.util.List<String> items = new java.util.ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        boolean wasQuoted = false;
-        for (int i = 0; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (quoted) {
-                if (c == '\\' && i + 1 < body.length()) {
-                    cur.append(body.charAt(++i));
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-                wasQuoted = true;
-            } else if (c == ',') {
-                items.add(wasQuoted || !cur.toString().trim().equalsIgnoreCase("NULL") ? StringLiterals.quote(wasQuoted ? cur.toString()
-                        : cur.toString().trim()) : "NULL");
-                cur.setLength(0);
-                wasQuoted = false;
-            } else {
-                cur.append(c);
-            }
-        }
-        if (!body.isBlank()) {
-            items.add(wasQuoted || !cur.toString().trim().equalsIgnoreCase("NULL") ? StringLiterals.quote(wasQuoted ? cur.toString()
-                    : cur.toString().trim()) : "NULL");
-        }
-        return "ARRAY[" + String.join(", ", items) + "]";
+        return "ARRAY[" + String.join(", ", items.stream().map(v -> v == null ? "NULL" : StringLiterals.quote(v)).toList()) + "]";
     }
 
     /** End (exclusive) of a type name starting at {@code i}: [schema.]name [words] [(n[,m])] [[]...]. */
