@@ -8,7 +8,6 @@ import borealis.actors.metrics.ReaderMetrics;
 import borealis.actors.storage.ShardedSegmentTransport;
 import borealis.engine.governor.CpuGovernor;
 import borealis.engine.pg.PgSession;
-import borealis.engine.pg.SessionSettings;
 import borealis.engine.sql.EngineLimits;
 import borealis.engine.sql.StatementAudit;
 import borealis.engine.volume.VolumeFollower;
@@ -116,12 +115,7 @@ public final class ReaderInstance {
     private CpuGovernor governor;
     private ReaderSnapshot current;
     private final List<ReaderSnapshot> snapshots = new ArrayList<>();
-    private final Map<ActorRef<SqlSession.Command>, ReaderSnapshot> sessions = new HashMap<>();
-    private final Map<ActorRef<SqlSession.Command>, Map<String, String>> startups = new HashMap<>();
-    /** Each session's client, to tell why its session ends when the reader ends it. */
-    private final Map<ActorRef<SqlSession.Command>, ActorRef<ClientConnection>> clients = new HashMap<>();
-    /** Sessions told to move, and to which snapshot (it must stay open until they arrive or give up). */
-    private final Map<ActorRef<SqlSession.Command>, ReaderSnapshot> moving = new HashMap<>();
+    private final ReaderSessions sessions = new ReaderSessions();
     private VolumeFollower.Point newest;
     private boolean refreshing;
     private long refreshes;
@@ -274,38 +268,7 @@ public final class ReaderInstance {
         }
     }
 
-    /**
-     * The writer's retention as this reader leased it. A snapshot is safe when taken at or after the
-     * writer's newest LSN at the first lease of an unbroken series in its epoch (pins before that
-     * may be missing); while the writer does not run, nothing reuses space (a writer that resumes
-     * begins a new epoch, and reads of older snapshots then fail, see ReaderVolume).
-     */
-    private static final class Lease {
-        private boolean running;
-        private long epoch = -1;
-        private long fromLsn;
-        private long lastNanos;
-
-        synchronized void granted(ComputeInstance.RetentionGranted g, long now, Duration window) {
-            if (!g.running()) {
-                running = false;
-            } else {
-                boolean unbroken = running && epoch == g.epoch() && now - lastNanos < window.toNanos() / 2;
-                if (!unbroken) {
-                    epoch = g.epoch();
-                    fromLsn = g.lsn();
-                }
-                running = true;
-            }
-            lastNanos = now;
-        }
-
-        synchronized boolean covers(VolumeFollower.Point p) {
-            return !running || (p.epoch() == epoch && p.lsn() >= fromLsn);
-        }
-    }
-
-    private final Lease lease = new Lease();
+    private final ReaderLease lease = new ReaderLease();
 
     private Behavior<ComputeInstance.Command> onOpened(Opened o) {
         if (o.error() != null) {
@@ -360,10 +323,8 @@ public final class ReaderInstance {
                 .onMessage(Refresh.class, r -> refresh())
                 .onMessage(Refreshed.class, this::onRefreshed)
                 .onMessage(SessionMoved.class, m -> {
-                    moving.remove(m.session(), m.to());
-                    if (m.error() == null && sessions.containsKey(m.session())) {
-                        sessions.put(m.session(), m.to());
-                    } else if (m.error() != null) {
+                    sessions.moved(m.session(), m.to(), m.error());
+                    if (m.error() != null) {
                         ctx.getLog().debug("reader instance {}: a session could not move to snapshot {}: {}", id, m.to().seq,
                                 m.error().toString());
                     }
@@ -373,10 +334,7 @@ public final class ReaderInstance {
                 .onMessage(ComputeInstance.Stop.class, s -> close(true, "stopping"))
                 .onMessage(ComputeInstance.Terminate.class, t -> close(true, "removed (or its cluster deleted)"))
                 .onSignal(Terminated.class, t -> {
-                    sessions.keySet().removeIf(ref -> ref.equals(t.getRef()));
-                    startups.keySet().removeIf(ref -> ref.equals(t.getRef()));
-                    moving.keySet().removeIf(ref -> ref.equals(t.getRef()));
-                    clients.keySet().removeIf(ref -> ref.equals(t.getRef()));
+                    sessions.removed(t.getRef());
                     if (sessions.isEmpty()) {
                         idleSinceNanos = System.nanoTime();
                     }
@@ -403,27 +361,15 @@ public final class ReaderInstance {
         startup.put("session_authorization", o.user());
         try {
             ReaderSnapshot snap = current;
-            PgSession pg = snap.db.newSession(settingsOf(startup));
+            PgSession pg = snap.db.newSession(ReaderSessions.settingsOf(startup));
             ActorRef<SqlSession.Command> session = ctx.spawnAnonymous(
                     SqlSession.create(pg, snap.volume, o.client(), node.compute().sqlPool(), governor));
             ctx.watch(session);
-            sessions.put(session, snap);
-            startups.put(session, startup);
-            clients.put(session, o.client());
+            sessions.add(session, startup, o.client(), snap);
             o.replyTo().tell(StatusReply.success(session));
         } catch (Exception e) {
             o.replyTo().tell(StatusReply.error("could not open a session: " + rootMessage(e)));
         }
-    }
-
-    private static SessionSettings settingsOf(Map<String, String> startup) {
-        SessionSettings settings = new SessionSettings();
-        startup.forEach((k, v) -> {
-            if (!k.equals("user") && !k.equals("database") && !k.equals("options") && !k.equals("replication")) {
-                settings.startup(k, v);
-            }
-        });
-        return settings;
     }
 
     // ---- following the writer ----
@@ -502,21 +448,10 @@ public final class ReaderInstance {
         moveSessions();
     }
 
-    /** Tells every session not on the current snapshot, and not already moving there, to move (again, if a move failed). */
+    /** Every session moves to the current snapshot at its next transaction boundary. */
     private void moveSessions() {
-        ReaderSnapshot next = current;
         ActorRef<ComputeInstance.Command> self = ctx.getSelf();
-        sessions.forEach((session, on) -> {
-            if (on != next && moving.get(session) != next) {
-                moving.put(session, next);
-                Map<String, String> startup = startups.get(session);
-                session.tell(new SqlSession.Rebind(next.volume, state -> {
-                    PgSession pg = next.db.newSession(settingsOf(startup));
-                    pg.restore(state);
-                    return pg;
-                }, error -> self.tell(new SessionMoved(session, next, error))));
-            }
-        });
+        sessions.moveAllTo(current, (session, to, error) -> self.tell(new SessionMoved(session, to, error)));
     }
 
     /**
@@ -525,14 +460,11 @@ public final class ReaderInstance {
      */
     private void retire() {
         long now = System.nanoTime();
-        Map<ReaderSnapshot, Integer> users = new HashMap<>();
-        sessions.values().forEach(s -> users.merge(s, 1, Integer::sum));
-        moving.values().forEach(s -> users.merge(s, 1, Integer::sum));
         for (ReaderSnapshot s : List.copyOf(snapshots)) {
             if (s == current) {
                 continue;
             }
-            if (!users.containsKey(s)) {
+            if (!sessions.uses(s)) {
                 snapshots.remove(s);
                 node.compute().sqlPool().execute(() -> closeQuietly(s));
                 continue;
@@ -540,26 +472,14 @@ public final class ReaderInstance {
             boolean tooOld = s.staleSeconds(now) * 1000 >= node.settings().maxSnapshotAge().toMillis();
             boolean otherWriter = s.point().epoch() != current.point().epoch();
             if (tooOld || otherWriter) {
-                sessions.forEach((session, on) -> {
-                    if (on == s) {
-                        ctx.getLog().warn("reader instance {}: closing a session still in a transaction on snapshot {} ({})", id, s.seq,
-                                otherWriter ? "a new writer opened the volume" : "superseded for over " + node.settings().maxSnapshotAge());
-                        end(session, "40001", "terminating connection due to conflict with recovery: "
-                                + (otherWriter ? "a new writer opened the volume" : "the transaction's snapshot is older than "
-                                + node.settings().maxSnapshotAge().toMillis() / 1000.0 + " s (borealis.reader.max-snapshot-age)"));
-                    }
+                String why = otherWriter ? "a new writer opened the volume" : "the transaction's snapshot is older than "
+                        + node.settings().maxSnapshotAge().toMillis() / 1000.0 + " s (borealis.reader.max-snapshot-age)";
+                sessions.on(s).forEach(session -> {
+                    ctx.getLog().warn("reader instance {}: closing a session still in a transaction on snapshot {}: {}", id, s.seq, why);
+                    sessions.end(session, "40001", "terminating connection due to conflict with recovery: " + why);
                 });
             }
         }
-    }
-
-    /** Ends a session with a FATAL error its client sees (the proxy then closes the connection). */
-    private void end(ActorRef<SqlSession.Command> session, String sqlState, String message) {
-        ActorRef<ClientConnection> client = clients.get(session);
-        if (client != null) {
-            client.tell(new ClientConnection.Ended(sqlState, message));
-        }
-        session.tell(new SqlSession.Close());
     }
 
     private void report() {
@@ -572,14 +492,11 @@ public final class ReaderInstance {
     private Behavior<ComputeInstance.Command> close(boolean stopAfter, String why) {
         ctx.getLog().info("reader instance {} closing ({}): {} sessions, {} snapshots", id, why, sessions.size(), snapshots.size());
         timers.cancel(new Refresh());
-        sessions.keySet().forEach(s -> {
+        sessions.all().forEach(s -> {
             ctx.unwatch(s);
-            end(s, "57P01", "terminating connection: reader instance " + display() + " is " + why);
+            sessions.end(s, "57P01", "terminating connection: reader instance " + display() + " is " + why);
         });
         sessions.clear();
-        startups.clear();
-        moving.clear();
-        clients.clear();
         ReaderMetrics.forget(id);
         List<ReaderSnapshot> toClose = List.copyOf(snapshots);
         VolumeFollower f = follower;
