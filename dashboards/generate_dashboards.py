@@ -135,6 +135,12 @@ STORAGE = [
      "Node-local journal: bytes appended and group commits (one fsync each)."),
     ("Journal size on disk", [("sum by (journal) (borealis_journal_size_bytes)", "{{journal}}")], "bytes",
      "Bounded by snapshots: replicas let the journal forget what their block files hold."),
+    ("Replica lag (reader instances)", [(f"max by (cluster, instance) (borealis_replica_lag_seconds{{{SEL}}})", "{{cluster}} {{instance}}"),
+                                        (f"max by (cluster) (borealis_replica_lag_lsn{{{SEL}}})", "{{cluster}} records behind")],
+     "s", "How far behind the writer's durable point the snapshot a reader served was (bounded by refresh interval plus snapshot open time)."),
+    ("Reader snapshot refreshes", [(f"sum by (cluster, instance) (rate(borealis_replica_refreshes_total{{{SEL}}}[{R}]))", "{{cluster}} {{instance}} snapshots/s"),
+                                   (f"sum by (cluster, instance) (rate(borealis_replica_refresh_seconds_total{{{SEL}}}[{R}])) / clamp_min(sum by (cluster, instance) (rate(borealis_replica_refreshes_total{{{SEL}}}[{R}])), 1e-9)", "{{cluster}} {{instance}} open time (s)")],
+     "short", "Snapshots readers open at newer durable points, and what one costs to open."),
 ]
 
 PROXY = [

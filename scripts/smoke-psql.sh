@@ -43,4 +43,24 @@ err=$(psql -X "$conn" -c "select * from no_such_table" 2>&1 || true)
 case "$err" in *'relation "no_such_table" does not exist'*) echo "ok: undefined table error";; *) echo "FAIL: error text: $err"; exit 1;; esac
 bad=$(PGPASSWORD=wrong psql -X "$conn" -c "select 1" 2>&1 || true)
 case "$bad" in *'password authentication failed for user "app"'*) echo "ok: wrong password refused";; *) echo "FAIL: wrong password: $bad"; exit 1;; esac
+
+# A reader instance, added with the CLI, serves the -ro endpoint: the rows, psql's \dt, and 25006 for a write.
+"$here/bin/borealis" cluster add-reader --tenant smoke --name db1 >/dev/null
+ro="host=127.0.0.1 port=$pg_port dbname=smoke.db1-ro user=app sslmode=disable"
+seen=""
+for _ in $(seq 1 60); do
+  seen=$(psql -X -At "$ro" -c 'select max(id) from notes' 2>/dev/null || true)
+  [ "$seen" = "4" ] && break
+  sleep 0.5
+done
+expect "reader shows the writer's rows" "4" "$seen"
+tables=""
+for _ in $(seq 1 20); do # pg_catalog follows the writer's DDL a refresh or two later
+  tables=$(psql -X -At "$ro" -c '\dt' | cut -d'|' -f2)
+  [ "$tables" = "notes" ] && break
+  sleep 0.5
+done
+expect "psql \\dt on the reader" "notes" "$tables"
+ro_err=$(psql -X "$ro" -c "insert into notes values (9, 'nine')" 2>&1 || true)
+case "$ro_err" in *'cannot execute INSERT in a read-only transaction'*) echo "ok: write on the reader refused";; *) echo "FAIL: write on reader: $ro_err"; tail -50 "$work/node.log"; exit 1;; esac
 echo "psql smoke test passed"

@@ -7,7 +7,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A node with a tenant, a cluster and a writer doing work, so every family has samples. */
+/** A node with a tenant, a cluster, a writer doing work and a reader instance following it, so every family has samples. */
 final class LoadedNode implements AutoCloseable {
 
     static final String TENANT = "obs";
@@ -25,6 +25,7 @@ final class LoadedNode implements AutoCloseable {
              Statement s = c.createStatement()) {
             s.execute("create table t(id int primary key, v varchar(100))");
         }
+        node.admin().call("POST", "/v1/clusters/" + TENANT + "/" + CLUSTER + "/readers", null).ok();
         load = new Thread(this::work, "dashboard-load");
         load.setDaemon(true);
         load.start();
@@ -32,11 +33,14 @@ final class LoadedNode implements AutoCloseable {
 
     private void work() {
         try (Connection c = DriverManager.getConnection(node.jdbcUrl(TENANT, CLUSTER), "app", "observe-pass");
-             Statement s = c.createStatement()) {
+             Statement s = c.createStatement();
+             Connection r = DriverManager.getConnection(node.jdbcUrl(TENANT, CLUSTER + "-ro"), "app", "observe-pass");
+             Statement rs = r.createStatement()) {
             int i = 0;
             while (running.get()) {
                 s.executeUpdate("insert into t values (" + i + ", 'row " + i + "') on conflict do nothing");
                 s.executeQuery("select count(*) from t").close();
+                rs.executeQuery("select count(*) from t").close();
                 i++;
                 Thread.sleep(20);
             }

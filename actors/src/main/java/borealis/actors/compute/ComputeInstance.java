@@ -101,6 +101,22 @@ public final class ComputeInstance {
                                 PgSession.Handover handover, ActorRef<StatusReply<ActorRef<SqlSession.Command>>> replyTo)
             implements Command {}
 
+    /**
+     * From a reader instance, every refresh: it reads snapshots of this writer's volume, so keep the
+     * chunks they reference for the retention window (see {@link borealis.engine.sql.ReaderRetention}).
+     * While readers lease, the writer does not auto-pause (a paused writer forgets what it kept).
+     * {@code wake}: resume a paused writer (a reader found no database on the volume yet: only the
+     * writer creates it); otherwise a paused writer stays paused.
+     */
+    public record RetainForReaders(String reader, boolean wake, ActorRef<RetentionGranted> replyTo) implements Command {}
+
+    /**
+     * {@code running}: the writer (of volume epoch {@code epoch}) is open and retains for readers
+     * from now on; snapshots taken at or after {@code lsn} (its newest LSN then) are covered. A
+     * paused writer changes nothing.
+     */
+    public record RetentionGranted(boolean running, long lsn, long epoch) implements BorealisSerializable {}
+
     /** The cluster's scaling configuration changed (from the control plane). */
     public record ScalingChanged(double minAcu, double maxAcu, int secondsUntilAutoPause) implements Command {}
 
@@ -134,7 +150,10 @@ public final class ComputeInstance {
     /** Node-local things every instance needs. */
     public record Context(ClusterSharding sharding, ExecutorService sqlPool, ReplicatedVolume.Settings volumeSettings,
                           Duration requestTimeout, ActorRef<ScalingSupervisor.Command> supervisor, CapacitySettings capacity,
-                          ScheduledExecutorService governorTimer, String nodeName) {}
+                          ScheduledExecutorService governorTimer, String nodeName, Duration readerRetention) {}
+
+    /** While readers lease, a new version pin at most this often. */
+    private static final Duration PIN_EVERY = Duration.ofSeconds(1);
 
     public static Behavior<Command> create(String clusterId, Context node) {
         return Behaviors.withStash(STASH, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -160,6 +179,8 @@ public final class ComputeInstance {
     private Database db;
     private InstanceResources resources;
     private final Set<ActorRef<SqlSession.Command>> sessions = new HashSet<>();
+    /** When a reader last asked to retain (0: never since this open). */
+    private long lastReaderLeaseNanos;
     /** Connects beyond the connection slots, waiting for the allocation to grow. */
     private final ArrayDeque<Command> waitingForSlot = new ArrayDeque<>();
 
@@ -184,8 +205,19 @@ public final class ComputeInstance {
                     c.replyTo().tell(new SessionCount(0));
                     return Behaviors.same();
                 })
+                .onMessage(RetainForReaders.class, r -> {
+                    if (r.wake()) {
+                        return resumeFor(r);
+                    }
+                    r.replyTo().tell(new RetentionGranted(false, 0, 0));
+                    return Behaviors.same();
+                })
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
+    }
+
+    private boolean readersLease() {
+        return lastReaderLeaseNanos != 0 && System.nanoTime() - lastReaderLeaseNanos < node.readerRetention().toNanos();
     }
 
     private Behavior<Command> resumeFor(Command connect) {
@@ -273,6 +305,7 @@ public final class ComputeInstance {
         }
         volume = o.volume();
         db = o.database();
+        lastReaderLeaseNanos = 0;
         db.observeWith(DatabaseInsights.of(CapacityMetrics.tenant(clusterId), CapacityMetrics.cluster(clusterId)));
         CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
         resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), acu);
@@ -364,8 +397,18 @@ public final class ComputeInstance {
                     admitWaiting();
                     return Behaviors.same();
                 })
+                .onMessage(RetainForReaders.class, r -> {
+                    lastReaderLeaseNanos = System.nanoTime();
+                    db.retention().pin(PIN_EVERY);
+                    if (db.catalogStale()) {
+                        // Readers show pg_catalog as the writer last filled it: fill it soon after DDL.
+                        node.sqlPool().execute(db::refreshCatalog);
+                    }
+                    r.replyTo().tell(new RetentionGranted(true, volume.highestLsn(), volume.epoch()));
+                    return Behaviors.same();
+                })
                 .onMessage(Pause.class, p -> {
-                    if (!sessions.isEmpty() || !waitingForSlot.isEmpty()) {
+                    if (!sessions.isEmpty() || !waitingForSlot.isEmpty() || readersLease()) {
                         node.supervisor().tell(new ScalingSupervisor.StayAwake(clusterId));
                         return Behaviors.same();
                     }
@@ -409,6 +452,10 @@ public final class ComputeInstance {
                     }
                     // Housekeeping is not the tenant's activity: it bypasses the CPU budget and the idle clock.
                     Database d = db;
+                    if (readersLease()) {
+                        d.retention().pin(PIN_EVERY);
+                    }
+                    d.retention().expire(node.readerRetention());
                     ctx.pipeToSelf(CompletableFuture.runAsync(d::maintain, node.sqlPool()), (ok, err) -> new MaintenanceDone());
                     return Behaviors.same();
                 })

@@ -58,6 +58,23 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     /** The proxy holds the client's messages from here on (the answer to {@link ClientConnection.Detaching}). */
     public record DetachAck() implements Command {}
 
+    /**
+     * On a reader instance: move to another database (a newer snapshot) at the next transaction
+     * boundary, in place (the client notices nothing). {@code done} is told the outcome, on the
+     * session's thread: null when moved, or why not (the session then stays where it was).
+     */
+    public record Rebind(Volume volume, Opener opener, java.util.function.Consumer<Throwable> done)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+    /** Opens the session again elsewhere from its transferable state. */
+    @FunctionalInterface
+    public interface Opener {
+        PgSession open(PgSession.Handover state) throws Exception;
+    }
+
+    private record Rebound(Rebind rebind, PgSession next, Throwable error)
+            implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
     private record Processed(PgSession.Outcome outcome, byte[] output, Throwable error) implements Command {}
 
     private record Durable(long seq, Throwable error) implements Command {}
@@ -73,8 +90,15 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         }
     }
 
-    private final PgSession session;
-    private final Volume volume;
+    private PgSession session;
+    private Volume volume;
+    /** A move to another snapshot waiting for a transaction boundary. */
+    private Rebind rebind;
+    /**
+     * Whether the client's last message handed to the session ended a request (Sync or a simple
+     * Query): in between, an unnamed statement or portal (which a move does not carry) may be in use.
+     */
+    private boolean atRequestBoundary = true;
     private final ActorRef<ClientConnection> client;
     private final ExecutorService sqlPool;
     private final CpuGovernor governor;
@@ -123,6 +147,14 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
                     return this;
                 })
                 .onMessage(Close.class, c -> Behaviors.stopped())
+                .onMessage(Rebind.class, r -> {
+                    if (rebind != null) {
+                        rebind.done().accept(new IllegalStateException("superseded by a newer move"));
+                    }
+                    rebind = r;
+                    return tryRebind();
+                })
+                .onMessage(Rebound.class, this::onRebound)
                 .onMessage(Handover.class, h -> {
                     handingOver = true;
                     return tryDetach();
@@ -155,6 +187,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         if (handingOver) {
             tryDetach();
         }
+        tryRebind();
         maybeProcess();
         if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
             clientTurnSince = System.nanoTime();
@@ -185,6 +218,10 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         }
         List<FrontendMessage> batch = new ArrayList<>(inbox);
         inbox.clear();
+        if (!batch.isEmpty()) {
+            FrontendMessage last = batch.get(batch.size() - 1);
+            atRequestBoundary = last instanceof FrontendMessage.Sync || last instanceof FrontendMessage.Query;
+        }
         boolean resume = suspended;
         processing = true;
         lsnBefore = volume.highestLsn();
@@ -268,10 +305,47 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         if (handingOver) {
             tryDetach();
         }
+        tryRebind();
         maybeProcess();
         if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
             clientTurnSince = System.nanoTime();
         }
+        return this;
+    }
+
+    /** Moves to the database of a pending {@link Rebind} if the session is between transactions, with nothing half-done. */
+    private Behavior<Command> tryRebind() {
+        if (rebind == null || handingOver || detached || processing || suspended || terminating || !atRequestBoundary
+                || !session.canHandOver() || !session.isQuiescent()) {
+            return this;
+        }
+        Rebind r = rebind;
+        rebind = null;
+        // Holds statements back until the move is done; they then run on the new snapshot.
+        processing = true;
+        PgSession old = session;
+        CompletableFuture<Rebound> work = CompletableFuture.supplyAsync(() -> {
+            try {
+                PgSession next = r.opener().open(old.handover());
+                old.close();
+                return new Rebound(r, next, null);
+            } catch (Exception | Error e) {
+                return new Rebound(r, null, e);
+            }
+        }, sqlPool);
+        getContext().pipeToSelf(work, (ok, err) -> ok != null ? ok : new Rebound(r, null, err));
+        return this;
+    }
+
+    private Behavior<Command> onRebound(Rebound r) {
+        processing = false;
+        if (r.error() == null) {
+            session = r.next();
+            volume = r.rebind().volume();
+        }
+        r.rebind().done().accept(r.error());
+        tryRebind();
+        maybeProcess();
         return this;
     }
 

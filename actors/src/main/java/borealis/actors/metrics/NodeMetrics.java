@@ -45,6 +45,7 @@ public final class NodeMetrics {
         new MembershipCollector().register();
         new SegmentFilesCollector().register();
         StorageMetrics.init();
+        ReaderMetrics.install();
     }
 
     public static synchronized void uninstall(ActorSystem<?> system) {

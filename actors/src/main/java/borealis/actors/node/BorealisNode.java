@@ -2,6 +2,7 @@ package borealis.actors.node;
 
 import borealis.actors.admin.AdminRoutes;
 import borealis.actors.compute.ComputeInstance;
+import borealis.actors.compute.ReaderInstance;
 import borealis.actors.audit.AuditLog;
 import borealis.actors.control.LedgerCapacityReports;
 import borealis.actors.control.ClusterPurger;
@@ -183,7 +184,7 @@ public final class BorealisNode implements AutoCloseable {
                     "scaling-supervisor", Props.empty());
         }
         ComputeInstance.Context computeContext = new ComputeInstance.Context(sharding, sqlPool, volume, requestTimeout, supervisor,
-                capacity, governorTimer, placement.selfAddress());
+                capacity, governorTimer, placement.selfAddress(), b.getDuration("reader.retention-window"));
         ClusterShardingSettings computeSettings = ClusterShardingSettings.create(system).withNoPassivationStrategy();
         computeSettings = computeSettings.withTuningParameters(computeSettings.tuningParameters()
                 .withRebalanceInterval(b.getDuration("capacity.rebalance-interval")));
@@ -192,6 +193,13 @@ public final class BorealisNode implements AutoCloseable {
                 .withStopMessage(new ComputeInstance.Stop())
                 .withSettings(computeSettings)
                 .withAllocationStrategy(placement.allocationStrategy())
+                .withMessageExtractor(ComputePlacement.<ComputeInstance.Command>shardPerEntity()));
+        // Reader instances: one entity each, placed like writers (a shard per entity) but outside the supervisor's allocation.
+        ReaderInstance.Context readerContext = new ReaderInstance.Context(computeContext, ReaderInstance.Settings.from(b));
+        sharding.init(Entity.of(ReaderInstance.TYPE_KEY, ctx -> ReaderInstance.create(ctx.getEntityId(), readerContext))
+                .withRole("compute")
+                .withStopMessage(new ComputeInstance.Stop())
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
                 .withMessageExtractor(ComputePlacement.<ComputeInstance.Command>shardPerEntity()));
         sharding.init(Entity.of(CapacityLedger.TYPE_KEY, ctx -> CapacityLedger.create(
                 PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), capacity.usageRetentionMinutes(), capacity.eventsKept()))

@@ -178,5 +178,11 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         // Observability (900-949)
         r.add(900, InsightsService.GetTopSql.class);
         r.add(901, InsightsService.TopSqlReply.class);
+
+        // Reader instances (950-979)
+        r.add(950, StorageSegment.Position.class);
+        r.add(951, StorageSegment.PositionReply.class);
+        r.add(952, ComputeInstance.RetainForReaders.class);
+        r.add(953, ComputeInstance.RetentionGranted.class);
     }
 }

@@ -125,7 +125,14 @@ public final class ShardedSegmentTransport implements SegmentTransport {
     public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long readPoint) {
         return this.<StorageSegment.ReadReply>request(group, replica,
                         id -> new StorageSegment.Read(id, offset, length, readPoint, collector))
-                .thenApply(r -> new ReadResult(r.data(), r.error()));
+                .thenApply(r -> new ReadResult(r.data(), r.error(), r.servedLsn(), r.epoch()));
+    }
+
+    @Override
+    public CompletableFuture<Position> position(int group, int replica) {
+        return this.<StorageSegment.PositionReply>request(group, replica, id -> new StorageSegment.Position(id, collector))
+                .thenApply(r -> new Position(r.group(), r.replica(), r.epoch(), r.appliedLsn(), r.durableHint(), r.scl(), r.highestGroup(),
+                        r.durableLength()));
     }
 
     @Override

@@ -107,7 +107,19 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     public record AppendReply(long requestId, int group, int replica, boolean accepted, long epoch, long scl, String error,
                               ActorRef<Command> from) implements Reply {}
 
-    public record ReadReply(long requestId, byte[] data, String error, ActorRef<Command> from) implements Reply {}
+    /**
+     * {@code servedLsn}: the newest record of the group the content reflects (it may lie above the
+     * read point); {@code epoch}: the writer epoch the replica serves.
+     */
+    public record ReadReply(long requestId, byte[] data, String error, long servedLsn, long epoch, ActorRef<Command> from)
+            implements Reply {}
+
+    /** Where the replica stands, changing nothing: for reader instances, which must never begin an epoch. */
+    public record Position(long requestId, ActorRef<Reply> replyTo) implements Command {}
+
+    /** {@code durableLength}: the group-local length of the content at {@code durableHint}. */
+    public record PositionReply(long requestId, int group, int replica, long epoch, long appliedLsn, long durableHint, long scl,
+                                int highestGroup, long durableLength, ActorRef<Command> from) implements Reply {}
 
     /** {@code status} is null when refused because the replica already serves {@code epoch} or newer. */
     public record BeginEpochReply(long requestId, ReplicaStatus status, long epoch, ActorRef<Command> from) implements Reply {}
@@ -245,6 +257,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 })
                 .onCommand(Stop.class, (s, c) -> Effect().stop().thenReply(c.replyTo(), st -> Done.getInstance()))
                 .onCommand(Inspect.class, (s, c) -> Effect().reply(c.replyTo(), status(s)))
+                .onCommand(Position.class, (s, c) -> Effect().reply(c.replyTo(), new PositionReply(c.requestId(), group, replica,
+                        s.epoch(), s.appliedLsn(), s.durableHint(), s.scl(), s.highestGroup(), s.localLength(s.durableHint()), ctx.getSelf())))
                 .onCommand(Purge.class, this::onPurge)
                 .build();
     }
@@ -281,15 +295,15 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private ReplyEffect<Event, SegmentState> onRead(SegmentState state, Read cmd) {
         if (!state.canServe(cmd.readPoint())) {
             return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), null, "replica " + replica + " of group " + group
-                    + " is not caught up: SCL " + state.scl() + " < read point " + cmd.readPoint(), ctx.getSelf()));
+                    + " is not caught up: SCL " + state.scl() + " < read point " + cmd.readPoint(), -1, state.epoch(), ctx.getSelf()));
         }
         try {
             byte[] data = state.read(cmd.offset(), cmd.length(), cmd.readPoint());
-            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), data, null, ctx.getSelf()));
+            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), data, null, state.servedLsn(cmd.readPoint()), state.epoch(), ctx.getSelf()));
         } catch (BlockFile.CorruptBlockException e) {
             ctx.getLog().warn("replica {}/{} of {}: {}; repairing from a peer", group, replica, volumeId, e.getMessage());
             checkHealth(state);
-            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), null, e.getMessage(), ctx.getSelf()));
+            return Effect().reply(cmd.replyTo(), new ReadReply(cmd.requestId(), null, e.getMessage(), -1, state.epoch(), ctx.getSelf()));
         }
     }
 

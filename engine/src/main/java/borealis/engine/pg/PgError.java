@@ -39,6 +39,12 @@ public record PgError(String severity, String sqlState, String message, String d
         String name = firstQuoted(text);
         int code = e.getErrorCode();
         String state = e.getSQLState();
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof borealis.engine.volume.SnapshotRetiredException retired) {
+                // A reader instance's snapshot outlived its writer: as a PostgreSQL standby cancels a query in conflict with recovery.
+                return new PgError("ERROR", "40001", "canceling statement due to conflict with recovery", retired.getMessage(), null);
+            }
+        }
         switch (code) {
             case 42102, 42103, 42104:
                 return error("42P01", "relation \"" + lower(name) + "\" does not exist");
@@ -97,6 +103,8 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("08P01", "not all parameters of the prepared statement were bound: " + text);
             case 90008:
                 return error("22023", text);
+            case 90097:
+                return error("25006", "cannot execute " + readOnlyCommand(raw) + " in a read-only transaction");
             default:
                 break;
         }
@@ -104,6 +112,21 @@ public record PgError(String severity, String sqlState, String message, String d
             return error(state, text);
         }
         return error("XX000", text);
+    }
+
+    private static final Pattern STATEMENT = Pattern.compile("; SQL statement:\\s*(\\w+)(?:\\s+(\\w+))?", Pattern.DOTALL);
+
+    /** The command a read-only database refused, as PostgreSQL names it: INSERT, UPDATE, CREATE TABLE... */
+    private static String readOnlyCommand(String raw) {
+        Matcher m = STATEMENT.matcher(raw);
+        if (!m.find()) {
+            return "this statement";
+        }
+        String verb = m.group(1).toUpperCase(java.util.Locale.ROOT);
+        if ((verb.equals("CREATE") || verb.equals("DROP") || verb.equals("ALTER")) && m.group(2) != null) {
+            return verb + " " + m.group(2).toUpperCase(java.util.Locale.ROOT);
+        }
+        return verb;
     }
 
     /**

@@ -6,7 +6,9 @@ import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.volume.Volume;
 import borealis.engine.volume.VolumeFileSystem;
-import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -109,7 +111,7 @@ public final class Database implements AutoCloseable {
         Connection catalogConnection = null;
         try {
             admin = connect(adminUrl, ADMIN, adminPassword);
-            String tenantPassword = HexFormat.of().formatHex(randomBytes(16));
+            String tenantPassword = tenantPassword(adminPassword);
             try (Statement s = admin.createStatement()) {
                 s.execute("CREATE USER IF NOT EXISTS " + TENANT + " PASSWORD '" + tenantPassword + "'");
                 s.execute("ALTER USER " + TENANT + " SET PASSWORD '" + tenantPassword + "'");
@@ -127,12 +129,51 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Opens a read-only snapshot of a database that a writer keeps (a reader instance): H2 with
+     * {@code ACCESS_MODE_DATA=r} on a {@link borealis.engine.volume.ReaderVolume}, mounted under its
+     * own id. Nothing is written: no user, grant or catalog change; client sessions connect as the
+     * same non-admin tenant user as on the writer, whose password both derive from the engine secret.
+     * A statement that would write fails with 25006, as on a PostgreSQL hot standby.
+     */
+    public static Database openReadOnly(Volume volume, String adminPassword, String name, EngineLimits limits, StatementAudit audit)
+            throws SQLException {
+        VolumeFileSystem.mount(volume);
+        String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
+        String url = base + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;ACCESS_MODE_DATA=r"
+                + ";FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1;IFEXISTS=TRUE;CACHE_SIZE=" + H2_CACHE_KB
+                + ";BUILTIN_ALIAS_OVERRIDE=TRUE" + limits.urlSettings();
+        Connection admin = null;
+        try {
+            admin = connect(url, ADMIN, adminPassword);
+            PgCatalog catalog = PgCatalog.readOnly(admin, name);
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword(adminPassword), audit, admin, catalog, name);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(admin);
+            VolumeFileSystem.unmount(volume);
+            throw e;
+        }
+    }
 
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
+    /**
+     * The tenant user's password: derived from the engine secret (HMAC), so that a reader
+     * instance can connect to what the writer created; it never leaves the compute.
+     */
+    static String tenantPassword(String engineSecret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(engineSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal("borealis tenant password".getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** Versions kept for reader instances' snapshots (the writer's side of the retention window). */
+    private final ReaderRetention retention = new ReaderRetention(this::store);
+
+    public ReaderRetention retention() {
+        return retention;
     }
 
     private static Connection connect(String url, String user, String password) throws SQLException {
@@ -163,6 +204,11 @@ public final class Database implements AutoCloseable {
         return session;
     }
 
+    /** A plain JDBC connection as the (non-admin) tenant user, without the wire layer (tests and tools). */
+    public Connection tenantConnection() throws SQLException {
+        return connect(url, TENANT, tenantPassword);
+    }
+
     /**
      * The startup parameter in which the proxy passes the client's address to the compute; the
      * proxy drops any value a client sends under the {@code borealis.} prefix.
@@ -181,8 +227,9 @@ public final class Database implements AutoCloseable {
         return session.getDatabase().getStore().getMvStore();
     }
 
-    /** Compacts the file when much of it is dead; cheap when there is nothing to do. */
+    /** Refills a stale catalog and compacts the file when much of it is dead; cheap when there is nothing to do. */
     public void maintain() {
+        refreshCatalog();
         try {
             MVStore store = store();
             int fill = store.getFileStore().getChunksFillRate();
@@ -197,15 +244,46 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Refills pg_catalog if DDL made it stale (readers see the catalog tables as the writer last
+     * filled them); cheap when it is fresh. Blocks: call it off the actor's thread.
+     */
+    public void refreshCatalog() {
+        try {
+            catalog.ensureFresh();
+        } catch (SQLException | RuntimeException e) {
+            log.warn("volume {}: catalog refresh failed", volume.id(), e);
+        }
+    }
+
+    /** Whether pg_catalog needs a {@link #refreshCatalog}. */
+    public boolean catalogStale() {
+        return catalog.isStale();
+    }
+
+    /** Whether H2 still has the database open (a failed read can make it close the store). */
+    public boolean isOpen() {
+        try {
+            return !store().isClosed();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Closes H2 cleanly (every change written), then unmounts the volume. The volume itself stays open. */
     @Override
     public void close() {
+        // While readers hold snapshots (pins held), close without the final compaction, which would move chunks
+        // into space they may still read; every commit is on the volume already. A read-only snapshot writes nothing.
+        boolean immediately = catalogConnection == admin || retention.pins() > 0;
         try (Statement s = admin.createStatement()) {
-            s.execute("SHUTDOWN");
+            s.execute(immediately ? "SHUTDOWN IMMEDIATELY" : "SHUTDOWN");
         } catch (SQLException e) {
             log.warn("volume {}: shutdown failed", volume.id(), e);
         } finally {
-            closeQuietly(catalogConnection);
+            if (catalogConnection != admin) {
+                closeQuietly(catalogConnection);
+            }
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
         }

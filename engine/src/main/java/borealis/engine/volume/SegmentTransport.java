@@ -25,8 +25,25 @@ public interface SegmentTransport {
         }
     }
 
-    /** Outcome of a read at one replica. */
-    record ReadResult(byte[] data, String error) {}
+    /**
+     * Outcome of a read at one replica. {@code servedLsn} is the newest record of the group the
+     * content reflects (a replica may answer with content newer than the read point asked; -1: not
+     * told), so that a reader never reads older content afterwards; {@code replicaEpoch} the writer
+     * epoch the replica serves (-1: not told).
+     */
+    record ReadResult(byte[] data, String error, long servedLsn, long replicaEpoch) {
+        public ReadResult(byte[] data, String error) {
+            this(data, error, -1, -1);
+        }
+    }
+
+    /**
+     * Where a replica stands, changing nothing (for reader instances, which must never begin an
+     * epoch): its epoch, applied LSN, the newest durable LSN of its group it was told of, its SCL,
+     * the highest group it knows of, and the group-local length of its content at that durable LSN.
+     */
+    record Position(int group, int replica, long epoch, long appliedLsn, long durableHint, long scl, int highestGroup,
+                    long durableLength) {}
 
     CompletableFuture<AppendResult> append(int group, int replica, long epoch, long epochStart, List<LogRecord> records,
                                            long durableHint);
@@ -38,6 +55,11 @@ public interface SegmentTransport {
      * already serves an epoch at least as new.
      */
     CompletableFuture<ReplicaStatus> beginEpoch(int group, int replica, long epoch);
+
+    /** Asks a replica where it stands, without changing anything there (transports that cannot answer fail). */
+    default CompletableFuture<Position> position(int group, int replica) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this transport cannot report replica positions"));
+    }
 
     /** Tells a replica how far the log is durable, so it can apply records (no reply). */
     void durableNotice(int group, int replica, long epoch, long durableHint);

@@ -212,7 +212,7 @@ public final class VolumeFileSystem extends FilePath {
 
     @Override
     public boolean canWrite() {
-        return true;
+        return !(isVolumeFile() && VOLUMES.get(volumeId()) instanceof ReaderVolume);
     }
 
     @Override

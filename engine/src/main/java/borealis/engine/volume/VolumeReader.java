@@ -29,6 +29,9 @@ final class VolumeReader {
 
         /** Whether a replica is believed to answer and to hold the group up to {@code readPoint}. */
         boolean likelyServes(int group, int replica, long readPoint);
+
+        /** A replica answered {@code r}; a view may refuse the content (it then fails the read). */
+        default void served(int group, SegmentTransport.ReadResult r) throws IOException {}
     }
 
     private final String id;
@@ -111,6 +114,7 @@ final class VolumeReader {
                         .get(timeoutMillis, TimeUnit.MILLISECONDS);
                 if (r.error() == null) {
                     preferredReplica = replica;
+                    view.served(group, r);
                     return r.data();
                 }
                 errors.add(replica + ": " + r.error());

@@ -74,7 +74,7 @@ final class InProcessSegments implements SegmentTransport, AutoCloseable {
                 return new ReadResult(null, "not caught up: SCL " + s.scl() + " < " + readPoint);
             }
             try {
-                return new ReadResult(s.read(offset, length, readPoint), null);
+                return new ReadResult(s.read(offset, length, readPoint), null, s.servedLsn(readPoint), s.epoch());
             } catch (BlockFile.CorruptBlockException e) {
                 return new ReadResult(null, e.getMessage());
             }
@@ -95,6 +95,15 @@ final class InProcessSegments implements SegmentTransport, AutoCloseable {
         return f.thenCompose(st -> st == null
                 ? CompletableFuture.failedFuture(new VolumeFencedException("replica " + key(group, replica) + " serves a newer epoch"))
                 : CompletableFuture.completedFuture(st));
+    }
+
+    @Override
+    public CompletableFuture<Position> position(int group, int replica) {
+        return answer(group, replica, () -> {
+            SegmentState s = replica(group, replica);
+            return new Position(group, replica, s.epoch(), s.appliedLsn(), s.durableHint(), s.scl(), s.highestGroup(),
+                    s.localLength(s.durableHint()));
+        });
     }
 
     @Override

@@ -308,6 +308,15 @@ public final class SegmentState {
         return out;
     }
 
+    /**
+     * The newest record a read at {@code readPoint} reflects: the block file holds everything up
+     * to the applied LSN (which may lie above the read point), pending records add up to the read point.
+     */
+    public long servedLsn(long readPoint) {
+        Long last = pending.isEmpty() ? null : pending.floorKey(Math.min(readPoint, scl));
+        return Math.max(appliedLsn, last == null ? 0 : last);
+    }
+
     /** The group-local content length, counting pending records up to {@code readPoint}. */
     public long localLength(long readPoint) {
         long len = file.length();

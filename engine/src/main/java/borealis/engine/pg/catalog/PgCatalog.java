@@ -35,15 +35,27 @@ public final class PgCatalog {
     private final List<String> roles = new CopyOnWriteArrayList<>();
     private final AtomicLong version = new AtomicLong(1);
     private long builtVersion;
+    /** On a reader instance: the catalog the writer filled, never refilled here. */
+    private final boolean readOnly;
 
-    private PgCatalog(Connection admin, String databaseName) {
+    private PgCatalog(Connection admin, String databaseName, boolean readOnly) {
         this.admin = admin;
         this.databaseName = databaseName;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * The catalog of a read-only database (a reader instance's snapshot): the tables the writer
+     * filled, as of the snapshot. The writer refills them in the transaction of each DDL's next
+     * catalog read, so a snapshot may show a schema change a moment late.
+     */
+    public static PgCatalog readOnly(Connection admin, String databaseName) {
+        return new PgCatalog(admin, databaseName, true);
     }
 
     /** Creates (again) the catalog schema, its tables and functions, and fills it. */
     public static PgCatalog install(Connection admin, String databaseName) throws SQLException {
-        PgCatalog c = new PgCatalog(admin, databaseName);
+        PgCatalog c = new PgCatalog(admin, databaseName, false);
         admin.setAutoCommit(true);
         try (Statement s = admin.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + S + " CASCADE");
@@ -99,9 +111,14 @@ public final class PgCatalog {
         version.incrementAndGet();
     }
 
+    /** Whether DDL happened since the catalog was last filled. */
+    public boolean isStale() {
+        return !readOnly && builtVersionVolatile() != version.get();
+    }
+
     /** Refills the catalog if the schema changed since it was last filled. */
     public void ensureFresh() throws SQLException {
-        if (builtVersionVolatile() != version.get()) {
+        if (!readOnly && builtVersionVolatile() != version.get()) {
             refresh();
         }
     }
