@@ -1,28 +1,28 @@
 package borealis.actors.node;
 
 import borealis.actors.admin.AdminRoutes;
+import borealis.actors.audit.AuditLog;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.ReaderInstance;
-import borealis.actors.audit.AuditLog;
-import borealis.actors.control.LedgerCapacityReports;
 import borealis.actors.control.ClusterPurger;
 import borealis.actors.control.ComputeProbe;
 import borealis.actors.control.ControlPlane;
-import borealis.actors.control.Endpoints;
 import borealis.actors.control.DbCluster;
+import borealis.actors.control.Endpoints;
+import borealis.actors.control.LedgerCapacityReports;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
-import borealis.actors.metrics.MetricsEndpoint;
 import borealis.actors.metrics.InsightsService;
+import borealis.actors.metrics.MetricsEndpoint;
 import borealis.actors.metrics.NodeMetrics;
 import borealis.actors.proxy.ProxyServer;
+import borealis.actors.proxy.ProxySession;
+import borealis.actors.proxy.TlsConnection;
 import borealis.actors.scaling.CapacityLedger;
 import borealis.actors.scaling.CapacityQueries;
 import borealis.actors.scaling.CapacitySettings;
 import borealis.actors.scaling.ComputePlacement;
 import borealis.actors.scaling.ScalingSupervisor;
-import borealis.actors.proxy.ProxySession;
-import borealis.actors.proxy.TlsConnection;
 import borealis.actors.storage.ReplicaFaults;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.volume.ReplicatedVolume;
@@ -34,27 +34,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
-import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -201,6 +209,7 @@ public final class BorealisNode implements AutoCloseable {
                 .withStopMessage(new ComputeInstance.Stop())
                 .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
                 .withMessageExtractor(ComputePlacement.<ComputeInstance.Command>shardPerEntity()));
+        stopComputeBeforeStorage(system, Duration.ofSeconds(20));
         sharding.init(Entity.of(CapacityLedger.TYPE_KEY, ctx -> CapacityLedger.create(
                 PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), capacity.usageRetentionMinutes(), capacity.eventsKept()))
                 .withRole("control"));
@@ -210,6 +219,24 @@ public final class BorealisNode implements AutoCloseable {
                 PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
         sharding.init(Entity.of(TenantDirectory.TYPE_KEY, ctx -> TenantDirectory.create(ctx.getEntityId(),
                 PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
+    }
+
+    /**
+     * On shutdown, compute instances close first: each closes H2 and waits for its last writes to
+     * be durable, which needs the storage replicas (and the ledger its status goes to) that the
+     * sharding phase of coordinated shutdown stops all at once otherwise.
+     */
+    private static void stopComputeBeforeStorage(ActorSystem<?> system, Duration timeout) {
+        org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
+        CoordinatedShutdown.get(classic).addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "stop-compute-instances", () -> {
+            org.apache.pekko.cluster.sharding.ClusterSharding regions = org.apache.pekko.cluster.sharding.ClusterSharding.get(classic);
+            List<CompletableFuture<Boolean>> stopped = new ArrayList<>();
+            for (String type : List.of(ComputeInstance.TYPE_KEY.name(), ReaderInstance.TYPE_KEY.name())) {
+                stopped.add(Patterns.gracefulStop(regions.shardRegion(type), timeout, ShardRegion.gracefulShutdownInstance())
+                        .toCompletableFuture().exceptionally(e -> false));
+            }
+            return CompletableFuture.allOf(stopped.toArray(new CompletableFuture<?>[0])).thenApply(v -> Done.getInstance());
+        });
     }
 
     /** The configured token, or the one kept in the data directory, or a new one saved there and printed. */

@@ -104,8 +104,10 @@ public final class Database implements AutoCloseable {
             throws SQLException {
         VolumeFileSystem.mount(volume);
         String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
+        // DB_CLOSE_ON_EXIT=FALSE: the node closes H2 in its coordinated shutdown, before the storage
+        // replicas stop; H2's own JVM shutdown hook would race with that.
         String adminUrl = base + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + ";WRITE_DELAY=0;RETENTION_TIME=0;FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1"
+                + ";WRITE_DELAY=0;RETENTION_TIME=0;FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE"
                 + ";CACHE_SIZE=" + H2_CACHE_KB + ";AUTO_COMPACT_FILL_RATE=0;BUILTIN_ALIAS_OVERRIDE=TRUE" + limits.urlSettings();
         Connection admin = null;
         Connection catalogConnection = null;
@@ -141,7 +143,7 @@ public final class Database implements AutoCloseable {
         VolumeFileSystem.mount(volume);
         String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
         String url = base + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;ACCESS_MODE_DATA=r"
-                + ";FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1;IFEXISTS=TRUE;CACHE_SIZE=" + H2_CACHE_KB
+                + ";FILE_LOCK=NO;TRACE_LEVEL_FILE=0;DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE;IFEXISTS=TRUE;CACHE_SIZE=" + H2_CACHE_KB
                 + ";BUILTIN_ALIAS_OVERRIDE=TRUE" + limits.urlSettings();
         Connection admin = null;
         try {
