@@ -1,35 +1,23 @@
 package borealis.actors.compute;
 
-import borealis.actors.audit.AuditLog;
-import borealis.actors.control.ClusterSpec;
 import borealis.actors.control.DbCluster;
-import borealis.actors.scaling.CapacityLedger;
 import borealis.actors.scaling.CapacityMetrics;
 import borealis.actors.scaling.CapacitySettings;
 import borealis.actors.scaling.InstanceResources;
 import borealis.actors.scaling.ScalingSupervisor;
-import borealis.actors.storage.ShardedSegmentTransport;
 import borealis.engine.governor.CpuGovernor;
 import borealis.engine.insights.DatabaseInsights;
 import borealis.engine.pg.PgSession;
-import borealis.engine.pg.SessionSettings;
 import borealis.engine.sql.Database;
 import borealis.engine.volume.ReplicatedVolume;
 import borealis.persistence.serialization.BorealisSerializable;
-import borealis.persistence.volume.VolumeLayout;
 import borealis.scaling.ScalingConfig;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -73,8 +61,6 @@ public final class ComputeInstance {
     private static final int STASH = 10_000;
     /** A closing instance waits this long for its last writes to be durable. */
     private static final Duration CLOSE_DURABLE_TIMEOUT = Duration.ofSeconds(10);
-    private static final String INSTANCE = "writer";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ComputeInstance.class);
 
     public interface Command extends BorealisSerializable {}
 
@@ -165,6 +151,8 @@ public final class ComputeInstance {
     private final ActorContext<Command> ctx;
     private final StashBuffer<Command> stash;
     private final TimerScheduler<Command> timers;
+    private final WriterSessions sessions;
+    private final CapacityReport report;
 
     // While resuming and running.
     private DbCluster.ComputeSpec spec;
@@ -177,12 +165,8 @@ public final class ComputeInstance {
     private double acu;
     private ReplicatedVolume volume;
     private Database db;
-    private InstanceResources resources;
-    private final Set<ActorRef<SqlSession.Command>> sessions = new HashSet<>();
     /** When a reader last asked to retain (0: never since this open). */
     private long lastReaderLeaseNanos;
-    /** Connects beyond the connection slots, waiting for the allocation to grow. */
-    private final ArrayDeque<Command> waitingForSlot = new ArrayDeque<>();
 
     private ComputeInstance(String clusterId, Context node, ActorContext<Command> ctx, StashBuffer<Command> stash,
                             TimerScheduler<Command> timers) {
@@ -191,6 +175,8 @@ public final class ComputeInstance {
         this.ctx = ctx;
         this.stash = stash;
         this.timers = timers;
+        this.sessions = new WriterSessions(clusterId, node, ctx);
+        this.report = new CapacityReport(clusterId, "writer", node.sharding(), node.nodeName());
     }
 
     // ---- paused ----
@@ -224,7 +210,7 @@ public final class ComputeInstance {
         stash.stash(connect);
         resumeStartedNanos = System.nanoTime();
         ctx.getLog().info("compute instance {} resuming", clusterId);
-        status("resuming", 0);
+        report.status("resuming", 0);
         ctx.pipeToSelf(node.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
                         .<StatusReply<DbCluster.ComputeSpec>>ask(DbCluster.AllocateEpoch::new, node.requestTimeout())
                         .thenApply(StatusReply::getValue),
@@ -254,7 +240,7 @@ public final class ComputeInstance {
                     if (a.admission().moveTo() != null) {
                         // Room was reserved on another node; the shard moves there and takes the stash along.
                         ctx.getLog().info("compute instance {} resumes on {} (no room here)", clusterId, a.admission().moveTo());
-                        status("moving", 0);
+                        report.status("moving", 0);
                         timers.startSingleTimer(new RelocateTimeout(), RELOCATE_TIMEOUT);
                         return relocating();
                     }
@@ -262,8 +248,9 @@ public final class ComputeInstance {
                     admittedNanos = System.nanoTime();
                     DbCluster.ComputeSpec s = spec;
                     long cacheBytes = node.capacity().profile().cacheBytes(acu);
-                    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> open(s, cacheBytes), node.sqlPool()),
-                            (ok, err) -> ok != null ? ok : new Opened(null, null, err));
+                    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> WriterDatabase.open(ctx.getSystem(), node, s, cacheBytes,
+                                    () -> volumeOpenNanos = System.nanoTime()), node.sqlPool()),
+                            (ok, err) -> ok != null ? new Opened(ok.volume(), ok.database(), ok.error()) : new Opened(null, null, err));
                     return Behaviors.same();
                 })
                 .onMessage(Opened.class, this::onOpened)
@@ -272,29 +259,6 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .build();
-    }
-
-    private Opened open(DbCluster.ComputeSpec s, long cacheBytes) {
-        ReplicatedVolume v = null;
-        try {
-            VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
-            String volumeId = s.spec().volumeId();
-            v = ReplicatedVolume.open(volumeId, layout, new ShardedSegmentTransport(ctx.getSystem(), node.sharding(), volumeId, layout,
-                    node.requestTimeout()),
-                    s.epoch(), node.volumeSettings());
-            // The buffer pool is sized by the allocation, before H2 reads anything through it.
-            v.cache().resize(cacheBytes);
-            volumeOpenNanos = System.nanoTime();
-            AuditLog audit = AuditLog.get(ctx.getSystem());
-            ClusterSpec c = s.spec();
-            return new Opened(v, Database.open(v, c.engineSecret(), c.tenant() + "." + c.name(), c.engineLimits(),
-                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message())), null);
-        } catch (Exception e) {
-            if (v != null) {
-                v.close();
-            }
-            return new Opened(null, null, e);
-        }
     }
 
     private Behavior<Command> onOpened(Opened o) {
@@ -308,15 +272,16 @@ public final class ComputeInstance {
         lastReaderLeaseNanos = 0;
         db.observeWith(DatabaseInsights.of(CapacityMetrics.tenant(clusterId), CapacityMetrics.cluster(clusterId)));
         CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
-        resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), acu);
+        InstanceResources resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), acu);
+        sessions.hostOn(db, volume, resources);
         node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources, ctx.getSelf()));
         long now = System.nanoTime();
         double millis = (now - resumeStartedNanos) / 1e6;
         ctx.getLog().info("compute instance {} running (epoch {}, {} ACU), resumed in {} ms", clusterId, spec.epoch(), acu,
                 String.format(Locale.ROOT, "%.1f", millis));
-        status("running", acu);
+        report.status("running", acu);
         CapacityMetrics.observeResume(clusterId, millis / 1000);
-        event("resume", 0, acu, "connect", String.format(Locale.ROOT,
+        report.event("resume", 0, acu, "connect", String.format(Locale.ROOT,
                 "resumed in %.1f ms (epoch %d: %.1f ms, admission %.1f ms, volume recovery %.1f ms, H2 open %.1f ms)", millis, spec.epoch(),
                 (epochNanos - resumeStartedNanos) / 1e6, (admittedNanos - epochNanos) / 1e6, (volumeOpenNanos - admittedNanos) / 1e6,
                 (now - volumeOpenNanos) / 1e6));
@@ -337,7 +302,7 @@ public final class ComputeInstance {
                 })
                 .onAnyMessage(m -> Behaviors.same())
                 .build());
-        status("paused", 0);
+        report.status("paused", 0);
         return paused();
     }
 
@@ -372,10 +337,7 @@ public final class ComputeInstance {
             }
         });
         stash.clear();
-        for (Command m : waitingForSlot) {
-            ref.tell(m);
-        }
-        waitingForSlot.clear();
+        sessions.forwardWaiting(ref);
     }
 
     // ---- running ----
@@ -383,18 +345,18 @@ public final class ComputeInstance {
     private Behavior<Command> running() {
         return Behaviors.receive(Command.class)
                 .onMessage(OpenSession.class, o -> {
-                    admitSession(o);
+                    sessions.admit(o, config.maxAcu());
                     return Behaviors.same();
                 })
                 .onMessage(ReopenSession.class, r -> {
                     // A session that moved here was admitted before: it never waits for a slot.
-                    openSession(r);
+                    sessions.open(r);
                     return Behaviors.same();
                 })
                 .onMessage(Resized.class, r -> {
                     acu = r.acu();
-                    status("running", acu);
-                    admitWaiting();
+                    report.status("running", acu);
+                    sessions.admitWaiting();
                     return Behaviors.same();
                 })
                 .onMessage(RetainForReaders.class, r -> {
@@ -408,31 +370,26 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(Pause.class, p -> {
-                    if (!sessions.isEmpty() || !waitingForSlot.isEmpty() || readersLease()) {
+                    if (!sessions.idle() || readersLease()) {
                         node.supervisor().tell(new ScalingSupervisor.StayAwake(clusterId));
                         return Behaviors.same();
                     }
                     ctx.getLog().info("compute instance {} pausing: {}", clusterId, p.why());
-                    event("pause", acu, 0, "idle", p.why());
+                    report.event("pause", acu, 0, "idle", p.why());
                     return close("pausing", false);
                 })
                 .onMessage(Moving.class, m -> {
-                    status("moving", acu);
+                    report.status("moving", acu);
                     return Behaviors.same();
                 })
                 .onMessage(CountSessions.class, c -> {
-                    c.replyTo().tell(new SessionCount(sessions.size() + waitingForSlot.size()));
+                    c.replyTo().tell(new SessionCount(sessions.count()));
                     return Behaviors.same();
                 })
                 .onMessage(Terminate.class, t -> {
                     ctx.getLog().info("compute instance {} terminating {} sessions: the cluster is deleted", clusterId, sessions.size());
-                    sessions.forEach(session -> session.tell(new SqlSession.Close()));
-                    waitingForSlot.forEach(w -> {
-                        if (w instanceof OpenSession o) {
-                            o.replyTo().tell(StatusReply.error("cluster " + clusterId + " is deleted"));
-                        }
-                    });
-                    waitingForSlot.clear();
+                    sessions.tellAll(new SqlSession.Close());
+                    sessions.refuseWaiting("cluster " + clusterId + " is deleted");
                     return close("stopped", true);
                 })
                 .onMessage(ScalingChanged.class, c -> {
@@ -447,7 +404,7 @@ public final class ComputeInstance {
                         // again, so free the capacity and let clients reconnect to the live writer.
                         ctx.getLog().warn("compute instance {}: its volume was opened by a newer writer; closing {} sessions and stopping",
                                 clusterId, sessions.size());
-                        sessions.forEach(session -> session.tell(new SqlSession.Close()));
+                        sessions.tellAll(new SqlSession.Close());
                         return close("stopped", true);
                     }
                     // Housekeeping is not the tenant's activity: it bypasses the CPU budget and the idle clock.
@@ -461,7 +418,7 @@ public final class ComputeInstance {
                 })
                 .onMessage(MaintenanceDone.class, m -> Behaviors.same())
                 .onSignal(Terminated.class, t -> {
-                    sessionEnded(t);
+                    sessions.ended(t.getRef());
                     return Behaviors.same();
                 })
                 .onSignal(PostStop.class, s -> {
@@ -471,83 +428,25 @@ public final class ComputeInstance {
                 .build();
     }
 
-    private void admitSession(OpenSession o) {
-        if (sessions.size() < resources.slots()) {
-            openSession(o);
-            return;
-        }
-        int atMax = node.capacity().profile().connectionSlots(config.maxAcu());
-        if (sessions.size() + waitingForSlot.size() >= atMax) {
-            o.replyTo().tell(StatusReply.error(String.format(Locale.ROOT,
-                    "too many connections: cluster %s allows %d sessions at its maximum of %.1f ACU", clusterId, atMax, config.maxAcu())));
-            return;
-        }
-        // Hold it: waiting sessions are a scaling signal, and the next allocation has more slots.
-        waitingForSlot.add(o);
-        resources.setWaitingSessions(waitingForSlot.size());
-    }
-
-    private void admitWaiting() {
-        while (!waitingForSlot.isEmpty() && sessions.size() < resources.slots()) {
-            openSession(waitingForSlot.poll());
-        }
-        resources.setWaitingSessions(waitingForSlot.size());
-    }
-
-    private void openSession(Command c) {
-        OpenSession o = c instanceof OpenSession x ? x : null;
-        ReopenSession r = c instanceof ReopenSession x ? x : null;
-        Map<String, String> startup = o != null ? o.startupParameters() : r.startupParameters();
-        ActorRef<StatusReply<ActorRef<SqlSession.Command>>> replyTo = o != null ? o.replyTo() : r.replyTo();
-        try {
-            SessionSettings settings = new SessionSettings();
-            startup.forEach((k, v) -> {
-                if (!k.equals("user") && !k.equals("database") && !k.equals("options") && !k.equals("replication")) {
-                    settings.startup(k, v);
-                }
-            });
-            settings.startup("session_authorization", o != null ? o.user() : r.user());
-            PgSession pg = db.newSession(settings);
-            if (r != null) {
-                pg.restore(r.handover());
-            }
-            ActorRef<SqlSession.Command> session = ctx.spawnAnonymous(
-                    SqlSession.create(pg, volume, o != null ? o.client() : r.client(), node.sqlPool(), resources.governor()));
-            ctx.watch(session);
-            sessions.add(session);
-            resources.sessionOpened();
-            replyTo.tell(StatusReply.success(session));
-        } catch (Exception e) {
-            replyTo.tell(StatusReply.error("could not open a session: " + rootMessage(e)));
-        }
-    }
-
-    private void sessionEnded(Terminated t) {
-        if (sessions.removeIf(s -> s.equals(t.getRef()))) {
-            resources.sessionClosed();
-        }
-        admitWaiting();
-    }
-
     // ---- draining, pausing, closing ----
 
     private Behavior<Command> drain() {
         ctx.getLog().info("compute instance {} draining {} sessions", clusterId, sessions.size());
-        status("moving", acu);
-        sessions.forEach(s -> s.tell(new SqlSession.Handover()));
+        report.status("moving", acu);
+        sessions.tellAll(new SqlSession.Handover());
         if (sessions.isEmpty()) {
             return close("moving", true);
         }
         timers.startSingleTimer(new DrainTimeout(), node.capacity().drainTimeout());
         return Behaviors.receive(Command.class)
                 .onSignal(Terminated.class, t -> {
-                    sessionEnded(t);
+                    sessions.ended(t.getRef());
                     return sessions.isEmpty() ? close("moving", true) : Behaviors.same();
                 })
                 .onMessage(DrainTimeout.class, t -> {
                     ctx.getLog().warn("compute instance {}: {} sessions still in a transaction after {}; closing them", clusterId,
                             sessions.size(), node.capacity().drainTimeout());
-                    sessions.forEach(s -> s.tell(new SqlSession.Close()));
+                    sessions.tellAll(new SqlSession.Close());
                     return close("moving", true);
                 })
                 .onMessage(MaintenanceDone.class, m -> Behaviors.same())
@@ -568,14 +467,16 @@ public final class ComputeInstance {
     /** Closes H2 and the volume off the actor's thread; then stops ({@code stopAfter}) or is paused. */
     private Behavior<Command> close(String state, boolean stopAfter) {
         timers.cancel(new Maintain());
-        status(state, acu);
+        report.status(state, acu);
         node.supervisor().tell(new ScalingSupervisor.Leave(clusterId));
         Database d = db;
         ReplicatedVolume v = volume;
         db = null;
         volume = null;
-        resources = null;
-        ctx.pipeToSelf(CompletableFuture.runAsync(() -> closeCleanly(d, v, CLOSE_DURABLE_TIMEOUT), node.sqlPool()), (ok, err) -> {
+        sessions.unhost();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(
+                () -> WriterDatabase.closeCleanly(clusterId, d, v, CLOSE_DURABLE_TIMEOUT), node.sqlPool());
+        ctx.pipeToSelf(closing, (ok, err) -> {
             if (err != null) {
                 ctx.getLog().warn("compute instance {}: closing failed", clusterId, err);
             }
@@ -589,7 +490,7 @@ public final class ComputeInstance {
                         return Behaviors.stopped();
                     }
                     ctx.getLog().info("compute instance {} paused", clusterId);
-                    status("paused", 0);
+                    report.status("paused", 0);
                     acu = 0;
                     return stash.unstashAll(paused());
                 })
@@ -612,42 +513,13 @@ public final class ComputeInstance {
         if (db != null) {
             ctx.getLog().info("compute instance {} stopping", clusterId);
             node.supervisor().tell(new ScalingSupervisor.Leave(clusterId));
-            closeCleanly(db, volume, Duration.ofSeconds(2));
+            WriterDatabase.closeCleanly(clusterId, db, volume, Duration.ofSeconds(2));
             db = null;
             volume = null;
         }
     }
 
-    /**
-     * H2's SHUTDOWN writes the file one last time; those writes must be durable before the volume
-     * closes (closing drops what is not yet shipped), or the next writer's recovery cuts them off.
-     */
-    private void closeCleanly(Database d, ReplicatedVolume v, Duration timeout) {
-        d.close();
-        try {
-            v.whenDurable(v.highestLsn()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // Runs on the SQL pool: the actor's own logger is not for other threads.
-            LOG.warn("compute instance {}: the last writes were not durable within {} ({}); closing anyway", clusterId, timeout, e.toString());
-        }
-        v.close();
-    }
-
-    // ---- reporting ----
-
-    private void status(String state, double allocation) {
-        CapacityMetrics.state(clusterId, state);
-        node.sharding().entityRefFor(CapacityLedger.TYPE_KEY, CapacityLedger.idOf(clusterId)).tell(new CapacityLedger.SetStatus(
-                new CapacityLedger.ComputeStatus(clusterId, INSTANCE, state, allocation, node.nodeName(), Instant.now())));
-    }
-
-    private void event(String kind, double from, double to, String reason, String detail) {
-        CapacityMetrics.countEvent(clusterId, kind, reason);
-        node.sharding().entityRefFor(CapacityLedger.TYPE_KEY, CapacityLedger.idOf(clusterId)).tell(new CapacityLedger.RecordEvents(List.of(
-                new CapacityLedger.ScalingEvent(clusterId, INSTANCE, Instant.now(), kind, from, to, reason, detail, node.nodeName()))));
-    }
-
-    private static String rootMessage(Throwable t) {
+    static String rootMessage(Throwable t) {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }

@@ -361,7 +361,7 @@ public final class ReaderInstance {
         startup.put("session_authorization", o.user());
         try {
             ReaderSnapshot snap = current;
-            PgSession pg = snap.db.newSession(ReaderSessions.settingsOf(startup));
+            PgSession pg = snap.db.newSession(SqlSession.settingsOf(startup));
             ActorRef<SqlSession.Command> session = ctx.spawnAnonymous(
                     SqlSession.create(pg, snap.volume, o.client(), node.compute().sqlPool(), governor));
             ctx.watch(session);

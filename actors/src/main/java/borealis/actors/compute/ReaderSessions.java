@@ -1,7 +1,6 @@
 package borealis.actors.compute;
 
 import borealis.engine.pg.PgSession;
-import borealis.engine.pg.SessionSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,7 +79,7 @@ final class ReaderSessions {
             if (e.on != next && e.movingTo != next) {
                 e.movingTo = next;
                 session.tell(new SqlSession.Rebind(next.volume, state -> {
-                    PgSession pg = next.db.newSession(settingsOf(e.startup));
+                    PgSession pg = next.db.newSession(SqlSession.settingsOf(e.startup));
                     pg.restore(state);
                     return pg;
                 }, error -> report.moved(session, next, error)));
@@ -116,15 +115,5 @@ final class ReaderSessions {
             e.client.tell(new ClientConnection.Ended(sqlState, message));
         }
         session.tell(new SqlSession.Close());
-    }
-
-    static SessionSettings settingsOf(Map<String, String> startup) {
-        SessionSettings settings = new SessionSettings();
-        startup.forEach((k, v) -> {
-            if (!k.equals("user") && !k.equals("database") && !k.equals("options") && !k.equals("replication")) {
-                settings.startup(k, v);
-            }
-        });
-        return settings;
     }
 }

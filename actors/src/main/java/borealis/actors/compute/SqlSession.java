@@ -3,6 +3,7 @@ package borealis.actors.compute;
 import borealis.engine.governor.CpuGovernor;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgSession;
+import borealis.engine.pg.SessionSettings;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
 import borealis.engine.volume.Volume;
@@ -10,6 +11,7 @@ import borealis.persistence.serialization.BorealisSerializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -133,6 +135,20 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     public static Behavior<Command> create(PgSession session, Volume volume, ActorRef<ClientConnection> client, ExecutorService sqlPool,
                                            CpuGovernor governor) {
         return Behaviors.setup(ctx -> new SqlSession(ctx, session, volume, client, sqlPool, governor));
+    }
+
+    /**
+     * The settings a session starts with, from its client's startup parameters (writer and reader
+     * alike): user, database, options and replication describe the connection, not settings.
+     */
+    static SessionSettings settingsOf(Map<String, String> startup) {
+        SessionSettings settings = new SessionSettings();
+        startup.forEach((k, v) -> {
+            if (!k.equals("user") && !k.equals("database") && !k.equals("options") && !k.equals("replication")) {
+                settings.startup(k, v);
+            }
+        });
+        return settings;
     }
 
     @Override

@@ -1,0 +1,71 @@
+package borealis.actors.compute;
+
+import borealis.actors.audit.AuditLog;
+import borealis.actors.control.ClusterSpec;
+import borealis.actors.control.DbCluster;
+import borealis.actors.storage.ShardedSegmentTransport;
+import borealis.engine.sql.Database;
+import borealis.engine.volume.ReplicatedVolume;
+import borealis.persistence.volume.VolumeLayout;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Opens and closes the writer's volume and its H2 database. Both block (recovery, H2's SHUTDOWN),
+ * so {@link ComputeInstance} runs them on the SQL pool, off its actor's thread (except when the
+ * actor system is terminating).
+ */
+final class WriterDatabase {
+
+    /** Under the instance's name: these are its messages. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ComputeInstance.class);
+
+    /** An open volume and database, or why not ({@code error}; then nothing stays open). */
+    record Opening(ReplicatedVolume volume, Database database, Throwable error) {}
+
+    private WriterDatabase() {}
+
+    /**
+     * Opens the volume as epoch {@code s.epoch()} (recovery), with a buffer pool of {@code cacheBytes},
+     * then H2 on it; {@code volumeOpened} runs in between (a phase of the resume, for its event).
+     */
+    static Opening open(ActorSystem<?> system, ComputeInstance.Context node, DbCluster.ComputeSpec s, long cacheBytes,
+                        Runnable volumeOpened) {
+        ReplicatedVolume v = null;
+        try {
+            VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
+            String volumeId = s.spec().volumeId();
+            v = ReplicatedVolume.open(volumeId, layout, new ShardedSegmentTransport(system, node.sharding(), volumeId, layout,
+                    node.requestTimeout()),
+                    s.epoch(), node.volumeSettings());
+            // The buffer pool is sized by the allocation, before H2 reads anything through it.
+            v.cache().resize(cacheBytes);
+            volumeOpened.run();
+            AuditLog audit = AuditLog.get(system);
+            ClusterSpec c = s.spec();
+            return new Opening(v, Database.open(v, c.engineSecret(), c.tenant() + "." + c.name(), c.engineLimits(),
+                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message())), null);
+        } catch (Exception e) {
+            if (v != null) {
+                v.close();
+            }
+            return new Opening(null, null, e);
+        }
+    }
+
+    /**
+     * H2's SHUTDOWN writes the file one last time; those writes must be durable before the volume
+     * closes (closing drops what is not yet shipped), or the next writer's recovery cuts them off.
+     */
+    static void closeCleanly(String clusterId, Database d, ReplicatedVolume v, Duration timeout) {
+        d.close();
+        try {
+            v.whenDurable(v.highestLsn()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Runs on the SQL pool: the actor's own logger is not for other threads.
+            LOG.warn("compute instance {}: the last writes were not durable within {} ({}); closing anyway", clusterId, timeout, e.toString());
+        }
+        v.close();
+    }
+}
