@@ -200,15 +200,27 @@ class CapacityIT {
             ScalingSupervisor.InstanceView grown = instance("acme/busy");
             assertEquals(grown.acu() * 0.25, grown.cpuPerSecond(), 1e-9, "the CPU budget follows the allocation");
             assertEquals((long) (grown.acu() * (64L << 20)), grown.cacheBytes(), "so does the block cache");
-            // Prometheus sees it too (the supervisor publishes every tick).
-            Thread.sleep(1100);
-            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + node.node().adminPort() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            for (String name : List.of("borealis_instance_acu{tenant=\"acme\",cluster=\"busy\"", "borealis_node_capacity_acu",
+            // Prometheus sees it too (the supervisor publishes every tick; ACU-seconds from the first whole second).
+            List<String> names = List.of("borealis_instance_acu{tenant=\"acme\",cluster=\"busy\"", "borealis_node_capacity_acu",
                     "borealis_instance_cpu_budget_ratio{tenant=\"acme\",cluster=\"busy\"", "borealis_acu_seconds_total{tenant=\"acme\",cluster=\"busy\"",
-                    "borealis_scaling_events_total{tenant=\"acme\",cluster=\"busy\",kind=\"scale-up\"", "borealis_resume_seconds_bucket")) {
-                assertTrue(metrics.contains(name), name + " in /metrics");
+                    "borealis_scaling_events_total{tenant=\"acme\",cluster=\"busy\",kind=\"scale-up\"", "borealis_resume_seconds_bucket");
+            String[] metrics = {""};
+            try {
+                await("every capacity metric in /metrics", Duration.ofSeconds(10), () -> {
+                    try {
+                        metrics[0] = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + node.node().adminPort() + "/metrics")).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    } catch (java.io.IOException | InterruptedException e) {
+                        return false;
+                    }
+                    return names.stream().allMatch(metrics[0]::contains);
+                });
+            } catch (AssertionError e) {
+                for (String name : names) {
+                    assertTrue(metrics[0].contains(name), name + " in /metrics");
+                }
+                throw e;
             }
         } finally {
             stop.set(true);
