@@ -25,14 +25,18 @@ public final class ScalingPolicy {
      * @param scaleDownFraction      a step down removes at most this share of the allocation (at least 0.5 ACU)
      * @param scaleDownMargin        the need counts as lower only below this share under the allocation
      *                               (the hysteresis band that keeps noise from flapping the allocation)
+     * @param scaleUpMargin          with nobody waiting for CPU, CPU use alone steps the allocation up only
+     *                               when the need exceeds it by this share (utilization wobbling around
+     *                               the target is headroom, not demand)
      * @param minHitRatio            below this block-cache hit ratio the working set counts as a need
      * @param minMissesPerSecond     ...and only with at least this many misses per second
      */
     public record Settings(double targetCpuUtilization, double hostCpus, int scaleDownDelaySeconds, int scaleDownIntervalSeconds,
-                           double scaleDownFraction, double scaleDownMargin, double minHitRatio, double minMissesPerSecond) {
+                           double scaleDownFraction, double scaleDownMargin, double scaleUpMargin, double minHitRatio,
+                           double minMissesPerSecond) {
 
         public static Settings defaults(double hostCpus) {
-            return new Settings(0.7, hostCpus, 10, 2, 0.25, 0.15, 0.95, 100);
+            return new Settings(0.7, hostCpus, 10, 2, 0.25, 0.15, 0.15, 0.95, 100);
         }
     }
 
@@ -170,6 +174,10 @@ public final class ScalingPolicy {
         if (bounded != current && target <= bounded) {
             state.lowSinceMillis = -1;
             return new Decision(bounded, Reason.BOUNDS, "bounds are now [" + config.minAcu() + ", " + config.maxAcu() + "]", false);
+        }
+        if (target > current && need.reason() == Reason.CPU && need.acu() < current * (1 + settings.scaleUpMargin())) {
+            state.lowSinceMillis = -1;
+            return Decision.keep(current);
         }
         if (target > current) {
             state.lowSinceMillis = -1;

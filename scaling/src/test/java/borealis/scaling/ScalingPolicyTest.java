@@ -126,6 +126,23 @@ class ScalingPolicyTest {
     }
 
     @Test
+    void cpuUseJustPastTheTargetIsHeadroomButQueueingOrAClearExcessScalesUp() {
+        var s = new ScalingPolicy.InstanceState(2.0, now);
+        // 2 ACU = 0.5 CPU-s/s. 0.358 used (72%, just past the 70% target), nobody waiting: kept.
+        ScalingPolicy.Decision d = tick(s, cpu(0.358, 0, 16), config);
+        assertEquals(2.0, d.acu(), d.toString());
+        // The same use with statements waiting for CPU is demand: up at once.
+        d = tick(s, cpu(0.358, 0.2, 16), config);
+        assertEquals(ScalingPolicy.Reason.CPU_QUEUE, d.reason());
+        assertTrue(d.acu() > 2.0, d.toString());
+        // Without waiting, a clear excess (90% of the budget) still scales up.
+        var t = new ScalingPolicy.InstanceState(2.0, now);
+        d = tick(t, cpu(0.45, 0, 16), config);
+        assertEquals(ScalingPolicy.Reason.CPU, d.reason());
+        assertEquals(AcuRules.roundUp(PROFILE.acuForCpu(0.45 / 0.7)), d.acu());
+    }
+
+    @Test
     void aBriefDipDoesNotScaleDown() {
         var s = new ScalingPolicy.InstanceState(0.5, now);
         tick(s, cpu(1.0, 0, 16), config);

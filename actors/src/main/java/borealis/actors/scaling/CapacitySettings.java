@@ -15,7 +15,7 @@ public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolic
         double hostCpus = p.getDouble("host-cpus") > 0 ? p.getDouble("host-cpus") : Runtime.getRuntime().availableProcessors();
         ScalingPolicy.Settings policy = new ScalingPolicy.Settings(p.getDouble("target-cpu-utilization"), hostCpus,
                 (int) p.getDuration("scale-down-delay").toSeconds(), (int) p.getDuration("scale-down-interval").toSeconds(),
-                p.getDouble("scale-down-fraction"), p.getDouble("scale-down-margin"), p.getDouble("min-hit-ratio"),
+                p.getDouble("scale-down-fraction"), p.getDouble("scale-down-margin"), p.getDouble("scale-up-margin"), p.getDouble("min-hit-ratio"),
                 p.getDouble("min-misses-per-second"));
         AcuProfile profile = new AcuProfile(c.getBytes("per-acu.cache"), c.getDouble("per-acu.cpu"), c.getInt("per-acu.connections"));
         return new CapacitySettings(c.getDouble("node-acus"), profile, policy, c.getDuration("tick"), c.getDuration("drain-timeout"),
