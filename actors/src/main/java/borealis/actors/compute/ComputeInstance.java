@@ -404,7 +404,8 @@ public final class ComputeInstance {
                         // again, so free the capacity and let clients reconnect to the live writer.
                         ctx.getLog().warn("compute instance {}: its volume was opened by a newer writer; closing {} sessions and stopping",
                                 clusterId, sessions.size());
-                        sessions.tellAll(new SqlSession.Close());
+                        sessions.tellAll(new SqlSession.End("57P01", "terminating connection: the volume of cluster " + clusterId
+                                + " was opened by a newer writer; reconnect to reach it"));
                         return close("stopped", true);
                     }
                     // Housekeeping is not the tenant's activity: it bypasses the CPU budget and the idle clock.

@@ -54,6 +54,9 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     /** The client connection is gone. */
     public record Close() implements Command {}
 
+    /** The instance ends the session: the client gets this FATAL error, then the connection closes. */
+    public record End(String sqlState, String message) implements Command {}
+
     /** The instance is moving or stopping: hand the session over at its next transaction boundary. */
     public record Handover() implements Command {}
 
@@ -163,6 +166,10 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
                     return this;
                 })
                 .onMessage(Close.class, c -> Behaviors.stopped())
+                .onMessage(End.class, e -> {
+                    client.tell(new ClientConnection.Ended(e.sqlState(), e.message()));
+                    return Behaviors.stopped();
+                })
                 .onMessage(Rebind.class, r -> {
                     if (rebind != null) {
                         rebind.done().accept(new IllegalStateException("superseded by a newer move"));

@@ -184,5 +184,6 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(951, StorageSegment.PositionReply.class);
         r.add(952, ComputeInstance.RetainForReaders.class);
         r.add(953, ComputeInstance.RetentionGranted.class);
+        r.add(954, SqlSession.End.class);
     }
 }

@@ -24,9 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +71,11 @@ class ClusterDeletionIT {
             ClusterSharding sharding = ClusterSharding.get(node.node().system());
             int highestGroup = inspect(sharding, volumeId, 0, 0).highestGroup();
             assertTrue(highestGroup >= 1, "the volume should span several protection groups");
+            // Replicas apply up to the durable point they were told, which travels with the next batch or tick.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (inspect(sharding, volumeId, highestGroup, 3).appliedLsn() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             assertTrue(inspect(sharding, volumeId, highestGroup, 3).appliedLsn() > 0);
             assertTrue(snapshotsOf(data, volumeId) > 0, "replicas should have snapshots before the purge");
 
