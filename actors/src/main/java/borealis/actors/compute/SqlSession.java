@@ -207,6 +207,11 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             clientTurnSince = 0;
         }
         inbox.addAll(s.messages());
+        return advance();
+    }
+
+    /** After new input or acknowledged output: move if a move waits, else process more; then time the client's turn. */
+    private Behavior<Command> advance() {
         if (handingOver) {
             tryDetach();
         }
@@ -219,12 +224,13 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     }
 
     /**
-     * Detaches from the client when handing over and the session is between transactions with
-     * all its output written: the client's proxy gets the session's state and opens it again on
+     * Detaches from the client when handing over and the session is between transactions, at a
+     * request boundary (an unnamed portal does not move), with all its output written: the client's proxy gets the session's state and opens it again on
      * the instance's new node; unprocessed messages go back to it.
      */
     private Behavior<Command> tryDetach() {
-        if (!handingOver || detached || processing || suspended || terminating || !outbox.isEmpty() || !session.canHandOver()) {
+        if (!handingOver || detached || processing || suspended || terminating || !atRequestBoundary || !outbox.isEmpty()
+                || !session.canHandOver()) {
             return this;
         }
         detached = true;
@@ -325,15 +331,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             client.tell(new ClientConnection.Ended(null, null));
             return Behaviors.stopped();
         }
-        if (handingOver) {
-            tryDetach();
-        }
-        tryRebind();
-        maybeProcess();
-        if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
-            clientTurnSince = System.nanoTime();
-        }
-        return this;
+        return advance();
     }
 
     /** Moves to the database of a pending {@link Rebind} if the session is between transactions, with nothing half-done. */

@@ -1,6 +1,7 @@
 package borealis.actors.scaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.actors.testkit.InProcessNode;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -116,8 +118,20 @@ class CapacityIT {
         }
         await("the idle cluster to pause", Duration.ofSeconds(30), stateIs("sleepy", "paused"));
         assertEquals(null, instance("acme/sleepy"), "a paused instance holds no capacity");
-        Thread.sleep(1000); // the last second's sample may still be on its way to the ledger
-        double pausedTotal = node.node().capacity().usage("acme", "sleepy", null, null).toCompletableFuture().get().totalAcuSeconds();
+        // The last seconds' samples may still be on their way to the ledger (a lost one is re-sent):
+        // take the total once two reads 1.5 s apart agree; a cluster that kept accruing never would.
+        double pausedTotal = Double.NaN;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            double first = node.node().capacity().usage("acme", "sleepy", null, null).toCompletableFuture().get().totalAcuSeconds();
+            Thread.sleep(1500);
+            double second = node.node().capacity().usage("acme", "sleepy", null, null).toCompletableFuture().get().totalAcuSeconds();
+            if (first == second) {
+                pausedTotal = second;
+                break;
+            }
+        }
+        assertFalse(Double.isNaN(pausedTotal), "a paused cluster's ACU-seconds stop growing");
         Thread.sleep(2500);
         assertEquals(pausedTotal, node.node().capacity().usage("acme", "sleepy", null, null).toCompletableFuture().get().totalAcuSeconds(),
                 "a paused cluster accrues nothing");
