@@ -273,6 +273,12 @@ public final class ComputeInstance {
         db.observeWith(DatabaseInsights.of(CapacityMetrics.tenant(clusterId), CapacityMetrics.cluster(clusterId)));
         CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
         InstanceResources resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), acu);
+        // Stores that waited for a quorum run on the SQL pool, charged to this instance's CPU budget.
+        ExecutorService sqlPool = node.sqlPool();
+        db.groupCommit().runStoresOn(store -> governor.submit(() -> {
+            store.run();
+            return null;
+        }, sqlPool));
         sessions.hostOn(db, volume, resources);
         node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources, ctx.getSelf()));
         long now = System.nanoTime();

@@ -120,8 +120,6 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     private long nextSeq;
     private long acked = -1;
     private long sentUpTo = -1;
-    /** The volume's newest LSN when the current batch started. */
-    private long lsnBefore;
 
     private SqlSession(ActorContext<Command> ctx, PgSession session, Volume volume, ActorRef<ClientConnection> client,
                        ExecutorService sqlPool, CpuGovernor governor) {
@@ -253,7 +251,6 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         }
         boolean resume = suspended;
         processing = true;
-        lsnBefore = volume.highestLsn();
         CompletableFuture<Processed> work = governor.submit(() -> {
             BackendWriter out = new BackendWriter(8192);
             try {
@@ -279,14 +276,14 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         if (p.output().length > 0 || terminating) {
             Pending pending = new Pending(nextSeq++, p.output());
             outbox.add(pending);
-            long required = p.outcome().requiredLsn();
-            if (required <= volume.durableLsn()) {
+            PgSession.Outcome o = p.outcome();
+            CompletableFuture<Long> required = o.requiredLsn();
+            if (required.isDone() && !required.isCompletedExceptionally() && required.join() <= volume.durableLsn()) {
                 pending.durable = true;
             } else {
-                // Nothing written while this ran: it only read, so it need not wait for a write
-                // quorum, only for what it saw to be safe (reads go on while writes cannot).
-                boolean wroteNothing = required <= lsnBefore;
-                getContext().pipeToSelf(wroteNothing ? volume.whenReadable(required) : volume.whenDurable(required),
+                // Work that wrote nothing need not wait for a write quorum, only for what it saw to
+                // be safe on a read quorum (reads go on while writes cannot).
+                getContext().pipeToSelf(required.thenCompose(lsn -> o.wrote() ? volume.whenDurable(lsn) : volume.whenReadable(lsn)),
                         (v, err) -> new Durable(pending.seq, err));
             }
         }

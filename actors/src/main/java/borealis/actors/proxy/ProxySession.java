@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -242,13 +243,33 @@ public final class ProxySession extends AbstractBehavior<ClientConnection> {
             return this;
         }
         r.ackTo().tell(StreamAck.INSTANCE);
+        // What one read brought for a ready session goes to it in one message: a client's request
+        // (Parse, Bind, Execute, Sync) is then run as one batch, not split at whatever message the
+        // session happened to start on.
+        List<FrontendMessage> forSession = new ArrayList<>();
         for (FrontendMessage m : messages) {
             if (phase == Phase.CLOSING) {
                 break;
             }
+            if (phase == Phase.READY && moving == null) {
+                forSession.add(m);
+                if (m instanceof FrontendMessage.Terminate) {
+                    phase = Phase.CLOSING;
+                }
+                continue;
+            }
+            submit(forSession);
             handle(m);
         }
+        submit(forSession);
         return this;
+    }
+
+    private void submit(List<FrontendMessage> forSession) {
+        if (!forSession.isEmpty()) {
+            sql.tell(new SqlSession.Submit(List.copyOf(forSession)));
+            forSession.clear();
+        }
     }
 
     private void handle(FrontendMessage m) {

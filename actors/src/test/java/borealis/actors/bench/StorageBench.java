@@ -67,15 +67,19 @@ public final class StorageBench {
             long cpu0 = processCpuNanos();
             Map<String, Long> threads0 = cpuByThreadGroup();
             long gc0 = gcMillis();
-            Result r = run(url, clients, seconds, rows, null, null);
+            Map<String, Double> hist0 = latencyBuckets();
+            AtomicReference<Throwable> firstError = new AtomicReference<>();
+            Result r = run(url, clients, seconds, rows, null, firstError);
             long cpu = processCpuNanos() - cpu0;
             Map<String, Long> threads1 = cpuByThreadGroup();
             long gc = gcMillis() - gc0;
+            Map<String, Double> hist1 = latencyBuckets();
             ReplicatedVolume.Stats v1 = probe.volume().stats();
             SegmentLogJournal.Stats j1 = journalStats(node);
 
             System.out.printf(Locale.ROOT, "journal=%s clients=%d seconds=%d rows=%d%n", journal, clients, seconds, rows);
-            System.out.printf(Locale.ROOT, "commits: %d (%.0f/s), errors: %d%n", r.commits(), r.commits() / (double) seconds, r.errors());
+            System.out.printf(Locale.ROOT, "commits: %d (%.0f/s), errors: %d%s%n", r.commits(), r.commits() / (double) seconds, r.errors(),
+                    firstError.get() == null ? "" : " (first: " + firstError.get() + ")");
             System.out.printf(Locale.ROOT, "commit latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n",
                     r.percentile(50), r.percentile(90), r.percentile(99), r.percentile(100));
             // CPU per commit (the whole JVM: clients, engine, replicas, journal) is steadier than
@@ -90,6 +94,7 @@ public final class StorageBench {
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> byGroup.append(String.format(Locale.ROOT, " %s %.0f", e.getKey(), e.getValue() / 1e3 / Math.max(1, r.commits()))));
             System.out.printf(Locale.ROOT, "thread CPU us/commit: bench-clients %.0f%s%n", r.clientCpuNanos() / 1e3 / Math.max(1, r.commits()), byGroup);
+            printLatencySplit(hist0, hist1);
             System.out.printf(Locale.ROOT, "GC: %d ms in %d s (%.0f us/commit)%n", gc, seconds, gc * 1e3 / Math.max(1, r.commits()));
             System.out.printf(Locale.ROOT, "shipped to replicas: %.0f bytes/commit, all 6 replicas together (%.2f records/commit, %.2f appends/commit)%n",
                     (v1.bytesShipped() - v0.bytesShipped()) / (double) r.commits(),
@@ -151,6 +156,56 @@ public final class StorageBench {
             // not Linux: Java threads only
         }
         return out;
+    }
+
+    private static final List<String> SPLIT = List.of(
+            "borealis_statement_duration_seconds", "borealis_volume_quorum_write_seconds");
+
+    /** Cumulative bucket counts of the node's engine-time and quorum-wait histograms, by family and bound. */
+    private static Map<String, Double> latencyBuckets() {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        var samples = io.prometheus.client.CollectorRegistry.defaultRegistry.metricFamilySamples();
+        while (samples.hasMoreElements()) {
+            var family = samples.nextElement();
+            if (SPLIT.contains(family.name)) {
+                for (var s : family.samples) {
+                    if (s.name.endsWith("_bucket")) {
+                        out.merge(family.name + " " + s.labelValues.get(s.labelNames.indexOf("le")), s.value, Double::sum);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Where a commit's time goes, from the node's own histograms over the measured run: the
+     * statement in the engine (H2, including writing its chunk) and the wait for the write quorum.
+     * Percentiles are bucket upper bounds.
+     */
+    private static void printLatencySplit(Map<String, Double> before, Map<String, Double> after) {
+        for (String family : SPLIT) {
+            List<Map.Entry<Double, Double>> buckets = new ArrayList<>();
+            after.forEach((k, v) -> {
+                if (k.startsWith(family + " ")) {
+                    String le = k.substring(family.length() + 1);
+                    buckets.add(Map.entry(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le),
+                            v - before.getOrDefault(k, 0.0)));
+                }
+            });
+            buckets.sort(Map.Entry.comparingByKey());
+            double total = buckets.isEmpty() ? 0 : buckets.get(buckets.size() - 1).getValue();
+            StringBuilder line = new StringBuilder();
+            for (double q : new double[] {0.5, 0.9, 0.99}) {
+                for (var b : buckets) {
+                    if (b.getValue() >= q * total) {
+                        line.append(String.format(Locale.ROOT, "  p%.0f <= %s ms", q * 100, b.getKey() * 1e3));
+                        break;
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s (%.0f observed):%s%n", family, total, line);
+        }
     }
 
     private static long gcMillis() {

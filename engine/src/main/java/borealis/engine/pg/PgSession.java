@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +41,11 @@ public final class PgSession implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PgSession.class);
 
-    /** What a call left behind. */
-    public record Outcome(boolean suspended, long requiredLsn, boolean terminate) {}
+    /**
+     * What a call left behind: its output may go out once {@code requiredLsn} is durable (when
+     * {@code wrote}) or readable.
+     */
+    public record Outcome(boolean suspended, CompletableFuture<Long> requiredLsn, boolean wrote, boolean terminate) {}
 
     /**
      * What a session carries to another node when its compute instance moves, between
@@ -55,7 +58,9 @@ public final class PgSession implements AutoCloseable {
     public record NamedStatement(String name, String sql, int[] parameterTypes) implements BorealisSerializable {}
 
     private final Connection conn;
-    private final LongSupplier highestLsn;
+    private final CommitLog commits;
+    /** Whether the current transaction (or its batches so far) may have written. */
+    private boolean wroteSinceCommitPoint;
     private final SessionSettings settings;
     private final ArrayDeque<FrontendMessage> queue = new ArrayDeque<>();
     private final UtilityCommands utility;
@@ -77,10 +82,10 @@ public final class PgSession implements AutoCloseable {
     private boolean simpleImplicit;
     private boolean terminated;
 
-    public PgSession(Connection conn, LongSupplier highestLsn, SessionSettings settings, PgCatalog catalog, String databaseName)
+    public PgSession(Connection conn, CommitLog commits, SessionSettings settings, PgCatalog catalog, String databaseName)
             throws SQLException {
         this.conn = conn;
-        this.highestLsn = highestLsn;
+        this.commits = commits;
         this.settings = settings;
         this.catalog = catalog;
         this.utility = new UtilityCommands(settings);
@@ -191,9 +196,27 @@ public final class PgSession implements AutoCloseable {
 
     /** Continues processing after a suspended call. */
     public Outcome resume(BackendWriter out, int budget) {
+        long changesBefore = commits.changeCount();
+        long endsBefore = tx.ends();
+        boolean suspended = run(out, budget);
+        // The counter is the database's: another session's write counts too (conservative: this
+        // answer then waits for a write quorum where a read quorum would have done).
+        wroteSinceCommitPoint |= commits.changeCount() != changesBefore;
+        if (suspended || (!tx.isIdle() && !terminated && tx.ends() == endsBefore)) {
+            // Inside a transaction or a statement: nothing was committed that the answer promises.
+            return new Outcome(suspended, CompletableFuture.completedFuture(commits.writtenLsn()), false, terminated);
+        }
+        boolean wrote = wroteSinceCommitPoint;
+        // A block begun after the one that ended may have written already: its commit must still wait for a write quorum.
+        wroteSinceCommitPoint = wrote && !tx.isIdle();
+        return new Outcome(false, commits.committedPoint(!wrote), wrote, terminated);
+    }
+
+    /** Handles queued messages until they run out or the output budget is spent; true if suspended. */
+    private boolean run(BackendWriter out, int budget) {
         while (!terminated) {
             if (out.size() >= budget && (portals.running != null || simpleQueue != null || !queue.isEmpty())) {
-                return new Outcome(true, highestLsn.getAsLong(), false);
+                return true;
             }
             if (copyIn != null) {
                 FrontendMessage m = queue.pollFirst();
@@ -217,7 +240,7 @@ public final class PgSession implements AutoCloseable {
             }
             handle(m, out, budget);
         }
-        return new Outcome(false, highestLsn.getAsLong(), terminated);
+        return false;
     }
 
     private void handle(FrontendMessage m, BackendWriter out, int budget) {

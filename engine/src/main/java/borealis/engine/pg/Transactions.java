@@ -48,6 +48,18 @@ final class Transactions {
         return status;
     }
 
+    /** Transactions ended so far (committed or not, blocks and implicit ones). */
+    long ends() {
+        return ends;
+    }
+
+    private long ends;
+
+    private void ended(boolean commit) {
+        ends++;
+        observer.transaction(commit);
+    }
+
     boolean isImplicit() {
         return implicit;
     }
@@ -79,12 +91,12 @@ final class Transactions {
             conn.rollback();
         }
         conn.setAutoCommit(true);
-        observer.transaction(commit);
+        ended(commit);
     }
 
     void rollbackQuietly() {
         if (implicit) {
-            observer.transaction(false);
+            ended(false);
         }
         try {
             if (!conn.getAutoCommit()) {
@@ -133,7 +145,7 @@ final class Transactions {
                     status = 'I';
                     savepoints.clear();
                     out.commandComplete("ROLLBACK");
-                    observer.transaction(false);
+                    ended(false);
                 } else {
                     onEnd.run();
                     conn.commit();
@@ -141,7 +153,7 @@ final class Transactions {
                     status = 'I';
                     savepoints.clear();
                     out.commandComplete("COMMIT");
-                    observer.transaction(true);
+                    ended(true);
                 }
                 restoreBlockIsolation();
             }
@@ -154,7 +166,7 @@ final class Transactions {
                     conn.setAutoCommit(true);
                     status = 'I';
                     savepoints.clear();
-                    observer.transaction(false);
+                    ended(false);
                 }
                 out.commandComplete("ROLLBACK");
                 restoreBlockIsolation();

@@ -1,5 +1,6 @@
 package borealis.engine.sql;
 
+import borealis.engine.pg.CommitLog;
 import borealis.engine.pg.PgSession;
 import borealis.engine.pg.StatementObserver;
 import borealis.engine.pg.SessionSettings;
@@ -14,6 +15,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
@@ -26,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The instance keeps an admin connection open for the life of the database (it owns engine
  * settings and maintenance); client sessions connect as a non-admin user, so nothing a tenant sends
- * can reach files, classes or the network of the host. H2 writes its file at every commit
- * ({@code WRITE_DELAY=0}) and does no housekeeping then, so {@link #maintain} compacts it.
+ * can reach files, classes or the network of the host. Transactions commit in memory and a
+ * {@link GroupCommit} stores them, many commits to a chunk; H2 does no housekeeping of its own, so
+ * {@link #maintain} compacts the file.
  *
  * <p>Tenant isolation inside the engine, measured on H2 2.3.232 (tests: TenantEscapeTest):
  * <ul>
@@ -65,6 +69,9 @@ public final class Database implements AutoCloseable {
     /** Per maintenance tick: compaction holds H2's store lock, so commits wait while it runs. */
     private static final int COMPACT_WRITE_BYTES = 1 << 20;
 
+    /** Stored chunks waiting for their write quorum before the group commit holds commits back. */
+    private static final int MAX_UNDURABLE_STORES = 1;
+
     /** PostgreSQL waits for row locks indefinitely; H2's default of one second aborts busy workloads. */
     private static final int LOCK_TIMEOUT_MS = 30_000;
 
@@ -78,8 +85,19 @@ public final class Database implements AutoCloseable {
     private final PgCatalog catalog;
     private final String name;
 
+    private final org.h2.engine.Database engine;
+    private final GroupCommit groupCommit;
+
     private Database(Volume volume, String url, Connection admin, String tenantPassword, StatementAudit audit,
                      Connection catalogConnection, PgCatalog catalog, String name) {
+        this.engine = ((SessionLocal) ((JdbcConnection) admin).getSession()).getDatabase();
+        MVStore store = engine.getStore().getMvStore();
+        // Commits stay in memory until a group commit stores them. Not 0 (H2 stores at every
+        // commit) and not positive (a background thread, and stores that finish asynchronously on
+        // H2's executors, after a later commit() already returned): a negative delay leaves every
+        // store synchronous and started by us (or by H2 itself when unsaved pages fill memory).
+        store.setAutoCommitDelay(-1);
+        this.groupCommit = new GroupCommit(store, volume, MAX_UNDURABLE_STORES, java.util.concurrent.ForkJoinPool.commonPool());
         this.volume = volume;
         this.url = url;
         this.admin = admin;
@@ -201,9 +219,40 @@ public final class Database implements AutoCloseable {
     public PgSession newSession(SessionSettings settings) throws SQLException {
         Connection conn = AuditedConnection.wrap(connect(url, TENANT, tenantPassword), settings.get("session_authorization"),
                 settings.get(CLIENT_ADDRESS), audit);
-        PgSession session = new PgSession(conn, volume::highestLsn, settings, catalog, name);
+        PgSession session = new PgSession(conn, commitLog, settings, catalog, name);
         session.observe(observer);
         return session;
+    }
+
+    private final CommitLog commitLog = new CommitLog() {
+        @Override
+        public long changeCount() {
+            return engine.getModificationDataId();
+        }
+
+        @Override
+        public long writtenLsn() {
+            return volume.highestLsn();
+        }
+
+        @Override
+        public CompletableFuture<Long> committedPoint(boolean forRead) {
+            return groupCommit.committedPoint(forRead);
+        }
+    };
+
+    /** Stores commits made in memory (group commit); sessions wait on it before they answer. */
+    public GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
+    /**
+     * Stores every commit made so far and waits until it is durable; returns its LSN (tools and
+     * tests that commit through plain JDBC connections).
+     */
+    public long makeDurable(java.time.Duration timeout) throws Exception {
+        long lsn = groupCommit.committedPoint(false).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return volume.whenDurable(lsn).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A plain JDBC connection as the (non-admin) tenant user, without the wire layer (tests and tools). */
@@ -225,8 +274,7 @@ public final class Database implements AutoCloseable {
     private volatile StatementObserver observer = StatementObserver.NONE;
 
     private MVStore store() {
-        SessionLocal session = (SessionLocal) ((JdbcConnection) admin).getSession();
-        return session.getDatabase().getStore().getMvStore();
+        return engine.getStore().getMvStore();
     }
 
     /** Refills a stale catalog and compacts the file when much of it is dead; cheap when there is nothing to do. */

@@ -444,8 +444,11 @@ public final class ReplicatedVolume implements Volume {
             if (closed) {
                 return CompletableFuture.failedFuture(new IOException("volume " + id + " closed"));
             }
+            // Waiting first, then sending: a transport that answers on this thread (in-process
+            // replicas) moves the VDL inside flush(), and a waiter added after it would miss that.
+            CompletableFuture<Long> reachedLater = waiters.add(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos());
             flush();
-            return waiters.add(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos());
+            return reachedLater;
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  * Six replicas per group in this JVM, each a {@link SegmentState} over a block file in a temporary
  * directory, answering asynchronously like actors would. Replicas can be stopped to simulate faults.
  */
-final class InProcessSegments implements SegmentTransport, AutoCloseable {
+public final class InProcessSegments implements SegmentTransport, AutoCloseable {
 
     private final Path dir;
     private final VolumeLayout layout;
@@ -27,7 +27,7 @@ final class InProcessSegments implements SegmentTransport, AutoCloseable {
     final Set<String> down = ConcurrentHashMap.newKeySet();
     private final ExecutorService replies = Executors.newFixedThreadPool(2);
 
-    InProcessSegments(Path dir, VolumeLayout layout) {
+    public InProcessSegments(Path dir, VolumeLayout layout) {
         this.dir = dir;
         this.layout = layout;
     }

@@ -38,7 +38,7 @@ class ReaderVolumeTest {
                     s.execute("insert into accounts values (" + i + ", 100)");
                 }
                 VolumeFollower follower = new VolumeFollower("t/c/1", layout, segments, Duration.ofSeconds(2));
-                VolumeFollower.Point p1 = caughtUp(follower, writerVolume);
+                VolumeFollower.Point p1 = caughtUp(follower, writer);
                 Database snap1 = Database.openReadOnly(new ReaderVolume("t/c/1@r1#1", follower, p1, 8 << 20), SECRET, "c", 
                         borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE);
                 try (Connection r = snap1.tenantConnection(); Statement rs = r.createStatement()) {
@@ -63,6 +63,8 @@ class ReaderVolumeTest {
                                     ws.execute("insert into accounts values (" + (1000 + i) + ", 0)");
                                 }
                                 wc.commit();
+                                // As a session does before it answers: the commit goes to the volume.
+                                writer.groupCommit().committedPoint(false).get();
                                 if (i % 50 == 0) {
                                     writer.maintain();
                                 }
@@ -96,7 +98,7 @@ class ReaderVolumeTest {
                     if (failure.get() != null) {
                         throw new AssertionError(failure.get());
                     }
-                    VolumeFollower.Point last = caughtUp(follower, writerVolume);
+                    VolumeFollower.Point last = caughtUp(follower, writer);
                     assertTrue(last.lsn() > p1.lsn(), "the durable point moved");
                     Database snapLast = Database.openReadOnly(new ReaderVolume("t/c/1@r1#last", follower, last, 8 << 20), SECRET, "c",
                             borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE);
@@ -133,7 +135,7 @@ class ReaderVolumeTest {
                 }
             }
             VolumeFollower follower = new VolumeFollower("t/c/2", layout, segments, Duration.ofSeconds(2));
-            VolumeFollower.Point p = caughtUp(follower, v1);
+            VolumeFollower.Point p = caughtUp(follower, writer);
             // No block cache: what the open read (chunk headers and footers) must be read again.
             ReaderVolume rv = new ReaderVolume("t/c/2@r#1", follower, p, 0);
             Database snap = Database.openReadOnly(rv, SECRET, "c",
@@ -156,8 +158,8 @@ class ReaderVolumeTest {
     }
 
     /** Polls until the replicas know the writer's newest write is durable (they learn it with the next batch or tick). */
-    private static VolumeFollower.Point caughtUp(VolumeFollower follower, ReplicatedVolume writer) throws Exception {
-        long target = writer.whenDurable(writer.highestLsn()).get();
+    private static VolumeFollower.Point caughtUp(VolumeFollower follower, Database writer) throws Exception {
+        long target = writer.makeDurable(Duration.ofSeconds(10));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             VolumeFollower.Point p = follower.poll();
