@@ -12,9 +12,6 @@ public interface CommitLog {
     /** A counter that moves whenever any session changes data or schema. */
     long changeCount();
 
-    /** The newest position written to the volume so far, without storing anything. */
-    long writtenLsn();
-
     /**
      * The position covering every change committed before this call, storing them first when some
      * are only in memory.

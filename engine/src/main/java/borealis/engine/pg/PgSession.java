@@ -58,6 +58,8 @@ public final class PgSession implements AutoCloseable {
     public record NamedStatement(String name, String sql, int[] parameterTypes) implements BorealisSerializable {}
 
     private final Connection conn;
+    private static final CompletableFuture<Long> NOTHING_TO_WAIT_FOR = CompletableFuture.completedFuture(0L);
+
     private final CommitLog commits;
     /** Whether the current transaction (or its batches so far) may have written. */
     private boolean wroteSinceCommitPoint;
@@ -203,8 +205,9 @@ public final class PgSession implements AutoCloseable {
         // answer then waits for a write quorum where a read quorum would have done).
         wroteSinceCommitPoint |= commits.changeCount() != changesBefore;
         if (suspended || (!tx.isIdle() && !terminated && tx.ends() == endsBefore)) {
-            // Inside a transaction or a statement: nothing was committed that the answer promises.
-            return new Outcome(suspended, CompletableFuture.completedFuture(commits.writtenLsn()), false, terminated);
+            // Inside a transaction or a statement: the answer promises nothing durable yet, and
+            // what it read is made safe by the commit point its transaction's end waits for.
+            return new Outcome(suspended, NOTHING_TO_WAIT_FOR, false, terminated);
         }
         boolean wrote = wroteSinceCommitPoint;
         // A block begun after the one that ended may have written already: its commit must still wait for a write quorum.

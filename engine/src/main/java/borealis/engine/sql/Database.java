@@ -231,11 +231,6 @@ public final class Database implements AutoCloseable {
         }
 
         @Override
-        public long writtenLsn() {
-            return volume.highestLsn();
-        }
-
-        @Override
         public CompletableFuture<Long> committedPoint(boolean forRead) {
             return groupCommit.committedPoint(forRead);
         }
