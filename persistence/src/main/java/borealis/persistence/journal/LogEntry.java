@@ -8,7 +8,7 @@ import java.util.zip.CRC32C;
  * One entry of a journal log file, and its on-disk form.
  *
  * <pre>
- * | int32 length of body | int32 CRC32C of body | body                                      |
+ * | int32 length of body | int32 CRC32C of (the file's salt,) body | body                     |
  * body: | byte type | str persistenceId | ...
  *   EVENTS:    | int32 count | count x ( int64 seqNr | int32 n | n bytes serialized PersistentRepr ) |
  *   DELETE:    | int64 toSeqNr |
@@ -62,8 +62,19 @@ sealed interface LogEntry {
         return size;
     }
 
-    /** Writes the entry at {@code out}'s position (heap or direct) and advances it. */
+    /** Writes the entry at {@code out}'s position (heap or direct) and advances it, without a salt. */
     static void encodeInto(LogEntry entry, ByteBuffer out) {
+        encodeInto(entry, out, UNSALTED);
+    }
+
+    /** A file written before files had headers: checksums cover the body alone. */
+    long UNSALTED = -1;
+
+    /**
+     * Writes the entry at {@code out}'s position (heap or direct) and advances it; the checksum
+     * covers the file's salt (a non-negative int, or {@link #UNSALTED}) and then the body.
+     */
+    static void encodeInto(LogEntry entry, ByteBuffer out, long salt) {
         byte[] pid = entry.persistenceId().getBytes(StandardCharsets.UTF_8);
         int start = out.position();
         out.position(start + HEADER);
@@ -80,7 +91,7 @@ sealed interface LogEntry {
         }
         int end = out.position();
         int size = end - start - HEADER;
-        CRC32C crc = new CRC32C();
+        CRC32C crc = salted(salt);
         crc.update(out.duplicate().position(start + HEADER).limit(end));
         out.putInt(start, size).putInt(start + 4, (int) crc.getValue());
     }
@@ -110,8 +121,21 @@ sealed interface LogEntry {
     }
 
     static boolean checksumMatches(byte[] body, int crc) {
-        CRC32C c = new CRC32C();
+        return checksumMatches(body, crc, UNSALTED);
+    }
+
+    static boolean checksumMatches(byte[] body, int crc, long salt) {
+        CRC32C c = salted(salt);
         c.update(body);
         return (int) c.getValue() == crc;
+    }
+
+    private static CRC32C salted(long salt) {
+        CRC32C c = new CRC32C();
+        if (salt != UNSALTED) {
+            int v = (int) salt;
+            c.update(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+        }
+        return c;
     }
 }

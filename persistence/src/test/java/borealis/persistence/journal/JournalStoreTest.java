@@ -127,4 +127,91 @@ class JournalStoreTest {
             assertArrayEquals(events("idle", 1, 1000).payloads()[0], replay(store, "idle").get(0));
         }
     }
+
+    private long count(String suffix) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(suffix)).count();
+        }
+    }
+
+    @Test
+    void retiredFilesAreReusedAndWhatTheyHeldNeverComesBack() throws Exception {
+        long maxFile = 64 * 1024;
+        try (JournalStore store = new JournalStore(dir, maxFile, true)) {
+            // "old" fills files and is deleted: its files retire as spares.
+            for (long n = 1; n <= 300; n++) {
+                store.append(List.of(events("old", n, 1000))).get();
+            }
+            store.append(List.of(new LogEntry.Delete("old", 300))).get();
+            for (long n = 1; n <= 200; n++) {
+                store.append(List.of(events("new", n, 1000))).get();
+                store.append(List.of(new LogEntry.Delete("new", n - 5))).get();
+            }
+            store.flush().get();
+            assertTrue(store.filesReused() > 0, "retired files were reused");
+            assertTrue(count(".spare") <= JournalStore.MAX_SPARES, "at most " + JournalStore.MAX_SPARES + " spares");
+        }
+        // A reused file is as long as its previous use; only the start is this use's. After a
+        // "crash" (no clean end: the store above wrote nothing at close), recovery must stop
+        // where this use ended, and the old entries beyond it must not count.
+        Path last = lastFile();
+        long onDisk = Files.size(last);
+        try (JournalStore store = new JournalStore(dir, maxFile, true)) {
+            assertEquals(0, replay(store, "old").size(), "deleted events do not come back from reused files");
+            assertEquals(300, store.highestSequenceNr("old"));
+            assertEquals(5, replay(store, "new").size());
+            assertEquals(200, store.highestSequenceNr("new"));
+            assertArrayEquals(events("new", 200, 1000).payloads()[0], replay(store, "new").get(4));
+            assertTrue(Files.size(last) <= onDisk);
+            store.append(List.of(events("new", 201, 1000))).get();
+        }
+        try (JournalStore store = new JournalStore(dir, maxFile, true)) {
+            assertEquals(6, replay(store, "new").size(), "appends after recovery are kept");
+        }
+        // Files written before headers existed (no magic, checksums without a salt) still read.
+        Path legacy = dir.resolve("legacy");
+        Files.createDirectories(legacy);
+        ByteBuffer entry = LogEntry.encode(events("x", 1, 100));
+        try (FileChannel ch = FileChannel.open(legacy.resolve("0000000001.journal"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.write(entry);
+        }
+        try (JournalStore store = new JournalStore(legacy, maxFile, true)) {
+            assertEquals(1, replay(store, "x").size());
+            store.append(List.of(events("x", 2, 100))).get();
+        }
+        try (JournalStore store = new JournalStore(legacy, maxFile, true)) {
+            assertEquals(2, replay(store, "x").size(), "a file without a header goes on without one");
+        }
+    }
+
+    @Test
+    void aReusedFileHoldingItsPreviousUsesEntriesRecoversOnlyItsOwn() throws Exception {
+        long maxFile = 64 * 1024;
+        long written = 0;
+        try (JournalStore store = new JournalStore(dir, maxFile, true)) {
+            for (long n = 1; n <= 200; n++) {
+                store.append(List.of(events("a", n, 1000))).get();
+            }
+            store.append(List.of(new LogEntry.Delete("a", 200))).get();
+            // Entries of the same size as the previous use's, from the same offset: after the last
+            // one written, a whole old entry of "a" lies exactly where the next one would start.
+            while (store.filesReused() == 0 || written % 10 != 0) {
+                store.append(List.of(events("b", ++written, 1000))).get();
+            }
+            assertTrue(store.filesReused() > 0);
+        }
+        Path last = lastFile();
+        long before = Files.size(last);
+        try (JournalStore store = new JournalStore(dir, maxFile, true)) {
+            assertTrue(Files.size(last) < before, "the previous use's tail is cut at recovery: " + Files.size(last) + " < " + before);
+            assertEquals(0, replay(store, "a").size(), "the previous use's events of 'a' are not this file's");
+            assertEquals(written, replay(store, "b").size());
+            assertEquals(written, store.highestSequenceNr("b"));
+        }
+        ByteBuffer magic = ByteBuffer.allocate(4);
+        try (FileChannel ch = FileChannel.open(last, StandardOpenOption.READ)) {
+            ch.read(magic, 0);
+        }
+        assertEquals(JournalStore.FILE_MAGIC, magic.getInt(0), "new files begin with a header");
+    }
 }
