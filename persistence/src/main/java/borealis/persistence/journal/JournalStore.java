@@ -418,13 +418,12 @@ final class JournalStore implements AutoCloseable {
 
     private void openNewFile(int id) throws IOException {
         Path p = dir.resolve(String.format("%010d%s", id, SUFFIX));
-        long salt = java.util.concurrent.ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
-        ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).putInt(0, FILE_MAGIC).putInt(4, (int) salt);
         Path spare = spares.pollFirst();
-        FileChannel ch;
+        FileChannel ch = spare != null ? FileChannel.open(spare, StandardOpenOption.READ, StandardOpenOption.WRITE) : null;
+        long salt = newSalt(ch);
+        ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).putInt(0, FILE_MAGIC).putInt(4, (int) salt);
         if (spare != null) {
             filesReused++;
-            ch = FileChannel.open(spare, StandardOpenOption.READ, StandardOpenOption.WRITE);
             // The new salt is on disk before the file takes its new name: under that name, its old
             // entries never pass a checksum.
             writeFully(ch, header, 0);
@@ -443,6 +442,21 @@ final class JournalStore implements AutoCloseable {
         if (fsync) {
             forceDirectory();
         }
+    }
+
+    /** A random salt, never the one a reused file had (its old entries would pass again). */
+    private static long newSalt(FileChannel reused) throws IOException {
+        long old = LogEntry.UNSALTED;
+        if (reused != null && reused.size() >= FILE_HEADER) {
+            ByteBuffer h = ByteBuffer.allocate(FILE_HEADER);
+            readFully(reused, h, 0);
+            old = h.getInt(0) == FILE_MAGIC ? h.getInt(4) & 0xFFFF_FFFFL : LogEntry.UNSALTED;
+        }
+        long salt;
+        do {
+            salt = java.util.concurrent.ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
+        } while (salt == old);
+        return salt;
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
