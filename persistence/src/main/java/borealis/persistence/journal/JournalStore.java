@@ -34,21 +34,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that leaves is <em>recycled</em>, not deleted (up to {@link #MAX_SPARES} kept): on
  * ext4 mounted with {@code discard}, deleting a 64 MiB file stalled the next fsyncs of every
- * replica on the node for tens of milliseconds (one 1 GiB file: 765 ms). A file begins with
- * {@code | int32 FILE_MAGIC | int32 salt |}, a random salt that every entry's checksum covers, so
- * the entries a recycled file still holds from its previous use never pass as its own. Files
- * written before headers existed are read as they are (unsalted).
+ * replica on the node for tens of milliseconds (one 1 GiB file: 765 ms). {@link JournalFiles}
+ * has the header whose salt keeps a recycled file's old entries from passing as its own.
  */
 final class JournalStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JournalStore.class);
-    private static final String SUFFIX = ".journal";
-    private static final String SPARE_SUFFIX = ".spare";
     /** Retired files kept for reuse. */
     static final int MAX_SPARES = 2;
-    /** First int of a file with a header; larger than any entry length, so older readers stop there. */
-    static final int FILE_MAGIC = 0x424A4E31;
-    static final int FILE_HEADER = 8;
     /** While gathering a group commit, a pause this long means nothing more is coming. */
     private static final long QUIET_NANOS = 60_000;
     /** Copy an old file's events forward once fewer than this fraction of them are live. */
@@ -132,11 +125,11 @@ final class JournalStore implements AutoCloseable {
     private void recover() throws IOException {
         List<Path> paths;
         try (Stream<Path> s = Files.list(dir)) {
-            paths = s.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+            paths = s.filter(JournalFiles::isJournal).sorted().toList();
         }
         for (int i = 0; i < paths.size(); i++) {
             Path p = paths.get(i);
-            int id = Integer.parseInt(p.getFileName().toString().replace(SUFFIX, ""));
+            int id = JournalFiles.idOf(p);
             FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileInfo info = new FileInfo(id, ch, LogEntry.UNSALTED);
             files.put(id, info);
@@ -157,7 +150,7 @@ final class JournalStore implements AutoCloseable {
             }
         }
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path spare : (Iterable<Path>) s.filter(p -> p.getFileName().toString().endsWith(SPARE_SUFFIX)).sorted()::iterator) {
+            for (Path spare : (Iterable<Path>) s.filter(JournalFiles::isSpare).sorted()::iterator) {
                 if (spares.size() < MAX_SPARES) {
                     spares.add(spare);
                 } else {
@@ -179,23 +172,20 @@ final class JournalStore implements AutoCloseable {
         long size = ch.size();
         long pos = 0;
         ByteBuffer header = ByteBuffer.allocate(LogEntry.HEADER);
-        if (size >= FILE_HEADER) {
-            readFully(ch, header, 0);
-            if (header.getInt(0) == FILE_MAGIC) {
-                file.salt = header.getInt(4) & 0xFFFF_FFFFL;
-                pos = FILE_HEADER;
-            }
+        file.salt = JournalFiles.saltOf(ch);
+        if (file.salt != LogEntry.UNSALTED) {
+            pos = JournalFiles.FILE_HEADER;
         }
         while (pos + LogEntry.HEADER <= size) {
             header.clear();
-            readFully(ch, header, pos);
+            JournalFiles.readFully(ch, header, pos);
             int len = header.getInt(0);
             int crc = header.getInt(4);
             if (len <= 0 || len > LogEntry.MAX_BODY || pos + LogEntry.HEADER + len > size) {
                 return pos;
             }
             ByteBuffer body = ByteBuffer.allocate(len);
-            readFully(ch, body, pos + LogEntry.HEADER);
+            JournalFiles.readFully(ch, body, pos + LogEntry.HEADER);
             if (!LogEntry.checksumMatches(body.array(), crc, file.salt)) {
                 return pos;
             }
@@ -289,7 +279,7 @@ final class JournalStore implements AutoCloseable {
         }
         ByteBuffer buf = ByteBuffer.allocate(l.length());
         try {
-            readFully(ch, buf, l.offset());
+            JournalFiles.readFully(ch, buf, l.offset());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -417,51 +407,32 @@ final class JournalStore implements AutoCloseable {
     }
 
     private void openNewFile(int id) throws IOException {
-        Path p = dir.resolve(String.format("%010d%s", id, SUFFIX));
+        Path p = JournalFiles.journal(dir, id);
         Path spare = spares.pollFirst();
-        FileChannel ch = spare != null ? FileChannel.open(spare, StandardOpenOption.READ, StandardOpenOption.WRITE) : null;
-        long salt = newSalt(ch);
-        ByteBuffer header = ByteBuffer.allocate(FILE_HEADER).putInt(0, FILE_MAGIC).putInt(4, (int) salt);
+        FileChannel ch;
+        long salt;
         if (spare != null) {
             filesReused++;
+            ch = FileChannel.open(spare, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            salt = JournalFiles.newSalt(ch);
             // The new salt is on disk before the file takes its new name: under that name, its old
             // entries never pass a checksum.
-            writeFully(ch, header, 0);
+            JournalFiles.writeHeader(ch, salt);
             ch.force(false);
             Files.move(spare, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } else {
             ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            writeFully(ch, header, 0);
+            salt = JournalFiles.newSalt(null);
+            JournalFiles.writeHeader(ch, salt);
         }
         FileInfo info = new FileInfo(id, ch, salt);
         synchronized (this) {
             files.put(id, info);
         }
         current = info;
-        currentSize = FILE_HEADER;
+        currentSize = JournalFiles.FILE_HEADER;
         if (fsync) {
             forceDirectory();
-        }
-    }
-
-    /** A random salt, never the one a reused file had (its old entries would pass again). */
-    private static long newSalt(FileChannel reused) throws IOException {
-        long old = LogEntry.UNSALTED;
-        if (reused != null && reused.size() >= FILE_HEADER) {
-            ByteBuffer h = ByteBuffer.allocate(FILE_HEADER);
-            readFully(reused, h, 0);
-            old = h.getInt(0) == FILE_MAGIC ? h.getInt(4) & 0xFFFF_FFFFL : LogEntry.UNSALTED;
-        }
-        long salt;
-        do {
-            salt = java.util.concurrent.ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL;
-        } while (salt == old);
-        return salt;
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf, pos + buf.position());
         }
     }
 
@@ -507,12 +478,12 @@ final class JournalStore implements AutoCloseable {
                 files.remove(oldest.id);
             }
             oldest.channel.close();
-            Path retired = dir.resolve(String.format("%010d%s", oldest.id, SUFFIX));
+            Path retired = JournalFiles.journal(dir, oldest.id);
             if (spares.size() < MAX_SPARES) {
                 // Renamed first, given a new salt only when reused: a crash in between leaves a
                 // spare (ignored by recovery) or a dead file (its events are deleted), never a
                 // journal file whose entries stopped passing their checksums.
-                Path spare = dir.resolve(String.format("%010d%s", oldest.id, SPARE_SUFFIX));
+                Path spare = JournalFiles.spare(dir, oldest.id);
                 Files.move(retired, spare, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 spares.add(spare);
             } else {
@@ -594,15 +565,6 @@ final class JournalStore implements AutoCloseable {
                 } catch (IOException e) {
                     log.warn("closing journal file {} failed", f.id, e);
                 }
-            }
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos + buf.position());
-            if (n < 0) {
-                throw new IOException("unexpected end of journal file");
             }
         }
     }

@@ -212,6 +212,6 @@ class JournalStoreTest {
         try (FileChannel ch = FileChannel.open(last, StandardOpenOption.READ)) {
             ch.read(magic, 0);
         }
-        assertEquals(JournalStore.FILE_MAGIC, magic.getInt(0), "new files begin with a header");
+        assertEquals(JournalFiles.FILE_MAGIC, magic.getInt(0), "new files begin with a header");
     }
 }
