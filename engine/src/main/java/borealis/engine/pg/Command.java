@@ -14,6 +14,8 @@ public record Command(Kind kind, String tag, String name) {
         ENGINE,
         BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO,
         SET, SHOW, RESET, DISCARD, DEALLOCATE,
+        /** CREATE SCHEMA and ALTER SCHEMA, which the instance runs for the session ({@link SchemaAdmin}). */
+        SCHEMA,
         /** SQL-level cursors: DECLARE, FETCH / MOVE, CLOSE. */
         DECLARE, FETCH, CLOSE_CURSOR,
         /** Accepted and ignored (VACUUM, ANALYZE, CHECKPOINT, LISTEN...). */
@@ -71,6 +73,14 @@ public record Command(Kind kind, String tag, String name) {
             case "CREATE":
                 if (k1.equals("EXTENSION")) {
                     return new Command(Kind.NOOP, "CREATE EXTENSION", null);
+                }
+                if (k1.equals("SCHEMA")) {
+                    return new Command(Kind.SCHEMA, "CREATE SCHEMA", null);
+                }
+                break;
+            case "ALTER":
+                if (k1.equals("SCHEMA")) {
+                    return new Command(Kind.SCHEMA, "ALTER SCHEMA", null);
                 }
                 break;
             case "VACUUM":
@@ -169,7 +179,7 @@ public record Command(Kind kind, String tag, String name) {
             case "MERGE":
                 return tag + " " + count;
             case "INSERT":
-                return "INSERT 0 " + count;
+                return "INSERT 0 " + count; // sql-built: a command tag, not SQL
             case "COPY":
                 return "COPY " + count;
             default:

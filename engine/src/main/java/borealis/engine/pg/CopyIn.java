@@ -1,5 +1,6 @@
 package borealis.engine.pg;
 
+import borealis.engine.pg.sql.SqlQuoting;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
@@ -35,18 +36,19 @@ final class CopyIn implements AutoCloseable {
     static CopyIn start(CopyStatement copy, Connection conn) throws SQLException {
         List<String> columns = new ArrayList<>(copy.columns());
         int[] oids;
-        try (PreparedStatement probe = conn.prepareStatement("SELECT " + (columns.isEmpty() ? "*" : String.join(", ", columns))
-                + " FROM " + copy.table() + " WHERE FALSE")) {
+        try (PreparedStatement probe = conn.prepareStatement("SELECT " + (columns.isEmpty() ? "*" : SqlQuoting.identifiers(columns))
+                + " FROM " + SqlQuoting.qualified(copy.table().schema(), copy.table().name()) + " WHERE FALSE")) {
             ResultSetMetaData md = probe.getMetaData();
             oids = new int[md.getColumnCount()];
             for (int i = 0; i < oids.length; i++) {
                 oids[i] = PgType.oidOf(md, i + 1);
                 if (copy.columns().isEmpty()) {
-                    columns.add("\"" + md.getColumnName(i + 1).replace("\"", "\"\"") + "\"");
+                    columns.add(md.getColumnName(i + 1));
                 }
             }
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO " + copy.table() + " (" + String.join(", ", columns) + ") VALUES (");
+        StringBuilder sql = new StringBuilder("INSERT INTO " + SqlQuoting.qualified(copy.table().schema(), copy.table().name()) + " ("
+                + SqlQuoting.identifiers(columns) + ") VALUES (");
         for (int i = 0; i < columns.size(); i++) {
             sql.append(i > 0 ? ", " : "").append('?');
         }
@@ -80,7 +82,7 @@ final class CopyIn implements AutoCloseable {
         line++;
         if (fields.length != oids.length) {
             throw new PgException(new PgError("ERROR", "22P04", fields.length < oids.length ? "missing data for column"
-                    : "extra data after last expected column", "COPY " + copy.table() + ", line " + line, null));
+                    : "extra data after last expected column", "COPY " + copy.table().name() + ", line " + line, null));
         }
         for (int i = 0; i < fields.length; i++) {
             byte[] v = fields[i] == null ? null : fields[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
 package borealis.engine.pg;
 
+import borealis.engine.pg.sql.QualifiedName;
+import borealis.engine.pg.sql.SqlQuoting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,13 +12,13 @@ import java.util.Locale;
  * the legacy {@code WITH CSV HEADER DELIMITER ','} form. Files and programs on the server are
  * refused: a tenant never reaches the host.
  */
-record CopyStatement(boolean in, String table, List<String> columns, String query, boolean csv, char delimiter, String nullString,
+record CopyStatement(boolean in, QualifiedName table, List<String> columns, String query, boolean csv, char delimiter, String nullString,
                      boolean header, char quote, char escape) {
 
     static CopyStatement parse(String sql) {
         List<SqlLexer.Token> t = SqlLexer.code(sql);
         int i = 1;
-        String table = null;
+        QualifiedName table = null;
         String query = null;
         List<String> columns = new ArrayList<>();
         if (i < t.size() && t.get(i).kind() == SqlLexer.Kind.LPAREN) {
@@ -39,12 +41,16 @@ record CopyStatement(boolean in, String table, List<String> columns, String quer
                 name.append(t.get(i).text());
                 i++;
             }
-            table = name.toString();
+            try {
+                table = QualifiedName.parse(name.toString());
+            } catch (java.sql.SQLException e) {
+                throw syntax();
+            }
             if (i < t.size() && t.get(i).kind() == SqlLexer.Kind.LPAREN) {
                 i++;
                 while (i < t.size() && t.get(i).kind() != SqlLexer.Kind.RPAREN) {
                     if (t.get(i).kind() == SqlLexer.Kind.WORD || t.get(i).kind() == SqlLexer.Kind.QUOTED_IDENT) {
-                        columns.add(t.get(i).text());
+                        columns.add(identifier(t.get(i)));
                     }
                     i++;
                 }
@@ -139,11 +145,20 @@ record CopyStatement(boolean in, String table, List<String> columns, String quer
         return new PgException(PgError.error("42601", "syntax error in COPY statement"));
     }
 
+    /** An identifier token's name, folded as PostgreSQL folds it. */
+    private static String identifier(SqlLexer.Token k) {
+        if (k.kind() == SqlLexer.Kind.QUOTED_IDENT) {
+            return k.text().substring(1, k.text().length() - 1).replace("\"\"", "\"");
+        }
+        return k.text().toLowerCase(Locale.ROOT);
+    }
+
     /** The SELECT whose rows COPY TO writes. */
     String selectSql() {
         if (query != null) {
             return query;
         }
-        return "SELECT " + (columns.isEmpty() ? "*" : String.join(", ", columns)) + " FROM " + table;
+        return "SELECT " + (columns.isEmpty() ? "*" : SqlQuoting.identifiers(columns)) + " FROM "
+                + SqlQuoting.qualified(table.schema(), table.name());
     }
 }

@@ -1,5 +1,8 @@
 package borealis.engine.pg;
 
+import borealis.engine.pg.sql.QualifiedName;
+import borealis.engine.pg.sql.SqlQuoting;
+
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
 import borealis.engine.pgwire.BackendWriter;
@@ -85,7 +88,8 @@ final class NamedStatements {
     /** Column names of a table, for translations that need them. */
     java.util.List<String> columnsOf(String table) {
         java.util.List<String> cols = new java.util.ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + table + " WHERE FALSE")) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + SqlQuoting.qualified(name(table).schema(),
+                name(table).name()) + " WHERE FALSE")) {
             var md = ps.getMetaData();
             for (int i = 1; i <= md.getColumnCount(); i++) {
                 cols.add("\"" + md.getColumnName(i).replace("\"", "\"\"") + "\"");
@@ -94,6 +98,10 @@ final class NamedStatements {
             throw new PgException(PgError.of(e));
         }
         return cols;
+    }
+
+    private static QualifiedName name(String table) throws SQLException {
+        return QualifiedName.parse(table);
     }
 
     void bind(FrontendMessage.Bind b) throws SQLException {

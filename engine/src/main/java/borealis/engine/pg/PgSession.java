@@ -66,6 +66,7 @@ public final class PgSession implements AutoCloseable {
     private final SessionSettings settings;
     private final ArrayDeque<FrontendMessage> queue = new ArrayDeque<>();
     private final UtilityCommands utility;
+    private final SchemaCommands schemas;
     private final Transactions tx;
     /** Named and unnamed statements and portals of the extended protocol. */
     private final NamedStatements named;
@@ -86,7 +87,13 @@ public final class PgSession implements AutoCloseable {
 
     public PgSession(Connection conn, CommitLog commits, SessionSettings settings, PgCatalog catalog, String databaseName)
             throws SQLException {
+        this(conn, commits, settings, catalog, databaseName, SchemaAdmin.REFUSED);
+    }
+
+    public PgSession(Connection conn, CommitLog commits, SessionSettings settings, PgCatalog catalog, String databaseName,
+                     SchemaAdmin schemaAdmin) throws SQLException {
         this.conn = conn;
+        this.schemas = new SchemaCommands(schemaAdmin, settings);
         this.commits = commits;
         this.settings = settings;
         this.catalog = catalog;
@@ -605,6 +612,13 @@ public final class PgSession implements AutoCloseable {
                     named.deallocate(last.replace("\"", ""));
                 }
                 out.commandComplete(c.tag());
+            }
+            case SCHEMA -> {
+                // Like all DDL on H2 it does not roll back with a transaction block.
+                schemas.run(q.sql, out);
+                if (catalog != null) {
+                    catalog.invalidate();
+                }
             }
             case DECLARE -> cursors.declare(q, tx.status(), out);
             case FETCH -> cursors.fetch(q, out);

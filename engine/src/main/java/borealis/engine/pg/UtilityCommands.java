@@ -91,7 +91,7 @@ final class UtilityCommands {
             case "statement_timeout" -> {
                 long ms = parseMillis(value);
                 try (Statement s = conn.createStatement()) {
-                    s.execute("SET QUERY_TIMEOUT " + ms);
+                    s.execute("SET QUERY_TIMEOUT " + ms); // sql-built: a number computed here
                 }
             }
             case "transaction_isolation", "default_transaction_isolation" -> conn.setTransactionIsolation(isolation(value));

@@ -2,6 +2,8 @@ package borealis.engine.sql;
 
 import borealis.engine.pg.CommitLog;
 import borealis.engine.pg.PgSession;
+import borealis.engine.pg.SchemaAdmin;
+import borealis.engine.pg.sql.SqlQuoting;
 import borealis.engine.pg.StatementObserver;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.PgCatalog;
@@ -14,13 +16,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
-import org.h2.util.JdbcUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +53,8 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     static {
-        // JVM-wide and before any session reads a value: H2 consults this before ObjectInputStream.
-        JdbcUtils.serializer = new RefusedJavaObjects();
+        // JVM-wide and before H2 reads its settings: what no H2 user may do (classes, files, URLs).
+        EngineSandbox.install();
     }
 
     static final String ADMIN = "borealis_admin";
@@ -89,8 +91,8 @@ public final class Database implements AutoCloseable {
     private final GroupCommit groupCommit;
 
     private Database(Volume volume, String url, Connection admin, String tenantPassword, StatementAudit audit,
-                     Connection catalogConnection, PgCatalog catalog, String name) {
-        this.engine = ((SessionLocal) ((JdbcConnection) admin).getSession()).getDatabase();
+                     Connection catalogConnection, PgCatalog catalog, String name) throws SQLException {
+        this.engine = engineOf(admin);
         MVStore store = engine.getStore().getMvStore();
         // Commits stay in memory until a group commit stores them. Not 0 (H2 stores at every
         // commit) and not positive (a background thread, and stores that finish asynchronously on
@@ -131,15 +133,15 @@ public final class Database implements AutoCloseable {
         Connection catalogConnection = null;
         try {
             admin = connect(adminUrl, ADMIN, adminPassword);
+            EngineSandbox.secure(engineOf(admin));
             String tenantPassword = tenantPassword(adminPassword);
+            TenantRights.grant(admin, TENANT, tenantPassword);
+            EngineSandbox.shadowFileFunctions(admin, "public");
             try (Statement s = admin.createStatement()) {
-                s.execute("CREATE USER IF NOT EXISTS " + TENANT + " PASSWORD '" + tenantPassword + "'");
-                s.execute("ALTER USER " + TENANT + " SET PASSWORD '" + tenantPassword + "'");
-                s.execute("GRANT ALTER ANY SCHEMA TO " + TENANT);
                 s.execute("SET DEFAULT_LOCK_TIMEOUT " + LOCK_TIMEOUT_MS);
             }
             catalogConnection = connect(base + ";IFEXISTS=TRUE", ADMIN, adminPassword);
-            PgCatalog catalog = PgCatalog.install(catalogConnection, name);
+            PgCatalog catalog = PgCatalog.install(catalogConnection, name, List.of(RefusedFunctions.class));
             return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(catalogConnection);
@@ -166,6 +168,8 @@ public final class Database implements AutoCloseable {
         Connection admin = null;
         try {
             admin = connect(url, ADMIN, adminPassword);
+            EngineSandbox.secure(engineOf(admin));
+            TenantRights.ownPublic(engineOf(admin), TENANT);
             PgCatalog catalog = PgCatalog.readOnly(admin, name);
             return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword(adminPassword), audit, admin, catalog, name);
         } catch (SQLException | RuntimeException e) {
@@ -196,6 +200,10 @@ public final class Database implements AutoCloseable {
         return retention;
     }
 
+    private static org.h2.engine.Database engineOf(Connection c) throws SQLException {
+        return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase();
+    }
+
     private static Connection connect(String url, String user, String password) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
@@ -219,10 +227,43 @@ public final class Database implements AutoCloseable {
     public PgSession newSession(SessionSettings settings) throws SQLException {
         Connection conn = AuditedConnection.wrap(connect(url, TENANT, tenantPassword), settings.get("session_authorization"),
                 settings.get(CLIENT_ADDRESS), audit);
-        PgSession session = new PgSession(conn, commitLog, settings, catalog, name);
+        PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin);
         session.observe(observer);
         return session;
     }
+
+    /** Schema DDL for sessions, on the admin connection (the tenant's user is not a schema administrator). */
+    private final SchemaAdmin schemaAdmin = new SchemaAdmin() {
+        @Override
+        public boolean create(String schema, boolean ifNotExists) throws SQLException {
+            synchronized (admin) {
+                if (ifNotExists && engine.findSchema(schema) != null) {
+                    return false;
+                }
+                try (Statement s = admin.createStatement()) {
+                    s.execute("CREATE SCHEMA " + SqlQuoting.identifier(schema) + " AUTHORIZATION "
+                            + SqlQuoting.identifier(TENANT.toUpperCase(java.util.Locale.ROOT)));
+                }
+                return true;
+            }
+        }
+
+        @Override
+        public void rename(String from, String to) throws SQLException {
+            synchronized (admin) {
+                org.h2.schema.Schema s = engine.findSchema(from);
+                if (s == null) {
+                    throw new SQLException("schema \"" + from + "\" does not exist", "3F000");
+                }
+                if (s.getOwner() != engine.findUser(TENANT.toUpperCase(java.util.Locale.ROOT))) {
+                    throw new SQLException("must be owner of schema " + from, "42501");
+                }
+                try (Statement st = admin.createStatement()) {
+                    st.execute("ALTER SCHEMA " + SqlQuoting.identifier(from) + " RENAME TO " + SqlQuoting.identifier(to));
+                }
+            }
+        }
+    };
 
     private final CommitLog commitLog = new CommitLog() {
         @Override

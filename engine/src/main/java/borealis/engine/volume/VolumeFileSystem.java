@@ -23,15 +23,14 @@ public final class VolumeFileSystem extends FilePath {
     private static final String DB_SUFFIX = ".mv.db";
 
     private static final Map<String, Volume> VOLUMES = new ConcurrentHashMap<>();
-    private static volatile Path scratchDir = Path.of(System.getProperty("java.io.tmpdir"), "borealis-scratch");
 
     static {
         FilePath.register(new VolumeFileSystem());
     }
 
-    /** Makes sure the scheme is registered with H2 (class initialisation does it). */
+    /** Makes sure the scheme is registered with H2 (class initialisation does it) and sets the scratch directory. */
     public static void install(Path scratch) {
-        scratchDir = scratch;
+        ScratchFiles.setRoot(scratch);
     }
 
     public static void mount(Volume volume) {
@@ -93,10 +92,22 @@ public final class VolumeFileSystem extends FilePath {
         return v;
     }
 
-    /** Scratch files live on local disk, under the scratch directory, by volume. */
+    /** Scratch files live on local disk, under the scratch directory, by volume (and nowhere else: {@link ScratchFiles}). */
     private FilePath scratch() {
-        String rest = name.substring(PREFIX.length());
-        return FilePath.get(scratchDir.resolve(rest.replaceFirst("^/+", "")).toString());
+        String rest = name.substring(PREFIX.length()).replaceFirst("^/+", "");
+        int slash = rest.indexOf('/');
+        return slash < 0 ? ScratchFiles.forVolume(rest, "") : ScratchFiles.forVolume(rest.substring(0, slash), rest.substring(slash + 1));
+    }
+
+    @Override
+    public java.io.InputStream newInputStream() throws IOException {
+        // H2 reads its files through channels; streams are how SQL-level file functions would read a volume.
+        throw new IOException(RefusedFilePath.message(name));
+    }
+
+    @Override
+    public java.io.OutputStream newOutputStream(boolean append) throws IOException {
+        throw new IOException(RefusedFilePath.message(name));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.PgType;
+import borealis.engine.pg.sql.SqlQuoting;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,12 +233,13 @@ final class CatalogBuilder {
             keys[k] = (short) (cols[k].column.getColumnId() + 1);
             boolean desc = (cols[k].sortType & 1) != 0;
             options[k] = (short) (desc ? 3 : 0);
-            colList.append(k > 0 ? ", " : "").append(quoteIdent(cols[k].column.getName())).append(desc ? " DESC" : "");
+            colList.append(k > 0 ? ", " : "").append(SqlQuoting.displayIdentifier(cols[k].column.getName())).append(desc ? " DESC" : "");
             add("pg_index_keys", oid, keys[k], k + 1);
         }
         int am = i.hash() ? HASH_AM : BTREE_AM;
-        String def = "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + quoteIdent(name) + " ON " + qualified(s, t)
-                + " USING " + (am == HASH_AM ? "hash" : "btree") + " (" + colList + ")";
+        // sql-built: pg_indexes.indexdef, display text whose names SqlQuoting quoted
+        String def = "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + SqlQuoting.displayIdentifier(name) + " ON " + qualified(s, t)
+                + " USING " + (am == HASH_AM ? "hash" : "btree") + " (" + colList + ")"; // sql-built: display text
         add("pg_class", oid, name, namespaceOid(s), 0, 0, OWNER, am, oid, 0, 1, 0f, 0, 0, false, false, "p", "i",
                 (short) cols.length, (short) 0, false, false, false, false, false, true, "n", false, 0, 0, 0, null, null, null, false);
         add("pg_index", oid, oidOf(t.getId()), (short) cols.length, (short) cols.length, unique, false, primary, false, true,
@@ -272,6 +274,7 @@ final class CatalogBuilder {
                 conindid = r.getReferencedConstraint() != null ? indexOid(r.getReferencedConstraint()) : 0;
                 upd = action(r.getUpdateAction());
                 del = action(r.getDeleteAction());
+                // sql-built: pg_get_constraintdef's display text, names quoted by SqlQuoting
                 def = "FOREIGN KEY (" + names(r.getColumns()) + ") REFERENCES " + qualified(r.getRefTable().getSchema(), r.getRefTable())
                         + "(" + names(r.getRefColumns()) + ")" + actionClause(" ON UPDATE ", r.getUpdateAction())
                         + actionClause(" ON DELETE ", r.getDeleteAction());
@@ -319,7 +322,7 @@ final class CatalogBuilder {
     private static String names(IndexColumn[] cols) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cols.length; i++) {
-            sb.append(i > 0 ? ", " : "").append(quoteIdent(cols[i].column.getName()));
+            sb.append(i > 0 ? ", " : "").append(SqlQuoting.displayIdentifier(cols[i].column.getName()));
         }
         return sb.toString();
     }
@@ -336,9 +339,9 @@ final class CatalogBuilder {
 
     private static String actionClause(String prefix, ConstraintActionType a) {
         return switch (a) {
-            case CASCADE -> prefix + "CASCADE";
-            case SET_NULL -> prefix + "SET NULL";
-            case SET_DEFAULT -> prefix + "SET DEFAULT";
+            case CASCADE -> prefix + "CASCADE"; // sql-built: display text
+            case SET_NULL -> prefix + "SET NULL"; // sql-built: display text
+            case SET_DEFAULT -> prefix + "SET DEFAULT"; // sql-built: display text
             default -> "";
         };
     }
@@ -360,18 +363,9 @@ final class CatalogBuilder {
         return roles.isEmpty() ? "postgres" : roles.get(0);
     }
 
-    static String quoteIdent(String name) {
-        boolean plain = !name.isEmpty() && (Character.isLowerCase(name.charAt(0)) || name.charAt(0) == '_');
-        for (int i = 0; i < name.length() && plain; i++) {
-            char c = name.charAt(i);
-            plain = Character.isLowerCase(c) || Character.isDigit(c) || c == '_';
-        }
-        return plain && !Keywords.isReserved(name) ? name : "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
     private static String qualified(Schema s, Table t) {
-        String n = quoteIdent(t.getName());
-        return s.getName().equalsIgnoreCase("public") ? n : quoteIdent(s.getName()) + "." + n;
+        String n = SqlQuoting.displayIdentifier(t.getName());
+        return s.getName().equalsIgnoreCase("public") ? n : SqlQuoting.displayIdentifier(s.getName()) + "." + n;
     }
 
     private void staticRows() {

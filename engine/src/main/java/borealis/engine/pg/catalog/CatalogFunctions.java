@@ -76,7 +76,7 @@ public final class CatalogFunctions {
         }
         return scalar(c, "SELECT a.attname FROM " + CatalogNames.SCHEMA + ".pg_index i JOIN " + CatalogNames.SCHEMA
                 + ".pg_index_keys k ON k.indexrelid = i.indexrelid JOIN " + CatalogNames.SCHEMA
-                + ".pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.x WHERE i.indexrelid = ? AND k.n = " + column, oid);
+                + ".pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.x WHERE i.indexrelid = ? AND k.n = ?", oid, column);
     }
 
     public static String pg_get_constraintdef(Connection c, Integer oid) throws SQLException {
@@ -158,8 +158,8 @@ public final class CatalogFunctions {
     }
 
     public static String col_description(Connection c, Integer oid, Integer column) throws SQLException {
-        return scalar(c, "SELECT description FROM " + CatalogNames.SCHEMA + ".pg_description WHERE objoid = ? AND objsubid = "
-                + (column == null ? -1 : column), oid);
+        return scalar(c, "SELECT description FROM " + CatalogNames.SCHEMA + ".pg_description WHERE objoid = ? AND objsubid = ?", oid,
+                column == null ? -1 : column);
     }
 
     public static String shobj_description(Integer oid, String catalog) {
@@ -285,9 +285,8 @@ public final class CatalogFunctions {
             return builtinRelationOid(n);
         }
         String sql = "SELECT c.oid FROM " + CatalogNames.SCHEMA + ".pg_class c JOIN " + CatalogNames.SCHEMA
-                + ".pg_namespace s ON s.oid = c.relnamespace WHERE c.relname = ?" + (schema == null ? " AND s.nspname = 'public'"
-                : " AND s.nspname = '" + schema.replace("'", "''") + "'");
-        String oid = scalar(c, sql, n);
+                + ".pg_namespace s ON s.oid = c.relnamespace WHERE c.relname = ? AND s.nspname = ?";
+        String oid = scalar(c, sql, n, schema == null ? "public" : schema);
         return oid == null ? null : Integer.valueOf(oid);
     }
 
@@ -377,12 +376,14 @@ public final class CatalogFunctions {
         return (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
     }
 
-    private static String scalar(Connection c, String sql, Object arg) throws SQLException {
-        if (arg == null) {
+    private static String scalar(Connection c, String sql, Object... args) throws SQLException {
+        if (args[0] == null) {
             return null;
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, arg);
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }

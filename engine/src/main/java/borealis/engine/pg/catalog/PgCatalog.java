@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Borealis' pg_catalog for one database: tables in {@link CatalogNames#SCHEMA} that mirror H2's
  * metadata in PostgreSQL's shape, plus the catalog and compatibility functions.
  *
- * <p>The instance installs it at open with its own admin connection (tenants cannot create
- * functions or write the schema). Any DDL marks the catalog stale ({@link #invalidate}); the next
+ * <p>The instance installs it at open with its own admin connection; tenants can read it, never
+ * write, alter or reference it (the admin connection's writes must evaluate nothing a tenant
+ * defined). Any DDL marks the catalog stale ({@link #invalidate}); the next
  * statement that reads the catalog refills it ({@link #ensureFresh}) in one transaction, so
  * concurrent readers see either the old rows or the new ones.
  */
@@ -53,33 +54,15 @@ public final class PgCatalog {
         return new PgCatalog(admin, databaseName, true);
     }
 
-    /** Creates (again) the catalog schema, its tables and functions, and fills it. */
-    public static PgCatalog install(Connection admin, String databaseName) throws SQLException {
+    /**
+     * Creates the catalog schema (or keeps the intact one of an earlier open: {@link CatalogSchema})
+     * and fills it. {@code refusals}: classes whose functions shadow H2 built-ins in the schema.
+     */
+    public static PgCatalog install(Connection admin, String databaseName, List<Class<?>> refusals) throws SQLException {
         PgCatalog c = new PgCatalog(admin, databaseName, false);
-        admin.setAutoCommit(true);
-        try (Statement s = admin.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + S + " CASCADE");
-            s.execute("CREATE SCHEMA " + S);
-            for (Map.Entry<String, String> t : CatalogTables.DDL.entrySet()) {
-                s.execute("CREATE TABLE " + S + "." + t.getKey() + "(" + t.getValue() + ")");
-            }
-            s.execute("CREATE INDEX ON " + S + ".pg_class(oid)");
-            s.execute("CREATE INDEX ON " + S + ".pg_class(relname)");
-            s.execute("CREATE INDEX ON " + S + ".pg_attribute(attrelid, attnum)");
-            s.execute("CREATE INDEX ON " + S + ".pg_index(indrelid)");
-            s.execute("CREATE INDEX ON " + S + ".pg_index(indexrelid)");
-            s.execute("CREATE INDEX ON " + S + ".pg_index_keys(indexrelid)");
-            s.execute("CREATE INDEX ON " + S + ".pg_constraint(conrelid)");
-            s.execute("CREATE INDEX ON " + S + ".pg_constraint(oid)");
-            s.execute("CREATE INDEX ON " + S + ".pg_type(oid)");
-            s.execute("CREATE INDEX ON " + S + ".pg_attrdef(adrelid, adnum)");
-            for (Class<?> functions : FUNCTIONS) {
-                for (String name : functionNames(functions)) {
-                    s.execute("CREATE ALIAS " + S + "." + name + " FOR \"" + functions.getName() + "." + name + "\"");
-                }
-            }
-            s.execute("GRANT SELECT ON SCHEMA " + S + " TO PUBLIC");
-        }
+        List<Class<?>> all = new java.util.ArrayList<>(FUNCTIONS);
+        all.addAll(refusals);
+        CatalogSchema.ensure(admin, all);
         c.refresh();
         return c;
     }
@@ -88,7 +71,12 @@ public final class PgCatalog {
     private static final List<Class<?>> FUNCTIONS = List.of(CatalogFunctions.class, SystemFunctions.class, ScalarFunctions.class,
             JsonFunctions.class);
 
-    private static TreeSet<String> functionNames(Class<?> functions) {
+    /** The classes of the catalog's functions: the only Java SQL may call (see the engine sandbox). */
+    public static List<Class<?>> functionClasses() {
+        return FUNCTIONS;
+    }
+
+    static TreeSet<String> functionNames(Class<?> functions) {
         TreeSet<String> names = new TreeSet<>();
         for (Method m : functions.getDeclaredMethods()) {
             if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers())) {
@@ -140,7 +128,7 @@ public final class PgCatalog {
         try {
             try (Statement s = admin.createStatement()) {
                 for (String table : CatalogTables.DDL.keySet()) {
-                    s.execute("DELETE FROM " + S + "." + table);
+                    s.execute("DELETE FROM " + S + "." + table); // sql-built: the catalog's own table names
                 }
             }
             for (Map.Entry<String, List<Object[]>> e : b.rows.entrySet()) {
@@ -162,7 +150,7 @@ public final class PgCatalog {
             return;
         }
         int n = rows.get(0).length;
-        StringBuilder sql = new StringBuilder("INSERT INTO " + S + "." + table + " VALUES (");
+        StringBuilder sql = new StringBuilder("INSERT INTO " + S + "." + table + " VALUES ("); // sql-built: the catalog's own table
         for (int i = 0; i < n; i++) {
             sql.append(i > 0 ? ", " : "").append('?');
         }

@@ -1,6 +1,7 @@
 package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.sql.SqlQuoting;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -82,17 +83,14 @@ public final class ScalarFunctions {
     }
 
     public static String quote_ident(String s) {
-        return s == null ? null : CatalogBuilder.quoteIdent(s);
+        return s == null ? null : SqlQuoting.displayIdentifier(s);
     }
 
     public static String quote_literal(String s) {
         if (s == null) {
             return null;
         }
-        if (s.contains("\\")) {
-            return "E'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
-        }
-        return "'" + s.replace("'", "''") + "'";
+        return SqlQuoting.displayLiteral(s);
     }
 
     public static String quote_nullable(String s) {

@@ -1,6 +1,8 @@
 package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.sql.QualifiedName;
+import borealis.engine.pg.sql.SqlQuoting;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -153,9 +155,19 @@ public final class SystemFunctions {
         if (sequence == null || value == null) {
             return null;
         }
-        long next = Boolean.FALSE.equals(isCalled) ? value : value + 1;
-        try (java.sql.Statement s = c.createStatement()) {
-            s.execute("ALTER SEQUENCE " + sequence + " RESTART WITH " + next);
+        // The name is text the client chose: parsed as PostgreSQL parses a regclass, then quoted.
+        QualifiedName name = QualifiedName.parse(sequence);
+        org.h2.engine.SessionLocal session = CatalogFunctions.session(c);
+        org.h2.schema.Schema schema = session.getDatabase().findSchema(name.schema() == null ? "public" : name.schema());
+        org.h2.schema.Sequence seq = schema == null ? null : schema.findSequence(name.name());
+        if (seq == null) {
+            throw new SQLException("relation \"" + sequence + "\" does not exist", "42P01");
+        }
+        long next = Boolean.FALSE.equals(isCalled) ? value : value + seq.getIncrement();
+        try (PreparedStatement ps = c.prepareStatement("ALTER SEQUENCE " + SqlQuoting.qualified(seq.getSchema().getName(),
+                seq.getName()) + " RESTART WITH ?")) {
+            ps.setLong(1, next);
+            ps.execute();
         }
         return value;
     }

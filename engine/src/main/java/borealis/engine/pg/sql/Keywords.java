@@ -1,9 +1,9 @@
-package borealis.engine.pg.catalog;
+package borealis.engine.pg.sql;
 
 import java.util.Set;
 
 /** PostgreSQL's reserved key words: identifiers spelled like these are quoted when printed. */
-final class Keywords {
+public final class Keywords {
 
     private static final Set<String> RESERVED = Set.of("all", "analyse", "analyze", "and", "any", "array", "as", "asc",
             "asymmetric", "both", "case", "cast", "check", "collate", "column", "constraint", "create", "current_catalog",
@@ -16,7 +16,7 @@ final class Keywords {
 
     private Keywords() {}
 
-    static boolean isReserved(String word) {
+    public static boolean isReserved(String word) {
         return RESERVED.contains(word);
     }
 }

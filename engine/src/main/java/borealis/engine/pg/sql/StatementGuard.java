@@ -1,0 +1,80 @@
+package borealis.engine.pg.sql;
+
+import borealis.engine.pg.PgError;
+import borealis.engine.pg.PgException;
+import borealis.engine.pg.SqlLexer;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What of a tenant's statement may reach H2: one statement, of a kind PostgreSQL has, written with
+ * tokens that H2 reads as PostgreSQL does. H2 refuses its host-reaching commands to the tenant's
+ * user anyway; this keeps H2's own dialect (RUNSCRIPT, CREATE ALIAS, CREATE LINKED TABLE, EXECUTE
+ * IMMEDIATE...) out of reach altogether, and closes the gaps where the two lexers disagree: H2
+ * reads {@code //} as a comment and a back-quote as a quote, and applies JDBC escapes in braces, all
+ * of which PostgreSQL reads as (invalid) operators.
+ */
+final class StatementGuard {
+
+    /** Statements handed to H2 (the session runs transaction control, settings, COPY and cursors itself). */
+    private static final Set<String> FIRST = Set.of("SELECT", "VALUES", "TABLE", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE",
+            "TRUNCATE", "CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "EXPLAIN", "CALL");
+
+    /** Objects a tenant may create, alter or drop (after the modifiers OR REPLACE, TEMP, UNIQUE...). */
+    private static final Set<String> OBJECTS = Set.of("TABLE", "INDEX", "VIEW", "SEQUENCE", "DOMAIN", "TYPE", "SCHEMA", "MATERIALIZED",
+            "EXTENSION", "RECURSIVE");
+
+    /** PostgreSQL objects Borealis cannot hold: a clear 0A000 rather than H2's take on the words. */
+    private static final Set<String> UNSUPPORTED = Set.of("FUNCTION", "PROCEDURE", "TRIGGER", "AGGREGATE", "OPERATOR", "RULE",
+            "POLICY", "PUBLICATION", "SUBSCRIPTION", "ROLE", "USER", "GROUP", "DATABASE", "TABLESPACE", "EVENT", "CAST",
+            "CONVERSION", "COLLATION", "LANGUAGE", "SERVER", "FOREIGN", "STATISTICS", "TEXT", "ACCESS", "TRANSFORM", "ROUTINE",
+            "DEFAULT", "OWNED", "SYSTEM");
+
+    private static final Set<String> MODIFIERS = Set.of("OR", "REPLACE", "UNIQUE", "TEMP", "TEMPORARY", "UNLOGGED", "LOCAL", "GLOBAL",
+            "IF", "NOT", "EXISTS", "CONCURRENTLY");
+
+    private StatementGuard() {}
+
+    /** Throws a PostgreSQL error unless {@code t} is one statement H2 may run for a tenant. */
+    static void check(TokenList t) {
+        if (t.size() == 0) {
+            return;
+        }
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (k.kind == SqlLexer.Kind.SEMICOLON) {
+                for (int j = i + 1; j < t.size(); j++) {
+                    if (t.get(j).kind != SqlLexer.Kind.SEMICOLON) {
+                        throw new PgException(PgError.error("42601", "cannot insert multiple commands into a prepared statement"));
+                    }
+                }
+                break;
+            }
+            if (k.kind == SqlLexer.Kind.OPERATOR && (k.text.contains("//") || k.text.contains("`") || k.text.contains("{")
+                    || k.text.contains("}"))) {
+                throw new PgException(PgError.error("42601", "syntax error at or near \"" + k.text + "\""));
+            }
+        }
+        Tok first = t.get(0);
+        if (first.isOpen()) {
+            return;
+        }
+        String verb = first.isWord() ? first.text.toUpperCase(Locale.ROOT) : "";
+        if (!FIRST.contains(verb)) {
+            throw new PgException(PgError.error("42601", "syntax error at or near \"" + first.text + "\""));
+        }
+        if (verb.equals("CREATE") || verb.equals("ALTER") || verb.equals("DROP")) {
+            int i = 1;
+            while (i < t.size() && t.get(i).isWord() && MODIFIERS.contains(t.get(i).text.toUpperCase(Locale.ROOT))) {
+                i++;
+            }
+            String object = t.get(i) != null && t.get(i).isWord() ? t.get(i).text.toUpperCase(Locale.ROOT) : "";
+            if (UNSUPPORTED.contains(object)) {
+                throw new PgException(PgError.error("0A000", verb + " " + object + " is not supported by Borealis"));
+            }
+            if (!OBJECTS.contains(object)) {
+                throw new PgException(PgError.error("42601", "syntax error at or near \"" + (t.get(i) == null ? verb : t.get(i).text) + "\""));
+            }
+        }
+    }
+}
