@@ -245,7 +245,7 @@ public final class ReaderInstance {
     private ReaderSnapshot openSnapshot(VolumeFollower f, VolumeFollower.Point p, long polledNanos, ClusterSpec s) throws Exception {
         AuditLog audit = AuditLog.get(ctx.getSystem());
         long ceiling = Math.min(s.statementTimeoutCeilingMillis(), node.settings().statementTimeoutCeiling().toMillis());
-        EngineLimits limits = new EngineLimits(ceiling, s.maxMemoryRows());
+        EngineLimits limits = new EngineLimits(ceiling, s.maxMemoryRows(), s.tempFileLimitBytes(), s.storageQuotaBytes());
         StatementAudit statements = e -> audit.statement(s.tenant(), s.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message());
         long n;
         synchronized (this) {

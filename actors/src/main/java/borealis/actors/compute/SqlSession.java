@@ -1,6 +1,7 @@
 package borealis.actors.compute;
 
 import borealis.engine.governor.CpuGovernor;
+import borealis.engine.governor.HeapGuard;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
@@ -253,11 +254,11 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         processing = true;
         CompletableFuture<Processed> work = governor.submit(() -> {
             BackendWriter out = new BackendWriter(8192);
-            try {
+            try (AutoCloseable tracked = HeapGuard.track(session::cancelForMemory)) {
                 PgSession.Outcome o = resume && batch.isEmpty() ? session.resume(out, CHUNK_BYTES)
                         : session.process(batch, out, CHUNK_BYTES);
                 return new Processed(o, out.take(), null);
-            } catch (RuntimeException | Error e) {
+            } catch (Exception | Error e) {
                 return new Processed(null, out.take(), e);
             }
         }, sqlPool);

@@ -10,12 +10,15 @@ import borealis.persistence.serialization.BorealisSerializable;
  * @param engineSecret                  the H2 admin password of its database; never shown to the tenant
  * @param statementTimeoutCeilingMillis longest a statement of any session may run (tenants cannot raise it)
  * @param maxMemoryRows                 rows of a result the engine holds in memory before spilling
+ * @param tempFileLimitBytes            scratch bytes its statements may hold at once (-1: none)
+ * @param storageQuotaBytes             volume size past which writes are refused (-1: none)
  * @param volumeId                      the id of its volume, {@code tenant/name/<incarnation>}: a cluster
  *                                      created again under a deleted one's name never sees a byte of the
  *                                      old volume, even one a purge missed
  */
 public record ClusterSpec(String tenant, String name, double minAcu, double maxAcu, int secondsUntilAutoPause,
-                          long groupSize, String engineSecret, long statementTimeoutCeilingMillis, int maxMemoryRows, String volumeId)
+                          long groupSize, String engineSecret, long statementTimeoutCeilingMillis, int maxMemoryRows,
+                          long tempFileLimitBytes, long storageQuotaBytes, String volumeId)
         implements BorealisSerializable {
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -36,11 +39,11 @@ public record ClusterSpec(String tenant, String name, double minAcu, double maxA
 
     /** The limits its engine enforces on every session. */
     public EngineLimits engineLimits() {
-        return new EngineLimits(statementTimeoutCeilingMillis, maxMemoryRows);
+        return new EngineLimits(statementTimeoutCeilingMillis, maxMemoryRows, tempFileLimitBytes, storageQuotaBytes);
     }
 
     ClusterSpec withScaling(double min, double max, int pause) {
         return new ClusterSpec(tenant, name, min, max, pause, groupSize, engineSecret, statementTimeoutCeilingMillis, maxMemoryRows,
-                volumeId);
+                tempFileLimitBytes, storageQuotaBytes, volumeId);
     }
 }

@@ -44,7 +44,7 @@ public final class ControlPlane {
 
     /** Node-wide settings of the control plane. */
     public record Settings(Duration timeout, long groupSize, int defaultMaxClusters, Duration storageRetention,
-                           Duration statementTimeoutCeiling, int maxMemoryRows) {}
+                           Duration statementTimeoutCeiling, int maxMemoryRows, long tempFileLimitBytes, long storageQuotaBytes) {}
 
     /** Request bodies, as the API receives them; null means "not given". */
     public record NewTenant(String name, String description, Integer maxClusters, String clientToken) {}
@@ -163,7 +163,8 @@ public final class ControlPlane {
         }
         int pause = c.secondsUntilAutoPause() != null ? c.secondsUntilAutoPause() : DEFAULT_SECONDS_UNTIL_AUTO_PAUSE;
         ClusterSpec spec = new ClusterSpec(c.tenant(), c.name(), min, max, pause, settings.groupSize(), DbCluster.newEngineSecret(),
-                settings.statementTimeoutCeiling().toMillis(), settings.maxMemoryRows(), ClusterSpec.newVolumeId(c.tenant(), c.name()));
+                settings.statementTimeoutCeiling().toMillis(), settings.maxMemoryRows(), settings.tempFileLimitBytes(),
+                settings.storageQuotaBytes(), ClusterSpec.newVolumeId(c.tenant(), c.name()));
         ScramVerifier verifier = ScramVerifier.create(c.masterPassword());
         return askTenant(c.tenant(), r -> new Tenant.AddCluster(c.name(), r))
                 .thenCompose(t -> askCluster(spec.id(),

@@ -15,7 +15,8 @@ public final class Views {
         }
     }
 
-    public record Limits(double statementTimeoutCeilingSeconds, int maxMemoryRows) {}
+    /** Sizes in bytes, -1 for none. */
+    public record Limits(double statementTimeoutCeilingSeconds, int maxMemoryRows, long tempFileLimitBytes, long storageQuotaBytes) {}
 
     /** {@code compute}: what the capacity service reports of its writer (describe only; absent in lists). */
     public record ClusterView(String tenant, String name, String status, double minAcu, double maxAcu, int secondsUntilAutoPause,
@@ -30,7 +31,8 @@ public final class Views {
             return new ClusterView(s.tenant(), s.name(), c.status(), s.minAcu(), s.maxAcu(), s.secondsUntilAutoPause(), c.users(),
                     c.readers().stream().map(ReaderInstances::instanceName).toList(),
                     ClusterNames.writerDatabase(s.tenant(), s.name()), ClusterNames.readerDatabase(s.tenant(), s.name()),
-                    new Limits(s.statementTimeoutCeilingMillis() / 1000.0, s.maxMemoryRows()), c.createdAt(), c.deletedAt(), c.purgeAt(),
+                    new Limits(s.statementTimeoutCeilingMillis() / 1000.0, s.maxMemoryRows(), s.tempFileLimitBytes(), s.storageQuotaBytes()),
+                    c.createdAt(), c.deletedAt(), c.purgeAt(),
                     compute);
         }
     }

@@ -25,6 +25,8 @@ import borealis.actors.scaling.ComputePlacement;
 import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.storage.ReplicaFaults;
 import borealis.actors.storage.StorageSegment;
+import borealis.engine.governor.HeapGuard;
+import borealis.engine.sql.EngineSandbox;
 import borealis.engine.volume.ReplicatedVolume;
 import borealis.engine.volume.VolumeFileSystem;
 import borealis.persistence.volume.VolumeLayout;
@@ -105,7 +107,10 @@ public final class BorealisNode implements AutoCloseable {
         Path dataDir = Path.of(b.getString("data-dir")).toAbsolutePath();
         Files.createDirectories(dataDir);
         String token = adminToken(b, dataDir);
+        // Before anything loads H2: what no SQL may reach (classes, files, URLs), then the scratch directory.
+        EngineSandbox.install();
         VolumeFileSystem.install(dataDir.resolve("scratch"));
+        HeapGuard.install(b.getDouble("limits.heap-guard-threshold"));
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", config);
         try {
@@ -162,9 +167,15 @@ public final class BorealisNode implements AutoCloseable {
                         .withSettings(ClusterSingletonSettings.create(system).withRole("control")));
         ControlPlane.Settings settings = new ControlPlane.Settings(timeout, b.getBytes("volume.group-size"),
                 b.getInt("control.default-max-clusters-per-tenant"), b.getDuration("control.storage-retention"),
-                b.getDuration("limits.statement-timeout-ceiling"), b.getInt("limits.max-memory-rows"));
+                b.getDuration("limits.statement-timeout-ceiling"), b.getInt("limits.max-memory-rows"), bytesOrNone(b, "limits.temp-file-limit"),
+                bytesOrNone(b, "limits.storage-quota"));
         return new ControlPlane(system, sharding, settings, probe, purger, new LedgerCapacityReports(new CapacityQueries(sharding, timeout)),
                 new Endpoints(b.getString("node.advertised-host"), pgPort));
+    }
+
+    /** A size setting that may also be "none" (-1). */
+    private static long bytesOrNone(Config b, String path) {
+        return b.getString(path).equalsIgnoreCase("none") ? -1 : b.getBytes(path);
     }
 
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,

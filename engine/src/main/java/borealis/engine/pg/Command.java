@@ -170,6 +170,17 @@ public record Command(Kind kind, String tag, String name) {
         }
     }
 
+    /**
+     * Whether the statement may make the database grow (a storage quota refuses it): inserts,
+     * updates, COPY FROM and DDL other than DROP; not reads, DELETE or TRUNCATE, which free space.
+     */
+    public boolean grows() {
+        return switch (tag) {
+            case "INSERT", "UPDATE", "MERGE", "COPY" -> true;
+            default -> tag.startsWith("CREATE") || tag.startsWith("ALTER");
+        };
+    }
+
     /** The CommandComplete tag once the statement ran. */
     public String completedTag(long count) {
         switch (tag) {

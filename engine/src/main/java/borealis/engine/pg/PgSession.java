@@ -67,6 +67,7 @@ public final class PgSession implements AutoCloseable {
     private final ArrayDeque<FrontendMessage> queue = new ArrayDeque<>();
     private final UtilityCommands utility;
     private final SchemaCommands schemas;
+    private final SessionGuard guard;
     private final Transactions tx;
     /** Named and unnamed statements and portals of the extended protocol. */
     private final NamedStatements named;
@@ -85,14 +86,14 @@ public final class PgSession implements AutoCloseable {
     private boolean simpleImplicit;
     private boolean terminated;
 
-    public PgSession(Connection conn, CommitLog commits, SessionSettings settings, PgCatalog catalog, String databaseName)
-            throws SQLException {
-        this(conn, commits, settings, catalog, databaseName, SchemaAdmin.REFUSED);
-    }
-
+    /**
+     * @param schemaAdmin runs the schema DDL the session's H2 user may not
+     * @param guard       the scope of the session's work and the database's storage quota
+     */
     public PgSession(Connection conn, CommitLog commits, SessionSettings settings, PgCatalog catalog, String databaseName,
-                     SchemaAdmin schemaAdmin) throws SQLException {
+                     SchemaAdmin schemaAdmin, SessionGuard guard) throws SQLException {
         this.conn = conn;
+        this.guard = guard;
         this.schemas = new SchemaCommands(schemaAdmin, settings);
         this.commits = commits;
         this.settings = settings;
@@ -183,6 +184,15 @@ public final class PgSession implements AutoCloseable {
         named.restoreNamed(h.statements());
     }
 
+    /** Bytes the statement cancelled for memory had allocated (0: none was); its error is then 53200. */
+    private final java.util.concurrent.atomic.AtomicLong cancelledForMemory = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Cancels the running statement because the server's memory ran short ({@link borealis.engine.governor.HeapGuard}). */
+    public void cancelForMemory(long allocatedBytes) {
+        cancelledForMemory.set(Math.max(1, allocatedBytes));
+        cancel();
+    }
+
     /** Cancels the statement running now, if any (from another thread). */
     public void cancel() {
         PreparedStatement ps = portals.executing();
@@ -207,7 +217,12 @@ public final class PgSession implements AutoCloseable {
     public Outcome resume(BackendWriter out, int budget) {
         long changesBefore = commits.changeCount();
         long endsBefore = tx.ends();
-        boolean suspended = run(out, budget);
+        boolean suspended;
+        try (AutoCloseable scope = guard.enter()) {
+            suspended = run(out, budget);
+        } catch (Exception e) {
+            throw new IllegalStateException("leaving the session's scope", e);
+        }
         // The counter is the database's: another session's write counts too (conservative: this
         // answer then waits for a write quorum where a read quorum would have done).
         wroteSinceCommitPoint |= commits.changeCount() != changesBefore;
@@ -331,6 +346,7 @@ public final class PgSession implements AutoCloseable {
                 return;
             } else {
                 if (kind == Command.Kind.ENGINE) {
+                    checkMayWrite(p.query.command());
                     tx.beginImplicit();
                 }
                 portals.start(p);
@@ -452,6 +468,9 @@ public final class PgSession implements AutoCloseable {
                 runUtility(q, out);
                 return;
             }
+            if (kind == Command.Kind.ENGINE) {
+                checkMayWrite(q.command());
+            }
             if (kind == Command.Kind.ENGINE && simpleImplicit) {
                 tx.beginImplicit();
             }
@@ -492,6 +511,17 @@ public final class PgSession implements AutoCloseable {
         out.readyForQuery(tx.status());
     }
 
+    /** Statements that make the database grow are refused past its storage quota; reads and deletions still run. */
+    private void checkMayWrite(Command c) {
+        if (!c.grows()) {
+            return;
+        }
+        PgError full = guard.beforeWrite();
+        if (full != null) {
+            throw new PgException(full);
+        }
+    }
+
     // ---- COPY ----
 
     /**
@@ -501,6 +531,7 @@ public final class PgSession implements AutoCloseable {
     private Portal startCopy(PreparedQuery q, BackendWriter out, boolean extended) throws SQLException {
         CopyStatement copy = CopyStatement.parse(q.sql);
         if (copy.in()) {
+            checkMayWrite(q.command());
             if (tx.status() == 'I') {
                 tx.beginImplicit();
             }
@@ -642,7 +673,13 @@ public final class PgSession implements AutoCloseable {
         if (!(e instanceof SQLException)) {
             log.warn("unexpected error in session", e);
         }
-        return PgError.of(e);
+        PgError error = PgError.of(e);
+        long allocated = cancelledForMemory.getAndSet(0);
+        if (allocated > 0 && error.sqlState().equals("57014")) {
+            return new PgError("ERROR", "53200", "out of memory", "The statement had allocated " + (allocated >> 20)
+                    + " MB when the server's memory ran short; memory is shared by every database on the server.", null);
+        }
+        return error;
     }
 
     private static void writeError(PgError e, BackendWriter out) {

@@ -32,6 +32,7 @@ public final class SessionSettings {
         DEFAULTS.put("server_version", SERVER_VERSION);
         DEFAULTS.put("server_version_num", "150008");
         DEFAULTS.put("session_authorization", "");
+        DEFAULTS.put("role", "none");
         DEFAULTS.put("standard_conforming_strings", "on");
         DEFAULTS.put("TimeZone", "UTC");
         DEFAULTS.put("extra_float_digits", "1");
@@ -73,6 +74,11 @@ public final class SessionSettings {
         }
         sessionDefaults.put(key, value);
         values.put(key, value);
+    }
+
+    /** The user the session authenticated as (PostgreSQL's session_user): its startup session_authorization. */
+    public String sessionUser() {
+        return sessionDefaults.get("session_authorization");
     }
 
     public String get(String name) {

@@ -41,7 +41,10 @@ final class UtilityCommands {
         }
         String name;
         String value;
-        if (t.get(i).is("TIME") && i + 1 < t.size() && t.get(i + 1).is("ZONE")) {
+        if (t.get(i).is("SESSION") && i + 1 < t.size() && t.get(i + 1).is("AUTHORIZATION")) {
+            name = "session_authorization";
+            value = valueOf(t, i + 2);
+        } else if (t.get(i).is("TIME") && i + 1 < t.size() && t.get(i + 1).is("ZONE")) {
             name = "TimeZone";
             value = valueOf(t, i + 2);
         } else if (t.get(i).is("NAMES")) {
@@ -63,6 +66,7 @@ final class UtilityCommands {
         if (borealis.engine.sql.EngineSettings.reserved(name)) {
             throw new PgException(PgError.error("42501", "permission denied to set parameter \"" + name + "\""));
         }
+        value = checkIdentity(SessionSettings.canonical(name), value);
         if (!settings.known(name)) {
             throw new PgException(PgError.error("42704", "unrecognized configuration parameter \"" + name + "\""));
         }
@@ -77,6 +81,26 @@ final class UtilityCommands {
             changed.put(SessionSettings.canonical(name), value);
         }
         return changed;
+    }
+
+    /**
+     * SET ROLE and SET SESSION AUTHORIZATION as PostgreSQL allows them to a user who is not a
+     * superuser (no database user of a cluster is one): to itself, or back to the default. Returns
+     * the value to set (null: reset).
+     */
+    private String checkIdentity(String name, String value) {
+        String me = settings.sessionUser();
+        if (name.equals("role")) {
+            if (value == null || value.equalsIgnoreCase("none")) {
+                return null;
+            }
+            if (!value.equals(me)) {
+                throw new PgException(PgError.error("42501", "permission denied to set role \"" + value + "\""));
+            }
+        } else if (name.equals("session_authorization") && value != null && !value.equals(me)) {
+            throw new PgException(PgError.error("42501", "permission denied to set session authorization \"" + value + "\""));
+        }
+        return value;
     }
 
     private void apply(String name, String value, Connection conn) throws SQLException {
@@ -173,7 +197,8 @@ final class UtilityCommands {
             });
             return changed;
         }
-        String name = t.get(1).is("TIME") ? "TimeZone" : identifier(t.get(1));
+        String name = t.get(1).is("TIME") ? "TimeZone"
+                : t.get(1).is("SESSION") && t.size() > 2 && t.get(2).is("AUTHORIZATION") ? "session_authorization" : identifier(t.get(1));
         if (!settings.known(name)) {
             throw new PgException(PgError.error("42704", "unrecognized configuration parameter \"" + name + "\""));
         }

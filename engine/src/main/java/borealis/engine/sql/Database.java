@@ -1,13 +1,16 @@
 package borealis.engine.sql;
 
 import borealis.engine.pg.CommitLog;
+import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgSession;
+import borealis.engine.pg.SessionGuard;
 import borealis.engine.pg.SchemaAdmin;
 import borealis.engine.pg.sql.SqlQuoting;
 import borealis.engine.pg.StatementObserver;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.volume.Volume;
+import borealis.engine.volume.ScratchFiles;
 import borealis.engine.volume.VolumeFileSystem;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.Mac;
@@ -90,8 +93,13 @@ public final class Database implements AutoCloseable {
     private final org.h2.engine.Database engine;
     private final GroupCommit groupCommit;
 
+    private final EngineLimits limits;
+    private final ScratchFiles.Quota scratchQuota;
+
     private Database(Volume volume, String url, Connection admin, String tenantPassword, StatementAudit audit,
-                     Connection catalogConnection, PgCatalog catalog, String name) throws SQLException {
+                     Connection catalogConnection, PgCatalog catalog, String name, EngineLimits limits) throws SQLException {
+        this.limits = limits;
+        this.scratchQuota = ScratchFiles.register(VolumeFileSystem.scratchOwner(volume.id()), limits.tempFileLimitBytes());
         this.engine = engineOf(admin);
         MVStore store = engine.getStore().getMvStore();
         // Commits stay in memory until a group commit stores them. Not 0 (H2 stores at every
@@ -142,7 +150,7 @@ public final class Database implements AutoCloseable {
             }
             catalogConnection = connect(base + ";IFEXISTS=TRUE", ADMIN, adminPassword);
             PgCatalog catalog = PgCatalog.install(catalogConnection, name, List.of(RefusedFunctions.class));
-            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name);
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name, limits);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(catalogConnection);
             closeQuietly(admin);
@@ -171,7 +179,8 @@ public final class Database implements AutoCloseable {
             EngineSandbox.secure(engineOf(admin));
             TenantRights.ownPublic(engineOf(admin), TENANT);
             PgCatalog catalog = PgCatalog.readOnly(admin, name);
-            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword(adminPassword), audit, admin, catalog, name);
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword(adminPassword), audit, admin, catalog, name,
+                    limits);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
@@ -227,10 +236,27 @@ public final class Database implements AutoCloseable {
     public PgSession newSession(SessionSettings settings) throws SQLException {
         Connection conn = AuditedConnection.wrap(connect(url, TENANT, tenantPassword), settings.get("session_authorization"),
                 settings.get(CLIENT_ADDRESS), audit);
-        PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin);
+        PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin, guard);
         session.observe(observer);
         return session;
     }
+
+    /** The scope of sessions' work: scratch files count against this database's temp-file limit; writes stop at its storage quota. */
+    private final SessionGuard guard = new SessionGuard() {
+        @Override
+        public AutoCloseable enter() {
+            return ScratchFiles.enter(scratchQuota);
+        }
+
+        @Override
+        public PgError beforeWrite() {
+            if (limits.storageQuotaBytes() < 0 || volume.size() <= limits.storageQuotaBytes()) {
+                return null;
+            }
+            return new PgError("ERROR", "53100", "database \"" + name + "\" has reached its storage quota of "
+                    + (limits.storageQuotaBytes() >> 20) + " MB", null, "Delete data to make room, or ask for a larger quota.");
+        }
+    };
 
     /** Schema DDL for sessions, on the admin connection (the tenant's user is not a schema administrator). */
     private final SchemaAdmin schemaAdmin = new SchemaAdmin() {
@@ -372,6 +398,7 @@ public final class Database implements AutoCloseable {
             }
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
+            ScratchFiles.unregister(scratchQuota);
         }
     }
 

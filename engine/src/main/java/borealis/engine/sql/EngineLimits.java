@@ -9,11 +9,15 @@ package borealis.engine.sql;
  *                                      one, and "no timeout" means this ceiling (H2 MAX_QUERY_TIMEOUT)
  * @param maxMemoryRows                 rows of a result H2 holds in memory; beyond, it spills to
  *                                      node-local scratch files (H2 MAX_MEMORY_ROWS)
+ * @param tempFileLimitBytes            scratch bytes the database's statements may hold at once (PostgreSQL's
+ *                                      temp_file_limit; 53400 when exceeded); -1: no limit
+ * @param storageQuotaBytes             size of the database's volume past which statements that would write
+ *                                      are refused (53100 disk_full); -1: no quota
  */
-public record EngineLimits(long statementTimeoutCeilingMillis, int maxMemoryRows) {
+public record EngineLimits(long statementTimeoutCeilingMillis, int maxMemoryRows, long tempFileLimitBytes, long storageQuotaBytes) {
 
-    /** 30 minutes and 10,000 rows: generous for OLTP, and a runaway statement still ends. */
-    public static final EngineLimits DEFAULTS = new EngineLimits(30 * 60 * 1000L, 10_000);
+    /** 30 minutes and 10,000 rows: generous for OLTP, and a runaway statement still ends; 4 GiB of scratch, no storage quota. */
+    public static final EngineLimits DEFAULTS = new EngineLimits(30 * 60 * 1000L, 10_000, 4L << 30, -1);
 
     public EngineLimits {
         if (statementTimeoutCeilingMillis < 1 || statementTimeoutCeilingMillis > Integer.MAX_VALUE) {
@@ -22,6 +26,9 @@ public record EngineLimits(long statementTimeoutCeilingMillis, int maxMemoryRows
         }
         if (maxMemoryRows < 100) {
             throw new IllegalArgumentException("max memory rows must be at least 100, got " + maxMemoryRows);
+        }
+        if (tempFileLimitBytes < -1 || storageQuotaBytes < -1) {
+            throw new IllegalArgumentException("limits are bytes, or -1 for none");
         }
     }
 

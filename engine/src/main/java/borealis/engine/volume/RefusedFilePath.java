@@ -33,8 +33,11 @@ public final class RefusedFilePath extends FilePath {
         return DbException.get(ErrorCode.IO_EXCEPTION_1, message(name));
     }
 
+    /** What every refusal says; the error mapping looks for it. */
+    public static final String REFUSED = "SQL cannot reach the server's files or network";
+
     static String message(String name) {
-        return "access to \"" + name + "\" is refused: SQL cannot reach the server's files or network";
+        return "access to \"" + name + "\" is refused: " + REFUSED;
     }
 
     private IOException refused() {

@@ -58,6 +58,11 @@ public final class VolumeFileSystem extends FilePath {
         return PREFIX + "/" + encode(volumeId) + "/db";
     }
 
+    /** The owner of a volume's scratch files: its directory under the scratch root, and its quota's name. */
+    public static String scratchOwner(String volumeId) {
+        return encode(volumeId);
+    }
+
     /** Volume ids may contain '/', which the path uses as separator. */
     private static String encode(String volumeId) {
         return volumeId.replace("~", "~~").replace("/", "~s");

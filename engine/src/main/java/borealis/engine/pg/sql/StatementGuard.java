@@ -75,6 +75,42 @@ final class StatementGuard {
             if (!OBJECTS.contains(object)) {
                 throw new PgException(PgError.error("42601", "syntax error at or near \"" + (t.get(i) == null ? verb : t.get(i).text) + "\""));
             }
+            if (!verb.equals("DROP") && (object.equals("DOMAIN") || object.equals("TYPE"))) {
+                checkTypeName(t, i + 1);
+            }
+        }
+    }
+
+    /**
+     * A domain or type may not be named like a built-in type. PostgreSQL resolves INTEGER, VARCHAR
+     * and the like to its own types whatever the search path holds; H2 resolves a domain of that
+     * name first, even when it re-reads the definitions of tables created before the domain (the
+     * instance's catalog among them): such a domain would bind those columns to a tenant's checks,
+     * or leave the database unable to open.
+     */
+    private static void checkTypeName(TokenList t, int at) {
+        int i = at;
+        if (t.is(i, "IF") && t.is(i + 1, "NOT") && t.is(i + 2, "EXISTS")) {
+            i += 3;
+        }
+        Tok name = null;
+        for (; i < t.size() && t.get(i).isName(); i += 2) {
+            name = t.get(i);
+            if (!(t.get(i + 1) != null && t.get(i + 1).isDot())) {
+                break;
+            }
+        }
+        // ALTER DOMAIN d RENAME TO n: the new name is the one to check
+        int rename = t.find(at, t.size(), "RENAME");
+        if (rename >= 0 && t.is(rename + 1, "TO") && t.get(rename + 2) != null && t.get(rename + 2).isName()) {
+            name = t.get(rename + 2);
+        }
+        if (name == null) {
+            return;
+        }
+        String n = name.name();
+        if (org.h2.value.DataType.getTypeByName(n.toUpperCase(Locale.ROOT), org.h2.engine.Mode.getInstance("PostgreSQL")) != null) {
+            throw new PgException(PgError.error("42710", "type \"" + n + "\" already exists"));
         }
     }
 }
