@@ -282,7 +282,9 @@ public final class ReaderInstance {
         refreshes = 1;
         refreshSeconds = current.openMillis / 1000;
         double acu = Math.max(spec.maxAcu(), 0.5);
-        governor = new CpuGovernor(node.compute().capacity().profile().cpuPerSecond(acu), node.compute().governorTimer());
+        double cpu = node.compute().capacity().profile().cpuPerSecond(acu);
+        governor = new CpuGovernor(cpu, node.compute().governorTimer());
+        governor.setMaxConcurrent(borealis.actors.scaling.InstanceResources.sqlThreads(cpu));
         idleSinceNanos = System.nanoTime();
         ctx.getLog().info("reader instance {} running at LSN {} (snapshot opened in {} ms), resumed in {} ms", id, current.point().lsn(),
                 String.format(Locale.ROOT, "%.1f", current.openMillis),

@@ -261,7 +261,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             } catch (Exception | Error e) {
                 return new Processed(null, out.take(), e);
             }
-        }, sqlPool);
+        }, sqlPool, session.transactionStatus() == 'I');
         getContext().pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err));
     }
 

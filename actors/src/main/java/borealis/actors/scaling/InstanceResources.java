@@ -46,11 +46,23 @@ public final class InstanceResources {
         return slots;
     }
 
+    /**
+     * Statements an instance may run at once (the SQL threads it may occupy): a CPU-second of budget
+     * keeps about this many busy, most of them waiting on storage, locks or their client.
+     */
+    static final int SQL_THREADS_PER_CPU = 16;
+    static final int MIN_SQL_THREADS = 4;
+
+    public static int sqlThreads(double cpuPerSecond) {
+        return Math.max(MIN_SQL_THREADS, (int) Math.ceil(cpuPerSecond * SQL_THREADS_PER_CPU));
+    }
+
     /** Sizes everything for {@code newAcu}, in place: the cache keeps its blocks when growing. */
     public void apply(double newAcu) {
         acu = newAcu;
         slots = profile.connectionSlots(newAcu);
         governor.setCpuPerSecond(profile.cpuPerSecond(newAcu));
+        governor.setMaxConcurrent(sqlThreads(profile.cpuPerSecond(newAcu)));
         cache.resize(profile.cacheBytes(newAcu));
     }
 

@@ -58,6 +58,9 @@ public final class CpuGovernor {
     private long batches;
     private long throttledBatches;
     private final java.util.Set<Running> running = new java.util.HashSet<>();
+    /** Capped batches admitted and not finished, and how many may be: the SQL threads the instance may occupy. */
+    private int inFlight;
+    private int maxConcurrent = Integer.MAX_VALUE;
 
     /**
      * Cumulative counters; {@code waitNanos} includes the time batches waiting now have waited so
@@ -83,13 +86,15 @@ public final class CpuGovernor {
     private static final class Waiter<T> {
         final Supplier<T> work;
         final Executor executor;
+        final boolean capped;
         final CompletableFuture<T> result = new CompletableFuture<>();
         final long enqueuedAt;
         double reservedNanos;
 
-        Waiter(Supplier<T> work, Executor executor, long enqueuedAt) {
+        Waiter(Supplier<T> work, Executor executor, boolean capped, long enqueuedAt) {
             this.work = work;
             this.executor = executor;
+            this.capped = capped;
             this.enqueuedAt = enqueuedAt;
         }
     }
@@ -104,9 +109,19 @@ public final class CpuGovernor {
         this.tokensNanos = cpuPerSecond * BURST_SECONDS * 1e9;
     }
 
-    /** Runs {@code work} on {@code executor} once the budget allows; the CPU it uses is charged. */
+    /** Runs {@code work} on {@code executor} once the budget allows; the CPU it uses is charged. Not counted against the concurrency cap. */
     public <T> CompletableFuture<T> submit(Supplier<T> work, Executor executor) {
-        Waiter<T> w = new Waiter<>(work, executor, System.nanoTime());
+        return submit(work, executor, false);
+    }
+
+    /**
+     * Runs {@code work} once the budget allows and, if {@code capped}, once fewer than the cap of
+     * capped batches run. Work that may hold locks others wait for (a statement inside a
+     * transaction, a store that commits) must not be capped, or a full cap of waiters would wait
+     * for it forever.
+     */
+    public <T> CompletableFuture<T> submit(Supplier<T> work, Executor executor, boolean capped) {
+        Waiter<T> w = new Waiter<>(work, executor, capped, System.nanoTime());
         List<Waiter<?>> admitted;
         synchronized (this) {
             waiters.add(w);
@@ -128,6 +143,19 @@ public final class CpuGovernor {
             cpuPerSecond = rate;
             clampLocked();
             admitted = admitLocked(now);
+        }
+        startAll(admitted);
+    }
+
+    /** How many capped batches may run at once (the SQL threads the instance may occupy). */
+    public void setMaxConcurrent(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("at least one batch must be able to run, got " + max);
+        }
+        List<Waiter<?>> admitted;
+        synchronized (this) {
+            maxConcurrent = max;
+            admitted = admitLocked(System.nanoTime());
         }
         startAll(admitted);
     }
@@ -190,8 +218,15 @@ public final class CpuGovernor {
     private List<Waiter<?>> admitLocked(long now) {
         refillLocked(now);
         List<Waiter<?>> admitted = new ArrayList<>();
-        while (!waiters.isEmpty() && tokensNanos > 0) {
-            Waiter<?> w = waiters.poll();
+        for (var it = waiters.iterator(); it.hasNext() && tokensNanos > 0; ) {
+            Waiter<?> w = it.next();
+            if (w.capped && inFlight >= maxConcurrent) {
+                continue; // waits for a capped batch to end; uncapped ones behind it may pass
+            }
+            it.remove();
+            if (w.capped) {
+                inFlight++;
+            }
             w.reservedNanos = estimateNanos;
             tokensNanos -= estimateNanos;
             long waited = now - w.enqueuedAt;
@@ -206,7 +241,7 @@ public final class CpuGovernor {
             wake.cancel(false);
             wake = null;
         }
-        if (!waiters.isEmpty()) {
+        if (!waiters.isEmpty() && tokensNanos <= 0) {
             long delay = (long) Math.ceil((-tokensNanos + 1) / cpuPerSecond);
             wake = timer.schedule(this::onWake, Math.max(delay, 100_000), TimeUnit.NANOSECONDS);
         }
@@ -232,7 +267,7 @@ public final class CpuGovernor {
         try {
             w.executor.execute(() -> run(w));
         } catch (RejectedExecutionException e) {
-            charge(null, 0, w.reservedNanos);
+            charge(null, 0, w.reservedNanos, w.capped);
             w.result.completeExceptionally(e);
         }
     }
@@ -251,7 +286,7 @@ public final class CpuGovernor {
             error = t;
         }
         long used = (THREAD_CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime()) - c0;
-        charge(r, used, w.reservedNanos);
+        charge(r, used, w.reservedNanos, w.capped);
         if (error != null) {
             w.result.completeExceptionally(error);
         } else {
@@ -259,9 +294,12 @@ public final class CpuGovernor {
         }
     }
 
-    private void charge(Running r, long usedNanos, double reservedNanos) {
+    private void charge(Running r, long usedNanos, double reservedNanos, boolean capped) {
         List<Waiter<?>> admitted;
         synchronized (this) {
+            if (capped) {
+                inFlight--;
+            }
             long alreadyCharged = 0;
             if (r != null) {
                 running.remove(r);

@@ -31,6 +31,14 @@ final class NamedStatements {
     private final Map<String, PreparedQuery> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
 
+    /**
+     * Named statements and open portals one session may hold: each keeps an H2 command (and a portal
+     * its rows) in the node's heap, which every tenant shares. PostgreSQL has no such limit, but its
+     * memory is the session's own process; ORMs and drivers cache a few hundred statements at most.
+     */
+    static final int MAX_STATEMENTS = 10_000;
+    static final int MAX_PORTALS = 1_000;
+
     NamedStatements(Connection conn, UtilityCommands utility, ColumnOrigins origins) {
         this.conn = conn;
         this.utility = utility;
@@ -58,6 +66,10 @@ final class NamedStatements {
     void parse(FrontendMessage.Parse p) throws SQLException {
         if (!p.name().isEmpty() && statements.containsKey(p.name())) {
             throw new PgException(PgError.error("42P05", "prepared statement \"" + p.name() + "\" already exists"));
+        }
+        if (!p.name().isEmpty() && statements.size() >= MAX_STATEMENTS) {
+            throw new PgException(PgError.error("54000", "too many prepared statements in this session (at most " + MAX_STATEMENTS
+                    + "); close some with DEALLOCATE or a Close message"));
         }
         List<String> parts = SqlLexer.split(p.sql());
         if (parts.size() > 1) {
@@ -126,6 +138,10 @@ final class NamedStatements {
                 portal.close();
                 throw e;
             }
+        }
+        if (!b.portal().isEmpty() && !portals.containsKey(b.portal()) && portals.size() >= MAX_PORTALS) {
+            portal.close();
+            throw new PgException(PgError.error("54000", "too many open portals in this session (at most " + MAX_PORTALS + ")"));
         }
         portals.put(b.portal(), portal);
     }

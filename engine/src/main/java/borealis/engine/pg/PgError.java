@@ -45,13 +45,16 @@ public record PgError(String severity, String sqlState, String message, String d
                 return new PgError("ERROR", "40001", "canceling statement due to conflict with recovery", retired.getMessage(), null);
             }
         }
-        int quota = text.indexOf(borealis.engine.volume.ScratchFiles.QUOTA_EXCEEDED);
-        if (quota >= 0) {
-            // A statement's scratch files outgrew the database's temp-file limit (PostgreSQL: temp_file_limit).
-            return error("53400", text.substring(quota).replaceFirst("\\)[^)]*$", ")"));
-        }
-        if (text.contains(borealis.engine.volume.RefusedFilePath.REFUSED)) {
-            return error("42501", "permission denied: SQL cannot reach the server's files or network");
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            int quota = m.indexOf(borealis.engine.volume.ScratchFiles.QUOTA_EXCEEDED);
+            if (quota >= 0) {
+                // A statement's scratch files outgrew the database's temp-file limit (PostgreSQL: temp_file_limit).
+                return error("53400", m.substring(quota).replaceFirst("\\)[^)]*$", ")"));
+            }
+            if (m.contains(borealis.engine.volume.RefusedFilePath.REFUSED)) {
+                return error("42501", "permission denied: SQL cannot reach the server's files or network");
+            }
         }
         switch (code) {
             case 42102, 42103, 42104:

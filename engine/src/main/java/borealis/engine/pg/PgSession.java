@@ -3,6 +3,7 @@ package borealis.engine.pg;
 import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
+import borealis.engine.pg.sql.TranslationLimit;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
 import borealis.persistence.serialization.BorealisSerializable;
@@ -193,8 +194,27 @@ public final class PgSession implements AutoCloseable {
         cancel();
     }
 
+    /** Cancel requests so far: a statement being translated stops when it changes ({@link TranslationLimit}). */
+    private final java.util.concurrent.atomic.AtomicLong cancels = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The statement timeout in force: the session's statement_timeout within the database's ceiling (0: none). */
+    private long statementTimeoutMillis() {
+        long ceiling = guard.statementTimeoutCeilingMillis();
+        long own;
+        try {
+            own = UtilityCommands.parseMillis(settings.get("statement_timeout"));
+        } catch (PgException e) {
+            own = 0;
+        }
+        if (own <= 0) {
+            return ceiling;
+        }
+        return ceiling <= 0 ? own : Math.min(own, ceiling);
+    }
+
     /** Cancels the statement running now, if any (from another thread). */
     public void cancel() {
+        cancels.incrementAndGet();
         PreparedStatement ps = portals.executing();
         if (ps != null) {
             try {
@@ -218,7 +238,8 @@ public final class PgSession implements AutoCloseable {
         long changesBefore = commits.changeCount();
         long endsBefore = tx.ends();
         boolean suspended;
-        try (AutoCloseable scope = guard.enter()) {
+        try (AutoCloseable scope = guard.enter();
+             AutoCloseable translation = TranslationLimit.within(statementTimeoutMillis(), cancels::get)) {
             suspended = run(out, budget);
         } catch (Exception e) {
             throw new IllegalStateException("leaving the session's scope", e);

@@ -13,6 +13,9 @@ public interface SessionGuard {
     /** Null if a statement may write; else the error to answer it with (a storage quota reached). */
     PgError beforeWrite();
 
+    /** The longest any statement may run (0: no ceiling); a session's statement_timeout can only be shorter. */
+    long statementTimeoutCeilingMillis();
+
     SessionGuard NONE = new SessionGuard() {
         @Override
         public AutoCloseable enter() {
@@ -22,6 +25,11 @@ public interface SessionGuard {
         @Override
         public PgError beforeWrite() {
             return null;
+        }
+
+        @Override
+        public long statementTimeoutCeilingMillis() {
+            return 0;
         }
     };
 }

@@ -66,6 +66,9 @@ final class SqlCursors {
         if (cursors.containsKey(name)) {
             throw new PgException(PgError.error("42P03", "cursor \"" + name + "\" already exists"));
         }
+        if (cursors.size() >= NamedStatements.MAX_PORTALS) {
+            throw new PgException(PgError.error("54000", "too many open cursors in this session (at most " + NamedStatements.MAX_PORTALS + ")"));
+        }
         String query = q.sql.substring(t.get(forAt + 1).start());
         Translation tr = SqlTranslator.translate(query, runner::columnsOf);
         PreparedQuery select = new PreparedQuery(query, tr.engineSql(), Command.classify(query), tr.parameters(), new int[0], tr);

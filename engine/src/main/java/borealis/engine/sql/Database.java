@@ -256,6 +256,11 @@ public final class Database implements AutoCloseable {
             return new PgError("ERROR", "53100", "database \"" + name + "\" has reached its storage quota of "
                     + (limits.storageQuotaBytes() >> 20) + " MB", null, "Delete data to make room, or ask for a larger quota.");
         }
+
+        @Override
+        public long statementTimeoutCeilingMillis() {
+            return limits.statementTimeoutCeilingMillis();
+        }
     };
 
     /** Schema DDL for sessions, on the admin connection (the tenant's user is not a schema administrator). */

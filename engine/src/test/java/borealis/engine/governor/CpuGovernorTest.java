@@ -120,4 +120,35 @@ class CpuGovernorTest {
         assertTrue(g.stats().cpuNanos() >= 1_000_000);
         assertThrows(IllegalArgumentException.class, () -> g.setCpuPerSecond(0));
     }
+
+    @Test
+    void cappedBatchesWaitForAFreeThreadButUncappedOnesPass() throws Exception {
+        CpuGovernor g = new CpuGovernor(100, timer);
+        g.setMaxConcurrent(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        List<CompletableFuture<Integer>> capped = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            capped.add(g.submit(() -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                running.decrementAndGet();
+                return 1;
+            }, pool, true));
+        }
+        Thread.sleep(200);
+        assertEquals(2, running.get(), "two capped batches run, three wait");
+        // A batch that may hold locks (inside a transaction) is not held back by the cap.
+        assertEquals(7, g.submit(() -> 7, pool, false).get(5, java.util.concurrent.TimeUnit.SECONDS));
+        release.countDown();
+        for (CompletableFuture<Integer> f : capped) {
+            assertEquals(1, f.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(2, most.get(), "never more than the cap at once");
+    }
 }

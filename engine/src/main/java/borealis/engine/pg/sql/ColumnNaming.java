@@ -77,11 +77,11 @@ final class ColumnNaming {
                 inserts.add(new int[] {e, n});
             }
         }
-        for (int k = inserts.size() - 1; k >= 0; k--) {
-            int at = inserts.get(k)[0];
-            String name = names.get(inserts.get(k)[1]);
-            t.insert(at, "AS \"" + name.replace("\"", "\"\"") + "\"");
+        java.util.TreeMap<Integer, String> aliases = new java.util.TreeMap<>();
+        for (int[] insert : inserts) {
+            aliases.put(insert[0], "AS \"" + names.get(insert[1]).replace("\"", "\"\"") + "\"");
         }
+        t.insertAll(aliases);
         return names;
     }
 

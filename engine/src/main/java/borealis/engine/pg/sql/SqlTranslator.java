@@ -18,7 +18,15 @@ public final class SqlTranslator {
 
     /** Cached translations; cleared when full (client statement texts are few and repeat). */
     private static final int CACHE_LIMIT = 20_000;
+    /**
+     * The cache is shared by every tenant of the node, so it is bounded in characters too: a
+     * tenant sending thousands of distinct 4 MiB statements must not fill the heap with them.
+     */
+    private static final long CACHE_CHARS_LIMIT = 16L << 20;
+    /** Longer statements are translated every time (bulk INSERTs with literals rarely repeat). */
+    private static final int CACHEABLE_CHARS = 64 * 1024;
     private static final Map<String, Translation> CACHE = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong CACHED_CHARS = new java.util.concurrent.atomic.AtomicLong();
 
     private SqlTranslator() {}
 
@@ -28,11 +36,15 @@ public final class SqlTranslator {
             return cached;
         }
         Translation tr = translateUncached(sql, lookup);
-        if (tr.cacheable()) {
-            if (CACHE.size() >= CACHE_LIMIT) {
+        if (tr.cacheable() && sql.length() <= CACHEABLE_CHARS) {
+            long chars = sql.length() + (long) tr.engineSql().length();
+            if (CACHE.size() >= CACHE_LIMIT || CACHED_CHARS.get() + chars > CACHE_CHARS_LIMIT) {
                 CACHE.clear();
+                CACHED_CHARS.set(0);
             }
-            CACHE.put(sql, tr);
+            if (CACHE.put(sql, tr) == null) {
+                CACHED_CHARS.addAndGet(chars);
+            }
         }
         return tr;
     }

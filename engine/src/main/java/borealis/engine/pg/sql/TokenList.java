@@ -13,12 +13,17 @@ import java.util.List;
 final class TokenList {
 
     private final List<Tok> toks;
+    /** The statement's translation deadline and cancel state, checked as tokens are read and rewritten. */
+    private final TranslationLimit.Check limit;
 
-    private TokenList(List<Tok> toks) {
+    private TokenList(List<Tok> toks, TranslationLimit.Check limit) {
         this.toks = toks;
+        this.limit = limit;
     }
 
     static TokenList of(String sql) {
+        // The statement's deadline and cancel count start before it is even lexed.
+        TranslationLimit.Check limit = TranslationLimit.start();
         List<Tok> out = new ArrayList<>();
         boolean space = false;
         for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
@@ -29,7 +34,7 @@ final class TokenList {
             out.add(new Tok(t.kind(), t.text(), space));
             space = false;
         }
-        return new TokenList(out);
+        return new TokenList(out, limit);
     }
 
     int size() {
@@ -37,6 +42,7 @@ final class TokenList {
     }
 
     Tok get(int i) {
+        limit.tick();
         return i >= 0 && i < toks.size() ? toks.get(i) : null;
     }
 
@@ -50,6 +56,7 @@ final class TokenList {
     }
 
     void replace(int from, int to, Collection<Tok> with) {
+        limit.tick(toks.size() - from);
         List<Tok> range = toks.subList(from, to);
         boolean space = !range.isEmpty() ? range.get(0).spaceBefore : true;
         range.clear();
@@ -65,6 +72,7 @@ final class TokenList {
     }
 
     void insert(int at, String sql) {
+        limit.tick(toks.size() - at);
         List<Tok> add = of(sql).toks;
         if (!add.isEmpty()) {
             add.get(0).spaceBefore = true;
@@ -75,7 +83,38 @@ final class TokenList {
         }
     }
 
+    /**
+     * Inserts each {@code sql} before token {@code at} (keys: positions in the list as it is now), in
+     * one pass: inserting them one by one shifts the list each time (measured: 160,000 select-list
+     * aliases took 108 s that way).
+     */
+    void insertAll(java.util.NavigableMap<Integer, String> inserts) {
+        if (inserts.isEmpty()) {
+            return;
+        }
+        List<Tok> out = new ArrayList<>(toks.size() + inserts.size() * 2);
+        for (int i = 0; i <= toks.size(); i++) {
+            String sql = inserts.get(i);
+            if (sql != null) {
+                List<Tok> add = of(sql).toks;
+                if (!add.isEmpty()) {
+                    add.get(0).spaceBefore = true;
+                }
+                out.addAll(add);
+                if (i < toks.size()) {
+                    toks.get(i).spaceBefore = true;
+                }
+            }
+            if (i < toks.size()) {
+                out.add(toks.get(i));
+            }
+        }
+        toks.clear();
+        toks.addAll(out);
+    }
+
     void remove(int from, int to) {
+        limit.tick(toks.size() - from);
         if (from < to && to < toks.size() && toks.get(from).spaceBefore) {
             toks.get(to).spaceBefore = true;
         }

@@ -126,4 +126,46 @@ class SqlTranslatorTest {
         assertNotNull(a);
         assertSame(a, SqlTranslator.translate("select 1 as cached", null));
     }
+
+    @Test
+    void onlyOneStatementOfAPostgresKindReachesTheEngine() {
+        assertEquals("42601", assertThrows(PgException.class, () -> h2("select 1; drop table t")).error.sqlState());
+        assertEquals("42601", assertThrows(PgException.class, () -> h2("runscript from '/etc/passwd'")).error.sqlState());
+        assertEquals("42601", assertThrows(PgException.class, () -> h2("create alias x for \"java.lang.System.exit\"")).error.sqlState());
+        assertEquals("0A000", assertThrows(PgException.class, () -> h2("create function f() returns int as 'select 1' language sql"))
+                .error.sqlState());
+        assertEquals("42601", assertThrows(PgException.class, () -> h2("select 1 // 'x'")).error.sqlState());
+        assertEquals("42601", assertThrows(PgException.class, () -> h2("select {fn now()}")).error.sqlState());
+        assertEquals("42710", assertThrows(PgException.class, () -> h2("create domain integer as int")).error.sqlState());
+        assertEquals("select 1 AS \"?column?\" ;", h2("select 1;"));
+    }
+
+    @Test
+    void aTranslationStopsAtItsDeadlineAndOnCancel() throws Exception {
+        StringBuilder b = new StringBuilder("select 1");
+        for (int i = 0; i < 200_000; i++) {
+            b.append(", '{1,2}'::int[]");
+        }
+        String sql = b.toString();
+        long t0 = System.nanoTime();
+        try (AutoCloseable limit = TranslationLimit.within(200, () -> 0)) {
+            PgException e = assertThrows(PgException.class, () -> h2(sql));
+            assertEquals("57014", e.error.sqlState());
+            assertTrue(e.error.message().contains("statement timeout"), e.error.message());
+        }
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "stopped soon after its deadline");
+        java.util.concurrent.atomic.AtomicLong cancels = new java.util.concurrent.atomic.AtomicLong();
+        new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            cancels.incrementAndGet();
+        }).start();
+        try (AutoCloseable limit = TranslationLimit.within(0, cancels::get)) {
+            PgException e = assertThrows(PgException.class, () -> h2(sql));
+            assertTrue(e.error.message().contains("user request"), e.error.message());
+        }
+    }
 }
