@@ -92,10 +92,14 @@ public final class BorealisNode implements AutoCloseable {
     private final String adminToken;
     private final Path dataDir;
     private final ReplicaFaults faults;
+    /** The admin API's base URL (its scheme says whether it is HTTPS). */
+    private final String adminUrl;
 
     private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, ScheduledExecutorService governorTimer,
-                         Tcp.ServerBinding pgBinding, ServerBinding adminBinding, String adminToken, Path dataDir, ReplicaFaults faults) {
+                         Tcp.ServerBinding pgBinding, ServerBinding adminBinding, String adminToken, Path dataDir, ReplicaFaults faults,
+                         String adminUrl) {
         this.faults = faults;
+        this.adminUrl = adminUrl;
         this.system = system;
         this.sqlPool = sqlPool;
         this.governorTimer = governorTimer;
@@ -160,9 +164,9 @@ public final class BorealisNode implements AutoCloseable {
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             NodeMetrics.install(system);
             system.systemActorOf(InsightsService.create(), "insights", Props.empty());
-            BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir, faults);
-            log.info("Borealis node up: PostgreSQL on {}:{}, admin API on {}://{}:{}, data in {}", host, node.pgPort(),
-                    adminTls != null ? "https" : "http", adminHost, node.adminPort(), dataDir);
+            String adminUrl = (adminTls != null ? "https" : "http") + "://" + adminHost + ":" + admin.localAddress().getPort();
+            BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir, faults, adminUrl);
+            log.info("Borealis node up: PostgreSQL on {}:{}, admin API on {}, data in {}", host, node.pgPort(), adminUrl, dataDir);
             return node;
         } catch (Exception e) {
             system.terminate();
@@ -279,6 +283,11 @@ public final class BorealisNode implements AutoCloseable {
 
     public int adminPort() {
         return adminBinding.localAddress().getPort();
+    }
+
+    /** Where the admin API listens: {@code http(s)://host:port}. */
+    public String adminUrl() {
+        return adminUrl;
     }
 
     public String adminToken() {
