@@ -30,7 +30,9 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The HTTP/JSON admin API, with the verbs of {@code aws rds} in resource form. Every call needs
- * {@code Authorization: Bearer <token>} (401 otherwise) and is written to the audit log; errors
+ * {@code Authorization: Bearer <token>} (401 otherwise, answered from the headers alone: the body
+ * of an unauthenticated request is never read, nor a 100 Continue sent for it) and is written to
+ * the audit log; errors
  * come back as {@code {"error": "..."}} with a 4xx status that says what was wrong and what is
  * allowed (a 503 when the control plane did not answer).
  *
@@ -77,9 +79,10 @@ public final class AdminRoutes extends AllDirectives {
     }
 
     public Route routes() {
-        return audited(() -> handleExceptions(exceptions(), () -> handleRejections(rejections(),
-                () -> pathPrefix("v1", () -> authorized(() -> concat(tenants(), clusters(), usage()))))))
-                .orElse(error(StatusCodes.NOT_FOUND, "no such endpoint; the API lives under /v1"));
+        return extractClientIP(ip -> authorized(ip, () -> toStrictEntity(BODY_TIMEOUT, () -> audited(ip,
+                () -> handleExceptions(exceptions(), () -> handleRejections(rejections(),
+                        () -> pathPrefix("v1", () -> concat(tenants(), clusters(), usage())))))
+                .orElse(error(StatusCodes.NOT_FOUND, "no such endpoint; the API lives under /v1")))));
     }
 
     private Route tenants() {
@@ -188,12 +191,24 @@ public final class AdminRoutes extends AllDirectives {
         return message;
     }
 
-    private Route authorized(Supplier<Route> inner) {
+    /**
+     * The token is checked before anything reads the request's body: an unauthenticated client
+     * cannot make the node buffer one (the refusal is audited with what the path and query say).
+     */
+    private Route authorized(RemoteAddress ip, Supplier<Route> inner) {
         return optionalHeaderValueByName("Authorization", header -> {
             String value = header.orElse("");
             boolean ok = value.startsWith("Bearer ")
                     && MessageDigest.isEqual(value.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
-            return ok ? inner.get() : error(StatusCodes.UNAUTHORIZED, "missing or wrong bearer token (Authorization: Bearer <token>)");
+            if (ok) {
+                return inner.get();
+            }
+            return extractRequest(request -> {
+                String[] subject = subject(request, false);
+                audit.admin(subject[0], subject[1], ADMIN_USER, source(ip), request.method().name(), request.getUri().path(),
+                        StatusCodes.UNAUTHORIZED.intValue());
+                return error(StatusCodes.UNAUTHORIZED, "missing or wrong bearer token (Authorization: Bearer <token>)");
+            });
         });
     }
 
@@ -242,18 +257,18 @@ public final class AdminRoutes extends AllDirectives {
                 .build();
     }
 
-    /** Writes every request to the audit log with the tenant and cluster it concerns and its status (never its body). */
-    private Route audited(Supplier<Route> inner) {
-        return extractClientIP(ip -> toStrictEntity(BODY_TIMEOUT, () -> extractRequest(request -> mapResponse(response -> {
-            String[] subject = subject(request);
+    /** Writes every authorized request to the audit log with the tenant and cluster it concerns and its status (never its body). */
+    private Route audited(RemoteAddress ip, Supplier<Route> inner) {
+        return extractRequest(request -> mapResponse(response -> {
+            String[] subject = subject(request, true);
             audit.admin(subject[0], subject[1], ADMIN_USER, source(ip), request.method().name(), request.getUri().path(),
                     response.status().intValue());
             return response;
-        }, inner))));
+        }, inner));
     }
 
-    /** {tenant, cluster} a request concerns: from its path, its query, or (for creations) its body. */
-    private String[] subject(HttpRequest request) {
+    /** {tenant, cluster} a request concerns: from its path, its query, or (for creations, when {@code body}) its body. */
+    private String[] subject(HttpRequest request, boolean body) {
         String[] parts = request.getUri().path().split("/");
         String tenant = null;
         String cluster = null;
@@ -263,12 +278,12 @@ public final class AdminRoutes extends AllDirectives {
         } else {
             tenant = request.getUri().query().get("tenant").orElse(null);
             cluster = request.getUri().query().get("cluster").orElse(null);
-            if (tenant == null && request.entity() instanceof HttpEntity.Strict strict && strict.getContentLengthOption().orElse(0L) > 0) {
+            if (body && tenant == null && request.entity() instanceof HttpEntity.Strict strict && strict.getContentLengthOption().orElse(0L) > 0) {
                 try {
-                    JsonNode body = json.readTree(strict.getData().toArray());
+                    JsonNode parsed = json.readTree(strict.getData().toArray());
                     boolean tenantsPath = parts.length > 2 && parts[2].equals("tenants");
-                    tenant = body.path(tenantsPath ? "name" : "tenant").asText(null);
-                    cluster = tenantsPath ? null : body.path("name").asText(null);
+                    tenant = parsed.path(tenantsPath ? "name" : "tenant").asText(null);
+                    cluster = tenantsPath ? null : parsed.path("name").asText(null);
                 } catch (java.io.IOException | RuntimeException e) {
                     // not JSON: the call is audited without a tenant
                 }

@@ -1,5 +1,6 @@
 package borealis.actors.audit;
 
+import borealis.persistence.files.OwnerOnly;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import java.io.IOException;
@@ -137,8 +138,11 @@ public final class AuditLog implements Extension {
             Files.move(file, rolled(1), StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(rolled(maxFiles + 1));
         }
-        Files.createDirectories(file.getParent());
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        OwnerOnly.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+            OwnerOnly.writeNew(file, new byte[0]); // who did what, from where: for the node's operator only
+        }
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         size = Files.size(file);
     }
 

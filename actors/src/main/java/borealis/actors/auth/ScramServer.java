@@ -16,8 +16,8 @@ import java.util.Map;
  * </pre>
  *
  * The user name inside the SCRAM message is ignored, as PostgreSQL does: the startup packet's user
- * counts. For an unknown user a made-up verifier runs the same exchange and fails at the end, so
- * the answer does not reveal which user names exist.
+ * counts. For an unknown user a decoy verifier ({@link DecoyVerifiers}) runs the same exchange, with
+ * the same work, and fails at the end, so the answer does not reveal which user names exist.
  */
 public final class ScramServer {
 
@@ -44,12 +44,13 @@ public final class ScramServer {
     private String gs2Header;
 
     /**
-     * @param verifier       the user's verifier, or null for an unknown user
+     * @param verifier       the user's verifier, or a decoy for an unknown user
+     * @param userKnown      false for a decoy: the exchange runs to its end and then fails
      * @param channelBinding tls-server-end-point data when TLS is on (null otherwise)
      */
-    public ScramServer(ScramVerifier verifier, byte[] channelBinding) {
-        this.userKnown = verifier != null;
-        this.verifier = verifier != null ? verifier : ScramVerifier.create(randomNonce());
+    public ScramServer(ScramVerifier verifier, boolean userKnown, byte[] channelBinding) {
+        this.userKnown = userKnown;
+        this.verifier = verifier;
         this.channelBinding = channelBinding;
     }
 

@@ -11,10 +11,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +47,8 @@ public final class BorealisCli {
         int pgPort;
         @Option(names = "--admin-port", description = "Admin API port (default: ${DEFAULT-VALUE}).", defaultValue = "7433")
         int adminPort;
+        @Option(names = "--admin-host", description = "Address the admin API listens on (default: the --host address).")
+        String adminHost;
         @Option(names = "--config", description = "Extra HOCON configuration file.")
         Path config;
 
@@ -52,14 +59,16 @@ public final class BorealisCli {
             overrides.put("borealis.node.host", host);
             overrides.put("borealis.node.pg-port", pgPort);
             overrides.put("borealis.node.admin-port", adminPort);
+            if (adminHost != null) {
+                overrides.put("borealis.admin.host", adminHost);
+            }
             Config base = config != null ? ConfigFactory.parseFile(config.toFile()) : ConfigFactory.empty();
             // Resolve only after merging, so that paths derived from data-dir follow the override.
             Config cfg = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(base)
                     .withFallback(ConfigFactory.defaultApplication()));
             BorealisNode node = BorealisNode.start(cfg);
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "borealis-shutdown"));
-            System.out.println("Borealis is running. PostgreSQL: 127.0.0.1:" + node.pgPort() + "  admin API: http://" + host + ":"
-                    + node.adminPort());
+            System.out.println("Borealis is running. PostgreSQL: " + host + ":" + node.pgPort() + "  admin API: " + node.adminUrl());
             node.awaitTermination();
             return 0;
         }
@@ -75,6 +84,9 @@ public final class BorealisCli {
         Path dataDir;
         @Option(names = "--output", description = "json or table (default: ${DEFAULT-VALUE}).", defaultValue = "json")
         String output;
+        @Option(names = "--ca-cert", description = "Certificate (PEM or DER) to trust for an https endpoint whose certificate "
+                + "no default authority signed, such as a self-signed one (env BOREALIS_CA_CERT).")
+        Path caCert;
 
         private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,6 +114,27 @@ public final class BorealisCli {
                     "no admin token: pass --token, set BOREALIS_TOKEN, or point --data-dir at the node's data directory");
         }
 
+        /** An HTTP client that also trusts {@code --ca-cert}, if given. */
+        private HttpClient httpClient() throws Exception {
+            Path ca = caCert != null ? caCert : System.getenv("BOREALIS_CA_CERT") != null ? Path.of(System.getenv("BOREALIS_CA_CERT")) : null;
+            if (ca == null) {
+                return HttpClient.newHttpClient();
+            }
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            try (var in = Files.newInputStream(ca)) {
+                int i = 0;
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trusted.setCertificateEntry("ca-" + i++, c);
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            return HttpClient.newBuilder().sslContext(tls).build();
+        }
+
         /** Calls the API and prints the result; returns the exit code (0 ok, 1 refused, 2 unreachable). */
         int call(String method, String path, Object body) throws Exception {
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(endpoint() + path))
@@ -112,7 +145,7 @@ public final class BorealisCli {
                     : req.method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             HttpResponse<String> resp;
             try {
-                resp = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
+                resp = httpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
             } catch (java.io.IOException e) {
                 System.err.println("error: cannot reach the admin API at " + endpoint() + " (is the node running?)");
                 return 2;

@@ -14,6 +14,12 @@ public interface ClientConnection extends BorealisSerializable {
     /** Wire bytes for the client, in order; acknowledge with {@link SqlSession.Ack} once written. */
     record Output(long seq, byte[] bytes) implements ClientConnection {}
 
+    /**
+     * The session took the {@code messages} oldest of the messages submitted to it off its queue
+     * (they are processed or being processed): the client's proxy may read that much more input.
+     */
+    record InputTaken(int messages) implements ClientConnection {}
+
     /** The session is over (the client left, or the instance closed it); {@code error} is a FATAL message to send first, or null. */
     record Ended(String sqlState, String error) implements ClientConnection {}
 

@@ -8,6 +8,7 @@ import borealis.actors.metrics.ReaderMetrics;
 import borealis.actors.storage.ShardedSegmentTransport;
 import borealis.engine.governor.CpuGovernor;
 import borealis.engine.pg.PgSession;
+import borealis.engine.pg.SessionSettings;
 import borealis.engine.sql.EngineLimits;
 import borealis.engine.sql.StatementAudit;
 import borealis.engine.volume.VolumeFollower;
@@ -15,7 +16,6 @@ import borealis.persistence.volume.VolumeLayout;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -359,15 +359,14 @@ public final class ReaderInstance {
                     spec.maxAcu())));
             return;
         }
-        Map<String, String> startup = new HashMap<>(o.startupParameters());
-        startup.put("session_authorization", o.user());
+        Map<String, String> startup = o.startupParameters();
         try {
             ReaderSnapshot snap = current;
-            PgSession pg = snap.db.newSession(SqlSession.settingsOf(startup));
+            PgSession pg = snap.db.newSession(SessionSettings.fromStartup(startup, o.user()));
             ActorRef<SqlSession.Command> session = ctx.spawnAnonymous(
                     SqlSession.create(pg, snap.volume, o.client(), node.compute().sqlPool(), governor));
             ctx.watch(session);
-            sessions.add(session, startup, o.client(), snap);
+            sessions.add(session, startup, o.user(), o.client(), snap);
             o.replyTo().tell(StatusReply.success(session));
         } catch (Exception e) {
             o.replyTo().tell(StatusReply.error("could not open a session: " + rootMessage(e)));

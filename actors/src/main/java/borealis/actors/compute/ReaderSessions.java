@@ -1,6 +1,7 @@
 package borealis.actors.compute;
 
 import borealis.engine.pg.PgSession;
+import borealis.engine.pg.SessionSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,12 +22,14 @@ final class ReaderSessions {
 
     private static final class Entry {
         final Map<String, String> startup;
+        final String user;
         final ActorRef<ClientConnection> client;
         ReaderSnapshot on;
         ReaderSnapshot movingTo;
 
-        Entry(Map<String, String> startup, ActorRef<ClientConnection> client, ReaderSnapshot on) {
+        Entry(Map<String, String> startup, String user, ActorRef<ClientConnection> client, ReaderSnapshot on) {
             this.startup = startup;
+            this.user = user;
             this.client = client;
             this.on = on;
         }
@@ -46,8 +49,9 @@ final class ReaderSessions {
         return new ArrayList<>(entries.keySet());
     }
 
-    void add(ActorRef<SqlSession.Command> session, Map<String, String> startup, ActorRef<ClientConnection> client, ReaderSnapshot on) {
-        entries.put(session, new Entry(startup, client, on));
+    void add(ActorRef<SqlSession.Command> session, Map<String, String> startup, String user, ActorRef<ClientConnection> client,
+             ReaderSnapshot on) {
+        entries.put(session, new Entry(startup, user, client, on));
     }
 
     /** A session actor stopped. */
@@ -79,7 +83,7 @@ final class ReaderSessions {
             if (e.on != next && e.movingTo != next) {
                 e.movingTo = next;
                 session.tell(new SqlSession.Rebind(next.volume, state -> {
-                    PgSession pg = next.db.newSession(SqlSession.settingsOf(e.startup));
+                    PgSession pg = next.db.newSession(SessionSettings.fromStartup(e.startup, e.user));
                     pg.restore(state);
                     return pg;
                 }, error -> report.moved(session, next, error)));

@@ -4,7 +4,6 @@ import borealis.engine.governor.CpuGovernor;
 import borealis.engine.governor.HeapGuard;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgSession;
-import borealis.engine.pg.SessionSettings;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
 import borealis.engine.volume.Volume;
@@ -12,7 +11,6 @@ import borealis.persistence.serialization.BorealisSerializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -31,6 +29,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>Frontend messages are processed one batch at a time, in order. Output leaves only once the
  * volume is durable up to the LSN the batch required, and at most {@link #MAX_UNACKED} chunks are
  * unacknowledged by the proxy; a large result is produced chunk by chunk as the client reads it.
+ * Input is paced the other way: the session tells the proxy how many submitted messages it has
+ * taken off its queue ({@link ClientConnection.InputTaken}), and the proxy reads the socket only
+ * while the untaken ones stay within its bound, so a client that pipelines without reading its
+ * results stalls in its own TCP window.
  */
 public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
 
@@ -81,7 +83,8 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     private record Rebound(Rebind rebind, PgSession next, Throwable error)
             implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
-    private record Processed(PgSession.Outcome outcome, byte[] output, Throwable error) implements Command {}
+    /** {@code queued}: the messages the session still holds unprocessed after the call. */
+    private record Processed(PgSession.Outcome outcome, byte[] output, Throwable error, int queued) implements Command {}
 
     private record Durable(long seq, Throwable error) implements Command {}
 
@@ -119,6 +122,9 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     private boolean suspended;
     private boolean terminating;
     private long nextSeq;
+    /** Messages submitted by the client's proxy, and how many of them it was told were taken. */
+    private long submitted;
+    private long reportedTaken;
     private long acked = -1;
     private long sentUpTo = -1;
 
@@ -137,20 +143,6 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     public static Behavior<Command> create(PgSession session, Volume volume, ActorRef<ClientConnection> client, ExecutorService sqlPool,
                                            CpuGovernor governor) {
         return Behaviors.setup(ctx -> new SqlSession(ctx, session, volume, client, sqlPool, governor));
-    }
-
-    /**
-     * The settings a session starts with, from its client's startup parameters (writer and reader
-     * alike): user, database, options and replication describe the connection, not settings.
-     */
-    static SessionSettings settingsOf(Map<String, String> startup) {
-        SessionSettings settings = new SessionSettings();
-        startup.forEach((k, v) -> {
-            if (!k.equals("user") && !k.equals("database") && !k.equals("options") && !k.equals("replication")) {
-                settings.startup(k, v);
-            }
-        });
-        return settings;
     }
 
     @Override
@@ -206,6 +198,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             clientTurnSince = 0;
         }
         inbox.addAll(s.messages());
+        submitted += s.messages().size();
         return advance();
     }
 
@@ -257,20 +250,28 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             try (AutoCloseable tracked = HeapGuard.track(session::cancelForMemory)) {
                 PgSession.Outcome o = resume && batch.isEmpty() ? session.resume(out, CHUNK_BYTES)
                         : session.process(batch, out, CHUNK_BYTES);
-                return new Processed(o, out.take(), null);
+                return new Processed(o, out.take(), null, session.queuedMessages());
             } catch (Exception | Error e) {
-                return new Processed(null, out.take(), e);
+                // Contained here, on the SQL thread: an Error from a client's statement must not reach the actor system.
+                return new Processed(null, out.take(), e, 0);
             }
         }, sqlPool, session.transactionStatus() == 'I');
-        getContext().pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err));
+        getContext().pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err, 0));
     }
 
     private Behavior<Command> onProcessed(Processed p) {
         processing = false;
         if (p.error() != null) {
             getContext().getLog().error("session failed", p.error());
-            client.tell(new ClientConnection.Ended("XX000", "internal error: " + p.error()));
+            client.tell(p.error() instanceof StackOverflowError
+                    ? new ClientConnection.Ended(PgError.STACK_DEPTH.sqlState(), PgError.STACK_DEPTH.message())
+                    : new ClientConnection.Ended("XX000", "internal error: " + p.error()));
             return Behaviors.stopped();
+        }
+        long taken = submitted - inbox.size() - p.queued();
+        if (taken > reportedTaken) {
+            client.tell(new ClientConnection.InputTaken((int) (taken - reportedTaken)));
+            reportedTaken = taken;
         }
         suspended = p.outcome().suspended();
         terminating = p.outcome().terminate();

@@ -103,8 +103,7 @@ final class WriterSessions {
         Map<String, String> startup = o != null ? o.startupParameters() : r.startupParameters();
         ActorRef<StatusReply<ActorRef<SqlSession.Command>>> replyTo = o != null ? o.replyTo() : r.replyTo();
         try {
-            SessionSettings settings = SqlSession.settingsOf(startup);
-            settings.startup("session_authorization", o != null ? o.user() : r.user());
+            SessionSettings settings = SessionSettings.fromStartup(startup, o != null ? o.user() : r.user());
             PgSession pg = db.newSession(settings);
             if (r != null) {
                 pg.restore(r.handover());

@@ -2,6 +2,8 @@ package borealis.actors.node;
 
 import borealis.actors.admin.AdminRoutes;
 import borealis.actors.audit.AuditLog;
+import borealis.actors.auth.DecoyVerifiers;
+import borealis.actors.auth.SecretFiles;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.ReaderInstance;
 import borealis.actors.control.ClusterPurger;
@@ -15,6 +17,7 @@ import borealis.actors.control.TenantDirectory;
 import borealis.actors.metrics.InsightsService;
 import borealis.actors.metrics.MetricsEndpoint;
 import borealis.actors.metrics.NodeMetrics;
+import borealis.actors.proxy.ProxyConfig;
 import borealis.actors.proxy.ProxyServer;
 import borealis.actors.proxy.ProxySession;
 import borealis.actors.proxy.TlsConnection;
@@ -29,6 +32,7 @@ import borealis.engine.governor.HeapGuard;
 import borealis.engine.sql.EngineSandbox;
 import borealis.engine.volume.ReplicatedVolume;
 import borealis.engine.volume.VolumeFileSystem;
+import borealis.persistence.files.OwnerOnly;
 import borealis.persistence.volume.VolumeLayout;
 import com.typesafe.config.Config;
 import java.io.IOException;
@@ -62,7 +66,9 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -88,10 +94,14 @@ public final class BorealisNode implements AutoCloseable {
     private final String adminToken;
     private final Path dataDir;
     private final ReplicaFaults faults;
+    /** The admin API's base URL (its scheme says whether it is HTTPS). */
+    private final String adminUrl;
 
     private BorealisNode(ActorSystem<Void> system, ExecutorService sqlPool, ScheduledExecutorService governorTimer,
-                         Tcp.ServerBinding pgBinding, ServerBinding adminBinding, String adminToken, Path dataDir, ReplicaFaults faults) {
+                         Tcp.ServerBinding pgBinding, ServerBinding adminBinding, String adminToken, Path dataDir, ReplicaFaults faults,
+                         String adminUrl) {
         this.faults = faults;
+        this.adminUrl = adminUrl;
         this.system = system;
         this.sqlPool = sqlPool;
         this.governorTimer = governorTimer;
@@ -105,8 +115,12 @@ public final class BorealisNode implements AutoCloseable {
     public static BorealisNode start(Config config) throws Exception {
         Config b = config.getConfig("borealis");
         Path dataDir = Path.of(b.getString("data-dir")).toAbsolutePath();
-        Files.createDirectories(dataDir);
+        // Owner-only before anything is written: the journals, block files, snapshots, audit log and secrets inside.
+        OwnerOnly.privateDirectory(dataDir);
+        OwnerOnly.createDirectories(Path.of(config.getString("pekko.persistence.snapshot-store.local.dir")));
+        OwnerOnly.createDirectories(dataDir.resolve("scratch"));
         String token = adminToken(b, dataDir);
+        DecoyVerifiers decoys = DecoyVerifiers.load(b.getString("auth.secret"), dataDir);
         // Before anything loads H2: what no SQL may reach (classes, files, URLs), then the scratch directory.
         EngineSandbox.install();
         VolumeFileSystem.install(dataDir.resolve("scratch"));
@@ -134,24 +148,30 @@ public final class BorealisNode implements AutoCloseable {
             ReplicaFaults faults = new ReplicaFaults();
             initEntities(system, sharding, b, dataDir, sqlPool, governorTimer, requestTimeout, faults);
 
-            ProxySession.Settings proxySettings = new ProxySession.Settings((int) b.getBytes("proxy.max-message-bytes").longValue(),
-                    b.getDuration("proxy.connect-timeout"), sharding, Materializer.createMaterializer(system),
-                    TlsConnection.loadOrNull(b.getString("proxy.tls.key-store"), b.getString("proxy.tls.key-store-password"),
-                            b.getString("proxy.tls.key-store-type")));
+            ProxySession.Settings proxySettings = new ProxySession.Settings(ProxyConfig.from(b.getConfig("proxy")), sharding,
+                    Materializer.createMaterializer(system), TlsConnection.loadOrNull(b.getString("proxy.tls.key-store"),
+                    b.getString("proxy.tls.key-store-password"), b.getString("proxy.tls.key-store-type")), decoys);
             ActorRef<ProxyServer.Command> proxy = system.systemActorOf(ProxyServer.create(proxySettings), "proxy", Props.empty());
             String host = b.getString("node.host");
             Tcp.ServerBinding pg = ProxyServer.bind(system, host, b.getInt("node.pg-port"), proxy)
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
 
             ControlPlane control = controlPlane(system, sharding, b, pg.localAddress().getPort());
-            ServerBinding admin = Http.get(system).newServerAt(host, b.getInt("node.admin-port"))
+            String adminHost = b.getString("admin.host");
+            TlsConnection.Identity adminTls = TlsConnection.loadOrNull(b.getString("admin.tls.key-store"),
+                    b.getString("admin.tls.key-store-password"), b.getString("admin.tls.key-store-type"));
+            ServerBuilder adminServer = Http.get(system).newServerAt(adminHost, b.getInt("node.admin-port"));
+            if (adminTls != null) {
+                adminServer = adminServer.enableHttps(ConnectionContext.httpsServer(adminTls.sslContext()));
+            }
+            ServerBinding admin = adminServer
                     .bind(new MetricsEndpoint().routes().orElse(new AdminRoutes(control, token, AuditLog.get(system)).routes()))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             NodeMetrics.install(system);
             system.systemActorOf(InsightsService.create(), "insights", Props.empty());
-            BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir, faults);
-            log.info("Borealis node up: PostgreSQL on {}:{}, admin API on http://{}:{}, data in {}", host, node.pgPort(), host,
-                    node.adminPort(), dataDir);
+            String adminUrl = (adminTls != null ? "https" : "http") + "://" + adminHost + ":" + admin.localAddress().getPort();
+            BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir, faults, adminUrl);
+            log.info("Borealis node up: PostgreSQL on {}:{}, admin API on {}, data in {}", host, node.pgPort(), adminUrl, dataDir);
             return node;
         } catch (Exception e) {
             system.terminate();
@@ -258,17 +278,12 @@ public final class BorealisNode implements AutoCloseable {
         }
         Path file = dataDir.resolve("admin-token");
         if (Files.exists(file)) {
-            return Files.readString(file).trim();
+            return SecretFiles.readPrivate(file);
         }
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         String token = HexFormat.of().formatHex(bytes);
-        Files.writeString(file, token + "\n");
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
+        SecretFiles.createPrivate(file, token);
         System.out.println("Generated admin API token (saved in " + file + "): " + token);
         return token;
     }
@@ -279,6 +294,11 @@ public final class BorealisNode implements AutoCloseable {
 
     public int adminPort() {
         return adminBinding.localAddress().getPort();
+    }
+
+    /** Where the admin API listens: {@code http(s)://host:port}. */
+    public String adminUrl() {
+        return adminUrl;
     }
 
     public String adminToken() {

@@ -63,9 +63,13 @@ final class AuthGate {
         }
     }
 
-    /** Runs {@code lookup} after the throttle's delay for this attempt's source, database and user. */
-    <T> CompletionStage<T> afterDelay(Supplier<CompletionStage<T>> lookup) {
-        Duration wait = key == null ? Duration.ZERO : throttle.delay(key);
+    /** How long the throttle makes this attempt's source, database and user wait before it is served. */
+    Duration delay() {
+        return key == null ? Duration.ZERO : throttle.delay(key);
+    }
+
+    /** Runs {@code lookup} after {@code wait} (the attempt's {@link #delay()}). */
+    <T> CompletionStage<T> after(Duration wait, Supplier<CompletionStage<T>> lookup) {
         if (wait.isZero()) {
             return lookup.get();
         }

@@ -12,6 +12,8 @@ import io.prometheus.client.Histogram;
 final class ProxyMetrics {
 
     static final Gauge OPEN = Gauge.build("borealis_proxy_connections", "Client connections open at the proxy.").register();
+    static final Gauge AUTHENTICATING = Gauge.build("borealis_proxy_connections_authenticating",
+            "Client connections admitted and not yet authenticated.").register();
     static final Counter ACCEPTED = Counter.build("borealis_proxy_connections_accepted_total",
             "Client connections accepted (TCP).").register();
     static final Counter READY = Counter.build("borealis_proxy_sessions_started_total",

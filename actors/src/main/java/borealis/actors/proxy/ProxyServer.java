@@ -11,13 +11,17 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.stream.javadsl.Tcp;
 
 /**
  * The node's PostgreSQL listener: accepts TCP connections (Pekko Streams) and gives each its own
- * {@link ProxySession} actor.
+ * {@link ProxySession} actor, within the node's {@link ConnectionLimits}: a connection over them
+ * gets a session that only tells it "too many clients" (53300), and past as many of those as the
+ * node lets authenticate, a connection is closed unanswered.
  */
 public final class ProxyServer {
 
@@ -38,9 +42,12 @@ public final class ProxyServer {
                 .run(system);
     }
 
-    /** Spawns a session per accepted connection; owns the node's cancel registry and its cluster-wide topic. */
+    /** Spawns a session per accepted connection; owns the node's cancel registry, its cluster-wide topic and the connection limits. */
     public static Behavior<Command> create(ProxySession.Settings settings) {
         CancelRegistry cancels = new CancelRegistry();
+        ProxyConfig config = settings.config();
+        ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxAuthenticating(),
+                config.maxAuthenticatingPerSource());
         return Behaviors.setup(ctx -> {
             ActorRef<Topic.Command<CancelRegistry.CancelBroadcast>> topic =
                     ctx.spawn(Topic.create(CancelRegistry.CancelBroadcast.class, CancelRegistry.TOPIC), "cancel-topic");
@@ -56,7 +63,17 @@ public final class ProxyServer {
                 .onMessage(Accepted.class, a -> {
                     ProxyMetrics.ACCEPTED.inc();
                     InetSocketAddress remote = a.connection().remoteAddress();
-                    ActorRef<ClientConnection> session = ctx.spawnAnonymous(ProxySession.create(a.connection(), settings, cancels));
+                    String source = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+                    ConnectionLimits.Slot slot = limits.admit(source);
+                    if (slot == null && !limits.startRefusing()) {
+                        ProxyMetrics.REJECTED.labels("too_many_connections").inc();
+                        a.connection().handleWith(Flow.fromSinkAndSource(Sink.cancelled(), Source.empty()), settings.materializer());
+                        return Behaviors.same();
+                    }
+                    if (slot == null) {
+                        ctx.getLog().debug("client {} refused: {}", remote, limits.check(source));
+                    }
+                    ActorRef<ClientConnection> session = ctx.spawnAnonymous(ProxySession.create(a.connection(), settings, cancels, limits, slot));
                     ctx.getLog().debug("client {} connected: {}", remote, session);
                     return Behaviors.same();
                 })

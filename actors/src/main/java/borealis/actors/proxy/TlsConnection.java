@@ -37,6 +37,11 @@ public final class TlsConnection {
             this.channelBinding = channelBinding;
         }
 
+        /** The context, for another TLS listener of the node with a key store of its own (the admin API's HTTPS). */
+        public SSLContext sslContext() {
+            return context;
+        }
+
         /** Loads a PKCS#12 (or JKS) key store holding the server's key and certificate chain. */
         static Identity load(Path keyStore, char[] password, String type) throws Exception {
             KeyStore ks = KeyStore.getInstance(type);

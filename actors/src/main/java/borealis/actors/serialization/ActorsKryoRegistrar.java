@@ -78,6 +78,7 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(620, ClientConnection.Output.class);
         r.add(621, ClientConnection.Ended.class);
         r.add(622, ProxySession.CancelRunning.class);
+        r.add(623, ClientConnection.InputTaken.class);
 
         // Capacity: moves, metering, scaling events (850-899)
         r.add(850, ComputeInstance.ReopenSession.class);
@@ -118,7 +119,7 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(651, FrontendMessage.SslRequest.class);
         r.add(652, FrontendMessage.GssEncRequest.class);
         r.add(653, FrontendMessage.CancelRequest.class);
-        r.add(654, FrontendMessage.AuthResponse.class);
+        // 654 was AuthResponse (retired: authentication messages are decoded by kind, 668-669)
         r.add(655, FrontendMessage.Query.class);
         r.add(656, FrontendMessage.Parse.class);
         r.add(657, FrontendMessage.Bind.class);
@@ -132,6 +133,8 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(665, FrontendMessage.CopyDone.class);
         r.add(666, FrontendMessage.CopyFail.class);
         r.add(667, FrontendMessage.FunctionCall.class);
+        r.add(668, FrontendMessage.SaslInitialResponse.class);
+        r.add(669, FrontendMessage.SaslResponse.class);
 
         // PostgreSQL compatibility (750-799)
         r.add(750, CancelRegistry.CancelBroadcast.class);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.actors.testkit.InProcessNode;
 import borealis.actors.testkit.PgWire;
+import com.typesafe.config.ConfigFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -39,14 +40,20 @@ import org.junit.jupiter.api.io.TempDir;
  * Sends the proxy at least 10,000 random and mutated startup and query messages, from four
  * clients at once, while a well-behaved tenant keeps querying; then checks that the well-behaved
  * tenant never saw an error, that new sessions still open, that no session actor was left behind,
- * and that the heap did not grow. The seed is printed; set {@code -Dfuzz.seed=N} to replay a run.
+ * and that the heap did not grow. A second run keeps the framing valid and lies in one length at a
+ * time ({@link HostileLengths}): before authentication (startup packet, SSLRequest, CancelRequest,
+ * SASL) and after it (Bind with binary parameters and arrays). Both run with the production
+ * message limit (reference.conf's). The seed is printed; set {@code -Dfuzz.seed=N} to replay a run.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ProtocolFuzzIT {
 
     private static final int MIN_MESSAGES = 10_000;
     private static final int CLIENTS = 4;
-    private static final int MAX_MESSAGE_BYTES = 256 * 1024;
+    /** The production limit: reference.conf's, not a reduced one. */
+    private static final int MAX_MESSAGE_BYTES = (int) ConfigFactory.load().getBytes("borealis.proxy.max-message-bytes").longValue();
+    /** What the hostile-length run may leave on the heap after a GC. */
+    private static final long HEAP_BOUND = 128L << 20;
     private static final int STARTUP = 196608;
 
     @TempDir
@@ -57,7 +64,6 @@ class ProtocolFuzzIT {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
         System.out.println("ProtocolFuzzIT seed: " + seed);
         try (InProcessNode node = InProcessNode.start(tmp.resolve("data"), Map.of(
-                "borealis.proxy.max-message-bytes", MAX_MESSAGE_BYTES,
                 "borealis.limits.statement-timeout-ceiling", "2s",
                 "borealis.auth.throttle.base-delay", "1ms",
                 "borealis.auth.throttle.max-delay", "20ms"))) {
@@ -141,6 +147,106 @@ class ProtocolFuzzIT {
             assertTrue(heapAfter - heapBefore < 64L << 20,
                     "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MB over the fuzzing (" + (heapBefore >> 20) + " -> " + (heapAfter >> 20) + ")");
         }
+    }
+
+    @Test
+    void hostileLengthsBeforeAndAfterAuthenticationLeaveTheNodeServing() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        System.out.println("ProtocolFuzzIT hostile lengths seed: " + seed);
+        try (InProcessNode node = InProcessNode.start(tmp.resolve("data"), Map.of(
+                "borealis.auth.throttle.base-delay", "1ms",
+                "borealis.auth.throttle.max-delay", "20ms"))) {
+            node.admin().createTenant("fuzz");
+            node.admin().createCluster("fuzz", "db", "app", "fuzz-password");
+            node.admin().createTenant("calm");
+            node.admin().createCluster("calm", "db", "app", "calm-password");
+            try (Connection c = DriverManager.getConnection(node.jdbcUrl("calm", "db"), "app", "calm-password");
+                 Statement s = c.createStatement()) {
+                s.execute("create table kept(i int primary key)");
+                s.execute("insert into kept values (1), (2), (3)");
+            }
+            HostileLengths warmUp = new HostileLengths(node.pgPort(), new Random(seed), "fuzz.db", "fuzz-password");
+            warmUp.bindSession(5);
+            long heapBefore = usedHeapAfterGc();
+
+            AtomicBoolean fuzzing = new AtomicBoolean(true);
+            AtomicInteger calmQueries = new AtomicInteger();
+            AtomicReference<Throwable> calmFailure = new AtomicReference<>();
+            Thread calm = calmTenant(node, fuzzing, calmQueries, calmFailure);
+            AtomicLong sent = new AtomicLong();
+            AtomicInteger preAuth = new AtomicInteger();
+            AtomicInteger binds = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+            List<Future<?>> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                HostileLengths f = new HostileLengths(node.pgPort(), new Random(seed + i), "fuzz.db", "fuzz-password");
+                boolean before = i % 2 == 0;
+                clients.add(pool.submit(() -> {
+                    for (int round = 0; round < 150; round++) {
+                        if (before) {
+                            sent.addAndGet(f.preAuthenticationRound());
+                            preAuth.incrementAndGet();
+                        } else {
+                            sent.addAndGet(f.bindSession(20));
+                            binds.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : clients) {
+                f.get(8, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            fuzzing.set(false);
+            calm.join(30_000);
+
+            System.out.println("ProtocolFuzzIT: hostile lengths: " + preAuth.get() + " connections before authentication, " + binds.get()
+                    + " sessions of Binds, " + sent.get() + " messages; the calm tenant ran " + calmQueries.get() + " queries");
+            assertEquals(null, calmFailure.get(), "the well-behaved tenant saw an error during the fuzzing");
+            assertTrue(calmQueries.get() > 0);
+            try (Connection c = DriverManager.getConnection(node.jdbcUrl("fuzz", "db"), "app", "fuzz-password");
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select 42")) {
+                rs.next();
+                assertEquals(42, rs.getInt(1));
+            }
+            try (Connection c = DriverManager.getConnection(node.jdbcUrl("calm", "db"), "app", "calm-password");
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from kept")) {
+                rs.next();
+                assertEquals(3, rs.getInt(1));
+            }
+            int sessions = liveProxySessions(node);
+            assertTrue(sessions <= 1, sessions + " proxy sessions are still alive after every fuzzing connection closed");
+            long heapAfter = usedHeapAfterGc();
+            System.out.printf("ProtocolFuzzIT: hostile lengths: heap after GC %d MB before, %d MB after (bound: +%d MB)%n", heapBefore >> 20,
+                    heapAfter >> 20, HEAP_BOUND >> 20);
+            assertTrue(heapAfter - heapBefore < HEAP_BOUND, "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MB");
+        }
+    }
+
+    /** A well-behaved tenant that queries until told to stop, noting the first thing that went wrong. */
+    private static Thread calmTenant(InProcessNode node, AtomicBoolean running, AtomicInteger queries, AtomicReference<Throwable> failure) {
+        Thread calm = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    try (Connection c = DriverManager.getConnection(node.jdbcUrl("calm", "db"), "app", "calm-password");
+                         Statement s = c.createStatement()) {
+                        for (int i = 0; i < 20 && running.get(); i++) {
+                            try (ResultSet rs = s.executeQuery("select count(*) from kept")) {
+                                rs.next();
+                                assertEquals(3, rs.getInt(1));
+                            }
+                            queries.incrementAndGet();
+                            Thread.sleep(20);
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }, "calm-tenant");
+        calm.start();
+        return calm;
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

@@ -64,7 +64,19 @@ public final class PgWire implements AutoCloseable {
     private final OutputStream out;
 
     public PgWire(int port, int readTimeoutMillis) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(null, port, readTimeoutMillis);
+    }
+
+    /**
+     * Connects from {@code sourceAddress} (another loopback address such as 127.0.0.2, to look like
+     * another client host), or from any address when null.
+     */
+    public PgWire(String sourceAddress, int port, int readTimeoutMillis) throws IOException {
+        socket = new Socket();
+        if (sourceAddress != null) {
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(sourceAddress), 0));
+        }
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), readTimeoutMillis);
         socket.setSoTimeout(readTimeoutMillis);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());

@@ -125,6 +125,16 @@ final class NamedStatements {
             throw new PgException(PgError.error("08P01", "bind message supplies " + b.parameters().length
                     + " parameters, but prepared statement \"" + b.statement() + "\" requires " + q.parameterCount));
         }
+        int formats = b.parameterFormats().length;
+        if (formats > 1 && formats != b.parameters().length) {
+            throw new PgException(PgError.error("08P01", "bind message has " + formats + " parameter formats but "
+                    + b.parameters().length + " parameters"));
+        }
+        for (short f : b.parameterFormats()) {
+            if (f != 0 && f != 1) {
+                throw new PgException(PgError.error("22023", "unsupported format code: " + f + " (expected: 0 or 1)"));
+            }
+        }
         Portal portal = new Portal(q, b.resultFormats());
         if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
             int[] types = q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0];

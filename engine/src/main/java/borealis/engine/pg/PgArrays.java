@@ -7,7 +7,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.UUID;
 
-/** One-dimensional arrays in PostgreSQL's text form ({@code {1,2,NULL,"a b"}}) and binary form. */
+/** One-dimensional arrays in PostgreSQL's text form ({@code {1,2,NULL,"a b"}}) and binary form (decoding binary: {@link BinaryValues}). */
 final class PgArrays {
 
     private PgArrays() {}
@@ -72,33 +72,6 @@ final class PgArrays {
             }
         }
         return false;
-    }
-
-    /** Decodes a one-dimensional binary array (as pgjdbc and psycopg send it). */
-    static Object[] fromBinary(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        int ndim = b.getInt();
-        b.getInt(); // has-null flag
-        PgType element = PgType.byOid(b.getInt());
-        if (ndim == 0) {
-            return new Object[0];
-        }
-        if (ndim != 1) {
-            throw new IllegalArgumentException("multidimensional arrays are not supported");
-        }
-        int n = b.getInt();
-        b.getInt(); // lower bound
-        Object[] out = new Object[n];
-        for (int i = 0; i < n; i++) {
-            int len = b.getInt();
-            if (len < 0) {
-                continue;
-            }
-            byte[] v = new byte[len];
-            b.get(v);
-            out[i] = PgValues.fromBinary(element == null ? PgType.TEXT : element, v);
-        }
-        return out;
     }
 
     /** Decodes an array's text form ({1,NULL,"a b"}); elements stay strings for H2 to convert. */

@@ -21,12 +21,29 @@ public record PgError(String severity, String sqlState, String message, String d
         return new PgError("FATAL", sqlState, message, null, null);
     }
 
+    /** 54001: what PostgreSQL answers a statement nested deeper than its stack allows. */
+    public static final PgError STACK_DEPTH = new PgError("ERROR", "54001", "stack depth limit exceeded", null,
+            "The statement is nested too deeply; simplify it.");
+
+    /** Whether {@code t} is, or was caused by, a StackOverflowError (H2 wraps some). */
+    public static boolean isStackOverflow(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof StackOverflowError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** 25P02: the state PostgreSQL answers every statement with inside a failed transaction block. */
     public static PgError inFailedTransaction() {
         return error("25P02", "current transaction is aborted, commands ignored until end of transaction block");
     }
 
     public static PgError of(Throwable t) {
+        if (isStackOverflow(t)) {
+            return STACK_DEPTH;
+        }
         if (t instanceof SQLException e) {
             return ofSql(e);
         }

@@ -227,6 +227,11 @@ public final class PgSession implements AutoCloseable {
         }
     }
 
+    /** Messages queued and not yet handled (a suspended call leaves the rest of its batch here). */
+    public int queuedMessages() {
+        return queue.size();
+    }
+
     /** Queues messages and processes as many as the output budget allows. */
     public Outcome process(List<FrontendMessage> messages, BackendWriter out, int budget) {
         queue.addAll(messages);
@@ -299,7 +304,11 @@ public final class PgSession implements AutoCloseable {
             return;
         }
         if (m instanceof FrontendMessage.Query q) {
-            startSimpleQuery(q.sql(), out);
+            try {
+                startSimpleQuery(q.sql(), out);
+            } catch (RuntimeException | StackOverflowError e) {
+                simpleError(errorOf(e), out);
+            }
             return;
         }
         if (skipUntilSync) {
@@ -332,7 +341,8 @@ public final class PgSession implements AutoCloseable {
             }
         } catch (PgException e) {
             extendedError(e.error, out);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
+            // A statement nested too deep for the parser ends with 54001, as PostgreSQL's does; the session goes on.
             extendedError(errorOf(e), out);
         }
     }
@@ -385,7 +395,7 @@ public final class PgSession implements AutoCloseable {
             if (!finished) {
                 return;
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
             portals.running = null;
             extendedError(errorOf(e), out);
         }
@@ -512,7 +522,7 @@ public final class PgSession implements AutoCloseable {
             portals.writeRows(p, out, budget, 0, false);
         } catch (PgException e) {
             simpleError(e.error, out);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
             simpleError(errorOf(e), out);
         }
     }
@@ -608,7 +618,7 @@ public final class PgSession implements AutoCloseable {
             }
         } catch (PgException e) {
             copyFailed(e.error, out);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
             copyFailed(errorOf(e), out);
         }
     }
@@ -691,7 +701,7 @@ public final class PgSession implements AutoCloseable {
         if (e instanceof PgException pe) {
             return pe.error;
         }
-        if (!(e instanceof SQLException)) {
+        if (!(e instanceof SQLException) && !PgError.isStackOverflow(e)) {
             log.warn("unexpected error in session", e);
         }
         PgError error = PgError.of(e);

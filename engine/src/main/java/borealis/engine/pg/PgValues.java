@@ -1,7 +1,6 @@
 package borealis.engine.pg;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -270,10 +269,6 @@ public final class PgValues {
         return d.getSeconds() * 1_000_000L + d.getNano() / 1000;
     }
 
-    private static LocalDateTime fromMicros(long micros) {
-        return PG_EPOCH.plusSeconds(Math.floorDiv(micros, 1_000_000L)).plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L);
-    }
-
     /** PostgreSQL numeric binary: ndigits, weight, sign, dscale, then base-10000 digits. */
     public static byte[] numericBinary(BigDecimal value) {
         int sign = value.signum() < 0 ? 0x4000 : 0;
@@ -318,25 +313,6 @@ public final class PgValues {
         return b.array();
     }
 
-    public static BigDecimal numericFromBinary(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        int ndigits = b.getShort();
-        int weight = b.getShort();
-        int sign = b.getShort() & 0xffff;
-        int dscale = b.getShort();
-        if (sign == 0xC000) {
-            throw new NumberFormatException("NaN is not supported for numeric parameters");
-        }
-        BigInteger unscaled = BigInteger.ZERO;
-        for (int i = 0; i < ndigits; i++) {
-            unscaled = unscaled.multiply(BigInteger.valueOf(10000)).add(BigInteger.valueOf(b.getShort()));
-        }
-        // unscaled holds digits d0..d(n-1); the value is unscaled * 10000^(weight - n + 1).
-        BigDecimal v = new BigDecimal(unscaled).scaleByPowerOfTen(4 * (weight - ndigits + 1));
-        v = v.setScale(dscale, java.math.RoundingMode.UNNECESSARY);
-        return sign == 0x4000 ? v.negate() : v;
-    }
-
     // ---- parameters ----
 
     /** Binds one parameter sent by the client in text or binary format, typed by its OID (0 = unspecified). */
@@ -347,7 +323,8 @@ public final class PgValues {
         }
         PgType arrayElement = PgType.elementOfArray(oid);
         if (arrayElement != null) {
-            Object[] elements = binary ? PgArrays.fromBinary(value) : PgArrays.fromText(new String(value, StandardCharsets.UTF_8), arrayElement);
+            Object[] elements = binary ? BinaryValues.array(value, "bind parameter " + index)
+                    : PgArrays.fromText(new String(value, StandardCharsets.UTF_8), arrayElement);
             ps.setObject(index, elements);
             return;
         }
@@ -366,50 +343,8 @@ public final class PgValues {
         if (t == null) {
             throw new SQLException("binary format is not supported for parameters of type OID " + oid, "22P03");
         }
-        ByteBuffer b = ByteBuffer.wrap(value);
-        switch (t) {
-            case BOOL -> ps.setBoolean(index, value[0] != 0);
-            case INT2 -> ps.setShort(index, b.getShort());
-            case INT4, OID -> ps.setInt(index, b.getInt());
-            case INT8 -> ps.setLong(index, b.getLong());
-            case FLOAT4 -> ps.setFloat(index, b.getFloat());
-            case FLOAT8 -> ps.setDouble(index, b.getDouble());
-            case NUMERIC -> ps.setBigDecimal(index, numericFromBinary(value));
-            case BYTEA -> ps.setBytes(index, value);
-            case DATE -> ps.setObject(index, PG_EPOCH_DATE.plusDays(b.getInt()));
-            case TIME -> ps.setObject(index, LocalTime.ofNanoOfDay(b.getLong() * 1000));
-            case TIMETZ -> {
-                LocalTime lt = LocalTime.ofNanoOfDay(b.getLong() * 1000);
-                ps.setObject(index, OffsetTime.of(lt, ZoneOffset.ofTotalSeconds(-b.getInt())));
-            }
-            case TIMESTAMP -> ps.setObject(index, fromMicros(b.getLong()));
-            case TIMESTAMPTZ -> ps.setObject(index, fromMicros(b.getLong()).atOffset(ZoneOffset.UTC));
-            case UUID -> ps.setObject(index, new UUID(b.getLong(), b.getLong()));
-            case TEXT, VARCHAR, BPCHAR, NAME, JSON, UNKNOWN -> ps.setString(index, new String(value, StandardCharsets.UTF_8));
-            case JSONB -> ps.setString(index, new String(value, 1, value.length - 1, StandardCharsets.UTF_8));
-            default -> throw new SQLException("binary format is not supported for parameters of type " + t.typname, "22P03");
-        }
-    }
-
-    /** A binary value of a scalar type as the Java object H2 binds. */
-    static Object fromBinary(PgType t, byte[] value) {
-        ByteBuffer b = ByteBuffer.wrap(value);
-        return switch (t) {
-            case BOOL -> value[0] != 0;
-            case INT2 -> b.getShort();
-            case INT4, OID -> b.getInt();
-            case INT8 -> b.getLong();
-            case FLOAT4 -> b.getFloat();
-            case FLOAT8 -> b.getDouble();
-            case NUMERIC -> numericFromBinary(value);
-            case BYTEA -> value;
-            case DATE -> PG_EPOCH_DATE.plusDays(b.getInt());
-            case TIME -> LocalTime.ofNanoOfDay(b.getLong() * 1000);
-            case TIMESTAMP -> fromMicros(b.getLong());
-            case TIMESTAMPTZ -> fromMicros(b.getLong()).atOffset(ZoneOffset.UTC);
-            case UUID -> new UUID(b.getLong(), b.getLong());
-            default -> new String(value, StandardCharsets.UTF_8);
-        };
+        // Binary values are the client's bytes: every size in them is checked (BinaryValues).
+        ps.setObject(index, BinaryValues.scalar(t, value, "bind parameter " + index));
     }
 
     private static int nullType(int oid) {

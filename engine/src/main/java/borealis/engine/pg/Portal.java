@@ -40,12 +40,16 @@ final class Portal implements AutoCloseable {
         if (resultFormats == null || resultFormats.length == 0) {
             return false;
         }
-        return (resultFormats.length == 1 ? resultFormats[0] : resultFormats[column]) == 1;
+        return (resultFormats.length == 1 ? resultFormats[0] : column < resultFormats.length ? resultFormats[column] : 0) == 1;
     }
 
     /** Column descriptions from H2 metadata, with this portal's formats. */
     void describe(ResultSetMetaData md, ColumnOrigins origins) throws SQLException {
         int n = md.getColumnCount();
+        if (resultFormats != null && resultFormats.length > 1 && resultFormats.length != n) {
+            throw new PgException(PgError.error("08P01", "bind message has " + resultFormats.length + " result formats but query has "
+                    + n + " columns"));
+        }
         columns = new BackendWriter.Column[n];
         oids = new int[n];
         binary = new boolean[n];

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The run-time parameters a client can SET, SHOW and RESET (application_name, TimeZone...), with
@@ -53,6 +54,9 @@ public final class SessionSettings {
         DEFAULTS.put("row_security", "on");
     }
 
+    /** Startup parameters that describe the connection (who, to what, how), not settings of the session. */
+    private static final Set<String> CONNECTION_PARAMETERS = Set.of("user", "database", "options", "replication");
+
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> sessionDefaults = new LinkedHashMap<>();
 
@@ -64,6 +68,23 @@ public final class SessionSettings {
             }
         }
         return name.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The settings a session starts with, from its client's startup parameters: the ones that
+     * describe the connection are left out, and session_authorization is the authenticated
+     * {@code user} whatever the client sent. The one builder behind both the proxy's startup
+     * ParameterStatus messages and the compute's session, so the two cannot disagree.
+     */
+    public static SessionSettings fromStartup(Map<String, String> startup, String user) {
+        SessionSettings settings = new SessionSettings();
+        startup.forEach((k, v) -> {
+            if (!CONNECTION_PARAMETERS.contains(k)) {
+                settings.startup(k, v);
+            }
+        });
+        settings.startup("session_authorization", user);
+        return settings;
     }
 
     /** Startup parameters become the session's defaults, which RESET returns to. */

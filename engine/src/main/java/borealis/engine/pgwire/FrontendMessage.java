@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * What a PostgreSQL client sends (protocol 3.0), decoded by {@link FrontendDecoder}. The records
- * travel from the proxy to the compute instance, so they are Kryo-serializable.
+ * of a session travel from the proxy to the compute instance, so they are Kryo-serializable; the
+ * startup and authentication ones stay at the proxy.
  */
 public sealed interface FrontendMessage extends BorealisSerializable {
 
@@ -21,8 +22,14 @@ public sealed interface FrontendMessage extends BorealisSerializable {
     /** Sent on a fresh connection to cancel the statement running on another one. */
     record CancelRequest(int processId, int secretKey) implements FrontendMessage {}
 
-    /** 'p': a password, SASLInitialResponse or SASLResponse; the meaning depends on the auth step. */
-    record AuthResponse(byte[] payload) implements FrontendMessage {}
+    /**
+     * 'p' answering AuthenticationSASL: the mechanism the client chose and its first message
+     * ({@code data} null when the client sent length -1, none).
+     */
+    record SaslInitialResponse(String mechanism, byte[] data) implements FrontendMessage {}
+
+    /** 'p' answering AuthenticationSASLContinue: the client's next SASL message. */
+    record SaslResponse(byte[] data) implements FrontendMessage {}
 
     /** 'Q': one or more statements in the simple query protocol. */
     record Query(String sql) implements FrontendMessage {}

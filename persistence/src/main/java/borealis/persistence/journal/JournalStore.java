@@ -1,5 +1,6 @@
 package borealis.persistence.journal;
 
+import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -110,7 +111,7 @@ final class JournalStore implements AutoCloseable {
         this.fsync = fsync;
         this.groupCommitWindowNanos = groupCommitWindowNanos;
         try {
-            Files.createDirectories(dir);
+            OwnerOnly.createDirectories(dir);
             recover();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open journal in " + dir, e);
@@ -421,7 +422,7 @@ final class JournalStore implements AutoCloseable {
             ch.force(false);
             Files.move(spare, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } else {
-            ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = OwnerOnly.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
             salt = JournalFiles.newSalt(null);
             JournalFiles.writeHeader(ch, salt);
         }

@@ -1,5 +1,6 @@
 package borealis.persistence.volume;
 
+import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -67,10 +68,10 @@ public final class BlockFile implements AutoCloseable {
 
     public BlockFile(Path path) {
         try {
-            Files.createDirectories(path.getParent());
+            OwnerOnly.createDirectories(path.getParent());
             this.path = path;
-            this.data = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            this.sums = FileChannel.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.data = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.sums = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             this.length = data.size();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open block file " + path, e);

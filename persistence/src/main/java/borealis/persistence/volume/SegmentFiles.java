@@ -1,5 +1,6 @@
 package borealis.persistence.volume;
 
+import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class SegmentFiles {
         Path legacy = dir.resolveSibling(dir.getFileName() + ".blocks");
         if (Files.exists(legacy) && !Files.exists(path(0))) {
             try {
-                Files.createDirectories(dir);
+                OwnerOnly.createDirectories(dir);
                 Files.move(BlockFile.sumsPath(legacy), BlockFile.sumsPath(path(0)));
                 Files.move(legacy, path(0));
             } catch (IOException e) {

@@ -1,0 +1,228 @@
+package borealis.actors.proxy;
+
+import borealis.actors.compute.ClientConnection;
+import borealis.actors.compute.ComputeInstance;
+import borealis.actors.compute.SqlSession;
+import borealis.engine.pg.PgSession;
+import borealis.engine.pg.SessionSettings;
+import borealis.engine.pgwire.BackendWriter;
+import borealis.engine.pgwire.FrontendMessage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * An authenticated connection and its SQL session, one behaviour per phase:
+ *
+ * <pre>
+ *  connecting ──SessionOpened──► S* K Z ──► relaying ──Terminate──► draining ──Ended──► closed
+ *                                            │   ▲
+ *                             Detaching ─────┘   └──── SessionReopened (held messages first)
+ *                                  moving: the client's messages are held until the session reopens on the new node
+ * </pre>
+ *
+ * What one read brought goes to the session in one Submit, so a request (Parse, Bind, Execute,
+ * Sync) runs as one batch. Input is bounded by an {@link InputWindow}: the socket is read only
+ * while the messages the session has not taken yet (including those held during a move) are
+ * within the configured bound; the session reports what it takes ({@link ClientConnection.InputTaken}).
+ */
+final class Relay {
+
+    private final ProxySession s;
+    private final Map<String, String> startup;
+    private final String user;
+    private final ClusterNames.Endpoint endpoint;
+    private final List<Integer> readers;
+    private final InputWindow window;
+    private final long waitStarted = System.nanoTime();
+    private Behavior<ClientConnection> relaying;
+
+    Relay(ProxySession session, Map<String, String> startup, String user, ClusterNames.Endpoint endpoint, List<Integer> readers) {
+        this.s = session;
+        this.startup = startup;
+        this.user = user;
+        this.endpoint = endpoint;
+        this.readers = readers;
+        this.window = new InputWindow(session.settings.config().maxQueuedInputBytes(), session.settings.config().maxQueuedInputMessages());
+    }
+
+    // ---- connecting ----
+
+    Behavior<ClientConnection> connect() {
+        EntityRef<ComputeInstance.Command> compute;
+        try {
+            compute = ReaderRouting.target(s.settings.sharding(), endpoint, readers);
+        } catch (ReaderRouting.NoReaderException e) {
+            return s.fatal("57P03", e.getMessage());
+        }
+        ActorRef<ClientConnection> self = s.ctx.getSelf();
+        s.ctx.pipeToSelf(compute.<StatusReply<ActorRef<SqlSession.Command>>>ask(
+                        replyTo -> new ComputeInstance.OpenSession(startup, user, self, replyTo), s.settings.config().connectTimeout())
+                .thenApply(StatusReply::getValue), ProxySession.SessionOpened::new);
+        return s.common(Behaviors.receive(ClientConnection.class).onMessage(ProxySession.SessionOpened.class, this::opened)).build();
+    }
+
+    private Behavior<ClientConnection> opened(ProxySession.SessionOpened o) {
+        if (o.error() != null) {
+            return s.fatal("57P03", "the database system is not available: " + o.error().getMessage());
+        }
+        s.sql = o.session();
+        s.ctx.watch(s.sql);
+        s.processId = s.cancels.nextProcessId();
+        int key = CancelRegistry.newSecretKey();
+        s.cancels.register(s.processId, key, s.ctx.getSelf());
+        BackendWriter w = new BackendWriter();
+        SessionSettings.fromStartup(startup, user).reported().forEach(w::parameterStatus);
+        w.backendKeyData(s.processId, key);
+        w.readyForQuery('I');
+        s.stream.send(w.take());
+        s.established = true;
+        ProxyMetrics.SESSION_WAIT.observe((System.nanoTime() - waitStarted) / 1e9);
+        ProxyMetrics.READY.inc();
+        // Anything the client sent after its password is in the decoder already.
+        return forward(s.buffered(window::added));
+    }
+
+    // ---- relaying ----
+
+    private Behavior<ClientConnection> relaying() {
+        if (relaying == null) {
+            relaying = s.common(sessionOutput(Behaviors.receive(ClientConnection.class)
+                    .onMessage(ProxySession.Received.class, r -> forward(s.decode(r, window::added)))
+                    .onMessage(ClientConnection.InputTaken.class, this::taken)
+                    .onMessage(ClientConnection.Detaching.class, this::detach)
+                    .onMessage(ProxySession.CancelRunning.class, c -> {
+                        if (s.sql != null) {
+                            s.sql.tell(new SqlSession.Cancel());
+                        }
+                        return Behaviors.same();
+                    }))).build();
+        }
+        return relaying;
+    }
+
+    /** Hands what the client sent to the session in one Submit; a Terminate ends the relaying. */
+    private Behavior<ClientConnection> forward(List<FrontendMessage> messages) {
+        if (messages == null) {
+            return s.closing();
+        }
+        List<FrontendMessage> batch = new ArrayList<>(messages.size());
+        boolean left = false;
+        for (FrontendMessage m : messages) {
+            batch.add(m);
+            if (m instanceof FrontendMessage.Terminate) {
+                left = true;
+                break;
+            }
+        }
+        if (!batch.isEmpty()) {
+            s.sql.tell(new SqlSession.Submit(List.copyOf(batch)));
+        }
+        if (left) {
+            return draining();
+        }
+        readIfRoom();
+        return relaying();
+    }
+
+    private Behavior<ClientConnection> taken(ClientConnection.InputTaken t) {
+        window.taken(t.messages());
+        readIfRoom();
+        return Behaviors.same();
+    }
+
+    private void readIfRoom() {
+        if (!window.full()) {
+            s.stream.more();
+        }
+    }
+
+    /** Output, the end of the session, and its disappearance: the same in every phase that has a session. */
+    private BehaviorBuilder<ClientConnection> sessionOutput(BehaviorBuilder<ClientConnection> phase) {
+        return phase
+                .onMessage(ClientConnection.Output.class, o -> {
+                    s.stream.send(o.bytes(), o.seq());
+                    return Behaviors.same();
+                })
+                .onMessage(ClientConnection.Ended.class, e -> {
+                    s.sql = null;
+                    return e.error() != null ? s.fatal(e.sqlState(), e.error()) : s.close();
+                })
+                .onSignal(Terminated.class, t -> {
+                    if (s.sql == null || !t.getRef().equals(s.sql)) {
+                        return Behaviors.same();
+                    }
+                    s.sql = null;
+                    return s.fatal("57P01", "terminating connection because the database session ended");
+                });
+    }
+
+    /** After the client's Terminate: its session finishes, what else the client sends is dropped. */
+    private Behavior<ClientConnection> draining() {
+        return s.common(sessionOutput(Behaviors.receive(ClientConnection.class)
+                .onMessage(ProxySession.Received.class, r -> {
+                    s.stream.discard(r);
+                    return Behaviors.same();
+                }))).build();
+    }
+
+    // ---- a move of the compute instance: the client stays connected ----
+
+    private Behavior<ClientConnection> detach(ClientConnection.Detaching d) {
+        if (s.sql == null) {
+            return Behaviors.same();
+        }
+        // From here on the client's messages wait here; the old session gives back what it got after detaching.
+        s.ctx.unwatch(s.sql);
+        s.sql.tell(new SqlSession.DetachAck());
+        s.sql = null;
+        return moving(d.handover(), new ArrayDeque<>());
+    }
+
+    private Behavior<ClientConnection> moving(PgSession.Handover handover, ArrayDeque<FrontendMessage> held) {
+        return s.common(Behaviors.receive(ClientConnection.class)
+                .onMessage(ProxySession.Received.class, r -> {
+                    List<FrontendMessage> messages = s.decode(r, window::added);
+                    if (messages == null) {
+                        return s.closing();
+                    }
+                    held.addAll(messages);
+                    readIfRoom();
+                    return Behaviors.same();
+                })
+                .onMessage(ClientConnection.Detached.class, d -> {
+                    List<FrontendMessage> returned = d.returned();
+                    for (int i = returned.size() - 1; i >= 0; i--) {
+                        held.addFirst(returned.get(i));
+                    }
+                    ActorRef<ClientConnection> self = s.ctx.getSelf();
+                    s.ctx.pipeToSelf(s.settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, endpoint.clusterId())
+                                    .<StatusReply<ActorRef<SqlSession.Command>>>ask(
+                                            replyTo -> new ComputeInstance.ReopenSession(startup, user, self, handover, replyTo),
+                                            s.settings.config().connectTimeout())
+                                    .thenApply(StatusReply::getValue),
+                            ProxySession.SessionReopened::new);
+                    return Behaviors.same();
+                })
+                .onMessage(ProxySession.SessionReopened.class, o -> {
+                    if (o.error() != null) {
+                        return s.fatal("57P01", "terminating connection: the database moved and the session could not follow: "
+                                + o.error().getMessage());
+                    }
+                    s.sql = o.session();
+                    s.ctx.watch(s.sql);
+                    return forward(new ArrayList<>(held));
+                })
+                .onMessage(ClientConnection.InputTaken.class, this::taken)
+                .onMessage(ClientConnection.Ended.class, e -> e.error() != null ? s.fatal(e.sqlState(), e.error()) : s.close()))
+                .build();
+    }
+}
