@@ -76,8 +76,14 @@ public final class AuditLog implements Extension {
     }
 
     public void statement(String tenant, String cluster, String user, String source, String statement, String sqlState, String detail) {
+        statement(tenant, cluster, user, source, statement, sqlState, detail, "90040".equals(sqlState) || "42501".equals(sqlState));
+    }
+
+    /** {@code denied}: refused as something a tenant may not do, whatever the SQLSTATE it answered. */
+    public void statement(String tenant, String cluster, String user, String source, String statement, String sqlState, String detail,
+                          boolean denied) {
         Map<String, Object> e = event(Kind.DDL, tenant, cluster, user, source,
-                sqlState == null ? Outcome.SUCCESS : "90040".equals(sqlState) || "42501".equals(sqlState) ? Outcome.DENIED : Outcome.FAILURE);
+                sqlState == null ? Outcome.SUCCESS : denied ? Outcome.DENIED : Outcome.FAILURE);
         e.put("statement", statement);
         e.put("sqlstate", sqlState);
         e.put("detail", detail);

@@ -246,7 +246,8 @@ public final class ReaderInstance {
         AuditLog audit = AuditLog.get(ctx.getSystem());
         long ceiling = Math.min(s.statementTimeoutCeilingMillis(), node.settings().statementTimeoutCeiling().toMillis());
         EngineLimits limits = new EngineLimits(ceiling, s.maxMemoryRows(), s.tempFileLimitBytes(), s.storageQuotaBytes());
-        StatementAudit statements = e -> audit.statement(s.tenant(), s.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message());
+        StatementAudit statements = e -> audit.statement(s.tenant(), s.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message(),
+                e.refused());
         long n;
         synchronized (this) {
             n = ++seq;

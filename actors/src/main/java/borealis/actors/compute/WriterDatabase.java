@@ -45,7 +45,7 @@ final class WriterDatabase {
             AuditLog audit = AuditLog.get(system);
             ClusterSpec c = s.spec();
             return new Opening(v, Database.open(v, c.engineSecret(), c.tenant() + "." + c.name(), c.engineLimits(),
-                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message())), null);
+                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message(), e.refused())), null);
         } catch (Exception e) {
             if (v != null) {
                 v.close();

@@ -1,7 +1,7 @@
 package borealis.engine.pg;
 
 /** An error to report to the client as is, with its PostgreSQL SQLSTATE. */
-public final class PgException extends RuntimeException {
+public class PgException extends RuntimeException {
     public final PgError error;
 
     public PgException(PgError error) {

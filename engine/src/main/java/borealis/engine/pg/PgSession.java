@@ -340,7 +340,7 @@ public final class PgSession implements AutoCloseable {
                 throw new PgException(PgError.error("08P01", "unexpected message " + m.getClass().getSimpleName()));
             }
         } catch (PgException e) {
-            extendedError(e.error, out);
+            extendedError(errorOf(e), out);
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             // A statement nested too deep for the parser ends with 54001, as PostgreSQL's does; the session goes on.
             extendedError(errorOf(e), out);
@@ -521,7 +521,7 @@ public final class PgSession implements AutoCloseable {
             portals.send(p, 0);
             portals.writeRows(p, out, budget, 0, false);
         } catch (PgException e) {
-            simpleError(e.error, out);
+            simpleError(errorOf(e), out);
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             simpleError(errorOf(e), out);
         }
@@ -617,7 +617,7 @@ public final class PgSession implements AutoCloseable {
                 throw new PgException(PgError.error("08P01", "unexpected message type during COPY from stdin"));
             }
         } catch (PgException e) {
-            copyFailed(e.error, out);
+            copyFailed(errorOf(e), out);
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             copyFailed(errorOf(e), out);
         }
@@ -698,6 +698,9 @@ public final class PgSession implements AutoCloseable {
     }
 
     private PgError errorOf(Throwable e) {
+        if (e instanceof RefusedStatement r) {
+            guard.refused(r.sql, r.error);
+        }
         if (e instanceof PgException pe) {
             return pe.error;
         }

@@ -13,6 +13,9 @@ public interface SessionGuard {
     /** Null if a statement may write; else the error to answer it with (a storage quota reached). */
     PgError beforeWrite();
 
+    /** A statement was refused before it reached the engine (for the audit log). */
+    void refused(String sql, PgError error);
+
     /** The longest any statement may run (0: no ceiling); a session's statement_timeout can only be shorter. */
     long statementTimeoutCeilingMillis();
 
@@ -30,6 +33,10 @@ public interface SessionGuard {
         @Override
         public long statementTimeoutCeilingMillis() {
             return 0;
+        }
+
+        @Override
+        public void refused(String sql, PgError error) {
         }
     };
 }

@@ -20,6 +20,7 @@ final class AuditedConnection {
     /** Longest statement text kept in an audit record. */
     static final int MAX_STATEMENT_CHARS = 2000;
     private static final String ADMIN_RIGHTS_REQUIRED = "90040";
+    private static final String PERMISSION_DENIED = "42501";
     private static final Set<String> EXECUTE = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate");
 
     private AuditedConnection() {}
@@ -44,7 +45,8 @@ final class AuditedConnection {
 
     private record Context(String user, String source, StatementAudit audit) {
         void report(String sql, SQLException error) {
-            boolean denied = error != null && ADMIN_RIGHTS_REQUIRED.equals(error.getSQLState());
+            boolean denied = error != null && (ADMIN_RIGHTS_REQUIRED.equals(error.getSQLState())
+                    || PERMISSION_DENIED.equals(error.getSQLState()));
             if (!denied && !StatementKind.audited(sql)) {
                 return;
             }

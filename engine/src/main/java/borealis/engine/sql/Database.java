@@ -234,34 +234,52 @@ public final class Database implements AutoCloseable {
      * {@code session_authorization} and the source of {@link #CLIENT_ADDRESS}, as the proxy set them.
      */
     public PgSession newSession(SessionSettings settings) throws SQLException {
-        Connection conn = AuditedConnection.wrap(connect(url, TENANT, tenantPassword), settings.get("session_authorization"),
-                settings.get(CLIENT_ADDRESS), audit);
-        PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin, guard);
+        String user = settings.get("session_authorization");
+        String source = settings.get(CLIENT_ADDRESS);
+        Connection conn = AuditedConnection.wrap(connect(url, TENANT, tenantPassword), user, source, audit);
+        PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin, guardFor(user, source));
         session.observe(observer);
         return session;
     }
 
-    /** The scope of sessions' work: scratch files count against this database's temp-file limit; writes stop at its storage quota. */
-    private final SessionGuard guard = new SessionGuard() {
-        @Override
-        public AutoCloseable enter() {
-            return ScratchFiles.enter(scratchQuota);
-        }
-
-        @Override
-        public PgError beforeWrite() {
-            if (limits.storageQuotaBytes() < 0 || volume.size() <= limits.storageQuotaBytes()) {
-                return null;
+    /**
+     * The scope of a session's work: scratch files count against this database's temp-file limit;
+     * writes stop at its storage quota; statements refused before H2 go to the audit log as the
+     * session's user and source.
+     */
+    private SessionGuard guardFor(String user, String source) {
+        return new SessionGuard() {
+            @Override
+            public AutoCloseable enter() {
+                return ScratchFiles.enter(scratchQuota);
             }
-            return new PgError("ERROR", "53100", "database \"" + name + "\" has reached its storage quota of "
-                    + (limits.storageQuotaBytes() >> 20) + " MB", null, "Delete data to make room, or ask for a larger quota.");
-        }
 
-        @Override
-        public long statementTimeoutCeilingMillis() {
-            return limits.statementTimeoutCeilingMillis();
-        }
-    };
+            @Override
+            public PgError beforeWrite() {
+                if (limits.storageQuotaBytes() < 0 || volume.size() <= limits.storageQuotaBytes()) {
+                    return null;
+                }
+                return new PgError("ERROR", "53100", "database \"" + name + "\" has reached its storage quota of "
+                        + (limits.storageQuotaBytes() >> 20) + " MB", null, "Delete data to make room, or ask for a larger quota.");
+            }
+
+            @Override
+            public long statementTimeoutCeilingMillis() {
+                return limits.statementTimeoutCeilingMillis();
+            }
+
+            @Override
+            public void refused(String sql, PgError error) {
+                String text = sql.length() > AuditedConnection.MAX_STATEMENT_CHARS
+                        ? sql.substring(0, AuditedConnection.MAX_STATEMENT_CHARS) + "..." : sql;
+                try {
+                    audit.statement(new StatementAudit.Event(user, source, text, error.sqlState(), error.message(), true));
+                } catch (RuntimeException e) {
+                    // An audit sink that fails must not fail the session.
+                }
+            }
+        };
+    }
 
     /** Schema DDL for sessions, on the admin connection (the tenant's user is not a schema administrator). */
     private final SchemaAdmin schemaAdmin = new SchemaAdmin() {

@@ -3,6 +3,7 @@ package borealis.engine.sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import org.h2.value.Value;
 
 /**
  * Aliases that shadow H2's built-in functions taking a path or a URL, for every H2 user: with
@@ -21,23 +22,25 @@ public final class RefusedFunctions {
         return new SQLException("function " + name + " is not available: SQL cannot reach the server's files or network", "42501");
     }
 
-    public static String file_read(Object... args) throws SQLException {
+    // Arguments as H2 values: a Java Object parameter would be a JAVA_OBJECT, which H2 would try to convert to.
+
+    public static String file_read(Value... args) throws SQLException {
         throw refused("file_read");
     }
 
-    public static Long file_write(Object... args) throws SQLException {
+    public static Long file_write(Value... args) throws SQLException {
         throw refused("file_write");
     }
 
-    public static ResultSet csvread(Object... args) throws SQLException {
+    public static ResultSet csvread(Value... args) throws SQLException {
         throw refused("csvread");
     }
 
-    public static Integer csvwrite(Object... args) throws SQLException {
+    public static Integer csvwrite(Value... args) throws SQLException {
         throw refused("csvwrite");
     }
 
-    public static ResultSet link_schema(Object... args) throws SQLException {
+    public static ResultSet link_schema(Value... args) throws SQLException {
         throw refused("link_schema");
     }
 }

@@ -13,8 +13,14 @@ public interface StatementAudit {
      * @param source    the client's address as the proxy saw it, or null
      * @param statement the SQL as the engine ran it (possibly translated), truncated
      * @param sqlState  null when it succeeded
+     * @param refused   refused as something a tenant may not do (by the engine's rights, or before it reached the engine)
      */
-    record Event(String user, String source, String statement, String sqlState, String message) {
+    record Event(String user, String source, String statement, String sqlState, String message, boolean refused) {
+        /** An engine's answer: refused when it said admin rights were required (90040) or permission denied (42501). */
+        public Event(String user, String source, String statement, String sqlState, String message) {
+            this(user, source, statement, sqlState, message, "90040".equals(sqlState) || "42501".equals(sqlState));
+        }
+
         public boolean succeeded() {
             return sqlState == null;
         }

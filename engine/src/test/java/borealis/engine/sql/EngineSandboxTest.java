@@ -165,4 +165,15 @@ class EngineSandboxTest {
             }
         }
     }
+
+    @Test
+    void theTenantsFileFunctionsAnswerPermissionDenied() throws Exception {
+        try (Connection tenant = db.tenantConnection(); Statement s = tenant.createStatement()) {
+            for (String sql : List.of("SELECT FILE_READ('/etc/hostname')", "SELECT FILE_WRITE('x', '/tmp/x')", "SELECT * FROM CSVREAD('/etc/passwd')")) {
+                SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
+                // 90040 (admin rights required) where H2's own check comes first: the client sees 42501 either way.
+                assertTrue(List.of("42501", "90040").contains(e.getSQLState()), sql + ": " + e.getMessage());
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 package borealis.engine.pg.sql;
 
 import borealis.engine.pg.PgError;
-import borealis.engine.pg.PgException;
+import borealis.engine.pg.RefusedStatement;
 import borealis.engine.pg.SqlLexer;
 import java.util.Locale;
 import java.util.Set;
@@ -36,7 +36,7 @@ final class StatementGuard {
     private StatementGuard() {}
 
     /** Throws a PostgreSQL error unless {@code t} is one statement H2 may run for a tenant. */
-    static void check(TokenList t) {
+    static void check(TokenList t, String sql) {
         if (t.size() == 0) {
             return;
         }
@@ -45,14 +45,14 @@ final class StatementGuard {
             if (k.kind == SqlLexer.Kind.SEMICOLON) {
                 for (int j = i + 1; j < t.size(); j++) {
                     if (t.get(j).kind != SqlLexer.Kind.SEMICOLON) {
-                        throw new PgException(PgError.error("42601", "cannot insert multiple commands into a prepared statement"));
+                        throw new RefusedStatement(sql, PgError.error("42601", "cannot insert multiple commands into a prepared statement"));
                     }
                 }
                 break;
             }
             if (k.kind == SqlLexer.Kind.OPERATOR && (k.text.contains("//") || k.text.contains("`") || k.text.contains("{")
                     || k.text.contains("}"))) {
-                throw new PgException(PgError.error("42601", "syntax error at or near \"" + k.text + "\""));
+                throw new RefusedStatement(sql, PgError.error("42601", "syntax error at or near \"" + k.text + "\""));
             }
         }
         Tok first = t.get(0);
@@ -61,7 +61,7 @@ final class StatementGuard {
         }
         String verb = first.isWord() ? first.text.toUpperCase(Locale.ROOT) : "";
         if (!FIRST.contains(verb)) {
-            throw new PgException(PgError.error("42601", "syntax error at or near \"" + first.text + "\""));
+            throw new RefusedStatement(sql, PgError.error("42601", "syntax error at or near \"" + first.text + "\""));
         }
         if (verb.equals("CREATE") || verb.equals("ALTER") || verb.equals("DROP")) {
             int i = 1;
@@ -70,13 +70,13 @@ final class StatementGuard {
             }
             String object = t.get(i) != null && t.get(i).isWord() ? t.get(i).text.toUpperCase(Locale.ROOT) : "";
             if (UNSUPPORTED.contains(object)) {
-                throw new PgException(PgError.error("0A000", verb + " " + object + " is not supported by Borealis"));
+                throw new RefusedStatement(sql, PgError.error("0A000", verb + " " + object + " is not supported by Borealis"));
             }
             if (!OBJECTS.contains(object)) {
-                throw new PgException(PgError.error("42601", "syntax error at or near \"" + (t.get(i) == null ? verb : t.get(i).text) + "\""));
+                throw new RefusedStatement(sql, PgError.error("42601", "syntax error at or near \"" + (t.get(i) == null ? verb : t.get(i).text) + "\""));
             }
             if (!verb.equals("DROP") && (object.equals("DOMAIN") || object.equals("TYPE"))) {
-                checkTypeName(t, i + 1);
+                checkTypeName(t, i + 1, sql);
             }
         }
     }
@@ -88,7 +88,7 @@ final class StatementGuard {
      * instance's catalog among them): such a domain would bind those columns to a tenant's checks,
      * or leave the database unable to open.
      */
-    private static void checkTypeName(TokenList t, int at) {
+    private static void checkTypeName(TokenList t, int at, String sql) {
         int i = at;
         if (t.is(i, "IF") && t.is(i + 1, "NOT") && t.is(i + 2, "EXISTS")) {
             i += 3;
@@ -110,7 +110,7 @@ final class StatementGuard {
         }
         String n = name.name();
         if (org.h2.value.DataType.getTypeByName(n.toUpperCase(Locale.ROOT), org.h2.engine.Mode.getInstance("PostgreSQL")) != null) {
-            throw new PgException(PgError.error("42710", "type \"" + n + "\" already exists"));
+            throw new RefusedStatement(sql, PgError.error("42710", "type \"" + n + "\" already exists"));
         }
     }
 }
