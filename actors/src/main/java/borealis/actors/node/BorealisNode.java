@@ -124,7 +124,8 @@ public final class BorealisNode implements AutoCloseable {
         // Before anything loads H2: what no SQL may reach (classes, files, URLs), then the scratch directory.
         EngineSandbox.install();
         VolumeFileSystem.install(dataDir.resolve("scratch"));
-        HeapGuard.install(b.getDouble("limits.heap-guard-threshold"));
+        HeapGuard.install(b.getDouble("limits.heap-guard-threshold"), b.getBytes("limits.statement-memory"),
+                () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.engine.volume.Volume::cachedBytes).sum());
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", config);
         try {

@@ -62,10 +62,12 @@ public final class ContainmentBench {
         Path dir = Files.createTempDirectory("borealis-bench");
         try (InProcessNode node = InProcessNode.start(dir.resolve("data"), Map.of("pekko.actor.serialize-messages", "off",
                 "pekko.loglevel", "WARNING", "borealis.limits.temp-file-limit", "64 MiB"))) {
+            // The victim may use up to 4 ACU (a core); the abuser is allowed 1 (a quarter of a core): what it
+            // takes beyond that is what containment failed to hold back.
             for (String t : List.of("victim", "abuser")) {
                 node.admin().createTenant(t);
                 node.admin().call("POST", "/v1/clusters", Map.of("tenant", t, "name", "db", "masterUsername", "app", "masterPassword",
-                        PASSWORD, "minAcu", 1, "maxAcu", 4)).ok();
+                        PASSWORD, "minAcu", 1, "maxAcu", t.equals("victim") ? 4 : 1)).ok();
             }
             new ContainmentBench(node, seconds, clients).run();
         } finally {
@@ -79,22 +81,25 @@ public final class ContainmentBench {
     private void run() throws Exception {
         pgbench("-i", "-s", "1", "-q");
         pgbench("-S", "-c", Integer.toString(clients), "-j", "2", "-T", "5");
-        double solo = victimTps();
-        Map<String, Double> results = new LinkedHashMap<>();
-        results.put("runaway recursive query (cancelled for memory, again and again)", during(this::runawayRecursion));
-        results.put("100,000 pipelined queries never read", during(this::pipelineFlood));
-        results.put("200 slowloris connections (1 byte every 2 s)", during(stop -> slowloris(200)));
-        results.put("2,000 connections that never authenticate", during(stop -> silentConnections(2000)));
-        results.put("distinct 4 MiB statements", during(this::largeStatements));
-        results.put("sorts past the temp-file limit", during(this::tempFlood));
-        results.put("CPU-heavy query loop", during(this::cpuLoop));
-        double again = victimTps();
-        System.out.printf(Locale.ROOT, "%nvictim: pgbench -S -c %d -j 2 -T %d, scale 1; solo %.0f tps (again at the end: %.0f)%n", clients,
-                seconds, solo, again);
-        System.out.printf(Locale.ROOT, "| abuse by the other tenant | victim tps | ratio to solo |%n|---|---|---|%n");
-        for (Map.Entry<String, Double> e : results.entrySet()) {
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f |%n", e.getKey(), e.getValue(), e.getValue() / solo);
+        Map<String, Abuse> abuses = new LinkedHashMap<>();
+        abuses.put("runaway recursive query (cancelled for memory, again and again)", this::runawayRecursion);
+        abuses.put("100,000 pipelined queries never read", this::pipelineFlood);
+        abuses.put("200 slowloris connections (1 byte every 2 s, from another address)", stop -> slowloris(200));
+        abuses.put("2,000 connections that never authenticate (from another address)", stop -> silentConnections(2000));
+        abuses.put("distinct 4 MiB statements", this::largeStatements);
+        abuses.put("sorts past the temp-file limit", this::tempFlood);
+        abuses.put("CPU-heavy query loop", this::cpuLoop);
+        List<String> rows = new ArrayList<>();
+        for (Map.Entry<String, Abuse> a : abuses.entrySet()) {
+            // Alone, then with the abuse, back to back: the machine's drift between runs stays out of the ratio.
+            double solo = victimTps();
+            double with = during(a.getValue());
+            rows.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |", a.getKey(), solo, with, with / solo));
         }
+        System.out.printf(Locale.ROOT, "%nvictim: pgbench -S -c %d -j 2 -T %d, scale 1, each run alone then during the abuse%n", clients,
+                seconds);
+        System.out.printf(Locale.ROOT, "| abuse by the other tenant | victim tps alone | victim tps during | ratio |%n|---|---|---|---|%n");
+        rows.forEach(System.out::println);
     }
 
     interface Abuse {
@@ -181,7 +186,7 @@ public final class ContainmentBench {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                sockets.add(new Socket("127.0.0.1", node.pgPort()));
+                sockets.add(fromAttacker());
             }
             byte[] startup = startup(Map.of("user", "app", "database", "abuser.db"));
             for (int b = 0; b < startup.length; b++) {
@@ -206,7 +211,7 @@ public final class ContainmentBench {
         try {
             for (int i = 0; i < n; i++) {
                 try {
-                    sockets.add(new Socket("127.0.0.1", node.pgPort()));
+                    sockets.add(fromAttacker());
                 } catch (IOException e) {
                     break;
                 }
@@ -250,6 +255,15 @@ public final class ContainmentBench {
                 s.execute("select count(*) from generate_series(1, 2000000) g where g % 7 = 3");
             }
         }
+    }
+
+    /**
+     * A connection from another address (127.0.0.2): the limits on connections still authenticating
+     * are per source address as well as per node, so an attacker sharing the victim's address
+     * shares its allowance (as behind one NAT).
+     */
+    private Socket fromAttacker() throws IOException {
+        return new Socket(java.net.InetAddress.getLoopbackAddress(), node.pgPort(), java.net.InetAddress.getByName("127.0.0.2"), 0);
     }
 
     private static byte[] startup(Map<String, String> params) {

@@ -63,6 +63,11 @@ public final class ReaderVolume implements Volume {
         return point;
     }
 
+    @Override
+    public long cachedBytes() {
+        return cache.stats().sizeBytes();
+    }
+
     public BlockCache cache() {
         return cache;
     }

@@ -145,6 +145,11 @@ public final class ReplicatedVolume implements Volume {
         return epoch;
     }
 
+    @Override
+    public long cachedBytes() {
+        return cache.stats().sizeBytes();
+    }
+
     public BlockCache cache() {
         return cache;
     }

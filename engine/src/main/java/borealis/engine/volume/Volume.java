@@ -47,4 +47,9 @@ public interface Volume extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Bytes its block cache holds now (they count as the cache's, not as any statement's, in the heap guard). */
+    default long cachedBytes() {
+        return 0;
+    }
 }
