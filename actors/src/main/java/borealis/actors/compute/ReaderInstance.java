@@ -252,7 +252,8 @@ public final class ReaderInstance {
         synchronized (this) {
             n = ++seq;
         }
-        return ReaderSnapshot.open(id, n, f, p, polledNanos, s.engineSecret(), s.tenant() + "." + s.name(), limits, statements, node.settings().cacheBytes());
+        return ReaderSnapshot.open(id, n, f, p, polledNanos, s.engineSecret(), s.tenant() + "." + s.name(), limits, statements,
+                node.settings().cacheBytes(), s.masterUsername());
     }
 
     /** Asks the writer to retain (blocking: runs on the SQL pool, before a poll); false if it did not answer. */

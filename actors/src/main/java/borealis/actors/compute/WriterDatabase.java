@@ -45,7 +45,8 @@ final class WriterDatabase {
             AuditLog audit = AuditLog.get(system);
             ClusterSpec c = s.spec();
             return new Opening(v, Database.open(v, c.engineSecret(), c.tenant() + "." + c.name(), c.engineLimits(),
-                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message(), e.refused())), null);
+                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message(), e.refused()),
+                    c.masterUsername()), null);
         } catch (Exception e) {
             if (v != null) {
                 v.close();

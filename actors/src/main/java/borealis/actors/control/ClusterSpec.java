@@ -8,6 +8,8 @@ import borealis.persistence.serialization.BorealisSerializable;
  *
  * @param groupSize                     protection group size of its volume, in bytes
  * @param engineSecret                  the H2 admin password of its database; never shown to the tenant
+ * @param masterUsername                the database user created with the cluster: it owns the database (public and
+ *                                      every schema created in it) and cannot be dropped
  * @param statementTimeoutCeilingMillis longest a statement of any session may run (tenants cannot raise it)
  * @param maxMemoryRows                 rows of a result the engine holds in memory before spilling
  * @param tempFileLimitBytes            scratch bytes its statements may hold at once (-1: none)
@@ -17,7 +19,7 @@ import borealis.persistence.serialization.BorealisSerializable;
  *                                      old volume, even one a purge missed
  */
 public record ClusterSpec(String tenant, String name, double minAcu, double maxAcu, int secondsUntilAutoPause,
-                          long groupSize, String engineSecret, long statementTimeoutCeilingMillis, int maxMemoryRows,
+                          long groupSize, String engineSecret, String masterUsername, long statementTimeoutCeilingMillis, int maxMemoryRows,
                           long tempFileLimitBytes, long storageQuotaBytes, String volumeId)
         implements BorealisSerializable {
 
@@ -43,7 +45,7 @@ public record ClusterSpec(String tenant, String name, double minAcu, double maxA
     }
 
     ClusterSpec withScaling(double min, double max, int pause) {
-        return new ClusterSpec(tenant, name, min, max, pause, groupSize, engineSecret, statementTimeoutCeilingMillis, maxMemoryRows,
-                tempFileLimitBytes, storageQuotaBytes, volumeId);
+        return new ClusterSpec(tenant, name, min, max, pause, groupSize, engineSecret, masterUsername, statementTimeoutCeilingMillis,
+                maxMemoryRows, tempFileLimitBytes, storageQuotaBytes, volumeId);
     }
 }

@@ -163,7 +163,7 @@ public final class ControlPlane {
         }
         int pause = c.secondsUntilAutoPause() != null ? c.secondsUntilAutoPause() : DEFAULT_SECONDS_UNTIL_AUTO_PAUSE;
         ClusterSpec spec = new ClusterSpec(c.tenant(), c.name(), min, max, pause, settings.groupSize(), DbCluster.newEngineSecret(),
-                settings.statementTimeoutCeiling().toMillis(), settings.maxMemoryRows(), settings.tempFileLimitBytes(),
+                c.masterUsername(), settings.statementTimeoutCeiling().toMillis(), settings.maxMemoryRows(), settings.tempFileLimitBytes(),
                 settings.storageQuotaBytes(), ClusterSpec.newVolumeId(c.tenant(), c.name()));
         ScramVerifier verifier = ScramVerifier.create(c.masterPassword());
         return askTenant(c.tenant(), r -> new Tenant.AddCluster(c.name(), r))

@@ -251,10 +251,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                             ? Effect().reply(c.replyTo(), Rejection.NOT_FOUND.reply("cluster " + display() + " has no reader instance "
                                     + c.number() + "; its readers are " + s.readers()))
                             : Effect().persist(new ReaderRemoved(c.number())).thenReply(c.replyTo(), DbCluster::infoOf))
-                    .onCommand(CreateUser.class, (s, c) -> s.users().containsKey(c.user())
-                            ? Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " already exists in cluster "
-                                    + display() + " (to change its password, rotate it)"))
-                            : Effect().persist(new UserVerifierSet(c.user(), c.verifier())).thenReply(c.replyTo(), DbCluster::infoOf))
+                    .onCommand(CreateUser.class, this::createUser)
                     .onCommand(DropUser.class, this::dropUser)
                     .onCommand(SetPassword.class, (s, c) -> !s.users().containsKey(c.user())
                             ? Effect().reply(c.replyTo(), noUser(s, c.user()))
@@ -307,9 +304,27 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
             return Effect().persist(new ReaderAdded(n)).thenReply(c.replyTo(), DbCluster::infoOf);
         }
 
+        private ReplyEffect<Event, State> createUser(Active s, CreateUser c) {
+            if (s.users().containsKey(c.user())) {
+                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " already exists in cluster "
+                        + display() + " (to change its password, rotate it)"));
+            }
+            // Each user is a principal of its own in the engine, whose names ignore case.
+            String same = s.users().keySet().stream().filter(u -> u.equalsIgnoreCase(c.user())).findFirst().orElse(null);
+            if (same != null) {
+                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " differs from user " + same
+                        + " of cluster " + display() + " only in case; user names of a cluster must differ in more than case"));
+            }
+            return Effect().persist(new UserVerifierSet(c.user(), c.verifier())).thenReply(c.replyTo(), DbCluster::infoOf);
+        }
+
         private ReplyEffect<Event, State> dropUser(Active s, DropUser c) {
             if (!s.users().containsKey(c.user())) {
                 return Effect().reply(c.replyTo(), noUser(s, c.user()));
+            }
+            if (c.user().equals(s.spec().masterUsername())) {
+                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " is the master user of cluster "
+                        + display() + ": it owns the database and cannot be dropped (rotate its password instead)"));
             }
             if (s.users().size() == 1) {
                 return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " is the last user of cluster "

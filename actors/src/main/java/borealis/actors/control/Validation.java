@@ -47,6 +47,10 @@ final class Validation {
         return null;
     }
 
+    /** Role names PostgreSQL reserves (public, none and the current-role keywords); "public" is also every engine user's role. */
+    private static final java.util.List<String> RESERVED_ROLES = java.util.List.of("public", "none", "current_user", "session_user",
+            "current_role");
+
     static String userName(String field, String user) {
         if (user == null || !USER.matcher(user).matches()) {
             return field + " must be 1-63 letters, digits or underscores, starting with a letter or underscore"
@@ -55,6 +59,9 @@ final class Validation {
         String lower = user.toLowerCase(java.util.Locale.ROOT);
         if (lower.startsWith("pg_") || lower.startsWith("borealis")) {
             return field + " \"" + user + "\" is reserved: names starting with pg_ or borealis are not allowed";
+        }
+        if (RESERVED_ROLES.contains(lower)) {
+            return field + " \"" + user + "\" is reserved: PostgreSQL does not allow the role names " + RESERVED_ROLES;
         }
         return null;
     }

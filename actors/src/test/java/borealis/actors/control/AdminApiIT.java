@@ -277,7 +277,7 @@ class AdminApiIT {
         assertEquals("28P01", assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "reporting", "second-password").close())
                 .getSQLState());
         assertError(404, "has no user reporting", api.call("DELETE", "/v1/clusters/usr/db/users/reporting", null));
-        assertError(409, "last user", api.call("DELETE", "/v1/clusters/usr/db/users/app", null));
+        assertError(409, "master user", api.call("DELETE", "/v1/clusters/usr/db/users/app", null));
     }
 
     @Test

@@ -35,7 +35,7 @@ class DbClusterTest {
     }
 
     private static ClusterSpec spec(double min, double max) {
-        return new ClusterSpec("acme", "orders", min, max, 300, 1 << 20, "secret", 60_000, 1000, -1, -1, "acme/orders/1");
+        return new ClusterSpec("acme", "orders", min, max, 300, 1 << 20, "secret", "app", 60_000, 1000, -1, -1, "acme/orders/1");
     }
 
     private StatusReply<DbCluster.ClusterInfo> create(String token, double max, String password) {

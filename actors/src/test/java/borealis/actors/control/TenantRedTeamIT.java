@@ -329,6 +329,37 @@ class TenantRedTeamIT {
         }
     }
 
+    @Test
+    void theClustersOtherUsersAreSeparatePrincipals() throws Exception {
+        AdminClient api = node.admin();
+        api.call("POST", "/v1/clusters/alpha/db/users", Map.of("username", "reporter", "password", "reporter-pass")).ok();
+        // Names differing only in case would be one principal in the engine: refused.
+        assertEquals(409, api.call("POST", "/v1/clusters/alpha/db/users", Map.of("username", "Reporter", "password", "reporter-pass"))
+                .status());
+        // The master user owns the database: it cannot be dropped.
+        assertEquals(409, api.call("DELETE", "/v1/clusters/alpha/db/users/app", null).status());
+        try (Connection app = alpha(); Statement owner = app.createStatement();
+             Connection rep = DriverManager.getConnection(node.jdbcUrl("alpha", "db"), "reporter", "reporter-pass");
+             Statement s = rep.createStatement()) {
+            owner.execute("create table ledger(id int primary key, amount int)");
+            owner.execute("insert into ledger values (1, 100)");
+            // As in PostgreSQL 15: nothing of the owner's without a grant, no CREATE in public, no schema.
+            assertEquals("42501", state(s, "select * from ledger"));
+            assertEquals("42501", state(s, "create table mine(a int)"));
+            assertEquals("42501", state(s, "create schema mine"));
+            assertEquals("42501", state(s, "set role app"));
+            assertEquals("42501", state(s, "set session authorization app"));
+            owner.execute("grant select on ledger to reporter");
+            assertEquals("100", scalar(s, "select amount from ledger"));
+            assertEquals("42501", state(s, "update ledger set amount = 0"));
+            assertEquals("42501", state(s, "grant update on ledger to reporter"));
+            assertEquals("42501", state(s, "drop table ledger"));
+            owner.execute("revoke select on ledger from reporter");
+            assertEquals("42501", state(s, "select * from ledger"));
+            assertEquals("reporter", scalar(s, "select current_user"));
+        }
+    }
+
     private static void restartCompute(String tenant, String cluster) throws Exception {
         // Drop every session, then wait for the instance to pause and resume it: H2 reopens the volume.
         node.admin().call("PATCH", "/v1/clusters/" + tenant + "/" + cluster, Map.of("minAcu", 0, "secondsUntilAutoPause", 1)).ok();

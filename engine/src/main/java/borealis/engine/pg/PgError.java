@@ -125,7 +125,11 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("55P03", "canceling statement due to lock timeout");
             case 57014:
                 return error("57014", "canceling statement due to user request");
-            case 90040, 90096, 90093:
+            case 90096:
+                // H2: Not enough rights for object "public.orders" (a table) or "public" (a schema).
+                return error("42501", name.contains(".") ? "permission denied for table " + name.substring(name.lastIndexOf('.') + 1)
+                        : "permission denied for schema " + name);
+            case 90040, 90093:
                 return error("42501", "permission denied: " + text);
             case 90012:
                 return error("08P01", "not all parameters of the prepared statement were bound: " + text);

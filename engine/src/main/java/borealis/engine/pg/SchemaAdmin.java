@@ -9,21 +9,21 @@ import java.sql.SQLException;
  */
 public interface SchemaAdmin {
 
-    /** Creates {@code name} owned by the tenant; false if it existed and {@code ifNotExists}. */
-    boolean create(String name, boolean ifNotExists) throws SQLException;
+    /** Creates {@code name} for {@code user} (who must own the database); false if it existed and {@code ifNotExists}. */
+    boolean create(String user, String name, boolean ifNotExists) throws SQLException;
 
-    /** Renames a schema the tenant owns. */
-    void rename(String from, String to) throws SQLException;
+    /** Renames a schema of the database's for {@code user} (who must own the database). */
+    void rename(String user, String from, String to) throws SQLException;
 
     /** For sessions without an instance behind them (tools, tests): H2 decides, as the session's own user. */
     SchemaAdmin REFUSED = new SchemaAdmin() {
         @Override
-        public boolean create(String name, boolean ifNotExists) throws SQLException {
+        public boolean create(String user, String name, boolean ifNotExists) throws SQLException {
             throw new SQLException("permission denied for database", "42501");
         }
 
         @Override
-        public void rename(String from, String to) throws SQLException {
+        public void rename(String user, String from, String to) throws SQLException {
             throw new SQLException("permission denied for database", "42501");
         }
     };

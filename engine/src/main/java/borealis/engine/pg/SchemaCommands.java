@@ -47,7 +47,7 @@ final class SchemaCommands {
                         + " create the schema, then its objects"));
             }
             checkName(name);
-            if (!admin.create(name, ifNotExists)) {
+            if (!admin.create(settings.sessionUser(), name, ifNotExists)) {
                 out.noticeResponse("NOTICE", "42P06", "schema \"" + name + "\" already exists, skipping");
             }
             out.commandComplete("CREATE SCHEMA");
@@ -59,7 +59,7 @@ final class SchemaCommands {
             String to = c.name();
             c.end();
             checkName(to);
-            admin.rename(name, to);
+            admin.rename(settings.sessionUser(), name, to);
         } else {
             c.expect("OWNER");
             c.expect("TO");

@@ -12,13 +12,9 @@ import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.volume.Volume;
 import borealis.engine.volume.ScratchFiles;
 import borealis.engine.volume.VolumeFileSystem;
-import java.nio.charset.StandardCharsets;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -61,7 +57,8 @@ public final class Database implements AutoCloseable {
     }
 
     static final String ADMIN = "borealis_admin";
-    static final String TENANT = "tenant";
+    /** The master user of databases opened without one (tools and tests). */
+    static final String DEFAULT_OWNER = "postgres";
     /** H2's own page cache stays small and fixed; the volume's block cache is the buffer pool. */
     private static final int H2_CACHE_KB = 8192;
     /**
@@ -83,7 +80,13 @@ public final class Database implements AutoCloseable {
     private final Volume volume;
     private final String url;
     private final Connection admin;
-    private final String tenantPassword;
+    private final String engineSecret;
+    /** The master user: sessions that name no user are its (tools and tests). */
+    private final String owner;
+    /** A reader's snapshot: no user is created, only those the writer made can log in. */
+    private final boolean readOnly;
+    /** Engine users known to exist (created or found), so that a session's first login creates at most one. */
+    private final java.util.Set<String> knownUsers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final StatementAudit audit;
     /** The catalog's own admin connection: refreshes run on session threads, apart from maintenance. */
     private final Connection catalogConnection;
@@ -96,8 +99,9 @@ public final class Database implements AutoCloseable {
     private final EngineLimits limits;
     private final ScratchFiles.Quota scratchQuota;
 
-    private Database(Volume volume, String url, Connection admin, String tenantPassword, StatementAudit audit,
-                     Connection catalogConnection, PgCatalog catalog, String name, EngineLimits limits) throws SQLException {
+    private Database(Volume volume, String url, Connection admin, String engineSecret, String owner, boolean readOnly,
+                     StatementAudit audit, Connection catalogConnection, PgCatalog catalog, String name, EngineLimits limits)
+            throws SQLException {
         this.limits = limits;
         this.scratchQuota = ScratchFiles.register(VolumeFileSystem.scratchOwner(volume.id()), limits.tempFileLimitBytes());
         this.engine = engineOf(admin);
@@ -111,25 +115,28 @@ public final class Database implements AutoCloseable {
         this.volume = volume;
         this.url = url;
         this.admin = admin;
-        this.tenantPassword = tenantPassword;
+        this.engineSecret = engineSecret;
+        this.owner = owner;
+        this.readOnly = readOnly;
         this.audit = audit;
         this.catalogConnection = catalogConnection;
         this.catalog = catalog;
         this.name = name;
     }
 
-    /** Mounts the volume and opens (or creates) the database on it, with default limits and no audit. */
+    /** Mounts the volume and opens (or creates) the database on it, with default limits, no audit, owned by "postgres". */
     public static Database open(Volume volume, String adminPassword) throws SQLException {
-        return open(volume, adminPassword, volume.id().replace('/', '.'), EngineLimits.DEFAULTS, StatementAudit.NONE);
+        return open(volume, adminPassword, volume.id().replace('/', '.'), EngineLimits.DEFAULTS, StatementAudit.NONE, DEFAULT_OWNER);
     }
 
     /**
      * Mounts the volume and opens (or creates) the database on it.
      *
-     * @param name the database's name as clients know it ({@code current_database()}, pg_database)
+     * @param name  the database's name as clients know it ({@code current_database()}, pg_database)
+     * @param owner the cluster's master user, who owns the database ({@link TenantRights})
      */
-    public static Database open(Volume volume, String adminPassword, String name, EngineLimits limits, StatementAudit audit)
-            throws SQLException {
+    public static Database open(Volume volume, String adminPassword, String name, EngineLimits limits, StatementAudit audit,
+                                String owner) throws SQLException {
         VolumeFileSystem.mount(volume);
         String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
         // DB_CLOSE_ON_EXIT=FALSE: the node closes H2 in its coordinated shutdown, before the storage
@@ -142,15 +149,15 @@ public final class Database implements AutoCloseable {
         try {
             admin = connect(adminUrl, ADMIN, adminPassword);
             EngineSandbox.secure(engineOf(admin));
-            String tenantPassword = tenantPassword(adminPassword);
-            TenantRights.grant(admin, TENANT, tenantPassword);
+            TenantRights.grant(admin, adminPassword, owner);
             EngineSandbox.shadowFileFunctions(admin, "public");
             try (Statement s = admin.createStatement()) {
                 s.execute("SET DEFAULT_LOCK_TIMEOUT " + LOCK_TIMEOUT_MS);
             }
             catalogConnection = connect(base + ";IFEXISTS=TRUE", ADMIN, adminPassword);
             PgCatalog catalog = PgCatalog.install(catalogConnection, name, List.of(RefusedFunctions.class));
-            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword, audit, catalogConnection, catalog, name, limits);
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, adminPassword, owner, false, audit, catalogConnection, catalog,
+                    name, limits);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(catalogConnection);
             closeQuietly(admin);
@@ -163,11 +170,11 @@ public final class Database implements AutoCloseable {
      * Opens a read-only snapshot of a database that a writer keeps (a reader instance): H2 with
      * {@code ACCESS_MODE_DATA=r} on a {@link borealis.engine.volume.ReaderVolume}, mounted under its
      * own id. Nothing is written: no user, grant or catalog change; client sessions connect as the
-     * same non-admin tenant user as on the writer, whose password both derive from the engine secret.
+     * same engine users as on the writer, whose passwords both derive from the engine secret.
      * A statement that would write fails with 25006, as on a PostgreSQL hot standby.
      */
-    public static Database openReadOnly(Volume volume, String adminPassword, String name, EngineLimits limits, StatementAudit audit)
-            throws SQLException {
+    public static Database openReadOnly(Volume volume, String adminPassword, String name, EngineLimits limits, StatementAudit audit,
+                                        String owner) throws SQLException {
         VolumeFileSystem.mount(volume);
         String base = "jdbc:h2:" + VolumeFileSystem.databasePath(volume.id());
         String url = base + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;ACCESS_MODE_DATA=r"
@@ -177,28 +184,13 @@ public final class Database implements AutoCloseable {
         try {
             admin = connect(url, ADMIN, adminPassword);
             EngineSandbox.secure(engineOf(admin));
-            TenantRights.ownPublic(engineOf(admin), TENANT);
+            TenantRights.ownPublic(engineOf(admin));
             PgCatalog catalog = PgCatalog.readOnly(admin, name);
-            return new Database(volume, base + ";IFEXISTS=TRUE", admin, tenantPassword(adminPassword), audit, admin, catalog, name,
-                    limits);
+            return new Database(volume, base + ";IFEXISTS=TRUE", admin, adminPassword, owner, true, audit, admin, catalog, name, limits);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(admin);
             VolumeFileSystem.unmount(volume);
             throw e;
-        }
-    }
-
-    /**
-     * The tenant user's password: derived from the engine secret (HMAC), so that a reader
-     * instance can connect to what the writer created; it never leaves the compute.
-     */
-    static String tenantPassword(String engineSecret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(engineSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal("borealis tenant password".getBytes(StandardCharsets.UTF_8)), 0, 16);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
 
@@ -235,8 +227,13 @@ public final class Database implements AutoCloseable {
      */
     public PgSession newSession(SessionSettings settings) throws SQLException {
         String user = settings.get("session_authorization");
+        if (user == null || user.isEmpty()) {
+            user = owner;
+            settings.startup("session_authorization", user);
+        }
         String source = settings.get(CLIENT_ADDRESS);
-        Connection conn = AuditedConnection.wrap(connect(url, TENANT, tenantPassword), user, source, audit);
+        Connection conn = AuditedConnection.wrap(connect(url, loginAs(user), TenantRights.password(engineSecret, user)), user, source,
+                audit);
         PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin, guardFor(user, source));
         session.observe(observer);
         return session;
@@ -284,27 +281,30 @@ public final class Database implements AutoCloseable {
     /** Schema DDL for sessions, on the admin connection (the tenant's user is not a schema administrator). */
     private final SchemaAdmin schemaAdmin = new SchemaAdmin() {
         @Override
-        public boolean create(String schema, boolean ifNotExists) throws SQLException {
+        public boolean create(String user, String schema, boolean ifNotExists) throws SQLException {
             synchronized (admin) {
+                if (!TenantRights.isOwner(engine, user)) {
+                    // PostgreSQL: creating a schema needs CREATE on the database, which its owner has.
+                    throw new SQLException("permission denied for database " + name, "42501");
+                }
                 if (ifNotExists && engine.findSchema(schema) != null) {
                     return false;
                 }
                 try (Statement s = admin.createStatement()) {
-                    s.execute("CREATE SCHEMA " + SqlQuoting.identifier(schema) + " AUTHORIZATION "
-                            + SqlQuoting.identifier(TENANT.toUpperCase(java.util.Locale.ROOT)));
+                    s.execute("CREATE SCHEMA " + SqlQuoting.identifier(schema) + " AUTHORIZATION " + SqlQuoting.identifier(TenantRights.OWNER_ROLE));
                 }
                 return true;
             }
         }
 
         @Override
-        public void rename(String from, String to) throws SQLException {
+        public void rename(String user, String from, String to) throws SQLException {
             synchronized (admin) {
                 org.h2.schema.Schema s = engine.findSchema(from);
                 if (s == null) {
                     throw new SQLException("schema \"" + from + "\" does not exist", "3F000");
                 }
-                if (s.getOwner() != engine.findUser(TENANT.toUpperCase(java.util.Locale.ROOT))) {
+                if (s.getOwner() != engine.findUserOrRole(TenantRights.OWNER_ROLE) || !TenantRights.isOwner(engine, user)) {
                     throw new SQLException("must be owner of schema " + from, "42501");
                 }
                 try (Statement st = admin.createStatement()) {
@@ -340,9 +340,35 @@ public final class Database implements AutoCloseable {
         return volume.whenDurable(lsn).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A plain JDBC connection as the (non-admin) tenant user, without the wire layer (tests and tools). */
+    /** A plain JDBC connection as the master user (the database's owner), without the wire layer (tests and tools). */
     public Connection tenantConnection() throws SQLException {
-        return connect(url, TENANT, tenantPassword);
+        return connectionFor(owner);
+    }
+
+    /** A plain JDBC connection as one of the database's users, without the wire layer (tests and tools). */
+    public Connection connectionFor(String user) throws SQLException {
+        return connect(url, loginAs(user), TenantRights.password(engineSecret, user));
+    }
+
+    /**
+     * The engine user a database user logs in as: created on the writer the first time it logs in;
+     * a reader knows the users of its snapshot (a user new since then must first connect to the writer).
+     */
+    private String loginAs(String user) throws SQLException {
+        String engineName = TenantRights.engineName(user);
+        if (!knownUsers.contains(engineName)) {
+            if (engine.findUser(engineName) == null) {
+                if (readOnly) {
+                    throw new SQLException("role \"" + user + "\" is not known to this reader yet: it has never connected to the writer"
+                            + " (readers know the users of the writer's last snapshot)", "28000");
+                }
+                synchronized (admin) {
+                    TenantRights.ensureUser(admin, engineSecret, user);
+                }
+            }
+            knownUsers.add(engineName);
+        }
+        return user;
     }
 
     /**

@@ -40,7 +40,7 @@ class ReaderVolumeTest {
                 VolumeFollower follower = new VolumeFollower("t/c/1", layout, segments, Duration.ofSeconds(2));
                 VolumeFollower.Point p1 = caughtUp(follower, writer);
                 Database snap1 = Database.openReadOnly(new ReaderVolume("t/c/1@r1#1", follower, p1, 8 << 20), SECRET, "c", 
-                        borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE);
+                        borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE, "postgres");
                 try (Connection r = snap1.tenantConnection(); Statement rs = r.createStatement()) {
                     assertEquals(200, count(rs));
                     assertEquals(20_000, sum(rs));
@@ -82,7 +82,7 @@ class ReaderVolumeTest {
                             assertEquals(200, count(rs));
                             VolumeFollower.Point p = follower.poll();
                             Database snap = Database.openReadOnly(new ReaderVolume("t/c/1@r1#" + (2 + snapshots), follower, p, 8 << 20),
-                                    SECRET, "c", borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE);
+                                    SECRET, "c", borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE, "postgres");
                             try (Connection c2 = snap.tenantConnection(); Statement s2 = c2.createStatement()) {
                                 assertEquals(20_000, sum(s2), "a new snapshot is inconsistent");
                                 assertTrue(count(s2) >= 200);
@@ -101,7 +101,7 @@ class ReaderVolumeTest {
                     VolumeFollower.Point last = caughtUp(follower, writer);
                     assertTrue(last.lsn() > p1.lsn(), "the durable point moved");
                     Database snapLast = Database.openReadOnly(new ReaderVolume("t/c/1@r1#last", follower, last, 8 << 20), SECRET, "c",
-                            borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE);
+                            borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE, "postgres");
                     try (Connection c3 = snapLast.tenantConnection(); Statement s3 = c3.createStatement();
                          ResultSet rows = s3.executeQuery("select count(*) from accounts")) {
                         rows.next();
@@ -139,7 +139,7 @@ class ReaderVolumeTest {
             // No block cache: what the open read (chunk headers and footers) must be read again.
             ReaderVolume rv = new ReaderVolume("t/c/2@r#1", follower, p, 0);
             Database snap = Database.openReadOnly(rv, SECRET, "c",
-                    borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE);
+                    borealis.engine.sql.EngineLimits.DEFAULTS, borealis.engine.sql.StatementAudit.NONE, "postgres");
             try (Connection r = snap.tenantConnection(); Statement rs = r.createStatement()) {
                 writer.close();
                 v1.whenDurable(v1.highestLsn()).get();
