@@ -326,10 +326,6 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                 return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " is the master user of cluster "
                         + display() + ": it owns the database and cannot be dropped (rotate its password instead)"));
             }
-            if (s.users().size() == 1) {
-                return Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("user " + c.user() + " is the last user of cluster "
-                        + display() + "; create another user first"));
-            }
             return Effect().persist(new UserDropped(c.user())).thenReply(c.replyTo(), DbCluster::infoOf);
         }
 

@@ -61,7 +61,7 @@ public final class ContainmentBench {
         }
         Path dir = Files.createTempDirectory("borealis-bench");
         try (InProcessNode node = InProcessNode.start(dir.resolve("data"), Map.of("pekko.actor.serialize-messages", "off",
-                "pekko.loglevel", "WARNING", "borealis.limits.temp-file-limit", "64 MiB"))) {
+                "pekko.loglevel", "WARNING", "borealis.limits.temp-file-limit", "64 MiB", "borealis.limits.storage-quota", "128 MiB"))) {
             // The victim may use up to 4 ACU (a core); the abuser is allowed 1 (a quarter of a core): what it
             // takes beyond that is what containment failed to hold back.
             for (String t : List.of("victim", "abuser")) {
@@ -88,6 +88,7 @@ public final class ContainmentBench {
         abuses.put("2,000 connections that never authenticate (from another address)", stop -> silentConnections(2000));
         abuses.put("distinct 4 MiB statements", this::largeStatements);
         abuses.put("sorts past the temp-file limit", this::tempFlood);
+        abuses.put("inserts up to the storage quota and past it", this::storageFlood);
         abuses.put("CPU-heavy query loop", this::cpuLoop);
         List<String> rows = new ArrayList<>();
         for (Map.Entry<String, Abuse> a : abuses.entrySet()) {
@@ -244,6 +245,20 @@ public final class ContainmentBench {
                     s.execute("select g, md5(g::text) from generate_series(1, 3000000) g order by 2 limit 1");
                 } catch (SQLException e) {
                     // 53400: past the temp-file limit
+                }
+            }
+        }
+    }
+
+    private void storageFlood(AtomicBoolean stop) throws Exception {
+        try (Connection c = abuser(); Statement s = c.createStatement()) {
+            s.execute("create table if not exists fill(id bigint primary key, pad text)");
+            for (long round = 0; !stop.get(); round++) {
+                try {
+                    s.execute("insert into fill select " + round * 900 + " + g, repeat('z', 2000) from generate_series(1, 900) g");
+                } catch (SQLException e) {
+                    // 53100 once the quota is reached: the abuser keeps knocking
+                    Thread.sleep(10);
                 }
             }
         }

@@ -134,7 +134,7 @@ class BorealisCliIT {
         ok("user", "rotate-password", "--tenant", "shop", "--cluster", "orders", "--username", "report", "--password", "report-pass-2");
         ok("user", "drop", "--tenant", "shop", "--cluster", "orders", "--username", "report");
         Run last = run("user", "drop", "--tenant", "shop", "--cluster", "orders", "--username", "app");
-        assertTrue(last.exit() == 1 && last.err().contains("last user"), last.err());
+        assertTrue(last.exit() == 1 && last.err().contains("master user"), last.err());
 
         JsonNode usage = ok("usage", "--tenant", "shop", "--from", "2020-01-01T00:00:00Z", "--to", "2020-01-02T00:00:00Z").json();
         assertEquals("2020-01-01T00:00:00Z", usage.get("from").asText());

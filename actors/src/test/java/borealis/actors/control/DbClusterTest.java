@@ -94,7 +94,7 @@ class DbClusterTest {
         kit.<StatusReply<DbCluster.ClusterInfo>>runCommand(c -> new DbCluster.DropUser("report", c));
         assertEquals(null, kit.<DbCluster.AuthInfo>runCommand(c -> new DbCluster.GetAuth("report", c)).reply().verifier());
         assertTrue(kit.<StatusReply<DbCluster.ClusterInfo>>runCommand(c -> new DbCluster.DropUser("app", c)).reply().getError().getMessage()
-                .contains("last user"));
+                .contains("master user"));
     }
 
     @Test

@@ -3,7 +3,7 @@ package borealis.engine.pg;
 import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
-import borealis.engine.pg.sql.TranslationLimit;
+import borealis.engine.pg.sql.StatementLimit;
 import borealis.engine.pgwire.BackendWriter;
 import borealis.engine.pgwire.FrontendMessage;
 import borealis.persistence.serialization.BorealisSerializable;
@@ -194,7 +194,7 @@ public final class PgSession implements AutoCloseable {
         cancel();
     }
 
-    /** Cancel requests so far: a statement being translated stops when it changes ({@link TranslationLimit}). */
+    /** Cancel requests so far: a statement being translated stops when it changes ({@link StatementLimit}). */
     private final java.util.concurrent.atomic.AtomicLong cancels = new java.util.concurrent.atomic.AtomicLong();
 
     /** The statement timeout in force: the session's statement_timeout within the database's ceiling (0: none). */
@@ -244,7 +244,7 @@ public final class PgSession implements AutoCloseable {
         long endsBefore = tx.ends();
         boolean suspended;
         try (AutoCloseable scope = guard.enter();
-             AutoCloseable translation = TranslationLimit.within(statementTimeoutMillis(), cancels::get)) {
+             AutoCloseable translation = StatementLimit.within(statementTimeoutMillis(), cancels::get)) {
             suspended = run(out, budget);
         } catch (Exception e) {
             throw new IllegalStateException("leaving the session's scope", e);

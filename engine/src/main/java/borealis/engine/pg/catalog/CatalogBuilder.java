@@ -90,6 +90,8 @@ final class CatalogBuilder {
             }
             add("pg_namespace", namespaceOid(s), s.getName(), OWNER, null);
             for (Table t : s.getAllTablesAndViews(session)) {
+                // A schema of many thousands of tables takes a while: the statement's timeout and cancel still hold.
+                borealis.engine.pg.sql.StatementLimit.check();
                 table(s, t);
             }
             for (Sequence q : s.getAllSequences()) {

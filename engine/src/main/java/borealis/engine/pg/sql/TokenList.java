@@ -14,16 +14,16 @@ final class TokenList {
 
     private final List<Tok> toks;
     /** The statement's translation deadline and cancel state, checked as tokens are read and rewritten. */
-    private final TranslationLimit.Check limit;
+    private final StatementLimit.Check limit;
 
-    private TokenList(List<Tok> toks, TranslationLimit.Check limit) {
+    private TokenList(List<Tok> toks, StatementLimit.Check limit) {
         this.toks = toks;
         this.limit = limit;
     }
 
     static TokenList of(String sql) {
         // The statement's deadline and cancel count start before it is even lexed.
-        TranslationLimit.Check limit = TranslationLimit.start();
+        StatementLimit.Check limit = StatementLimit.start();
         List<Tok> out = new ArrayList<>();
         boolean space = false;
         for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {

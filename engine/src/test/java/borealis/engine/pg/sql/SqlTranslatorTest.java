@@ -148,7 +148,7 @@ class SqlTranslatorTest {
         }
         String sql = b.toString();
         long t0 = System.nanoTime();
-        try (AutoCloseable limit = TranslationLimit.within(200, () -> 0)) {
+        try (AutoCloseable limit = StatementLimit.within(200, () -> 0)) {
             PgException e = assertThrows(PgException.class, () -> h2(sql));
             assertEquals("57014", e.error.sqlState());
             assertTrue(e.error.message().contains("statement timeout"), e.error.message());
@@ -163,7 +163,7 @@ class SqlTranslatorTest {
             }
             cancels.incrementAndGet();
         }).start();
-        try (AutoCloseable limit = TranslationLimit.within(0, cancels::get)) {
+        try (AutoCloseable limit = StatementLimit.within(0, cancels::get)) {
             PgException e = assertThrows(PgException.class, () -> h2(sql));
             assertTrue(e.error.message().contains("user request"), e.error.message());
         }

@@ -5,23 +5,44 @@ import borealis.engine.pg.PgException;
 import java.util.function.LongSupplier;
 
 /**
- * How long the translation of one statement may run, and whether it was cancelled: translation
- * happens before H2 sees the statement, so H2's statement timeout and cancel do not reach it, and
- * some rewrites cost quadratic time in the statement's length (measured: 80,000 array-literal casts
- * in one statement took 10 s). The session sets the limit for its thread; every statement's token
- * list checks it as it works.
+ * How long the work the session does itself for one statement may run, and whether it was
+ * cancelled: translation and catalog refreshes happen before H2 runs the statement, so H2's
+ * statement timeout and cancel do not reach them, and some rewrites cost quadratic time in the
+ * statement's length (measured: 80,000 array-literal casts in one statement took 10 s). The
+ * session sets the limit for its thread around each batch of work; every statement's token list
+ * checks it as it works ({@link Check}), and the catalog checks it per table ({@link #check}).
  */
-public final class TranslationLimit {
+public final class StatementLimit {
 
-    private static final ThreadLocal<TranslationLimit> CURRENT = new ThreadLocal<>();
-    private static final TranslationLimit NONE = new TranslationLimit(0, () -> 0);
+    private static final ThreadLocal<StatementLimit> CURRENT = new ThreadLocal<>();
+    private static final StatementLimit NONE = new StatementLimit(0, () -> 0);
 
     private final long timeoutMillis;
     private final LongSupplier cancels;
+    private final long startNanos = System.nanoTime();
+    private final long cancelsAtStart;
 
-    private TranslationLimit(long timeoutMillis, LongSupplier cancels) {
+    private StatementLimit(long timeoutMillis, LongSupplier cancels) {
         this.timeoutMillis = timeoutMillis;
         this.cancels = cancels;
+        this.cancelsAtStart = cancels.getAsLong();
+    }
+
+    /**
+     * For work the session does for a statement outside its translation (refreshing the catalog):
+     * throws once the batch of work it belongs to ran past the statement timeout, or a cancel came.
+     */
+    public static void check() {
+        StatementLimit l = CURRENT.get();
+        if (l == null) {
+            return;
+        }
+        if (l.cancels.getAsLong() != l.cancelsAtStart) {
+            throw new PgException(PgError.error("57014", "canceling statement due to user request"));
+        }
+        if (l.timeoutMillis > 0 && System.nanoTime() - l.startNanos > l.timeoutMillis * 1_000_000) {
+            throw new PgException(PgError.error("57014", "canceling statement due to statement timeout"));
+        }
     }
 
     /**
@@ -30,14 +51,14 @@ public final class TranslationLimit {
      * requests) changes.
      */
     public static AutoCloseable within(long timeoutMillis, LongSupplier cancels) {
-        TranslationLimit before = CURRENT.get();
-        CURRENT.set(new TranslationLimit(timeoutMillis, cancels));
+        StatementLimit before = CURRENT.get();
+        CURRENT.set(new StatementLimit(timeoutMillis, cancels));
         return () -> CURRENT.set(before);
     }
 
     /** The check one statement's translation makes, started now. */
     static Check start() {
-        TranslationLimit l = CURRENT.get();
+        StatementLimit l = CURRENT.get();
         if (l == null) {
             l = NONE;
         }
