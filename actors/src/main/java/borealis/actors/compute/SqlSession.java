@@ -247,7 +247,11 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         processing = true;
         CompletableFuture<Processed> work = governor.submit(() -> {
             BackendWriter out = new BackendWriter(8192);
-            try (AutoCloseable tracked = HeapGuard.track(session::cancelForMemory)) {
+            // A statement cancelled for memory also puts its instance in CPU debt (CpuGovernor.penalize).
+            try (AutoCloseable tracked = HeapGuard.track(bytes -> {
+                session.cancelForMemory(bytes);
+                governor.penalize();
+            })) {
                 PgSession.Outcome o = resume && batch.isEmpty() ? session.resume(out, CHUNK_BYTES)
                         : session.process(batch, out, CHUNK_BYTES);
                 return new Processed(o, out.take(), null, session.queuedMessages());

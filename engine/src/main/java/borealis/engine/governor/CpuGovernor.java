@@ -147,6 +147,18 @@ public final class CpuGovernor {
         startAll(admitted);
     }
 
+    /**
+     * Puts the instance as deep in debt as it may go: its next batches wait for up to
+     * {@link #MAX_DEBT_SECONDS} of its budget. For work that cost the whole node more than its CPU
+     * shows (a statement cancelled for memory: its allocations kept every core collecting garbage),
+     * so that a tenant repeating it runs it seldom (bin/bench-containment).
+     */
+    public void penalize() {
+        synchronized (this) {
+            tokensNanos = -cpuPerSecond * MAX_DEBT_SECONDS * 1e9;
+        }
+    }
+
     /** How many capped batches may run at once (the SQL threads the instance may occupy). */
     public void setMaxConcurrent(int max) {
         if (max < 1) {

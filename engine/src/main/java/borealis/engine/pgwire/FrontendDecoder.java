@@ -124,7 +124,11 @@ public final class FrontendDecoder {
                 break; // the caller may start TLS: what follows must not be read as plaintext here
             }
         }
-        pending.compact().flip();
+        if (pending.position() > 0) {
+            // Only when something was consumed: compact() moves the bytes even when there is nothing to move, and a
+            // 4 MiB message arriving in 64 KiB reads was moved 64 times (measured: 128 MB copied per statement).
+            pending.compact().flip();
+        }
         if (pending.capacity() > RETAINED_BUFFER_BYTES && pending.remaining() <= RETAINED_BUFFER_BYTES / 2) {
             pending = ByteBuffer.allocate(RETAINED_BUFFER_BYTES / 2).put(pending).flip();
         }
