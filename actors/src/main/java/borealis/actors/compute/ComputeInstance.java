@@ -6,11 +6,11 @@ import borealis.actors.scaling.CapacitySettings;
 import borealis.actors.scaling.InstanceResources;
 import borealis.actors.scaling.ScalingSupervisor;
 import borealis.engine.governor.CpuGovernor;
+import borealis.engine.h2.Database;
 import borealis.engine.insights.DatabaseInsights;
 import borealis.engine.pg.PgSession;
-import borealis.engine.sql.Database;
-import borealis.engine.volume.ReplicatedVolume;
 import borealis.persistence.serialization.BorealisSerializable;
+import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.scaling.ScalingConfig;
 import java.time.Duration;
 import java.util.Locale;
@@ -89,7 +89,7 @@ public final class ComputeInstance {
 
     /**
      * From a reader instance, every refresh: it reads snapshots of this writer's volume, so keep the
-     * chunks they reference for the retention window (see {@link borealis.engine.sql.ReaderRetention}).
+     * chunks they reference for the retention window (see {@link borealis.engine.h2.ReaderRetention}).
      * While readers lease, the writer does not auto-pause (a paused writer forgets what it kept).
      * {@code wake}: resume a paused writer (a reader found no database on the volume yet: only the
      * writer creates it); otherwise a paused writer stays paused.

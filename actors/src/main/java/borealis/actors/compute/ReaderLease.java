@@ -1,6 +1,6 @@
 package borealis.actors.compute;
 
-import borealis.engine.volume.VolumeFollower;
+import borealis.persistence.volume.client.VolumeFollower;
 import java.time.Duration;
 
 /**
@@ -8,7 +8,7 @@ import java.time.Duration;
  * when taken at or after the writer's newest LSN at the first lease of an unbroken series in its
  * epoch (version pins before that may be missing); while the writer does not run, nothing reuses
  * space (a writer that resumes begins a new epoch, and reads of older snapshots then fail, see
- * {@link borealis.engine.volume.ReaderVolume}). Used from the SQL pool, one refresh at a time.
+ * {@link borealis.persistence.volume.client.ReaderVolume}). Used from the SQL pool, one refresh at a time.
  */
 final class ReaderLease {
 

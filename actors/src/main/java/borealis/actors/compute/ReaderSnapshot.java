@@ -1,10 +1,10 @@
 package borealis.actors.compute;
 
-import borealis.engine.sql.Database;
-import borealis.engine.sql.EngineLimits;
-import borealis.engine.sql.StatementAudit;
-import borealis.engine.volume.ReaderVolume;
-import borealis.engine.volume.VolumeFollower;
+import borealis.engine.h2.Database;
+import borealis.engine.h2.EngineLimits;
+import borealis.engine.h2.StatementAudit;
+import borealis.persistence.volume.client.ReaderVolume;
+import borealis.persistence.volume.client.VolumeFollower;
 import java.sql.SQLException;
 
 /**

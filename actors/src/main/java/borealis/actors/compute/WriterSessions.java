@@ -1,10 +1,10 @@
 package borealis.actors.compute;
 
 import borealis.actors.scaling.InstanceResources;
+import borealis.engine.h2.Database;
 import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
-import borealis.engine.sql.Database;
-import borealis.engine.volume.ReplicatedVolume;
+import borealis.persistence.volume.client.ReplicatedVolume;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Locale;

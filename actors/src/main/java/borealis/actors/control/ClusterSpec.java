@@ -1,6 +1,6 @@
 package borealis.actors.control;
 
-import borealis.engine.sql.EngineLimits;
+import borealis.engine.h2.EngineLimits;
 import borealis.persistence.serialization.BorealisSerializable;
 
 /**

@@ -1,8 +1,8 @@
 package borealis.actors.control;
 
 import borealis.actors.storage.StorageSegment;
-import borealis.persistence.volume.ReplicaStatus;
-import borealis.persistence.volume.VolumeLayout;
+import borealis.persistence.volume.log.ReplicaStatus;
+import borealis.persistence.volume.log.VolumeLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

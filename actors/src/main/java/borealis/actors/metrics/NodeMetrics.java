@@ -1,10 +1,10 @@
 package borealis.actors.metrics;
 
 import borealis.actors.storage.StorageMetrics;
-import borealis.engine.volume.ReplicatedVolume;
-import borealis.engine.volume.Volume;
-import borealis.engine.volume.VolumeFileSystem;
+import borealis.engine.h2.VolumeFileSystem;
 import borealis.persistence.journal.SegmentLogJournal;
+import borealis.persistence.volume.client.ReplicatedVolume;
+import borealis.persistence.volume.client.Volume;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.CounterMetricFamily;

@@ -29,11 +29,11 @@ import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.storage.ReplicaFaults;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.governor.HeapGuard;
-import borealis.engine.sql.EngineSandbox;
-import borealis.engine.volume.ReplicatedVolume;
-import borealis.engine.volume.VolumeFileSystem;
+import borealis.engine.h2.EngineSandbox;
+import borealis.engine.h2.VolumeFileSystem;
 import borealis.persistence.files.OwnerOnly;
-import borealis.persistence.volume.VolumeLayout;
+import borealis.persistence.volume.client.ReplicatedVolume;
+import borealis.persistence.volume.log.VolumeLayout;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,8 +68,8 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.Materializer;
@@ -125,7 +125,7 @@ public final class BorealisNode implements AutoCloseable {
         EngineSandbox.install();
         VolumeFileSystem.install(dataDir.resolve("scratch"));
         HeapGuard.install(b.getDouble("limits.heap-guard-threshold"), b.getBytes("limits.statement-memory"),
-                () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.engine.volume.Volume::cachedBytes).sum());
+                () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.persistence.volume.client.Volume::cachedBytes).sum());
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", config);
         try {

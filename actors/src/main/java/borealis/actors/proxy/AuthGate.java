@@ -2,7 +2,7 @@ package borealis.actors.proxy;
 
 import borealis.actors.audit.AuditLog;
 import borealis.actors.auth.AuthThrottle;
-import borealis.engine.sql.Database;
+import borealis.engine.h2.Database;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;

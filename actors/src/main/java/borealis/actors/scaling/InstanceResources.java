@@ -1,7 +1,8 @@
 package borealis.actors.scaling;
 
 import borealis.engine.governor.CpuGovernor;
-import borealis.engine.volume.BlockCache;
+import borealis.persistence.volume.client.BlockCache;
+import borealis.persistence.volume.log.VolumeLayout;
 import borealis.scaling.AcuProfile;
 import borealis.scaling.Signals;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,7 +98,7 @@ public final class InstanceResources {
         long misses = c.misses() - lastCache.misses();
         long evictions = c.evictions() - lastCache.evictions();
         // The working set: what the cache holds, plus (when it evicts) what it had to read again.
-        long workingSet = c.sizeBytes() + (evictions > 0 ? misses * BlockCache.BLOCK : 0);
+        long workingSet = c.sizeBytes() + (evictions > 0 ? misses * VolumeLayout.BLOCK : 0);
         long statements = cpu.batches() - lastCpu.batches() + cpu.running();
         Signals s = new Signals(interval, (cpu.cpuNanos() - lastCpu.cpuNanos()) / 1e9, (cpu.waitNanos() - lastCpu.waitNanos()) / 1e9,
                 cpu.waiting(), sessions.get() + waitingSessions.get(), statements, hits, misses, workingSet,

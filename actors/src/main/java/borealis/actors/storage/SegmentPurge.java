@@ -1,7 +1,7 @@
 package borealis.actors.storage;
 
-import borealis.persistence.volume.BlockFile;
-import borealis.persistence.volume.SegmentFiles;
+import borealis.persistence.volume.segment.BlockFile;
+import borealis.persistence.volume.segment.SegmentFiles;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;

@@ -1,8 +1,8 @@
 package borealis.actors.storage;
 
-import borealis.persistence.volume.BlockFile;
-import borealis.persistence.volume.SegmentFiles;
-import borealis.persistence.volume.VolumeLayout;
+import borealis.persistence.volume.log.VolumeLayout;
+import borealis.persistence.volume.segment.BlockFile;
+import borealis.persistence.volume.segment.SegmentFiles;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -123,8 +123,8 @@ final class SegmentSync extends AbstractBehavior<SegmentSync.Command> {
         busy = true;
         if (!c.corrupt().isEmpty()) {
             long block = c.corrupt().get(0);
-            long offset = block * BlockFile.BLOCK;
-            askAll(peer -> ref(peer).<StorageSegment.PeerBlocks>ask(r -> new StorageSegment.FetchBlocks(offset, BlockFile.BLOCK, r),
+            long offset = block * VolumeLayout.BLOCK;
+            askAll(peer -> ref(peer).<StorageSegment.PeerBlocks>ask(r -> new StorageSegment.FetchBlocks(offset, VolumeLayout.BLOCK, r),
                             settings.timeout()),
                     answers -> new RepairAnswers(block, c.appliedLsn(), answers));
         } else if (c.gap()) {
@@ -227,8 +227,8 @@ final class SegmentSync extends AbstractBehavior<SegmentSync.Command> {
         peerLength = b.length();
         int valid = (int) Math.max(0, Math.min(b.data().length, peerLength - copyOffset));
         // Zero blocks stay holes: the copy is as sparse as the original.
-        for (int at = 0; at < valid; at += BlockFile.BLOCK) {
-            int n = Math.min(BlockFile.BLOCK, valid - at);
+        for (int at = 0; at < valid; at += VolumeLayout.BLOCK) {
+            int n = Math.min(VolumeLayout.BLOCK, valid - at);
             if (!allZero(b.data(), at, n)) {
                 copy.write(copyOffset + at, java.util.Arrays.copyOfRange(b.data(), at, at + n));
             }

@@ -1,10 +1,10 @@
 package borealis.actors.storage;
 
-import borealis.engine.volume.SegmentTransport;
-import borealis.engine.volume.VolumeFencedException;
-import borealis.persistence.volume.LogRecord;
-import borealis.persistence.volume.ReplicaStatus;
-import borealis.persistence.volume.VolumeLayout;
+import borealis.persistence.volume.client.SegmentTransport;
+import borealis.persistence.volume.client.VolumeFencedException;
+import borealis.persistence.volume.log.LogRecord;
+import borealis.persistence.volume.log.ReplicaStatus;
+import borealis.persistence.volume.log.VolumeLayout;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

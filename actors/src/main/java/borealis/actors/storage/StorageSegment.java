@@ -1,12 +1,12 @@
 package borealis.actors.storage;
 
 import borealis.persistence.serialization.BorealisSerializable;
-import borealis.persistence.volume.BlockFile;
-import borealis.persistence.volume.LogRecord;
-import borealis.persistence.volume.ReplicaStatus;
-import borealis.persistence.volume.SegmentFiles;
-import borealis.persistence.volume.SegmentState;
-import borealis.persistence.volume.VolumeLayout;
+import borealis.persistence.volume.log.LogRecord;
+import borealis.persistence.volume.log.ReplicaStatus;
+import borealis.persistence.volume.log.VolumeLayout;
+import borealis.persistence.volume.segment.BlockFile;
+import borealis.persistence.volume.segment.SegmentFiles;
+import borealis.persistence.volume.segment.SegmentState;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;

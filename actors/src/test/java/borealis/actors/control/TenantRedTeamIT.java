@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Classes: evaluation in an admin context (defaults, checks, generated columns, domains,
  * triggers, indexes on the catalog), injection through functions that take a name, COPY with a
  * query, H2's own commands and functions, admin-only settings and identities, lexer tricks, and
- * names of other clusters. {@link borealis.engine.sql.EngineSandboxTest} checks that an admin
+ * names of other clusters. {@link borealis.engine.h2.EngineSandboxTest} checks that an admin
  * context itself cannot reach the host.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)

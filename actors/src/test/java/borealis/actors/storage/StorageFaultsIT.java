@@ -11,10 +11,10 @@ import borealis.actors.compute.ComputeInstance;
 import borealis.actors.control.DbCluster;
 import borealis.actors.testkit.InProcessNode;
 import borealis.actors.testkit.StorageProbe;
-import borealis.engine.volume.ReplicatedVolume;
-import borealis.engine.volume.VolumeFileSystem;
-import borealis.persistence.volume.BlockFile;
-import borealis.persistence.volume.VolumeLayout;
+import borealis.engine.h2.VolumeFileSystem;
+import borealis.persistence.volume.client.ReplicatedVolume;
+import borealis.persistence.volume.log.VolumeLayout;
+import borealis.persistence.volume.segment.BlockFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -353,7 +353,7 @@ class StorageFaultsIT {
             ch.force(false);
         }
         long readPoint = probe.status(0, 0).scl();
-        StorageSegment.ReadReply refused = probe.read(0, 0, 0, BlockFile.BLOCK, readPoint);
+        StorageSegment.ReadReply refused = probe.read(0, 0, 0, VolumeLayout.BLOCK, readPoint);
         assertNull(refused.data(), "a corrupt block is never served");
         assertTrue(refused.error().contains("checksum"), refused.error());
 
@@ -361,11 +361,11 @@ class StorageFaultsIT {
         eventually("reads return correct data", () -> ids("corrupt").size() == 40);
 
         eventually("replica 0 repaired block 0 and holds what replica 1 holds", () -> {
-            StorageSegment.ReadReply r = probe.read(0, 0, 0, BlockFile.BLOCK, probe.status(0, 0).scl());
+            StorageSegment.ReadReply r = probe.read(0, 0, 0, VolumeLayout.BLOCK, probe.status(0, 0).scl());
             StorageSegment.PeerRecords zero = probe.status(0, 0);
             StorageSegment.PeerRecords one = probe.status(0, 1);
             return r.error() == null && zero.appliedLsn() == one.appliedLsn()
-                    && java.util.Arrays.equals(probe.blocks(0, 1, 0, BlockFile.BLOCK).data(), probe.blocks(0, 0, 0, BlockFile.BLOCK).data());
+                    && java.util.Arrays.equals(probe.blocks(0, 1, 0, VolumeLayout.BLOCK).data(), probe.blocks(0, 0, 0, VolumeLayout.BLOCK).data());
         });
     }
 }

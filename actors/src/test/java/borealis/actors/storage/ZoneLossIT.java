@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import borealis.actors.node.BorealisNode;
 import borealis.actors.testkit.AdminClient;
 import borealis.actors.testkit.StorageProbe;
-import borealis.persistence.volume.VolumeLayout;
+import borealis.persistence.volume.log.VolumeLayout;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -57,19 +57,19 @@ public record PgError(String severity, String sqlState, String message, String d
         int code = e.getErrorCode();
         String state = e.getSQLState();
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof borealis.engine.volume.SnapshotRetiredException retired) {
+            if (c instanceof borealis.persistence.volume.client.SnapshotRetiredException retired) {
                 // A reader instance's snapshot outlived its writer: as a PostgreSQL standby cancels a query in conflict with recovery.
                 return new PgError("ERROR", "40001", "canceling statement due to conflict with recovery", retired.getMessage(), null);
             }
         }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             String m = String.valueOf(c.getMessage());
-            int quota = m.indexOf(borealis.engine.volume.ScratchFiles.QUOTA_EXCEEDED);
+            int quota = m.indexOf(borealis.engine.h2.ScratchFiles.QUOTA_EXCEEDED);
             if (quota >= 0) {
                 // A statement's scratch files outgrew the database's temp-file limit (PostgreSQL: temp_file_limit).
                 return error("53400", m.substring(quota).replaceFirst("\\)[^)]*$", ")"));
             }
-            if (m.contains(borealis.engine.volume.RefusedFilePath.REFUSED)) {
+            if (m.contains(borealis.engine.h2.RefusedFilePath.REFUSED)) {
                 return error("42501", "permission denied: SQL cannot reach the server's files or network");
             }
         }

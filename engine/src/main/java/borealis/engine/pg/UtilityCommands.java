@@ -63,7 +63,7 @@ final class UtilityCommands {
             }
             value = valueOf(t, j);
         }
-        if (borealis.engine.sql.EngineSettings.reserved(name)) {
+        if (borealis.engine.h2.EngineSettings.reserved(name)) {
             throw new PgException(PgError.error("42501", "permission denied to set parameter \"" + name + "\""));
         }
         value = checkIdentity(SessionSettings.canonical(name), value);

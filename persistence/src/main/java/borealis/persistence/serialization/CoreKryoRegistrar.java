@@ -1,8 +1,5 @@
 package borealis.persistence.serialization;
 
-import borealis.persistence.volume.LogRecord;
-import borealis.persistence.volume.ReplicaStatus;
-import borealis.persistence.volume.SegmentState;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -21,9 +18,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Kryo ids 100-299: JDK types that appear inside messages (100-149) and the replicated volume's
- * types (150-299). Append only: ids are persisted (153 keeps reading snapshots written before file
- * generations; 160 is the snapshot since).
+ * Kryo ids 100-149: JDK types that appear inside messages (the replicated volume's types, 150-299,
+ * are {@code VolumeKryoRegistrar}'s). Append only: ids are persisted.
  */
 public final class CoreKryoRegistrar implements KryoRegistrar {
 
@@ -60,12 +56,5 @@ public final class CoreKryoRegistrar implements KryoRegistrar {
         r.add(128, Map.of(1, 1, 2, 2).getClass());
         r.add(129, Collections.emptyList().getClass());
         r.add(130, Collections.unmodifiableList(new ArrayList<>()).getClass());
-
-        r.add(150, LogRecord.class);
-        r.add(151, LogRecord.Kind.class);
-        r.add(152, ReplicaStatus.class);
-        r.add(153, SegmentState.LegacySnapshot.class);
-        // Storage additions (160-299).
-        r.add(160, SegmentState.Snapshot.class);
     }
 }

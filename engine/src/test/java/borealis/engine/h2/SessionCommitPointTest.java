@@ -1,0 +1,82 @@
+package borealis.engine.h2;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import borealis.engine.pg.PgSession;
+import borealis.engine.pg.SessionSettings;
+import borealis.engine.pgwire.BackendWriter;
+import borealis.engine.pgwire.FrontendMessage;
+import borealis.persistence.volume.client.ReplicatedVolume;
+import borealis.persistence.volume.log.VolumeLayout;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When a session's answer waits for the volume, and for which quorum: a transaction's end waits
+ * for the store that carries it (a write quorum if it changed anything), statements inside a
+ * transaction do not wait at all.
+ */
+class SessionCommitPointTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void answersWaitForTheCommitPointOnlyWhenATransactionEnded() throws Exception {
+        VolumeLayout layout = new VolumeLayout(256 * 1024);
+        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
+            ReplicatedVolume volume = ReplicatedVolume.open("t/cp/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
+            Database db = Database.open(volume, "commit-point-test-secret");
+            try (PgSession session = db.newSession(new SessionSettings())) {
+                PgSession.Outcome create = run(session, "create table t(id int primary key, v int)");
+                assertTrue(create.wrote(), "DDL changes the schema");
+
+                long before = volume.highestLsn();
+                PgSession.Outcome insert = run(session, "insert into t values (1, 1)");
+                assertTrue(insert.wrote());
+                long point = insert.requiredLsn().get();
+                assertTrue(point > before, "the commit point is a store made after the commit: " + point + " > " + before);
+
+                PgSession.Outcome select = run(session, "select v from t where id = 1");
+                assertFalse(select.wrote(), "a read waits only for a read quorum");
+                assertTrue(select.requiredLsn().get() >= point);
+
+                PgSession.Outcome begin = run(session, "begin; update t set v = 2 where id = 1");
+                assertEquals(0L, begin.requiredLsn().get(), "inside a block nothing is promised yet");
+                assertFalse(begin.wrote());
+                PgSession.Outcome read = run(session, "select v from t");
+                assertEquals(0L, read.requiredLsn().get());
+
+                long beforeCommit = volume.highestLsn();
+                PgSession.Outcome commit = run(session, "commit");
+                assertTrue(commit.wrote(), "the block's update, made in an earlier request, makes its COMMIT wait for a write quorum");
+                assertTrue(commit.requiredLsn().get() > beforeCommit);
+
+                // A block that ends and a new one that begins in the same request: the first one's
+                // commit still needs its point, and the second one's writes are remembered.
+                PgSession.Outcome mixed = run(session, "begin; update t set v = 3 where id = 1; commit; begin; update t set v = 4 where id = 1");
+                assertTrue(mixed.wrote());
+                assertTrue(mixed.requiredLsn().get() > 0, "the COMMIT in the middle is answered only after its store");
+                PgSession.Outcome rollback = run(session, "rollback");
+                assertTrue(rollback.wrote(), "the second block had written: conservatively a write quorum");
+                PgSession.Outcome value = run(session, "select v from t");
+                assertFalse(value.wrote());
+            } finally {
+                db.close();
+                volume.close();
+            }
+        }
+    }
+
+    private static PgSession.Outcome run(PgSession session, String sql) throws Exception {
+        BackendWriter out = new BackendWriter(8192);
+        PgSession.Outcome o = session.process(List.of(new FrontendMessage.Query(sql)), out, 1 << 20);
+        String reply = new String(out.take(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(reply.contains("SERROR"), sql + " failed: " + reply);
+        return o;
+    }
+}

@@ -1,0 +1,602 @@
+package borealis.persistence.volume.client;
+
+import borealis.persistence.volume.log.Compression;
+import borealis.persistence.volume.log.LogRecord;
+import borealis.persistence.volume.log.VolumeLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer's client of a replicated volume (Aurora's storage driver, adapted).
+ *
+ * <p>A write is split at protection-group boundaries into log records with dense LSNs, put in the
+ * block cache (pinned, so reads see it at once) and queued for the six replicas of its group. Each
+ * replica has a few batches in flight; whatever arrives meanwhile goes out together in the next
+ * one, so concurrent commits share round trips and fsyncs. Acknowledgements feed a
+ * {@link QuorumTracker}; when the volume-durable LSN (VDL) passes a waiter's LSN, its future
+ * completes. Nothing here blocks on the network except reads that miss the cache, and opening.
+ *
+ * <p>Opening runs recovery: adopt a new epoch on a write quorum of every group (which fences any
+ * older writer), compute the volume-complete LSN from the replicas' records, cut what lies above
+ * it, and re-replicate what lies at or below it.
+ */
+public final class ReplicatedVolume implements Volume {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicatedVolume.class);
+    private static final int BLOCK = VolumeLayout.BLOCK;
+    /** Largest payload of one record, before compression. */
+    static final int MAX_RECORD_BYTES = 256 * 1024;
+
+    /**
+     * Tunables; see reference.conf {@code borealis.volume}.
+     *
+     * @param commitTimeout how long {@link #whenDurable} waits for a write quorum before failing
+     */
+    public record Settings(long cacheBytes, Duration requestTimeout, Duration openTimeout, int maxBatchBytes,
+                           boolean compress, Duration retryInterval, Duration commitTimeout) {
+        public static Settings defaults() {
+            return new Settings(64L << 20, Duration.ofSeconds(2), Duration.ofSeconds(30), 4 << 20, true, Duration.ofMillis(500),
+                    Duration.ofSeconds(10));
+        }
+
+        public Settings withCommitTimeout(Duration timeout) {
+            return new Settings(cacheBytes, requestTimeout, openTimeout, maxBatchBytes, compress, retryInterval, timeout);
+        }
+    }
+
+    private final String id;
+    private final VolumeLayout layout;
+    private final SegmentTransport transport;
+    private final long epoch;
+    private final Settings settings;
+    private final BlockCache cache;
+
+    // Guarded by this.
+    private long epochStart;
+    private long nextLsn;
+    private long[] lastLsnInGroup = new long[16];
+    /** Bytes queued per group since its last flush, and the groups with records not yet flushed. */
+    private long[] queuedBytes = new long[16];
+    private final java.util.BitSet unsent = new java.util.BitSet();
+    private ReplicaLink[][] links = new ReplicaLink[16][];
+    private int highestGroup;
+    private long size;
+    private QuorumTracker tracker;
+    private final CommitWaiters waiters = new CommitWaiters();
+    private final VolumeMetrics metrics;
+    private IOException failure;
+    private boolean closed;
+
+    private final ScheduledFuture<?> ticker;
+    private final AtomicLong bytesShipped = new AtomicLong();
+    private final AtomicLong recordsShipped = new AtomicLong();
+    private final AtomicLong appendsSent = new AtomicLong();
+    private final VolumeReader reader;
+
+    private ReplicatedVolume(String id, VolumeLayout layout, SegmentTransport transport, long epoch, Settings settings) {
+        this.id = id;
+        this.metrics = VolumeMetrics.of(id);
+        this.layout = layout;
+        this.transport = transport;
+        this.epoch = epoch;
+        this.settings = settings;
+        this.cache = new BlockCache(settings.cacheBytes());
+        this.reader = new VolumeReader(id, layout, transport, cache, settings.requestTimeout().toMillis(), new ReaderView());
+        transport.onProgress(this::onProgress);
+        long period = settings.retryInterval().toMillis();
+        this.ticker = VolumeTimers.SCHEDULER.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens a volume as its writer in {@code epoch} (which must be newer than any before it),
+     * running recovery. Blocks until done.
+     */
+    public static ReplicatedVolume open(String id, VolumeLayout layout, SegmentTransport transport, long epoch,
+                                        Settings settings) throws IOException {
+        ReplicatedVolume v = new ReplicatedVolume(id, layout, transport, epoch, settings);
+        try {
+            new VolumeRecovery(v.id, layout, transport, epoch, settings).run(v::recovered);
+        } catch (IOException | RuntimeException e) {
+            v.ticker.cancel(false);
+            transport.volumeClosed();
+            throw e;
+        }
+        return v;
+    }
+
+    /** Installs the outcome of recovery, then writes a GROW record so the group count is durable. */
+    private synchronized void recovered(VolumeRecovery.Outcome o) {
+        epochStart = o.vcl() + 1;
+        nextLsn = o.vcl() + 1;
+        tracker = new QuorumTracker(o.vcl());
+        size = o.size();
+        highestGroup = o.highestGroup();
+        for (int g = 0; g <= highestGroup; g++) {
+            ensureGroup(g);
+            lastLsnInGroup[g] = o.lastLsnInGroup().getOrDefault(g, 0L);
+            tracker.setLastDurableInGroup(g, lastLsnInGroup[g]);
+            for (ReplicaLink link : links[g]) {
+                link.scl = o.vcl();
+            }
+        }
+        register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], highestGroup));
+        flush();
+        log.info("volume {} opened in epoch {}: VCL {}, size {} bytes, {} groups", id, epoch, o.vcl(), size, highestGroup + 1);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public long cachedBytes() {
+        return cache.stats().sizeBytes();
+    }
+
+    public BlockCache cache() {
+        return cache;
+    }
+
+    public VolumeLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public synchronized long size() {
+        return size;
+    }
+
+    @Override
+    public synchronized long highestLsn() {
+        return nextLsn - 1;
+    }
+
+    @Override
+    public synchronized long durableLsn() {
+        return tracker.vdl();
+    }
+
+    // ---- writes ----
+
+    @Override
+    public long write(long offset, ByteBuffer src) throws IOException {
+        int len = src.remaining();
+        if (len == 0) {
+            return highestLsn();
+        }
+        byte[] bytes = new byte[len];
+        src.get(bytes);
+        // Edge blocks only partly covered need their old content to stay whole in the cache.
+        byte[] head = offset % BLOCK != 0 ? currentBlock(offset / BLOCK) : null;
+        long end = offset + len;
+        byte[] tail = end % BLOCK != 0 && (end - 1) / BLOCK != offset / BLOCK ? currentBlock((end - 1) / BLOCK) : null;
+        if (head == null && end % BLOCK != 0 && (end - 1) / BLOCK == offset / BLOCK) {
+            head = currentBlock(offset / BLOCK);
+        }
+        List<VolumeLayout.Piece> pieces = WritePieces.splitRecords(layout.split(offset, len), MAX_RECORD_BYTES);
+        byte[][] compressed = new byte[pieces.size()][];
+        if (settings.compress()) {
+            for (int i = 0; i < pieces.size(); i++) {
+                compressed[i] = Compression.compressIfSmaller(bytes, pieces.get(i).sourceOffset(), pieces.get(i).length());
+            }
+        }
+        synchronized (this) {
+            checkWritable();
+            long lsn = 0;
+            for (int i = 0; i < pieces.size(); i++) {
+                VolumeLayout.Piece p = pieces.get(i);
+                growTo(p.group());
+                byte[] data = compressed[i] != null ? compressed[i]
+                        : Arrays.copyOfRange(bytes, p.sourceOffset(), p.sourceOffset() + p.length());
+                lsn = nextLsn++;
+                register(LogRecord.write(lsn, lastLsnInGroup[p.group()], p.group(), p.offset(), data, p.length(), compressed[i] != null));
+            }
+            WritePieces.cacheWrite(cache, offset, bytes, head, tail, lsn);
+            size = Math.max(size, end);
+            return lsn;
+        }
+    }
+
+    /** The current content of a block, from the cache or a replica (zeros beyond the end). */
+    private byte[] currentBlock(long block) throws IOException {
+        byte[] b = cache.get(block);
+        if (b != null) {
+            return b.clone();
+        }
+        ByteBuffer buf = ByteBuffer.allocate(BLOCK);
+        read(block * BLOCK, buf);
+        return buf.array();
+    }
+
+    @Override
+    public long truncate(long newSize) throws IOException {
+        synchronized (this) {
+            checkWritable();
+            if (newSize >= size) {
+                return nextLsn - 1;
+            }
+            long lsn = 0;
+            for (int g = layout.groupOf(newSize); g <= highestGroup; g++) {
+                lsn = nextLsn++;
+                register(LogRecord.truncate(lsn, lastLsnInGroup[g], g, newSize));
+            }
+            size = newSize;
+            long keepBlocks = (newSize + BLOCK - 1) / BLOCK;
+            cache.dropFrom(keepBlocks);
+            if (newSize % BLOCK != 0) {
+                byte[] lastBlock = cache.get(newSize / BLOCK);
+                if (lastBlock != null) {
+                    byte[] cut = lastBlock.clone();
+                    Arrays.fill(cut, (int) (newSize % BLOCK), BLOCK, (byte) 0);
+                    cache.putDirty(newSize / BLOCK, cut, lsn);
+                }
+            }
+            return lsn;
+        }
+    }
+
+    /** Before the first record of a new group, a GROW record in group 0 makes the group count durable. */
+    private void growTo(int group) {
+        if (group <= highestGroup) {
+            return;
+        }
+        highestGroup = group;
+        ensureGroup(group);
+        register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], group));
+    }
+
+    /**
+     * Queues a record for the six replicas of its group. It is sent when someone waits for it
+     * ({@link #whenDurable}), when a batch's worth has queued, or at the next tick: the several
+     * writes of one commit, and the commits of concurrent sessions, thus travel in one batch and
+     * cost each replica one persist.
+     */
+    private void register(LogRecord r) {
+        tracker.register(r.lsn(), r.group());
+        lastLsnInGroup[r.group()] = r.lsn();
+        recordsShipped.incrementAndGet();
+        queuedBytes[r.group()] += r.wireSize();
+        unsent.set(r.group());
+        for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
+            links[r.group()][replica].enqueue(r);
+        }
+        if (queuedBytes[r.group()] >= settings.maxBatchBytes()) {
+            flush(r.group());
+        }
+    }
+
+    /** Sends what is queued for every group. Called under the lock. */
+    private void flush() {
+        for (int g = unsent.nextSetBit(0); g >= 0; g = unsent.nextSetBit(g + 1)) {
+            flush(g);
+        }
+    }
+
+    private void flush(int group) {
+        unsent.clear(group);
+        queuedBytes[group] = 0;
+        for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
+            pump(group, replica);
+        }
+    }
+
+    private void ensureGroup(int group) {
+        if (group >= links.length) {
+            int n = Math.max(group + 1, links.length * 2);
+            links = Arrays.copyOf(links, n);
+            lastLsnInGroup = Arrays.copyOf(lastLsnInGroup, n);
+            queuedBytes = Arrays.copyOf(queuedBytes, n);
+        }
+        if (links[group] == null) {
+            links[group] = new ReplicaLink[VolumeLayout.REPLICAS];
+            for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
+                links[group][r] = new ReplicaLink();
+            }
+        }
+    }
+
+    private void checkWritable() throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (closed) {
+            throw new IOException("volume " + id + " is closed");
+        }
+    }
+
+    /** Sends the next batch to a replica if none is in flight. Called under the lock. */
+    private void pump(int group, int replica) {
+        ReplicaLink link = links[group][replica];
+        if (link.canSend() && failure == null && !closed) {
+            send(group, replica, link, link.nextBatch(settings.maxBatchBytes()));
+        }
+    }
+
+    private void send(int group, int replica, ReplicaLink link, List<LogRecord> batch) {
+        int bytes = 0;
+        for (LogRecord r : batch) {
+            bytes += r.wireSize();
+        }
+        // The hint is the group's newest durable LSN (an LSN of this group), so a replica can tell
+        // from it alone whether it misses a record.
+        long hint = tracker.lastDurableInGroup(group);
+        link.hintSent = hint;
+        bytesShipped.addAndGet(bytes);
+        appendsSent.incrementAndGet();
+        transport.append(group, replica, epoch, epochStart, batch, hint)
+                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((result, error) -> onAppendReply(group, replica, batch,
+                        error != null ? SegmentTransport.AppendResult.failed(String.valueOf(error)) : result));
+    }
+
+    private void onAppendReply(int group, int replica, List<LogRecord> batch, SegmentTransport.AppendResult result) {
+        List<CommitWaiters.Waiter> ready = new ArrayList<>();
+        synchronized (this) {
+            ReplicaLink link = links[group][replica];
+            if (closed || !link.answered(batch)) {
+                return;
+            }
+            if (result.accepted()) {
+                if (link.suspect) {
+                    log.info("volume {}: replica {}/{} answers again", id, group, replica);
+                }
+                link.suspect = false;
+                sclReported(group, replica, result.scl(), ready);
+                pump(group, replica);
+            } else if (result.fenced()) {
+                fence("replica " + group + "/" + replica + " serves epoch " + result.replicaEpoch() + ", newer than this writer's " + epoch, ready);
+            } else {
+                if (!link.suspect) {
+                    log.warn("volume {}: replica {}/{} did not take a write ({}); retrying every {}", id, group, replica,
+                            result.error(), settings.retryInterval());
+                }
+                link.suspect = true;
+                // Keep only what is not yet durable; the replica fills older gaps from its peers.
+                link.requeue(batch, tracker);
+            }
+        }
+        complete(ready);
+    }
+
+    /** A replica holds its group completely up to {@code scl}: it counts toward those records' quorums. */
+    private void sclReported(int group, int replica, long scl, List<CommitWaiters.Waiter> ready) {
+        ReplicaLink link = links[group][replica];
+        link.scl = Math.max(link.scl, scl);
+        tracker.ackUpTo(group, replica, scl);
+        // The read-quorum point may move without the VDL.
+        durableAdvanced(ready);
+    }
+
+    /** A replica caught up on its own (gap filled from peers, hydration done) and said so. */
+    private void onProgress(int group, int replica, long replicaEpoch, long scl) {
+        List<CommitWaiters.Waiter> ready = new ArrayList<>();
+        synchronized (this) {
+            if (replicaEpoch != epoch || tracker == null || group > highestGroup || closed) {
+                return;
+            }
+            sclReported(group, replica, scl, ready);
+        }
+        complete(ready);
+    }
+
+    private void durableAdvanced(List<CommitWaiters.Waiter> ready) {
+        long vdl = tracker.vdl();
+        cache.durableUpTo(vdl);
+        waiters.reached(vdl, tracker.readable(), ready);
+    }
+
+    /** Whether a newer writer has opened the volume: nothing written here can become durable again. */
+    public synchronized boolean isFenced() {
+        return failure instanceof VolumeFencedException;
+    }
+
+    private void fence(String reason, List<CommitWaiters.Waiter> ready) {
+        if (failure == null) {
+            log.warn("volume {}: fenced: {}", id, reason);
+            failure = new VolumeFencedException("volume " + id + " was opened by a newer writer (" + reason + ")");
+            waiters.all(ready);
+        }
+    }
+
+    private void complete(List<CommitWaiters.Waiter> ready) {
+        IOException f;
+        long vdl;
+        long readable;
+        synchronized (this) {
+            f = failure;
+            vdl = tracker.vdl();
+            readable = tracker.readable();
+        }
+        CommitWaiters.complete(ready, vdl, readable, f != null ? f : new IOException("volume " + id + " closed"), metrics);
+    }
+
+    @Override
+    public CompletableFuture<Long> whenDurable(long lsn) {
+        return await(lsn, false);
+    }
+
+    @Override
+    public CompletableFuture<Long> whenReadable(long lsn) {
+        return await(lsn, true);
+    }
+
+    private CompletableFuture<Long> await(long lsn, boolean readable) {
+        synchronized (this) {
+            long reached = readable ? tracker.readable() : tracker.vdl();
+            if (lsn <= reached) {
+                return CompletableFuture.completedFuture(reached);
+            }
+            if (failure != null) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            if (closed) {
+                return CompletableFuture.failedFuture(new IOException("volume " + id + " closed"));
+            }
+            // Waiting first, then sending: a transport that answers on this thread (in-process
+            // replicas) moves the VDL inside flush(), and a waiter added after it would miss that.
+            CompletableFuture<Long> reachedLater = waiters.add(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos());
+            flush();
+            return reachedLater;
+        }
+    }
+
+    /**
+     * Periodic: fail commits that waited too long for a quorum, retry suspect replicas, ask lagging
+     * ones how far they have caught up, and tell idle groups how far the log is durable.
+     */
+    private void tick() {
+        List<CommitWaiters.Waiter> expired = new ArrayList<>();
+        String why = null;
+        long reachedVdl = -1;
+        long reachedReadable = -1;
+        try {
+            synchronized (this) {
+                if (closed || failure != null || tracker == null) {
+                    return;
+                }
+                expired.addAll(waiters.expired(System.nanoTime()));
+                if (!expired.isEmpty()) {
+                    why = quorumReport();
+                    reachedVdl = tracker.vdl();
+                    reachedReadable = tracker.readable();
+                }
+                flush();
+                long vdl = tracker.vdl();
+                for (int g = 0; g <= highestGroup; g++) {
+                    for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
+                        ReplicaLink link = links[g][r];
+                        if (!link.inFlight.isEmpty()) {
+                            continue;
+                        }
+                        if (link.suspect) {
+                            link.dropDurable(tracker);
+                            send(g, r, link, link.queue.isEmpty() ? link.probe() : link.nextBatch(settings.maxBatchBytes()));
+                        } else if (link.queue.isEmpty() && lastLsnInGroup[g] > vdl && link.scl < lastLsnInGroup[g]) {
+                            // It took records but has not caught up to them: ask again (an empty batch).
+                            send(g, r, link, link.probe());
+                        } else if (link.queue.isEmpty() && link.hintSent < tracker.lastDurableInGroup(g)) {
+                            link.hintSent = tracker.lastDurableInGroup(g);
+                            transport.durableNotice(g, r, epoch, link.hintSent);
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("volume {}: periodic tick failed", id, e);
+        }
+        if (!expired.isEmpty()) {
+            VolumeUnavailableException timeout = new VolumeUnavailableException("volume " + id + ": no write quorum within "
+                    + settings.commitTimeout().toMillis() + " ms (" + why + "); the commit's outcome is unknown");
+            log.warn("{}: failing {} waiting commit(s)", timeout.getMessage(), expired.size());
+            // One whose point was reached just now still succeeds.
+            CommitWaiters.complete(expired, reachedVdl, reachedReadable, timeout, metrics);
+        }
+    }
+
+    /** Which groups lack a write quorum, for error messages. Called under the lock. */
+    private String quorumReport() {
+        StringBuilder sb = new StringBuilder();
+        long vdl = tracker.vdl();
+        for (int g = 0; g <= highestGroup; g++) {
+            if (lastLsnInGroup[g] <= vdl) {
+                continue;
+            }
+            int caughtUp = 0;
+            for (ReplicaLink l : links[g]) {
+                caughtUp += l.scl >= lastLsnInGroup[g] ? 1 : 0;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append("group ").append(g).append(": ").append(caughtUp)
+                    .append(" of 6 replicas caught up, 4 needed");
+        }
+        return sb.length() == 0 ? "quorum reached meanwhile" : sb.toString();
+    }
+
+    // ---- reads ----
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        reader.read(offset, dst);
+    }
+
+    private final class ReaderView implements VolumeReader.View {
+        @Override
+        public long size() {
+            return ReplicatedVolume.this.size();
+        }
+
+        @Override
+        public long readPoint(int group) {
+            synchronized (ReplicatedVolume.this) {
+                return tracker.lastDurableInGroup(group);
+            }
+        }
+
+        @Override
+        public boolean likelyServes(int group, int replica, long readPoint) {
+            synchronized (ReplicatedVolume.this) {
+                return group <= highestGroup && !links[group][replica].suspect && links[group][replica].scl >= readPoint;
+            }
+        }
+    }
+
+    // ---- lifecycle and figures ----
+
+    @Override
+    public void close() {
+        List<CommitWaiters.Waiter> ready;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ready = new ArrayList<>();
+            waiters.all(ready);
+        }
+        ticker.cancel(false);
+        transport.volumeClosed();
+        complete(ready);
+    }
+
+    /** Figures for metrics and benchmarks. */
+    public record Stats(long highestLsn, long vdl, long bytesShipped, long recordsShipped, long remoteReads,
+                        int suspectReplicas, int groups, int minReplicasUp, BlockCache.Stats cache, long appendsSent) {}
+
+    public Stats stats() {
+        int suspect = 0;
+        int minUp = VolumeLayout.REPLICAS;
+        long highest;
+        long vdl;
+        int groups;
+        synchronized (this) {
+            for (int g = 0; g <= highestGroup; g++) {
+                int down = 0;
+                for (ReplicaLink l : links[g]) {
+                    down += l.suspect ? 1 : 0;
+                }
+                suspect += down;
+                minUp = Math.min(minUp, VolumeLayout.REPLICAS - down);
+            }
+            highest = nextLsn - 1;
+            vdl = tracker.vdl();
+            groups = highestGroup + 1;
+        }
+        return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), reader.remoteReads(), suspect, groups, minUp,
+                cache.stats(), appendsSent.get());
+    }
+}

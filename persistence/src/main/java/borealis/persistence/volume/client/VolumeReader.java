@@ -1,0 +1,149 @@
+package borealis.persistence.volume.client;
+
+import borealis.persistence.volume.log.VolumeLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The read path of the volume client: blocks come from the block cache, or else from one replica
+ * whose SCL covers the group's read point (no quorum), trying the others in turn on timeout or
+ * error. Replicas that are known to be caught up and answering are tried first.
+ */
+final class VolumeReader {
+
+    private static final int BLOCK = VolumeLayout.BLOCK;
+
+    /** What the reader needs to know of the writer's state. */
+    interface View {
+        long size();
+
+        /** The newest durable LSN of a group: what a replica must hold to serve it. */
+        long readPoint(int group);
+
+        /** Whether a replica is believed to answer and to hold the group up to {@code readPoint}. */
+        boolean likelyServes(int group, int replica, long readPoint);
+
+        /** A replica answered {@code r}; a view may refuse the content (it then fails the read). */
+        default void served(int group, SegmentTransport.ReadResult r) throws IOException {}
+    }
+
+    private final String id;
+    private final VolumeLayout layout;
+    private final SegmentTransport transport;
+    private final BlockCache cache;
+    private final long timeoutMillis;
+    private final View view;
+    private final AtomicLong remoteReads = new AtomicLong();
+    private volatile int preferredReplica;
+
+    VolumeReader(String id, VolumeLayout layout, SegmentTransport transport, BlockCache cache, long timeoutMillis, View view) {
+        this.id = id;
+        this.layout = layout;
+        this.transport = transport;
+        this.cache = cache;
+        this.timeoutMillis = timeoutMillis;
+        this.view = view;
+    }
+
+    long remoteReads() {
+        return remoteReads.get();
+    }
+
+    void read(long offset, ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
+        if (len == 0) {
+            return;
+        }
+        long first = offset / BLOCK;
+        long last = (offset + len - 1) / BLOCK;
+        byte[][] blocks = new byte[(int) (last - first + 1)][];
+        long volumeSize = view.size();
+        long missingFrom = -1;
+        for (long b = first; b <= last + 1; b++) {
+            byte[] data = b <= last ? cache.get(b) : null;
+            boolean beyondEnd = b <= last && b * BLOCK >= volumeSize;
+            if (b <= last && (data != null || beyondEnd)) {
+                blocks[(int) (b - first)] = data != null ? data : new byte[BLOCK];
+            }
+            boolean missing = b <= last && data == null && !beyondEnd;
+            boolean groupBoundary = missingFrom >= 0 && layout.groupOf(b * BLOCK) != layout.groupOf(missingFrom * BLOCK);
+            if (missingFrom >= 0 && (!missing || groupBoundary)) {
+                fetch(missingFrom, b, blocks, first);
+                missingFrom = -1;
+            }
+            if (missing && missingFrom < 0) {
+                missingFrom = b;
+            }
+        }
+        for (long b = first; b <= last; b++) {
+            long blockStart = b * BLOCK;
+            long from = Math.max(offset, blockStart);
+            long to = Math.min(offset + len, blockStart + BLOCK);
+            dst.put(blocks[(int) (b - first)], (int) (from - blockStart), (int) (to - from));
+        }
+    }
+
+    /** Reads blocks [from, to) of one group from a replica into {@code out} and the cache. */
+    private void fetch(long from, long to, byte[][] out, long firstBlock) throws IOException {
+        int group = layout.groupOf(from * BLOCK);
+        long readPoint = view.readPoint(group);
+        int length = (int) ((to - from) * BLOCK);
+        byte[] data = readFromSomeReplica(group, from * BLOCK, length, readPoint);
+        remoteReads.incrementAndGet();
+        for (long b = from; b < to; b++) {
+            byte[] block = Arrays.copyOfRange(data, (int) ((b - from) * BLOCK), (int) ((b - from + 1) * BLOCK));
+            cache.putClean(b, block);
+            // A write may have landed meanwhile; the cache then holds the newer block.
+            byte[] current = cache.get(b);
+            out[(int) (b - firstBlock)] = current != null ? current : block;
+        }
+    }
+
+    private byte[] readFromSomeReplica(int group, long offset, int length, long readPoint) throws IOException {
+        List<String> errors = new ArrayList<>();
+        for (int replica : candidates(group, readPoint)) {
+            try {
+                SegmentTransport.ReadResult r = transport.read(group, replica, offset, length, readPoint)
+                        .get(timeoutMillis, TimeUnit.MILLISECONDS);
+                if (r.error() == null) {
+                    preferredReplica = replica;
+                    view.served(group, r);
+                    return r.data();
+                }
+                errors.add(replica + ": " + r.error());
+            } catch (TimeoutException e) {
+                errors.add(replica + ": timeout");
+            } catch (ExecutionException e) {
+                errors.add(replica + ": " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted reading volume " + id, e);
+            }
+        }
+        throw new VolumeUnavailableException("no replica of volume " + id + " group " + group + " could serve a read at LSN "
+                + readPoint + ": " + errors);
+    }
+
+    /** Every replica once: the preferred one first, then those likely to serve, then the rest. */
+    private int[] candidates(int group, long readPoint) {
+        int start = preferredReplica;
+        int[] order = new int[VolumeLayout.REPLICAS];
+        int n = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < VolumeLayout.REPLICAS; i++) {
+                int r = (start + i) % VolumeLayout.REPLICAS;
+                if (view.likelyServes(group, r, readPoint) == (pass == 0)) {
+                    order[n++] = r;
+                }
+            }
+        }
+        return order;
+    }
+}

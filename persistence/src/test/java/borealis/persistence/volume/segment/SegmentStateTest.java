@@ -1,0 +1,125 @@
+package borealis.persistence.volume.segment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import borealis.persistence.volume.log.LogRecord;
+import borealis.persistence.volume.log.VolumeLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A replica's state: gaps, hydration from a peer's copy, corrupt blocks and their repair. */
+class SegmentStateTest {
+
+    private static final VolumeLayout LAYOUT = new VolumeLayout(1 << 20);
+
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (seed * 7 + i);
+        }
+        return b;
+    }
+
+    /** A chain of WRITE records of group 0, LSNs 1..n, each 6000 bytes at a spot of its own. */
+    private static List<LogRecord> chain(int n) {
+        List<LogRecord> out = new ArrayList<>();
+        for (int lsn = 1; lsn <= n; lsn++) {
+            out.add(LogRecord.write(lsn, lsn - 1, 0, (lsn % 7) * 5000L, bytes(6000, lsn), 6000, false));
+        }
+        return out;
+    }
+
+    @Test
+    void aGapIsSeenAndFilledRecordsCompleteIt() {
+        SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("r")));
+        List<LogRecord> all = chain(6);
+        s.append(1, 1, List.of(all.get(0), all.get(1), all.get(4), all.get(5)), 0);
+        assertEquals(2, s.scl());
+        assertTrue(s.hasGap());
+        s.append(1, 1, List.of(all.get(2), all.get(3)), 6);
+        assertEquals(6, s.scl());
+        assertFalse(s.hasGap());
+        assertEquals(6, s.appliedLsn());
+        assertEquals(null, s.checkBeginEpoch(1), "the same writer may ask again");
+        assertEquals(SegmentState.Rejection.STALE_EPOCH, s.checkBeginEpoch(0), "an older writer is fenced");
+        assertEquals(SegmentState.Rejection.STALE_EPOCH, s.checkAppend(0));
+    }
+
+    @Test
+    void hydrationFromAPeersAheadCopyEndsEqualToThePeer() throws Exception {
+        List<LogRecord> all = chain(30);
+        SegmentState peer = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("peer")));
+        peer.append(1, 1, all.subList(0, 20), 20);
+        long base = peer.appliedLsn();
+        // The copy is taken while the peer applies further: some of it is ahead of the base.
+        peer.append(1, 1, all.subList(20, 25), 25);
+        byte[] copy = peer.readApplied(0, (int) peer.file().length());
+
+        SegmentState lost = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("lost")));
+        lost.append(1, 1, all.subList(22, 30), 0); // what the writer sent it since: a gap below
+        lost.append(1, 1, all.subList(20, 22), 0); // the peer's records above its base
+        assertTrue(lost.hasGap());
+        BlockFile next = lost.files().open(1);
+        next.write(0, copy);
+        next.force();
+        next.close();
+        lost.hydrated(1, base, 25, 0);
+        assertEquals(30, lost.scl());
+        assertFalse(lost.canServe(24), "the copy is ahead of 24");
+        lost.advanceDurable(30);
+        peer.append(1, 1, all.subList(25, 30), 30);
+        assertEquals(peer.appliedLsn(), lost.appliedLsn());
+        assertArrayEquals(peer.readApplied(0, (int) peer.file().length()), lost.readApplied(0, (int) lost.file().length()));
+        assertFalse(Files.exists(lost.files().path(0)), "the old generation is gone");
+    }
+
+    @Test
+    void aBlockFileFromBeforeGenerationsIsAdoptedWithItsLegacySnapshot() throws Exception {
+        Path dir = this.dir.resolve("vol").resolve("0-3");
+        try (BlockFile legacy = new BlockFile(dir.resolveSibling("0-3.blocks"))) {
+            legacy.write(0, bytes(6000, 1));
+        }
+        SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir));
+        s.restore(new SegmentState.LegacySnapshot(2, 1, 1, 1, 0, List.of()).upgrade());
+        assertEquals(0, s.generation());
+        assertArrayEquals(bytes(6000, 1), s.readApplied(0, 6000));
+        assertFalse(Files.exists(dir.resolveSibling("0-3.blocks")));
+    }
+
+    @Test
+    void aCorruptBlockIsRefusedUntilRepaired() throws Exception {
+        SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("r")));
+        s.append(1, 1, chain(3), 3);
+        byte[] good = s.readApplied(8192, 4096);
+        try (FileChannel ch = FileChannel.open(s.files().path(0), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 8192 + 10);
+        }
+        assertThrows(BlockFile.CorruptBlockException.class, () -> s.read(8192, 100, 3));
+        // A later partial write to that block must not bless the corruption.
+        s.append(1, 1, List.of(LogRecord.write(4, 3, 0, 8192 + 2000, bytes(100, 9), 100, false)), 4);
+        assertTrue(s.file().corruptBlocks().contains(2L));
+        assertThrows(BlockFile.CorruptBlockException.class, () -> s.readApplied(8192, 4096));
+
+        byte[] repaired = good.clone();
+        System.arraycopy(bytes(100, 9), 0, repaired, 2000, 100);
+        s.repaired(2, repaired, 4);
+        assertTrue(s.file().corruptBlocks().isEmpty());
+        assertArrayEquals(repaired, s.readApplied(8192, 4096));
+        assertFalse(Arrays.equals(good, repaired));
+    }
+}
