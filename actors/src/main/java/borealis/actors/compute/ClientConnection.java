@@ -1,7 +1,7 @@
 package borealis.actors.compute;
 
-import borealis.engine.pg.PgSession;
-import borealis.engine.pgwire.FrontendMessage;
+import borealis.engine.pg.session.PgSession;
+import borealis.engine.pg.wire.FrontendMessage;
 import borealis.persistence.serialization.BorealisSerializable;
 import java.util.List;
 

@@ -8,7 +8,7 @@ import borealis.actors.scaling.ScalingSupervisor;
 import borealis.engine.governor.CpuGovernor;
 import borealis.engine.h2.Database;
 import borealis.engine.insights.DatabaseInsights;
-import borealis.engine.pg.PgSession;
+import borealis.engine.pg.session.PgSession;
 import borealis.persistence.serialization.BorealisSerializable;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.scaling.ScalingConfig;

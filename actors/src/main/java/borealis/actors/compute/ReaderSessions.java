@@ -1,7 +1,7 @@
 package borealis.actors.compute;
 
-import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.session.PgSession;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package borealis.actors.compute;
 
 import borealis.actors.scaling.InstanceResources;
 import borealis.engine.h2.Database;
-import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.session.PgSession;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import java.util.ArrayDeque;
 import java.util.HashSet;

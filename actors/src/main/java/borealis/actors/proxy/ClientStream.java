@@ -1,8 +1,8 @@
 package borealis.actors.proxy;
 
 import borealis.actors.compute.ClientConnection;
-import borealis.engine.pgwire.FrontendDecoder;
-import borealis.engine.pgwire.FrontendMessage;
+import borealis.engine.pg.wire.FrontendDecoder;
+import borealis.engine.pg.wire.FrontendMessage;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package borealis.actors.pgcompat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import borealis.engine.pg.SqlLexer;
+import borealis.engine.pg.sql.SqlLexer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
 package borealis.engine.h2;
 
-import borealis.engine.pg.CommitLog;
 import borealis.engine.pg.PgError;
-import borealis.engine.pg.PgSession;
-import borealis.engine.pg.SchemaAdmin;
-import borealis.engine.pg.SessionGuard;
 import borealis.engine.pg.SessionSettings;
-import borealis.engine.pg.StatementObserver;
 import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.session.CommitLog;
+import borealis.engine.pg.session.PgSession;
+import borealis.engine.pg.session.SchemaAdmin;
+import borealis.engine.pg.session.SessionGuard;
+import borealis.engine.pg.session.StatementObserver;
 import borealis.engine.pg.sql.SqlQuoting;
 import borealis.persistence.volume.client.Volume;
 import java.sql.Connection;

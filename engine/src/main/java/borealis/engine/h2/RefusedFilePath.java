@@ -34,7 +34,7 @@ public final class RefusedFilePath extends FilePath {
     }
 
     /** What every refusal says; the error mapping looks for it. */
-    public static final String REFUSED = "SQL cannot reach the server's files or network";
+    public static final String REFUSED = borealis.engine.pg.PgError.HOST_ACCESS_REFUSED;
 
     static String message(String name) {
         return "access to \"" + name + "\" is refused: " + REFUSED;

@@ -114,7 +114,7 @@ public final class ScratchFiles extends FilePath {
     }
 
     /** PostgreSQL's words for the same limit (temp_file_limit); the error mapping looks for them. */
-    public static final String QUOTA_EXCEEDED = "temporary file size exceeds temp_file_limit";
+    public static final String QUOTA_EXCEEDED = borealis.engine.pg.PgError.TEMP_FILE_LIMIT_EXCEEDED;
 
     /** Registers a database's scratch quota ({@code limitBytes} < 0: none); its files go under {@code <scratch>/<owner>/}. */
     public static Quota register(String owner, long limitBytes) {

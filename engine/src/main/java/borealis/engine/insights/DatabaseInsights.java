@@ -1,6 +1,6 @@
 package borealis.engine.insights;
 
-import borealis.engine.pg.StatementObserver;
+import borealis.engine.pg.session.StatementObserver;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Histogram;
 

@@ -1,6 +1,6 @@
 package borealis.engine.insights;
 
-import borealis.engine.pg.SqlLexer;
+import borealis.engine.pg.sql.SqlLexer;
 
 /**
  * A statement's normalized text, as Performance Insights and pg_stat_statements show it: literals

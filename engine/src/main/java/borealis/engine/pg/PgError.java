@@ -10,6 +10,11 @@ import java.util.regex.Pattern;
  */
 public record PgError(String severity, String sqlState, String message, String detail, String hint) {
 
+    /** What the engine says when a statement's scratch files outgrow the temp-file limit (PostgreSQL's words). */
+    public static final String TEMP_FILE_LIMIT_EXCEEDED = "temporary file size exceeds temp_file_limit";
+    /** What the engine says when SQL reaches for a file or URL it may not. */
+    public static final String HOST_ACCESS_REFUSED = "SQL cannot reach the server's files or network";
+
     private static final Pattern FIRST_QUOTED = Pattern.compile("\"([^\"]*)\"");
     private static final Pattern H2_SUFFIX = Pattern.compile("(; SQL statement:.*)?\\s*\\[\\d+-\\d+]\\s*$", Pattern.DOTALL);
 
@@ -64,12 +69,12 @@ public record PgError(String severity, String sqlState, String message, String d
         }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             String m = String.valueOf(c.getMessage());
-            int quota = m.indexOf(borealis.engine.h2.ScratchFiles.QUOTA_EXCEEDED);
+            int quota = m.indexOf(TEMP_FILE_LIMIT_EXCEEDED);
             if (quota >= 0) {
                 // A statement's scratch files outgrew the database's temp-file limit (PostgreSQL: temp_file_limit).
                 return error("53400", m.substring(quota).replaceFirst("\\)[^)]*$", ")"));
             }
-            if (m.contains(borealis.engine.h2.RefusedFilePath.REFUSED)) {
+            if (m.contains(HOST_ACCESS_REFUSED)) {
                 return error("42501", "permission denied: SQL cannot reach the server's files or network");
             }
         }

@@ -1,7 +1,7 @@
 package borealis.engine.serialization;
 
 import borealis.engine.insights.TopSql;
-import borealis.engine.pg.PgSession;
+import borealis.engine.pg.session.PgSession;
 import borealis.persistence.serialization.KryoRegistrar;
 
 /** Kryo ids 400-469: the engine's types that travel between nodes. Append only: ids are persisted. */

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import borealis.engine.pg.PgSession;
 import borealis.engine.pg.SessionSettings;
-import borealis.engine.pgwire.BackendWriter;
-import borealis.engine.pgwire.FrontendMessage;
+import borealis.engine.pg.session.PgSession;
+import borealis.engine.pg.wire.BackendWriter;
+import borealis.engine.pg.wire.FrontendMessage;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.nio.file.Path;

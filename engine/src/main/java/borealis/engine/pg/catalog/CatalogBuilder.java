@@ -1,7 +1,8 @@
 package borealis.engine.pg.catalog;
 
-import borealis.engine.pg.PgType;
+import borealis.engine.pg.sql.CatalogNames;
 import borealis.engine.pg.sql.SqlQuoting;
+import borealis.engine.pg.types.PgType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.sql.CatalogNames;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -331,7 +332,7 @@ public final class CatalogFunctions {
         if (n.chars().allMatch(Character::isDigit)) {
             return Integer.valueOf(n);
         }
-        for (borealis.engine.pg.PgType t : borealis.engine.pg.PgType.values()) {
+        for (borealis.engine.pg.types.PgType t : borealis.engine.pg.types.PgType.values()) {
             if (t.typname.equals(n) || TypeMapping.formatType(t.oid, -1).equals(n)) {
                 return t.oid;
             }

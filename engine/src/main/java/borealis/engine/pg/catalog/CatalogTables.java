@@ -1,5 +1,6 @@
 package borealis.engine.pg.catalog;
 
+import borealis.engine.pg.sql.CatalogNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -41,7 +41,7 @@ public final class JsonFunctions {
     // ---- JSON ----
 
     private static JSONValue parseJson(String json) {
-        return JSONStringSource.parse(borealis.engine.pg.PgValues.unwrapJson(json), new JSONValueTarget());
+        return JSONStringSource.parse(borealis.engine.pg.types.PgValues.unwrapJson(json), new JSONValueTarget());
     }
 
     private static JSONValue member(JSONValue v, String key) {

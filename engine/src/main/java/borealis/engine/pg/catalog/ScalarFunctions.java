@@ -250,7 +250,7 @@ public final class ScalarFunctions {
         long nanos = ChronoUnit.NANOS.between(mid, hi);
         long months = p.toTotalMonths();
         int sign = negative ? -1 : 1;
-        return borealis.engine.pg.PgIntervals.text(sign * months, sign * p.getDays(), sign * nanos / 1000);
+        return borealis.engine.pg.types.PgIntervals.text(sign * months, sign * p.getDays(), sign * nanos / 1000);
     }
 
     public static OffsetDateTime to_timestamp(Double epochSeconds) {

@@ -1,6 +1,6 @@
 package borealis.engine.pg.catalog;
 
-import borealis.engine.pg.PgType;
+import borealis.engine.pg.types.PgType;
 import org.h2.value.TypeInfo;
 import org.h2.value.Value;
 

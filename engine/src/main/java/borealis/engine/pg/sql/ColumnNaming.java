@@ -1,6 +1,5 @@
 package borealis.engine.pg.sql;
 
-import borealis.engine.pg.SqlLexer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

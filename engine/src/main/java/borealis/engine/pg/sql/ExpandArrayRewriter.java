@@ -1,6 +1,5 @@
 package borealis.engine.pg.sql;
 
-import borealis.engine.pg.catalog.CatalogNames;
 import java.util.LinkedHashSet;
 import java.util.Set;
 

@@ -1,10 +1,8 @@
 package borealis.engine.pg.sql;
 
-import borealis.engine.pg.ArrayLiterals;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
-import borealis.engine.pg.SqlLexer;
-import borealis.engine.pg.catalog.CatalogNames;
+import borealis.engine.pg.types.ArrayLiterals;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;

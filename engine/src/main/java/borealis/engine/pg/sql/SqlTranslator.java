@@ -1,6 +1,5 @@
 package borealis.engine.pg.sql;
 
-import borealis.engine.pg.catalog.CatalogNames;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The translation layer in front of H2: turns one PostgreSQL statement into what H2 runs.
  *
- * <p>The statement is tokenized ({@link borealis.engine.pg.SqlLexer}), then rewritten in passes:
+ * <p>The statement is tokenized ({@link borealis.engine.pg.sql.SqlLexer}), then rewritten in passes:
  * result column names (on the original tokens), whole-statement forms ({@link StatementRewriter}),
  * then expressions ({@link ExpressionRewriter}). Translations that depend on the text alone are
  * cached by text, shared by every session of the process.

@@ -2,7 +2,6 @@ package borealis.engine.pg.sql;
 
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.RefusedStatement;
-import borealis.engine.pg.SqlLexer;
 import java.util.Locale;
 import java.util.Set;
 

@@ -1,6 +1,5 @@
 package borealis.engine.pg.sql;
 
-import borealis.engine.pg.SqlLexer;
 import java.util.Locale;
 
 /** A token being rewritten: its kind, its text, and whether whitespace came before it. */

@@ -1,0 +1,201 @@
+package borealis.engine.pg.session;
+
+import borealis.engine.pg.sql.SqlLexer;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a statement is, from its leading keywords: the session handles transaction control and
+ * settings itself and sends everything else to H2. Also gives the CommandComplete tag.
+ */
+public record Command(Kind kind, String tag, String name) {
+
+    public enum Kind {
+        /** Runs in H2 and may return rows. */
+        ENGINE,
+        BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO,
+        SET, SHOW, RESET, DISCARD, DEALLOCATE,
+        /** CREATE SCHEMA and ALTER SCHEMA, which the instance runs for the session ({@link SchemaAdmin}). */
+        SCHEMA,
+        /** SQL-level cursors: DECLARE, FETCH / MOVE, CLOSE. */
+        DECLARE, FETCH, CLOSE_CURSOR,
+        /** Accepted and ignored (VACUUM, ANALYZE, CHECKPOINT, LISTEN...). */
+        NOOP,
+        COPY,
+        EMPTY
+    }
+
+    public static Command classify(String sql) {
+        List<SqlLexer.Token> code = SqlLexer.code(sql);
+        if (code.isEmpty()) {
+            return new Command(Kind.EMPTY, "", null);
+        }
+        String k0 = code.get(0).keyword();
+        String k1 = code.size() > 1 ? code.get(1).keyword() : "";
+        String k2 = code.size() > 2 ? code.get(2).keyword() : "";
+        switch (k0) {
+            case "BEGIN":
+                return new Command(Kind.BEGIN, "BEGIN", null);
+            case "START":
+                if (k1.equals("TRANSACTION")) {
+                    return new Command(Kind.BEGIN, "START TRANSACTION", null);
+                }
+                break;
+            case "COMMIT":
+            case "END":
+                if (k1.equals("PREPARED")) {
+                    break;
+                }
+                return new Command(Kind.COMMIT, "COMMIT", null);
+            case "ROLLBACK":
+            case "ABORT":
+                if (k1.equals("TO")) {
+                    String name = k2.equals("SAVEPOINT") ? word(code, 3) : word(code, 2);
+                    return new Command(Kind.ROLLBACK_TO, "ROLLBACK", name);
+                }
+                if (k1.equals("PREPARED")) {
+                    break;
+                }
+                return new Command(Kind.ROLLBACK, "ROLLBACK", null);
+            case "SAVEPOINT":
+                return new Command(Kind.SAVEPOINT, "SAVEPOINT", word(code, 1));
+            case "RELEASE":
+                return new Command(Kind.RELEASE, "RELEASE", k1.equals("SAVEPOINT") ? word(code, 2) : word(code, 1));
+            case "SET":
+                return new Command(Kind.SET, "SET", null);
+            case "SHOW":
+                return new Command(Kind.SHOW, "SHOW", null);
+            case "RESET":
+                return new Command(Kind.RESET, "RESET", null);
+            case "DISCARD":
+                return new Command(Kind.DISCARD, "DISCARD " + (k1.isEmpty() ? "ALL" : k1), null);
+            case "DEALLOCATE":
+                return new Command(Kind.DEALLOCATE, "DEALLOCATE" + (k1.equals("ALL") || k2.equals("ALL") ? " ALL" : ""), null);
+            case "CREATE":
+                if (k1.equals("EXTENSION")) {
+                    return new Command(Kind.NOOP, "CREATE EXTENSION", null);
+                }
+                if (k1.equals("SCHEMA")) {
+                    return new Command(Kind.SCHEMA, "CREATE SCHEMA", null);
+                }
+                break;
+            case "ALTER":
+                if (k1.equals("SCHEMA")) {
+                    return new Command(Kind.SCHEMA, "ALTER SCHEMA", null);
+                }
+                break;
+            case "VACUUM":
+            case "ANALYZE":
+            case "ANALYSE":
+            case "CHECKPOINT":
+            case "LISTEN":
+            case "UNLISTEN":
+            case "NOTIFY":
+                return new Command(Kind.NOOP, k0.equals("ANALYSE") ? "ANALYZE" : k0, null);
+            case "COPY":
+                return new Command(Kind.COPY, "COPY", null);
+            case "DECLARE":
+                return new Command(Kind.DECLARE, "DECLARE CURSOR", word(code, 1));
+            case "FETCH":
+            case "MOVE":
+                return new Command(Kind.FETCH, k0, null);
+            case "CLOSE":
+                return new Command(Kind.CLOSE_CURSOR, "CLOSE CURSOR" + (k1.equals("ALL") ? " ALL" : ""), k1.equals("ALL") ? null : word(code, 1));
+            case "LOCK":
+                return new Command(Kind.NOOP, "LOCK TABLE", null);
+            default:
+                break;
+        }
+        return new Command(Kind.ENGINE, engineTag(code), null);
+    }
+
+    private static String word(List<SqlLexer.Token> code, int i) {
+        if (i >= code.size()) {
+            return null;
+        }
+        SqlLexer.Token t = code.get(i);
+        if (t.kind() == SqlLexer.Kind.QUOTED_IDENT) {
+            return t.text().substring(1, t.text().length() - 1);
+        }
+        return t.text().toLowerCase(Locale.ROOT);
+    }
+
+    /** The tag's verb for a statement run by H2; counts are added after execution. */
+    private static String engineTag(List<SqlLexer.Token> code) {
+        String k0 = code.get(0).keyword();
+        switch (k0) {
+            case "SELECT":
+            case "VALUES":
+            case "TABLE":
+            case "WITH":
+            case "EXPLAIN":
+            case "CALL":
+                return k0.equals("CALL") ? "CALL" : "SELECT";
+            case "INSERT":
+            case "UPDATE":
+            case "DELETE":
+            case "MERGE":
+                return k0;
+            case "TRUNCATE":
+                return "TRUNCATE TABLE";
+            case "CREATE":
+            case "DROP":
+            case "ALTER": {
+                // Skip modifiers to find the object: CREATE [OR REPLACE] [UNIQUE|TEMP|TEMPORARY|UNLOGGED|LOCAL|GLOBAL] <object>
+                int i = 1;
+                while (i < code.size()) {
+                    String k = code.get(i).keyword();
+                    if (k.equals("OR") || k.equals("REPLACE") || k.equals("UNIQUE") || k.equals("TEMP") || k.equals("TEMPORARY")
+                            || k.equals("UNLOGGED") || k.equals("LOCAL") || k.equals("GLOBAL") || k.equals("FORCE")) {
+                        i++;
+                    } else {
+                        break;
+                    }
+                }
+                String object = i < code.size() ? code.get(i).keyword() : "";
+                if (object.equals("MATERIALIZED") && i + 1 < code.size()) {
+                    object = "MATERIALIZED " + code.get(i + 1).keyword();
+                }
+                return object.isEmpty() ? k0 : k0 + " " + object;
+            }
+            case "GRANT":
+            case "REVOKE":
+            case "COMMENT":
+            case "LOCK":
+            case "PREPARE":
+            case "EXECUTE":
+            case "DO":
+                return k0.equals("COMMENT") ? "COMMENT" : k0;
+            default:
+                return k0;
+        }
+    }
+
+    /**
+     * Whether the statement may make the database grow (a storage quota refuses it): inserts,
+     * updates, COPY FROM and DDL other than DROP; not reads, DELETE or TRUNCATE, which free space.
+     */
+    public boolean grows() {
+        return switch (tag) {
+            case "INSERT", "UPDATE", "MERGE", "COPY" -> true;
+            default -> tag.startsWith("CREATE") || tag.startsWith("ALTER");
+        };
+    }
+
+    /** The CommandComplete tag once the statement ran. */
+    public String completedTag(long count) {
+        switch (tag) {
+            case "SELECT":
+            case "UPDATE":
+            case "DELETE":
+            case "MERGE":
+                return tag + " " + count;
+            case "INSERT":
+                return "INSERT 0 " + count; // sql-built: a command tag, not SQL
+            case "COPY":
+                return "COPY " + count;
+            default:
+                return tag;
+        }
+    }
+}

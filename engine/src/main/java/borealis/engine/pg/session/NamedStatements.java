@@ -1,0 +1,287 @@
+package borealis.engine.pg.session;
+
+import borealis.engine.pg.PgError;
+import borealis.engine.pg.PgException;
+import borealis.engine.pg.sql.QualifiedName;
+import borealis.engine.pg.sql.SqlLexer;
+import borealis.engine.pg.sql.SqlQuoting;
+import borealis.engine.pg.sql.SqlTranslator;
+import borealis.engine.pg.sql.Translation;
+import borealis.engine.pg.types.PgValues;
+import borealis.engine.pg.wire.BackendWriter;
+import borealis.engine.pg.wire.FrontendMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The extended protocol's named objects: prepared statements (Parse, Describe 'S', Close 'S',
+ * DEALLOCATE) and portals (Bind, Describe 'P', Close 'P'); "" is the unnamed one of each. Statements
+ * are translated for H2 once, at Parse; a portal holds its bound H2 statement until it is closed.
+ */
+final class NamedStatements {
+
+    private static final Logger log = LoggerFactory.getLogger(NamedStatements.class);
+
+    private final Connection conn;
+    private final UtilityCommands utility;
+    private final ColumnOrigins origins;
+    private final Map<String, PreparedQuery> statements = new HashMap<>();
+    private final Map<String, Portal> portals = new HashMap<>();
+
+    /**
+     * Named statements and open portals one session may hold: each keeps an H2 command (and a portal
+     * its rows) in the node's heap, which every tenant shares. PostgreSQL has no such limit, but its
+     * memory is the session's own process; ORMs and drivers cache a few hundred statements at most.
+     */
+    static final int MAX_STATEMENTS = 10_000;
+    static final int MAX_PORTALS = 1_000;
+
+    NamedStatements(Connection conn, UtilityCommands utility, ColumnOrigins origins) {
+        this.conn = conn;
+        this.utility = utility;
+        this.origins = origins;
+    }
+
+    /** The named statements as the client parsed them, for a session moving to another node. */
+    List<PgSession.NamedStatement> exportNamed() {
+        List<PgSession.NamedStatement> out = new java.util.ArrayList<>();
+        statements.forEach((name, q) -> {
+            if (!name.isEmpty()) {
+                out.add(new PgSession.NamedStatement(name, q.sql, q.declaredTypes()));
+            }
+        });
+        return out;
+    }
+
+    /** Prepares again the named statements of a session that moved here. */
+    void restoreNamed(List<PgSession.NamedStatement> moved) {
+        for (PgSession.NamedStatement n : moved) {
+            statements.put(n.name(), prepare(n.sql(), n.parameterTypes()));
+        }
+    }
+
+    void parse(FrontendMessage.Parse p) throws SQLException {
+        if (!p.name().isEmpty() && statements.containsKey(p.name())) {
+            throw new PgException(PgError.error("42P05", "prepared statement \"" + p.name() + "\" already exists"));
+        }
+        if (!p.name().isEmpty() && statements.size() >= MAX_STATEMENTS) {
+            throw new PgException(PgError.error("54000", "too many prepared statements in this session (at most " + MAX_STATEMENTS
+                    + "); close some with DEALLOCATE or a Close message"));
+        }
+        List<String> parts = SqlLexer.split(p.sql());
+        if (parts.size() > 1) {
+            throw new PgException(PgError.error("42601", "cannot insert multiple commands into a prepared statement"));
+        }
+        PreparedQuery q = prepare(parts.isEmpty() ? "" : parts.get(0), p.parameterTypes());
+        PreparedQuery old = statements.put(p.name(), q);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    PreparedQuery prepare(String sql, int[] declaredTypes) {
+        Command command = Command.classify(sql);
+        if (command.kind() != Command.Kind.ENGINE) {
+            int maxParam = 0;
+            for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
+                if (t.kind() == SqlLexer.Kind.PARAM) {
+                    maxParam = Math.max(maxParam, Integer.parseInt(t.text().substring(1)));
+                }
+            }
+            return new PreparedQuery(sql, sql, command, maxParam, declaredTypes, null);
+        }
+        Translation tr = SqlTranslator.translate(sql, this::columnsOf);
+        return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
+    }
+
+    /** Column names of a table, for translations that need them. */
+    java.util.List<String> columnsOf(String table) {
+        java.util.List<String> cols = new java.util.ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + SqlQuoting.qualified(name(table).schema(),
+                name(table).name()) + " WHERE FALSE")) {
+            var md = ps.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                cols.add("\"" + md.getColumnName(i).replace("\"", "\"\"") + "\"");
+            }
+        } catch (SQLException e) {
+            throw new PgException(PgError.of(e));
+        }
+        return cols;
+    }
+
+    private static QualifiedName name(String table) throws SQLException {
+        return QualifiedName.parse(table);
+    }
+
+    void bind(FrontendMessage.Bind b) throws SQLException {
+        PreparedQuery q = statements.get(b.statement());
+        if (q == null) {
+            throw new PgException(PgError.error("26000", "prepared statement \"" + b.statement() + "\" does not exist"));
+        }
+        if (b.parameters().length != q.parameterCount) {
+            throw new PgException(PgError.error("08P01", "bind message supplies " + b.parameters().length
+                    + " parameters, but prepared statement \"" + b.statement() + "\" requires " + q.parameterCount));
+        }
+        int formats = b.parameterFormats().length;
+        if (formats > 1 && formats != b.parameters().length) {
+            throw new PgException(PgError.error("08P01", "bind message has " + formats + " parameter formats but "
+                    + b.parameters().length + " parameters"));
+        }
+        for (short f : b.parameterFormats()) {
+            if (f != 0 && f != 1) {
+                throw new PgException(PgError.error("22023", "unsupported format code: " + f + " (expected: 0 or 1)"));
+            }
+        }
+        Portal portal = new Portal(q, b.resultFormats());
+        if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
+            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0];
+            portal.statement = q.borrow(conn);
+            try {
+                for (int i = 0; i < b.parameters().length; i++) {
+                    boolean binaryParam = isBinary(b.parameterFormats(), i);
+                    PgValues.bind(portal.statement, i + 1, types[i], binaryParam, b.parameters()[i]);
+                }
+            } catch (SQLException | RuntimeException e) {
+                portal.close();
+                throw e;
+            }
+        }
+        if (!b.portal().isEmpty() && !portals.containsKey(b.portal()) && portals.size() >= MAX_PORTALS) {
+            portal.close();
+            throw new PgException(PgError.error("54000", "too many open portals in this session (at most " + MAX_PORTALS + ")"));
+        }
+        portals.put(b.portal(), portal);
+    }
+
+    private static boolean isBinary(short[] formats, int i) {
+        if (formats.length == 0) {
+            return false;
+        }
+        return (formats.length == 1 ? formats[0] : formats[i]) == 1;
+    }
+
+    void describe(FrontendMessage.Describe d, BackendWriter out) throws SQLException {
+        if (d.kind() == 'S') {
+            PreparedQuery q = statements.get(d.name());
+            if (q == null) {
+                throw new PgException(PgError.error("26000", "prepared statement \"" + d.name() + "\" does not exist"));
+            }
+            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0]);
+            Portal probe = new Portal(q, new short[0]);
+            if (describeRows(probe)) {
+                out.rowDescription(probe.columns);
+            } else {
+                out.noData();
+            }
+        } else {
+            Portal p = portals.get(d.name());
+            if (p == null) {
+                throw new PgException(PgError.error("34000", "portal \"" + d.name() + "\" does not exist"));
+            }
+            if (describeRows(p)) {
+                out.rowDescription(p.columns);
+            } else {
+                out.noData();
+            }
+        }
+    }
+
+    /** Fills a portal's columns without running it; false if the statement returns no rows. */
+    boolean describeRows(Portal p) throws SQLException {
+        if (p.columns != null) {
+            return true;
+        }
+        PreparedQuery q = p.query;
+        if (q.command().kind() == Command.Kind.SHOW) {
+            p.describeUtility(utility.showColumns(q.sql));
+            return true;
+        }
+        if (q.isEmptyResult()) {
+            p.describeUtility(q.translation.emptyColumns().toArray(new String[0]));
+            return true;
+        }
+        if (q.command().kind() != Command.Kind.ENGINE) {
+            return false;
+        }
+        PreparedStatement ps = p.statement != null ? p.statement : q.borrow(conn);
+        try {
+            var md = ps.getMetaData();
+            if (md == null) {
+                return false;
+            }
+            p.describe(md, origins);
+            return true;
+        } finally {
+            if (p.statement == null) {
+                q.giveBack(ps);
+            }
+        }
+    }
+
+    Portal portal(String name) {
+        return portals.get(name);
+    }
+
+    void putPortal(String name, Portal p) {
+        portals.put(name, p);
+    }
+
+    /** Removes a portal; the caller closes it. */
+    Portal removePortal(String name) {
+        return portals.remove(name);
+    }
+
+    boolean hasNoPortals() {
+        return portals.isEmpty();
+    }
+
+    void closeStatement(String name) throws SQLException {
+        PreparedQuery q = statements.remove(name);
+        if (q != null) {
+            q.close();
+        }
+    }
+
+    /** DEALLOCATE name. */
+    void deallocate(String name) throws SQLException {
+        PreparedQuery q = statements.remove(name);
+        if (q == null) {
+            throw new PgException(PgError.error("26000", "prepared statement \"" + name + "\" does not exist"));
+        }
+        q.close();
+    }
+
+    /** DEALLOCATE ALL, DISCARD ALL. */
+    void closeStatements() throws SQLException {
+        for (PreparedQuery q : statements.values()) {
+            q.close();
+        }
+        statements.clear();
+    }
+
+    void closeStatementsQuietly() {
+        try {
+            closeStatements();
+        } catch (SQLException e) {
+            log.debug("closing statements", e);
+            statements.clear();
+        }
+    }
+
+    void closePortals() {
+        for (Portal p : portals.values()) {
+            try {
+                p.close();
+            } catch (SQLException e) {
+                log.debug("closing portal", e);
+            }
+        }
+        portals.clear();
+    }
+}

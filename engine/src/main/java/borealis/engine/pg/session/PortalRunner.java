@@ -1,0 +1,216 @@
+package borealis.engine.pg.session;
+
+import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.types.PgValues;
+import borealis.engine.pg.wire.BackendWriter;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Runs portals for a session: executes a portal's statement (reporting it to the statement
+ * observer) and streams its rows as DataRow or COPY data within an output budget, so that a large
+ * result goes out in chunks and continues from the row where it stopped.
+ */
+final class PortalRunner {
+
+    private final UtilityCommands utility;
+    private final ColumnOrigins origins;
+    private final Transactions tx;
+    private final PgCatalog catalog;
+    private StatementObserver observer = StatementObserver.NONE;
+    /** The statement the engine is running now, for a cancel from another thread. */
+    private volatile PreparedStatement executing;
+
+    /** The portal whose rows are being sent (an Execute or a simple Query stopped at the budget). */
+    Portal running;
+    /** The Execute's row limit (0: all) and the rows it has sent so far. */
+    int maxRows;
+    long sent;
+
+    PortalRunner(UtilityCommands utility, ColumnOrigins origins, Transactions tx, PgCatalog catalog) {
+        this.utility = utility;
+        this.origins = origins;
+        this.tx = tx;
+        this.catalog = catalog;
+    }
+
+    void observe(StatementObserver observer) {
+        this.observer = observer;
+    }
+
+    /** The statement running in the engine now, if any. */
+    PreparedStatement executing() {
+        return executing;
+    }
+
+    /** Makes {@code p} the portal whose rows go out next. */
+    void send(Portal p, int maxRows) {
+        running = p;
+        this.maxRows = maxRows;
+        sent = 0;
+    }
+
+    /** Runs a portal's statement; a query leaves its rows open for {@link #writeRows}. */
+    void start(Portal p) throws SQLException {
+        p.executed = true;
+        if (p.query.command().kind() == Command.Kind.SHOW) {
+            if (p.columns == null) {
+                p.describeUtility(utility.showColumns(p.query.sql));
+            }
+            p.utilityRows = utility.show(p.query.sql);
+            return;
+        }
+        if (p.query.isEmptyResult()) {
+            if (p.columns == null) {
+                p.describeUtility(p.query.translation.emptyColumns().toArray(new String[0]));
+            }
+            p.utilityRows = new String[0][];
+            return;
+        }
+        // A statement that reads pg_catalog sees a fresh one; DDL makes it stale.
+        if (catalog != null && p.query.translation != null && p.query.translation.readsCatalog()) {
+            catalog.ensureFresh();
+        }
+        executing = p.statement;
+        long started = System.nanoTime();
+        try {
+            boolean hasRows;
+            try {
+                hasRows = p.statement.execute();
+            } catch (SQLException | RuntimeException e) {
+                observer.statement(p.query.sql, System.nanoTime() - started, 0, true);
+                if (tx.isIdle()) {
+                    observer.transaction(false);
+                }
+                throw e;
+            }
+            if (catalog != null && p.query.translation != null && p.query.translation.changesSchema()) {
+                catalog.invalidate();
+            }
+            if (hasRows) {
+                p.rows = p.statement.getResultSet();
+                if (p.columns == null) {
+                    p.describe(p.rows.getMetaData(), origins);
+                }
+            } else {
+                p.rowCount = p.statement.getLargeUpdateCount();
+            }
+        } finally {
+            executing = null;
+            p.engineNanos += System.nanoTime() - started;
+        }
+    }
+
+    /**
+     * Writes rows of a portal. Returns true when the Execute is over (complete, suspended at its
+     * row limit); false when it stopped at the output budget and must be continued.
+     */
+    boolean writeRows(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
+        long started = System.nanoTime();
+        try {
+            return writeRowsTimed(p, out, budget, maxRows, extended);
+        } finally {
+            p.engineNanos += System.nanoTime() - started;
+        }
+    }
+
+    private boolean writeRowsTimed(Portal p, BackendWriter out, int budget, int maxRows, boolean extended) throws SQLException {
+        if (p.rows == null && p.utilityRows == null) {
+            out.commandComplete(p.query.command().completedTag(p.rowCount));
+            finish(p, extended);
+            return true;
+        }
+        while (true) {
+            if (maxRows > 0 && sent >= maxRows) {
+                out.portalSuspended();
+                running = null;
+                return true;
+            }
+            if (out.size() >= budget) {
+                return false;
+            }
+            if (!nextRow(p, out)) {
+                if (p.copy != null) {
+                    out.copyDone();
+                }
+                out.commandComplete(p.query.command().completedTag(sent));
+                finish(p, extended);
+                return true;
+            }
+            sent++;
+            p.rowCount++;
+        }
+    }
+
+    /** Writes the portal's next row; false when there is none. */
+    boolean nextRow(Portal p, BackendWriter out) throws SQLException {
+        if (p.utilityRows != null) {
+            if (p.utilityPosition >= p.utilityRows.length) {
+                return false;
+            }
+            String[] row = p.utilityRows[p.utilityPosition++];
+            out.beginDataRow(row.length);
+            for (String v : row) {
+                if (v == null) {
+                    out.nullValue();
+                } else {
+                    out.value(v.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            out.endDataRow();
+            return true;
+        }
+        executing = p.statement;
+        try {
+            if (!p.rows.next()) {
+                return false;
+            }
+        } finally {
+            executing = null;
+        }
+        int n = p.oids.length;
+        if (p.copy != null) {
+            String[] values = new String[n];
+            for (int i = 0; i < n; i++) {
+                byte[] v = PgValues.encode(p.rows, i + 1, p.oids[i], false);
+                values[i] = v == null ? null : new String(v, StandardCharsets.UTF_8);
+            }
+            out.copyData(p.copy.encode(values));
+            return true;
+        }
+        // Every value is converted before the row is framed: a value that fails to convert must
+        // not leave half a DataRow in the output (the client would wait for its missing bytes).
+        byte[][] values = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i]);
+        }
+        out.beginDataRow(n);
+        for (byte[] v : values) {
+            if (v == null) {
+                out.nullValue();
+            } else {
+                out.value(v);
+            }
+        }
+        out.endDataRow();
+        return true;
+    }
+
+    private void finish(Portal p, boolean extended) throws SQLException {
+        running = null;
+        if (p.statement != null) {
+            observer.statement(p.query.sql, p.engineNanos, p.rowCount, false);
+            if (tx.isIdle()) {
+                observer.transaction(true);
+            }
+        }
+        if (p.rows != null) {
+            p.rows.close();
+            p.rows = null;
+        }
+        if (!extended) {
+            p.close();
+        }
+    }
+}

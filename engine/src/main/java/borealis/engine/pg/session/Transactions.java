@@ -1,0 +1,220 @@
+package borealis.engine.pg.session;
+
+import borealis.engine.pg.PgError;
+import borealis.engine.pg.PgException;
+import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.wire.BackendWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session's transaction state, as PostgreSQL keeps it: idle ('I'), in a block ('T') or in a
+ * failed block ('E'), plus the implicit transaction that wraps statements outside a block until
+ * Sync (extended protocol) or the end of a Query string (simple protocol). Runs BEGIN, COMMIT,
+ * ROLLBACK and the savepoint commands on the H2 connection.
+ */
+final class Transactions {
+
+    private static final Logger log = LoggerFactory.getLogger(Transactions.class);
+
+    private final Connection conn;
+    private final SessionSettings settings;
+    private final UtilityCommands utility;
+    /** Runs when a block ends: portals do not outlive their transaction. */
+    private final Runnable onEnd;
+    private final Map<String, Savepoint> savepoints = new HashMap<>();
+    private char status = 'I';
+    private boolean implicit;
+    /** The isolation to return to after a block begun with BEGIN ISOLATION LEVEL ..., or -1. */
+    private int blockIsolation = -1;
+    private String blockIsolationName;
+
+    Transactions(Connection conn, SessionSettings settings, UtilityCommands utility, Runnable onEnd) {
+        this.conn = conn;
+        this.settings = settings;
+        this.utility = utility;
+        this.onEnd = onEnd;
+    }
+
+    private StatementObserver observer = StatementObserver.NONE;
+
+    void observe(StatementObserver observer) {
+        this.observer = observer;
+    }
+
+    char status() {
+        return status;
+    }
+
+    /** Transactions ended so far (committed or not, blocks and implicit ones). */
+    long ends() {
+        return ends;
+    }
+
+    private long ends;
+
+    private void ended(boolean commit) {
+        ends++;
+        observer.transaction(commit);
+    }
+
+    boolean isImplicit() {
+        return implicit;
+    }
+
+    /** No block and no implicit transaction open. */
+    boolean isIdle() {
+        return status == 'I' && !implicit;
+    }
+
+    /** An error inside a block leaves it failed until ROLLBACK. */
+    void fail() {
+        if (status == 'T') {
+            status = 'E';
+        }
+    }
+
+    void beginImplicit() throws SQLException {
+        if (status == 'I' && !implicit) {
+            conn.setAutoCommit(false);
+            implicit = true;
+        }
+    }
+
+    void endImplicit(boolean commit) throws SQLException {
+        implicit = false;
+        if (commit) {
+            conn.commit();
+        } else {
+            conn.rollback();
+        }
+        conn.setAutoCommit(true);
+        ended(commit);
+    }
+
+    void rollbackQuietly() {
+        if (implicit) {
+            ended(false);
+        }
+        try {
+            if (!conn.getAutoCommit()) {
+                conn.rollback();
+                if (status == 'I') {
+                    conn.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            log.warn("rollback failed", e);
+        }
+        implicit = false;
+    }
+
+    /** BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK / ABORT, SAVEPOINT, RELEASE, ROLLBACK TO. */
+    void run(Command c, String sql, BackendWriter out) throws SQLException {
+        switch (c.kind()) {
+            case BEGIN -> {
+                if (status != 'I') {
+                    out.noticeResponse("WARNING", "25001", "there is already a transaction in progress");
+                } else {
+                    if (!implicit) {
+                        conn.setAutoCommit(false);
+                    }
+                    implicit = false;
+                    status = 'T';
+                }
+                int isolation = conn.getTransactionIsolation();
+                String level = settings.get("transaction_isolation");
+                utility.transactionOptions(sql, conn);
+                if (conn.getTransactionIsolation() != isolation) {
+                    // BEGIN ISOLATION LEVEL applies to this transaction only
+                    blockIsolation = isolation;
+                    blockIsolationName = level;
+                }
+                out.commandComplete(c.tag().equals("START TRANSACTION") ? "START TRANSACTION" : "BEGIN");
+            }
+            case COMMIT -> {
+                if (status == 'I') {
+                    out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
+                    out.commandComplete("COMMIT");
+                } else if (status == 'E') {
+                    onEnd.run();
+                    conn.rollback();
+                    conn.setAutoCommit(true);
+                    status = 'I';
+                    savepoints.clear();
+                    out.commandComplete("ROLLBACK");
+                    ended(false);
+                } else {
+                    onEnd.run();
+                    conn.commit();
+                    conn.setAutoCommit(true);
+                    status = 'I';
+                    savepoints.clear();
+                    out.commandComplete("COMMIT");
+                    ended(true);
+                }
+                restoreBlockIsolation();
+            }
+            case ROLLBACK -> {
+                if (status == 'I') {
+                    out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
+                } else {
+                    onEnd.run();
+                    conn.rollback();
+                    conn.setAutoCommit(true);
+                    status = 'I';
+                    savepoints.clear();
+                    ended(false);
+                }
+                out.commandComplete("ROLLBACK");
+                restoreBlockIsolation();
+            }
+            case SAVEPOINT -> {
+                requireBlock("SAVEPOINT");
+                savepoints.put(c.name(), conn.setSavepoint(c.name()));
+                out.commandComplete("SAVEPOINT");
+            }
+            case RELEASE -> {
+                requireBlock("RELEASE SAVEPOINT");
+                Savepoint sp = savepoint(c.name());
+                conn.releaseSavepoint(sp);
+                savepoints.remove(c.name());
+                out.commandComplete("RELEASE");
+            }
+            case ROLLBACK_TO -> {
+                requireBlock("ROLLBACK TO SAVEPOINT");
+                conn.rollback(savepoint(c.name()));
+                status = 'T';
+                out.commandComplete("ROLLBACK");
+            }
+            default -> throw new IllegalStateException("not a transaction command: " + c);
+        }
+    }
+
+    private void restoreBlockIsolation() throws SQLException {
+        if (blockIsolation >= 0) {
+            conn.setTransactionIsolation(blockIsolation);
+            settings.set("transaction_isolation", blockIsolationName);
+            blockIsolation = -1;
+        }
+    }
+
+    private void requireBlock(String what) {
+        if (status == 'I') {
+            throw new PgException(PgError.error("25P01", what + " can only be used in transaction blocks"));
+        }
+    }
+
+    private Savepoint savepoint(String name) {
+        Savepoint sp = savepoints.get(name);
+        if (sp == null) {
+            throw new PgException(PgError.error("3B001", "savepoint \"" + name + "\" does not exist"));
+        }
+        return sp;
+    }
+}

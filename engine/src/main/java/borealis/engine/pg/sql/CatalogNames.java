@@ -1,0 +1,30 @@
+package borealis.engine.pg.sql;
+
+import java.util.Set;
+
+/** The names the SQL translation routes to Borealis' own pg_catalog: relations and functions. */
+public final class CatalogNames {
+
+    /** The H2 schema holding the catalog tables and functions; owned by the instance, read-only to tenants. */
+    public static final String SCHEMA = "borealis_catalog";
+
+    /** pg_catalog relations served from {@link #SCHEMA}. */
+    public static final Set<String> RELATIONS = Set.of(
+            "pg_namespace", "pg_class", "pg_attribute", "pg_type", "pg_index", "pg_constraint", "pg_attrdef",
+            "pg_database", "pg_roles", "pg_authid", "pg_user", "pg_auth_members", "pg_proc", "pg_description",
+            "pg_am", "pg_settings", "pg_collation", "pg_sequence", "pg_sequences", "pg_tables", "pg_views",
+            "pg_indexes", "pg_inherits", "pg_trigger", "pg_policy", "pg_statistic_ext", "pg_publication",
+            "pg_publication_namespace", "pg_publication_rel", "pg_partitioned_table", "pg_extension", "pg_enum",
+            "pg_range", "pg_depend", "pg_tablespace", "pg_rewrite", "pg_shdescription", "pg_foreign_table",
+            "pg_foreign_server", "pg_foreign_data_wrapper", "pg_stat_activity", "pg_locks", "pg_matviews",
+            "pg_stat_user_tables", "pg_statio_user_tables", "pg_language", "pg_operator", "pg_cast",
+            "pg_event_trigger", "pg_opclass", "pg_conversion", "pg_timezone_names", "pg_available_extensions");
+
+    /** pg_catalog relations that are always empty in Borealis (no triggers, policies, publications, inheritance...). */
+    public static final Set<String> ALWAYS_EMPTY = Set.of(
+            "pg_inherits", "pg_trigger", "pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_namespace",
+            "pg_publication_rel", "pg_partitioned_table", "pg_rewrite", "pg_foreign_table", "pg_foreign_server",
+            "pg_foreign_data_wrapper", "pg_event_trigger", "pg_auth_members");
+
+    private CatalogNames() {}
+}

@@ -1,0 +1,125 @@
+package borealis.engine.pg.types;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.UUID;
+
+/** One-dimensional arrays in PostgreSQL's text form ({@code {1,2,NULL,"a b"}}) and binary form (decoding binary: {@link BinaryValues}). */
+final class PgArrays {
+
+    private PgArrays() {}
+
+    static String text(Object[] values, PgType element) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object v = values[i];
+            if (v == null) {
+                sb.append("NULL");
+                continue;
+            }
+            String s = elementText(v);
+            if (needsQuotes(s)) {
+                sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            } else {
+                sb.append(s);
+            }
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String elementText(Object v) {
+        if (v instanceof Boolean b) {
+            return b ? "t" : "f";
+        }
+        if (v instanceof Double d) {
+            return PgValues.formatFloat(d, false);
+        }
+        if (v instanceof Float f) {
+            return PgValues.formatFloat(f, true);
+        }
+        if (v instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (v instanceof LocalDate d) {
+            return PgValues.formatDate(d);
+        }
+        if (v instanceof LocalDateTime d) {
+            return PgValues.formatTimestamp(d);
+        }
+        if (v instanceof java.sql.Timestamp t) {
+            return PgValues.formatTimestamp(t.toLocalDateTime());
+        }
+        if (v instanceof java.sql.Date d) {
+            return PgValues.formatDate(d.toLocalDate());
+        }
+        return v.toString();
+    }
+
+    private static boolean needsQuotes(String s) {
+        if (s.isEmpty() || s.equalsIgnoreCase("NULL")) {
+            return true;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ',' || c == '{' || c == '}' || c == '"' || c == '\\' || Character.isWhitespace(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Decodes an array's text form ({1,NULL,"a b"}); elements stay strings for H2 to convert. */
+    static Object[] fromText(String text, PgType element) {
+        return ArrayLiterals.elements(text).toArray();
+    }
+
+    /** ndim, has-null flag, element OID, then per dimension (size, lower bound 1), then length-prefixed elements. */
+    static byte[] binary(Object[] values, PgType element) {
+        PgType t = element == null ? PgType.TEXT : element;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean hasNull = false;
+        for (Object v : values) {
+            hasNull |= v == null;
+        }
+        ByteBuffer header = ByteBuffer.allocate(20);
+        header.putInt(values.length == 0 ? 0 : 1).putInt(hasNull ? 1 : 0).putInt(t.oid);
+        if (values.length > 0) {
+            header.putInt(values.length).putInt(1);
+        }
+        out.write(header.array(), 0, header.position());
+        for (Object v : values) {
+            if (v == null) {
+                out.writeBytes(ByteBuffer.allocate(4).putInt(-1).array());
+                continue;
+            }
+            byte[] b = elementBinary(v, t);
+            out.writeBytes(ByteBuffer.allocate(4).putInt(b.length).array());
+            out.writeBytes(b);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] elementBinary(Object v, PgType t) {
+        switch (t) {
+            case INT2: return ByteBuffer.allocate(2).putShort(((Number) v).shortValue()).array();
+            case INT4: return ByteBuffer.allocate(4).putInt(((Number) v).intValue()).array();
+            case INT8: return ByteBuffer.allocate(8).putLong(((Number) v).longValue()).array();
+            case FLOAT4: return ByteBuffer.allocate(4).putFloat(((Number) v).floatValue()).array();
+            case FLOAT8: return ByteBuffer.allocate(8).putDouble(((Number) v).doubleValue()).array();
+            case BOOL: return new byte[] {(byte) (Boolean.TRUE.equals(v) ? 1 : 0)};
+            case NUMERIC: return PgValues.numericBinary(v instanceof BigDecimal d ? d : new BigDecimal(v.toString()));
+            case UUID: {
+                UUID u = (UUID) v;
+                return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
+            }
+            case BYTEA: return (byte[]) v;
+            default: return elementText(v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package borealis.engine.pg.types;
+
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/**
+ * The PostgreSQL types Borealis speaks on the wire: OID, length, and how an H2 column maps to one.
+ * Encoding of values lives in {@link PgValues}.
+ */
+public enum PgType {
+    BOOL(16, 1, "bool", 1000),
+    BYTEA(17, -1, "bytea", 1001),
+    NAME(19, 64, "name", 1003),
+    INT8(20, 8, "int8", 1016),
+    INT2(21, 2, "int2", 1005),
+    INT4(23, 4, "int4", 1007),
+    TEXT(25, -1, "text", 1009),
+    OID(26, 4, "oid", 1028),
+    JSON(114, -1, "json", 199),
+    FLOAT4(700, 4, "float4", 1021),
+    FLOAT8(701, 8, "float8", 1022),
+    UNKNOWN(705, -2, "unknown", 0),
+    BPCHAR(1042, -1, "bpchar", 1014),
+    VARCHAR(1043, -1, "varchar", 1015),
+    DATE(1082, 4, "date", 1182),
+    TIME(1083, 8, "time", 1183),
+    TIMESTAMP(1114, 8, "timestamp", 1115),
+    TIMESTAMPTZ(1184, 8, "timestamptz", 1185),
+    INTERVAL(1186, 16, "interval", 1187),
+    TIMETZ(1266, 12, "timetz", 1270),
+    NUMERIC(1700, -1, "numeric", 1231),
+    UUID(2950, 16, "uuid", 2951),
+    JSONB(3802, -1, "jsonb", 3807),
+    VOID(2278, 4, "void", 0);
+
+    public final int oid;
+    public final short typlen;
+    public final String typname;
+    public final int arrayOid;
+
+    PgType(int oid, int typlen, String typname, int arrayOid) {
+        this.oid = oid;
+        this.typlen = (short) typlen;
+        this.typname = typname;
+        this.arrayOid = arrayOid;
+    }
+
+    public static PgType byOid(int oid) {
+        for (PgType t : values()) {
+            if (t.oid == oid) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The element type of an array type OID, or null if {@code oid} is not a known array type. */
+    public static PgType elementOfArray(int oid) {
+        for (PgType t : values()) {
+            if (t.arrayOid == oid && oid != 0) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Maps a JDBC type (as H2 reports it) to a PostgreSQL type. */
+    public static PgType ofJdbc(int jdbcType, String typeName) {
+        String name = typeName == null ? "" : typeName.toUpperCase(java.util.Locale.ROOT);
+        // H2 reports UUID as BINARY and JSON as VARBINARY/OTHER: the name decides.
+        if (name.equals("UUID")) {
+            return UUID;
+        }
+        if (name.equals("JSON")) {
+            return JSON;
+        }
+        switch (jdbcType) {
+            case Types.BOOLEAN:
+            case Types.BIT:
+                return BOOL;
+            case Types.TINYINT:
+            case Types.SMALLINT:
+                return INT2;
+            case Types.INTEGER:
+                return INT4;
+            case Types.BIGINT:
+                return INT8;
+            case Types.REAL:
+                return FLOAT4;
+            case Types.FLOAT:
+            case Types.DOUBLE:
+                return FLOAT8;
+            case Types.NUMERIC:
+            case Types.DECIMAL:
+                return NUMERIC;
+            case Types.CHAR:
+            case Types.NCHAR:
+                return BPCHAR;
+            case Types.VARCHAR:
+            case Types.NVARCHAR:
+                return VARCHAR;
+            case Types.CLOB:
+            case Types.NCLOB:
+            case Types.LONGVARCHAR:
+            case Types.LONGNVARCHAR:
+                return TEXT;
+            case Types.BINARY:
+            case Types.VARBINARY:
+            case Types.LONGVARBINARY:
+            case Types.BLOB:
+                return BYTEA;
+            case Types.DATE:
+                return DATE;
+            case Types.TIME:
+                return TIME;
+            case Types.TIME_WITH_TIMEZONE:
+                return TIMETZ;
+            case Types.TIMESTAMP:
+                return TIMESTAMP;
+            case Types.TIMESTAMP_WITH_TIMEZONE:
+                return TIMESTAMPTZ;
+            default:
+                break;
+        }
+        if (name.equals("UUID")) {
+            return UUID;
+        }
+        if (name.equals("JSON")) {
+            return JSON;
+        }
+        if (name.startsWith("INTERVAL")) {
+            return INTERVAL;
+        }
+        if (name.equals("DECFLOAT")) {
+            return NUMERIC;
+        }
+        return TEXT;
+    }
+
+    /** The PostgreSQL type of a result column, including arrays (returned as their array OID). */
+    public static int oidOf(ResultSetMetaData md, int column) throws SQLException {
+        int jdbc = md.getColumnType(column);
+        String name = md.getColumnTypeName(column);
+        if (jdbc == Types.ARRAY) {
+            PgType element = arrayElement(name);
+            return element == null ? TEXT.arrayOid : element.arrayOid;
+        }
+        return ofJdbc(jdbc, name).oid;
+    }
+
+    /** The element type named in an H2 array type name such as {@code INTEGER ARRAY}. */
+    public static PgType arrayElement(String h2TypeName) {
+        if (h2TypeName == null) {
+            return null;
+        }
+        String n = h2TypeName.toUpperCase(java.util.Locale.ROOT);
+        int idx = n.lastIndexOf(" ARRAY");
+        String element = idx > 0 ? n.substring(0, idx) : n;
+        return switch (element) {
+            case "INTEGER" -> INT4;
+            case "BIGINT" -> INT8;
+            case "SMALLINT", "TINYINT" -> INT2;
+            case "BOOLEAN" -> BOOL;
+            case "REAL" -> FLOAT4;
+            case "DOUBLE PRECISION" -> FLOAT8;
+            case "NUMERIC", "DECIMAL", "DECFLOAT" -> NUMERIC;
+            case "UUID" -> UUID;
+            case "DATE" -> DATE;
+            case "TIMESTAMP" -> TIMESTAMP;
+            case "TIMESTAMP WITH TIME ZONE" -> TIMESTAMPTZ;
+            case "BINARY VARYING", "VARBINARY" -> BYTEA;
+            case "CHARACTER VARYING", "VARCHAR" -> VARCHAR;
+            default -> TEXT;
+        };
+    }
+
+    /** typmod as PostgreSQL reports it: varchar(n) and bpchar(n) are n+4, numeric(p,s) is ((p<<16)|s)+4. */
+    public static int typmodOf(ResultSetMetaData md, int column, int oid) throws SQLException {
+        if (oid == VARCHAR.oid || oid == BPCHAR.oid) {
+            int p = md.getPrecision(column);
+            return p > 0 && p < 10_485_760 ? p + 4 : -1;
+        }
+        if (oid == NUMERIC.oid) {
+            int p = md.getPrecision(column);
+            int s = md.getScale(column);
+            return p > 0 && p <= 1000 ? ((p << 16) | s) + 4 : -1;
+        }
+        return -1;
+    }
+
+    public static short typlenOf(int oid) {
+        PgType t = byOid(oid);
+        return t == null ? -1 : t.typlen;
+    }
+}

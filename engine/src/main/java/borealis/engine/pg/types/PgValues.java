@@ -1,0 +1,406 @@
+package borealis.engine.pg.types;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Converts between H2's JDBC values and PostgreSQL's wire encodings, text (format 0) and binary
+ * (format 1), in both directions. Binary layouts follow PostgreSQL's send/recv functions: integers
+ * big-endian, dates as days and timestamps as microseconds since 2000-01-01, numeric in base 10000.
+ */
+public final class PgValues {
+
+    private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
+    private static final LocalDateTime PG_EPOCH = PG_EPOCH_DATE.atStartOfDay();
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd");
+    private static final HexFormat HEX = HexFormat.of();
+
+    private PgValues() {}
+
+    // ---- results ----
+
+    /** The value of a result column in the requested format, or null for SQL NULL. */
+    public static byte[] encode(ResultSet rs, int col, int oid, boolean binary) throws SQLException {
+        PgType t = PgType.byOid(oid);
+        if (t == null) {
+            PgType element = PgType.elementOfArray(oid);
+            Array a = rs.getArray(col);
+            if (a == null) {
+                return null;
+            }
+            Object[] values = (Object[]) a.getArray();
+            return binary ? PgArrays.binary(values, element) : PgArrays.text(values, element).getBytes(StandardCharsets.UTF_8);
+        }
+        switch (t) {
+            case BOOL: {
+                boolean v = rs.getBoolean(col);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return binary ? new byte[] {(byte) (v ? 1 : 0)} : ascii(v ? "t" : "f");
+            }
+            case INT2: {
+                short v = rs.getShort(col);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(2).putShort(v).array() : ascii(Short.toString(v));
+            }
+            case INT4: {
+                int v = rs.getInt(col);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(4).putInt(v).array() : ascii(Integer.toString(v));
+            }
+            case INT8: {
+                long v = rs.getLong(col);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(8).putLong(v).array() : ascii(Long.toString(v));
+            }
+            case FLOAT4: {
+                float v = rs.getFloat(col);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(4).putFloat(v).array() : ascii(formatFloat(v, true));
+            }
+            case FLOAT8: {
+                double v = rs.getDouble(col);
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(8).putDouble(v).array() : ascii(formatFloat(v, false));
+            }
+            case NUMERIC: {
+                BigDecimal v = rs.getBigDecimal(col);
+                if (v == null) {
+                    return null;
+                }
+                return binary ? numericBinary(v) : ascii(v.toPlainString());
+            }
+            case BYTEA: {
+                byte[] v = rs.getBytes(col);
+                if (v == null) {
+                    return null;
+                }
+                return binary ? v : ascii("\\x" + HEX.formatHex(v));
+            }
+            case DATE: {
+                LocalDate v = rs.getObject(col, LocalDate.class);
+                if (v == null) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(4).putInt((int) ChronoUnit.DAYS.between(PG_EPOCH_DATE, v)).array()
+                        : ascii(formatDate(v));
+            }
+            case TIME: {
+                LocalTime v = rs.getObject(col, LocalTime.class);
+                if (v == null) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(8).putLong(v.toNanoOfDay() / 1000).array() : ascii(formatTime(v));
+            }
+            case TIMETZ: {
+                OffsetTime v = rs.getObject(col, OffsetTime.class);
+                if (v == null) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(12).putLong(v.toLocalTime().toNanoOfDay() / 1000)
+                        .putInt(-v.getOffset().getTotalSeconds()).array()
+                        : ascii(formatTime(v.toLocalTime()) + formatOffset(v.getOffset()));
+            }
+            case TIMESTAMP: {
+                LocalDateTime v = rs.getObject(col, LocalDateTime.class);
+                if (v == null) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(8).putLong(micros(v)).array() : ascii(formatTimestamp(v));
+            }
+            case TIMESTAMPTZ: {
+                OffsetDateTime v = rs.getObject(col, OffsetDateTime.class);
+                if (v == null) {
+                    return null;
+                }
+                OffsetDateTime utc = v.withOffsetSameInstant(ZoneOffset.UTC);
+                return binary ? ByteBuffer.allocate(8).putLong(micros(utc.toLocalDateTime())).array()
+                        : ascii(formatTimestamp(utc.toLocalDateTime()) + "+00");
+            }
+            case UUID: {
+                UUID v = rs.getObject(col, UUID.class);
+                if (v == null) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(16).putLong(v.getMostSignificantBits()).putLong(v.getLeastSignificantBits()).array()
+                        : ascii(v.toString());
+            }
+            case JSON: {
+                String v = rs.getString(col);
+                if (v == null) {
+                    return null;
+                }
+                return unwrapJson(v).getBytes(StandardCharsets.UTF_8);
+            }
+            case INTERVAL: {
+                Object v = rs.getObject(col);
+                if (v == null) {
+                    return null;
+                }
+                return PgIntervals.encode(v, binary);
+            }
+            default: {
+                String v = rs.getString(col);
+                if (v == null) {
+                    return null;
+                }
+                return v.getBytes(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /**
+     * H2 stores text assigned to a JSON column as a JSON string; PostgreSQL parses it. A JSON string
+     * whose content is itself a JSON object or array is shown as that object or array.
+     */
+    public static String unwrapJson(String json) {
+        String t = json.trim();
+        if (!t.startsWith("\"")) {
+            return json;
+        }
+        try {
+            org.h2.util.json.JSONValue v = org.h2.util.json.JSONStringSource.parse(t, new org.h2.util.json.JSONValueTarget());
+            if (v instanceof org.h2.util.json.JSONString s) {
+                String inner = s.getString().trim();
+                if ((inner.startsWith("{") && inner.endsWith("}")) || (inner.startsWith("[") && inner.endsWith("]"))) {
+                    org.h2.util.json.JSONStringSource.parse(inner, new org.h2.util.json.JSONValueTarget());
+                    return s.getString();
+                }
+            }
+        } catch (RuntimeException e) {
+            // not JSON inside: keep the string
+        }
+        return json;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Shortest exact form, as PostgreSQL 12+ prints with extra_float_digits 1: "0.1", "1e+20", "Infinity". */
+    public static String formatFloat(double v, boolean isFloat4) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "Infinity" : "-Infinity";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0" : "0";
+        }
+        BigDecimal d = new BigDecimal(isFloat4 ? Float.toString((float) v) : Double.toString(v)).stripTrailingZeros();
+        int exponent = d.precision() - d.scale() - 1;
+        if (exponent < -4 || exponent >= (isFloat4 ? 6 : 15)) {
+            String digits = d.unscaledValue().abs().toString();
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return (d.signum() < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                    + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        }
+        return d.toPlainString();
+    }
+
+    public static String formatDate(LocalDate d) {
+        return DATE.format(d);
+    }
+
+    public static String formatTime(LocalTime t) {
+        String base = String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        return base + fraction(t.getNano());
+    }
+
+    public static String formatTimestamp(LocalDateTime v) {
+        return formatDate(v.toLocalDate()) + " " + formatTime(v.toLocalTime());
+    }
+
+    public static String formatOffset(ZoneOffset o) {
+        int s = o.getTotalSeconds();
+        String sign = s < 0 ? "-" : "+";
+        s = Math.abs(s);
+        String out = sign + String.format("%02d", s / 3600);
+        if (s % 3600 != 0) {
+            out += String.format(":%02d", (s % 3600) / 60);
+        }
+        return out;
+    }
+
+    private static String fraction(int nanos) {
+        int micros = nanos / 1000;
+        if (micros == 0) {
+            return "";
+        }
+        String f = String.format("%06d", micros);
+        int end = f.length();
+        while (f.charAt(end - 1) == '0') {
+            end--;
+        }
+        return "." + f.substring(0, end);
+    }
+
+    private static long micros(LocalDateTime v) {
+        Duration d = Duration.between(PG_EPOCH, v);
+        return d.getSeconds() * 1_000_000L + d.getNano() / 1000;
+    }
+
+    /** PostgreSQL numeric binary: ndigits, weight, sign, dscale, then base-10000 digits. */
+    public static byte[] numericBinary(BigDecimal value) {
+        int sign = value.signum() < 0 ? 0x4000 : 0;
+        BigDecimal v = value.abs();
+        int dscale = Math.max(0, v.scale());
+        if (v.scale() < 0) {
+            v = v.setScale(0);
+        }
+        String s = v.toPlainString();
+        int dot = s.indexOf('.');
+        String ip = dot < 0 ? s : s.substring(0, dot);
+        String fp = dot < 0 ? "" : s.substring(dot + 1);
+        if (ip.equals("0")) {
+            ip = "";
+        }
+        ip = "0".repeat((4 - ip.length() % 4) % 4) + ip;
+        fp = fp + "0".repeat((4 - fp.length() % 4) % 4);
+        String all = ip + fp;
+        int n = all.length() / 4;
+        short[] digits = new short[n];
+        for (int i = 0; i < n; i++) {
+            digits[i] = Short.parseShort(all.substring(i * 4, i * 4 + 4));
+        }
+        int weight = ip.length() / 4 - 1;
+        int start = 0;
+        while (start < n && digits[start] == 0) {
+            start++;
+            weight--;
+        }
+        int end = n;
+        while (end > start && digits[end - 1] == 0) {
+            end--;
+        }
+        if (start == end) {
+            weight = 0;
+        }
+        ByteBuffer b = ByteBuffer.allocate(8 + 2 * (end - start));
+        b.putShort((short) (end - start)).putShort((short) weight).putShort((short) sign).putShort((short) dscale);
+        for (int i = start; i < end; i++) {
+            b.putShort(digits[i]);
+        }
+        return b.array();
+    }
+
+    // ---- parameters ----
+
+    /** Binds one parameter sent by the client in text or binary format, typed by its OID (0 = unspecified). */
+    public static void bind(PreparedStatement ps, int index, int oid, boolean binary, byte[] value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, nullType(oid));
+            return;
+        }
+        PgType arrayElement = PgType.elementOfArray(oid);
+        if (arrayElement != null) {
+            Object[] elements = binary ? BinaryValues.array(value, "bind parameter " + index)
+                    : PgArrays.fromText(new String(value, StandardCharsets.UTF_8), arrayElement);
+            ps.setObject(index, elements);
+            return;
+        }
+        if (!binary) {
+            String text = new String(value, StandardCharsets.UTF_8);
+            if (oid == PgType.BYTEA.oid) {
+                ps.setBytes(index, parseByteaText(text));
+            } else if (oid == PgType.BOOL.oid) {
+                ps.setBoolean(index, parseBool(text));
+            } else {
+                ps.setString(index, text);
+            }
+            return;
+        }
+        PgType t = PgType.byOid(oid);
+        if (t == null) {
+            throw new SQLException("binary format is not supported for parameters of type OID " + oid, "22P03");
+        }
+        // Binary values are the client's bytes: every size in them is checked (BinaryValues).
+        ps.setObject(index, BinaryValues.scalar(t, value, "bind parameter " + index));
+    }
+
+    private static int nullType(int oid) {
+        PgType t = PgType.byOid(oid);
+        if (t == null) {
+            return Types.NULL;
+        }
+        return switch (t) {
+            case BOOL -> Types.BOOLEAN;
+            case INT2 -> Types.SMALLINT;
+            case INT4 -> Types.INTEGER;
+            case INT8 -> Types.BIGINT;
+            case FLOAT4 -> Types.REAL;
+            case FLOAT8 -> Types.DOUBLE;
+            case NUMERIC -> Types.NUMERIC;
+            case BYTEA -> Types.VARBINARY;
+            case DATE -> Types.DATE;
+            case TIME -> Types.TIME;
+            case TIMESTAMP -> Types.TIMESTAMP;
+            case TIMESTAMPTZ -> Types.TIMESTAMP_WITH_TIMEZONE;
+            case VARCHAR, TEXT, BPCHAR -> Types.VARCHAR;
+            default -> Types.NULL;
+        };
+    }
+
+    static boolean parseBool(String text) throws SQLException {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (t) {
+            case "t", "true", "y", "yes", "on", "1" -> true;
+            case "f", "false", "n", "no", "off", "0" -> false;
+            default -> throw new SQLException("invalid input syntax for type boolean: \"" + text + "\"", "22P02");
+        };
+    }
+
+    static byte[] parseByteaText(String text) throws SQLException {
+        if (text.startsWith("\\x")) {
+            try {
+                return HEX.parseHex(text.substring(2));
+            } catch (IllegalArgumentException e) {
+                throw new SQLException("invalid hexadecimal data in bytea value", "22P02");
+            }
+        }
+        // Escape format: backslash-octal sequences, doubled backslashes.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '\\' && i + 1 < raw.length && raw[i + 1] == '\\') {
+                out.write('\\');
+                i++;
+            } else if (raw[i] == '\\' && i + 3 < raw.length) {
+                out.write(Integer.parseInt(new String(raw, i + 1, 3, StandardCharsets.US_ASCII), 8));
+                i += 3;
+            } else {
+                out.write(raw[i]);
+            }
+        }
+        return out.toByteArray();
+    }
+}
