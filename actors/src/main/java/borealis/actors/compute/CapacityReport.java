@@ -1,7 +1,7 @@
 package borealis.actors.compute;
 
-import borealis.actors.scaling.CapacityLedger;
-import borealis.actors.scaling.CapacityMetrics;
+import borealis.actors.capacity.CapacityLedger;
+import borealis.actors.capacity.CapacityMetrics;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;

@@ -1,10 +1,10 @@
 package borealis.actors.compute;
 
-import borealis.actors.control.DbCluster;
-import borealis.actors.scaling.CapacityMetrics;
-import borealis.actors.scaling.CapacitySettings;
-import borealis.actors.scaling.InstanceResources;
-import borealis.actors.scaling.ScalingSupervisor;
+import borealis.actors.capacity.CapacityMetrics;
+import borealis.actors.capacity.CapacitySettings;
+import borealis.actors.capacity.InstanceResources;
+import borealis.actors.capacity.ScalingSupervisor;
+import borealis.actors.cluster.DbCluster;
 import borealis.engine.governor.CpuGovernor;
 import borealis.engine.h2.Database;
 import borealis.engine.insights.DatabaseInsights;
@@ -280,7 +280,8 @@ public final class ComputeInstance {
             return null;
         }, sqlPool));
         sessions.hostOn(db, volume, resources);
-        node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources, ctx.getSelf()));
+        node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources,
+                ctx.messageAdapter(ScalingSupervisor.Decision.class, ComputeInstance::decided)));
         long now = System.nanoTime();
         double millis = (now - resumeStartedNanos) / 1e6;
         ctx.getLog().info("compute instance {} running (epoch {}, {} ACU), resumed in {} ms", clusterId, spec.epoch(), acu,
@@ -293,6 +294,17 @@ public final class ComputeInstance {
                 (now - volumeOpenNanos) / 1e6));
         timers.startTimerWithFixedDelay(new Maintain(), MAINTENANCE_INTERVAL);
         return stash.unstashAll(running());
+    }
+
+    /** The supervisor's decisions, in this instance's protocol. */
+    private static Command decided(ScalingSupervisor.Decision d) {
+        if (d instanceof ScalingSupervisor.PauseIdle p) {
+            return new Pause(p.why());
+        }
+        if (d instanceof ScalingSupervisor.Resize r) {
+            return new Resized(r.acu(), r.slots());
+        }
+        return new Moving(((ScalingSupervisor.Move) d).node());
     }
 
     private Behavior<Command> resumeFailed(String message) {

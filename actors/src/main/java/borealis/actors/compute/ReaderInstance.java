@@ -1,9 +1,9 @@
 package borealis.actors.compute;
 
 import borealis.actors.audit.AuditLog;
-import borealis.actors.control.ClusterSpec;
-import borealis.actors.control.DbCluster;
-import borealis.actors.control.ReaderInstances;
+import borealis.actors.cluster.ClusterSpec;
+import borealis.actors.cluster.DbCluster;
+import borealis.actors.cluster.ReaderInstances;
 import borealis.actors.metrics.ReaderMetrics;
 import borealis.actors.storage.ShardedSegmentTransport;
 import borealis.engine.governor.CpuGovernor;
@@ -59,7 +59,9 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public final class ReaderInstance {
 
-    public static final EntityTypeKey<ComputeInstance.Command> TYPE_KEY = ReaderInstances.TYPE_KEY;
+    /** Readers speak the writer's protocol (at least OpenSession and Stop), under their own entity type. */
+    public static final EntityTypeKey<ComputeInstance.Command> TYPE_KEY = EntityTypeKey.create(ComputeInstance.Command.class,
+            "ReaderInstance");
     private static final int STASH = 10_000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReaderInstance.class);
 
@@ -286,7 +288,7 @@ public final class ReaderInstance {
         double acu = Math.max(spec.maxAcu(), 0.5);
         double cpu = node.compute().capacity().profile().cpuPerSecond(acu);
         governor = new CpuGovernor(cpu, node.compute().governorTimer());
-        governor.setMaxConcurrent(borealis.actors.scaling.InstanceResources.sqlThreads(cpu));
+        governor.setMaxConcurrent(borealis.actors.capacity.InstanceResources.sqlThreads(cpu));
         idleSinceNanos = System.nanoTime();
         ctx.getLog().info("reader instance {} running at LSN {} (snapshot opened in {} ms), resumed in {} ms", id, current.point().lsn(),
                 String.format(Locale.ROOT, "%.1f", current.openMillis),

@@ -1,8 +1,8 @@
 package borealis.actors.compute;
 
 import borealis.actors.audit.AuditLog;
-import borealis.actors.control.ClusterSpec;
-import borealis.actors.control.DbCluster;
+import borealis.actors.cluster.ClusterSpec;
+import borealis.actors.cluster.DbCluster;
 import borealis.actors.storage.ShardedSegmentTransport;
 import borealis.engine.h2.Database;
 import borealis.persistence.volume.client.ReplicatedVolume;

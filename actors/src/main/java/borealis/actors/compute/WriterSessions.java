@@ -1,6 +1,6 @@
 package borealis.actors.compute;
 
-import borealis.actors.scaling.InstanceResources;
+import borealis.actors.capacity.InstanceResources;
 import borealis.engine.h2.Database;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.session.PgSession;

@@ -1,5 +1,7 @@
 package borealis.actors.control;
 
+import borealis.actors.cluster.Rejection;
+
 /** A request the control plane refuses, with the HTTP status it maps to and a message saying what is allowed. */
 public final class ApiException extends RuntimeException {
     public final int status;
@@ -19,5 +21,16 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException conflict(String message) {
         return new ApiException(409, message);
+    }
+
+    /** The API error for an entity's refusal ({@link Rejection}); anything unprefixed is the service failing (503). */
+    public static ApiException of(Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        for (Rejection r : Rejection.values()) {
+            if (message.startsWith(r.prefix())) {
+                return new ApiException(r.status, message.substring(r.prefix().length()));
+            }
+        }
+        return new ApiException(503, "the control plane did not answer: " + message);
     }
 }

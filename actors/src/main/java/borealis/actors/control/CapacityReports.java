@@ -1,5 +1,7 @@
 package borealis.actors.control;
 
+import borealis.actors.cluster.ClusterSpec;
+import borealis.actors.cluster.DbCluster;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,6 @@
 package borealis.actors.control;
 
+import borealis.actors.cluster.DbCluster;
 import borealis.persistence.serialization.BorealisSerializable;
 import java.time.Duration;
 import java.time.Instant;

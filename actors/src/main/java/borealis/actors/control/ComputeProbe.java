@@ -1,6 +1,8 @@
 package borealis.actors.control;
 
+import borealis.actors.cluster.ReaderInstances;
 import borealis.actors.compute.ComputeInstance;
+import borealis.actors.compute.ReaderInstance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,7 +41,7 @@ public final class ComputeProbe {
     /** The compute entities of a cluster that are alive (running, or paused but not passivated): writer and reader entity ids. */
     public CompletionStage<List<String>> runningInstances(String clusterId) {
         CompletableFuture<Set<String>> writers = running(ComputeInstance.TYPE_KEY);
-        CompletableFuture<Set<String>> readers = readersServed() ? running(ReaderInstances.TYPE_KEY) : CompletableFuture.completedFuture(Set.of());
+        CompletableFuture<Set<String>> readers = readersServed() ? running(ReaderInstance.TYPE_KEY) : CompletableFuture.completedFuture(Set.of());
         return writers.thenCombine(readers, (w, r) -> {
             List<String> out = new ArrayList<>();
             if (w.contains(clusterId)) {
@@ -55,7 +57,7 @@ public final class ComputeProbe {
         return runningInstances(clusterId).thenCompose(ids -> {
             List<CompletableFuture<Integer>> counts = new ArrayList<>();
             for (String id : ids) {
-                EntityTypeKey<ComputeInstance.Command> key = id.equals(clusterId) ? ComputeInstance.TYPE_KEY : ReaderInstances.TYPE_KEY;
+                EntityTypeKey<ComputeInstance.Command> key = id.equals(clusterId) ? ComputeInstance.TYPE_KEY : ReaderInstance.TYPE_KEY;
                 counts.add(sharding.entityRefFor(key, id)
                         .<ComputeInstance.SessionCount>ask(ComputeInstance.CountSessions::new, timeout)
                         .thenApply(ComputeInstance.SessionCount::sessions)
@@ -70,7 +72,7 @@ public final class ComputeProbe {
     public CompletionStage<List<String>> stop(String clusterId) {
         return runningInstances(clusterId).thenApply(ids -> {
             for (String id : ids) {
-                EntityTypeKey<ComputeInstance.Command> key = id.equals(clusterId) ? ComputeInstance.TYPE_KEY : ReaderInstances.TYPE_KEY;
+                EntityTypeKey<ComputeInstance.Command> key = id.equals(clusterId) ? ComputeInstance.TYPE_KEY : ReaderInstance.TYPE_KEY;
                 sharding.entityRefFor(key, id).tell(new ComputeInstance.Terminate());
             }
             return ids;
@@ -80,7 +82,7 @@ public final class ComputeProbe {
     /** Whether this deployment runs reader compute entities at all. */
     public boolean readersServed() {
         try {
-            sharding.entityRefFor(ReaderInstances.TYPE_KEY, "probe");
+            sharding.entityRefFor(ReaderInstance.TYPE_KEY, "probe");
             return true;
         } catch (IllegalStateException | IllegalArgumentException e) {
             return false;

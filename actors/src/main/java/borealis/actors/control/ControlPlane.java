@@ -1,6 +1,11 @@
 package borealis.actors.control;
 
 import borealis.actors.auth.ScramVerifier;
+import borealis.actors.cluster.ClusterSpec;
+import borealis.actors.cluster.DbCluster;
+import borealis.actors.cluster.ReaderInstances;
+import borealis.actors.cluster.Rejection;
+import borealis.actors.compute.ReaderInstance;
 import borealis.actors.control.Views.ClusterView;
 import borealis.actors.control.Views.TenantView;
 import borealis.actors.metrics.InsightsService;
@@ -283,7 +288,7 @@ public final class ControlPlane {
         String id = ClusterSpec.id(tenant, name);
         return askCluster(id, r -> new DbCluster.RemoveReader(number, r)).thenApply(info -> {
             if (compute.readersServed()) {
-                sharding.entityRefFor(ReaderInstances.TYPE_KEY, ReaderInstances.entityId(id, number)).tell(new borealis.actors.compute.ComputeInstance.Terminate());
+                sharding.entityRefFor(ReaderInstance.TYPE_KEY, ReaderInstances.entityId(id, number)).tell(new borealis.actors.compute.ComputeInstance.Terminate());
             }
             return ClusterView.of(info);
         });
@@ -426,7 +431,7 @@ public final class ControlPlane {
                 throw new CompletionException(new ApiException(503, "the control plane did not answer in time: " + error.getMessage()));
             }
             if (reply.isError()) {
-                throw new CompletionException(Rejection.toApiException(reply.getError()));
+                throw new CompletionException(ApiException.of(reply.getError()));
             }
             return reply.getValue();
         });

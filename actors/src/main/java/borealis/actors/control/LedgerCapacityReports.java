@@ -1,11 +1,14 @@
 package borealis.actors.control;
 
-import borealis.actors.scaling.CapacityLedger;
-import borealis.actors.scaling.CapacityQueries;
+import borealis.actors.capacity.CapacityLedger;
+import borealis.actors.capacity.CapacityQueries;
+import borealis.actors.cluster.ClusterSpec;
+import borealis.actors.compute.ComputeInstance;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
  * {@link CapacityReports} from the capacity service's ledger ({@link CapacityQueries}): ACU-seconds
@@ -18,9 +21,11 @@ public final class LedgerCapacityReports implements CapacityReports {
     static final int EVENTS_READ = 10_000;
 
     private final CapacityQueries queries;
+    private final ClusterSharding sharding;
 
-    public LedgerCapacityReports(CapacityQueries queries) {
+    public LedgerCapacityReports(CapacityQueries queries, ClusterSharding sharding) {
         this.queries = queries;
+        this.sharding = sharding;
     }
 
     @Override
@@ -51,7 +56,9 @@ public final class LedgerCapacityReports implements CapacityReports {
 
     @Override
     public void scalingConfigurationChanged(ClusterSpec spec) {
-        queries.scalingChanged(spec.tenant(), spec.name(), spec.minAcu(), spec.maxAcu(), spec.secondsUntilAutoPause());
+        // The running compute applies it within the second; a paused one stays paused.
+        sharding.entityRefFor(ComputeInstance.TYPE_KEY, spec.id())
+                .tell(new ComputeInstance.ScalingChanged(spec.minAcu(), spec.maxAcu(), spec.secondsUntilAutoPause()));
     }
 
     private static String[] split(String clusterId) {

@@ -1,5 +1,6 @@
 package borealis.actors.control;
 
+import borealis.actors.cluster.Rejection;
 import borealis.persistence.serialization.BorealisSerializable;
 import java.time.Instant;
 import java.util.List;

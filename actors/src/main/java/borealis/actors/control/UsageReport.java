@@ -1,5 +1,6 @@
 package borealis.actors.control;
 
+import borealis.actors.cluster.ClusterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

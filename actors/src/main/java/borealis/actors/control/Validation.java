@@ -1,6 +1,7 @@
 package borealis.actors.control;
 
-import borealis.actors.proxy.ClusterNames;
+import borealis.actors.cluster.ClusterNames;
+import borealis.actors.cluster.DbCluster;
 import borealis.scaling.AcuRules;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,9 @@
 package borealis.actors.control;
 
-import borealis.actors.proxy.ClusterNames;
+import borealis.actors.cluster.ClusterNames;
+import borealis.actors.cluster.ClusterSpec;
+import borealis.actors.cluster.DbCluster;
+import borealis.actors.cluster.ReaderInstances;
 import borealis.engine.insights.TopSql;
 import java.util.List;
 

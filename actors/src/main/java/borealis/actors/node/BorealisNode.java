@@ -4,12 +4,17 @@ import borealis.actors.admin.AdminRoutes;
 import borealis.actors.audit.AuditLog;
 import borealis.actors.auth.DecoyVerifiers;
 import borealis.actors.auth.SecretFiles;
+import borealis.actors.capacity.CapacityLedger;
+import borealis.actors.capacity.CapacityQueries;
+import borealis.actors.capacity.CapacitySettings;
+import borealis.actors.capacity.ComputePlacement;
+import borealis.actors.capacity.ScalingSupervisor;
+import borealis.actors.cluster.DbCluster;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.ReaderInstance;
 import borealis.actors.control.ClusterPurger;
 import borealis.actors.control.ComputeProbe;
 import borealis.actors.control.ControlPlane;
-import borealis.actors.control.DbCluster;
 import borealis.actors.control.Endpoints;
 import borealis.actors.control.LedgerCapacityReports;
 import borealis.actors.control.Tenant;
@@ -21,11 +26,6 @@ import borealis.actors.proxy.ProxyConfig;
 import borealis.actors.proxy.ProxyServer;
 import borealis.actors.proxy.ProxySession;
 import borealis.actors.proxy.TlsConnection;
-import borealis.actors.scaling.CapacityLedger;
-import borealis.actors.scaling.CapacityQueries;
-import borealis.actors.scaling.CapacitySettings;
-import borealis.actors.scaling.ComputePlacement;
-import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.storage.ReplicaFaults;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.governor.HeapGuard;
@@ -190,7 +190,7 @@ public final class BorealisNode implements AutoCloseable {
                 b.getInt("control.default-max-clusters-per-tenant"), b.getDuration("control.storage-retention"),
                 b.getDuration("limits.statement-timeout-ceiling"), b.getInt("limits.max-memory-rows"), bytesOrNone(b, "limits.temp-file-limit"),
                 bytesOrNone(b, "limits.storage-quota"));
-        return new ControlPlane(system, sharding, settings, probe, purger, new LedgerCapacityReports(new CapacityQueries(sharding, timeout)),
+        return new ControlPlane(system, sharding, settings, probe, purger, new LedgerCapacityReports(new CapacityQueries(sharding, timeout), sharding),
                 new Endpoints(b.getString("node.advertised-host"), pgPort));
     }
 

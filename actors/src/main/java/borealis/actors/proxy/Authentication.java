@@ -1,8 +1,9 @@
 package borealis.actors.proxy;
 
 import borealis.actors.auth.ScramServer;
+import borealis.actors.cluster.ClusterNames;
+import borealis.actors.cluster.DbCluster;
 import borealis.actors.compute.ClientConnection;
-import borealis.actors.control.DbCluster;
 import borealis.engine.pg.wire.BackendWriter;
 import borealis.engine.pg.wire.FrontendMessage;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package borealis.actors.proxy;
 
 import borealis.actors.auth.DecoyVerifiers;
+import borealis.actors.cluster.DbCluster;
 import borealis.actors.compute.ClientConnection;
 import borealis.actors.compute.SqlSession;
-import borealis.actors.control.DbCluster;
 import borealis.engine.pg.wire.BackendWriter;
 import borealis.engine.pg.wire.FrontendMessage;
 import borealis.engine.pg.wire.ProtocolException;

@@ -1,7 +1,9 @@
 package borealis.actors.proxy;
 
+import borealis.actors.cluster.ClusterNames;
+import borealis.actors.cluster.ReaderInstances;
 import borealis.actors.compute.ComputeInstance;
-import borealis.actors.control.ReaderInstances;
+import borealis.actors.compute.ReaderInstance;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -35,7 +37,7 @@ final class ReaderRouting {
         }
         int number = readers.get(ThreadLocalRandom.current().nextInt(readers.size()));
         try {
-            return sharding.entityRefFor(ReaderInstances.TYPE_KEY, ReaderInstances.entityId(endpoint.clusterId(), number));
+            return sharding.entityRefFor(ReaderInstance.TYPE_KEY, ReaderInstances.entityId(endpoint.clusterId(), number));
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new NoReaderException("reader instances of cluster " + writer + " are not served by this deployment yet "
                     + "(no node runs reader compute); connect to the writer endpoint " + writer);

@@ -1,5 +1,6 @@
 package borealis.actors.proxy;
 
+import borealis.actors.cluster.ClusterNames;
 import borealis.actors.compute.ClientConnection;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.SqlSession;

@@ -1,19 +1,19 @@
 package borealis.actors.serialization;
 
 import borealis.actors.auth.ScramVerifier;
+import borealis.actors.capacity.CapacityLedger;
+import borealis.actors.capacity.ScalingSupervisor;
+import borealis.actors.cluster.ClusterSpec;
+import borealis.actors.cluster.DbCluster;
 import borealis.actors.compute.ClientConnection;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.SqlSession;
 import borealis.actors.control.ClusterPurger;
-import borealis.actors.control.ClusterSpec;
-import borealis.actors.control.DbCluster;
 import borealis.actors.control.Tenant;
 import borealis.actors.control.TenantDirectory;
 import borealis.actors.metrics.InsightsService;
 import borealis.actors.proxy.CancelRegistry;
 import borealis.actors.proxy.ProxySession;
-import borealis.actors.scaling.CapacityLedger;
-import borealis.actors.scaling.ScalingSupervisor;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.pg.wire.FrontendMessage;
 import borealis.persistence.serialization.KryoRegistrar;

@@ -1,7 +1,7 @@
 package borealis.actors.bench;
 
-import borealis.actors.scaling.CapacityLedger;
-import borealis.actors.scaling.ScalingSupervisor;
+import borealis.actors.capacity.CapacityLedger;
+import borealis.actors.capacity.ScalingSupervisor;
 import borealis.actors.testkit.InProcessNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -366,7 +366,7 @@ class TenantRedTeamIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             String state = node.node().capacity().status(tenant, cluster).toCompletableFuture().get()
-                    .map(borealis.actors.scaling.CapacityLedger.ComputeStatus::state).orElse("paused");
+                    .map(borealis.actors.capacity.CapacityLedger.ComputeStatus::state).orElse("paused");
             if (state.equals("paused")) {
                 return;
             }

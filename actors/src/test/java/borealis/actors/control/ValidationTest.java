@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import borealis.actors.proxy.ClusterNames;
+import borealis.actors.cluster.ClusterNames;
 import org.junit.jupiter.api.Test;
 
 class ValidationTest {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import borealis.actors.cluster.DbCluster;
 import borealis.actors.compute.ComputeInstance;
-import borealis.actors.control.DbCluster;
 import borealis.actors.testkit.InProcessNode;
 import borealis.actors.testkit.StorageProbe;
 import borealis.engine.h2.VolumeFileSystem;

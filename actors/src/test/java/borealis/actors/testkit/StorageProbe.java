@@ -1,6 +1,6 @@
 package borealis.actors.testkit;
 
-import borealis.actors.control.DbCluster;
+import borealis.actors.cluster.DbCluster;
 import borealis.actors.node.BorealisNode;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.h2.VolumeFileSystem;

@@ -1,4 +1,4 @@
-package borealis.actors.control;
+package borealis.actors.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

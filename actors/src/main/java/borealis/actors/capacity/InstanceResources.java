@@ -1,4 +1,4 @@
-package borealis.actors.scaling;
+package borealis.actors.capacity;
 
 import borealis.engine.governor.CpuGovernor;
 import borealis.persistence.volume.client.BlockCache;

@@ -1,4 +1,4 @@
-package borealis.actors.scaling;
+package borealis.actors.capacity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

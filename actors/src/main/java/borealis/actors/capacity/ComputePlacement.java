@@ -1,4 +1,4 @@
-package borealis.actors.scaling;
+package borealis.actors.capacity;
 
 import borealis.scaling.Placement;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package borealis.actors.control;
+package borealis.actors.cluster;
 
 import borealis.actors.auth.ScramVerifier;
 import borealis.persistence.serialization.BorealisSerializable;
@@ -31,7 +31,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * </pre>
  *
  * The entity checks what only it can know (existence, duplicates, the merged scaling bounds, the
- * reader and user sets); {@link ControlPlane} validates the form of every request before.
+ * reader and user sets); the control plane validates the form of every request before.
  */
 public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbCluster.Command, DbCluster.Event, DbCluster.State> {
 

@@ -1,4 +1,4 @@
-package borealis.actors.scaling;
+package borealis.actors.capacity;
 
 import io.prometheus.client.Collector;
 import io.prometheus.client.CounterMetricFamily;

@@ -1,6 +1,5 @@
-package borealis.actors.scaling;
+package borealis.actors.capacity;
 
-import borealis.actors.compute.ComputeInstance;
 import borealis.persistence.serialization.BorealisSerializable;
 import borealis.scaling.AcuRules;
 import borealis.scaling.NodeCapacity;
@@ -61,8 +60,23 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
     /** {@code acu} granted here; or {@code moveTo} another node (an address) that reserved it; or an error. */
     public record Admission(double acu, String moveTo, String error) implements Local {}
 
-    /** The admitted instance is open: tick it from now on. */
-    public record Attach(String clusterId, InstanceResources resources, ActorRef<ComputeInstance.Command> instance) implements Local {}
+    /** The admitted instance is open: tick it from now on, and tell it what is decided for it. */
+    public record Attach(String clusterId, InstanceResources resources, ActorRef<Decision> instance) implements Local {}
+
+    /**
+     * What the supervisor decides for an attached instance, told to it; the instance adapts these to
+     * its own protocol (the supervisor knows instances only by this).
+     */
+    public sealed interface Decision extends NoSerializationVerificationNeeded {}
+
+    /** No session and no activity for long enough: pause if still idle. */
+    public record PauseIdle(String why) implements Decision {}
+
+    /** The allocation changed (already applied); {@code slots} sessions may run. */
+    public record Resize(double acu, int slots) implements Decision {}
+
+    /** {@code node} reserved room for the instance, which is to move there. */
+    public record Move(String node) implements Decision {}
 
     /** The instance paused, stopped or failed: release its allocation. */
     public record Leave(String clusterId) implements Local {}
@@ -104,7 +118,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         final String clusterId;
         ScalingConfig config;
         InstanceResources resources;
-        ActorRef<ComputeInstance.Command> instance;
+        ActorRef<Decision> instance;
         ScalingPolicy.InstanceState state;
         long meteredUpTo;
         boolean pausing;
@@ -299,7 +313,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
             double current = t.state.acu();
             if (d.pause()) {
                 t.pausing = true;
-                t.instance.tell(new ComputeInstance.Pause(d.detail()));
+                t.instance.tell(new PauseIdle(d.detail()));
                 continue;
             }
             if (d.acu() == current) {
@@ -312,7 +326,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                 String kind = granted > current ? "scale-up" : "scale-down";
                 String detail = d.detail() + (granted < d.acu() ? String.format(Locale.ROOT, "; wanted %.1f ACU, node has no more headroom", d.acu()) : "");
                 events.add(event(t.clusterId, kind, current, granted, reasonName(d.reason()), detail));
-                t.instance.tell(new ComputeInstance.Resized(granted, t.resources.slots()));
+                t.instance.tell(new Resize(granted, t.resources.slots()));
             }
             if (granted < d.acu()) {
                 moveForHeadroom(t, d.acu(), now);
@@ -379,7 +393,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         placement.choose(r.clusterId(), r.node());
         record(List.of(event(r.clusterId(), "move", t.state.acu(), r.acu(), "no-headroom",
                 String.format(Locale.ROOT, "wanted %.1f ACU, this node has %.1f free; moving to %s", r.acu(), node.headroomAcu(), r.node()))));
-        t.instance.tell(new ComputeInstance.Moving(r.node()));
+        t.instance.tell(new Move(r.node()));
         return this;
     }
 

@@ -1,4 +1,4 @@
-package borealis.actors.scaling;
+package borealis.actors.capacity;
 
 import borealis.persistence.serialization.BorealisSerializable;
 import borealis.scaling.UsageMeter;

@@ -1,7 +1,6 @@
-package borealis.actors.scaling;
+package borealis.actors.capacity;
 
-import borealis.actors.compute.ComputeInstance;
-import borealis.actors.control.ClusterSpec;
+import borealis.actors.cluster.ClusterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,8 +9,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * What the control plane's API reads (and tells) about capacity: usage in ACU-seconds, scaling
- * events, compute status, and changes of a cluster's scaling configuration.
+ * What the control plane's API reads about capacity: usage in ACU-seconds, scaling events and
+ * compute status.
  */
 public final class CapacityQueries {
 
@@ -48,11 +47,5 @@ public final class CapacityQueries {
         return sharding.entityRefFor(CapacityLedger.TYPE_KEY, tenant)
                 .<CapacityLedger.Statuses>ask(replyTo -> new CapacityLedger.GetStatus(ClusterSpec.id(tenant, cluster), replyTo), timeout)
                 .thenApply(s -> s.statuses().stream().findFirst());
-    }
-
-    /** Tells the cluster's compute about a new scaling configuration (it applies within the second; a paused one stays paused). */
-    public void scalingChanged(String tenant, String cluster, double minAcu, double maxAcu, int secondsUntilAutoPause) {
-        sharding.entityRefFor(ComputeInstance.TYPE_KEY, ClusterSpec.id(tenant, cluster))
-                .tell(new ComputeInstance.ScalingChanged(minAcu, maxAcu, secondsUntilAutoPause));
     }
 }

@@ -1,4 +1,4 @@
-package borealis.actors.control;
+package borealis.actors.cluster;
 
 import borealis.engine.h2.EngineLimits;
 import borealis.persistence.serialization.BorealisSerializable;

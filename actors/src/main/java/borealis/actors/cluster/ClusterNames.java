@@ -1,4 +1,4 @@
-package borealis.actors.proxy;
+package borealis.actors.cluster;
 
 import java.util.regex.Pattern;
 
