@@ -6,8 +6,6 @@ package borealis.scaling;
  */
 public record ScalingConfig(double minAcu, double maxAcu, int secondsUntilAutoPause) {
 
-    public static final int DEFAULT_SECONDS_UNTIL_AUTO_PAUSE = 300;
-
     /** What is wrong with a configuration, in words a user can act on; null when it is valid. */
     public static String problem(double minAcu, double maxAcu, int secondsUntilAutoPause) {
         if (!AcuRules.validMin(minAcu)) {

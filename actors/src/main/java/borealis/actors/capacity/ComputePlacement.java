@@ -50,10 +50,10 @@ public final class ComputePlacement {
 
     private final String selfAddress;
     private volatile Map<String, String> placements = Map.of();
-    private volatile Map<String, ScalingSupervisor.NodeView> nodes = Map.of();
+    private volatile Map<String, Placement.NodeView> nodes = Map.of();
     private volatile Map<String, ActorRef<ScalingSupervisor.Command>> supervisors = Map.of();
     private ActorRef<DirectoryCommand> directory;
-    private ScalingSupervisor.NodeView lastPublished;
+    private Placement.NodeView lastPublished;
 
     public ComputePlacement(ActorSystem<?> system) {
         this.selfAddress = Cluster.get(system).selfMember().address().toString();
@@ -73,9 +73,9 @@ public final class ComputePlacement {
     /** The best other node for {@code acu}, from the latest capacity reports. */
     Optional<String> candidate(double acu, String exclude) {
         List<Placement.NodeView> views = new ArrayList<>();
-        for (ScalingSupervisor.NodeView v : nodes.values()) {
+        for (Placement.NodeView v : nodes.values()) {
             if (supervisors.containsKey(v.node())) {
-                views.add(new Placement.NodeView(v.node(), v.capacityAcu(), v.allocatedAcu()));
+                views.add(v);
             }
         }
         return Placement.choose(views, acu, exclude).map(Placement.NodeView::node);
@@ -91,7 +91,7 @@ public final class ComputePlacement {
     }
 
     /** Publishes this node's capacity when it changed. */
-    void publish(ScalingSupervisor.NodeView view) {
+    void publish(Placement.NodeView view) {
         if (!view.equals(lastPublished) && directory != null) {
             lastPublished = view;
             directory.tell(new PublishCapacity(view));
@@ -130,20 +130,13 @@ public final class ComputePlacement {
                 if (chosen != null && regions.containsKey(chosen)) {
                     return Futures.successful(regions.get(chosen));
                 }
-                String best = null;
-                double bestHeadroom = Double.NEGATIVE_INFINITY;
+                // The placement rule (the node with the most headroom), over the nodes with a region;
+                // a node that has not reported yet counts as empty-handed.
+                List<Placement.NodeView> views = new ArrayList<>();
                 for (String address : regions.keySet()) {
-                    ScalingSupervisor.NodeView v = nodes.get(address);
-                    double headroom = v == null ? 0 : v.capacityAcu() - v.allocatedAcu();
-                    if (headroom > bestHeadroom) {
-                        best = address;
-                        bestHeadroom = headroom;
-                    }
+                    views.add(nodes.getOrDefault(address, new Placement.NodeView(address, 0, 0)));
                 }
-                if (best != null) {
-                    return Futures.successful(regions.get(best));
-                }
-                return Futures.successful(requester);
+                return Futures.successful(Placement.choose(views, 0, null).map(v -> regions.get(v.node())).orElse(requester));
             }
 
             @Override
@@ -186,7 +179,7 @@ public final class ComputePlacement {
 
     private record SetPlacement(String clusterId, String node) implements DirectoryCommand {}
 
-    private record PublishCapacity(ScalingSupervisor.NodeView view) implements DirectoryCommand {}
+    private record PublishCapacity(Placement.NodeView view) implements DirectoryCommand {}
 
     private record Changed(Replicator.SubscribeResponse<LWWMap<String, String>> response) implements DirectoryCommand {}
 
@@ -212,8 +205,8 @@ public final class ComputePlacement {
                         return Behaviors.same();
                     })
                     .onMessage(PublishCapacity.class, p -> {
-                        ScalingSupervisor.NodeView v = p.view();
-                        Map<String, ScalingSupervisor.NodeView> next = new HashMap<>(nodes);
+                        Placement.NodeView v = p.view();
+                        Map<String, Placement.NodeView> next = new HashMap<>(nodes);
                         next.put(v.node(), v);
                         nodes = Map.copyOf(next);
                         replicator.askUpdate(replyTo -> new Replicator.Update<>(CAPACITY_KEY, LWWMap.empty(), Replicator.writeLocal(), replyTo,
@@ -226,10 +219,10 @@ public final class ComputePlacement {
                             if (changed.key().equals(PLACEMENT_KEY)) {
                                 placements = Map.copyOf(entries);
                             } else {
-                                Map<String, ScalingSupervisor.NodeView> next = new HashMap<>();
+                                Map<String, Placement.NodeView> next = new HashMap<>();
                                 entries.forEach((node, value) -> {
                                     String[] f = value.split(",");
-                                    next.put(node, new ScalingSupervisor.NodeView(node, Double.parseDouble(f[0]), Double.parseDouble(f[1])));
+                                    next.put(node, new Placement.NodeView(node, Double.parseDouble(f[0]), Double.parseDouble(f[1])));
                                 });
                                 nodes = Map.copyOf(next);
                             }

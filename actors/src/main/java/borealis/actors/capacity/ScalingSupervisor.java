@@ -3,6 +3,7 @@ package borealis.actors.capacity;
 import borealis.persistence.serialization.BorealisSerializable;
 import borealis.scaling.AcuRules;
 import borealis.scaling.NodeCapacity;
+import borealis.scaling.Placement;
 import borealis.scaling.ScalingConfig;
 import borealis.scaling.ScalingPolicy;
 import borealis.scaling.Signals;
@@ -98,15 +99,14 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
     /** The instances on this node and what their allocations buy now. */
     public record GetInstances(ActorRef<Instances> replyTo) implements Command {}
 
-    public record Instances(NodeView node, List<InstanceView> instances) implements BorealisSerializable {}
+    public record Instances(Placement.NodeView node, List<InstanceView> instances) implements BorealisSerializable {}
 
     public record InstanceView(String clusterId, double acu, double cpuPerSecond, long cacheBytes, int slots, int sessions)
             implements BorealisSerializable {}
 
     /** What this node has, for placement decisions elsewhere. */
-    public record GetView(ActorRef<NodeView> replyTo) implements Command {}
+    public record GetView(ActorRef<Placement.NodeView> replyTo) implements Command {}
 
-    public record NodeView(String node, double capacityAcu, double allocatedAcu) implements BorealisSerializable {}
 
     /** Another node wants to move (or resume) {@code clusterId} here with {@code acu}: hold it if it fits. */
     public record Reserve(String clusterId, double acu, ActorRef<Reserved> replyTo) implements Command {}
@@ -218,8 +218,8 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                 .build();
     }
 
-    NodeView view() {
-        return new NodeView(nodeName, node.capacityAcu(), node.allocatedAcu());
+    Placement.NodeView view() {
+        return new Placement.NodeView(nodeName, node.capacityAcu(), node.allocatedAcu());
     }
 
     private Behavior<Command> onAdmit(Admit a) {

@@ -48,8 +48,22 @@ import org.apache.pekko.pattern.StatusReply;
 public final class ControlPlane {
 
     /** Node-wide settings of the control plane. */
-    public record Settings(Duration timeout, long groupSize, int defaultMaxClusters, Duration storageRetention,
-                           Duration statementTimeoutCeiling, int maxMemoryRows, long tempFileLimitBytes, long storageQuotaBytes) {}
+    public record Settings(Duration timeout, long groupSize, int defaultMaxClusters, int defaultSecondsUntilAutoPause, Duration storageRetention,
+                           Duration statementTimeoutCeiling, int maxMemoryRows, long tempFileLimitBytes, long storageQuotaBytes) {
+
+        /** From the node's {@code borealis} configuration (defaults: reference.conf). */
+        public static Settings from(com.typesafe.config.Config b) {
+            return new Settings(b.getDuration("admin.request-timeout"), b.getBytes("volume.group-size"),
+                    b.getInt("control.default-max-clusters-per-tenant"), b.getInt("control.default-seconds-until-auto-pause"),
+                    b.getDuration("control.storage-retention"), b.getDuration("limits.statement-timeout-ceiling"),
+                    b.getInt("limits.max-memory-rows"), bytesOrNone(b, "limits.temp-file-limit"), bytesOrNone(b, "limits.storage-quota"));
+        }
+
+        /** A size setting that may also be "none" (-1). */
+        private static long bytesOrNone(com.typesafe.config.Config b, String path) {
+            return b.getString(path).equalsIgnoreCase("none") ? -1 : b.getBytes(path);
+        }
+    }
 
     /** Request bodies, as the API receives them; null means "not given". */
     public record NewTenant(String name, String description, Integer maxClusters, String clientToken) {}
@@ -84,7 +98,6 @@ public final class ControlPlane {
 
     static final double DEFAULT_MIN_ACU = 0.5;
     static final double DEFAULT_MAX_ACU = 4;
-    static final int DEFAULT_SECONDS_UNTIL_AUTO_PAUSE = 300;
 
     private final ActorSystem<?> system;
     private final ClusterSharding sharding;
@@ -166,7 +179,7 @@ public final class ControlPlane {
         if (problem != null) {
             return invalid(problem);
         }
-        int pause = c.secondsUntilAutoPause() != null ? c.secondsUntilAutoPause() : DEFAULT_SECONDS_UNTIL_AUTO_PAUSE;
+        int pause = c.secondsUntilAutoPause() != null ? c.secondsUntilAutoPause() : settings.defaultSecondsUntilAutoPause();
         ClusterSpec spec = new ClusterSpec(c.tenant(), c.name(), min, max, pause, settings.groupSize(), DbCluster.newEngineSecret(),
                 c.masterUsername(), settings.statementTimeoutCeiling().toMillis(), settings.maxMemoryRows(), settings.tempFileLimitBytes(),
                 settings.storageQuotaBytes(), ClusterSpec.newVolumeId(c.tenant(), c.name()));

@@ -186,17 +186,9 @@ public final class BorealisNode implements AutoCloseable {
         ActorRef<ClusterPurger.Command> purger = ClusterSingleton.get(system).init(
                 SingletonActor.of(ClusterPurger.create(sharding, probe, timeout, b.getDuration("control.purge-retry-interval")), "cluster-purger")
                         .withSettings(ClusterSingletonSettings.create(system).withRole("control")));
-        ControlPlane.Settings settings = new ControlPlane.Settings(timeout, b.getBytes("volume.group-size"),
-                b.getInt("control.default-max-clusters-per-tenant"), b.getDuration("control.storage-retention"),
-                b.getDuration("limits.statement-timeout-ceiling"), b.getInt("limits.max-memory-rows"), bytesOrNone(b, "limits.temp-file-limit"),
-                bytesOrNone(b, "limits.storage-quota"));
+        ControlPlane.Settings settings = ControlPlane.Settings.from(b);
         return new ControlPlane(system, sharding, settings, probe, purger, new LedgerCapacityReports(new CapacityQueries(sharding, timeout), sharding),
                 new Endpoints(b.getString("node.advertised-host"), pgPort));
-    }
-
-    /** A size setting that may also be "none" (-1). */
-    private static long bytesOrNone(Config b, String path) {
-        return b.getString(path).equalsIgnoreCase("none") ? -1 : b.getBytes(path);
     }
 
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
@@ -211,9 +203,7 @@ public final class BorealisNode implements AutoCloseable {
                     .withRole(VolumeLayout.zoneName(zone))
                     .withEntityProps(DispatcherSelector.fromConfig("borealis.storage-dispatcher")));
         }
-        ReplicatedVolume.Settings volume = new ReplicatedVolume.Settings(b.getBytes("volume.cache-size"), requestTimeout,
-                b.getDuration("volume.open-timeout"), (int) b.getBytes("volume.max-batch-bytes").longValue(),
-                b.getBoolean("volume.compress"), b.getDuration("volume.retry-interval"), b.getDuration("volume.commit-timeout"));
+        ReplicatedVolume.Settings volume = ReplicatedVolume.Settings.from(b.getConfig("volume"));
         // Capacity: one supervisor per compute node; instances are placed (and moved) one shard each.
         CapacitySettings capacity = CapacitySettings.from(b);
         ComputePlacement placement = new ComputePlacement(system);

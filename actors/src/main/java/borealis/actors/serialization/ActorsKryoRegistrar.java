@@ -17,6 +17,7 @@ import borealis.actors.proxy.ProxySession;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.pg.wire.FrontendMessage;
 import borealis.persistence.serialization.KryoRegistrar;
+import borealis.scaling.Placement;
 import borealis.scaling.UsageMeter;
 import java.util.TreeSet;
 
@@ -107,7 +108,7 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(873, UsageMeter.Sample.class);
         r.add(874, UsageMeter.Usage.class);
         r.add(875, ScalingSupervisor.GetView.class);
-        r.add(876, ScalingSupervisor.NodeView.class);
+        r.add(876, Placement.NodeView.class);
         r.add(877, ScalingSupervisor.Reserve.class);
         r.add(878, ScalingSupervisor.Reserved.class);
         r.add(879, ScalingSupervisor.GetInstances.class);

@@ -3,6 +3,8 @@ package borealis.persistence.volume.client;
 import borealis.persistence.volume.log.Compression;
 import borealis.persistence.volume.log.LogRecord;
 import borealis.persistence.volume.log.VolumeLayout;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -45,9 +47,16 @@ public final class ReplicatedVolume implements Volume {
      */
     public record Settings(long cacheBytes, Duration requestTimeout, Duration openTimeout, int maxBatchBytes,
                            boolean compress, Duration retryInterval, Duration commitTimeout) {
+        /** From the {@code borealis.volume} section of a configuration. */
+        public static Settings from(Config volume) {
+            return new Settings(volume.getBytes("cache-size"), volume.getDuration("request-timeout"), volume.getDuration("open-timeout"),
+                    Math.toIntExact(volume.getBytes("max-batch-bytes")), volume.getBoolean("compress"),
+                    volume.getDuration("retry-interval"), volume.getDuration("commit-timeout"));
+        }
+
+        /** The defaults in reference.conf (tools and tests). */
         public static Settings defaults() {
-            return new Settings(64L << 20, Duration.ofSeconds(2), Duration.ofSeconds(30), 4 << 20, true, Duration.ofMillis(500),
-                    Duration.ofSeconds(10));
+            return from(ConfigFactory.defaultReference().getConfig("borealis.volume"));
         }
 
         public Settings withCommitTimeout(Duration timeout) {
