@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -119,6 +122,12 @@ public final class CapacityLedger extends EventSourcedBehaviorWithEnforcedReplie
         super(persistenceId);
         this.retentionMinutes = retentionMinutes;
         this.eventsKept = eventsKept;
+    }
+
+    /** Starts the ledger's sharding (one per tenant) on the nodes of the control role. */
+    public static void init(ActorSystem<?> system, CapacitySettings capacity) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(PersistenceId.of(ctx.getEntityTypeKey().name(),
+                ctx.getEntityId()), capacity.usageRetentionMinutes(), capacity.eventsKept())).withRole("control"));
     }
 
     public static Behavior<Command> create(PersistenceId persistenceId, long retentionMinutes, int eventsKept) {

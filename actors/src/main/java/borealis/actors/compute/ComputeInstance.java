@@ -2,6 +2,7 @@ package borealis.actors.compute;
 
 import borealis.actors.capacity.CapacityMetrics;
 import borealis.actors.capacity.CapacitySettings;
+import borealis.actors.capacity.ComputePlacement;
 import borealis.actors.capacity.InstanceResources;
 import borealis.actors.capacity.ScalingSupervisor;
 import borealis.actors.cluster.DbCluster;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Terminated;
@@ -27,7 +29,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -140,6 +144,22 @@ public final class ComputeInstance {
 
     /** While readers lease, a new version pin at most this often. */
     private static final Duration PIN_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * Starts the writers' sharding on the compute role: a shard per instance, placed (and moved)
+     * by {@code placement}, rebalanced every {@code rebalanceInterval}; never passivated, since an
+     * instance pauses itself.
+     */
+    public static void init(ActorSystem<?> system, Context node, ComputePlacement placement, Duration rebalanceInterval) {
+        ClusterShardingSettings settings = ClusterShardingSettings.create(system).withNoPassivationStrategy();
+        settings = settings.withTuningParameters(settings.tuningParameters().withRebalanceInterval(rebalanceInterval));
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), node))
+                .withRole("compute")
+                .withStopMessage(new Stop())
+                .withSettings(settings)
+                .withAllocationStrategy(placement.allocationStrategy())
+                .withMessageExtractor(ComputePlacement.<Command>shardPerEntity()));
+    }
 
     public static Behavior<Command> create(String clusterId, Context node) {
         return Behaviors.withStash(STASH, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->

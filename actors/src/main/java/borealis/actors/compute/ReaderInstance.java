@@ -1,6 +1,7 @@
 package borealis.actors.compute;
 
 import borealis.actors.audit.AuditLog;
+import borealis.actors.capacity.ComputePlacement;
 import borealis.actors.cluster.ClusterSpec;
 import borealis.actors.cluster.DbCluster;
 import borealis.actors.cluster.ReaderInstances;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Terminated;
@@ -30,6 +32,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -83,6 +88,18 @@ public final class ReaderInstance {
     }
 
     public record Context(ComputeInstance.Context compute, Settings settings) {}
+
+    /**
+     * Starts the readers' sharding on the compute role: a shard per reader, placed like writers
+     * but outside the capacity supervisor's allocation.
+     */
+    public static void init(ActorSystem<?> system, Context node) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), node))
+                .withRole("compute")
+                .withStopMessage(new ComputeInstance.Stop())
+                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
+                .withMessageExtractor(ComputePlacement.<ComputeInstance.Command>shardPerEntity()));
+    }
 
     private interface Internal extends ComputeInstance.Command, NoSerializationVerificationNeeded {}
 

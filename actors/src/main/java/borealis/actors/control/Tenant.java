@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -81,6 +84,12 @@ public final class Tenant extends EventSourcedBehaviorWithEnforcedReplies<Tenant
     private Tenant(String name, PersistenceId persistenceId) {
         super(persistenceId);
         this.name = name;
+    }
+
+    /** Starts this entity's sharding on the nodes of the control role. */
+    public static void init(ActorSystem<?> system) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(),
+                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
     }
 
     public static Behavior<Command> create(String entityId, PersistenceId persistenceId) {

@@ -4,7 +4,10 @@ import borealis.persistence.serialization.BorealisSerializable;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -43,6 +46,12 @@ public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedRepli
 
     private TenantDirectory(PersistenceId persistenceId) {
         super(persistenceId);
+    }
+
+    /** Starts this entity's sharding on the nodes of the control role. */
+    public static void init(ActorSystem<?> system) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(),
+                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
     }
 
     public static Behavior<Command> create(String entityId, PersistenceId persistenceId) {

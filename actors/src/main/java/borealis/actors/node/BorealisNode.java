@@ -33,7 +33,6 @@ import borealis.engine.h2.EngineSandbox;
 import borealis.engine.h2.VolumeFileSystem;
 import borealis.persistence.files.OwnerOnly;
 import borealis.persistence.volume.client.ReplicatedVolume;
-import borealis.persistence.volume.log.VolumeLayout;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,14 +52,11 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
@@ -71,7 +67,6 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.pattern.Patterns;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
@@ -191,19 +186,11 @@ public final class BorealisNode implements AutoCloseable {
                 new Endpoints(b.getString("node.advertised-host"), pgPort));
     }
 
+    /** Starts every entity type's sharding, storage first (compute instances open volumes on start). */
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
                                      ExecutorService sqlPool, ScheduledExecutorService governorTimer, Duration requestTimeout,
                                      ReplicaFaults faults) {
-        StorageSegment.Settings storage = new StorageSegment.Settings(dataDir.resolve("segments"), b.getInt("storage.snapshot-every"),
-                b.getBytes("storage.keep-applied"), StorageSegment.syncSettings(sharding, b.getConfig("storage")));
-        for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
-            sharding.init(Entity.of(StorageSegment.TYPE_KEYS.get(zone), ctx -> faults.guard(ctx.getEntityId(),
-                            () -> StorageSegment.create(ctx.getEntityId(), PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()),
-                                    storage)))
-                    .withRole(VolumeLayout.zoneName(zone))
-                    .withEntityProps(DispatcherSelector.fromConfig("borealis.storage-dispatcher")));
-        }
-        ReplicatedVolume.Settings volume = ReplicatedVolume.Settings.from(b.getConfig("volume"));
+        StorageSegment.init(system, StorageSegment.Settings.from(b, dataDir, sharding), faults);
         // Capacity: one supervisor per compute node; instances are placed (and moved) one shard each.
         CapacitySettings capacity = CapacitySettings.from(b);
         ComputePlacement placement = new ComputePlacement(system);
@@ -213,34 +200,15 @@ public final class BorealisNode implements AutoCloseable {
             supervisor = system.systemActorOf(ScalingSupervisor.create(capacity, placement.selfAddress(), sharding, placement),
                     "scaling-supervisor", Props.empty());
         }
-        ComputeInstance.Context computeContext = new ComputeInstance.Context(sharding, sqlPool, volume, requestTimeout, supervisor,
-                capacity, governorTimer, placement.selfAddress(), b.getDuration("reader.retention-window"));
-        ClusterShardingSettings computeSettings = ClusterShardingSettings.create(system).withNoPassivationStrategy();
-        computeSettings = computeSettings.withTuningParameters(computeSettings.tuningParameters()
-                .withRebalanceInterval(b.getDuration("capacity.rebalance-interval")));
-        sharding.init(Entity.of(ComputeInstance.TYPE_KEY, ctx -> ComputeInstance.create(ctx.getEntityId(), computeContext))
-                .withRole("compute")
-                .withStopMessage(new ComputeInstance.Stop())
-                .withSettings(computeSettings)
-                .withAllocationStrategy(placement.allocationStrategy())
-                .withMessageExtractor(ComputePlacement.<ComputeInstance.Command>shardPerEntity()));
-        // Reader instances: one entity each, placed like writers (a shard per entity) but outside the supervisor's allocation.
-        ReaderInstance.Context readerContext = new ReaderInstance.Context(computeContext, ReaderInstance.Settings.from(b));
-        sharding.init(Entity.of(ReaderInstance.TYPE_KEY, ctx -> ReaderInstance.create(ctx.getEntityId(), readerContext))
-                .withRole("compute")
-                .withStopMessage(new ComputeInstance.Stop())
-                .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy())
-                .withMessageExtractor(ComputePlacement.<ComputeInstance.Command>shardPerEntity()));
+        ComputeInstance.Context compute = new ComputeInstance.Context(sharding, sqlPool, ReplicatedVolume.Settings.from(b.getConfig("volume")),
+                requestTimeout, supervisor, capacity, governorTimer, placement.selfAddress(), b.getDuration("reader.retention-window"));
+        ComputeInstance.init(system, compute, placement, b.getDuration("capacity.rebalance-interval"));
+        ReaderInstance.init(system, new ReaderInstance.Context(compute, ReaderInstance.Settings.from(b)));
         stopComputeBeforeStorage(system, Duration.ofSeconds(20));
-        sharding.init(Entity.of(CapacityLedger.TYPE_KEY, ctx -> CapacityLedger.create(
-                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), capacity.usageRetentionMinutes(), capacity.eventsKept()))
-                .withRole("control"));
-        sharding.init(Entity.of(DbCluster.TYPE_KEY, ctx -> DbCluster.create(ctx.getEntityId(),
-                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
-        sharding.init(Entity.of(Tenant.TYPE_KEY, ctx -> Tenant.create(ctx.getEntityId(),
-                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
-        sharding.init(Entity.of(TenantDirectory.TYPE_KEY, ctx -> TenantDirectory.create(ctx.getEntityId(),
-                PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()))).withRole("control"));
+        CapacityLedger.init(system, capacity);
+        DbCluster.init(system);
+        Tenant.init(system);
+        TenantDirectory.init(system);
     }
 
     /**

@@ -15,11 +15,14 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -188,7 +191,29 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     // ---- behaviour ----
 
     /** Node-wide settings of the replicas. */
-    public record Settings(Path segmentsDir, int snapshotEvery, long keepAppliedBytes, SyncSettings sync) {}
+    public record Settings(Path segmentsDir, int snapshotEvery, long keepAppliedBytes, SyncSettings sync) {
+
+        /** From the node's {@code borealis} configuration: replicas keep their files under {@code <data-dir>/segments}. */
+        public static Settings from(Config borealis, Path dataDir, ClusterSharding sharding) {
+            Config storage = borealis.getConfig("storage");
+            return new Settings(dataDir.resolve("segments"), storage.getInt("snapshot-every"), storage.getBytes("keep-applied"),
+                    syncSettings(sharding, storage));
+        }
+    }
+
+    /**
+     * Starts the replicas' sharding: one entity type per zone, on the nodes of that zone's role,
+     * each replica's writes behind {@code faults} (failure drills).
+     */
+    public static void init(ActorSystem<?> system, Settings settings, ReplicaFaults faults) {
+        ClusterSharding sharding = ClusterSharding.get(system);
+        for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
+            sharding.init(Entity.of(TYPE_KEYS.get(zone), ctx -> faults.guard(ctx.getEntityId(),
+                            () -> create(ctx.getEntityId(), PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), settings)))
+                    .withRole(VolumeLayout.zoneName(zone))
+                    .withEntityProps(DispatcherSelector.fromConfig("borealis.storage-dispatcher")));
+        }
+    }
 
     /** How replicas talk to their peers; chunks and pages must fit a remoting frame. */
     public record SyncSettings(ClusterSharding sharding, Duration timeout, int chunkBytes, int pageBytes, Duration pause) {}
