@@ -13,14 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Terminated;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * One client session on a compute instance: runs a {@link PgSession} on the SQL thread pool and
@@ -33,8 +33,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * taken off its queue ({@link ClientConnection.InputTaken}), and the proxy reads the socket only
  * while the untaken ones stay within its bound, so a client that pipelines without reading its
  * results stalls in its own TCP window.
+ *
+ * <p>Phases, each a behaviour: <em>serving</em>; <em>rebinding</em> (a reader's session opening
+ * again on a newer snapshot, in place); <em>detached</em> (handed over: the client's proxy takes
+ * the session to the instance's new node); <em>draining</em> (after Terminate). A move or a
+ * handover waits for a transaction boundary at the end of a request, with all output written.
  */
-public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
+public final class SqlSession {
 
     /** Output bytes per chunk before processing pauses for the client to catch up. */
     static final int CHUNK_BYTES = 256 * 1024;
@@ -99,28 +104,31 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         }
     }
 
+    private final ActorContext<Command> ctx;
     private PgSession session;
     private Volume volume;
-    /** A move to another snapshot waiting for a transaction boundary. */
+    private final ActorRef<ClientConnection> client;
+    private final ExecutorService sqlPool;
+    private final CpuGovernor governor;
+    private final ArrayDeque<FrontendMessage> inbox = new ArrayDeque<>();
+    private final ArrayDeque<Pending> outbox = new ArrayDeque<>();
+    // Requests that wait for a transaction boundary.
+    /** A move to another snapshot. */
     private Rebind rebind;
+    /** The instance asked for the session to be handed over. */
+    private boolean handoverAsked;
+    // Flow within the serving phase.
+    /** A batch runs on the SQL pool. */
+    private boolean processing;
+    /** The session holds more output of a batch, produced once the client reads what was sent. */
+    private boolean suspended;
     /**
      * Whether the client's last message handed to the session ended a request (Sync or a simple
      * Query): in between, an unnamed statement or portal (which a move does not carry) may be in use.
      */
     private boolean atRequestBoundary = true;
-    private final ActorRef<ClientConnection> client;
-    private final ExecutorService sqlPool;
-    private final CpuGovernor governor;
-    private final ArrayDeque<FrontendMessage> inbox = new ArrayDeque<>();
-    /** Handing over: asked to; detached: the client was told, and what arrives now goes back to it. */
-    private boolean handingOver;
-    private boolean detached;
     /** Since when the session waits for its client (0: it does not); reported to the governor. */
     private long clientTurnSince;
-    private final ArrayDeque<Pending> outbox = new ArrayDeque<>();
-    private boolean processing;
-    private boolean suspended;
-    private boolean terminating;
     private long nextSeq;
     /** Messages submitted by the client's proxy, and how many of them it was told were taken. */
     private long submitted;
@@ -130,7 +138,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
 
     private SqlSession(ActorContext<Command> ctx, PgSession session, Volume volume, ActorRef<ClientConnection> client,
                        ExecutorService sqlPool, CpuGovernor governor) {
-        super(ctx);
+        this.ctx = ctx;
         this.session = session;
         this.volume = volume;
         this.client = client;
@@ -142,19 +150,114 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
     /** Statement batches run on {@code sqlPool} once {@code governor} (the instance's CPU budget) admits them. */
     public static Behavior<Command> create(PgSession session, Volume volume, ActorRef<ClientConnection> client, ExecutorService sqlPool,
                                            CpuGovernor governor) {
-        return Behaviors.setup(ctx -> new SqlSession(ctx, session, volume, client, sqlPool, governor));
+        return Behaviors.setup(ctx -> new SqlSession(ctx, session, volume, client, sqlPool, governor).serving());
     }
 
-    @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(Submit.class, this::onSubmit)
+    // ---- phases ----
+
+    /** The client's statements run; a move or handover starts at the next transaction boundary. */
+    private Behavior<Command> serving() {
+        return withEnds(Behaviors.receive(Command.class)
+                .onMessage(Submit.class, s -> {
+                    accept(s);
+                    return advance();
+                })
                 .onMessage(Processed.class, this::onProcessed)
-                .onMessage(Durable.class, this::onDurable)
-                .onMessage(Ack.class, this::onAck)
+                .onMessage(Durable.class, d -> onDurable(d, this::advance))
+                .onMessage(Ack.class, a -> onAck(a, this::advance))
+                .onMessage(Rebind.class, r -> {
+                    if (rebind != null) {
+                        rebind.done().accept(new IllegalStateException("superseded by a newer move"));
+                    }
+                    rebind = r;
+                    return advance();
+                })
+                .onMessage(Handover.class, h -> {
+                    handoverAsked = true;
+                    return advance();
+                }));
+    }
+
+    /** The session opens again on another snapshot; the client's statements wait, then run there. */
+    private Behavior<Command> rebinding(Rebind r) {
+        PgSession old = session;
+        CompletableFuture<Rebound> work = CompletableFuture.supplyAsync(() -> {
+            try {
+                PgSession next = r.opener().open(old.handover());
+                old.close();
+                return new Rebound(r, next, null);
+            } catch (Exception | Error e) {
+                return new Rebound(r, null, e);
+            }
+        }, sqlPool);
+        ctx.pipeToSelf(work, (ok, err) -> ok != null ? ok : new Rebound(r, null, err));
+        return withEnds(Behaviors.receive(Command.class)
+                .onMessage(Submit.class, s -> {
+                    accept(s);
+                    return Behaviors.same();
+                })
+                .onMessage(Durable.class, d -> onDurable(d, Behaviors::same))
+                .onMessage(Ack.class, a -> onAck(a, Behaviors::same))
+                .onMessage(Rebind.class, next -> {
+                    if (rebind != null) {
+                        rebind.done().accept(new IllegalStateException("superseded by a newer move"));
+                    }
+                    rebind = next;
+                    return Behaviors.same();
+                })
+                .onMessage(Handover.class, h -> {
+                    handoverAsked = true;
+                    return Behaviors.same();
+                })
+                .onMessage(Rebound.class, done -> {
+                    if (done.error() == null) {
+                        session = done.next();
+                        volume = done.rebind().volume();
+                    }
+                    done.rebind().done().accept(done.error());
+                    return advanceFrom(serving());
+                }));
+    }
+
+    /**
+     * The client was told to take the session elsewhere and what it sent since comes back to it;
+     * the proxy's acknowledgement is the last message, after everything it sent before.
+     */
+    private Behavior<Command> detached() {
+        client.tell(new ClientConnection.Detaching(session.handover()));
+        return withEnds(Behaviors.receive(Command.class)
+                .onMessage(Submit.class, s -> {
+                    inbox.addAll(s.messages());
+                    return Behaviors.same();
+                })
+                .onMessage(DetachAck.class, a -> {
+                    client.tell(new ClientConnection.Detached(List.copyOf(inbox)));
+                    inbox.clear();
+                    return Behaviors.stopped();
+                }));
+    }
+
+    /** The client said Terminate: the rest of the output goes out, then the connection ends. */
+    private Behavior<Command> draining() {
+        return withEnds(Behaviors.receive(Command.class)
+                .onMessage(Durable.class, d -> onDurable(d, this::drained))
+                .onMessage(Ack.class, a -> onAck(a, this::drained)));
+    }
+
+    private Behavior<Command> drained() {
+        if (!outbox.isEmpty()) {
+            return Behaviors.same();
+        }
+        client.tell(new ClientConnection.Ended(null, null));
+        return Behaviors.stopped();
+    }
+
+    /** What ends a session in any phase: cancel requests, the client going away, the instance ending it. */
+    private Behavior<Command> withEnds(BehaviorBuilder<Command> phase) {
+        return phase
                 .onMessage(Cancel.class, c -> {
                     session.cancel();
-                    return this;
+                    return Behaviors.same();
                 })
                 .onMessage(Close.class, c -> Behaviors.stopped())
                 .onMessage(End.class, e -> {
@@ -162,36 +265,29 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
                     return Behaviors.stopped();
                 })
                 .onMessage(Rebind.class, r -> {
-                    if (rebind != null) {
-                        rebind.done().accept(new IllegalStateException("superseded by a newer move"));
-                    }
-                    rebind = r;
-                    return tryRebind();
+                    r.done().accept(new IllegalStateException("the session is ending"));
+                    return Behaviors.same();
                 })
-                .onMessage(Rebound.class, this::onRebound)
-                .onMessage(Handover.class, h -> {
-                    handingOver = true;
-                    return tryDetach();
-                })
-                .onMessage(DetachAck.class, a -> {
-                    // Every message the proxy sent before its acknowledgement has arrived: give them back.
-                    client.tell(new ClientConnection.Detached(List.copyOf(inbox)));
-                    inbox.clear();
-                    return Behaviors.stopped();
-                })
+                // Anything else is for another phase (input after Terminate, a handover while detached).
+                .onMessage(Command.class, other -> Behaviors.same())
                 .onSignal(Terminated.class, t -> Behaviors.stopped())
                 .onSignal(PostStop.class, s -> {
                     if (processing) {
                         session.cancel();
                     }
+                    if (rebind != null) {
+                        rebind.done().accept(new IllegalStateException("the session ended"));
+                    }
                     // The session is closed on the SQL pool, after any running statement ends.
                     sqlPool.execute(session::close);
-                    return this;
+                    return Behaviors.same();
                 })
                 .build();
     }
 
-    private Behavior<Command> onSubmit(Submit s) {
+    // ---- serving ----
+
+    private void accept(Submit s) {
         if (clientTurnSince != 0) {
             // A scaling signal: the part of a session's cycle that no allocation shortens (capped: idle time is not a round trip).
             governor.clientTurn(Math.min(System.nanoTime() - clientTurnSince, CLIENT_TURN_CAP_NANOS));
@@ -199,39 +295,43 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
         }
         inbox.addAll(s.messages());
         submitted += s.messages().size();
-        return advance();
     }
 
-    /** After new input or acknowledged output: move if a move waits, else process more; then time the client's turn. */
     private Behavior<Command> advance() {
-        if (handingOver) {
-            tryDetach();
+        return advanceFrom(Behaviors.same());
+    }
+
+    /**
+     * After new input or acknowledged output: at a transaction boundary, a waiting handover or
+     * move starts (handover first: the instance is going away); else more is processed. Then the
+     * client's turn is timed. {@code current} is the serving behaviour to stay in.
+     */
+    private Behavior<Command> advanceFrom(Behavior<Command> current) {
+        if (atBoundary()) {
+            // An unnamed portal does not move, and all output must be written before the client is told.
+            if (handoverAsked && outbox.isEmpty()) {
+                return detached();
+            }
+            if (rebind != null && session.isQuiescent()) {
+                Rebind r = rebind;
+                rebind = null;
+                return rebinding(r);
+            }
         }
-        tryRebind();
         maybeProcess();
         if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
             clientTurnSince = System.nanoTime();
         }
-        return this;
+        return current;
     }
 
-    /**
-     * Detaches from the client when handing over and the session is between transactions, at a
-     * request boundary (an unnamed portal does not move), with all its output written: the client's proxy gets the session's state and opens it again on
-     * the instance's new node; unprocessed messages go back to it.
-     */
-    private Behavior<Command> tryDetach() {
-        if (!handingOver || detached || processing || suspended || terminating || !atRequestBoundary || !outbox.isEmpty()
-                || !session.canHandOver()) {
-            return this;
-        }
-        detached = true;
-        client.tell(new ClientConnection.Detaching(session.handover()));
-        return this;
+    /** Between transactions, at the end of a request, with nothing running or half-sent. */
+    private boolean atBoundary() {
+        return !processing && !suspended && atRequestBoundary && session.canHandOver();
     }
 
     private void maybeProcess() {
-        if (detached || processing || terminating || outbox.size() >= MAX_UNACKED) {
+        if (processing || outbox.size() >= MAX_UNACKED) {
             return;
         }
         if (!suspended && inbox.isEmpty()) {
@@ -260,13 +360,13 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
                 return new Processed(null, out.take(), e, 0);
             }
         }, sqlPool, session.transactionStatus() == 'I');
-        getContext().pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err, 0));
+        ctx.pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err, 0));
     }
 
     private Behavior<Command> onProcessed(Processed p) {
         processing = false;
         if (p.error() != null) {
-            getContext().getLog().error("session failed", p.error());
+            ctx.getLog().error("session failed", p.error());
             client.tell(p.error() instanceof StackOverflowError
                     ? new ClientConnection.Ended(PgError.STACK_DEPTH.sqlState(), PgError.STACK_DEPTH.message())
                     : new ClientConnection.Ended("XX000", "internal error: " + p.error()));
@@ -278,7 +378,7 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             reportedTaken = taken;
         }
         suspended = p.outcome().suspended();
-        terminating = p.outcome().terminate();
+        boolean terminating = p.outcome().terminate();
         if (p.output().length > 0 || terminating) {
             Pending pending = new Pending(nextSeq++, p.output());
             outbox.add(pending);
@@ -289,14 +389,20 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             } else {
                 // Work that wrote nothing need not wait for a write quorum, only for what it saw to
                 // be safe on a read quorum (reads go on while writes cannot).
-                getContext().pipeToSelf(required.thenCompose(lsn -> o.wrote() ? volume.whenDurable(lsn) : volume.whenReadable(lsn)),
+                ctx.pipeToSelf(required.thenCompose(lsn -> o.wrote() ? volume.whenDurable(lsn) : volume.whenReadable(lsn)),
                         (v, err) -> new Durable(pending.seq, err));
             }
         }
-        return pump();
+        send();
+        if (terminating) {
+            return outbox.isEmpty() ? drained() : draining();
+        }
+        return advance();
     }
 
-    private Behavior<Command> onDurable(Durable d) {
+    // ---- output ----
+
+    private Behavior<Command> onDurable(Durable d, Supplier<Behavior<Command>> then) {
         if (d.error() != null) {
             PgError e = PgError.error("08006", "could not make the transaction durable: " + rootMessage(d.error()));
             client.tell(new ClientConnection.Ended(e.sqlState(), e.message()));
@@ -307,19 +413,21 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
                 p.durable = true;
             }
         }
-        return pump();
+        send();
+        return then.get();
     }
 
-    private Behavior<Command> onAck(Ack a) {
+    private Behavior<Command> onAck(Ack a, Supplier<Behavior<Command>> then) {
         acked = Math.max(acked, a.seq());
         while (!outbox.isEmpty() && outbox.peekFirst().seq <= acked) {
             outbox.pollFirst();
         }
-        return pump();
+        send();
+        return then.get();
     }
 
-    /** Sends durable output in order, within the unacknowledged window, then processes more. */
-    private Behavior<Command> pump() {
+    /** Sends durable output in order, within the unacknowledged window. */
+    private void send() {
         for (Pending p : outbox) {
             if (p.seq <= sentUpTo) {
                 continue;
@@ -330,47 +438,6 @@ public final class SqlSession extends AbstractBehavior<SqlSession.Command> {
             client.tell(new ClientConnection.Output(p.seq, p.bytes));
             sentUpTo = p.seq;
         }
-        if (terminating && outbox.isEmpty()) {
-            client.tell(new ClientConnection.Ended(null, null));
-            return Behaviors.stopped();
-        }
-        return advance();
-    }
-
-    /** Moves to the database of a pending {@link Rebind} if the session is between transactions, with nothing half-done. */
-    private Behavior<Command> tryRebind() {
-        if (rebind == null || handingOver || detached || processing || suspended || terminating || !atRequestBoundary
-                || !session.canHandOver() || !session.isQuiescent()) {
-            return this;
-        }
-        Rebind r = rebind;
-        rebind = null;
-        // Holds statements back until the move is done; they then run on the new snapshot.
-        processing = true;
-        PgSession old = session;
-        CompletableFuture<Rebound> work = CompletableFuture.supplyAsync(() -> {
-            try {
-                PgSession next = r.opener().open(old.handover());
-                old.close();
-                return new Rebound(r, next, null);
-            } catch (Exception | Error e) {
-                return new Rebound(r, null, e);
-            }
-        }, sqlPool);
-        getContext().pipeToSelf(work, (ok, err) -> ok != null ? ok : new Rebound(r, null, err));
-        return this;
-    }
-
-    private Behavior<Command> onRebound(Rebound r) {
-        processing = false;
-        if (r.error() == null) {
-            session = r.next();
-            volume = r.rebind().volume();
-        }
-        r.rebind().done().accept(r.error());
-        tryRebind();
-        maybeProcess();
-        return this;
     }
 
     private static String rootMessage(Throwable t) {
