@@ -7,7 +7,6 @@ import borealis.scaling.Placement;
 import borealis.scaling.ScalingConfig;
 import borealis.scaling.ScalingPolicy;
 import borealis.scaling.Signals;
-import borealis.scaling.UsageMeter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * The node's scaling supervisor: every second, for each instance running here, it samples the
  * instance's signals, asks the {@link ScalingPolicy}, and applies the decision in place through
  * {@link InstanceResources} (CPU budget, block cache, connection slots), within what the node
- * offers ({@link NodeCapacity}). It meters the ACU-seconds each instance holds into the tenant's
+ * offers ({@link NodeCapacity}). It meters the ACU-seconds each instance holds ({@link UsageMetering}) into the tenant's
  * {@link CapacityLedger} and records every decision there with its reason.
  *
  * <pre>
@@ -90,7 +89,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
 
     private record Tick() implements Local {}
 
-    private record Accrued(String tenant, int count, Throwable error) implements Local {}
+    private record Accrued(String tenant, Throwable error) implements Local {}
 
     /** The answer of another node to {@link Reserve}; {@code admitReplyTo} is null for a move. */
     private record ReservedElsewhere(String clusterId, String node, boolean ok, double acu, ActorRef<Admission> admitReplyTo)
@@ -120,7 +119,6 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         InstanceResources resources;
         ActorRef<Decision> instance;
         ScalingPolicy.InstanceState state;
-        long meteredUpTo;
         boolean pausing;
         boolean moving;
         long lastMoveAttempt = Long.MIN_VALUE / 2;
@@ -132,8 +130,6 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         }
     }
 
-    /** Pending samples per tenant, kept until the ledger acknowledges them. */
-    private static final int MAX_PENDING_SAMPLES = 100_000;
     private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RESERVE_TIMEOUT = Duration.ofSeconds(3);
     /** A reservation whose instance never arrives is given back after this long. */
@@ -148,8 +144,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
     private final ClusterSharding sharding;
     private final ComputePlacement placement;
     private final Map<String, Tracked> instances = new LinkedHashMap<>();
-    private final Map<String, List<UsageMeter.Sample>> pending = new HashMap<>();
-    private final Map<String, Integer> inFlight = new HashMap<>();
+    private final UsageMetering metering;
 
     private ScalingSupervisor(ActorContext<Command> ctx, CapacitySettings settings, String nodeName, ClusterSharding sharding,
                               ComputePlacement placement) {
@@ -160,6 +155,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         this.nodeName = nodeName;
         this.sharding = sharding;
         this.placement = placement;
+        this.metering = new UsageMetering(nodeName);
         ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, ctx.getSelf()));
         CapacityMetrics.install();
     }
@@ -263,7 +259,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         t.instance = a.instance();
         t.resources.apply(node.allocation(a.clusterId()));
         t.state = new ScalingPolicy.InstanceState(node.allocation(a.clusterId()), now);
-        t.meteredUpTo = Math.floorDiv(now, 1000) - 1;
+        metering.attached(a.clusterId(), now);
         t.pausing = false;
         return this;
     }
@@ -271,8 +267,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
     private Behavior<Command> onLeave(Leave l) {
         Tracked t = instances.remove(l.clusterId());
         if (t != null && t.resources != null) {
-            // The second in progress counts whole.
-            meter(t, Math.floorDiv(System.currentTimeMillis(), 1000) + 1);
+            metering.left(t.clusterId, t.resources.acu(), System.currentTimeMillis());
         }
         node.release(l.clusterId());
         flushSamples();
@@ -304,7 +299,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
             if (t.resources == null) {
                 continue;
             }
-            meter(t, Math.floorDiv(now, 1000));
+            metering.meter(t.clusterId, t.resources.acu(), now);
             Signals s = t.resources.sample();
             if (t.pausing || t.moving) {
                 continue;
@@ -397,49 +392,19 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         return this;
     }
 
-    /** Meters every whole second of {@code t} before {@code upToSecond} at its current allocation. */
-    private void meter(Tracked t, long upToSecond) {
-        if (t.resources == null) {
-            return;
-        }
-        double acu = t.resources.acu();
-        String tenant = CapacityLedger.idOf(t.clusterId);
-        List<UsageMeter.Sample> list = pending.computeIfAbsent(tenant, k -> new ArrayList<>());
-        for (long s = t.meteredUpTo + 1; s < upToSecond; s++) {
-            if (list.size() < MAX_PENDING_SAMPLES) {
-                list.add(new UsageMeter.Sample(t.clusterId, "writer", s, acu));
-            }
-            CapacityMetrics.ACU_SECONDS.labels(tenant, CapacityMetrics.cluster(t.clusterId), "writer", CapacityMetrics.nodeLabel(nodeName)).inc(acu);
-        }
-        t.meteredUpTo = Math.max(t.meteredUpTo, upToSecond - 1);
-    }
-
+    /** Sends each tenant's metered seconds to its ledger (one batch in flight per tenant). */
     private void flushSamples() {
-        for (Map.Entry<String, List<UsageMeter.Sample>> e : pending.entrySet()) {
-            String tenant = e.getKey();
-            if (e.getValue().isEmpty() || inFlight.containsKey(tenant)) {
-                continue;
-            }
-            List<UsageMeter.Sample> batch = List.copyOf(e.getValue());
-            inFlight.put(tenant, batch.size());
-            getContext().pipeToSelf(sharding.entityRefFor(CapacityLedger.TYPE_KEY, tenant)
-                            .<Done>ask(replyTo -> new CapacityLedger.Accrue(batch, replyTo), LEDGER_TIMEOUT),
-                    (ok, err) -> new Accrued(tenant, batch.size(), err));
-        }
+        metering.batchesToSend().forEach((tenant, batch) -> getContext().pipeToSelf(sharding.entityRefFor(CapacityLedger.TYPE_KEY, tenant)
+                        .<Done>ask(replyTo -> new CapacityLedger.Accrue(batch, replyTo), LEDGER_TIMEOUT),
+                (ok, err) -> new Accrued(tenant, err)));
     }
 
     private Behavior<Command> onAccrued(Accrued a) {
-        inFlight.remove(a.tenant());
         if (a.error() != null) {
             getContext().getLog().warn("metering for tenant {} not acknowledged ({}); will retry", a.tenant(), a.error().toString());
-            return this;
-        }
-        List<UsageMeter.Sample> list = pending.get(a.tenant());
-        if (list != null) {
-            list.subList(0, Math.min(a.count(), list.size())).clear();
-            if (list.isEmpty()) {
-                pending.remove(a.tenant());
-            }
+            metering.unacknowledged(a.tenant());
+        } else {
+            metering.acknowledged(a.tenant());
         }
         return this;
     }
