@@ -104,7 +104,22 @@ public final class CapacityLedger extends EventSourcedBehaviorWithEnforcedReplie
             return c;
         }
 
-        void add(ScalingEvent e, int kept) {
+        Ledger accrue(List<UsageMeter.Sample> samples) {
+            samples.forEach(meter::record);
+            return this;
+        }
+
+        Ledger record(List<ScalingEvent> recorded, int kept) {
+            recorded.forEach(x -> add(x, kept));
+            return this;
+        }
+
+        Ledger status(ComputeStatus status) {
+            statuses.put(status.cluster(), status);
+            return this;
+        }
+
+        private void add(ScalingEvent e, int kept) {
             ArrayList<ScalingEvent> list = events.computeIfAbsent(e.cluster(), k -> new ArrayList<>());
             list.add(e);
             if (list.size() > kept) {
@@ -212,18 +227,9 @@ public final class CapacityLedger extends EventSourcedBehaviorWithEnforcedReplie
     @Override
     public EventHandler<Ledger, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-                .onEvent(Accrued.class, (s, e) -> {
-                    e.samples().forEach(s.meter::record);
-                    return s;
-                })
-                .onEvent(EventsRecorded.class, (s, e) -> {
-                    e.events().forEach(x -> s.add(x, eventsKept));
-                    return s;
-                })
-                .onEvent(StatusSet.class, (s, e) -> {
-                    s.statuses.put(e.status().cluster(), e.status());
-                    return s;
-                })
+                .onEvent(Accrued.class, (s, e) -> s.accrue(e.samples()))
+                .onEvent(EventsRecorded.class, (s, e) -> s.record(e.events(), eventsKept))
+                .onEvent(StatusSet.class, (s, e) -> s.status(e.status()))
                 .build();
     }
 }

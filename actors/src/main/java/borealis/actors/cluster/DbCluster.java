@@ -134,12 +134,42 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
             return new Active(s, users, epoch, createdAt, readers, clientToken);
         }
 
-        Active withUsers(TreeMap<String, ScramVerifier> u) {
+        static Active created(Created e) {
+            TreeMap<String, ScramVerifier> users = new TreeMap<>();
+            users.put(e.user(), e.verifier());
+            return new Active(e.spec(), users, 0, e.at(), new TreeSet<>(), e.clientToken());
+        }
+
+        Active withScaling(double minAcu, double maxAcu, int secondsUntilAutoPause) {
+            return withSpec(spec.withScaling(minAcu, maxAcu, secondsUntilAutoPause));
+        }
+
+        Active withUser(String user, ScramVerifier verifier) {
+            TreeMap<String, ScramVerifier> u = new TreeMap<>(users);
+            u.put(user, verifier);
             return new Active(spec, u, epoch, createdAt, readers, clientToken);
         }
 
-        Active withReaders(TreeSet<Integer> r) {
+        Active withoutUser(String user) {
+            TreeMap<String, ScramVerifier> u = new TreeMap<>(users);
+            u.remove(user);
+            return new Active(spec, u, epoch, createdAt, readers, clientToken);
+        }
+
+        Active withReader(int number) {
+            TreeSet<Integer> r = new TreeSet<>(readers);
+            r.add(number);
             return new Active(spec, users, epoch, createdAt, r, clientToken);
+        }
+
+        Active withoutReader(int number) {
+            TreeSet<Integer> r = new TreeSet<>(readers);
+            r.remove(number);
+            return new Active(spec, users, epoch, createdAt, r, clientToken);
+        }
+
+        Deleting deleted(Deleted e) {
+            return new Deleting(spec, createdAt, e.at(), e.purgeAt());
         }
 
         ClusterInfo info() {
@@ -351,40 +381,14 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder()
                 .forAnyState()
-                .onEvent(Created.class, (s, e) -> {
-                    TreeMap<String, ScramVerifier> users = new TreeMap<>();
-                    users.put(e.user(), e.verifier());
-                    return new Active(e.spec(), users, 0, e.at(), new TreeSet<>(), e.clientToken());
-                })
+                .onEvent(Created.class, (s, e) -> Active.created(e))
                 .onEvent(EpochAllocated.class, (s, e) -> ((Active) s).withEpoch(e.epoch()))
-                .onEvent(ScalingModified.class, (s, e) -> {
-                    Active a = (Active) s;
-                    return a.withSpec(a.spec().withScaling(e.minAcu(), e.maxAcu(), e.secondsUntilAutoPause()));
-                })
-                .onEvent(ReaderAdded.class, (s, e) -> {
-                    TreeSet<Integer> readers = new TreeSet<>(((Active) s).readers());
-                    readers.add(e.number());
-                    return ((Active) s).withReaders(readers);
-                })
-                .onEvent(ReaderRemoved.class, (s, e) -> {
-                    TreeSet<Integer> readers = new TreeSet<>(((Active) s).readers());
-                    readers.remove(e.number());
-                    return ((Active) s).withReaders(readers);
-                })
-                .onEvent(UserVerifierSet.class, (s, e) -> {
-                    TreeMap<String, ScramVerifier> users = new TreeMap<>(((Active) s).users());
-                    users.put(e.user(), e.verifier());
-                    return ((Active) s).withUsers(users);
-                })
-                .onEvent(UserDropped.class, (s, e) -> {
-                    TreeMap<String, ScramVerifier> users = new TreeMap<>(((Active) s).users());
-                    users.remove(e.user());
-                    return ((Active) s).withUsers(users);
-                })
-                .onEvent(Deleted.class, (s, e) -> {
-                    Active a = (Active) s;
-                    return new Deleting(a.spec(), a.createdAt(), e.at(), e.purgeAt());
-                })
+                .onEvent(ScalingModified.class, (s, e) -> ((Active) s).withScaling(e.minAcu(), e.maxAcu(), e.secondsUntilAutoPause()))
+                .onEvent(ReaderAdded.class, (s, e) -> ((Active) s).withReader(e.number()))
+                .onEvent(ReaderRemoved.class, (s, e) -> ((Active) s).withoutReader(e.number()))
+                .onEvent(UserVerifierSet.class, (s, e) -> ((Active) s).withUser(e.user(), e.verifier()))
+                .onEvent(UserDropped.class, (s, e) -> ((Active) s).withoutUser(e.user()))
+                .onEvent(Deleted.class, (s, e) -> ((Active) s).deleted(e))
                 .onEvent(Purged.class, (s, e) -> Empty.INSTANCE)
                 .build();
     }

@@ -74,7 +74,23 @@ public final class Tenant extends EventSourcedBehaviorWithEnforcedReplies<Tenant
 
     public record Active(TreeSet<String> clusters, Instant createdAt, String description, int maxClusters, String clientToken)
             implements State {
-        Active withClusters(TreeSet<String> c) {
+        Active withCluster(String cluster) {
+            TreeSet<String> c = new TreeSet<>(clusters);
+            c.add(cluster);
+            return withClusters(c);
+        }
+
+        Active withoutCluster(String cluster) {
+            TreeSet<String> c = new TreeSet<>(clusters);
+            c.remove(cluster);
+            return withClusters(c);
+        }
+
+        Active modified(Modified e) {
+            return new Active(clusters, createdAt, e.description(), e.maxClusters(), clientToken);
+        }
+
+        private Active withClusters(TreeSet<String> c) {
             return new Active(c, createdAt, description, maxClusters, clientToken);
         }
     }
@@ -173,20 +189,9 @@ public final class Tenant extends EventSourcedBehaviorWithEnforcedReplies<Tenant
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(Created.class, (s, e) -> new Active(new TreeSet<>(), e.at(), e.description(), e.maxClusters(), e.clientToken()))
-                .onEvent(ClusterAdded.class, (s, e) -> {
-                    TreeSet<String> clusters = new TreeSet<>(((Active) s).clusters());
-                    clusters.add(e.cluster());
-                    return ((Active) s).withClusters(clusters);
-                })
-                .onEvent(ClusterRemoved.class, (s, e) -> {
-                    TreeSet<String> clusters = new TreeSet<>(((Active) s).clusters());
-                    clusters.remove(e.cluster());
-                    return ((Active) s).withClusters(clusters);
-                })
-                .onEvent(Modified.class, (s, e) -> {
-                    Active a = (Active) s;
-                    return new Active(a.clusters(), a.createdAt(), e.description(), e.maxClusters(), a.clientToken());
-                })
+                .onEvent(ClusterAdded.class, (s, e) -> ((Active) s).withCluster(e.cluster()))
+                .onEvent(ClusterRemoved.class, (s, e) -> ((Active) s).withoutCluster(e.cluster()))
+                .onEvent(Modified.class, (s, e) -> ((Active) s).modified(e))
                 .onEvent(Deleted.class, (s, e) -> Empty.INSTANCE)
                 .build();
     }

@@ -42,7 +42,19 @@ public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedRepli
 
     public record Unregistered(String tenant) implements Event {}
 
-    public record State(TreeSet<String> names) implements BorealisSerializable {}
+    public record State(TreeSet<String> names) implements BorealisSerializable {
+        State with(String tenant) {
+            TreeSet<String> n = new TreeSet<>(names);
+            n.add(tenant);
+            return new State(n);
+        }
+
+        State without(String tenant) {
+            TreeSet<String> n = new TreeSet<>(names);
+            n.remove(tenant);
+            return new State(n);
+        }
+    }
 
     private TenantDirectory(PersistenceId persistenceId) {
         super(persistenceId);
@@ -79,16 +91,8 @@ public final class TenantDirectory extends EventSourcedBehaviorWithEnforcedRepli
     @Override
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-                .onEvent(Registered.class, (s, e) -> {
-                    TreeSet<String> names = new TreeSet<>(s.names());
-                    names.add(e.tenant());
-                    return new State(names);
-                })
-                .onEvent(Unregistered.class, (s, e) -> {
-                    TreeSet<String> names = new TreeSet<>(s.names());
-                    names.remove(e.tenant());
-                    return new State(names);
-                })
+                .onEvent(Registered.class, (s, e) -> s.with(e.tenant()))
+                .onEvent(Unregistered.class, (s, e) -> s.without(e.tenant()))
                 .build();
     }
 }
