@@ -1,5 +1,6 @@
 package borealis.actors.pgcompat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -125,6 +126,98 @@ class DifferentialIT {
         Files.createDirectories(report.getParent());
         Files.writeString(report, summary + "\n\n" + String.join("\n\n", differences) + "\n");
         assertTrue(rate >= REQUIRED_PASS_RATE, summary + "; differences in " + report.toAbsolutePath());
+    }
+
+    /** Outcomes of statements run in order on a new connection to each, one line each. */
+    private static List<String> outcomes(List<String> statements, boolean postgres) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
+                : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+             Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                out.add(sql + " -> " + outcome(s, sql).replace("\n", " / "));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * search_path decides where unqualified names are created and found (a schema per tenant, as
+     * Flyway's schemas=, Hibernate's schema multi-tenancy and Connection.setSchema use it), and
+     * current_schema() / current_schemas() tell the truth; nothing lands in public.
+     */
+    @Test
+    void searchPathResolvesUnqualifiedNames() throws Exception {
+        List<String> statements = List.of(
+                "drop schema if exists sp_a cascade", "drop schema if exists sp_b cascade", "drop table if exists public.sp_t",
+                "create schema sp_a", "create schema sp_b",
+                "set search_path to sp_a", "show search_path", "select current_schema()", "select current_schemas(false)",
+                "create table sp_t(id int primary key, who text)", "insert into sp_t values (1, 'a')",
+                "select count(*) from sp_a.sp_t", "select count(*) from public.sp_t",
+                "set search_path = sp_b, sp_a", "select current_schema()", "select who from sp_t",
+                "create table sp_t(id int primary key, who text)", "insert into sp_t values (2, 'b')", "select who from sp_t",
+                "select who from sp_a.sp_t", "set search_path to \"$user\", public", "select current_schema()",
+                "select count(*) from sp_t", "set search_path to nosuch, sp_a", "select current_schema()", "select who from sp_t",
+                "reset search_path", "select current_schema()", "drop schema sp_a cascade", "drop schema sp_b cascade");
+        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
+    }
+
+    /** A read-only transaction refuses writes with 25006, as pgjdbc's setReadOnly(true) and @Transactional(readOnly = true) rely on. */
+    @Test
+    void readOnlyTransactionsRefuseWrites() throws Exception {
+        List<String> statements = List.of(
+                "drop table if exists ro_t", "create table ro_t(id int)",
+                "begin read only", "show transaction_read_only", "select count(*) from ro_t", "insert into ro_t values (1)", "rollback",
+                "start transaction isolation level repeatable read, read only", "update ro_t set id = 2", "rollback",
+                "begin", "set transaction read only", "delete from ro_t", "rollback",
+                "begin read write", "insert into ro_t values (1)", "commit",
+                "set session characteristics as transaction read only", "insert into ro_t values (2)", "copy ro_t from stdin",
+                "begin", "insert into ro_t values (3)", "rollback", "begin read write", "insert into ro_t values (4)", "commit",
+                "create table ro_u(id int)", "select count(*) from ro_t",
+                "set session characteristics as transaction read write", "insert into ro_t values (5)",
+                "set default_transaction_read_only = on", "truncate ro_t", "reset default_transaction_read_only",
+                "select count(*) from ro_t", "drop table ro_t");
+        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
+    }
+
+    /** ParameterDescription gives each parameter the type PostgreSQL infers (asyncpg and postgres.js encode by it). */
+    @Test
+    void parameterTypesAreDescribedAsPostgresDescribesThem() throws Exception {
+        List<String> statements = List.of(
+                "select ?::int, CAST(? AS bigint), ?::numeric(12,4), ?::timestamptz, ?::text[], ?::jsonb, ?::double precision",
+                "select id from pt where id = ? and name = ? and amount > ? and day < ?",
+                "insert into pt(id, name, amount, day, tags) values (?, ?, ?, ?, ?) returning id",
+                "update pt set name = ? where id = ?",
+                "select * from pt order by id limit ? offset ?",
+                "select count(*) from pt where id = any(?)",
+                "select count(*) from pt where name = any(?) and tags = ?");
+        String ddl = "create table if not exists pt(id int primary key, name varchar(20), amount numeric(10,2), day date, tags text[])";
+        assertEquals(describe(statements, ddl, true), describe(statements, ddl, false));
+    }
+
+    private static String describe(List<String> statements, String ddl, boolean postgres) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", postgres ? LocalPostgres.USER : PgFixture.USER);
+        p.setProperty("password", postgres ? LocalPostgres.PASSWORD : PgFixture.PASSWORD);
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(postgres ? reference.url() : db.url(), p)) {
+            try (Statement s = c.createStatement()) {
+                s.execute(ddl);
+            }
+            for (String sql : statements) {
+                out.append(sql).append(" ->");
+                try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                    java.sql.ParameterMetaData md = ps.getParameterMetaData();
+                    for (int i = 1; i <= md.getParameterCount(); i++) {
+                        out.append(' ').append(md.getParameterTypeName(i));
+                    }
+                } catch (SQLException e) {
+                    out.append(" error ").append(e.getSQLState());
+                }
+                out.append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** A psql script (DDL, DML, a transaction, COPY in and out, \d) gives the same output on both. */

@@ -1,6 +1,7 @@
 package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.sql.CatalogNames;
 import borealis.engine.pg.sql.QualifiedName;
 import borealis.engine.pg.sql.SqlQuoting;
 import java.math.BigDecimal;
@@ -48,8 +49,21 @@ public final class SystemFunctions {
         return "PostgreSQL " + SessionSettings.SERVER_VERSION + " (Borealis) on x86_64-pc-linux-gnu, compiled by javac, 64-bit";
     }
 
-    public static String[] current_schemas(Boolean implicit) {
-        return Boolean.TRUE.equals(implicit) ? new String[] {"pg_catalog", "public"} : new String[] {"public"};
+    /** The schemas of the session's search_path that exist, in order (pg_catalog first when {@code implicit}). */
+    public static String[] current_schemas(Connection c, Boolean implicit) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (Boolean.TRUE.equals(implicit)) {
+            out.add("pg_catalog");
+        }
+        String[] path = CatalogFunctions.session(c).getSchemaSearchPath();
+        if (path != null) {
+            for (String schema : path) {
+                if (!schema.equals(CatalogNames.SCHEMA)) {
+                    out.add(schema);
+                }
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     public static int pg_backend_pid(Connection c) throws SQLException {

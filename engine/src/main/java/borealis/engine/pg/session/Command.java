@@ -182,6 +182,14 @@ public record Command(Kind kind, String tag, String name) {
         };
     }
 
+    /** Whether PostgreSQL refuses the statement in a read-only transaction (25006). */
+    public boolean writes() {
+        return switch (tag) {
+            case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE TABLE", "GRANT", "REVOKE", "COMMENT" -> true;
+            default -> tag.startsWith("CREATE") || tag.startsWith("ALTER") || tag.startsWith("DROP");
+        };
+    }
+
     /** The CommandComplete tag once the statement ran. */
     public String completedTag(long count) {
         switch (tag) {

@@ -140,7 +140,7 @@ final class NamedStatements {
         }
         Portal portal = new Portal(q, b.resultFormats());
         if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
-            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0];
+            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0];
             portal.statement = q.borrow(conn);
             try {
                 for (int i = 0; i < b.parameters().length; i++) {
@@ -172,7 +172,7 @@ final class NamedStatements {
             if (q == null) {
                 throw new PgException(PgError.error("26000", "prepared statement \"" + d.name() + "\" does not exist"));
             }
-            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn) : new int[0]);
+            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0]);
             Portal probe = new Portal(q, new short[0]);
             if (describeRows(probe)) {
                 out.rowDescription(probe.columns);

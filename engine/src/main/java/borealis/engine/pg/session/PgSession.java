@@ -143,6 +143,12 @@ public final class PgSession implements AutoCloseable {
         if (catalog != null) {
             catalog.addRole(settings.get("session_authorization"));
         }
+        applySearchPath();
+    }
+
+    /** Makes the engine resolve names by the session's search_path (see {@link SearchPath}). */
+    private void applySearchPath() throws SQLException {
+        SearchPath.apply(conn, settings.get("search_path"), settings.sessionUser());
     }
 
     private static final String NON_KEYWORDS = "DAY, HOUR, MINUTE, MONTH, SECOND, YEAR, KEY, VALUE, ROWS, RANGE, GROUPS, TOP, MINUS,"
@@ -549,6 +555,9 @@ public final class PgSession implements AutoCloseable {
 
     /** Statements that make the database grow are refused past its storage quota; reads and deletions still run. */
     private void checkMayWrite(Command c) {
+        if (c.writes() && utility.readOnly(tx.status() != 'I' && !tx.isImplicit())) {
+            throw new PgException(PgError.error("25006", "cannot execute " + c.tag() + " in a read-only transaction"));
+        }
         if (!c.grows()) {
             return;
         }
@@ -567,6 +576,9 @@ public final class PgSession implements AutoCloseable {
     private Portal startCopy(PreparedQuery q, BackendWriter out, boolean extended) throws SQLException {
         CopyStatement copy = CopyStatement.parse(q.sql);
         if (copy.in()) {
+            if (utility.readOnly(tx.status() != 'I' && !tx.isImplicit())) {
+                throw new PgException(PgError.error("25006", "cannot execute COPY FROM in a read-only transaction"));
+            }
             checkMayWrite(q.command());
             if (tx.status() == 'I') {
                 tx.beginImplicit();
@@ -662,12 +674,14 @@ public final class PgSession implements AutoCloseable {
                 for (Map.Entry<String, String> changed : utility.reset(q.sql).entrySet()) {
                     out.parameterStatus(changed.getKey(), changed.getValue());
                 }
+                applySearchPath();
                 out.commandComplete("RESET");
             }
             case DISCARD -> {
                 closeAllPortals();
                 named.closeStatements();
                 settings.resetAll();
+                applySearchPath();
                 out.commandComplete(c.tag());
             }
             case DEALLOCATE -> {
@@ -686,6 +700,7 @@ public final class PgSession implements AutoCloseable {
                 if (catalog != null) {
                     catalog.invalidate();
                 }
+                applySearchPath();
             }
             case DECLARE -> cursors.declare(q, tx.status(), out);
             case FETCH -> cursors.fetch(q, out);

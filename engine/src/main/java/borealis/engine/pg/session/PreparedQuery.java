@@ -1,5 +1,6 @@
 package borealis.engine.pg.session;
 
+import borealis.engine.pg.sql.ParameterHints;
 import borealis.engine.pg.types.PgType;
 import java.sql.Connection;
 import java.sql.ParameterMetaData;
@@ -7,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * A statement as the client prepared it (Parse, or one statement of a simple Query): its text,
@@ -58,12 +60,25 @@ final class PreparedQuery implements AutoCloseable {
         }
     }
 
-    /** Parameter type OIDs: as declared, or as H2 infers them where the client left them 0. */
-    int[] parameterTypes(Connection conn) throws SQLException {
+    /**
+     * The parameter types as PostgreSQL would describe them: those the client declared, then those
+     * the text decides ({@link ParameterHints}), then what the engine infers from the columns a
+     * parameter meets; an {@code = ANY($n)} parameter is an array of the type the engine infers
+     * for {@code = $n} ({@code engineSqlOf} translates that probe); text where nothing decides.
+     */
+    int[] parameterTypes(Connection conn, Function<String, String> engineSqlOf) throws SQLException {
         if (inferredTypes != null) {
             return inferredTypes;
         }
         int[] types = declaredTypes.clone();
+        if (translation != null) {
+            int[] hints = ParameterHints.of(sql, types.length);
+            for (int i = 0; i < types.length; i++) {
+                if (types[i] == 0) {
+                    types[i] = hints[i];
+                }
+            }
+        }
         boolean unknown = false;
         for (int t : types) {
             unknown |= t == 0;
@@ -73,11 +88,22 @@ final class PreparedQuery implements AutoCloseable {
                 cached = conn.prepareStatement(engineSql);
             }
             ParameterMetaData md = cached.getParameterMetaData();
+            boolean[] assigned = ParameterHints.assigned(sql, types.length);
+            int[] bare = null;
             for (int i = 0; i < types.length; i++) {
                 if (types[i] == 0 && i < md.getParameterCount()) {
-                    int jdbc = md.getParameterType(i + 1);
-                    types[i] = jdbc == Types.NULL || jdbc == Types.OTHER ? PgType.TEXT.oid
-                            : PgType.ofJdbc(jdbc, md.getParameterTypeName(i + 1)).oid;
+                    int oid = engineType(md, i + 1, assigned[i]);
+                    if (oid == 0 && bare == null) {
+                        String withoutReturning = ParameterHints.withoutReturning(sql);
+                        bare = withoutReturning == null ? new int[0] : typesOf(conn, engineSqlOf, withoutReturning, assigned);
+                    }
+                    if (oid == 0 && i < bare.length) {
+                        oid = bare[i];
+                    }
+                    if (oid == 0) {
+                        oid = anyElementArray(conn, engineSqlOf, i + 1);
+                    }
+                    types[i] = oid;
                 }
             }
         }
@@ -88,6 +114,59 @@ final class PreparedQuery implements AutoCloseable {
         }
         inferredTypes = types;
         return types;
+    }
+
+    /**
+     * The type the engine infers for parameter {@code index}; 0 when it does not know (it reports
+     * varchar of no length). H2's varchar of the largest length is PostgreSQL's text; a parameter
+     * compared with any varchar column is text (the comparison is text's), one assigned to a
+     * varchar(n) column is varchar.
+     */
+    private static int engineType(ParameterMetaData md, int index, boolean assigned) throws SQLException {
+        int jdbc = md.getParameterType(index);
+        String name = md.getParameterTypeName(index);
+        if (jdbc == Types.NULL || jdbc == Types.OTHER || jdbc == Types.VARCHAR && md.getPrecision(index) == 0) {
+            return 0;
+        }
+        if (jdbc == Types.ARRAY) {
+            PgType element = PgType.arrayElement(name);
+            if (element == null || element == PgType.VARCHAR) {
+                element = PgType.TEXT;
+            }
+            return element.arrayOid;
+        }
+        PgType type = PgType.ofJdbc(jdbc, name);
+        if (type == PgType.VARCHAR && (!assigned || md.getPrecision(index) >= UNBOUNDED_VARCHAR)) {
+            return PgType.TEXT.oid;
+        }
+        return type.oid;
+    }
+
+    /** The length H2 gives text and unbounded varchar. */
+    private static final int UNBOUNDED_VARCHAR = 1_000_000_000;
+
+    /** The engine's types of every parameter of another form of this statement (0: unknown); empty if it does not prepare. */
+    private static int[] typesOf(Connection conn, Function<String, String> engineSqlOf, String pgSql, boolean[] assigned) {
+        if (engineSqlOf == null) {
+            return new int[0];
+        }
+        try (PreparedStatement ps = conn.prepareStatement(engineSqlOf.apply(pgSql))) {
+            ParameterMetaData md = ps.getParameterMetaData();
+            int[] out = new int[md.getParameterCount()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = engineType(md, i + 1, i < assigned.length && assigned[i]);
+            }
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            return new int[0]; // only a hint: the parameters stay unknown
+        }
+    }
+
+    private int anyElementArray(Connection conn, Function<String, String> engineSqlOf, int n) {
+        String probe = ParameterHints.anyProbe(sql, n);
+        int[] types = probe == null ? new int[0] : typesOf(conn, engineSqlOf, probe, new boolean[0]);
+        PgType element = n <= types.length ? PgType.byOid(types[n - 1]) : null;
+        return element == null || element.arrayOid == 0 ? 0 : element.arrayOid;
     }
 
     /** The statement reads only catalog relations that are always empty: no rows, known columns. */

@@ -118,6 +118,7 @@ final class Transactions {
     void run(Command c, String sql, BackendWriter out) throws SQLException {
         switch (c.kind()) {
             case BEGIN -> {
+                boolean alreadyOpen = status != 'I';
                 if (status != 'I') {
                     out.noticeResponse("WARNING", "25001", "there is already a transaction in progress");
                 } else {
@@ -129,6 +130,9 @@ final class Transactions {
                 }
                 int isolation = conn.getTransactionIsolation();
                 String level = settings.get("transaction_isolation");
+                if (!alreadyOpen) {
+                    utility.blockBegins();
+                }
                 utility.transactionOptions(sql, conn);
                 if (conn.getTransactionIsolation() != isolation) {
                     // BEGIN ISOLATION LEVEL applies to this transaction only
@@ -197,6 +201,7 @@ final class Transactions {
     }
 
     private void restoreBlockIsolation() throws SQLException {
+        settings.set("transaction_read_only", settings.get("default_transaction_read_only"));
         if (blockIsolation >= 0) {
             conn.setTransactionIsolation(blockIsolation);
             settings.set("transaction_isolation", blockIsolationName);

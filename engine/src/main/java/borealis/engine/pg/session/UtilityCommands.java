@@ -123,6 +123,7 @@ final class UtilityCommands {
                 }
             }
             case "transaction_isolation", "default_transaction_isolation" -> conn.setTransactionIsolation(isolation(value));
+            case "search_path" -> SearchPath.apply(conn, value, settings.sessionUser());
             default -> { }
         }
     }
@@ -157,8 +158,23 @@ final class UtilityCommands {
                 String level = t.get(i + 2).keyword() + (i + 3 < t.size() ? " " + t.get(i + 3).keyword() : "");
                 conn.setTransactionIsolation(isolation(level));
                 settings.set("transaction_isolation", levelName(level));
+            } else if (t.get(i).is("READ") && i + 1 < t.size() && (t.get(i + 1).is("ONLY") || t.get(i + 1).is("WRITE"))
+                    && !(i > 0 && t.get(i - 1).is("LEVEL"))) {
+                // SET SESSION CHARACTERISTICS sets the default of later transactions; BEGIN and SET TRANSACTION, this one.
+                boolean session = t.size() > 1 && t.get(1).is("SESSION");
+                settings.set(session ? "default_transaction_read_only" : "transaction_read_only", t.get(i + 1).is("ONLY") ? "on" : "off");
             }
         }
+    }
+
+    /** Whether the transaction a statement runs in now is read-only (in a block: its own setting; else the session's default). */
+    boolean readOnly(boolean inBlock) {
+        return "on".equalsIgnoreCase(settings.get(inBlock ? "transaction_read_only" : "default_transaction_read_only"));
+    }
+
+    /** A block begins: it is read-only as the session's default says, until its options say otherwise. */
+    void blockBegins() {
+        settings.set("transaction_read_only", settings.get("default_transaction_read_only"));
     }
 
     private static int isolation(String level) {
