@@ -1,0 +1,2 @@
+'use strict';
+if (process.argv[2] === 'list') { console.log('@@FLOWS []'); }
