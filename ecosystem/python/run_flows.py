@@ -2,8 +2,8 @@
 """The Python side of the ecosystem suite (see ecosystem/README.md).
 
   run_flows.py list        prints @@FLOWS [{"id", "library"}, ...]
-  run_flows.py run FILE    runs the flows FILE names (a JSON list of {"id", host, port, dbname, user, password}),
-                           printing @@START id and @@RESULT {"id", "ok", "error", "detail"} for each.
+  run_flows.py run         reads one JSON object a line on stdin, {"id", host, port, dbname, user, password},
+                           runs that flow on that database and prints @@RESULT {"id", "ok", "error", "detail"}.
 Flows live in the flows_*.py modules beside this file; each is a function registered with @flow(id).
 Flows that must own their process (Django configures itself once per process) are run in a child process.
 """
@@ -62,11 +62,11 @@ def main():
     if cmd == "list":
         print("@@FLOWS " + json.dumps([{"id": f.id, "library": f.library()} for f in reg.values()]))
     elif cmd == "run":
-        with open(sys.argv[2]) as fh:
-            items = json.load(fh)
-        for db in items:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            db = json.loads(line)
             fid = db["id"]
-            print(f"@@START {fid}", flush=True)
             res = run_one(reg[fid], db) if fid in reg else {"ok": False, "error": f"unknown flow {fid}"}
             res["id"] = fid
             print("@@RESULT " + json.dumps(res), flush=True)

@@ -43,8 +43,8 @@ class EcosystemIT {
 
         Path python = ensureEnvironment(root);
         List<Suite> suites = List.of(
-                new ExternalSuite("python", List.of(python.toString(), root.resolve("python/run_flows.py").toString()), logs, 25, 120),
-                new ExternalSuite("node", List.of("node", root.resolve("node/run_flows.js").toString()), logs, 25, 120),
+                new ExternalSuite("python", List.of(python.toString(), root.resolve("python/run_flows.py").toString()), logs, 150),
+                new ExternalSuite("node", List.of("node", root.resolve("node/run_flows.js").toString()), logs, 150),
                 new JvmSuite("jvm", JvmFlows::all, 180));
 
         Map<Suite, List<FlowInfo>> selected = new LinkedHashMap<>();

@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Flows in another language, run by a runner program that speaks a line protocol on stdout:
- * {@code list} prints one JSON array of {@code {"id", "library"}}; {@code run FILE} reads a JSON array of
- * {@code {"id", "host", "port", "dbname", "user", "password"}}, runs those flows in order and prints
- * {@code @@START id} and {@code @@RESULT {"id", "ok", "error", "detail"}} for each. A flow that prints
- * nothing for {@code flowTimeout} is killed with its process; the runner goes on with the next.
+ * {@code list} prints {@code @@FLOWS} and one JSON array of {@code {"id", "library"}}; {@code run} reads
+ * one JSON object a line on stdin, {@code {"id", "host", "port", "dbname", "user", "password"}}, runs that
+ * flow and prints {@code @@RESULT {"id", "ok", "error", "detail"}}. A flow without a result within
+ * {@code flowTimeout} is killed with its process, and a new process goes on with the next flow.
  */
 final class ExternalSuite implements Suite {
 
@@ -30,14 +30,12 @@ final class ExternalSuite implements Suite {
     private final String name;
     private final List<String> command;
     private final Path logDir;
-    private final int chunk;
     private final long flowTimeoutSeconds;
 
-    ExternalSuite(String name, List<String> command, Path logDir, int chunk, long flowTimeoutSeconds) {
+    ExternalSuite(String name, List<String> command, Path logDir, long flowTimeoutSeconds) {
         this.name = name;
         this.command = List.copyOf(command);
         this.logDir = logDir;
-        this.chunk = chunk;
         this.flowTimeoutSeconds = flowTimeoutSeconds;
     }
 
@@ -73,43 +71,22 @@ final class ExternalSuite implements Suite {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + "-" + target.name() + ".log");
         Files.deleteIfExists(log);
-        for (int i = 0; i < flows.size(); i += chunk) {
-            List<FlowInfo> part = flows.subList(i, Math.min(flows.size(), i + chunk));
-            Map<String, Db> dbs = new LinkedHashMap<>();
-            try {
-                for (FlowInfo f : part) {
-                    try {
-                        dbs.put(f.id(), target.create(f.id()));
-                    } catch (Exception e) {
-                        results.put(f.id(), FlowResult.failed(f.id(), "could not create its database: " + e, e.toString(), 0));
-                    }
-                }
-                List<String> pending = new ArrayList<>(dbs.keySet());
-                while (!pending.isEmpty()) {
-                    runProcess(pending, dbs, results, log);
-                    pending.removeIf(results::containsKey);
-                }
-            } finally {
-                dbs.values().forEach(target::drop);
-            }
+        List<String> pending = new ArrayList<>(flows.stream().map(FlowInfo::id).toList());
+        while (!pending.isEmpty()) {
+            runProcess(pending, target, results, log);
+            pending.removeIf(results::containsKey);
         }
         return results;
     }
 
-    /** Runs the pending flows in one process until it ends or a flow times out; records what it reported. */
-    private void runProcess(List<String> pending, Map<String, Db> dbs, Map<String, FlowResult> results, Path log) throws Exception {
-        Path input = Files.createTempFile("borealis-eco-flows", ".json");
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (String id : pending) {
-            items.add(dbs.get(id).toJson(id));
-        }
-        Files.writeString(input, JSON.writeValueAsString(items));
+    /**
+     * One runner process: sends it one flow at a time on stdin (its database made just before, dropped
+     * just after: a node holds only so many live clusters) until all are done or one times out.
+     */
+    private void runProcess(List<String> pending, Target target, Map<String, FlowResult> results, Path log) throws Exception {
         List<String> cmd = new ArrayList<>(command);
         cmd.add("run");
-        cmd.add(input.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Process p = pb.start();
-        p.getOutputStream().close();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -125,63 +102,68 @@ final class ExternalSuite implements Suite {
         }, name + "-reader");
         reader.setDaemon(true);
         reader.start();
-        String current = null;
-        long started = System.nanoTime();
-        StringBuilder output = new StringBuilder();
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
-            while (true) {
-                String l = lines.poll(flowTimeoutSeconds, TimeUnit.SECONDS);
-                if (l == null) {
-                    String id = current != null ? current : pending.stream().filter(x -> !results.containsKey(x)).findFirst().orElse(null);
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.waitFor(10, TimeUnit.SECONDS);
-                    w.println("!! killed: no output for " + flowTimeoutSeconds + " s during " + id);
-                    if (id != null) {
-                        results.put(id, FlowResult.failed(id, "timeout: no progress for " + flowTimeoutSeconds + " s", output.toString(),
-                                (System.nanoTime() - started) / 1_000_000));
-                    }
-                    break;
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+                PrintWriter in = new PrintWriter(new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true)) {
+            for (String id : List.copyOf(pending)) {
+                Db db;
+                try {
+                    db = target.create(id);
+                } catch (Exception e) {
+                    results.put(id, FlowResult.failed(id, "could not create its database: " + e, e.toString(), 0));
+                    continue;
                 }
-                if (l.equals("@@EOF")) {
-                    p.waitFor(30, TimeUnit.SECONDS);
-                    if (current != null && !results.containsKey(current)) {
-                        results.put(current, FlowResult.failed(current, "the runner died (exit " + p.exitValue() + ") during the flow",
-                                output.toString(), (System.nanoTime() - started) / 1_000_000));
-                    } else if (pending.stream().noneMatch(results::containsKey)) {
-                        // died before running anything: report it on every pending flow, or we would loop
-                        for (String id : pending) {
-                            results.put(id, FlowResult.failed(id, "the runner failed before this flow (exit " + p.exitValue() + ")",
-                                    output.toString(), 0));
+                long started = System.nanoTime();
+                StringBuilder output = new StringBuilder();
+                boolean alive = true;
+                try {
+                    w.println("@@FLOW " + id + " on " + db.database());
+                    in.println(JSON.writeValueAsString(db.toJson(id)));
+                    while (true) {
+                        String l = lines.poll(flowTimeoutSeconds, TimeUnit.SECONDS);
+                        long ms = (System.nanoTime() - started) / 1_000_000;
+                        if (l == null) {
+                            w.println("!! killed: no result within " + flowTimeoutSeconds + " s");
+                            results.put(id, FlowResult.failed(id, "timeout: no result within " + flowTimeoutSeconds + " s", output.toString(), ms));
+                            alive = false;
+                            break;
+                        }
+                        if (l.equals("@@EOF")) {
+                            p.waitFor(30, TimeUnit.SECONDS);
+                            results.put(id, FlowResult.failed(id, "the runner died during the flow (exit " + (p.isAlive() ? "?" : p.exitValue()) + ")",
+                                    output.toString(), ms));
+                            alive = false;
+                            break;
+                        }
+                        w.println(l);
+                        if (l.startsWith("@@RESULT ")) {
+                            JsonNode n = JSON.readTree(l.substring(9));
+                            if (n.get("ok").asBoolean()) {
+                                results.put(id, FlowResult.passed(id, ms));
+                            } else {
+                                results.put(id, FlowResult.failed(id, n.path("error").asText(), n.path("detail").asText(), ms));
+                            }
+                            break;
+                        } else if (output.length() < 20000) {
+                            output.append(l).append('\n');
                         }
                     }
-                    break;
-                }
-                w.println(l);
-                if (l.startsWith("@@START ")) {
-                    current = l.substring(8).strip();
-                    started = System.nanoTime();
-                    output.setLength(0);
-                } else if (l.startsWith("@@RESULT ")) {
-                    JsonNode n = JSON.readTree(l.substring(9));
-                    String id = n.get("id").asText();
-                    long ms = (System.nanoTime() - started) / 1_000_000;
-                    if (n.get("ok").asBoolean()) {
-                        results.put(id, FlowResult.passed(id, ms));
-                    } else {
-                        results.put(id, FlowResult.failed(id, n.path("error").asText(), n.path("detail").asText(), ms));
+                } finally {
+                    if (!alive) {
+                        p.descendants().forEach(ProcessHandle::destroyForcibly);
+                        p.destroyForcibly();
+                        p.waitFor(10, TimeUnit.SECONDS);
                     }
-                    current = null;
-                } else if (output.length() < 20000) {
-                    output.append(l).append('\n');
+                    target.drop(db);
+                }
+                if (!alive) {
+                    return;
                 }
             }
         } finally {
-            if (p.isAlive()) {
+            if (p.isAlive() && !p.waitFor(30, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
             }
-            Files.deleteIfExists(input);
         }
     }
 }
