@@ -150,6 +150,7 @@ const flows = {
 
   'pg.pool': async (db) => {
     const pool = new Pool({ ...cfg(db), max: 8 });
+    pool.on('error', () => {});
     try {
       await pool.query('create table hits (worker int, i int)');
       await Promise.all([...Array(16).keys()].map(async (w) => {

@@ -5,6 +5,10 @@
 //                            runs that flow on that database and prints @@RESULT {"id", "ok", "error", "detail"}.
 // Flows live in flows_*.js beside this file; each exports {library, flows: {id: async (db) => {...}}}.
 process.env.TZ = 'UTC';
+// A late error from a connection a finished flow left behind (its database is dropped after the flow)
+// must not end the runner in the middle of the next flow.
+process.on('uncaughtException', (e) => console.error('uncaught (ignored):', e && e.message));
+process.on('unhandledRejection', (e) => console.error('unhandled rejection (ignored):', e && e.message));
 const readline = require('readline');
 
 const MODULES = ['./flows_pg', './flows_postgresjs', './flows_knex', './flows_sequelize'];

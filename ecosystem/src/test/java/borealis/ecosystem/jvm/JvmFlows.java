@@ -11,6 +11,7 @@ public final class JvmFlows {
 
     public static List<JvmFlow> all() {
         List<JvmFlow> flows = new ArrayList<>();
+        flows.addAll(PgjdbcVersions.flows());
         return flows;
     }
 }
