@@ -1,0 +1,1 @@
+from ecoflow import flow

@@ -1,0 +1,641 @@
+package borealis.ecosystem.jvm.pgjdbc;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * pgjdbc's flows. This class is loaded once per pgjdbc version, each time in a class loader of its own
+ * together with that version's jar (see PgjdbcSuite), so it depends only on the JDK and pgjdbc's public API.
+ */
+public final class PgjdbcFlows {
+
+    private PgjdbcFlows() {}
+
+    @FunctionalInterface
+    interface Flow {
+        void run(Connection c, String url, Properties props) throws Exception;
+    }
+
+    private static final Map<String, Flow> FLOWS = new LinkedHashMap<>();
+
+    static {
+        FLOWS.put("metadata", PgjdbcFlows::metadata);
+        FLOWS.put("batches", PgjdbcFlows::batches);
+        FLOWS.put("dates", PgjdbcFlows::dates);
+        FLOWS.put("types", PgjdbcFlows::types);
+        FLOWS.put("arrays", PgjdbcFlows::arrays);
+        FLOWS.put("copy_text", PgjdbcFlows::copyText);
+        FLOWS.put("copy_binary", PgjdbcFlows::copyBinary);
+        FLOWS.put("cursor_fetchsize", PgjdbcFlows::cursor);
+        FLOWS.put("server_prepared", PgjdbcFlows::serverPrepared);
+        FLOWS.put("generated_keys", PgjdbcFlows::generatedKeys);
+        FLOWS.put("errors", PgjdbcFlows::errors);
+        FLOWS.put("set_schema", PgjdbcFlows::setSchema);
+    }
+
+    /** The flow names, in order. */
+    public static List<String> names() {
+        return new ArrayList<>(FLOWS.keySet());
+    }
+
+    /** pgjdbc's own version, as the loaded driver reports it. */
+    public static String driverVersion() throws ReflectiveOperationException {
+        // read at run time: the constant would be inlined from the version this class was compiled against
+        return (String) Class.forName("org.postgresql.util.DriverInfo", true, PgjdbcFlows.class.getClassLoader())
+                .getField("DRIVER_VERSION").get(null);
+    }
+
+    public static void run(String name, String url, String user, String password) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        try (Connection c = connect(url, p)) {
+            Objects.requireNonNull(FLOWS.get(name), name).run(c, url, p);
+        }
+    }
+
+    static Connection connect(String url, Properties p) throws SQLException {
+        // the Driver of this class loader, not DriverManager's first match
+        Connection c = new org.postgresql.Driver().connect(url, p);
+        if (c == null) {
+            throw new SQLException("pgjdbc did not accept " + url);
+        }
+        return c;
+    }
+
+    static void eq(Object expected, Object actual, String what) {
+        if (!Objects.equals(expected, actual)) {
+            throw new AssertionError(what + ": expected <" + expected + ">, got <" + actual + ">");
+        }
+    }
+
+    static void check(List<String> failures, String what, Check c) {
+        try {
+            c.run();
+        } catch (Throwable t) {
+            String msg = t.getMessage() == null ? t.toString() : t.getMessage().strip().split("\n")[0];
+            String state = t instanceof SQLException s && s.getSQLState() != null ? "[" + s.getSQLState() + "] " : "";
+            failures.add(what + ": " + state + msg);
+        }
+    }
+
+    static void finish(List<String> failures, int of, String what) {
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + "/" + of + " " + what + " differ: " + String.join(" | ", failures));
+        }
+    }
+
+    @FunctionalInterface
+    interface Check {
+        void run() throws Exception;
+    }
+
+    // ---- flows ----
+
+    static void metadata(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table customers (id serial primary key, email varchar(80) not null unique, doc jsonb, tags text[])");
+            s.execute("create table orders (id bigint generated by default as identity primary key,"
+                    + " customer_id int not null references customers(id), total numeric(12,2))");
+            s.execute("create index orders_customer_idx on orders (customer_id)");
+            s.execute("create view big_orders as select * from orders where total > 100");
+        }
+        DatabaseMetaData md = c.getMetaData();
+        List<String> failures = new ArrayList<>();
+        check(failures, "getTables", () -> {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = md.getTables(null, "public", "%", new String[] {"TABLE", "VIEW"})) {
+                while (rs.next()) {
+                    names.add(rs.getString("TABLE_NAME") + ":" + rs.getString("TABLE_TYPE"));
+                }
+            }
+            eq(List.of("customers:TABLE", "orders:TABLE", "big_orders:VIEW"), names, "tables and views");
+        });
+        check(failures, "getTables(SEQUENCE)", () -> {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = md.getTables(null, "public", "%", new String[] {"SEQUENCE"})) {
+                while (rs.next()) {
+                    names.add(rs.getString("TABLE_NAME"));
+                }
+            }
+            eq(List.of("customers_id_seq", "orders_id_seq"), names, "sequences");
+        });
+        check(failures, "getColumns", () -> {
+            List<String> cols = new ArrayList<>();
+            try (ResultSet rs = md.getColumns(null, "public", "customers", "%")) {
+                while (rs.next()) {
+                    cols.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME") + ":" + rs.getInt("DATA_TYPE") + ":"
+                            + rs.getInt("COLUMN_SIZE") + ":" + rs.getString("IS_NULLABLE") + ":" + rs.getString("IS_AUTOINCREMENT"));
+                }
+            }
+            eq(List.of("id:serial:4:10:NO:YES", "email:varchar:12:80:NO:NO", "doc:jsonb:1111:2147483647:YES:NO",
+                    "tags:_text:2003:2147483647:YES:NO"), cols, "columns");
+        });
+        check(failures, "getPrimaryKeys", () -> {
+            try (ResultSet rs = md.getPrimaryKeys(null, "public", "orders")) {
+                eq(true, rs.next(), "a primary key row");
+                eq("id", rs.getString("COLUMN_NAME"), "pk column");
+                eq("orders_pkey", rs.getString("PK_NAME"), "pk name");
+            }
+        });
+        check(failures, "getImportedKeys", () -> {
+            try (ResultSet rs = md.getImportedKeys(null, "public", "orders")) {
+                eq(true, rs.next(), "a foreign key row");
+                eq("customers.id -> orders.customer_id (orders_customer_id_fkey)", rs.getString("PKTABLE_NAME") + "." + rs.getString("PKCOLUMN_NAME")
+                        + " -> " + rs.getString("FKTABLE_NAME") + "." + rs.getString("FKCOLUMN_NAME") + " (" + rs.getString("FK_NAME") + ")", "fk");
+            }
+        });
+        check(failures, "getIndexInfo", () -> {
+            List<String> idx = new ArrayList<>();
+            try (ResultSet rs = md.getIndexInfo(null, "public", "orders", false, false)) {
+                while (rs.next()) {
+                    idx.add(rs.getString("INDEX_NAME") + ":" + rs.getString("COLUMN_NAME") + ":" + rs.getBoolean("NON_UNIQUE"));
+                }
+            }
+            eq(List.of("orders_pkey:id:false", "orders_customer_idx:customer_id:true"), idx, "indexes");
+        });
+        check(failures, "getTypeInfo", () -> {
+            int n = 0;
+            boolean jsonb = false;
+            try (ResultSet rs = md.getTypeInfo()) {
+                while (rs.next()) {
+                    n++;
+                    jsonb |= "jsonb".equals(rs.getString("TYPE_NAME"));
+                }
+            }
+            eq(true, n > 50 && jsonb, "more than 50 types, jsonb among them (got " + n + ")");
+        });
+        check(failures, "getFunctions(pg_catalog)", () -> {
+            int n = 0;
+            try (ResultSet rs = md.getFunctions(null, "pg_catalog", "lower")) {
+                while (rs.next()) {
+                    n++;
+                }
+            }
+            eq(true, n >= 1, "pg_catalog.lower found (" + n + ")");
+        });
+        check(failures, "getSQLKeywords", () -> eq(true, md.getSQLKeywords().contains("analyse"), "keywords from pg_get_keywords()"));
+        check(failures, "getSchemas", () -> {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = md.getSchemas()) {
+                while (rs.next()) {
+                    names.add(rs.getString("TABLE_SCHEM"));
+                }
+            }
+            eq(true, names.contains("public") && names.contains("pg_catalog") && names.contains("information_schema"), "schemas " + names);
+        });
+        check(failures, "product", () -> eq("PostgreSQL", md.getDatabaseProductName(), "product name"));
+        finish(failures, 11, "metadata calls");
+    }
+
+    static void batches(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table b (id int primary key, name text, at date)");
+        }
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement("insert into b values (?, ?, ?)")) {
+            for (int i = 0; i < 500; i++) {
+                ps.setInt(1, i);
+                ps.setString(2, "n" + i);
+                ps.setObject(3, LocalDate.of(2024, 1, 1).plusDays(i));
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            eq(500, counts.length, "batch counts");
+        }
+        c.commit();
+        Properties rw = new Properties();
+        rw.putAll(props);
+        rw.setProperty("reWriteBatchedInserts", "true");
+        try (Connection c2 = connect(url, rw); PreparedStatement ps = c2.prepareStatement("insert into b (id, name) values (?, ?)")) {
+            for (int i = 500; i < 1000; i++) {
+                ps.setInt(1, i);
+                ps.setString(2, "r" + i);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into b (id, name) values (?, ?)")) {
+            ps.setInt(1, 2000);
+            ps.setString(2, "ok");
+            ps.addBatch();
+            ps.setInt(1, 1);
+            ps.setString(2, "duplicate");
+            ps.addBatch();
+            ps.executeBatch();
+            throw new AssertionError("a batch with a duplicate key succeeded");
+        } catch (BatchUpdateException e) {
+            eq("23505", e.getSQLState(), "batch failure SQLSTATE");
+            c.rollback();
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*), max(at) from b")) {
+            rs.next();
+            eq(1000L, rs.getLong(1), "rows");
+            eq(LocalDate.of(2025, 5, 14), rs.getObject(2, LocalDate.class), "max(date)");
+        }
+        c.commit();
+    }
+
+    static void dates(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table d (id int primary key, day date, at timestamp, atz timestamptz, t time)");
+        }
+        List<String> failures = new ArrayList<>();
+        int[] id = {0};
+        Object[][] cases = {
+            {"setDate", Date.valueOf("2024-01-10")},
+            {"setObject(LocalDate)", LocalDate.of(2024, 1, 10)},
+        };
+        for (Object[] cs : cases) {
+            check(failures, (String) cs[0], () -> {
+                try (PreparedStatement ps = c.prepareStatement("insert into d (id, day) values (?, ?)")) {
+                    ps.setInt(1, ++id[0]);
+                    if (cs[1] instanceof Date d) {
+                        ps.setDate(2, d);
+                    } else {
+                        ps.setObject(2, cs[1]);
+                    }
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("select day from d where id = ? and day = ?")) {
+                    ps.setInt(1, id[0]);
+                    ps.setObject(2, LocalDate.of(2024, 1, 10));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        eq(true, rs.next(), "found by date");
+                        eq(LocalDate.of(2024, 1, 10), rs.getObject(1, LocalDate.class), "read back");
+                    }
+                }
+            });
+        }
+        check(failures, "setDate in WHERE", () -> {
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from d where day >= ?")) {
+                ps.setDate(1, Date.valueOf("2024-01-01"));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    eq(true, rs.getInt(1) >= 0, "count");
+                }
+            }
+        });
+        check(failures, "setTimestamp", () -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into d (id, at, atz) values (?, ?, ?)")) {
+                ps.setInt(1, 100);
+                ps.setTimestamp(2, Timestamp.valueOf("2024-01-10 13:45:30.123456"));
+                ps.setTimestamp(3, Timestamp.valueOf("2024-01-10 13:45:30.5"));
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select at, atz from d where id = 100")) {
+                rs.next();
+                eq(LocalDateTime.of(2024, 1, 10, 13, 45, 30, 123456000), rs.getObject(1, LocalDateTime.class), "timestamp");
+                eq(Timestamp.valueOf("2024-01-10 13:45:30.5"), rs.getTimestamp(2), "timestamptz via getTimestamp");
+            }
+        });
+        check(failures, "java.time objects", () -> {
+            OffsetDateTime odt = OffsetDateTime.of(2024, 7, 1, 8, 0, 0, 0, ZoneOffset.ofHours(2));
+            try (PreparedStatement ps = c.prepareStatement("insert into d (id, at, atz, t) values (?, ?, ?, ?)")) {
+                ps.setInt(1, 200);
+                ps.setObject(2, LocalDateTime.of(2024, 2, 29, 23, 59, 59, 999999000));
+                ps.setObject(3, odt);
+                ps.setObject(4, LocalTime.of(13, 45, 30, 123456000));
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select at, atz, t from d where id = 200")) {
+                rs.next();
+                eq(LocalDateTime.of(2024, 2, 29, 23, 59, 59, 999999000), rs.getObject(1, LocalDateTime.class), "LocalDateTime");
+                eq(odt.toInstant(), rs.getObject(2, OffsetDateTime.class).toInstant(), "OffsetDateTime");
+                eq(LocalTime.of(13, 45, 30, 123456000), rs.getObject(3, LocalTime.class), "LocalTime");
+            }
+        });
+        check(failures, "infinity and BC", () -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "select 'infinity'::timestamp, '-infinity'::date, '0044-03-15 BC'::date, '2024-01-10 +00'::date")) {
+                rs.next();
+                eq("infinity", rs.getString(1), "infinity");
+                eq("-infinity", rs.getString(2), "-infinity");
+                eq("0044-03-15 BC", rs.getString(3), "BC date");
+                eq("2024-01-10", rs.getString(4), "a date with a zone suffix");
+            }
+        });
+        finish(failures, 6, "date/time cases");
+    }
+
+    /** Each type: setObject and read back with getString (text form) and getObject, in text and binary transfer. */
+    static void types(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create type mood as enum ('sad', 'ok', 'happy')");
+            s.execute("create domain posint as integer check (value > 0)");
+        }
+        Object[][] cases = {
+            {"int2", "smallint", (short) -32768, "-32768"},
+            {"int4", "integer", 2147483647, "2147483647"},
+            {"int8", "bigint", Long.MIN_VALUE, "-9223372036854775808"},
+            {"numeric_typmod", "numeric(12,4)", new BigDecimal("-123.4500"), "-123.4500"},
+            {"numeric", "numeric", new BigDecimal("-123.4500"), "-123.4500"},
+            {"float4", "real", 1.5f, "1.5"},
+            {"float8", "double precision", 3.141592653589793, "3.141592653589793"},
+            {"text", "text", "quote ' dq \" bs \\ é", "quote ' dq \" bs \\ é"},
+            {"varchar", "varchar(20)", "abc", "abc"},
+            {"bpchar", "char(5)", "ab", "ab   "},
+            {"bool", "boolean", true, "t"},
+            {"bytea", "bytea", new byte[] {0, 1, (byte) 0xfe, (byte) 0xff}, "\\x0001feff"},
+            {"date", "date", LocalDate.of(2024, 1, 10), "2024-01-10"},
+            {"time", "time", LocalTime.of(13, 45, 30, 123456000), "13:45:30.123456"},
+            {"timetz", "timetz", java.time.OffsetTime.of(13, 45, 30, 500000000, ZoneOffset.ofHours(2)), "13:45:30.5+02"},
+            {"timestamp", "timestamp", LocalDateTime.of(2024, 1, 10, 13, 45, 30, 123456000), "2024-01-10 13:45:30.123456"},
+            {"timestamptz", "timestamptz", OffsetDateTime.of(2024, 7, 1, 6, 0, 0, 0, ZoneOffset.UTC), "2024-07-01 06:00:00+00"},
+            {"interval", "interval", new org.postgresql.util.PGInterval("3 days 04:00:05.5"), "3 days 04:00:05.5"},
+            {"uuid", "uuid", UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+            {"json", "json", "{\"a\": [1, 2]}", "{\"a\": [1, 2]}"},
+            {"jsonb", "jsonb", "{\"b\": true, \"a\": [1, 2]}", "{\"a\": [1, 2], \"b\": true}"},
+            {"enum", "mood", "happy", "happy"},
+            {"domain", "posint", 7, "7"},
+        };
+        try (Statement s = c.createStatement()) {
+            s.execute("set timezone to 'UTC'");
+        }
+        List<String> failures = new ArrayList<>();
+        for (Object[] cs : cases) {
+            String name = (String) cs[0];
+            String type = (String) cs[1];
+            check(failures, name, () -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("create table t_" + name + " (id int, v " + type + ")");
+                }
+                // json, jsonb and enum values are strings: stringtype=unspecified is what applications set for them
+                boolean stringy = cs[2] instanceof String && !type.startsWith("text") && !type.startsWith("varchar") && !type.startsWith("char");
+                try (PreparedStatement ps = c.prepareStatement("insert into t_" + name + " values (?, ?" + (stringy ? "::" + type : "") + ")")) {
+                    ps.setInt(1, 1);
+                    ps.setObject(2, cs[2]);
+                    ps.executeUpdate();
+                }
+                for (int round = 0; round < 6; round++) { // past prepareThreshold (5): pgjdbc then asks for binary results
+                    try (PreparedStatement ps = c.prepareStatement("select v from t_" + name + " where id = ?")) {
+                        ps.setInt(1, 1);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            // in binary transfer pgjdbc renders bytea and timetz its own way: their text form is checked in round 0
+                            if (round == 0 || !(name.equals("bytea") || name.equals("timetz"))) {
+                                eq(cs[3], rs.getString(1), "getString (round " + round + ")");
+                            }
+                            if (cs[2] instanceof byte[] b) {
+                                eq(java.util.HexFormat.of().formatHex(b), java.util.HexFormat.of().formatHex(rs.getBytes(1)), "getBytes");
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        finish(failures, cases.length, "types");
+    }
+
+    static void arrays(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table a (id int primary key, names text[], nums int[], amounts numeric[], days date[])");
+        }
+        List<String> failures = new ArrayList<>();
+        check(failures, "setArray text[] and int[] with NULL elements", () -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into a (id, names, nums) values (?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setArray(2, c.createArrayOf("text", new String[] {"a,b", null, "c\"d", "{x}", ""}));
+                ps.setArray(3, c.createArrayOf("int4", new Integer[] {1, null, 3}));
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select names, nums, names::text from a where id = 1")) {
+                rs.next();
+                eq(java.util.Arrays.asList("a,b", null, "c\"d", "{x}", ""), java.util.Arrays.asList((Object[]) rs.getArray(1).getArray()), "text[]");
+                eq(java.util.Arrays.asList(1, null, 3), java.util.Arrays.asList((Object[]) rs.getArray(2).getArray()), "int[]");
+                eq("{\"a,b\",NULL,\"c\\\"d\",\"{x}\",\"\"}", rs.getString(3), "text[] text form");
+            }
+        });
+        check(failures, "= ANY(?) with an int[] parameter", () -> {
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from a where id = any(?)")) {
+                ps.setArray(1, c.createArrayOf("int4", new Integer[] {1, 2}));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    eq(1, rs.getInt(1), "count");
+                }
+            }
+        });
+        check(failures, "setObject(Java array)", () -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into a (id, amounts, days) values (?, ?, ?)")) {
+                ps.setInt(1, 2);
+                ps.setObject(2, new BigDecimal[] {new BigDecimal("1.50"), null});
+                ps.setArray(3, c.createArrayOf("date", new Object[] {Date.valueOf("2024-01-10")}));
+                ps.executeUpdate();
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select amounts::text, days::text from a where id = 2")) {
+                rs.next();
+                eq("{1.50,NULL}", rs.getString(1), "numeric[]");
+                eq("{2024-01-10}", rs.getString(2), "date[]");
+            }
+        });
+        finish(failures, 3, "array cases");
+    }
+
+    static void copyText(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table cp (id int, name text, amount numeric(8,2))");
+        }
+        CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
+        long n = cm.copyIn("copy cp from stdin", new StringReader("1\tone\t1.50\n2\t\\N\t\\N\n"));
+        eq(2L, n, "text copy in");
+        n = cm.copyIn("copy cp from stdin with (format csv, header)", new StringReader("id,name,amount\n3,\"x, y\",2.00\n"));
+        eq(1L, n, "csv copy in");
+        StringWriter out = new StringWriter();
+        cm.copyOut("copy (select * from cp order by id) to stdout with (format csv)", out);
+        eq("1,one,1.50\n2,,\n3,\"x, y\",2.00\n", out.toString(), "csv copy out");
+    }
+
+    static void copyBinary(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table cb (id int, name text)");
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(buf);
+        d.write("PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1));
+        d.writeInt(0);
+        d.writeInt(0);
+        for (int i = 1; i <= 3; i++) {
+            d.writeShort(2);
+            d.writeInt(4);
+            d.writeInt(i);
+            byte[] name = ("n" + i).getBytes(StandardCharsets.UTF_8);
+            d.writeInt(name.length);
+            d.write(name);
+        }
+        d.writeShort(-1);
+        CopyManager cm = c.unwrap(PGConnection.class).getCopyAPI();
+        eq(3L, cm.copyIn("copy cb from stdin (format binary)", new ByteArrayInputStream(buf.toByteArray())), "binary copy in");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        cm.copyOut("copy cb to stdout (format binary)", out);
+        byte[] b = out.toByteArray();
+        eq("PGCOPY\n\377\r\n\0", new String(b, 0, 11, StandardCharsets.ISO_8859_1), "binary copy out signature");
+        eq(buf.size(), b.length, "binary copy out length");
+    }
+
+    static void cursor(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table big as select g as id, repeat('x', 100) as pad from generate_series(1, 5000) g");
+        }
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement("select id, pad from big where id > ? order by id")) {
+            ps.setFetchSize(100);
+            ps.setInt(1, 0);
+            long n = 0;
+            long sum = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    n++;
+                    sum += rs.getLong(1);
+                }
+            }
+            eq(5000L, n, "rows fetched 100 at a time");
+            eq(12502500L, sum, "sum of ids");
+        }
+        c.commit();
+    }
+
+    static void serverPrepared(Connection c, String url, Properties props) throws Exception {
+        Properties p = new Properties();
+        p.putAll(props);
+        p.setProperty("prepareThreshold", "1");
+        try (Connection c2 = connect(url, p)) {
+            try (Statement s = c2.createStatement()) {
+                s.execute("create table sp (id int primary key, v varchar(20), n numeric(10,2))");
+            }
+            try (PreparedStatement ins = c2.prepareStatement("insert into sp values (?, ?, ?)");
+                    PreparedStatement sel = c2.prepareStatement("select v, n from sp where id = ?")) {
+                for (int i = 0; i < 20; i++) {
+                    ins.setInt(1, i);
+                    ins.setString(2, "v" + i);
+                    ins.setBigDecimal(3, new BigDecimal(i).movePointLeft(1));
+                    ins.executeUpdate();
+                }
+                for (int i : new int[] {3, 11, 19}) {
+                    sel.setInt(1, i);
+                    try (ResultSet rs = sel.executeQuery()) {
+                        rs.next();
+                        eq("v" + i, rs.getString(1), "reused statement");
+                        eq(new BigDecimal(i).movePointLeft(1).setScale(2), rs.getBigDecimal(2), "numeric(10,2)");
+                    }
+                }
+            }
+        }
+    }
+
+    static void generatedKeys(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table g (id bigserial primary key, name text, created timestamptz default now())");
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into g (name) values (?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, "a");
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                eq(true, rs.next(), "a generated key");
+                eq(1L, rs.getLong("id"), "id");
+                eq(true, rs.getTimestamp("created") != null, "default now()");
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into g (name) values (?)", new String[] {"id"})) {
+            ps.setString(1, "b");
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                eq(2L, rs.getLong(1), "id by column name");
+            }
+        }
+    }
+
+    static void errors(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create table customers (id serial primary key, email text not null unique, age int check (age >= 0))");
+            s.execute("create table orders (id serial primary key, customer_id int not null references customers(id))");
+            s.execute("insert into customers (email, age) values ('a@x', 1)");
+        }
+        String[][] cases = {
+            {"insert into customers (email, age) values ('a@x', 2)", "23505", "customers", null, "customers_email_key", "Key (email)=(a@x) already exists."},
+            {"insert into orders (customer_id) values (42)", "23503", "orders", null, "orders_customer_id_fkey",
+                "Key (customer_id)=(42) is not present in table \"customers\"."},
+            {"insert into customers (email) values (null)", "23502", "customers", "email", null, null},
+            {"insert into customers (email, age) values ('c@x', -1)", "23514", "customers", null, "customers_age_check", null},
+        };
+        List<String> failures = new ArrayList<>();
+        for (String[] cs : cases) {
+            check(failures, cs[0], () -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute(cs[0]);
+                    throw new AssertionError("no error");
+                } catch (PSQLException e) {
+                    ServerErrorMessage m = e.getServerErrorMessage();
+                    eq(cs[1], e.getSQLState(), "SQLSTATE");
+                    eq("public", m.getSchema(), "schema");
+                    eq(cs[2], m.getTable(), "table");
+                    if (cs[3] != null) {
+                        eq(cs[3], m.getColumn(), "column");
+                    }
+                    if (cs[4] != null) {
+                        eq(cs[4], m.getConstraint(), "constraint");
+                    }
+                    if (cs[5] != null) {
+                        eq(cs[5], m.getDetail(), "detail");
+                    }
+                }
+            });
+        }
+        finish(failures, cases.length, "error cases");
+    }
+
+    static void setSchema(Connection c, String url, Properties props) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("create schema tenant_a");
+        }
+        c.setSchema("tenant_a");
+        eq("tenant_a", c.getSchema(), "getSchema");
+        try (Statement s = c.createStatement()) {
+            s.execute("create table things (id int)");
+            s.execute("insert into things values (1)");
+            try (ResultSet rs = s.executeQuery("select current_schema(), (select table_schema from information_schema.tables where table_name = 'things')")) {
+                rs.next();
+                eq("tenant_a", rs.getString(1), "current_schema()");
+                eq("tenant_a", rs.getString(2), "schema the unqualified table went to");
+            }
+        }
+        Properties p = new Properties();
+        p.putAll(props);
+        p.setProperty("currentSchema", "tenant_a");
+        try (Connection c2 = connect(url, p); Statement s = c2.createStatement(); ResultSet rs = s.executeQuery("select count(*) from things")) {
+            rs.next();
+            eq(1, rs.getInt(1), "currentSchema= in the URL");
+        }
+    }
+}
