@@ -302,6 +302,39 @@ class DifferentialIT {
         return out.toString();
     }
 
+    /**
+     * A read-modify-write of one row by two REPEATABLE READ or SERIALIZABLE transactions: the second
+     * writer fails with 40001, the SQLSTATE retry loops key on; under READ COMMITTED it re-reads.
+     */
+    @Test
+    void concurrentUpdateFailsWithSerializationFailure() throws Exception {
+        assertEquals(concurrentUpdates(true), concurrentUpdates(false));
+    }
+
+    private static String concurrentUpdates(boolean postgres) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        for (String level : List.of("read committed", "repeatable read", "serializable")) {
+            try (Connection a = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
+                    : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+                 Connection b = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
+                         : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+                 Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+                sa.execute("drop table if exists rmw");
+                sa.execute("create table rmw(id int primary key, v int)");
+                sa.execute("insert into rmw values (1, 100)");
+                out.append(level).append(": ");
+                for (String sql : List.of("begin isolation level " + level, "select v from rmw where id = 1")) {
+                    out.append(outcome(sa, sql).replace("\n", "/")).append(", ").append(outcome(sb, sql).replace("\n", "/")).append("; ");
+                }
+                out.append(outcome(sa, "update rmw set v = v + 1 where id = 1")).append(", ").append(outcome(sa, "commit")).append("; ");
+                out.append(outcome(sb, "update rmw set v = v + 1 where id = 1")).append(", ").append(outcome(sb, "commit")).append("; ");
+                out.append(outcome(sa, "select v from rmw").replace("\n", "/")).append('\n');
+                sa.execute("drop table rmw");
+            }
+        }
+        return out.toString();
+    }
+
     /** A read-only transaction refuses writes with 25006, as pgjdbc's setReadOnly(true) and @Transactional(readOnly = true) rely on. */
     @Test
     void readOnlyTransactionsRefuseWrites() throws Exception {
