@@ -153,6 +153,7 @@ select exp(0), ln(1), log(100), log10(1000);
 select pi() > 3.14, degrees(pi()), radians(180) > 3.14;
 select 10 / 3, 10.0 / 3, 10 / 3.0;
 select 1::text, '42'::int, '3.5'::numeric, 3.99::int, '1e3'::float8;
+select flag::text, (id > 1)::text as gt from t_types order by id;
 select cast('2024-01-31' as date), cast(12.5 as int), cast(1 as boolean);
 select '2024-02-29'::date + 1, '2024-03-01'::date - 1, '2024-03-01'::date - '2024-02-01'::date;
 select date_trunc('month', timestamp '2024-02-29 13:14:15'), date_trunc('year', date '2024-06-01');

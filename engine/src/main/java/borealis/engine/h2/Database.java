@@ -75,6 +75,8 @@ public final class Database implements AutoCloseable {
     /** PostgreSQL waits for row locks indefinitely; H2's default of one second aborts busy workloads. */
     private static final int LOCK_TIMEOUT_MS = 30_000;
 
+    /** Serializable read-write transactions run one at a time per database (Transactions.enterSerializable). */
+    private final java.util.concurrent.Semaphore serializable = new java.util.concurrent.Semaphore(1);
     private final Volume volume;
     private final String url;
     private final Connection admin;
@@ -234,6 +236,7 @@ public final class Database implements AutoCloseable {
                 audit);
         PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin, guardFor(user, source));
         session.observe(observer);
+        session.serializeWith(serializable);
         return session;
     }
 

@@ -183,6 +183,9 @@ public final class ScalarFunctions {
             }
             return sb.append('}').toString();
         }
+        if (v.getValueType() == Value.BOOLEAN) {
+            return v.getBoolean() ? "true" : "false"; // H2 says TRUE
+        }
         return v.convertTo(org.h2.value.TypeInfo.TYPE_VARCHAR).getString();
     }
 

@@ -160,6 +160,11 @@ public final class PgSession implements AutoCloseable {
     private static final String NON_KEYWORDS = "DAY, HOUR, MINUTE, MONTH, SECOND, YEAR, KEY, VALUE, ROWS, RANGE, GROUPS, TOP, MINUS,"
             + " QUALIFY, REGEXP, ROWNUM, UESCAPE, UNKNOWN, PARTITION";
 
+    /** The database's permit for serializable read-write transactions (see {@link Transactions#enterSerializable}). */
+    public void serializeWith(java.util.concurrent.Semaphore permit) {
+        tx.serializeWith(permit);
+    }
+
     /** Where finished statements and transactions are reported. */
     public void observe(StatementObserver observer) {
         portals.observe(observer);
@@ -689,6 +694,7 @@ public final class PgSession implements AutoCloseable {
                 for (Map.Entry<String, String> changed : utility.set(q.sql, conn).entrySet()) {
                     out.parameterStatus(changed.getKey(), changed.getValue());
                 }
+                tx.enterSerializable(); // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE inside a block
                 out.commandComplete("SET");
             }
             case RESET -> {
@@ -792,6 +798,7 @@ public final class PgSession implements AutoCloseable {
 
     @Override
     public void close() {
+        tx.leaveSerializable();
         cursors.closeAll(true);
         closeAllPortals();
         named.closeStatementsQuietly();

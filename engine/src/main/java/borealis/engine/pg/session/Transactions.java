@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,52 @@ final class Transactions {
     }
 
     private StatementObserver observer = StatementObserver.NONE;
+
+    /**
+     * SERIALIZABLE without write skew: H2's serializable isolation is snapshot isolation, which lets
+     * two transactions each read what the other writes and both commit (PostgreSQL's SSI aborts one).
+     * Serializable transactions that may write therefore run one at a time per database: a block
+     * takes this permit when it becomes SERIALIZABLE and READ WRITE, and gives it back when it ends.
+     * A block that cannot take it within {@link #SERIALIZABLE_WAIT_MILLIS} fails with 40001, the
+     * retryable error PostgreSQL gives a serialization failure. Read-only and implicit (single
+     * statement) transactions do not take it.
+     */
+    private Semaphore serializable;
+    private boolean holdsSerializable;
+    static final long SERIALIZABLE_WAIT_MILLIS = 2000;
+
+    void serializeWith(Semaphore permit) {
+        this.serializable = permit;
+    }
+
+    /** Takes the database's serializable permit if this block is now SERIALIZABLE and READ WRITE. */
+    void enterSerializable() throws SQLException {
+        if (serializable == null || holdsSerializable || status == 'I' || implicit
+                || conn.getTransactionIsolation() != Connection.TRANSACTION_SERIALIZABLE || utility.readOnly(true)) {
+            return;
+        }
+        boolean taken;
+        try {
+            taken = serializable.tryAcquire(SERIALIZABLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            taken = false;
+        }
+        if (!taken) {
+            throw new PgException(new PgError("ERROR", "40001", "could not serialize access due to read/write dependencies among transactions",
+                    "Another serializable read-write transaction on this database did not finish within " + SERIALIZABLE_WAIT_MILLIS + " ms.",
+                    "The transaction might succeed if retried."));
+        }
+        holdsSerializable = true;
+    }
+
+    /** Gives the serializable permit back (the block ended, or the session closes). */
+    void leaveSerializable() {
+        if (holdsSerializable) {
+            holdsSerializable = false;
+            serializable.release();
+        }
+    }
 
     void observe(StatementObserver observer) {
         this.observer = observer;
@@ -139,6 +187,7 @@ final class Transactions {
                     blockIsolation = isolation;
                     blockIsolationName = level;
                 }
+                enterSerializable();
                 out.commandComplete(c.tag().equals("START TRANSACTION") ? "START TRANSACTION" : "BEGIN");
             }
             case COMMIT -> {
@@ -201,6 +250,7 @@ final class Transactions {
     }
 
     private void restoreBlockIsolation() throws SQLException {
+        leaveSerializable();
         settings.set("transaction_read_only", settings.get("default_transaction_read_only"));
         if (blockIsolation >= 0) {
             conn.setTransactionIsolation(blockIsolation);
