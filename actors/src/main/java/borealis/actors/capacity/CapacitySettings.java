@@ -5,9 +5,13 @@ import borealis.scaling.ScalingPolicy;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** The node's {@code borealis.capacity} configuration. */
+/**
+ * The node's {@code borealis.capacity} configuration. {@code admissionWait}: how long a resuming
+ * cluster waits for room on a full node (while idle instances are paused for it) before its client
+ * gets a retryable error.
+ */
 public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolicy.Settings policy, Duration tick, Duration drainTimeout,
-                               long usageRetentionMinutes, int eventsKept) {
+                               long usageRetentionMinutes, int eventsKept, Duration admissionWait) {
 
     public static CapacitySettings from(Config borealis) {
         Config c = borealis.getConfig("capacity");
@@ -19,6 +23,6 @@ public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolic
                 p.getDouble("min-misses-per-second"));
         AcuProfile profile = new AcuProfile(c.getBytes("per-acu.cache"), c.getDouble("per-acu.cpu"), c.getInt("per-acu.connections"));
         return new CapacitySettings(c.getDouble("node-acus"), profile, policy, c.getDuration("tick"), c.getDuration("drain-timeout"),
-                c.getDuration("usage-retention").toMinutes(), c.getInt("events-kept"));
+                c.getDuration("usage-retention").toMinutes(), c.getInt("events-kept"), c.getDuration("admission-wait"));
     }
 }

@@ -145,6 +145,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
     private final ComputePlacement placement;
     private final Map<String, Tracked> instances = new LinkedHashMap<>();
     private final UsageMetering metering;
+    private final AdmissionQueue admissions = new AdmissionQueue();
 
     private ScalingSupervisor(ActorContext<Command> ctx, CapacitySettings settings, String nodeName, ClusterSharding sharding,
                               ComputePlacement placement) {
@@ -186,6 +187,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                         t.pausing = false;
                         t.state.touch(System.currentTimeMillis());
                     }
+                    serveWaiting();
                     return this;
                 })
                 .onMessage(Tick.class, t -> onTick())
@@ -223,7 +225,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         Tracked t = instances.get(a.clusterId());
         // A reservation made for an incoming move may be larger than the start allocation.
         double wanted = Math.max(start, node.allocation(a.clusterId()));
-        if (t == null && node.tryReserve(a.clusterId(), wanted)) {
+        if (t == null && admissions.isEmpty() && node.tryReserve(a.clusterId(), wanted)) {
             instances.put(a.clusterId(), new Tracked(a.clusterId(), a.config()));
             a.replyTo().tell(new Admission(wanted, null, null));
             return this;
@@ -236,9 +238,11 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         Optional<String> where = placement.candidate(start, nodeName);
         ActorRef<Command> target = where.map(placement::supervisorAt).orElse(null);
         if (target == null) {
-            a.replyTo().tell(new Admission(0, null, String.format(Locale.ROOT,
-                    "no node has %.1f ACU free for %s (this node: %.1f of %.1f allocated)", start, a.clusterId(), node.allocatedAcu(),
-                    node.capacityAcu())));
+            // Never refused for capacity at once: it waits its turn while idle instances pause for it.
+            admissions.add(a, wanted, System.currentTimeMillis() + settings.admissionWait().toMillis());
+            getContext().getLog().info("{} waits for {} ACU (this node: {} of {} allocated, {} waiting)", a.clusterId(), wanted,
+                    node.allocatedAcu(), node.capacityAcu(), admissions.size());
+            serveWaiting();
             return this;
         }
         getContext().ask(Reserved.class, target, RESERVE_TIMEOUT, replyTo -> new Reserve(a.clusterId(), start, replyTo),
@@ -271,7 +275,54 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         }
         node.release(l.clusterId());
         flushSamples();
+        serveWaiting();
         return this;
+    }
+
+    /** Admits waiting instances in arrival order while they fit; then pauses idle instances for the first that does not. */
+    private void serveWaiting() {
+        while (!admissions.isEmpty()) {
+            AdmissionQueue.Waiting w = admissions.head();
+            if (instances.containsKey(w.clusterId())) {
+                admissions.take();
+                w.admit().replyTo().tell(new Admission(node.allocation(w.clusterId()), null, null));
+                continue;
+            }
+            if (!node.tryReserve(w.clusterId(), w.acu())) {
+                break;
+            }
+            admissions.take();
+            instances.put(w.clusterId(), new Tracked(w.clusterId(), w.admit().config()));
+            w.admit().replyTo().tell(new Admission(w.acu(), null, null));
+        }
+        if (admissions.isEmpty()) {
+            return;
+        }
+        List<AdmissionQueue.Candidate> running = new ArrayList<>();
+        for (Tracked t : instances.values()) {
+            // Only instances that may pause at all (minAcu 0) make room.
+            if (t.resources != null && t.state != null && t.config.minAcu() <= 0) {
+                running.add(new AdmissionQueue.Candidate(t.clusterId, t.resources.acu(), t.resources.sessions(), t.pausing || t.moving,
+                        t.state.lastActivityMillis()));
+            }
+        }
+        String forWhom = admissions.head().clusterId();
+        for (String id : admissions.toPause(node.capacityAcu() - node.allocatedAcu(), running)) {
+            Tracked t = instances.get(id);
+            t.pausing = true;
+            getContext().getLog().info("pausing idle {} to make room for {}", id, forWhom);
+            t.instance.tell(new PauseIdle("making room for " + forWhom + " (least recently used idle instance on a full node)"));
+        }
+    }
+
+    /** Waiting admissions past their deadline get a retryable error. */
+    private void expireWaiting(long now) {
+        for (AdmissionQueue.Waiting w : admissions.expired(now)) {
+            w.admit().replyTo().tell(new Admission(0, null, String.format(Locale.ROOT,
+                    "no capacity for %s: waited %d s for %.1f ACU on a node with %.1f of %.1f ACU allocated and no idle instance to pause;"
+                            + " retry shortly", w.clusterId(), settings.admissionWait().toSeconds(), w.acu(), node.allocatedAcu(),
+                    node.capacityAcu())));
+        }
     }
 
     private Behavior<Command> onReserve(Reserve r) {
@@ -286,6 +337,9 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
 
     private Behavior<Command> onTick() {
         long now = System.currentTimeMillis();
+        expireWaiting(now);
+        // Sessions end between events: an instance idle since the last tick may now make room.
+        serveWaiting();
         List<CapacityLedger.ScalingEvent> events = new ArrayList<>();
         instances.values().removeIf(t -> {
             boolean expired = t.resources == null && now - t.since > RESERVATION_EXPIRY_MILLIS;

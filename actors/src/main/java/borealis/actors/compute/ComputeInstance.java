@@ -249,7 +249,7 @@ public final class ComputeInstance {
                     spec = e.spec();
                     epochNanos = System.nanoTime();
                     config = new ScalingConfig(spec.spec().minAcu(), spec.spec().maxAcu(), spec.spec().secondsUntilAutoPause());
-                    ctx.ask(ScalingSupervisor.Admission.class, node.supervisor(), node.requestTimeout(),
+                    ctx.ask(ScalingSupervisor.Admission.class, node.supervisor(), node.requestTimeout().plus(node.capacity().admissionWait()),
                             replyTo -> new ScalingSupervisor.Admit(clusterId, config, replyTo), Admitted::new);
                     return Behaviors.same();
                 })
@@ -355,7 +355,7 @@ public final class ComputeInstance {
                 .onMessage(RelocateTimeout.class, t -> {
                     ctx.getLog().warn("compute instance {}: the move did not happen in {}; resuming here if there is room", clusterId,
                             RELOCATE_TIMEOUT);
-                    ctx.ask(ScalingSupervisor.Admission.class, node.supervisor(), node.requestTimeout(),
+                    ctx.ask(ScalingSupervisor.Admission.class, node.supervisor(), node.requestTimeout().plus(node.capacity().admissionWait()),
                             replyTo -> new ScalingSupervisor.Admit(clusterId, config, replyTo), Admitted::new);
                     return resuming();
                 })

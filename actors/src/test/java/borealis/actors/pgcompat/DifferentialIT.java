@@ -162,6 +162,16 @@ class DifferentialIT {
         assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
     }
 
+    /** pg_get_keywords() is a set-returning function: pgjdbc's getSQLKeywords() query, which Hibernate and Liquibase run at start-up. */
+    @Test
+    void keywordsAreASetReturningFunction() throws Exception {
+        List<String> statements = List.of("select count(*), count(distinct catcode) from pg_catalog.pg_get_keywords()",
+                "select word, catcode, barelabel, catdesc from pg_get_keywords() where word in ('select', 'abort', 'between') order by word",
+                "select string_agg(word, ',') from pg_catalog.pg_get_keywords() where word <> ALL ('{a,abs,absolute,action,ada,add,admin,"
+                        + "after,all,allocate,alter,always,and,any,are,array,as,asc}'::text[]) and catcode = 'R'");
+        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
+    }
+
     /** A read-only transaction refuses writes with 25006, as pgjdbc's setReadOnly(true) and @Transactional(readOnly = true) rely on. */
     @Test
     void readOnlyTransactionsRefuseWrites() throws Exception {

@@ -159,6 +159,44 @@ public final class ScalarFunctions {
         return args.length - num_nulls(args);
     }
 
+    /**
+     * {@code x::text} as PostgreSQL prints it: an array in its literal form ({1,NULL,"a b"}), as
+     * drivers read it back with {@code $1::t[]}; any other value as the engine's cast to varchar.
+     */
+    public static String text_of(Value v) {
+        if (v == null || v == ValueNull.INSTANCE) {
+            return null;
+        }
+        if (v instanceof org.h2.value.ValueArray a) {
+            StringBuilder sb = new StringBuilder("{");
+            Value[] elements = a.getList();
+            for (int i = 0; i < elements.length; i++) {
+                Value e = elements[i];
+                sb.append(i > 0 ? "," : "");
+                if (e == ValueNull.INSTANCE) {
+                    sb.append("NULL");
+                } else if (e instanceof org.h2.value.ValueArray) {
+                    sb.append(text_of(e));
+                } else {
+                    sb.append(borealis.engine.pg.types.PgArrays.quoteElement(elementText(e)));
+                }
+            }
+            return sb.append('}').toString();
+        }
+        return v.convertTo(org.h2.value.TypeInfo.TYPE_VARCHAR).getString();
+    }
+
+    private static String elementText(Value e) {
+        return switch (e.getValueType()) {
+            case Value.BOOLEAN -> e.getBoolean() ? "t" : "f";
+            case Value.REAL -> borealis.engine.pg.types.PgValues.formatFloat(e.getFloat(), true);
+            case Value.DOUBLE -> borealis.engine.pg.types.PgValues.formatFloat(e.getDouble(), false);
+            case Value.NUMERIC, Value.DECFLOAT -> e.getBigDecimal().toPlainString();
+            case Value.BINARY, Value.VARBINARY, Value.BLOB -> "\\x" + java.util.HexFormat.of().formatHex(e.getBytes());
+            default -> e.getString();
+        };
+    }
+
     public static Integer pg_column_size(Value v) {
         if (v == null || v == ValueNull.INSTANCE) {
             return null;

@@ -155,8 +155,41 @@ public final class SystemFunctions {
         return current_setting(name);
     }
 
-    public static String[] pg_get_keywords() {
-        return new String[0];
+    /**
+     * pg_get_keywords() as a set-returning function, with PostgreSQL 15's list (pg_keywords.tsv):
+     * pgjdbc's getSQLKeywords() reads it, and Hibernate and Liquibase read that at start-up.
+     */
+    public static ResultSet pg_get_keywords(Connection c) throws SQLException {
+        org.h2.tools.SimpleResultSet rs = new org.h2.tools.SimpleResultSet();
+        rs.addColumn("word", java.sql.Types.VARCHAR, Integer.MAX_VALUE, 0);
+        rs.addColumn("catcode", java.sql.Types.CHAR, 1, 0);
+        rs.addColumn("barelabel", java.sql.Types.BOOLEAN, 1, 0);
+        rs.addColumn("catdesc", java.sql.Types.VARCHAR, Integer.MAX_VALUE, 0);
+        rs.addColumn("baredesc", java.sql.Types.VARCHAR, Integer.MAX_VALUE, 0);
+        // H2 first asks for the columns only, on a connection of its own.
+        if (c.getMetaData().getURL().equals("jdbc:columnlist:connection")) {
+            return rs;
+        }
+        for (String[] k : KEYWORDS) {
+            rs.addRow(k[0], k[1], k[2].equals("t"), k[3], k[4]);
+        }
+        return rs;
+    }
+
+    private static final List<String[]> KEYWORDS = keywords();
+
+    private static List<String[]> keywords() {
+        try (var in = SystemFunctions.class.getResourceAsStream("pg_keywords.tsv")) {
+            List<String[]> out = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    out.add(line.split("\t", -1));
+                }
+            }
+            return List.copyOf(out);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("pg_keywords.tsv is missing from the engine's resources", e);
+        }
     }
 
     // ---- sequences and locks ----

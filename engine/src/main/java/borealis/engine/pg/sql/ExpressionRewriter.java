@@ -228,9 +228,13 @@ final class ExpressionRewriter {
             } else if (!array && (type.equals("json") || type.equals("jsonb"))) {
                 replacement = "(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)";
             } else if (!array && (type.equals("text") || type.equals("varchar")) && typeEnd == typeStart + 1) {
-                // H2 casts to VARCHAR for ::text; nothing to do
-                i = typeEnd - 1;
-                continue;
+                if (operand != null && (operand.isString() || operand.kind == SqlLexer.Kind.PARAM)) {
+                    // H2 casts a literal or a parameter to VARCHAR for ::text as PostgreSQL does
+                    i = typeEnd - 1;
+                    continue;
+                }
+                // an array's text is its literal ({1,2}), not H2's [1, 2]
+                replacement = CAT + ".text_of(" + t.text(start, i) + ")";
             }
             if (replacement != null) {
                 t.replace(start, typeEnd, replacement);
@@ -308,8 +312,9 @@ final class ExpressionRewriter {
                 k.text = "INTERVAL DAY TO SECOND";
                 continue;
             }
-            if (k.is("TIME") && ddl && isColumnDefinition(i) && !(t.get(i + 1) != null && t.get(i + 1).isOpen())) {
-                // PostgreSQL's time keeps microseconds; H2's defaults to whole seconds
+            if (k.is("TIME") && !(t.get(i + 1) != null && t.get(i + 1).isOpen())
+                    && (ddl && isColumnDefinition(i) || i > 0 && (t.get(i - 1).isOp("::") || t.get(i - 1).is("AS") && insideCast(i)))) {
+                // PostgreSQL's time keeps microseconds; H2's defaults to whole seconds (a cast to it too)
                 k.text = "TIME(6)";
                 continue;
             }

@@ -14,7 +14,7 @@ final class TypeNames {
     /** PostgreSQL spellings H2 does not accept, and their H2 equivalent. */
     private static final Map<String, String> TO_H2 = Map.ofEntries(
             Map.entry("timestamptz", "TIMESTAMP WITH TIME ZONE"),
-            Map.entry("timetz", "TIME WITH TIME ZONE"),
+            Map.entry("timetz", "TIME(6) WITH TIME ZONE"),
             Map.entry("jsonb", "JSON"),
             Map.entry("bpchar", "CHAR"),
             Map.entry("name", "VARCHAR(63)"),

@@ -8,7 +8,7 @@ import java.time.LocalDateTime;
 import java.util.UUID;
 
 /** One-dimensional arrays in PostgreSQL's text form ({@code {1,2,NULL,"a b"}}) and binary form (decoding binary: {@link BinaryValues}). */
-final class PgArrays {
+public final class PgArrays {
 
     private PgArrays() {}
 
@@ -59,6 +59,11 @@ final class PgArrays {
             return PgValues.formatDate(d.toLocalDate());
         }
         return v.toString();
+    }
+
+    /** An element's text as it stands in an array literal: double-quoted where PostgreSQL quotes it. */
+    public static String quoteElement(String s) {
+        return needsQuotes(s) ? '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : s;
     }
 
     private static boolean needsQuotes(String s) {

@@ -1,0 +1,90 @@
+package borealis.actors.capacity;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Resuming instances that wait for room on this node, served in arrival order, each until its
+ * deadline; and the choice of which idle instances to pause to make that room (least recently
+ * used first). A node never refuses a resume for capacity while it has idle instances to pause:
+ * capacity is overcommitted, reserved for what is used rather than for what might be.
+ */
+final class AdmissionQueue {
+
+    /** An admission waiting for {@code acu} until {@code deadlineMillis}. */
+    record Waiting(ScalingSupervisor.Admit admit, double acu, long deadlineMillis) {
+        String clusterId() {
+            return admit.clusterId();
+        }
+    }
+
+    /** What the queue needs to know of an instance running here to choose it for a pause. */
+    record Candidate(String clusterId, double acu, int sessions, boolean leaving, long lastActivityMillis) {}
+
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
+    void add(ScalingSupervisor.Admit admit, double acu, long deadlineMillis) {
+        waiting.addLast(new Waiting(admit, acu, deadlineMillis));
+    }
+
+    boolean isEmpty() {
+        return waiting.isEmpty();
+    }
+
+    int size() {
+        return waiting.size();
+    }
+
+    Waiting head() {
+        return waiting.peekFirst();
+    }
+
+    Waiting take() {
+        return waiting.pollFirst();
+    }
+
+    /** Removes and returns the admissions whose deadline has passed. */
+    List<Waiting> expired(long nowMillis) {
+        List<Waiting> out = new ArrayList<>();
+        waiting.removeIf(w -> {
+            boolean late = nowMillis >= w.deadlineMillis();
+            if (late) {
+                out.add(w);
+            }
+            return late;
+        });
+        return out;
+    }
+
+    /**
+     * The idle instances to pause so that the head of the queue fits: with {@code freeAcu} free
+     * now, and counting what instances already leaving will give back, the least recently used
+     * instances without a session, until their allocations cover the need. Empty when the head
+     * fits already or nothing idle is left to pause (it then waits for an instance to leave).
+     */
+    List<String> toPause(double freeAcu, List<Candidate> running) {
+        Waiting head = waiting.peekFirst();
+        if (head == null) {
+            return List.of();
+        }
+        double coming = freeAcu;
+        for (Candidate c : running) {
+            if (c.leaving()) {
+                coming += c.acu();
+            }
+        }
+        List<String> out = new ArrayList<>();
+        List<Candidate> idle = running.stream().filter(c -> !c.leaving() && c.sessions() == 0)
+                .sorted(Comparator.comparingLong(Candidate::lastActivityMillis)).toList();
+        for (Candidate c : idle) {
+            if (coming >= head.acu() - 1e-9) {
+                break;
+            }
+            out.add(c.clusterId());
+            coming += c.acu();
+        }
+        return out;
+    }
+}

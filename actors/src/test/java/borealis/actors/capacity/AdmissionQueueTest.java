@@ -1,0 +1,48 @@
+package borealis.actors.capacity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import borealis.scaling.ScalingConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AdmissionQueueTest {
+
+    private static ScalingSupervisor.Admit admit(String cluster) {
+        return new ScalingSupervisor.Admit(cluster, new ScalingConfig(0, 2, 300), null);
+    }
+
+    private static AdmissionQueue.Candidate idle(String id, double acu, long lastActive) {
+        return new AdmissionQueue.Candidate(id, acu, 0, false, lastActive);
+    }
+
+    @Test
+    void theLeastRecentlyUsedIdleInstancesPauseUntilTheFirstWaiterFits() {
+        AdmissionQueue q = new AdmissionQueue();
+        q.add(admit("t/new"), 1.0, 10_000);
+        List<AdmissionQueue.Candidate> running = List.of(idle("t/recent", 0.5, 900), idle("t/oldest", 0.5, 100),
+                new AdmissionQueue.Candidate("t/busy", 2.0, 3, false, 50), idle("t/older", 0.5, 200));
+        assertEquals(List.of("t/oldest", "t/older"), q.toPause(0, running), "two idle ones of 0.5 make 1.0; the busy one stays");
+        assertEquals(List.of("t/oldest"), q.toPause(0.5, running));
+        assertEquals(List.of(), q.toPause(1.0, running), "it fits already");
+    }
+
+    @Test
+    void whatIsAlreadyLeavingCounts() {
+        AdmissionQueue q = new AdmissionQueue();
+        q.add(admit("t/new"), 0.5, 10_000);
+        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/going", 0.5, 0, true, 1), idle("t/idle", 0.5, 2));
+        assertEquals(List.of(), q.toPause(0, running), "the pausing instance's 0.5 ACU is on its way");
+    }
+
+    @Test
+    void waitersAreServedInOrderAndExpireAtTheirDeadline() {
+        AdmissionQueue q = new AdmissionQueue();
+        q.add(admit("t/a"), 0.5, 1_000);
+        q.add(admit("t/b"), 0.5, 2_000);
+        assertEquals("t/a", q.head().clusterId());
+        assertEquals(List.of("t/a"), q.expired(1_500).stream().map(AdmissionQueue.Waiting::clusterId).toList());
+        assertEquals("t/b", q.take().clusterId());
+        assertEquals(0, q.size());
+    }
+}
