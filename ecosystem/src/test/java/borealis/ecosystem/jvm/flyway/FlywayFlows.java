@@ -114,6 +114,9 @@ public final class FlywayFlows {
             MigrateResult r = flyway(db, dir, tenant).migrate();
             eq(r.migrationsExecuted, 3, tenant + ": migrations executed");
             eq(r.schemaName, tenant, tenant + ": schema");
+            eq(column(db, "select table_schema from information_schema.tables where table_name = 'account' order by 1").contains(tenant), true,
+                    tenant + ": account created in " + tenant + " (tables named account are in "
+                    + column(db, "select table_schema from information_schema.tables where table_name = 'account' order by 1") + ")");
         }
         eq(column(db, "select table_schema || '.' || table_name from information_schema.tables where table_schema like 'tenant_%'"
                 + " and table_type = 'BASE TABLE' order by 1"),
@@ -135,6 +138,8 @@ public final class FlywayFlows {
 
     static void concurrentMigrate(Db db) throws Exception {
         Map<String, String> m = migrations();
+        // a slow first migration: the second run reaches Flyway's lock while the first one holds it, and must wait
+        m.put("V1__create_accounts.sql", "select pg_sleep(2);\n" + m.get("V1__create_accounts.sql"));
         m.put("V3__slow.sql", "insert into account (name) select 'bulk-' || g from generate_series(1, 2000) g;\n");
         Path dir = Check.files("eco-flyway-", m);
         int runs = 2;
