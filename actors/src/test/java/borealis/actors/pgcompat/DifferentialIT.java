@@ -172,6 +172,20 @@ class DifferentialIT {
         assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
     }
 
+    /** SQL cursors: SCROLL moves both ways, NO SCROLL only forward (55000), MOVE counts what it passed. */
+    @Test
+    void scrollCursorsMoveBothWays() throws Exception {
+        List<String> statements = List.of(
+                "drop table if exists cur_t", "create table cur_t(id int primary key)", "insert into cur_t select g from generate_series(1, 20) g",
+                "begin", "declare s scroll cursor for select id from cur_t order by id", "fetch 3 from s", "fetch prior from s",
+                "fetch absolute 10 from s", "fetch relative -2 from s", "fetch backward 3 from s", "fetch first from s", "fetch last from s",
+                "move absolute 5 in s", "fetch next from s", "move backward all in s", "fetch 2 from s", "fetch absolute 99 from s",
+                "move -3 from s", "fetch forward 1 from s", "close s",
+                "declare f no scroll cursor for select id from cur_t order by id", "fetch 2 from f", "fetch prior from f", "rollback",
+                "drop table cur_t");
+        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
+    }
+
     /** A read-only transaction refuses writes with 25006, as pgjdbc's setReadOnly(true) and @Transactional(readOnly = true) rely on. */
     @Test
     void readOnlyTransactionsRefuseWrites() throws Exception {

@@ -139,6 +139,10 @@ final class NamedStatements {
             }
         }
         Portal portal = new Portal(q, b.resultFormats());
+        if (q.command().kind() == Command.Kind.DECLARE) {
+            portal.parameters = b.parameters();
+            portal.parameterFormats = b.parameterFormats();
+        }
         if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
             int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0];
             portal.statement = q.borrow(conn);
@@ -159,7 +163,7 @@ final class NamedStatements {
         portals.put(b.portal(), portal);
     }
 
-    private static boolean isBinary(short[] formats, int i) {
+    static boolean isBinary(short[] formats, int i) {
         if (formats.length == 0) {
             return false;
         }
@@ -206,6 +210,11 @@ final class NamedStatements {
             p.describeUtility(q.translation.emptyColumns().toArray(new String[0]));
             return true;
         }
+        if (q.command().kind() == Command.Kind.FETCH && fetchColumns != null) {
+            BackendWriter.Column[] columns = fetchColumns.apply(q);
+            p.columns = columns;
+            return columns != null;
+        }
         if (q.command().kind() != Command.Kind.ENGINE) {
             return false;
         }
@@ -222,6 +231,13 @@ final class NamedStatements {
                 q.giveBack(ps);
             }
         }
+    }
+
+    /** The columns a FETCH returns: its SQL cursor's (set by the session, which owns the cursors). */
+    private java.util.function.Function<PreparedQuery, BackendWriter.Column[]> fetchColumns;
+
+    void describeFetchesWith(java.util.function.Function<PreparedQuery, BackendWriter.Column[]> columns) {
+        this.fetchColumns = columns;
     }
 
     Portal portal(String name) {

@@ -121,10 +121,16 @@ public final class PgSession implements AutoCloseable {
             }
 
             @Override
+            public void writeCurrentRow(Portal p, BackendWriter out) throws SQLException {
+                portals.writeCurrentRow(p, out);
+            }
+
+            @Override
             public java.util.List<String> columnsOf(String table) {
                 return named.columnsOf(table);
             }
         });
+        named.describeFetchesWith(cursors::columnsOf);
         conn.setAutoCommit(true);
         // What current_database() and current_user answer (the client's names, not H2's).
         try (PreparedStatement ps = conn.prepareStatement("SET @borealis_database = ?")) {
@@ -334,7 +340,17 @@ public final class PgSession implements AutoCloseable {
                 named.bind(b);
                 out.bindComplete();
             } else if (m instanceof FrontendMessage.Describe d) {
-                named.describe(d, out);
+                Portal cursor = d.kind() == 'P' && named.portal(d.name()) == null ? cursors.cursor(d.name()) : null;
+                if (cursor != null) {
+                    // A cursor DECLAREd in SQL is a portal too: psycopg describes it by name.
+                    if (cursor.columns != null) {
+                        out.rowDescription(cursor.columns);
+                    } else {
+                        out.noData();
+                    }
+                } else {
+                    named.describe(d, out);
+                }
             } else if (m instanceof FrontendMessage.Execute e) {
                 execute(e, out, budget);
             } else if (m instanceof FrontendMessage.Close c) {
@@ -383,7 +399,7 @@ public final class PgSession implements AutoCloseable {
                 p = copyOut;
                 named.putPortal(e.portal(), p);
             } else if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
-                runUtility(p.query, out);
+                runUtility(p.query, out, p);
                 p.executed = true;
                 return;
             } else {
@@ -507,7 +523,7 @@ public final class PgSession implements AutoCloseable {
                 return;
             }
             if (kind != Command.Kind.ENGINE && kind != Command.Kind.SHOW) {
-                runUtility(q, out);
+                runUtility(q, out, null);
                 return;
             }
             if (kind == Command.Kind.ENGINE) {
@@ -660,7 +676,9 @@ public final class PgSession implements AutoCloseable {
 
     // ---- utility commands ----
 
-    private void runUtility(PreparedQuery q, BackendWriter out) throws SQLException {
+    /** Runs a command the session handles itself; {@code portal}: its portal in the extended protocol, null in a simple query. */
+    private void runUtility(PreparedQuery q, BackendWriter out, Portal portal) throws SQLException {
+        boolean extended = portal != null;
         Command c = q.command();
         switch (c.kind()) {
             case BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO -> tx.run(q.command(), q.sql, out);
@@ -702,8 +720,8 @@ public final class PgSession implements AutoCloseable {
                 }
                 applySearchPath();
             }
-            case DECLARE -> cursors.declare(q, tx.status(), out);
-            case FETCH -> cursors.fetch(q, out);
+            case DECLARE -> cursors.declare(q, tx.status(), out, portal);
+            case FETCH -> cursors.fetch(q, out, !extended);
             case CLOSE_CURSOR -> cursors.close(c.name(), out);
             case NOOP -> out.commandComplete(c.tag());
             case EMPTY -> out.emptyQueryResponse();

@@ -31,6 +31,9 @@ final class Portal implements AutoCloseable {
     int utilityPosition;
     /** COPY TO STDOUT: rows go out as CopyData in this format. */
     CopyCodec copy;
+    /** A DECLARE's parameters as bound, for the cursor's query; null for other statements. */
+    byte[][] parameters;
+    short[] parameterFormats;
     /** The statement is the portal's own (not borrowed from its PreparedQuery). */
     boolean ownsStatement;
 

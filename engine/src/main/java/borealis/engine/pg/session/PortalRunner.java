@@ -169,6 +169,12 @@ final class PortalRunner {
         } finally {
             executing = null;
         }
+        writeCurrentRow(p, out);
+        return true;
+    }
+
+    /** Writes the row the portal's result set stands on (a scrollable cursor positions it itself). */
+    void writeCurrentRow(Portal p, BackendWriter out) throws SQLException {
         int n = p.oids.length;
         if (p.copy != null) {
             String[] values = new String[n];
@@ -177,7 +183,7 @@ final class PortalRunner {
                 values[i] = v == null ? null : new String(v, StandardCharsets.UTF_8);
             }
             out.copyData(p.copy.encode(values));
-            return true;
+            return;
         }
         // Every value is converted before the row is framed: a value that fails to convert must
         // not leave half a DataRow in the output (the client would wait for its missing bytes).
@@ -194,7 +200,6 @@ final class PortalRunner {
             }
         }
         out.endDataRow();
-        return true;
     }
 
     private void finish(Portal p, boolean extended) throws SQLException {

@@ -5,6 +5,7 @@ import borealis.engine.pg.PgException;
 import borealis.engine.pg.sql.SqlLexer;
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
+import borealis.engine.pg.types.PgValues;
 import borealis.engine.pg.wire.BackendWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,6 +34,8 @@ final class SqlCursors {
 
         boolean nextRow(Portal p, BackendWriter out) throws SQLException;
 
+        void writeCurrentRow(Portal p, BackendWriter out) throws SQLException;
+
         List<String> columnsOf(String table);
     }
 
@@ -40,20 +43,26 @@ final class SqlCursors {
     private final Runner runner;
     private final Map<String, Portal> cursors = new HashMap<>();
     private final Set<String> hold = new HashSet<>();
+    private final Set<String> scroll = new HashSet<>();
 
     SqlCursors(Connection conn, Runner runner) {
         this.conn = conn;
         this.runner = runner;
     }
 
-    void declare(PreparedQuery q, char txStatus, BackendWriter out) throws SQLException {
+    /** DECLARE; {@code bound}: the DECLARE's portal when it came with parameters (psycopg 3 binds them), else null. */
+    void declare(PreparedQuery q, char txStatus, BackendWriter out, Portal bound) throws SQLException {
         List<SqlLexer.Token> t = SqlLexer.code(q.sql);
         String name = q.command().name();
         boolean withHold = false;
+        boolean scrollable = false;
         int forAt = -1;
         for (int i = 2; i < t.size(); i++) {
             if (t.get(i).is("WITH") && i + 1 < t.size() && t.get(i + 1).is("HOLD")) {
                 withHold = true;
+            }
+            if (t.get(i).is("SCROLL") && !t.get(i - 1).is("NO") && forAt < 0) {
+                scrollable = true;
             }
             if (t.get(i).is("FOR") && (t.get(i - 1).is("CURSOR") || t.get(i - 1).is("HOLD"))) {
                 forAt = i;
@@ -74,11 +83,19 @@ final class SqlCursors {
         }
         String query = q.sql.substring(t.get(forAt + 1).start());
         Translation tr = SqlTranslator.translate(query, runner::columnsOf);
-        PreparedQuery select = new PreparedQuery(query, tr.engineSql(), Command.classify(query), tr.parameters(), new int[0], tr);
+        PreparedQuery select = new PreparedQuery(query, tr.engineSql(), Command.classify(query), tr.parameters(), q.declaredTypes(), tr);
         Portal p = new Portal(select, new short[0]);
-        p.statement = conn.prepareStatement(select.engineSql);
+        // A SCROLL cursor moves both ways: H2 keeps its rows (spilling to disk past max_memory_rows).
+        p.statement = scrollable ? conn.prepareStatement(select.engineSql, java.sql.ResultSet.TYPE_SCROLL_INSENSITIVE,
+                java.sql.ResultSet.CONCUR_READ_ONLY) : conn.prepareStatement(select.engineSql);
         p.ownsStatement = true;
         try {
+            if (bound != null && bound.parameters != null && bound.parameters.length > 0) {
+                int[] types = select.parameterTypes(conn, pg -> SqlTranslator.translate(pg, runner::columnsOf).engineSql());
+                for (int i = 0; i < bound.parameters.length && i < types.length; i++) {
+                    PgValues.bind(p.statement, i + 1, types[i], NamedStatements.isBinary(bound.parameterFormats, i), bound.parameters[i]);
+                }
+            }
             runner.start(p);
         } catch (SQLException | RuntimeException e) {
             p.close();
@@ -88,44 +105,118 @@ final class SqlCursors {
         if (withHold) {
             hold.add(name);
         }
+        if (scrollable) {
+            scroll.add(name);
+        }
         out.commandComplete("DECLARE CURSOR");
     }
 
-    void fetch(PreparedQuery q, BackendWriter out) throws SQLException {
-        List<SqlLexer.Token> t = SqlLexer.code(q.sql);
+    /** A FETCH or MOVE: its direction, count (ABSOLUTE/RELATIVE: the position) and cursor. */
+    private record Fetch(boolean move, String direction, long count, String name) {}
+
+    private static Fetch parse(String sql) {
+        List<SqlLexer.Token> t = SqlLexer.code(sql);
         boolean move = t.get(0).is("MOVE");
+        String direction = "FORWARD";
         long count = 1;
+        boolean counted = false;
         String name = null;
         for (int i = 1; i < t.size(); i++) {
             SqlLexer.Token k = t.get(i);
-            if (k.kind() == SqlLexer.Kind.NUMBER) {
-                count = Long.parseLong(k.text());
+            if (k.kind() == SqlLexer.Kind.NUMBER || k.text().equals("-") && i + 1 < t.size() && t.get(i + 1).kind() == SqlLexer.Kind.NUMBER) {
+                boolean negative = k.text().equals("-");
+                if (negative) {
+                    k = t.get(++i);
+                }
+                count = Long.parseLong(k.text()) * (negative ? -1 : 1);
+                counted = true;
             } else if (k.is("ALL")) {
                 count = Long.MAX_VALUE;
-            } else if (k.is("NEXT") || k.is("FORWARD") || k.is("FROM") || k.is("IN")) {
+                counted = true;
+            } else if (k.is("FROM") || k.is("IN")) {
                 continue;
-            } else if (k.is("PRIOR") || k.is("BACKWARD") || k.is("FIRST") || k.is("LAST") || k.is("ABSOLUTE") || k.is("RELATIVE")) {
-                throw new PgException(PgError.error("55000", "cursor can only scan forward"));
+            } else if (k.is("NEXT") || k.is("FORWARD") || k.is("PRIOR") || k.is("BACKWARD") || k.is("FIRST") || k.is("LAST")
+                    || k.is("ABSOLUTE") || k.is("RELATIVE")) {
+                direction = k.keyword();
             } else {
                 name = k.kind() == SqlLexer.Kind.QUOTED_IDENT ? k.text().substring(1, k.text().length() - 1)
                         : k.text().toLowerCase(Locale.ROOT);
             }
         }
-        Portal p = name == null ? null : cursors.get(name);
-        if (p == null) {
-            throw new PgException(PgError.error("34000", "cursor \"" + name + "\" does not exist"));
+        if (direction.equals("FORWARD") && counted && count < 0) {
+            direction = "BACKWARD";
+            count = -count;
+        } else if (!counted && direction.equals("BACKWARD")) {
+            count = 1;
         }
-        if (!move && p.columns != null) {
+        return new Fetch(move, direction, count, name);
+    }
+
+    /** The open cursor {@code name}, or null. */
+    Portal cursor(String name) {
+        return cursors.get(name);
+    }
+
+    /** The columns a FETCH statement returns (its cursor's), or null for MOVE or an unknown cursor. */
+    BackendWriter.Column[] columnsOf(PreparedQuery fetch) {
+        Fetch f = parse(fetch.sql);
+        Portal p = f.move() || f.name() == null ? null : cursors.get(f.name());
+        return p == null ? null : p.columns;
+    }
+
+    /**
+     * Runs a FETCH or MOVE. A cursor declared SCROLL moves both ways (PRIOR, BACKWARD, FIRST, LAST,
+     * ABSOLUTE, RELATIVE); any other only forward, as in PostgreSQL. {@code describe}: a FETCH sent
+     * as a simple query answers its RowDescription (the extended protocol's Describe does that).
+     */
+    void fetch(PreparedQuery q, BackendWriter out, boolean describe) throws SQLException {
+        Fetch f = parse(q.sql);
+        Portal p = f.name() == null ? null : cursors.get(f.name());
+        if (p == null) {
+            throw new PgException(PgError.error("34000", "cursor \"" + f.name() + "\" does not exist"));
+        }
+        boolean forwardOnly = f.direction().equals("NEXT") || f.direction().equals("FORWARD");
+        if (!forwardOnly && !scroll.contains(f.name())) {
+            throw new PgException(new PgError("ERROR", "55000", "cursor can only scan forward", null,
+                    "Declare it with SCROLL option to enable backward scan."));
+        }
+        if (describe && !f.move() && p.columns != null) {
             out.rowDescription(p.columns);
         }
         long n = 0;
-        while (n < count && p.rows != null) {
-            if (move ? !p.rows.next() : !runner.nextRow(p, out)) {
-                break;
+        if (p.rows != null) {
+            java.sql.ResultSet rs = p.rows;
+            switch (f.direction()) {
+                case "NEXT", "FORWARD" -> {
+                    while (n < f.count() && (f.move() ? rs.next() : runner.nextRow(p, out))) {
+                        n++;
+                    }
+                }
+                case "PRIOR", "BACKWARD" -> {
+                    while (n < f.count() && rs.previous()) {
+                        if (!f.move()) {
+                            runner.writeCurrentRow(p, out);
+                        }
+                        n++;
+                    }
+                }
+                default -> {
+                    boolean on = switch (f.direction()) {
+                        case "FIRST" -> rs.first();
+                        case "LAST" -> rs.last();
+                        case "ABSOLUTE" -> rs.absolute((int) f.count());
+                        default -> rs.relative((int) f.count());
+                    };
+                    if (on) {
+                        if (!f.move()) {
+                            runner.writeCurrentRow(p, out);
+                        }
+                        n = 1;
+                    }
+                }
             }
-            n++;
         }
-        out.commandComplete((move ? "MOVE " : "FETCH ") + n);
+        out.commandComplete((f.move() ? "MOVE " : "FETCH ") + n);
     }
 
     /** CLOSE name, or CLOSE ALL when name is null. */
@@ -138,6 +229,7 @@ final class SqlCursors {
                 throw new PgException(PgError.error("34000", "cursor \"" + name + "\" does not exist"));
             }
             hold.remove(name);
+            scroll.remove(name);
             cursor.close();
         }
         out.commandComplete("CLOSE CURSOR");
@@ -154,6 +246,7 @@ final class SqlCursors {
                     log.debug("closing cursor", ex);
                 }
                 hold.remove(e.getKey());
+                scroll.remove(e.getKey());
                 it.remove();
             }
         }
