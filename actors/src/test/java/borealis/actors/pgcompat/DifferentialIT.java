@@ -186,6 +186,56 @@ class DifferentialIT {
         assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
     }
 
+    /**
+     * Integrity violations carry PostgreSQL's message, detail and object fields (schema, table,
+     * column, constraint), which drivers expose and applications key on. Not compared: the detail
+     * of not-null and check violations (PostgreSQL prints the failing row; Borealis leaves it out).
+     */
+    @Test
+    void integrityErrorsNameTheirObjects() throws Exception {
+        List<String> statements = List.of(
+                "drop table if exists ie_orders", "drop table if exists ie_customers",
+                "create table ie_customers (id serial primary key, email text not null unique, age int check (age >= 0), "
+                        + "code varchar(5), region text, unique (code, region))",
+                "create table ie_orders (id serial primary key, customer_id int not null references ie_customers(id))",
+                "insert into ie_customers (email, age, code, region) values ('a@x', 1, 'c1', 'eu')",
+                "insert into ie_customers (email, age) values ('a@x', 2)",
+                "insert into ie_customers (id, email) values (1, 'b@x')",
+                "insert into ie_customers (email, code, region) values ('d@x', 'c1', 'eu')",
+                "insert into ie_orders (customer_id) values (42)",
+                "insert into ie_orders (customer_id) values (1)",
+                "delete from ie_customers where id = 1",
+                "insert into ie_customers (email, age) values (null, 3)",
+                "update ie_customers set age = -1",
+                "insert into ie_customers (email, age) values ('it''s', -5)",
+                "select id, nope from ie_customers", "select * from no_such_table",
+                "drop table ie_orders", "drop table ie_customers");
+        assertEquals(errors(statements, true), errors(statements, false));
+    }
+
+    private static String errors(List<String> statements, boolean postgres) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
+                : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+             Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                out.append(sql).append(" -> ");
+                try {
+                    s.execute(sql);
+                    out.append("ok");
+                } catch (org.postgresql.util.PSQLException e) {
+                    var m = e.getServerErrorMessage();
+                    boolean rowDetail = m.getSQLState().equals("23502") || m.getSQLState().equals("23514");
+                    out.append(String.join(" | ", m.getSQLState(), m.getMessage(), rowDetail ? "-" : String.valueOf(m.getDetail()),
+                            String.valueOf(m.getSchema()), String.valueOf(m.getTable()), String.valueOf(m.getColumn()),
+                            String.valueOf(m.getConstraint()), "position " + m.getPosition()));
+                }
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     /** A read-only transaction refuses writes with 25006, as pgjdbc's setReadOnly(true) and @Transactional(readOnly = true) rely on. */
     @Test
     void readOnlyTransactionsRefuseWrites() throws Exception {

@@ -8,7 +8,17 @@ import java.util.regex.Pattern;
  * An error as a PostgreSQL client expects it: a PostgreSQL SQLSTATE and message text. H2's errors
  * are translated here ({@link #of(SQLException)}); errors of our own are built directly.
  */
-public record PgError(String severity, String sqlState, String message, String detail, String hint) {
+public record PgError(String severity, String sqlState, String message, String detail, String hint,
+                      String schema, String table, String column, String constraint) {
+
+    public PgError(String severity, String sqlState, String message, String detail, String hint) {
+        this(severity, sqlState, message, detail, hint, null, null, null, null);
+    }
+
+    /** This error, naming the object it concerns (ErrorResponse fields s, t, c, n). */
+    public PgError on(String schema, String table, String column, String constraint) {
+        return new PgError(severity, sqlState, message, detail, hint, schema, table, column, constraint);
+    }
 
     /** What the engine says when a statement's scratch files outgrow the temp-file limit (PostgreSQL's words). */
     public static final String TEMP_FILE_LIMIT_EXCEEDED = "temporary file size exceeds temp_file_limit";
@@ -89,18 +99,8 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("42P07", "relation \"" + lower(name) + "\" already exists");
             case 42121:
                 return error("42701", "column \"" + lower(name) + "\" specified more than once");
-            case 23505:
-                return uniqueViolation(text);
-            case 23503, 23506:
-                return new PgError("ERROR", "23503", "insert or update on table violates foreign key constraint \""
-                        + lower(constraintName(text)) + "\"", text, null);
-            case 23504:
-                return new PgError("ERROR", "23503", "update or delete on table violates foreign key constraint \""
-                        + lower(constraintName(text)) + "\"", text, null);
-            case 23502:
-                return error("23502", "null value in column \"" + lower(name) + "\" violates not-null constraint");
-            case 23513, 23514:
-                return new PgError("ERROR", "23514", "new row violates check constraint \"" + lower(constraintName(text)) + "\"", text, null);
+            case 23505, 23503, 23506, 23502, 23513, 23514:
+                return IntegrityErrors.of(code, raw, text);
             case 22018, 22025:
                 return error("22P02", "invalid input syntax: " + text);
             case 22012:
@@ -166,62 +166,9 @@ public record PgError(String severity, String sqlState, String message, String d
         return verb;
     }
 
-    /**
-     * H2: {@code Unique index or primary key violation: "PRIMARY KEY ON public.t(id) ( /* key:1 *}{@code / 1, 'x')"} or
-     * {@code "public.t_name_key_INDEX_7 ON public.t(name) VALUES ( /* 2 *}{@code / 'x' )"}. PostgreSQL names the
-     * constraint (Borealis names primary keys t_pkey and unique constraints like PostgreSQL) and details the key.
-     */
-    private static PgError uniqueViolation(String text) {
-        String q = firstQuoted(text);
-        String constraint;
-        int on = q.indexOf(" ON ");
-        String target = on >= 0 ? q.substring(on + 4) : "";
-        int paren = target.indexOf('(');
-        String table = paren > 0 ? target.substring(0, paren) : target;
-        table = table.substring(table.lastIndexOf('.') + 1);
-        if (q.startsWith("PRIMARY KEY")) {
-            constraint = table + "_pkey";
-        } else {
-            String index = on >= 0 ? q.substring(0, on) : q;
-            index = index.substring(index.lastIndexOf('.') + 1).replaceAll("_INDEX_[0-9A-F]+$", "");
-            constraint = index;
-        }
-        String detail = null;
-        int close = paren >= 0 ? target.indexOf(')', paren) : -1;
-        int values = q.indexOf("*/");
-        if (paren >= 0 && close > paren && values > 0) {
-            String cols = target.substring(paren + 1, close);
-            int n = cols.split(",").length;
-            String rest = q.substring(values + 2).trim();
-            if (rest.endsWith(")")) {
-                rest = rest.substring(0, rest.length() - 1).trim();
-            }
-            String[] parts = rest.split(",\\s*");
-            StringBuilder key = new StringBuilder();
-            for (int i = 0; i < Math.min(n, parts.length); i++) {
-                String v = parts[i].trim();
-                if (v.startsWith("'") && v.endsWith("'") && v.length() >= 2) {
-                    v = v.substring(1, v.length() - 1).replace("''", "'");
-                }
-                key.append(i > 0 ? ", " : "").append(v);
-            }
-            detail = "Key (" + cols.replace(" ", "") .replace(",", ", ") + ")=(" + key + ") already exists.";
-        }
-        return new PgError("ERROR", "23505", "duplicate key value violates unique constraint \"" + constraint + "\"", detail, null);
-    }
-
     private static String firstQuoted(String text) {
         Matcher m = FIRST_QUOTED.matcher(text);
         return m.find() ? m.group(1) : "?";
-    }
-
-    /** H2 writes {@code "PUBLIC.CONSTRAINT_8 ..."}: the constraint name is the first quoted token's first word. */
-    private static String constraintName(String text) {
-        String q = firstQuoted(text);
-        int space = q.indexOf(' ');
-        String name = space > 0 ? q.substring(0, space) : q;
-        int dot = name.lastIndexOf('.');
-        return dot >= 0 ? name.substring(dot + 1) : name;
     }
 
     private static String lower(String s) {

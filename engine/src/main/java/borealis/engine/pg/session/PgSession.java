@@ -333,6 +333,7 @@ public final class PgSession implements AutoCloseable {
         }
         try {
             if (m instanceof FrontendMessage.Parse p) {
+                errorSql = p.sql();
                 named.parse(p);
                 out.parseComplete();
             } else if (m instanceof FrontendMessage.Bind b) {
@@ -381,6 +382,7 @@ public final class PgSession implements AutoCloseable {
         if (p == null) {
             throw new PgException(PgError.error("34000", "portal \"" + e.portal() + "\" does not exist"));
         }
+        errorSql = p.query.sql;
         if (!p.executed) {
             Command.Kind kind = p.query.command().kind();
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
@@ -506,6 +508,7 @@ public final class PgSession implements AutoCloseable {
                 out.readyForQuery(tx.status());
                 return;
             }
+            errorSql = sql;
             PreparedQuery q = named.prepare(sql, new int[0]);
             Command.Kind kind = q.command().kind();
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
@@ -754,8 +757,37 @@ public final class PgSession implements AutoCloseable {
         return error;
     }
 
-    private static void writeError(PgError e, BackendWriter out) {
-        out.errorResponse(e.severity(), e.sqlState(), e.message(), e.detail(), e.hint(), 0);
+    private void writeError(PgError e, BackendWriter out) {
+        out.errorResponse(e.severity(), e.sqlState(), e.message(), e.detail(), e.hint(), position(e, errorSql), e.schema(), e.table(),
+                e.column(), e.constraint());
+    }
+
+    /** The statement an error belongs to, for its position. */
+    private String errorSql;
+
+    /**
+     * Where in the statement PostgreSQL points for an unknown column or relation: the 1-based
+     * character position of the first identifier of that name (0: none).
+     */
+    static int position(PgError e, String sql) {
+        if (sql == null || !(e.sqlState().equals("42703") || e.sqlState().equals("42P01"))) {
+            return 0;
+        }
+        int open = e.message().indexOf('"');
+        int close = e.message().indexOf('"', open + 1);
+        if (open < 0 || close < 0) {
+            return 0;
+        }
+        String name = e.message().substring(open + 1, close);
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        for (SqlLexer.Token t : SqlLexer.code(sql)) {
+            String id = t.kind() == SqlLexer.Kind.QUOTED_IDENT ? t.text().substring(1, t.text().length() - 1)
+                    : t.kind() == SqlLexer.Kind.WORD ? t.text().toLowerCase(java.util.Locale.ROOT) : null;
+            if (id != null && (id.equals(name) || id.equals(last))) {
+                return sql.codePointCount(0, t.start()) + 1;
+            }
+        }
+        return 0;
     }
 
     @Override

@@ -298,6 +298,12 @@ public final class BackendWriter {
 
     /** E: ErrorResponse with severity, SQLSTATE, message and optional detail and hint. */
     public void errorResponse(String severity, String sqlState, String message, String detail, String hint, int position) {
+        errorResponse(severity, sqlState, message, detail, hint, position, null, null, null, null);
+    }
+
+    /** E: ErrorResponse naming the object concerned: schema (s), table (t), column (c), constraint (n), as PostgreSQL does. */
+    public void errorResponse(String severity, String sqlState, String message, String detail, String hint, int position,
+                              String schema, String table, String column, String constraint) {
         begin('E');
         field('S', severity);
         field('V', severity);
@@ -311,6 +317,18 @@ public final class BackendWriter {
         }
         if (position > 0) {
             field('P', Integer.toString(position));
+        }
+        if (schema != null) {
+            field('s', schema);
+        }
+        if (table != null) {
+            field('t', table);
+        }
+        if (column != null) {
+            field('c', column);
+        }
+        if (constraint != null) {
+            field('n', constraint);
         }
         int8(0);
         end();
