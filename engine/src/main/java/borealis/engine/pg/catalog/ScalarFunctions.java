@@ -299,16 +299,18 @@ public final class ScalarFunctions {
         return OffsetDateTime.ofInstant(java.time.Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
-    /** x::interval for a non-literal x (text such as '1 day'); months count as 30 days. */
-    public static java.time.Duration interval_of(String text) {
-        if (text == null) {
+    /** x::interval for a non-literal x: text such as '1 day' as PostgreSQL reads it, or an interval already; months count as 30 days. */
+    public static java.time.Duration interval_of(Value v) throws java.sql.SQLException {
+        if (v == null || v == ValueNull.INSTANCE) {
             return null;
         }
-        Interval i = IntervalParser.parse(text);
+        Interval i = v instanceof org.h2.value.ValueInterval vi
+                ? new Interval(vi.getQualifier(), vi.isNegative(), vi.getLeading(), vi.getRemaining())
+                : borealis.engine.pg.types.PgIntervals.parseText(v.getString());
+        // H2's interval fields carry the interval's sign.
         long months = i.getYears() * 12 + i.getMonths();
-        java.time.Duration d = java.time.Duration.ofDays(i.getDays() + months * 30).plusHours(i.getHours()).plusMinutes(i.getMinutes())
+        return java.time.Duration.ofDays(i.getDays() + months * 30).plusHours(i.getHours()).plusMinutes(i.getMinutes())
                 .plusSeconds(i.getSeconds()).plusNanos(i.getNanosOfSecond());
-        return i.isNegative() ? d.negated() : d;
     }
 
     // ---- arrays ----

@@ -125,7 +125,8 @@ final class PreparedQuery implements AutoCloseable {
     private static int engineType(ParameterMetaData md, int index, boolean assigned) throws SQLException {
         int jdbc = md.getParameterType(index);
         String name = md.getParameterTypeName(index);
-        if (jdbc == Types.NULL || jdbc == Types.OTHER || jdbc == Types.VARCHAR && md.getPrecision(index) == 0) {
+        boolean named = name != null && (name.startsWith("INTERVAL") || name.equals("JSON"));
+        if (jdbc == Types.NULL || jdbc == Types.OTHER && !named || jdbc == Types.VARCHAR && md.getPrecision(index) == 0) {
             return 0;
         }
         if (jdbc == Types.ARRAY) {

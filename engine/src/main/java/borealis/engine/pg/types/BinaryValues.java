@@ -59,6 +59,7 @@ final class BinaryValues {
                 case TIMESTAMPTZ -> fromMicros(b.getLong()).atOffset(ZoneOffset.UTC);
                 case UUID -> new UUID(b.getLong(), b.getLong());
                 case JSONB -> jsonb(value, where);
+                case INTERVAL -> PgIntervals.fromBinary(b);
                 case TEXT, VARCHAR, BPCHAR, NAME, JSON, UNKNOWN -> new String(value, StandardCharsets.UTF_8);
                 default -> throw new SQLException("binary format is not supported for parameters of type " + t.typname, "22P03");
             };
@@ -74,6 +75,7 @@ final class BinaryValues {
             case INT4, OID, FLOAT4, DATE -> 4;
             case INT8, FLOAT8, TIME, TIMESTAMP, TIMESTAMPTZ -> 8;
             case TIMETZ -> 12;
+            case INTERVAL -> 16;
             case UUID -> 16;
             default -> -1;
         };
