@@ -236,6 +236,37 @@ class DifferentialIT {
         return out.toString();
     }
 
+    /** RowDescription types as PostgreSQL gives them (node drivers return a string for int8, a number for int4). */
+    @Test
+    void resultTypesAreDescribedAsPostgresDescribesThem() throws Exception {
+        List<String> queries = List.of("select * from generate_series(1, 3)", "select g, g * 2 as twice from generate_series(1, 3) g",
+                "select * from generate_series(-2, 2, 2) as s(n)", "select * from generate_series(1, 3000000000) limit 1",
+                "select * from gs_copy");
+        assertEquals(types(queries, true), types(queries, false));
+    }
+
+    private static String types(List<String> queries, boolean postgres) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
+                : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute("drop table if exists gs_copy");
+            s.execute("create table gs_copy as select g as id from generate_series(1, 5) g");
+            for (String q : queries) {
+                try (ResultSet rs = s.executeQuery(q)) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    out.append(q).append(" ->");
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        out.append(' ').append(md.getColumnLabel(i)).append(':').append(md.getColumnTypeName(i));
+                    }
+                    out.append('\n');
+                }
+            }
+            s.execute("drop table gs_copy");
+        }
+        return out.toString();
+    }
+
     /** A read-only transaction refuses writes with 25006, as pgjdbc's setReadOnly(true) and @Transactional(readOnly = true) rely on. */
     @Test
     void readOnlyTransactionsRefuseWrites() throws Exception {

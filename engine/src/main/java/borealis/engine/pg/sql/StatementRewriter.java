@@ -84,14 +84,45 @@ final class StatementRewriter {
             Tok alias = t.get(a);
             boolean hasAlias = alias != null && alias.isName() && !isClauseWord(alias);
             if (hasAlias && t.get(a + 1) != null && t.get(a + 1).isOpen()) {
-                continue; // g(x): already named
-            }
-            if (hasAlias) {
+                // g(x): already named
+            } else if (hasAlias) {
                 t.insert(a + 1, "(" + alias.text + ")");
             } else {
                 t.insert(close + 1, "AS generate_series(generate_series)");
             }
+            if (integerArguments(i + 2, close)) {
+                // generate_series(int, int) is int4 in PostgreSQL, H2's is bigint (node drivers then return strings).
+                int size = t.size();
+                t.replace(i, close + 1, "(SELECT CAST(borealis_n AS INTEGER) FROM GENERATE_SERIES(" + t.text(i + 2, close)
+                        + ") AS borealis_gs(borealis_n))");
+                i = close + t.size() - size; // past the replacement, which names generate_series itself
+            }
         }
+    }
+
+    /** Whether tokens [from, to) are integer literals in int4's range, separated by commas (a leading minus allowed). */
+    private boolean integerArguments(int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        boolean expectValue = true;
+        for (int j = from; j < to; j++) {
+            Tok k = t.get(j);
+            if (expectValue) {
+                if (k.isOp("-") && j + 1 < to) {
+                    k = t.get(++j);
+                }
+                if (k.kind != SqlLexer.Kind.NUMBER || !k.text.matches("-?\\d{1,10}") || Math.abs(Long.parseLong(k.text)) > Integer.MAX_VALUE) {
+                    return false;
+                }
+                expectValue = false;
+            } else if (k.isComma()) {
+                expectValue = true;
+            } else {
+                return false;
+            }
+        }
+        return !expectValue;
     }
 
     private static boolean isClauseWord(Tok k) {

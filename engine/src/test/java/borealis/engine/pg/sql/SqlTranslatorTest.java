@@ -26,6 +26,14 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void integerGenerateSeriesIsInt4AndRewrittenOnce() {
+        String sql = h2("select sum(x) from generate_series(1, 100) as g(x), generate_series(1, 3000000000) as b(y)");
+        assertEquals(2, sql.split("(?i)generate_series\\(").length - 1, sql);
+        assertTrue(sql.contains("CAST(borealis_n AS INTEGER) FROM GENERATE_SERIES(1, 100)"), sql);
+        assertTrue(sql.contains("generate_series(1, 3000000000) as b(y)"), "beyond int4 it stays bigint: " + sql);
+    }
+
+    @Test
     void stringsAndCommentsAreNeverRewritten() {
         assertEquals("select 'now() $1 timestamptz' AS \"?column?\" , x from t", h2("select 'now() $1 timestamptz', x from t -- now()"));
         assertEquals("select 'a\nb' AS \"?column?\"", h2("select E'a\\nb'"));
