@@ -267,6 +267,74 @@ class DifferentialIT {
         return out.toString();
     }
 
+    /** pgjdbc's setDate (sent as '2024-01-10 +00', type unspecified), as Hibernate, jOOQ and JdbcTemplate write LocalDate. */
+    @Test
+    void datesBoundAsPgjdbcSendsThem() throws Exception {
+        assertEquals(dates(true), dates(false));
+    }
+
+    private static String dates(boolean postgres) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", postgres ? LocalPostgres.USER : PgFixture.USER);
+        p.setProperty("password", postgres ? LocalPostgres.PASSWORD : PgFixture.PASSWORD);
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(postgres ? reference.url() : db.url(), p); Statement s = c.createStatement()) {
+            s.execute("drop table if exists dt");
+            s.execute("create table dt(id int, d date)");
+            try (java.sql.PreparedStatement ins = c.prepareStatement("insert into dt values (?, ?)")) {
+                ins.setInt(1, 1);
+                ins.setDate(2, java.sql.Date.valueOf("2024-01-10"));
+                ins.executeUpdate();
+                ins.setInt(1, 2);
+                ins.setObject(2, java.time.LocalDate.of(2024, 2, 29));
+                ins.executeUpdate();
+            }
+            try (java.sql.PreparedStatement q = c.prepareStatement("select id, d from dt where d >= ? order by id")) {
+                q.setDate(1, java.sql.Date.valueOf("2024-01-01"));
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.append(rs.getInt(1)).append(' ').append(rs.getString(2)).append('\n');
+                    }
+                }
+            }
+            s.execute("drop table dt");
+        }
+        return out.toString();
+    }
+
+    /**
+     * A read-modify-write of one row by two REPEATABLE READ or SERIALIZABLE transactions: the second
+     * writer fails with 40001, the SQLSTATE retry loops key on; under READ COMMITTED it re-reads.
+     */
+    @Test
+    void concurrentUpdateFailsWithSerializationFailure() throws Exception {
+        assertEquals(concurrentUpdates(true), concurrentUpdates(false));
+    }
+
+    private static String concurrentUpdates(boolean postgres) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        for (String level : List.of("read committed", "repeatable read", "serializable")) {
+            try (Connection a = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
+                    : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+                 Connection b = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
+                         : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+                 Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+                sa.execute("drop table if exists rmw");
+                sa.execute("create table rmw(id int primary key, v int)");
+                sa.execute("insert into rmw values (1, 100)");
+                out.append(level).append(": ");
+                for (String sql : List.of("begin isolation level " + level, "select v from rmw where id = 1")) {
+                    out.append(outcome(sa, sql).replace("\n", "/")).append(", ").append(outcome(sb, sql).replace("\n", "/")).append("; ");
+                }
+                out.append(outcome(sa, "update rmw set v = v + 1 where id = 1")).append(", ").append(outcome(sa, "commit")).append("; ");
+                out.append(outcome(sb, "update rmw set v = v + 1 where id = 1")).append(", ").append(outcome(sb, "commit")).append("; ");
+                out.append(outcome(sa, "select v from rmw").replace("\n", "/")).append('\n');
+                sa.execute("drop table rmw");
+            }
+        }
+        return out.toString();
+    }
+
     /** A read-only transaction refuses writes with 25006, as pgjdbc's setReadOnly(true) and @Transactional(readOnly = true) rely on. */
     @Test
     void readOnlyTransactionsRefuseWrites() throws Exception {

@@ -125,7 +125,14 @@ public record PgError(String severity, String sqlState, String message, String d
             case 90131:
                 return error("40001", "could not serialize access due to concurrent update");
             case 40001:
-                return error("40P01", "deadlock detected");
+                // H2 says "Deadlock detected" both for a lock cycle (its details describe the waiting
+                // transactions) and for a row a concurrent transaction changed and committed under
+                // REPEATABLE READ or SERIALIZABLE (its details are just the table): PostgreSQL's 40001,
+                // which retry loops (Spring's, jOOQ's) key on.
+                if (text.contains("waiting") || text.contains("Transaction")) {
+                    return error("40P01", "deadlock detected");
+                }
+                return new PgError("ERROR", "40001", "could not serialize access due to concurrent update", null, null);
             case 50200:
                 return error("55P03", "canceling statement due to lock timeout");
             case 57014:

@@ -332,6 +332,8 @@ public final class PgValues {
             String text = new String(value, StandardCharsets.UTF_8);
             if (oid == PgType.BYTEA.oid) {
                 ps.setBytes(index, parseByteaText(text));
+            } else if (oid == PgType.DATE.oid) {
+                ps.setObject(index, PgDates.parse(text));
             } else if (oid == PgType.INTERVAL.oid) {
                 ps.setObject(index, PgIntervals.parseText(text));
             } else if (oid == PgType.BOOL.oid) {
