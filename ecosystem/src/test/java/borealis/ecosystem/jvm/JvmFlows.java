@@ -12,6 +12,10 @@ public final class JvmFlows {
     public static List<JvmFlow> all() {
         List<JvmFlow> flows = new ArrayList<>();
         flows.addAll(PgjdbcVersions.flows());
+        flows.addAll(borealis.ecosystem.jvm.flyway.FlywayFlows.flows());
+        flows.addAll(borealis.ecosystem.jvm.liquibase.LiquibaseFlows.flows());
+        flows.addAll(borealis.ecosystem.jvm.spring.SpringJpaFlows.flows());
+        flows.addAll(borealis.ecosystem.jvm.jooq.JooqFlows.flows());
         return flows;
     }
 }
