@@ -64,6 +64,7 @@ final class ExpressionRewriter {
         operatorsAndCollations();
         typedLiterals();
         casts();
+        regCastCalls();
         arrayTypeSuffixes();
         typeWords();
         catalogAndFunctions();
@@ -242,6 +243,34 @@ final class ExpressionRewriter {
             } else {
                 i = typeEnd - 1;
             }
+        }
+    }
+
+    /**
+     * CAST(x AS regclass) (and regtype, regproc, regnamespace) with a literal or a parameter: the
+     * object's OID, as x::regclass gives it (SQLAlchemy's and Alembic's reflection send the CAST form).
+     */
+    private void regCastCalls() {
+        for (int i = 0; i + 1 < t.size(); i++) {
+            if (!t.get(i).is("CAST") || !t.get(i + 1).isOpen()) {
+                continue;
+            }
+            int close = t.closing(i + 1);
+            Tok type = t.get(close - 1);
+            if (close - 4 < i || !t.get(close - 2).is("AS") || type == null || !type.isWord()) {
+                continue;
+            }
+            String name = type.name();
+            if (!TypeNames.isRegType(name) || close - 3 != i + 2) {
+                continue;
+            }
+            Tok operand = t.get(i + 2);
+            if (!operand.isString() && operand.kind != SqlLexer.Kind.PARAM) {
+                continue;
+            }
+            String fn = name.equals("regprocedure") ? "regproc" : name;
+            t.replace(i, close + 1, CAT + "." + fn + "_oid(" + operand.text + ")");
+            readsCatalog = true;
         }
     }
 
