@@ -93,7 +93,8 @@ final class StatementRewriter {
             if (integerArguments(i + 2, close)) {
                 // generate_series(int, int) is int4 in PostgreSQL, H2's is bigint (node drivers then return strings).
                 int size = t.size();
-                t.replace(i, close + 1, "(SELECT CAST(borealis_n AS INTEGER) FROM GENERATE_SERIES(" + t.text(i + 2, close)
+                int from = before.isDot() ? i - 2 : i; // pg_catalog.generate_series: the qualifier goes too
+                t.replace(from, close + 1, "(SELECT CAST(borealis_n AS INTEGER) FROM GENERATE_SERIES(" + t.text(i + 2, close)
                         + ") AS borealis_gs(borealis_n))");
                 i = close + t.size() - size; // past the replacement, which names generate_series itself
             }

@@ -31,6 +31,8 @@ class SqlTranslatorTest {
         assertEquals(2, sql.split("(?i)generate_series\\(").length - 1, sql);
         assertTrue(sql.contains("CAST(borealis_n AS INTEGER) FROM GENERATE_SERIES(1, 100)"), sql);
         assertTrue(sql.contains("generate_series(1, 3000000000) as b(y)"), "beyond int4 it stays bigint: " + sql);
+        String qualified = h2("select n from pg_catalog.generate_series(1, 32) pos(n)");
+        assertTrue(qualified.contains("from (SELECT CAST(borealis_n AS INTEGER) FROM GENERATE_SERIES(1, 32)"), qualified);
     }
 
     @Test
