@@ -20,9 +20,10 @@ import java.util.Set;
  * that exist ({@code $user} standing for the session's user, {@code pg_catalog} always implicit)
  * in order; the first is where unqualified objects are created (H2's current schema), and every
  * one is searched for unqualified names (H2's schema search path). PostgreSQL resolves the list at
- * each lookup; here it is resolved when it is set, at session start, and after the session
- * creates, renames or drops a schema, which covers the order migration tools use (create the
- * schema, then set the path). A list naming no existing schema leaves nothing to create in: the
+ * each lookup; here it is resolved when it is set, at session start, on RESET and DISCARD, and
+ * after the session creates or renames a schema, which covers the order migration tools use
+ * (create the schema, then set the path); a schema another session creates later is seen from
+ * the next SET. A list naming no existing schema leaves nothing to create in: the
  * current schema becomes the read-only catalog, so a CREATE fails instead of landing in
  * {@code public} (PostgreSQL: 3F000).
  */
