@@ -82,6 +82,12 @@ class DifferentialIT {
         }
     }
 
+    /** A new connection (simple query mode) to PostgreSQL 15 or to Borealis. */
+    private static Connection connectTo(boolean postgres) throws SQLException {
+        return postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
+                : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+    }
+
     private static Connection connect(String url, String user, String password) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
@@ -131,8 +137,7 @@ class DifferentialIT {
     /** Outcomes of statements run in order on a new connection to each, one line each. */
     private static List<String> outcomes(List<String> statements, boolean postgres) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
-                : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+        try (Connection c = connectTo(postgres);
              Statement s = c.createStatement()) {
             for (String sql : statements) {
                 out.add(sql + " -> " + outcome(s, sql).replace("\n", " / "));
@@ -215,8 +220,7 @@ class DifferentialIT {
 
     private static String errors(List<String> statements, boolean postgres) throws SQLException {
         StringBuilder out = new StringBuilder();
-        try (Connection c = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
-                : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+        try (Connection c = connectTo(postgres);
              Statement s = c.createStatement()) {
             for (String sql : statements) {
                 out.append(sql).append(" -> ");
@@ -247,8 +251,7 @@ class DifferentialIT {
 
     private static String types(List<String> queries, boolean postgres) throws SQLException {
         StringBuilder out = new StringBuilder();
-        try (Connection c = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
-                : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+        try (Connection c = connectTo(postgres);
              Statement s = c.createStatement()) {
             s.execute("drop table if exists gs_copy");
             s.execute("create table gs_copy as select g as id from generate_series(1, 5) g");
@@ -314,10 +317,8 @@ class DifferentialIT {
     private static String concurrentUpdates(boolean postgres) throws SQLException {
         StringBuilder out = new StringBuilder();
         for (String level : List.of("read committed", "repeatable read")) { // serializable: serializablePreventsWriteSkew
-            try (Connection a = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
-                    : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
-                 Connection b = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
-                         : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+            try (Connection a = connectTo(postgres);
+                 Connection b = connectTo(postgres);
                  Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
                 sa.execute("drop table if exists rmw");
                 sa.execute("create table rmw(id int primary key, v int)");
@@ -342,10 +343,8 @@ class DifferentialIT {
     @Test
     void serializablePreventsWriteSkew() throws Exception {
         for (boolean postgres : new boolean[] {true, false}) {
-            try (Connection a = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
-                    : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
-                 Connection b = postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
-                         : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+            try (Connection a = connectTo(postgres);
+                 Connection b = connectTo(postgres);
                  Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
                 sa.execute("drop table if exists oncall");
                 sa.execute("create table oncall(name text primary key, on_call boolean)");
