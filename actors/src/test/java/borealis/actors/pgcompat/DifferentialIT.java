@@ -2,7 +2,6 @@ package borealis.actors.pgcompat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import borealis.engine.pg.sql.SqlLexer;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -18,7 +16,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,65 +33,30 @@ class DifferentialIT {
     /** The measured rate is higher; this floor catches regressions. */
     static final double REQUIRED_PASS_RATE = 0.85;
 
-    private static LocalPostgres reference;
-    private static PgFixture db;
+    private static Oracle oracle;
 
     @BeforeAll
     static void start() throws Exception {
-        reference = LocalPostgres.start();
-        assumeTrue(reference != null, "no local PostgreSQL (../shared/tools/local-postgres)");
-        db = PgFixture.start("diff");
+        oracle = Oracle.start("diff");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        if (reference != null) {
-            reference.close();
+        if (oracle != null) {
+            oracle.close();
         }
     }
 
-    /** What one statement did: its columns and rows, its update count, or its error's SQLSTATE. */
-    static String outcome(Statement s, String sql) {
-        try {
-            boolean rows = s.execute(sql);
-            if (!rows) {
-                return "count " + s.getUpdateCount();
-            }
-            StringBuilder sb = new StringBuilder();
-            try (ResultSet rs = s.getResultSet()) {
-                ResultSetMetaData md = rs.getMetaData();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    sb.append(i > 1 ? " | " : "").append(md.getColumnLabel(i));
-                }
-                while (rs.next()) {
-                    sb.append("\n");
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        sb.append(i > 1 ? " | " : "").append(rs.getString(i));
-                    }
-                }
-            }
-            return sb.toString();
-        } catch (SQLException e) {
-            return "error " + e.getSQLState();
-        }
+    private static String outcome(Statement s, String sql) {
+        return Oracle.outcome(s, sql);
     }
 
-    /** A new connection (simple query mode) to PostgreSQL 15 or to Borealis. */
     private static Connection connectTo(boolean postgres) throws SQLException {
-        return postgres ? connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD)
-                : connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+        return oracle.connect(postgres);
     }
 
-    private static Connection connect(String url, String user, String password) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password);
-        // Text results as the server formats them, and no client-side statement caching differences.
-        p.setProperty("preferQueryMode", "simple");
-        return DriverManager.getConnection(url, p);
+    private static List<String> outcomes(List<String> statements, boolean postgres) throws SQLException {
+        return oracle.outcomes(statements, postgres);
     }
 
     @Test
@@ -107,8 +69,8 @@ class DifferentialIT {
         assertTrue(statements.size() >= 300, "the corpus has " + statements.size() + " statements");
         int passed = 0;
         List<String> differences = new ArrayList<>();
-        try (Connection pg = connect(reference.url(), LocalPostgres.USER, LocalPostgres.PASSWORD);
-             Connection bo = connect(db.url(), PgFixture.USER, PgFixture.PASSWORD);
+        try (Connection pg = connectTo(true);
+             Connection bo = connectTo(false);
              Statement ps = pg.createStatement();
              Statement bs = bo.createStatement()) {
             for (String sql : statements) {
@@ -134,18 +96,6 @@ class DifferentialIT {
         assertTrue(rate >= REQUIRED_PASS_RATE, summary + "; differences in " + report.toAbsolutePath());
     }
 
-    /** Outcomes of statements run in order on a new connection to each, one line each. */
-    private static List<String> outcomes(List<String> statements, boolean postgres) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = connectTo(postgres);
-             Statement s = c.createStatement()) {
-            for (String sql : statements) {
-                out.add(sql + " -> " + outcome(s, sql).replace("\n", " / "));
-            }
-        }
-        return out;
-    }
-
     /**
      * search_path decides where unqualified names are created and found (a schema per tenant, as
      * Flyway's schemas=, Hibernate's schema multi-tenancy and Connection.setSchema use it), and
@@ -163,7 +113,11 @@ class DifferentialIT {
                 "create table sp_t(id int primary key, who text)", "insert into sp_t values (2, 'b')", "select who from sp_t",
                 "select who from sp_a.sp_t", "set search_path to \"$user\", public", "select current_schema()",
                 "select count(*) from sp_t", "set search_path to nosuch, sp_a", "select current_schema()", "select who from sp_t",
-                "reset search_path", "select current_schema()", "drop schema sp_a cascade", "drop schema sp_b cascade");
+                "reset search_path", "select current_schema()",
+                "select set_config('search_path', 'sp_b', false)", "select current_schema(), current_setting('search_path')",
+                "select who from sp_t", "show search_path", "select current_setting('no_such_setting')",
+                "select current_setting('no_such_setting', true)", "select set_config('application_name', 'sp app', false)",
+                "show application_name", "drop schema sp_a cascade", "drop schema sp_b cascade");
         assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
     }
 
@@ -277,11 +231,8 @@ class DifferentialIT {
     }
 
     private static String dates(boolean postgres) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", postgres ? LocalPostgres.USER : PgFixture.USER);
-        p.setProperty("password", postgres ? LocalPostgres.PASSWORD : PgFixture.PASSWORD);
         StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(postgres ? reference.url() : db.url(), p); Statement s = c.createStatement()) {
+        try (Connection c = oracle.connectExtended(postgres); Statement s = c.createStatement()) {
             s.execute("drop table if exists dt");
             s.execute("create table dt(id int, d date)");
             try (java.sql.PreparedStatement ins = c.prepareStatement("insert into dt values (?, ?)")) {
@@ -305,87 +256,6 @@ class DifferentialIT {
         return out.toString();
     }
 
-    /**
-     * A read-modify-write of one row by two REPEATABLE READ transactions: the second
-     * writer fails with 40001, the SQLSTATE retry loops key on; under READ COMMITTED it re-reads.
-     */
-    @Test
-    void concurrentUpdateFailsWithSerializationFailure() throws Exception {
-        assertEquals(concurrentUpdates(true), concurrentUpdates(false));
-    }
-
-    private static String concurrentUpdates(boolean postgres) throws SQLException {
-        StringBuilder out = new StringBuilder();
-        for (String level : List.of("read committed", "repeatable read")) { // serializable: serializablePreventsWriteSkew
-            try (Connection a = connectTo(postgres);
-                 Connection b = connectTo(postgres);
-                 Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
-                sa.execute("drop table if exists rmw");
-                sa.execute("create table rmw(id int primary key, v int)");
-                sa.execute("insert into rmw values (1, 100)");
-                out.append(level).append(": ");
-                for (String sql : List.of("begin isolation level " + level, "select v from rmw where id = 1")) {
-                    out.append(outcome(sa, sql).replace("\n", "/")).append(", ").append(outcome(sb, sql).replace("\n", "/")).append("; ");
-                }
-                out.append(outcome(sa, "update rmw set v = v + 1 where id = 1")).append(", ").append(outcome(sa, "commit")).append("; ");
-                out.append(outcome(sb, "update rmw set v = v + 1 where id = 1")).append(", ").append(outcome(sb, "commit")).append("; ");
-                out.append(outcome(sa, "select v from rmw").replace("\n", "/")).append('\n');
-                sa.execute("drop table rmw");
-            }
-        }
-        return out.toString();
-    }
-
-    /**
-     * Write skew under SERIALIZABLE (two doctors each go off call after seeing the other on call):
-     * PostgreSQL aborts one with 40001 and a doctor stays on call; so must Borealis.
-     */
-    @Test
-    void serializablePreventsWriteSkew() throws Exception {
-        for (boolean postgres : new boolean[] {true, false}) {
-            try (Connection a = connectTo(postgres);
-                 Connection b = connectTo(postgres);
-                 Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
-                sa.execute("drop table if exists oncall");
-                sa.execute("create table oncall(name text primary key, on_call boolean)");
-                sa.execute("insert into oncall values ('alice', true), ('bob', true)");
-                List<String> seen = new ArrayList<>();
-                seen.add(outcome(sa, "begin isolation level serializable"));
-                seen.add(outcome(sb, "begin isolation level serializable"));
-                seen.add(outcome(sa, "select count(*) from oncall where on_call"));
-                seen.add(outcome(sb, "select count(*) from oncall where on_call"));
-                seen.add(outcome(sa, "update oncall set on_call = false where name = 'alice'"));
-                seen.add(outcome(sb, "update oncall set on_call = false where name = 'bob'"));
-                seen.add(outcome(sa, "commit"));
-                seen.add(outcome(sb, "commit"));
-                outcome(sb, "rollback");
-                String left = outcome(sa, "select count(*) from oncall where on_call");
-                String target = postgres ? "postgres: " : "borealis: ";
-                assertTrue(!left.endsWith("\n0"), target + "write skew: nobody is on call; " + seen);
-                assertTrue(seen.contains("error 40001"), target + "no serialization failure: " + seen);
-                sa.execute("drop table oncall");
-            }
-        }
-    }
-
-    /** A read-only transaction refuses writes with 25006, as pgjdbc's setReadOnly(true) and @Transactional(readOnly = true) rely on. */
-    @Test
-    void readOnlyTransactionsRefuseWrites() throws Exception {
-        List<String> statements = List.of(
-                "drop table if exists ro_t", "create table ro_t(id int)",
-                "begin read only", "show transaction_read_only", "select count(*) from ro_t", "insert into ro_t values (1)", "rollback",
-                "start transaction isolation level repeatable read, read only", "update ro_t set id = 2", "rollback",
-                "begin", "set transaction read only", "delete from ro_t", "rollback",
-                "begin read write", "insert into ro_t values (1)", "commit",
-                "set session characteristics as transaction read only", "insert into ro_t values (2)", "copy ro_t from stdin",
-                "begin", "insert into ro_t values (3)", "rollback", "begin read write", "insert into ro_t values (4)", "commit",
-                "create table ro_u(id int)", "select count(*) from ro_t",
-                "set session characteristics as transaction read write", "insert into ro_t values (5)",
-                "set default_transaction_read_only = on", "truncate ro_t", "reset default_transaction_read_only",
-                "select count(*) from ro_t", "drop table ro_t");
-        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
-    }
-
     /** ParameterDescription gives each parameter the type PostgreSQL infers (asyncpg and postgres.js encode by it). */
     @Test
     void parameterTypesAreDescribedAsPostgresDescribesThem() throws Exception {
@@ -402,11 +272,8 @@ class DifferentialIT {
     }
 
     private static String describe(List<String> statements, String ddl, boolean postgres) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", postgres ? LocalPostgres.USER : PgFixture.USER);
-        p.setProperty("password", postgres ? LocalPostgres.PASSWORD : PgFixture.PASSWORD);
         StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(postgres ? reference.url() : db.url(), p)) {
+        try (Connection c = oracle.connectExtended(postgres)) {
             try (Statement s = c.createStatement()) {
                 s.execute(ddl);
             }
@@ -449,9 +316,9 @@ class DifferentialIT {
                 \\d script_t
                 drop table script_t;
                 """;
-        String pgOut = Processes.run(List.of("psql", "-X", "-h", "127.0.0.1", "-p", String.valueOf(reference.port), "-U",
+        String pgOut = Processes.run(List.of("psql", "-X", "-h", "127.0.0.1", "-p", String.valueOf(oracle.reference.port), "-U",
                 LocalPostgres.USER, "-d", "postgres"), Map.of("PGPASSWORD", LocalPostgres.PASSWORD), script, 60).output();
-        String boOut = Processes.run(List.of("psql", "-X", db.conninfo()), Map.of("PGPASSWORD", PgFixture.PASSWORD), script, 60).output();
+        String boOut = Processes.run(List.of("psql", "-X", oracle.db.conninfo()), Map.of("PGPASSWORD", PgFixture.PASSWORD), script, 60).output();
         if (!pgOut.equals(boOut)) {
             writeDiff(pgOut, boOut);
             return false;

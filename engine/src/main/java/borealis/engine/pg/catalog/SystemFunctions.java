@@ -146,13 +146,32 @@ public final class SystemFunctions {
         return "UTF8";
     }
 
-    public static String current_setting(String name) {
-        String v = SessionSettings.defaults().get(SessionSettings.canonical(name));
-        return v;
+    /** The session's value of a parameter (the defaults outside a client session: maintenance, tools). */
+    public static String current_setting(Connection c, String name) throws SQLException {
+        return current_setting(c, name, false);
     }
 
-    public static String current_setting(String name, Boolean missingOk) {
-        return current_setting(name);
+    public static String current_setting(Connection c, String name, Boolean missingOk) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        SessionConfig config = SessionConfig.Registry.of(c);
+        if (config != null) {
+            return config.get(name, Boolean.TRUE.equals(missingOk));
+        }
+        return SessionSettings.defaults().get(SessionSettings.canonical(name));
+    }
+
+    /** SET from inside a statement ({@code is_local}: until the transaction ends, as SET LOCAL). */
+    public static String set_config(Connection c, String name, String value, Boolean isLocal) throws SQLException {
+        if (name == null) {
+            throw new SQLException("NULL value not allowed for set_config's parameter name", "22004");
+        }
+        SessionConfig config = SessionConfig.Registry.of(c);
+        if (config == null) {
+            throw new SQLException("set_config is available in client sessions only", "0A000");
+        }
+        return config.set(name, value, Boolean.TRUE.equals(isLocal));
     }
 
     /**
@@ -219,27 +238,92 @@ public final class SystemFunctions {
         return value;
     }
 
-    public static Boolean pg_advisory_lock(Long key) {
-        return true;
+    // ---- advisory locks (AdvisoryLocks): void results are empty text, as psql shows them ----
+
+    public static String pg_advisory_lock(Connection c, Long key) throws SQLException {
+        return lock(c, key, true, false, true) == null ? null : "";
     }
 
-    public static Boolean pg_try_advisory_lock(Long key) {
-        return true;
+    public static String pg_advisory_lock(Connection c, Integer k1, Integer k2) throws SQLException {
+        return lock(c, k1, k2, true, false, true) == null ? null : "";
     }
 
-    public static Boolean pg_advisory_xact_lock(Long key) {
-        return true;
+    public static String pg_advisory_lock_shared(Connection c, Long key) throws SQLException {
+        return lock(c, key, false, false, true) == null ? null : "";
     }
 
-    public static Boolean pg_try_advisory_xact_lock(Long key) {
-        return true;
+    public static String pg_advisory_xact_lock(Connection c, Long key) throws SQLException {
+        return lock(c, key, true, true, true) == null ? null : "";
     }
 
-    public static Boolean pg_advisory_unlock(Long key) {
-        return true;
+    public static String pg_advisory_xact_lock(Connection c, Integer k1, Integer k2) throws SQLException {
+        return lock(c, k1, k2, true, true, true) == null ? null : "";
     }
 
-    public static String pg_advisory_unlock_all() {
+    public static String pg_advisory_xact_lock_shared(Connection c, Long key) throws SQLException {
+        return lock(c, key, false, true, true) == null ? null : "";
+    }
+
+    public static Boolean pg_try_advisory_lock(Connection c, Long key) throws SQLException {
+        return lock(c, key, true, false, false);
+    }
+
+    public static Boolean pg_try_advisory_lock(Connection c, Integer k1, Integer k2) throws SQLException {
+        return lock(c, k1, k2, true, false, false);
+    }
+
+    public static Boolean pg_try_advisory_lock_shared(Connection c, Long key) throws SQLException {
+        return lock(c, key, false, false, false);
+    }
+
+    public static Boolean pg_try_advisory_xact_lock(Connection c, Long key) throws SQLException {
+        return lock(c, key, true, true, false);
+    }
+
+    public static Boolean pg_try_advisory_xact_lock(Connection c, Integer k1, Integer k2) throws SQLException {
+        return lock(c, k1, k2, true, true, false);
+    }
+
+    public static Boolean pg_try_advisory_xact_lock_shared(Connection c, Long key) throws SQLException {
+        return lock(c, key, false, true, false);
+    }
+
+    public static Boolean pg_advisory_unlock(Connection c, Long key) throws SQLException {
+        return key == null ? null : unlock(c, AdvisoryLocks.key(key), true);
+    }
+
+    public static Boolean pg_advisory_unlock(Connection c, Integer k1, Integer k2) throws SQLException {
+        return k1 == null || k2 == null ? null : unlock(c, AdvisoryLocks.key(k1, k2), true);
+    }
+
+    public static Boolean pg_advisory_unlock_shared(Connection c, Long key) throws SQLException {
+        return key == null ? null : unlock(c, AdvisoryLocks.key(key), false);
+    }
+
+    public static String pg_advisory_unlock_all(Connection c) throws SQLException {
+        SessionLocal s = CatalogFunctions.session(c);
+        AdvisoryLocks.of(s).unlockAll(s);
         return "";
+    }
+
+    private static Boolean lock(Connection c, Long key, boolean exclusive, boolean xact, boolean wait) throws SQLException {
+        if (key == null) {
+            return null;
+        }
+        SessionLocal s = CatalogFunctions.session(c);
+        return AdvisoryLocks.of(s).lock(s, AdvisoryLocks.key(key), exclusive, xact, wait);
+    }
+
+    private static Boolean lock(Connection c, Integer k1, Integer k2, boolean exclusive, boolean xact, boolean wait) throws SQLException {
+        if (k1 == null || k2 == null) {
+            return null;
+        }
+        SessionLocal s = CatalogFunctions.session(c);
+        return AdvisoryLocks.of(s).lock(s, AdvisoryLocks.key(k1, k2), exclusive, xact, wait);
+    }
+
+    private static Boolean unlock(Connection c, AdvisoryLocks.Key key, boolean exclusive) throws SQLException {
+        SessionLocal s = CatalogFunctions.session(c);
+        return AdvisoryLocks.of(s).unlock(s, key, exclusive);
     }
 }

@@ -4,7 +4,9 @@ import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.RefusedStatement;
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.catalog.AdvisoryLocks;
 import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.catalog.SessionConfig;
 import borealis.engine.pg.sql.SqlLexer;
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.StatementLimit;
@@ -108,6 +110,27 @@ public final class PgSession implements AutoCloseable {
         this.origins = new ColumnOrigins(conn);
         this.named = new NamedStatements(conn, utility, origins);
         this.tx = new Transactions(conn, settings, utility, this::closeAllPortals);
+        SessionConfig.Registry.register(conn, new SessionConfig() {
+            // Inside a statement only an SQLException keeps its SQLSTATE through H2's function call.
+            @Override
+            public String get(String name, boolean missingOk) throws SQLException {
+                try {
+                    return utility.currentSetting(name, missingOk);
+                } catch (PgException e) {
+                    throw new SQLException(e.error.message(), e.error.sqlState());
+                }
+            }
+
+            @Override
+            public String set(String name, String value, boolean local) throws SQLException {
+                // SET LOCAL is session-wide here as well (UtilityCommands): the value outlives the transaction.
+                try {
+                    return utility.setConfig(name, value, conn);
+                } catch (PgException e) {
+                    throw new SQLException(e.error.message(), e.error.sqlState());
+                }
+            }
+        });
         this.portals = new PortalRunner(utility, origins, tx, catalog);
         this.cursors = new SqlCursors(conn, new SqlCursors.Runner() {
             @Override
@@ -481,6 +504,7 @@ public final class PgSession implements AutoCloseable {
             closeAllPortals();
             tx.rollbackQuietly();
         }
+        tx.autocommitted();
     }
 
     // ---- simple query protocol ----
@@ -510,6 +534,7 @@ public final class PgSession implements AutoCloseable {
                 if (tx.isImplicit()) {
                     tx.endImplicit(true);
                 }
+                tx.autocommitted();
                 out.readyForQuery(tx.status());
                 return;
             }
@@ -799,6 +824,7 @@ public final class PgSession implements AutoCloseable {
     @Override
     public void close() {
         tx.leaveSerializable();
+        AdvisoryLocks.sessionEnded(conn);
         cursors.closeAll(true);
         closeAllPortals();
         named.closeStatementsQuietly();

@@ -3,6 +3,7 @@ package borealis.engine.pg.session;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.catalog.AdvisoryLocks;
 import borealis.engine.pg.wire.BackendWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -107,6 +108,7 @@ final class Transactions {
     private long ends;
 
     private void ended(boolean commit) {
+        AdvisoryLocks.transactionEnded(conn);
         ends++;
         observer.transaction(commit);
     }
@@ -124,6 +126,18 @@ final class Transactions {
     void fail() {
         if (status == 'T') {
             status = 'E';
+            if (savepoints.isEmpty()) {
+                // PostgreSQL aborts a failed block at once: its locks go before the ROLLBACK comes.
+                // (With savepoints a ROLLBACK TO may resume it, so they stay until the block ends.)
+                AdvisoryLocks.transactionEnded(conn);
+            }
+        }
+    }
+
+    /** A statement ran outside any transaction (a single simple-protocol statement commits by itself). */
+    void autocommitted() {
+        if (status == 'I' && !implicit) {
+            AdvisoryLocks.transactionEnded(conn);
         }
     }
 
@@ -148,6 +162,8 @@ final class Transactions {
     void rollbackQuietly() {
         if (implicit) {
             ended(false);
+        } else {
+            AdvisoryLocks.transactionEnded(conn);
         }
         try {
             if (!conn.getAutoCommit()) {

@@ -67,6 +67,29 @@ final class UtilityCommands {
             }
             value = valueOf(t, j);
         }
+        return assign(name, value, conn);
+    }
+
+    /** set_config(name, value, is_local): as SET; returns the new value. */
+    String setConfig(String name, String value, Connection conn) throws SQLException {
+        assign(name, value, conn);
+        return settings.get(name);
+    }
+
+    /** current_setting(name [, missing_ok]). */
+    String currentSetting(String name, boolean missingOk) {
+        if (!settings.known(name)) {
+            if (missingOk) {
+                return null;
+            }
+            throw new PgException(PgError.error("42704", "unrecognized configuration parameter \"" + name + "\""));
+        }
+        return settings.get(name);
+    }
+
+    /** Gives a parameter a value (null: its default), checked as SET checks it; the reported parameters that changed. */
+    private Map<String, String> assign(String name, String value, Connection conn) throws SQLException {
+        Map<String, String> changed = new LinkedHashMap<>();
         if (borealis.engine.pg.session.EngineSettings.reserved(name)) {
             throw new PgException(PgError.error("42501", "permission denied to set parameter \"" + name + "\""));
         }
