@@ -122,6 +122,29 @@ class DifferentialIT {
     }
 
     /** pg_get_keywords() is a set-returning function: pgjdbc's getSQLKeywords() query, which Hibernate and Liquibase run at start-up. */
+    /**
+     * unnest() of another table's array in FROM is evaluated per row (lateral), as Django's
+     * constraint introspection and `FROM t, unnest(t.tags)` rely on; empty and NULL arrays give no rows.
+     */
+    @Test
+    void unnestInFromIsLateral() throws Exception {
+        List<String> statements = List.of(
+                "drop table if exists lu", "create table lu(id int primary key, tags text[], code varchar(10) unique)",
+                "insert into lu values (1, array['b', 'a', 'c'], 'x'), (2, '{}'::text[], 'y'), (3, null, 'z'), (4, array['d'], 'w')",
+                "select lu.id, u from lu, unnest(lu.tags) u order by 1, 2",
+                "select id, array(select x from unnest(lu.tags) with ordinality t(x, n) order by n desc) from lu order by id",
+                "select id, (select count(*) from unnest(lu.tags)) from lu order by id",
+                "select lu.id, u.x from lu left join unnest(lu.tags) u(x) on true order by 1, 2",
+                "select lu.id, t.x, t.n from lu join unnest(lu.tags) with ordinality as t(x, n) on t.n > 1 where lu.id < 4 order by 1, 3",
+                "select lu.id, k.a, k.b, k.n from lu, unnest(lu.tags, array[10, 20]) with ordinality k(a, b, n) order by 1, 4",
+                "select * from (select * from lu, unnest(lu.tags) with ordinality as k(a, n)) s where s.n < 3 order by s.id, s.n",
+                "select c.contype, array(select attname from unnest(c.conkey) with ordinality cols(colid, arridx) "
+                        + "join pg_attribute as ca on cols.colid = ca.attnum where ca.attrelid = c.conrelid order by cols.arridx) "
+                        + "from pg_constraint as c join pg_class as cl on c.conrelid = cl.oid where cl.relname = 'lu' order by 1",
+                "drop table lu");
+        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
+    }
+
     @Test
     void keywordsAreASetReturningFunction() throws Exception {
         List<String> statements = List.of("select count(*), count(distinct catcode) from pg_catalog.pg_get_keywords()",

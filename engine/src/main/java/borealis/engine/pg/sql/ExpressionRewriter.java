@@ -66,6 +66,7 @@ final class ExpressionRewriter {
         typedLiterals();
         casts();
         regCastCalls();
+        castArrayLiterals();
         arrayTypeSuffixes();
         typeWords();
         catalogAndFunctions();
@@ -199,7 +200,7 @@ final class ExpressionRewriter {
                 type = type + " " + t.get(typeStart + 1).name();
             }
             int start = t.primaryStart(i);
-            Tok operand = start == i - 1 ? t.get(i - 1) : null;
+            Tok operand = soleOperand(start, i);
             boolean literal = operand != null && operand.isString();
             boolean array = typeEnd - 1 > typeStart && t.get(typeEnd - 1).isOp("]");
             String replacement = null;
@@ -247,6 +248,27 @@ final class ExpressionRewriter {
         }
     }
 
+    /** CAST('{a,b}' AS t[]) (also in parentheses): the literal's elements, as '{a,b}'::t[] gives them. */
+    private void castArrayLiterals() {
+        for (int i = 0; i + 1 < t.size(); i++) {
+            if (!t.get(i).is("CAST") || !t.get(i + 1).isOpen()) {
+                continue;
+            }
+            int close = t.closing(i + 1);
+            int as = i + 2;
+            while (as < close && !t.is(as, "AS")) {
+                as = t.get(as).isOpen() ? t.closing(as) + 1 : as + 1;
+            }
+            if (as >= close || !t.get(close - 1).isOp("]")) {
+                continue;
+            }
+            Tok operand = soleOperand(i + 2, as);
+            if (operand != null && operand.isString() && operand.stringValue().startsWith("{")) {
+                t.replace(i + 2, as, arrayLiteral(operand.stringValue()));
+            }
+        }
+    }
+
     /**
      * CAST(x AS regclass) (and regtype, regproc, regnamespace) with a literal or a parameter: the
      * object's OID, as x::regclass gives it (SQLAlchemy's and Alembic's reflection send the CAST form).
@@ -273,6 +295,21 @@ final class ExpressionRewriter {
             t.replace(i, close + 1, CAT + "." + fn + "_oid(" + operand.text + ")");
             readsCatalog = true;
         }
+    }
+
+    /**
+     * The one token an operand from {@code start} to {@code end} (exclusive) consists of, looking
+     * through parentheses: ('{a,b}')::varchar[] is a literal cast as much as '{a,b}'::varchar[]
+     * (Django's bulk insert through psycopg's client-side binding writes the former); else null.
+     */
+    private Tok soleOperand(int start, int end) {
+        int a = start;
+        int b = end - 1;
+        while (b - a >= 2 && t.get(a).isOpen() && t.get(b).isClose() && t.closing(a) == b) {
+            a++;
+            b--;
+        }
+        return a == b ? t.get(a) : null;
     }
 
     private static String h2Type(String pgType) {
@@ -325,7 +362,9 @@ final class ExpressionRewriter {
     /** int[] becomes INT ARRAY. */
     private void arrayTypeSuffixes() {
         for (int i = 1; i + 1 < t.size(); i++) {
-            if (t.get(i).isOp("[") && t.get(i + 1).isOp("]") && (t.get(i - 1).isName() || t.get(i - 1).isClose())) {
+            // (not ARRAY[]: the empty array constructor that '{}'::t[] becomes)
+            if (t.get(i).isOp("[") && t.get(i + 1).isOp("]") && (t.get(i - 1).isName() && !t.get(i - 1).is("ARRAY")
+                    || t.get(i - 1).isClose())) {
                 t.replace(i, i + 2, java.util.List.of(Tok.word("ARRAY")));
             }
         }

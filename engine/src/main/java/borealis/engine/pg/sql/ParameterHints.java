@@ -16,6 +16,10 @@ public final class ParameterHints {
 
     private ParameterHints() {}
 
+    /** Words after which "(" opens a parenthesized expression, not a function's arguments. */
+    private static final java.util.Set<String> EXPRESSION_KEYWORDS = java.util.Set.of("SELECT", "WHERE", "AND", "OR", "NOT",
+            "ON", "WHEN", "THEN", "ELSE", "HAVING", "RETURNING", "BY", "IS", "LIKE", "BETWEEN", "SET", "VALUES", "IN");
+
     /** The type OIDs PostgreSQL would infer from the text, per parameter ($1 at index 0); 0 where the text does not decide. */
     public static int[] of(String pgSql, int count) {
         int[] oids = new int[count];
@@ -26,8 +30,17 @@ public final class ParameterHints {
                 continue;
             }
             int oid = 0;
-            if (k + 1 < t.size() && t.get(k + 1).text().equals("::")) {
-                oid = typeAt(t, k + 2);
+            // ($1)::t and (($1))::t are casts of the parameter too (Django writes (%s)::varchar[]).
+            int close = k + 1;
+            while (close < t.size() && t.get(close).kind() == SqlLexer.Kind.RPAREN && k - (close - k) >= 0
+                    && t.get(k - (close - k)).kind() == SqlLexer.Kind.LPAREN) {
+                close++;
+            }
+            int open = k - (close - k - 1) - 1; // the token before the outermost "(": f($1)::t casts f's result
+            boolean call = close > k + 1 && open >= 0 && t.get(open).kind() == SqlLexer.Kind.WORD
+                    && !EXPRESSION_KEYWORDS.contains(t.get(open).keyword());
+            if (close < t.size() && t.get(close).text().equals("::") && !call) {
+                oid = typeAt(t, close + 1);
             } else if (k >= 2 && t.get(k - 1).kind() == SqlLexer.Kind.LPAREN && t.get(k - 2).is("CAST") && k + 1 < t.size()
                     && t.get(k + 1).is("AS")) {
                 oid = typeAt(t, k + 2);

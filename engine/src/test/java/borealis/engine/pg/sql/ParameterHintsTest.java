@@ -22,6 +22,15 @@ class ParameterHintsTest {
     }
 
     @Test
+    void aParenthesizedParameterIsCastToo() {
+        // Django's bulk insert: INSERT ... SELECT * FROM UNNEST((%s)::varchar[], (%s)::integer[])
+        assertArrayEquals(new int[] {1015, 1007}, ParameterHints.of("select * from unnest(($1)::varchar[], (($2))::integer[])", 2));
+        assertArrayEquals(new int[] {23}, ParameterHints.of("select * from t where ($1)::int > 3", 1));
+        // f($1)::int casts what f returns, not the parameter
+        assertArrayEquals(new int[] {0}, ParameterHints.of("select lower($1)::int", 1));
+    }
+
+    @Test
     void limitAndOffsetAreBigint() {
         assertArrayEquals(new int[] {20, 20}, ParameterHints.of("select * from t limit $1 offset $2", 2));
         assertArrayEquals(new int[] {20}, ParameterHints.of("select * from t fetch first $1 rows only", 1));

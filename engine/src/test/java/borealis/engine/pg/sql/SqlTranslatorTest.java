@@ -66,6 +66,35 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void unnestOfAnotherTablesArrayIsLateral() {
+        // Django's constraint introspection
+        String django = h2("SELECT c.conname, array(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY cols(colid, arridx) "
+                + "JOIN pg_attribute AS ca ON cols.colid = ca.attnum WHERE ca.attrelid = c.conrelid ORDER BY cols.arridx) "
+                + "FROM pg_constraint AS c");
+        assertTrue(django.contains("FROM SYSTEM_RANGE(1, 2147483647) AS \"cols\" JOIN"), django);
+        assertTrue(django.contains("ON (c.conkey)[\"cols\".\"X\"] = ca.attnum"), django);
+        assertTrue(django.contains("WHERE \"cols\".\"X\" <= COALESCE(CARDINALITY((c.conkey)), 0) AND ( ca.attrelid = c.conrelid ) ORDER BY \"cols\".\"X\""), django);
+        // a FROM list, no WHERE yet, the alias as the column's name
+        String list = h2("select t.id, u from t, unnest(t.tags) u order by 1");
+        assertTrue(list.contains("from t LEFT JOIN SYSTEM_RANGE(1, 2147483647) AS \"u\" ON \"u\".\"X\" <= COALESCE(CARDINALITY((t.tags)), 0) "
+                + "WHERE \"u\".\"X\" IS NOT NULL order by 1"), list);
+        String inner = h2("select t.id, x.v from t join unnest(t.tags) with ordinality x(v, n) on x.n > 1 order by 1");
+        assertTrue(inner.contains("from t LEFT JOIN SYSTEM_RANGE(1, 2147483647) AS \"x\" on \"x\".\"X\" <= COALESCE(CARDINALITY((t.tags)), 0) "
+                + "AND ( \"x\".\"X\" > 1 ) WHERE \"x\".\"X\" IS NOT NULL order by 1"), inner);
+        // unnest of a literal or a parameter stays H2's own
+        assertEquals("select * from unnest(array[1,2])", h2("select * from unnest(array[1,2])"));
+    }
+
+    @Test
+    void arrayLiteralsInParenthesesAndInCast() {
+        // Django's bulk insert with psycopg's client-side binding: UNNEST(('{a,b}')::varchar(255)[], ...)
+        assertEquals("select * from unnest(CAST(ARRAY['a', 'b'] AS varchar(255) ARRAY), CAST(ARRAY['1', '2'] AS int ARRAY))",
+                h2("select * from unnest(('{a,b}')::varchar(255)[], (('{1,2}'))::int[])"));
+        assertEquals("select CAST(ARRAY['x', NULL] AS text ARRAY) AS \"text\"", h2("select CAST('{x,NULL}' AS text[])"));
+        assertEquals("select CAST(ARRAY[] AS text ARRAY) AS \"text\"", h2("select '{}'::text[]"));
+    }
+
+    @Test
     void catalogRelationsAndFunctions() {
         Translation t = SqlTranslator.translateUncached(
                 "SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' "
