@@ -59,6 +59,7 @@ public final class SqlTranslator {
             ColumnNaming.apply(t);
         }
         boolean expanded = new ExpandArrayRewriter(t).rewrite();
+        new SelectListFunctions(t).rewrite();
         StatementRewriter statements = new StatementRewriter(t, lookup);
         statements.rewrite();
         ExpressionRewriter expressions = new ExpressionRewriter(t, ddl);

@@ -66,13 +66,6 @@ final class TypeNames {
         return CANONICAL.getOrDefault(n, n);
     }
 
-    static boolean isRegType(String name) {
-        return switch (name) {
-            case "regclass", "regtype", "regnamespace", "regproc", "regprocedure", "regrole", "regoper", "regconfig" -> true;
-            default -> false;
-        };
-    }
-
     /** Words that may follow a type's first word and belong to the type name. */
     static boolean continuesType(String first, Tok next, Tok after) {
         if (next == null) {
