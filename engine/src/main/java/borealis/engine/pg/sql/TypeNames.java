@@ -15,7 +15,7 @@ final class TypeNames {
     private static final Map<String, String> TO_H2 = Map.ofEntries(
             Map.entry("timestamptz", "TIMESTAMP WITH TIME ZONE"),
             Map.entry("timetz", "TIME(6) WITH TIME ZONE"),
-            Map.entry("jsonb", "JSON"),
+            Map.entry("jsonb", "JSON(" + borealis.engine.pg.types.PgType.JSONB_H2_LENGTH + ")"),
             Map.entry("bpchar", "CHAR"),
             Map.entry("name", "VARCHAR(63)"),
             Map.entry("oid", "INTEGER"),
