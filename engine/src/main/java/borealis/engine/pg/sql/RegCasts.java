@@ -13,9 +13,8 @@ import java.util.Set;
  * column's digits come back as that OID, a name is looked up and an unknown one is an error. Its
  * output is the object's name, which H2 cannot attach to an integer: the name is produced where
  * PostgreSQL would print it, that is where the value is cast to a character type, concatenated
- * with {@code ||}, or is a whole item of a select list or RETURNING list. A string literal
- * compared with such a value is read as the type's input, as PostgreSQL resolves the unknown
- * literal to the other side's type.
+ * with {@code ||}, or is a whole item of a select list or RETURNING list. (PostgreSQL compares a
+ * reg* value with oid's operators: {@code x::regclass = 'name'} reads 'name' as an oid and fails.)
  */
 final class RegCasts {
 
@@ -117,9 +116,7 @@ final class RegCasts {
         boolean concatenated = next != null && next.isOp("||") || before != null && before.isOp("||");
         if (inTextCast || concatenated || isListItem(s, e)) {
             t.replace(s, e, fn + "_name(" + t.text(s, e) + ")");
-            return;
         }
-        comparedLiteral(s, e, fn);
     }
 
     private boolean textTypeAfter(int at) {
@@ -128,29 +125,6 @@ final class RegCasts {
         }
         Tok type = t.get(at);
         return type != null && type.isName() && TEXT_TYPES.contains(type.name());
-    }
-
-    /** 'name' = x::regclass (and <>, !=, and the literal on the right): the literal is the type's input. */
-    private void comparedLiteral(int s, int e, String fn) {
-        Tok next = t.get(e);
-        if (next != null && isComparison(next) && t.get(e + 1) != null && t.get(e + 1).isString() && !isCastAfter(e + 2)) {
-            Tok lit = t.get(e + 1);
-            t.replace(e + 1, e + 2, fn + "_oid(" + lit.text + ")");
-            return;
-        }
-        Tok before = t.get(s - 1);
-        if (before != null && isComparison(before) && s >= 2 && t.get(s - 2).isString() && !(s >= 3 && t.get(s - 3).isOp("::"))) {
-            Tok lit = t.get(s - 2);
-            t.replace(s - 2, s - 1, fn + "_oid(" + lit.text + ")");
-        }
-    }
-
-    private boolean isCastAfter(int i) {
-        return t.get(i) != null && (t.get(i).isOp("::") || t.get(i).isOp("["));
-    }
-
-    private static boolean isComparison(Tok k) {
-        return k.isOp("=") || k.isOp("<>") || k.isOp("!=");
     }
 
     /** Whether [s, e) is a whole item of a select list (of a query whose rows are printed) or a RETURNING list. */
