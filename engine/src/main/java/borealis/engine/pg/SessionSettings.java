@@ -52,6 +52,8 @@ public final class SessionSettings {
         DEFAULTS.put("work_mem", "4MB");
         DEFAULTS.put("jit", "off");
         DEFAULTS.put("row_security", "on");
+        DEFAULTS.put("default_table_access_method", "heap");
+        DEFAULTS.put("default_tablespace", "");
     }
 
     /** Startup parameters that describe the connection (who, to what, how), not settings of the session. */

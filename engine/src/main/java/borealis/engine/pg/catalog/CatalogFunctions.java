@@ -113,6 +113,11 @@ public final class CatalogFunctions {
         return oid == null ? null : true;
     }
 
+    /** Collations all live in pg_catalog, which is always on the search path. */
+    public static Boolean pg_collation_is_visible(Integer oid) {
+        return oid == null ? null : true;
+    }
+
     public static String pg_get_function_result(Integer oid) {
         return null;
     }
@@ -250,7 +255,7 @@ public final class CatalogFunctions {
     }
 
     public static Integer to_regtype(String name) {
-        return regtype_oid(name);
+        return regtype_lookup(name);
     }
 
     public static Long lastval(Connection c) throws SQLException {
@@ -324,12 +329,24 @@ public final class CatalogFunctions {
         return name != null ? name : oid.toString();
     }
 
-    public static Integer regtype_oid(String name) {
+    /** Input of regtype: a type name or an OID; an unknown name is an error, as in PostgreSQL. */
+    public static Integer regtype_oid(String name) throws SQLException {
+        Integer oid = regtype_lookup(name);
+        if (oid == null && name != null) {
+            throw new SQLException("type \"" + name.trim() + "\" does not exist", "42704");
+        }
+        return oid;
+    }
+
+    private static Integer regtype_lookup(String name) {
         if (name == null) {
             return null;
         }
         String n = name.trim().toLowerCase(Locale.ROOT);
-        if (n.chars().allMatch(Character::isDigit)) {
+        if (n.startsWith("pg_catalog.")) {
+            n = n.substring("pg_catalog.".length());
+        }
+        if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
             return Integer.valueOf(n);
         }
         for (borealis.engine.pg.types.PgType t : borealis.engine.pg.types.PgType.values()) {
@@ -349,9 +366,20 @@ public final class CatalogFunctions {
         return oid == null ? null : TypeMapping.formatType(oid, -1);
     }
 
+    /** Input of regnamespace: a schema name or an OID; an unknown name is an error. */
     public static Integer regnamespace_oid(Connection c, String name) throws SQLException {
-        String oid = scalar(c, "SELECT oid FROM " + CatalogNames.SCHEMA + ".pg_namespace WHERE nspname = ?", unquote(name));
-        return oid == null ? null : Integer.valueOf(oid);
+        if (name == null) {
+            return null;
+        }
+        String n = name.trim();
+        if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+            return Integer.valueOf(n);
+        }
+        String oid = scalar(c, "SELECT oid FROM " + CatalogNames.SCHEMA + ".pg_namespace WHERE nspname = ?", unquote(n));
+        if (oid == null) {
+            throw new SQLException("schema \"" + unquote(n) + "\" does not exist", "3F000");
+        }
+        return Integer.valueOf(oid);
     }
 
     public static String regnamespace_name(Connection c, Integer oid) throws SQLException {
@@ -359,12 +387,46 @@ public final class CatalogFunctions {
         return name != null ? name : oid == null ? null : oid.toString();
     }
 
-    public static Integer regproc_oid(String name) {
-        return 0;
+    /** Input of regproc: an OID, or a function name (the first of that name in pg_proc). */
+    public static Integer regproc_oid(Connection c, String name) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        String n = name.trim();
+        if (n.equals("-") || !n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+            return n.equals("-") ? 0 : Integer.valueOf(n);
+        }
+        int dot = n.lastIndexOf('.');
+        String fn = unquote(dot > 0 ? n.substring(dot + 1) : n);
+        String oid = scalar(c, "SELECT MIN(oid) FROM " + CatalogNames.SCHEMA + ".pg_proc WHERE proname = ?", fn);
+        if (oid == null) {
+            throw new SQLException("function \"" + n + "\" does not exist", "42883");
+        }
+        return Integer.valueOf(oid);
     }
 
-    public static String regproc_name(Integer oid) {
-        return oid == null ? null : oid == 0 ? "-" : oid.toString();
+    /** Input of regrole: a role name or an OID; an unknown name is an error. */
+    public static Integer regrole_oid(Connection c, String name) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        String n = name.trim();
+        if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) {
+            return Integer.valueOf(n);
+        }
+        String oid = scalar(c, "SELECT oid FROM " + CatalogNames.SCHEMA + ".pg_roles WHERE rolname = ?", unquote(n));
+        if (oid == null) {
+            throw new SQLException("role \"" + unquote(n) + "\" does not exist", "42704");
+        }
+        return Integer.valueOf(oid);
+    }
+
+    public static String regproc_name(Connection c, Integer oid) throws SQLException {
+        if (oid == null || oid == 0) {
+            return oid == null ? null : "-";
+        }
+        String name = scalar(c, "SELECT proname FROM " + CatalogNames.SCHEMA + ".pg_proc WHERE oid = ?", oid);
+        return name != null ? name : oid.toString();
     }
 
     public static String regrole_name(Connection c, Integer oid) throws SQLException {

@@ -33,7 +33,7 @@ public final class TypeMapping {
             case Value.TIMESTAMP: return PgType.TIMESTAMP.oid;
             case Value.TIMESTAMP_TZ: return PgType.TIMESTAMPTZ.oid;
             case Value.UUID: return PgType.UUID.oid;
-            case Value.JSON: return PgType.JSON.oid;
+            case Value.JSON: return type.getPrecision() == PgType.JSONB_H2_LENGTH ? PgType.JSONB.oid : PgType.JSON.oid;
             case Value.ARRAY: {
                 TypeInfo element = type.getExtTypeInfo() instanceof TypeInfo ti ? ti : null;
                 if (element == null) {

@@ -60,7 +60,7 @@ final class Portal implements AutoCloseable {
         oids = new int[n];
         binary = new boolean[n];
         for (int i = 0; i < n; i++) {
-            int oid = PgType.oidOf(md, i + 1);
+            int oid = CatalogVectors.oidOf(md, i + 1, PgType.oidOf(md, i + 1));
             oids[i] = oid;
             binary[i] = isBinary(i);
             int[] origin = origins == null ? new int[] {0, 0} : origins.of(md, i + 1);

@@ -26,5 +26,9 @@ public final class CatalogNames {
             "pg_publication_rel", "pg_partitioned_table", "pg_rewrite", "pg_foreign_table", "pg_foreign_server",
             "pg_foreign_data_wrapper", "pg_event_trigger", "pg_auth_members");
 
+    /** Catalog vector columns (int2vector, oidvector) whose subscripts count from 0 in PostgreSQL. */
+    static final Set<String> ZERO_BASED_VECTORS = Set.of("indkey", "indoption", "indclass", "indcollation", "i_indoption", "prattrs",
+            "stxkeys");
+
     private CatalogNames() {}
 }

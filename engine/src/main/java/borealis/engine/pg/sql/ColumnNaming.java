@@ -238,6 +238,18 @@ final class ColumnNaming {
             int close = t.closing(s + 1);
             int as = t.find(s + 2, close, "AS");
             if (as > 0) {
+                // as for x::type: the operand's name if it has one (a column, a function, a cast of one), else the type's
+                boolean nameChain = true;
+                for (int i = s + 2; i < as; i++) {
+                    nameChain &= (i - s) % 2 == 0 ? t.get(i).isName() : t.get(i).isDot();
+                }
+                if (nameChain && (as - s) % 2 == 1) {
+                    return t.get(as - 1).name();
+                }
+                String inner = as > s + 2 ? figureOperand(t, s + 2, as) : null;
+                if (inner != null) {
+                    return inner;
+                }
                 StringBuilder type = new StringBuilder();
                 for (int i = as + 1; i < close && t.get(i).isWord(); i++) {
                     type.append(type.length() > 0 ? " " : "").append(t.get(i).name());

@@ -22,7 +22,7 @@ final class ExpressionRewriter {
             "clock_timestamp", "statement_timestamp", "timeofday", "age", "md5", "split_part", "strpos", "reverse", "format",
             "array_length", "array_upper", "array_lower", "array_position", "string_to_array", "array_ndims", "array_dims",
             "pg_encoding_to_char", "pg_get_userbyid", "format_type", "pg_get_expr", "pg_get_indexdef", "pg_get_constraintdef",
-            "pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible", "pg_get_function_result",
+            "pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible", "pg_collation_is_visible", "pg_get_function_result",
             "pg_get_function_arguments", "pg_get_function_identity_arguments", "pg_get_triggerdef", "pg_relation_is_publishable",
             "pg_get_statisticsobjdef_columns", "pg_partition_ancestors", "obj_description", "col_description",
             "shobj_description", "has_table_privilege", "has_schema_privilege", "has_database_privilege",
@@ -64,8 +64,10 @@ final class ExpressionRewriter {
         int params = parametersAndLiterals();
         operatorsAndCollations();
         typedLiterals();
+        RegCasts reg = new RegCasts(t);
+        reg.rewrite();
+        readsCatalog |= reg.rewrote;
         casts();
-        regCastCalls();
         castArrayLiterals();
         arrayTypeSuffixes();
         typeWords();
@@ -179,7 +181,7 @@ final class ExpressionRewriter {
         return new PgException(PgError.error("22P02", "invalid input syntax for type " + type + ": \"" + value + "\""));
     }
 
-    /** expr::type: reg* types, interval and boolean literals, and PostgreSQL-only type names. */
+    /** expr::type: interval and boolean literals, and PostgreSQL-only type names (reg* types: {@link RegCasts}). */
     private void casts() {
         for (int i = 1; i < t.size(); i++) {
             if (!t.get(i).isOp("::")) {
@@ -206,14 +208,6 @@ final class ExpressionRewriter {
             String replacement = null;
             if (array && literal && operand.stringValue().startsWith("{")) {
                 replacement = "CAST(" + arrayLiteral(operand.stringValue()) + " AS " + h2Type(t.text(typeStart, typeEnd - 2)) + " ARRAY)";
-            } else if (!array && TypeNames.isRegType(type)) {
-                String fn = type.equals("regprocedure") ? "regproc" : type;
-                if (literal) {
-                    replacement = CAT + "." + fn + "_oid(" + operand.text + ")";
-                } else {
-                    replacement = CAT + "." + fn + "_name(" + t.text(start, i) + ")";
-                }
-                readsCatalog = true;
             } else if (!array && type.equals("interval") && literal) {
                 String h2 = IntervalLiteral.toH2(operand.stringValue());
                 if (h2 == null) {
@@ -266,34 +260,6 @@ final class ExpressionRewriter {
             if (operand != null && operand.isString() && operand.stringValue().startsWith("{")) {
                 t.replace(i + 2, as, arrayLiteral(operand.stringValue()));
             }
-        }
-    }
-
-    /**
-     * CAST(x AS regclass) (and regtype, regproc, regnamespace) with a literal or a parameter: the
-     * object's OID, as x::regclass gives it (SQLAlchemy's and Alembic's reflection send the CAST form).
-     */
-    private void regCastCalls() {
-        for (int i = 0; i + 1 < t.size(); i++) {
-            if (!t.get(i).is("CAST") || !t.get(i + 1).isOpen()) {
-                continue;
-            }
-            int close = t.closing(i + 1);
-            Tok type = t.get(close - 1);
-            if (close - 4 < i || !t.get(close - 2).is("AS") || type == null || !type.isWord()) {
-                continue;
-            }
-            String name = type.name();
-            if (!TypeNames.isRegType(name) || close - 3 != i + 2) {
-                continue;
-            }
-            Tok operand = t.get(i + 2);
-            if (!operand.isString() && operand.kind != SqlLexer.Kind.PARAM) {
-                continue;
-            }
-            String fn = name.equals("regprocedure") ? "regproc" : name;
-            t.replace(i, close + 1, CAT + "." + fn + "_oid(" + operand.text + ")");
-            readsCatalog = true;
         }
     }
 
@@ -583,8 +549,7 @@ final class ExpressionRewriter {
                 continue;
             }
             String n = t.get(i - 1).name();
-            boolean zeroBased = n.equals("indkey") || n.equals("indoption") || n.equals("indclass") || n.equals("indcollation")
-                    || n.equals("i_indoption") || n.equals("prattrs") || n.equals("stxkeys");
+            boolean zeroBased = CatalogNames.ZERO_BASED_VECTORS.contains(n);
             boolean catalogArray = zeroBased || n.equals("conkey") || n.equals("confkey") || n.equals("proargtypes")
                     || n.equals("proallargtypes") || n.equals("proargmodes") || n.equals("proargnames");
             if (!catalogArray) {

@@ -60,6 +60,7 @@ public final class SqlTranslator {
         }
         boolean expanded = new ExpandArrayRewriter(t).rewrite();
         new LateralUnnest(t).rewrite();
+        new SelectListFunctions(t).rewrite();
         StatementRewriter statements = new StatementRewriter(t, lookup);
         statements.rewrite();
         ExpressionRewriter expressions = new ExpressionRewriter(t, ddl);

@@ -15,7 +15,7 @@ final class TypeNames {
     private static final Map<String, String> TO_H2 = Map.ofEntries(
             Map.entry("timestamptz", "TIMESTAMP WITH TIME ZONE"),
             Map.entry("timetz", "TIME(6) WITH TIME ZONE"),
-            Map.entry("jsonb", "JSON"),
+            Map.entry("jsonb", "JSON(" + borealis.engine.pg.types.PgType.JSONB_H2_LENGTH + ")"),
             Map.entry("bpchar", "CHAR"),
             Map.entry("name", "VARCHAR(63)"),
             Map.entry("oid", "INTEGER"),
@@ -64,13 +64,6 @@ final class TypeNames {
     static String canonical(String pgName) {
         String n = pgName.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
         return CANONICAL.getOrDefault(n, n);
-    }
-
-    static boolean isRegType(String name) {
-        return switch (name) {
-            case "regclass", "regtype", "regnamespace", "regproc", "regprocedure", "regrole", "regoper", "regconfig" -> true;
-            default -> false;
-        };
     }
 
     /** Words that may follow a type's first word and belong to the type name. */

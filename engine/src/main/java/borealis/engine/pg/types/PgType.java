@@ -14,9 +14,11 @@ public enum PgType {
     NAME(19, 64, "name", 1003),
     INT8(20, 8, "int8", 1016),
     INT2(21, 2, "int2", 1005),
+    INT2VECTOR(22, -1, "int2vector", 1006),
     INT4(23, 4, "int4", 1007),
     TEXT(25, -1, "text", 1009),
     OID(26, 4, "oid", 1028),
+    OIDVECTOR(30, -1, "oidvector", 1013),
     JSON(114, -1, "json", 199),
     FLOAT4(700, 4, "float4", 1021),
     FLOAT8(701, 8, "float8", 1022),
@@ -33,6 +35,13 @@ public enum PgType {
     UUID(2950, 16, "uuid", 2951),
     JSONB(3802, -1, "jsonb", 3807),
     VOID(2278, 4, "void", 0);
+
+    /**
+     * The length a jsonb column is declared with in H2, whose one JSON type serves json and jsonb:
+     * one below H2's default, so that the catalog can tell a jsonb column from a json one (as an
+     * unbounded VARCHAR tells text from varchar).
+     */
+    public static final long JSONB_H2_LENGTH = 999_999_999L;
 
     public final int oid;
     public final short typlen;

@@ -49,6 +49,23 @@ public final class PgValues {
             return binary ? PgArrays.binary(values, element) : PgArrays.text(values, element).getBytes(StandardCharsets.UTF_8);
         }
         switch (t) {
+            case INT2VECTOR, OIDVECTOR: {
+                // catalog vectors (pg_index.indkey...): their elements separated by spaces, as PostgreSQL prints them
+                Array a = rs.getArray(col);
+                if (a == null) {
+                    return null;
+                }
+                Object[] values = (Object[]) a.getArray();
+                PgType element = t == PgType.INT2VECTOR ? PgType.INT2 : PgType.OID;
+                if (binary) {
+                    return PgArrays.binary(values, element);
+                }
+                StringBuilder sb = new StringBuilder();
+                for (Object v : values) {
+                    sb.append(sb.length() > 0 ? " " : "").append(v);
+                }
+                return ascii(sb.toString());
+            }
             case BOOL: {
                 boolean v = rs.getBoolean(col);
                 if (rs.wasNull()) {

@@ -99,11 +99,72 @@ class SqlTranslatorTest {
         Translation t = SqlTranslator.translateUncached(
                 "SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' "
                         + "COLLATE pg_catalog.default AND pg_catalog.pg_table_is_visible(c.oid)", null);
-        assertEquals("SELECT borealis_catalog.regclass_name(c.oid) AS \"oid\" FROM borealis_catalog.pg_class c WHERE "
+        assertEquals("SELECT borealis_catalog.regclass_name(borealis_catalog.regclass_oid(CAST(c.oid AS VARCHAR))) AS \"oid\" FROM borealis_catalog.pg_class c WHERE "
                 + "c.relname ~ '^(t)$' AND borealis_catalog.pg_table_is_visible(c.oid)", t.engineSql());
         assertTrue(t.readsCatalog());
         assertEquals("select count(*) AS \"count\" from borealis_catalog.pg_class where oid = borealis_catalog.regclass_oid('t')",
                 h2("select count(*) from pg_class where oid = 't'::regclass"));
+    }
+
+    @Test
+    void regCastsInEveryForm() {
+        String in = "borealis_catalog.regclass_oid(";
+        // an OID whatever the spelling: literal, parameter, column, expression; CAST(... AS ...) or ::
+        assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "'t')",
+                h2("select relname from pg_class c where c.oid = CAST('t' AS REGCLASS)"));
+        assertEquals("select 1 AS \"?column?\" from borealis_catalog.pg_description d where d.classoid = " + in + "?1)",
+                h2("select 1 from pg_description d where d.classoid = cast($1 as regclass)"));
+        assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "CAST(c.relname AS VARCHAR))",
+                h2("select relname from pg_class c where c.oid = c.relname::regclass"));
+        assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "'t')::INTEGER",
+                h2("select relname from pg_class c where c.oid = 't'::regclass::oid"));
+        // SQLAlchemy's identity query: regclass to text, a function of it back to regclass, then oid
+        assertEquals("select 1 AS \"?column?\" from borealis_catalog.pg_attribute a where x = CAST(" + in + "CAST("
+                        + "borealis_catalog.pg_get_serial_sequence(CAST(borealis_catalog.regclass_name(" + in
+                        + "CAST(a.attrelid AS VARCHAR))) AS TEXT), a.attname) AS VARCHAR)) AS INTEGER)",
+                h2("select 1 from pg_attribute a where x = CAST(CAST(pg_catalog.pg_get_serial_sequence(CAST(CAST(a.attrelid AS REGCLASS)"
+                        + " AS TEXT), a.attname) AS REGCLASS) AS OID)"));
+        // printed or read as text: the name
+        assertEquals("select borealis_catalog.regclass_name(" + in + "'t')) AS \"regclass\"", h2("select 't'::regclass"));
+        assertEquals("select borealis_catalog.regclass_name(" + in + "CAST(oid AS VARCHAR))) as n from borealis_catalog.pg_class"
+                + " order by " + in + "CAST(oid AS VARCHAR))", h2("select oid::regclass as n from pg_class order by oid::regclass"));
+        assertEquals("select relname from borealis_catalog.pg_class where borealis_catalog.regclass_name(" + in
+                + "CAST(oid AS VARCHAR))) like 'pg%'", h2("select relname from pg_class where oid::regclass::text like 'pg%'"));
+        // the other reg* types
+        assertEquals("select borealis_catalog.regtype_name(borealis_catalog.regtype_oid('int4')) AS \"regtype\"",
+                h2("select 'int4'::pg_catalog.regtype"));
+        assertEquals("select 1 AS \"?column?\" from borealis_catalog.pg_type where oid = borealis_catalog.regtype_oid(?1)",
+                h2("select 1 from pg_type where oid = CAST($1 AS REGTYPE)"));
+        assertEquals("select borealis_catalog.regnamespace_name(borealis_catalog.regnamespace_oid(CAST(relnamespace AS VARCHAR)))"
+                + " AS \"relnamespace\" from borealis_catalog.pg_class", h2("select relnamespace::regnamespace from pg_class"));
+        // CAST(x AS t) is named as x::t is: after a column or function operand, else after the type
+        assertTrue(h2("select CAST(CAST(c.oid AS REGCLASS) AS TEXT), CAST(1 + 1 AS TEXT) from pg_class c")
+                .matches(".* AS \"oid\" , .* AS \"text\" from .*"));
+        // a scalar subquery keeps the OID
+        assertEquals("select relname from borealis_catalog.pg_class where oid = (select " + in
+                + "CAST(objoid AS VARCHAR)) from borealis_catalog.pg_description)",
+                h2("select relname from pg_class where oid = (select objoid::regclass from pg_description)"));
+    }
+
+    @Test
+    void setReturningFunctionsInTheSelectList() {
+        // no FROM: a counter up to the array's length
+        assertEquals("select (CASE WHEN borealis_srf1.borealis_n <= COALESCE(CARDINALITY(ARRAY[1,2]), 0) THEN (ARRAY[1,2])[borealis_srf1.borealis_n] END)"
+                + " AS \"unnest\" FROM SYSTEM_RANGE(1, COALESCE(CARDINALITY(ARRAY[1,2]), 0)) AS borealis_srf1(borealis_n)",
+                h2("select unnest(array[1,2])").replace("array[", "ARRAY["));
+        // with FROM and WHERE: lockstep, a left join kept in order, rows without elements dropped; indkey counts from 0
+        String sql = h2("select i.indexrelid, unnest(i.indkey) as attnum, generate_subscripts(i.indkey, 1) as ord"
+                + " from pg_index i, pg_class c where c.oid = i.indexrelid order by 1");
+        assertTrue(sql.contains("from borealis_catalog.pg_index i CROSS JOIN borealis_catalog.pg_class c LEFT JOIN SYSTEM_RANGE(1, "
+                + "2147483647) AS borealis_srf1(borealis_n) ON borealis_srf1.borealis_n <= GREATEST(COALESCE(CARDINALITY(i.indkey), 0), CASE WHEN 1 = 1 THEN "
+                + "COALESCE(CARDINALITY(i.indkey), 0) ELSE 0 END) where ( c.oid = i.indexrelid ) AND borealis_srf1.borealis_n IS NOT NULL order by 1"),
+                sql);
+        assertTrue(sql.contains("(CASE WHEN borealis_srf1.borealis_n <= COALESCE(CARDINALITY(i.indkey), 0) THEN (i.indkey)[borealis_srf1.borealis_n] END)"
+                + " as attnum"), sql);
+        assertTrue(sql.contains("THEN CAST(borealis_srf1.borealis_n - 1 AS INTEGER) END) as ord"), sql);
+        // a subquery's unaliased call keeps PostgreSQL's column name; aggregates are left alone
+        assertTrue(h2("select u from (select unnest(a) from t) s(u)").contains("END) AS \"unnest\" from t LEFT JOIN SYSTEM_RANGE"));
+        assertEquals("select count(*) AS \"count\" , unnest(a) AS \"unnest\" from t", h2("select count(*), unnest(a) from t"));
     }
 
     @Test
