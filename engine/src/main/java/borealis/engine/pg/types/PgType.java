@@ -12,6 +12,7 @@ public enum PgType {
     BOOL(16, 1, "bool", 1000),
     BYTEA(17, -1, "bytea", 1001),
     NAME(19, 64, "name", 1003),
+    INT2VECTOR(22, -1, "int2vector", 1006),
     INT8(20, 8, "int8", 1016),
     INT2(21, 2, "int2", 1005),
     INT4(23, 4, "int4", 1007),
@@ -33,6 +34,24 @@ public enum PgType {
     UUID(2950, 16, "uuid", 2951),
     JSONB(3802, -1, "jsonb", 3807),
     VOID(2278, 4, "void", 0);
+
+    /**
+     * The length that marks a catalog column of type name (pg_attribute.attname...): H2 has no such
+     * type, and its result metadata keeps a varchar's declared length (through array_agg, coalesce,
+     * max, CASE too), so the length carries the type to RowDescription. PostgreSQL refuses varchar
+     * longer than 10485760, so no client column has this length.
+     */
+    public static final int NAME_LENGTH = 10_485_761;
+    /** The H2 declaration of a catalog name column. */
+    public static final String NAME_COLUMN = "VARCHAR(10485761)";
+    /**
+     * Likewise for int2vector (pg_index.indkey, indoption): a SMALLINT ARRAY of this maximum
+     * cardinality (INDEX_MAX_KEYS), which PostgreSQL's own array syntax cannot declare (it ignores
+     * array bounds, and Borealis does not accept them).
+     */
+    public static final int INT2VECTOR_CARDINALITY = 32;
+    /** The H2 declaration of a catalog int2vector column. */
+    public static final String INT2VECTOR_COLUMN = "SMALLINT ARRAY[32]";
 
     public final int oid;
     public final short typlen;
@@ -143,8 +162,17 @@ public enum PgType {
         int jdbc = md.getColumnType(column);
         String name = md.getColumnTypeName(column);
         if (jdbc == Types.ARRAY) {
+            if (name != null && name.startsWith("CHARACTER VARYING(" + NAME_LENGTH + ")")) {
+                return NAME.arrayOid; // array_agg(attname)
+            }
             PgType element = arrayElement(name);
+            if (element == INT2 && md.getPrecision(column) == INT2VECTOR_CARDINALITY) {
+                return INT2VECTOR.oid;
+            }
             return element == null ? TEXT.arrayOid : element.arrayOid;
+        }
+        if (jdbc == Types.VARCHAR && md.getPrecision(column) == NAME_LENGTH) {
+            return NAME.oid;
         }
         return ofJdbc(jdbc, name).oid;
     }

@@ -54,6 +54,14 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void keyWordsAreLabelsAfterAs() {
+        assertEquals("select ix.indisprimary AS \"primary\", ix.indisunique AS \"unique\", x as \"order\" from t as \"user\"",
+                h2("select ix.indisprimary AS primary, ix.indisunique AS unique, x as ORDER from t as user"));
+        assertEquals("select cast(a AS INTERVAL) AS \"interval\"", h2("select cast(a AS INTERVAL)"));
+        assertTrue(h2("with x as not materialized (select 1) select * from x").contains("as not materialized"));
+    }
+
+    @Test
     void castsAndTypedLiterals() {
         assertEquals("select INTERVAL '1 00:00:00' DAY TO SECOND AS \"interval\"", h2("select '1 day'::interval"));
         assertEquals("select INTERVAL '36:00:00' HOUR TO SECOND AS \"interval\"", h2("select interval '36 hours'"));
