@@ -134,6 +134,10 @@ class SqlTranslatorTest {
         assertEquals("select borealis_catalog.json_get_text(borealis_catalog.json_get(d, 'a'), 'b') AS \"?column?\" from t",
                 h2("select d->'a'->>'b' from t"));
         assertEquals("select POWER(2, 10) AS \"?column?\" , BITAND(a, 1) AS \"?column?\" from t", h2("select 2 ^ 10, a & 1 from t"));
+        assertEquals("select id from t where borealis_catalog.jsonb_contains(t.d, '{\"a\":1}') and borealis_catalog.jsonb_contained(x, y)",
+                h2("select id from t where t.d @> '{\"a\":1}' and x <@ y"));
+        // a parenthesis after SELECT is not a call of a function named select
+        assertEquals("select borealis_catalog.json_get((d), 'a') AS \"?column?\" from t", h2("select (d) -> 'a' from t"));
         assertEquals("select borealis_catalog.array_get(i.indoption, (k - 1) + 1) AS \"indoption\" from t",
                 h2("select i.indoption[k - 1] from t"));
     }
