@@ -138,7 +138,8 @@ final class CatalogTables {
                 + " idx_scan BIGINT, idx_tup_fetch BIGINT, n_tup_ins BIGINT, n_tup_upd BIGINT, n_tup_del BIGINT, n_live_tup BIGINT,"
                 + " n_dead_tup BIGINT, last_vacuum TIMESTAMP WITH TIME ZONE, last_autovacuum TIMESTAMP WITH TIME ZONE,"
                 + " last_analyze TIMESTAMP WITH TIME ZONE, last_autoanalyze TIMESTAMP WITH TIME ZONE");
-        t("pg_statio_user_tables", "relid INTEGER, schemaname VARCHAR, relname VARCHAR, heap_blks_read BIGINT, heap_blks_hit BIGINT");
+        t("pg_statio_user_tables", "relid INTEGER, schemaname " + NAME + ", relname " + NAME + ", heap_blks_read BIGINT, heap_blks_hit BIGINT");
+        t("pg_statio_all_tables", "relid INTEGER, schemaname " + NAME + ", relname " + NAME + ", heap_blks_read BIGINT, heap_blks_hit BIGINT");
         t("pg_language", "oid INTEGER, lanname VARCHAR, lanowner INTEGER, lanispl BOOLEAN, lanpltrusted BOOLEAN");
         t("pg_operator", "oid INTEGER, oprname VARCHAR, oprnamespace INTEGER, oprowner INTEGER, oprkind VARCHAR(1),"
                 + " oprleft INTEGER, oprright INTEGER, oprresult INTEGER");
