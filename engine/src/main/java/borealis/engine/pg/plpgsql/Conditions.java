@@ -18,7 +18,6 @@ public final class Conditions {
     public static final String OTHERS = "others";
 
     private static final Map<String, String> CODES = Map.ofEntries(
-            Map.entry("no_data", "02000"),
             Map.entry("feature_not_supported", "0A000"),
             Map.entry("cardinality_violation", "21000"),
             // class 22: data exceptions

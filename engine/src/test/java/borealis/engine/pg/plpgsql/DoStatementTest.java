@@ -77,7 +77,7 @@ class DoStatementTest {
         Recorder r = new Recorder();
         r.failures.put("insert into t values (1)", "23505");
         BlockRunner.run(DoStatement.parse("DO $$BEGIN insert into t values (1); EXCEPTION WHEN division_by_zero THEN NULL; "
-                + "WHEN integrity_constraint_violation OR no_data THEN insert into t values (2); END$$"), r);
+                + "WHEN integrity_constraint_violation OR query_canceled THEN insert into t values (2); END$$"), r);
         assertEquals(List.of("mark 0", "insert into t values (1)", "caught 23505", "rollback 0", "insert into t values (2)"), r.log);
 
         Recorder s = new Recorder();
