@@ -39,15 +39,17 @@ public enum PgType {
      * The length that marks a catalog column of type name (pg_attribute.attname...): H2 has no such
      * type, and its result metadata keeps a varchar's declared length (through array_agg, coalesce,
      * max, CASE too), so the length carries the type to RowDescription. PostgreSQL refuses varchar
-     * longer than 10485760, so no client column has this length.
+     * longer than 10485760, so no client column written for PostgreSQL has this length (Borealis
+     * does not refuse it yet: such a column would be described as name).
      */
     public static final int NAME_LENGTH = 10_485_761;
     /** The H2 declaration of a catalog name column. */
     public static final String NAME_COLUMN = "VARCHAR(10485761)";
     /**
      * Likewise for int2vector (pg_index.indkey, indoption): a SMALLINT ARRAY of this maximum
-     * cardinality (INDEX_MAX_KEYS), which PostgreSQL's own array syntax cannot declare (it ignores
-     * array bounds, and Borealis does not accept them).
+     * cardinality (INDEX_MAX_KEYS). PostgreSQL's {@code int2[32]} is refused by Borealis, but a
+     * client column declared {@code smallint ARRAY[32]} (bounds PostgreSQL ignores) would be
+     * described as int2vector.
      */
     public static final int INT2VECTOR_CARDINALITY = 32;
     /** The H2 declaration of a catalog int2vector column. */
