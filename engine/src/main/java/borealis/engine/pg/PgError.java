@@ -101,6 +101,13 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("42701", "column \"" + lower(name) + "\" specified more than once");
             case 23505, 23503, 23506, 23502, 23513, 23514:
                 return IntegrityErrors.of(code, raw, text);
+            case 90119:
+                return error("42710", "type \"" + lower(name) + "\" already exists");
+            case 90120:
+                return error("42704", "type \"" + lower(name) + "\" does not exist");
+            case 22030:
+                // H2 names the enum's values, not its type: "Value not permitted for column \"('a', 'b')\": \"x\"".
+                return error("22P02", "invalid input value for enum: \"" + lastQuoted(text) + "\"");
             case 22018, 22025:
                 return error("22P02", "invalid input syntax: " + text);
             case 22012:
@@ -171,6 +178,12 @@ public record PgError(String severity, String sqlState, String message, String d
             return verb + " " + m.group(2).toUpperCase(java.util.Locale.ROOT);
         }
         return verb;
+    }
+
+    private static String lastQuoted(String text) {
+        int close = text.lastIndexOf('"');
+        int open = close > 0 ? text.lastIndexOf('"', close - 1) : -1;
+        return open < 0 ? "?" : text.substring(open + 1, close);
     }
 
     private static String firstQuoted(String text) {

@@ -153,6 +153,9 @@ final class CatalogBuilder {
             add("pg_views", s.getName(), t.getName(), owner, def);
         } else {
             add("pg_tables", s.getName(), t.getName(), owner, null, !indexes.isEmpty(), false, false, false);
+            // One row a table, with no I/O counted (Sequelize's describeTable joins it to pg_description for comments).
+            add("pg_statio_user_tables", oid, s.getName(), t.getName(), 0L, 0L);
+            add("pg_statio_all_tables", oid, s.getName(), t.getName(), 0L, 0L);
         }
         if (t.getComment() != null) {
             add("pg_description", oid, PG_CLASS_OID, 0, t.getComment());

@@ -1,6 +1,7 @@
 package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.sql.CatalogNames;
+import borealis.engine.pg.types.PgType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,7 +13,9 @@ import java.util.Map;
 final class CatalogTables {
 
     static final String OID = "INTEGER";
-    static final String NAME = "VARCHAR";
+    /** Columns of type name and int2vector are declared so that RowDescription reports those types ({@link PgType#NAME_LENGTH}). */
+    static final String NAME = PgType.NAME_COLUMN;
+    static final String INT2VECTOR = PgType.INT2VECTOR_COLUMN;
     static final String CHAR = "VARCHAR(1)";
     static final String BOOL = "BOOLEAN";
     static final String INT2 = "SMALLINT";
@@ -22,21 +25,21 @@ final class CatalogTables {
     static final Map<String, String> DDL = new LinkedHashMap<>();
 
     static {
-        t("pg_namespace", "oid INTEGER, nspname VARCHAR, nspowner INTEGER, nspacl VARCHAR ARRAY");
-        t("pg_class", "oid INTEGER, relname VARCHAR, relnamespace INTEGER, reltype INTEGER, reloftype INTEGER, relowner INTEGER,"
+        t("pg_namespace", "oid INTEGER, nspname " + NAME + ", nspowner INTEGER, nspacl VARCHAR ARRAY");
+        t("pg_class", "oid INTEGER, relname " + NAME + ", relnamespace INTEGER, reltype INTEGER, reloftype INTEGER, relowner INTEGER,"
                 + " relam INTEGER, relfilenode INTEGER, reltablespace INTEGER, relpages INTEGER, reltuples REAL, relallvisible INTEGER,"
                 + " reltoastrelid INTEGER, relhasindex BOOLEAN, relisshared BOOLEAN, relpersistence VARCHAR(1), relkind VARCHAR(1),"
                 + " relnatts SMALLINT, relchecks SMALLINT, relhasrules BOOLEAN, relhastriggers BOOLEAN, relhassubclass BOOLEAN,"
                 + " relrowsecurity BOOLEAN, relforcerowsecurity BOOLEAN, relispopulated BOOLEAN, relreplident VARCHAR(1),"
                 + " relispartition BOOLEAN, relrewrite INTEGER, relfrozenxid INTEGER, relminmxid INTEGER, relacl VARCHAR ARRAY,"
                 + " reloptions VARCHAR ARRAY, relpartbound VARCHAR, relhasoids BOOLEAN");
-        t("pg_attribute", "attrelid INTEGER, attname VARCHAR, atttypid INTEGER, attstattarget INTEGER, attlen SMALLINT,"
+        t("pg_attribute", "attrelid INTEGER, attname " + NAME + ", atttypid INTEGER, attstattarget INTEGER, attlen SMALLINT,"
                 + " attnum SMALLINT, attndims INTEGER, attcacheoff INTEGER, atttypmod INTEGER, attbyval BOOLEAN, attalign VARCHAR(1),"
                 + " attstorage VARCHAR(1), attcompression VARCHAR(1), attnotnull BOOLEAN, atthasdef BOOLEAN, atthasmissing BOOLEAN,"
                 + " attidentity VARCHAR(1), attgenerated VARCHAR(1), attisdropped BOOLEAN, attislocal BOOLEAN, attinhcount INTEGER,"
                 + " attcollation INTEGER, attacl VARCHAR ARRAY, attoptions VARCHAR ARRAY, attfdwoptions VARCHAR ARRAY,"
                 + " attmissingval VARCHAR");
-        t("pg_type", "oid INTEGER, typname VARCHAR, typnamespace INTEGER, typowner INTEGER, typlen SMALLINT, typbyval BOOLEAN,"
+        t("pg_type", "oid INTEGER, typname " + NAME + ", typnamespace INTEGER, typowner INTEGER, typlen SMALLINT, typbyval BOOLEAN,"
                 + " typtype VARCHAR(1), typcategory VARCHAR(1), typispreferred BOOLEAN, typisdefined BOOLEAN, typdelim VARCHAR(1),"
                 + " typrelid INTEGER, typsubscript VARCHAR, typelem INTEGER, typarray INTEGER, typinput VARCHAR, typoutput VARCHAR,"
                 + " typreceive VARCHAR, typsend VARCHAR, typmodin VARCHAR, typmodout VARCHAR, typanalyze VARCHAR, typalign VARCHAR(1),"
@@ -45,10 +48,10 @@ final class CatalogTables {
         t("pg_index", "indexrelid INTEGER, indrelid INTEGER, indnatts SMALLINT, indnkeyatts SMALLINT, indisunique BOOLEAN,"
                 + " indnullsnotdistinct BOOLEAN, indisprimary BOOLEAN, indisexclusion BOOLEAN, indimmediate BOOLEAN,"
                 + " indisclustered BOOLEAN, indisvalid BOOLEAN, indcheckxmin BOOLEAN, indisready BOOLEAN, indislive BOOLEAN,"
-                + " indisreplident BOOLEAN, indkey SMALLINT ARRAY, indcollation INTEGER ARRAY, indclass INTEGER ARRAY,"
-                + " indoption SMALLINT ARRAY, indexprs VARCHAR, indpred VARCHAR, borealis_def VARCHAR");
+                + " indisreplident BOOLEAN, indkey " + INT2VECTOR + ", indcollation INTEGER ARRAY, indclass INTEGER ARRAY,"
+                + " indoption " + INT2VECTOR + ", indexprs VARCHAR, indpred VARCHAR, borealis_def VARCHAR");
         t("pg_index_keys", "indexrelid INTEGER, x SMALLINT, n INTEGER");
-        t("pg_constraint", "oid INTEGER, conname VARCHAR, connamespace INTEGER, contype VARCHAR(1), condeferrable BOOLEAN,"
+        t("pg_constraint", "oid INTEGER, conname " + NAME + ", connamespace INTEGER, contype VARCHAR(1), condeferrable BOOLEAN,"
                 + " condeferred BOOLEAN, convalidated BOOLEAN, conrelid INTEGER, contypid INTEGER, conindid INTEGER,"
                 + " conparentid INTEGER, confrelid INTEGER, confupdtype VARCHAR(1), confdeltype VARCHAR(1), confmatchtype VARCHAR(1),"
                 + " conislocal BOOLEAN, coninhcount INTEGER, connoinherit BOOLEAN, conkey SMALLINT ARRAY, confkey SMALLINT ARRAY,"
@@ -135,7 +138,8 @@ final class CatalogTables {
                 + " idx_scan BIGINT, idx_tup_fetch BIGINT, n_tup_ins BIGINT, n_tup_upd BIGINT, n_tup_del BIGINT, n_live_tup BIGINT,"
                 + " n_dead_tup BIGINT, last_vacuum TIMESTAMP WITH TIME ZONE, last_autovacuum TIMESTAMP WITH TIME ZONE,"
                 + " last_analyze TIMESTAMP WITH TIME ZONE, last_autoanalyze TIMESTAMP WITH TIME ZONE");
-        t("pg_statio_user_tables", "relid INTEGER, schemaname VARCHAR, relname VARCHAR, heap_blks_read BIGINT, heap_blks_hit BIGINT");
+        t("pg_statio_user_tables", "relid INTEGER, schemaname " + NAME + ", relname " + NAME + ", heap_blks_read BIGINT, heap_blks_hit BIGINT");
+        t("pg_statio_all_tables", "relid INTEGER, schemaname " + NAME + ", relname " + NAME + ", heap_blks_read BIGINT, heap_blks_hit BIGINT");
         t("pg_language", "oid INTEGER, lanname VARCHAR, lanowner INTEGER, lanispl BOOLEAN, lanpltrusted BOOLEAN");
         t("pg_operator", "oid INTEGER, oprname VARCHAR, oprnamespace INTEGER, oprowner INTEGER, oprkind VARCHAR(1),"
                 + " oprleft INTEGER, oprright INTEGER, oprresult INTEGER");

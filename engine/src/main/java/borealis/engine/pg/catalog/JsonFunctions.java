@@ -163,6 +163,85 @@ public final class JsonFunctions {
         return json_array_length(json);
     }
 
+    // ---- containment: a @> b, a <@ b ----
+
+    /**
+     * {@code a @> b}: for arrays, whether every element of b is an element of a; otherwise jsonb
+     * containment, as PostgreSQL defines it: an object contains the pairs of another whose values it
+     * contains, an array contains every element of another that some element of it contains (and,
+     * at the top level, a scalar it holds), and a scalar contains an equal one.
+     */
+    public static Boolean jsonb_contains(Value a, Value b) {
+        if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
+            return null;
+        }
+        if (a instanceof org.h2.value.ValueArray x && b instanceof org.h2.value.ValueArray y) {
+            List<Value> have = List.of(x.getList());
+            for (Value v : y.getList()) {
+                if (v == ValueNull.INSTANCE || !have.contains(v)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        JSONValue outer = parseJson(a.getString());
+        JSONValue inner = parseJson(b.getString());
+        if (outer instanceof JSONArray arr && !(inner instanceof JSONArray) && !(inner instanceof JSONObject)) {
+            for (JSONValue item : arr.getArray()) {
+                if (jsonEquals(item, inner)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return jsonContains(outer, inner);
+    }
+
+    /** {@code a <@ b}: b contains a. */
+    public static Boolean jsonb_contained(Value a, Value b) {
+        return jsonb_contains(b, a);
+    }
+
+    private static boolean jsonContains(JSONValue a, JSONValue b) {
+        if (a instanceof JSONObject x && b instanceof JSONObject y) {
+            for (java.util.Map.Entry<String, JSONValue> e : y.getMembers()) {
+                JSONValue v = x.getFirst(e.getKey());
+                if (v == null || !jsonContains(v, e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof JSONArray x && b instanceof JSONArray y) {
+            for (JSONValue want : y.getArray()) {
+                boolean found = false;
+                for (JSONValue have : x.getArray()) {
+                    if (!(want instanceof JSONArray) && !(want instanceof JSONObject) ? jsonEquals(have, want) : jsonContains(have, want)) {
+                        found = true;
+                        break;
+                    }
+                }
+                if (!found) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return jsonEquals(a, b);
+    }
+
+    /** Scalars compare by value (1 and 1.0 are equal in jsonb); structures by containment both ways. */
+    private static boolean jsonEquals(JSONValue a, JSONValue b) {
+        if (a instanceof org.h2.util.json.JSONNumber x && b instanceof org.h2.util.json.JSONNumber y) {
+            return x.getBigDecimal().compareTo(y.getBigDecimal()) == 0;
+        }
+        if (a instanceof JSONObject || a instanceof JSONArray) {
+            return a.getClass() == b.getClass() && jsonContains(a, b) && jsonContains(b, a);
+        }
+        return a.getClass() == b.getClass() && a.toString().equals(b.toString()); // strings, booleans, null
+
+    }
+
     public static String json_build_object(Value... kv) {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i + 1 < kv.length; i += 2) {

@@ -21,6 +21,8 @@ public record Command(Kind kind, String tag, String name) {
         DECLARE, FETCH, CLOSE_CURSOR,
         /** Accepted and ignored (VACUUM, ANALYZE, CHECKPOINT, LISTEN...). */
         NOOP,
+        /** An anonymous code block, run by the session statement by statement ({@link InlineBlocks}). */
+        DO,
         COPY,
         EMPTY
     }
@@ -103,6 +105,8 @@ public record Command(Kind kind, String tag, String name) {
                 return new Command(Kind.CLOSE_CURSOR, "CLOSE CURSOR" + (k1.equals("ALL") ? " ALL" : ""), k1.equals("ALL") ? null : word(code, 1));
             case "LOCK":
                 return new Command(Kind.NOOP, "LOCK TABLE", null);
+            case "DO":
+                return new Command(Kind.DO, "DO", null);
             default:
                 break;
         }
@@ -164,7 +168,6 @@ public record Command(Kind kind, String tag, String name) {
             case "LOCK":
             case "PREPARE":
             case "EXECUTE":
-            case "DO":
                 return k0.equals("COMMENT") ? "COMMENT" : k0;
             default:
                 return k0;

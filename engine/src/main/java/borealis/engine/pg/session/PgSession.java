@@ -80,6 +80,7 @@ public final class PgSession implements AutoCloseable {
     /** Named and unnamed statements and portals of the extended protocol. */
     private final NamedStatements named;
     private final SqlCursors cursors;
+    private final InlineBlocks inlineBlocks;
     private final PgCatalog catalog;
     private final ColumnOrigins origins;
     /** A COPY FROM STDIN receiving data, and whether it runs in its own (implicit) transaction. */
@@ -154,6 +155,7 @@ public final class PgSession implements AutoCloseable {
             }
         });
         named.describeFetchesWith(cursors::columnsOf);
+        this.inlineBlocks = new InlineBlocks(conn, named, portals, this::checkMayWrite, this::errorOf);
         conn.setAutoCommit(true);
         // What current_database() and current_user answer (the client's names, not H2's).
         try (PreparedStatement ps = conn.prepareStatement("SET @borealis_database = ?")) {
@@ -758,6 +760,13 @@ public final class PgSession implements AutoCloseable {
             case FETCH -> cursors.fetch(q, out, !extended);
             case CLOSE_CURSOR -> cursors.close(c.name(), out);
             case NOOP -> out.commandComplete(c.tag());
+            case DO -> {
+                // A DO is atomic: outside a block it runs in an implicit transaction (ended by the
+                // end of the Query string or by Sync), which its exception handlers' savepoints need.
+                tx.beginImplicit();
+                inlineBlocks.run(q.sql);
+                out.commandComplete("DO");
+            }
             case EMPTY -> out.emptyQueryResponse();
             default -> throw new IllegalStateException("not a utility command: " + c);
         }

@@ -17,7 +17,7 @@ public final class CatalogNames {
             "pg_publication_namespace", "pg_publication_rel", "pg_partitioned_table", "pg_extension", "pg_enum",
             "pg_range", "pg_depend", "pg_tablespace", "pg_rewrite", "pg_shdescription", "pg_foreign_table",
             "pg_foreign_server", "pg_foreign_data_wrapper", "pg_stat_activity", "pg_locks", "pg_matviews",
-            "pg_stat_user_tables", "pg_statio_user_tables", "pg_language", "pg_operator", "pg_cast",
+            "pg_stat_user_tables", "pg_statio_user_tables", "pg_statio_all_tables", "pg_language", "pg_operator", "pg_cast",
             "pg_event_trigger", "pg_opclass", "pg_conversion", "pg_timezone_names", "pg_available_extensions");
 
     /** pg_catalog relations that are always empty in Borealis (no triggers, policies, publications, inheritance...). */

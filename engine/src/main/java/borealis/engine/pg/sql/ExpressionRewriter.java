@@ -495,7 +495,7 @@ final class ExpressionRewriter {
                 || prev.is("ELSE"));
     }
 
-    /** a->'k', a->>'k', a#>'{x,y}', a#>>'{x,y}' become function calls. */
+    /** a->'k', a->>'k', a#>'{x,y}', a#>>'{x,y}', and containment a @> b, a <@ b (jsonb and arrays) become function calls. */
     private void jsonOperators() {
         for (int i = 1; i < t.size(); i++) {
             Tok k = t.get(i);
@@ -507,6 +507,8 @@ final class ExpressionRewriter {
                 case "->>" -> "json_get_text";
                 case "#>" -> "json_path";
                 case "#>>" -> "json_path_text";
+                case "@>" -> "jsonb_contains";
+                case "<@" -> "jsonb_contained";
                 default -> null;
             };
             if (fn == null || i + 1 >= t.size()) {

@@ -183,6 +183,11 @@ public final class SqlLexer {
         return out;
     }
 
+    /** The value of a string token ('it''s', E'\n', U&'...', $tag$...$tag$) as text. */
+    public static String stringValue(String token) {
+        return StringLiterals.value(token);
+    }
+
     /** The code tokens only (no spaces, no comments). */
     public static List<Token> code(String sql) {
         List<Token> out = new ArrayList<>();

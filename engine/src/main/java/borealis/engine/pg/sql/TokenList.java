@@ -3,6 +3,7 @@ package borealis.engine.pg.sql;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A statement as a mutable list of code tokens (comments dropped, whitespace remembered as a flag
@@ -254,6 +255,11 @@ final class TokenList {
      * parameter, a (qualified) name, a parenthesized expression, a function call, an array
      * subscript, or a chain of casts on one of those.
      */
+    /** Key words a parenthesis may follow without being a function call's ({@code SELECT ('{}'::jsonb) -> 'a'}). */
+    private static final java.util.Set<String> NOT_FUNCTIONS = java.util.Set.of("SELECT", "WHERE", "AND", "OR", "NOT", "ON", "WHEN",
+            "THEN", "ELSE", "HAVING", "BY", "DISTINCT", "RETURNING", "SET", "IN", "FROM", "JOIN", "LATERAL", "AS", "IS", "USING", "ALL",
+            "ANY", "SOME", "EXISTS", "VALUES", "LIMIT", "OFFSET");
+
     int primaryStart(int end) {
         int i = end - 1;
         if (i < 0) {
@@ -265,7 +271,7 @@ final class TokenList {
             if (t.isClose()) {
                 int open = opening(i);
                 start = open;
-                if (open > 0 && (toks.get(open - 1).isName())) {
+                if (open > 0 && toks.get(open - 1).isName() && !NOT_FUNCTIONS.contains(toks.get(open - 1).text.toUpperCase(Locale.ROOT))) {
                     start = nameChainStart(open - 1);
                 } else if (open > 0 && toks.get(open - 1).isOp("]")) {
                     start = open;

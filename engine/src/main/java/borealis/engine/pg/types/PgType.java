@@ -42,6 +42,25 @@ public enum PgType {
      * unbounded VARCHAR tells text from varchar).
      */
     public static final long JSONB_H2_LENGTH = 999_999_999L;
+    /**
+     * The length that marks a catalog column of type name (pg_attribute.attname...): H2 has no such
+     * type, and its result metadata keeps a varchar's declared length (through array_agg, coalesce,
+     * max, CASE too), so the length carries the type to RowDescription. PostgreSQL refuses varchar
+     * longer than 10485760, so no client column written for PostgreSQL has this length (Borealis
+     * does not refuse it yet: such a column would be described as name).
+     */
+    public static final int NAME_LENGTH = 10_485_761;
+    /** The H2 declaration of a catalog name column. */
+    public static final String NAME_COLUMN = "VARCHAR(10485761)";
+    /**
+     * Likewise for int2vector (pg_index.indkey, indoption): a SMALLINT ARRAY of this maximum
+     * cardinality (INDEX_MAX_KEYS). PostgreSQL's {@code int2[32]} is refused by Borealis, but a
+     * client column declared {@code smallint ARRAY[32]} (bounds PostgreSQL ignores) would be
+     * described as int2vector.
+     */
+    public static final int INT2VECTOR_CARDINALITY = 32;
+    /** The H2 declaration of a catalog int2vector column. */
+    public static final String INT2VECTOR_COLUMN = "SMALLINT ARRAY[32]";
 
     public final int oid;
     public final short typlen;
@@ -152,8 +171,17 @@ public enum PgType {
         int jdbc = md.getColumnType(column);
         String name = md.getColumnTypeName(column);
         if (jdbc == Types.ARRAY) {
+            if (name != null && name.startsWith("CHARACTER VARYING(" + NAME_LENGTH + ")")) {
+                return NAME.arrayOid; // array_agg(attname)
+            }
             PgType element = arrayElement(name);
+            if (element == INT2 && md.getPrecision(column) == INT2VECTOR_CARDINALITY) {
+                return INT2VECTOR.oid;
+            }
             return element == null ? TEXT.arrayOid : element.arrayOid;
+        }
+        if (jdbc == Types.VARCHAR && md.getPrecision(column) == NAME_LENGTH) {
+            return NAME.oid;
         }
         return ofJdbc(jdbc, name).oid;
     }

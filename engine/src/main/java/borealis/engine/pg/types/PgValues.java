@@ -56,7 +56,10 @@ public final class PgValues {
                     return null;
                 }
                 Object[] values = (Object[]) a.getArray();
-                PgType element = t == PgType.INT2VECTOR ? PgType.INT2 : PgType.OID;
+                if (t == PgType.INT2VECTOR) {
+                    return int2vector(values, binary);
+                }
+                PgType element = PgType.OID;
                 if (binary) {
                     return PgArrays.binary(values, element);
                 }
@@ -192,6 +195,25 @@ public final class PgValues {
                 return v.getBytes(StandardCharsets.UTF_8);
             }
         }
+    }
+
+    /**
+     * int2vector: its text is the numbers separated by spaces ("1 3"); its binary form is an int2
+     * array whose lower bound is 0, as PostgreSQL sends it.
+     */
+    private static byte[] int2vector(Object[] values, boolean binary) {
+        if (!binary) {
+            StringBuilder sb = new StringBuilder();
+            for (Object v : values) {
+                sb.append(sb.length() > 0 ? " " : "").append(v);
+            }
+            return ascii(sb.toString());
+        }
+        byte[] b = PgArrays.binary(values, PgType.INT2);
+        if (values.length > 0) {
+            ByteBuffer.wrap(b).putInt(16, 0); // the dimension's lower bound, after ndim, hasnull, element type and size
+        }
+        return b;
     }
 
     /**

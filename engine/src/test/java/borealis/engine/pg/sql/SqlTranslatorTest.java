@@ -54,6 +54,14 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void keyWordsAreLabelsAfterAs() {
+        assertEquals("select ix.indisprimary AS \"primary\", ix.indisunique AS \"unique\", x as \"order\" from t as \"user\"",
+                h2("select ix.indisprimary AS primary, ix.indisunique AS unique, x as ORDER from t as user"));
+        assertEquals("select cast(a AS INTERVAL) AS \"a\"", h2("select cast(a AS INTERVAL)")); // PostgreSQL names a cast after its operand
+        assertTrue(h2("with x as not materialized (select 1) select * from x").contains("as not materialized"));
+    }
+
+    @Test
     void castsAndTypedLiterals() {
         assertEquals("select INTERVAL '1 00:00:00' DAY TO SECOND AS \"interval\"", h2("select '1 day'::interval"));
         assertEquals("select INTERVAL '36:00:00' HOUR TO SECOND AS \"interval\"", h2("select interval '36 hours'"));
@@ -216,6 +224,10 @@ class SqlTranslatorTest {
         assertEquals("select borealis_catalog.json_get_text(borealis_catalog.json_get(d, 'a'), 'b') AS \"?column?\" from t",
                 h2("select d->'a'->>'b' from t"));
         assertEquals("select POWER(2, 10) AS \"?column?\" , BITAND(a, 1) AS \"?column?\" from t", h2("select 2 ^ 10, a & 1 from t"));
+        assertEquals("select id from t where borealis_catalog.jsonb_contains(t.d, '{\"a\":1}') and borealis_catalog.jsonb_contained(x, y)",
+                h2("select id from t where t.d @> '{\"a\":1}' and x <@ y"));
+        // a parenthesis after SELECT is not a call of a function named select
+        assertEquals("select borealis_catalog.json_get((d), 'a') AS \"?column?\" from t", h2("select (d) -> 'a' from t"));
         assertEquals("select borealis_catalog.array_get(i.indoption, (k - 1) + 1) AS \"indoption\" from t",
                 h2("select i.indoption[k - 1] from t"));
     }
