@@ -183,7 +183,11 @@ public enum PgType {
         if (jdbc == Types.VARCHAR && md.getPrecision(column) == NAME_LENGTH) {
             return NAME.oid;
         }
-        return ofJdbc(jdbc, name).oid;
+        PgType t = ofJdbc(jdbc, name);
+        if (t == JSON && md.getPrecision(column) == JSONB_H2_LENGTH) {
+            return JSONB.oid; // a jsonb column, or an expression H2 typed after one
+        }
+        return t.oid;
     }
 
     /** The element type named in an H2 array type name such as {@code INTEGER ARRAY}. */

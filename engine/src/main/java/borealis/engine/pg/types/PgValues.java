@@ -180,6 +180,20 @@ public final class PgValues {
                 }
                 return unwrapJson(v).getBytes(StandardCharsets.UTF_8);
             }
+            case JSONB: {
+                String v = rs.getString(col);
+                if (v == null) {
+                    return null;
+                }
+                byte[] text = PgJsonb.canonical(unwrapJson(v)).getBytes(StandardCharsets.UTF_8);
+                if (!binary) {
+                    return text;
+                }
+                byte[] out = new byte[text.length + 1]; // binary jsonb: format version 1, then the text
+                out[0] = 1;
+                System.arraycopy(text, 0, out, 1, text.length);
+                return out;
+            }
             case INTERVAL: {
                 Object v = rs.getObject(col);
                 if (v == null) {
