@@ -20,6 +20,38 @@ final class CopyCodec {
         this.copy = copy;
     }
 
+    boolean binary() {
+        return copy.binary();
+    }
+
+    /**
+     * The binary header waits for the first row: PostgreSQL sends the two in one CopyData, and
+     * psycopg reads the first row from the message that carries the header ("fields number truncated").
+     */
+    private boolean headerPending = true;
+
+    /** A binary row's CopyData (with the header before the first). */
+    byte[] binaryRow(byte[][] values) {
+        return withHeader(CopyBinary.row(values));
+    }
+
+    /** The binary trailer's CopyData (with the header when there were no rows). */
+    byte[] binaryTrailer() {
+        return withHeader(CopyBinary.TRAILER);
+    }
+
+    private byte[] withHeader(byte[] data) {
+        if (!headerPending) {
+            return data;
+        }
+        headerPending = false;
+        byte[] header = CopyBinary.header();
+        byte[] out = new byte[header.length + data.length];
+        System.arraycopy(header, 0, out, 0, header.length);
+        System.arraycopy(data, 0, out, header.length, data.length);
+        return out;
+    }
+
     /** Adds received bytes; returns the complete rows (as decoded fields; null is SQL NULL). */
     List<String[]> rows(byte[] data) {
         List<String[]> out = new ArrayList<>();

@@ -24,6 +24,8 @@ final class CopyIn implements AutoCloseable {
 
     private final CopyStatement copy;
     private final CopyCodec codec;
+    /** The binary format's decoder, or null for text and CSV. */
+    private final CopyBinary.Decoder binary;
     private final PreparedStatement insert;
     private final int[] oids;
     private int batched;
@@ -33,6 +35,7 @@ final class CopyIn implements AutoCloseable {
     private CopyIn(CopyStatement copy, PreparedStatement insert, int[] oids) {
         this.copy = copy;
         this.codec = new CopyCodec(copy);
+        this.binary = copy.binary() ? new CopyBinary.Decoder(oids.length, copy.table().name()) : null;
         this.insert = insert;
         this.oids = oids;
     }
@@ -64,7 +67,17 @@ final class CopyIn implements AutoCloseable {
         return oids.length;
     }
 
+    boolean binary() {
+        return binary != null;
+    }
+
     void data(byte[] bytes) throws SQLException {
+        if (binary != null) {
+            for (byte[][] row : binary.rows(bytes)) {
+                addBinary(row);
+            }
+            return;
+        }
         for (String[] row : codec.rows(bytes)) {
             add(row);
         }
@@ -72,8 +85,12 @@ final class CopyIn implements AutoCloseable {
 
     /** CopyDone: the last rows; returns the number of rows copied. */
     long finish() throws SQLException {
-        for (String[] row : codec.finish()) {
-            add(row);
+        if (binary != null) {
+            binary.finish();
+        } else {
+            for (String[] row : codec.finish()) {
+                add(row);
+            }
         }
         if (batched > 0) {
             insert.executeBatch();
@@ -92,6 +109,19 @@ final class CopyIn implements AutoCloseable {
             byte[] v = fields[i] == null ? null : fields[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
             PgValues.bind(insert, i + 1, oids[i], false, v);
         }
+        batch();
+    }
+
+    /** A binary row: each field in its column type's binary form (the decoder checked the count). */
+    private void addBinary(byte[][] fields) throws SQLException {
+        line++;
+        for (int i = 0; i < fields.length; i++) {
+            PgValues.bind(insert, i + 1, oids[i], true, fields[i]);
+        }
+        batch();
+    }
+
+    private void batch() throws SQLException {
         insert.addBatch();
         rows++;
         if (++batched >= BATCH_ROWS) {

@@ -16,7 +16,7 @@ import java.util.Locale;
  * refused: a tenant never reaches the host.
  */
 record CopyStatement(boolean in, QualifiedName table, List<String> columns, String query, boolean csv, char delimiter, String nullString,
-                     boolean header, char quote, char escape) {
+                     boolean header, char quote, char escape, boolean binary) {
 
     static CopyStatement parse(String sql) {
         List<SqlLexer.Token> t = SqlLexer.code(sql);
@@ -82,6 +82,7 @@ record CopyStatement(boolean in, QualifiedName table, List<String> columns, Stri
         String nullString = null;
         char quote = '"';
         Character escape = null;
+        boolean binary = false;
         if (i < t.size() && t.get(i).is("WITH")) {
             i++;
         }
@@ -92,19 +93,23 @@ record CopyStatement(boolean in, QualifiedName table, List<String> columns, Stri
         while (i < t.size() && t.get(i).kind() != SqlLexer.Kind.RPAREN) {
             SqlLexer.Token k = t.get(i);
             String opt = k.keyword();
+            if (!modern && i + 2 < t.size() && t.get(i + 1).is("AS") && t.get(i + 2).kind() == SqlLexer.Kind.STRING) {
+                i++; // the legacy form's optional AS: DELIMITER AS '\t' NULL AS '\N' (psycopg2's copy_from)
+            }
             String value = i + 1 < t.size() ? t.get(i + 1).text() : null;
             boolean hasValue = value != null && t.get(i + 1).kind() != SqlLexer.Kind.COMMA && t.get(i + 1).kind() != SqlLexer.Kind.RPAREN
                     && (modern || t.get(i + 1).kind() == SqlLexer.Kind.STRING);
             switch (opt) {
                 case "FORMAT" -> {
                     String f = unquote(value).toLowerCase(Locale.ROOT);
-                    if (f.equals("binary")) {
-                        throw new PgException(PgError.error("0A000", "COPY BINARY is not supported by Borealis"));
+                    if (!f.equals("text") && !f.equals("csv") && !f.equals("binary")) {
+                        throw new PgException(PgError.error("22023", "COPY format \"" + f + "\" not recognized"));
                     }
                     csv = f.equals("csv");
+                    binary = f.equals("binary");
                 }
                 case "CSV" -> csv = true;
-                case "BINARY" -> throw new PgException(PgError.error("0A000", "COPY BINARY is not supported by Borealis"));
+                case "BINARY" -> binary = true;
                 case "HEADER" -> header = !hasValue || isTrue(value);
                 case "DELIMITER" -> delimiter = unquote(value).charAt(0);
                 case "NULL" -> nullString = unquote(value);
@@ -121,7 +126,11 @@ record CopyStatement(boolean in, QualifiedName table, List<String> columns, Stri
         }
         char delim = delimiter != null ? delimiter : csv ? ',' : '\t';
         String nul = nullString != null ? nullString : csv ? "" : "\\N";
-        return new CopyStatement(in, table, columns, query, csv, delim, nul, header, quote, escape != null ? escape : quote);
+        if (binary && (csv || delimiter != null || nullString != null || header)) {
+            throw new PgException(PgError.error("42601", "cannot specify " + (csv ? "CSV" : delimiter != null ? "DELIMITER"
+                    : nullString != null ? "NULL" : "HEADER") + " in BINARY mode"));
+        }
+        return new CopyStatement(in, table, columns, query, csv, delim, nul, header, quote, escape != null ? escape : quote, binary);
     }
 
     private static boolean isTrue(String v) {

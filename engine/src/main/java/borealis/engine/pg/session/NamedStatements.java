@@ -96,9 +96,32 @@ final class NamedStatements {
             }
             return new PreparedQuery(sql, sql, command, maxParam, declaredTypes, null);
         }
-        Translation tr = SqlTranslator.translate(sql, this::columnsOf);
+        Translation tr = SqlTranslator.translate(sql, lookup);
         return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
     }
+
+    /** What translations may ask about a table: its column names, and their types (AssignedLiterals). */
+    private final borealis.engine.pg.sql.ColumnLookup lookup = new borealis.engine.pg.sql.ColumnLookup() {
+        @Override
+        public java.util.List<String> columns(String table) {
+            return columnsOf(table);
+        }
+
+        @Override
+        public java.util.Map<String, Integer> jdbcTypes(String table) {
+            java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + SqlQuoting.qualified(name(table).schema(),
+                    name(table).name()) + " WHERE FALSE")) {
+                var md = ps.getMetaData();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    out.put(md.getColumnName(i), md.getColumnType(i));
+                }
+            } catch (SQLException e) {
+                return java.util.Map.of(); // no such table: the statement itself reports it
+            }
+            return out;
+        }
+    };
 
     /** Column names of a table, for translations that need them. */
     java.util.List<String> columnsOf(String table) {
@@ -144,7 +167,7 @@ final class NamedStatements {
             portal.parameterFormats = b.parameterFormats();
         }
         if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
-            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0];
+            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, lookup).engineSql()) : new int[0];
             portal.statement = q.borrow(conn);
             try {
                 for (int i = 0; i < b.parameters().length; i++) {
@@ -176,7 +199,7 @@ final class NamedStatements {
             if (q == null) {
                 throw new PgException(PgError.error("26000", "prepared statement \"" + d.name() + "\" does not exist"));
             }
-            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0]);
+            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, lookup).engineSql()) : new int[0]);
             Portal probe = new Portal(q, new short[0]);
             if (describeRows(probe)) {
                 out.rowDescription(probe.columns);

@@ -636,7 +636,7 @@ public final class PgSession implements AutoCloseable {
             }
             copyIn = CopyIn.start(copy, conn);
             copyInExtended = extended;
-            out.copyInResponse(copyIn.columnCount());
+            out.copyInResponse(copyIn.columnCount(), copyIn.binary());
             return null;
         }
         tx.beginImplicit();
@@ -647,7 +647,7 @@ public final class PgSession implements AutoCloseable {
         p.ownsStatement = true;
         portals.start(p);
         p.copy = new CopyCodec(copy);
-        out.copyOutResponse(p.oids.length);
+        out.copyOutResponse(p.oids.length, copy.binary());
         if (copy.header() && copy.csv()) {
             String[] names = new String[p.columns.length];
             for (int i = 0; i < names.length; i++) {

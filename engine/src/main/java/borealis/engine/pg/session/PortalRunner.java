@@ -132,6 +132,9 @@ final class PortalRunner {
             }
             if (!nextRow(p, out)) {
                 if (p.copy != null) {
+                    if (p.copy.binary()) {
+                        out.copyData(p.copy.binaryTrailer());
+                    }
                     out.copyDone();
                 }
                 out.commandComplete(p.query.command().completedTag(sent));
@@ -176,6 +179,14 @@ final class PortalRunner {
     /** Writes the row the portal's result set stands on (a scrollable cursor positions it itself). */
     void writeCurrentRow(Portal p, BackendWriter out) throws SQLException {
         int n = p.oids.length;
+        if (p.copy != null && p.copy.binary()) {
+            byte[][] values = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], true);
+            }
+            out.copyData(p.copy.binaryRow(values));
+            return;
+        }
         if (p.copy != null) {
             String[] values = new String[n];
             for (int i = 0; i < n; i++) {

@@ -13,11 +13,6 @@ import java.util.Locale;
  */
 final class StatementRewriter {
 
-    /** Table columns, for rewrites that need them (INSERT ... ON CONFLICT without a column list). */
-    public interface ColumnLookup {
-        List<String> columns(String table);
-    }
-
     private final TokenList t;
     private final ColumnLookup lookup;
     /** Extra statements to run before the main one (e.g. SET NOT NULL before ADD PRIMARY KEY). */
@@ -37,17 +32,35 @@ final class StatementRewriter {
         }
         String k0 = t.get(0).text.toUpperCase(Locale.ROOT);
         switch (k0) {
-            case "CREATE" -> create();
-            case "ALTER" -> alter();
+            case "CREATE" -> {
+                assignedLiterals();
+                create();
+            }
+            case "ALTER" -> {
+                assignedLiterals();
+                alter();
+            }
             case "TRUNCATE" -> truncate();
-            case "INSERT" -> insert();
-            case "UPDATE" -> returning("FINAL");
+            case "INSERT" -> {
+                assignedLiterals();
+                insert();
+            }
+            case "UPDATE" -> {
+                assignedLiterals();
+                returning("FINAL");
+            }
             case "DELETE" -> delete();
             case "SELECT", "WITH" -> select();
             case "VALUES" -> values();
             default -> { }
         }
         functionsInFrom();
+    }
+
+    private void assignedLiterals() {
+        AssignedLiterals a = new AssignedLiterals(t, lookup);
+        a.rewrite();
+        usedLookup |= a.usedLookup;
     }
 
     /** A bare VALUES names its columns column1, column2... (H2 says C1, C2...). */

@@ -263,22 +263,32 @@ public final class BackendWriter {
 
     /** G: CopyInResponse (text/CSV: overall format 0, every column format 0). */
     public void copyInResponse(int columns) {
+        copyInResponse(columns, false);
+    }
+
+    /** With {@code binary}, the overall format and every column's are 1 (COPY ... (FORMAT binary)). */
+    public void copyInResponse(int columns, boolean binary) {
         begin('G');
-        int8(0);
+        int8(binary ? 1 : 0);
         int16(columns);
         for (int i = 0; i < columns; i++) {
-            int16(0);
+            int16(binary ? 1 : 0);
         }
         end();
     }
 
     /** H: CopyOutResponse. */
     public void copyOutResponse(int columns) {
+        copyOutResponse(columns, false);
+    }
+
+    /** With {@code binary}, the overall format and every column's are 1 (COPY ... (FORMAT binary)). */
+    public void copyOutResponse(int columns, boolean binary) {
         begin('H');
-        int8(0);
+        int8(binary ? 1 : 0);
         int16(columns);
         for (int i = 0; i < columns; i++) {
-            int16(0);
+            int16(binary ? 1 : 0);
         }
         end();
     }

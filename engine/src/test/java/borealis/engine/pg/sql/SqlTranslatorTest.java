@@ -94,6 +94,36 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void literalsAssignedToArrayAndByteaColumnsTakeTheirType() {
+        ColumnLookup lookup = new ColumnLookup() {
+            @Override
+            public java.util.List<String> columns(String table) {
+                return java.util.List.of("\"id\"", "\"tags\"", "\"raw\"", "\"doc\"");
+            }
+
+            @Override
+            public java.util.Map<String, Integer> jdbcTypes(String table) {
+                java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+                m.put("id", java.sql.Types.INTEGER);
+                m.put("tags", java.sql.Types.ARRAY);
+                m.put("raw", java.sql.Types.VARBINARY);
+                m.put("doc", java.sql.Types.OTHER);
+                return m;
+            }
+        };
+        assertEquals("insert into t values (1, ARRAY['a', 'b'], X'00ff', '{\"k\": 1}'), (2, ARRAY[], X'', '{}')",
+                SqlTranslator.translateUncached("insert into t values (1, '{a,b}', '\\x00ff', '{\"k\": 1}'), (2, '{}', '\\x', '{}')",
+                        lookup).engineSql());
+        assertEquals("insert into t (doc, tags) values ('{}', ARRAY[NULL, 'x y'])",
+                SqlTranslator.translateUncached("insert into t (doc, tags) values ('{}', '{NULL,\"x y\"}')", lookup).engineSql());
+        assertEquals("update t set tags = ARRAY['1'], doc = '{}' where id = 1",
+                SqlTranslator.translateUncached("update t set tags = '{1}', doc = '{}' where id = 1", lookup).engineSql());
+        assertTrue(h2("create table d(tags text[] default '{}', doc jsonb default '{}')").contains("ARRAY ARRAY[]") == false);
+        assertTrue(h2("create table d(tags text[] default '{}', doc jsonb default '{}')").contains("default ARRAY[]"));
+        assertTrue(h2("create table d(tags text[] default '{}', doc jsonb default '{}')").contains("default '{}'"));
+    }
+
+    @Test
     void arrayLiteralsInParenthesesAndInCast() {
         // Django's bulk insert with psycopg's client-side binding: UNNEST(('{a,b}')::varchar(255)[], ...)
         assertEquals("select * from unnest(CAST(ARRAY['a', 'b'] AS varchar(255) ARRAY), CAST(ARRAY['1', '2'] AS int ARRAY))",

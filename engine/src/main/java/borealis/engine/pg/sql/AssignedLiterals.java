@@ -1,0 +1,193 @@
+package borealis.engine.pg.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A quoted literal assigned to a column takes the column's type, as PostgreSQL reads an "unknown"
+ * literal with the target type's input function: {@code '{1,2}'} into an int4[] column is an array of
+ * two, {@code '\x00ff'} into a bytea column is two bytes. H2 converts character strings by its own
+ * rules (a one-element array holding the text; the text's UTF-8 bytes), silently storing something
+ * else. The literals of INSERT ... VALUES rows and UPDATE ... SET, and a column's DEFAULT in CREATE
+ * TABLE / ALTER TABLE, are rewritten into the form H2 reads as PostgreSQL would.
+ */
+final class AssignedLiterals {
+
+    /** What a column's type makes of a literal. */
+    enum Kind { ARRAY, BYTEA, OTHER }
+
+    private final TokenList t;
+    private final ColumnLookup lookup;
+    /** Whether the rewrite depended on the tables' current columns (the translation cannot be cached). */
+    boolean usedLookup;
+
+    AssignedLiterals(TokenList t, ColumnLookup lookup) {
+        this.t = t;
+        this.lookup = lookup;
+    }
+
+    void rewrite() {
+        if (t.is(0, "INSERT") && t.is(1, "INTO") && hasCandidate()) {
+            insert();
+        } else if (t.is(0, "UPDATE") && hasCandidate()) {
+            update();
+        } else if ((t.is(0, "CREATE") || t.is(0, "ALTER")) && hasCandidate()) {
+            defaults();
+        }
+    }
+
+    /** Only statements with a literal that could need it look the table up. */
+    private boolean hasCandidate() {
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (k.isString() && candidate(k.stringValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean candidate(String v) {
+        return v.startsWith("{") || v.startsWith("\\x");
+    }
+
+    private void insert() {
+        int i = 2;
+        int tableEnd = nameEnd(i);
+        if (tableEnd <= i) {
+            return;
+        }
+        String table = t.text(i, tableEnd);
+        int j = tableEnd;
+        if (t.is(j, "AS")) {
+            j += 2;
+        } else if (t.get(j) != null && t.get(j).isName() && !t.is(j, "VALUES") && !t.is(j, "SELECT") && !t.is(j, "DEFAULT")
+                && !t.is(j, "OVERRIDING")) {
+            j++;
+        }
+        List<String> columns = new ArrayList<>();
+        if (t.get(j) != null && t.get(j).isOpen()) {
+            int close = t.closing(j);
+            for (int k = j + 1; k < close; k++) {
+                if (t.get(k).isName()) {
+                    columns.add(t.get(k).name());
+                }
+            }
+            j = close + 1;
+        }
+        if (t.is(j, "OVERRIDING")) {
+            j += 3;
+        }
+        if (!t.is(j, "VALUES")) {
+            return;
+        }
+        Map<String, Kind> kinds = kinds(table);
+        if (kinds.isEmpty()) {
+            return;
+        }
+        List<String> targets = columns.isEmpty() ? new ArrayList<>(kinds.keySet()) : columns;
+        int k = j + 1;
+        while (t.get(k) != null && t.get(k).isOpen()) {
+            int close = t.closing(k);
+            List<Integer> starts = t.splitCommas(k + 1, close);
+            // right to left: a replacement keeps the earlier positions valid
+            for (int v = starts.size() - 2; v >= 0; v--) {
+                int from = starts.get(v);
+                int to = starts.get(v + 1) - 1;
+                if (to == from + 1 && v < targets.size()) {
+                    replace(from, kinds.get(targets.get(v)));
+                }
+            }
+            k = t.closing(k) + 1;
+            if (!(t.get(k) != null && t.get(k).isComma())) {
+                break;
+            }
+            k++;
+        }
+    }
+
+    private void update() {
+        int tableEnd = nameEnd(1);
+        if (tableEnd <= 1) {
+            return;
+        }
+        int set = t.find(tableEnd, t.size(), "SET");
+        if (set < 0) {
+            return;
+        }
+        Map<String, Kind> kinds = kinds(t.text(1, tableEnd));
+        int end = t.findAny(set + 1, t.size(), "WHERE", "FROM", "RETURNING");
+        end = end < 0 ? t.size() : end;
+        List<Integer> starts = t.splitCommas(set + 1, end);
+        for (int a = starts.size() - 2; a >= 0; a--) {
+            int from = starts.get(a);
+            int to = starts.get(a + 1) - 1;
+            // col = 'literal'
+            if (to == from + 3 && t.get(from).isName() && t.get(from + 1).isOp("=")) {
+                replace(from + 2, kinds.get(t.get(from).name()));
+            }
+        }
+    }
+
+    /** {@code col type[] ... DEFAULT '{}'} and {@code col bytea DEFAULT '\x..'} in a column definition. */
+    private void defaults() {
+        for (int i = 1; i + 1 < t.size(); i++) {
+            if (!t.is(i, "DEFAULT") || !t.get(i + 1).isString() || t.get(i + 2) != null && t.get(i + 2).isOp("::")) {
+                continue;
+            }
+            // the column's type: the tokens between its name and its first constraint word
+            int start = i - 1;
+            while (start > 0 && !t.get(start - 1).isComma() && !t.get(start - 1).isOpen()) {
+                start--;
+            }
+            Kind kind = Kind.OTHER;
+            for (int k = start; k < i; k++) {
+                if (t.get(k).isOp("[") || t.is(k, "ARRAY")) {
+                    kind = Kind.ARRAY;
+                } else if (t.is(k, "bytea")) {
+                    kind = Kind.BYTEA;
+                }
+            }
+            replace(i + 1, kind);
+        }
+    }
+
+    private void replace(int at, Kind kind) {
+        Tok k = t.get(at);
+        if (kind == null || !k.isString()) {
+            return;
+        }
+        String v = k.stringValue();
+        if (kind == Kind.ARRAY && v.startsWith("{")) {
+            t.replace(at, at + 1, ExpressionRewriter.arrayLiteral(v));
+        } else if (kind == Kind.BYTEA && v.startsWith("\\x") && v.substring(2).matches("[0-9a-fA-F]*") && v.length() % 2 == 0) {
+            t.replace(at, at + 1, "X'" + v.substring(2) + "'");
+        }
+    }
+
+    /** The table's columns in order, by what their type makes of a literal. */
+    private Map<String, Kind> kinds(String table) {
+        usedLookup = true;
+        Map<String, Kind> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Integer> c : lookup.jdbcTypes(table).entrySet()) {
+            int type = c.getValue();
+            out.put(c.getKey(), type == java.sql.Types.ARRAY ? Kind.ARRAY
+                    : type == java.sql.Types.VARBINARY || type == java.sql.Types.BINARY || type == java.sql.Types.LONGVARBINARY
+                    || type == java.sql.Types.BLOB ? Kind.BYTEA : Kind.OTHER);
+        }
+        return out;
+    }
+
+    /** End (exclusive) of a possibly qualified name starting at {@code i}. */
+    private int nameEnd(int i) {
+        if (t.get(i) == null || !t.get(i).isName()) {
+            return i;
+        }
+        int j = i + 1;
+        while (t.get(j) != null && t.get(j).isDot() && t.get(j + 1) != null && t.get(j + 1).isName()) {
+            j += 2;
+        }
+        return j;
+    }
+}
