@@ -145,6 +145,25 @@ class DifferentialIT {
         assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
     }
 
+    /**
+     * Arrays compare NULL elements as equal, and a quoted literal written to an array or bytea column
+     * (VALUES, SET, DEFAULT) is read with the column's type, as PostgreSQL reads an unknown literal.
+     */
+    @Test
+    void arrayLiteralsAndComparisons() throws Exception {
+        List<String> statements = List.of(
+                "drop table if exists al", "create table al(id int primary key, a int2[], t text[] default '{}', b bytea, j jsonb default '{}')",
+                "insert into al (id, a, b) values (1, '{0,NULL,32767}', '\\x00ff'), (2, '{}', '\\x')",
+                "insert into al values (3, null, '{\"x y\",NULL,\"q\\\"\"}', null, '{\"k\": [1]}')",
+                "update al set t = '{c,d}' where id = 2",
+                "select id, a, t, b, j, cardinality(a), cardinality(t) from al order by id",
+                "select id from al where a = '{0,NULL,32767}'::int2[] order by id",
+                "select '{1,NULL}'::int[] = '{1,NULL}'::int[], array[1,null] <> array[1,3], null::int[] = array[1], '{a}'::text[] = array['a']",
+                "select a::text, t::text from al order by id",
+                "drop table al");
+        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
+    }
+
     @Test
     void keywordsAreASetReturningFunction() throws Exception {
         List<String> statements = List.of("select count(*), count(distinct catcode) from pg_catalog.pg_get_keywords()",

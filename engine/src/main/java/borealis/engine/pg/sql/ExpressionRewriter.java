@@ -64,6 +64,7 @@ final class ExpressionRewriter {
         int params = parametersAndLiterals();
         operatorsAndCollations();
         typedLiterals();
+        new ArrayComparisons(t).rewrite();
         RegCasts reg = new RegCasts(t);
         reg.rewrite();
         readsCatalog |= reg.rewrote;
@@ -453,7 +454,7 @@ final class ExpressionRewriter {
                 }
             } else if (n.equals("current_database")) {
                 int close = t.closing(i + 1);
-                t.replace(i, close + 1, "@borealis_database");
+                t.replace(i, close + 1, NAME_OF_DATABASE);
             } else if (RENAMED.containsKey(n)) {
                 k.text = RENAMED.get(n);
             } else if (CATALOG_FUNCTIONS.contains(n)) {
@@ -472,6 +473,11 @@ final class ExpressionRewriter {
     }
 
     /** current_user, session_user, user, current_catalog: values of the client's session, not of H2's. */
+    // Of type name, as in PostgreSQL (node-postgres and pgjdbc see OID 19): the declared length
+    // marks it through H2's result metadata (PgType.NAME_LENGTH).
+    private static final String NAME_OF_USER = "CAST(@borealis_user AS " + borealis.engine.pg.types.PgType.NAME_COLUMN + ")";
+    private static final String NAME_OF_DATABASE = "CAST(@borealis_database AS " + borealis.engine.pg.types.PgType.NAME_COLUMN + ")";
+
     private void sqlValueFunctions() {
         for (int i = 0; i < t.size(); i++) {
             Tok k = t.get(i);
@@ -482,9 +488,9 @@ final class ExpressionRewriter {
             String n = k.name();
             if (n.equals("current_user") || n.equals("session_user") || (n.equals("user") && isExpressionPosition(i))
                     || n.equals("current_role")) {
-                k.text = "@borealis_user";
+                t.replace(i, i + 1, NAME_OF_USER);
             } else if (n.equals("current_catalog")) {
-                k.text = "@borealis_database";
+                t.replace(i, i + 1, NAME_OF_DATABASE);
             }
         }
     }

@@ -124,6 +124,18 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void arrayEqualityTreatsNullElementsAsEqual() {
+        String sql = h2("select $1::int2[] = a from t");
+        assertTrue(sql.contains("CASE WHEN (?1::int2 ARRAY) IS NULL OR (a) IS NULL THEN NULL ELSE (?1::int2 ARRAY) "
+                + "IS NOT DISTINCT FROM (a) END"), sql);
+        sql = h2("select * from t where tags <> ARRAY['x', NULL]");
+        assertTrue(sql.contains("IS DISTINCT FROM (ARRAY['x', NULL])"), sql);
+        // an assignment, a scalar comparison and = ANY stay as they are
+        assertEquals("update t set tags = CAST(ARRAY['a'] AS text ARRAY) where id = 1", h2("update t set tags = '{a}'::text[] where id = 1"));
+        assertEquals("select * from t where id = 1 and v = ANY(?1)", h2("select * from t where id = 1 and v = ANY($1)"));
+    }
+
+    @Test
     void arrayLiteralsInParenthesesAndInCast() {
         // Django's bulk insert with psycopg's client-side binding: UNNEST(('{a,b}')::varchar(255)[], ...)
         assertEquals("select * from unnest(CAST(ARRAY['a', 'b'] AS varchar(255) ARRAY), CAST(ARRAY['1', '2'] AS int ARRAY))",
