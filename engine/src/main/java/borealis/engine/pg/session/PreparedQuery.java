@@ -137,6 +137,9 @@ final class PreparedQuery implements AutoCloseable {
             return element.arrayOid;
         }
         PgType type = PgType.ofJdbc(jdbc, name);
+        if (type == PgType.JSON && md.getPrecision(index) == PgType.JSONB_H2_LENGTH) {
+            return PgType.JSONB.oid; // a jsonb column's
+        }
         if (type == PgType.VARCHAR && (!assigned || md.getPrecision(index) >= UNBOUNDED_VARCHAR)) {
             return PgType.TEXT.oid;
         }

@@ -329,9 +329,11 @@ final class ExpressionRewriter {
     /** int[] becomes INT ARRAY. */
     private void arrayTypeSuffixes() {
         for (int i = 1; i + 1 < t.size(); i++) {
-            // (not ARRAY[]: the empty array constructor that '{}'::t[] becomes)
-            if (t.get(i).isOp("[") && t.get(i + 1).isOp("]") && (t.get(i - 1).isName() && !t.get(i - 1).is("ARRAY")
-                    || t.get(i - 1).isClose())) {
+            // int[][] is INT ARRAY ARRAY; but ARRAY[] after "(", ",", "=" or DEFAULT is the empty
+            // array constructor that '{}'::t[] and '{}' assigned to an array column become
+            boolean constructor = t.get(i - 1).is("ARRAY") && !(i >= 2 && (t.get(i - 2).isName() && !t.get(i - 2).is("DEFAULT")
+                    || t.get(i - 2).isClose()));
+            if (t.get(i).isOp("[") && t.get(i + 1).isOp("]") && (t.get(i - 1).isName() && !constructor || t.get(i - 1).isClose())) {
                 t.replace(i, i + 2, java.util.List.of(Tok.word("ARRAY")));
             }
         }

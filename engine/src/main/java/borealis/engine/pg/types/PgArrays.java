@@ -23,8 +23,10 @@ public final class PgArrays {
                 sb.append("NULL");
                 continue;
             }
-            String s = elementText(v);
-            if (needsQuotes(s)) {
+            String s = v instanceof Object[] inner ? null : elementText(v, element);
+            if (s == null) {
+                sb.append(text(inner(v), element)); // a dimension of a multi-dimensional array
+            } else if (needsQuotes(s)) {
                 sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
             } else {
                 sb.append(s);
@@ -33,7 +35,29 @@ public final class PgArrays {
         return sb.append('}').toString();
     }
 
-    private static String elementText(Object v) {
+    private static Object[] inner(Object v) {
+        return (Object[]) v;
+    }
+
+    private static String elementText(Object v, PgType element) {
+        if (v instanceof byte[] b) {
+            // H2 hands json elements over as their UTF-8 text, bytea elements as their bytes
+            return element == PgType.JSON ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                    : element == PgType.JSONB ? PgJsonb.canonical(new String(b, java.nio.charset.StandardCharsets.UTF_8))
+                    : "\\x" + java.util.HexFormat.of().formatHex(b);
+        }
+        if (v instanceof java.time.OffsetDateTime t) {
+            return PgValues.formatTimestamp(t.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime()) + "+00";
+        }
+        if (v instanceof java.time.OffsetTime t) {
+            return PgValues.formatTime(t.toLocalTime()) + PgValues.formatOffset(t.getOffset());
+        }
+        if (v instanceof java.time.LocalTime t) {
+            return PgValues.formatTime(t);
+        }
+        if (v instanceof org.h2.api.Interval iv) {
+            return new String(PgIntervals.encode(iv, false), java.nio.charset.StandardCharsets.US_ASCII);
+        }
         if (v instanceof Boolean b) {
             return b ? "t" : "f";
         }
@@ -79,9 +103,31 @@ public final class PgArrays {
         return false;
     }
 
-    /** Decodes an array's text form ({1,NULL,"a b"}); elements stay strings for H2 to convert. */
-    static Object[] fromText(String text, PgType element) {
-        return ArrayLiterals.elements(text).toArray();
+    /**
+     * Decodes an array's text form ({1,NULL,"a b"}). Most elements stay strings for H2 to convert;
+     * those whose text H2 reads otherwise than PostgreSQL are read here: bytea ({@code \x0102}, not
+     * its UTF-8 bytes), json and jsonb (parsed, not wrapped in a JSON string), dates with a zone
+     * suffix or BC, booleans ('t'), intervals.
+     */
+    static Object[] fromText(String text, PgType element) throws java.sql.SQLException {
+        Object[] values = ArrayLiterals.elements(text).toArray();
+        if (element == null) {
+            return values;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!(values[i] instanceof String v)) {
+                continue;
+            }
+            values[i] = switch (element) {
+                case BYTEA -> PgValues.parseByteaText(v);
+                case JSON, JSONB -> org.h2.value.ValueJson.fromJson(v);
+                case DATE -> PgDates.parse(v);
+                case BOOL -> PgValues.parseBool(v);
+                case INTERVAL -> PgIntervals.parseText(v);
+                default -> v;
+            };
+        }
+        return values;
     }
 
     /** ndim, has-null flag, element OID, then per dimension (size, lower bound 1), then length-prefixed elements. */
@@ -124,7 +170,7 @@ public final class PgArrays {
                 return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
             }
             case BYTEA: return (byte[]) v;
-            default: return elementText(v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            default: return elementText(v, t).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 }

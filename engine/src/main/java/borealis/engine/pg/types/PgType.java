@@ -196,9 +196,19 @@ public enum PgType {
             return null;
         }
         String n = h2TypeName.toUpperCase(java.util.Locale.ROOT);
-        int idx = n.lastIndexOf(" ARRAY");
-        String element = idx > 0 ? n.substring(0, idx) : n;
+        // NUMERIC(12, 4) ARRAY, INTEGER ARRAY ARRAY (a 2-dimensional int[]): the element's base name
+        String element = n.replaceAll("\\([^)]*\\)", "");
+        while (element.endsWith(" ARRAY")) {
+            element = element.substring(0, element.length() - " ARRAY".length());
+        }
+        if (element.startsWith("INTERVAL")) {
+            return INTERVAL;
+        }
         return switch (element) {
+            case "TIME" -> TIME;
+            case "TIME WITH TIME ZONE" -> TIMETZ;
+            case "CHARACTER" -> BPCHAR;
+            case "JSON" -> JSON;
             case "INTEGER" -> INT4;
             case "BIGINT" -> INT8;
             case "SMALLINT", "TINYINT" -> INT2;

@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
+import org.h2.api.H2Type;
 
 /**
  * Converts between H2's JDBC values and PostgreSQL's wire encodings, text (format 0) and binary
@@ -391,6 +392,8 @@ public final class PgValues {
                 ps.setObject(index, PgIntervals.parseText(text));
             } else if (oid == PgType.BOOL.oid) {
                 ps.setBoolean(index, parseBool(text));
+            } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
+                ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
             } else {
                 ps.setString(index, text);
             }
@@ -401,7 +404,12 @@ public final class PgValues {
             throw new SQLException("binary format is not supported for parameters of type OID " + oid, "22P03");
         }
         // Binary values are the client's bytes: every size in them is checked (BinaryValues).
-        ps.setObject(index, BinaryValues.scalar(t, value, "bind parameter " + index));
+        Object v = BinaryValues.scalar(t, value, "bind parameter " + index);
+        if (t == PgType.JSON || t == PgType.JSONB) {
+            ps.setObject(index, v, H2Type.JSON);
+        } else {
+            ps.setObject(index, v);
+        }
     }
 
     private static int nullType(int oid) {

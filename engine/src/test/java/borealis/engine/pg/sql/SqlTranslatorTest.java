@@ -142,6 +142,7 @@ class SqlTranslatorTest {
                 h2("select * from unnest(('{a,b}')::varchar(255)[], (('{1,2}'))::int[])"));
         assertEquals("select CAST(ARRAY['x', NULL] AS text ARRAY) AS \"text\"", h2("select CAST('{x,NULL}' AS text[])"));
         assertEquals("select CAST(ARRAY[] AS text ARRAY) AS \"text\"", h2("select '{}'::text[]"));
+        assertTrue(h2("create table m(id int, m int[][], t text[] default '{}')").contains("m int ARRAY ARRAY, t text ARRAY default ARRAY[]"));
     }
 
     @Test
