@@ -32,6 +32,8 @@ final class NamedStatements {
     private final UtilityCommands utility;
     private final ColumnOrigins origins;
     private final Map<String, PreparedQuery> statements = new HashMap<>();
+    /** What translations ask of the schema (columns, taken names, enums). */
+    private final SchemaLookup lookup;
     private final Map<String, Portal> portals = new HashMap<>();
 
     /**
@@ -46,6 +48,7 @@ final class NamedStatements {
         this.conn = conn;
         this.utility = utility;
         this.origins = origins;
+        this.lookup = new SchemaLookup(conn, this::columnsOf);
     }
 
     /** The named statements as the client parsed them, for a session moving to another node. */
@@ -96,7 +99,7 @@ final class NamedStatements {
             }
             return new PreparedQuery(sql, sql, command, maxParam, declaredTypes, null);
         }
-        Translation tr = SqlTranslator.translate(sql, this::columnsOf);
+        Translation tr = SqlTranslator.translate(sql, lookup);
         return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
     }
 
@@ -144,7 +147,7 @@ final class NamedStatements {
             portal.parameterFormats = b.parameterFormats();
         }
         if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
-            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0];
+            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, lookup).engineSql()) : new int[0];
             portal.statement = q.borrow(conn);
             try {
                 for (int i = 0; i < b.parameters().length; i++) {
@@ -176,7 +179,7 @@ final class NamedStatements {
             if (q == null) {
                 throw new PgException(PgError.error("26000", "prepared statement \"" + d.name() + "\" does not exist"));
             }
-            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0]);
+            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, lookup).engineSql()) : new int[0]);
             Portal probe = new Portal(q, new short[0]);
             if (describeRows(probe)) {
                 out.rowDescription(probe.columns);

@@ -29,7 +29,7 @@ public final class SqlTranslator {
 
     private SqlTranslator() {}
 
-    public static Translation translate(String sql, StatementRewriter.ColumnLookup lookup) {
+    public static Translation translate(String sql, ColumnLookup lookup) {
         Translation cached = CACHE.get(sql);
         if (cached != null) {
             return cached;
@@ -48,7 +48,7 @@ public final class SqlTranslator {
         return tr;
     }
 
-    static Translation translateUncached(String sql, StatementRewriter.ColumnLookup lookup) {
+    static Translation translateUncached(String sql, ColumnLookup lookup) {
         TokenList t = TokenList.of(sql);
         StatementGuard.check(t, sql);
         KeywordLabels.apply(t);

@@ -13,12 +13,8 @@ import java.util.Locale;
  */
 final class StatementRewriter {
 
-    /** Table columns, for rewrites that need them (INSERT ... ON CONFLICT without a column list). */
-    public interface ColumnLookup {
-        List<String> columns(String table);
-    }
-
     private final TokenList t;
+    /** The schema, for rewrites that need it (INSERT ... ON CONFLICT without a column list, generated names, enums). */
     private final ColumnLookup lookup;
     /** Extra statements to run before the main one (e.g. SET NOT NULL before ADD PRIMARY KEY). */
     final List<String> before = new ArrayList<>();
@@ -38,7 +34,14 @@ final class StatementRewriter {
         String k0 = t.get(0).text.toUpperCase(Locale.ROOT);
         switch (k0) {
             case "CREATE" -> create();
-            case "ALTER" -> alter();
+            case "ALTER" -> {
+                if (t.is(1, "TYPE")) {
+                    usedLookup = true;
+                    new EnumAlter(t, lookup, instead).rewrite();
+                } else {
+                    alter();
+                }
+            }
             case "TRUNCATE" -> truncate();
             case "INSERT" -> insert();
             case "UPDATE" -> returning("FINAL");
@@ -260,6 +263,14 @@ final class StatementRewriter {
     private void nameConstraints(String table, int open, int close) {
         List<Integer> starts = t.splitCommas(open + 1, close);
         List<String> used = new ArrayList<>();
+        List<String> columnNames = new ArrayList<>();
+        for (int n = 0; n + 1 < starts.size(); n++) {
+            Tok f = t.get(starts.get(n));
+            if (f != null && f.isName() && !f.is("CONSTRAINT") && !f.is("PRIMARY") && !f.is("UNIQUE") && !f.is("FOREIGN")
+                    && !f.is("CHECK") && !f.is("EXCLUDE") && !f.is("LIKE")) {
+                columnNames.add(f.name());
+            }
+        }
         for (int n = starts.size() - 2; n >= 0; n--) {
             int s = starts.get(n);
             int e = starts.get(n + 1) - 1;
@@ -277,7 +288,7 @@ final class StatementRewriter {
                 String name = first.is("PRIMARY") ? table + "_pkey"
                         : first.is("UNIQUE") ? table + "_" + cols + "_key"
                         : first.is("FOREIGN") ? table + "_" + cols + "_fkey"
-                        : table + "_check";
+                        : checkName(table, s, e, columnNames);
                 t.insert(s, "CONSTRAINT " + quoteIdent(unique(name, used)));
                 continue;
             }
@@ -308,6 +319,17 @@ final class StatementRewriter {
                 }
             }
         }
+    }
+
+    /** A table CHECK is named after the first column its expression reads, as PostgreSQL names it (t_col_check). */
+    private String checkName(String table, int s, int e, List<String> columnNames) {
+        for (int i = s + 1; i < e; i++) {
+            Tok k = t.get(i);
+            if (k.isName() && columnNames.contains(k.name()) && !(t.get(i + 1) != null && t.get(i + 1).isOpen())) {
+                return table + "_" + k.name() + "_check";
+            }
+        }
+        return table + "_check";
     }
 
     private String columnsOf(int s) {
@@ -459,7 +481,14 @@ final class StatementRewriter {
                 }
             } else if (constraintName == null && (t.is(c, "UNIQUE") || t.is(c, "FOREIGN"))) {
                 String cols = columnsOf(c);
-                t.insert(c, "CONSTRAINT " + quoteIdent(table + "_" + cols + (t.is(c, "UNIQUE") ? "_key" : "_fkey")));
+                String base = table + "_" + cols + (t.is(c, "UNIQUE") ? "_key" : "_fkey");
+                // PostgreSQL picks the first free name: t_col_key, then t_col_key1, t_col_key2...
+                usedLookup = true;
+                String name = base;
+                for (int n = 1; lookup.nameTaken(tableRef, name) && n < 1000; n++) {
+                    name = base + n;
+                }
+                t.insert(c, "CONSTRAINT " + quoteIdent(name));
             }
             int nv = t.find(c, t.size(), "NOT");
             if (nv > 0 && t.is(nv + 1, "VALID")) {
