@@ -309,6 +309,9 @@ final class CatalogBuilder {
                 return;
             }
         }
+        for (int k = 0; conkey != null && k < conkey.length; k++) {
+            add("pg_index_keys", oid, conkey[k], k + 1); // _pg_expandarray(conkey), by the constraint's OID
+        }
         add("pg_constraint", oid, c.getName(), namespaceOid(s), type, false, false, true, oidOf(t.getId()), 0, conindid, 0,
                 confrelid, upd, del, type.equals("f") ? "s" : " ", true, 0, true, conkey, confkey, null, null, null, null, null, null,
                 def);

@@ -113,7 +113,7 @@ final class CatalogTables {
         t("pg_extension", "oid INTEGER, extname VARCHAR, extowner INTEGER, extnamespace INTEGER, extrelocatable BOOLEAN,"
                 + " extversion VARCHAR, extconfig INTEGER ARRAY, extcondition VARCHAR ARRAY");
         t("pg_available_extensions", "name VARCHAR, default_version VARCHAR, installed_version VARCHAR, comment VARCHAR");
-        t("pg_enum", "oid INTEGER, enumtypid INTEGER, enumsortorder REAL, enumlabel VARCHAR");
+        t("pg_enum", "oid INTEGER, enumtypid INTEGER, enumsortorder REAL, enumlabel " + NAME);
         t("pg_range", "rngtypid INTEGER, rngsubtype INTEGER, rngmultitypid INTEGER, rngcollation INTEGER, rngsubopc INTEGER,"
                 + " rngcanonical VARCHAR, rngsubdiff VARCHAR");
         t("pg_depend", "classid INTEGER, objid INTEGER, objsubid INTEGER, refclassid INTEGER, refobjid INTEGER, refobjsubid INTEGER,"

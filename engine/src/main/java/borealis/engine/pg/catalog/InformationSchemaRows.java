@@ -32,6 +32,9 @@ final class InformationSchemaRows {
     /** The longest UTF-8 character: PostgreSQL's octet length is characters times this. */
     private static final int UTF8_MAX = 4;
 
+    private static final java.util.Set<String> NUMERIC_TYPES = java.util.Set.of("smallint", "integer", "bigint", "numeric", "real",
+            "double precision");
+
     private final Map<String, List<Object[]>> rows;
     private final String db;
     private final String owner;
@@ -168,6 +171,20 @@ final class InformationSchemaRows {
     /** A default as PostgreSQL prints it: a string literal carries a cast to the column's type. */
     static String columnDefault(String h2, String typeName) {
         String d = CatalogBuilder.pgDefault(h2);
+        String literal = d.startsWith("'") && d.endsWith("'::text") ? d.substring(1, d.length() - "'::text".length()) : null;
+        if (literal != null && typeName.equals("boolean")) {
+            // PostgreSQL stores a typed constant: default '1' on a boolean reads back as true (Knex writes booleans so)
+            String v = literal.trim().toLowerCase(java.util.Locale.ROOT);
+            if (List.of("t", "true", "y", "yes", "on", "1").contains(v)) {
+                return "true";
+            }
+            if (List.of("f", "false", "n", "no", "off", "0").contains(v)) {
+                return "false";
+            }
+        }
+        if (literal != null && NUMERIC_TYPES.contains(typeName) && literal.matches("[0-9]+(\\.[0-9]+)?")) {
+            return literal; // a non-negative number is printed bare, as PostgreSQL prints the constant
+        }
         if (d.endsWith("'::text") && !typeName.equals("text")) {
             // a type name with a space is a built-in's SQL name; an enum's name is quoted as an identifier when it must be
             return d.substring(0, d.length() - "text".length())
