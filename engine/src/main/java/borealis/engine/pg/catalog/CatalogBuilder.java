@@ -52,10 +52,13 @@ final class CatalogBuilder {
     private final String databaseName;
     private final List<String> roles;
 
+    private final InformationSchemaRows info;
+
     CatalogBuilder(SessionLocal session, String databaseName, List<String> roles) {
         this.session = session;
         this.databaseName = databaseName;
         this.roles = roles;
+        this.info = new InformationSchemaRows(rows, databaseName, ownerName());
     }
 
     private void add(String table, Object... values) {
@@ -85,11 +88,14 @@ final class CatalogBuilder {
         Database db = session.getDatabase();
         add("pg_namespace", PG_CATALOG_NS, "pg_catalog", OWNER, null);
         add("pg_namespace", INFORMATION_SCHEMA_NS, "information_schema", OWNER, null);
+        info.systemSchemas();
         for (Schema s : db.getAllSchemas()) {
             if (hidden(s)) {
                 continue;
             }
             add("pg_namespace", namespaceOid(s), s.getName(), OWNER, null);
+            info.schema(s.getName());
+            EnumTypes.rows(s, namespaceOid(s), rows);
             for (Table t : s.getAllTablesAndViews(session)) {
                 // A schema of many thousands of tables takes a while: the statement's timeout and cancel still hold.
                 borealis.engine.pg.sql.StatementLimit.check();
@@ -160,9 +166,10 @@ final class CatalogBuilder {
         if (t.getComment() != null) {
             add("pg_description", oid, PG_CLASS_OID, 0, t.getComment());
         }
+        info.table(s, t, ns, oid);
         for (Column c : cols) {
             int attnum = c.getColumnId() + 1;
-            int typeOid = TypeMapping.oid(c.getType());
+            int typeOid = EnumTypes.columnTypeOid(c);
             // serial columns are H2 identities; PostgreSQL shows them as a nextval() default
             boolean serial = c.isIdentity() && !c.isGeneratedAlways();
             String def = serial ? "nextval('" + t.getName() + "_" + c.getName() + "_seq'::regclass)"
@@ -180,6 +187,9 @@ final class CatalogBuilder {
             }
             if (c.getComment() != null) {
                 add("pg_description", oid, PG_CLASS_OID, attnum, c.getComment());
+            }
+            if (c.isIdentity() && c.getSequence() != null) {
+                columnSequence(s, t, c, serial);
             }
         }
         for (IndexDef i : indexes) {
@@ -204,6 +214,9 @@ final class CatalogBuilder {
             }
             seq = seq.replace("\"", "");
             return "nextval('" + seq + "'::regclass)";
+        }
+        if (upper.equals("TRUE") || upper.equals("FALSE")) {
+            return upper.toLowerCase(Locale.ROOT);
         }
         if (upper.equals("CURRENT_TIMESTAMP") || upper.equals("LOCALTIMESTAMP")) {
             return "now()";
@@ -296,6 +309,9 @@ final class CatalogBuilder {
                 return;
             }
         }
+        for (int k = 0; conkey != null && k < conkey.length; k++) {
+            add("pg_index_keys", oid, conkey[k], k + 1); // _pg_expandarray(conkey), by the constraint's OID
+        }
         add("pg_constraint", oid, c.getName(), namespaceOid(s), type, false, false, true, oidOf(t.getId()), 0, conindid, 0,
                 confrelid, upd, del, type.equals("f") ? "s" : " ", true, 0, true, conkey, confkey, null, null, null, null, null, null,
                 def);
@@ -356,13 +372,32 @@ final class CatalogBuilder {
         if (q.getBelongsToTable()) {
             return; // an identity column's generator: PostgreSQL shows it only through the column
         }
+        sequenceRows(s, q, oidOf(q.getId()), q.getName());
+        info.sequence(s.getName(), q.getName(), q);
+    }
+
+    /**
+     * The sequence of a serial or identity column, which H2 keeps inside the column: PostgreSQL
+     * shows it as a relation named table_column_seq, owned by the column (pg_depend 'a' for serial,
+     * 'i' for identity).
+     */
+    private void columnSequence(Schema s, Table t, Column c, boolean serial) {
+        Sequence q = c.getSequence();
         int oid = oidOf(q.getId());
-        add("pg_class", oid, q.getName(), namespaceOid(s), 0, 0, OWNER, 0, oid, 0, 1, 1f, 0, 0, false, false, "p", "S",
+        String name = InformationSchemaRows.serialSequenceName(t, c);
+        sequenceRows(s, q, oid, name);
+        add("pg_depend", PG_CLASS_OID, oid, 0, PG_CLASS_OID, oidOf(t.getId()), c.getColumnId() + 1, serial ? "a" : "i");
+    }
+
+    private void sequenceRows(Schema s, Sequence q, int oid, String name) {
+        int type = q.getDataType().getValueType() == org.h2.value.Value.INTEGER ? PgType.INT4.oid
+                : q.getDataType().getValueType() == org.h2.value.Value.SMALLINT ? PgType.INT2.oid : PgType.INT8.oid;
+        add("pg_class", oid, name, namespaceOid(s), 0, 0, OWNER, 0, oid, 0, 1, 1f, 0, 0, false, false, "p", "S",
                 (short) 3, (short) 0, false, false, false, false, false, true, "n", false, 0, 0, 0, null, null, null, false);
-        add("pg_sequence", oid, PgType.INT8.oid, q.getStartValue(), q.getIncrement(), q.getMaxValue(), q.getMinValue(),
+        add("pg_sequence", oid, type, q.getStartValue(), q.getIncrement(), q.getMaxValue(), q.getMinValue(),
                 q.getCacheSize(), q.getCycle() == Sequence.Cycle.CYCLE);
-        add("pg_sequences", s.getName(), q.getName(), ownerName(), "bigint", q.getStartValue(), q.getMinValue(), q.getMaxValue(),
-                q.getIncrement(), q.getCycle() == Sequence.Cycle.CYCLE, q.getCacheSize(), null);
+        add("pg_sequences", s.getName(), name, ownerName(), TypeMapping.formatType(type, -1), q.getStartValue(), q.getMinValue(),
+                q.getMaxValue(), q.getIncrement(), q.getCycle() == Sequence.Cycle.CYCLE, q.getCacheSize(), null);
     }
 
     private String ownerName() {
@@ -378,20 +413,22 @@ final class CatalogBuilder {
         for (PgType t : PgType.values()) {
             if (t == PgType.VOID || t == PgType.UNKNOWN) {
                 add("pg_type", t.oid, t.typname, PG_CATALOG_NS, OWNER, t.typlen, t.typlen > 0 && t.typlen <= 8, "p", "X", false, true,
-                        ",", 0, null, 0, 0, t.typname + "in", t.typname + "out", null, null, null, null, null, "i", "p", false, 0, -1, 0,
-                        0, null, null, null);
+                        ",", 0, null, 0, 0, BuiltinRows.procOid(t.typname + "in"), BuiltinRows.procOid(t.typname + "out"), null, null,
+                        null, null, null, "i", "p", false, 0, -1, 0, 0, null, null, null);
                 continue;
             }
             add("pg_type", t.oid, t.typname, PG_CATALOG_NS, OWNER, t.typlen, t.typlen > 0 && t.typlen <= 8, "b", category(t),
-                    false, true, ",", 0, null, 0, t.arrayOid, t.typname + "in", t.typname + "out", t.typname + "recv",
-                    t.typname + "send", null, null, null, "i", "p", false, 0, -1, 0,
+                    false, true, ",", 0, null, 0, t.arrayOid, BuiltinRows.procOid(t.typname + "in"), BuiltinRows.procOid(t.typname + "out"),
+                    BuiltinRows.procOid(t.typname + "recv"), BuiltinRows.procOid(t.typname + "send"), null, null, null, "i", "p", false, 0, -1, 0,
                     t == PgType.TEXT || t == PgType.VARCHAR || t == PgType.BPCHAR || t == PgType.NAME ? 100 : 0, null, null, null);
             if (t.arrayOid != 0) {
                 add("pg_type", t.arrayOid, "_" + t.typname, PG_CATALOG_NS, OWNER, (short) -1, false, "b", "A", false, true, ",", 0,
-                        "array_subscript_handler", t.oid, 0, "array_in", "array_out", "array_recv", "array_send", null, null, null,
+                        "array_subscript_handler", t.oid, 0, BuiltinRows.procOid("array_in"), BuiltinRows.procOid("array_out"),
+                        BuiltinRows.procOid("array_recv"), BuiltinRows.procOid("array_send"), null, null, null,
                         "i", "x", false, 0, -1, 0, 0, null, null, null);
             }
         }
+        BuiltinRows.rows(rows);
         add("pg_am", HEAP_AM, "heap", "heap_tableam_handler", "t");
         add("pg_am", BTREE_AM, "btree", "bthandler", "i");
         add("pg_am", HASH_AM, "hash", "hashhandler", "i");

@@ -246,8 +246,8 @@ public final class CatalogFunctions {
         return 0;
     }
 
-    public static String pg_get_serial_sequence(String table, String column) {
-        return null;
+    public static String pg_get_serial_sequence(Connection c, String table, String column) throws SQLException {
+        return SerialSequences.serialSequence(c, table, column);
     }
 
     public static Integer to_regclass(Connection c, String name) throws SQLException {

@@ -41,8 +41,8 @@ final class CatalogTables {
                 + " attmissingval VARCHAR");
         t("pg_type", "oid INTEGER, typname " + NAME + ", typnamespace INTEGER, typowner INTEGER, typlen SMALLINT, typbyval BOOLEAN,"
                 + " typtype VARCHAR(1), typcategory VARCHAR(1), typispreferred BOOLEAN, typisdefined BOOLEAN, typdelim VARCHAR(1),"
-                + " typrelid INTEGER, typsubscript VARCHAR, typelem INTEGER, typarray INTEGER, typinput VARCHAR, typoutput VARCHAR,"
-                + " typreceive VARCHAR, typsend VARCHAR, typmodin VARCHAR, typmodout VARCHAR, typanalyze VARCHAR, typalign VARCHAR(1),"
+                + " typrelid INTEGER, typsubscript VARCHAR, typelem INTEGER, typarray INTEGER, typinput INTEGER, typoutput INTEGER,"
+                + " typreceive INTEGER, typsend INTEGER, typmodin VARCHAR, typmodout VARCHAR, typanalyze VARCHAR, typalign VARCHAR(1),"
                 + " typstorage VARCHAR(1), typnotnull BOOLEAN, typbasetype INTEGER, typtypmod INTEGER, typndims INTEGER,"
                 + " typcollation INTEGER, typdefaultbin VARCHAR, typdefault VARCHAR, typacl VARCHAR ARRAY");
         t("pg_index", "indexrelid INTEGER, indrelid INTEGER, indnatts SMALLINT, indnkeyatts SMALLINT, indisunique BOOLEAN,"
@@ -113,7 +113,7 @@ final class CatalogTables {
         t("pg_extension", "oid INTEGER, extname VARCHAR, extowner INTEGER, extnamespace INTEGER, extrelocatable BOOLEAN,"
                 + " extversion VARCHAR, extconfig INTEGER ARRAY, extcondition VARCHAR ARRAY");
         t("pg_available_extensions", "name VARCHAR, default_version VARCHAR, installed_version VARCHAR, comment VARCHAR");
-        t("pg_enum", "oid INTEGER, enumtypid INTEGER, enumsortorder REAL, enumlabel VARCHAR");
+        t("pg_enum", "oid INTEGER, enumtypid INTEGER, enumsortorder REAL, enumlabel " + NAME);
         t("pg_range", "rngtypid INTEGER, rngsubtype INTEGER, rngmultitypid INTEGER, rngcollation INTEGER, rngsubopc INTEGER,"
                 + " rngcanonical VARCHAR, rngsubdiff VARCHAR");
         t("pg_depend", "classid INTEGER, objid INTEGER, objsubid INTEGER, refclassid INTEGER, refobjid INTEGER, refobjsubid INTEGER,"
@@ -150,6 +150,11 @@ final class CatalogTables {
         t("pg_conversion", "oid INTEGER, conname VARCHAR, connamespace INTEGER, conowner INTEGER, conforencoding INTEGER,"
                 + " contoencoding INTEGER, conproc VARCHAR, condefault BOOLEAN");
         t("pg_timezone_names", "name VARCHAR, abbrev VARCHAR, utc_offset VARCHAR, is_dst BOOLEAN");
+    }
+
+    static {
+        // information_schema's views live beside the pg_catalog tables, filled from the same metadata
+        DDL.putAll(InformationSchemaTables.DDL);
     }
 
     private static void t(String name, String columns) {

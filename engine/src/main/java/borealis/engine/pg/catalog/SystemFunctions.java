@@ -227,7 +227,12 @@ public final class SystemFunctions {
         org.h2.schema.Schema schema = session.getDatabase().findSchema(name.schema() == null ? "public" : name.schema());
         org.h2.schema.Sequence seq = schema == null ? null : schema.findSequence(name.name());
         if (seq == null) {
-            throw new SQLException("relation \"" + sequence + "\" does not exist", "42P01");
+            SerialSequences.Owned owned = SerialSequences.find(schema, session, name.name());
+            if (owned == null) {
+                throw new SQLException("relation \"" + sequence + "\" does not exist", "42P01");
+            }
+            SerialSequences.restart(c, owned, Boolean.FALSE.equals(isCalled) ? value : value + owned.sequence().getIncrement());
+            return value;
         }
         long next = Boolean.FALSE.equals(isCalled) ? value : value + seq.getIncrement();
         try (PreparedStatement ps = c.prepareStatement("ALTER SEQUENCE " + SqlQuoting.qualified(seq.getSchema().getName(),

@@ -32,6 +32,8 @@ final class NamedStatements {
     private final UtilityCommands utility;
     private final ColumnOrigins origins;
     private final Map<String, PreparedQuery> statements = new HashMap<>();
+    /** What translations ask of the schema (columns, taken names, enums). */
+    private final SchemaLookup lookup;
     private final Map<String, Portal> portals = new HashMap<>();
 
     /**
@@ -46,6 +48,7 @@ final class NamedStatements {
         this.conn = conn;
         this.utility = utility;
         this.origins = origins;
+        this.lookup = new SchemaLookup(conn, this::columnsOf);
     }
 
     /** The named statements as the client parsed them, for a session moving to another node. */
@@ -99,29 +102,6 @@ final class NamedStatements {
         Translation tr = SqlTranslator.translate(sql, lookup);
         return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
     }
-
-    /** What translations may ask about a table: its column names, and their types (AssignedLiterals). */
-    private final borealis.engine.pg.sql.ColumnLookup lookup = new borealis.engine.pg.sql.ColumnLookup() {
-        @Override
-        public java.util.List<String> columns(String table) {
-            return columnsOf(table);
-        }
-
-        @Override
-        public java.util.Map<String, Integer> jdbcTypes(String table) {
-            java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
-            try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + SqlQuoting.qualified(name(table).schema(),
-                    name(table).name()) + " WHERE FALSE")) {
-                var md = ps.getMetaData();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    out.put(md.getColumnName(i), md.getColumnType(i));
-                }
-            } catch (SQLException e) {
-                return java.util.Map.of(); // no such table: the statement itself reports it
-            }
-            return out;
-        }
-    };
 
     /** Column names of a table, for translations that need them. */
     java.util.List<String> columnsOf(String table) {

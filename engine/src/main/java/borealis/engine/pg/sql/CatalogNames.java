@@ -20,6 +20,13 @@ public final class CatalogNames {
             "pg_stat_user_tables", "pg_statio_user_tables", "pg_statio_all_tables", "pg_language", "pg_operator", "pg_cast",
             "pg_event_trigger", "pg_opclass", "pg_conversion", "pg_timezone_names", "pg_available_extensions");
 
+    /**
+     * information_schema views served from {@link #SCHEMA} (in PostgreSQL's shape, filled with the
+     * pg_catalog tables) when named {@code information_schema.x}; others stay H2's own.
+     */
+    public static final Set<String> INFORMATION_SCHEMA = Set.of("schemata", "tables", "columns", "views", "sequences",
+            "table_constraints", "key_column_usage", "referential_constraints", "constraint_column_usage", "check_constraints");
+
     /** pg_catalog relations that are always empty in Borealis (no triggers, policies, publications, inheritance...). */
     public static final Set<String> ALWAYS_EMPTY = Set.of(
             "pg_inherits", "pg_trigger", "pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_namespace",

@@ -3,7 +3,7 @@ package borealis.engine.pg.sql;
 import java.util.List;
 import java.util.Map;
 
-/** What a translation may ask the session about a table (its answers make the translation uncacheable). */
+/** What a translation may ask of the session's schema (such a translation is not cached by text). */
 public interface ColumnLookup {
 
     /** The table's column names, quoted for the engine. */
@@ -13,4 +13,17 @@ public interface ColumnLookup {
     default Map<String, Integer> jdbcTypes(String table) {
         return Map.of();
     }
+
+    /** Whether a relation or constraint named {@code name} exists in the schema of {@code table} (as written, maybe qualified). */
+    default boolean nameTaken(String table, String name) {
+        return false;
+    }
+
+    /** The enum type named {@code type} (as written, maybe qualified), or null when there is none. */
+    default EnumType enumType(String type) {
+        return null;
+    }
+
+    /** An enum type: its labels in order, and the columns declared with it (schema, table, column each). */
+    record EnumType(String schema, String name, List<String> labels, List<List<String>> columns) {}
 }

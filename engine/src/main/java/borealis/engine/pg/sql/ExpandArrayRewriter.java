@@ -9,12 +9,14 @@ import java.util.Set;
  * composite field access: {@code (information_schema._pg_expandarray(i.indkey)).n}, or
  * {@code _pg_expandarray(i.indkey) AS keys} then {@code (result.keys).x}. H2 has neither, so the
  * expansion becomes a join with the catalog's pg_index_keys (one row per index column) and the
- * fields become plain columns ({@code keys_x}, {@code keys_n}).
+ * fields become plain columns ({@code keys_x}, {@code keys_n}). pg_constraint.conkey expands the same
+ * way (pgjdbc 42.7.13+ reads primary keys so): its keys are in pg_index_keys under the constraint's OID.
  */
 final class ExpandArrayRewriter {
 
     private final TokenList t;
-    private final Set<String> aliases = new LinkedHashSet<>();
+    /** Each expanded alias, with the catalog table it names ("pg_index" or "pg_constraint"). */
+    private final java.util.Map<String, String> aliases = new java.util.LinkedHashMap<>();
     private final Set<String> recordNames = new LinkedHashSet<>();
 
     ExpandArrayRewriter(TokenList t) {
@@ -30,12 +32,12 @@ final class ExpandArrayRewriter {
             int open = i + 3;
             int close = t.closing(open);
             // argument: alias.indkey
-            if (close != open + 4 || !t.get(open + 3).name().equals("indkey")) {
+            if (close != open + 4 || !(t.get(open + 3).name().equals("indkey") || t.get(open + 3).name().equals("conkey"))) {
                 continue;
             }
             String alias = t.get(open + 1).name();
             String keys = "_ek_" + alias;
-            aliases.add(alias);
+            aliases.put(alias, t.get(open + 3).name().equals("indkey") ? "pg_index" : "pg_constraint");
             boolean wrapped = i > 0 && t.get(i - 1).isOpen() && t.get(close + 1) != null && t.get(close + 1).isClose()
                     && t.get(close + 2) != null && t.get(close + 2).isDot() && t.get(close + 3) != null;
             if (wrapped) {
@@ -54,9 +56,7 @@ final class ExpandArrayRewriter {
             return false;
         }
         fieldAccess();
-        for (String alias : aliases) {
-            joinKeys(alias);
-        }
+        aliases.forEach(this::joinKeys);
         return true;
     }
 
@@ -85,10 +85,10 @@ final class ExpandArrayRewriter {
         }
     }
 
-    /** After "pg_index alias [ON (...)]", joins the alias' index keys. */
-    private void joinKeys(String alias) {
+    /** After "pg_index alias [ON (...)]" (or pg_constraint), joins the alias' keys. */
+    private void joinKeys(String alias, String table) {
         for (int i = 0; i < t.size(); i++) {
-            if (!t.get(i).isWord() || !t.get(i).name().equals("pg_index")) {
+            if (!t.get(i).isWord() || !t.get(i).name().equals(table)) {
                 continue;
             }
             int a = i + 1;
@@ -109,7 +109,8 @@ final class ExpandArrayRewriter {
                 }
             }
             String keys = "_ek_" + alias;
-            t.insert(at, "JOIN " + CatalogNames.SCHEMA + ".pg_index_keys " + keys + " ON " + keys + ".indexrelid = " + alias + ".indexrelid");
+            String key = table.equals("pg_index") ? ".indexrelid" : ".oid";
+            t.insert(at, "JOIN " + CatalogNames.SCHEMA + ".pg_index_keys " + keys + " ON " + keys + ".indexrelid = " + alias + key);
             return;
         }
     }

@@ -427,8 +427,9 @@ final class ExpressionRewriter {
                 }
                 continue;
             }
-            boolean infoSchema = k.isWord() && k.name().equals("information_schema") && t.get(i + 1) != null && t.get(i + 1).isDot()
-                    && t.get(i + 2) != null && t.get(i + 2).name().equals("_pg_expandarray");
+            boolean infoSchema = k.isName() && k.name().equals("information_schema") && t.get(i + 1) != null && t.get(i + 1).isDot()
+                    && t.get(i + 2) != null && t.get(i + 2).isName() && (t.get(i + 2).name().equals("_pg_expandarray")
+                    || CatalogNames.INFORMATION_SCHEMA.contains(t.get(i + 2).name()) && !(t.get(i + 3) != null && t.get(i + 3).isOpen()));
             if (infoSchema) {
                 t.get(i).text = CAT;
                 readsCatalog = true;

@@ -14,6 +14,7 @@ import java.util.Locale;
 final class StatementRewriter {
 
     private final TokenList t;
+    /** The schema, for rewrites that need it (INSERT ... ON CONFLICT without a column list, generated names, enums). */
     private final ColumnLookup lookup;
     /** Extra statements to run before the main one (e.g. SET NOT NULL before ADD PRIMARY KEY). */
     final List<String> before = new ArrayList<>();
@@ -37,8 +38,13 @@ final class StatementRewriter {
                 create();
             }
             case "ALTER" -> {
-                assignedLiterals();
-                alter();
+                if (t.is(1, "TYPE")) {
+                    usedLookup = true;
+                    new EnumAlter(t, lookup, instead).rewrite();
+                } else {
+                    assignedLiterals();
+                    alter();
+                }
             }
             case "TRUNCATE" -> truncate();
             case "INSERT" -> {
@@ -273,6 +279,14 @@ final class StatementRewriter {
     private void nameConstraints(String table, int open, int close) {
         List<Integer> starts = t.splitCommas(open + 1, close);
         List<String> used = new ArrayList<>();
+        List<String> columnNames = new ArrayList<>();
+        for (int n = 0; n + 1 < starts.size(); n++) {
+            Tok f = t.get(starts.get(n));
+            if (f != null && f.isName() && !f.is("CONSTRAINT") && !f.is("PRIMARY") && !f.is("UNIQUE") && !f.is("FOREIGN")
+                    && !f.is("CHECK") && !f.is("EXCLUDE") && !f.is("LIKE")) {
+                columnNames.add(f.name());
+            }
+        }
         for (int n = starts.size() - 2; n >= 0; n--) {
             int s = starts.get(n);
             int e = starts.get(n + 1) - 1;
@@ -290,7 +304,7 @@ final class StatementRewriter {
                 String name = first.is("PRIMARY") ? table + "_pkey"
                         : first.is("UNIQUE") ? table + "_" + cols + "_key"
                         : first.is("FOREIGN") ? table + "_" + cols + "_fkey"
-                        : table + "_check";
+                        : checkName(table, s, e, columnNames);
                 t.insert(s, "CONSTRAINT " + quoteIdent(unique(name, used)));
                 continue;
             }
@@ -321,6 +335,17 @@ final class StatementRewriter {
                 }
             }
         }
+    }
+
+    /** A table CHECK is named after the first column its expression reads, as PostgreSQL names it (t_col_check). */
+    private String checkName(String table, int s, int e, List<String> columnNames) {
+        for (int i = s + 1; i < e; i++) {
+            Tok k = t.get(i);
+            if (k.isName() && columnNames.contains(k.name()) && !(t.get(i + 1) != null && t.get(i + 1).isOpen())) {
+                return table + "_" + k.name() + "_check";
+            }
+        }
+        return table + "_check";
     }
 
     private String columnsOf(int s) {
@@ -472,7 +497,14 @@ final class StatementRewriter {
                 }
             } else if (constraintName == null && (t.is(c, "UNIQUE") || t.is(c, "FOREIGN"))) {
                 String cols = columnsOf(c);
-                t.insert(c, "CONSTRAINT " + quoteIdent(table + "_" + cols + (t.is(c, "UNIQUE") ? "_key" : "_fkey")));
+                String base = table + "_" + cols + (t.is(c, "UNIQUE") ? "_key" : "_fkey");
+                // PostgreSQL picks the first free name: t_col_key, then t_col_key1, t_col_key2...
+                usedLookup = true;
+                String name = base;
+                for (int n = 1; lookup.nameTaken(tableRef, name) && n < 1000; n++) {
+                    name = base + n;
+                }
+                t.insert(c, "CONSTRAINT " + quoteIdent(name));
             }
             int nv = t.find(c, t.size(), "NOT");
             if (nv > 0 && t.is(nv + 1, "VALID")) {

@@ -1,0 +1,87 @@
+package borealis.engine.pg.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.h2.schema.Domain;
+import org.h2.schema.Schema;
+import org.h2.table.Column;
+import org.h2.value.ExtTypeInfoEnum;
+import org.h2.value.TypeInfo;
+import org.h2.value.Value;
+
+/**
+ * Enum types as pg_type and pg_enum show them. {@code CREATE TYPE t AS ENUM (...)} is an H2 domain
+ * over an ENUM data type; its OID is the domain's (16384 + H2 id, as every user object), its array
+ * type's OID is that plus {@link #ARRAY_OID_OFFSET}, and each label gets an OID of its own.
+ */
+final class EnumTypes {
+
+    /** Offsets that keep the synthesized OIDs of array types and labels apart from object OIDs. */
+    static final int ARRAY_OID_OFFSET = 3_000_000;
+    private static final int LABEL_OID_OFFSET = 4_000_000;
+    private static final int LABELS_PER_TYPE = 1_000;
+
+    private EnumTypes() {}
+
+    /** The enum domain a column is declared with, or null. */
+    static Domain enumDomain(Column c) {
+        Domain d = c.getDomain();
+        return d != null && isEnum(d) ? d : null;
+    }
+
+    static boolean isEnum(Domain d) {
+        return d.getDataType().getValueType() == Value.ENUM && d.getDataType().getExtTypeInfo() instanceof ExtTypeInfoEnum;
+    }
+
+    /** The labels of an enum domain, in their order. */
+    static List<String> labels(Domain d) {
+        ExtTypeInfoEnum e = (ExtTypeInfoEnum) d.getDataType().getExtTypeInfo();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < e.getCount(); i++) {
+            out.add(e.getEnumerator(i));
+        }
+        return out;
+    }
+
+    static int oid(Domain d) {
+        return CatalogBuilder.oidOf(d.getId());
+    }
+
+    /** pg_type.typtype 'e' rows (and their array types) and the pg_enum rows of a schema's enums. */
+    static void rows(Schema s, int namespace, Map<String, List<Object[]>> rows) {
+        for (Domain d : s.getAllDomains()) {
+            if (!isEnum(d)) {
+                continue;
+            }
+            int oid = oid(d);
+            int array = oid + ARRAY_OID_OFFSET;
+            add(rows, "pg_type", oid, d.getName(), namespace, CatalogBuilder.OWNER, (short) 4, true, "e", "E", false, true, ",", 0,
+                    null, 0, array, BuiltinRows.procOid("enum_in"), BuiltinRows.procOid("enum_out"),
+                    BuiltinRows.procOid("enum_recv"), BuiltinRows.procOid("enum_send"), null, null, null, "i", "p", false, 0, -1, 0, 0,
+                    null, null, null);
+            add(rows, "pg_type", array, "_" + d.getName(), namespace, CatalogBuilder.OWNER, (short) -1, false, "b", "A", false, true,
+                    ",", 0, "array_subscript_handler", oid, 0, BuiltinRows.procOid("array_in"),
+                    BuiltinRows.procOid("array_out"), BuiltinRows.procOid("array_recv"), BuiltinRows.procOid("array_send"), null, null, null,
+                    "i", "x", false, 0, -1, 0, 0, null, null, null);
+            List<String> labels = labels(d);
+            for (int i = 0; i < labels.size() && i < LABELS_PER_TYPE; i++) {
+                add(rows, "pg_enum", LABEL_OID_OFFSET + d.getId() * LABELS_PER_TYPE + i, oid, (float) (i + 1), labels.get(i));
+            }
+        }
+    }
+
+    /** The type OID of a column: its enum's when it has one, else the H2 type's. */
+    static int columnTypeOid(Column c) {
+        Domain d = enumDomain(c);
+        return d != null ? oid(d) : TypeMapping.oid(c.getType());
+    }
+
+    static boolean isEnumType(TypeInfo t) {
+        return t.getValueType() == Value.ENUM;
+    }
+
+    private static void add(Map<String, List<Object[]>> rows, String table, Object... values) {
+        rows.computeIfAbsent(table, k -> new ArrayList<>()).add(values);
+    }
+}

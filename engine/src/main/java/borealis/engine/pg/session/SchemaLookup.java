@@ -1,0 +1,148 @@
+package borealis.engine.pg.session;
+
+import borealis.engine.pg.PgError;
+import borealis.engine.pg.PgException;
+import borealis.engine.pg.sql.QualifiedName;
+import borealis.engine.pg.sql.ColumnLookup;
+import borealis.engine.pg.sql.SqlQuoting;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.schema.Domain;
+import org.h2.schema.Schema;
+import org.h2.table.Column;
+import org.h2.table.Table;
+import org.h2.value.ExtTypeInfoEnum;
+import org.h2.value.Value;
+
+/**
+ * What the translation asks of the session's schema: a table's columns, whether a name is taken
+ * (for PostgreSQL's generated constraint names), an enum's labels and columns. Read from the H2
+ * session's metadata; names resolve through the schema search path as PostgreSQL's do.
+ */
+final class SchemaLookup implements ColumnLookup {
+
+    private final Connection conn;
+    private final Function<String, List<String>> columns;
+
+    SchemaLookup(Connection conn, Function<String, List<String>> columns) {
+        this.conn = conn;
+        this.columns = columns;
+    }
+
+    @Override
+    public List<String> columns(String table) {
+        return columns.apply(table);
+    }
+
+    /** The table's columns in order with their java.sql.Types (AssignedLiterals); empty when there is no such table. */
+    @Override
+    public java.util.Map<String, Integer> jdbcTypes(String table) {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        try {
+            QualifiedName name = QualifiedName.parse(table);
+            String sql = "SELECT * FROM " + SqlQuoting.qualified(name.schema(), name.name()) + " WHERE FALSE";
+            try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
+                var md = ps.getMetaData();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    out.put(md.getColumnName(i), md.getColumnType(i));
+                }
+            }
+        } catch (SQLException e) {
+            return java.util.Map.of(); // no such table: the statement itself reports it
+        }
+        return out;
+    }
+
+    @Override
+    public boolean nameTaken(String table, String name) {
+        SessionLocal session = session();
+        Schema schema = schemaOf(session, table, true);
+        if (schema == null) {
+            return false;
+        }
+        // PostgreSQL keeps constraint names apart from every relation's, an index's included
+        return schema.findConstraint(session, name) != null || schema.findIndex(session, name) != null
+                || schema.findTableOrView(session, name) != null || schema.findSequence(name) != null;
+    }
+
+    @Override
+    public ColumnLookup.EnumType enumType(String type) {
+        SessionLocal session = session();
+        QualifiedName name = parse(type);
+        Domain domain = null;
+        for (String s : candidates(session, name)) {
+            Schema schema = session.getDatabase().findSchema(s);
+            domain = schema == null ? null : schema.findDomain(name.name());
+            if (domain != null) {
+                break;
+            }
+        }
+        if (domain == null || domain.getDataType().getValueType() != Value.ENUM
+                || !(domain.getDataType().getExtTypeInfo() instanceof ExtTypeInfoEnum e)) {
+            return null;
+        }
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < e.getCount(); i++) {
+            labels.add(e.getEnumerator(i));
+        }
+        List<List<String>> used = new ArrayList<>();
+        for (Schema s : session.getDatabase().getAllSchemas()) {
+            for (Table t : s.getAllTablesAndViews(session)) {
+                for (Column c : t.getColumns()) {
+                    if (c.getDomain() == domain) {
+                        used.add(List.of(s.getName(), t.getName(), c.getName()));
+                    }
+                }
+            }
+        }
+        return new ColumnLookup.EnumType(domain.getSchema().getName(), domain.getName(), labels, used);
+    }
+
+    /** The schema a table name (as written) lives in: its qualifier, or where the search path finds it, or the first of the path. */
+    private static Schema schemaOf(SessionLocal session, String table, boolean firstIfAbsent) {
+        QualifiedName name = parse(table);
+        List<String> candidates = candidates(session, name);
+        for (String s : candidates) {
+            Schema schema = session.getDatabase().findSchema(s);
+            if (schema != null && schema.findTableOrView(session, name.name()) != null) {
+                return schema;
+            }
+        }
+        return firstIfAbsent && !candidates.isEmpty() ? session.getDatabase().findSchema(candidates.get(0)) : null;
+    }
+
+    private static List<String> candidates(SessionLocal session, QualifiedName name) {
+        List<String> out = new ArrayList<>();
+        if (name.schema() != null) {
+            out.add(name.schema());
+            return out;
+        }
+        String[] path = session.getSchemaSearchPath();
+        if (path != null) {
+            out.addAll(List.of(path));
+        }
+        out.add(session.getCurrentSchemaName());
+        return out;
+    }
+
+    private static QualifiedName parse(String text) {
+        try {
+            return QualifiedName.parse(text);
+        } catch (SQLException e) {
+            throw new PgException(PgError.of(e));
+        }
+    }
+
+    private SessionLocal session() {
+        try {
+            return (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
+        } catch (SQLException e) {
+            throw new PgException(PgError.of(e));
+        }
+    }
+}
