@@ -171,10 +171,10 @@ final class CatalogBuilder {
             int attnum = c.getColumnId() + 1;
             int typeOid = EnumTypes.columnTypeOid(c);
             // serial columns are H2 identities; PostgreSQL shows them as a nextval() default
-            boolean serial = c.isIdentity() && !c.isGeneratedAlways();
+            boolean serial = c.isIdentity() && !CatalogNames.declaredIdentity(c);
             String def = serial ? "nextval('" + t.getName() + "_" + c.getName() + "_seq'::regclass)"
                     : c.isIdentity() ? null : c.getDefaultSQL();
-            String identity = c.isIdentity() && !serial ? "a" : "";
+            String identity = c.isIdentity() && !serial ? (c.isGeneratedAlways() ? "a" : "d") : "";
             String generated = c.isGenerated() ? "s" : "";
             add("pg_attribute", oid, c.getName(), typeOid, -1, TypeMapping.length(typeOid), (short) attnum, 0, -1,
                     TypeMapping.typmod(c.getType()), TypeMapping.length(typeOid) > 0, "i", "p", "", !c.isNullable(),

@@ -1,5 +1,6 @@
 package borealis.engine.pg.catalog;
 
+import borealis.engine.pg.sql.CatalogNames;
 import borealis.engine.pg.types.PgType;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ final class InformationSchemaRows {
                 add("check_constraints", db, schema, cn, c.getName() + " IS NOT NULL");
             }
             Sequence q = c.getSequence();
-            if (c.isIdentity() && q != null && !c.isGeneratedAlways()) {
+            if (c.isIdentity() && q != null && !CatalogNames.declaredIdentity(c)) {
                 sequence(schema, serialSequenceName(t, c), q); // only serial sequences: PostgreSQL leaves identity ones out
             }
         }
@@ -153,7 +154,7 @@ final class InformationSchemaRows {
                 || oid == PgType.INTERVAL.oid) {
             datetime = typmod >= 0 ? typmod : 6;
         }
-        boolean serial = c.isIdentity() && !c.isGeneratedAlways();
+        boolean serial = c.isIdentity() && !CatalogNames.declaredIdentity(c);
         boolean identity = c.isIdentity() && !serial;
         String def = serial ? "nextval('" + serialSequenceName(t, c) + "'::regclass)"
                 : c.isIdentity() || c.isGenerated() || c.getDefaultSQL() == null ? null
@@ -161,7 +162,7 @@ final class InformationSchemaRows {
         Sequence q = identity ? c.getSequence() : null;
         add("columns", db, schema, t.getName(), c.getName(), pos, def, c.isNullable() ? "YES" : "NO", dataType, charMax, octets,
                 precision, radix, scale, datetime, null, null, null, null, null, null, null, null, null, null, null, db, udtSchema,
-                udtName, null, null, null, null, Integer.toString(pos), "NO", identity ? "YES" : "NO", identity ? "ALWAYS" : null,
+                udtName, null, null, null, null, Integer.toString(pos), "NO", identity ? "YES" : "NO", identity ? (c.isGeneratedAlways() ? "ALWAYS" : "BY DEFAULT") : null,
                 q == null ? null : Long.toString(q.getStartValue()), q == null ? null : Long.toString(q.getIncrement()),
                 q == null ? null : Long.toString(q.getMaxValue()), q == null ? null : Long.toString(q.getMinValue()),
                 q != null && q.getCycle() == Sequence.Cycle.CYCLE ? "YES" : "NO", c.isGenerated() ? "ALWAYS" : "NEVER",

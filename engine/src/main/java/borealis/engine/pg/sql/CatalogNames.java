@@ -37,5 +37,16 @@ public final class CatalogNames {
     static final Set<String> ZERO_BASED_VECTORS = Set.of("indkey", "indoption", "indclass", "indcollation", "i_indoption", "prattrs",
             "stxkeys");
 
+    /**
+     * The H2 column selectivity (an optimizer hint; H2's default is 50) that marks a column declared
+     * GENERATED ... AS IDENTITY, as opposed to serial, which H2 makes the same kind of column.
+     */
+    public static final int IDENTITY_SELECTIVITY = 49;
+
+    /** Whether an H2 identity column was declared an identity in PostgreSQL (not serial). */
+    public static boolean declaredIdentity(org.h2.table.Column c) {
+        return c.isIdentity() && (c.isGeneratedAlways() || c.getSelectivity() == IDENTITY_SELECTIVITY);
+    }
+
     private CatalogNames() {}
 }
