@@ -164,6 +164,24 @@ class DifferentialIT {
         assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
     }
 
+    /** jsonb as PostgreSQL prints and queries it: canonical text, key existence (?, ?|, ?&), containment, Django's key lookups. */
+    @Test
+    void jsonbOperators() throws Exception {
+        List<String> statements = List.of(
+                "drop table if exists jb", "create table jb(id int primary key, doc jsonb)",
+                "insert into jb values (1, '{\"kind\": \"one\", \"b\": [1, 2], \"a\": {\"z\": null}}'), (2, '[\"a\", \"c\"]'), "
+                        + "(3, '\"a\"'), (4, '{\"kind\": \"three\", \"bb\": 1, \"a\": 2}'), (5, null)",
+                "select id, doc from jb order by id",
+                "select id from jb where doc ? 'a' order by id",
+                "select id from jb where doc ?| array['c', 'bb'] order by id",
+                "select id from jb where doc ?& array['a', 'kind'] order by id",
+                "select id from jb where doc @> '{\"kind\": \"one\"}' order by id",
+                "select id from jb where (doc -> 'kind') = '\"one\"'::jsonb order by id",
+                "select id, doc -> 'kind', doc ->> 'kind', doc -> 'b' -> 1 from jb order by id",
+                "drop table jb");
+        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
+    }
+
     @Test
     void keywordsAreASetReturningFunction() throws Exception {
         List<String> statements = List.of("select count(*), count(distinct catcode) from pg_catalog.pg_get_keywords()",

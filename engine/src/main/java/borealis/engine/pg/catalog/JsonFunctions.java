@@ -197,6 +197,57 @@ public final class JsonFunctions {
         return jsonContains(outer, inner);
     }
 
+    // ---- key existence: a ? k, a ?| keys, a ?& keys ----
+
+    /**
+     * {@code a ? k}: whether the string k is a key of the object a, an element of the array a, or
+     * the string a itself (at the top level only), as PostgreSQL's jsonb ? does.
+     */
+    public static Boolean jsonb_exists(Value a, String key) {
+        if (a == null || a == ValueNull.INSTANCE || key == null) {
+            return null;
+        }
+        JSONValue v = parseJson(a.getString());
+        if (v instanceof JSONObject o) {
+            return o.getFirst(key) != null;
+        }
+        if (v instanceof JSONArray arr) {
+            for (JSONValue item : arr.getArray()) {
+                if (item instanceof JSONString s && s.getString().equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return v instanceof JSONString s && s.getString().equals(key);
+    }
+
+    /** {@code a ?| keys}: whether any of the keys exists. */
+    public static Boolean jsonb_exists_any(Value a, String[] keys) {
+        if (a == null || a == ValueNull.INSTANCE || keys == null) {
+            return null;
+        }
+        for (String k : keys) {
+            if (k != null && Boolean.TRUE.equals(jsonb_exists(a, k))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code a ?& keys}: whether all of the keys exist. */
+    public static Boolean jsonb_exists_all(Value a, String[] keys) {
+        if (a == null || a == ValueNull.INSTANCE || keys == null) {
+            return null;
+        }
+        for (String k : keys) {
+            if (k != null && !Boolean.TRUE.equals(jsonb_exists(a, k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code a <@ b}: b contains a. */
     public static Boolean jsonb_contained(Value a, Value b) {
         return jsonb_contains(b, a);

@@ -39,17 +39,17 @@ final class SchemaLookup implements ColumnLookup {
         return columns.apply(table);
     }
 
-    /** The table's columns in order with their java.sql.Types (AssignedLiterals); empty when there is no such table. */
+    /** The table's columns in order with their engine type names (AssignedLiterals); empty when there is no such table. */
     @Override
-    public java.util.Map<String, Integer> jdbcTypes(String table) {
-        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, String> columnTypes(String table) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         try {
             QualifiedName name = QualifiedName.parse(table);
             String sql = "SELECT * FROM " + SqlQuoting.qualified(name.schema(), name.name()) + " WHERE FALSE";
             try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
                 var md = ps.getMetaData();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
-                    out.put(md.getColumnName(i), md.getColumnType(i));
+                    out.put(md.getColumnName(i), md.getColumnTypeName(i));
                 }
             }
         } catch (SQLException e) {

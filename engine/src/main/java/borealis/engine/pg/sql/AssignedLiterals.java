@@ -15,7 +15,7 @@ import java.util.Map;
 final class AssignedLiterals {
 
     /** What a column's type makes of a literal. */
-    enum Kind { ARRAY, BYTEA, OTHER }
+    enum Kind { ARRAY, BYTEA, JSON, OTHER }
 
     private final TokenList t;
     private final ColumnLookup lookup;
@@ -49,7 +49,8 @@ final class AssignedLiterals {
     }
 
     private static boolean candidate(String v) {
-        return v.startsWith("{") || v.startsWith("\\x");
+        // arrays and JSON objects, JSON arrays and strings, bytea's hex form: what H2 would misread
+        return v.startsWith("{") || v.startsWith("[") || v.startsWith("\"") || v.startsWith("\\x");
     }
 
     private void insert() {
@@ -147,6 +148,8 @@ final class AssignedLiterals {
                     kind = Kind.ARRAY;
                 } else if (t.is(k, "bytea")) {
                     kind = Kind.BYTEA;
+                } else if (t.is(k, "json") || t.is(k, "jsonb")) {
+                    kind = kind == Kind.ARRAY ? kind : Kind.JSON;
                 }
             }
             replace(i + 1, kind);
@@ -161,6 +164,8 @@ final class AssignedLiterals {
         String v = k.stringValue();
         if (kind == Kind.ARRAY && v.startsWith("{")) {
             t.replace(at, at + 1, ExpressionRewriter.arrayLiteral(v));
+        } else if (kind == Kind.JSON) {
+            t.replace(at, at + 1, "(" + k.text + " FORMAT JSON)"); // parsed, not wrapped in a JSON string
         } else if (kind == Kind.BYTEA && v.startsWith("\\x") && v.substring(2).matches("[0-9a-fA-F]*") && v.length() % 2 == 0) {
             t.replace(at, at + 1, "X'" + v.substring(2) + "'");
         }
@@ -170,11 +175,11 @@ final class AssignedLiterals {
     private Map<String, Kind> kinds(String table) {
         usedLookup = true;
         Map<String, Kind> out = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, Integer> c : lookup.jdbcTypes(table).entrySet()) {
-            int type = c.getValue();
-            out.put(c.getKey(), type == java.sql.Types.ARRAY ? Kind.ARRAY
-                    : type == java.sql.Types.VARBINARY || type == java.sql.Types.BINARY || type == java.sql.Types.LONGVARBINARY
-                    || type == java.sql.Types.BLOB ? Kind.BYTEA : Kind.OTHER);
+        for (Map.Entry<String, String> c : lookup.columnTypes(table).entrySet()) {
+            String type = c.getValue().toUpperCase(java.util.Locale.ROOT);
+            out.put(c.getKey(), type.endsWith(" ARRAY") ? Kind.ARRAY
+                    : type.startsWith("BINARY") || type.startsWith("VARBINARY") || type.startsWith("BLOB") ? Kind.BYTEA
+                    : type.startsWith("JSON") ? Kind.JSON : Kind.OTHER);
         }
         return out;
     }

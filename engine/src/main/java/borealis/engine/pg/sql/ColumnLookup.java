@@ -9,8 +9,8 @@ public interface ColumnLookup {
     /** The table's column names, quoted for the engine. */
     List<String> columns(String table);
 
-    /** The table's columns in order (names as stored), with their java.sql.Types; empty when unknown. */
-    default Map<String, Integer> jdbcTypes(String table) {
+    /** The table's columns in order (names as stored), with their engine type names (INTEGER ARRAY, JSON...); empty when unknown. */
+    default Map<String, String> columnTypes(String table) {
         return Map.of();
     }
 

@@ -518,17 +518,27 @@ final class ExpressionRewriter {
                 case "#>>" -> "json_path_text";
                 case "@>" -> "jsonb_contains";
                 case "<@" -> "jsonb_contained";
+                case "?" -> "jsonb_exists";
+                case "?|" -> "jsonb_exists_any";
+                case "?&" -> "jsonb_exists_all";
                 default -> null;
             };
             if (fn == null || i + 1 >= t.size()) {
                 continue;
             }
+            if (k.text.equals("?") && t.get(i + 1).kind == SqlLexer.Kind.NUMBER && !t.get(i + 1).spaceBefore) {
+                continue; // ?1: a parameter as the engine writes it, not the jsonb operator
+            }
             int start = t.primaryStart(i);
             int end = t.primaryEnd(i + 1);
             String left = t.text(start, i);
             String right = t.text(i + 1, end);
-            // Results are JSON text; H2 cannot take (x FORMAT JSON) as a function argument.
+            // json_get and json_path return JSON text: read as JSON (FORMAT JSON, in parentheses, which
+            // H2 also takes as an argument) so that (doc -> 'kind') = '"one"'::jsonb compares JSON values.
             String call = CAT + "." + fn + "(" + left + ", " + right + ")";
+            if (fn.equals("json_get") || fn.equals("json_path")) {
+                call = "(" + call + " FORMAT JSON)";
+            }
             t.replace(start, end, call);
             i = start;
         }

@@ -102,25 +102,25 @@ class SqlTranslatorTest {
             }
 
             @Override
-            public java.util.Map<String, Integer> jdbcTypes(String table) {
-                java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
-                m.put("id", java.sql.Types.INTEGER);
-                m.put("tags", java.sql.Types.ARRAY);
-                m.put("raw", java.sql.Types.VARBINARY);
-                m.put("doc", java.sql.Types.OTHER);
+            public java.util.Map<String, String> columnTypes(String table) {
+                java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+                m.put("id", "INTEGER");
+                m.put("tags", "CHARACTER VARYING ARRAY");
+                m.put("raw", "BINARY VARYING");
+                m.put("doc", "JSON");
                 return m;
             }
         };
-        assertEquals("insert into t values (1, ARRAY['a', 'b'], X'00ff', '{\"k\": 1}'), (2, ARRAY[], X'', '{}')",
+        assertEquals("insert into t values (1, ARRAY['a', 'b'], X'00ff', ('{\"k\": 1}' FORMAT JSON)), (2, ARRAY[], X'', ('{}' FORMAT JSON))",
                 SqlTranslator.translateUncached("insert into t values (1, '{a,b}', '\\x00ff', '{\"k\": 1}'), (2, '{}', '\\x', '{}')",
                         lookup).engineSql());
-        assertEquals("insert into t (doc, tags) values ('{}', ARRAY[NULL, 'x y'])",
+        assertEquals("insert into t (doc, tags) values (('{}' FORMAT JSON), ARRAY[NULL, 'x y'])",
                 SqlTranslator.translateUncached("insert into t (doc, tags) values ('{}', '{NULL,\"x y\"}')", lookup).engineSql());
-        assertEquals("update t set tags = ARRAY['1'], doc = '{}' where id = 1",
+        assertEquals("update t set tags = ARRAY['1'], doc = ('{}' FORMAT JSON) where id = 1",
                 SqlTranslator.translateUncached("update t set tags = '{1}', doc = '{}' where id = 1", lookup).engineSql());
         assertTrue(h2("create table d(tags text[] default '{}', doc jsonb default '{}')").contains("ARRAY ARRAY[]") == false);
         assertTrue(h2("create table d(tags text[] default '{}', doc jsonb default '{}')").contains("default ARRAY[]"));
-        assertTrue(h2("create table d(tags text[] default '{}', doc jsonb default '{}')").contains("default '{}'"));
+        assertTrue(h2("create table d(tags text[] default '{}', doc jsonb default '{}')").contains("default ('{}' FORMAT JSON)"));
     }
 
     @Test
@@ -264,13 +264,13 @@ class SqlTranslatorTest {
 
     @Test
     void operators() {
-        assertEquals("select borealis_catalog.json_get_text(borealis_catalog.json_get(d, 'a'), 'b') AS \"?column?\" from t",
+        assertEquals("select borealis_catalog.json_get_text((borealis_catalog.json_get(d, 'a') FORMAT JSON), 'b') AS \"?column?\" from t",
                 h2("select d->'a'->>'b' from t"));
         assertEquals("select POWER(2, 10) AS \"?column?\" , BITAND(a, 1) AS \"?column?\" from t", h2("select 2 ^ 10, a & 1 from t"));
         assertEquals("select id from t where borealis_catalog.jsonb_contains(t.d, '{\"a\":1}') and borealis_catalog.jsonb_contained(x, y)",
                 h2("select id from t where t.d @> '{\"a\":1}' and x <@ y"));
         // a parenthesis after SELECT is not a call of a function named select
-        assertEquals("select borealis_catalog.json_get((d), 'a') AS \"?column?\" from t", h2("select (d) -> 'a' from t"));
+        assertEquals("select (borealis_catalog.json_get((d), 'a') FORMAT JSON) AS \"?column?\" from t", h2("select (d) -> 'a' from t"));
         assertEquals("select borealis_catalog.array_get(i.indoption, (k - 1) + 1) AS \"indoption\" from t",
                 h2("select i.indoption[k - 1] from t"));
     }
