@@ -2,10 +2,9 @@ package borealis.engine.pg.session;
 
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
-import borealis.engine.pg.sql.QualifiedName;
 import borealis.engine.pg.sql.SqlLexer;
-import borealis.engine.pg.sql.SqlQuoting;
 import borealis.engine.pg.sql.SqlTranslator;
+import borealis.engine.pg.sql.StatementRewriter;
 import borealis.engine.pg.sql.Translation;
 import borealis.engine.pg.types.PgValues;
 import borealis.engine.pg.wire.BackendWriter;
@@ -31,6 +30,7 @@ final class NamedStatements {
     private final Connection conn;
     private final UtilityCommands utility;
     private final ColumnOrigins origins;
+    private final StatementRewriter.ColumnLookup lookup;
     private final Map<String, PreparedQuery> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
 
@@ -46,6 +46,7 @@ final class NamedStatements {
         this.conn = conn;
         this.utility = utility;
         this.origins = origins;
+        this.lookup = new EngineLookup(conn);
     }
 
     /** The named statements as the client parsed them, for a session moving to another node. */
@@ -96,27 +97,18 @@ final class NamedStatements {
             }
             return new PreparedQuery(sql, sql, command, maxParam, declaredTypes, null);
         }
-        Translation tr = SqlTranslator.translate(sql, this::columnsOf);
+        Translation tr = SqlTranslator.translate(sql, lookup);
         return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
     }
 
     /** Column names of a table, for translations that need them. */
     java.util.List<String> columnsOf(String table) {
-        java.util.List<String> cols = new java.util.ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + SqlQuoting.qualified(name(table).schema(),
-                name(table).name()) + " WHERE FALSE")) {
-            var md = ps.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                cols.add("\"" + md.getColumnName(i).replace("\"", "\"\"") + "\"");
-            }
-        } catch (SQLException e) {
-            throw new PgException(PgError.of(e));
-        }
-        return cols;
+        return lookup.columns(table);
     }
 
-    private static QualifiedName name(String table) throws SQLException {
-        return QualifiedName.parse(table);
+    /** What translations of this session may ask its connection. */
+    StatementRewriter.ColumnLookup lookup() {
+        return lookup;
     }
 
     void bind(FrontendMessage.Bind b) throws SQLException {
@@ -144,7 +136,7 @@ final class NamedStatements {
             portal.parameterFormats = b.parameterFormats();
         }
         if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
-            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0];
+            int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, lookup).engineSql()) : new int[0];
             portal.statement = q.borrow(conn);
             try {
                 for (int i = 0; i < b.parameters().length; i++) {
@@ -176,7 +168,7 @@ final class NamedStatements {
             if (q == null) {
                 throw new PgException(PgError.error("26000", "prepared statement \"" + d.name() + "\" does not exist"));
             }
-            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, this::columnsOf).engineSql()) : new int[0]);
+            out.parameterDescription(q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, lookup).engineSql()) : new int[0]);
             Portal probe = new Portal(q, new short[0]);
             if (describeRows(probe)) {
                 out.rowDescription(probe.columns);

@@ -150,8 +150,8 @@ public final class PgSession implements AutoCloseable {
             }
 
             @Override
-            public java.util.List<String> columnsOf(String table) {
-                return named.columnsOf(table);
+            public borealis.engine.pg.sql.StatementRewriter.ColumnLookup lookup() {
+                return named.lookup();
             }
         });
         named.describeFetchesWith(cursors::columnsOf);
@@ -640,7 +640,7 @@ public final class PgSession implements AutoCloseable {
             return null;
         }
         tx.beginImplicit();
-        Translation tr = SqlTranslator.translate(copy.selectSql(), named::columnsOf);
+        Translation tr = SqlTranslator.translate(copy.selectSql(), named.lookup());
         PreparedQuery select = new PreparedQuery(q.sql, tr.engineSql(), q.command(), tr.parameters(), new int[0], tr);
         Portal p = new Portal(select, new short[0]);
         p.statement = conn.prepareStatement(select.engineSql);

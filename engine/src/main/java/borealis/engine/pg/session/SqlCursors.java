@@ -4,6 +4,7 @@ import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.sql.SqlLexer;
 import borealis.engine.pg.sql.SqlTranslator;
+import borealis.engine.pg.sql.StatementRewriter;
 import borealis.engine.pg.sql.Translation;
 import borealis.engine.pg.types.PgValues;
 import borealis.engine.pg.wire.BackendWriter;
@@ -36,7 +37,7 @@ final class SqlCursors {
 
         void writeCurrentRow(Portal p, BackendWriter out) throws SQLException;
 
-        List<String> columnsOf(String table);
+        StatementRewriter.ColumnLookup lookup();
     }
 
     private final Connection conn;
@@ -82,7 +83,7 @@ final class SqlCursors {
             throw new PgException(PgError.error("54000", "too many open cursors in this session (at most " + NamedStatements.MAX_PORTALS + ")"));
         }
         String query = q.sql.substring(t.get(forAt + 1).start());
-        Translation tr = SqlTranslator.translate(query, runner::columnsOf);
+        Translation tr = SqlTranslator.translate(query, runner.lookup());
         PreparedQuery select = new PreparedQuery(query, tr.engineSql(), Command.classify(query), tr.parameters(), q.declaredTypes(), tr);
         Portal p = new Portal(select, new short[0]);
         // A SCROLL cursor moves both ways: H2 keeps its rows (spilling to disk past max_memory_rows).
@@ -91,7 +92,7 @@ final class SqlCursors {
         p.ownsStatement = true;
         try {
             if (bound != null && bound.parameters != null && bound.parameters.length > 0) {
-                int[] types = select.parameterTypes(conn, pg -> SqlTranslator.translate(pg, runner::columnsOf).engineSql());
+                int[] types = select.parameterTypes(conn, pg -> SqlTranslator.translate(pg, runner.lookup()).engineSql());
                 for (int i = 0; i < bound.parameters.length && i < types.length; i++) {
                     PgValues.bind(p.statement, i + 1, types[i], NamedStatements.isBinary(bound.parameterFormats, i), bound.parameters[i]);
                 }

@@ -11,11 +11,19 @@ import java.util.Locale;
  * TRUNCATE forms, storage options of CREATE TABLE and CREATE INDEX, constraint names, and locking
  * clauses. Works on the statement's tokens and its clause structure.
  */
-final class StatementRewriter {
+public final class StatementRewriter {
 
     /** Table columns, for rewrites that need them (INSERT ... ON CONFLICT without a column list). */
     public interface ColumnLookup {
         List<String> columns(String table);
+
+        /**
+         * The H2 type (as SQL, e.g. {@code INTEGER ARRAY}) of the first result column of an H2 query,
+         * or null when it cannot be known here.
+         */
+        default String resultType(String engineSql) {
+            return null;
+        }
     }
 
     private final TokenList t;
