@@ -28,7 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class CorrelatedSubqueries {
 
-    /** The functions (in {@code borealis.engine.pg.catalog.Subqueries}) running a signed subquery. */
+    /** The catalog functions running a signed subquery. */
     static final String VALUE_FUNCTION = CatalogNames.SCHEMA + ".subquery_value";
     static final String ARRAY_FUNCTION = CatalogNames.SCHEMA + ".subquery_array";
 
