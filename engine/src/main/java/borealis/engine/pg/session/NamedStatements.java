@@ -2,6 +2,7 @@ package borealis.engine.pg.session;
 
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
+import borealis.engine.pg.catalog.SessionRelations;
 import borealis.engine.pg.sql.SqlLexer;
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.StatementRewriter;
@@ -55,6 +56,17 @@ final class NamedStatements {
         statements.forEach((name, q) -> {
             if (!name.isEmpty()) {
                 out.add(new PgSession.NamedStatement(name, q.sql, q.declaredTypes()));
+            }
+        });
+        return out;
+    }
+
+    /** The named statements as pg_prepared_statements shows them (protocol-level: not from SQL). */
+    List<SessionRelations.PreparedStatement> preparedStatements() {
+        List<SessionRelations.PreparedStatement> out = new java.util.ArrayList<>();
+        statements.forEach((name, q) -> {
+            if (!name.isEmpty()) {
+                out.add(new SessionRelations.PreparedStatement(name, q.sql, q.preparedAt, q.knownParameterTypes(), false));
             }
         });
         return out;

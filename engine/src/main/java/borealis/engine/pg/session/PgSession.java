@@ -155,6 +155,7 @@ public final class PgSession implements AutoCloseable {
             }
         });
         named.describeFetchesWith(cursors::columnsOf);
+        borealis.engine.pg.catalog.SessionRelations.register(conn, named::preparedStatements);
         this.inlineBlocks = new InlineBlocks(conn, named, portals, this::checkMayWrite, this::errorOf);
         conn.setAutoCommit(true);
         // What current_database() and current_user answer (the client's names, not H2's).
@@ -834,6 +835,7 @@ public final class PgSession implements AutoCloseable {
     public void close() {
         tx.leaveSerializable();
         AdvisoryLocks.sessionEnded(conn);
+        borealis.engine.pg.catalog.SessionRelations.sessionEnded(conn);
         cursors.closeAll(true);
         closeAllPortals();
         named.closeStatementsQuietly();

@@ -27,6 +27,8 @@ final class PreparedQuery implements AutoCloseable {
     private PreparedStatement cached;
     private boolean cachedInUse;
     private int[] inferredTypes;
+    /** When the client prepared it (pg_prepared_statements.prepare_time). */
+    final java.time.OffsetDateTime preparedAt = java.time.OffsetDateTime.now();
 
     PreparedQuery(String sql, String engineSql, Command command, int parameterCount, int[] declaredTypes,
                   borealis.engine.pg.sql.Translation translation) {
@@ -36,6 +38,11 @@ final class PreparedQuery implements AutoCloseable {
         this.command = command;
         this.parameterCount = Math.max(parameterCount, declaredTypes.length);
         this.declaredTypes = Arrays.copyOf(declaredTypes, this.parameterCount);
+    }
+
+    /** The parameter types described so far: inferred once described, else as declared (0: not known). */
+    int[] knownParameterTypes() {
+        return inferredTypes != null ? inferredTypes.clone() : declaredTypes.clone();
     }
 
     /** The H2 statement for a new portal: the cached one if free, else a fresh one the portal owns. */

@@ -20,6 +20,12 @@ public final class CatalogNames {
             "pg_stat_user_tables", "pg_statio_user_tables", "pg_statio_all_tables", "pg_language", "pg_operator", "pg_cast",
             "pg_event_trigger", "pg_opclass", "pg_conversion", "pg_timezone_names", "pg_available_extensions");
 
+    /**
+     * pg_catalog relations whose rows belong to the querying session: read through the table
+     * function of the same name in {@link #SCHEMA}.
+     */
+    public static final Set<String> SESSION_RELATIONS = Set.of("pg_prepared_statements");
+
     /** pg_catalog relations that are always empty in Borealis (no triggers, policies, publications, inheritance...). */
     public static final Set<String> ALWAYS_EMPTY = Set.of(
             "pg_inherits", "pg_trigger", "pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_namespace",
