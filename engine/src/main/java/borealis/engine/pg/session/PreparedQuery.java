@@ -84,6 +84,9 @@ final class PreparedQuery implements AutoCloseable {
                 if (types[i] == 0) {
                     types[i] = hints[i];
                 }
+                if (types[i] == 0 && command.kind() == Command.Kind.ENGINE) {
+                    types[i] = DomainTypes.baseOfCast(conn, ParameterHints.castTypeName(sql, i + 1));
+                }
             }
         }
         boolean unknown = false;
