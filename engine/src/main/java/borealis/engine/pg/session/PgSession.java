@@ -153,6 +153,11 @@ public final class PgSession implements AutoCloseable {
             public borealis.engine.pg.sql.StatementRewriter.ColumnLookup lookup() {
                 return named.lookup();
             }
+
+            @Override
+            public Portal protocolPortal(String name) {
+                return name.isEmpty() ? null : named.portal(name);
+            }
         });
         named.describeFetchesWith(cursors::columnsOf);
         borealis.engine.pg.catalog.SessionRelations.register(conn, named::preparedStatements);

@@ -38,6 +38,9 @@ final class SqlCursors {
         void writeCurrentRow(Portal p, BackendWriter out) throws SQLException;
 
         StatementRewriter.ColumnLookup lookup();
+
+        /** The named portal the client bound through the protocol, or null. */
+        Portal protocolPortal(String name);
     }
 
     private final Connection conn;
@@ -161,8 +164,15 @@ final class SqlCursors {
     /** The columns a FETCH statement returns (its cursor's), or null for MOVE or an unknown cursor. */
     BackendWriter.Column[] columnsOf(PreparedQuery fetch) {
         Fetch f = parse(fetch.sql);
-        Portal p = f.move() || f.name() == null ? null : cursors.get(f.name());
-        return p == null ? null : p.columns;
+        if (f.move() || f.name() == null) {
+            return null;
+        }
+        Portal p = cursors.get(f.name());
+        if (p == null) {
+            p = runner.protocolPortal(f.name());
+            return p == null || p.columns == null ? null : ProtocolCursors.textColumns(p.columns);
+        }
+        return p.columns;
     }
 
     /**
@@ -173,7 +183,9 @@ final class SqlCursors {
     void fetch(PreparedQuery q, BackendWriter out, boolean describe) throws SQLException {
         Fetch f = parse(q.sql);
         Portal p = f.name() == null ? null : cursors.get(f.name());
-        if (p == null) {
+        // a portal the client bound through the protocol is a cursor too (never SCROLL), as in PostgreSQL
+        Portal portal = p == null && f.name() != null ? runner.protocolPortal(f.name()) : null;
+        if (p == null && portal == null) {
             throw new PgException(PgError.error("34000", "cursor \"" + f.name() + "\" does not exist"));
         }
         boolean forwardOnly = f.direction().equals("NEXT") || f.direction().equals("FORWARD");
@@ -181,7 +193,15 @@ final class SqlCursors {
             throw new PgException(new PgError("ERROR", "55000", "cursor can only scan forward", null,
                     "Declare it with SCROLL option to enable backward scan."));
         }
-        if (describe && !f.move() && p.columns != null) {
+        if (portal != null) {
+            ProtocolCursors.fetch(runner::start, portal, f.move(), out, describe, () -> fetchFrom(portal, f, out, false));
+            return;
+        }
+        fetchFrom(p, f, out, describe && !f.move());
+    }
+
+    private void fetchFrom(Portal p, Fetch f, BackendWriter out, boolean describe) throws SQLException {
+        if (describe && p.columns != null) {
             out.rowDescription(p.columns);
         }
         long n = 0;
