@@ -26,6 +26,7 @@ final class PreparedQuery implements AutoCloseable {
     private final int[] declaredTypes;
     private PreparedStatement cached;
     private boolean cachedInUse;
+    private boolean closed;
     private int[] inferredTypes;
     /** When the client prepared it (pg_prepared_statements.prepare_time). */
     final java.time.OffsetDateTime preparedAt = java.time.OffsetDateTime.now();
@@ -61,7 +62,12 @@ final class PreparedQuery implements AutoCloseable {
     void giveBack(PreparedStatement ps) throws SQLException {
         if (ps == cached) {
             cachedInUse = false;
-            ps.clearParameters();
+            if (closed) {
+                cached = null;
+                ps.close();
+            } else {
+                ps.clearParameters();
+            }
         } else {
             ps.close();
         }
@@ -198,8 +204,14 @@ final class PreparedQuery implements AutoCloseable {
     }
 
     @Override
+    /**
+     * The client closed or replaced the statement. A portal bound from it lives on (as in
+     * PostgreSQL: pgjdbc reads a fetch-size portal while it runs other statements through the
+     * unnamed one), so a statement a portal still reads is closed when the portal gives it back.
+     */
     public void close() throws SQLException {
-        if (cached != null) {
+        closed = true;
+        if (cached != null && !cachedInUse) {
             cached.close();
             cached = null;
         }
