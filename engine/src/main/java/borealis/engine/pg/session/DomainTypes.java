@@ -21,9 +21,10 @@ final class DomainTypes {
         if (name == null) {
             return 0;
         }
-        String type = name.size() == 2 ? SqlQuoting.qualified(name.get(0), name.get(1)) : SqlQuoting.identifier(name.get(0));
         // typed by H2 without running: a domain's value has its base type
-        try (PreparedStatement ps = conn.prepareStatement("SELECT CAST(NULL AS " + type + ")")) {
+        String sql = name.size() == 2 ? "SELECT CAST(NULL AS " + SqlQuoting.qualified(name.get(0), name.get(1)) + ")"
+                : "SELECT CAST(NULL AS " + SqlQuoting.identifier(name.get(0)) + ")";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
             return PgType.oidOf(ps.getMetaData(), 1);
         } catch (SQLException e) {
             return 0; // not a type of this database: the engine's inference decides, as before
