@@ -2,9 +2,9 @@ package borealis.engine.pg.session;
 
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
-import borealis.engine.pg.sql.QualifiedName;
+import borealis.engine.pg.catalog.SessionRelations;
+import borealis.engine.pg.sql.ColumnLookup;
 import borealis.engine.pg.sql.SqlLexer;
-import borealis.engine.pg.sql.SqlQuoting;
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
 import borealis.engine.pg.types.PgValues;
@@ -62,6 +62,17 @@ final class NamedStatements {
         return out;
     }
 
+    /** The named statements as pg_prepared_statements shows them (protocol-level: not from SQL). */
+    List<SessionRelations.PreparedStatement> preparedStatements() {
+        List<SessionRelations.PreparedStatement> out = new java.util.ArrayList<>();
+        statements.forEach((name, q) -> {
+            if (!name.isEmpty()) {
+                out.add(new SessionRelations.PreparedStatement(name, q.sql, q.preparedAt, q.knownParameterTypes(), false));
+            }
+        });
+        return out;
+    }
+
     /** Prepares again the named statements of a session that moved here. */
     void restoreNamed(List<PgSession.NamedStatement> moved) {
         for (PgSession.NamedStatement n : moved) {
@@ -105,21 +116,12 @@ final class NamedStatements {
 
     /** Column names of a table, for translations that need them. */
     java.util.List<String> columnsOf(String table) {
-        java.util.List<String> cols = new java.util.ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + SqlQuoting.qualified(name(table).schema(),
-                name(table).name()) + " WHERE FALSE")) {
-            var md = ps.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                cols.add("\"" + md.getColumnName(i).replace("\"", "\"\"") + "\"");
-            }
-        } catch (SQLException e) {
-            throw new PgException(PgError.of(e));
-        }
-        return cols;
+        return lookup.columns(table);
     }
 
-    private static QualifiedName name(String table) throws SQLException {
-        return QualifiedName.parse(table);
+    /** What translations of this session may ask its connection. */
+    ColumnLookup lookup() {
+        return lookup;
     }
 
     void bind(FrontendMessage.Bind b) throws SQLException {

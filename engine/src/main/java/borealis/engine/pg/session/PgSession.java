@@ -150,11 +150,17 @@ public final class PgSession implements AutoCloseable {
             }
 
             @Override
-            public java.util.List<String> columnsOf(String table) {
-                return named.columnsOf(table);
+            public borealis.engine.pg.sql.ColumnLookup lookup() {
+                return named.lookup();
+            }
+
+            @Override
+            public Portal protocolPortal(String name) {
+                return name.isEmpty() ? null : named.portal(name);
             }
         });
         named.describeFetchesWith(cursors::columnsOf);
+        borealis.engine.pg.catalog.SessionRelations.register(conn, named::preparedStatements);
         this.inlineBlocks = new InlineBlocks(conn, named, portals, this::checkMayWrite, this::errorOf);
         conn.setAutoCommit(true);
         // What current_database() and current_user answer (the client's names, not H2's).
@@ -640,7 +646,7 @@ public final class PgSession implements AutoCloseable {
             return null;
         }
         tx.beginImplicit();
-        Translation tr = SqlTranslator.translate(copy.selectSql(), named::columnsOf);
+        Translation tr = SqlTranslator.translate(copy.selectSql(), named.lookup());
         PreparedQuery select = new PreparedQuery(q.sql, tr.engineSql(), q.command(), tr.parameters(), new int[0], tr);
         Portal p = new Portal(select, new short[0]);
         p.statement = conn.prepareStatement(select.engineSql);
@@ -834,6 +840,7 @@ public final class PgSession implements AutoCloseable {
     public void close() {
         tx.leaveSerializable();
         AdvisoryLocks.sessionEnded(conn);
+        borealis.engine.pg.catalog.SessionRelations.sessionEnded(conn);
         cursors.closeAll(true);
         closeAllPortals();
         named.closeStatementsQuietly();

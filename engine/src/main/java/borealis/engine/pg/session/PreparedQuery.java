@@ -26,7 +26,10 @@ final class PreparedQuery implements AutoCloseable {
     private final int[] declaredTypes;
     private PreparedStatement cached;
     private boolean cachedInUse;
+    private boolean closed;
     private int[] inferredTypes;
+    /** When the client prepared it (pg_prepared_statements.prepare_time). */
+    final java.time.OffsetDateTime preparedAt = java.time.OffsetDateTime.now();
 
     PreparedQuery(String sql, String engineSql, Command command, int parameterCount, int[] declaredTypes,
                   borealis.engine.pg.sql.Translation translation) {
@@ -36,6 +39,11 @@ final class PreparedQuery implements AutoCloseable {
         this.command = command;
         this.parameterCount = Math.max(parameterCount, declaredTypes.length);
         this.declaredTypes = Arrays.copyOf(declaredTypes, this.parameterCount);
+    }
+
+    /** The parameter types described so far: inferred once described, else as declared (0: not known). */
+    int[] knownParameterTypes() {
+        return inferredTypes != null ? inferredTypes.clone() : declaredTypes.clone();
     }
 
     /** The H2 statement for a new portal: the cached one if free, else a fresh one the portal owns. */
@@ -54,7 +62,12 @@ final class PreparedQuery implements AutoCloseable {
     void giveBack(PreparedStatement ps) throws SQLException {
         if (ps == cached) {
             cachedInUse = false;
-            ps.clearParameters();
+            if (closed) {
+                cached = null;
+                ps.close();
+            } else {
+                ps.clearParameters();
+            }
         } else {
             ps.close();
         }
@@ -76,6 +89,9 @@ final class PreparedQuery implements AutoCloseable {
             for (int i = 0; i < types.length; i++) {
                 if (types[i] == 0) {
                     types[i] = hints[i];
+                }
+                if (types[i] == 0 && command.kind() == Command.Kind.ENGINE) {
+                    types[i] = DomainTypes.baseOfCast(conn, ParameterHints.castTypeName(sql, i + 1));
                 }
             }
         }
@@ -191,8 +207,14 @@ final class PreparedQuery implements AutoCloseable {
     }
 
     @Override
+    /**
+     * The client closed or replaced the statement. A portal bound from it lives on (as in
+     * PostgreSQL: pgjdbc reads a fetch-size portal while it runs other statements through the
+     * unnamed one), so a statement a portal still reads is closed when the portal gives it back.
+     */
     public void close() throws SQLException {
-        if (cached != null) {
+        closed = true;
+        if (cached != null && !cachedInUse) {
             cached.close();
             cached = null;
         }

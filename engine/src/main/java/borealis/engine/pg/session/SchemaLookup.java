@@ -6,9 +6,12 @@ import borealis.engine.pg.sql.QualifiedName;
 import borealis.engine.pg.sql.ColumnLookup;
 import borealis.engine.pg.sql.SqlQuoting;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -141,6 +144,28 @@ final class SchemaLookup implements ColumnLookup {
     private SessionLocal session() {
         try {
             return (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
+        } catch (SQLException e) {
+            throw new PgException(PgError.of(e));
+        }
+    }
+
+    /** Prepared, not run: H2 types the result without reading a row. */
+    @Override
+    public String resultType(String engineSql) {
+        try (PreparedStatement ps = conn.prepareStatement(engineSql)) {
+            ResultSetMetaData md = ps.getMetaData();
+            if (md == null || md.getColumnCount() < 1) {
+                return null;
+            }
+            String name = md.getColumnTypeName(1);
+            String upper = name.toUpperCase(Locale.ROOT);
+            if (upper.equals("CHARACTER VARYING") || upper.equals("CHARACTER") || upper.equals("VARBINARY")) {
+                return name + "(" + md.getPrecision(1) + ")";
+            }
+            if (upper.equals("NUMERIC") || upper.equals("DECIMAL")) {
+                return name + "(" + md.getPrecision(1) + ", " + md.getScale(1) + ")";
+            }
+            return name;
         } catch (SQLException e) {
             throw new PgException(PgError.of(e));
         }

@@ -2,6 +2,7 @@ package borealis.engine.pg.session;
 
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
+import borealis.engine.pg.sql.ColumnLookup;
 import borealis.engine.pg.sql.SqlLexer;
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
@@ -36,7 +37,10 @@ final class SqlCursors {
 
         void writeCurrentRow(Portal p, BackendWriter out) throws SQLException;
 
-        List<String> columnsOf(String table);
+        ColumnLookup lookup();
+
+        /** The named portal the client bound through the protocol, or null. */
+        Portal protocolPortal(String name);
     }
 
     private final Connection conn;
@@ -82,7 +86,7 @@ final class SqlCursors {
             throw new PgException(PgError.error("54000", "too many open cursors in this session (at most " + NamedStatements.MAX_PORTALS + ")"));
         }
         String query = q.sql.substring(t.get(forAt + 1).start());
-        Translation tr = SqlTranslator.translate(query, runner::columnsOf);
+        Translation tr = SqlTranslator.translate(query, runner.lookup());
         PreparedQuery select = new PreparedQuery(query, tr.engineSql(), Command.classify(query), tr.parameters(), q.declaredTypes(), tr);
         Portal p = new Portal(select, new short[0]);
         // A SCROLL cursor moves both ways: H2 keeps its rows (spilling to disk past max_memory_rows).
@@ -91,7 +95,7 @@ final class SqlCursors {
         p.ownsStatement = true;
         try {
             if (bound != null && bound.parameters != null && bound.parameters.length > 0) {
-                int[] types = select.parameterTypes(conn, pg -> SqlTranslator.translate(pg, runner::columnsOf).engineSql());
+                int[] types = select.parameterTypes(conn, pg -> SqlTranslator.translate(pg, runner.lookup()).engineSql());
                 for (int i = 0; i < bound.parameters.length && i < types.length; i++) {
                     PgValues.bind(p.statement, i + 1, types[i], NamedStatements.isBinary(bound.parameterFormats, i), bound.parameters[i]);
                 }
@@ -160,8 +164,15 @@ final class SqlCursors {
     /** The columns a FETCH statement returns (its cursor's), or null for MOVE or an unknown cursor. */
     BackendWriter.Column[] columnsOf(PreparedQuery fetch) {
         Fetch f = parse(fetch.sql);
-        Portal p = f.move() || f.name() == null ? null : cursors.get(f.name());
-        return p == null ? null : p.columns;
+        if (f.move() || f.name() == null) {
+            return null;
+        }
+        Portal p = cursors.get(f.name());
+        if (p == null) {
+            p = runner.protocolPortal(f.name());
+            return p == null || p.columns == null ? null : ProtocolCursors.textColumns(p.columns);
+        }
+        return p.columns;
     }
 
     /**
@@ -172,7 +183,9 @@ final class SqlCursors {
     void fetch(PreparedQuery q, BackendWriter out, boolean describe) throws SQLException {
         Fetch f = parse(q.sql);
         Portal p = f.name() == null ? null : cursors.get(f.name());
-        if (p == null) {
+        // a portal the client bound through the protocol is a cursor too (never SCROLL), as in PostgreSQL
+        Portal portal = p == null && f.name() != null ? runner.protocolPortal(f.name()) : null;
+        if (p == null && portal == null) {
             throw new PgException(PgError.error("34000", "cursor \"" + f.name() + "\" does not exist"));
         }
         boolean forwardOnly = f.direction().equals("NEXT") || f.direction().equals("FORWARD");
@@ -180,7 +193,15 @@ final class SqlCursors {
             throw new PgException(new PgError("ERROR", "55000", "cursor can only scan forward", null,
                     "Declare it with SCROLL option to enable backward scan."));
         }
-        if (describe && !f.move() && p.columns != null) {
+        if (portal != null) {
+            ProtocolCursors.fetch(runner::start, portal, f.move(), out, describe, () -> fetchFrom(portal, f, out, false));
+            return;
+        }
+        fetchFrom(p, f, out, describe && !f.move());
+    }
+
+    private void fetchFrom(Portal p, Fetch f, BackendWriter out, boolean describe) throws SQLException {
+        if (describe && p.columns != null) {
             out.rowDescription(p.columns);
         }
         long n = 0;

@@ -27,6 +27,12 @@ public final class CatalogNames {
     public static final Set<String> INFORMATION_SCHEMA = Set.of("schemata", "tables", "columns", "views", "sequences",
             "table_constraints", "key_column_usage", "referential_constraints", "constraint_column_usage", "check_constraints");
 
+    /**
+     * pg_catalog relations whose rows belong to the querying session: read through the table
+     * function of the same name in {@link #SCHEMA}.
+     */
+    public static final Set<String> SESSION_RELATIONS = Set.of("pg_prepared_statements");
+
     /** pg_catalog relations that are always empty in Borealis (no triggers, policies, publications, inheritance...). */
     public static final Set<String> ALWAYS_EMPTY = Set.of(
             "pg_inherits", "pg_trigger", "pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_namespace",

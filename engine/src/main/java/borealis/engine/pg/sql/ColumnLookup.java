@@ -24,6 +24,14 @@ public interface ColumnLookup {
         return null;
     }
 
+    /**
+     * The H2 type (as SQL, e.g. {@code INTEGER ARRAY}) of the first result column of an H2 query,
+     * or null when it cannot be known here.
+     */
+    default String resultType(String engineSql) {
+        return null;
+    }
+
     /** An enum type: its labels in order, and the columns declared with it (schema, table, column each). */
     record EnumType(String schema, String name, List<String> labels, List<List<String>> columns) {}
 }

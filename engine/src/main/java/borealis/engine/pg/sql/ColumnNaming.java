@@ -228,7 +228,7 @@ final class ColumnNaming {
                 return t.get(open - 1).name(); // a[1] is "a"
             }
         }
-        if (first.isOpen() && t.closing(s) == e - 1 && t.is(s + 1, "SELECT")) {
+        if (first.isOpen() && t.closing(s) == e - 1 && (t.is(s + 1, "SELECT") || t.is(s + 1, "WITH"))) {
             // a scalar subquery is named after its only column
             TokenList inner = TokenList.of(t.text(s + 1, e - 1));
             List<String> names = apply(inner);

@@ -402,6 +402,18 @@ final class ExpressionRewriter {
         return prev2.isOpen() || prev2.isComma() || prev2.is("COLUMN") || prev2.is("ADD");
     }
 
+    /**
+     * A session-scoped relation as H2 reads it: a call of its table function, named after the
+     * relation unless an alias follows at {@code next}.
+     */
+    private String sessionRelation(String name, int next) {
+        Tok after = t.get(next);
+        boolean aliased = after != null && (after.is("AS") || after.isName() && !Keywords.isReserved(after.name())
+                && !after.is("WHERE") && !after.is("ORDER") && !after.is("GROUP") && !after.is("LIMIT") && !after.is("JOIN")
+                && !after.is("LEFT") && !after.is("INNER") && !after.is("CROSS") && !after.is("OFFSET") && !after.is("FETCH"));
+        return CAT + "." + name + "()" + (aliased ? "" : " AS " + name);
+    }
+
     /** pg_catalog.x relations and functions, and functions H2 lacks. */
     private void catalogAndFunctions() {
         for (int i = 0; i < t.size(); i++) {
@@ -421,6 +433,10 @@ final class ExpressionRewriter {
                 }
                 k.text = CAT;
                 readsCatalog = true;
+                if (CatalogNames.SESSION_RELATIONS.contains(name.name())) {
+                    t.replace(i, i + 3, sessionRelation(name.name(), i + 3));
+                    continue;
+                }
                 i += 2;
                 if (!CatalogNames.RELATIONS.contains(name.name()) && !name.isWord()) {
                     continue;
@@ -441,6 +457,12 @@ final class ExpressionRewriter {
             }
             boolean call = t.get(i + 1) != null && t.get(i + 1).isOpen();
             String n = k.name();
+            if (!call && k.isWord() && CatalogNames.SESSION_RELATIONS.contains(n) && !(t.get(i + 1) != null && t.get(i + 1).isDot())
+                    && !(i > 0 && t.get(i - 1).is("AS"))) {
+                t.replace(i, i + 1, sessionRelation(n, i + 1));
+                readsCatalog = true;
+                continue;
+            }
             if (!call && k.isWord() && CatalogNames.RELATIONS.contains(n) && !(t.get(i + 1) != null && t.get(i + 1).isDot())
                     && !(i > 0 && t.get(i - 1).is("AS"))) {
                 t.replace(i, i + 1, CAT + "." + n);

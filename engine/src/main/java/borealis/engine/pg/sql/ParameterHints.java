@@ -54,6 +54,47 @@ public final class ParameterHints {
     }
 
     /**
+     * The type name {@code $n} is cast to where the text names one that is not built in
+     * ({@code $n::name}, {@code $n::schema.name}, {@code CAST($n AS name)}): the name's parts as
+     * written (one or two), or null. A domain: the caller asks the engine for its base type.
+     */
+    public static List<String> castTypeName(String pgSql, int n) {
+        List<SqlLexer.Token> t = SqlLexer.code(pgSql);
+        for (int k = 0; k < t.size(); k++) {
+            if (paramNumber(t.get(k)) != n) {
+                continue;
+            }
+            int at = -1;
+            if (k + 2 < t.size() && t.get(k + 1).text().equals("::")) {
+                at = k + 2;
+            } else if (k >= 2 && t.get(k - 1).kind() == SqlLexer.Kind.LPAREN && t.get(k - 2).is("CAST") && k + 2 < t.size()
+                    && t.get(k + 1).is("AS")) {
+                at = k + 2;
+            }
+            if (at < 0 || !isName(t.get(at)) || typeAt(t, at) != 0) {
+                continue;
+            }
+            List<String> parts = new ArrayList<>();
+            parts.add(nameOf(t.get(at)));
+            if (at + 2 < t.size() && t.get(at + 1).text().equals(".") && isName(t.get(at + 2))) {
+                parts.add(nameOf(t.get(at + 2)));
+            }
+            boolean array = at + parts.size() * 2 - 1 < t.size() && t.get(at + parts.size() * 2 - 1).text().startsWith("[");
+            return array ? null : parts;
+        }
+        return null;
+    }
+
+    private static boolean isName(SqlLexer.Token tok) {
+        return tok.kind() == SqlLexer.Kind.WORD || tok.kind() == SqlLexer.Kind.QUOTED_IDENT;
+    }
+
+    private static String nameOf(SqlLexer.Token tok) {
+        return tok.kind() == SqlLexer.Kind.QUOTED_IDENT ? tok.text().substring(1, tok.text().length() - 1).replace("\"\"", "\"")
+                : tok.text().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
      * For {@code $n} written as {@code op ANY ($n)} (or ALL, SOME): the statement with that
      * parameter compared directly ({@code op $n}), whose engine type is the array's element type;
      * null when {@code $n} is not written so.

@@ -66,6 +66,8 @@ public final class SqlTranslator {
         statements.rewrite();
         ExpressionRewriter expressions = new ExpressionRewriter(t, ddl);
         int params = expressions.rewrite();
+        CorrelatedSubqueries correlated = new CorrelatedSubqueries(t, lookup);
+        correlated.rewrite();
         String engineSql;
         if (!statements.instead.isEmpty()) {
             engineSql = String.join("; ", statements.instead);
@@ -74,7 +76,8 @@ public final class SqlTranslator {
         } else {
             engineSql = t.toSql();
         }
-        return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded, !statements.usedLookup);
+        return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded,
+                !statements.usedLookup && !correlated.rewrote);
     }
 
     /**

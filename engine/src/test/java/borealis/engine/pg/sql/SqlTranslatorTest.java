@@ -323,4 +323,31 @@ class SqlTranslatorTest {
             assertTrue(e.error.message().contains("user request"), e.error.message());
         }
     }
+
+    @Test
+    void correlatedWithSubqueryRunsOnItsOwnWithTheOuterColumnsAsParameters() {
+        ColumnLookup lookup = new ColumnLookup() {
+            @Override
+            public List<String> columns(String table) {
+                return List.of();
+            }
+
+            @Override
+            public String resultType(String engineSql) {
+                return "INTEGER";
+            }
+        };
+        Translation tr = SqlTranslator.translateUncached("select t.id, (with recursive up(id, p) as (select id, parent from tree x "
+                + "where x.id = t.id and x.k = $2 union all select p.id, p.parent from tree p, up where p.id = up.p) "
+                + "select id from up limit 1) from tree t where t.k = $1", lookup);
+        String inner = "with recursive up(id, p) as (select id, parent from tree x where x.id = ?1 and x.k = ?2 union all "
+                + "select p.id, p.parent from tree p, up where p.id = up.p) select id from up limit 1";
+        assertEquals("select t.id, CAST(borealis_catalog.subquery_value('" + inner + "', '" + CorrelatedSubqueries.sign(inner)
+                + "', t.id, ?2) AS INTEGER) from tree t where t.k = ?1", tr.engineSql().replace(" AS \"id\"", ""));
+        assertTrue(CorrelatedSubqueries.signed(inner, CorrelatedSubqueries.sign(inner)));
+        assertTrue(!CorrelatedSubqueries.signed(inner + " ", CorrelatedSubqueries.sign(inner)));
+        assertTrue(!tr.cacheable());
+        // an uncorrelated one in a plain statement is H2's own
+        assertEquals("select (with a(x) as (select 1) select x from a) AS \"x\"", h2("select (with a(x) as (select 1) select x from a)"));
+    }
 }

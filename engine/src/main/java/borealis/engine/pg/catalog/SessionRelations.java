@@ -1,0 +1,44 @@
+package borealis.engine.pg.catalog;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.h2.engine.SessionLocal;
+
+/**
+ * Catalog relations whose rows belong to one session (pg_prepared_statements): the client session
+ * registers what it holds, keyed by its H2 session, and the catalog function reading the relation
+ * asks the querying session's entry. Not a function class: nothing here is callable from SQL.
+ */
+public final class SessionRelations {
+
+    /** One prepared statement as pg_prepared_statements shows it; parameter types as OIDs (0: not known yet). */
+    public record PreparedStatement(String name, String statement, OffsetDateTime prepareTime, int[] parameterTypes,
+                                    boolean fromSql) {}
+
+    private static final Map<SessionLocal, Supplier<List<PreparedStatement>>> PREPARED = new ConcurrentHashMap<>();
+
+    private SessionRelations() {}
+
+    /** The session on {@code c} shows {@code statements} in pg_prepared_statements until it ends. */
+    public static void register(Connection c, Supplier<List<PreparedStatement>> statements) throws SQLException {
+        PREPARED.put(CatalogFunctions.session(c), statements);
+    }
+
+    public static void sessionEnded(Connection c) {
+        try {
+            PREPARED.remove(CatalogFunctions.session(c));
+        } catch (SQLException e) {
+            // a closed connection has no H2 session left to forget
+        }
+    }
+
+    static List<PreparedStatement> prepared(Connection c) throws SQLException {
+        Supplier<List<PreparedStatement>> s = PREPARED.get(CatalogFunctions.session(c));
+        return s == null ? List.of() : s.get();
+    }
+}
