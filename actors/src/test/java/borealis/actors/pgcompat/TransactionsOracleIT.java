@@ -215,6 +215,19 @@ class TransactionsOracleIT {
         }
     }
 
+    /** Locks on ever new keys do not grow the node without bound: past the lock table's size, 53200 as PostgreSQL says it. */
+    @Test
+    void advisoryLockTableIsBounded() throws Exception {
+        try (Connection c = oracle.connect(false); Statement s = c.createStatement()) {
+            assertEquals("count\n6400", Oracle.outcome(s, "select count(pg_try_advisory_lock(g)) from generate_series(1, 6400) g"));
+            assertEquals("error 53200", Oracle.outcome(s, "select pg_try_advisory_lock(6401)"));
+            assertEquals("pg_try_advisory_lock\nt", Oracle.outcome(s, "select pg_try_advisory_lock(1)"), "a held key is taken again");
+            s.execute("select pg_advisory_unlock_all()");
+            assertEquals("pg_try_advisory_lock\nt", Oracle.outcome(s, "select pg_try_advisory_lock(6401)"));
+            s.execute("select pg_advisory_unlock_all()");
+        }
+    }
+
     private static boolean sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -26,6 +26,12 @@ import org.h2.engine.SessionLocal;
 public final class AdvisoryLocks {
 
     static final long DEADLOCK_TIMEOUT_MILLIS = 1000;
+    /**
+     * Keys held at once per database: PostgreSQL's lock table holds max_locks_per_transaction (64)
+     * times max_connections (100) and answers 53200 past it; so does this, so that a client cannot
+     * grow the node's heap by taking locks on ever new keys.
+     */
+    static final int MAX_KEYS = 6400;
 
     /** One table per H2 database; weak keys, so a closed database's table goes with it. */
     private static final Map<org.h2.engine.Database, AdvisoryLocks> TABLES = Collections.synchronizedMap(new WeakHashMap<>());
@@ -87,6 +93,9 @@ public final class AdvisoryLocks {
             } finally {
                 waiting.remove(s);
             }
+        }
+        if (!held.containsKey(key) && held.size() >= MAX_KEYS) {
+            throw new SQLException("out of shared memory", "53200");
         }
         Hold h = held.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(s, x -> new Hold());
         if (xact) {
