@@ -144,6 +144,18 @@ class InformationSchemaOracleIT {
                 "drop table ism_i"));
     }
 
+    /** An enum is a type by name (psycopg's EnumInfo.fetch looks it up with '%s'::regtype). */
+    @Test
+    void enumsAreTypesByName() throws Exception {
+        same(List.of(
+                "drop type if exists ism_feel cascade", "create type ism_feel as enum ('sad', 'ok')",
+                "select 'ism_feel'::regtype, 'public.ism_feel'::regtype, to_regtype('ism_nosuch')",
+                "select t.typname, array_agg(e.enumlabel order by e.enumsortorder) from pg_type t left join pg_enum e on e.enumtypid = t.oid"
+                        + " where t.oid = 'ism_feel'::regtype group by t.typname",
+                "select 'ism_nosuch'::regtype",
+                "drop type ism_feel"));
+    }
+
     @Test
     void repeatedUnnamedUniqueGetsAFreshName() throws Exception {
         same(List.of(

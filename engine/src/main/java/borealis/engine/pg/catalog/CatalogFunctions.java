@@ -2,6 +2,8 @@ package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.sql.CatalogNames;
+import borealis.engine.pg.sql.QualifiedName;
+import borealis.engine.pg.sql.SqlQuoting;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -254,8 +256,8 @@ public final class CatalogFunctions {
         return regclass_lookup(c, name);
     }
 
-    public static Integer to_regtype(String name) {
-        return regtype_lookup(name);
+    public static Integer to_regtype(Connection c, String name) throws SQLException {
+        return regtype_lookup(c, name);
     }
 
     public static Long lastval(Connection c) throws SQLException {
@@ -330,15 +332,33 @@ public final class CatalogFunctions {
     }
 
     /** Input of regtype: a type name or an OID; an unknown name is an error, as in PostgreSQL. */
-    public static Integer regtype_oid(String name) throws SQLException {
-        Integer oid = regtype_lookup(name);
+    public static Integer regtype_oid(Connection c, String name) throws SQLException {
+        Integer oid = regtype_lookup(c, name);
         if (oid == null && name != null) {
             throw new SQLException("type \"" + name.trim() + "\" does not exist", "42704");
         }
         return oid;
     }
 
-    private static Integer regtype_lookup(String name) {
+    /** A built-in type by its name, else a user type (enum, domain) in pg_type, by [schema.]name. */
+    private static Integer regtype_lookup(Connection c, String name) throws SQLException {
+        Integer builtin = builtinType(name);
+        if (builtin != null || name == null) {
+            return builtin;
+        }
+        QualifiedName q;
+        try {
+            q = QualifiedName.parse(name.trim());
+        } catch (SQLException e) {
+            return null;
+        }
+        String oid = scalar(c, "SELECT t.oid FROM " + CatalogNames.SCHEMA + ".pg_type t JOIN " + CatalogNames.SCHEMA
+                + ".pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = ? AND (n.nspname = ? OR ? = '') ORDER BY n.nspname <> 'public'",
+                q.name(), q.schema() == null ? "" : q.schema(), q.schema() == null ? "" : q.schema());
+        return oid == null ? null : Integer.valueOf(oid);
+    }
+
+    private static Integer builtinType(String name) {
         if (name == null) {
             return null;
         }
@@ -362,8 +382,18 @@ public final class CatalogFunctions {
         };
     }
 
-    public static String regtype_name(Integer oid) {
-        return oid == null ? null : TypeMapping.formatType(oid, -1);
+    /** A type's name: built-in ones as format_type prints them, user types (enums, domains) by their pg_type name. */
+    public static String regtype_name(Connection c, Integer oid) throws SQLException {
+        if (oid == null) {
+            return null;
+        }
+        if (oid >= 16384) {
+            String name = scalar(c, "SELECT typname FROM " + CatalogNames.SCHEMA + ".pg_type WHERE oid = ?", oid);
+            if (name != null) {
+                return SqlQuoting.displayIdentifier(name);
+            }
+        }
+        return TypeMapping.formatType(oid, -1);
     }
 
     /** Input of regnamespace: a schema name or an OID; an unknown name is an error. */
