@@ -89,20 +89,7 @@ final class ArrayComparisons {
         if (before == null || !(before.is("SET") || before.isComma())) {
             return false;
         }
-        int depth = 0;
-        for (int k = start - 1; k >= 0; k--) {
-            Tok tok = t.get(k);
-            if (tok.isClose()) {
-                depth++;
-            } else if (tok.isOpen()) {
-                if (depth == 0) {
-                    return false;
-                }
-                depth--;
-            } else if (depth == 0 && (tok.is("SET") || tok.is("WHERE") || tok.is("SELECT") || tok.is("ON") || tok.is("AND"))) {
-                return tok.is("SET");
-            }
-        }
-        return false;
+        int k = t.enclosingKeyword(start, "SET", "WHERE", "SELECT", "ON", "AND");
+        return k >= 0 && t.is(k, "SET");
     }
 }

@@ -49,21 +49,8 @@ final class LateralUnnest {
 
     /** Whether a comma belongs to a FROM list (the nearest clause keyword to its left at its depth is FROM). */
     private boolean insideFrom(int comma) {
-        int depth = 0;
-        for (int j = comma - 1; j >= 0; j--) {
-            Tok k = t.get(j);
-            if (k.isClose()) {
-                depth++;
-            } else if (k.isOpen()) {
-                if (depth == 0) {
-                    return false;
-                }
-                depth--;
-            } else if (depth == 0 && (k.is("FROM") || k.is("SELECT") || k.is("WHERE") || k.is("SET") || k.is("VALUES"))) {
-                return k.is("FROM");
-            }
-        }
-        return false;
+        int k = t.enclosingKeyword(comma, "FROM", "SELECT", "WHERE", "SET", "VALUES");
+        return k >= 0 && t.is(k, "FROM");
     }
 
     private boolean rewriteAt(int fn) {

@@ -231,6 +231,32 @@ final class TokenList {
         return toks.size();
     }
 
+    /**
+     * The nearest of {@code keywords} left of {@code i} at i's parenthesis depth (the clause a token
+     * stands in), or -1 when an unmatched "(" or the start comes first.
+     */
+    int enclosingKeyword(int i, String... keywords) {
+        int depth = 0;
+        for (int j = i - 1; j >= 0; j--) {
+            Tok k = toks.get(j);
+            if (k.isClose()) {
+                depth++;
+            } else if (k.isOpen()) {
+                if (depth == 0) {
+                    return -1;
+                }
+                depth--;
+            } else if (depth == 0) {
+                for (String kw : keywords) {
+                    if (k.is(kw)) {
+                        return j;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
     /** Splits [from, to) at depth-0 commas; returns start indexes, followed by {@code to}. */
     List<Integer> splitCommas(int from, int to) {
         List<Integer> starts = new ArrayList<>();
