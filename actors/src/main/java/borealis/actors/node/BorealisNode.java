@@ -112,7 +112,7 @@ public final class BorealisNode implements AutoCloseable {
         Path dataDir = Path.of(b.getString("data-dir")).toAbsolutePath();
         // Owner-only before anything is written: the journals, block files, snapshots, audit log and secrets inside.
         OwnerOnly.privateDirectory(dataDir);
-        OwnerOnly.createDirectories(Path.of(config.getString("pekko.persistence.snapshot-store.local.dir")));
+        OwnerOnly.createDirectories(Path.of(config.getString("borealis.snapshot-store.dir")));
         OwnerOnly.createDirectories(dataDir.resolve("scratch"));
         String token = adminToken(b, dataDir);
         DecoyVerifiers decoys = DecoyVerifiers.load(b.getString("auth.secret"), dataDir);

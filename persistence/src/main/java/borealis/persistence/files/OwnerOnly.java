@@ -27,7 +27,11 @@ public final class OwnerOnly {
 
     private OwnerOnly() {}
 
-    /** Creates {@code dir} and its missing parents, each created one 0700; an existing directory is left as it is. */
+    /**
+     * Creates {@code dir} and its missing parents, each created one 0700 and its entry forced into
+     * its parent (a directory made but not synced can vanish with everything in it at a power
+     * loss); an existing directory is left as it is.
+     */
     public static Path createDirectories(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         if (Files.isDirectory(abs)) {
@@ -47,6 +51,10 @@ public final class OwnerOnly {
             if (!Files.isDirectory(abs)) {
                 throw e;
             }
+            return dir;
+        }
+        if (parent != null) {
+            Fsync.directory(parent);
         }
         return dir;
     }
@@ -74,14 +82,19 @@ public final class OwnerOnly {
         return FileChannel.open(file, Set.of(options), attr);
     }
 
-    /** Creates a new file (it must not exist) with 0600, then writes {@code content} into it. */
+    /**
+     * Creates a new file (it must not exist) with 0600, writes {@code content} into it and forces
+     * both the file and its directory entry: secrets and logs created once must survive a power loss.
+     */
     public static void writeNew(Path file, byte[] content) throws IOException {
-        if (POSIX) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
-        } else {
-            Files.createFile(file);
+        try (FileChannel ch = open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
         }
-        Files.write(file, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        Fsync.parentOf(file);
     }
 
     /** Whether a file others can read or write (group or world bits set); false where permissions are not POSIX. */

@@ -33,8 +33,7 @@ class SegmentLogJournalTckTest {
                 pekko.persistence.journal.plugin = "borealis.journal.tck"
                 borealis.journal.tck = ${borealis.journal.segments}
                 borealis.journal.tck.dir = "%s"
-                pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
-                pekko.persistence.snapshot-store.local.dir = "%s"
+                borealis.snapshot-store.dir = "%s"
                 """.formatted(dir.resolve("journal"), dir.resolve("snapshots")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         JavaJournalSpec tck = new JavaJournalSpec(config) {

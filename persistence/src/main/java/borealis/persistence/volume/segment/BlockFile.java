@@ -1,5 +1,6 @@
 package borealis.persistence.volume.segment;
 
+import borealis.persistence.files.Fsync;
 import borealis.persistence.files.OwnerOnly;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.io.IOException;
@@ -55,6 +56,8 @@ public final class BlockFile implements AutoCloseable {
     private long length;
     private final Set<Long> corrupt = new TreeSet<>();
     private long unforcedBytes;
+    /** Created by this open and not yet in a forced directory. */
+    private volatile boolean entriesUnsynced;
     private final java.util.concurrent.atomic.AtomicBoolean forceQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Thrown when a block's content does not match its checksum. */
@@ -71,6 +74,7 @@ public final class BlockFile implements AutoCloseable {
         try {
             OwnerOnly.createDirectories(path.getParent());
             this.path = path;
+            this.entriesUnsynced = !Files.exists(path) || !Files.exists(sumsPath(path));
             this.data = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             this.sums = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             this.length = data.size();
@@ -254,11 +258,19 @@ public final class BlockFile implements AutoCloseable {
         return Set.copyOf(corrupt);
     }
 
-    /** Forces content and checksums to disk. */
+    /**
+     * Forces content and checksums to disk, and the first time after the files were created, their
+     * directory entries too: a snapshot that relies on this file lets the journal drop the records
+     * behind it, so a name lost at a power loss would lose them.
+     */
     public void force() {
         try {
             data.force(false);
             sums.force(false);
+            if (entriesUnsynced) {
+                Fsync.parentOf(path);
+                entriesUnsynced = false;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("fsync of " + path + " failed", e);
         }
