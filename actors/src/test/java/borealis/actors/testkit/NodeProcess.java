@@ -97,6 +97,30 @@ public final class NodeProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Freezes the JVM ({@code SIGSTOP}) for {@code pause}, then lets it go on ({@code SIGCONT}): a
+     * node that stalls (GC, a hung disk, a VM paused) without dying.
+     */
+    public void freeze(Duration pause) throws Exception {
+        signal("STOP");
+        try {
+            Thread.sleep(pause.toMillis());
+        } finally {
+            signal("CONT");
+        }
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     public int pgPort() {
         return pgPort;
     }

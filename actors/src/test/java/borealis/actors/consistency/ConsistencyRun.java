@@ -1,0 +1,70 @@
+package borealis.actors.consistency;
+
+import borealis.actors.consistency.History.Outcome;
+import borealis.actors.consistency.ListAppendChecker.Anomaly;
+import borealis.actors.consistency.ListAppendChecker.Report;
+import borealis.actors.testkit.NodeProcess;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One checked run: a fresh list-append table on a node, clients at one isolation level for a
+ * while, one fault injected halfway through, a final read once the node answers again, and the
+ * checker's verdict.
+ */
+public final class ConsistencyRun {
+
+    /** What is done to the node halfway through a run. */
+    public enum Fault {
+        NONE, KILL, FREEZE;
+
+        void injectInto(NodeProcess node) throws Exception {
+            switch (this) {
+                case NONE -> { }
+                case KILL -> {
+                    node.kill();
+                    node.start();
+                }
+                case FREEZE -> node.freeze(Duration.ofSeconds(3));
+            }
+        }
+    }
+
+    /** A run's figures and the anomalies PostgreSQL forbids at its level that it found. */
+    public record Result(String isolation, Fault fault, long ok, long failed, long unknown, Report report,
+                         Map<Anomaly, Integer> forbidden, boolean finalReadDone) {
+        @Override
+        public String toString() {
+            return String.format("%-15s %-6s ok %5d  failed %5d  unknown %3d  edges %6d  anomalies %s  forbidden %s%s",
+                    isolation, fault, ok, failed, unknown, report.edges(), report.counts(), forbidden,
+                    finalReadDone ? "" : "  (no final read)");
+        }
+    }
+
+    private ConsistencyRun() {}
+
+    public static Result run(NodeProcess node, String tenant, String table, String isolation, Fault fault,
+                             int clients, Duration duration, long seed) throws Exception {
+        String url = node.jdbcUrl(tenant, "db") + "&loginTimeout=20&socketTimeout=30";
+        ListAppendWorkload w = new ListAppendWorkload(() -> DriverManager.getConnection(url, "app", "secret-pass"),
+                table, isolation, 6);
+        w.setUp();
+        CompletableFuture<Void> injected = CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(duration.toMillis() / 2);
+                fault.injectInto(node);
+            } catch (Exception e) {
+                throw new IllegalStateException("fault " + fault + " failed", e);
+            }
+        });
+        History h = w.run(clients, duration, seed);
+        injected.join();
+        Map<Integer, List<Integer>> finalReads = w.finalReads(Duration.ofSeconds(90));
+        Report report = ListAppendChecker.check(h.txns(), finalReads);
+        return new Result(isolation, fault, h.count(Outcome.OK), h.count(Outcome.FAIL), h.count(Outcome.INFO), report,
+                report.found(Anomaly.forbiddenAt(isolation)), !finalReads.isEmpty());
+    }
+}
