@@ -325,6 +325,21 @@ public final class Database implements AutoCloseable {
         public CompletableFuture<Long> committedPoint(boolean forRead) {
             return groupCommit.committedPoint(forRead);
         }
+
+        @Override
+        public void commitWindowOpened() {
+            groupCommit.commitWindowOpened();
+        }
+
+        @Override
+        public void commitWindowClosed() {
+            groupCommit.commitWindowClosed();
+        }
+
+        @Override
+        public CompletableFuture<Long> visiblePoint() {
+            return groupCommit.visiblePoint();
+        }
     };
 
     /** Stores commits made in memory (group commit); sessions wait on it before they answer. */

@@ -45,6 +45,12 @@ public final class GroupCommit {
     private boolean storing;
     /** Stores whose chunk is not yet on a write quorum. */
     private int undurable;
+    /** Commit windows (sessions that may be making a commit visible) opened and closed so far. */
+    private final java.util.concurrent.atomic.AtomicLong windowsOpened = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong windowsClosed = new java.util.concurrent.atomic.AtomicLong();
+    /** Every window up to this count had closed before a store that reached {@link #coveredLsn} began. */
+    private long coveredWindows;
+    private long coveredLsn;
     private long lastStoredLsn = -1;
     private long stores;
 
@@ -91,6 +97,30 @@ public final class GroupCommit {
         return point;
     }
 
+    /** A session may make a commit visible (see {@link borealis.engine.pg.session.CommitLog#commitWindowOpened}). */
+    public void commitWindowOpened() {
+        windowsOpened.incrementAndGet();
+    }
+
+    public void commitWindowClosed() {
+        windowsClosed.incrementAndGet();
+    }
+
+    /**
+     * The position covering every commit visible now: the last store's when every commit window
+     * opened so far had closed before that store began (no commit can have become visible since),
+     * else a new store's, as for a read at the end of its transaction.
+     */
+    public CompletableFuture<Long> visiblePoint() {
+        long opened = windowsOpened.get();
+        synchronized (lock) {
+            if (coveredWindows >= opened) {
+                return CompletableFuture.completedFuture(coveredLsn);
+            }
+        }
+        return committedPoint(true);
+    }
+
     /** Stores this group commit made that wrote something (each covering one or more commits). */
     public long stores() {
         synchronized (lock) {
@@ -116,6 +146,10 @@ public final class GroupCommit {
         }
         long lsn;
         boolean counted = false;
+        // Closed first, then opened: equal, every window opened so far had closed before this
+        // store began, so it covers every commit any session could have made visible.
+        long closed = windowsClosed.get();
+        long opened = windowsOpened.get();
         try {
             // Waits for a store another thread may be running (compaction, H2's own when memory
             // fills) and writes only if something is left: either way, afterwards every change
@@ -127,6 +161,10 @@ public final class GroupCommit {
             return;
         }
         synchronized (lock) {
+            if (closed == opened && opened >= coveredWindows) {
+                coveredWindows = opened;
+                coveredLsn = Math.max(coveredLsn, lsn);
+            }
             if (lsn > lastStoredLsn) {
                 lastStoredLsn = lsn;
                 undurable++;

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When a session's answer waits for the volume, and for which quorum: a transaction's end waits
- * for the store that carries it (a write quorum if it changed anything), statements inside a
- * transaction do not wait at all.
+ * for the store that carries it (a write quorum if it changed anything); rows shown inside a
+ * transaction wait until every commit they may hold is readable.
  */
 class SessionCommitPointTest {
 
@@ -48,8 +48,10 @@ class SessionCommitPointTest {
                 PgSession.Outcome begin = run(session, "begin; update t set v = 2 where id = 1");
                 assertEquals(0L, begin.requiredLsn().get(), "inside a block nothing is promised yet");
                 assertFalse(begin.wrote());
+                long storesBefore = db.groupCommit().stores();
                 PgSession.Outcome read = run(session, "select v from t");
-                assertEquals(0L, read.requiredLsn().get());
+                assertTrue(read.requiredLsn().get() <= volume.highestLsn());
+                assertEquals(storesBefore, db.groupCommit().stores(), "no commit in flight: rows shown inside a block need no new store");
 
                 long beforeCommit = volume.highestLsn();
                 PgSession.Outcome commit = run(session, "commit");
@@ -65,6 +67,48 @@ class SessionCommitPointTest {
                 assertTrue(rollback.wrote(), "the second block had written: conservatively a write quorum");
                 PgSession.Outcome value = run(session, "select v from t");
                 assertFalse(value.wrote());
+            } finally {
+                db.close();
+                volume.close();
+            }
+        }
+    }
+
+    /**
+     * Another session's commit is visible in memory before its store: rows a transaction reads
+     * then go out only after a store made after that commit is readable, never before (a crash
+     * before the store would lose the commit the client was shown).
+     */
+    @Test
+    void rowsShownInsideATransactionWaitForTheCommitsTheyMayHold() throws Exception {
+        VolumeLayout layout = new VolumeLayout(256 * 1024);
+        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
+            ReplicatedVolume volume = ReplicatedVolume.open("t/vis/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
+            Database db = Database.open(volume, "commit-point-test-secret");
+            try (PgSession reader = db.newSession(new SessionSettings());
+                 java.sql.Connection other = db.tenantConnection()) {
+                run(reader, "create table acct(id int primary key, balance int)");
+                run(reader, "insert into acct values (1, 100)");
+                run(reader, "begin");
+
+                // The other session commits: its window is open while the commit becomes visible.
+                db.groupCommit().commitWindowOpened();
+                long beforeCommit = volume.highestLsn();
+                try (java.sql.Statement s = other.createStatement()) {
+                    s.execute("update acct set balance = 50 where id = 1");
+                }
+                db.groupCommit().commitWindowClosed();
+                assertEquals(beforeCommit, volume.highestLsn(), "the commit is in memory only");
+
+                BackendWriter out = new BackendWriter(8192);
+                PgSession.Outcome read = reader.process(List.of(new FrontendMessage.Query("select balance from acct")), out, 1 << 20);
+                assertTrue(new String(out.take(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("50"), "READ COMMITTED sees the commit");
+                assertFalse(read.wrote());
+                assertTrue(read.requiredLsn().get() > beforeCommit, "the rows wait for a store made after the commit they show");
+
+                PgSession.Outcome noRows = run(reader, "update acct set balance = 60 where id = 1");
+                assertEquals(0L, noRows.requiredLsn().get(), "a statement that shows no rows waits for nothing inside a block");
+                run(reader, "rollback");
             } finally {
                 db.close();
                 volume.close();

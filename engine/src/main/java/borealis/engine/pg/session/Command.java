@@ -193,6 +193,13 @@ public record Command(Kind kind, String tag, String name) {
         };
     }
 
+    /** Whether H2 commits the open transaction when it runs the statement (DDL and other schema changes). */
+    public boolean commitsImplicitly() {
+        return kind == Kind.SCHEMA || kind == Kind.ENGINE && (tag.startsWith("CREATE") || tag.startsWith("ALTER")
+                || tag.startsWith("DROP") || tag.equals("TRUNCATE TABLE") || tag.equals("GRANT") || tag.equals("REVOKE")
+                || tag.equals("COMMENT"));
+    }
+
     /** The CommandComplete tag once the statement ran. */
     public String completedTag(long count) {
         switch (tag) {

@@ -19,4 +19,23 @@ public interface CommitLog {
      * @param forRead the caller only read (it need not wait behind commits waiting for a quorum)
      */
     CompletableFuture<Long> committedPoint(boolean forRead);
+
+    /**
+     * The calling session may make a commit visible to others before it calls {@link
+     * #commitWindowClosed}: it is about to commit, or to run a statement that commits by itself.
+     * Opened before the commit can be seen, closed once the call that ran it has ended.
+     */
+    default void commitWindowOpened() {}
+
+    default void commitWindowClosed() {}
+
+    /**
+     * The position covering every commit that other sessions may have made visible before this call:
+     * output showing what a transaction read waits until it is readable, so that no client sees a
+     * commit a crash could still lose. When every commit window opened so far had closed before the
+     * last store began, that store's position (nothing is stored anew).
+     */
+    default CompletableFuture<Long> visiblePoint() {
+        return committedPoint(true);
+    }
 }

@@ -110,7 +110,7 @@ public final class PgSession implements AutoCloseable {
         this.utility = new UtilityCommands(settings);
         this.origins = new ColumnOrigins(conn);
         this.named = new NamedStatements(conn, utility, origins);
-        this.tx = new Transactions(conn, settings, utility, this::closeAllPortals);
+        this.tx = new Transactions(conn, settings, utility, this::closeAllPortals, this::openCommitWindow);
         SessionConfig.Registry.register(conn, new SessionConfig() {
             // Inside a statement only an SQLException keeps its SQLSTATE through H2's function call.
             @Override
@@ -295,25 +295,50 @@ public final class PgSession implements AutoCloseable {
     public Outcome resume(BackendWriter out, int budget) {
         long changesBefore = commits.changeCount();
         long endsBefore = tx.ends();
+        long rowsBefore = out.rows();
         boolean suspended;
         try (AutoCloseable scope = guard.enter();
              AutoCloseable translation = StatementLimit.within(statementTimeoutMillis(), cancels::get)) {
             suspended = run(out, budget);
         } catch (Exception e) {
             throw new IllegalStateException("leaving the session's scope", e);
+        } finally {
+            for (; openCommitWindows > 0; openCommitWindows--) {
+                commits.commitWindowClosed();
+            }
         }
         // The counter is the database's: another session's write counts too (conservative: this
         // answer then waits for a write quorum where a read quorum would have done).
         wroteSinceCommitPoint |= commits.changeCount() != changesBefore;
         if (suspended || (!tx.isIdle() && !terminated && tx.ends() == endsBefore)) {
-            // Inside a transaction or a statement: the answer promises nothing durable yet, and
-            // what it read is made safe by the commit point its transaction's end waits for.
-            return new Outcome(suspended, NOTHING_TO_WAIT_FOR, false, terminated);
+            // Inside a transaction or a statement: the answer promises nothing durable yet. Rows it
+            // shows may hold another session's commit, which must not be seen before a crash
+            // could no longer lose it (PostgreSQL makes a commit visible only once it is flushed).
+            CompletableFuture<Long> shown = out.rows() != rowsBefore ? commits.visiblePoint() : NOTHING_TO_WAIT_FOR;
+            return new Outcome(suspended, shown, false, terminated);
         }
         boolean wrote = wroteSinceCommitPoint;
         // A block begun after the one that ended may have written already: its commit must still wait for a write quorum.
         wroteSinceCommitPoint = wrote && !tx.isIdle();
         return new Outcome(false, commits.committedPoint(!wrote), wrote, terminated);
+    }
+
+    /** Commit windows this call opened (closed when it ends). */
+    private int openCommitWindows;
+
+    /** Others may see a commit of this session from now until the call ends. */
+    private void openCommitWindow() {
+        commits.commitWindowOpened();
+        openCommitWindows++;
+    }
+
+    /** A statement is about to run: one that commits by itself (autocommit, DDL) opens a commit window. */
+    private void statementStarts(Command c) {
+        Command.Kind k = c.kind();
+        boolean runsInH2 = k == Command.Kind.ENGINE || k == Command.Kind.DO || k == Command.Kind.COPY || k == Command.Kind.SCHEMA;
+        if (c.commitsImplicitly() || runsInH2 && tx.status() == 'I' && !tx.isImplicit()) {
+            openCommitWindow();
+        }
     }
 
     /** Handles queued messages until they run out or the output budget is spent; true if suspended. */
@@ -424,6 +449,7 @@ public final class PgSession implements AutoCloseable {
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
+            statementStarts(p.query.command());
             if (kind == Command.Kind.EMPTY) {
                 out.emptyQueryResponse();
                 return;
@@ -552,6 +578,7 @@ public final class PgSession implements AutoCloseable {
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
+            statementStarts(q.command());
             if (q.parameterCount > 0) {
                 throw new PgException(PgError.error("42P02", "there is no parameter $1"));
             }

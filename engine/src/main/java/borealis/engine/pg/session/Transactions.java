@@ -37,12 +37,16 @@ final class Transactions {
     private int blockIsolation = -1;
     private String blockIsolationName;
 
-    Transactions(Connection conn, SessionSettings settings, UtilityCommands utility, Runnable onEnd) {
+    Transactions(Connection conn, SessionSettings settings, UtilityCommands utility, Runnable onEnd, Runnable beforeCommit) {
         this.conn = conn;
         this.settings = settings;
         this.utility = utility;
         this.onEnd = onEnd;
+        this.beforeCommit = beforeCommit;
     }
+
+    /** Runs before every commit: others may see it from then on. */
+    private final Runnable beforeCommit;
 
     private StatementObserver observer = StatementObserver.NONE;
 
@@ -151,6 +155,7 @@ final class Transactions {
     void endImplicit(boolean commit) throws SQLException {
         implicit = false;
         if (commit) {
+            beforeCommit.run();
             conn.commit();
         } else {
             conn.rollback();
@@ -220,6 +225,7 @@ final class Transactions {
                     ended(false);
                 } else {
                     onEnd.run();
+                    beforeCommit.run();
                     conn.commit();
                     conn.setAutoCommit(true);
                     status = 'I';

@@ -24,6 +24,13 @@ public final class BackendWriter {
         buf = new byte[Math.max(16, initialCapacity)];
     }
 
+    /** DataRow and CopyData messages written so far: output that shows data. */
+    public long rows() {
+        return rows;
+    }
+
+    private long rows;
+
     public int size() {
         return size;
     }
@@ -192,6 +199,7 @@ public final class BackendWriter {
 
     /** Starts a DataRow of {@code n} values; follow with {@link #value} or {@link #nullValue} n times, then {@link #endDataRow}. */
     public void beginDataRow(int n) {
+        rows++;
         begin('D');
         int16(n);
     }
@@ -294,6 +302,7 @@ public final class BackendWriter {
     }
 
     public void copyData(byte[] data) {
+        rows++;
         begin('d');
         bytes(data);
         end();
