@@ -48,6 +48,16 @@ final class JournalStore implements AutoCloseable {
     /** Copy an old file's events forward once fewer than this fraction of them are live. */
     private static final double COMPACT_BELOW_LIVE_FRACTION = 0.25;
 
+    /** A damaged stretch recovery skipped because valid entries followed it: {@code [from, to)} of a file. */
+    record Damage(int file, long from, long to) {}
+
+    private final List<Damage> damaged = new ArrayList<>();
+
+    /** Damaged stretches the last recovery skipped (acknowledged entries after them were kept). */
+    List<Damage> damaged() {
+        return List.copyOf(damaged);
+    }
+
     /** Where one event's serialized payload lies. */
     record Location(int file, long offset, int length) {}
 
@@ -146,7 +156,10 @@ final class JournalStore implements AutoCloseable {
                     ch.truncate(validEnd);
                     ch.force(true);
                 } else {
-                    throw new IOException("journal file " + p + " is corrupt at byte " + validEnd + " and is not the last file");
+                    // Nothing valid after the damage, in a file that was full: its last entries are
+                    // lost to this node (their replicas catch up from their peers), the rest is kept.
+                    log.error("journal file {} is damaged from byte {} to its end ({}): the entries there are lost", p, validEnd, ch.size());
+                    damaged.add(new Damage(id, validEnd, ch.size()));
                 }
             }
         }
@@ -183,12 +196,28 @@ final class JournalStore implements AutoCloseable {
             int len = header.getInt(0);
             int crc = header.getInt(4);
             if (len <= 0 || len > LogEntry.MAX_BODY || pos + LogEntry.HEADER + len > size) {
-                return pos;
+                long next = JournalResync.nextValidEntry(ch, pos, size, file.salt);
+                if (next < 0) {
+                    return pos;
+                }
+                damaged.add(new Damage(file.id, pos, next));
+                log.error("journal file {}: the entry at byte {} has an impossible length but valid entries follow at byte {}: "
+                        + "skipping it (the replicas whose events it held miss them and catch up from their peers)", file.id, pos, next);
+                pos = next;
+                continue;
             }
             ByteBuffer body = ByteBuffer.allocate(len);
             JournalFiles.readFully(ch, body, pos + LogEntry.HEADER);
             if (!LogEntry.checksumMatches(body.array(), crc, file.salt)) {
-                return pos;
+                long next = JournalResync.nextValidEntry(ch, pos, size, file.salt);
+                if (next < 0) {
+                    return pos;
+                }
+                damaged.add(new Damage(file.id, pos, next));
+                log.error("journal file {}: the entry at byte {} fails its checksum but valid entries follow at byte {}: "
+                        + "skipping it (the replicas whose events it held miss them and catch up from their peers)", file.id, pos, next);
+                pos = next;
+                continue;
             }
             body.flip();
             LogEntry entry = LogEntry.decode(body);

@@ -85,6 +85,48 @@ class JournalStoreTest {
         }
     }
 
+    /**
+     * Damage in the middle of acknowledged entries is not a torn tail: the entries after it were
+     * forced and acknowledged, so recovery keeps them and skips only the damaged one (its replica
+     * misses that event and catches up from its peers), whether the bit flipped in a payload or in
+     * an entry's length.
+     */
+    @Test
+    void damageInsideAcknowledgedEntriesLosesOnlyTheDamagedEntry() throws Exception {
+        for (boolean inLength : new boolean[] {false, true}) {
+            Path d = dir.resolve(inLength ? "length" : "payload");
+            List<Long> ends = new ArrayList<>();
+            try (JournalStore store = new JournalStore(d, 1 << 20, true)) {
+                for (long n = 1; n <= 5; n++) {
+                    store.append(List.of(events("a", n, 1000))).get();
+                    store.append(List.of(events("b", n, 300))).get();
+                    ends.add(Files.size(lastFileIn(d)));
+                }
+            }
+            long third = ends.get(1); // where a's third entry begins
+            try (FileChannel ch = FileChannel.open(lastFileIn(d), StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[] {0x7f, 0x7f}), inLength ? third : third + 500);
+            }
+            try (JournalStore store = new JournalStore(d, 1 << 20, true)) {
+                assertEquals(1, store.damaged().size(), "the damage is reported");
+                List<byte[]> a = replay(store, "a");
+                assertEquals(4, a.size(), "only the damaged entry is lost");
+                assertArrayEquals(events("a", 5, 1000).payloads()[0], a.get(3), "the acknowledged entries after the damage are kept");
+                assertEquals(5, replay(store, "b").size(), "other replicas' entries around the damage are all kept");
+                store.append(List.of(events("a", 6, 100))).get();
+            }
+            try (JournalStore store = new JournalStore(d, 1 << 20, true)) {
+                assertEquals(5, replay(store, "a").size(), "appends after recovery are found again");
+            }
+        }
+    }
+
+    private static Path lastFileIn(Path d) throws Exception {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.filter(p -> p.toString().endsWith(".journal")).sorted().reduce((x, y) -> y).orElseThrow();
+        }
+    }
+
     @Test
     void concurrentAppendsShareFsyncs() throws Exception {
         try (JournalStore store = new JournalStore(dir, 64 << 20, true, 300_000)) {
