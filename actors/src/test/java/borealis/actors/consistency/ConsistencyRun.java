@@ -48,6 +48,15 @@ public final class ConsistencyRun {
 
     public static Result run(NodeProcess node, String tenant, String table, String isolation, Fault fault,
                              int clients, Duration duration, long seed) throws Exception {
+        return run(node, tenant, table, isolation, fault, clients, 0, duration, seed);
+    }
+
+    /**
+     * As above, with {@code readers} more clients running read-only transactions on the cluster's
+     * reader endpoint ({@code <name>-ro}; the cluster must have a reader).
+     */
+    public static Result run(NodeProcess node, String tenant, String table, String isolation, Fault fault,
+                             int clients, int readers, Duration duration, long seed) throws Exception {
         String url = node.jdbcUrl(tenant, "db") + "&loginTimeout=20&socketTimeout=30";
         ListAppendWorkload w = new ListAppendWorkload(() -> DriverManager.getConnection(url, "app", "secret-pass"),
                 table, isolation, 6);
@@ -60,7 +69,8 @@ public final class ConsistencyRun {
                 throw new IllegalStateException("fault " + fault + " failed", e);
             }
         });
-        History h = w.run(clients, duration, seed);
+        String readerUrl = node.jdbcUrl(tenant, "db-ro") + "&loginTimeout=20&socketTimeout=30";
+        History h = w.run(clients, readers, () -> DriverManager.getConnection(readerUrl, "app", "secret-pass"), duration, seed);
         injected.join();
         Map<Integer, List<Integer>> finalReads = w.finalReads(Duration.ofSeconds(90));
         Report report = ListAppendChecker.check(h.txns(), finalReads);

@@ -146,7 +146,9 @@ public final class ListAppendChecker {
                 if (!seen.add(v) || w == null) {
                     found(Anomaly.GARBAGE_READ, "key " + r.key + " value " + v + " in " + r.values + " (" + r.txn + ")");
                 } else if (w.txn.outcome() == Outcome.FAIL) {
-                    found(Anomaly.G1A, "key " + r.key + " value " + v + " of failed " + w.txn + " read by " + r.txn);
+                    found(Anomaly.G1A, "key " + r.key + " value " + v + " (at " + r.values.indexOf(v) + " of " + r.values.size()
+                            + ", then " + r.values.subList(r.values.indexOf(v), Math.min(r.values.size(), r.values.indexOf(v) + 4))
+                            + ") of failed " + w.txn + " read by " + (r.txn == null ? "the final read" : r.txn));
                 }
             }
             if (r.txn != null && !r.values.isEmpty()) {

@@ -71,14 +71,23 @@ public final class ListAppendWorkload {
 
     /** Runs {@code clients} clients until {@code duration} has passed; returns the history. */
     public History run(int clients, Duration duration, long seed) throws Exception {
+        return run(clients, 0, null, duration, seed);
+    }
+
+    /**
+     * Runs {@code clients} clients, and {@code readers} clients whose read-only transactions go to
+     * {@code readerConnector} (a reader instance: what it shows must be a state the writer had).
+     */
+    public History run(int clients, int readers, Connector readerConnector, Duration duration, long seed) throws Exception {
         long deadline = System.nanoTime() + duration.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        ExecutorService pool = Executors.newFixedThreadPool(clients + readers);
         try {
             List<Future<?>> running = new ArrayList<>();
-            for (int p = 0; p < clients; p++) {
+            for (int p = 0; p < clients + readers; p++) {
                 int process = p;
+                Connector to = p < clients ? connector : readerConnector;
                 running.add(pool.submit(() -> {
-                    client(process, new SplittableRandom(seed * 31 + process), deadline);
+                    client(process, to, process >= clients, new SplittableRandom(seed * 31 + process), deadline);
                     return null;
                 }));
             }
@@ -91,15 +100,15 @@ public final class ListAppendWorkload {
         return history;
     }
 
-    private void client(int process, SplittableRandom random, long deadline) throws InterruptedException {
+    private void client(int process, Connector to, boolean readOnly, SplittableRandom random, long deadline) throws InterruptedException {
         Connection c = null;
         while (System.nanoTime() < deadline) {
             try {
                 if (c == null) {
-                    c = connector.open();
+                    c = to.open();
                 }
-                List<Op> planned = plan(random);
-                transaction(process, c, planned);
+                List<Op> planned = plan(random, readOnly);
+                transaction(process, c, planned, readOnly ? "repeatable read read only" : isolation);
             } catch (SQLException e) {
                 // Could not connect: the node is down or restarting.
                 close(c);
@@ -113,12 +122,12 @@ public final class ListAppendWorkload {
         close(c);
     }
 
-    private List<Op> plan(SplittableRandom random) {
+    private List<Op> plan(SplittableRandom random, boolean readOnly) {
         List<Op> ops = new ArrayList<>();
-        int n = 1 + random.nextInt(4);
+        int n = (readOnly ? 2 : 1) + random.nextInt(4);
         for (int i = 0; i < n; i++) {
             int k = random.nextInt(keys);
-            ops.add(random.nextBoolean() ? Op.read(k, null) : Op.append(k, values.incrementAndGet()));
+            ops.add(readOnly || random.nextBoolean() ? Op.read(k, null) : Op.append(k, values.incrementAndGet()));
         }
         return ops;
     }
@@ -130,13 +139,14 @@ public final class ListAppendWorkload {
         }
     }
 
-    private void transaction(int process, Connection c, List<Op> planned) throws BrokenConnection {
+    private void transaction(int process, Connection c, List<Op> planned, String level) throws BrokenConnection {
         List<Op> done = new ArrayList<>();
         boolean committing = false;
+        long started = System.nanoTime();
         try (Statement s = c.createStatement();
              PreparedStatement read = c.prepareStatement("select v from " + table + " where k = ?"); // sql-built: checked name
              PreparedStatement append = c.prepareStatement("update " + table + " set v = v || ? where k = ?")) { // sql-built: checked name
-            s.execute("begin isolation level " + isolation); // sql-built: isolation is one of three constants
+            s.execute("begin isolation level " + level); // sql-built: level is one of a few constants
             for (Op op : planned) {
                 if (op.append()) {
                     append.setString(1, "," + op.value());
@@ -166,7 +176,8 @@ public final class ListAppendWorkload {
                 }
             }
             history.add(process, committing ? attempted : onlyAppends(attempted),
-                    committing && connectionLost ? Outcome.INFO : Outcome.FAIL, state + " " + e.getMessage());
+                    committing && connectionLost ? Outcome.INFO : Outcome.FAIL, state + " " + e.getMessage()
+                            + " (after " + done.size() + " of " + planned.size() + " operations, " + (System.nanoTime() - started) / 1_000_000 + " ms)");
             if (connectionLost) {
                 throw new BrokenConnection(e);
             }

@@ -17,7 +17,7 @@ final class JournalResync {
     /** How far past the damage to look byte by byte: more than one group commit writes. */
     static final int WINDOW = 4 * 1024 * 1024;
     /** A candidate longer than this is not an entry this journal wrote (an atomic write is far smaller). */
-    private static final int MAX_CANDIDATE = 64 * 1024 * 1024;
+    private static final int MAX_CANDIDATE = 16 * 1024 * 1024;
 
     private JournalResync() {}
 
@@ -44,14 +44,37 @@ final class JournalResync {
             }
             byte type = window.get(at + LogEntry.HEADER);
             short pidLength = window.getShort(at + LogEntry.HEADER + 1);
-            if (type < LogEntry.EVENTS || type > LogEntry.PID_STATE || pidLength < 0 || pidLength + 3 > n) {
+            if (type < LogEntry.EVENTS || type > LogEntry.PID_STATE || pidLength <= 0 || pidLength > MAX_PID
+                    || pidLength + 3 > n || !printable(window, at + LogEntry.HEADER + 3, pidLength)) {
                 continue;
             }
-            if (validAt(ch, pos, size, salt)) {
+            // Most candidates that get here are whole entries of a recycled file's previous use:
+            // checked in memory when they lie in the window (a read each made the scan take minutes).
+            boolean matches = at + LogEntry.HEADER + n <= window.limit()
+                    ? LogEntry.checksumMatches(java.util.Arrays.copyOfRange(window.array(), at + LogEntry.HEADER, at + LogEntry.HEADER + n),
+                            window.getInt(at + 4), salt)
+                    : validAt(ch, pos, size, salt);
+            if (matches) {
                 return pos;
             }
         }
         return -1;
+    }
+
+    /** Persistence ids are short printable ASCII (entity type, zone, cluster, group, replica). */
+    private static final int MAX_PID = 512;
+
+    private static boolean printable(ByteBuffer b, int from, int length) {
+        if (from + length > b.limit()) {
+            return false;
+        }
+        for (int i = from; i < from + length; i++) {
+            byte c = b.get(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean validAt(FileChannel ch, long pos, long size, long salt) throws IOException {
