@@ -152,6 +152,10 @@ final class PreparedQuery implements AutoCloseable {
             }
             return element.arrayOid;
         }
+        PgType marked = PgType.marked(jdbc, md.getPrecision(index), md.getScale(index));
+        if (marked != null) {
+            return marked.oid; // compared with or assigned to a catalog oid or name column
+        }
         PgType type = PgType.ofJdbc(jdbc, name);
         if (type == PgType.JSON && md.getPrecision(index) == PgType.JSONB_H2_LENGTH) {
             return PgType.JSONB.oid; // a jsonb column's

@@ -91,6 +91,13 @@ public final class PgValues {
                 }
                 return binary ? ByteBuffer.allocate(4).putInt(v).array() : ascii(Integer.toString(v));
             }
+            case OID: {
+                long v = rs.getLong(col); // unsigned 4 bytes: H2 holds it as a whole NUMERIC
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(4).putInt((int) v).array() : ascii(Long.toString(v));
+            }
             case INT8: {
                 long v = rs.getLong(col);
                 if (rs.wasNull()) {
