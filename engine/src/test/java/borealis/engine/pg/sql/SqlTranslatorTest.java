@@ -167,7 +167,7 @@ class SqlTranslatorTest {
                 h2("select 1 from pg_description d where d.classoid = cast($1 as regclass)"));
         assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "CAST(c.relname AS VARCHAR))",
                 h2("select relname from pg_class c where c.oid = c.relname::regclass"));
-        assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "'t')::INTEGER",
+        assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "'t')::NUMERIC(1001)",
                 h2("select relname from pg_class c where c.oid = 't'::regclass::oid"));
         // SQLAlchemy's identity query: regclass to text, a function of it back to regclass, then oid
         assertEquals("select 1 AS \"?column?\" from borealis_catalog.pg_attribute a where x = CAST(" + in + "CAST("
