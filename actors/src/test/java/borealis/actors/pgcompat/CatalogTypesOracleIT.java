@@ -54,7 +54,8 @@ class CatalogTypesOracleIT {
                 "select 'int4'::regtype::oid as o, 23::oid as p, 'x'::name as n, 'y'::text as t,"
                         + " array(select typname from pg_type where oid in (23, 25) order by oid) as names,"
                         + " array(select oid from pg_type where oid in (23, 25) order by oid) as oids,"
-                        + " array(select typname::text from pg_type where oid in (23, 25) order by oid) as texts",
+                        + " array(select typname::text from pg_type where oid in (23, 25) order by oid) as texts,"
+                        + " cast((select typname from pg_type where oid = 23) as text) as cast_text",
                 "select case when true then t.oid end as c, coalesce(t.typelem, 0) as z, max(t.oid) over () as m from pg_type t"
                         + " where t.oid = 23",
                 "select m, m::text as label, 'ok'::ct_mood as cast_label from ct_enum order by id");

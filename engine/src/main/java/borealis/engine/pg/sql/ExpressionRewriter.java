@@ -361,6 +361,10 @@ final class ExpressionRewriter {
                 k.text = "TIME(6)";
                 continue;
             }
+            if (k.is("text") && i > 0 && t.get(i - 1).is("AS") && insideCast(i) && t.get(i + 1) != null && t.get(i + 1).isClose()) {
+                k.text = PgType.TEXT_COLUMN; // CAST(x AS text) is described as text, as x::text is
+                continue;
+            }
             String h2 = TypeNames.h2(k.text);
             if (h2 == null || (i > 0 && t.get(i - 1).isDot()) || (t.get(i + 1) != null && (t.get(i + 1).isDot() || t.get(i + 1).isOpen()
                     && !k.is("timestamptz") && !k.is("timetz")))) {

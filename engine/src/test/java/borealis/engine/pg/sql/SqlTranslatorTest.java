@@ -172,7 +172,7 @@ class SqlTranslatorTest {
         // SQLAlchemy's identity query: regclass to text, a function of it back to regclass, then oid
         assertEquals("select 1 AS \"?column?\" from borealis_catalog.pg_attribute a where x = CAST(" + in + "CAST("
                         + "borealis_catalog.pg_get_serial_sequence(CAST(borealis_catalog.regclass_name(" + in
-                        + "CAST(a.attrelid AS VARCHAR))) AS TEXT), a.attname) AS VARCHAR)) AS NUMERIC(1001))",
+                        + "CAST(a.attrelid AS VARCHAR))) AS VARCHAR(999999999)), a.attname) AS VARCHAR)) AS NUMERIC(1001))",
                 h2("select 1 from pg_attribute a where x = CAST(CAST(pg_catalog.pg_get_serial_sequence(CAST(CAST(a.attrelid AS REGCLASS)"
                         + " AS TEXT), a.attname) AS REGCLASS) AS OID)"));
         // printed or read as text: the name
