@@ -3,6 +3,7 @@ package borealis.engine.pg.catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.h2.engine.Database;
 import org.h2.schema.Domain;
 import org.h2.schema.Schema;
 import org.h2.table.Column;
@@ -15,7 +16,7 @@ import org.h2.value.Value;
  * over an ENUM data type; its OID is the domain's (16384 + H2 id, as every user object), its array
  * type's OID is that plus {@link #ARRAY_OID_OFFSET}, and each label gets an OID of its own.
  */
-final class EnumTypes {
+public final class EnumTypes {
 
     /** Offsets that keep the synthesized OIDs of array types and labels apart from object OIDs. */
     static final int ARRAY_OID_OFFSET = 3_000_000;
@@ -46,6 +47,26 @@ final class EnumTypes {
 
     static int oid(Domain d) {
         return CatalogBuilder.oidOf(d.getId());
+    }
+
+    /**
+     * The OID of the enum type an H2 result or parameter type stands for, or 0. H2 types an enum
+     * column, a cast to the enum or an expression of it by its labels ({@code ENUM('sad', 'ok')}),
+     * not by the domain, so the enum is the one declared with these labels (the first, when two
+     * enums share them: they hold the same values).
+     */
+    public static int oidOfH2Type(Database db, String h2TypeName) {
+        if (h2TypeName == null || !h2TypeName.startsWith("ENUM(")) {
+            return 0;
+        }
+        for (Schema s : db.getAllSchemas()) {
+            for (Domain d : s.getAllDomains()) {
+                if (isEnum(d) && d.getDataType().getDeclaredTypeName().equals(h2TypeName)) {
+                    return oid(d);
+                }
+            }
+        }
+        return 0;
     }
 
     /** pg_type.typtype 'e' rows (and their array types) and the pg_enum rows of a schema's enums. */

@@ -21,10 +21,12 @@ public final class TypeMapping {
             case Value.BIGINT: return PgType.INT8.oid;
             case Value.REAL: return PgType.FLOAT4.oid;
             case Value.DOUBLE: return PgType.FLOAT8.oid;
-            case Value.NUMERIC, Value.DECFLOAT: return PgType.NUMERIC.oid;
+            case Value.NUMERIC, Value.DECFLOAT:
+                return type.getPrecision() == PgType.OID_PRECISION && type.getScale() == 0 ? PgType.OID.oid : PgType.NUMERIC.oid;
             case Value.CHAR: return PgType.BPCHAR.oid;
             case Value.VARCHAR, Value.VARCHAR_IGNORECASE:
-                return type.getPrecision() >= UNBOUNDED ? PgType.TEXT.oid : PgType.VARCHAR.oid;
+                return type.getPrecision() >= UNBOUNDED || type.getPrecision() == PgType.TEXT_LENGTH ? PgType.TEXT.oid
+                        : type.getPrecision() == PgType.NAME_LENGTH ? PgType.NAME.oid : PgType.VARCHAR.oid;
             case Value.CLOB: return PgType.TEXT.oid;
             case Value.BINARY, Value.VARBINARY, Value.BLOB: return PgType.BYTEA.oid;
             case Value.DATE: return PgType.DATE.oid;
@@ -54,8 +56,12 @@ public final class TypeMapping {
     public static int typmod(TypeInfo type) {
         switch (type.getValueType()) {
             case Value.CHAR, Value.VARCHAR, Value.VARCHAR_IGNORECASE:
-                return type.getPrecision() >= UNBOUNDED ? -1 : (int) type.getPrecision() + 4;
+                return type.getPrecision() >= UNBOUNDED || oid(type) != PgType.VARCHAR.oid && oid(type) != PgType.BPCHAR.oid ? -1
+                        : (int) type.getPrecision() + 4;
             case Value.NUMERIC:
+                if (oid(type) == PgType.OID.oid) {
+                    return -1;
+                }
                 return type.getDeclaredPrecision() > 0 ? (int) ((type.getPrecision() << 16) | type.getScale()) + 4 : -1;
             case Value.TIMESTAMP, Value.TIMESTAMP_TZ, Value.TIME, Value.TIME_TZ:
                 return type.getScale() == 6 ? -1 : type.getScale();

@@ -1,5 +1,6 @@
 package borealis.engine.pg.session;
 
+import borealis.engine.pg.catalog.EnumTypes;
 import java.sql.Connection;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -11,7 +12,8 @@ import org.h2.table.Table;
 
 /**
  * Where a result column comes from, for RowDescription: the table's OID (as pg_class shows it)
- * and the column's number. pgjdbc uses them for getTableName, isNullable and isAutoIncrement.
+ * and the column's number (pgjdbc uses them for getTableName, isNullable and isAutoIncrement), and
+ * the user type (an enum) it is of.
  */
 final class ColumnOrigins {
 
@@ -22,6 +24,12 @@ final class ColumnOrigins {
 
     ColumnOrigins(Connection conn) throws SQLException {
         this.session = (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
+    }
+
+    /** The type of result column {@code column}: its enum's OID when H2 types it as an enum, else {@code oid}. */
+    int typeOf(ResultSetMetaData md, int column, int oid) throws SQLException {
+        int enumOid = EnumTypes.oidOfH2Type(session.getDatabase(), md.getColumnTypeName(column));
+        return enumOid != 0 ? enumOid : oid;
     }
 
     /** {tableOid, attnum}, or {0, 0} for a computed column. */

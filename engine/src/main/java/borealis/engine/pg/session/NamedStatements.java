@@ -4,7 +4,9 @@ import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.catalog.SessionRelations;
 import borealis.engine.pg.sql.ColumnLookup;
+import borealis.engine.pg.sql.QualifiedName;
 import borealis.engine.pg.sql.SqlLexer;
+import borealis.engine.pg.sql.SqlQuoting;
 import borealis.engine.pg.sql.SqlTranslator;
 import borealis.engine.pg.sql.Translation;
 import borealis.engine.pg.types.PgValues;
@@ -116,7 +118,22 @@ final class NamedStatements {
 
     /** Column names of a table, for translations that need them. */
     java.util.List<String> columnsOf(String table) {
-        return lookup.columns(table);
+        // read from the connection: SchemaLookup.columns comes back here
+        java.util.List<String> cols = new java.util.ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM " + SqlQuoting.qualified(name(table).schema(),
+                name(table).name()) + " WHERE FALSE")) {
+            var md = ps.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                cols.add("\"" + md.getColumnName(i).replace("\"", "\"\"") + "\"");
+            }
+        } catch (SQLException e) {
+            throw new PgException(PgError.of(e));
+        }
+        return cols;
+    }
+
+    private static QualifiedName name(String table) throws SQLException {
+        return QualifiedName.parse(table);
     }
 
     /** What translations of this session may ask its connection. */

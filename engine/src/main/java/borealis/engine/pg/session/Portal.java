@@ -61,6 +61,7 @@ final class Portal implements AutoCloseable {
         binary = new boolean[n];
         for (int i = 0; i < n; i++) {
             int oid = CatalogVectors.oidOf(md, i + 1, PgType.oidOf(md, i + 1));
+            oid = origins == null ? oid : origins.typeOf(md, i + 1, oid);
             oids[i] = oid;
             binary[i] = isBinary(i);
             int[] origin = origins == null ? new int[] {0, 0} : origins.of(md, i + 1);

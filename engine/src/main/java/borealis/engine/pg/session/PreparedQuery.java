@@ -1,5 +1,6 @@
 package borealis.engine.pg.session;
 
+import borealis.engine.pg.catalog.EnumTypes;
 import borealis.engine.pg.sql.ParameterHints;
 import borealis.engine.pg.types.PgType;
 import java.sql.Connection;
@@ -9,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Arrays;
 import java.util.function.Function;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 
 /**
  * A statement as the client prepared it (Parse, or one statement of a simple Query): its text,
@@ -108,7 +111,7 @@ final class PreparedQuery implements AutoCloseable {
             int[] bare = null;
             for (int i = 0; i < types.length; i++) {
                 if (types[i] == 0 && i < md.getParameterCount()) {
-                    int oid = engineType(md, i + 1, assigned[i]);
+                    int oid = engineType(conn, md, i + 1, assigned[i]);
                     if (oid == 0 && bare == null) {
                         String withoutReturning = ParameterHints.withoutReturning(sql);
                         bare = withoutReturning == null ? new int[0] : typesOf(conn, engineSqlOf, withoutReturning, assigned);
@@ -138,9 +141,17 @@ final class PreparedQuery implements AutoCloseable {
      * compared with any varchar column is text (the comparison is text's), one assigned to a
      * varchar(n) column is varchar.
      */
-    private static int engineType(ParameterMetaData md, int index, boolean assigned) throws SQLException {
+    private static int engineType(Connection conn, ParameterMetaData md, int index, boolean assigned) throws SQLException {
         int jdbc = md.getParameterType(index);
         String name = md.getParameterTypeName(index);
+        if (jdbc == Types.OTHER && name != null && name.startsWith("ENUM(")) {
+            // compared with or assigned to an enum column: the enum's type, as PostgreSQL describes it
+            SessionLocal session = (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
+            int oid = EnumTypes.oidOfH2Type(session.getDatabase(), name);
+            if (oid != 0) {
+                return oid;
+            }
+        }
         boolean named = name != null && (name.startsWith("INTERVAL") || name.equals("JSON"));
         if (jdbc == Types.NULL || jdbc == Types.OTHER && !named || jdbc == Types.VARCHAR && md.getPrecision(index) == 0) {
             return 0;
@@ -151,6 +162,10 @@ final class PreparedQuery implements AutoCloseable {
                 element = PgType.TEXT;
             }
             return element.arrayOid;
+        }
+        PgType marked = PgType.marked(jdbc, md.getPrecision(index), md.getScale(index));
+        if (marked != null) {
+            return marked.oid; // compared with or assigned to a catalog oid or name column
         }
         PgType type = PgType.ofJdbc(jdbc, name);
         if (type == PgType.JSON && md.getPrecision(index) == PgType.JSONB_H2_LENGTH) {
@@ -174,7 +189,7 @@ final class PreparedQuery implements AutoCloseable {
             ParameterMetaData md = ps.getParameterMetaData();
             int[] out = new int[md.getParameterCount()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = engineType(md, i + 1, i < assigned.length && assigned[i]);
+                out[i] = engineType(conn, md, i + 1, i < assigned.length && assigned[i]);
             }
             return out;
         } catch (SQLException | RuntimeException e) {

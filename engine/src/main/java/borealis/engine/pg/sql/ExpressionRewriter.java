@@ -3,6 +3,7 @@ package borealis.engine.pg.sql;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.types.ArrayLiterals;
+import borealis.engine.pg.types.PgType;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -227,12 +228,16 @@ final class ExpressionRewriter {
                 replacement = "(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)";
             } else if (!array && (type.equals("text") || type.equals("varchar")) && typeEnd == typeStart + 1) {
                 if (operand != null && (operand.isString() || operand.kind == SqlLexer.Kind.PARAM)) {
-                    // H2 casts a literal or a parameter to VARCHAR for ::text as PostgreSQL does
+                    // H2 casts a literal or a parameter to VARCHAR for ::text as PostgreSQL does (text marked as such)
+                    if (type.equals("text")) {
+                        t.get(typeStart).text = PgType.TEXT_COLUMN;
+                    }
                     i = typeEnd - 1;
                     continue;
                 }
-                // an array's text is its literal ({1,2}), not H2's [1, 2]
-                replacement = CAT + ".text_of(" + t.text(start, i) + ")";
+                // an array's text is its literal ({1,2}), not H2's [1, 2]; text is described as text (PgType.TEXT_LENGTH)
+                replacement = type.equals("text") ? "CAST(" + CAT + ".text_of(" + t.text(start, i) + ") AS " + PgType.TEXT_COLUMN + ")"
+                        : CAT + ".text_of(" + t.text(start, i) + ")";
             }
             if (replacement != null) {
                 t.replace(start, typeEnd, replacement);
@@ -354,6 +359,10 @@ final class ExpressionRewriter {
                     && (ddl && isColumnDefinition(i) || i > 0 && (t.get(i - 1).isOp("::") || t.get(i - 1).is("AS") && insideCast(i)))) {
                 // PostgreSQL's time keeps microseconds; H2's defaults to whole seconds (a cast to it too)
                 k.text = "TIME(6)";
+                continue;
+            }
+            if (k.is("text") && i > 0 && t.get(i - 1).is("AS") && insideCast(i) && t.get(i + 1) != null && t.get(i + 1).isClose()) {
+                k.text = PgType.TEXT_COLUMN; // CAST(x AS text) is described as text, as x::text is
                 continue;
             }
             String h2 = TypeNames.h2(k.text);

@@ -1,5 +1,6 @@
 package borealis.engine.pg.sql;
 
+import borealis.engine.pg.types.PgType;
 import java.util.Locale;
 import java.util.Set;
 
@@ -107,7 +108,10 @@ final class RegCasts {
             Tok type = t.get(typeAt);
             boolean bare = t.get(typeAt + 1) == null || !(t.get(typeAt + 1).isOpen() || t.get(typeAt + 1).isOp("["));
             if (type != null && type.isName() && TEXT_TYPES.contains(type.name()) && bare) {
-                t.replace(s, typeAt + 1, fn + "_name(" + t.text(s, e) + ")");
+                String name = fn + "_name(" + t.text(s, e) + ")";
+                // described as the type cast to: text and name are marked (PgType.TEXT_LENGTH, NAME_LENGTH), the others varchar
+                String marker = type.name().equals("text") ? PgType.TEXT_COLUMN : type.name().equals("name") ? PgType.NAME_COLUMN : null;
+                t.replace(s, typeAt + 1, marker == null ? name : "CAST(" + name + " AS " + marker + ")");
             }
             return;
         }

@@ -159,7 +159,7 @@ public final class PgArrays {
     private static byte[] elementBinary(Object v, PgType t) {
         switch (t) {
             case INT2: return ByteBuffer.allocate(2).putShort(((Number) v).shortValue()).array();
-            case INT4: return ByteBuffer.allocate(4).putInt(((Number) v).intValue()).array();
+            case INT4, OID: return ByteBuffer.allocate(4).putInt(((Number) v).intValue()).array();
             case INT8: return ByteBuffer.allocate(8).putLong(((Number) v).longValue()).array();
             case FLOAT4: return ByteBuffer.allocate(4).putFloat(((Number) v).floatValue()).array();
             case FLOAT8: return ByteBuffer.allocate(8).putDouble(((Number) v).doubleValue()).array();

@@ -61,6 +61,22 @@ public enum PgType {
     public static final int INT2VECTOR_CARDINALITY = 32;
     /** The H2 declaration of a catalog int2vector column. */
     public static final String INT2VECTOR_COLUMN = "SMALLINT ARRAY[32]";
+    /**
+     * The precision that marks an oid (pg_type.oid, pg_attribute.atttypid, {@code x::oid}): H2 has no
+     * unsigned 4-byte integer and no integer type with a length, so an oid is a whole NUMERIC of a
+     * precision PostgreSQL refuses for numeric (at most 1000), which H2's result metadata keeps through
+     * array_agg, ARRAY(subquery), CASE, coalesce, max and UNION, as it keeps the name length.
+     */
+    public static final int OID_PRECISION = 1001;
+    /** The H2 declaration of an oid column or cast (scale 0; no comma: catalog DDL is split on commas). */
+    public static final String OID_COLUMN = "NUMERIC(1001)";
+    /**
+     * The length that marks text where PostgreSQL types it so and varchar would be wrong ({@code x::text},
+     * catalog text columns): one below H2's unbounded length, which text and varchar columns share.
+     */
+    public static final int TEXT_LENGTH = 999_999_999;
+    /** The H2 declaration of a catalog text column, or of a cast to text. */
+    public static final String TEXT_COLUMN = "VARCHAR(999999999)";
 
     public final int oid;
     public final short typlen;
@@ -171,17 +187,15 @@ public enum PgType {
         int jdbc = md.getColumnType(column);
         String name = md.getColumnTypeName(column);
         if (jdbc == Types.ARRAY) {
-            if (name != null && name.startsWith("CHARACTER VARYING(" + NAME_LENGTH + ")")) {
-                return NAME.arrayOid; // array_agg(attname)
-            }
             PgType element = arrayElement(name);
             if (element == INT2 && md.getPrecision(column) == INT2VECTOR_CARDINALITY) {
                 return INT2VECTOR.oid;
             }
             return element == null ? TEXT.arrayOid : element.arrayOid;
         }
-        if (jdbc == Types.VARCHAR && md.getPrecision(column) == NAME_LENGTH) {
-            return NAME.oid;
+        PgType marked = marked(jdbc, md.getPrecision(column), md.getScale(column));
+        if (marked != null) {
+            return marked.oid;
         }
         PgType t = ofJdbc(jdbc, name);
         if (t == JSON && md.getPrecision(column) == JSONB_H2_LENGTH) {
@@ -190,12 +204,36 @@ public enum PgType {
         return t.oid;
     }
 
+    /**
+     * The PostgreSQL type an H2 type stands for by its marker length or precision (name, text, oid),
+     * or null when it is not marked.
+     */
+    public static PgType marked(int jdbcType, long precision, int scale) {
+        if (jdbcType == Types.VARCHAR) {
+            return precision == NAME_LENGTH ? NAME : precision == TEXT_LENGTH ? TEXT : null;
+        }
+        if ((jdbcType == Types.NUMERIC || jdbcType == Types.DECIMAL) && precision == OID_PRECISION && scale == 0) {
+            return OID;
+        }
+        return null;
+    }
+
     /** The element type named in an H2 array type name such as {@code INTEGER ARRAY}. */
     public static PgType arrayElement(String h2TypeName) {
         if (h2TypeName == null) {
             return null;
         }
         String n = h2TypeName.toUpperCase(java.util.Locale.ROOT);
+        // marked elements: array_agg(attname), array_agg(x::text), array_agg(atttypid)
+        if (n.startsWith("CHARACTER VARYING(" + NAME_LENGTH + ")")) {
+            return NAME;
+        }
+        if (n.startsWith("CHARACTER VARYING(" + TEXT_LENGTH + ")")) {
+            return TEXT;
+        }
+        if (n.startsWith("NUMERIC(" + OID_PRECISION + ")") || n.startsWith("NUMERIC(" + OID_PRECISION + ", 0)")) {
+            return OID;
+        }
         // NUMERIC(12, 4) ARRAY, INTEGER ARRAY ARRAY (a 2-dimensional int[]): the element's base name
         String element = n.replaceAll("\\([^)]*\\)", "");
         while (element.endsWith(" ARRAY")) {

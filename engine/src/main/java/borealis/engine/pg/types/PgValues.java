@@ -33,6 +33,9 @@ public final class PgValues {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd");
     private static final HexFormat HEX = HexFormat.of();
 
+    /** The first OID of user objects (types created by CREATE TYPE among them). */
+    private static final int FIRST_USER_OID = 16384;
+
     private PgValues() {}
 
     // ---- results ----
@@ -40,6 +43,11 @@ public final class PgValues {
     /** The value of a result column in the requested format, or null for SQL NULL. */
     public static byte[] encode(ResultSet rs, int col, int oid, boolean binary) throws SQLException {
         PgType t = PgType.byOid(oid);
+        if (t == null && PgType.elementOfArray(oid) == null) {
+            // a user type (an enum): its text, which is also its binary form
+            String v = rs.getString(col);
+            return v == null ? null : v.getBytes(StandardCharsets.UTF_8);
+        }
         if (t == null) {
             PgType element = PgType.elementOfArray(oid);
             Array a = rs.getArray(col);
@@ -90,6 +98,13 @@ public final class PgValues {
                     return null;
                 }
                 return binary ? ByteBuffer.allocate(4).putInt(v).array() : ascii(Integer.toString(v));
+            }
+            case OID: {
+                long v = rs.getLong(col); // unsigned 4 bytes: H2 holds it as a whole NUMERIC
+                if (rs.wasNull()) {
+                    return null;
+                }
+                return binary ? ByteBuffer.allocate(4).putInt((int) v).array() : ascii(Long.toString(v));
             }
             case INT8: {
                 long v = rs.getLong(col);
@@ -400,6 +415,11 @@ public final class PgValues {
             return;
         }
         PgType t = PgType.byOid(oid);
+        if (t == null && oid >= FIRST_USER_OID) {
+            // a user type (an enum, as psycopg sends a registered one): its binary form is its text
+            ps.setString(index, new String(value, StandardCharsets.UTF_8));
+            return;
+        }
         if (t == null) {
             throw new SQLException("binary format is not supported for parameters of type OID " + oid, "22P03");
         }

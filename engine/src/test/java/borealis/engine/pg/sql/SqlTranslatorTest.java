@@ -167,20 +167,22 @@ class SqlTranslatorTest {
                 h2("select 1 from pg_description d where d.classoid = cast($1 as regclass)"));
         assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "CAST(c.relname AS VARCHAR))",
                 h2("select relname from pg_class c where c.oid = c.relname::regclass"));
-        assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "'t')::INTEGER",
+        assertEquals("select relname from borealis_catalog.pg_class c where c.oid = " + in + "'t')::NUMERIC(1001)",
                 h2("select relname from pg_class c where c.oid = 't'::regclass::oid"));
         // SQLAlchemy's identity query: regclass to text, a function of it back to regclass, then oid
         assertEquals("select 1 AS \"?column?\" from borealis_catalog.pg_attribute a where x = CAST(" + in + "CAST("
                         + "borealis_catalog.pg_get_serial_sequence(CAST(borealis_catalog.regclass_name(" + in
-                        + "CAST(a.attrelid AS VARCHAR))) AS TEXT), a.attname) AS VARCHAR)) AS INTEGER)",
+                        + "CAST(a.attrelid AS VARCHAR))) AS VARCHAR(999999999)), a.attname) AS VARCHAR)) AS NUMERIC(1001))",
                 h2("select 1 from pg_attribute a where x = CAST(CAST(pg_catalog.pg_get_serial_sequence(CAST(CAST(a.attrelid AS REGCLASS)"
                         + " AS TEXT), a.attname) AS REGCLASS) AS OID)"));
         // printed or read as text: the name
         assertEquals("select borealis_catalog.regclass_name(" + in + "'t')) AS \"regclass\"", h2("select 't'::regclass"));
         assertEquals("select borealis_catalog.regclass_name(" + in + "CAST(oid AS VARCHAR))) as n from borealis_catalog.pg_class"
                 + " order by " + in + "CAST(oid AS VARCHAR))", h2("select oid::regclass as n from pg_class order by oid::regclass"));
-        assertEquals("select relname from borealis_catalog.pg_class where borealis_catalog.regclass_name(" + in
-                + "CAST(oid AS VARCHAR))) like 'pg%'", h2("select relname from pg_class where oid::regclass::text like 'pg%'"));
+        // (cast to text: marked so, described as text as PostgreSQL does)
+        assertEquals("select relname from borealis_catalog.pg_class where CAST(borealis_catalog.regclass_name(" + in
+                + "CAST(oid AS VARCHAR))) AS VARCHAR(999999999)) like 'pg%'",
+                h2("select relname from pg_class where oid::regclass::text like 'pg%'"));
         // the other reg* types
         assertEquals("select borealis_catalog.regtype_name(borealis_catalog.regtype_oid('int4')) AS \"regtype\"",
                 h2("select 'int4'::pg_catalog.regtype"));
