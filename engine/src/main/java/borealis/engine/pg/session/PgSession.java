@@ -69,6 +69,7 @@ public final class PgSession implements AutoCloseable {
     private static final CompletableFuture<Long> NOTHING_TO_WAIT_FOR = CompletableFuture.completedFuture(0L);
 
     private final CommitLog commits;
+    private final CommitWindows commitWindows;
     /** Whether the current transaction (or its batches so far) may have written. */
     private boolean wroteSinceCommitPoint;
     private final SessionSettings settings;
@@ -110,7 +111,8 @@ public final class PgSession implements AutoCloseable {
         this.utility = new UtilityCommands(settings);
         this.origins = new ColumnOrigins(conn);
         this.named = new NamedStatements(conn, utility, origins);
-        this.tx = new Transactions(conn, settings, utility, this::closeAllPortals, this::openCommitWindow);
+        this.commitWindows = new CommitWindows(commits);
+        this.tx = new Transactions(conn, settings, utility, this::closeAllPortals, commitWindows::open);
         SessionConfig.Registry.register(conn, new SessionConfig() {
             // Inside a statement only an SQLException keeps its SQLSTATE through H2's function call.
             @Override
@@ -303,9 +305,7 @@ public final class PgSession implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("leaving the session's scope", e);
         } finally {
-            for (; openCommitWindows > 0; openCommitWindows--) {
-                commits.commitWindowClosed();
-            }
+            commitWindows.closeAll();
         }
         // The counter is the database's: another session's write counts too (conservative: this
         // answer then waits for a write quorum where a read quorum would have done).
@@ -321,24 +321,6 @@ public final class PgSession implements AutoCloseable {
         // A block begun after the one that ended may have written already: its commit must still wait for a write quorum.
         wroteSinceCommitPoint = wrote && !tx.isIdle();
         return new Outcome(false, commits.committedPoint(!wrote), wrote, terminated);
-    }
-
-    /** Commit windows this call opened (closed when it ends). */
-    private int openCommitWindows;
-
-    /** Others may see a commit of this session from now until the call ends. */
-    private void openCommitWindow() {
-        commits.commitWindowOpened();
-        openCommitWindows++;
-    }
-
-    /** A statement is about to run: one that commits by itself (autocommit, DDL) opens a commit window. */
-    private void statementStarts(Command c) {
-        Command.Kind k = c.kind();
-        boolean runsInH2 = k == Command.Kind.ENGINE || k == Command.Kind.DO || k == Command.Kind.COPY || k == Command.Kind.SCHEMA;
-        if (c.commitsImplicitly() || runsInH2 && tx.status() == 'I' && !tx.isImplicit()) {
-            openCommitWindow();
-        }
     }
 
     /** Handles queued messages until they run out or the output budget is spent; true if suspended. */
@@ -449,7 +431,7 @@ public final class PgSession implements AutoCloseable {
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
-            statementStarts(p.query.command());
+            commitWindows.statementStarts(p.query.command(), tx);
             if (kind == Command.Kind.EMPTY) {
                 out.emptyQueryResponse();
                 return;
@@ -578,7 +560,7 @@ public final class PgSession implements AutoCloseable {
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
-            statementStarts(q.command());
+            commitWindows.statementStarts(q.command(), tx);
             if (q.parameterCount > 0) {
                 throw new PgException(PgError.error("42P02", "there is no parameter $1"));
             }
