@@ -3,6 +3,7 @@ package borealis.engine.pg.sql;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.types.ArrayLiterals;
+import borealis.engine.pg.types.PgDateTimes;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,7 @@ final class ExpressionRewriter {
             "array_to_json", "pg_relation_filenode", "pg_get_partkeydef", "pg_jit_available", "date_part",
             "regclass_oid", "regclass_name", "regtype_oid", "regtype_name", "regnamespace_oid", "regnamespace_name",
             "regproc_name", "regrole_name", "json_get", "json_get_text", "json_path", "json_path_text", "interval_of",
-            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text", "initcap");
+            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text", "initcap", "isfinite");
 
     /** Functions H2 has under another name. */
     private static final Map<String, String> RENAMED = Map.ofEntries(
@@ -139,6 +140,11 @@ final class ExpressionRewriter {
                 continue;
             }
             String type = k.text.toLowerCase(Locale.ROOT);
+            String dateTime = dateTimeLiteral(type, lit);
+            if (dateTime != null) {
+                t.replace(i, i + 2, dateTime);
+                continue;
+            }
             switch (type) {
                 case "interval" -> {
                     Tok next = t.get(i + 2);
@@ -161,6 +167,13 @@ final class ExpressionRewriter {
                 default -> { }
             }
         }
+    }
+
+    /** A date/time literal H2 cannot read (infinity, a BC year) in the form it reads, or null. */
+    static String dateTimeLiteral(String pgType, Tok literal) {
+        String h2Type = PgDateTimes.h2Type(pgType);
+        String text = h2Type == null ? null : PgDateTimes.h2Text(h2Type, literal.stringValue());
+        return text == null ? null : h2Type + " " + SqlQuoting.literal(text);
     }
 
     private static boolean isIntervalField(String w) {
@@ -215,6 +228,8 @@ final class ExpressionRewriter {
                     throw invalid("interval", operand.stringValue());
                 }
                 replacement = h2;
+            } else if (!array && literal && dateTimeLiteral(t.text(typeStart, typeEnd), operand) != null) {
+                replacement = dateTimeLiteral(t.text(typeStart, typeEnd), operand);
             } else if (!array && type.equals("interval")) {
                 replacement = CAT + ".interval_of(" + t.text(start, i) + ")";
             } else if (!array && (type.equals("bool") || type.equals("boolean")) && literal) {

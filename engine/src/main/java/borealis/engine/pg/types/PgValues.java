@@ -15,7 +15,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -30,7 +29,6 @@ public final class PgValues {
 
     private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
     private static final LocalDateTime PG_EPOCH = PG_EPOCH_DATE.atStartOfDay();
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd");
     private static final HexFormat HEX = HexFormat.of();
 
     private PgValues() {}
@@ -131,7 +129,7 @@ public final class PgValues {
                 if (v == null) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(4).putInt((int) ChronoUnit.DAYS.between(PG_EPOCH_DATE, v)).array()
+                return binary ? ByteBuffer.allocate(4).putInt(PgDateTimes.binaryDate(v, ChronoUnit.DAYS.between(PG_EPOCH_DATE, v))).array()
                         : ascii(formatDate(v));
             }
             case TIME: {
@@ -162,9 +160,12 @@ public final class PgValues {
                 if (v == null) {
                     return null;
                 }
-                OffsetDateTime utc = v.withOffsetSameInstant(ZoneOffset.UTC);
-                return binary ? ByteBuffer.allocate(8).putLong(micros(utc.toLocalDateTime())).array()
-                        : ascii(formatTimestamp(utc.toLocalDateTime()) + "+00");
+                if (binary) {
+                    LocalDateTime local = v.toLocalDateTime();
+                    return ByteBuffer.allocate(8).putLong(PgDateTimes.infinity(local) != 0 ? micros(local)
+                            : micros(v.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime())).array();
+                }
+                return ascii(PgDateTimes.formatTimestamptz(v));
             }
             case UUID: {
                 UUID v = rs.getObject(col, UUID.class);
@@ -282,7 +283,7 @@ public final class PgValues {
     }
 
     public static String formatDate(LocalDate d) {
-        return DATE.format(d);
+        return PgDateTimes.formatDate(d);
     }
 
     public static String formatTime(LocalTime t) {
@@ -291,7 +292,7 @@ public final class PgValues {
     }
 
     public static String formatTimestamp(LocalDateTime v) {
-        return formatDate(v.toLocalDate()) + " " + formatTime(v.toLocalTime());
+        return PgDateTimes.formatTimestamp(v, "");
     }
 
     public static String formatOffset(ZoneOffset o) {
@@ -319,6 +320,10 @@ public final class PgValues {
     }
 
     private static long micros(LocalDateTime v) {
+        int inf = PgDateTimes.infinity(v);
+        if (inf != 0) {
+            return inf > 0 ? Long.MAX_VALUE : Long.MIN_VALUE; // PostgreSQL's binary infinities
+        }
         Duration d = Duration.between(PG_EPOCH, v);
         return d.getSeconds() * 1_000_000L + d.getNano() / 1000;
     }
@@ -388,6 +393,10 @@ public final class PgValues {
                 ps.setBytes(index, parseByteaText(text));
             } else if (oid == PgType.DATE.oid) {
                 ps.setObject(index, PgDates.parse(text));
+            } else if ((oid == PgType.TIMESTAMP.oid || oid == PgType.TIMESTAMPTZ.oid)
+                    && PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text) != null) {
+                // an infinity or a BC year: in the form H2 reads
+                ps.setString(index, PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text));
             } else if (oid == PgType.INTERVAL.oid) {
                 ps.setObject(index, PgIntervals.parseText(text));
             } else if (oid == PgType.BOOL.oid) {
