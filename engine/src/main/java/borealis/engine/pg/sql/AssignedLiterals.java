@@ -163,7 +163,7 @@ final class AssignedLiterals {
                     kind = Kind.ARRAY;
                 } else if (t.is(k, "bytea")) {
                     kind = Kind.BYTEA;
-                } else if (t.is(k, "json") || t.is(k, "jsonb")) {
+                } else if (t.is(k, "jsonb")) { // json keeps the literal's text
                     kind = kind == Kind.ARRAY ? kind : Kind.JSON;
                 } else if (kind == Kind.OTHER && PgDateTimes.h2Type(t.text(k, i)) != null) {
                     kind = dateTimeKind(PgDateTimes.h2Type(t.text(k, i)));

@@ -4,6 +4,7 @@ import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.types.ArrayLiterals;
 import borealis.engine.pg.types.PgDateTimes;
+import borealis.engine.pg.types.PgType;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -161,12 +162,23 @@ final class ExpressionRewriter {
                 case "timetz" -> t.replace(i, i + 2, "TIME WITH TIME ZONE " + lit.text);
                 case "text", "varchar", "name", "bpchar" -> t.replace(i, i + 2, java.util.List.of(lit));
                 case "bool", "boolean" -> t.replace(i, i + 2, boolLiteral(lit.stringValue()));
+                case "json" -> t.replace(i, i + 2, jsonText(lit));
                 case "int", "int2", "int4", "int8", "integer", "bigint", "smallint", "numeric", "float4", "float8", "real",
-                     "json", "jsonb", "uuid", "bytea", "oid" -> t.replace(i, i + 2, "CAST(" + lit.text + " AS "
+                     "jsonb", "uuid", "bytea", "oid" -> t.replace(i, i + 2, "CAST(" + lit.text + " AS "
                         + (TypeNames.h2(type) != null ? TypeNames.h2(type) : type.toUpperCase(Locale.ROOT)) + ")");
                 default -> { }
             }
         }
+    }
+
+    /** A json literal: checked as PostgreSQL's json input checks it, and kept as written. */
+    static String jsonText(Tok literal) {
+        try {
+            org.h2.util.json.JSONStringSource.parse(literal.stringValue(), new org.h2.util.json.JSONValidationTargetWithoutUniqueKeys());
+        } catch (RuntimeException e) {
+            throw invalid("json", literal.stringValue());
+        }
+        return "CAST(" + literal.text + " AS " + PgType.JSON_TEXT_COLUMN + ")";
     }
 
     /** A date/time literal H2 cannot read (infinity, a BC year) in the form it reads, or null. */
@@ -236,9 +248,14 @@ final class ExpressionRewriter {
                 replacement = boolLiteral(operand.stringValue());
             } else if (!array && type.equals("bytea") && literal && operand.stringValue().startsWith("\\x")) {
                 replacement = "X'" + operand.stringValue().substring(2) + "'";
-            } else if (!array && (type.equals("json") || type.equals("jsonb")) && literal) {
+            } else if (!array && type.equals("json") && literal) {
+                replacement = jsonText(operand);
+            } else if (!array && type.equals("json")) {
+                // json keeps the text it is given; a jsonb or H2 JSON value gives its JSON text
+                replacement = "CAST(" + t.text(start, i) + " AS " + PgType.JSON_TEXT_COLUMN + ")";
+            } else if (!array && type.equals("jsonb") && literal) {
                 replacement = "(" + operand.text + " FORMAT JSON)";
-            } else if (!array && (type.equals("json") || type.equals("jsonb"))) {
+            } else if (!array && type.equals("jsonb")) {
                 replacement = "(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)";
             } else if (!array && (type.equals("text") || type.equals("varchar")) && typeEnd == typeStart + 1) {
                 if (operand != null && (operand.isString() || operand.kind == SqlLexer.Kind.PARAM)) {

@@ -45,6 +45,9 @@ public final class PgValues {
                 return null;
             }
             Object[] values = (Object[]) a.getArray();
+            if (element == PgType.NUMERIC) {
+                values = numericElements(values, rs.getMetaData().getColumnTypeName(col));
+            }
             return binary ? PgArrays.binary(values, element) : PgArrays.text(values, element).getBytes(StandardCharsets.UTF_8);
         }
         switch (t) {
@@ -115,6 +118,8 @@ public final class PgValues {
                 if (v == null) {
                     return null;
                 }
+                java.sql.ResultSetMetaData md = rs.getMetaData();
+                v = PgNumerics.asPostgres(v, md.getPrecision(col), md.getScale(col));
                 return binary ? numericBinary(v) : ascii(v.toPlainString());
             }
             case BYTEA: {
@@ -179,6 +184,9 @@ public final class PgValues {
                 String v = rs.getString(col);
                 if (v == null) {
                     return null;
+                }
+                if (rs.getMetaData().getColumnType(col) == Types.VARCHAR) {
+                    return v.getBytes(StandardCharsets.UTF_8); // json kept as text: as given
                 }
                 return unwrapJson(v).getBytes(StandardCharsets.UTF_8);
             }
@@ -328,6 +336,18 @@ public final class PgValues {
         return d.getSeconds() * 1_000_000L + d.getNano() / 1000;
     }
 
+    /** numeric[] elements with the scale PostgreSQL gives them ({@link PgNumerics}), by the array's H2 type name. */
+    private static Object[] numericElements(Object[] values, String h2TypeName) {
+        int[] declared = PgNumerics.declared(h2TypeName);
+        Object[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] instanceof BigDecimal d) {
+                out[i] = declared == null ? PgNumerics.asPostgres(d, 0, 0) : PgNumerics.asPostgres(d, declared[0], declared[1]);
+            }
+        }
+        return out;
+    }
+
     /** PostgreSQL numeric binary: ndigits, weight, sign, dscale, then base-10000 digits. */
     public static byte[] numericBinary(BigDecimal value) {
         int sign = value.signum() < 0 ? 0x4000 : 0;
@@ -401,8 +421,17 @@ public final class PgValues {
                 ps.setObject(index, PgIntervals.parseText(text));
             } else if (oid == PgType.BOOL.oid) {
                 ps.setBoolean(index, parseBool(text));
+            } else if (oid == PgType.JSON.oid && !jsonTarget(ps, index)) {
+                ps.setString(index, text); // into json kept as text (or text): as given
             } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
                 ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
+            } else if ((oid == PgType.NUMERIC.oid || oid == 0 && numericTarget(ps, index) != null) && looksNumeric(text)) {
+                // a value for a numeric(p,s) column is padded to its scale here: H2 keeps the value's own;
+                // 1e3 is 1000 (H2 would pad a negative scale to the column's)
+                BigDecimal v = new BigDecimal(text.trim());
+                v = v.scale() < 0 ? v.setScale(0) : v;
+                int[] target = numericTarget(ps, index);
+                ps.setBigDecimal(index, target == null ? v : PgNumerics.padded(v, target[0], target[1]));
             } else {
                 ps.setString(index, text);
             }
@@ -414,11 +443,45 @@ public final class PgValues {
         }
         // Binary values are the client's bytes: every size in them is checked (BinaryValues).
         Object v = BinaryValues.scalar(t, value, "bind parameter " + index);
-        if (t == PgType.JSON || t == PgType.JSONB) {
+        if (t == PgType.JSON && !jsonTarget(ps, index)) {
+            ps.setString(index, (String) v);
+        } else if (t == PgType.JSON || t == PgType.JSONB) {
             ps.setObject(index, v, H2Type.JSON);
+        } else if (v instanceof BigDecimal d && numericTarget(ps, index) != null) {
+            int[] target = numericTarget(ps, index);
+            ps.setBigDecimal(index, PgNumerics.padded(d, target[0], target[1]));
         } else {
             ps.setObject(index, v);
         }
+    }
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(
+            "\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*");
+
+    private static boolean looksNumeric(String text) {
+        return !text.isEmpty() && text.length() < 2000 && NUMBER.matcher(text).matches();
+    }
+
+    /** Whether a parameter is assigned to or compared with an H2 JSON value (a jsonb column). */
+    private static boolean jsonTarget(PreparedStatement ps, int index) {
+        try {
+            return "JSON".equals(ps.getParameterMetaData().getParameterTypeName(index));
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** The precision and scale of the numeric(p,s) a parameter is assigned to (INSERT VALUES, UPDATE SET), or null. */
+    private static int[] numericTarget(PreparedStatement ps, int index) {
+        try {
+            java.sql.ParameterMetaData md = ps.getParameterMetaData();
+            if (md.getParameterType(index) == Types.NUMERIC && md.getPrecision(index) <= PgNumerics.MAX_CONSTRAINED_PRECISION) {
+                return new int[] {md.getPrecision(index), md.getScale(index)};
+            }
+        } catch (SQLException e) {
+            // no metadata: the value as given
+        }
+        return null;
     }
 
     private static int nullType(int oid) {
