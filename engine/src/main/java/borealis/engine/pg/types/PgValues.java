@@ -417,6 +417,10 @@ public final class PgValues {
                     && PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text) != null) {
                 // an infinity or a BC year: in the form H2 reads
                 ps.setString(index, PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text));
+            } else if (oid != PgType.DATE.oid && PgDateTimes.needsRewrite(text) && dateTimeTarget(ps, index) != null) {
+                // text such as 'infinity' for a date/time column or cast: in the form H2 reads
+                String h2 = PgDateTimes.h2Text(dateTimeTarget(ps, index), text);
+                ps.setString(index, h2 != null ? h2 : text);
             } else if (oid == PgType.INTERVAL.oid) {
                 ps.setObject(index, PgIntervals.parseText(text));
             } else if (oid == PgType.BOOL.oid) {
@@ -460,6 +464,20 @@ public final class PgValues {
 
     private static boolean looksNumeric(String text) {
         return !text.isEmpty() && text.length() < 2000 && NUMBER.matcher(text).matches();
+    }
+
+    /** The H2 date/time type (DATE, TIMESTAMP, TIMESTAMP WITH TIME ZONE) a parameter is assigned to or cast to, or null. */
+    private static String dateTimeTarget(PreparedStatement ps, int index) {
+        try {
+            return switch (ps.getParameterMetaData().getParameterType(index)) {
+                case Types.DATE -> "DATE";
+                case Types.TIMESTAMP -> "TIMESTAMP";
+                case Types.TIMESTAMP_WITH_TIMEZONE -> "TIMESTAMP WITH TIME ZONE";
+                default -> null;
+            };
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     /** Whether a parameter is assigned to or compared with an H2 JSON value (a jsonb column). */
