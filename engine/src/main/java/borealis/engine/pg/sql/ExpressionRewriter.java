@@ -275,7 +275,10 @@ final class ExpressionRewriter {
         }
     }
 
-    /** CAST('{a,b}' AS t[]) (also in parentheses): the literal's elements, as '{a,b}'::t[] gives them. */
+    /**
+     * CAST('{a,b}' AS t[]) (also in parentheses): the literal's elements, as '{a,b}'::t[] gives them;
+     * CAST of an infinity or a BC date to a date/time type.
+     */
     private void castArrayLiterals() {
         for (int i = 0; i + 1 < t.size(); i++) {
             if (!t.get(i).is("CAST") || !t.get(i + 1).isOpen()) {
@@ -286,7 +289,16 @@ final class ExpressionRewriter {
             while (as < close && !t.is(as, "AS")) {
                 as = t.get(as).isOpen() ? t.closing(as) + 1 : as + 1;
             }
-            if (as >= close || !t.get(close - 1).isOp("]")) {
+            if (as < close && !t.get(close - 1).isOp("]")) {
+                // CAST('infinity' AS date), CAST('0044-03-15 BC' AS timestamp): as the :: forms
+                Tok literal = soleOperand(i + 2, as);
+                String dateTime = literal != null && literal.isString() ? dateTimeLiteral(t.text(as + 1, close), literal) : null;
+                if (dateTime != null) {
+                    t.replace(i, close + 1, dateTime);
+                }
+                continue;
+            }
+            if (as >= close) {
                 continue;
             }
             Tok operand = soleOperand(i + 2, as);
