@@ -418,7 +418,7 @@ public final class PgValues {
                 // an infinity or a BC year: in the form H2 reads
                 ps.setString(index, PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text));
             } else if (oid != PgType.DATE.oid && PgDateTimes.needsRewrite(text) && dateTimeTarget(ps, index) != null) {
-                // text such as 'infinity' for a date/time column or cast: in the form H2 reads
+                // text such as 'infinity' for a date/time column: in the form H2 reads
                 String h2 = PgDateTimes.h2Text(dateTimeTarget(ps, index), text);
                 ps.setString(index, h2 != null ? h2 : text);
             } else if (oid == PgType.INTERVAL.oid) {
@@ -429,7 +429,8 @@ public final class PgValues {
                 ps.setString(index, text); // into json kept as text (or text): as given
             } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
                 ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
-            } else if ((oid == PgType.NUMERIC.oid || oid == 0 && numericTarget(ps, index) != null) && looksNumeric(text)) {
+            } else if ((oid == PgType.NUMERIC.oid || oid == 0) && looksNumeric(text)
+                    && (oid == PgType.NUMERIC.oid || numericTarget(ps, index) != null)) {
                 // a value for a numeric(p,s) column is padded to its scale here: H2 keeps the value's own;
                 // 1e3 is 1000 (H2 would pad a negative scale to the column's)
                 BigDecimal v = new BigDecimal(text.trim());
@@ -451,9 +452,9 @@ public final class PgValues {
             ps.setString(index, (String) v);
         } else if (t == PgType.JSON || t == PgType.JSONB) {
             ps.setObject(index, v, H2Type.JSON);
-        } else if (v instanceof BigDecimal d && numericTarget(ps, index) != null) {
+        } else if (v instanceof BigDecimal d) {
             int[] target = numericTarget(ps, index);
-            ps.setBigDecimal(index, PgNumerics.padded(d, target[0], target[1]));
+            ps.setBigDecimal(index, target == null ? d : PgNumerics.padded(d, target[0], target[1]));
         } else {
             ps.setObject(index, v);
         }
