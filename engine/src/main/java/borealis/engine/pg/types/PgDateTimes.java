@@ -64,7 +64,7 @@ public final class PgDateTimes {
     public static String h2Text(String h2Type, String text) {
         if (h2Type.equals("DATE") && !PLAIN_DATE.matcher(text).matches()) {
             try {
-                // a zone or a time after the date, BC, month/day/year: the date PostgreSQL reads
+                // infinity, a zone or a time after the date, BC, month/day/year: the date PostgreSQL reads
                 return isoYear(PgDates.parse(text));
             } catch (java.sql.SQLException e) {
                 return null; // H2 reports it
@@ -72,9 +72,6 @@ public final class PgDateTimes {
         }
         int inf = infinity(text);
         if (inf != 0) {
-            if (h2Type.equals("DATE")) {
-                return (inf > 0 ? DATE_INFINITY : DATE_MINUS_INFINITY).toString();
-            }
             return (inf > 0 ? "+999999999-12-31 23:59:59.999999" : "-999999999-01-01 00:00:00")
                     + (h2Type.equals("TIMESTAMP") ? "" : "+00");
         }
@@ -88,9 +85,6 @@ public final class PgDateTimes {
         }
         int year = 1 - Integer.parseInt(m.group(1)); // 1 BC is year 0
         String rest = m.group(2);
-        if (h2Type.equals("DATE")) {
-            rest = rest.replaceFirst("^(-\\d{1,2}-\\d{1,2}).*$", "$1"); // a date takes the date part
-        }
         return (year < 0 ? String.format("-%04d", -year) : String.format("%04d", year)) + rest;
     }
 
