@@ -52,6 +52,10 @@ public final class Database implements AutoCloseable {
     static {
         // JVM-wide and before H2 reads its settings: what no H2 user may do (classes, files, URLs).
         EngineSandbox.install();
+        // JVM-wide too: a numeric value keeps its own scale when stored into (cast to) a NUMERIC of a
+        // larger scale, as PostgreSQL's unconstrained numeric keeps '1.50' (PgNumerics: the padding of
+        // a numeric(p,s) to its scale is done where values are sent)
+        org.h2.engine.Mode.getInstance("PostgreSQL").convertOnlyToSmallerScale = true;
     }
 
     static final String ADMIN = "borealis_admin";

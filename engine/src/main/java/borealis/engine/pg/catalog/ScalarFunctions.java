@@ -2,6 +2,7 @@ package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.sql.SqlQuoting;
+import borealis.engine.pg.types.PgDateTimes;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -243,6 +244,26 @@ public final class ScalarFunctions {
         LocalDateTime midnight = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS);
         return between(dateTime(a), midnight);
     }
+
+    /** false for the infinities of date, timestamp and timestamptz ({@link PgDateTimes}); intervals are finite. */
+    public static Boolean isfinite(Value v) {
+        if (v == null || v == ValueNull.INSTANCE) {
+            return null;
+        }
+        long dateValue = switch (v.getValueType()) {
+            case Value.DATE -> ((org.h2.value.ValueDate) v).getDateValue();
+            case Value.TIMESTAMP -> ((org.h2.value.ValueTimestamp) v).getDateValue();
+            case Value.TIMESTAMP_TZ -> ((org.h2.value.ValueTimestampTimeZone) v).getDateValue();
+            default -> 0;
+        };
+        return dateValue != INFINITY_DAY && dateValue != MINUS_INFINITY_DAY;
+    }
+
+    private static final long INFINITY_DAY = org.h2.util.DateTimeUtils.dateValue(
+            PgDateTimes.DATE_INFINITY.getYear(), PgDateTimes.DATE_INFINITY.getMonthValue(), PgDateTimes.DATE_INFINITY.getDayOfMonth());
+    private static final long MINUS_INFINITY_DAY = org.h2.util.DateTimeUtils.dateValue(
+            PgDateTimes.DATE_MINUS_INFINITY.getYear(), PgDateTimes.DATE_MINUS_INFINITY.getMonthValue(),
+            PgDateTimes.DATE_MINUS_INFINITY.getDayOfMonth());
 
     public static java.time.LocalDate make_date(Integer y, Integer m, Integer d) {
         return y == null || m == null || d == null ? null : java.time.LocalDate.of(y, m, d);

@@ -1,5 +1,6 @@
 package borealis.engine.pg.catalog;
 
+import borealis.engine.pg.types.PgNumerics;
 import borealis.engine.pg.types.PgType;
 import org.h2.value.TypeInfo;
 import org.h2.value.Value;
@@ -25,6 +26,9 @@ public final class TypeMapping {
                 return type.getPrecision() == PgType.OID_PRECISION && type.getScale() == 0 ? PgType.OID.oid : PgType.NUMERIC.oid;
             case Value.CHAR: return PgType.BPCHAR.oid;
             case Value.VARCHAR, Value.VARCHAR_IGNORECASE:
+                if (type.getPrecision() == PgType.JSON_TEXT_LENGTH) {
+                    return PgType.JSON.oid;
+                }
                 return type.getPrecision() >= UNBOUNDED || type.getPrecision() == PgType.TEXT_LENGTH ? PgType.TEXT.oid
                         : type.getPrecision() == PgType.NAME_LENGTH ? PgType.NAME.oid : PgType.VARCHAR.oid;
             case Value.CLOB: return PgType.TEXT.oid;
@@ -62,7 +66,9 @@ public final class TypeMapping {
                 if (oid(type) == PgType.OID.oid) {
                     return -1;
                 }
-                return type.getDeclaredPrecision() > 0 ? (int) ((type.getPrecision() << 16) | type.getScale()) + 4 : -1;
+                // an unconstrained numeric is H2's NUMERIC(2000, 1000) (PgNumerics): no numeric(p,s) has p > 1000
+                return type.getDeclaredPrecision() > 0 && type.getPrecision() <= PgNumerics.MAX_CONSTRAINED_PRECISION
+                        ? (int) ((type.getPrecision() << 16) | type.getScale()) + 4 : -1;
             case Value.TIMESTAMP, Value.TIMESTAMP_TZ, Value.TIME, Value.TIME_TZ:
                 return type.getScale() == 6 ? -1 : type.getScale();
             default:

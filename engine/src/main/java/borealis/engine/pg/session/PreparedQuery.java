@@ -171,6 +171,9 @@ final class PreparedQuery implements AutoCloseable {
         if (type == PgType.JSON && md.getPrecision(index) == PgType.JSONB_H2_LENGTH) {
             return PgType.JSONB.oid; // a jsonb column's
         }
+        if (type == PgType.VARCHAR && md.getPrecision(index) == PgType.JSON_TEXT_LENGTH) {
+            return PgType.JSON.oid; // a json column's (kept as text)
+        }
         if (type == PgType.VARCHAR && (!assigned || md.getPrecision(index) >= UNBOUNDED_VARCHAR)) {
             return PgType.TEXT.oid;
         }

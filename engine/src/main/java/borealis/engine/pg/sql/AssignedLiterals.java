@@ -1,5 +1,6 @@
 package borealis.engine.pg.sql;
 
+import borealis.engine.pg.types.PgDateTimes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,20 @@ import java.util.Map;
 final class AssignedLiterals {
 
     /** What a column's type makes of a literal. */
-    enum Kind { ARRAY, BYTEA, JSON, OTHER }
+    enum Kind {
+        ARRAY, BYTEA, JSON, DATE("DATE"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), OTHER;
+
+        /** The H2 type a date/time kind's literal is written as. */
+        final String h2Type;
+
+        Kind() {
+            this(null);
+        }
+
+        Kind(String h2Type) {
+            this.h2Type = h2Type;
+        }
+    }
 
     private final TokenList t;
     private final ColumnLookup lookup;
@@ -50,7 +64,8 @@ final class AssignedLiterals {
 
     private static boolean candidate(String v) {
         // arrays and JSON objects, JSON arrays and strings, bytea's hex form: what H2 would misread
-        return v.startsWith("{") || v.startsWith("[") || v.startsWith("\"") || v.startsWith("\\x");
+        return v.startsWith("{") || v.startsWith("[") || v.startsWith("\"") || v.startsWith("\\x")
+                || PgDateTimes.needsRewrite(v); // 'infinity', '0044-03-15 BC'
     }
 
     private void insert() {
@@ -148,8 +163,12 @@ final class AssignedLiterals {
                     kind = Kind.ARRAY;
                 } else if (t.is(k, "bytea")) {
                     kind = Kind.BYTEA;
-                } else if (t.is(k, "json") || t.is(k, "jsonb")) {
+                } else if (t.is(k, "jsonb")) { // json keeps the literal's text
                     kind = kind == Kind.ARRAY ? kind : Kind.JSON;
+                } else if (kind == Kind.OTHER && PgDateTimes.h2Type(t.text(k, i)) != null) {
+                    kind = dateTimeKind(PgDateTimes.h2Type(t.text(k, i)));
+                } else if (kind == Kind.OTHER && PgDateTimes.h2Type(t.get(k).text) != null) {
+                    kind = dateTimeKind(PgDateTimes.h2Type(t.get(k).text));
                 }
             }
             replace(i + 1, kind);
@@ -168,6 +187,8 @@ final class AssignedLiterals {
             t.replace(at, at + 1, "(" + k.text + " FORMAT JSON)"); // parsed, not wrapped in a JSON string
         } else if (kind == Kind.BYTEA && v.startsWith("\\x") && v.substring(2).matches("[0-9a-fA-F]*") && v.length() % 2 == 0) {
             t.replace(at, at + 1, "X'" + v.substring(2) + "'");
+        } else if (kind.h2Type != null && PgDateTimes.h2Text(kind.h2Type, v) != null) {
+            t.replace(at, at + 1, kind.h2Type + " " + SqlQuoting.literal(PgDateTimes.h2Text(kind.h2Type, v)));
         }
     }
 
@@ -179,9 +200,20 @@ final class AssignedLiterals {
             String type = c.getValue().toUpperCase(java.util.Locale.ROOT);
             out.put(c.getKey(), type.endsWith(" ARRAY") ? Kind.ARRAY
                     : type.startsWith("BINARY") || type.startsWith("VARBINARY") || type.startsWith("BLOB") ? Kind.BYTEA
-                    : type.startsWith("JSON") ? Kind.JSON : Kind.OTHER);
+                    : type.startsWith("JSON") ? Kind.JSON
+                    : type.startsWith("DATE") ? Kind.DATE
+                    : type.startsWith("TIMESTAMP") ? (type.endsWith("WITH TIME ZONE") ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP)
+                    : Kind.OTHER);
         }
         return out;
+    }
+
+    private static Kind dateTimeKind(String h2Type) {
+        return switch (h2Type) {
+            case "DATE" -> Kind.DATE;
+            case "TIMESTAMP" -> Kind.TIMESTAMP;
+            default -> Kind.TIMESTAMPTZ;
+        };
     }
 
     /** End (exclusive) of a possibly qualified name starting at {@code i}. */

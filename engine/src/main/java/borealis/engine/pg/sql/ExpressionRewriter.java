@@ -3,6 +3,7 @@ package borealis.engine.pg.sql;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.types.ArrayLiterals;
+import borealis.engine.pg.types.PgDateTimes;
 import borealis.engine.pg.types.PgType;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class ExpressionRewriter {
             "array_to_json", "pg_relation_filenode", "pg_get_partkeydef", "pg_jit_available", "date_part",
             "regclass_oid", "regclass_name", "regtype_oid", "regtype_name", "regnamespace_oid", "regnamespace_name",
             "regproc_name", "regrole_name", "json_get", "json_get_text", "json_path", "json_path_text", "interval_of",
-            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text", "initcap");
+            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text", "initcap", "isfinite");
 
     /** Functions H2 has under another name. */
     private static final Map<String, String> RENAMED = Map.ofEntries(
@@ -140,6 +141,11 @@ final class ExpressionRewriter {
                 continue;
             }
             String type = k.text.toLowerCase(Locale.ROOT);
+            String dateTime = dateTimeLiteral(type, lit);
+            if (dateTime != null) {
+                t.replace(i, i + 2, dateTime);
+                continue;
+            }
             switch (type) {
                 case "interval" -> {
                     Tok next = t.get(i + 2);
@@ -156,12 +162,30 @@ final class ExpressionRewriter {
                 case "timetz" -> t.replace(i, i + 2, "TIME WITH TIME ZONE " + lit.text);
                 case "text", "varchar", "name", "bpchar" -> t.replace(i, i + 2, java.util.List.of(lit));
                 case "bool", "boolean" -> t.replace(i, i + 2, boolLiteral(lit.stringValue()));
+                case "json" -> t.replace(i, i + 2, jsonText(lit));
                 case "int", "int2", "int4", "int8", "integer", "bigint", "smallint", "numeric", "float4", "float8", "real",
-                     "json", "jsonb", "uuid", "bytea", "oid" -> t.replace(i, i + 2, "CAST(" + lit.text + " AS "
+                     "jsonb", "uuid", "bytea", "oid" -> t.replace(i, i + 2, "CAST(" + lit.text + " AS "
                         + (TypeNames.h2(type) != null ? TypeNames.h2(type) : type.toUpperCase(Locale.ROOT)) + ")");
                 default -> { }
             }
         }
+    }
+
+    /** A json literal: checked as PostgreSQL's json input checks it, and kept as written. */
+    static String jsonText(Tok literal) {
+        try {
+            org.h2.util.json.JSONStringSource.parse(literal.stringValue(), new org.h2.util.json.JSONValidationTargetWithoutUniqueKeys());
+        } catch (RuntimeException e) {
+            throw invalid("json", literal.stringValue());
+        }
+        return "CAST(" + literal.text + " AS " + PgType.JSON_TEXT_COLUMN + ")";
+    }
+
+    /** A date/time literal H2 cannot read (infinity, a BC year) in the form it reads, or null. */
+    static String dateTimeLiteral(String pgType, Tok literal) {
+        String h2Type = PgDateTimes.h2Type(pgType);
+        String text = h2Type == null ? null : PgDateTimes.h2Text(h2Type, literal.stringValue());
+        return text == null ? null : h2Type + " " + SqlQuoting.literal(text);
     }
 
     private static boolean isIntervalField(String w) {
@@ -216,15 +240,22 @@ final class ExpressionRewriter {
                     throw invalid("interval", operand.stringValue());
                 }
                 replacement = h2;
+            } else if (!array && literal && dateTimeLiteral(t.text(typeStart, typeEnd), operand) != null) {
+                replacement = dateTimeLiteral(t.text(typeStart, typeEnd), operand);
             } else if (!array && type.equals("interval")) {
                 replacement = CAT + ".interval_of(" + t.text(start, i) + ")";
             } else if (!array && (type.equals("bool") || type.equals("boolean")) && literal) {
                 replacement = boolLiteral(operand.stringValue());
             } else if (!array && type.equals("bytea") && literal && operand.stringValue().startsWith("\\x")) {
                 replacement = "X'" + operand.stringValue().substring(2) + "'";
-            } else if (!array && (type.equals("json") || type.equals("jsonb")) && literal) {
+            } else if (!array && type.equals("json") && literal) {
+                replacement = jsonText(operand);
+            } else if (!array && type.equals("json")) {
+                // json keeps the text it is given; a jsonb or H2 JSON value gives its JSON text
+                replacement = "CAST(" + t.text(start, i) + " AS " + PgType.JSON_TEXT_COLUMN + ")";
+            } else if (!array && type.equals("jsonb") && literal) {
                 replacement = "(" + operand.text + " FORMAT JSON)";
-            } else if (!array && (type.equals("json") || type.equals("jsonb"))) {
+            } else if (!array && type.equals("jsonb")) {
                 replacement = "(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)";
             } else if (!array && (type.equals("text") || type.equals("varchar")) && typeEnd == typeStart + 1) {
                 if (operand != null && (operand.isString() || operand.kind == SqlLexer.Kind.PARAM)) {
@@ -248,7 +279,10 @@ final class ExpressionRewriter {
         }
     }
 
-    /** CAST('{a,b}' AS t[]) (also in parentheses): the literal's elements, as '{a,b}'::t[] gives them. */
+    /**
+     * CAST('{a,b}' AS t[]) (also in parentheses): the literal's elements, as '{a,b}'::t[] gives them;
+     * CAST of an infinity or a BC date to a date/time type.
+     */
     private void castArrayLiterals() {
         for (int i = 0; i + 1 < t.size(); i++) {
             if (!t.get(i).is("CAST") || !t.get(i + 1).isOpen()) {
@@ -259,7 +293,16 @@ final class ExpressionRewriter {
             while (as < close && !t.is(as, "AS")) {
                 as = t.get(as).isOpen() ? t.closing(as) + 1 : as + 1;
             }
-            if (as >= close || !t.get(close - 1).isOp("]")) {
+            if (as < close && !t.get(close - 1).isOp("]")) {
+                // CAST('infinity' AS date), CAST('0044-03-15 BC' AS timestamp): as the :: forms
+                Tok literal = soleOperand(i + 2, as);
+                String dateTime = literal != null && literal.isString() ? dateTimeLiteral(t.text(as + 1, close), literal) : null;
+                if (dateTime != null) {
+                    t.replace(i, close + 1, dateTime);
+                }
+                continue;
+            }
+            if (as >= close) {
                 continue;
             }
             Tok operand = soleOperand(i + 2, as);

@@ -16,6 +16,7 @@ final class TypeNames {
             Map.entry("timestamptz", "TIMESTAMP WITH TIME ZONE"),
             Map.entry("timetz", "TIME(6) WITH TIME ZONE"),
             Map.entry("jsonb", "JSON(" + borealis.engine.pg.types.PgType.JSONB_H2_LENGTH + ")"),
+            Map.entry("json", borealis.engine.pg.types.PgType.JSON_TEXT_COLUMN), // its text as given
             Map.entry("bpchar", "CHAR"),
             Map.entry("name", borealis.engine.pg.types.PgType.NAME_COLUMN),
             Map.entry("oid", borealis.engine.pg.types.PgType.OID_COLUMN),
@@ -35,6 +36,9 @@ final class TypeNames {
             Map.entry("cidr", "VARCHAR"),
             Map.entry("macaddr", "VARCHAR"),
             Map.entry("money", "NUMERIC(19,2)"),
+            // an unconstrained numeric keeps each value's scale (H2's DECFLOAT would drop trailing zeros)
+            Map.entry("numeric", borealis.engine.pg.types.PgNumerics.UNCONSTRAINED),
+            Map.entry("decimal", borealis.engine.pg.types.PgNumerics.UNCONSTRAINED),
             Map.entry("tsvector", "VARCHAR"),
             Map.entry("xml", "VARCHAR"));
 

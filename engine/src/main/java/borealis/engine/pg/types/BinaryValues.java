@@ -52,7 +52,7 @@ final class BinaryValues {
                 case FLOAT8 -> b.getDouble();
                 case NUMERIC -> numeric(value, where);
                 case BYTEA -> value;
-                case DATE -> PG_EPOCH_DATE.plusDays(b.getInt());
+                case DATE -> PgDateTimes.fromBinaryDate(b.getInt(), PG_EPOCH_DATE);
                 case TIME -> LocalTime.ofNanoOfDay(b.getLong() * 1000);
                 case TIMETZ -> OffsetTime.of(LocalTime.ofNanoOfDay(b.getLong() * 1000), ZoneOffset.ofTotalSeconds(-b.getInt()));
                 case TIMESTAMP -> fromMicros(b.getLong());
@@ -200,6 +200,9 @@ final class BinaryValues {
     }
 
     private static LocalDateTime fromMicros(long micros) {
+        if (micros == Long.MAX_VALUE || micros == Long.MIN_VALUE) {
+            return micros > 0 ? PgDateTimes.TIMESTAMP_INFINITY : PgDateTimes.TIMESTAMP_MINUS_INFINITY;
+        }
         return PG_EPOCH.plusSeconds(Math.floorDiv(micros, 1_000_000L)).plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L);
     }
 }

@@ -23,6 +23,10 @@ final class PgDates {
 
     static LocalDate parse(String text) throws SQLException {
         String s = text.trim().toLowerCase(Locale.ROOT);
+        int inf = PgDateTimes.infinity(s);
+        if (inf != 0) {
+            return inf > 0 ? PgDateTimes.DATE_INFINITY : PgDateTimes.DATE_MINUS_INFINITY;
+        }
         boolean bc = s.endsWith(" bc");
         if (bc) {
             s = s.substring(0, s.length() - 3).trim();

@@ -43,6 +43,14 @@ public enum PgType {
      */
     public static final long JSONB_H2_LENGTH = 999_999_999L;
     /**
+     * The length of the H2 VARCHAR a json column (and a cast to json) is declared with: PostgreSQL's
+     * json keeps its input text as given (whitespace, key order, duplicate keys), which H2's JSON type
+     * normalises; the length marks the type, as {@link #NAME_LENGTH} does for name.
+     */
+    public static final long JSON_TEXT_LENGTH = 999_999_998L;
+    /** The H2 declaration of a json column. */
+    public static final String JSON_TEXT_COLUMN = "VARCHAR(999999998)";
+    /**
      * The length that marks a catalog column of type name (pg_attribute.attname...): H2 has no such
      * type, and its result metadata keeps a varchar's declared length (through array_agg, coalesce,
      * max, CASE too), so the length carries the type to RowDescription. PostgreSQL refuses varchar
@@ -196,6 +204,9 @@ public enum PgType {
         PgType marked = marked(jdbc, md.getPrecision(column), md.getScale(column));
         if (marked != null) {
             return marked.oid;
+        }
+        if (jdbc == Types.VARCHAR && md.getPrecision(column) == JSON_TEXT_LENGTH) {
+            return JSON.oid;
         }
         PgType t = ofJdbc(jdbc, name);
         if (t == JSON && md.getPrecision(column) == JSONB_H2_LENGTH) {

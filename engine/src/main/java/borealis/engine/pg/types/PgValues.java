@@ -15,7 +15,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -30,7 +29,6 @@ public final class PgValues {
 
     private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
     private static final LocalDateTime PG_EPOCH = PG_EPOCH_DATE.atStartOfDay();
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd");
     private static final HexFormat HEX = HexFormat.of();
 
     /** The first OID of user objects (types created by CREATE TYPE among them). */
@@ -55,6 +53,9 @@ public final class PgValues {
                 return null;
             }
             Object[] values = (Object[]) a.getArray();
+            if (element == PgType.NUMERIC) {
+                values = numericElements(values, rs.getMetaData().getColumnTypeName(col));
+            }
             return binary ? PgArrays.binary(values, element) : PgArrays.text(values, element).getBytes(StandardCharsets.UTF_8);
         }
         switch (t) {
@@ -132,6 +133,8 @@ public final class PgValues {
                 if (v == null) {
                     return null;
                 }
+                java.sql.ResultSetMetaData md = rs.getMetaData();
+                v = PgNumerics.asPostgres(v, md.getPrecision(col), md.getScale(col));
                 return binary ? numericBinary(v) : ascii(v.toPlainString());
             }
             case BYTEA: {
@@ -146,7 +149,7 @@ public final class PgValues {
                 if (v == null) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(4).putInt((int) ChronoUnit.DAYS.between(PG_EPOCH_DATE, v)).array()
+                return binary ? ByteBuffer.allocate(4).putInt(PgDateTimes.binaryDate(v, ChronoUnit.DAYS.between(PG_EPOCH_DATE, v))).array()
                         : ascii(formatDate(v));
             }
             case TIME: {
@@ -177,9 +180,12 @@ public final class PgValues {
                 if (v == null) {
                     return null;
                 }
-                OffsetDateTime utc = v.withOffsetSameInstant(ZoneOffset.UTC);
-                return binary ? ByteBuffer.allocate(8).putLong(micros(utc.toLocalDateTime())).array()
-                        : ascii(formatTimestamp(utc.toLocalDateTime()) + "+00");
+                if (binary) {
+                    LocalDateTime local = v.toLocalDateTime();
+                    return ByteBuffer.allocate(8).putLong(PgDateTimes.infinity(local) != 0 ? micros(local)
+                            : micros(v.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime())).array();
+                }
+                return ascii(PgDateTimes.formatTimestamptz(v));
             }
             case UUID: {
                 UUID v = rs.getObject(col, UUID.class);
@@ -193,6 +199,9 @@ public final class PgValues {
                 String v = rs.getString(col);
                 if (v == null) {
                     return null;
+                }
+                if (rs.getMetaData().getColumnType(col) == Types.VARCHAR) {
+                    return v.getBytes(StandardCharsets.UTF_8); // json kept as text: as given
                 }
                 return unwrapJson(v).getBytes(StandardCharsets.UTF_8);
             }
@@ -297,7 +306,7 @@ public final class PgValues {
     }
 
     public static String formatDate(LocalDate d) {
-        return DATE.format(d);
+        return PgDateTimes.formatDate(d);
     }
 
     public static String formatTime(LocalTime t) {
@@ -306,7 +315,7 @@ public final class PgValues {
     }
 
     public static String formatTimestamp(LocalDateTime v) {
-        return formatDate(v.toLocalDate()) + " " + formatTime(v.toLocalTime());
+        return PgDateTimes.formatTimestamp(v, "");
     }
 
     public static String formatOffset(ZoneOffset o) {
@@ -334,8 +343,24 @@ public final class PgValues {
     }
 
     private static long micros(LocalDateTime v) {
+        int inf = PgDateTimes.infinity(v);
+        if (inf != 0) {
+            return inf > 0 ? Long.MAX_VALUE : Long.MIN_VALUE; // PostgreSQL's binary infinities
+        }
         Duration d = Duration.between(PG_EPOCH, v);
         return d.getSeconds() * 1_000_000L + d.getNano() / 1000;
+    }
+
+    /** numeric[] elements with the scale PostgreSQL gives them ({@link PgNumerics}), by the array's H2 type name. */
+    private static Object[] numericElements(Object[] values, String h2TypeName) {
+        int[] declared = PgNumerics.declared(h2TypeName);
+        Object[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] instanceof BigDecimal d) {
+                out[i] = declared == null ? PgNumerics.asPostgres(d, 0, 0) : PgNumerics.asPostgres(d, declared[0], declared[1]);
+            }
+        }
+        return out;
     }
 
     /** PostgreSQL numeric binary: ndigits, weight, sign, dscale, then base-10000 digits. */
@@ -403,12 +428,30 @@ public final class PgValues {
                 ps.setBytes(index, parseByteaText(text));
             } else if (oid == PgType.DATE.oid) {
                 ps.setObject(index, PgDates.parse(text));
+            } else if ((oid == PgType.TIMESTAMP.oid || oid == PgType.TIMESTAMPTZ.oid)
+                    && PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text) != null) {
+                // an infinity or a BC year: in the form H2 reads
+                ps.setString(index, PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text));
+            } else if (oid != PgType.DATE.oid && PgDateTimes.needsRewrite(text) && dateTimeTarget(ps, index) != null) {
+                // text such as 'infinity' for a date/time column: in the form H2 reads
+                String h2 = PgDateTimes.h2Text(dateTimeTarget(ps, index), text);
+                ps.setString(index, h2 != null ? h2 : text);
             } else if (oid == PgType.INTERVAL.oid) {
                 ps.setObject(index, PgIntervals.parseText(text));
             } else if (oid == PgType.BOOL.oid) {
                 ps.setBoolean(index, parseBool(text));
+            } else if (oid == PgType.JSON.oid && !jsonTarget(ps, index)) {
+                ps.setString(index, text); // into json kept as text (or text): as given
             } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
                 ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
+            } else if ((oid == PgType.NUMERIC.oid || oid == 0) && looksNumeric(text)
+                    && (oid == PgType.NUMERIC.oid || numericTarget(ps, index) != null)) {
+                // a value for a numeric(p,s) column is padded to its scale here: H2 keeps the value's own;
+                // 1e3 is 1000 (H2 would pad a negative scale to the column's)
+                BigDecimal v = new BigDecimal(text.trim());
+                v = v.scale() < 0 ? v.setScale(0) : v;
+                int[] target = numericTarget(ps, index);
+                ps.setBigDecimal(index, target == null ? v : PgNumerics.padded(v, target[0], target[1]));
             } else {
                 ps.setString(index, text);
             }
@@ -425,11 +468,59 @@ public final class PgValues {
         }
         // Binary values are the client's bytes: every size in them is checked (BinaryValues).
         Object v = BinaryValues.scalar(t, value, "bind parameter " + index);
-        if (t == PgType.JSON || t == PgType.JSONB) {
+        if (t == PgType.JSON && !jsonTarget(ps, index)) {
+            ps.setString(index, (String) v);
+        } else if (t == PgType.JSON || t == PgType.JSONB) {
             ps.setObject(index, v, H2Type.JSON);
+        } else if (v instanceof BigDecimal d) {
+            int[] target = numericTarget(ps, index);
+            ps.setBigDecimal(index, target == null ? d : PgNumerics.padded(d, target[0], target[1]));
         } else {
             ps.setObject(index, v);
         }
+    }
+
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(
+            "\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*");
+
+    private static boolean looksNumeric(String text) {
+        return !text.isEmpty() && text.length() < 2000 && NUMBER.matcher(text).matches();
+    }
+
+    /** The H2 date/time type (DATE, TIMESTAMP, TIMESTAMP WITH TIME ZONE) a parameter is assigned to or cast to, or null. */
+    private static String dateTimeTarget(PreparedStatement ps, int index) {
+        try {
+            return switch (ps.getParameterMetaData().getParameterType(index)) {
+                case Types.DATE -> "DATE";
+                case Types.TIMESTAMP -> "TIMESTAMP";
+                case Types.TIMESTAMP_WITH_TIMEZONE -> "TIMESTAMP WITH TIME ZONE";
+                default -> null;
+            };
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** Whether a parameter is assigned to or compared with an H2 JSON value (a jsonb column). */
+    private static boolean jsonTarget(PreparedStatement ps, int index) {
+        try {
+            return "JSON".equals(ps.getParameterMetaData().getParameterTypeName(index));
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** The precision and scale of the numeric(p,s) a parameter is assigned to (INSERT VALUES, UPDATE SET), or null. */
+    private static int[] numericTarget(PreparedStatement ps, int index) {
+        try {
+            java.sql.ParameterMetaData md = ps.getParameterMetaData();
+            if (md.getParameterType(index) == Types.NUMERIC && md.getPrecision(index) <= PgNumerics.MAX_CONSTRAINED_PRECISION) {
+                return new int[] {md.getPrecision(index), md.getScale(index)};
+            }
+        } catch (SQLException e) {
+            // no metadata: the value as given
+        }
+        return null;
     }
 
     private static int nullType(int oid) {

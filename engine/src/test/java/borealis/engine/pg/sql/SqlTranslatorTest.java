@@ -19,6 +19,25 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void unconstrainedNumericKeepsItsScaleAndJsonItsText() {
+        assertTrue(h2("create table n (a numeric, b numeric(10,2), c decimal, d numeric[])").contains(
+                "(a NUMERIC(2000, 1000), b numeric(10,2), c NUMERIC(2000, 1000), d NUMERIC(2000, 1000)"));
+        assertTrue(h2("select '1.50'::numeric").contains("'1.50'::NUMERIC(2000, 1000)"), h2("select '1.50'::numeric"));
+        assertTrue(h2("create table j (a json, b jsonb)").contains("(a VARCHAR(999999998), b JSON(999999999))"));
+        assertTrue(h2("select '{\"a\": 1}'::json").contains("CAST('{\"a\": 1}' AS VARCHAR(999999998))"));
+        assertEquals("22P02", assertThrows(PgException.class, () -> h2("select '{bad'::json")).error.sqlState());
+    }
+
+    @Test
+    void infinitiesAndBcDatesInCastsAndAssignedLiterals() {
+        assertTrue(h2("select 'infinity'::timestamp").contains("TIMESTAMP '+999999999-12-31 23:59:59.999999'"));
+        assertTrue(h2("select date '0044-03-15 BC'").contains("DATE '-0043-03-15'"));
+        String both = h2("select cast('2024-01-10 +00' as date), '-infinity'::timestamptz, cast('infinity' as timestamp with time zone)");
+        assertTrue(both.contains("DATE '2024-01-10'") && both.contains("TIMESTAMP WITH TIME ZONE '-999999999-01-01 00:00:00+00'")
+                && both.contains("TIMESTAMP WITH TIME ZONE '+999999999-12-31 23:59:59.999999+00'"), both);
+    }
+
+    @Test
     void parametersBecomeNumberedPlaceholders() {
         Translation t = SqlTranslator.translateUncached("select * from t where a = $1 and b = $2 and c = $1", null);
         assertEquals("select * from t where a = ?1 and b = ?2 and c = ?1", t.engineSql());
