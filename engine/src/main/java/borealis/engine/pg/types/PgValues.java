@@ -42,11 +42,10 @@ public final class PgValues {
         PgType t = PgType.byOid(oid);
         if (t == null) {
             PgType element = PgType.elementOfArray(oid);
-            Array a = rs.getArray(col);
-            if (a == null) {
+            Object[] values = ArrayValues.read(rs, col);
+            if (values == null) {
                 return null;
             }
-            Object[] values = (Object[]) a.getArray();
             return binary ? PgArrays.binary(values, element) : PgArrays.text(values, element).getBytes(StandardCharsets.UTF_8);
         }
         switch (t) {
@@ -318,7 +317,7 @@ public final class PgValues {
         return "." + f.substring(0, end);
     }
 
-    private static long micros(LocalDateTime v) {
+    static long micros(LocalDateTime v) {
         Duration d = Duration.between(PG_EPOCH, v);
         return d.getSeconds() * 1_000_000L + d.getNano() / 1000;
     }
@@ -392,6 +391,10 @@ public final class PgValues {
                 ps.setObject(index, PgIntervals.parseText(text));
             } else if (oid == PgType.BOOL.oid) {
                 ps.setBoolean(index, parseBool(text));
+            } else if (oid == PgType.FLOAT8.oid) {
+                ps.setDouble(index, parseFloat(text, "double precision"));
+            } else if (oid == PgType.FLOAT4.oid) {
+                ps.setFloat(index, (float) parseFloat(text, "real"));
             } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
                 ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
             } else {
@@ -433,6 +436,26 @@ public final class PgValues {
             case VARCHAR, TEXT, BPCHAR -> Types.VARCHAR;
             default -> Types.NULL;
         };
+    }
+
+    /** float4in / float8in: a number, or (in any case, signed) inf, infinity, nan; {@code type} names it in the error. */
+    public static double parseFloat(String text, String type) throws SQLException {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String unsigned = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+            return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (t.equals("nan")) {
+            return Double.NaN;
+        }
+        try {
+            if (!t.isEmpty() && (Character.isDigit(unsigned.isEmpty() ? 'x' : unsigned.charAt(0)) || unsigned.startsWith("."))) {
+                return Double.parseDouble(t);
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new SQLException("invalid input syntax for type " + type + ": \"" + text + "\"", "22P02");
     }
 
     static boolean parseBool(String text) throws SQLException {
