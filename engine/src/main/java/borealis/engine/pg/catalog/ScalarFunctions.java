@@ -2,6 +2,7 @@ package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.sql.SqlQuoting;
+import borealis.engine.pg.types.PgType;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -168,36 +169,17 @@ public final class ScalarFunctions {
             return null;
         }
         if (v instanceof org.h2.value.ValueArray a) {
-            StringBuilder sb = new StringBuilder("{");
-            Value[] elements = a.getList();
-            for (int i = 0; i < elements.length; i++) {
-                Value e = elements[i];
-                sb.append(i > 0 ? "," : "");
-                if (e == ValueNull.INSTANCE) {
-                    sb.append("NULL");
-                } else if (e instanceof org.h2.value.ValueArray) {
-                    sb.append(text_of(e));
-                } else {
-                    sb.append(borealis.engine.pg.types.PgArrays.quoteElement(elementText(e)));
-                }
+            org.h2.value.TypeInfo element = a.getComponentType();
+            while (element != null && element.getValueType() == Value.ARRAY && element.getExtTypeInfo() instanceof org.h2.value.TypeInfo e) {
+                element = e;
             }
-            return sb.append('}').toString();
+            PgType type = element == null ? null : PgType.byOid(TypeMapping.oid(element));
+            return borealis.engine.pg.types.PgArrays.textOf(borealis.engine.pg.types.ArrayValues.elements(a), type);
         }
         if (v.getValueType() == Value.BOOLEAN) {
             return v.getBoolean() ? "true" : "false"; // H2 says TRUE
         }
         return v.convertTo(org.h2.value.TypeInfo.TYPE_VARCHAR).getString();
-    }
-
-    private static String elementText(Value e) {
-        return switch (e.getValueType()) {
-            case Value.BOOLEAN -> e.getBoolean() ? "t" : "f";
-            case Value.REAL -> borealis.engine.pg.types.PgValues.formatFloat(e.getFloat(), true);
-            case Value.DOUBLE -> borealis.engine.pg.types.PgValues.formatFloat(e.getDouble(), false);
-            case Value.NUMERIC, Value.DECFLOAT -> e.getBigDecimal().toPlainString();
-            case Value.BINARY, Value.VARBINARY, Value.BLOB -> "\\x" + java.util.HexFormat.of().formatHex(e.getBytes());
-            default -> e.getString();
-        };
     }
 
     public static Integer pg_column_size(Value v) {

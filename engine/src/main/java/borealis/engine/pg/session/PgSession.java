@@ -804,6 +804,14 @@ public final class PgSession implements AutoCloseable {
     }
 
     private void writeError(PgError e, BackendWriter out) {
+        SyntaxErrorPosition.Located syntax = SyntaxErrorPosition.locate(e, errorSql);
+        if (syntax != null) {
+            if (!syntax.message().equals(e.message())) {
+                log.debug("syntax error in the engine's form of the statement: {}", e.message());
+            }
+            out.errorResponse(e.severity(), e.sqlState(), syntax.message(), e.detail(), e.hint(), syntax.position(), null, null, null, null);
+            return;
+        }
         out.errorResponse(e.severity(), e.sqlState(), e.message(), e.detail(), e.hint(), position(e, errorSql), e.schema(), e.table(),
                 e.column(), e.constraint());
     }

@@ -12,6 +12,11 @@ public final class PgArrays {
 
     private PgArrays() {}
 
+    /** An array's text form ({1,NULL,"a b"}) of its elements as {@link ArrayValues} gives them. */
+    public static String textOf(Object[] values, PgType element) {
+        return text(values, element);
+    }
+
     static String text(Object[] values, PgType element) {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < values.length; i++) {
