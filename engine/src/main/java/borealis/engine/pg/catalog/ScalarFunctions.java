@@ -322,9 +322,18 @@ public final class ScalarFunctions {
         return e[i - 1].getString();
     }
 
+    /** The length of each dimension of an array (nested arrays; PostgreSQL's are rectangular); empty for '{}'. */
+    private static List<Integer> dimensions(Value a) {
+        List<Integer> dims = new ArrayList<>();
+        for (Value[] e = elements(a); e != null && e.length > 0; e = e[0] instanceof org.h2.value.ValueArray inner ? inner.getList() : null) {
+            dims.add(e.length);
+        }
+        return dims;
+    }
+
     public static Integer array_length(Value a, Integer dim) {
-        Value[] e = elements(a);
-        return e == null || dim == null || dim != 1 || e.length == 0 ? null : e.length;
+        List<Integer> dims = dimensions(a);
+        return dim == null || dim < 1 || dim > dims.size() ? null : dims.get(dim - 1);
     }
 
     public static Integer array_upper(Value a, Integer dim) {
@@ -336,12 +345,18 @@ public final class ScalarFunctions {
     }
 
     public static Integer array_ndims(Value a) {
-        return array_length(a, 1) == null ? null : 1;
+        List<Integer> dims = dimensions(a);
+        return dims.isEmpty() ? null : dims.size();
     }
 
     public static String array_dims(Value a) {
-        Integer n = array_length(a, 1);
-        return n == null ? null : "[1:" + n + "]";
+        List<Integer> dims = dimensions(a);
+        if (dims.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        dims.forEach(n -> sb.append("[1:").append(n).append(']'));
+        return sb.toString();
     }
 
     public static Integer array_position(Value a, Value value) {

@@ -78,6 +78,7 @@ final class ExpressionRewriter {
         powerOperator();
         bitwiseOperators();
         vectorSubscripts();
+        new Int4Functions(t).rewrite();
         return params;
     }
 
