@@ -78,7 +78,7 @@ final class ExpressionRewriter {
         powerOperator();
         bitwiseOperators();
         vectorSubscripts();
-        new Int4Functions(t).rewrite();
+        new FunctionResultTypes(t).rewrite();
         return params;
     }
 
@@ -231,9 +231,9 @@ final class ExpressionRewriter {
             } else if (!array && type.equals("bytea") && literal && operand.stringValue().startsWith("\\x")) {
                 replacement = "X'" + operand.stringValue().substring(2) + "'";
             } else if (!array && (type.equals("json") || type.equals("jsonb")) && literal) {
-                replacement = "(" + operand.text + " FORMAT JSON)";
+                replacement = jsonTyped("(" + operand.text + " FORMAT JSON)", type);
             } else if (!array && (type.equals("json") || type.equals("jsonb"))) {
-                replacement = "(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)";
+                replacement = jsonTyped("(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)", type);
             } else if (!array && (type.equals("text") || type.equals("varchar")) && typeEnd == typeStart + 1) {
                 if (operand != null && (operand.isString() || operand.kind == SqlLexer.Kind.PARAM)) {
                     // H2 casts a literal or a parameter to VARCHAR for ::text as PostgreSQL does
@@ -250,6 +250,13 @@ final class ExpressionRewriter {
                 i = typeEnd - 1;
             }
         }
+    }
+
+    private static final String JSONB_H2 = "JSON(" + borealis.engine.pg.types.PgType.JSONB_H2_LENGTH + ")";
+
+    /** A JSON value as jsonb when {@code type} is jsonb: H2's JSON of the length that marks a jsonb column. */
+    private static String jsonTyped(String json, String type) {
+        return type.equals("jsonb") ? "CAST(" + json + " AS " + JSONB_H2 + ")" : json;
     }
 
     /** CAST('{a,b}' AS t[]) (also in parentheses): the literal's elements, as '{a,b}'::t[] gives them. */
@@ -648,7 +655,9 @@ final class ExpressionRewriter {
             // H2 also takes as an argument) so that (doc -> 'kind') = '"one"'::jsonb compares JSON values.
             String call = CAT + "." + fn + "(" + left + ", " + right + ")";
             if (fn.equals("json_get") || fn.equals("json_path")) {
-                call = "(" + call + " FORMAT JSON)";
+                // typed as its operand (jsonb -> gives jsonb, json -> json): COALESCE takes the
+                // wider of the two types, and NULLIF(x, x) is a NULL of x's type (json's length is jsonb's + 1)
+                call = "COALESCE(CAST((" + call + " FORMAT JSON) AS " + JSONB_H2 + "), NULLIF(" + left + ", " + left + "))";
             }
             t.replace(start, end, call);
             i = start;

@@ -264,13 +264,15 @@ class SqlTranslatorTest {
 
     @Test
     void operators() {
-        assertEquals("select borealis_catalog.json_get_text((borealis_catalog.json_get(d, 'a') FORMAT JSON), 'b') AS \"?column?\" from t",
-                h2("select d->'a'->>'b' from t"));
+        // d -> 'a' is typed as d (COALESCE with a NULL of d's type): jsonb for a jsonb column, json for json
+        assertEquals("select borealis_catalog.json_get_text(COALESCE(CAST((borealis_catalog.json_get(d, 'a') FORMAT JSON) AS JSON(999999999)),"
+                + " NULLIF(d, d)), 'b') AS \"?column?\" from t", h2("select d->'a'->>'b' from t"));
         assertEquals("select POWER(2, 10) AS \"?column?\" , BITAND(a, 1) AS \"?column?\" from t", h2("select 2 ^ 10, a & 1 from t"));
         assertEquals("select id from t where borealis_catalog.jsonb_contains(t.d, '{\"a\":1}') and borealis_catalog.jsonb_contained(x, y)",
                 h2("select id from t where t.d @> '{\"a\":1}' and x <@ y"));
         // a parenthesis after SELECT is not a call of a function named select
-        assertEquals("select (borealis_catalog.json_get((d), 'a') FORMAT JSON) AS \"?column?\" from t", h2("select (d) -> 'a' from t"));
+        assertEquals("select COALESCE(CAST((borealis_catalog.json_get((d), 'a') FORMAT JSON) AS JSON(999999999)), NULLIF((d), (d)))"
+                + " AS \"?column?\" from t", h2("select (d) -> 'a' from t"));
         assertEquals("select borealis_catalog.array_get(i.indoption, (k - 1) + 1) AS \"indoption\" from t",
                 h2("select i.indoption[k - 1] from t"));
     }
