@@ -263,6 +263,24 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void arrayLiteralsKeepTheirDimensionsAndElementSpellings() {
+        assertEquals("select CAST(ARRAY[ARRAY['1', '2'], ARRAY['3', NULL]] AS int4 ARRAY ARRAY) as m",
+                h2("select '{{1,2},{3,NULL}}'::int4[] as m"));
+        assertEquals("select CAST(ARRAY['Infinity', '-Infinity', 'NaN', '1.5'] AS float8 ARRAY) as f, CAST('Infinity' AS real) as r",
+                h2("select '{inf,-Infinity,nan,1.5}'::float8[] as f, 'inf'::real as r"));
+        assertTrue(h2("create table t (id int, d interval[])").contains("d INTERVAL DAY TO SECOND ARRAY"), h2("create table t (id int, d interval[])"));
+    }
+
+    @Test
+    void functionsAreTypedAsPostgresTypesThem() {
+        assertEquals("select CAST(length('abc') AS INTEGER) AS \"length\" , avg((x) * CAST(1 AS NUMERIC(1, 0))) AS \"avg\" from t",
+                h2("select length('abc'), avg(x) from t"));
+        // a bare alias after a cast is kept as the alias, a type's last word is not taken for one
+        assertEquals("select 1::int x, 2::double precision y", h2("select 1::int x, 2::double precision y"));
+        assertEquals("select 2::double precision AS \"float8\"", h2("select 2::double precision"));
+    }
+
+    @Test
     void operators() {
         // d -> 'a' is typed as d (COALESCE with a NULL of d's type): jsonb for a jsonb column, json for json
         assertEquals("select borealis_catalog.json_get_text(COALESCE(CAST((borealis_catalog.json_get(d, 'a') FORMAT JSON) AS JSON(999999999)),"
