@@ -254,8 +254,14 @@ final class ColumnNaming {
             while (open > s && !t.get(open).isOp("[")) {
                 open--;
             }
+            while (open > s + 1 && t.get(open - 1).isOp("]")) { // m[2][1]: the first subscript's bracket
+                open -= 2;
+                while (open > s && !t.get(open).isOp("[")) {
+                    open--;
+                }
+            }
             if (open > s && t.get(open - 1).isName() && t.primaryStart(open) == s) {
-                return t.get(open - 1).name(); // a[1] is "a"
+                return t.get(open - 1).name(); // a[1] and m[2][1] are "a" and "m"
             }
         }
         if (first.isOpen() && t.closing(s) == e - 1 && (t.is(s + 1, "SELECT") || t.is(s + 1, "WITH"))) {

@@ -278,6 +278,7 @@ class SqlTranslatorTest {
         // a bare alias after a cast is kept as the alias, a type's last word is not taken for one
         assertEquals("select 1::int x, 2::double precision y", h2("select 1::int x, 2::double precision y"));
         assertEquals("select 2::double precision AS \"float8\"", h2("select 2::double precision"));
+        assertTrue(h2("select m[2][1] from t").contains("AS \"m\""), h2("select m[2][1] from t"));
     }
 
     @Test
