@@ -464,3 +464,14 @@ create index opsx_body_like on opsx (body text_pattern_ops, name);
 insert into opsx values ('alpha', 'x'), ('beta', 'y');
 select name from opsx where name like 'al%';
 drop table opsx;
+
+-- ---- arrays in text (issue 14) ----
+select '{{1,2},{3,NULL}}'::int4[][] as m, array_ndims('{{1,2},{3,NULL}}'::int[]) as n, '{{a,"b c"},{NULL,d}}'::text[] as t;
+select '{inf,-Infinity,NaN,1.5}'::float8[] as d, '{+inf,-inf,nan}'::real[] as r, 'inf'::float8 as s, '-Infinity'::real as u;
+create table arr_t (id int primary key, c char(5)[], tm time[], iv interval[], ts timestamp[], d date[], f float8[], m int[][]);
+insert into arr_t values (1, '{ab,NULL,abcde}', '{13:45:30.123456,NULL}', '{"3 days 04:00:05.5",-00:01:00}', '{"0001-01-01 00:00:00","2024-01-10 13:45:30.123456"}', '{0001-01-01,2000-02-29}', '{-Infinity,NULL,3.5}', '{{1,2},{3,4}}');
+select c, tm, iv, ts, d, f, m from arr_t;
+select c::text, iv::text, ts::text, f::text from arr_t;
+select count(*) from arr_t where f = '{-Infinity,NULL,3.5}'::double precision[] and iv = '{"3 days 04:00:05.5",-00:01:00}'::interval[];
+select m[2][1] as m21, array_length(m, 1), array_length(m, 2), c[1] || '|' from arr_t;
+drop table arr_t;

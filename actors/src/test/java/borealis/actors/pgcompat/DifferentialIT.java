@@ -284,6 +284,20 @@ class DifferentialIT {
         assertEquals(errors(statements, true), errors(statements, false));
     }
 
+    /**
+     * A syntax error points at the token PostgreSQL's parser stopped at (ErrorResponse field P, a
+     * 1-based character offset in the client's text), or past the end at end of input, in
+     * PostgreSQL's words; Borealis finds that token in the client's text although its engine parsed
+     * a translated one.
+     */
+    @Test
+    void syntaxErrorsPointAtTheirToken() throws Exception {
+        List<String> statements = List.of("selec 1", "select 1 +", "select * form pg_class x", "select 1 from",
+                "select (1", "select 1::int4 from where", "create table se_t (a int,)", "select 'é' || 1 from where",
+                "select a.b from (select 1 as b) a where group by 1", "select '{1,2}'::int[] a, 2 b c");
+        assertEquals(errors(statements, true), errors(statements, false));
+    }
+
     private static String errors(List<String> statements, boolean postgres) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (Connection c = connectTo(postgres);
@@ -311,7 +325,12 @@ class DifferentialIT {
     void resultTypesAreDescribedAsPostgresDescribesThem() throws Exception {
         List<String> queries = List.of("select * from generate_series(1, 3)", "select g, g * 2 as twice from generate_series(1, 3) g",
                 "select * from generate_series(-2, 2, 2) as s(n)", "select * from generate_series(1, 3000000000, 1000000000)",
-                "select * from gs_copy");
+                "select * from gs_copy", "select generate_series(1, 2) as g, length('abc') as l, octet_length('é') as o",
+                "select lower('A'), 'x'::text || 'y', substring('abc' from 2)", "select * from rd_strings",
+                "select array['x'], array_agg(t) from rd_strings group by v",
+                "select avg(x), avg(x::bigint), avg(x::numeric(10, 2)), avg(x * interval '1 hour') from (values (1), (2)) v(x)",
+                "select j -> 'a', b -> 'a', b -> 'a' -> 'c', b #> '{a}', '{\"a\":1}'::jsonb -> 'a', '{\"a\":1}'::json -> 'a'"
+                        + " from (select '{\"a\":{\"c\":1}}'::json as j, '{\"a\":{\"c\":1}}'::jsonb as b) s");
         assertEquals(types(queries, true), types(queries, false));
     }
 
@@ -321,6 +340,8 @@ class DifferentialIT {
              Statement s = c.createStatement()) {
             s.execute("drop table if exists gs_copy");
             s.execute("create table gs_copy as select g as id from generate_series(1, 5) g");
+            s.execute("drop table if exists rd_strings");
+            s.execute("create table rd_strings (t text, v varchar(20), c char(3), ta text[], va varchar(20)[])");
             for (String q : queries) {
                 try (ResultSet rs = s.executeQuery(q)) {
                     ResultSetMetaData md = rs.getMetaData();
@@ -332,6 +353,7 @@ class DifferentialIT {
                 }
             }
             s.execute("drop table gs_copy");
+            s.execute("drop table rd_strings");
         }
         return out.toString();
     }

@@ -61,6 +61,21 @@ class PsqlIT {
         psql(input);
     }
 
+    /**
+     * A syntax error points at its token in the query string psql sent, a later statement of it
+     * too (psql -c sends the statements as one string), as PostgreSQL 15 prints it.
+     */
+    @Test
+    void syntaxErrorsPointIntoTheQueryString() throws Exception {
+        Processes.Result r = Processes.run(List.of("psql", "-X", db.conninfo(), "-c", "select 1; selec 2"),
+                Map.of("PGPASSWORD", PgFixture.PASSWORD, "PAGER", "", "LANG", "C.UTF-8"), "", 60);
+        assertContains(r.output(), "ERROR:  syntax error at or near \"selec\"\nLINE 1: select 1; selec 2\n                  ^");
+        r = Processes.run(List.of("psql", "-X", db.conninfo(), "-c", "select 1; select 1 +"),
+                Map.of("PGPASSWORD", PgFixture.PASSWORD, "PAGER", "", "LANG", "C.UTF-8"), "", 60);
+        assertTrue(r.output().contains("ERROR:  syntax error at end of input\nLINE 1: select 1; select 1 +\n"
+                + " ".repeat(28) + "^"), r.output());
+    }
+
     @Test
     void listDatabases() throws Exception {
         String out = psql("\\l\n");

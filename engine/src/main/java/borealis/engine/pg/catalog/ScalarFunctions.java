@@ -3,6 +3,7 @@ package borealis.engine.pg.catalog;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.sql.SqlQuoting;
 import borealis.engine.pg.types.PgDateTimes;
+import borealis.engine.pg.types.PgType;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -169,36 +170,17 @@ public final class ScalarFunctions {
             return null;
         }
         if (v instanceof org.h2.value.ValueArray a) {
-            StringBuilder sb = new StringBuilder("{");
-            Value[] elements = a.getList();
-            for (int i = 0; i < elements.length; i++) {
-                Value e = elements[i];
-                sb.append(i > 0 ? "," : "");
-                if (e == ValueNull.INSTANCE) {
-                    sb.append("NULL");
-                } else if (e instanceof org.h2.value.ValueArray) {
-                    sb.append(text_of(e));
-                } else {
-                    sb.append(borealis.engine.pg.types.PgArrays.quoteElement(elementText(e)));
-                }
+            org.h2.value.TypeInfo element = a.getComponentType();
+            while (element != null && element.getValueType() == Value.ARRAY && element.getExtTypeInfo() instanceof org.h2.value.TypeInfo e) {
+                element = e;
             }
-            return sb.append('}').toString();
+            PgType type = element == null ? null : PgType.byOid(TypeMapping.oid(element));
+            return borealis.engine.pg.types.PgArrays.textOf(borealis.engine.pg.types.ArrayValues.elements(a), type);
         }
         if (v.getValueType() == Value.BOOLEAN) {
             return v.getBoolean() ? "true" : "false"; // H2 says TRUE
         }
         return v.convertTo(org.h2.value.TypeInfo.TYPE_VARCHAR).getString();
-    }
-
-    private static String elementText(Value e) {
-        return switch (e.getValueType()) {
-            case Value.BOOLEAN -> e.getBoolean() ? "t" : "f";
-            case Value.REAL -> borealis.engine.pg.types.PgValues.formatFloat(e.getFloat(), true);
-            case Value.DOUBLE -> borealis.engine.pg.types.PgValues.formatFloat(e.getDouble(), false);
-            case Value.NUMERIC, Value.DECFLOAT -> e.getBigDecimal().toPlainString();
-            case Value.BINARY, Value.VARBINARY, Value.BLOB -> "\\x" + java.util.HexFormat.of().formatHex(e.getBytes());
-            default -> e.getString();
-        };
     }
 
     public static Integer pg_column_size(Value v) {
@@ -361,9 +343,18 @@ public final class ScalarFunctions {
         return e[i - 1].getString();
     }
 
+    /** The length of each dimension of an array (nested arrays; PostgreSQL's are rectangular); empty for '{}'. */
+    private static List<Integer> dimensions(Value a) {
+        List<Integer> dims = new ArrayList<>();
+        for (Value[] e = elements(a); e != null && e.length > 0; e = e[0] instanceof org.h2.value.ValueArray inner ? inner.getList() : null) {
+            dims.add(e.length);
+        }
+        return dims;
+    }
+
     public static Integer array_length(Value a, Integer dim) {
-        Value[] e = elements(a);
-        return e == null || dim == null || dim != 1 || e.length == 0 ? null : e.length;
+        List<Integer> dims = dimensions(a);
+        return dim == null || dim < 1 || dim > dims.size() ? null : dims.get(dim - 1);
     }
 
     public static Integer array_upper(Value a, Integer dim) {
@@ -375,12 +366,18 @@ public final class ScalarFunctions {
     }
 
     public static Integer array_ndims(Value a) {
-        return array_length(a, 1) == null ? null : 1;
+        List<Integer> dims = dimensions(a);
+        return dims.isEmpty() ? null : dims.size();
     }
 
     public static String array_dims(Value a) {
-        Integer n = array_length(a, 1);
-        return n == null ? null : "[1:" + n + "]";
+        List<Integer> dims = dimensions(a);
+        if (dims.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        dims.forEach(n -> sb.append("[1:").append(n).append(']'));
+        return sb.toString();
     }
 
     public static Integer array_position(Value a, Value value) {

@@ -21,6 +21,11 @@ final class DomainTypes {
         if (name == null) {
             return 0;
         }
+        if (name.get(name.size() - 1).equals("[]")) {
+            // posint[]: the array of the base type, which is what an array of a domain holds
+            PgType base = PgType.byOid(baseOfCast(conn, name.subList(0, name.size() - 1)));
+            return base == null ? 0 : base.arrayOid;
+        }
         // typed by H2 without running: a domain's value has its base type
         String sql = name.size() == 2 ? "SELECT CAST(NULL AS " + SqlQuoting.qualified(name.get(0), name.get(1)) + ")"
                 : "SELECT CAST(NULL AS " + SqlQuoting.identifier(name.get(0)) + ")";

@@ -377,6 +377,7 @@ public final class PgSession implements AutoCloseable {
         try {
             if (m instanceof FrontendMessage.Parse p) {
                 errorSql = p.sql();
+                errorOffset = 0;
                 named.parse(p);
                 out.parseComplete();
             } else if (m instanceof FrontendMessage.Bind b) {
@@ -426,6 +427,7 @@ public final class PgSession implements AutoCloseable {
             throw new PgException(PgError.error("34000", "portal \"" + e.portal() + "\" does not exist"));
         }
         errorSql = p.query.sql;
+        errorOffset = 0;
         if (!p.executed) {
             Command.Kind kind = p.query.command().kind();
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
@@ -534,6 +536,8 @@ public final class PgSession implements AutoCloseable {
             return;
         }
         simpleQueue = new ArrayDeque<>(parts);
+        simpleSql = sql;
+        simpleFrom = 0;
         simpleImplicit = parts.size() > 1;
     }
 
@@ -555,6 +559,10 @@ public final class PgSession implements AutoCloseable {
                 return;
             }
             errorSql = sql;
+            // where the statement starts in the query string, whose characters PostgreSQL's positions count
+            int at = simpleSql.indexOf(sql, simpleFrom);
+            errorOffset = at < 0 ? 0 : simpleSql.codePointCount(0, at);
+            simpleFrom = at < 0 ? simpleFrom : at + sql.length();
             PreparedQuery q = named.prepare(sql, new int[0]);
             Command.Kind kind = q.command().kind();
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
@@ -813,12 +821,31 @@ public final class PgSession implements AutoCloseable {
     }
 
     private void writeError(PgError e, BackendWriter out) {
-        out.errorResponse(e.severity(), e.sqlState(), e.message(), e.detail(), e.hint(), position(e, errorSql), e.schema(), e.table(),
-                e.column(), e.constraint());
+        SyntaxErrorPosition.Located syntax = SyntaxErrorPosition.locate(e, errorSql);
+        if (syntax != null) {
+            if (!syntax.message().equals(e.message())) {
+                log.debug("syntax error in the engine's form of the statement: {}", e.message());
+            }
+            out.errorResponse(e.severity(), e.sqlState(), syntax.message(), e.detail(), e.hint(), inQuery(syntax.position()), null, null,
+                    null, null);
+            return;
+        }
+        out.errorResponse(e.severity(), e.sqlState(), e.message(), e.detail(), e.hint(), inQuery(position(e, errorSql)), e.schema(),
+                e.table(), e.column(), e.constraint());
     }
 
     /** The statement an error belongs to, for its position. */
     private String errorSql;
+    /** Characters before {@link #errorSql} in the query string it came in (a simple query of several statements). */
+    private int errorOffset;
+    /** The simple query string being run, and where in it the statement run last ends. */
+    private String simpleSql = "";
+    private int simpleFrom;
+
+    /** A position in {@link #errorSql} as a position in the query string (0: none). */
+    private int inQuery(int position) {
+        return position > 0 ? position + errorOffset : 0;
+    }
 
     /**
      * Where in the statement PostgreSQL points for an unknown column or relation: the 1-based

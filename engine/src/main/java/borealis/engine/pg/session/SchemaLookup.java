@@ -74,17 +74,27 @@ final class SchemaLookup implements ColumnLookup {
     }
 
     @Override
-    public ColumnLookup.EnumType enumType(String type) {
-        SessionLocal session = session();
+    public String domainElementType(String type) {
+        Domain domain = domain(session(), type);
+        return domain == null ? null : domain.getDataType().getSQL(org.h2.util.HasSQL.DEFAULT_SQL_FLAGS);
+    }
+
+    private static Domain domain(SessionLocal session, String type) {
         QualifiedName name = parse(type);
-        Domain domain = null;
         for (String s : candidates(session, name)) {
             Schema schema = session.getDatabase().findSchema(s);
-            domain = schema == null ? null : schema.findDomain(name.name());
+            Domain domain = schema == null ? null : schema.findDomain(name.name());
             if (domain != null) {
-                break;
+                return domain;
             }
         }
+        return null;
+    }
+
+    @Override
+    public ColumnLookup.EnumType enumType(String type) {
+        SessionLocal session = session();
+        Domain domain = domain(session, type);
         if (domain == null || domain.getDataType().getValueType() != Value.ENUM
                 || !(domain.getDataType().getExtTypeInfo() instanceof ExtTypeInfoEnum e)) {
             return null;

@@ -112,7 +112,7 @@ final class AssignedLiterals {
                 int from = starts.get(v);
                 int to = starts.get(v + 1) - 1;
                 if (to == from + 1 && v < targets.size()) {
-                    replace(from, kinds.get(targets.get(v)));
+                    replace(from, kinds.get(targets.get(v)), elementTypes.get(targets.get(v)));
                 }
             }
             k = t.closing(k) + 1;
@@ -141,7 +141,7 @@ final class AssignedLiterals {
             int to = starts.get(a + 1) - 1;
             // col = 'literal'
             if (to == from + 3 && t.get(from).isName() && t.get(from + 1).isOp("=")) {
-                replace(from + 2, kinds.get(t.get(from).name()));
+                replace(from + 2, kinds.get(t.get(from).name()), elementTypes.get(t.get(from).name()));
             }
         }
     }
@@ -158,8 +158,10 @@ final class AssignedLiterals {
                 start--;
             }
             Kind kind = Kind.OTHER;
+            String element = null;
             for (int k = start; k < i; k++) {
                 if (t.get(k).isOp("[") || t.is(k, "ARRAY")) {
+                    element = kind == Kind.ARRAY ? element : t.text(start + 1, k);
                     kind = Kind.ARRAY;
                 } else if (t.is(k, "bytea")) {
                     kind = Kind.BYTEA;
@@ -171,18 +173,19 @@ final class AssignedLiterals {
                     kind = dateTimeKind(PgDateTimes.h2Type(t.get(k).text));
                 }
             }
-            replace(i + 1, kind);
+            replace(i + 1, kind, element);
         }
     }
 
-    private void replace(int at, Kind kind) {
+    /** {@code elementType}: the PostgreSQL type of an array column's elements, which decides how its literal's elements read. */
+    private void replace(int at, Kind kind, String elementType) {
         Tok k = t.get(at);
         if (kind == null || !k.isString()) {
             return;
         }
         String v = k.stringValue();
         if (kind == Kind.ARRAY && v.startsWith("{")) {
-            t.replace(at, at + 1, ExpressionRewriter.arrayLiteral(v));
+            t.replace(at, at + 1, ExpressionRewriter.arrayLiteral(v, elementType));
         } else if (kind == Kind.JSON) {
             t.replace(at, at + 1, "(" + k.text + " FORMAT JSON)"); // parsed, not wrapped in a JSON string
         } else if (kind == Kind.BYTEA && v.startsWith("\\x") && v.substring(2).matches("[0-9a-fA-F]*") && v.length() % 2 == 0) {
@@ -192,12 +195,20 @@ final class AssignedLiterals {
         }
     }
 
+    /** The element types of the array columns of the table {@link #kinds} looked up last. */
+    private Map<String, String> elementTypes = new java.util.HashMap<>();
+
     /** The table's columns in order, by what their type makes of a literal. */
     private Map<String, Kind> kinds(String table) {
         usedLookup = true;
         Map<String, Kind> out = new java.util.LinkedHashMap<>();
+        elementTypes = new java.util.HashMap<>();
         for (Map.Entry<String, String> c : lookup.columnTypes(table).entrySet()) {
             String type = c.getValue().toUpperCase(java.util.Locale.ROOT);
+            if (type.endsWith(" ARRAY")) {
+                borealis.engine.pg.types.PgType element = borealis.engine.pg.types.PgType.arrayElement(type);
+                elementTypes.put(c.getKey(), element == null ? null : element.typname);
+            }
             out.put(c.getKey(), type.endsWith(" ARRAY") ? Kind.ARRAY
                     : type.startsWith("BINARY") || type.startsWith("VARBINARY") || type.startsWith("BLOB") ? Kind.BYTEA
                     : type.startsWith("JSON") ? Kind.JSON

@@ -25,6 +25,14 @@ public interface ColumnLookup {
     }
 
     /**
+     * The engine type (as SQL: {@code INTEGER}, {@code ENUM('a', 'b')}) that an array of the domain or
+     * enum {@code type} (as written, maybe qualified) holds, or null when {@code type} is neither.
+     */
+    default String domainElementType(String type) {
+        return null;
+    }
+
+    /**
      * The H2 type (as SQL, e.g. {@code INTEGER ARRAY}) of the first result column of an H2 query,
      * or null when it cannot be known here.
      */

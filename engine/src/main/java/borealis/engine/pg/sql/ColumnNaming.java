@@ -116,12 +116,16 @@ final class ColumnNaming {
         }
         if (e - s >= 2 && last.isName() && !NOT_ALIAS.contains(last.text.toUpperCase(Locale.ROOT))) {
             Tok prev = t.get(e - 2);
-            boolean afterCast = false;
+            // after a cast, a last word may belong to the type (double precision): an alias only follows the whole type
+            int lastCast = -1;
             for (int i = s; i < e; i++) {
-                if (t.get(i).isOp("::")) {
-                    afterCast = true;
+                if (t.get(i).isOpen()) {
+                    i = t.closing(i);
+                } else if (t.get(i).isOp("::")) {
+                    lastCast = i;
                 }
             }
+            boolean afterCast = lastCast >= 0 && castTypeEnd(t, lastCast + 1) != e - 1;
             if (!afterCast && (prev.isName() || prev.isClose() || prev.isString() || prev.kind == SqlLexer.Kind.NUMBER
                     || prev.kind == SqlLexer.Kind.PARAM || prev.isOp("]"))) {
                 if (prev.isName() && (prev.is("CASE") || prev.is("ELSE") || prev.is("THEN") || prev.is("WHEN") || prev.is("NOT")
@@ -133,6 +137,32 @@ final class ColumnNaming {
             }
         }
         return null;
+    }
+
+    /** End (exclusive) of the type name of a cast starting at {@code i}: [schema.]name [words of the type] [(n)] [[]...]. */
+    private static int castTypeEnd(TokenList t, int i) {
+        if (t.get(i) == null || !t.get(i).isName()) {
+            return i;
+        }
+        int j = i + 1;
+        if (t.get(j) != null && t.get(j).isDot() && t.get(j + 1) != null && t.get(j + 1).isName()) {
+            j += 2;
+        }
+        String first = t.get(j - 1).text.toLowerCase(Locale.ROOT);
+        if (TypeNames.continuesType(first, t.get(j), t.get(j + 1))) {
+            j++;
+        }
+        if (t.get(j) != null && t.get(j).isOpen()) {
+            j = t.closing(j) + 1;
+        }
+        if ((first.equals("timestamp") || first.equals("time")) && (t.is(j, "WITH") || t.is(j, "WITHOUT")) && t.is(j + 1, "TIME")
+                && t.is(j + 2, "ZONE")) {
+            j += 3;
+        }
+        while (t.get(j) != null && (t.get(j).isOp("[") && t.get(j + 1) != null && t.get(j + 1).isOp("]") || t.is(j, "ARRAY"))) {
+            j += t.is(j, "ARRAY") ? 1 : 2;
+        }
+        return j;
     }
 
     /** PostgreSQL's name for an unaliased item, or null when it is a column reference H2 names the same way. */
@@ -224,8 +254,14 @@ final class ColumnNaming {
             while (open > s && !t.get(open).isOp("[")) {
                 open--;
             }
+            while (open > s + 1 && t.get(open - 1).isOp("]")) { // m[2][1]: the first subscript's bracket
+                open -= 2;
+                while (open > s && !t.get(open).isOp("[")) {
+                    open--;
+                }
+            }
             if (open > s && t.get(open - 1).isName() && t.primaryStart(open) == s) {
-                return t.get(open - 1).name(); // a[1] is "a"
+                return t.get(open - 1).name(); // a[1] and m[2][1] are "a" and "m"
             }
         }
         if (first.isOpen() && t.closing(s) == e - 1 && (t.is(s + 1, "SELECT") || t.is(s + 1, "WITH"))) {

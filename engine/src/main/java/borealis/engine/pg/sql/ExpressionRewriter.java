@@ -80,6 +80,7 @@ final class ExpressionRewriter {
         powerOperator();
         bitwiseOperators();
         vectorSubscripts();
+        new FunctionResultTypes(t).rewrite();
         return params;
     }
 
@@ -233,7 +234,11 @@ final class ExpressionRewriter {
             boolean array = typeEnd - 1 > typeStart && t.get(typeEnd - 1).isOp("]");
             String replacement = null;
             if (array && literal && operand.stringValue().startsWith("{")) {
-                replacement = "CAST(" + arrayLiteral(operand.stringValue()) + " AS " + h2Type(t.text(typeStart, typeEnd - 2)) + " ARRAY)";
+                // the literal's own dimensions count, not the declared ones (PostgreSQL ignores those)
+                String element = t.text(typeStart, typeEnd - 2).replaceAll("(?i)(\\s*(ARRAY|\\[\\s*\\]))+$", "").trim();
+                String value = operand.stringValue();
+                replacement = "CAST(" + arrayLiteral(value, element) + " AS " + h2Type(element)
+                        + " ARRAY".repeat(dimensions(value)) + ")";
             } else if (!array && type.equals("interval") && literal) {
                 String h2 = IntervalLiteral.toH2(operand.stringValue());
                 if (h2 == null) {
@@ -244,6 +249,10 @@ final class ExpressionRewriter {
                 replacement = dateTimeLiteral(t.text(typeStart, typeEnd), operand);
             } else if (!array && type.equals("interval")) {
                 replacement = CAT + ".interval_of(" + t.text(start, i) + ")";
+            } else if (!array && literal && isFloat(type) && !t.get(typeEnd - 1).isClose()) {
+                // H2 reads Infinity and NaN, not PostgreSQL's other spellings of them (inf, -inf, nan)
+                replacement = "CAST(" + elementLiteral(operand.stringValue(), TypeNames.canonical(type)) + " AS "
+                        + t.text(typeStart, typeEnd) + ")";
             } else if (!array && (type.equals("bool") || type.equals("boolean")) && literal) {
                 replacement = boolLiteral(operand.stringValue());
             } else if (!array && type.equals("bytea") && literal && operand.stringValue().startsWith("\\x")) {
@@ -254,9 +263,9 @@ final class ExpressionRewriter {
                 // json keeps the text it is given; a jsonb or H2 JSON value gives its JSON text
                 replacement = "CAST(" + t.text(start, i) + " AS " + PgType.JSON_TEXT_COLUMN + ")";
             } else if (!array && type.equals("jsonb") && literal) {
-                replacement = "(" + operand.text + " FORMAT JSON)";
+                replacement = jsonTyped("(" + operand.text + " FORMAT JSON)", type);
             } else if (!array && type.equals("jsonb")) {
-                replacement = "(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)";
+                replacement = jsonTyped("(CAST(" + t.text(start, i) + " AS VARCHAR) FORMAT JSON)", type);
             } else if (!array && (type.equals("text") || type.equals("varchar")) && typeEnd == typeStart + 1) {
                 if (operand != null && (operand.isString() || operand.kind == SqlLexer.Kind.PARAM)) {
                     // H2 casts a literal or a parameter to VARCHAR for ::text as PostgreSQL does (text marked as such)
@@ -277,6 +286,13 @@ final class ExpressionRewriter {
                 i = typeEnd - 1;
             }
         }
+    }
+
+    private static final String JSONB_H2 = "JSON(" + borealis.engine.pg.types.PgType.JSONB_H2_LENGTH + ")";
+
+    /** A JSON value as jsonb when {@code type} is jsonb: H2's JSON of the length that marks a jsonb column. */
+    private static String jsonTyped(String json, String type) {
+        return type.equals("jsonb") ? "CAST(" + json + " AS " + JSONB_H2 + ")" : json;
     }
 
     /**
@@ -307,7 +323,8 @@ final class ExpressionRewriter {
             }
             Tok operand = soleOperand(i + 2, as);
             if (operand != null && operand.isString() && operand.stringValue().startsWith("{")) {
-                t.replace(i + 2, as, arrayLiteral(operand.stringValue()));
+                String element = t.text(as + 1, close).replaceAll("(?i)(\\s*(ARRAY|\\[\\s*\\]))+$", "").trim();
+                t.replace(i + 2, as, arrayLiteral(operand.stringValue(), element));
             }
         }
     }
@@ -328,19 +345,96 @@ final class ExpressionRewriter {
     }
 
     private static String h2Type(String pgType) {
+        if (pgType.trim().equalsIgnoreCase("interval")) {
+            return "INTERVAL DAY TO SECOND"; // as an interval column is stored
+        }
         String mapped = TypeNames.h2(pgType.trim());
         return mapped != null ? mapped : pgType;
     }
 
-    /** A PostgreSQL array literal such as {1,2,"a b",NULL} as an H2 ARRAY[...] of strings. */
+    /** A PostgreSQL array literal such as {1,2,"a b",NULL} as an H2 ARRAY[...] of strings (nested for more dimensions). */
     static String arrayLiteral(String text) {
-        java.util.List<String> items;
+        return arrayLiteral(text, null);
+    }
+
+    /**
+     * A PostgreSQL array literal as an H2 ARRAY[...] whose elements H2 reads as PostgreSQL reads
+     * them for elements of {@code elementType} (a PostgreSQL type name, or null when unknown):
+     * strings H2 casts, except floats' Infinity and NaN spellings, intervals and hex bytea.
+     */
+    static String arrayLiteral(String text, String elementType) {
+        Object[] items;
         try {
-            items = ArrayLiterals.elements(text);
+            items = ArrayLiterals.parse(text);
         } catch (IllegalArgumentException e) {
             throw invalid("array", text);
         }
-        return "ARRAY[" + String.join(", ", items.stream().map(v -> v == null ? "NULL" : StringLiterals.quote(v)).toList()) + "]";
+        String type = elementType == null ? "" : TypeNames.canonical(elementType.replaceAll("\\(.*", "").trim());
+        StringBuilder sb = new StringBuilder();
+        arrayLiteral(items, type, sb);
+        return sb.toString();
+    }
+
+    private static void arrayLiteral(Object[] items, String type, StringBuilder sb) {
+        sb.append("ARRAY[");
+        for (int i = 0; i < items.length; i++) {
+            sb.append(i > 0 ? ", " : "");
+            if (items[i] instanceof Object[] inner) {
+                arrayLiteral(inner, type, sb);
+            } else if (items[i] == null) {
+                sb.append("NULL");
+            } else {
+                sb.append(elementLiteral((String) items[i], type));
+            }
+        }
+        sb.append(']');
+    }
+
+    private static String elementLiteral(String v, String type) {
+        switch (type) {
+            case "float4", "float8" -> {
+                try {
+                    double d = borealis.engine.pg.types.PgValues.parseFloat(v, type.equals("float4") ? "real" : "double precision");
+                    return Double.isNaN(d) || Double.isInfinite(d) ? StringLiterals.quote(Double.toString(d)) : StringLiterals.quote(v);
+                } catch (java.sql.SQLException e) {
+                    throw invalid(type.equals("float4") ? "real" : "double precision", v);
+                }
+            }
+            case "interval" -> {
+                String h2 = IntervalLiteral.toH2(v);
+                if (h2 == null) {
+                    throw invalid("interval", v);
+                }
+                return h2;
+            }
+            case "bytea" -> {
+                if (v.startsWith("\\x") && v.substring(2).matches("([0-9a-fA-F]{2})*")) {
+                    return "X'" + v.substring(2) + "'";
+                }
+                return StringLiterals.quote(v);
+            }
+            default -> {
+                return StringLiterals.quote(v);
+            }
+        }
+    }
+
+    private static boolean isFloat(String type) {
+        String c = TypeNames.canonical(type);
+        return c.equals("float4") || c.equals("float8");
+    }
+
+    /** How many dimensions an array literal has ({@code {{1},{2}}}: 2); 1 when it is not one. */
+    static int dimensions(String text) {
+        try {
+            int n = 1;
+            for (Object[] a = ArrayLiterals.parse(text); a.length > 0 && a[0] instanceof Object[] inner; a = inner) {
+                n++;
+            }
+            return n;
+        } catch (IllegalArgumentException e) {
+            return 1;
+        }
     }
 
     /** End (exclusive) of a type name starting at {@code i}: [schema.]name [words] [(n[,m])] [[]...]. */
@@ -394,7 +488,9 @@ final class ExpressionRewriter {
             if (!k.isWord()) {
                 continue;
             }
-            if (k.is("INTERVAL") && ddl && isColumnDefinition(i) && !(t.get(i + 1) != null && t.get(i + 1).isWord())) {
+            boolean intervalArray = t.get(i + 1) != null && t.get(i + 1).is("ARRAY");
+            if (k.is("INTERVAL") && (ddl && isColumnDefinition(i) && !(t.get(i + 1) != null && t.get(i + 1).isWord() && !intervalArray)
+                    || intervalArray && i > 0 && (t.get(i - 1).isOp("::") || t.get(i - 1).is("AS") && insideCast(i)))) {
                 k.text = "INTERVAL DAY TO SECOND";
                 continue;
             }
@@ -611,7 +707,9 @@ final class ExpressionRewriter {
             // H2 also takes as an argument) so that (doc -> 'kind') = '"one"'::jsonb compares JSON values.
             String call = CAT + "." + fn + "(" + left + ", " + right + ")";
             if (fn.equals("json_get") || fn.equals("json_path")) {
-                call = "(" + call + " FORMAT JSON)";
+                // typed as its operand (jsonb -> gives jsonb, json -> json): COALESCE takes the
+                // wider of the two types, and NULLIF(x, x) is a NULL of x's type (json's length is jsonb's + 1)
+                call = "COALESCE(CAST((" + call + " FORMAT JSON) AS " + JSONB_H2 + "), NULLIF(" + left + ", " + left + "))";
             }
             t.replace(start, end, call);
             i = start;

@@ -56,7 +56,8 @@ public final class ParameterHints {
     /**
      * The type name {@code $n} is cast to where the text names one that is not built in
      * ({@code $n::name}, {@code $n::schema.name}, {@code CAST($n AS name)}): the name's parts as
-     * written (one or two), or null. A domain: the caller asks the engine for its base type.
+     * written (one or two), then "[]" when it is an array of the type, or null. A domain: the
+     * caller asks the engine for its base type.
      */
     public static List<String> castTypeName(String pgSql, int n) {
         List<SqlLexer.Token> t = SqlLexer.code(pgSql);
@@ -80,7 +81,10 @@ public final class ParameterHints {
                 parts.add(nameOf(t.get(at + 2)));
             }
             boolean array = at + parts.size() * 2 - 1 < t.size() && t.get(at + parts.size() * 2 - 1).text().startsWith("[");
-            return array ? null : parts;
+            if (array) {
+                parts.add("[]"); // an array of the type: the caller types it as the array of the base type
+            }
+            return parts;
         }
         return null;
     }

@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Set-returning functions in a select list, {@code unnest(array)} and
- * {@code generate_subscripts(array, dim [, reverse])}, evaluated as PostgreSQL evaluates them: each
+ * Set-returning functions in a select list, {@code unnest(array)},
+ * {@code generate_subscripts(array, dim [, reverse])} and {@code generate_series(start, stop [, step])}
+ * of numbers, evaluated as PostgreSQL evaluates them: each
  * row of the query yields as many rows as its longest function result, the functions advance in
  * lockstep, a shorter result is NULL past its end, and a row whose functions all return nothing
  * yields no row.
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 final class SelectListFunctions {
 
-    private static final Set<String> FUNCTIONS = Set.of("unnest", "generate_subscripts");
+    private static final Set<String> FUNCTIONS = Set.of("unnest", "generate_subscripts", "generate_series");
     private static final Set<String> LIST_ENDS = Set.of("FROM", "INTO", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT",
             "OFFSET", "FETCH", "FOR", "UNION", "INTERSECT", "EXCEPT");
     private static final Set<String> FROM_ENDS = Set.of("WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH",
@@ -73,7 +74,19 @@ final class SelectListFunctions {
             String array = t.text(args.get(0), args.get(1) - 1);
             String count = "COALESCE(CARDINALITY(" + array + "), 0)";
             String position = counter + ".borealis_n";
-            if (c.name.equals("unnest")) {
+            if (c.name.equals("generate_series")) {
+                if (args.size() < 3 || args.size() > 4) {
+                    return;
+                }
+                String from = "(" + array + ")";
+                String to = "(" + t.text(args.get(1), args.get(2) - 1) + ")";
+                String step = args.size() == 4 ? "(" + t.text(args.get(2), args.get(3) - 1) + ")" : "1";
+                // as many values as steps fit from start to stop; typed as start + step (int4 for int4 arguments)
+                count = "CASE WHEN " + step + " > 0 AND " + to + " >= " + from + " OR " + step + " < 0 AND " + to + " <= " + from
+                        + " THEN CAST(FLOOR((" + to + " - " + from + ") / " + step + ") AS BIGINT) + 1 ELSE 0 END";
+                values.add("CASE WHEN " + position + " <= " + count + " THEN " + from + " + CAST(" + position + " - 1 AS INTEGER) * "
+                        + step + " END");
+            } else if (c.name.equals("unnest")) {
                 if (args.size() != 2) {
                     return; // unnest(a, b, ...) is only valid in FROM
                 }

@@ -31,6 +31,9 @@ final class StatementRewriter {
         if (t.size() == 0) {
             return;
         }
+        DomainArrays domainArrays = new DomainArrays(t, lookup);
+        domainArrays.rewrite();
+        usedLookup |= domainArrays.usedLookup;
         String k0 = t.get(0).text.toUpperCase(Locale.ROOT);
         switch (k0) {
             case "CREATE" -> {

@@ -324,6 +324,7 @@ final class TokenList {
             } else {
                 start = i;
             }
+            start = multiWordTypeStart(start);
             // A cast chain: x::type::type
             if (start >= 2 && toks.get(start - 1).isOp("::")) {
                 i = start - 2;
@@ -332,6 +333,22 @@ final class TokenList {
             // A type name of a cast: keep walking back over "::"
             return start;
         }
+    }
+
+    /** Type names of several words, whose last word alone is not the type of a cast. */
+    private static final java.util.Set<String> MULTI_WORD_TYPES = java.util.Set.of("double precision", "character varying",
+            "bit varying", "time with time zone", "time without time zone", "timestamp with time zone", "timestamp without time zone");
+
+    /** The first word of a type like {@code double precision} ending at {@code start} after a {@code ::}; else {@code start}. */
+    private int multiWordTypeStart(int start) {
+        String words = toks.get(start).isWord() ? toks.get(start).text.toLowerCase(Locale.ROOT) : null;
+        for (int k = start - 1; words != null && k >= 1 && k >= start - 3 && toks.get(k).isWord(); k--) {
+            words = toks.get(k).text.toLowerCase(Locale.ROOT) + " " + words;
+            if (MULTI_WORD_TYPES.contains(words) && toks.get(k - 1).isOp("::")) {
+                return k;
+            }
+        }
+        return start;
     }
 
     private int nameChainStart(int i) {

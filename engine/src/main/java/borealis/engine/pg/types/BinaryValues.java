@@ -134,8 +134,8 @@ final class BinaryValues {
 
     /**
      * A binary array: int32 ndim | int32 has-nulls | int32 element oid | (int32 size | int32 lower
-     * bound) × ndim | (int32 len | byte[len]) × elements. One dimension is supported; the header is
-     * checked in full (as array_recv does) before the first element is read.
+     * bound) × ndim | (int32 len | byte[len]) × elements, in row-major order (nested Object[] for more
+     * than one dimension); the header is checked in full (as array_recv does) before the first element is read.
      */
     static Object[] array(byte[] bytes, String where) throws SQLException {
         ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -155,8 +155,10 @@ final class BinaryValues {
         need(b, 8L * ndim, ndim + " dimensions", where);
         long elements = ndim == 0 ? 0 : 1;
         long fits = (b.remaining() - 8L * ndim) / 4; // each element takes at least its 4-byte length
+        int[] sizes = new int[ndim];
         for (int d = 0; d < ndim; d++) {
             int size = b.getInt();
+            sizes[d] = size;
             b.getInt(); // lower bound
             if (size < 0) {
                 throw new SQLException("array size exceeds the maximum allowed: dimension " + (d + 1) + " has " + size
@@ -167,9 +169,6 @@ final class BinaryValues {
                 throw new SQLException("insufficient data left in message: " + where + " announces " + elements
                         + " array elements (expected: <= " + fits + " in its " + (b.remaining() + 0L) + " bytes)", "22P03");
             }
-        }
-        if (ndim > 1) {
-            throw new SQLException("multidimensional arrays are not supported (" + ndim + " dimensions)", "0A000");
         }
         Object[] out = new Object[(int) elements];
         for (int i = 0; i < out.length; i++) {
@@ -189,7 +188,20 @@ final class BinaryValues {
             throw new SQLException("incorrect binary data format in " + where + ": " + b.remaining() + " bytes after the last array element"
                     + " (expected: 0)", "22P03");
         }
-        return out;
+        return ndim > 1 ? nest(out, sizes, 0, 0) : out;
+    }
+
+    /** Elements in row-major order as nested arrays, one level per dimension from {@code d} on, starting at element {@code from}. */
+    private static Object[] nest(Object[] flat, int[] sizes, int d, int from) {
+        Object[] level = new Object[sizes[d]];
+        int stride = 1;
+        for (int k = d + 1; k < sizes.length; k++) {
+            stride *= sizes[k];
+        }
+        for (int i = 0; i < level.length; i++) {
+            level[i] = d == sizes.length - 1 ? flat[from + i] : nest(flat, sizes, d + 1, from + i * stride);
+        }
+        return level;
     }
 
     private static void need(ByteBuffer b, long n, String what, String where) throws SQLException {

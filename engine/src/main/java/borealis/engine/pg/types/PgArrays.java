@@ -12,6 +12,11 @@ public final class PgArrays {
 
     private PgArrays() {}
 
+    /** An array's text form ({1,NULL,"a b"}) of its elements as {@link ArrayValues} gives them. */
+    public static String textOf(Object[] values, PgType element) {
+        return text(values, element);
+    }
+
     static String text(Object[] values, PgType element) {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < values.length; i++) {
@@ -107,14 +112,24 @@ public final class PgArrays {
      * Decodes an array's text form ({1,NULL,"a b"}). Most elements stay strings for H2 to convert;
      * those whose text H2 reads otherwise than PostgreSQL are read here: bytea ({@code \x0102}, not
      * its UTF-8 bytes), json and jsonb (parsed, not wrapped in a JSON string), dates with a zone
-     * suffix or BC, booleans ('t'), intervals.
+     * suffix or BC, booleans ('t'), intervals, floats (Infinity, inf, NaN).
      */
     static Object[] fromText(String text, PgType element) throws java.sql.SQLException {
-        Object[] values = ArrayLiterals.elements(text).toArray();
-        if (element == null) {
-            return values;
+        Object[] values;
+        try {
+            values = ArrayLiterals.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new java.sql.SQLException(e.getMessage(), "22P02");
         }
+        return element == null ? values : convert(values, element);
+    }
+
+    private static Object[] convert(Object[] values, PgType element) throws java.sql.SQLException {
         for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Object[] inner) {
+                values[i] = convert(inner, element);
+                continue;
+            }
             if (!(values[i] instanceof String v)) {
                 continue;
             }
@@ -124,27 +139,38 @@ public final class PgArrays {
                 case DATE -> PgDates.parse(v);
                 case BOOL -> PgValues.parseBool(v);
                 case INTERVAL -> PgIntervals.parseText(v);
+                case FLOAT4 -> (float) PgValues.parseFloat(v, "real");
+                case FLOAT8 -> PgValues.parseFloat(v, "double precision");
                 default -> v;
             };
         }
         return values;
     }
 
-    /** ndim, has-null flag, element OID, then per dimension (size, lower bound 1), then length-prefixed elements. */
+    /**
+     * ndim, has-null flag, element OID, then per dimension (size, lower bound 1), then the
+     * length-prefixed elements in row-major order. A multi-dimensional array is nested Object[]s
+     * of equal lengths, as PostgreSQL's arrays are rectangular.
+     */
     static byte[] binary(Object[] values, PgType element) {
         PgType t = element == null ? PgType.TEXT : element;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean hasNull = false;
-        for (Object v : values) {
-            hasNull |= v == null;
+        java.util.List<Integer> dims = new java.util.ArrayList<>();
+        for (Object[] level = values; level != null; ) {
+            dims.add(level.length);
+            level = level.length > 0 && level[0] instanceof Object[] inner ? inner : null;
         }
-        ByteBuffer header = ByteBuffer.allocate(20);
-        header.putInt(values.length == 0 ? 0 : 1).putInt(hasNull ? 1 : 0).putInt(t.oid);
-        if (values.length > 0) {
-            header.putInt(values.length).putInt(1);
+        java.util.List<Object> flat = new java.util.ArrayList<>();
+        flatten(values, dims.size(), flat);
+        boolean hasNull = flat.contains(null);
+        int ndim = flat.isEmpty() ? 0 : dims.size();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer header = ByteBuffer.allocate(12 + 8 * ndim);
+        header.putInt(ndim).putInt(hasNull ? 1 : 0).putInt(t.oid);
+        for (int d = 0; d < ndim; d++) {
+            header.putInt(dims.get(d)).putInt(1);
         }
         out.write(header.array(), 0, header.position());
-        for (Object v : values) {
+        for (Object v : flat) {
             if (v == null) {
                 out.writeBytes(ByteBuffer.allocate(4).putInt(-1).array());
                 continue;
@@ -154,6 +180,16 @@ public final class PgArrays {
             out.writeBytes(b);
         }
         return out.toByteArray();
+    }
+
+    private static void flatten(Object[] values, int depth, java.util.List<Object> out) {
+        for (Object v : values) {
+            if (depth > 1) {
+                flatten(v instanceof Object[] inner ? inner : new Object[0], depth - 1, out);
+            } else {
+                out.add(v);
+            }
+        }
     }
 
     private static byte[] elementBinary(Object v, PgType t) {
@@ -170,7 +206,50 @@ public final class PgArrays {
                 return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
             }
             case BYTEA: return (byte[]) v;
-            default: return elementText(v, t).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            case DATE:
+                if (v instanceof LocalDate d) {
+                    return ByteBuffer.allocate(4).putInt((int) java.time.temporal.ChronoUnit.DAYS.between(PG_EPOCH_DATE, d)).array();
+                }
+                break;
+            case TIME:
+                if (v instanceof java.time.LocalTime lt) {
+                    return ByteBuffer.allocate(8).putLong(lt.toNanoOfDay() / 1000).array();
+                }
+                break;
+            case TIMETZ:
+                if (v instanceof java.time.OffsetTime ot) {
+                    return ByteBuffer.allocate(12).putLong(ot.toLocalTime().toNanoOfDay() / 1000).putInt(-ot.getOffset().getTotalSeconds())
+                            .array();
+                }
+                break;
+            case TIMESTAMP:
+                if (v instanceof LocalDateTime ldt) {
+                    return ByteBuffer.allocate(8).putLong(PgValues.micros(ldt)).array();
+                }
+                break;
+            case TIMESTAMPTZ:
+                if (v instanceof java.time.OffsetDateTime odt) {
+                    return ByteBuffer.allocate(8).putLong(PgValues.micros(odt.withOffsetSameInstant(java.time.ZoneOffset.UTC)
+                            .toLocalDateTime())).array();
+                }
+                break;
+            case INTERVAL:
+                if (v instanceof org.h2.api.Interval iv) {
+                    return PgIntervals.encode(iv, true);
+                }
+                break;
+            case JSONB: {
+                byte[] text = elementText(v, t).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] out = new byte[text.length + 1]; // format version 1, then the text
+                out[0] = 1;
+                System.arraycopy(text, 0, out, 1, text.length);
+                return out;
+            }
+            default:
+                break;
         }
+        return elementText(v, t).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
+
+    private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
 }

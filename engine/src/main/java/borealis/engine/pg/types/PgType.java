@@ -199,6 +199,9 @@ public enum PgType {
             if (element == INT2 && md.getPrecision(column) == INT2VECTOR_CARDINALITY) {
                 return INT2VECTOR.oid;
             }
+            if (element == VARCHAR && !isTableColumn(md, column)) {
+                element = TEXT; // array['x'], array_agg(name): text[], as for a scalar string
+            }
             return element == null ? TEXT.arrayOid : element.arrayOid;
         }
         PgType marked = marked(jdbc, md.getPrecision(column), md.getScale(column));
@@ -207,6 +210,11 @@ public enum PgType {
         }
         if (jdbc == Types.VARCHAR && md.getPrecision(column) == JSON_TEXT_LENGTH) {
             return JSON.oid;
+        }
+        if (jdbc == Types.VARCHAR && (md.getPrecision(column) >= UNBOUNDED_LENGTH || !isTableColumn(md, column))) {
+            // a text column (H2's unbounded varchar), or a computed string: PostgreSQL's string
+            // functions and operators (lower, ||, substring) return text; varchar(n) is a column's
+            return TEXT.oid;
         }
         PgType t = ofJdbc(jdbc, name);
         if (t == JSON && md.getPrecision(column) == JSONB_H2_LENGTH) {
@@ -229,6 +237,14 @@ public enum PgType {
         return null;
     }
 
+    /** H2's length of a varchar declared without one: PostgreSQL's text. */
+    static final long UNBOUNDED_LENGTH = 1_000_000_000L;
+
+    private static boolean isTableColumn(ResultSetMetaData md, int column) throws SQLException {
+        String table = md.getTableName(column);
+        return table != null && !table.isEmpty();
+    }
+
     /** The element type named in an H2 array type name such as {@code INTEGER ARRAY}. */
     public static PgType arrayElement(String h2TypeName) {
         if (h2TypeName == null) {
@@ -244,6 +260,10 @@ public enum PgType {
         }
         if (n.startsWith("NUMERIC(" + OID_PRECISION + ")") || n.startsWith("NUMERIC(" + OID_PRECISION + ", 0)")) {
             return OID;
+        }
+        java.util.regex.Matcher varchar = java.util.regex.Pattern.compile("^CHARACTER VARYING(?:\\((\\d+)\\))?( ARRAY)+$").matcher(n);
+        if (varchar.matches() && (varchar.group(1) == null || Long.parseLong(varchar.group(1)) >= UNBOUNDED_LENGTH)) {
+            return TEXT; // text[]: an array of unbounded varchar
         }
         // NUMERIC(12, 4) ARRAY, INTEGER ARRAY ARRAY (a 2-dimensional int[]): the element's base name
         String element = n.replaceAll("\\([^)]*\\)", "");

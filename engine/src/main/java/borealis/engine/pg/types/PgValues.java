@@ -48,11 +48,10 @@ public final class PgValues {
         }
         if (t == null) {
             PgType element = PgType.elementOfArray(oid);
-            Array a = rs.getArray(col);
-            if (a == null) {
+            Object[] values = ArrayValues.read(rs, col);
+            if (values == null) {
                 return null;
             }
-            Object[] values = (Object[]) a.getArray();
             if (element == PgType.NUMERIC) {
                 values = numericElements(values, rs.getMetaData().getColumnTypeName(col));
             }
@@ -342,7 +341,7 @@ public final class PgValues {
         return "." + f.substring(0, end);
     }
 
-    private static long micros(LocalDateTime v) {
+    static long micros(LocalDateTime v) {
         int inf = PgDateTimes.infinity(v);
         if (inf != 0) {
             return inf > 0 ? Long.MAX_VALUE : Long.MIN_VALUE; // PostgreSQL's binary infinities
@@ -442,6 +441,10 @@ public final class PgValues {
                 ps.setBoolean(index, parseBool(text));
             } else if (oid == PgType.JSON.oid && !jsonTarget(ps, index)) {
                 ps.setString(index, text); // into json kept as text (or text): as given
+            } else if (oid == PgType.FLOAT8.oid) {
+                ps.setDouble(index, parseFloat(text, "double precision"));
+            } else if (oid == PgType.FLOAT4.oid) {
+                ps.setFloat(index, (float) parseFloat(text, "real"));
             } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
                 ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
             } else if ((oid == PgType.NUMERIC.oid || oid == 0) && looksNumeric(text)
@@ -544,6 +547,26 @@ public final class PgValues {
             case VARCHAR, TEXT, BPCHAR -> Types.VARCHAR;
             default -> Types.NULL;
         };
+    }
+
+    /** float4in / float8in: a number, or (in any case, signed) inf, infinity, nan; {@code type} names it in the error. */
+    public static double parseFloat(String text, String type) throws SQLException {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String unsigned = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+            return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (t.equals("nan")) {
+            return Double.NaN;
+        }
+        try {
+            if (!t.isEmpty() && (Character.isDigit(unsigned.isEmpty() ? 'x' : unsigned.charAt(0)) || unsigned.startsWith("."))) {
+                return Double.parseDouble(t);
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new SQLException("invalid input syntax for type " + type + ": \"" + text + "\"", "22P02");
     }
 
     static boolean parseBool(String text) throws SQLException {

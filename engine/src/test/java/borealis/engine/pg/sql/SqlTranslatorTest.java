@@ -284,14 +284,35 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void arrayLiteralsKeepTheirDimensionsAndElementSpellings() {
+        assertEquals("select CAST(ARRAY[ARRAY['1', '2'], ARRAY['3', NULL]] AS int4 ARRAY ARRAY) as m",
+                h2("select '{{1,2},{3,NULL}}'::int4[] as m"));
+        assertEquals("select CAST(ARRAY['Infinity', '-Infinity', 'NaN', '1.5'] AS float8 ARRAY) as f, CAST('Infinity' AS real) as r",
+                h2("select '{inf,-Infinity,nan,1.5}'::float8[] as f, 'inf'::real as r"));
+        assertTrue(h2("create table t (id int, d interval[])").contains("d INTERVAL DAY TO SECOND ARRAY"), h2("create table t (id int, d interval[])"));
+    }
+
+    @Test
+    void functionsAreTypedAsPostgresTypesThem() {
+        assertEquals("select CAST(length('abc') AS INTEGER) AS \"length\" , avg((x) * CAST(1 AS NUMERIC(1, 0))) AS \"avg\" from t",
+                h2("select length('abc'), avg(x) from t"));
+        // a bare alias after a cast is kept as the alias, a type's last word is not taken for one
+        assertEquals("select 1::int x, 2::double precision y", h2("select 1::int x, 2::double precision y"));
+        assertEquals("select 2::double precision AS \"float8\"", h2("select 2::double precision"));
+        assertTrue(h2("select m[2][1] from t").contains("AS \"m\""), h2("select m[2][1] from t"));
+    }
+
+    @Test
     void operators() {
-        assertEquals("select borealis_catalog.json_get_text((borealis_catalog.json_get(d, 'a') FORMAT JSON), 'b') AS \"?column?\" from t",
-                h2("select d->'a'->>'b' from t"));
+        // d -> 'a' is typed as d (COALESCE with a NULL of d's type): jsonb for a jsonb column, json for json
+        assertEquals("select borealis_catalog.json_get_text(COALESCE(CAST((borealis_catalog.json_get(d, 'a') FORMAT JSON) AS JSON(999999999)),"
+                + " NULLIF(d, d)), 'b') AS \"?column?\" from t", h2("select d->'a'->>'b' from t"));
         assertEquals("select POWER(2, 10) AS \"?column?\" , BITAND(a, 1) AS \"?column?\" from t", h2("select 2 ^ 10, a & 1 from t"));
         assertEquals("select id from t where borealis_catalog.jsonb_contains(t.d, '{\"a\":1}') and borealis_catalog.jsonb_contained(x, y)",
                 h2("select id from t where t.d @> '{\"a\":1}' and x <@ y"));
         // a parenthesis after SELECT is not a call of a function named select
-        assertEquals("select (borealis_catalog.json_get((d), 'a') FORMAT JSON) AS \"?column?\" from t", h2("select (d) -> 'a' from t"));
+        assertEquals("select COALESCE(CAST((borealis_catalog.json_get((d), 'a') FORMAT JSON) AS JSON(999999999)), NULLIF((d), (d)))"
+                + " AS \"?column?\" from t", h2("select (d) -> 'a' from t"));
         assertEquals("select borealis_catalog.array_get(i.indoption, (k - 1) + 1) AS \"indoption\" from t",
                 h2("select i.indoption[k - 1] from t"));
     }

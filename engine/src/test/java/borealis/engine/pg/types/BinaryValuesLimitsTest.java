@@ -80,8 +80,10 @@ class BinaryValuesLimitsTest {
         byte[] tail = ByteBuffer.allocate(12).putInt(4).putInt(42).putInt(-1).array();
         assertArrayEquals(new Object[] {42, null}, BinaryValues.array(array(1, 1, new int[] {2}, tail), "bind parameter 1"));
         assertArrayEquals(new Object[0], BinaryValues.array(array(0, 0, new int[0], new byte[0]), "bind parameter 1"));
-        byte[] two = ByteBuffer.allocate(8).putInt(-1).putInt(-1).array();
-        assertError(refused(array(2, 1, new int[] {1, 2}, two)), "0A000", "multidimensional arrays are not supported");
+        // two dimensions, {{1,2},{3,NULL}}: nested in row-major order
+        byte[] four = ByteBuffer.allocate(28).putInt(4).putInt(1).putInt(4).putInt(2).putInt(4).putInt(3).putInt(-1).array();
+        assertArrayEquals(new Object[] {new Object[] {1, 2}, new Object[] {3, null}},
+                BinaryValues.array(array(2, 1, new int[] {2, 2}, four), "bind parameter 1"));
     }
 
     @Test

@@ -1,0 +1,45 @@
+package borealis.engine.pg.sql;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Functions whose result H2 types otherwise than PostgreSQL, which a client reads by that type:
+ * the string-length functions return int4 in PostgreSQL (length, char_length, octet_length,
+ * bit_length; H2's return bigint, which node drivers give as a string), and avg of integers is
+ * numeric (H2's is double precision). Length calls are cast to INTEGER; avg's argument is
+ * multiplied by a numeric 1, which makes an integer numeric and leaves numeric scales, floats and
+ * intervals as they were.
+ */
+final class FunctionResultTypes {
+
+    private static final Set<String> INT4 = Set.of("LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH", "BIT_LENGTH");
+
+    private final TokenList t;
+
+    FunctionResultTypes(TokenList t) {
+        this.t = t;
+    }
+
+    void rewrite() {
+        for (int i = t.size() - 2; i >= 0; i--) {
+            Tok k = t.get(i);
+            if (!k.isWord() || !t.get(i + 1).isOpen() || i > 0 && (t.get(i - 1).isDot() || t.get(i - 1).isOp("::"))) {
+                continue;
+            }
+            String name = k.text.toUpperCase(Locale.ROOT);
+            int close = t.closing(i + 1);
+            if (close < 0) {
+                continue;
+            }
+            if (INT4.contains(name)) {
+                t.replace(i, close + 1, "CAST(" + t.text(i, close + 1) + " AS INTEGER)");
+            } else if (name.equals("AVG") && close > i + 2) {
+                int from = t.is(i + 2, "DISTINCT") || t.is(i + 2, "ALL") ? i + 3 : i + 2;
+                if (from < close) {
+                    t.replace(from, close, "(" + t.text(from, close) + ") * CAST(1 AS NUMERIC(1, 0))");
+                }
+            }
+        }
+    }
+}
