@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.h2.jdbc.JdbcResultSet;
+import org.h2.util.JSR310Utils;
 import org.h2.value.TypeInfo;
 import org.h2.value.Value;
 import org.h2.value.ValueArray;
@@ -58,6 +59,13 @@ public final class ArrayValues {
             case Value.CHAR -> pad(v.getString(), component);
             case Value.CLOB -> v.getString();
             case Value.BLOB -> v.getBytes();
+            // java.time from H2's own fields: the default objects are java.sql types, whose dates
+            // before 1582 are Julian (0001-01-01 came out two days early in binary)
+            case Value.DATE -> JSR310Utils.valueToLocalDate(v, null);
+            case Value.TIME -> JSR310Utils.valueToLocalTime(v, null);
+            case Value.TIMESTAMP -> JSR310Utils.valueToLocalDateTime(v, null);
+            case Value.TIME_TZ -> JSR310Utils.valueToOffsetTime(v, null);
+            case Value.TIMESTAMP_TZ -> JSR310Utils.valueToOffsetDateTime(v, null);
             default -> ValueToObjectConverter.valueToDefaultObject(v, null, false);
         };
     }

@@ -208,7 +208,8 @@ public final class PgArrays {
             case BYTEA: return (byte[]) v;
             case DATE:
                 if (v instanceof LocalDate d) {
-                    return ByteBuffer.allocate(4).putInt((int) java.time.temporal.ChronoUnit.DAYS.between(PG_EPOCH_DATE, d)).array();
+                    // infinities as PostgreSQL's binary extremes, as for a date column
+                    return ByteBuffer.allocate(4).putInt(PgDateTimes.binaryDate(d, java.time.temporal.ChronoUnit.DAYS.between(PG_EPOCH_DATE, d))).array();
                 }
                 break;
             case TIME:
