@@ -1,5 +1,6 @@
 package borealis.engine.pg.catalog;
 
+import borealis.engine.pg.types.PgType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.h2.value.Value;
 public final class EnumTypes {
 
     /** Offsets that keep the synthesized OIDs of array types and labels apart from object OIDs. */
-    static final int ARRAY_OID_OFFSET = 3_000_000;
+    static final int ARRAY_OID_OFFSET = PgType.USER_ARRAY_OID_OFFSET;
     private static final int LABEL_OID_OFFSET = 4_000_000;
     private static final int LABELS_PER_TYPE = 1_000;
 
@@ -67,6 +68,18 @@ public final class EnumTypes {
             }
         }
         return 0;
+    }
+
+    /**
+     * The OID of the enum's array type an H2 type stands for ({@code ENUM('sad', 'ok') ARRAY}), or
+     * 0; an enum column or expression gives its enum's OID ({@link #oidOfH2Type}).
+     */
+    public static int typeOidOfH2Type(Database db, String h2TypeName) {
+        if (h2TypeName != null && h2TypeName.endsWith(" ARRAY") && !h2TypeName.endsWith(" ARRAY ARRAY")) {
+            int element = oidOfH2Type(db, h2TypeName.substring(0, h2TypeName.length() - " ARRAY".length()));
+            return element == 0 ? 0 : element + ARRAY_OID_OFFSET;
+        }
+        return oidOfH2Type(db, h2TypeName);
     }
 
     /** pg_type.typtype 'e' rows (and their array types) and the pg_enum rows of a schema's enums. */

@@ -28,7 +28,7 @@ final class ColumnOrigins {
 
     /** The type of result column {@code column}: its enum's OID when H2 types it as an enum, else {@code oid}. */
     int typeOf(ResultSetMetaData md, int column, int oid) throws SQLException {
-        int enumOid = EnumTypes.oidOfH2Type(session.getDatabase(), md.getColumnTypeName(column));
+        int enumOid = EnumTypes.typeOidOfH2Type(session.getDatabase(), md.getColumnTypeName(column));
         return enumOid != 0 ? enumOid : oid;
     }
 

@@ -121,6 +121,8 @@ final class PreparedQuery implements AutoCloseable {
                     }
                     if (oid == 0) {
                         oid = anyElementArray(conn, engineSqlOf, i + 1);
+                    } else if (oid >= PgType.FIRST_USER_OID && !PgType.isUserArray(oid) && ParameterHints.anyProbe(sql, i + 1) != null) {
+                        oid += PgType.USER_ARRAY_OID_OFFSET; // v = any($1) with v an enum: H2 types $1 as the enum, PostgreSQL as its array
                     }
                     types[i] = oid;
                 }
@@ -144,10 +146,10 @@ final class PreparedQuery implements AutoCloseable {
     private static int engineType(Connection conn, ParameterMetaData md, int index, boolean assigned) throws SQLException {
         int jdbc = md.getParameterType(index);
         String name = md.getParameterTypeName(index);
-        if (jdbc == Types.OTHER && name != null && name.startsWith("ENUM(")) {
-            // compared with or assigned to an enum column: the enum's type, as PostgreSQL describes it
+        if ((jdbc == Types.OTHER || jdbc == Types.ARRAY) && name != null && name.startsWith("ENUM(")) {
+            // compared with or assigned to an enum (array) column: the enum's (array) type, as PostgreSQL describes it
             SessionLocal session = (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
-            int oid = EnumTypes.oidOfH2Type(session.getDatabase(), name);
+            int oid = EnumTypes.typeOidOfH2Type(session.getDatabase(), name);
             if (oid != 0) {
                 return oid;
             }
@@ -203,7 +205,11 @@ final class PreparedQuery implements AutoCloseable {
     private int anyElementArray(Connection conn, Function<String, String> engineSqlOf, int n) {
         String probe = ParameterHints.anyProbe(sql, n);
         int[] types = probe == null ? new int[0] : typesOf(conn, engineSqlOf, probe, new boolean[0]);
-        PgType element = n <= types.length ? PgType.byOid(types[n - 1]) : null;
+        int elementOid = n <= types.length ? types[n - 1] : 0;
+        if (elementOid >= PgType.FIRST_USER_OID && !PgType.isUserArray(elementOid)) {
+            return elementOid + PgType.USER_ARRAY_OID_OFFSET; // an enum's array
+        }
+        PgType element = PgType.byOid(elementOid);
         return element == null || element.arrayOid == 0 ? 0 : element.arrayOid;
     }
 

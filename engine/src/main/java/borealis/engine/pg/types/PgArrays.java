@@ -153,6 +153,11 @@ public final class PgArrays {
      * of equal lengths, as PostgreSQL's arrays are rectangular.
      */
     static byte[] binary(Object[] values, PgType element) {
+        return binary(values, element, (element == null ? PgType.TEXT : element).oid);
+    }
+
+    /** As {@link #binary(Object[], PgType)}, naming {@code elementOid} in the header (an enum's, for its array). */
+    static byte[] binary(Object[] values, PgType element, int elementOid) {
         PgType t = element == null ? PgType.TEXT : element;
         java.util.List<Integer> dims = new java.util.ArrayList<>();
         for (Object[] level = values; level != null; ) {
@@ -165,7 +170,7 @@ public final class PgArrays {
         int ndim = flat.isEmpty() ? 0 : dims.size();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer header = ByteBuffer.allocate(12 + 8 * ndim);
-        header.putInt(ndim).putInt(hasNull ? 1 : 0).putInt(t.oid);
+        header.putInt(ndim).putInt(hasNull ? 1 : 0).putInt(elementOid);
         for (int d = 0; d < ndim; d++) {
             header.putInt(dims.get(d)).putInt(1);
         }

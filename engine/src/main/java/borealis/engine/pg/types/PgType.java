@@ -245,6 +245,21 @@ public enum PgType {
         return table != null && !table.isEmpty();
     }
 
+    /** User objects (enums, domains) have OID 16384 + their H2 id; their array types this much more. */
+    public static final int FIRST_USER_OID = 16384;
+    public static final int USER_ARRAY_OID_OFFSET = 3_000_000;
+
+    /** Whether {@code oid} is the array type of a user type (an enum's array). */
+    public static boolean isUserArray(int oid) {
+        // enum labels' OIDs start at 4,000,000 (EnumTypes)
+        return oid >= FIRST_USER_OID + USER_ARRAY_OID_OFFSET && oid < USER_ARRAY_OID_OFFSET + 1_000_000;
+    }
+
+    /** The element OID of a user type's array OID. */
+    public static int userArrayElement(int arrayOid) {
+        return arrayOid - USER_ARRAY_OID_OFFSET;
+    }
+
     /** The element type named in an H2 array type name such as {@code INTEGER ARRAY}. */
     public static PgType arrayElement(String h2TypeName) {
         if (h2TypeName == null) {

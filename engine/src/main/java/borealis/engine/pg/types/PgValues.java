@@ -32,7 +32,6 @@ public final class PgValues {
     private static final HexFormat HEX = HexFormat.of();
 
     /** The first OID of user objects (types created by CREATE TYPE among them). */
-    private static final int FIRST_USER_OID = 16384;
 
     private PgValues() {}
 
@@ -41,6 +40,15 @@ public final class PgValues {
     /** The value of a result column in the requested format, or null for SQL NULL. */
     public static byte[] encode(ResultSet rs, int col, int oid, boolean binary) throws SQLException {
         PgType t = PgType.byOid(oid);
+        if (PgType.isUserArray(oid)) {
+            // an enum's array: its labels as text elements, the enum's OID in the binary header
+            Object[] values = ArrayValues.read(rs, col);
+            if (values == null) {
+                return null;
+            }
+            return binary ? PgArrays.binary(values, PgType.TEXT, PgType.userArrayElement(oid))
+                    : PgArrays.text(values, PgType.TEXT).getBytes(StandardCharsets.UTF_8);
+        }
         if (t == null && PgType.elementOfArray(oid) == null) {
             // a user type (an enum): its text, which is also its binary form
             String v = rs.getString(col);
@@ -414,7 +422,7 @@ public final class PgValues {
             ps.setNull(index, nullType(oid));
             return;
         }
-        PgType arrayElement = PgType.elementOfArray(oid);
+        PgType arrayElement = PgType.isUserArray(oid) ? PgType.TEXT : PgType.elementOfArray(oid);
         if (arrayElement != null) {
             Object[] elements = binary ? BinaryValues.array(value, "bind parameter " + index)
                     : PgArrays.fromText(new String(value, StandardCharsets.UTF_8), arrayElement);
@@ -461,7 +469,7 @@ public final class PgValues {
             return;
         }
         PgType t = PgType.byOid(oid);
-        if (t == null && oid >= FIRST_USER_OID) {
+        if (t == null && oid >= PgType.FIRST_USER_OID) {
             // a user type (an enum, as psycopg sends a registered one): its binary form is its text
             ps.setString(index, new String(value, StandardCharsets.UTF_8));
             return;
