@@ -58,6 +58,7 @@ public final class ConsistencyBench {
                 Fault fault = Fault.values()[(i / 3) % 3];
                 Result r = ConsistencyRun.run(node, "jepsen", "la_" + i, level, fault, clients, Duration.ofSeconds(seconds), i);
                 System.out.printf("run %3d  %s%n", i + 1, r);
+                r.forbidden().keySet().forEach(a -> System.out.printf("         %s: %s%n", a, r.report().examples().get(a)));
                 Totals t = totals.get(level);
                 t.runs[0]++;
                 t.txns[0] += r.ok();
