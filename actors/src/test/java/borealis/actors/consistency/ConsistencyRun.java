@@ -73,7 +73,7 @@ public final class ConsistencyRun {
         History h = w.run(clients, readers, () -> DriverManager.getConnection(readerUrl, "app", "secret-pass"), duration, seed);
         injected.join();
         Map<Integer, List<Integer>> finalReads = w.finalReads(Duration.ofSeconds(90));
-        Report report = ListAppendChecker.check(h.txns(), finalReads);
+        Report report = ListAppendChecker.check(h.txns(), finalReads, h.emptyAppends());
         return new Result(isolation, fault, h.count(Outcome.OK), h.count(Outcome.FAIL), h.count(Outcome.INFO), report,
                 report.found(Anomaly.forbiddenAt(isolation)), !finalReads.isEmpty());
     }

@@ -39,6 +39,22 @@ public final class History {
     }
 
     private final List<Txn> txns = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> emptyAppends = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * An append that updated no row though its key exists: PostgreSQL updates the row or fails the
+     * statement (40001 at REPEATABLE READ and SERIALIZABLE), never neither. Its transaction may
+     * still commit, so the append is not counted as written.
+     */
+    public void emptyAppend(String what) {
+        emptyAppends.add(what);
+    }
+
+    public List<String> emptyAppends() {
+        synchronized (emptyAppends) {
+            return List.copyOf(emptyAppends);
+        }
+    }
 
     /** Records a finished transaction; returns its id. */
     public int add(int process, List<Op> ops, Outcome outcome, String error) {

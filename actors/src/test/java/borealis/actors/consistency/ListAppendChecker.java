@@ -43,14 +43,16 @@ public final class ListAppendChecker {
         /** A value in a read that nobody appended, or appears twice. */
         GARBAGE_READ,
         /** An acknowledged append missing from the final read. */
-        LOST_WRITE;
+        LOST_WRITE,
+        /** An append that updated no row of a key that exists, without an error (recorded by the workload). */
+        EMPTY_APPEND;
 
         /**
          * The anomalies PostgreSQL 15 never shows at an isolation level: READ COMMITTED rules out
          * G0 and G1; REPEATABLE READ (snapshot isolation) also G-single; SERIALIZABLE everything.
          */
         public static Set<Anomaly> forbiddenAt(String isolation) {
-            Set<Anomaly> always = EnumSet.of(G0, G1A, G1B, G1C, INCOMPATIBLE_ORDER, GARBAGE_READ, LOST_WRITE);
+            Set<Anomaly> always = EnumSet.of(G0, G1A, G1B, G1C, INCOMPATIBLE_ORDER, GARBAGE_READ, LOST_WRITE, EMPTY_APPEND);
             switch (isolation) {
                 case "read committed" -> { }
                 case "repeatable read" -> always.add(G_SINGLE);
@@ -90,7 +92,14 @@ public final class ListAppendChecker {
      * the database could not be read at the end, and then no write counts as lost).
      */
     public static Report check(List<Txn> txns, Map<Integer, List<Integer>> finalReads) {
-        return new ListAppendChecker().run(txns, finalReads);
+        return check(txns, finalReads, List.of());
+    }
+
+    /** As above, with the appends the workload saw update no row. */
+    public static Report check(List<Txn> txns, Map<Integer, List<Integer>> finalReads, List<String> emptyAppends) {
+        ListAppendChecker c = new ListAppendChecker();
+        emptyAppends.forEach(e -> c.found(Anomaly.EMPTY_APPEND, e));
+        return c.run(txns, finalReads);
     }
 
     private void found(Anomaly a, String example) {

@@ -85,6 +85,15 @@ class ListAppendCheckerTest {
     }
 
     @Test
+    void anAppendThatUpdatedNoRowIsReported() {
+        History h = new History();
+        h.add(0, List.of(append(1, 1)), Outcome.OK, null);
+        h.emptyAppend("p1 a(1,2) updated 0 rows at repeatable read");
+        Report r = ListAppendChecker.check(h.txns(), Map.of(1, List.of(1)), h.emptyAppends());
+        assertEquals(Map.of(Anomaly.EMPTY_APPEND, 1), r.found(Anomaly.forbiddenAt("repeatable read")));
+    }
+
+    @Test
     void readsThatNoOrderExplainsAreIncompatible() {
         History h = new History();
         h.add(0, List.of(append(1, 1)), Outcome.OK, null);

@@ -151,8 +151,12 @@ public final class ListAppendWorkload {
                 if (op.append()) {
                     append.setString(1, "," + op.value());
                     append.setInt(2, op.key());
-                    append.executeUpdate();
-                    done.add(op);
+                    int updated = append.executeUpdate();
+                    if (updated == 1) {
+                        done.add(op);
+                    } else {
+                        history.emptyAppend("p" + process + " " + op + " updated " + updated + " rows at " + level);
+                    }
                 } else {
                     read.setInt(1, op.key());
                     try (ResultSet rs = read.executeQuery()) {
