@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import borealis.persistence.tck.TckRun;
 import java.util.List;
 import org.apache.pekko.persistence.CapabilityFlag;
 import org.apache.pekko.persistence.japi.snapshot.JavaSnapshotStoreSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scalatest.Args;
-import org.scalatest.Reporter;
-import org.scalatest.events.TestFailed;
-import org.scalatest.events.TestSucceeded;
-import scala.Option;
 
 /**
  * Pekko's persistence TCK for snapshot stores (load by criteria, newest first, deletes by metadata
@@ -40,20 +35,9 @@ class DurableSnapshotStoreTckTest {
                 return CapabilityFlag.on();
             }
         };
-        List<String> failed = new ArrayList<>();
-        List<String> passed = new ArrayList<>();
-        Reporter reporter = event -> {
-            if (event instanceof TestFailed f) {
-                failed.add(f.testName() + ": " + f.message());
-            } else if (event instanceof TestSucceeded s) {
-                passed.add(s.testName());
-            }
-        };
-        Args args = new Args(reporter, Args.$lessinit$greater$default$2(), Args.$lessinit$greater$default$3(),
-                Args.$lessinit$greater$default$4(), Args.$lessinit$greater$default$5(), Args.$lessinit$greater$default$6(),
-                Args.$lessinit$greater$default$7(), Args.$lessinit$greater$default$8(), Args.$lessinit$greater$default$9(),
-                Args.$lessinit$greater$default$10());
-        tck.run(Option.empty(), args);
+        TckRun run = TckRun.of(tck);
+        List<String> failed = run.failed();
+        List<String> passed = run.passed();
         assertTrue(failed.isEmpty(), "TCK cases failed: " + failed);
         assertTrue(passed.size() >= 8, "the TCK ran its cases: " + passed);
         try (var files = java.nio.file.Files.list(dir.resolve("snapshots"))) {
