@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.actors.testkit.NodeProcess;
+import borealis.actors.testkit.OrderCommits;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,18 +37,8 @@ class JournalDamageIT {
         Path data = tmp.resolve("data");
         String config = "borealis.storage.snapshot-every = 100000\n"; // the journal keeps every event
         try (NodeProcess node = new NodeProcess(data).withConfig(config).start()) {
-            node.admin().createTenant("acme");
-            node.admin().createCluster("acme", "db", "app", "secret-pass");
-            try (Connection c = connect(node); Statement s = c.createStatement()) {
-                s.execute("create table orders(id int primary key, note varchar(200))");
-                try (PreparedStatement insert = c.prepareStatement("insert into orders values (?, ?)")) {
-                    for (int i = 1; i <= COMMITS; i++) {
-                        insert.setInt(1, i);
-                        insert.setString(2, "order " + i);
-                        insert.executeUpdate();
-                    }
-                }
-            }
+            OrderCommits.setUp(node);
+            OrderCommits.insert(node, COMMITS, i -> "order " + i);
             node.kill();
         }
         Path journal;
@@ -63,7 +51,7 @@ class JournalDamageIT {
             ch.write(ByteBuffer.wrap(new byte[] {0x5a, 0x5a, 0x5a, 0x5a}), size / 2);
         }
         try (NodeProcess node = new NodeProcess(data).withConfig(config).start();
-             Connection c = connect(node); Statement s = c.createStatement();
+             Connection c = OrderCommits.connect(node); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*), min(id), max(id) from orders")) {
             rs.next();
             assertEquals(List.of(COMMITS, 1, COMMITS), List.of(rs.getInt(1), rs.getInt(2), rs.getInt(3)),
@@ -72,9 +60,5 @@ class JournalDamageIT {
             assertTrue(log.contains("fails its checksum but valid entries follow") || log.contains("impossible length but valid entries follow"),
                     "recovery saw the damage and kept what follows it");
         }
-    }
-
-    private static Connection connect(NodeProcess node) throws SQLException {
-        return DriverManager.getConnection(node.jdbcUrl("acme", "db") + "&loginTimeout=60", "app", "secret-pass");
     }
 }

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.actors.testkit.NodeProcess;
+import borealis.actors.testkit.OrderCommits;
 import borealis.actors.testkit.powerloss.PowerLossFileSystemProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.TreeSet;
@@ -44,25 +42,14 @@ class PowerLossIT {
         try (NodeProcess node = new NodeProcess(data, List.of(
                 "-Djava.nio.file.spi.DefaultFileSystemProvider=" + PowerLossFileSystemProvider.class.getName(),
                 "-Dborealis.powerloss.root=" + data, "-Dborealis.powerloss.shadow=" + shadow)).withConfig(config).start()) {
-            node.admin().createTenant("acme");
-            node.admin().createCluster("acme", "db", "app", "secret-pass");
-            try (Connection c = connect(node); Statement s = c.createStatement()) {
-                s.execute("create table orders(id int primary key, note varchar(200))");
-                try (PreparedStatement insert = c.prepareStatement("insert into orders values (?, ?)")) {
-                    for (int i = 1; i <= COMMITS; i++) {
-                        insert.setInt(1, i);
-                        insert.setString(2, "order " + i + " " + "x".repeat(i % 150));
-                        insert.executeUpdate();
-                        acknowledged.add(i);
-                    }
-                }
-            }
+            OrderCommits.setUp(node);
+            acknowledged.addAll(OrderCommits.insert(node, COMMITS, i -> "order " + i + " " + "x".repeat(i % 150)));
             node.kill();
         }
         int files = PowerLossFileSystemProvider.powerLoss(data, shadow);
         assertTrue(files > 0, "the power loss kept the files that were forced");
         try (NodeProcess node = new NodeProcess(data).withConfig(config).start();
-             Connection c = connect(node); Statement s = c.createStatement();
+             Connection c = OrderCommits.connect(node); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select id from orders order by id")) {
             TreeSet<Integer> found = new TreeSet<>();
             while (rs.next()) {
@@ -77,9 +64,5 @@ class PowerLossIT {
             lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(System.out::println);
             throw e;
         }
-    }
-
-    private static Connection connect(NodeProcess node) throws SQLException {
-        return DriverManager.getConnection(node.jdbcUrl("acme", "db") + "&loginTimeout=60", "app", "secret-pass");
     }
 }

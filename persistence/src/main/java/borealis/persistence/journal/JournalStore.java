@@ -195,27 +195,20 @@ final class JournalStore implements AutoCloseable {
             JournalFiles.readFully(ch, header, pos);
             int len = header.getInt(0);
             int crc = header.getInt(4);
-            if (len <= 0 || len > LogEntry.MAX_BODY || pos + LogEntry.HEADER + len > size) {
-                long next = JournalResync.nextValidEntry(ch, pos, size, file.salt);
-                if (next < 0) {
-                    return pos;
-                }
-                damaged.add(new Damage(file.id, pos, next));
-                log.error("journal file {}: the entry at byte {} has an impossible length but valid entries follow at byte {}: "
-                        + "skipping it (the replicas whose events it held miss them and catch up from their peers)", file.id, pos, next);
-                pos = next;
-                continue;
+            boolean plausible = len > 0 && len <= LogEntry.MAX_BODY && pos + LogEntry.HEADER + len <= size;
+            ByteBuffer body = plausible ? ByteBuffer.allocate(len) : null;
+            if (plausible) {
+                JournalFiles.readFully(ch, body, pos + LogEntry.HEADER);
             }
-            ByteBuffer body = ByteBuffer.allocate(len);
-            JournalFiles.readFully(ch, body, pos + LogEntry.HEADER);
-            if (!LogEntry.checksumMatches(body.array(), crc, file.salt)) {
+            if (!plausible || !LogEntry.checksumMatches(body.array(), crc, file.salt)) {
                 long next = JournalResync.nextValidEntry(ch, pos, size, file.salt);
                 if (next < 0) {
                     return pos;
                 }
                 damaged.add(new Damage(file.id, pos, next));
-                log.error("journal file {}: the entry at byte {} fails its checksum but valid entries follow at byte {}: "
-                        + "skipping it (the replicas whose events it held miss them and catch up from their peers)", file.id, pos, next);
+                log.error("journal file {}: the entry at byte {} {} but valid entries follow at byte {}: skipping it (the replicas "
+                        + "whose events it held miss them and catch up from their peers)", file.id, pos,
+                        plausible ? "fails its checksum" : "has an impossible length", next);
                 pos = next;
                 continue;
             }
