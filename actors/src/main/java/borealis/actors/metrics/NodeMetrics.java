@@ -137,11 +137,14 @@ public final class NodeMetrics {
         }
     }
 
-    /** Cluster members that are up, by zone role, as each node of this JVM sees them. */
+    /**
+     * Cluster members that are up and reachable, by zone role, as this JVM's first node sees them:
+     * a killed node stays "up" until the split-brain resolver downs it, but it serves nothing.
+     */
     static final class MembershipCollector extends Collector {
         @Override
         public List<MetricFamilySamples> collect() {
-            GaugeMetricFamily members = new GaugeMetricFamily("borealis_nodes", "Cluster members that are up, by zone.", List.of("zone"));
+            GaugeMetricFamily members = new GaugeMetricFamily("borealis_nodes", "Cluster members that are up and reachable, by zone.", List.of("zone"));
             GaugeMetricFamily info = new GaugeMetricFamily("borealis_node_info", "A node in this process, with its roles.", List.of("node", "roles"));
             List<String> zones = List.of("zone-a", "zone-b", "zone-c");
             long[] counts = new long[zones.size()];
@@ -151,8 +154,9 @@ public final class NodeMetrics {
                 if (system != NODES.get(0)) {
                     continue;
                 }
+                var unreachable = cluster.state().getUnreachable();
                 for (var m : cluster.state().getMembers()) {
-                    if (m.status() == MemberStatus.up()) {
+                    if (m.status() == MemberStatus.up() && !unreachable.contains(m)) {
                         for (int z = 0; z < zones.size(); z++) {
                             if (m.hasRole(zones.get(z))) {
                                 counts[z]++;

@@ -56,7 +56,18 @@ class ZoneKillIT {
         return o;
     }
 
-    /** Waits until node A's metrics show an up member in each zone. */
+    /**
+     * Waits until every given node's metrics show a reachable, up member in each zone. Asking the
+     * restarted node matters: until the new incarnation is up, the others may still count the
+     * killed one (CI once killed zone b while the restarted C was still joining: the split-brain
+     * resolver saw A and B, a tie, and A downed itself).
+     */
+    private static void awaitZonesUp(NodeProcess... nodes) throws Exception {
+        for (NodeProcess n : nodes) {
+            awaitZonesUp(n);
+        }
+    }
+
     private static void awaitZonesUp(NodeProcess a) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         long deadline = System.nanoTime() + 120_000_000_000L;
@@ -105,7 +116,7 @@ class ZoneKillIT {
             long deadline = System.nanoTime() + 120_000_000_000L;
             while (acked.size() < n) {
                 if (error.get() != null) {
-                    throw new AssertionError("a client saw an error", error.get());
+                    throw new AssertionError("a client saw an error: " + error.get(), error.get());
                 }
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("only " + acked.size() + " of " + n + " commits acknowledged");
@@ -163,7 +174,7 @@ class ZoneKillIT {
         }
         // Now zone b dies: a write quorum needs both of zone c's replicas of every group. (Once
         // the restarted C is a full member, or the split-brain resolver would see a tie.)
-        awaitZonesUp(a);
+        awaitZonesUp(a, b, c);
         b.kill();
         int next = acked.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
         try (Writer w = new Writer(url, next)) {
