@@ -88,6 +88,7 @@ final class PortalRunner {
             if (catalog != null && p.query.translation != null && p.query.translation.changesSchema()) {
                 catalog.invalidate();
             }
+            tx.statementSucceeded(p.query.sql, p.query.translation != null && p.query.translation.changesSchema());
             if (hasRows) {
                 p.rows = p.statement.getResultSet();
                 if (p.columns == null) {
