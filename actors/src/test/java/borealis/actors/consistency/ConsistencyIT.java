@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.actors.consistency.ConsistencyRun.Fault;
 import borealis.actors.consistency.ConsistencyRun.Result;
+import borealis.actors.testkit.InProcessNode;
 import borealis.actors.testkit.NodeProcess;
+import borealis.persistence.volume.log.VolumeLayout;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * or frozen ({@code SIGSTOP} for 3 s) halfway through, and at SERIALIZABLE two more clients reading
  * on a reader instance; the checker must find none of the anomalies PostgreSQL 15 rules out at
  * that level (for the reader: no state the writer never had), and no acknowledged append may be lost.
+ * Then the storage's turn: a node in this JVM loses two zones' replicas in turn during a run.
  */
 class ConsistencyIT {
 
@@ -38,7 +42,7 @@ class ConsistencyIT {
             };
             int i = 0;
             for (Object[] r : runs) {
-                Result result = ConsistencyRun.run(node, "jepsen", "la_" + i, (String) r[0], (Fault) r[1], 4, (Integer) r[2], Duration.ofSeconds(10), i);
+                Result result = ConsistencyRun.run(ConsistencyTarget.of(node), "jepsen", "la_" + i, (String) r[0], (Fault) r[1], 4, (Integer) r[2], Duration.ofSeconds(10), i);
                 i++;
                 System.out.println("consistency: " + result);
                 assertTrue(result.finalReadDone(), "the node answered after the fault: " + result);
@@ -52,4 +56,22 @@ class ConsistencyIT {
             assertEquals("", failures.toString(), "anomalies PostgreSQL forbids at these levels");
         }
     }
+
+    /** Storage faults: two zones' replicas down in turn while REPEATABLE READ clients run (a node in this JVM). */
+    @Test
+    void noForbiddenAnomalyWhileZonesOfReplicasGoDown() throws Exception {
+        try (InProcessNode node = InProcessNode.start(tmp.resolve("replicas"), Map.of("borealis.volume.group-size", GROUP_SIZE))) {
+            node.admin().createTenant("jepsen");
+            node.admin().createCluster("jepsen", "db", "app", "secret-pass");
+            Result result = ConsistencyRun.run(ConsistencyTarget.of(node, new VolumeLayout(GROUP_SIZE)), "jepsen", "la_z", "repeatable read",
+                    Fault.ZONE_DOWN, 4, Duration.ofSeconds(12), 7);
+            System.out.println("consistency: " + result);
+            assertTrue(result.finalReadDone(), "the cluster answered after the fault: " + result);
+            assertTrue(result.ok() > 20, "the clients got work done: " + result);
+            assertEquals(Map.of(), result.forbidden(), "anomalies PostgreSQL forbids: " + result.report().examples());
+        }
+    }
+
+    /** Small protection groups: a run's table spans several, so every group's replicas are hit. */
+    private static final long GROUP_SIZE = 256 * 1024;
 }

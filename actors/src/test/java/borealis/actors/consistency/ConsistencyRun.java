@@ -3,7 +3,6 @@ package borealis.actors.consistency;
 import borealis.actors.consistency.History.Outcome;
 import borealis.actors.consistency.ListAppendChecker.Anomaly;
 import borealis.actors.consistency.ListAppendChecker.Report;
-import borealis.actors.testkit.NodeProcess;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
@@ -17,19 +16,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ConsistencyRun {
 
-    /** What is done to the node halfway through a run. */
+    /**
+     * What is done to the node halfway through a run: nothing, {@code kill -9} and restart,
+     * {@code SIGSTOP} for 3 s (a node in its own JVM); two zones' replicas down in turn, a replica
+     * whose disk is lost (a node in the test's JVM). See {@link ConsistencyTarget}.
+     */
     public enum Fault {
-        NONE, KILL, FREEZE;
+        NONE, KILL, FREEZE, ZONE_DOWN, REPLICA_WIPED;
 
-        void injectInto(NodeProcess node) throws Exception {
-            switch (this) {
-                case NONE -> { }
-                case KILL -> {
-                    node.kill();
-                    node.start();
-                }
-                case FREEZE -> node.freeze(Duration.ofSeconds(3));
-            }
+        /** Whether the fault is done to a node in its own JVM (else to one in the test's). */
+        public boolean needsProcess() {
+            return this == KILL || this == FREEZE;
         }
     }
 
@@ -38,7 +35,7 @@ public final class ConsistencyRun {
                          Map<Anomaly, Integer> forbidden, boolean finalReadDone) {
         @Override
         public String toString() {
-            return String.format("%-15s %-6s ok %5d  failed %5d  unknown %3d  edges %6d  anomalies %s  forbidden %s%s",
+            return String.format("%-15s %-13s ok %5d  failed %5d  unknown %3d  edges %6d  anomalies %s  forbidden %s%s",
                     isolation, fault, ok, failed, unknown, report.edges(), report.counts(), forbidden,
                     finalReadDone ? "" : "  (no final read)");
         }
@@ -46,7 +43,7 @@ public final class ConsistencyRun {
 
     private ConsistencyRun() {}
 
-    public static Result run(NodeProcess node, String tenant, String table, String isolation, Fault fault,
+    public static Result run(ConsistencyTarget node, String tenant, String table, String isolation, Fault fault,
                              int clients, Duration duration, long seed) throws Exception {
         return run(node, tenant, table, isolation, fault, clients, 0, duration, seed);
     }
@@ -55,7 +52,7 @@ public final class ConsistencyRun {
      * As above, with {@code readers} more clients running read-only transactions on the cluster's
      * reader endpoint ({@code <name>-ro}; the cluster must have a reader).
      */
-    public static Result run(NodeProcess node, String tenant, String table, String isolation, Fault fault,
+    public static Result run(ConsistencyTarget node, String tenant, String table, String isolation, Fault fault,
                              int clients, int readers, Duration duration, long seed) throws Exception {
         String url = node.jdbcUrl(tenant, "db") + "&loginTimeout=20&socketTimeout=30";
         ListAppendWorkload w = new ListAppendWorkload(() -> DriverManager.getConnection(url, "app", "secret-pass"),
@@ -64,7 +61,7 @@ public final class ConsistencyRun {
         CompletableFuture<Void> injected = CompletableFuture.runAsync(() -> {
             try {
                 Thread.sleep(duration.toMillis() / 2);
-                fault.injectInto(node);
+                node.inject(fault, tenant, "db");
             } catch (Exception e) {
                 throw new IllegalStateException("fault " + fault + " failed", e);
             }
