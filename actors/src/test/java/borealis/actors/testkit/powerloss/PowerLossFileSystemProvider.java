@@ -47,6 +47,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * directory to it, as the disk would look when the machine came back. Writes through
  * {@code java.io} and writable memory mappings are not seen, so anything written that way counts as
  * never forced (the strict reading, which is what finds missing fsyncs).
+ *
+ * <p>It can also make the disk full: while the file named by {@code -Dborealis.powerloss.full}
+ * exists, a write that would grow a file of the tree fails with "No space left on device", as
+ * ENOSPC does (writes within a file's length still succeed, as on a real disk whose blocks are
+ * allocated).
  */
 public final class PowerLossFileSystemProvider extends FileSystemProvider {
 
@@ -54,6 +59,10 @@ public final class PowerLossFileSystemProvider extends FileSystemProvider {
     private final TrackedFileSystem fs;
     private final Path root;
     private final Path shadow;
+    /** While this file exists (on the real file system), the disk is full; null: never. */
+    private final Path fullMarker;
+    private volatile long fullCheckedAt;
+    private volatile boolean full;
     private final Map<Path, Inode> names = new ConcurrentHashMap<>();
     private final AtomicLong nextInode = new AtomicLong(1);
 
@@ -100,11 +109,26 @@ public final class PowerLossFileSystemProvider extends FileSystemProvider {
         }
         this.root = fs.real.getPath(r).toAbsolutePath().normalize();
         this.shadow = fs.real.getPath(s).toAbsolutePath().normalize();
+        String f = System.getProperty("borealis.powerloss.full");
+        this.fullMarker = f == null ? null : fs.real.getPath(f).toAbsolutePath().normalize();
         try {
             recordEverythingDurable();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up the power-loss shadow in " + shadow, e);
         }
+    }
+
+    /** Whether the disk is full now (the marker file is looked at at most every 50 ms). */
+    boolean diskFull() {
+        if (fullMarker == null) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (now - fullCheckedAt > 50_000_000L) {
+            full = Files.exists(fullMarker);
+            fullCheckedAt = now;
+        }
+        return full;
     }
 
     // ---- what the disk holds: the shadow directory ----
@@ -285,7 +309,7 @@ public final class PowerLossFileSystemProvider extends FileSystemProvider {
         if (existed && options.contains(StandardOpenOption.TRUNCATE_EXISTING) && options.contains(StandardOpenOption.WRITE)) {
             inode.truncated(0);
         }
-        return new TrackedFileChannel(ch, inode);
+        return new TrackedFileChannel(ch, inode, this);
     }
 
     @Override

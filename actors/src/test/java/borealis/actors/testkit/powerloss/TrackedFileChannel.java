@@ -10,16 +10,26 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * A file channel that tells {@link PowerLossFileSystemProvider} which byte ranges it wrote and
- * truncated, and when it was forced: what a power loss keeps of the file is what was forced.
+ * truncated, and when it was forced: what a power loss keeps of the file is what was forced. While
+ * the provider's disk is full, writes that would grow the file fail.
  */
 final class TrackedFileChannel extends FileChannel {
 
     private final FileChannel real;
     private final PowerLossFileSystemProvider.Inode inode;
+    private final PowerLossFileSystemProvider provider;
 
-    TrackedFileChannel(FileChannel real, PowerLossFileSystemProvider.Inode inode) {
+    TrackedFileChannel(FileChannel real, PowerLossFileSystemProvider.Inode inode, PowerLossFileSystemProvider provider) {
         this.real = real;
         this.inode = inode;
+        this.provider = provider;
+    }
+
+    /** A full disk refuses a write that needs new blocks: one that ends beyond the file's length. */
+    private void checkSpace(long position, long length) throws IOException {
+        if (length > 0 && provider.diskFull() && position + length > real.size()) {
+            throw new IOException("No space left on device");
+        }
     }
 
     @Override public int read(ByteBuffer dst) throws IOException { return real.read(dst); }
@@ -28,6 +38,7 @@ final class TrackedFileChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
+        checkSpace(real.position(), src.remaining());
         int n = real.write(src);
         inode.written(real.position() - n, n);
         return n;
@@ -35,6 +46,11 @@ final class TrackedFileChannel extends FileChannel {
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += srcs[i].remaining();
+        }
+        checkSpace(real.position(), total);
         long n = real.write(srcs, offset, length);
         inode.written(real.position() - n, n);
         return n;
@@ -42,6 +58,7 @@ final class TrackedFileChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
+        checkSpace(position, src.remaining());
         int n = real.write(src, position);
         inode.written(position, n);
         return n;
@@ -74,6 +91,7 @@ final class TrackedFileChannel extends FileChannel {
 
     @Override
     public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+        checkSpace(position, count);
         long n = real.transferFrom(src, position, count);
         inode.written(position, n);
         return n;
