@@ -37,13 +37,18 @@ final class Transactions {
     private int blockIsolation = -1;
     private String blockIsolationName;
 
-    Transactions(Connection conn, SessionSettings settings, UtilityCommands utility, Runnable onEnd, Runnable beforeCommit) {
+    Transactions(Connection conn, SessionSettings settings, UtilityCommands utility, Runnable onEnd, Runnable beforeCommit,
+                 SessionNotifications notes) {
         this.conn = conn;
+        this.notes = notes;
         this.settings = settings;
         this.utility = utility;
         this.onEnd = onEnd;
         this.beforeCommit = beforeCommit;
     }
+
+    /** LISTEN and NOTIFY take effect at commit and vanish at rollback. */
+    private final SessionNotifications notes;
 
     /** Runs before every commit: others may see it from then on. */
     private final Runnable beforeCommit;
@@ -142,6 +147,20 @@ final class Transactions {
     void autocommitted() {
         if (status == 'I' && !implicit) {
             AdvisoryLocks.transactionEnded(conn);
+            notes.autocommitted();
+        }
+    }
+
+    /**
+     * Commits with the transaction's notifications (in commit order); when a listener's queue is
+     * full (54000) the transaction rolls back instead and the error is thrown.
+     */
+    private void commit() throws SQLException {
+        try {
+            notes.commit(conn::commit, true);
+        } catch (PgException e) {
+            conn.rollback();
+            throw e;
         }
     }
 
@@ -156,15 +175,25 @@ final class Transactions {
         implicit = false;
         if (commit) {
             beforeCommit.run();
-            conn.commit();
+            try {
+                commit();
+            } catch (PgException e) {
+                conn.setAutoCommit(true);
+                ended(false);
+                throw e;
+            }
         } else {
             conn.rollback();
+            notes.rolledBack();
         }
         conn.setAutoCommit(true);
         ended(commit);
     }
 
     void rollbackQuietly() {
+        if (status == 'I') {
+            notes.rolledBack();
+        }
         if (implicit) {
             ended(false);
         } else {
@@ -217,6 +246,7 @@ final class Transactions {
                     out.commandComplete("COMMIT");
                 } else if (status == 'E') {
                     onEnd.run();
+                    notes.rolledBack();
                     conn.rollback();
                     conn.setAutoCommit(true);
                     status = 'I';
@@ -226,7 +256,16 @@ final class Transactions {
                 } else {
                     onEnd.run();
                     beforeCommit.run();
-                    conn.commit();
+                    try {
+                        commit();
+                    } catch (PgException e) {
+                        conn.setAutoCommit(true);
+                        status = 'I';
+                        savepoints.clear();
+                        ended(false);
+                        restoreBlockIsolation();
+                        throw e;
+                    }
                     conn.setAutoCommit(true);
                     status = 'I';
                     savepoints.clear();
@@ -240,6 +279,7 @@ final class Transactions {
                     out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
                 } else {
                     onEnd.run();
+                    notes.rolledBack();
                     conn.rollback();
                     conn.setAutoCommit(true);
                     status = 'I';
@@ -252,6 +292,7 @@ final class Transactions {
             case SAVEPOINT -> {
                 requireBlock("SAVEPOINT");
                 savepoints.put(c.name(), conn.setSavepoint(c.name()));
+                notes.savepoint(c.name());
                 out.commandComplete("SAVEPOINT");
             }
             case RELEASE -> {
@@ -264,6 +305,7 @@ final class Transactions {
             case ROLLBACK_TO -> {
                 requireBlock("ROLLBACK TO SAVEPOINT");
                 conn.rollback(savepoint(c.name()));
+                notes.rollbackTo(c.name());
                 status = 'T';
                 out.commandComplete("ROLLBACK");
             }
