@@ -93,8 +93,8 @@ public final class SqlSession {
 
     private record Durable(long seq, Throwable error) implements Command {}
 
-    /** Notifications wait for the session (told by the committing session's thread). */
-    private record NotificationsQueued() implements Command {}
+    /** Notifications wait for the session (told by the committing session's thread); never leaves the node. */
+    private record NotificationsQueued() implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
     private static final class Pending {
         final long seq;
