@@ -188,6 +188,22 @@ class NotificationsTest {
         }
     }
 
+    @Test
+    void aSessionThatMovesListensOnWhereItArrives() throws Exception {
+        PgSession before = session(21);
+        PgSession notifier = session(22);
+        run(before, "LISTEN moving; LISTEN \"Quoted\"");
+        PgSession.Handover h = before.handover();
+        before.close();
+        sessions.remove(before);
+        PgSession after = session(21);
+        after.restore(h);
+        run(notifier, "NOTIFY moving, 'here'");
+        assertEquals(List.of(note(22, "moving", "here")), idleDelivery(after));
+        List<Msg> channels = run(after, "SELECT * FROM pg_listening_channels()");
+        assertEquals(2, channels.stream().filter(m -> m.type() == 'D').count());
+    }
+
     // ---- helpers ----
 
     private static Msg note(int pid, String channel, String payload) {

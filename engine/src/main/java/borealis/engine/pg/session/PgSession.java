@@ -58,10 +58,11 @@ public final class PgSession implements AutoCloseable {
 
     /**
      * What a session carries to another node when its compute instance moves, between
-     * transactions: its settings and its named prepared statements (re-prepared there).
+     * transactions: its settings, its named prepared statements (re-prepared there) and the
+     * channels it listens on (notifications not yet sent to the client do not move).
      */
-    public record Handover(Map<String, String> settings, Map<String, String> defaults, List<NamedStatement> statements)
-            implements BorealisSerializable {}
+    public record Handover(Map<String, String> settings, Map<String, String> defaults, List<NamedStatement> statements,
+                           List<String> listening) implements BorealisSerializable {}
 
     /** A prepared statement as the client parsed it. */
     public record NamedStatement(String name, String sql, int[] parameterTypes) implements BorealisSerializable {}
@@ -239,13 +240,17 @@ public final class PgSession implements AutoCloseable {
         if (!canHandOver()) {
             throw new IllegalStateException("a session can move only between transactions");
         }
-        return new Handover(settings.values(), settings.sessionDefaults(), named.exportNamed());
+        return new Handover(settings.values(), settings.sessionDefaults(), named.exportNamed(),
+                new java.util.ArrayList<>(notes.listeningChannels()));
     }
 
     /** Takes over the state of a session that moved here (before it runs anything). */
     public void restore(Handover h) {
         settings.restore(h.settings(), h.defaults());
         named.restoreNamed(h.statements());
+        if (h.listening() != null) {
+            notes.listenAgain(h.listening());
+        }
     }
 
     /** Bytes the statement cancelled for memory had allocated (0: none was); its error is then 53200. */

@@ -154,6 +154,17 @@ final class SessionNotifications implements NotifyPort {
         }
     }
 
+    /** The session moved here: it listens on what it listened on before (committed already). */
+    void listenAgain(List<String> channels) {
+        if (listener != null && !channels.isEmpty()) {
+            try {
+                hub.deliver(List.of(), false, () -> channels.forEach(listener::listen));
+            } catch (SQLException e) {
+                throw new IllegalStateException("listening again cannot fail", e);
+            }
+        }
+    }
+
     // ---- transaction ends ----
 
     boolean hasWork() {
