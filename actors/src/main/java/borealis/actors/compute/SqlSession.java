@@ -331,7 +331,10 @@ public final class SqlSession {
             }
         }
         maybeProcess();
-        if (inbox.isEmpty() && atBoundary() && !handoverAsked && rebind == null && session.hasNotifications()) {
+        // Only while the client reads its output: for one that does not, notifications stay in the
+        // session's bounded queue (and NOTIFY fails when it is full) instead of piling up here.
+        if (inbox.isEmpty() && atBoundary() && !handoverAsked && rebind == null && outbox.size() < MAX_UNACKED
+                && session.hasNotifications()) {
             deliverNotifications();
         }
         if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {

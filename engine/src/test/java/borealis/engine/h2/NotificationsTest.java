@@ -107,6 +107,19 @@ class NotificationsTest {
     }
 
     @Test
+    void aListenerInsideATransactionIsToldWhenItEnds() throws Exception {
+        PgSession listener = session(31);
+        PgSession notifier = session(32);
+        run(listener, "LISTEN busy");
+        run(listener, "BEGIN; SELECT 1");
+        run(notifier, "NOTIFY busy, 'while in a block'");
+        assertTrue(listener.hasNotifications());
+        assertNull(listener.deliverNotifications(new BackendWriter(256)), "not inside a transaction");
+        assertEquals(List.of('T', 'D', 'C', 'Z'), types(run(listener, "SELECT 2")), "nor with a statement's answer inside it");
+        assertEquals(List.of('C', 'A', 'Z'), types(run(listener, "ROLLBACK")), "at its end, before ReadyForQuery");
+    }
+
+    @Test
     void deliveryFollowsCommitOrder() throws Exception {
         PgSession listener = session(1);
         PgSession first = session(2);
