@@ -152,6 +152,11 @@ class NotificationsTest {
         run(listener, "UNLISTEN *");
         run(notifier, "NOTIFY later, 'gone'");
         assertFalse(listener.hasNotifications());
+
+        run(listener, "LISTEN again");
+        run(listener, "DISCARD ALL");
+        run(notifier, "NOTIFY again, 'discarded'");
+        assertFalse(listener.hasNotifications(), "DISCARD ALL includes UNLISTEN *");
     }
 
     @Test

@@ -824,6 +824,9 @@ public final class PgSession implements AutoCloseable {
                 out.commandComplete("RESET");
             }
             case DISCARD -> {
+                if (c.tag().equals("DISCARD ALL")) {
+                    notes.discardAll(); // PostgreSQL's DISCARD ALL includes UNLISTEN *
+                }
                 closeAllPortals();
                 named.closeStatements();
                 settings.resetAll();

@@ -74,6 +74,13 @@ final class SessionNotifications implements NotifyPort {
         changes.add(new Change(channel, false));
     }
 
+    /** DISCARD ALL: UNLISTEN *, where there is anything to unlisten (readers have nothing). */
+    void discardAll() {
+        if (hub != null) {
+            changes.add(new Change(null, false));
+        }
+    }
+
     @Override
     public void notify(String channel, String payload) throws SQLException {
         try {
