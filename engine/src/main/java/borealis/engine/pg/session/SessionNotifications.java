@@ -98,8 +98,9 @@ final class SessionNotifications implements NotifyPort {
             throw new PgException(PgError.error("22023", "payload string too long"));
         }
         NotificationHub.Notification n = new NotificationHub.Notification(pid, checkChannel(channel), p);
-        if (pendingSet.add(n)) {
+        if (!pendingSet.contains(n)) {
             hub.checkRoom(n.channel(), n.size());
+            pendingSet.add(n);
             pending.add(n);
         }
     }
