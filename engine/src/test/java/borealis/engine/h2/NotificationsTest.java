@@ -11,11 +11,14 @@ import borealis.engine.pg.session.NotificationHub;
 import borealis.engine.pg.session.PgSession;
 import borealis.engine.pg.wire.BackendWriter;
 import borealis.engine.pg.wire.FrontendMessage;
+import borealis.persistence.volume.client.ReaderVolume;
 import borealis.persistence.volume.client.ReplicatedVolume;
+import borealis.persistence.volume.client.VolumeFollower;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -220,6 +223,28 @@ class NotificationsTest {
         assertEquals(List.of(note(22, "moving", "here")), idleDelivery(after));
         List<Msg> channels = run(after, "SELECT * FROM pg_listening_channels()");
         assertEquals(2, channels.stream().filter(m -> m.type() == 'D').count());
+    }
+
+    @Test
+    void aReaderRefusesThemAsAStandbyDoes() throws Exception {
+        long target = db.makeDurable(Duration.ofSeconds(10));
+        VolumeFollower follower = new VolumeFollower("t/notify/1", new VolumeLayout(256 * 1024), segments, Duration.ofSeconds(2));
+        VolumeFollower.Point p = follower.poll();
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); p.lsn() < target && System.nanoTime() < deadline; ) {
+            Thread.sleep(20);
+            p = follower.poll();
+        }
+        Database reader = Database.openReadOnly(new ReaderVolume("t/notify/1@r1#1", follower, p, 8 << 20), "notify-test-secret", "c",
+                EngineLimits.DEFAULTS, StatementAudit.NONE, "postgres");
+        try (PgSession s = reader.newSession(new SessionSettings())) {
+            for (String sql : List.of("LISTEN x", "UNLISTEN *", "NOTIFY x", "SELECT pg_notify('x', 'y')")) {
+                assertEquals("25006", error(run(s, sql)), sql);
+            }
+            assertNull(error(run(s, "DISCARD ALL")), "nothing to unlisten");
+            assertNull(error(run(s, "SELECT * FROM pg_listening_channels()")));
+        } finally {
+            reader.close();
+        }
     }
 
     // ---- helpers ----
