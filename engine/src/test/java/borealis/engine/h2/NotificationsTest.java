@@ -223,6 +223,8 @@ class NotificationsTest {
         assertEquals(List.of(note(22, "moving", "here")), idleDelivery(after));
         List<Msg> channels = run(after, "SELECT * FROM pg_listening_channels()");
         assertEquals(2, channels.stream().filter(m -> m.type() == 'D').count());
+        List<Msg> inSelectList = run(after, "SELECT pg_listening_channels() AS c ORDER BY c");
+        assertEquals(List.of('T', 'D', 'D', 'C', 'Z'), types(inSelectList), "a set-returning function in a select list too");
     }
 
     @Test

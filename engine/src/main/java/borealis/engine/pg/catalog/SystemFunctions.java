@@ -91,6 +91,11 @@ public final class SystemFunctions {
         return rs;
     }
 
+    /** The same as an array: what {@code pg_listening_channels()} in a select list reads (see SelectListFunctions). */
+    public static String[] pg_listening_channels_array(Connection c) throws SQLException {
+        return NotifyPort.Registry.of(c).listeningChannels().toArray(new String[0]);
+    }
+
     public static long txid_current(Connection c) throws SQLException {
         return CatalogFunctions.session(c).getTransaction().getSequenceNum();
     }
