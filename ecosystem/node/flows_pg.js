@@ -171,6 +171,36 @@ const flows = {
       await pool.end();
     }
   },
+
+  // LISTEN / NOTIFY: an idle listener is told without sending a query; never a rolled-back NOTIFY.
+  'pg.listen_notify': (db) => withClient(db, (listener) => withClient(db, async (notifier) => {
+    const got = [];
+    listener.on('notification', (m) => got.push([m.channel, m.payload, m.processId]));
+    const until = async (n, ms) => {
+      const end = Date.now() + ms;
+      while (got.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    };
+    await listener.query('LISTEN borealis_events');
+    await notifier.query('BEGIN');
+    await notifier.query("NOTIFY borealis_events, 'rolled back'");
+    await notifier.query('ROLLBACK');
+    await notifier.query('BEGIN');
+    for (const p of ['order 42 shipped', 'order 42 shipped', 'order 43 shipped']) {
+      await notifier.query('select pg_notify($1, $2)', ['borealis_events', p]);
+    }
+    await notifier.query('COMMIT');
+    await until(2, 10000);
+    await new Promise((r) => setTimeout(r, 300));
+    eq(got, [['borealis_events', 'order 42 shipped', notifier.processID], ['borealis_events', 'order 43 shipped', notifier.processID]],
+      'committed notifications, duplicates once, in order, with the notifier\'s pid');
+    await listener.query("NOTIFY borealis_events, 'to myself'");
+    await until(3, 5000);
+    eq(got[2], ['borealis_events', 'to myself', listener.processID], 'own notification');
+    await listener.query('UNLISTEN *');
+    await notifier.query("NOTIFY borealis_events, 'nobody listens'");
+    await new Promise((r) => setTimeout(r, 300));
+    eq(got.length, 3, 'after UNLISTEN *');
+  })),
 };
 
 module.exports = { library, flows };

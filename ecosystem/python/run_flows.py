@@ -20,7 +20,7 @@ sys.path.insert(0, HERE)
 
 import ecoflow  # noqa: E402
 
-MODULES = ["flows_psycopg", "flows_psycopg2", "flows_asyncpg", "flows_django", "flows_sqlalchemy"]
+MODULES = ["flows_psycopg", "flows_psycopg2", "flows_asyncpg", "flows_django", "flows_sqlalchemy", "flows_notify"]
 
 
 def load():

@@ -93,6 +93,9 @@ public final class SqlSession {
 
     private record Durable(long seq, Throwable error) implements Command {}
 
+    /** Notifications wait for the session (told by the committing session's thread); never leaves the node. */
+    private record NotificationsQueued() implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
     private static final class Pending {
         final long seq;
         final byte[] bytes;
@@ -145,6 +148,13 @@ public final class SqlSession {
         this.sqlPool = sqlPool;
         this.governor = governor;
         ctx.watch(client);
+        listenFor(session);
+    }
+
+    /** An idle session sends notifications as they come, without waiting for a query (as PostgreSQL does). */
+    private void listenFor(PgSession s) {
+        ActorRef<Command> self = ctx.getSelf();
+        s.onNotification(() -> self.tell(new NotificationsQueued()));
     }
 
     /** Statement batches run on {@code sqlPool} once {@code governor} (the instance's CPU budget) admits them. */
@@ -175,7 +185,8 @@ public final class SqlSession {
                 .onMessage(Handover.class, h -> {
                     handoverAsked = true;
                     return advance();
-                }));
+                })
+                .onMessage(NotificationsQueued.class, n -> advance()));
     }
 
     /** The session opens again on another snapshot; the client's statements wait, then run there. */
@@ -213,6 +224,7 @@ public final class SqlSession {
                     if (done.error() == null) {
                         session = done.next();
                         volume = done.rebind().volume();
+                        listenFor(session);
                     }
                     done.rebind().done().accept(done.error());
                     return advanceFrom(serving());
@@ -319,6 +331,12 @@ public final class SqlSession {
             }
         }
         maybeProcess();
+        // Only while the client reads its output: for one that does not, notifications stay in the
+        // session's bounded queue (and NOTIFY fails when it is full) instead of piling up here.
+        if (inbox.isEmpty() && atBoundary() && !handoverAsked && rebind == null && outbox.size() < MAX_UNACKED
+                && session.hasNotifications()) {
+            deliverNotifications();
+        }
         if (!processing && inbox.isEmpty() && !suspended && clientTurnSince == 0) {
             clientTurnSince = System.nanoTime();
         }
@@ -380,18 +398,7 @@ public final class SqlSession {
         suspended = p.outcome().suspended();
         boolean terminating = p.outcome().terminate();
         if (p.output().length > 0 || terminating) {
-            Pending pending = new Pending(nextSeq++, p.output());
-            outbox.add(pending);
-            PgSession.Outcome o = p.outcome();
-            CompletableFuture<Long> required = o.requiredLsn();
-            if (required.isDone() && !required.isCompletedExceptionally() && required.join() <= volume.durableLsn()) {
-                pending.durable = true;
-            } else {
-                // Work that wrote nothing need not wait for a write quorum, only for what it saw to
-                // be safe on a read quorum (reads go on while writes cannot).
-                ctx.pipeToSelf(required.thenCompose(lsn -> o.wrote() ? volume.whenDurable(lsn) : volume.whenReadable(lsn)),
-                        (v, err) -> new Durable(pending.seq, err));
-            }
+            queueOutput(p.output(), p.outcome());
         }
         send();
         if (terminating) {
@@ -401,6 +408,39 @@ public final class SqlSession {
     }
 
     // ---- output ----
+
+    /** Output of the session, to go out in order once what {@code o} requires is safe. */
+    private void queueOutput(byte[] bytes, PgSession.Outcome o) {
+        Pending pending = new Pending(nextSeq++, bytes);
+        outbox.add(pending);
+        CompletableFuture<Long> required = o.requiredLsn();
+        if (required.isDone() && !required.isCompletedExceptionally() && required.join() <= volume.durableLsn()) {
+            pending.durable = true;
+        } else {
+            // Work that wrote nothing need not wait for a write quorum, only for what it saw to
+            // be safe on a read quorum (reads go on while writes cannot).
+            ctx.pipeToSelf(required.thenCompose(lsn -> o.wrote() ? volume.whenDurable(lsn) : volume.whenReadable(lsn)),
+                    (v, err) -> new Durable(pending.seq, err));
+        }
+    }
+
+    /**
+     * NotificationResponse messages to an idle client (between transactions, nothing running), as
+     * a batch of their own on the SQL pool: finding their commit point may store the volume.
+     */
+    private void deliverNotifications() {
+        processing = true;
+        PgSession current = session;
+        CompletableFuture<Processed> work = CompletableFuture.supplyAsync(() -> {
+            BackendWriter out = new BackendWriter(1024);
+            PgSession.Outcome o = current.deliverNotifications(out);
+            return new Processed(o != null ? o : NOTHING_DELIVERED, out.take(), null, 0);
+        }, sqlPool);
+        ctx.pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err, 0));
+    }
+
+    private static final PgSession.Outcome NOTHING_DELIVERED =
+            new PgSession.Outcome(false, CompletableFuture.completedFuture(0L), false, false);
 
     private Behavior<Command> onDurable(Durable d, Supplier<Behavior<Command>> then) {
         if (d.error() != null) {

@@ -29,6 +29,7 @@ import borealis.actors.proxy.TlsConnection;
 import borealis.actors.storage.ReplicaFaults;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.governor.HeapGuard;
+import borealis.engine.pg.session.NotificationHub;
 import borealis.engine.h2.EngineSandbox;
 import borealis.engine.h2.VolumeFileSystem;
 import borealis.persistence.files.OwnerOnly;
@@ -119,6 +120,7 @@ public final class BorealisNode implements AutoCloseable {
         // Before anything loads H2: what no SQL may reach (classes, files, URLs), then the scratch directory.
         EngineSandbox.install();
         VolumeFileSystem.install(dataDir.resolve("scratch"));
+        NotificationHub.defaultQueueLimit(b.getBytes("limits.notify-queue"));
         HeapGuard.install(b.getDouble("limits.heap-guard-threshold"), b.getBytes("limits.statement-memory"),
                 () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.persistence.volume.client.Volume::cachedBytes).sum());
 

@@ -4,6 +4,7 @@ import borealis.actors.cluster.ClusterNames;
 import borealis.actors.compute.ClientConnection;
 import borealis.actors.compute.ComputeInstance;
 import borealis.actors.compute.SqlSession;
+import borealis.engine.h2.Database;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.session.PgSession;
 import borealis.engine.pg.wire.BackendWriter;
@@ -48,7 +49,12 @@ final class Relay {
 
     Relay(ProxySession session, Map<String, String> startup, String user, ClusterNames.Endpoint endpoint, List<Integer> readers) {
         this.s = session;
-        this.startup = startup;
+        // The compute learns the process id the client is given in BackendKeyData: its notifications
+        // and pg_backend_pid() show it. Given here, before the session opens, so both agree.
+        session.processId = session.cancels.nextProcessId();
+        Map<String, String> forCompute = new java.util.LinkedHashMap<>(startup);
+        forCompute.put(Database.BACKEND_PID, Integer.toString(session.processId));
+        this.startup = forCompute;
         this.user = user;
         this.endpoint = endpoint;
         this.readers = readers;
@@ -77,7 +83,6 @@ final class Relay {
         }
         s.sql = o.session();
         s.ctx.watch(s.sql);
-        s.processId = s.cancels.nextProcessId();
         int key = CancelRegistry.newSecretKey();
         s.cancels.register(s.processId, key, s.ctx.getSelf());
         BackendWriter w = new BackendWriter();

@@ -4,6 +4,7 @@ import borealis.engine.pg.PgError;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.pg.session.CommitLog;
+import borealis.engine.pg.session.NotificationHub;
 import borealis.engine.pg.session.PgSession;
 import borealis.engine.pg.session.SchemaAdmin;
 import borealis.engine.pg.session.SessionGuard;
@@ -238,7 +239,8 @@ public final class Database implements AutoCloseable {
         String source = settings.get(CLIENT_ADDRESS);
         Connection conn = AuditedConnection.wrap(connect(url, loginAs(user), TenantRights.password(engineSecret, user)), user, source,
                 audit);
-        PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin, guardFor(user, source));
+        PgSession session = new PgSession(conn, commitLog, settings, catalog, name, schemaAdmin, guardFor(user, source),
+                readOnly ? null : notifications, backendPid(settings, conn));
         session.observe(observer);
         session.serializeWith(serializable);
         return session;
@@ -396,6 +398,28 @@ public final class Database implements AutoCloseable {
      * proxy drops any value a client sends under the {@code borealis.} prefix.
      */
     public static final String CLIENT_ADDRESS = "borealis.client_addr";
+
+    /**
+     * The startup parameter in which the proxy passes the process id it gave the client in
+     * BackendKeyData: notifications and pg_backend_pid() show it. Without it (sessions opened
+     * in process), the engine session's id.
+     */
+    public static final String BACKEND_PID = "borealis.backend_pid";
+
+    private static int backendPid(SessionSettings settings, Connection conn) throws SQLException {
+        String pid = settings.get(BACKEND_PID);
+        if (pid != null) {
+            try {
+                return Integer.parseInt(pid);
+            } catch (NumberFormatException e) {
+                // not the proxy's: fall back to the engine session's id
+            }
+        }
+        return ((SessionLocal) conn.unwrap(JdbcConnection.class).getSession()).getId();
+    }
+
+    /** LISTEN / NOTIFY among this database's sessions (a read-only database refuses them, as a standby does). */
+    private final NotificationHub notifications = new NotificationHub();
 
     /** Where every session's finished statements and transactions go (metrics, Top SQL). */
     public void observeWith(StatementObserver observer) {

@@ -62,6 +62,7 @@ public final class PgjdbcFlows {
         FLOWS.put("generated_keys", PgjdbcFlows::generatedKeys);
         FLOWS.put("errors", PgjdbcFlows::errors);
         FLOWS.put("set_schema", PgjdbcFlows::setSchema);
+        FLOWS.put("listen_notify", PgjdbcNotify::listenNotify);
     }
 
     /** The flow names, in order. */

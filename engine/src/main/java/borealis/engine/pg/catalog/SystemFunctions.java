@@ -67,7 +67,33 @@ public final class SystemFunctions {
     }
 
     public static int pg_backend_pid(Connection c) throws SQLException {
-        return CatalogFunctions.session(c).getId();
+        NotifyPort session = NotifyPort.Registry.find(c);
+        return session != null ? session.processId() : CatalogFunctions.session(c).getId();
+    }
+
+    /** Notifies {@code channel} when the transaction commits (see {@link NotifyPort}); PostgreSQL's result is void. */
+    public static String pg_notify(Connection c, String channel, String payload) throws SQLException {
+        NotifyPort.Registry.of(c).notify(channel, payload);
+        return "";
+    }
+
+    /** The channels the session listens on, as a set-returning function. */
+    public static ResultSet pg_listening_channels(Connection c) throws SQLException {
+        org.h2.tools.SimpleResultSet rs = new org.h2.tools.SimpleResultSet();
+        rs.addColumn("pg_listening_channels", java.sql.Types.VARCHAR, Integer.MAX_VALUE, 0);
+        // H2 first asks for the columns only, on a connection of its own.
+        if (c.getMetaData().getURL().equals("jdbc:columnlist:connection")) {
+            return rs;
+        }
+        for (String channel : NotifyPort.Registry.of(c).listeningChannels()) {
+            rs.addRow(channel);
+        }
+        return rs;
+    }
+
+    /** The same as an array: what {@code pg_listening_channels()} in a select list reads (see SelectListFunctions). */
+    public static String[] pg_listening_channels_array(Connection c) throws SQLException {
+        return NotifyPort.Registry.of(c).listeningChannels().toArray(new String[0]);
     }
 
     public static long txid_current(Connection c) throws SQLException {

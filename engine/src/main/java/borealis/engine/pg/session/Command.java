@@ -19,8 +19,10 @@ public record Command(Kind kind, String tag, String name) {
         SCHEMA,
         /** SQL-level cursors: DECLARE, FETCH / MOVE, CLOSE. */
         DECLARE, FETCH, CLOSE_CURSOR,
-        /** Accepted and ignored (VACUUM, ANALYZE, CHECKPOINT, LISTEN...). */
+        /** Accepted and ignored (VACUUM, ANALYZE, CHECKPOINT...). */
         NOOP,
+        /** Asynchronous notifications ({@link SessionNotifications}). */
+        LISTEN, UNLISTEN, NOTIFY,
         /** An anonymous code block, run by the session statement by statement ({@link InlineBlocks}). */
         DO,
         COPY,
@@ -90,10 +92,13 @@ public record Command(Kind kind, String tag, String name) {
             case "ANALYZE":
             case "ANALYSE":
             case "CHECKPOINT":
-            case "LISTEN":
-            case "UNLISTEN":
-            case "NOTIFY":
                 return new Command(Kind.NOOP, k0.equals("ANALYSE") ? "ANALYZE" : k0, null);
+            case "LISTEN":
+                return new Command(Kind.LISTEN, k0, null);
+            case "UNLISTEN":
+                return new Command(Kind.UNLISTEN, k0, null);
+            case "NOTIFY":
+                return new Command(Kind.NOTIFY, k0, null);
             case "COPY":
                 return new Command(Kind.COPY, "COPY", null);
             case "DECLARE":

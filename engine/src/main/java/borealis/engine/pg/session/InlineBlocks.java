@@ -30,10 +30,12 @@ final class InlineBlocks implements BlockRunner.Engine {
     private final PortalRunner portals;
     private final Consumer<Command> checkMayWrite;
     private final Function<Throwable, PgError> errorOf;
+    private final SessionNotifications notes;
 
     InlineBlocks(Connection conn, NamedStatements named, PortalRunner portals, Consumer<Command> checkMayWrite,
-                 Function<Throwable, PgError> errorOf) {
+                 Function<Throwable, PgError> errorOf, SessionNotifications notes) {
         this.conn = conn;
+        this.notes = notes;
         this.named = named;
         this.portals = portals;
         this.checkMayWrite = checkMayWrite;
@@ -52,6 +54,7 @@ final class InlineBlocks implements BlockRunner.Engine {
             switch (c.kind()) {
                 case ENGINE -> runEngine(q);
                 case NOOP, EMPTY -> { }
+                case LISTEN, UNLISTEN, NOTIFY -> notes.run(c, q.sql);
                 case SHOW -> throw noDestination();
                 default -> throw new PgException(PgError.error("0A000", c.tag() + " inside a DO block is not supported by Borealis"));
             }

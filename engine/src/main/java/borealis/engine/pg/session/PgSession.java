@@ -5,6 +5,7 @@ import borealis.engine.pg.PgException;
 import borealis.engine.pg.RefusedStatement;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.AdvisoryLocks;
+import borealis.engine.pg.catalog.NotifyPort;
 import borealis.engine.pg.catalog.PgCatalog;
 import borealis.engine.pg.catalog.SessionConfig;
 import borealis.engine.pg.sql.SqlLexer;
@@ -57,10 +58,11 @@ public final class PgSession implements AutoCloseable {
 
     /**
      * What a session carries to another node when its compute instance moves, between
-     * transactions: its settings and its named prepared statements (re-prepared there).
+     * transactions: its settings, its named prepared statements (re-prepared there) and the
+     * channels it listens on (notifications not yet sent to the client do not move).
      */
-    public record Handover(Map<String, String> settings, Map<String, String> defaults, List<NamedStatement> statements)
-            implements BorealisSerializable {}
+    public record Handover(Map<String, String> settings, Map<String, String> defaults, List<NamedStatement> statements,
+                           List<String> listening) implements BorealisSerializable {}
 
     /** A prepared statement as the client parsed it. */
     public record NamedStatement(String name, String sql, int[] parameterTypes) implements BorealisSerializable {}
@@ -84,6 +86,9 @@ public final class PgSession implements AutoCloseable {
     private final InlineBlocks inlineBlocks;
     private final PgCatalog catalog;
     private final ColumnOrigins origins;
+    private final SessionNotifications notes;
+    /** Notifications went out in the current call: its output waits until their commits are durable. */
+    private boolean deliveredNotifications;
     /** A COPY FROM STDIN receiving data, and whether it runs in its own (implicit) transaction. */
     private CopyIn copyIn;
     private boolean copyInExtended;
@@ -99,10 +104,14 @@ public final class PgSession implements AutoCloseable {
     /**
      * @param schemaAdmin runs the schema DDL the session's H2 user may not
      * @param guard       the scope of the session's work and the database's storage quota
+     * @param hub         LISTEN / NOTIFY among the database's sessions; null where they are refused (a reader)
+     * @param pid         the process id the client was given (BackendKeyData), which its notifications carry
      */
     public PgSession(Connection conn, CommitLog commits, SessionSettings settings, PgCatalog catalog, String databaseName,
-                     SchemaAdmin schemaAdmin, SessionGuard guard) throws SQLException {
+                     SchemaAdmin schemaAdmin, SessionGuard guard, NotificationHub hub, int pid) throws SQLException {
         this.conn = conn;
+        this.notes = new SessionNotifications(hub, pid);
+        NotifyPort.Registry.register(conn, notes);
         this.guard = guard;
         this.schemas = new SchemaCommands(schemaAdmin, settings);
         this.commits = commits;
@@ -112,7 +121,7 @@ public final class PgSession implements AutoCloseable {
         this.origins = new ColumnOrigins(conn);
         this.named = new NamedStatements(conn, utility, origins);
         this.commitWindows = new CommitWindows(commits);
-        this.tx = new Transactions(conn, settings, utility, this::closeAllPortals, commitWindows::open);
+        this.tx = new Transactions(conn, settings, utility, this::closeAllPortals, commitWindows::open, notes);
         SessionConfig.Registry.register(conn, new SessionConfig() {
             // Inside a statement only an SQLException keeps its SQLSTATE through H2's function call.
             @Override
@@ -163,7 +172,7 @@ public final class PgSession implements AutoCloseable {
         });
         named.describeFetchesWith(cursors::columnsOf);
         borealis.engine.pg.catalog.SessionRelations.register(conn, named::preparedStatements);
-        this.inlineBlocks = new InlineBlocks(conn, named, portals, this::checkMayWrite, this::errorOf);
+        this.inlineBlocks = new InlineBlocks(conn, named, portals, this::checkMayWrite, this::errorOf, notes);
         conn.setAutoCommit(true);
         // What current_database() and current_user answer (the client's names, not H2's).
         try (PreparedStatement ps = conn.prepareStatement("SET @borealis_database = ?")) {
@@ -231,13 +240,17 @@ public final class PgSession implements AutoCloseable {
         if (!canHandOver()) {
             throw new IllegalStateException("a session can move only between transactions");
         }
-        return new Handover(settings.values(), settings.sessionDefaults(), named.exportNamed());
+        return new Handover(settings.values(), settings.sessionDefaults(), named.exportNamed(),
+                new java.util.ArrayList<>(notes.listeningChannels()));
     }
 
     /** Takes over the state of a session that moved here (before it runs anything). */
     public void restore(Handover h) {
         settings.restore(h.settings(), h.defaults());
         named.restoreNamed(h.statements());
+        if (h.listening() != null) {
+            notes.listenAgain(h.listening());
+        }
     }
 
     /** Bytes the statement cancelled for memory had allocated (0: none was); its error is then 53200. */
@@ -295,6 +308,16 @@ public final class PgSession implements AutoCloseable {
 
     /** Continues processing after a suspended call. */
     public Outcome resume(BackendWriter out, int budget) {
+        Outcome o = resumeRun(out, budget);
+        if (deliveredNotifications) {
+            // Another session's commit is announced: not before it is durable.
+            deliveredNotifications = false;
+            return new Outcome(o.suspended(), commits.committedPoint(false), true, o.terminate());
+        }
+        return o;
+    }
+
+    private Outcome resumeRun(BackendWriter out, int budget) {
         long changesBefore = commits.changeCount();
         long endsBefore = tx.ends();
         long rowsBefore = out.rows();
@@ -506,8 +529,51 @@ public final class PgSession implements AutoCloseable {
         } catch (SQLException e) {
             out.errorResponse("ERROR", PgError.of(e).sqlState(), PgError.of(e).message(), null, null, 0);
             tx.rollbackQuietly();
+        } catch (PgException e) {
+            writeError(e.error, out); // the commit found a listener's queue full (54000)
+            tx.rollbackQuietly();
+        }
+        ready(out);
+    }
+
+    /**
+     * ReadyForQuery, preceded between transactions by the notifications waiting for the session
+     * (PostgreSQL sends them just before ReadyForQuery, never inside a transaction).
+     */
+    private void ready(BackendWriter out) {
+        if (tx.status() == 'I' && notes.drainTo(out)) {
+            deliveredNotifications = true;
         }
         out.readyForQuery(tx.status());
+    }
+
+    // ---- notifications ----
+
+    /** Who to tell when notifications wait for this session (called from the committing session's thread). */
+    public void onNotification(NotificationListener listener) {
+        notes.wakeup(listener);
+    }
+
+    /** The process id the session's notifications carry. */
+    public int processId() {
+        return notes.pid();
+    }
+
+    /** Whether notifications wait to be sent to the client. */
+    public boolean hasNotifications() {
+        return notes.hasQueued();
+    }
+
+    /**
+     * Writes the waiting notifications of an idle session (between transactions, nothing queued
+     * or running: see {@link #canHandOver}), which PostgreSQL sends without waiting for a query.
+     * The output may go once the commits that sent them are durable; null when there were none.
+     */
+    public Outcome deliverNotifications(BackendWriter out) {
+        if (!canHandOver() || !notes.drainTo(out)) {
+            return null;
+        }
+        return new Outcome(false, commits.committedPoint(false), true, false);
     }
 
     private void extendedError(PgError error, BackendWriter out) {
@@ -518,6 +584,9 @@ public final class PgSession implements AutoCloseable {
 
     private void afterError() {
         tx.fail();
+        if (tx.status() == 'I' && !tx.isImplicit()) {
+            notes.rolledBack(); // a statement that failed outside a transaction: its NOTIFYs vanish with it
+        }
         if (tx.isImplicit()) {
             closeAllPortals();
             tx.rollbackQuietly();
@@ -532,7 +601,7 @@ public final class PgSession implements AutoCloseable {
         List<String> parts = SqlLexer.split(sql);
         if (parts.isEmpty()) {
             out.emptyQueryResponse();
-            out.readyForQuery(tx.status());
+            ready(out);
             return;
         }
         simpleQueue = new ArrayDeque<>(parts);
@@ -555,7 +624,7 @@ public final class PgSession implements AutoCloseable {
                     tx.endImplicit(true);
                 }
                 tx.autocommitted();
-                out.readyForQuery(tx.status());
+                ready(out);
                 return;
             }
             errorSql = sql;
@@ -624,7 +693,7 @@ public final class PgSession implements AutoCloseable {
         writeError(error, out);
         simpleQueue = null;
         afterError();
-        out.readyForQuery(tx.status());
+        ready(out);
     }
 
     /** Statements that make the database grow are refused past its storage quota; reads and deletions still run. */
@@ -755,6 +824,9 @@ public final class PgSession implements AutoCloseable {
                 out.commandComplete("RESET");
             }
             case DISCARD -> {
+                if (c.tag().equals("DISCARD ALL")) {
+                    notes.discardAll(); // PostgreSQL's DISCARD ALL includes UNLISTEN *
+                }
                 closeAllPortals();
                 named.closeStatements();
                 settings.resetAll();
@@ -783,6 +855,15 @@ public final class PgSession implements AutoCloseable {
             case FETCH -> cursors.fetch(q, out, !extended);
             case CLOSE_CURSOR -> cursors.close(c.name(), out);
             case NOOP -> out.commandComplete(c.tag());
+            case LISTEN, UNLISTEN, NOTIFY -> {
+                // Transactional, as in PostgreSQL: in a pipeline or a Query of several statements they
+                // take effect with the implicit transaction's commit (a single statement commits alone).
+                if (extended || simpleImplicit) {
+                    tx.beginImplicit();
+                }
+                notes.run(c, q.sql);
+                out.commandComplete(c.tag());
+            }
             case DO -> {
                 // A DO is atomic: outside a block it runs in an implicit transaction (ended by the
                 // end of the Query string or by Sync), which its exception handlers' savepoints need.
@@ -875,6 +956,8 @@ public final class PgSession implements AutoCloseable {
     @Override
     public void close() {
         tx.leaveSerializable();
+        notes.close();
+        NotifyPort.Registry.unregister(conn);
         AdvisoryLocks.sessionEnded(conn);
         borealis.engine.pg.catalog.SessionRelations.sessionEnded(conn);
         cursors.closeAll(true);

@@ -37,13 +37,18 @@ final class Transactions {
     private int blockIsolation = -1;
     private String blockIsolationName;
 
-    Transactions(Connection conn, SessionSettings settings, UtilityCommands utility, Runnable onEnd, Runnable beforeCommit) {
+    Transactions(Connection conn, SessionSettings settings, UtilityCommands utility, Runnable onEnd, Runnable beforeCommit,
+                 SessionNotifications notes) {
         this.conn = conn;
+        this.notes = notes;
         this.settings = settings;
         this.utility = utility;
         this.onEnd = onEnd;
         this.beforeCommit = beforeCommit;
     }
+
+    /** LISTEN and NOTIFY take effect at commit and vanish at rollback. */
+    private final SessionNotifications notes;
 
     /** Runs before every commit: others may see it from then on. */
     private final Runnable beforeCommit;
@@ -152,6 +157,20 @@ final class Transactions {
     void autocommitted() {
         if (status == 'I' && !implicit) {
             AdvisoryLocks.transactionEnded(conn);
+            notes.autocommitted();
+        }
+    }
+
+    /**
+     * Commits with the transaction's notifications (in commit order); when a listener's queue is
+     * full (54000) the transaction rolls back instead and the error is thrown.
+     */
+    private void commit() throws SQLException {
+        try {
+            notes.commit(conn::commit, true);
+        } catch (PgException e) {
+            conn.rollback();
+            throw e;
         }
     }
 
@@ -167,9 +186,16 @@ final class Transactions {
         engineTransaction = null;
         if (commit) {
             beforeCommit.run();
-            conn.commit();
+            try {
+                commit();
+            } catch (PgException e) {
+                conn.setAutoCommit(true);
+                ended(false);
+                throw e;
+            }
         } else {
             conn.rollback();
+            notes.rolledBack();
         }
         conn.setAutoCommit(true);
         ended(commit);
@@ -177,6 +203,9 @@ final class Transactions {
 
     void rollbackQuietly() {
         engineTransaction = null;
+        if (status == 'I') {
+            notes.rolledBack();
+        }
         if (implicit) {
             ended(false);
         } else {
@@ -232,6 +261,7 @@ final class Transactions {
                     out.commandComplete("COMMIT");
                 } else if (status == 'E') {
                     onEnd.run();
+                    notes.rolledBack();
                     conn.rollback();
                     conn.setAutoCommit(true);
                     status = 'I';
@@ -242,6 +272,7 @@ final class Transactions {
                     onEnd.run();
                     if (held != null && !held.equals(engineTransactionId())) {
                         // Its changes are gone: report the loss instead of acknowledging it.
+                        notes.rolledBack();
                         conn.rollback();
                         conn.setAutoCommit(true);
                         status = 'I';
@@ -252,7 +283,16 @@ final class Transactions {
                         requireSameEngineTransaction(null, "COMMIT");
                     }
                     beforeCommit.run();
-                    conn.commit();
+                    try {
+                        commit();
+                    } catch (PgException e) {
+                        conn.setAutoCommit(true);
+                        status = 'I';
+                        savepoints.clear();
+                        ended(false);
+                        restoreBlockIsolation();
+                        throw e;
+                    }
                     conn.setAutoCommit(true);
                     status = 'I';
                     savepoints.clear();
@@ -267,6 +307,7 @@ final class Transactions {
                     out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
                 } else {
                     onEnd.run();
+                    notes.rolledBack();
                     conn.rollback();
                     conn.setAutoCommit(true);
                     status = 'I';
@@ -279,6 +320,7 @@ final class Transactions {
             case SAVEPOINT -> {
                 requireBlock("SAVEPOINT");
                 savepoints.put(c.name(), conn.setSavepoint(c.name()));
+                notes.savepoint(c.name());
                 out.commandComplete("SAVEPOINT");
             }
             case RELEASE -> {
@@ -291,6 +333,7 @@ final class Transactions {
             case ROLLBACK_TO -> {
                 requireBlock("ROLLBACK TO SAVEPOINT");
                 conn.rollback(savepoint(c.name()));
+                notes.rollbackTo(c.name());
                 status = 'T';
                 // What the savepoint kept (maybe nothing) is in the same engine transaction.
                 engineTransaction = engineTransactionId();

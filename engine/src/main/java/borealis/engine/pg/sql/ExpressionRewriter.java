@@ -42,7 +42,8 @@ final class ExpressionRewriter {
             "array_to_json", "pg_relation_filenode", "pg_get_partkeydef", "pg_jit_available", "date_part",
             "regclass_oid", "regclass_name", "regtype_oid", "regtype_name", "regnamespace_oid", "regnamespace_name",
             "regproc_name", "regrole_name", "json_get", "json_get_text", "json_path", "json_path_text", "interval_of",
-            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text", "initcap", "isfinite");
+            "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text", "initcap", "isfinite",
+            "pg_notify", "pg_listening_channels", "pg_listening_channels_array");
 
     /** Functions H2 has under another name. */
     private static final Map<String, String> RENAMED = Map.ofEntries(

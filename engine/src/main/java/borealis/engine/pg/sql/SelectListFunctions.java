@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Set-returning functions in a select list, {@code unnest(array)},
+ * Set-returning functions in a select list, {@code unnest(array)}, {@code pg_listening_channels()},
  * {@code generate_subscripts(array, dim [, reverse])} and {@code generate_series(start, stop [, step])}
  * of numbers, evaluated as PostgreSQL evaluates them: each
  * row of the query yields as many rows as its longest function result, the functions advance in
@@ -22,7 +22,7 @@ import java.util.Set;
  */
 final class SelectListFunctions {
 
-    private static final Set<String> FUNCTIONS = Set.of("unnest", "generate_subscripts", "generate_series");
+    private static final Set<String> FUNCTIONS = Set.of("unnest", "generate_subscripts", "generate_series", "pg_listening_channels");
     private static final Set<String> LIST_ENDS = Set.of("FROM", "INTO", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT",
             "OFFSET", "FETCH", "FOR", "UNION", "INTERSECT", "EXCEPT");
     private static final Set<String> FROM_ENDS = Set.of("WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH",
@@ -71,7 +71,12 @@ final class SelectListFunctions {
         List<String> values = new ArrayList<>();
         for (Call c : calls) {
             List<Integer> args = t.splitCommas(c.open + 1, c.close); // the arguments' starts, then close + 1
-            String array = t.text(args.get(0), args.get(1) - 1);
+            boolean channels = c.name.equals("pg_listening_channels");
+            if (channels && c.close != c.open + 1) {
+                return;
+            }
+            // pg_listening_channels() is unnest() of the session's channels as an array
+            String array = channels ? "pg_listening_channels_array()" : t.text(args.get(0), args.get(1) - 1);
             String count = "COALESCE(CARDINALITY(" + array + "), 0)";
             String position = counter + ".borealis_n";
             if (c.name.equals("generate_series")) {
@@ -86,6 +91,8 @@ final class SelectListFunctions {
                         + " THEN CAST(FLOOR((" + to + " - " + from + ") / " + step + ") AS BIGINT) + 1 ELSE 0 END";
                 values.add("CASE WHEN " + position + " <= " + count + " THEN " + from + " + CAST(" + position + " - 1 AS INTEGER) * "
                         + step + " END");
+            } else if (channels) {
+                values.add("CASE WHEN " + position + " <= " + count + " THEN (" + array + ")[" + position + "] END");
             } else if (c.name.equals("unnest")) {
                 if (args.size() != 2) {
                     return; // unnest(a, b, ...) is only valid in FROM

@@ -172,6 +172,15 @@ public final class BackendWriter {
         end();
     }
 
+    /** A: NotificationResponse (the notifying session's process id, the channel, the payload). */
+    public void notificationResponse(int processId, String channel, String payload) {
+        begin('A');
+        int32(processId);
+        cstring(channel);
+        cstring(payload);
+        end();
+    }
+
     /** Z: ReadyForQuery with the transaction status: 'I' idle, 'T' in a block, 'E' failed block. */
     public void readyForQuery(char status) {
         begin('Z');
