@@ -68,6 +68,20 @@ class EngineRollbackTest {
                 assertOk(run(session, "insert into t values (4)"));
                 assertTrue(run(session, "commit").contains("COMMIT\u0000"));
                 assertTrue(run(session, "select count(*) from t").contains("\u0000\u0000\u0000\u00012"), "both rows are there");
+
+                // Nor a block with settings and a schema made in the middle (H2 may commit around them).
+                assertOk(run(session, "begin"));
+                assertOk(run(session, "insert into t values (5)"));
+                assertOk(run(session, "set search_path to public"));
+                assertOk(run(session, "create schema s2"));
+                assertOk(run(session, "insert into t values (6)"));
+                assertTrue(run(session, "commit").contains("COMMIT\u0000"));
+                assertTrue(run(session, "select count(*) from t").contains("\u0000\u0000\u0000\u00014"), "all four rows are there");
+
+                // A block begun with an isolation level inside a Query string that already wrote.
+                String piped = run(session, "insert into t values (7); begin isolation level serializable; insert into t values (8); commit");
+                assertFalse(piped.contains("SERROR"), piped);
+                assertTrue(run(session, "select count(*) from t").contains("\u0000\u0000\u0000\u00016"), "all six rows are there");
             } finally {
                 db.close();
                 volume.close();

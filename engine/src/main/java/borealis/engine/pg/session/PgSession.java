@@ -805,6 +805,13 @@ public final class PgSession implements AutoCloseable {
 
     /** Runs a command the session handles itself; {@code portal}: its portal in the extended protocol, null in a simple query. */
     private void runUtility(PreparedQuery q, BackendWriter out, Portal portal) throws SQLException {
+        runUtilityCommand(q, out, portal);
+        // Some of these make H2 commit (its SET, CREATE SCHEMA, DDL in a DO block, a new isolation
+        // level): what the transaction holds is in a new engine transaction from here on.
+        tx.reanchor();
+    }
+
+    private void runUtilityCommand(PreparedQuery q, BackendWriter out, Portal portal) throws SQLException {
         boolean extended = portal != null;
         Command c = q.command();
         switch (c.kind()) {

@@ -379,6 +379,11 @@ final class Transactions {
         return sql.substring(from, i).toUpperCase(java.util.Locale.ROOT);
     }
 
+    /** After a command that may make H2 commit: the transaction's changes are in whatever engine transaction is current. */
+    void reanchor() throws SQLException {
+        engineTransaction = isIdle() ? null : engineTransactionId();
+    }
+
     private void requireSameEngineTransaction(String now, String sql) {
         if (engineTransaction != null && !engineTransaction.equals(now)) {
             log.warn("the engine rolled back transaction {} by itself (now {}), noticed after: {}", engineTransaction, now, sql);
