@@ -60,8 +60,8 @@ final class Transactions {
      * has any. H2 rolls a whole transaction back by itself on some errors (a deadlock, a concurrent
      * update under REPEATABLE READ) and runs the next statement in a new one; if such an error was
      * ever swallowed on the way, the earlier changes are gone while the block looks healthy, and
-     * COMMIT would acknowledge writes that were lost (the consistency bench saw it once in about
-     * 100,000 REPEATABLE READ transactions). Checked after every statement and before COMMIT.
+     * COMMIT would acknowledge writes that were lost (exactly what the rare lost append at
+     * REPEATABLE READ in docs/storage.md looks like). Checked after every statement and before COMMIT.
      */
     private String engineTransaction;
 
@@ -386,7 +386,8 @@ final class Transactions {
 
     private void requireSameEngineTransaction(String now, String sql) {
         if (engineTransaction != null && !engineTransaction.equals(now)) {
-            log.warn("the engine rolled back transaction {} by itself (now {}), noticed after: {}", engineTransaction, now, sql);
+            log.warn("the engine rolled back transaction {} by itself (now {}), noticed after: {}", engineTransaction, now,
+                    sql.length() > 200 ? sql.substring(0, 200) + "..." : sql);
             engineTransaction = null;
             throw new PgException(new PgError("ERROR", "40001", "could not serialize access due to concurrent update",
                     "The engine rolled this transaction back; none of its changes remain.", "The transaction might succeed if retried."));
