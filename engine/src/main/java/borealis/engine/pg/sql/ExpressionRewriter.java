@@ -81,6 +81,7 @@ final class ExpressionRewriter {
         bitwiseOperators();
         vectorSubscripts();
         new FunctionResultTypes(t).rewrite();
+        new JsonbComparisons(t).rewrite();
         return params;
     }
 

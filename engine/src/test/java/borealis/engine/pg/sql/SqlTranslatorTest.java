@@ -29,6 +29,22 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void jsonbComparisonsAndOrderByFollowJsonbOrder() {
+        String gt = h2("select id from t where (t.d -> 'pages') > '100'::jsonb order by (t.d -> 'pages') desc, id");
+        assertTrue(gt.contains("where borealis_catalog.jsonb_cmp((COALESCE(CAST((borealis_catalog.json_get(t.d, 'pages') FORMAT JSON)"), gt);
+        assertTrue(gt.contains(", CAST(('100' FORMAT JSON) AS JSON(999999999)), '>') > 0 order by borealis_catalog.jsonb_sort_key(("), gt);
+        assertTrue(gt.endsWith(") desc, id"), gt);
+        String path = h2("select 1 from t where d #> '{a,b}' = cast('1' as jsonb) and x = 1");
+        assertTrue(path.contains("borealis_catalog.jsonb_cmp(COALESCE(") && path.contains(", '=') = 0 and x = 1"), path);
+        // not comparisons of jsonb: an assignment, and text
+        assertTrue(h2("update t set d = '{}'::jsonb where id = 1").contains("set d = CAST("), h2("update t set d = '{}'::jsonb"));
+        assertTrue(!h2("select id from t where d ->> 'a' > 'b'").contains("jsonb_cmp"), "->> gives text");
+        PgException json = assertThrows(PgException.class, () -> h2("select '1'::jsonb < '2'::json"));
+        assertEquals("42883", json.error.sqlState());
+        assertEquals("operator does not exist: jsonb < json", json.error.message());
+    }
+
+    @Test
     void infinitiesAndBcDatesInCastsAndAssignedLiterals() {
         assertTrue(h2("select 'infinity'::timestamp").contains("TIMESTAMP '+999999999-12-31 23:59:59.999999'"));
         assertTrue(h2("select date '0044-03-15 BC'").contains("DATE '-0043-03-15'"));
