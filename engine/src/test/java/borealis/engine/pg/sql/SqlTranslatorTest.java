@@ -44,6 +44,76 @@ class SqlTranslatorTest {
         assertEquals("operator does not exist: jsonb < json", json.error.message());
     }
 
+    /** A schema of one table, users(id, email, deleted_at), with a hidden column already taken. */
+    private static final ColumnLookup USERS = new ColumnLookup() {
+        @Override
+        public List<String> columns(String table) {
+            return List.of("\"id\"", "\"email\"", "\"deleted_at\"");
+        }
+
+        @Override
+        public String columnType(String table, String column) {
+            return column.equals("email") ? "CHARACTER VARYING(254)" : column.equals("id") ? "INTEGER" : null;
+        }
+
+        @Override
+        public java.util.Set<String> allColumnNames(String table) {
+            return java.util.Set.of("id", "email", "deleted_at", "email_borealis_partial1");
+        }
+
+        @Override
+        public HiddenColumns partialIndexColumns(String index) {
+            return index.equals("users_email_live") ? new HiddenColumns("public", "users", List.of("email_borealis_partial2")) : null;
+        }
+    };
+
+    private static String users(String sql) {
+        return SqlTranslator.translateUncached(sql, USERS).engineSql();
+    }
+
+    @Test
+    void aPlainPartialIndexIndexesEveryRowAndKeepsItsPredicate() {
+        assertEquals("create index jobs_pending on jobs (queue, run_at); COMMENT ON INDEX \"jobs_pending\" IS "
+                + "'borealis partial index: (queue, run_at) WHERE (status = ''pending'' AND NOT done)'",
+                users("create index jobs_pending on jobs (queue, run_at) where status = 'pending' and not done"));
+        assertTrue(users("create index on app.jobs (queue) where run_at is null").endsWith(
+                "; COMMENT ON INDEX app.\"jobs_queue_idx\" IS 'borealis partial index: (queue) WHERE (run_at IS NULL)'"));
+    }
+
+    @Test
+    void aUniquePartialIndexIsAUniqueIndexOnHiddenGeneratedColumns() {
+        String sql = users("create unique index users_email_live on users (\"email\", id) where deleted_at is null");
+        assertTrue(sql.startsWith("SET @borealis_partial_check = borealis_catalog.unique_index_check('users_email_live', 'email, id', "
+                + "(SELECT CONCAT(CAST(\"email\" AS VARCHAR), ', ', CAST(\"id\" AS VARCHAR), '') FROM users WHERE (deleted_at is null) "
+                + "AND \"email\" IS NOT NULL AND \"id\" IS NOT NULL GROUP BY \"email\", \"id\" HAVING COUNT(*) > 1 LIMIT 1)); "), sql);
+        assertTrue(sql.contains("; ALTER TABLE users ADD COLUMN \"email_borealis_partial2\" CHARACTER VARYING(254) INVISIBLE GENERATED "
+                + "ALWAYS AS (CASE WHEN (deleted_at is null) THEN \"email\" END); ALTER TABLE users ADD COLUMN \"id_borealis_partial1\" "
+                + "INTEGER INVISIBLE GENERATED ALWAYS AS (CASE WHEN (deleted_at is null) THEN \"id\" END); "
+                + "CREATE UNIQUE INDEX \"users_email_live\" ON users (\"email_borealis_partial2\", \"id_borealis_partial1\"); "
+                + "COMMENT ON INDEX \"users_email_live\" IS 'borealis partial index: (email, id) WHERE (deleted_at IS NULL)'"), sql);
+        assertEquals("0A000", assertThrows(PgException.class,
+                () -> users("create unique index u_lower on users (lower(email)) where deleted_at is null")).error.sqlState());
+        assertEquals("42703", assertThrows(PgException.class,
+                () -> users("create unique index u_x on users (nope) where deleted_at is null")).error.sqlState());
+    }
+
+    @Test
+    void droppingAUniquePartialIndexDropsItsHiddenColumns() {
+        assertEquals("DROP INDEX \"public\".\"users_email_live\"; ALTER TABLE \"public\".\"users\" DROP COLUMN \"email_borealis_partial2\"",
+                users("drop index if exists users_email_live"));
+        assertEquals("drop index other_idx", users("drop index other_idx"));
+    }
+
+    @Test
+    void anUpsertOnAPartialIndexConflictsOnlyWhereItsPredicateHolds() {
+        String sql = users("insert into users (email, deleted_at) values ('a', null) on conflict (email) where deleted_at is null "
+                + "do update set id = users.id + 1");
+        assertTrue(sql.contains(" ON users.email = excluded.email AND (users.deleted_at is null) AND (excluded.deleted_at is null) "
+                + "WHEN MATCHED"), sql);
+        String omitted = users("insert into users (email) values ('a') on conflict (email) where deleted_at is null do update set id = 2");
+        assertTrue(omitted.contains(" ON users.email = excluded.email AND (users.deleted_at is null) WHEN MATCHED"), omitted);
+    }
+
     @Test
     void infinitiesAndBcDatesInCastsAndAssignedLiterals() {
         assertTrue(h2("select 'infinity'::timestamp").contains("TIMESTAMP '+999999999-12-31 23:59:59.999999'"));
@@ -296,7 +366,7 @@ class SqlTranslatorTest {
                 h2("alter table t add primary key (id)"));
         assertEquals("create index \"t_v_idx\" on t (v)", h2("create index concurrently on t using btree (v)"));
         assertTrue(SqlTranslator.translateUncached("create table x(a int)", null).changesSchema());
-        assertThrows(PgException.class, () -> h2("create index i on t(v) where v > 0"));
+        assertTrue(h2("create index i on t(v) where v > 0").startsWith("create index i on t(v); COMMENT ON INDEX"), "a partial index");
     }
 
     @Test
