@@ -492,3 +492,25 @@ select '{"b":1,"a":2}'::jsonb = '{"a":2,"b":1}'::jsonb as a, '{"a":1,"b":2}'::js
 select id from jsonb_ord where doc -> 'n' > 90;
 select '1'::jsonb < '2'::json;
 drop table jsonb_ord;
+
+-- ---- partial indexes: a unique one over the rows its predicate holds for ----
+create table soft_users (id int primary key, email text not null, deleted_at date, logins int default 0);
+create unique index soft_users_email_live on soft_users (email) where deleted_at is null;
+create index soft_users_deleted on soft_users (deleted_at) where deleted_at is not null;
+insert into soft_users values (1, 'a@x', null, 0), (2, 'a@x', '2024-01-01', 0), (3, 'a@x', '2024-02-01', 0);
+insert into soft_users values (4, 'a@x', null, 0);
+insert into soft_users (id, email) values (5, 'b@x');
+update soft_users set deleted_at = null where id = 2;
+update soft_users set deleted_at = '2024-03-01' where id = 1;
+update soft_users set deleted_at = null where id = 2;
+insert into soft_users (id, email) values (6, 'a@x') on conflict (email) where deleted_at is null do update set logins = soft_users.logins + 1;
+insert into soft_users (id, email) values (7, 'c@x') on conflict (email) where deleted_at is null do nothing;
+select * from soft_users order by id;
+select attname from pg_attribute where attrelid = 'soft_users'::regclass and attnum > 0 order by attnum;
+select column_name from information_schema.columns where table_name = 'soft_users' order by ordinal_position;
+select indexname from pg_indexes where tablename = 'soft_users' order by indexname;
+create unique index soft_users_dup on soft_users (email) where deleted_at is not null;
+drop index soft_users_email_live;
+insert into soft_users values (8, 'a@x', null, 0);
+select count(*) from soft_users where email = 'a@x';
+drop table soft_users;
