@@ -115,6 +115,18 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void dataModifyingCommonTableExpressionsAreRefused() {
+        for (String sql : List.of("with u as (update t set v = 1 returning id) select * from u",
+                "with d as materialized (delete from t returning *) insert into t2 select * from d",
+                "with a as (select 1), i as (insert into t (v) values (1) returning id) select * from i")) {
+            PgException e = assertThrows(PgException.class, () -> h2(sql), sql);
+            assertEquals("0A000", e.error.sqlState(), sql);
+        }
+        assertTrue(h2("with q as (select id from t for update skip locked) update t set v = 1 where id in (select id from q)")
+                .contains("update"), "a WITH that only reads stays");
+    }
+
+    @Test
     void infinitiesAndBcDatesInCastsAndAssignedLiterals() {
         assertTrue(h2("select 'infinity'::timestamp").contains("TIMESTAMP '+999999999-12-31 23:59:59.999999'"));
         assertTrue(h2("select date '0044-03-15 BC'").contains("DATE '-0043-03-15'"));
