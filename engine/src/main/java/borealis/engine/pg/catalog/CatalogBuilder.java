@@ -258,15 +258,15 @@ final class CatalogBuilder {
             add("pg_index_keys", oid, keys[k], k + 1);
         }
         int am = i.hash() ? HASH_AM : BTREE_AM;
+        String predicate = borealis.engine.pg.PartialIndexNaming.predicate(i.partial());
         // sql-built: pg_indexes.indexdef, display text whose names SqlQuoting quoted
         String def = "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + SqlQuoting.displayIdentifier(name) + " ON " + qualified(s, t)
-                + " USING " + (am == HASH_AM ? "hash" : "btree") + " " + (i.partial() != null ? i.partial() : "(" + colList + ")"); // sql-built: display text
+                + " USING " + (am == HASH_AM ? "hash" : "btree") + " (" + colList + ")" + (predicate != null ? " WHERE (" + predicate + ")" : ""); // sql-built: display text
         add("pg_class", oid, name, namespaceOid(s), 0, 0, OWNER, am, oid, 0, 1, 0f, 0, 0, false, false, "p", "i",
                 (short) cols.length, (short) 0, false, false, false, false, false, true, "n", false, 0, 0, 0, null, null, null, false);
         add("pg_index", oid, oidOf(t.getId()), (short) cols.length, (short) cols.length, unique, false, primary, false, true,
                 false, true, false, true, true, false, keys, null, null, options, null,
-                borealis.engine.pg.PartialIndexNaming.predicate(i.partial()) == null ? null
-                        : "(" + borealis.engine.pg.PartialIndexNaming.predicate(i.partial()) + ")", def);
+                predicate == null ? null : "(" + predicate + ")", def);
         add("pg_indexes", s.getName(), t.getName(), name, null, def);
     }
 

@@ -81,6 +81,8 @@ final class PartialIndexes {
             if (type == null) {
                 throw new PgException(PgError.error("42703", "column \"" + column + "\" does not exist"));
             }
+            // a varchar's copy without its length: widening the column later must not make the copy too short
+            type = type.replaceFirst("^CHARACTER VARYING\\(\\d+\\)$", "CHARACTER VARYING");
             int n = 1;
             while (taken.contains(PartialIndexNaming.hidden(column, n))) {
                 n++;
@@ -220,6 +222,23 @@ final class PartialIndexes {
             drops.add("ALTER TABLE " + SqlQuoting.qualified(hidden.schema(), hidden.table()) + " DROP COLUMN " + SqlQuoting.identifier(c));
         }
         return drops;
+    }
+
+    /** A renamed column's hidden columns follow its name (they name the column they stand for). */
+    static List<String> renameHidden(ColumnLookup lookup, String tableRef, String from, String to) {
+        List<String> out = new ArrayList<>();
+        if (lookup == null) {
+            return out;
+        }
+        for (String c : lookup.allColumnNames(tableRef)) {
+            String base = PartialIndexNaming.base(c);
+            if (from.equals(base)) {
+                String n = c.substring(base.length()); // _borealis_partial<n>
+                out.add("ALTER TABLE " + tableRef + " ALTER COLUMN " + StatementRewriter.quoteIdent(c) + " RENAME TO "
+                        + StatementRewriter.quoteIdent(to + n));
+            }
+        }
+        return out;
     }
 
     static boolean isDropIndex(TokenList t) {

@@ -549,6 +549,10 @@ final class StatementRewriter {
                 && !t.is(nameEnd + 1, "COLUMN") && !t.is(nameEnd + 1, "CONSTRAINT") && t.is(nameEnd + 2, "TO")) {
             t.insert(nameEnd + 1, "COLUMN");
         }
+        if (t.is(nameEnd, "RENAME") && t.is(nameEnd + 1, "COLUMN") && t.is(nameEnd + 3, "TO") && t.get(nameEnd + 4) != null) {
+            usedLookup = true;
+            after.addAll(PartialIndexes.renameHidden(lookup, tableRef, t.get(nameEnd + 2).name(), t.get(nameEnd + 4).name()));
+        }
         int owner = t.find(nameEnd, t.size(), "OWNER");
         if (owner > 0 && t.is(owner + 1, "TO")) {
             instead.add("SELECT 1 WHERE FALSE");

@@ -86,7 +86,7 @@ class SqlTranslatorTest {
         assertTrue(sql.startsWith("SET @borealis_partial_check = borealis_catalog.unique_index_check('users_email_live', 'email, id', "
                 + "(SELECT CONCAT(CAST(\"email\" AS VARCHAR), ', ', CAST(\"id\" AS VARCHAR), '') FROM users WHERE (deleted_at is null) "
                 + "AND \"email\" IS NOT NULL AND \"id\" IS NOT NULL GROUP BY \"email\", \"id\" HAVING COUNT(*) > 1 LIMIT 1)); "), sql);
-        assertTrue(sql.contains("; ALTER TABLE users ADD COLUMN \"email_borealis_partial2\" CHARACTER VARYING(254) INVISIBLE GENERATED "
+        assertTrue(sql.contains("; ALTER TABLE users ADD COLUMN \"email_borealis_partial2\" CHARACTER VARYING INVISIBLE GENERATED "
                 + "ALWAYS AS (CASE WHEN (deleted_at is null) THEN \"email\" END); ALTER TABLE users ADD COLUMN \"id_borealis_partial1\" "
                 + "INTEGER INVISIBLE GENERATED ALWAYS AS (CASE WHEN (deleted_at is null) THEN \"id\" END); "
                 + "CREATE UNIQUE INDEX \"users_email_live\" ON users (\"email_borealis_partial2\", \"id_borealis_partial1\"); "
@@ -102,6 +102,12 @@ class SqlTranslatorTest {
         assertEquals("DROP INDEX \"public\".\"users_email_live\"; ALTER TABLE \"public\".\"users\" DROP COLUMN \"email_borealis_partial2\"",
                 users("drop index if exists users_email_live"));
         assertEquals("drop index other_idx", users("drop index other_idx"));
+    }
+
+    @Test
+    void renamingAColumnRenamesItsHiddenColumns() {
+        assertEquals("alter table users rename COLUMN email to mail; ALTER TABLE users ALTER COLUMN \"email_borealis_partial1\" "
+                + "RENAME TO \"mail_borealis_partial1\"", users("alter table users rename email to mail"));
     }
 
     @Test
