@@ -28,8 +28,34 @@ final class JsonbComparisons {
     }
 
     void rewrite() {
+        between();
         comparisons();
         orderKeys();
+    }
+
+    /** a BETWEEN b AND c with a jsonb among them: (a >= b AND a <= c) in jsonb's order. */
+    private void between() {
+        for (int i = 1; i + 3 < t.size(); i++) {
+            if (!t.is(i, "BETWEEN") || t.is(i + 1, "SYMMETRIC") || t.is(i + 1, "ASYMMETRIC")) {
+                continue;
+            }
+            boolean not = t.is(i - 1, "NOT");
+            int start = t.primaryStart(not ? i - 1 : i);
+            int lowEnd = t.primaryEnd(i + 1);
+            if (!t.is(lowEnd, "AND") || lowEnd + 1 >= t.size()) {
+                continue;
+            }
+            int end = t.primaryEnd(lowEnd + 1);
+            int aEnd = not ? i - 1 : i;
+            if (start >= aEnd || !(isJsonb(start, aEnd) || isJsonb(i + 1, lowEnd) || isJsonb(lowEnd + 1, end))) {
+                continue;
+            }
+            String a = t.text(start, aEnd);
+            String call = (not ? "NOT " : "") + "(" + CAT + ".jsonb_cmp(" + a + ", " + t.text(i + 1, lowEnd) + ", '>=') >= 0 AND " + CAT
+                    + ".jsonb_cmp(" + a + ", " + t.text(lowEnd + 1, end) + ", '<=') <= 0)";
+            t.replace(start, end, call);
+            i = start;
+        }
     }
 
     private void comparisons() {
@@ -82,6 +108,10 @@ final class JsonbComparisons {
             int stop = t.findAny(from, region, "LIMIT", "OFFSET", "FETCH", "FOR", "UNION", "EXCEPT", "INTERSECT", "ROWS", "RANGE",
                     "GROUPS");
             int end = stop < 0 ? region : stop;
+            int select = t.enclosingKeyword(i, "SELECT");
+            if (select >= 0 && t.is(select + 1, "DISTINCT") || t.enclosingKeyword(i, "UNION", "INTERSECT", "EXCEPT") >= 0) {
+                continue; // H2 sorts these only by result columns: H2's order stays
+            }
             java.util.List<Integer> items = t.splitCommas(from, end);
             // right to left: a replacement changes the indexes after it
             for (int k = items.size() - 2; k >= 0; k--) {
@@ -89,11 +119,29 @@ final class JsonbComparisons {
                 int itemEnd = items.get(k + 1) - 1;
                 int modifier = t.findAny(s, itemEnd, "ASC", "DESC", "NULLS", "USING");
                 int e = modifier < 0 ? itemEnd : modifier;
-                if (e > s && isJsonb(s, e)) {
-                    t.replace(s, e, CAT + ".jsonb_sort_key(" + t.text(s, e) + ")");
+                String expression = e > s && isJsonb(s, e) ? t.text(s, e) : e == s + 1 && select >= 0 ? selectedJsonb(select, t.get(s)) : null;
+                if (expression != null) {
+                    t.replace(s, e, CAT + ".jsonb_sort_key(" + expression + ")");
                 }
             }
         }
+    }
+
+    /** ORDER BY 2 or ORDER BY alias: the select list's jsonb expression it names, or null. */
+    private String selectedJsonb(int select, Tok item) {
+        int from = t.findAny(select + 1, t.regionEnd(select + 1), "FROM", "WHERE", "GROUP", "ORDER", "LIMIT");
+        java.util.List<Integer> columns = t.splitCommas(select + 1, from < 0 ? t.regionEnd(select + 1) : from);
+        for (int c = 0; c + 1 < columns.size(); c++) {
+            int s = columns.get(c);
+            int e = columns.get(c + 1) - 1;
+            int as = e - 2 >= s && t.is(e - 2, "AS") ? e - 2 : e;
+            boolean named = item.kind == SqlLexer.Kind.NUMBER ? item.text.equals(Integer.toString(c + 1))
+                    : item.isName() && as < e && t.get(e - 1).isName() && t.get(e - 1).name().equals(item.name());
+            if (named) {
+                return isJsonb(s, as) ? t.text(s, as) : null;
+            }
+        }
+        return null;
     }
 
     /** Whether [s, e) is a cast to json: CAST(... AS VARCHAR(n)) with json's marking length. */

@@ -39,6 +39,13 @@ class SqlTranslatorTest {
         // not comparisons of jsonb: an assignment, and text
         assertTrue(h2("update t set d = '{}'::jsonb where id = 1").contains("set d = CAST("), h2("update t set d = '{}'::jsonb"));
         assertTrue(!h2("select id from t where d ->> 'a' > 'b'").contains("jsonb_cmp"), "->> gives text");
+        String between = h2("select id from t where d -> 'a' not between '9'::jsonb and '10'::jsonb");
+        assertTrue(between.contains("where NOT (borealis_catalog.jsonb_cmp(COALESCE(") && between.contains(", '>=') >= 0 AND ")
+                && between.endsWith(", '<=') <= 0)"), between);
+        String ordinal = h2("select id, d -> 'a' as a from t order by 2 desc, a");
+        assertEquals(2, ordinal.split("jsonb_sort_key\\(").length - 1, ordinal);
+        String distinct = h2("select distinct d -> 'a' from t order by d -> 'a'");
+        assertTrue(!distinct.contains("jsonb_sort_key"), "H2 sorts a DISTINCT only by its result columns: " + distinct);
         PgException json = assertThrows(PgException.class, () -> h2("select '1'::jsonb < '2'::json"));
         assertEquals("42883", json.error.sqlState());
         assertEquals("operator does not exist: jsonb < json", json.error.message());
