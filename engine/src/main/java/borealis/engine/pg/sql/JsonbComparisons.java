@@ -108,6 +108,9 @@ final class JsonbComparisons {
             int stop = t.findAny(from, region, "LIMIT", "OFFSET", "FETCH", "FOR", "UNION", "EXCEPT", "INTERSECT", "ROWS", "RANGE",
                     "GROUPS");
             int end = stop < 0 ? region : stop;
+            while (end > from && t.get(end - 1).kind == SqlLexer.Kind.SEMICOLON) {
+                end--;
+            }
             int select = t.enclosingKeyword(i, "SELECT");
             if (select >= 0 && t.is(select + 1, "DISTINCT") || t.enclosingKeyword(i, "UNION", "INTERSECT", "EXCEPT") >= 0) {
                 continue; // H2 sorts these only by result columns: H2's order stays

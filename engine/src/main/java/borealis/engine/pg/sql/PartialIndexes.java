@@ -39,6 +39,9 @@ final class PartialIndexes {
      * to run after it added to {@code after}.
      */
     void create(int where, List<String> after) {
+        while (t.size() > where + 1 && t.get(t.size() - 1).kind == SqlLexer.Kind.SEMICOLON) {
+            t.remove(t.size() - 1, t.size()); // the predicate runs to the statement's end
+        }
         boolean unique = t.is(1, "UNIQUE");
         int on = t.find(0, where, "ON");
         int nameAt = on - 1;
@@ -197,6 +200,9 @@ final class PartialIndexes {
      * columns go (and the index with them). Returns the statements to run instead, or null.
      */
     List<String> drop() {
+        while (t.size() > 3 && t.get(t.size() - 1).kind == SqlLexer.Kind.SEMICOLON) {
+            t.remove(t.size() - 1, t.size());
+        }
         int i = 2;
         if (t.is(i, "CONCURRENTLY")) {
             i++;

@@ -44,6 +44,7 @@ class SqlTranslatorTest {
                 && between.endsWith(", '<=') <= 0)"), between);
         String ordinal = h2("select id, d -> 'a' as a from t order by 2 desc, a");
         assertEquals(2, ordinal.split("jsonb_sort_key\\(").length - 1, ordinal);
+        assertTrue(h2("select id from t order by d -> 'a';").contains("order by borealis_catalog.jsonb_sort_key("), "a trailing semicolon");
         String distinct = h2("select distinct d -> 'a' from t order by d -> 'a'");
         assertTrue(!distinct.contains("jsonb_sort_key"), "H2 sorts a DISTINCT only by its result columns: " + distinct);
         PgException json = assertThrows(PgException.class, () -> h2("select '1'::jsonb < '2'::json"));
@@ -109,6 +110,9 @@ class SqlTranslatorTest {
         assertEquals("DROP INDEX \"public\".\"users_email_live\"; ALTER TABLE \"public\".\"users\" DROP COLUMN \"email_borealis_partial2\"",
                 users("drop index if exists users_email_live"));
         assertEquals("drop index other_idx", users("drop index other_idx"));
+        assertTrue(users("drop index users_email_live;").endsWith("DROP COLUMN \"email_borealis_partial2\""), "a trailing semicolon");
+        assertTrue(users("create unique index u_e on users (email) where deleted_at is null;").contains(
+                "CASE WHEN (deleted_at is null) THEN"), "the predicate ends before a trailing semicolon");
     }
 
     @Test
