@@ -199,6 +199,27 @@ final class SchemaLookup implements ColumnLookup {
         return null;
     }
 
+    @Override
+    public List<String> partialIndexesReading(String table, String column) {
+        Table t = table(table);
+        List<String> out = new ArrayList<>();
+        if (t == null || t.getIndexes() == null) {
+            return out;
+        }
+        // H2 quotes every name in a generated column's expression
+        String reference = SqlQuoting.identifier(column);
+        for (org.h2.index.Index i : t.getIndexes()) {
+            for (Column c : i.getColumns()) {
+                if (!c.getVisible() && c.isGenerated() && borealis.engine.pg.PartialIndexNaming.base(c.getName()) != null
+                        && c.getDefaultSQL() != null && c.getDefaultSQL().contains(reference)) {
+                    out.add(SqlQuoting.qualified(i.getSchema().getName(), i.getName()));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     private Table table(String table) {
         SessionLocal session = session();
         Schema schema = schemaOf(session, table, false);

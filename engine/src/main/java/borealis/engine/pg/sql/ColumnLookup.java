@@ -61,6 +61,11 @@ public interface ColumnLookup {
         return null;
     }
 
+    /** The unique partial indexes of the table whose hidden columns read {@code column} (as stored): their quoted qualified names. */
+    default List<String> partialIndexesReading(String table, String column) {
+        return List.of();
+    }
+
     /** Hidden columns of a table: its schema and name as stored, and the columns' names. */
     record HiddenColumns(String schema, String table, List<String> columns) {}
 

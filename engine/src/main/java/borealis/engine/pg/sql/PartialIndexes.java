@@ -230,6 +230,25 @@ final class PartialIndexes {
         return drops;
     }
 
+    /** The statements that drop the unique partial indexes reading {@code column} (its key or its predicate), with their hidden columns. */
+    static List<String> dropReading(ColumnLookup lookup, String tableRef, String column) {
+        List<String> out = new ArrayList<>();
+        if (lookup == null) {
+            return out;
+        }
+        for (String index : lookup.partialIndexesReading(tableRef, column)) {
+            ColumnLookup.HiddenColumns hidden = lookup.partialIndexColumns(index);
+            if (hidden == null) {
+                continue;
+            }
+            out.add("DROP INDEX " + index); // sql-built: quoted by SqlQuoting in the lookup
+            for (String c : hidden.columns()) {
+                out.add("ALTER TABLE " + SqlQuoting.qualified(hidden.schema(), hidden.table()) + " DROP COLUMN " + SqlQuoting.identifier(c));
+            }
+        }
+        return out;
+    }
+
     /** A renamed column's hidden columns follow its name (they name the column they stand for). */
     static List<String> renameHidden(ColumnLookup lookup, String tableRef, String from, String to) {
         List<String> out = new ArrayList<>();

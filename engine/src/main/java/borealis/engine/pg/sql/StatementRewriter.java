@@ -543,6 +543,15 @@ final class StatementRewriter {
             if (t.is(last, "CASCADE") || t.is(last, "RESTRICT")) {
                 t.remove(last, last + 1);
             }
+            int col = t.is(nameEnd + 1, "COLUMN") ? nameEnd + 2 : nameEnd + 1;
+            if (t.is(col, "IF") && t.is(col + 1, "EXISTS")) {
+                col += 2;
+            }
+            if (t.get(col) != null && t.get(col).isName() && !t.is(col, "CONSTRAINT")) {
+                // PostgreSQL drops the indexes that read the column; a unique partial index's hidden columns would stop H2
+                usedLookup = true;
+                before.addAll(PartialIndexes.dropReading(lookup, tableRef, t.get(col).name()));
+            }
         }
         // RENAME a TO b: PostgreSQL's COLUMN is optional (Alembic's and Knex's column renames leave it out).
         if (t.is(nameEnd, "RENAME") && t.get(nameEnd + 1) != null && t.get(nameEnd + 1).isName() && !t.is(nameEnd + 1, "TO")

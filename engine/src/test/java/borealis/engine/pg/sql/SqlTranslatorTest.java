@@ -71,7 +71,13 @@ class SqlTranslatorTest {
 
         @Override
         public HiddenColumns partialIndexColumns(String index) {
-            return index.equals("users_email_live") ? new HiddenColumns("public", "users", List.of("email_borealis_partial2")) : null;
+            return index.equals("users_email_live") || index.equals("\"public\".\"users_email_live\"")
+                    ? new HiddenColumns("public", "users", List.of("email_borealis_partial2")) : null;
+        }
+
+        @Override
+        public List<String> partialIndexesReading(String table, String column) {
+            return column.equals("deleted_at") ? List.of("\"public\".\"users_email_live\"") : List.of();
         }
     };
 
@@ -113,6 +119,13 @@ class SqlTranslatorTest {
         assertTrue(users("drop index users_email_live;").endsWith("DROP COLUMN \"email_borealis_partial2\""), "a trailing semicolon");
         assertTrue(users("create unique index u_e on users (email) where deleted_at is null;").contains(
                 "CASE WHEN (deleted_at is null) THEN"), "the predicate ends before a trailing semicolon");
+    }
+
+    @Test
+    void droppingAColumnAUniquePartialIndexReadsDropsTheIndex() {
+        assertEquals("DROP INDEX \"public\".\"users_email_live\"; ALTER TABLE \"public\".\"users\" DROP COLUMN \"email_borealis_partial2\"; "
+                + "alter table users drop column deleted_at", users("alter table users drop column deleted_at cascade"));
+        assertEquals("alter table users drop column id", users("alter table users drop column id"));
     }
 
     @Test
