@@ -105,6 +105,60 @@ def f_reflection(db):
         e.dispose()
 
 
+@flow("sqlalchemy.partial_indexes", lib)
+def f_partial_indexes(db):
+    """Index(..., postgresql_where=...): a soft-delete unique email and a job-queue index, enforced, upserted
+    against (on_conflict_do_update with index_where) and reflected."""
+    from sqlalchemy import (Column, DateTime, Index, Integer, MetaData, String, Table, inspect, insert, select, text,
+                            update)
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.exc import IntegrityError
+    md = MetaData()
+    account = Table("account", md, Column("id", Integer, primary_key=True), Column("email", String(120), nullable=False),
+                    Column("deleted_at", DateTime), Column("logins", Integer, nullable=False, server_default="0"),
+                    Index("uq_account_email_live", "email", unique=True, postgresql_where=text("deleted_at IS NULL")))
+    job = Table("job", md, Column("id", Integer, primary_key=True), Column("queue", String(40)), Column("status", String(20)))
+    Index("ix_job_pending", job.c.queue, postgresql_where=job.c.status == "pending")
+    e = engine(db)
+    try:
+        md.create_all(e)
+        with e.begin() as c:
+            c.execute(insert(account), [{"id": 1, "email": "a@x"}, {"id": 2, "email": "b@x"}])
+            c.execute(insert(job), [{"id": 1, "queue": "q", "status": "pending"}, {"id": 2, "queue": "q", "status": "pending"}])
+        try:
+            with e.begin() as c:
+                c.execute(insert(account).values(id=3, email="a@x"))
+            raise AssertionError("a second live a@x was accepted")
+        except IntegrityError as err:
+            eq(err.orig.sqlstate, "23505", "duplicate live email")
+            eq(err.orig.diag.constraint_name, "uq_account_email_live", "constraint named")
+        with e.begin() as c:
+            c.execute(update(account).where(account.c.id == 1).values(deleted_at=text("now()")))
+            c.execute(insert(account).values(id=3, email="a@x"))  # the deleted one no longer counts
+            stmt = pg_insert(account).values(id=4, email="a@x")
+            c.execute(stmt.on_conflict_do_update(index_elements=["email"], index_where=text("deleted_at IS NULL"),
+                                                 set_={"logins": account.c.logins + 1}))
+            rows = c.execute(select(account.c.id, account.c.email, account.c.logins).order_by(account.c.id)).all()
+        eq([tuple(r) for r in rows], [(1, "a@x", 0), (2, "b@x", 0), (3, "a@x", 1)], "rows after the upsert")
+        i = inspect(e)
+        eq([c["name"] for c in i.get_columns("account")], ["id", "email", "deleted_at", "logins"], "columns")
+        ix = {x["name"]: x for x in i.get_indexes("account")}
+        live = ix["uq_account_email_live"]
+        eq((live["unique"], live["column_names"]), (True, ["email"]), "the partial unique index")
+        eq(live["dialect_options"].get("postgresql_where"), "(deleted_at IS NULL)", "its predicate")
+        pending = {x["name"]: x for x in i.get_indexes("job")}["ix_job_pending"]
+        eq((pending["unique"], pending["column_names"]), (False, ["queue"]), "the partial job index")
+        if "pending" not in (pending["dialect_options"].get("postgresql_where") or ""):
+            raise AssertionError(f"job index predicate: {pending}")
+        with e.begin() as c:
+            c.execute(text("DROP INDEX uq_account_email_live"))
+            c.execute(insert(account).values(id=5, email="b@x"))
+        eq([c["name"] for c in inspect(e).get_columns("account")], ["id", "email", "deleted_at", "logins"], "columns after the drop")
+    finally:
+        md.drop_all(e)
+        e.dispose()
+
+
 @flow("sqlalchemy.orm_session", lib)
 def f_session(db):
     from sqlalchemy import func, select, update

@@ -475,3 +475,45 @@ select c::text, iv::text, ts::text, f::text from arr_t;
 select count(*) from arr_t where f = '{-Infinity,NULL,3.5}'::double precision[] and iv = '{"3 days 04:00:05.5",-00:01:00}'::interval[];
 select m[2][1] as m21, array_length(m, 1), array_length(m, 2), c[1] || '|' from arr_t;
 drop table arr_t;
+
+-- ---- jsonb ordering: comparisons and ORDER BY of jsonb expressions ----
+create table jsonb_ord (id int primary key, doc jsonb);
+insert into jsonb_ord values (1, '{"n": 80, "s": "b"}'), (2, '{"n": 100, "s": "abc"}'), (3, '{"n": 9.5}'), (4, '[]'), (5, '{"n": "x"}'), (6, null), (7, '{"n": null}'), (8, '{"n": [1]}'), (9, '{"n": true}'), (10, '{"n": {}}');
+select id from jsonb_ord where (doc -> 'n') > '90'::jsonb order by id;
+select id from jsonb_ord where doc -> 'n' >= '9.50'::jsonb and doc -> 'n' < '100'::jsonb order by id;
+select id from jsonb_ord where doc -> 'n' = '9.50'::jsonb;
+select id from jsonb_ord where doc #> '{s}' < '"abc"'::jsonb or doc #> '{s}' <> '"b"'::jsonb order by id;
+select id from jsonb_ord where doc = '{"s": "b", "n": 80}'::jsonb;
+select id, doc -> 'n' as n from jsonb_ord order by doc -> 'n', id;
+select id from jsonb_ord order by (doc -> 'n') desc nulls last, id;
+select id, row_number() over (order by doc -> 'n' desc, id) as r from jsonb_ord order by id;
+select '[]'::jsonb < 'null'::jsonb as a, '[1]'::jsonb > '5'::jsonb as b, '{}'::jsonb > '[1,2,3]'::jsonb as c, 'true'::jsonb > '1'::jsonb as d, '1.0'::jsonb = '1'::jsonb as e;
+select '{"b":1,"a":2}'::jsonb = '{"a":2,"b":1}'::jsonb as a, '{"a":1,"b":2}'::jsonb > '{"c":1}'::jsonb as b, '{"aa":1}'::jsonb > '{"b":1}'::jsonb as c, '[1,[2]]'::jsonb > '[1,3]'::jsonb as d, '[[]]'::jsonb < '[1]'::jsonb as e;
+select id, doc -> 'n' as n from jsonb_ord order by 2 desc, id;
+select id, doc -> 'n' as n from jsonb_ord order by n, id;
+select id from jsonb_ord where doc -> 'n' not between '9'::jsonb and '90'::jsonb order by id;
+select id from jsonb_ord where doc -> 'n' > 90;
+select '1'::jsonb < '2'::json;
+drop table jsonb_ord;
+
+-- ---- partial indexes: a unique one over the rows its predicate holds for ----
+create table soft_users (id int primary key, email text not null, deleted_at date, logins int default 0);
+create unique index soft_users_email_live on soft_users (email) where deleted_at is null;
+create index soft_users_deleted on soft_users (deleted_at) where deleted_at is not null;
+insert into soft_users values (1, 'a@x', null, 0), (2, 'a@x', '2024-01-01', 0), (3, 'a@x', '2024-02-01', 0);
+insert into soft_users values (4, 'a@x', null, 0);
+insert into soft_users (id, email) values (5, 'b@x');
+update soft_users set deleted_at = null where id = 2;
+update soft_users set deleted_at = '2024-03-01' where id = 1;
+update soft_users set deleted_at = null where id = 2;
+insert into soft_users (id, email) values (6, 'a@x') on conflict (email) where deleted_at is null do update set logins = soft_users.logins + 1;
+insert into soft_users (id, email) values (7, 'c@x') on conflict (email) where deleted_at is null do nothing;
+select * from soft_users order by id;
+select attname from pg_attribute where attrelid = 'soft_users'::regclass and attnum > 0 order by attnum;
+select column_name from information_schema.columns where table_name = 'soft_users' order by ordinal_position;
+select indexname from pg_indexes where tablename = 'soft_users' order by indexname;
+create unique index soft_users_dup on soft_users (email) where deleted_at is not null;
+drop index soft_users_email_live;
+insert into soft_users values (8, 'a@x', null, 0);
+select count(*) from soft_users where email = 'a@x';
+drop table soft_users;

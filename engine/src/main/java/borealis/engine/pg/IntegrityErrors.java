@@ -45,6 +45,14 @@ final class IntegrityErrors {
         };
     }
 
+    private static final Pattern NOT_CREATED = Pattern.compile("^(could not create unique index \"[^\"]*\") \\((Key .*)\\)$", Pattern.DOTALL);
+
+    /** A catalog function's 23505 (a unique partial index refused over duplicated rows): its detail apart. */
+    static PgError withDetail(String state, String text) {
+        Matcher m = state.equals("23505") ? NOT_CREATED.matcher(text) : null;
+        return m != null && m.matches() ? new PgError("ERROR", state, m.group(1), m.group(2), null) : null;
+    }
+
     private static PgError unique(String text) {
         Matcher m = UNIQUE.matcher(quoted(text));
         if (!m.find()) {
@@ -127,7 +135,9 @@ final class IntegrityErrors {
     private static List<String> columns(String cols) {
         List<String> out = new ArrayList<>();
         for (String c : cols.split(",")) {
-            out.add(c.trim().replaceAll("(?i)\\s+(ASC|DESC)?\\s*(NULLS\\s+(FIRST|LAST))?$", "").replaceAll("(?i)\\s+(ASC|DESC)$", "").trim());
+            String name = c.trim().replaceAll("(?i)\\s+(ASC|DESC)?\\s*(NULLS\\s+(FIRST|LAST))?$", "").replaceAll("(?i)\\s+(ASC|DESC)$", "").trim();
+            String base = PartialIndexNaming.base(name.replace("\"", ""));
+            out.add(base != null ? base : name); // a unique partial index's hidden column stands for its base column
         }
         return out;
     }

@@ -160,7 +160,8 @@ public record PgError(String severity, String sqlState, String message, String d
                 break;
         }
         if (state != null && state.length() == 5 && !state.startsWith("HY") && !state.startsWith("42S") && !state.startsWith("90")) {
-            return error(state, text);
+            PgError detailed = IntegrityErrors.withDetail(state, text);
+            return detailed != null ? detailed : error(state, text);
         }
         return error("XX000", text);
     }

@@ -23,6 +23,18 @@ class IntegrityErrorsTest {
     }
 
     @Test
+    void aUniquePartialIndexNamesItsColumnsNotItsHiddenOnes() {
+        // the message H2 gave for a unique partial index on (email, "Org") (its hidden columns)
+        PgError e = IntegrityErrors.of(23505, "", "Unique index or primary key violation: \"public.users_email_live ON "
+                + "public.users(email_borealis_partial1 NULLS FIRST, \"\"Org_borealis_partial2\"\" NULLS FIRST) VALUES ( /* 1 */ 'a@x', 7 )\"");
+        assertEquals("duplicate key value violates unique constraint \"users_email_live\"", e.message());
+        assertEquals("Key (email, Org)=(a@x, 7) already exists.", e.detail());
+        PgError refused = IntegrityErrors.withDetail("23505", "could not create unique index \"dup_a\" (Key (a)=(1) is duplicated.)");
+        assertEquals("could not create unique index \"dup_a\"", refused.message());
+        assertEquals("Key (a)=(1) is duplicated.", refused.detail());
+    }
+
+    @Test
     void foreignKeyViolationsBothWays() {
         String fk = "Referential integrity constraint violation: \"orders_customer_id_fkey: public.orders FOREIGN KEY(customer_id) "
                 + "REFERENCES public.customers(id) (CAST(42 AS BIGINT))\"";

@@ -116,7 +116,7 @@ final class CatalogBuilder {
         int oid = oidOf(t.getId());
         int ns = namespaceOid(s);
         boolean view = type == TableType.VIEW;
-        Column[] cols = t.getColumns();
+        Column[] cols = PartialIndexCatalog.visibleColumns(t);
         int checks = 0;
         List<Constraint> constraints = t.getConstraints() == null ? List.of() : t.getConstraints();
         for (Constraint c : constraints) {
@@ -136,7 +136,7 @@ final class CatalogBuilder {
             }
             if (c instanceof ConstraintUnique u && c.getTable() == t) {
                 indexes.add(new IndexDef(indexOid(u), c.getName(), u.getColumns(), c.getConstraintType() == Constraint.Type.PRIMARY_KEY,
-                        true, false));
+                        true, false, null));
                 if (u.getIndex() != null) {
                     owned.add(u.getIndex());
                 }
@@ -144,8 +144,9 @@ final class CatalogBuilder {
         }
         for (Index i : t.getIndexes() == null ? List.<Index>of() : t.getIndexes()) {
             if (!owned.contains(i) && !i.getIndexType().isScan() && !i.isRowIdIndex() && i.getIndexColumns() != null) {
-                indexes.add(new IndexDef(oidOf(i.getId()), i.getName(), i.getIndexColumns(), i.getIndexType().isPrimaryKey(),
-                        i.getIndexType().isUnique(), i.getIndexType().isHash()));
+                indexes.add(new IndexDef(oidOf(i.getId()), i.getName(), PartialIndexCatalog.keyColumns(t, i.getIndexColumns()),
+                        i.getIndexType().isPrimaryKey(), i.getIndexType().isUnique(), i.getIndexType().isHash(),
+                        borealis.engine.pg.PartialIndexNaming.definition(i.getComment())));
             }
         }
         long tuples = view ? 0 : t.getRowCountApproximation(session);
@@ -228,7 +229,8 @@ final class CatalogBuilder {
     }
 
     /** An index as PostgreSQL shows it: a constraint's index carries the constraint's name. */
-    private record IndexDef(int oid, String name, IndexColumn[] columns, boolean primary, boolean unique, boolean hash) {}
+    private record IndexDef(int oid, String name, IndexColumn[] columns, boolean primary, boolean unique, boolean hash,
+                            String partial) {}
 
     /** The OID of a unique constraint's index; H2 may use the table's row index for an integer primary key. */
     static int indexOid(ConstraintUnique u) {
@@ -256,13 +258,15 @@ final class CatalogBuilder {
             add("pg_index_keys", oid, keys[k], k + 1);
         }
         int am = i.hash() ? HASH_AM : BTREE_AM;
+        String predicate = borealis.engine.pg.PartialIndexNaming.predicate(i.partial());
         // sql-built: pg_indexes.indexdef, display text whose names SqlQuoting quoted
         String def = "CREATE " + (unique ? "UNIQUE " : "") + "INDEX " + SqlQuoting.displayIdentifier(name) + " ON " + qualified(s, t)
-                + " USING " + (am == HASH_AM ? "hash" : "btree") + " (" + colList + ")"; // sql-built: display text
+                + " USING " + (am == HASH_AM ? "hash" : "btree") + " (" + colList + ")" + (predicate != null ? " WHERE (" + predicate + ")" : ""); // sql-built: display text
         add("pg_class", oid, name, namespaceOid(s), 0, 0, OWNER, am, oid, 0, 1, 0f, 0, 0, false, false, "p", "i",
                 (short) cols.length, (short) 0, false, false, false, false, false, true, "n", false, 0, 0, 0, null, null, null, false);
         add("pg_index", oid, oidOf(t.getId()), (short) cols.length, (short) cols.length, unique, false, primary, false, true,
-                false, true, false, true, true, false, keys, null, null, options, null, null, def);
+                false, true, false, true, true, false, keys, null, null, options, null,
+                predicate == null ? null : "(" + predicate + ")", def);
         add("pg_indexes", s.getName(), t.getName(), name, null, def);
     }
 

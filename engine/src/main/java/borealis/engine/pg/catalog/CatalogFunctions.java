@@ -69,13 +69,30 @@ public final class CatalogFunctions {
         return expr;
     }
 
+    /**
+     * Refuses to create the unique partial index {@code index} when rows it would cover already
+     * share a key ({@code duplicate}: that key's text, or null), as PostgreSQL refuses, before
+     * Borealis adds the index's hidden columns.
+     */
+    public static Boolean unique_index_check(String index, String columns, String duplicate) throws SQLException {
+        if (duplicate != null) {
+            throw new SQLException("could not create unique index \"" + index + "\" (Key (" + columns + ")=(" + duplicate
+                    + ") is duplicated.)", "23505");
+        }
+        return true;
+    }
+
     public static String pg_get_indexdef(Connection c, Integer oid) throws SQLException {
         return scalar(c, "SELECT borealis_def FROM " + CatalogNames.SCHEMA + ".pg_index WHERE indexrelid = ?", oid);
     }
 
     public static String pg_get_indexdef(Connection c, Integer oid, Integer column, Boolean pretty) throws SQLException {
         if (column == null || column == 0) {
-            return pg_get_indexdef(c, oid);
+            String def = pg_get_indexdef(c, oid);
+            int where = def == null ? -1 : def.indexOf(" WHERE (");
+            // pretty-printed (psql's \d): a partial index's predicate without its outer parentheses
+            return Boolean.TRUE.equals(pretty) && where > 0 && def.endsWith(")") // sql-built: display text of a stored definition
+                    ? def.substring(0, where) + " WHERE " + def.substring(where + " WHERE (".length(), def.length() - 1) : def;
         }
         return scalar(c, "SELECT a.attname FROM " + CatalogNames.SCHEMA + ".pg_index i JOIN " + CatalogNames.SCHEMA
                 + ".pg_index_keys k ON k.indexrelid = i.indexrelid JOIN " + CatalogNames.SCHEMA

@@ -70,7 +70,7 @@ final class InformationSchemaRows {
             String def = t instanceof TableView v ? v.getQuerySQL() : null;
             add("views", db, schema, name, def, "NONE", "NO", "NO", "NO", "NO", "NO");
         }
-        for (Column c : t.getColumns()) {
+        for (Column c : PartialIndexCatalog.visibleColumns(t)) {
             column(schema, t, c);
             if (!c.isNullable() && !view) {
                 // PostgreSQL lists each NOT NULL column as a CHECK constraint with a generated name

@@ -1,6 +1,7 @@
 package borealis.engine.pg.catalog;
 
 import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.types.JsonbOrder;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -291,6 +292,55 @@ public final class JsonFunctions {
         }
         return a.getClass() == b.getClass() && a.toString().equals(b.toString()); // strings, booleans, null
 
+    }
+
+    // ---- jsonb ordering: a < b, ORDER BY a ----
+
+    /**
+     * jsonb comparison ({@code a > b} is {@code jsonb_cmp(a, b) > 0}) in PostgreSQL's jsonb order
+     * ({@link JsonbOrder}); H2 compares JSON values by their bytes ('80' > '100').
+     */
+    public static Integer jsonb_cmp(Value a, Value b, String op) throws java.sql.SQLException {
+        if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
+            return null;
+        }
+        if (!comparable(a) || !comparable(b)) {
+            // PostgreSQL has no jsonb operator for another type (jsonb > integer)
+            throw new java.sql.SQLException("operator does not exist: " + pgTypeName(a) + " " + op + " " + pgTypeName(b), "42883");
+        }
+        return Integer.signum(java.util.Arrays.compareUnsigned(sortKey(a), sortKey(b)));
+    }
+
+    /** The key ORDER BY sorts a jsonb value by: its bytes' order is jsonb's order. */
+    public static byte[] jsonb_sort_key(Value v) throws java.sql.SQLException {
+        return v == null || v == ValueNull.INSTANCE ? null : sortKey(v);
+    }
+
+    /** jsonb, or text that an unknown-typed literal or parameter gives (PostgreSQL reads it as jsonb). */
+    private static boolean comparable(Value v) {
+        int type = v.getValueType();
+        return type == Value.JSON || type == Value.VARCHAR || type == Value.CHAR || type == Value.VARCHAR_IGNORECASE;
+    }
+
+    private static String pgTypeName(Value v) {
+        return switch (v.getValueType()) {
+            case Value.JSON -> "jsonb";
+            case Value.INTEGER -> "integer";
+            case Value.BIGINT -> "bigint";
+            case Value.SMALLINT -> "smallint";
+            case Value.NUMERIC, Value.DECFLOAT -> "numeric";
+            case Value.DOUBLE -> "double precision";
+            case Value.REAL -> "real";
+            default -> v.getType().getDeclaredTypeName().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static byte[] sortKey(Value v) throws java.sql.SQLException {
+        try {
+            return JsonbOrder.sortKey(v.getString());
+        } catch (IllegalArgumentException e) {
+            throw new java.sql.SQLException("invalid input syntax for type json", "22P02");
+        }
     }
 
     public static String json_build_object(Value... kv) {

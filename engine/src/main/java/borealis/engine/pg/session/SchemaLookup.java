@@ -159,6 +159,73 @@ final class SchemaLookup implements ColumnLookup {
         }
     }
 
+    @Override
+    public String columnType(String table, String column) {
+        Table t = table(table);
+        Column c = t == null ? null : t.findColumn(column);
+        return c == null ? null : c.getType().getSQL(org.h2.util.HasSQL.DEFAULT_SQL_FLAGS);
+    }
+
+    @Override
+    public java.util.Set<String> allColumnNames(String table) {
+        Table t = table(table);
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (t != null) {
+            for (Column c : t.getColumns()) {
+                out.add(c.getName());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public HiddenColumns partialIndexColumns(String index) {
+        SessionLocal session = session();
+        QualifiedName name = parse(index);
+        for (String s : candidates(session, name)) {
+            Schema schema = session.getDatabase().findSchema(s);
+            org.h2.index.Index i = schema == null ? null : schema.findIndex(session, name.name());
+            if (i == null) {
+                continue;
+            }
+            List<String> hidden = new ArrayList<>();
+            for (Column c : i.getColumns()) {
+                if (!c.getVisible() && c.isGenerated() && borealis.engine.pg.PartialIndexNaming.base(c.getName()) != null) {
+                    hidden.add(c.getName());
+                }
+            }
+            return hidden.isEmpty() ? null : new HiddenColumns(schema.getName(), i.getTable().getName(), hidden);
+        }
+        return null;
+    }
+
+    @Override
+    public List<String> partialIndexesReading(String table, String column) {
+        Table t = table(table);
+        List<String> out = new ArrayList<>();
+        if (t == null || t.getIndexes() == null) {
+            return out;
+        }
+        // H2 quotes every name in a generated column's expression
+        String reference = SqlQuoting.identifier(column);
+        for (org.h2.index.Index i : t.getIndexes()) {
+            for (Column c : i.getColumns()) {
+                if (!c.getVisible() && c.isGenerated() && borealis.engine.pg.PartialIndexNaming.base(c.getName()) != null
+                        && c.getDefaultSQL() != null && c.getDefaultSQL().contains(reference)) {
+                    out.add(SqlQuoting.qualified(i.getSchema().getName(), i.getName()));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private Table table(String table) {
+        SessionLocal session = session();
+        Schema schema = schemaOf(session, table, false);
+        return schema == null ? null : schema.findTableOrView(session, parse(table).name());
+    }
+
     /** Prepared, not run: H2 types the result without reading a row. */
     @Override
     public String resultType(String engineSql) {

@@ -40,6 +40,35 @@ public interface ColumnLookup {
         return null;
     }
 
+    /**
+     * A column's engine type as SQL ({@code CHARACTER VARYING(254)}), or null when there is no such
+     * column. {@code column} is the name as stored.
+     */
+    default String columnType(String table, String column) {
+        return null;
+    }
+
+    /** Every column name of the table as stored, hidden ones included; empty when unknown. */
+    default java.util.Set<String> allColumnNames(String table) {
+        return java.util.Set.of();
+    }
+
+    /**
+     * The hidden columns that make the index {@code index} (as written, maybe qualified) a partial
+     * unique index, with their table; null when it is no such index.
+     */
+    default HiddenColumns partialIndexColumns(String index) {
+        return null;
+    }
+
+    /** The unique partial indexes of the table whose hidden columns read {@code column} (as stored): their quoted qualified names. */
+    default List<String> partialIndexesReading(String table, String column) {
+        return List.of();
+    }
+
+    /** Hidden columns of a table: its schema and name as stored, and the columns' names. */
+    record HiddenColumns(String schema, String table, List<String> columns) {}
+
     /** An enum type: its labels in order, and the columns declared with it (schema, table, column each). */
     record EnumType(String schema, String name, List<String> labels, List<List<String>> columns) {}
 }

@@ -82,6 +82,7 @@ final class ExpressionRewriter {
         bitwiseOperators();
         vectorSubscripts();
         new FunctionResultTypes(t).rewrite();
+        new JsonbComparisons(t).rewrite();
         return params;
     }
 

@@ -76,6 +76,9 @@ public final class SqlTranslator {
         } else {
             engineSql = t.toSql();
         }
+        if (statements.instead.isEmpty() && !statements.after.isEmpty()) {
+            engineSql = engineSql + "; " + String.join("; ", statements.after);
+        }
         return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded,
                 !statements.usedLookup && !correlated.rewrote);
     }

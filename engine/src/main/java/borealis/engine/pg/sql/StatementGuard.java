@@ -54,6 +54,7 @@ final class StatementGuard {
                 throw new RefusedStatement(sql, PgError.error("42601", "syntax error at or near \"" + k.text + "\""));
             }
         }
+        refuseDataModifyingWith(t, sql);
         Tok first = t.get(0);
         if (first.isOpen()) {
             return;
@@ -76,6 +77,37 @@ final class StatementGuard {
             }
             if (!verb.equals("DROP") && (object.equals("DOMAIN") || object.equals("TYPE"))) {
                 checkTypeName(t, i + 1, sql);
+            }
+        }
+    }
+
+    /**
+     * {@code WITH u AS (UPDATE ... RETURNING ...) SELECT ...}: H2 runs a data change in a WITH once
+     * per reference to it (twice, or never) and the main query would see its changes; PostgreSQL
+     * runs it exactly once, against the statement's snapshot. Refused rather than run differently.
+     */
+    private static void refuseDataModifyingWith(TokenList t, String sql) {
+        boolean with = false;
+        for (int i = 0; i < t.size() && !with; i++) {
+            with = t.is(i, "WITH");
+        }
+        for (int i = 0; with && i + 2 < t.size(); i++) {
+            if (!t.is(i, "AS")) {
+                continue;
+            }
+            int j = i + 1;
+            if (t.is(j, "NOT")) {
+                j++;
+            }
+            if (t.is(j, "MATERIALIZED")) {
+                j++;
+            }
+            Tok open = t.get(j);
+            Tok verb = t.get(j + 1);
+            if (open != null && open.isOpen() && verb != null && (verb.is("INSERT") || verb.is("UPDATE") || verb.is("DELETE")
+                    || verb.is("MERGE"))) {
+                throw new RefusedStatement(sql, PgError.error("0A000", "data-modifying statements in WITH (" + verb.text.toUpperCase(Locale.ROOT)
+                        + " inside a common table expression) are not supported by Borealis"));
             }
         }
     }

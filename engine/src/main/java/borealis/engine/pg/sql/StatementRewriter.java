@@ -18,6 +18,8 @@ final class StatementRewriter {
     private final ColumnLookup lookup;
     /** Extra statements to run before the main one (e.g. SET NOT NULL before ADD PRIMARY KEY). */
     final List<String> before = new ArrayList<>();
+    /** Extra statements to run after the main one (e.g. the comment that keeps a partial index's predicate). */
+    final List<String> after = new ArrayList<>();
     /** The main statement is replaced by several (TRUNCATE a, b). */
     final List<String> instead = new ArrayList<>();
     boolean usedLookup;
@@ -59,6 +61,15 @@ final class StatementRewriter {
                 returning("FINAL");
             }
             case "DELETE" -> delete();
+            case "DROP" -> {
+                if (PartialIndexes.isDropIndex(t)) {
+                    usedLookup = true;
+                    List<String> drops = new PartialIndexes(t, lookup).drop();
+                    if (drops != null) {
+                        instead.addAll(drops);
+                    }
+                }
+            }
             case "SELECT", "WITH" -> select();
             case "VALUES" -> values();
             default -> { }
@@ -426,14 +437,15 @@ final class StatementRewriter {
         }
         String cols = columnsOf(tableEnd);
         int k = close + 1;
+        int where = -1;
         while (k < t.size()) {
             if ((t.is(k, "INCLUDE") || t.is(k, "WITH")) && t.get(k + 1) != null && t.get(k + 1).isOpen()) {
                 t.remove(k, t.closing(k + 1) + 1);
             } else if (t.is(k, "TABLESPACE")) {
                 t.remove(k, k + 2);
             } else if (t.is(k, "WHERE")) {
-                // Partial indexes: H2 indexes every row; uniqueness over the subset is not enforced.
-                throw new PgException(PgError.error("0A000", "partial indexes are not supported by Borealis"));
+                where = k;
+                break;
             } else if (t.is(k, "NULLS") && t.is(k + 1, "NOT") && t.is(k + 2, "DISTINCT")) {
                 t.remove(k, k + 3);
             } else {
@@ -442,6 +454,11 @@ final class StatementRewriter {
         }
         if (!named) {
             t.insert(on, quoteIdent(table + "_" + cols + "_idx"));
+            where += where < 0 ? 0 : 1;
+        }
+        if (where >= 0) {
+            usedLookup = true;
+            new PartialIndexes(t, lookup).create(where, after);
         }
     }
 
@@ -526,11 +543,24 @@ final class StatementRewriter {
             if (t.is(last, "CASCADE") || t.is(last, "RESTRICT")) {
                 t.remove(last, last + 1);
             }
+            int col = t.is(nameEnd + 1, "COLUMN") ? nameEnd + 2 : nameEnd + 1;
+            if (t.is(col, "IF") && t.is(col + 1, "EXISTS")) {
+                col += 2;
+            }
+            if (t.get(col) != null && t.get(col).isName() && !t.is(col, "CONSTRAINT")) {
+                // PostgreSQL drops the indexes that read the column; a unique partial index's hidden columns would stop H2
+                usedLookup = true;
+                before.addAll(PartialIndexes.dropReading(lookup, tableRef, t.get(col).name()));
+            }
         }
         // RENAME a TO b: PostgreSQL's COLUMN is optional (Alembic's and Knex's column renames leave it out).
         if (t.is(nameEnd, "RENAME") && t.get(nameEnd + 1) != null && t.get(nameEnd + 1).isName() && !t.is(nameEnd + 1, "TO")
                 && !t.is(nameEnd + 1, "COLUMN") && !t.is(nameEnd + 1, "CONSTRAINT") && t.is(nameEnd + 2, "TO")) {
             t.insert(nameEnd + 1, "COLUMN");
+        }
+        if (t.is(nameEnd, "RENAME") && t.is(nameEnd + 1, "COLUMN") && t.is(nameEnd + 3, "TO") && t.get(nameEnd + 4) != null) {
+            usedLookup = true;
+            after.addAll(PartialIndexes.renameHidden(lookup, tableRef, t.get(nameEnd + 2).name(), t.get(nameEnd + 4).name()));
         }
         int owner = t.find(nameEnd, t.size(), "OWNER");
         if (owner > 0 && t.is(owner + 1, "TO")) {
@@ -617,6 +647,7 @@ final class StatementRewriter {
 
     private void onConflict(int on) {
         int i = on + 2;
+        int arbiterWhere = -1;
         List<String> target = new ArrayList<>();
         if (t.get(i) != null && t.get(i).isOpen()) {
             int close = t.closing(i);
@@ -628,6 +659,7 @@ final class StatementRewriter {
             i = close + 1;
             if (t.is(i, "WHERE")) {
                 int d = t.find(i, t.size(), "DO");
+                arbiterWhere = i;
                 i = d;
             }
         } else if (t.is(i, "ON") && t.is(i + 1, "CONSTRAINT")) {
@@ -690,6 +722,8 @@ final class StatementRewriter {
         } else if (!(t.get(j) != null && t.get(j).isOpen())) {
             source = "(" + source + ")";
         }
+        // a partial unique index as the arbiter: only rows its predicate holds for, old and new, conflict
+        String arbiter = arbiterWhere > 0 ? PartialIndexes.arbiterCondition(t, arbiterWhere + 1, i, alias, "excluded", columns) : "";
         StringBuilder sb = new StringBuilder("MERGE INTO ").append(table);
         if (!alias.equals(t.get(nameEnd - 1).text)) {
             sb.append(" AS ").append(alias);
@@ -698,6 +732,7 @@ final class StatementRewriter {
         for (int k = 0; k < target.size(); k++) {
             sb.append(k > 0 ? " AND " : "").append(alias).append('.').append(target.get(k)).append(" = excluded.").append(target.get(k));
         }
+        sb.append(arbiter);
         sb.append(" WHEN MATCHED");
         if (condition != null) {
             sb.append(" AND (").append(condition).append(')');

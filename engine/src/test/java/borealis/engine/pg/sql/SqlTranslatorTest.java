@@ -29,6 +29,134 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void jsonbComparisonsAndOrderByFollowJsonbOrder() {
+        String gt = h2("select id from t where (t.d -> 'pages') > '100'::jsonb order by (t.d -> 'pages') desc, id");
+        assertTrue(gt.contains("where borealis_catalog.jsonb_cmp((COALESCE(CAST((borealis_catalog.json_get(t.d, 'pages') FORMAT JSON)"), gt);
+        assertTrue(gt.contains(", CAST(('100' FORMAT JSON) AS JSON(999999999)), '>') > 0 order by borealis_catalog.jsonb_sort_key(("), gt);
+        assertTrue(gt.endsWith(") desc, id"), gt);
+        String path = h2("select 1 from t where d #> '{a,b}' = cast('1' as jsonb) and x = 1");
+        assertTrue(path.contains("borealis_catalog.jsonb_cmp(COALESCE(") && path.contains(", '=') = 0 and x = 1"), path);
+        // not comparisons of jsonb: an assignment, and text
+        assertTrue(h2("update t set d = '{}'::jsonb where id = 1").contains("set d = CAST("), h2("update t set d = '{}'::jsonb"));
+        assertTrue(!h2("select id from t where d ->> 'a' > 'b'").contains("jsonb_cmp"), "->> gives text");
+        String between = h2("select id from t where d -> 'a' not between '9'::jsonb and '10'::jsonb");
+        assertTrue(between.contains("where NOT (borealis_catalog.jsonb_cmp(COALESCE(") && between.contains(", '>=') >= 0 AND ")
+                && between.endsWith(", '<=') <= 0)"), between);
+        String ordinal = h2("select id, d -> 'a' as a from t order by 2 desc, a");
+        assertEquals(2, ordinal.split("jsonb_sort_key\\(").length - 1, ordinal);
+        assertTrue(h2("select id from t order by d -> 'a';").contains("order by borealis_catalog.jsonb_sort_key("), "a trailing semicolon");
+        String distinct = h2("select distinct d -> 'a' from t order by d -> 'a'");
+        assertTrue(!distinct.contains("jsonb_sort_key"), "H2 sorts a DISTINCT only by its result columns: " + distinct);
+        PgException json = assertThrows(PgException.class, () -> h2("select '1'::jsonb < '2'::json"));
+        assertEquals("42883", json.error.sqlState());
+        assertEquals("operator does not exist: jsonb < json", json.error.message());
+    }
+
+    /** A schema of one table, users(id, email, deleted_at), with a hidden column already taken. */
+    private static final ColumnLookup USERS = new ColumnLookup() {
+        @Override
+        public List<String> columns(String table) {
+            return List.of("\"id\"", "\"email\"", "\"deleted_at\"");
+        }
+
+        @Override
+        public String columnType(String table, String column) {
+            return column.equals("email") ? "CHARACTER VARYING(254)" : column.equals("id") ? "INTEGER" : null;
+        }
+
+        @Override
+        public java.util.Set<String> allColumnNames(String table) {
+            return java.util.Set.of("id", "email", "deleted_at", "email_borealis_partial1");
+        }
+
+        @Override
+        public HiddenColumns partialIndexColumns(String index) {
+            return index.equals("users_email_live") || index.equals("\"public\".\"users_email_live\"")
+                    ? new HiddenColumns("public", "users", List.of("email_borealis_partial2")) : null;
+        }
+
+        @Override
+        public List<String> partialIndexesReading(String table, String column) {
+            return column.equals("deleted_at") ? List.of("\"public\".\"users_email_live\"") : List.of();
+        }
+    };
+
+    private static String users(String sql) {
+        return SqlTranslator.translateUncached(sql, USERS).engineSql();
+    }
+
+    @Test
+    void aPlainPartialIndexIndexesEveryRowAndKeepsItsPredicate() {
+        assertEquals("create index jobs_pending on jobs (queue, run_at); COMMENT ON INDEX \"jobs_pending\" IS "
+                + "'borealis partial index: (queue, run_at) WHERE (status = ''pending'' AND NOT done)'",
+                users("create index jobs_pending on jobs (queue, run_at) where status = 'pending' and not done"));
+        assertTrue(users("create index on app.jobs (queue) where run_at is null").endsWith(
+                "; COMMENT ON INDEX app.\"jobs_queue_idx\" IS 'borealis partial index: (queue) WHERE (run_at IS NULL)'"));
+    }
+
+    @Test
+    void aUniquePartialIndexIsAUniqueIndexOnHiddenGeneratedColumns() {
+        String sql = users("create unique index users_email_live on users (\"email\", id) where deleted_at is null");
+        assertTrue(sql.startsWith("SET @borealis_partial_check = borealis_catalog.unique_index_check('users_email_live', 'email, id', "
+                + "(SELECT CONCAT(CAST(\"email\" AS VARCHAR), ', ', CAST(\"id\" AS VARCHAR), '') FROM users WHERE (deleted_at is null) "
+                + "AND \"email\" IS NOT NULL AND \"id\" IS NOT NULL GROUP BY \"email\", \"id\" HAVING COUNT(*) > 1 LIMIT 1)); "), sql);
+        assertTrue(sql.contains("; ALTER TABLE users ADD COLUMN \"email_borealis_partial2\" CHARACTER VARYING INVISIBLE GENERATED "
+                + "ALWAYS AS (CASE WHEN (deleted_at is null) THEN \"email\" END); ALTER TABLE users ADD COLUMN \"id_borealis_partial1\" "
+                + "INTEGER INVISIBLE GENERATED ALWAYS AS (CASE WHEN (deleted_at is null) THEN \"id\" END); "
+                + "CREATE UNIQUE INDEX \"users_email_live\" ON users (\"email_borealis_partial2\", \"id_borealis_partial1\"); "
+                + "COMMENT ON INDEX \"users_email_live\" IS 'borealis partial index: (email, id) WHERE (deleted_at IS NULL)'"), sql);
+        assertEquals("0A000", assertThrows(PgException.class,
+                () -> users("create unique index u_lower on users (lower(email)) where deleted_at is null")).error.sqlState());
+        assertEquals("42703", assertThrows(PgException.class,
+                () -> users("create unique index u_x on users (nope) where deleted_at is null")).error.sqlState());
+    }
+
+    @Test
+    void droppingAUniquePartialIndexDropsItsHiddenColumns() {
+        assertEquals("DROP INDEX \"public\".\"users_email_live\"; ALTER TABLE \"public\".\"users\" DROP COLUMN \"email_borealis_partial2\"",
+                users("drop index if exists users_email_live"));
+        assertEquals("drop index other_idx", users("drop index other_idx"));
+        assertTrue(users("drop index users_email_live;").endsWith("DROP COLUMN \"email_borealis_partial2\""), "a trailing semicolon");
+        assertTrue(users("create unique index u_e on users (email) where deleted_at is null;").contains(
+                "CASE WHEN (deleted_at is null) THEN"), "the predicate ends before a trailing semicolon");
+    }
+
+    @Test
+    void droppingAColumnAUniquePartialIndexReadsDropsTheIndex() {
+        assertEquals("DROP INDEX \"public\".\"users_email_live\"; ALTER TABLE \"public\".\"users\" DROP COLUMN \"email_borealis_partial2\"; "
+                + "alter table users drop column deleted_at", users("alter table users drop column deleted_at cascade"));
+        assertEquals("alter table users drop column id", users("alter table users drop column id"));
+    }
+
+    @Test
+    void renamingAColumnRenamesItsHiddenColumns() {
+        assertEquals("alter table users rename COLUMN email to mail; ALTER TABLE users ALTER COLUMN \"email_borealis_partial1\" "
+                + "RENAME TO \"mail_borealis_partial1\"", users("alter table users rename email to mail"));
+    }
+
+    @Test
+    void anUpsertOnAPartialIndexConflictsOnlyWhereItsPredicateHolds() {
+        String sql = users("insert into users (email, deleted_at) values ('a', null) on conflict (email) where deleted_at is null "
+                + "do update set id = users.id + 1");
+        assertTrue(sql.contains(" ON users.email = excluded.email AND (users.deleted_at is null) AND (excluded.deleted_at is null) "
+                + "WHEN MATCHED"), sql);
+        String omitted = users("insert into users (email) values ('a') on conflict (email) where deleted_at is null do update set id = 2");
+        assertTrue(omitted.contains(" ON users.email = excluded.email AND (users.deleted_at is null) WHEN MATCHED"), omitted);
+    }
+
+    @Test
+    void dataModifyingCommonTableExpressionsAreRefused() {
+        for (String sql : List.of("with u as (update t set v = 1 returning id) select * from u",
+                "with d as materialized (delete from t returning *) insert into t2 select * from d",
+                "with a as (select 1), i as (insert into t (v) values (1) returning id) select * from i")) {
+            PgException e = assertThrows(PgException.class, () -> h2(sql), sql);
+            assertEquals("0A000", e.error.sqlState(), sql);
+        }
+        assertTrue(h2("with q as (select id from t for update skip locked) update t set v = 1 where id in (select id from q)")
+                .contains("update"), "a WITH that only reads stays");
+    }
+
+    @Test
     void infinitiesAndBcDatesInCastsAndAssignedLiterals() {
         assertTrue(h2("select 'infinity'::timestamp").contains("TIMESTAMP '+999999999-12-31 23:59:59.999999'"));
         assertTrue(h2("select date '0044-03-15 BC'").contains("DATE '-0043-03-15'"));
@@ -280,7 +408,7 @@ class SqlTranslatorTest {
                 h2("alter table t add primary key (id)"));
         assertEquals("create index \"t_v_idx\" on t (v)", h2("create index concurrently on t using btree (v)"));
         assertTrue(SqlTranslator.translateUncached("create table x(a int)", null).changesSchema());
-        assertThrows(PgException.class, () -> h2("create index i on t(v) where v > 0"));
+        assertTrue(h2("create index i on t(v) where v > 0").startsWith("create index i on t(v); COMMENT ON INDEX"), "a partial index");
     }
 
     @Test
