@@ -2,7 +2,6 @@ package borealis.engine.pg.session;
 
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
-import borealis.engine.pg.RefusedStatement;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.AdvisoryLocks;
 import borealis.engine.pg.catalog.NotifyPort;
@@ -79,6 +78,8 @@ public final class PgSession implements AutoCloseable {
     private final UtilityCommands utility;
     private final SchemaCommands schemas;
     private final SessionGuard guard;
+    /** What went wrong, as the client is told it. */
+    private final SessionErrors errors;
     private final Transactions tx;
     /** Named and unnamed statements and portals of the extended protocol. */
     private final NamedStatements named;
@@ -113,6 +114,7 @@ public final class PgSession implements AutoCloseable {
         this.notes = new SessionNotifications(hub, pid);
         NotifyPort.Registry.register(conn, notes);
         this.guard = guard;
+        this.errors = new SessionErrors(guard);
         this.schemas = new SchemaCommands(schemaAdmin, settings);
         this.commits = commits;
         this.settings = settings;
@@ -172,7 +174,7 @@ public final class PgSession implements AutoCloseable {
         });
         named.describeFetchesWith(cursors::columnsOf);
         borealis.engine.pg.catalog.SessionRelations.register(conn, named::preparedStatements);
-        this.inlineBlocks = new InlineBlocks(conn, named, portals, this::checkMayWrite, this::errorOf, notes);
+        this.inlineBlocks = new InlineBlocks(conn, named, portals, this::checkMayWrite, errors::of, notes);
         conn.setAutoCommit(true);
         // What current_database() and current_user answer (the client's names, not H2's).
         try (PreparedStatement ps = conn.prepareStatement("SET @borealis_database = ?")) {
@@ -253,12 +255,9 @@ public final class PgSession implements AutoCloseable {
         }
     }
 
-    /** Bytes the statement cancelled for memory had allocated (0: none was); its error is then 53200. */
-    private final java.util.concurrent.atomic.AtomicLong cancelledForMemory = new java.util.concurrent.atomic.AtomicLong();
-
-    /** Cancels the running statement because the server's memory ran short ({@link borealis.engine.governor.HeapGuard}). */
+    /** Cancels the running statement because the server's memory ran short ({@link borealis.engine.governor.HeapGuard}): its error is then 53200. */
     public void cancelForMemory(long allocatedBytes) {
-        cancelledForMemory.set(Math.max(1, allocatedBytes));
+        errors.cancelledForMemory(allocatedBytes);
         cancel();
     }
 
@@ -390,7 +389,7 @@ public final class PgSession implements AutoCloseable {
             try {
                 startSimpleQuery(q.sql(), out);
             } catch (RuntimeException | StackOverflowError e) {
-                simpleError(errorOf(e), out);
+                simpleError(errors.of(e), out);
             }
             return;
         }
@@ -399,8 +398,7 @@ public final class PgSession implements AutoCloseable {
         }
         try {
             if (m instanceof FrontendMessage.Parse p) {
-                errorSql = p.sql();
-                errorOffset = 0;
+                errors.statement(p.sql(), 0);
                 named.parse(p);
                 out.parseComplete();
             } else if (m instanceof FrontendMessage.Bind b) {
@@ -435,10 +433,10 @@ public final class PgSession implements AutoCloseable {
                 throw new PgException(PgError.error("08P01", "unexpected message " + m.getClass().getSimpleName()));
             }
         } catch (PgException e) {
-            extendedError(errorOf(e), out);
+            extendedError(errors.of(e), out);
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             // A statement nested too deep for the parser ends with 54001, as PostgreSQL's does; the session goes on.
-            extendedError(errorOf(e), out);
+            extendedError(errors.of(e), out);
         }
     }
 
@@ -449,8 +447,7 @@ public final class PgSession implements AutoCloseable {
         if (p == null) {
             throw new PgException(PgError.error("34000", "portal \"" + e.portal() + "\" does not exist"));
         }
-        errorSql = p.query.sql;
-        errorOffset = 0;
+        errors.statement(p.query.sql, 0);
         if (!p.executed) {
             Command.Kind kind = p.query.command().kind();
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
@@ -495,7 +492,7 @@ public final class PgSession implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             portals.running = null;
-            extendedError(errorOf(e), out);
+            extendedError(errors.of(e), out);
         }
     }
 
@@ -530,7 +527,7 @@ public final class PgSession implements AutoCloseable {
             out.errorResponse("ERROR", PgError.of(e).sqlState(), PgError.of(e).message(), null, null, 0);
             tx.rollbackQuietly();
         } catch (PgException e) {
-            writeError(e.error, out); // the commit found a listener's queue full (54000)
+            errors.write(e.error, out); // the commit found a listener's queue full (54000)
             tx.rollbackQuietly();
         }
         ready(out);
@@ -577,7 +574,7 @@ public final class PgSession implements AutoCloseable {
     }
 
     private void extendedError(PgError error, BackendWriter out) {
-        writeError(error, out);
+        errors.write(error, out);
         skipUntilSync = true;
         afterError();
     }
@@ -627,10 +624,9 @@ public final class PgSession implements AutoCloseable {
                 ready(out);
                 return;
             }
-            errorSql = sql;
             // where the statement starts in the query string, whose characters PostgreSQL's positions count
             int at = simpleSql.indexOf(sql, simpleFrom);
-            errorOffset = at < 0 ? 0 : simpleSql.codePointCount(0, at);
+            errors.statement(sql, at < 0 ? 0 : simpleSql.codePointCount(0, at));
             simpleFrom = at < 0 ? simpleFrom : at + sql.length();
             PreparedQuery q = named.prepare(sql, new int[0]);
             Command.Kind kind = q.command().kind();
@@ -675,9 +671,9 @@ public final class PgSession implements AutoCloseable {
             portals.send(p, 0);
             portals.writeRows(p, out, budget, 0, false);
         } catch (PgException e) {
-            simpleError(errorOf(e), out);
+            simpleError(errors.of(e), out);
         } catch (SQLException | RuntimeException | StackOverflowError e) {
-            simpleError(errorOf(e), out);
+            simpleError(errors.of(e), out);
         }
     }
 
@@ -690,7 +686,7 @@ public final class PgSession implements AutoCloseable {
             }
             portals.running = null;
         }
-        writeError(error, out);
+        errors.write(error, out);
         simpleQueue = null;
         afterError();
         ready(out);
@@ -777,9 +773,9 @@ public final class PgSession implements AutoCloseable {
                 throw new PgException(PgError.error("08P01", "unexpected message type during COPY from stdin"));
             }
         } catch (PgException e) {
-            copyFailed(errorOf(e), out);
+            copyFailed(errors.of(e), out);
         } catch (SQLException | RuntimeException | StackOverflowError e) {
-            copyFailed(errorOf(e), out);
+            copyFailed(errors.of(e), out);
         }
     }
 
@@ -889,76 +885,9 @@ public final class PgSession implements AutoCloseable {
         portals.running = null;
     }
 
-    private PgError errorOf(Throwable e) {
-        if (e instanceof RefusedStatement r) {
-            guard.refused(r.sql, r.error);
-        }
-        if (e instanceof PgException pe) {
-            return pe.error;
-        }
-        if (!(e instanceof SQLException) && !PgError.isStackOverflow(e)) {
-            log.warn("unexpected error in session", e);
-        }
-        PgError error = PgError.of(e);
-        long allocated = cancelledForMemory.getAndSet(0);
-        if (allocated > 0 && error.sqlState().equals("57014")) {
-            return new PgError("ERROR", "53200", "out of memory", "The statement had allocated " + (allocated >> 20)
-                    + " MB when the server's memory ran short; memory is shared by every database on the server.", null);
-        }
-        return error;
-    }
-
-    private void writeError(PgError e, BackendWriter out) {
-        SyntaxErrorPosition.Located syntax = SyntaxErrorPosition.locate(e, errorSql);
-        if (syntax != null) {
-            if (!syntax.message().equals(e.message())) {
-                log.debug("syntax error in the engine's form of the statement: {}", e.message());
-            }
-            out.errorResponse(e.severity(), e.sqlState(), syntax.message(), e.detail(), e.hint(), inQuery(syntax.position()), null, null,
-                    null, null);
-            return;
-        }
-        out.errorResponse(e.severity(), e.sqlState(), e.message(), e.detail(), e.hint(), inQuery(position(e, errorSql)), e.schema(),
-                e.table(), e.column(), e.constraint());
-    }
-
-    /** The statement an error belongs to, for its position. */
-    private String errorSql;
-    /** Characters before {@link #errorSql} in the query string it came in (a simple query of several statements). */
-    private int errorOffset;
     /** The simple query string being run, and where in it the statement run last ends. */
     private String simpleSql = "";
     private int simpleFrom;
-
-    /** A position in {@link #errorSql} as a position in the query string (0: none). */
-    private int inQuery(int position) {
-        return position > 0 ? position + errorOffset : 0;
-    }
-
-    /**
-     * Where in the statement PostgreSQL points for an unknown column or relation: the 1-based
-     * character position of the first identifier of that name (0: none).
-     */
-    static int position(PgError e, String sql) {
-        if (sql == null || !(e.sqlState().equals("42703") || e.sqlState().equals("42P01"))) {
-            return 0;
-        }
-        int open = e.message().indexOf('"');
-        int close = e.message().indexOf('"', open + 1);
-        if (open < 0 || close < 0) {
-            return 0;
-        }
-        String name = e.message().substring(open + 1, close);
-        String last = name.substring(name.lastIndexOf('.') + 1);
-        for (SqlLexer.Token t : SqlLexer.code(sql)) {
-            String id = t.kind() == SqlLexer.Kind.QUOTED_IDENT ? t.text().substring(1, t.text().length() - 1)
-                    : t.kind() == SqlLexer.Kind.WORD ? t.text().toLowerCase(java.util.Locale.ROOT) : null;
-            if (id != null && (id.equals(name) || id.equals(last))) {
-                return sql.codePointCount(0, t.start()) + 1;
-            }
-        }
-        return 0;
-    }
 
     @Override
     public void close() {
