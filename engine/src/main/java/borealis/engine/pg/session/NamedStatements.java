@@ -46,11 +46,11 @@ final class NamedStatements {
     static final int MAX_STATEMENTS = 10_000;
     static final int MAX_PORTALS = 1_000;
 
-    NamedStatements(Connection conn, UtilityCommands utility, ColumnOrigins origins) {
+    NamedStatements(Connection conn, UtilityCommands utility, ColumnOrigins origins, java.util.function.Supplier<String> dateStyle) {
         this.conn = conn;
         this.utility = utility;
         this.origins = origins;
-        this.lookup = new SchemaLookup(conn, this::columnsOf);
+        this.lookup = new SchemaLookup(conn, this::columnsOf, dateStyle);
     }
 
     /** The named statements as the client parsed them, for a session moving to another node. */

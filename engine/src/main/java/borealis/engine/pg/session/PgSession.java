@@ -110,7 +110,7 @@ public final class PgSession implements AutoCloseable {
         this.catalog = catalog;
         this.utility = new UtilityCommands(settings);
         this.origins = new ColumnOrigins(conn);
-        this.named = new NamedStatements(conn, utility, origins);
+        this.named = new NamedStatements(conn, utility, origins, () -> settings.get("DateStyle"));
         this.commitWindows = new CommitWindows(commits);
         this.tx = new Transactions(conn, settings, utility, this::closeAllPortals, commitWindows::open);
         SessionConfig.Registry.register(conn, new SessionConfig() {

@@ -40,6 +40,11 @@ public interface ColumnLookup {
         return null;
     }
 
+    /** The field order of the session's DateStyle, which all-numeric date literals are read in. */
+    default borealis.engine.pg.types.DateOrder dateOrder() {
+        return borealis.engine.pg.types.DateOrder.MDY;
+    }
+
     /** An enum type: its labels in order, and the columns declared with it (schema, table, column each). */
     record EnumType(String schema, String name, List<String> labels, List<List<String>> columns) {}
 }
