@@ -17,7 +17,7 @@ final class AssignedLiterals {
 
     /** What a column's type makes of a literal. */
     enum Kind {
-        ARRAY, BYTEA, JSON, DATE("DATE"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), OTHER;
+        ARRAY, BYTEA, JSON, DATE("DATE"), TIME("TIME"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), OTHER;
 
         /** The H2 type a date/time kind's literal is written as. */
         final String h2Type;
@@ -217,6 +217,7 @@ final class AssignedLiterals {
                     : type.startsWith("JSON") ? Kind.JSON
                     : type.startsWith("DATE") ? Kind.DATE
                     : type.startsWith("TIMESTAMP") ? (type.endsWith("WITH TIME ZONE") ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP)
+                    : type.equals("TIME") || type.startsWith("TIME(") ? Kind.TIME
                     : Kind.OTHER);
         }
         return out;
@@ -225,6 +226,7 @@ final class AssignedLiterals {
     private static Kind dateTimeKind(String h2Type) {
         return switch (h2Type) {
             case "DATE" -> Kind.DATE;
+            case "TIME" -> Kind.TIME;
             case "TIMESTAMP" -> Kind.TIMESTAMP;
             default -> Kind.TIMESTAMPTZ;
         };

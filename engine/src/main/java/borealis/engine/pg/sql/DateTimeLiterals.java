@@ -62,8 +62,13 @@ final class DateTimeLiterals {
 
     /** Whether a string assigned to a column may be a date/time H2 would misread: it needs the column's type. */
     boolean candidate(String value) {
+        // a time of day only with a colon: '1234' is 12:34 too, but a number is assigned far more often
+        return candidate("TIMESTAMP", value) || value.indexOf(':') >= 0 && candidate("TIME", value);
+    }
+
+    private boolean candidate(String h2Type, String value) {
         try {
-            DateTimeInput.Read read = DateTimeInput.read("TIMESTAMP", value, order);
+            DateTimeInput.Read read = DateTimeInput.read(h2Type, value, order);
             return read != null && read.h2Text() != null;
         } catch (SQLException e) {
             return "22008".equals(e.getSQLState()); // a date out of range: PostgreSQL's error, not H2's

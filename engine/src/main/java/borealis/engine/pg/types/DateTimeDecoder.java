@@ -48,19 +48,27 @@ final class DateTimeDecoder {
     private static final long USECS_PER_DAY = 86_400_000_000L;
 
     private final DateOrder order;
+    /** A time of day is read (DecodeTimeOnly): a date may be given and is ignored, numbers are times. */
+    private final boolean timeOnly;
     private int year, month, day, yday, hour, minute, second, micros;
     private boolean is2digits, usedOrder;
 
-    private DateTimeDecoder(DateOrder order) {
+    private DateTimeDecoder(DateOrder order, boolean timeOnly) {
         this.order = order;
+        this.timeOnly = timeOnly;
     }
 
     static Decoded decode(String text, DateOrder order) throws DecodeException {
+        return decode(text, order, false);
+    }
+
+    /** {@code timeOnly}: for the time type, whose result is {@link Decoded#local} on 2000-01-01 (24:00:00 the next day). */
+    static Decoded decode(String text, DateOrder order, boolean timeOnly) throws DecodeException {
         List<Field> fields = DateTimeFields.split(text);
         if (fields == null || fields.isEmpty()) {
             throw new DecodeException(Failure.BAD_FORMAT, null);
         }
-        return new DateTimeDecoder(order).dateTime(fields);
+        return new DateTimeDecoder(order, timeOnly).dateTime(fields);
     }
 
     private Decoded dateTime(List<Field> fields) throws DecodeException {
@@ -123,6 +131,12 @@ final class DateTimeDecoder {
                         tmask = labelled(ptype, s, fmask);
                         julian |= ptype == DateTimeWords.Kind.JULIAN;
                         ptype = null;
+                    } else if (timeOnly) {
+                        int dot = s.indexOf('.');
+                        if (dot >= 0 && dot <= 2) {
+                            throw bad();
+                        }
+                        tmask = dot >= 0 || s.length() > 4 ? numberField(s, fmask | DATE_M) : number(s, false, fmask | DATE_M);
                     } else {
                         int dot = s.indexOf('.');
                         int flen = s.length();
@@ -185,7 +199,7 @@ final class DateTimeDecoder {
                         case JULIAN -> ptype = w.kind();
                         case ISOTIME -> {
                             // T before the time: a whole date before it and a time after it
-                            if ((fmask & DATE_M) != DATE_M || i + 1 >= fields.size()
+                            if ((fmask & DATE_M) != DATE_M && !timeOnly || i + 1 >= fields.size()
                                     || !(fields.get(i + 1).type() == Type.NUMBER || fields.get(i + 1).type() == Type.TIME
                                     || fields.get(i + 1).type() == Type.DATE)) {
                                 throw bad();
@@ -232,14 +246,21 @@ final class DateTimeDecoder {
         } else if (meridian == 2 && hour != 12) {
             hour += 12;
         }
-        if ((fmask & DATE_M) != DATE_M) {
+        if (timeOnly) {
+            if ((fmask & TIME_M) != TIME_M) {
+                throw bad();
+            }
+            year = 2000;
+            month = 1;
+            day = 1;
+        } else if ((fmask & DATE_M) != DATE_M) {
             throw bad(); // a time alone is no date or timestamp
         }
         LocalDate date = LocalDate.of(year, month, day);
         // 24:00:00 and a leap second roll over into the next day or minute, as PostgreSQL's timestamps do
         LocalDateTime local = date.atStartOfDay()
                 .plusNanos(((((long) hour * 60 + minute) * 60 + second) * 1_000_000L + micros) * 1000L);
-        if (namedZone != null) {
+        if (namedZone != null && !timeOnly) {
             if ((fmask & DTZMOD) != 0) {
                 throw bad();
             }

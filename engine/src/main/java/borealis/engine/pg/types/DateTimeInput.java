@@ -24,16 +24,17 @@ public final class DateTimeInput {
     /** The first day PostgreSQL's dates and timestamps hold, 4714-11-24 BC, is Julian day 0. */
     private static final LocalDate FIRST_DAY = LocalDate.MIN.with(JulianFields.JULIAN_DAY, 0);
 
-    /** {@code h2Type}: DATE, TIMESTAMP or TIMESTAMP WITH TIME ZONE ({@link PgDateTimes#h2Type}). */
+    /** {@code h2Type}: DATE, TIME, TIMESTAMP or TIMESTAMP WITH TIME ZONE ({@link PgDateTimes#h2Type}). */
     public static Read read(String h2Type, String text, DateOrder order) throws SQLException {
         String pgType = switch (h2Type) {
             case "DATE" -> "date";
             case "TIMESTAMP" -> "timestamp";
+            case "TIME" -> "time";
             default -> "timestamp with time zone";
         };
         Decoded d;
         try {
-            d = DateTimeDecoder.decode(text, order);
+            d = DateTimeDecoder.decode(text, order, h2Type.equals("TIME"));
         } catch (DecodeException e) {
             if (e.failure == DateTimeDecoder.Failure.UNSUPPORTED) {
                 return null; // now, today: H2 reads them when the statement runs
@@ -57,6 +58,13 @@ public final class DateTimeInput {
     }
 
     private static String h2Text(String h2Type, String pgType, String text, Decoded d) throws SQLException {
+        if (h2Type.equals("TIME")) {
+            if (d.special() != null) {
+                throw new SQLException("invalid input syntax for type " + pgType + ": \"" + text + "\"", "22007");
+            }
+            // 24:00:00, which PostgreSQL keeps and H2 has no notation for, is left to H2 to refuse
+            return d.local().getDayOfMonth() != 1 ? text : clock(d.local());
+        }
         boolean date = h2Type.equals("DATE");
         boolean zoned = h2Type.equals("TIMESTAMP WITH TIME ZONE");
         if (d.special() != null) {
@@ -79,12 +87,13 @@ public final class DateTimeInput {
         if (date) {
             return isoDate(v.toLocalDate());
         }
+        return isoDate(v.toLocalDate()) + " " + clock(v) + (zoned && d.offset() != null ? "+00" : "");
+    }
+
+    private static String clock(LocalDateTime v) {
         String time = String.format("%02d:%02d:%02d", v.getHour(), v.getMinute(), v.getSecond());
         int micros = v.getNano() / 1000;
-        if (micros != 0) {
-            time += String.format(".%06d", micros);
-        }
-        return isoDate(v.toLocalDate()) + " " + time + (zoned && d.offset() != null ? "+00" : "");
+        return micros == 0 ? time : time + String.format(".%06d", micros);
     }
 
     /** A date as H2 reads it: a year before 1 is negative (1 BC is year 0). */

@@ -129,8 +129,17 @@ final class DateTimeWords {
         return DAYLIGHT.contains(name);
     }
 
-    /** The zone of a full zone name, any case, or null. */
+    /** A POSIX zone without daylight rules ({@code gmt+8}, {@code pst-03:00}): its offset counts hours west. */
+    private static final java.util.regex.Pattern POSIX = java.util.regex.Pattern.compile("[a-z]+([+-])(\\d{1,2})(?::(\\d\\d))?");
+
+    /** The zone of a full zone name, any case, or of a POSIX zone; null when it is neither. */
     static ZoneId zone(String name) {
-        return ZONES.get(name);
+        ZoneId zone = ZONES.get(name);
+        java.util.regex.Matcher m = POSIX.matcher(name);
+        if (zone != null || !m.matches()) {
+            return zone;
+        }
+        int seconds = (Integer.parseInt(m.group(2)) * 60 + (m.group(3) == null ? 0 : Integer.parseInt(m.group(3)))) * 60;
+        return seconds > 18 * 3600 ? null : java.time.ZoneOffset.ofTotalSeconds(m.group(1).equals("+") ? -seconds : seconds);
     }
 }

@@ -46,6 +46,7 @@ public final class PgDateTimes {
     public static String h2Type(String pgType) {
         return switch (pgType.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")) {
             case "date" -> "DATE";
+            case "time", "time without time zone" -> "TIME";
             case "timestamp", "timestamp without time zone" -> "TIMESTAMP";
             case "timestamptz", "timestamp with time zone" -> "TIMESTAMP WITH TIME ZONE";
             default -> null;

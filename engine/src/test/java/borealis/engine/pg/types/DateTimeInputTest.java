@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Date, timestamp and timestamptz input against PostgreSQL 15's own answers, per DateStyle order
+ * Date, time, timestamp and timestamptz input against PostgreSQL 15's own answers, per DateStyle order
  * (pg-datetime-input.tsv: each input cast on PostgreSQL with TimeZone UTC): the value it reads,
  * shown as PostgreSQL shows it, or its SQLSTATE and message.
  */
@@ -70,6 +70,9 @@ class DateTimeInputTest {
         String text = read.h2Text() == null ? input.strip().replace('T', ' ') : read.h2Text();
         if (h2Type.equals("DATE")) {
             return PgDateTimes.formatDate(LocalDate.parse(signed(text)));
+        }
+        if (h2Type.equals("TIME")) {
+            return PgValues.formatTime(java.time.LocalTime.parse(text));
         }
         text = text.replace("+00", "");
         LocalDateTime v = LocalDateTime.parse(signed(text.contains(" ") ? text : text + " 00:00").replace(' ', 'T'));
