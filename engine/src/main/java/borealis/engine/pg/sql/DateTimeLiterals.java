@@ -56,7 +56,8 @@ final class DateTimeLiterals {
             return read.h2Text();
         } catch (SQLException e) {
             usedOrder = true; // the error may be the order's (1/18/1999 under YMD): not cached either way
-            throw new PgException(PgError.error(e.getSQLState(), e.getMessage()));
+            String hint = e instanceof DateTimeInput.InputException input ? input.hint : null;
+            throw new PgException(new PgError("ERROR", e.getSQLState(), e.getMessage(), null, hint));
         }
     }
 

@@ -21,6 +21,16 @@ public final class DateTimeInput {
      */
     public record Read(String h2Text, boolean orderDependent) {}
 
+    /** PostgreSQL's error for an input it rejects, with its hint when it gives one. */
+    public static final class InputException extends SQLException {
+        public final String hint;
+
+        InputException(String message, String sqlState, String hint) {
+            super(message, sqlState);
+            this.hint = hint;
+        }
+    }
+
     /** The first day PostgreSQL's dates and timestamps hold, 4714-11-24 BC, is Julian day 0. */
     private static final LocalDate FIRST_DAY = LocalDate.MIN.with(JulianFields.JULIAN_DAY, 0);
 
@@ -50,7 +60,10 @@ public final class DateTimeInput {
 
     private static SQLException error(DecodeException e, String pgType, String text) {
         return switch (e.failure) {
-            case FIELD_OVERFLOW, MD_FIELD_OVERFLOW -> new SQLException("date/time field value out of range: \"" + text + "\"", "22008");
+            case FIELD_OVERFLOW -> new SQLException("date/time field value out of range: \"" + text + "\"", "22008");
+            // a month or day past its range may be the DateStyle order's doing
+            case MD_FIELD_OVERFLOW -> new InputException("date/time field value out of range: \"" + text + "\"", "22008",
+                    "Perhaps you need a different \"datestyle\" setting.");
             case TZDISP_OVERFLOW -> new SQLException("time zone displacement out of range: \"" + text + "\"", "22009");
             case ZONE_UNKNOWN -> new SQLException("time zone \"" + e.detail + "\" not recognized", "22023");
             default -> new SQLException("invalid input syntax for type " + pgType + ": \"" + text + "\"", "22007");

@@ -57,6 +57,7 @@ class DateTimeLiteralsTest {
                 () -> SqlTranslator.translateUncached("select date '1/18/1999'", session(DateOrder.YMD)));
         assertEquals("22008", e.error.sqlState());
         assertEquals("date/time field value out of range: \"1/18/1999\"", e.error.message());
+        assertEquals("Perhaps you need a different \"datestyle\" setting.", e.error.hint());
         e = assertThrows(PgException.class, () -> SqlTranslator.translateUncached("select 'garbage'::timestamp", null));
         assertEquals("22007", e.error.sqlState());
         assertEquals("invalid input syntax for type timestamp: \"garbage\"", e.error.message());
