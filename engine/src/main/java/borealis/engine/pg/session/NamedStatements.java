@@ -171,7 +171,7 @@ final class NamedStatements {
             try {
                 for (int i = 0; i < b.parameters().length; i++) {
                     boolean binaryParam = isBinary(b.parameterFormats(), i);
-                    PgValues.bind(portal.statement, i + 1, types[i], binaryParam, b.parameters()[i]);
+                    PgValues.bind(portal.statement, i + 1, types[i], binaryParam, b.parameters()[i], lookup.dateOrder());
                 }
             } catch (SQLException | RuntimeException e) {
                 portal.close();

@@ -14,7 +14,12 @@ final class PgDates {
     private PgDates() {}
 
     static LocalDate parse(String text) throws SQLException {
-        DateTimeInput.Read read = DateTimeInput.read("DATE", text, DateOrder.MDY);
+        return parse(text, DateOrder.MDY);
+    }
+
+    /** {@code order}: the session's DateStyle order. */
+    static LocalDate parse(String text, DateOrder order) throws SQLException {
+        DateTimeInput.Read read = DateTimeInput.read("DATE", text, order);
         if (read == null) {
             throw new SQLException("invalid input syntax for type date: \"" + text + "\"", "22007"); // today: not read here
         }

@@ -52,6 +52,24 @@ class DateTimeInputTest {
     }
 
     @Test
+    void textParametersAreReadInTheSessionsOrder() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:mem:dates" + System.nanoTime());
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT CAST(?1 AS DATE), CAST(?2 AS TIMESTAMP)")) {
+            PgValues.bind(ps, 1, PgType.DATE.oid, false, "01/02/03".getBytes(StandardCharsets.UTF_8), DateOrder.YMD);
+            PgValues.bind(ps, 2, PgType.TIMESTAMP.oid, false, "January 8 04:05:06 1999 PM".getBytes(StandardCharsets.UTF_8),
+                    DateOrder.DMY);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(LocalDate.of(2001, 2, 3), rs.getObject(1, LocalDate.class));
+                assertEquals(LocalDateTime.of(1999, 1, 8, 16, 5, 6), rs.getObject(2, LocalDateTime.class));
+            }
+            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> PgValues.bind(ps, 2,
+                    PgType.TIMESTAMP.oid, false, "1999-02-29 10:00".getBytes(StandardCharsets.UTF_8), DateOrder.MDY));
+            assertEquals("22008", e.getSQLState());
+        }
+    }
+
+    @Test
     void dateStyleOrder() {
         assertEquals(DateOrder.MDY, DateOrder.of("ISO, MDY"));
         assertEquals(DateOrder.DMY, DateOrder.of("ISO, DMY"));
