@@ -1,6 +1,6 @@
 package borealis.engine.pg.types;
 
-import borealis.engine.pg.types.DateTimeDecoder.DecodeException;
+import borealis.engine.pg.types.DateTimeFieldReader.DecodeException;
 import borealis.engine.pg.types.DateTimeDecoder.Decoded;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -46,7 +46,7 @@ public final class DateTimeInput {
         try {
             d = DateTimeDecoder.decode(text, order, h2Type.equals("TIME"));
         } catch (DecodeException e) {
-            if (e.failure == DateTimeDecoder.Failure.UNSUPPORTED) {
+            if (e.failure == DateTimeFieldReader.Failure.UNSUPPORTED) {
                 return null; // now, today: H2 reads them when the statement runs
             }
             throw error(e, pgType, text);
