@@ -55,6 +55,7 @@ final class DateTimeDecoder extends DateTimeFieldReader {
         DateTimeWords.Kind ptype = null; // the label before this field: julian or T
         Integer tz = null;
         ZoneId namedZone = null;
+        ZoneId abbreviationZone = null;
         Special special = null;
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);
@@ -128,6 +129,12 @@ final class DateTimeDecoder extends DateTimeFieldReader {
                     }
                 }
                 case STRING, SPECIAL -> {
+                    ZoneId dynamic = DateTimeWords.dynamicAbbreviation(s);
+                    if (dynamic != null) {
+                        abbreviationZone = dynamic; // its offset is the one its zone had then: known with the date
+                        tmask = TZ;
+                        break;
+                    }
                     Integer abbreviation = DateTimeWords.abbreviation(s);
                     if (abbreviation != null) {
                         tz = abbreviation;
@@ -236,6 +243,11 @@ final class DateTimeDecoder extends DateTimeFieldReader {
         // 24:00:00 and a leap second roll over into the next day or minute, as PostgreSQL's timestamps do
         LocalDateTime local = date.atStartOfDay()
                 .plusNanos(((((long) hour * 60 + minute) * 60 + second) * 1_000_000L + micros) * 1000L);
+        if (abbreviationZone != null && !timeOnly) {
+            // PostgreSQL's DetermineTimeZoneAbbrevOffset: the zone's standard offset at the instant its rules give the local time
+            java.time.Instant at = local.atZone(abbreviationZone).withLaterOffsetAtOverlap().toInstant();
+            tz = abbreviationZone.getRules().getStandardOffset(at).getTotalSeconds();
+        }
         if (namedZone != null && !timeOnly) {
             if ((fmask & DTZMOD) != 0) {
                 throw bad();

@@ -77,7 +77,6 @@ final class DateTimeWords {
         abbreviation(2 * 3600, true, "cest", "mest", "mesz");
         abbreviation(2 * 3600, false, "eet", "ist", "sast");
         abbreviation(3 * 3600, true, "eest");
-        abbreviation(3 * 3600, false, "msk");
         abbreviation(8 * 3600, false, "awst", "hkt", "sgt", "pht");
         abbreviation(9 * 3600, false, "jst", "kst");
         abbreviation(9 * 3600 + 1800, false, "acst");
@@ -117,6 +116,14 @@ final class DateTimeWords {
     /** Whether ParseDateTime would take {@code name} for a word of its own table (so j2451187 is j and a number). */
     static boolean isKeyword(String name) {
         return WORDS.containsKey(name) || LABELS.contains(name);
+    }
+
+    /** Abbreviations whose offset changed over the years (PostgreSQL's Default set defines them by a zone). */
+    private static final Map<String, ZoneId> DYNAMIC = Map.of("msk", ZoneId.of("Europe/Moscow"));
+
+    /** The zone of an abbreviation whose offset depends on the date, or null. */
+    static ZoneId dynamicAbbreviation(String name) {
+        return DYNAMIC.get(name);
     }
 
     /** The UTC offset of a zone abbreviation in seconds east, or null. */
