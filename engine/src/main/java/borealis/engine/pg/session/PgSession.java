@@ -657,7 +657,7 @@ public final class PgSession implements AutoCloseable {
             if (tx.status() == 'I') {
                 tx.beginImplicit();
             }
-            copyIn = CopyIn.start(copy, conn);
+            copyIn = CopyIn.start(copy, conn, named.lookup().dateOrder());
             copyInExtended = extended;
             out.copyInResponse(copyIn.columnCount(), copyIn.binary());
             return null;
