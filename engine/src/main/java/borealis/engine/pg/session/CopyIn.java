@@ -31,16 +31,19 @@ final class CopyIn implements AutoCloseable {
     private int batched;
     private long rows;
     private long line;
+    /** The session's DateStyle order: COPY text dates are read in it, as PostgreSQL reads them. */
+    private final borealis.engine.pg.types.DateOrder dateOrder;
 
-    private CopyIn(CopyStatement copy, PreparedStatement insert, int[] oids) {
+    private CopyIn(CopyStatement copy, PreparedStatement insert, int[] oids, borealis.engine.pg.types.DateOrder dateOrder) {
         this.copy = copy;
+        this.dateOrder = dateOrder;
         this.codec = new CopyCodec(copy);
         this.binary = copy.binary() ? new CopyBinary.Decoder(oids.length, copy.table().name()) : null;
         this.insert = insert;
         this.oids = oids;
     }
 
-    static CopyIn start(CopyStatement copy, Connection conn) throws SQLException {
+    static CopyIn start(CopyStatement copy, Connection conn, borealis.engine.pg.types.DateOrder dateOrder) throws SQLException {
         List<String> columns = new ArrayList<>(copy.columns());
         int[] oids;
         try (PreparedStatement probe = conn.prepareStatement("SELECT " + (columns.isEmpty() ? "*" : SqlQuoting.identifiers(columns))
@@ -60,7 +63,7 @@ final class CopyIn implements AutoCloseable {
             sql.append(i > 0 ? ", " : "").append('?');
         }
         sql.append(')');
-        return new CopyIn(copy, conn.prepareStatement(sql.toString()), oids);
+        return new CopyIn(copy, conn.prepareStatement(sql.toString()), oids, dateOrder);
     }
 
     int columnCount() {
@@ -107,7 +110,7 @@ final class CopyIn implements AutoCloseable {
         }
         for (int i = 0; i < fields.length; i++) {
             byte[] v = fields[i] == null ? null : fields[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            PgValues.bind(insert, i + 1, oids[i], false, v);
+            PgValues.bind(insert, i + 1, oids[i], false, v, dateOrder);
         }
         batch();
     }

@@ -46,11 +46,11 @@ final class NamedStatements {
     static final int MAX_STATEMENTS = 10_000;
     static final int MAX_PORTALS = 1_000;
 
-    NamedStatements(Connection conn, UtilityCommands utility, ColumnOrigins origins) {
+    NamedStatements(Connection conn, UtilityCommands utility, ColumnOrigins origins, java.util.function.Supplier<String> dateStyle) {
         this.conn = conn;
         this.utility = utility;
         this.origins = origins;
-        this.lookup = new SchemaLookup(conn, this::columnsOf);
+        this.lookup = new SchemaLookup(conn, this::columnsOf, dateStyle);
     }
 
     /** The named statements as the client parsed them, for a session moving to another node. */
@@ -171,7 +171,7 @@ final class NamedStatements {
             try {
                 for (int i = 0; i < b.parameters().length; i++) {
                     boolean binaryParam = isBinary(b.parameterFormats(), i);
-                    PgValues.bind(portal.statement, i + 1, types[i], binaryParam, b.parameters()[i]);
+                    PgValues.bind(portal.statement, i + 1, types[i], binaryParam, b.parameters()[i], lookup.dateOrder());
                 }
             } catch (SQLException | RuntimeException e) {
                 portal.close();

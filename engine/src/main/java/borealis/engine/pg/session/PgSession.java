@@ -121,7 +121,7 @@ public final class PgSession implements AutoCloseable {
         this.catalog = catalog;
         this.utility = new UtilityCommands(settings);
         this.origins = new ColumnOrigins(conn);
-        this.named = new NamedStatements(conn, utility, origins);
+        this.named = new NamedStatements(conn, utility, origins, () -> settings.get("DateStyle"));
         this.commitWindows = new CommitWindows(commits);
         this.tx = new Transactions(conn, settings, utility, this::closeAllPortals, commitWindows::open, notes);
         SessionConfig.Registry.register(conn, new SessionConfig() {
@@ -722,7 +722,7 @@ public final class PgSession implements AutoCloseable {
             if (tx.status() == 'I') {
                 tx.beginImplicit();
             }
-            copyIn = CopyIn.start(copy, conn);
+            copyIn = CopyIn.start(copy, conn, named.lookup().dateOrder());
             copyInExtended = extended;
             out.copyInResponse(copyIn.columnCount(), copyIn.binary());
             return null;

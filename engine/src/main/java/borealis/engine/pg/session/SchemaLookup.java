@@ -31,10 +31,17 @@ final class SchemaLookup implements ColumnLookup {
 
     private final Connection conn;
     private final Function<String, List<String>> columns;
+    private final java.util.function.Supplier<String> dateStyle;
 
-    SchemaLookup(Connection conn, Function<String, List<String>> columns) {
+    SchemaLookup(Connection conn, Function<String, List<String>> columns, java.util.function.Supplier<String> dateStyle) {
         this.conn = conn;
         this.columns = columns;
+        this.dateStyle = dateStyle;
+    }
+
+    @Override
+    public borealis.engine.pg.types.DateOrder dateOrder() {
+        return borealis.engine.pg.types.DateOrder.of(dateStyle.get());
     }
 
     @Override

@@ -97,7 +97,8 @@ final class SqlCursors {
             if (bound != null && bound.parameters != null && bound.parameters.length > 0) {
                 int[] types = select.parameterTypes(conn, pg -> SqlTranslator.translate(pg, runner.lookup()).engineSql());
                 for (int i = 0; i < bound.parameters.length && i < types.length; i++) {
-                    PgValues.bind(p.statement, i + 1, types[i], NamedStatements.isBinary(bound.parameterFormats, i), bound.parameters[i]);
+                    PgValues.bind(p.statement, i + 1, types[i], NamedStatements.isBinary(bound.parameterFormats, i), bound.parameters[i],
+                            runner.lookup().dateOrder());
                 }
             }
             runner.start(p);

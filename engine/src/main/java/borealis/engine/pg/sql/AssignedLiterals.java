@@ -17,7 +17,7 @@ final class AssignedLiterals {
 
     /** What a column's type makes of a literal. */
     enum Kind {
-        ARRAY, BYTEA, JSON, DATE("DATE"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), OTHER;
+        ARRAY, BYTEA, JSON, DATE("DATE"), TIME("TIME"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), OTHER;
 
         /** The H2 type a date/time kind's literal is written as. */
         final String h2Type;
@@ -33,12 +33,15 @@ final class AssignedLiterals {
 
     private final TokenList t;
     private final ColumnLookup lookup;
+    /** The session's reading of date/time literals (its DateStyle order); the lookup keeps such a translation out of the cache. */
+    private final DateTimeLiterals dates;
     /** Whether the rewrite depended on the tables' current columns (the translation cannot be cached). */
     boolean usedLookup;
 
     AssignedLiterals(TokenList t, ColumnLookup lookup) {
         this.t = t;
         this.lookup = lookup;
+        this.dates = new DateTimeLiterals(DateTimeLiterals.orderOf(lookup));
     }
 
     void rewrite() {
@@ -62,10 +65,10 @@ final class AssignedLiterals {
         return false;
     }
 
-    private static boolean candidate(String v) {
+    private boolean candidate(String v) {
         // arrays and JSON objects, JSON arrays and strings, bytea's hex form: what H2 would misread
         return v.startsWith("{") || v.startsWith("[") || v.startsWith("\"") || v.startsWith("\\x")
-                || PgDateTimes.needsRewrite(v); // 'infinity', '0044-03-15 BC'
+                || dates.candidate(v); // 'infinity', '0044-03-15 BC', 'January 8, 1999'
     }
 
     private void insert() {
@@ -190,8 +193,8 @@ final class AssignedLiterals {
             t.replace(at, at + 1, "(" + k.text + " FORMAT JSON)"); // parsed, not wrapped in a JSON string
         } else if (kind == Kind.BYTEA && v.startsWith("\\x") && v.substring(2).matches("[0-9a-fA-F]*") && v.length() % 2 == 0) {
             t.replace(at, at + 1, "X'" + v.substring(2) + "'");
-        } else if (kind.h2Type != null && PgDateTimes.h2Text(kind.h2Type, v) != null) {
-            t.replace(at, at + 1, kind.h2Type + " " + SqlQuoting.literal(PgDateTimes.h2Text(kind.h2Type, v)));
+        } else if (kind.h2Type != null && dates.h2Text(kind.h2Type, v) != null) {
+            t.replace(at, at + 1, kind.h2Type + " " + SqlQuoting.literal(dates.h2Text(kind.h2Type, v)));
         }
     }
 
@@ -214,6 +217,7 @@ final class AssignedLiterals {
                     : type.startsWith("JSON") ? Kind.JSON
                     : type.startsWith("DATE") ? Kind.DATE
                     : type.startsWith("TIMESTAMP") ? (type.endsWith("WITH TIME ZONE") ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP)
+                    : type.equals("TIME") || type.startsWith("TIME(") ? Kind.TIME
                     : Kind.OTHER);
         }
         return out;
@@ -222,6 +226,7 @@ final class AssignedLiterals {
     private static Kind dateTimeKind(String h2Type) {
         return switch (h2Type) {
             case "DATE" -> Kind.DATE;
+            case "TIME" -> Kind.TIME;
             case "TIMESTAMP" -> Kind.TIMESTAMP;
             default -> Kind.TIMESTAMPTZ;
         };

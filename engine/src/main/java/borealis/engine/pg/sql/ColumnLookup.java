@@ -69,6 +69,11 @@ public interface ColumnLookup {
     /** Hidden columns of a table: its schema and name as stored, and the columns' names. */
     record HiddenColumns(String schema, String table, List<String> columns) {}
 
+    /** The field order of the session's DateStyle, which all-numeric date literals are read in. */
+    default borealis.engine.pg.types.DateOrder dateOrder() {
+        return borealis.engine.pg.types.DateOrder.MDY;
+    }
+
     /** An enum type: its labels in order, and the columns declared with it (schema, table, column each). */
     record EnumType(String schema, String name, List<String> labels, List<List<String>> columns) {}
 }

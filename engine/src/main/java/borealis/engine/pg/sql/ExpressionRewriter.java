@@ -3,7 +3,6 @@ package borealis.engine.pg.sql;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.types.ArrayLiterals;
-import borealis.engine.pg.types.PgDateTimes;
 import borealis.engine.pg.types.PgType;
 import java.util.Locale;
 import java.util.Map;
@@ -55,11 +54,13 @@ final class ExpressionRewriter {
 
     private final TokenList t;
     private final boolean ddl;
+    private final DateTimeLiterals dates;
     boolean readsCatalog;
 
-    ExpressionRewriter(TokenList t, boolean ddl) {
+    ExpressionRewriter(TokenList t, boolean ddl, DateTimeLiterals dates) {
         this.t = t;
         this.ddl = ddl;
+        this.dates = dates;
     }
 
     /** Runs every expression rule; returns the highest parameter number. */
@@ -184,11 +185,9 @@ final class ExpressionRewriter {
         return "CAST(" + literal.text + " AS " + PgType.JSON_TEXT_COLUMN + ")";
     }
 
-    /** A date/time literal H2 cannot read (infinity, a BC year) in the form it reads, or null. */
-    static String dateTimeLiteral(String pgType, Tok literal) {
-        String h2Type = PgDateTimes.h2Type(pgType);
-        String text = h2Type == null ? null : PgDateTimes.h2Text(h2Type, literal.stringValue());
-        return text == null ? null : h2Type + " " + SqlQuoting.literal(text);
+    /** A date/time literal H2 cannot read as PostgreSQL does, in the form it reads, or null. */
+    private String dateTimeLiteral(String pgType, Tok literal) {
+        return dates.literal(pgType, literal.stringValue());
     }
 
     private static boolean isIntervalField(String w) {

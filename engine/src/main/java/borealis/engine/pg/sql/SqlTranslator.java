@@ -64,7 +64,8 @@ public final class SqlTranslator {
         new SelectListFunctions(t).rewrite();
         StatementRewriter statements = new StatementRewriter(t, lookup);
         statements.rewrite();
-        ExpressionRewriter expressions = new ExpressionRewriter(t, ddl);
+        DateTimeLiterals dates = new DateTimeLiterals(DateTimeLiterals.orderOf(lookup));
+        ExpressionRewriter expressions = new ExpressionRewriter(t, ddl, dates);
         int params = expressions.rewrite();
         CorrelatedSubqueries correlated = new CorrelatedSubqueries(t, lookup);
         correlated.rewrite();
@@ -80,7 +81,7 @@ public final class SqlTranslator {
             engineSql = engineSql + "; " + String.join("; ", statements.after);
         }
         return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded,
-                !statements.usedLookup && !correlated.rewrote);
+                !statements.usedLookup && !correlated.rewrote && !dates.usedOrder);
     }
 
     /**

@@ -6,8 +6,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The date/time values H2 has no notation for: PostgreSQL's {@code infinity} and {@code -infinity}
@@ -29,9 +27,6 @@ public final class PgDateTimes {
     /** '-infinity' of timestamp and timestamptz. */
     public static final LocalDateTime TIMESTAMP_MINUS_INFINITY = LocalDate.MIN.atStartOfDay();
 
-    private static final Pattern LEADING_YEAR = Pattern.compile("^(\\d{1,7})(-\\d{1,2}-\\d{1,2}.*)$");
-    private static final Pattern PLAIN_DATE = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}$");
-    private static final Pattern BC = Pattern.compile("\\s*\\bbc\\b\\s*", Pattern.CASE_INSENSITIVE);
 
     /** +1 for {@code infinity} (or {@code +infinity}), -1 for {@code -infinity}, else 0. */
     public static int infinity(String text) {
@@ -42,7 +37,7 @@ public final class PgDateTimes {
         };
     }
 
-    /** Whether the text is an infinity or a BC date, which H2 cannot read. */
+    /** Whether the text is a date/time H2 cannot read as PostgreSQL does (an infinity, a BC date, a month name). */
     public static boolean needsRewrite(String text) {
         return h2Text("TIMESTAMP", text) != null;
     }
@@ -51,6 +46,7 @@ public final class PgDateTimes {
     public static String h2Type(String pgType) {
         return switch (pgType.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")) {
             case "date" -> "DATE";
+            case "time", "time without time zone" -> "TIME";
             case "timestamp", "timestamp without time zone" -> "TIMESTAMP";
             case "timestamptz", "timestamp with time zone" -> "TIMESTAMP WITH TIME ZONE";
             default -> null;
@@ -58,41 +54,17 @@ public final class PgDateTimes {
     }
 
     /**
-     * The text H2 reads as the date/time PostgreSQL reads from {@code text} (an infinity, a BC year)
-     * for the H2 type {@code h2Type} ({@link #h2Type}), or null when H2 reads the text itself.
+     * The text H2 reads as the date/time PostgreSQL reads from {@code text} for the H2 type
+     * {@code h2Type} ({@link #h2Type}) under DateStyle MDY, or null when H2 reads the text alike or
+     * PostgreSQL rejects it (H2 then reports it). Literals in statements: {@link DateTimeInput}.
      */
     public static String h2Text(String h2Type, String text) {
-        if (h2Type.equals("DATE") && !PLAIN_DATE.matcher(text).matches()) {
-            try {
-                // infinity, a zone or a time after the date, BC, month/day/year: the date PostgreSQL reads
-                return isoYear(PgDates.parse(text));
-            } catch (java.sql.SQLException e) {
-                return null; // H2 reports it
-            }
-        }
-        int inf = infinity(text);
-        if (inf != 0) {
-            return (inf > 0 ? "+999999999-12-31 23:59:59.999999" : "-999999999-01-01 00:00:00")
-                    + (h2Type.equals("TIMESTAMP") ? "" : "+00");
-        }
-        Matcher bc = BC.matcher(text.trim());
-        if (!bc.find()) {
+        try {
+            DateTimeInput.Read read = DateTimeInput.read(h2Type, text, DateOrder.MDY);
+            return read == null ? null : read.h2Text();
+        } catch (java.sql.SQLException e) {
             return null;
         }
-        Matcher m = LEADING_YEAR.matcher(bc.replaceAll(" ").trim());
-        if (!m.matches()) {
-            return null;
-        }
-        int year = 1 - Integer.parseInt(m.group(1)); // 1 BC is year 0
-        String rest = m.group(2);
-        return (year < 0 ? String.format("-%04d", -year) : String.format("%04d", year)) + rest;
-    }
-
-    /** A date as H2 reads it: a year before 1 is negative (1 BC is year 0). */
-    private static String isoYear(LocalDate d) {
-        int y = d.getYear();
-        return (y < 0 ? String.format("-%04d", -y) : String.format("%04d", y))
-                + String.format("-%02d-%02d", d.getMonthValue(), d.getDayOfMonth());
     }
 
     /** A date as PostgreSQL shows it (DateStyle ISO). */

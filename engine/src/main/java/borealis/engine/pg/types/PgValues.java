@@ -418,6 +418,12 @@ public final class PgValues {
 
     /** Binds one parameter sent by the client in text or binary format, typed by its OID (0 = unspecified). */
     public static void bind(PreparedStatement ps, int index, int oid, boolean binary, byte[] value) throws SQLException {
+        bind(ps, index, oid, binary, value, DateOrder.MDY);
+    }
+
+    /** {@code order}: the session's DateStyle order, which an all-numeric date in text is read in. */
+    public static void bind(PreparedStatement ps, int index, int oid, boolean binary, byte[] value, DateOrder order)
+            throws SQLException {
         if (value == null) {
             ps.setNull(index, nullType(oid));
             return;
@@ -434,12 +440,13 @@ public final class PgValues {
             if (oid == PgType.BYTEA.oid) {
                 ps.setBytes(index, parseByteaText(text));
             } else if (oid == PgType.DATE.oid) {
-                ps.setObject(index, PgDates.parse(text));
-            } else if ((oid == PgType.TIMESTAMP.oid || oid == PgType.TIMESTAMPTZ.oid)
-                    && PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text) != null) {
-                // an infinity or a BC year: in the form H2 reads
-                ps.setString(index, PgDateTimes.h2Text(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE", text));
-            } else if (oid != PgType.DATE.oid && PgDateTimes.needsRewrite(text) && dateTimeTarget(ps, index) != null) {
+                ps.setObject(index, PgDates.parse(text, order));
+            } else if (oid == PgType.TIMESTAMP.oid || oid == PgType.TIMESTAMPTZ.oid) {
+                // read as PostgreSQL reads it (its error if it rejects it), in the form H2 reads; now and today are H2's
+                DateTimeInput.Read read = DateTimeInput.read(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE",
+                        text, order);
+                ps.setString(index, read == null || read.h2Text() == null ? text : read.h2Text());
+            } else if (PgDateTimes.needsRewrite(text) && dateTimeTarget(ps, index) != null) {
                 // text such as 'infinity' for a date/time column: in the form H2 reads
                 String h2 = PgDateTimes.h2Text(dateTimeTarget(ps, index), text);
                 ps.setString(index, h2 != null ? h2 : text);

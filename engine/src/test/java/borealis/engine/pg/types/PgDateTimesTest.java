@@ -21,7 +21,7 @@ class PgDateTimesTest {
         assertEquals("-0043-03-15", PgDateTimes.h2Text("DATE", "0044-03-15 BC"));
         assertEquals("0000-01-01", PgDateTimes.h2Text("DATE", "0001-01-01 BC"), "1 BC is year 0");
         assertEquals("2024-01-10", PgDateTimes.h2Text("DATE", "2024-01-10 +00"), "a date with a zone");
-        assertEquals("-0043-03-15 10:00", PgDateTimes.h2Text("TIMESTAMP", "0044-03-15 10:00 BC"));
+        assertEquals("-0043-03-15 10:00:00", PgDateTimes.h2Text("TIMESTAMP", "0044-03-15 10:00 BC"));
         assertNull(PgDateTimes.h2Text("DATE", "2024-01-10"), "H2 reads a plain date itself");
         assertNull(PgDateTimes.h2Text("TIMESTAMP", "2024-01-10 10:00"));
         assertEquals("TIMESTAMP WITH TIME ZONE", PgDateTimes.h2Type("timestamp  with time zone"));
