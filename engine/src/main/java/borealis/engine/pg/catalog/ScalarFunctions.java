@@ -99,34 +99,9 @@ public final class ScalarFunctions {
         return s == null ? "NULL" : quote_literal(s);
     }
 
-    /** format(fmt, args...): %s, %I, %L and %% as PostgreSQL does. */
-    public static String format(String fmt, Value... args) {
-        if (fmt == null) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder();
-        int arg = 0;
-        for (int i = 0; i < fmt.length(); i++) {
-            char c = fmt.charAt(i);
-            if (c != '%' || i + 1 >= fmt.length()) {
-                sb.append(c);
-                continue;
-            }
-            char k = fmt.charAt(++i);
-            if (k == '%') {
-                sb.append('%');
-                continue;
-            }
-            Value v = arg < args.length ? args[arg++] : null;
-            String text = v == null || v == ValueNull.INSTANCE ? null : v.getString();
-            switch (k) {
-                case 's' -> sb.append(text == null ? "" : text);
-                case 'I' -> sb.append(quote_ident(text));
-                case 'L' -> sb.append(quote_nullable(text));
-                default -> throw new IllegalArgumentException("unrecognized format() type specifier \"" + k + "\"");
-            }
-        }
-        return sb.toString();
+    /** format(fmt, args...) as PostgreSQL does ({@link FormatFunction}). */
+    public static String format(String fmt, Value... args) throws SQLException {
+        return FormatFunction.format(fmt, args);
     }
 
     private static String arrayText(Object[] a) {
