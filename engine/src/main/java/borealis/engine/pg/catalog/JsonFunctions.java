@@ -176,6 +176,13 @@ public final class JsonFunctions {
         if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
             return null;
         }
+        // @> and <@ between arrays: array containment. A side written as an array literal
+        // ('{32,17}') takes the other side's element type, as PostgreSQL's unknown literal does.
+        if (a instanceof org.h2.value.ValueArray x && !(b instanceof org.h2.value.ValueArray)) {
+            b = arrayLike(x, b);
+        } else if (b instanceof org.h2.value.ValueArray y && !(a instanceof org.h2.value.ValueArray)) {
+            a = arrayLike(y, a);
+        }
         if (a instanceof org.h2.value.ValueArray x && b instanceof org.h2.value.ValueArray y) {
             List<Value> have = List.of(x.getList());
             for (Value v : y.getList()) {
@@ -250,6 +257,23 @@ public final class JsonFunctions {
     }
 
     /** {@code a <@ b}: b contains a. */
+    /** {@code text}, an array literal, as an array of {@code like}'s element type. */
+    private static Value arrayLike(org.h2.value.ValueArray like, Value text) {
+        org.h2.value.TypeInfo element = like.getComponentType();
+        List<String> items;
+        try {
+            items = borealis.engine.pg.types.ArrayLiterals.elements(text.getString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed array literal: \"" + text.getString() + "\"");
+        }
+        Value[] values = new Value[items.size()];
+        for (int i = 0; i < values.length; i++) {
+            String item = items.get(i);
+            values[i] = item == null ? ValueNull.INSTANCE : org.h2.value.ValueVarchar.get(item).convertTo(element);
+        }
+        return org.h2.value.ValueArray.get(element, values, null);
+    }
+
     public static Boolean jsonb_contained(Value a, Value b) {
         return jsonb_contains(b, a);
     }

@@ -36,12 +36,12 @@ final class DateTimeLiterals {
 
     /**
      * What this class writes for a year before 1 or an infinity ({@code -0043-03-15}, {@code 0000-01-01},
-     * {@code +999999999-12-31 ...}): an assigned literal, rewritten first, meets the typed-literal rule
+     * {@code +999999999-12-31 ...}, a date's {@code 999999999-12-31}): an assigned literal, rewritten first, meets the typed-literal rule
      * again and is left as it is. PostgreSQL rejects these forms, so a client's such literal is the only
      * one read otherwise than PostgreSQL would (accepted instead of refused).
      */
     private static final java.util.regex.Pattern H2_FORM =
-            java.util.regex.Pattern.compile("(?:[+-]\\d{4,}|0000)-\\d\\d-\\d\\d(?: \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,6})?)?(?:\\+00)?");
+            java.util.regex.Pattern.compile("(?:[+-]\\d{4,}|\\d{5,}|0000)-\\d\\d-\\d\\d(?: \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,6})?)?(?:\\+00)?");
 
     /** The text H2 reads as the value PostgreSQL reads, or null when H2 reads {@code value} alike; PostgreSQL's error otherwise. */
     String h2Text(String h2Type, String value) {

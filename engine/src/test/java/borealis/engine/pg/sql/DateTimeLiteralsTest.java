@@ -49,6 +49,10 @@ class DateTimeLiteralsTest {
         String insert = SqlTranslator.translateUncached("insert into d (a, b) values ('8/1/1999', 'Jan 8 04:05:06 1999 PST')",
                 session(DateOrder.DMY)).engineSql();
         assertTrue(insert.contains("DATE '1999-01-08'") && insert.contains("TIMESTAMP '1999-01-08 04:05:06'"), insert);
+        // An infinity as a column default: rewritten once, then left alone by the typed-literal rule.
+        String ddl = SqlTranslator.translateUncached("create table dt_inf(id int primary key, d date default 'infinity', ts timestamp)",
+                session(DateOrder.MDY)).engineSql();
+        assertTrue(ddl.contains("DATE '999999999-12-31'"), ddl);
     }
 
     @Test
