@@ -54,6 +54,65 @@ public final class SessionSettings {
         DEFAULTS.put("row_security", "on");
         DEFAULTS.put("default_table_access_method", "heap");
         DEFAULTS.put("default_tablespace", "");
+        DEFAULTS.put("escape_string_warning", "on");
+        DEFAULTS.put("max_stack_depth", "2MB");
+        DEFAULTS.put("transaction_deferrable", "off");
+        DEFAULTS.put("default_transaction_deferrable", "off");
+        // PostgreSQL's planner settings, with its defaults: accepted, shown and reset as PostgreSQL
+        // does, without effect (the engine plans by itself). Scripts and tests set them freely.
+        for (String on : List.of("enable_async_append", "enable_bitmapscan", "enable_gathermerge", "enable_hashagg", "enable_hashjoin",
+                "enable_incremental_sort", "enable_indexonlyscan", "enable_indexscan", "enable_material", "enable_memoize",
+                "enable_mergejoin", "enable_nestloop", "enable_parallel_append", "enable_parallel_hash", "enable_partition_pruning",
+                "enable_seqscan", "enable_sort", "enable_tidscan", "geqo")) {
+            DEFAULTS.put(on, "on");
+        }
+        DEFAULTS.put("enable_partitionwise_aggregate", "off");
+        DEFAULTS.put("enable_partitionwise_join", "off");
+        DEFAULTS.put("force_parallel_mode", "off");
+        DEFAULTS.put("jit_above_cost", "100000");
+        DEFAULTS.put("jit_inline_above_cost", "500000");
+        DEFAULTS.put("jit_optimize_above_cost", "500000");
+        DEFAULTS.put("parallel_setup_cost", "1000");
+        DEFAULTS.put("parallel_tuple_cost", "0.1");
+        DEFAULTS.put("max_parallel_workers_per_gather", "2");
+        DEFAULTS.put("min_parallel_table_scan_size", "8MB");
+        DEFAULTS.put("min_parallel_index_scan_size", "512kB");
+        DEFAULTS.put("random_page_cost", "4");
+        DEFAULTS.put("seq_page_cost", "1");
+        DEFAULTS.put("cpu_tuple_cost", "0.01");
+        DEFAULTS.put("cpu_index_tuple_cost", "0.005");
+        DEFAULTS.put("cpu_operator_cost", "0.0025");
+        DEFAULTS.put("effective_cache_size", "4GB");
+        DEFAULTS.put("from_collapse_limit", "8");
+        DEFAULTS.put("join_collapse_limit", "8");
+        DEFAULTS.put("plan_cache_mode", "auto");
+    }
+
+    /** Settings whose value is a Boolean: SET accepts PostgreSQL's spellings and shows on or off. */
+    private static final Set<String> BOOLEAN = Set.of("escape_string_warning", "transaction_deferrable", "default_transaction_deferrable",
+            "jit", "row_security", "geqo", "enable_async_append", "enable_bitmapscan", "enable_gathermerge", "enable_hashagg",
+            "enable_hashjoin", "enable_incremental_sort", "enable_indexonlyscan", "enable_indexscan", "enable_material",
+            "enable_memoize", "enable_mergejoin", "enable_nestloop", "enable_parallel_append", "enable_parallel_hash",
+            "enable_partition_pruning", "enable_seqscan", "enable_sort", "enable_tidscan", "enable_partitionwise_aggregate",
+            "enable_partitionwise_join");
+
+    /**
+     * A Boolean setting's value as PostgreSQL shows it ({@code on}/{@code off}) from any of its
+     * spellings (on, off, true, false, yes, no, 1, 0 and unique prefixes), null when it is not one;
+     * other settings' values unchanged.
+     */
+    public static String normalized(String name, String value) {
+        if (!BOOLEAN.contains(canonical(name))) {
+            return value;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("1") || v.equals("on") || !v.isEmpty() && ("true".startsWith(v) || "yes".startsWith(v))) {
+            return "on";
+        }
+        if (v.equals("0") || v.equals("of") || v.equals("off") || !v.isEmpty() && ("false".startsWith(v) || "no".startsWith(v))) {
+            return "off";
+        }
+        return null;
     }
 
     /** Startup parameters that describe the connection (who, to what, how), not settings of the session. */

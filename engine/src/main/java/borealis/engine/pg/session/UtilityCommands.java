@@ -103,6 +103,11 @@ final class UtilityCommands {
             }
             return changed;
         }
+        String shown = SessionSettings.normalized(name, value);
+        if (shown == null) {
+            throw new PgException(PgError.error("22023", "parameter \"" + SessionSettings.canonical(name) + "\" requires a Boolean value"));
+        }
+        value = shown;
         apply(SessionSettings.canonical(name), value, conn);
         if (settings.set(name, value)) {
             changed.put(SessionSettings.canonical(name), value);
