@@ -17,7 +17,7 @@ final class AssignedLiterals {
 
     /** What a column's type makes of a literal. */
     enum Kind {
-        ARRAY, BYTEA, JSON, DATE("DATE"), TIME("TIME"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), OTHER;
+        ARRAY, BYTEA, JSON, DATE("DATE"), TIME("TIME"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), FLOAT, OTHER;
 
         /** The H2 type a date/time kind's literal is written as. */
         final String h2Type;
@@ -68,7 +68,8 @@ final class AssignedLiterals {
     private boolean candidate(String v) {
         // arrays and JSON objects, JSON arrays and strings, bytea's hex form: what H2 would misread
         return v.startsWith("{") || v.startsWith("[") || v.startsWith("\"") || v.startsWith("\\x")
-                || dates.candidate(v); // 'infinity', '0044-03-15 BC', 'January 8, 1999'
+                || dates.candidate(v) // 'infinity', '0044-03-15 BC', 'January 8, 1999'
+                || FloatLiterals.special(v) != null; // ' -INF ', 'nan'
     }
 
     private void insert() {
@@ -193,6 +194,8 @@ final class AssignedLiterals {
             t.replace(at, at + 1, "(" + k.text + " FORMAT JSON)"); // parsed, not wrapped in a JSON string
         } else if (kind == Kind.BYTEA && v.startsWith("\\x") && v.substring(2).matches("[0-9a-fA-F]*") && v.length() % 2 == 0) {
             t.replace(at, at + 1, "X'" + v.substring(2) + "'");
+        } else if (kind == Kind.FLOAT && FloatLiterals.special(v) != null) {
+            t.replace(at, at + 1, SqlQuoting.literal(FloatLiterals.special(v)));
         } else if (kind.h2Type != null && dates.h2Text(kind.h2Type, v) != null) {
             t.replace(at, at + 1, kind.h2Type + " " + SqlQuoting.literal(dates.h2Text(kind.h2Type, v)));
         }
@@ -218,6 +221,7 @@ final class AssignedLiterals {
                     : type.startsWith("DATE") ? Kind.DATE
                     : type.startsWith("TIMESTAMP") ? (type.endsWith("WITH TIME ZONE") ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP)
                     : type.equals("TIME") || type.startsWith("TIME(") ? Kind.TIME
+                    : type.equals("DOUBLE PRECISION") || type.equals("REAL") || type.startsWith("FLOAT") ? Kind.FLOAT
                     : Kind.OTHER);
         }
         return out;

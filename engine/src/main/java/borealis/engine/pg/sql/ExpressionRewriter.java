@@ -185,9 +185,10 @@ final class ExpressionRewriter {
         return "CAST(" + literal.text + " AS " + PgType.JSON_TEXT_COLUMN + ")";
     }
 
-    /** A date/time literal H2 cannot read as PostgreSQL does, in the form it reads, or null. */
+    /** A date/time or float literal H2 cannot read as PostgreSQL does, in the form it reads, or null. */
     private String dateTimeLiteral(String pgType, Tok literal) {
-        return dates.literal(pgType, literal.stringValue());
+        String special = FloatLiterals.literal(pgType, literal.stringValue());
+        return special != null ? special : dates.literal(pgType, literal.stringValue());
     }
 
     private static boolean isIntervalField(String w) {
