@@ -15,6 +15,13 @@ public final class SessionSettings {
     public static final String SERVER_VERSION = "15.8";
 
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+    /** PostgreSQL's planner switches that are on by default. */
+    private static final List<String> PLANNER_ON = List.of("enable_async_append", "enable_bitmapscan", "enable_gathermerge",
+            "enable_hashagg", "enable_hashjoin", "enable_incremental_sort", "enable_indexonlyscan", "enable_indexscan", "enable_material",
+            "enable_memoize", "enable_mergejoin", "enable_nestloop", "enable_parallel_append", "enable_parallel_hash",
+            "enable_partition_pruning", "enable_seqscan", "enable_sort", "enable_tidscan", "geqo");
+    /** ... and those off by default. */
+    private static final List<String> PLANNER_OFF = List.of("enable_partitionwise_aggregate", "enable_partitionwise_join");
     /** Reported to the client at startup and whenever they change (GUC_REPORT in PostgreSQL). */
     private static final List<String> REPORTED = List.of("application_name", "client_encoding", "DateStyle",
             "default_transaction_read_only", "in_hot_standby", "integer_datetimes", "IntervalStyle", "is_superuser",
@@ -60,14 +67,8 @@ public final class SessionSettings {
         DEFAULTS.put("default_transaction_deferrable", "off");
         // PostgreSQL's planner settings, with its defaults: accepted, shown and reset as PostgreSQL
         // does, without effect (the engine plans by itself). Scripts and tests set them freely.
-        for (String on : List.of("enable_async_append", "enable_bitmapscan", "enable_gathermerge", "enable_hashagg", "enable_hashjoin",
-                "enable_incremental_sort", "enable_indexonlyscan", "enable_indexscan", "enable_material", "enable_memoize",
-                "enable_mergejoin", "enable_nestloop", "enable_parallel_append", "enable_parallel_hash", "enable_partition_pruning",
-                "enable_seqscan", "enable_sort", "enable_tidscan", "geqo")) {
-            DEFAULTS.put(on, "on");
-        }
-        DEFAULTS.put("enable_partitionwise_aggregate", "off");
-        DEFAULTS.put("enable_partitionwise_join", "off");
+        PLANNER_ON.forEach(name -> DEFAULTS.put(name, "on"));
+        PLANNER_OFF.forEach(name -> DEFAULTS.put(name, "off"));
         DEFAULTS.put("force_parallel_mode", "off");
         DEFAULTS.put("jit_above_cost", "100000");
         DEFAULTS.put("jit_inline_above_cost", "500000");
@@ -89,12 +90,15 @@ public final class SessionSettings {
     }
 
     /** Settings whose value is a Boolean: SET accepts PostgreSQL's spellings and shows on or off. */
-    private static final Set<String> BOOLEAN = Set.of("escape_string_warning", "transaction_deferrable", "default_transaction_deferrable",
-            "jit", "row_security", "geqo", "enable_async_append", "enable_bitmapscan", "enable_gathermerge", "enable_hashagg",
-            "enable_hashjoin", "enable_incremental_sort", "enable_indexonlyscan", "enable_indexscan", "enable_material",
-            "enable_memoize", "enable_mergejoin", "enable_nestloop", "enable_parallel_append", "enable_parallel_hash",
-            "enable_partition_pruning", "enable_seqscan", "enable_sort", "enable_tidscan", "enable_partitionwise_aggregate",
-            "enable_partitionwise_join");
+    private static final Set<String> BOOLEAN = booleanSettings();
+
+    private static Set<String> booleanSettings() {
+        Set<String> names = new java.util.HashSet<>(List.of("escape_string_warning", "transaction_deferrable",
+                "default_transaction_deferrable", "jit", "row_security"));
+        names.addAll(PLANNER_ON);
+        names.addAll(PLANNER_OFF);
+        return Set.copyOf(names);
+    }
 
     /**
      * A Boolean setting's value as PostgreSQL shows it ({@code on}/{@code off}) from any of its

@@ -415,7 +415,7 @@ class SqlTranslatorTest {
     void arrayLiteralsKeepTheirDimensionsAndElementSpellings() {
         assertEquals("select CAST(ARRAY[ARRAY['1', '2'], ARRAY['3', NULL]] AS int4 ARRAY ARRAY) as m",
                 h2("select '{{1,2},{3,NULL}}'::int4[] as m"));
-        assertEquals("select CAST(ARRAY['Infinity', '-Infinity', 'NaN', '1.5'] AS float8 ARRAY) as f, CAST('Infinity' AS real) as r",
+        assertEquals("select CAST(ARRAY['Infinity', '-Infinity', 'NaN', '1.5'] AS float8 ARRAY) as f, CAST('Infinity' AS REAL) as r",
                 h2("select '{inf,-Infinity,nan,1.5}'::float8[] as f, 'inf'::real as r"));
         assertTrue(h2("create table t (id int, d interval[])").contains("d INTERVAL DAY TO SECOND ARRAY"), h2("create table t (id int, d interval[])"));
     }
