@@ -8,9 +8,6 @@ import borealis.actors.testkit.OrderCommits;
 import borealis.actors.testkit.powerloss.PowerLossFileSystemProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -39,25 +36,16 @@ class PowerLossIT {
         Path shadow = tmp.resolve("shadow");
         TreeSet<Integer> acknowledged = new TreeSet<>();
         String config = "borealis.storage.snapshot-every = 20\n";
-        try (NodeProcess node = new NodeProcess(data, List.of(
-                "-Djava.nio.file.spi.DefaultFileSystemProvider=" + PowerLossFileSystemProvider.class.getName(),
-                "-Dborealis.powerloss.root=" + data, "-Dborealis.powerloss.shadow=" + shadow)).withConfig(config).start()) {
+        try (NodeProcess node = new NodeProcess(data, PowerLossFileSystemProvider.jvmOptions(data, shadow)).withConfig(config).start()) {
             OrderCommits.setUp(node);
             acknowledged.addAll(OrderCommits.insert(node, COMMITS, i -> "order " + i + " " + "x".repeat(i % 150)));
             node.kill();
         }
         int files = PowerLossFileSystemProvider.powerLoss(data, shadow);
         assertTrue(files > 0, "the power loss kept the files that were forced");
-        try (NodeProcess node = new NodeProcess(data).withConfig(config).start();
-             Connection c = OrderCommits.connect(node); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select id from orders order by id")) {
-            TreeSet<Integer> found = new TreeSet<>();
-            while (rs.next()) {
-                found.add(rs.getInt(1));
-            }
-            TreeSet<Integer> lost = new TreeSet<>(acknowledged);
-            lost.removeAll(found);
-            assertEquals(List.of(), List.copyOf(lost), "acknowledged commits lost by the power loss (of " + acknowledged.size() + ")");
+        try (NodeProcess node = new NodeProcess(data).withConfig(config).start()) {
+            assertEquals(List.of(), OrderCommits.lost(acknowledged, node), "acknowledged commits lost by the power loss (of "
+                    + acknowledged.size() + ")");
         } catch (AssertionError | Exception e) {
             List<String> lines = Files.readAllLines(data.resolveSibling("data-node.log"));
             System.out.println("---- node log, last 200 lines ----");

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.IntFunction;
 
@@ -38,6 +39,25 @@ public final class OrderCommits {
             }
         }
         return acknowledged;
+    }
+
+    /** The order ids the node holds now. */
+    public static TreeSet<Integer> ids(NodeProcess node) throws SQLException {
+        TreeSet<Integer> found = new TreeSet<>();
+        try (Connection c = connect(node); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("select id from orders order by id")) {
+            while (rs.next()) {
+                found.add(rs.getInt(1));
+            }
+        }
+        return found;
+    }
+
+    /** The acknowledged ids the node no longer holds. */
+    public static List<Integer> lost(TreeSet<Integer> acknowledged, NodeProcess node) throws SQLException {
+        TreeSet<Integer> lost = new TreeSet<>(acknowledged);
+        lost.removeAll(ids(node));
+        return List.copyOf(lost);
     }
 
     public static Connection connect(NodeProcess node) throws SQLException {

@@ -218,6 +218,12 @@ public final class PowerLossFileSystemProvider extends FileSystemProvider {
         Files.move(tmp, listingFile(dir.id), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The JVM options that install this provider for the data directory {@code root}, keeping its durable state in {@code shadow}. */
+    public static List<String> jvmOptions(Path root, Path shadow) {
+        return List.of("-Djava.nio.file.spi.DefaultFileSystemProvider=" + PowerLossFileSystemProvider.class.getName(),
+                "-Dborealis.powerloss.root=" + root, "-Dborealis.powerloss.shadow=" + shadow);
+    }
+
     /**
      * Rewrites {@code root} to what the shadow says survived: run after the node was killed, in
      * another JVM (the test's). Returns the number of files restored.

@@ -263,41 +263,29 @@ final class Transactions {
                     onEnd.run();
                     notes.rolledBack();
                     conn.rollback();
-                    conn.setAutoCommit(true);
-                    status = 'I';
-                    savepoints.clear();
                     out.commandComplete("ROLLBACK");
-                    ended(false);
+                    blockEnded(false);
                 } else {
                     onEnd.run();
-                    if (held != null && !held.equals(engineTransactionId())) {
+                    String now = engineTransactionId();
+                    if (held != null && !held.equals(now)) {
                         // Its changes are gone: report the loss instead of acknowledging it.
                         notes.rolledBack();
                         conn.rollback();
-                        conn.setAutoCommit(true);
-                        status = 'I';
-                        savepoints.clear();
-                        ended(false);
+                        blockEnded(false);
                         restoreBlockIsolation();
-                        engineTransaction = held;
-                        requireSameEngineTransaction(null, "COMMIT");
+                        throw lost(held, now, "COMMIT");
                     }
                     beforeCommit.run();
                     try {
                         commit();
                     } catch (PgException e) {
-                        conn.setAutoCommit(true);
-                        status = 'I';
-                        savepoints.clear();
-                        ended(false);
+                        blockEnded(false);
                         restoreBlockIsolation();
                         throw e;
                     }
-                    conn.setAutoCommit(true);
-                    status = 'I';
-                    savepoints.clear();
                     out.commandComplete("COMMIT");
-                    ended(true);
+                    blockEnded(true);
                 }
                 restoreBlockIsolation();
             }
@@ -309,10 +297,7 @@ final class Transactions {
                     onEnd.run();
                     notes.rolledBack();
                     conn.rollback();
-                    conn.setAutoCommit(true);
-                    status = 'I';
-                    savepoints.clear();
-                    ended(false);
+                    blockEnded(false);
                 }
                 out.commandComplete("ROLLBACK");
                 restoreBlockIsolation();
@@ -386,12 +371,26 @@ final class Transactions {
 
     private void requireSameEngineTransaction(String now, String sql) {
         if (engineTransaction != null && !engineTransaction.equals(now)) {
-            log.warn("the engine rolled back transaction {} by itself (now {}), noticed after: {}", engineTransaction, now,
-                    sql.length() > 200 ? sql.substring(0, 200) + "..." : sql);
+            String held = engineTransaction;
             engineTransaction = null;
-            throw new PgException(new PgError("ERROR", "40001", "could not serialize access due to concurrent update",
-                    "The engine rolled this transaction back; none of its changes remain.", "The transaction might succeed if retried."));
+            throw lost(held, now, sql);
         }
+    }
+
+    /** The error for a transaction whose engine transaction ({@code held}) is gone, noticed after {@code sql}. */
+    private static PgException lost(String held, String now, String sql) {
+        log.warn("the engine rolled back transaction {} by itself (now {}), noticed after: {}", held, now,
+                sql.length() > 200 ? sql.substring(0, 200) + "..." : sql);
+        return new PgException(new PgError("ERROR", "40001", "could not serialize access due to concurrent update",
+                "The engine rolled this transaction back; none of its changes remain.", "The transaction might succeed if retried."));
+    }
+
+    /** A block ended (committed or not): back to autocommit, no savepoints. */
+    private void blockEnded(boolean committed) throws SQLException {
+        conn.setAutoCommit(true);
+        status = 'I';
+        savepoints.clear();
+        ended(committed);
     }
 
     private String engineTransactionId() throws SQLException {
