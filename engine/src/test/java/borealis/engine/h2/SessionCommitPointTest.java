@@ -88,7 +88,10 @@ class SessionCommitPointTest {
             try (PgSession reader = db.newSession(new SessionSettings());
                  java.sql.Connection other = db.tenantConnection()) {
                 run(reader, "create table acct(id int primary key, balance int)");
-                run(reader, "insert into acct values (1, 100)");
+                // As the session's caller would, answer the insert only once its store is durable:
+                // a store paced behind an earlier one would otherwise run inside the window below.
+                PgSession.Outcome insert = run(reader, "insert into acct values (1, 100)");
+                volume.whenDurable(insert.requiredLsn().get()).get();
                 run(reader, "begin");
 
                 // The other session commits: its window is open while the commit becomes visible.
