@@ -894,6 +894,7 @@ public final class PgSession implements AutoCloseable {
         tx.leaveSerializable();
         notes.close();
         NotifyPort.Registry.unregister(conn);
+        SessionConfig.Registry.unregister(conn);
         AdvisoryLocks.sessionEnded(conn);
         borealis.engine.pg.catalog.SessionRelations.sessionEnded(conn);
         cursors.closeAll(true);
