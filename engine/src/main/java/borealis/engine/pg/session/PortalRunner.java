@@ -77,7 +77,7 @@ final class PortalRunner {
         try {
             boolean hasRows;
             try {
-                hasRows = p.statement.execute();
+                hasRows = execute(p);
             } catch (SQLException | RuntimeException e) {
                 observer.statement(p.query.sql, System.nanoTime() - started, 0, true);
                 if (tx.isIdle()) {
@@ -100,6 +100,33 @@ final class PortalRunner {
         } finally {
             executing = null;
             p.engineNanos += System.nanoTime() - started;
+        }
+    }
+
+    /** Attempts of an upsert that lost the race to insert its key (each one after the winner committed). */
+    private static final int UPSERT_ATTEMPTS = 5;
+
+    /**
+     * Runs the statement. An INSERT ... ON CONFLICT DO UPDATE whose key another transaction
+     * inserted meanwhile fails in H2 with 23505 once that one commits (H2 waits for it first);
+     * PostgreSQL then updates the row, so under READ COMMITTED the statement runs again (H2 undid
+     * its partial work) and now finds the row. Measured before: 92 of 600 upserts of the density
+     * benchmark failed with 23505. (Under REPEATABLE READ H2 updates the row it waited for, where
+     * PostgreSQL answers 40001: docs/storage.md lists it among that level's gaps.)
+     */
+    private static boolean execute(Portal p) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return p.statement.execute();
+            } catch (SQLException e) {
+                if (p.query.translation == null || !p.query.translation.upsert() || !"23505".equals(e.getSQLState())) {
+                    throw e;
+                }
+                if (attempt == UPSERT_ATTEMPTS
+                        || p.statement.getConnection().getTransactionIsolation() != java.sql.Connection.TRANSACTION_READ_COMMITTED) {
+                    throw e;
+                }
+            }
         }
     }
 

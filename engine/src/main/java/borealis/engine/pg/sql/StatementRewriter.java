@@ -23,6 +23,8 @@ final class StatementRewriter {
     /** The main statement is replaced by several (TRUNCATE a, b). */
     final List<String> instead = new ArrayList<>();
     boolean usedLookup;
+    /** The statement is an INSERT ... ON CONFLICT DO UPDATE ({@link Translation#upsert}). */
+    boolean upsert;
 
     StatementRewriter(TokenList t, ColumnLookup lookup) {
         this.t = t;
@@ -745,6 +747,7 @@ final class StatementRewriter {
         sb.append(')');
         String tail = ret > 0 ? " " + t.text(ret, t.size()) : "";
         t.replace(0, t.size(), sb + tail);
+        upsert = true;
     }
 
     /** INSERT/UPDATE/DELETE ... RETURNING list  ->  SELECT list FROM FINAL|OLD TABLE (statement) AS name. */

@@ -13,6 +13,8 @@ import java.util.List;
  * @param changesSchema the statement is DDL (the catalog must be refreshed after it)
  * @param readsCatalog  the statement reads the pg_catalog relations
  * @param cacheable     the translation depends on the statement text alone
+ * @param upsert        an INSERT ... ON CONFLICT DO UPDATE (a MERGE for H2), which a concurrent
+ *                      insert of the same key makes fail where PostgreSQL updates the row instead
  */
 public record Translation(String engineSql, int parameters, List<String> emptyColumns, boolean changesSchema,
-                          boolean readsCatalog, boolean cacheable) {}
+                          boolean readsCatalog, boolean cacheable, boolean upsert) {}
