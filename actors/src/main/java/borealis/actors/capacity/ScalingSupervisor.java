@@ -81,6 +81,12 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
     /** The instance paused, stopped or failed: release its allocation. */
     public record Leave(String clusterId) implements Local {}
 
+    /**
+     * The instance's last session ended: it may now make room for a waiting resume. Without this
+     * a waiter found such instances only at the next tick (up to 1 s, per pause in a chain).
+     */
+    public record SessionsEnded(String clusterId) implements Local {}
+
     /** The instance declined a pause (a session arrived meanwhile): keep deciding for it. */
     public record StayAwake(String clusterId) implements Local {}
 
@@ -188,6 +194,12 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                         t.state.touch(System.currentTimeMillis());
                     }
                     serveWaiting();
+                    return this;
+                })
+                .onMessage(SessionsEnded.class, e -> {
+                    if (!admissions.isEmpty()) {
+                        serveWaiting();
+                    }
                     return this;
                 })
                 .onMessage(Tick.class, t -> onTick())

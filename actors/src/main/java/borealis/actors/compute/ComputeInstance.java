@@ -458,6 +458,10 @@ public final class ComputeInstance {
                 .onMessage(MaintenanceDone.class, m -> Behaviors.same())
                 .onSignal(Terminated.class, t -> {
                     sessions.ended(t.getRef());
+                    if (sessions.isEmpty()) {
+                        // A resume waiting for room need not wait for the supervisor's next tick.
+                        node.supervisor().tell(new ScalingSupervisor.SessionsEnded(clusterId));
+                    }
                     return Behaviors.same();
                 })
                 .onSignal(PostStop.class, s -> {

@@ -161,6 +161,11 @@ public final class ShardedSegmentTransport implements SegmentTransport {
 
     @Override
     public void volumeClosed() {
+        // Replicas keep the collector's ref (as their writer) until they passivate, and a stopped
+        // actor's ref still holds this transport: without the volume, it holds little (it held the
+        // closed volume with its block cache, 93 of 100 paused clusters' on a node, 2 minutes on).
+        progress = null;
+        direct.clear();
         system.classicSystem().stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(collector));
     }
 }

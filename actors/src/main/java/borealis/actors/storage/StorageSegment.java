@@ -6,6 +6,7 @@ import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import borealis.persistence.volume.segment.BlockFile;
 import borealis.persistence.volume.segment.SegmentFiles;
+import borealis.persistence.volume.segment.RetainedRecords;
 import borealis.persistence.volume.segment.SegmentState;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -191,12 +193,14 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     // ---- behaviour ----
 
     /** Node-wide settings of the replicas. */
-    public record Settings(Path segmentsDir, int snapshotEvery, long keepAppliedBytes, SyncSettings sync) {
+    public record Settings(Path segmentsDir, int snapshotEvery, long keepAppliedBytes, RetainedRecords retained,
+                           Duration passivateAfter, SyncSettings sync) {
 
         /** From the node's {@code borealis} configuration: replicas keep their files under {@code <data-dir>/segments}. */
         public static Settings from(Config borealis, Path dataDir, ClusterSharding sharding) {
             Config storage = borealis.getConfig("storage");
             return new Settings(dataDir.resolve("segments"), storage.getInt("snapshot-every"), storage.getBytes("keep-applied"),
+                    new RetainedRecords(storage.getBytes("keep-applied-per-node")), storage.getDuration("passivate-after"),
                     syncSettings(sharding, storage));
         }
     }
@@ -207,10 +211,14 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
      */
     public static void init(ActorSystem<?> system, Settings settings, ReplicaFaults faults) {
         ClusterSharding sharding = ClusterSharding.get(system);
+        ClusterShardingSettings defaults = ClusterShardingSettings.create(system);
+        ClusterShardingSettings sharded = defaults.withPassivationStrategy(
+                defaults.passivationStrategySettings().withIdleEntityPassivation(settings.passivateAfter()));
         for (int zone = 0; zone < VolumeLayout.ZONES; zone++) {
             sharding.init(Entity.of(TYPE_KEYS.get(zone), ctx -> faults.guard(ctx.getEntityId(),
                             () -> create(ctx.getEntityId(), PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), settings)))
                     .withRole(VolumeLayout.zoneName(zone))
+                    .withSettings(sharded)
                     .withEntityProps(DispatcherSelector.fromConfig("borealis.storage-dispatcher")));
         }
     }
@@ -260,7 +268,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     @Override
     public SegmentState emptyState() {
         SegmentState s = new SegmentState(layout, group, files);
-        s.keepApplied(settings.keepAppliedBytes());
+        s.keepApplied(settings.keepAppliedBytes(), settings.retained());
         return s;
     }
 
@@ -507,7 +515,10 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                     // A replica that holds nothing may have lost its disk: its peers tell.
                     checkHealth(s, s.highestLsn() == 0);
                 })
-                .onSignal(PostStop.instance(), s -> s.file().close())
+                .onSignal(PostStop.instance(), s -> {
+                    s.releaseRetained();
+                    s.file().close();
+                })
                 .build();
     }
 

@@ -28,6 +28,18 @@ class AdmissionQueueTest {
     }
 
     @Test
+    void roomIsMadeForEveryWaiterAtOnceNotOneAfterAnother() {
+        AdmissionQueue q = new AdmissionQueue();
+        q.add(admit("t/first"), 0.5, 10_000);
+        q.add(admit("t/second"), 0.5, 10_000);
+        q.add(admit("t/third"), 0.5, 10_000);
+        List<AdmissionQueue.Candidate> running = List.of(idle("t/a", 0.5, 300), idle("t/b", 0.5, 100), idle("t/c", 0.5, 200),
+                idle("t/d", 0.5, 400));
+        assertEquals(List.of("t/b", "t/c", "t/a"), q.toPause(0, running), "three waiters of 0.5: the three least recently used pause together");
+        assertEquals(List.of("t/b", "t/c"), q.toPause(0.5, running));
+    }
+
+    @Test
     void whatIsAlreadyLeavingCounts() {
         AdmissionQueue q = new AdmissionQueue();
         q.add(admit("t/new"), 0.5, 10_000);

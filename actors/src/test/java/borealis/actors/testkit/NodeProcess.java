@@ -121,6 +121,11 @@ public final class NodeProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The node's operating-system process id (for its RSS and jcmd). */
+    public long pid() {
+        return process.pid();
+    }
+
     public int pgPort() {
         return pgPort;
     }

@@ -51,6 +51,7 @@ public final class SegmentState {
     private final java.util.ArrayDeque<LogRecord> recent = new java.util.ArrayDeque<>();
     private long recentBytes;
     private long keepAppliedBytes;
+    private RetainedRecords nodeBudget = RetainedRecords.UNBOUNDED;
     /** Where compressed records are expanded before they are applied. */
     private byte[] scratch = new byte[0];
 
@@ -164,8 +165,7 @@ public final class SegmentState {
     public void hydrated(long newGeneration, long baseLsn, long copiedUpTo, int peerHighestGroup) {
         switchTo(newGeneration);
         files.deleteAllBut(newGeneration);
-        recent.clear();
-        recentBytes = 0;
+        releaseRetained();
         appliedLsn = baseLsn;
         pending.headMap(baseLsn, true).clear();
         highestGroup = Math.max(highestGroup, peerHighestGroup);
@@ -205,21 +205,49 @@ public final class SegmentState {
         }
     }
 
-    /** Keeps recently applied records (up to a byte budget) so that a peer with a short gap can fill it from them. */
+    /**
+     * Keeps recently applied records (up to this replica's share and what the node's budget has
+     * free) so that a peer with a short gap can fill it from them. What is kept is always the
+     * latest run of applied records, so a gap it does not reach is seen as such.
+     */
     private void retain(LogRecord r) {
         if (keepAppliedBytes <= 0) {
             return;
         }
-        recent.addLast(r);
-        recentBytes += r.wireSize();
-        while (recentBytes > keepAppliedBytes && !recent.isEmpty()) {
-            recentBytes -= recent.pollFirst().wireSize();
+        long size = r.wireSize();
+        while (!recent.isEmpty() && recentBytes + size > keepAppliedBytes) {
+            evictOldest();
         }
+        while (!nodeBudget.take(size)) {
+            if (recent.isEmpty()) {
+                return;
+            }
+            evictOldest();
+        }
+        recent.addLast(r);
+        recentBytes += size;
     }
 
-    /** Sets how many bytes of applied records to keep for peers (not persisted: empty after a restart). */
-    public void keepApplied(long bytes) {
+    private void evictOldest() {
+        long size = recent.pollFirst().wireSize();
+        recentBytes -= size;
+        nodeBudget.give(size);
+    }
+
+    /** Forgets the kept records, giving their bytes back to the node (the replica stops, or its blocks are replaced). */
+    public void releaseRetained() {
+        nodeBudget.give(recentBytes);
+        recent.clear();
+        recentBytes = 0;
+    }
+
+    /**
+     * Sets how many bytes of applied records to keep for peers, and the node-wide budget they come
+     * from (not persisted: empty after a restart).
+     */
+    public void keepApplied(long bytes, RetainedRecords node) {
         this.keepAppliedBytes = bytes;
+        this.nodeBudget = node;
     }
 
     /**

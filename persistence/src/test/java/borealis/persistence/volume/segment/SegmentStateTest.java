@@ -45,6 +45,28 @@ class SegmentStateTest {
     }
 
     @Test
+    void replicasKeepAppliedRecordsWithinTheNodesBudgetAndGiveThemBackWhenTheyStop() {
+        List<LogRecord> all = chain(8);
+        long one = all.get(0).wireSize();
+        RetainedRecords node = new RetainedRecords(5 * one);
+        SegmentState a = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("a")));
+        SegmentState b = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("b")));
+        a.keepApplied(100 * one, node);
+        b.keepApplied(100 * one, node);
+        a.append(1, 1, all, 8);
+        assertEquals(8, a.appliedLsn());
+        assertEquals(0, node.free(), "the first replica took the node's whole budget");
+        assertTrue(a.recordsAbove(3).isPresent(), "it keeps the latest five records, 4..8");
+        assertFalse(a.recordsAbove(2).isPresent(), "a gap it does not reach is reported as such, never filled partly");
+        b.append(1, 1, all, 8);
+        assertFalse(b.recordsAbove(7).isPresent(), "the budget is spent: the second keeps none");
+        a.releaseRetained();
+        assertEquals(5 * one, node.free(), "a replica that stops gives its bytes back");
+        b.append(1, 1, List.of(LogRecord.write(9, 8, 0, 0, bytes(6000, 9), 6000, false)), 9);
+        assertTrue(b.recordsAbove(8).isPresent(), "and others may keep records again");
+    }
+
+    @Test
     void aGapIsSeenAndFilledRecordsCompleteIt() {
         SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("r")));
         List<LogRecord> all = chain(6);
