@@ -73,11 +73,18 @@ public final class ScalingPolicy {
         private long lastStepDownMillis = Long.MIN_VALUE / 2;
         private double peakNeedWhileLow;
         private long lastActivityMillis;
+        private long lastStatementMillis;
 
         /** An instance that started (or resumed) at {@code nowMillis} with {@code acu}. */
         public InstanceState(double acu, long nowMillis) {
             this.acu = acu;
             this.lastActivityMillis = nowMillis;
+            this.lastStatementMillis = nowMillis;
+        }
+
+        /** When a statement last ran (open sessions alone do not count): how long its sessions have been idle. */
+        public long lastStatementMillis() {
+            return lastStatementMillis;
         }
 
         public double acu() {
@@ -162,6 +169,9 @@ public final class ScalingPolicy {
     public Decision decide(InstanceState state, Signals s, ScalingConfig config, long nowMillis) {
         if (s.sessions() > 0 || s.active()) {
             state.touch(nowMillis);
+        }
+        if (s.active()) {
+            state.lastStatementMillis = nowMillis;
         }
         if (config.pausable() && s.sessions() == 0 && !s.active()
                 && nowMillis - state.lastActivityMillis >= config.secondsUntilAutoPause() * 1000L) {

@@ -20,8 +20,11 @@ final class AdmissionQueue {
         }
     }
 
-    /** What the queue needs to know of an instance running here to choose it for a pause. */
-    record Candidate(String clusterId, double acu, int sessions, boolean leaving, long lastActivityMillis) {}
+    /**
+     * What the queue needs to know of an instance running here to choose it for a pause;
+     * {@code sessionsIdle}: its sessions have run nothing for the grace period (they may be parked).
+     */
+    record Candidate(String clusterId, double acu, int sessions, boolean sessionsIdle, boolean leaving, long lastActivityMillis) {}
 
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
@@ -81,7 +84,7 @@ final class AdmissionQueue {
             }
         }
         List<String> out = new ArrayList<>();
-        List<Candidate> idle = running.stream().filter(c -> !c.leaving() && c.sessions() == 0)
+        List<Candidate> idle = running.stream().filter(c -> !c.leaving() && (c.sessions() == 0 || c.sessionsIdle()))
                 .sorted(Comparator.comparingLong(Candidate::lastActivityMillis)).toList();
         for (Candidate c : idle) {
             if (coming >= needed - 1e-9) {

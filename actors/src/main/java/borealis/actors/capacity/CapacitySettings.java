@@ -8,10 +8,12 @@ import java.time.Duration;
 /**
  * The node's {@code borealis.capacity} configuration. {@code admissionWait}: how long a resuming
  * cluster waits for room on a full node (while idle instances are paused for it) before its client
- * gets a retryable error.
+ * gets a retryable error. {@code idleSessionGrace}: how long an instance's sessions must have run
+ * nothing before it may be paused, its sessions parked, to make room.
  */
 public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolicy.Settings policy, Duration tick, Duration drainTimeout,
-                               long usageRetentionMinutes, int eventsKept, Duration admissionWait) {
+                               long usageRetentionMinutes, int eventsKept, Duration admissionWait,
+                               Duration idleSessionGrace) {
 
     public static CapacitySettings from(Config borealis) {
         Config c = borealis.getConfig("capacity");
@@ -23,6 +25,7 @@ public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolic
                 p.getDouble("min-misses-per-second"));
         AcuProfile profile = new AcuProfile(c.getBytes("per-acu.cache"), c.getDouble("per-acu.cpu"), c.getInt("per-acu.connections"));
         return new CapacitySettings(c.getDouble("node-acus"), profile, policy, c.getDuration("tick"), c.getDuration("drain-timeout"),
-                c.getDuration("usage-retention").toMinutes(), c.getInt("events-kept"), c.getDuration("admission-wait"));
+                c.getDuration("usage-retention").toMinutes(), c.getInt("events-kept"), c.getDuration("admission-wait"),
+                c.getDuration("idle-session-grace"));
     }
 }

@@ -69,8 +69,11 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
      */
     public sealed interface Decision extends NoSerializationVerificationNeeded {}
 
-    /** No session and no activity for long enough: pause if still idle. */
-    public record PauseIdle(String why) implements Decision {}
+    /**
+     * No session and no activity for long enough: pause if still idle. With {@code parkSessions}
+     * (to make room), sessions that have run nothing for the grace period are parked first.
+     */
+    public record PauseIdle(String why, boolean parkSessions) implements Decision {}
 
     /** The allocation changed (already applied); {@code slots} sessions may run. */
     public record Resize(double acu, int slots) implements Decision {}
@@ -128,6 +131,8 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         boolean pausing;
         boolean moving;
         long lastMoveAttempt = Long.MIN_VALUE / 2;
+        /** When the instance last declined to pause (a session could not be parked); -1: never. */
+        long declinedMillis = -1;
         final long since = System.currentTimeMillis();
 
         Tracked(String clusterId, ScalingConfig config) {
@@ -191,7 +196,8 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                     Tracked t = instances.get(w.clusterId());
                     if (t != null && t.state != null) {
                         t.pausing = false;
-                        t.state.touch(System.currentTimeMillis());
+                        t.declinedMillis = System.currentTimeMillis();
+                        t.state.touch(t.declinedMillis);
                     }
                     serveWaiting();
                     return this;
@@ -311,11 +317,15 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
             return;
         }
         List<AdmissionQueue.Candidate> running = new ArrayList<>();
+        long now = System.currentTimeMillis();
         for (Tracked t : instances.values()) {
             // Only instances that may pause at all (minAcu 0) make room.
             if (t.resources != null && t.state != null && t.config.minAcu() <= 0) {
-                running.add(new AdmissionQueue.Candidate(t.clusterId, t.resources.acu(), t.resources.sessions(), t.pausing || t.moving,
-                        t.state.lastActivityMillis()));
+                // Once it declined (a session with a temporary table, a LISTEN...), not again until its sessions ran something.
+                boolean sessionsIdle = now - t.state.lastStatementMillis() >= settings.idleSessionGrace().toMillis()
+                        && t.declinedMillis < t.state.lastStatementMillis();
+                running.add(new AdmissionQueue.Candidate(t.clusterId, t.resources.acu(), t.resources.sessions(), sessionsIdle,
+                        t.pausing || t.moving, t.state.lastActivityMillis()));
             }
         }
         String forWhom = admissions.head().clusterId();
@@ -323,7 +333,9 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
             Tracked t = instances.get(id);
             t.pausing = true;
             getContext().getLog().info("pausing idle {} to make room for {}", id, forWhom);
-            t.instance.tell(new PauseIdle("making room for " + forWhom + " (least recently used idle instance on a full node)"));
+            boolean park = t.resources.sessions() > 0;
+            t.instance.tell(new PauseIdle("making room for " + forWhom + " (least recently used idle instance on a full node"
+                    + (park ? "; its idle sessions are parked)" : ")"), park));
         }
     }
 
@@ -374,7 +386,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
             double current = t.state.acu();
             if (d.pause()) {
                 t.pausing = true;
-                t.instance.tell(new PauseIdle(d.detail()));
+                t.instance.tell(new PauseIdle(d.detail(), false));
                 continue;
             }
             if (d.acu() == current) {

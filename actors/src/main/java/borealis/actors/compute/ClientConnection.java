@@ -25,9 +25,10 @@ public interface ClientConnection extends BorealisSerializable {
 
     /**
      * The instance is moving: the session stopped between transactions with this state. Hold the
-     * client's messages, answer {@link SqlSession.DetachAck}, and open the session again.
+     * client's messages, answer {@link SqlSession.DetachAck}, and open the session again; when
+     * {@code parked} (the instance is pausing), only once the client sends something.
      */
-    record Detaching(PgSession.Handover handover) implements ClientConnection {}
+    record Detaching(PgSession.Handover handover, boolean parked) implements ClientConnection {}
 
     /** The old session's last word: messages it received after detaching, to be replayed first. */
     record Detached(List<FrontendMessage> returned) implements ClientConnection {}

@@ -111,7 +111,7 @@ public final class ComputeInstance {
     public record ScalingChanged(double minAcu, double maxAcu, int secondsUntilAutoPause) implements Command {}
 
     /** From the node's supervisor: no session and no activity for long enough; pause if still idle. */
-    public record Pause(String why) implements Command, NoSerializationVerificationNeeded {}
+    public record Pause(String why, boolean parkSessions) implements Command, NoSerializationVerificationNeeded {}
 
     /** From the node's supervisor: the allocation changed (already applied); {@code slots} sessions may run. */
     public record Resized(double acu, int slots) implements Command, NoSerializationVerificationNeeded {}
@@ -134,6 +134,11 @@ public final class ComputeInstance {
     private record MaintenanceDone() implements Internal {}
 
     private record DrainTimeout() implements Internal {}
+
+    private record ParkTimeout() implements Internal {}
+
+    /** Sessions asked to park that are not parked by then keep the instance running (one may be in a transaction). */
+    private static final Duration PARK_TIMEOUT = Duration.ofSeconds(5);
 
     private record RelocateTimeout() implements Internal {}
 
@@ -319,7 +324,7 @@ public final class ComputeInstance {
     /** The supervisor's decisions, in this instance's protocol. */
     private static Command decided(ScalingSupervisor.Decision d) {
         if (d instanceof ScalingSupervisor.PauseIdle p) {
-            return new Pause(p.why());
+            return new Pause(p.why(), p.parkSessions());
         }
         if (d instanceof ScalingSupervisor.Resize r) {
             return new Resized(r.acu(), r.slots());
@@ -408,9 +413,12 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(Pause.class, p -> {
-                    if (!sessions.idle() || readersLease()) {
+                    if (readersLease() || (!sessions.idle() && !p.parkSessions())) {
                         node.supervisor().tell(new ScalingSupervisor.StayAwake(clusterId));
                         return Behaviors.same();
+                    }
+                    if (!sessions.isEmpty()) {
+                        return park(p.why());
                     }
                     ctx.getLog().info("compute instance {} pausing: {}", clusterId, p.why());
                     report.event("pause", acu, 0, "idle", p.why());
@@ -471,12 +479,52 @@ public final class ComputeInstance {
                 .build();
     }
 
-    // ---- draining, pausing, closing ----
+    // ---- draining, parking, pausing, closing ----
+
+    /**
+     * Pausing with sessions open (to make room): each is parked at the proxy at its transaction
+     * boundary; when all are, the instance pauses. If some are not parked in time (in a
+     * transaction, listening), it runs on; the parked ones reopen here at their next message.
+     */
+    private Behavior<Command> park(String why) {
+        ctx.getLog().info("compute instance {} pausing: {}; parking its {} sessions", clusterId, why, sessions.size());
+        sessions.tellAll(new SqlSession.Handover(true));
+        timers.startSingleTimer(new ParkTimeout(), PARK_TIMEOUT);
+        return Behaviors.receive(Command.class)
+                .onSignal(Terminated.class, t -> {
+                    sessions.ended(t.getRef());
+                    if (!sessions.idle()) {
+                        return Behaviors.same();
+                    }
+                    timers.cancel(new ParkTimeout());
+                    report.event("pause", acu, 0, "idle", why);
+                    return close("pausing", false);
+                })
+                .onMessage(ParkTimeout.class, t -> {
+                    ctx.getLog().info("compute instance {}: {} sessions not parked within {}; it keeps running", clusterId,
+                            sessions.size(), PARK_TIMEOUT);
+                    node.supervisor().tell(new ScalingSupervisor.StayAwake(clusterId));
+                    return stash.unstashAll(running());
+                })
+                .onMessage(MaintenanceDone.class, m -> Behaviors.same())
+                .onMessage(Maintain.class, m -> Behaviors.same())
+                .onMessage(Resized.class, m -> Behaviors.same())
+                .onMessage(Pause.class, m -> Behaviors.same())
+                .onSignal(PostStop.class, s -> {
+                    closeNow();
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build();
+    }
 
     private Behavior<Command> drain() {
         ctx.getLog().info("compute instance {} draining {} sessions", clusterId, sessions.size());
         report.status("moving", acu);
-        sessions.tellAll(new SqlSession.Handover());
+        sessions.tellAll(new SqlSession.Handover(false));
         if (sessions.isEmpty()) {
             return close("moving", true);
         }

@@ -65,8 +65,13 @@ public final class SqlSession {
     /** The instance ends the session: the client gets this FATAL error, then the connection closes. */
     public record End(String sqlState, String message) implements Command {}
 
-    /** The instance is moving or stopping: hand the session over at its next transaction boundary. */
-    public record Handover() implements Command {}
+    /**
+     * The instance is moving or stopping: hand the session over at its next transaction boundary.
+     * With {@code park} the instance is pausing to make room: the proxy keeps the session's state and
+     * opens it again only when the client next sends something. A session that listens is not
+     * parked (it would miss notifications while parked), so the pause does not happen.
+     */
+    public record Handover(boolean park) implements Command {}
 
     /** The proxy holds the client's messages from here on (the answer to {@link ClientConnection.Detaching}). */
     public record DetachAck() implements Command {}
@@ -120,6 +125,7 @@ public final class SqlSession {
     private Rebind rebind;
     /** The instance asked for the session to be handed over. */
     private boolean handoverAsked;
+    private boolean park;
     // Flow within the serving phase.
     /** A batch runs on the SQL pool. */
     private boolean processing;
@@ -183,7 +189,10 @@ public final class SqlSession {
                     return advance();
                 })
                 .onMessage(Handover.class, h -> {
-                    handoverAsked = true;
+                    if (!h.park() || session.canPark()) {
+                        handoverAsked = true;
+                        park = h.park();
+                    }
                     return advance();
                 })
                 .onMessage(NotificationsQueued.class, n -> advance()));
@@ -218,6 +227,7 @@ public final class SqlSession {
                 })
                 .onMessage(Handover.class, h -> {
                     handoverAsked = true;
+                    park = false;
                     return Behaviors.same();
                 })
                 .onMessage(Rebound.class, done -> {
@@ -236,7 +246,7 @@ public final class SqlSession {
      * the proxy's acknowledgement is the last message, after everything it sent before.
      */
     private Behavior<Command> detached() {
-        client.tell(new ClientConnection.Detaching(session.handover()));
+        client.tell(new ClientConnection.Detaching(session.handover(), park));
         return withEnds(Behaviors.receive(Command.class)
                 .onMessage(Submit.class, s -> {
                     inbox.addAll(s.messages());
@@ -321,6 +331,11 @@ public final class SqlSession {
     private Behavior<Command> advanceFrom(Behavior<Command> current) {
         if (atBoundary()) {
             // An unnamed portal does not move, and all output must be written before the client is told.
+            if (handoverAsked && park && !session.canPark()) {
+                // It made something a parked session would lose (a temporary table, say): stay.
+                handoverAsked = false;
+                park = false;
+            }
             if (handoverAsked && outbox.isEmpty()) {
                 return detached();
             }

@@ -29,6 +29,7 @@ import org.apache.pekko.pattern.StatusReply;
  *                                            │   ▲
  *                             Detaching ─────┘   └──── SessionReopened (held messages first)
  *                                  moving: the client's messages are held until the session reopens on the new node
+ *                                  (parked: at the client's next message, when the instance paused to make room)
  * </pre>
  *
  * What one read brought goes to the session in one Submit, so a request (Parse, Bind, Execute,
@@ -190,18 +191,44 @@ final class Relay {
         s.ctx.unwatch(s.sql);
         s.sql.tell(new SqlSession.DetachAck());
         s.sql = null;
-        return moving(d.handover(), new ArrayDeque<>());
+        return moving(d.handover(), new ArrayDeque<>(), d.parked());
     }
 
-    private Behavior<ClientConnection> moving(PgSession.Handover handover, ArrayDeque<FrontendMessage> held) {
+    /**
+     * The session is detached: it opens again on the instance's new node at once, or, when
+     * {@code parked} (its instance paused to make room), at the client's next message, which
+     * resumes the instance. A parked client that only says goodbye does not resume anything.
+     */
+    private Behavior<ClientConnection> moving(PgSession.Handover handover, ArrayDeque<FrontendMessage> held, boolean parked) {
+        boolean[] detached = {false};
+        boolean[] reopening = {false};
+        Runnable reopen = () -> {
+            if (reopening[0]) {
+                return;
+            }
+            reopening[0] = true;
+            ActorRef<ClientConnection> self = s.ctx.getSelf();
+            s.ctx.pipeToSelf(s.settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, endpoint.clusterId())
+                            .<StatusReply<ActorRef<SqlSession.Command>>>ask(
+                                    replyTo -> new ComputeInstance.ReopenSession(startup, user, self, handover, replyTo),
+                                    s.settings.config().connectTimeout())
+                            .thenApply(StatusReply::getValue),
+                    ProxySession.SessionReopened::new);
+        };
         return s.common(Behaviors.receive(ClientConnection.class)
                 .onMessage(ProxySession.Received.class, r -> {
                     List<FrontendMessage> messages = s.decode(r, window::added);
                     if (messages == null) {
                         return s.closing();
                     }
+                    if (parked && !reopening[0] && held.isEmpty() && messages.stream().anyMatch(m -> m instanceof FrontendMessage.Terminate)) {
+                        return s.close();
+                    }
                     held.addAll(messages);
                     readIfRoom();
+                    if (detached[0] && !held.isEmpty()) {
+                        reopen.run();
+                    }
                     return Behaviors.same();
                 })
                 .onMessage(ClientConnection.Detached.class, d -> {
@@ -209,13 +236,10 @@ final class Relay {
                     for (int i = returned.size() - 1; i >= 0; i--) {
                         held.addFirst(returned.get(i));
                     }
-                    ActorRef<ClientConnection> self = s.ctx.getSelf();
-                    s.ctx.pipeToSelf(s.settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, endpoint.clusterId())
-                                    .<StatusReply<ActorRef<SqlSession.Command>>>ask(
-                                            replyTo -> new ComputeInstance.ReopenSession(startup, user, self, handover, replyTo),
-                                            s.settings.config().connectTimeout())
-                                    .thenApply(StatusReply::getValue),
-                            ProxySession.SessionReopened::new);
+                    detached[0] = true;
+                    if (!parked || !held.isEmpty()) {
+                        reopen.run();
+                    }
                     return Behaviors.same();
                 })
                 .onMessage(ProxySession.SessionReopened.class, o -> {

@@ -13,7 +13,7 @@ class AdmissionQueueTest {
     }
 
     private static AdmissionQueue.Candidate idle(String id, double acu, long lastActive) {
-        return new AdmissionQueue.Candidate(id, acu, 0, false, lastActive);
+        return new AdmissionQueue.Candidate(id, acu, 0, false, false, lastActive);
     }
 
     @Test
@@ -21,7 +21,7 @@ class AdmissionQueueTest {
         AdmissionQueue q = new AdmissionQueue();
         q.add(admit("t/new"), 1.0, 10_000);
         List<AdmissionQueue.Candidate> running = List.of(idle("t/recent", 0.5, 900), idle("t/oldest", 0.5, 100),
-                new AdmissionQueue.Candidate("t/busy", 2.0, 3, false, 50), idle("t/older", 0.5, 200));
+                new AdmissionQueue.Candidate("t/busy", 2.0, 3, false, false, 50), idle("t/older", 0.5, 200));
         assertEquals(List.of("t/oldest", "t/older"), q.toPause(0, running), "two idle ones of 0.5 make 1.0; the busy one stays");
         assertEquals(List.of("t/oldest"), q.toPause(0.5, running));
         assertEquals(List.of(), q.toPause(1.0, running), "it fits already");
@@ -40,10 +40,19 @@ class AdmissionQueueTest {
     }
 
     @Test
+    void anInstanceWhoseSessionsAreIdlePastTheGraceMayMakeRoomOneWithABusySessionNever() {
+        AdmissionQueue q = new AdmissionQueue();
+        q.add(admit("t/new"), 0.5, 10_000);
+        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/pooled", 0.5, 10, true, false, 300),
+                new AdmissionQueue.Candidate("t/working", 0.5, 1, false, false, 100));
+        assertEquals(List.of("t/pooled"), q.toPause(0, running), "the pool's idle connections are parked; the working session stays");
+    }
+
+    @Test
     void whatIsAlreadyLeavingCounts() {
         AdmissionQueue q = new AdmissionQueue();
         q.add(admit("t/new"), 0.5, 10_000);
-        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/going", 0.5, 0, true, 1), idle("t/idle", 0.5, 2));
+        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/going", 0.5, 0, false, true, 1), idle("t/idle", 0.5, 2));
         assertEquals(List.of(), q.toPause(0, running), "the pausing instance's 0.5 ACU is on its way");
     }
 

@@ -256,6 +256,21 @@ public final class AdvisoryLocks {
         }
     }
 
+    /** Whether the session holds (or waits for) any advisory lock. */
+    public static boolean holdsAny(Connection c) {
+        try {
+            SessionLocal s = CatalogFunctions.session(c);
+            AdvisoryLocks t = existing(s);
+            return t != null && t.holds(s);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private synchronized boolean holds(SessionLocal s) {
+        return waiting.containsKey(s) || held.values().stream().anyMatch(h -> h.containsKey(s));
+    }
+
     private static AdvisoryLocks existing(SessionLocal s) {
         return TABLES.get(s.getDatabase());
     }

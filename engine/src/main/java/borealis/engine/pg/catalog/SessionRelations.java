@@ -37,6 +37,19 @@ public final class SessionRelations {
         }
     }
 
+    /**
+     * Whether the session may have temporary tables: its own, or any in the database (H2 makes
+     * {@code CREATE TEMPORARY TABLE} a global temporary table, gone when the database closes).
+     */
+    public static boolean hasTemporaryTables(Connection c) {
+        try {
+            org.h2.engine.SessionLocal s = CatalogFunctions.session(c);
+            return !s.getLocalTempTables().isEmpty() || s.getDatabase().getAllTablesAndViews().stream().anyMatch(t -> t.isTemporary());
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     static List<PreparedStatement> prepared(Connection c) throws SQLException {
         Supplier<List<PreparedStatement>> s = PREPARED.get(CatalogFunctions.session(c));
         return s == null ? List.of() : s.get();

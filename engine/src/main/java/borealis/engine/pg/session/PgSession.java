@@ -237,6 +237,16 @@ public final class PgSession implements AutoCloseable {
         return tx.isIdle() && portals.running == null && simpleQueue == null && queue.isEmpty() && !skipUntilSync && copyIn == null;
     }
 
+    /**
+     * Whether the session may be parked (its instance pauses; the proxy keeps its {@link Handover}
+     * until the client sends again): between transactions, and nothing it has would be lost: no
+     * LISTEN, no open cursor, no advisory lock, no temporary table (none of which a handover carries).
+     */
+    public boolean canPark() {
+        return canHandOver() && notes.listeningChannels().isEmpty() && cursors.isEmpty() && !AdvisoryLocks.holdsAny(conn)
+                && !borealis.engine.pg.catalog.SessionRelations.hasTemporaryTables(conn);
+    }
+
     /** The session's transferable state; only when {@link #canHandOver()}. */
     public Handover handover() {
         if (!canHandOver()) {

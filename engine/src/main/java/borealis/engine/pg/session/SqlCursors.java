@@ -157,6 +157,10 @@ final class SqlCursors {
         return new Fetch(move, direction, count, name);
     }
 
+    boolean isEmpty() {
+        return cursors.isEmpty();
+    }
+
     /** The open cursor {@code name}, or null. */
     Portal cursor(String name) {
         return cursors.get(name);
