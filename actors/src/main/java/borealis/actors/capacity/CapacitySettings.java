@@ -9,11 +9,23 @@ import java.time.Duration;
  * The node's {@code borealis.capacity} configuration. {@code admissionWait}: how long a resuming
  * cluster waits for room on a full node (while idle instances are paused for it) before its client
  * gets a retryable error. {@code idleSessionGrace}: how long an instance's sessions must have run
- * nothing before it may be paused, its sessions parked, to make room.
+ * nothing before it may be paused, its sessions parked, to make room. {@code overcommit}: how many
+ * times its {@code nodeAcus} the node allocates (docs/capacity.md, "Overcommit").
  */
 public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolicy.Settings policy, Duration tick, Duration drainTimeout,
                                long usageRetentionMinutes, int eventsKept, Duration admissionWait,
-                               Duration idleSessionGrace) {
+                               Duration idleSessionGrace, double overcommit) {
+
+    public CapacitySettings {
+        if (!(overcommit >= 1)) {
+            throw new IllegalArgumentException("borealis.capacity.overcommit must be at least 1 (no overcommit), got " + overcommit);
+        }
+    }
+
+    /** ACUs the node admits allocations for: its physical ACUs times the overcommit. */
+    public double admittedAcus() {
+        return nodeAcus * overcommit;
+    }
 
     public static CapacitySettings from(Config borealis) {
         Config c = borealis.getConfig("capacity");
@@ -26,6 +38,6 @@ public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolic
         AcuProfile profile = new AcuProfile(c.getBytes("per-acu.cache"), c.getDouble("per-acu.cpu"), c.getInt("per-acu.connections"));
         return new CapacitySettings(c.getDouble("node-acus"), profile, policy, c.getDuration("tick"), c.getDuration("drain-timeout"),
                 c.getDuration("usage-retention").toMinutes(), c.getInt("events-kept"), c.getDuration("admission-wait"),
-                c.getDuration("idle-session-grace"));
+                c.getDuration("idle-session-grace"), c.getDouble("overcommit"));
     }
 }

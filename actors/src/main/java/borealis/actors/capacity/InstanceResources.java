@@ -20,6 +20,9 @@ public final class InstanceResources {
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger waitingSessions = new AtomicInteger();
     private volatile double acu;
+    /** Fractions of the allocation's CPU and cache the node can give now (below 1 when overcommitted). */
+    private volatile double cpuShare = 1;
+    private volatile double cacheShare = 1;
     private volatile int slots;
     private long lastSampleNanos;
     private CpuGovernor.Stats lastCpu;
@@ -62,9 +65,31 @@ public final class InstanceResources {
     public void apply(double newAcu) {
         acu = newAcu;
         slots = profile.connectionSlots(newAcu);
-        governor.setCpuPerSecond(profile.cpuPerSecond(newAcu));
-        governor.setMaxConcurrent(sqlThreads(profile.cpuPerSecond(newAcu)));
-        cache.resize(profile.cacheBytes(newAcu));
+        resize();
+    }
+
+    /**
+     * The node's share of what the allocation buys: {@code cpu} of its CPU rate (busy instances
+     * together want more than the node has), {@code cacheFraction} of its cache (allocations together
+     * exceed the node). Small changes are ignored, so caches do not churn every second.
+     */
+    public void share(double cpu, double cacheFraction) {
+        if (Math.abs(cpu - cpuShare) < 0.02 && Math.abs(cacheFraction - cacheShare) < 0.05) {
+            return;
+        }
+        cpuShare = cpu;
+        cacheShare = cacheFraction;
+        resize();
+    }
+
+    public double cpuShare() {
+        return cpuShare;
+    }
+
+    private void resize() {
+        governor.setCpuPerSecond(profile.cpuPerSecond(acu) * cpuShare);
+        governor.setMaxConcurrent(sqlThreads(profile.cpuPerSecond(acu)));
+        cache.resize((long) (profile.cacheBytes(acu) * cacheShare));
     }
 
     public void sessionOpened() {

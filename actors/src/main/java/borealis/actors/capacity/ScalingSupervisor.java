@@ -147,6 +147,8 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
     private static final long RESERVATION_EXPIRY_MILLIS = 120_000;
     /** Between two attempts to move the same instance. */
     private static final long MOVE_RETRY_MILLIS = 10_000;
+    /** An instance getting less than this share of its allocation's CPU (an overcommitted node) looks for a node with room. */
+    private static final double MOVE_BELOW_SHARE = 0.9;
 
     private final CapacitySettings settings;
     private final ScalingPolicy policy;
@@ -163,7 +165,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         super(ctx);
         this.settings = settings;
         this.policy = new ScalingPolicy(settings.profile(), settings.policy());
-        this.node = new NodeCapacity(settings.nodeAcus());
+        this.node = new NodeCapacity(settings.admittedAcus());
         this.nodeName = nodeName;
         this.sharding = sharding;
         this.placement = placement;
@@ -373,12 +375,16 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
             }
             return expired;
         });
+        List<Tracked> busy = new ArrayList<>();
         for (Tracked t : instances.values()) {
             if (t.resources == null) {
                 continue;
             }
             metering.meter(t.clusterId, t.resources.acu(), now);
             Signals s = t.resources.sample();
+            if (s.active()) {
+                busy.add(t);
+            }
             if (t.pausing || t.moving) {
                 continue;
             }
@@ -390,6 +396,9 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                 continue;
             }
             if (d.acu() == current) {
+                if (t.resources.cpuShare() < MOVE_BELOW_SHARE) {
+                    moveForHeadroom(t, d.acu(), now);
+                }
                 continue;
             }
             double granted = node.resize(t.clusterId, d.acu());
@@ -401,17 +410,37 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                 events.add(event(t.clusterId, kind, current, granted, reasonName(d.reason()), detail));
                 t.instance.tell(new Resize(granted, t.resources.slots()));
             }
-            if (granted < d.acu()) {
+            // Also when the node is overcommitted and the instance gets only a share of its CPU: a
+            // node with room gives it all.
+            if (granted < d.acu() || t.resources.cpuShare() < MOVE_BELOW_SHARE) {
                 moveForHeadroom(t, d.acu(), now);
             }
         }
         if (!events.isEmpty()) {
             record(events);
         }
+        shareNode(busy);
         flushSamples();
         placement.publish(view());
         publishMetrics();
         return this;
+    }
+
+    /**
+     * Weighted fair sharing of an overcommitted node: busy instances get CPU in proportion to their
+     * allocations when together they want more than the node's ACUs (idle ones use none), and every
+     * live instance's cache shrinks in proportion when all allocations exceed them (caches are heap).
+     */
+    private void shareNode(List<Tracked> busy) {
+        double busyAcu = busy.stream().mapToDouble(t -> t.resources.acu()).sum();
+        double liveAcu = instances.values().stream().filter(t -> t.resources != null).mapToDouble(t -> t.resources.acu()).sum();
+        double cpu = busyAcu > settings.nodeAcus() ? settings.nodeAcus() / busyAcu : 1;
+        double cache = liveAcu > settings.nodeAcus() ? settings.nodeAcus() / liveAcu : 1;
+        for (Tracked t : instances.values()) {
+            if (t.resources != null) {
+                t.resources.share(busy.contains(t) ? cpu : 1, cache);
+            }
+        }
     }
 
     private void publishMetrics() {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Admission on a full node (issue 18): a node of 2 ACU holds four instances of 0.5 ACU, yet every
+ * Admission on a full node (issue 18): a node of 2 ACU without overcommit holds four instances of 0.5 ACU, yet every
  * one of twelve clusters answers its client, sequentially and all at once: the least recently used
  * idle instance pauses to make room, and clients wait their turn instead of being refused. A
  * client that finds every instance busy waits for the admission bound, then gets a retryable error.
@@ -44,7 +44,8 @@ class AdmissionIT {
 
     @BeforeAll
     static void start() throws Exception {
-        node = InProcessNode.start(tmp.resolve("data"), Map.of("borealis.capacity.node-acus", 2, "borealis.capacity.admission-wait", "8s"));
+        node = InProcessNode.start(tmp.resolve("data"), Map.of("borealis.capacity.node-acus", 2, "borealis.capacity.admission-wait", "8s",
+                "borealis.capacity.overcommit", 1));
         node.admin().createTenant("acme");
         for (int i = 0; i < CLUSTERS; i++) {
             // Auto-pause far away: only admission pauses anything in this test.

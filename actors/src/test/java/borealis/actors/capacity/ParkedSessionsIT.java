@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A connection pool holds its connections open while its application idles; such an instance must
- * not keep a full node's room (issue 18). On a node of 1 ACU (two instances of 0.5), two clusters
+ * not keep a full node's room (issue 18). On a node of 1 ACU without overcommit (two instances of 0.5), two clusters
  * hold idle pgjdbc connections; a third cluster's client is admitted because the least recently
  * used one pauses with its sessions parked at the proxy. The parked connection then works on as if
  * nothing happened: its next statement resumes the instance, with its settings and its
@@ -38,7 +38,7 @@ class ParkedSessionsIT {
     @BeforeEach
     void start() throws Exception {
         node = InProcessNode.start(tmp.resolve("data"), Map.of("borealis.capacity.node-acus", 1,
-                "borealis.capacity.idle-session-grace", "2s", "borealis.capacity.admission-wait", "20s"));
+                "borealis.capacity.idle-session-grace", "2s", "borealis.capacity.admission-wait", "20s", "borealis.capacity.overcommit", 1));
         node.admin().createTenant("acme");
         for (String name : List.of("pooled", "other", "newcomer")) {
             node.admin().call("POST", "/v1/clusters", Map.of("tenant", "acme", "name", name, "masterUsername", "app", "masterPassword",
