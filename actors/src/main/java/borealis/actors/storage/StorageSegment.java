@@ -52,7 +52,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * generation and switches to it. A block whose checksum fails is never served and is repaired
  * from a peer. This peer traffic runs in a child, {@link SegmentSync}; what it brings back is
  * persisted here ({@link Filled}, {@link Hydrated}). A replica with a hole reports a low SCL, so it
- * counts toward no quorum until it has caught up; when it has, it tells the writer unasked.
+ * counts toward no quorum until it has caught up; when it has, it tells the writer unasked. One
+ * whose block file recovery finds missing or shorter than its snapshot says (a lost file) reports
+ * it and starts over from SCL 0, so it catches up the same way.
  *
  * <p>State is a mutable {@link SegmentState} because it owns the block file; it changes only in
  * the event handler, except for applying records when a durable notice arrives and for block
@@ -510,7 +512,14 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     public SignalHandler<SegmentState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.instance(), s -> {
-                    // Copies abandoned by a crash mid-hydration are of no use.
+                    String missing = s.verifyRestoredFiles();
+                    if (missing != null) {
+                        ctx.getLog().error("replica {}/{} of {} lost blocks it had applied: {}; it serves no reads and counts toward"
+                                + " no quorum until it has caught up from its peers", group, replica, volumeId, missing);
+                        StorageMetrics.REPAIRS.labels("lost-blocks").inc();
+                        s.blocksLost();
+                    }
+                    // Copies abandoned by a crash mid-hydration are of no use (nor a damaged generation).
                     s.files().deleteAllBut(s.generation());
                     // A replica that holds nothing may have lost its disk: its peers tell.
                     checkHealth(s, s.highestLsn() == 0);
@@ -558,7 +567,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             @Override
             public SegmentState fromJournal(Object from) {
                 SegmentState s = emptyState();
-                s.restore(from instanceof SegmentState.LegacySnapshot legacy ? legacy.upgrade() : (SegmentState.Snapshot) from);
+                s.restore(SegmentState.Snapshot.of(from));
                 return s;
             }
         };

@@ -95,6 +95,20 @@ public final class BlockFile implements AutoCloseable {
         return length;
     }
 
+    /** The size of the checksum file: 4 bytes per block up to the last one written. */
+    public long checksumsLength() {
+        try {
+            return sums.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot size " + sumsPath(path), e);
+        }
+    }
+
+    /** The checksum file's size once a file is cut to {@code length}, at most. */
+    public static long checksumsLengthFor(long length) {
+        return blocksFor(length) * 4;
+    }
+
     /** Writes {@code bytes} at a group-local offset, updating the checksum of every block touched. */
     public void write(long offset, byte[] bytes) {
         write(offset, bytes, bytes.length);

@@ -54,6 +54,20 @@ public final class SegmentState {
     private RetainedRecords nodeBudget = RetainedRecords.UNBOUNDED;
     /** Where compressed records are expanded before they are applied. */
     private byte[] scratch = new byte[0];
+    /**
+     * From a restored snapshot until {@link #verifyRestoredFiles}: the lengths its block file and
+     * checksums must at least have, lowered by every truncation replayed since (the file on disk
+     * may already reflect those), and the lengths found at restore, before replay wrote anything.
+     * {@link #UNKNOWN_LENGTH} when there is nothing to check.
+     */
+    private long mustHaveLength = UNKNOWN_LENGTH;
+    private long mustHaveSums = UNKNOWN_LENGTH;
+    private long foundLength;
+    private long foundSums;
+    private long restoredApplied;
+
+    /** A snapshot from before file lengths were recorded: its files cannot be checked. */
+    public static final long UNKNOWN_LENGTH = -1;
 
     /** Why an append or epoch change was refused. */
     public enum Rejection { STALE_EPOCH }
@@ -68,6 +82,13 @@ public final class SegmentState {
     /** Restores from a snapshot; the block file already holds every record up to appliedLsn. */
     public void restore(Snapshot s) {
         switchTo(s.generation());
+        // Read before replay writes anything: a file lost and created empty again would otherwise
+        // be masked by the records replayed into it.
+        foundLength = file.length();
+        foundSums = file.checksumsLength();
+        mustHaveLength = s.fileLength();
+        mustHaveSums = s.sumsLength();
+        restoredApplied = s.appliedLsn();
         aheadLsn = s.aheadLsn();
         epoch = s.epoch();
         epochStart = s.epochStart();
@@ -84,7 +105,47 @@ public final class SegmentState {
 
     public Snapshot snapshot() {
         return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, List.copyOf(pending.values()), generation,
-                aheadLsn);
+                aheadLsn, file.length(), file.checksumsLength());
+    }
+
+    /**
+     * After recovery (snapshot and replay): what the restored snapshot says the block file held
+     * and the file on disk lacked when the snapshot was restored (lost, or cut short: a directory
+     * entry lost at a power loss, a file deleted), or null if it is whole. Checks once; blocks
+     * damaged inside the file are caught by their checksums when read instead.
+     */
+    public String verifyRestoredFiles() {
+        long length = mustHaveLength;
+        long sums = mustHaveSums;
+        mustHaveLength = UNKNOWN_LENGTH;
+        mustHaveSums = UNKNOWN_LENGTH;
+        if (length != UNKNOWN_LENGTH && foundLength < length) {
+            return file.path() + " holds " + foundLength + " bytes where its snapshot (applied up to LSN " + restoredApplied
+                    + ") had " + length;
+        }
+        if (sums != UNKNOWN_LENGTH && foundSums < sums) {
+            return "the checksums of " + file.path() + " cover " + foundSums / 4 + " blocks where its snapshot (applied up to LSN "
+                    + restoredApplied + ") had " + sums / 4;
+        }
+        return null;
+    }
+
+    /**
+     * The block file lacks blocks this replica applied: it forgets having applied anything, so it
+     * serves no reads and has a gap from the group's start, which its peers fill (as records if they
+     * still hold them, else by hydration). The records it holds stay. It moves to a fresh file
+     * generation, so the damaged file is never read again, and it is deleted: a restart before the
+     * next snapshot finds it missing again.
+     */
+    public void blocksLost() {
+        long fresh = generation + 1;
+        files.delete(fresh);
+        switchTo(fresh);
+        releaseRetained();
+        appliedLsn = 0;
+        aheadLsn = 0;
+        scl = 0;
+        advanceScl();
     }
 
     // ---- decisions (no change) ----
@@ -165,6 +226,8 @@ public final class SegmentState {
     public void hydrated(long newGeneration, long baseLsn, long copiedUpTo, int peerHighestGroup) {
         switchTo(newGeneration);
         files.deleteAllBut(newGeneration);
+        mustHaveLength = UNKNOWN_LENGTH;
+        mustHaveSums = UNKNOWN_LENGTH;
         releaseRetained();
         appliedLsn = baseLsn;
         pending.headMap(baseLsn, true).clear();
@@ -288,6 +351,11 @@ public final class SegmentState {
             }
             case TRUNCATE -> {
                 long newLength = layout.localLengthAfterTruncate(group, r.offset());
+                if (mustHaveLength != UNKNOWN_LENGTH) {
+                    // Replayed after the snapshot: the file may hold this cut already.
+                    mustHaveLength = Math.min(mustHaveLength, newLength);
+                    mustHaveSums = Math.min(mustHaveSums, BlockFile.checksumsLengthFor(newLength));
+                }
                 if (newLength < file.length()) {
                     file.truncate(newLength);
                 }
@@ -397,12 +465,40 @@ public final class SegmentState {
     public record LegacySnapshot(long epoch, long epochStart, long appliedLsn, long durableHint, int highestGroup,
                                  List<LogRecord> pending) implements borealis.persistence.serialization.BorealisSerializable {
         public Snapshot upgrade() {
-            return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, pending, 0, 0);
+            return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, pending, 0, 0, UNKNOWN_LENGTH,
+                    UNKNOWN_LENGTH);
         }
     }
 
-    /** What a snapshot keeps; the block file itself is forced to disk before the snapshot is saved. */
+    /** A snapshot as replicas wrote it before file lengths were recorded (Kryo id 160). */
+    public record SnapshotBeforeLengths(long epoch, long epochStart, long appliedLsn, long durableHint, int highestGroup,
+                                        List<LogRecord> pending, long generation, long aheadLsn)
+            implements borealis.persistence.serialization.BorealisSerializable {
+        public Snapshot upgrade() {
+            return new Snapshot(epoch, epochStart, appliedLsn, durableHint, highestGroup, pending, generation, aheadLsn,
+                    UNKNOWN_LENGTH, UNKNOWN_LENGTH);
+        }
+    }
+
+    /**
+     * What a snapshot keeps; the block file itself is forced to disk before the snapshot is saved.
+     * {@code fileLength} and {@code sumsLength}: the sizes of the block file and its checksums then,
+     * so that recovery can tell a file that lost blocks ({@link #verifyRestoredFiles}).
+     */
     public record Snapshot(long epoch, long epochStart, long appliedLsn, long durableHint, int highestGroup,
-                           List<LogRecord> pending, long generation, long aheadLsn)
-            implements borealis.persistence.serialization.BorealisSerializable {}
+                           List<LogRecord> pending, long generation, long aheadLsn, long fileLength, long sumsLength)
+            implements borealis.persistence.serialization.BorealisSerializable {
+
+        /** A snapshot of any version this replica ever wrote. */
+        public static Snapshot of(Object stored) {
+            if (stored instanceof Snapshot s) {
+                return s;
+            } else if (stored instanceof SnapshotBeforeLengths s) {
+                return s.upgrade();
+            } else if (stored instanceof LegacySnapshot s) {
+                return s.upgrade();
+            }
+            throw new IllegalArgumentException("not a replica snapshot: " + stored.getClass());
+        }
+    }
 }

@@ -7,7 +7,7 @@ import borealis.persistence.volume.log.ReplicaStatus;
 /**
  * Kryo ids 150-299: the replicated volume's types (its records and a replica's snapshots). Append
  * only: ids are persisted (153 keeps reading snapshots written before file generations; 160 is the
- * snapshot since).
+ * snapshot with generations, 161 the one with file lengths since).
  */
 public final class VolumeKryoRegistrar implements KryoRegistrar {
 
@@ -18,6 +18,7 @@ public final class VolumeKryoRegistrar implements KryoRegistrar {
         r.add(152, ReplicaStatus.class);
         r.add(153, SegmentState.LegacySnapshot.class);
         // Storage additions (160-299).
-        r.add(160, SegmentState.Snapshot.class);
+        r.add(160, SegmentState.SnapshotBeforeLengths.class);
+        r.add(161, SegmentState.Snapshot.class);
     }
 }

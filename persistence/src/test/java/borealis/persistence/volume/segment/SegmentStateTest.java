@@ -144,4 +144,79 @@ class SegmentStateTest {
         assertArrayEquals(repaired, s.readApplied(8192, 4096));
         assertFalse(Arrays.equals(good, repaired));
     }
+
+    /** A replica that applied {@code chain(10)} and snapshotted, then stopped. */
+    private SegmentState.Snapshot snapshotted(SegmentFiles files) {
+        SegmentState s = new SegmentState(LAYOUT, 0, files);
+        s.append(1, 1, chain(10), 10);
+        s.file().force();
+        SegmentState.Snapshot snap = s.snapshot();
+        s.file().close();
+        return snap;
+    }
+
+    @Test
+    void aBlockFileLostBehindASnapshotIsReportedAndTheReplicaServesNothingUntilItCatchesUp() throws Exception {
+        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentState.Snapshot snap = snapshotted(files);
+        BlockFile.delete(files.path(0));
+
+        SegmentState s = new SegmentState(LAYOUT, 0, files);
+        s.restore(snap);
+        // Replay after the snapshot writes into the new empty file, as far as its end: the length
+        // alone no longer shows the loss then.
+        s.append(1, 1, List.of(LogRecord.write(11, 10, 0, 40_000, bytes(6000, 11), 6000, false)), 11);
+        assertEquals(11, s.appliedLsn());
+        String missing = s.verifyRestoredFiles();
+        assertTrue(missing != null && missing.contains("holds 0 bytes"), "the loss is reported: " + missing);
+        s.blocksLost();
+        assertEquals(0, s.appliedLsn());
+        assertTrue(s.hasGap(), "it must catch up from its peers");
+        assertFalse(s.canServe(1), "it serves no read");
+        assertEquals(1, s.generation(), "the damaged generation is left behind");
+        assertEquals(0, s.file().length());
+        assertEquals(null, s.verifyRestoredFiles(), "reported once");
+    }
+
+    @Test
+    void lostChecksumsAreReported() throws Exception {
+        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentState.Snapshot snap = snapshotted(files);
+        Files.delete(BlockFile.sumsPath(files.path(0)));
+        SegmentState s = new SegmentState(LAYOUT, 0, files);
+        s.restore(snap);
+        String missing = s.verifyRestoredFiles();
+        assertTrue(missing != null && missing.contains("checksums"), "the loss is reported: " + missing);
+    }
+
+    @Test
+    void aWholeFileOrOneCutByAReplayedTruncationIsNotDamage() throws Exception {
+        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentState.Snapshot snap = snapshotted(files);
+        SegmentState whole = new SegmentState(LAYOUT, 0, files);
+        whole.restore(snap);
+        assertEquals(null, whole.verifyRestoredFiles());
+        // After the snapshot the file was cut (and that reached the disk) before a crash: replay
+        // applies the same cut again.
+        LogRecord cut = LogRecord.truncate(11, 10, 0, 4096);
+        whole.append(1, 1, List.of(cut), 11);
+        assertEquals(4096, whole.file().length());
+        whole.file().close();
+        SegmentState s = new SegmentState(LAYOUT, 0, files);
+        s.restore(snap);
+        s.append(1, 1, List.of(cut), 11);
+        assertEquals(null, s.verifyRestoredFiles());
+        assertEquals(11, s.appliedLsn());
+    }
+
+    @Test
+    void snapshotsFromBeforeFileLengthsAreNotChecked() {
+        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentState.Snapshot snap = snapshotted(files);
+        SegmentState s = new SegmentState(LAYOUT, 0, files);
+        s.restore(SegmentState.Snapshot.of(new SegmentState.SnapshotBeforeLengths(snap.epoch(), snap.epochStart(),
+                snap.appliedLsn(), snap.durableHint(), snap.highestGroup(), snap.pending(), snap.generation(), snap.aheadLsn())));
+        assertEquals(10, s.appliedLsn());
+        assertEquals(null, s.verifyRestoredFiles());
+    }
 }
