@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolicy.Settings policy, Duration tick, Duration drainTimeout,
                                long usageRetentionMinutes, int eventsKept, Duration admissionWait,
-                               Duration idleSessionGrace, double overcommit) {
+                               Duration idleSessionGrace, double overcommit, Duration parkIdleSessionsAfter) {
 
     public CapacitySettings {
         if (!(overcommit >= 1)) {
@@ -38,6 +38,7 @@ public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolic
         AcuProfile profile = new AcuProfile(c.getBytes("per-acu.cache"), c.getDouble("per-acu.cpu"), c.getInt("per-acu.connections"));
         return new CapacitySettings(c.getDouble("node-acus"), profile, policy, c.getDuration("tick"), c.getDuration("drain-timeout"),
                 c.getDuration("usage-retention").toMinutes(), c.getInt("events-kept"), c.getDuration("admission-wait"),
-                c.getDuration("idle-session-grace"), c.getDouble("overcommit"));
+                c.getDuration("idle-session-grace"), c.getDouble("overcommit"),
+                c.getDuration("park-idle-sessions-after"));
     }
 }

@@ -8,6 +8,7 @@ import borealis.engine.pg.wire.BackendWriter;
 import borealis.engine.pg.wire.FrontendMessage;
 import borealis.persistence.serialization.BorealisSerializable;
 import borealis.persistence.volume.client.Volume;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,9 @@ public final class SqlSession {
     /** Notifications wait for the session (told by the committing session's thread); never leaves the node. */
     private record NotificationsQueued() implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
+    /** Checks whether the session has waited for its client long enough to be parked. */
+    private record ParkIfIdle() implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
     private static final class Pending {
         final long seq;
         final byte[] bytes;
@@ -126,6 +130,8 @@ public final class SqlSession {
     /** The instance asked for the session to be handed over. */
     private boolean handoverAsked;
     private boolean park;
+    /** Idle this long, the session parks itself (0: never). */
+    private long parkAfterNanos;
     // Flow within the serving phase.
     /** A batch runs on the SQL pool. */
     private boolean processing;
@@ -166,7 +172,26 @@ public final class SqlSession {
     /** Statement batches run on {@code sqlPool} once {@code governor} (the instance's CPU budget) admits them. */
     public static Behavior<Command> create(PgSession session, Volume volume, ActorRef<ClientConnection> client, ExecutorService sqlPool,
                                            CpuGovernor governor) {
-        return Behaviors.setup(ctx -> new SqlSession(ctx, session, volume, client, sqlPool, governor).serving());
+        return create(session, volume, client, sqlPool, governor, Duration.ZERO);
+    }
+
+    /**
+     * With {@code parkAfter} > 0, a session whose client has sent nothing for that long is parked
+     * at the proxy (see {@link Handover}) when nothing it holds would be lost: it then holds no
+     * engine session and no connection slot until its client sends again, and an instance whose
+     * sessions are all parked may pause. Checked a few times per period, not per statement.
+     */
+    public static Behavior<Command> create(PgSession session, Volume volume, ActorRef<ClientConnection> client, ExecutorService sqlPool,
+                                           CpuGovernor governor, Duration parkAfter) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            SqlSession s = new SqlSession(ctx, session, volume, client, sqlPool, governor);
+            if (!parkAfter.isZero()) {
+                s.parkAfterNanos = parkAfter.toNanos();
+                Duration every = parkAfter.dividedBy(4).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : parkAfter.dividedBy(4);
+                timers.startTimerWithFixedDelay(new ParkIfIdle(), every.isZero() ? parkAfter : every);
+            }
+            return s.serving();
+        }));
     }
 
     // ---- phases ----
@@ -195,7 +220,15 @@ public final class SqlSession {
                     }
                     return advance();
                 })
-                .onMessage(NotificationsQueued.class, n -> advance()));
+                .onMessage(NotificationsQueued.class, n -> advance())
+                .onMessage(ParkIfIdle.class, p -> {
+                    if (clientTurnSince != 0 && System.nanoTime() - clientTurnSince >= parkAfterNanos && inbox.isEmpty() && !handoverAsked
+                            && session.canPark()) {
+                        handoverAsked = true;
+                        park = true;
+                    }
+                    return advance();
+                }));
     }
 
     /** The session opens again on another snapshot; the client's statements wait, then run there. */

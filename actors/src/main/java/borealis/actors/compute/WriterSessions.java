@@ -109,7 +109,8 @@ final class WriterSessions {
                 pg.restore(r.handover());
             }
             ActorRef<SqlSession.Command> session = ctx.spawnAnonymous(
-                    SqlSession.create(pg, volume, o != null ? o.client() : r.client(), node.sqlPool(), resources.governor()));
+                    SqlSession.create(pg, volume, o != null ? o.client() : r.client(), node.sqlPool(), resources.governor(),
+                            node.capacity().parkIdleSessionsAfter()));
             ctx.watch(session);
             open.add(session);
             resources.sessionOpened();

@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>create {@code --clusters} tenants with one cluster each ({@code minAcu 0}, {@code maxAcu 2},
  *       auto-pause after {@code --auto-pause} s) through the admin API: the creation rate;</li>
+ *   <li>warm-up ({@code --warm-up true}): every cluster starts once (creating its database), 8 at a
+ *       time, and pauses: the rotation then measures resumes, not first starts;</li>
  *   <li>rotation: every second, {@code --per-second} clusters chosen at random each run one short
  *       transaction (an upsert on a one-row table) through a fresh pgjdbc connection, for
  *       {@code --seconds}: transactions, errors by SQLSTATE, connect-to-first-row p50/p99 for
@@ -45,7 +47,7 @@ import java.util.stream.Stream;
  *   <li>settle: after {@code --settle} s without load, the live heap again, per touched cluster.</li>
  * </ol>
  *
- * Run: {@code bin/bench-density [--clusters 10000] [--seconds 300] [--per-second 200]}.
+ * Run: {@code bin/bench-density [--clusters 10000] [--seconds 300] [--per-second 200] [--warm-up true]}.
  */
 public final class DensityBench {
 
@@ -61,6 +63,7 @@ public final class DensityBench {
         int autoPause = Integer.parseInt(opt.getOrDefault("auto-pause", "5"));
         int settle = Integer.parseInt(opt.getOrDefault("settle", "150"));
         int clients = Integer.parseInt(opt.getOrDefault("client-threads", "400"));
+        boolean warmUp = Boolean.parseBoolean(opt.getOrDefault("warm-up", "true"));
         Path dir = Files.createTempDirectory("borealis-density");
         try (NodeProcess node = new NodeProcess(dir.resolve("data"), List.of("-Xmx2g", "-XX:+UseParallelGC",
                 "-Dpekko.actor.serialize-messages=off", "-Dpekko.loglevel=WARNING")).start()) {
@@ -79,6 +82,16 @@ public final class DensityBench {
                     (created.heapBytes - empty.heapBytes) / 1024.0 / clusters);
 
             Rotation r = new Rotation(node, clusters, autoPause, clients);
+            if (warmUp) {
+                long w0 = System.nanoTime();
+                Rotation first = new Rotation(node, clusters, autoPause, 8);
+                first.everyOnce();
+                double warmSeconds = (System.nanoTime() - w0) / 1e9;
+                System.out.printf(Locale.ROOT, "warm-up: %d first starts in %.1f s (%.1f per second, 8 at a time), %d errors%n",
+                        first.committed.get(), warmSeconds, clusters / warmSeconds, first.errors.values().stream().mapToInt(AtomicInteger::get).sum());
+                System.out.println("  connect-to-first-row, first start: " + percentiles(first.coldMs));
+                Thread.sleep((autoPause + 5) * 1000L);
+            }
             r.run(seconds, perSecond);
             Footprint loaded = Footprint.of(node);
             r.report();
@@ -168,6 +181,19 @@ public final class DensityBench {
             }
             clients.shutdown();
             clients.awaitTermination(5, TimeUnit.MINUTES);
+        }
+
+        /** Every cluster once, as many at a time as the client threads. */
+        void everyOnce() throws InterruptedException {
+            for (int c = 0; c < clusters; c++) {
+                int n = c;
+                inFlight.incrementAndGet();
+                clients.execute(() -> transaction(n));
+            }
+            clients.shutdown();
+            clients.awaitTermination(4, TimeUnit.HOURS);
+            lastTouched.clear();
+            touched.clear();
         }
 
         void transaction(int c) {
