@@ -99,9 +99,9 @@ public final class DensityBench {
 
             Thread.sleep(settle * 1000L);
             Footprint settled = Footprint.of(node);
-            System.out.printf(Locale.ROOT, "settled (%d s idle):   %s; %.1f KB of heap per cluster the rotation touched (%d), beyond creation%n",
-                    settle, settled, (settled.heapBytes - created.heapBytes) / 1024.0 / Math.max(1, r.touched.size()),
-                    r.touched.size());
+            int started = warmUp ? clusters : r.touched.size();
+            System.out.printf(Locale.ROOT, "settled (%d s idle):   %s; %.1f KB of heap per cluster started and paused (%d), beyond creation%n",
+                    settle, settled, (settled.heapBytes - created.heapBytes) / 1024.0 / Math.max(1, started), started);
         } finally {
             Path log = dir.resolve("data-node.log");
             if (Files.exists(log)) {
