@@ -160,7 +160,7 @@ public final class Database implements AutoCloseable {
                 s.execute("SET DEFAULT_LOCK_TIMEOUT " + LOCK_TIMEOUT_MS);
             }
             catalogConnection = connect(base + ";IFEXISTS=TRUE", ADMIN, adminPassword);
-            PgCatalog catalog = PgCatalog.install(catalogConnection, name, List.of(RefusedFunctions.class));
+            PgCatalog catalog = PgCatalog.install(catalogConnection, name, List.of(RefusedFunctions.class), owner);
             return new Database(volume, base + ";IFEXISTS=TRUE", admin, adminPassword, owner, false, audit, catalogConnection, catalog,
                     name, limits);
         } catch (SQLException | RuntimeException e) {

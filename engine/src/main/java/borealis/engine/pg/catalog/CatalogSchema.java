@@ -170,6 +170,25 @@ final class CatalogSchema {
         return true;
     }
 
+    /**
+     * The digest of the catalog rows last written, kept as the version table's comment (a comment
+     * is no object that could evaluate anything, and keeping it there changes no schema, so no
+     * database rebuilds its catalog for it); null when unknown.
+     */
+    static String rowsDigest(SessionLocal session) {
+        Schema schema = session.getDatabase().findSchema(S);
+        Table t = schema == null ? null : schema.findTableOrView(session, VERSION_TABLE);
+        String comment = t == null ? null : t.getComment();
+        return comment == null || comment.isEmpty() ? null : comment;
+    }
+
+    /** Records (or, with "", forgets) the digest of the rows written; DDL, so it commits. */
+    static void rowsWritten(Connection admin, String digest) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("COMMENT ON TABLE " + S + "." + VERSION_TABLE + " IS " + SqlQuoting.literal(digest)); // sql-built: constants and a hex digest, quoted
+        }
+    }
+
     private static String storedVersion(Connection admin) {
         try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM " + S + "." + VERSION_TABLE)) {
             String v = rs.next() ? rs.getString(1) : null;
