@@ -1,0 +1,176 @@
+package borealis.actors.bench;
+
+import borealis.actors.testkit.NodeProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Issue 18's density benchmark, part 2, on the embedded default in its own JVM: {@code --idle}
+ * client connections (10,000) held open to {@code --clusters} clusters (100) while a busy tenant
+ * runs pgbench with {@code --clients} (16); the busy tenant's tps with and without them, the time
+ * and errors opening them, and the node's memory. Idle sessions park after {@code --park-after}.
+ *
+ * Run: {@code bin/bench-connections [--idle 10000] [--clusters 100] [--clients 16] [--seconds 20] [--park-after 10s]
+ * [--order by-cluster|round-robin]}.
+ */
+public final class ConnectionsBench {
+
+    private static final String PASSWORD = "conn-pass-1";
+    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+)");
+
+    private ConnectionsBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opt.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int idle = Integer.parseInt(opt.getOrDefault("idle", "10000"));
+        int clusters = Integer.parseInt(opt.getOrDefault("clusters", "100"));
+        int clients = Integer.parseInt(opt.getOrDefault("clients", "16"));
+        int seconds = Integer.parseInt(opt.getOrDefault("seconds", "20"));
+        String parkAfter = opt.getOrDefault("park-after", "10s");
+        boolean roundRobin = opt.getOrDefault("order", "by-cluster").equals("round-robin");
+        Path dir = Files.createTempDirectory("borealis-connections");
+        try (NodeProcess node = new NodeProcess(dir.resolve("data"), List.of("-Xmx2g", "-XX:+UseParallelGC",
+                "-Dpekko.actor.serialize-messages=off", "-Dpekko.loglevel=WARNING"))
+                .withConfig("borealis.capacity.park-idle-sessions-after = " + parkAfter + "\n"
+                        // The node's cap (10,000 by default, like max_connections) must leave room for the busy clients.
+                        + "borealis.proxy.max-connections = " + (idle + 1000) + "\n").start()) {
+            node.admin().call("POST", "/v1/tenants", Map.of("name", "busy")).ok();
+            node.admin().call("POST", "/v1/clusters", Map.of("tenant", "busy", "name", "db", "masterUsername", "app", "masterPassword",
+                    PASSWORD, "minAcu", 4, "maxAcu", 4)).ok();
+            for (int i = 0; i < clusters; i++) {
+                node.admin().call("POST", "/v1/tenants", Map.of("name", "i" + i)).ok();
+                node.admin().call("POST", "/v1/clusters", Map.of("tenant", "i" + i, "name", "db", "masterUsername", "app", "masterPassword",
+                        PASSWORD, "minAcu", 0, "maxAcu", 2, "secondsUntilAutoPause", 300)).ok();
+            }
+            pgbench(node, seconds, "-i", "-s", "1", "-q");
+            // Warm-up as long as a measured run: a 5 s one left the first run at 7.7k tps against 17.7k for the last.
+            pgbench(node, seconds, "-S", "-c", Integer.toString(clients), "-j", "2", "-T", Integer.toString(seconds));
+            double alone = tps(pgbench(node, seconds, "-S", "-c", Integer.toString(clients), "-j", "2", "-T", Integer.toString(seconds)));
+            DensityBench.Footprint before = DensityBench.Footprint.of(node);
+            System.out.printf(Locale.ROOT, "busy tenant alone: pgbench -S -c %d -j 2 -T %d: %.0f tps; node %s%n", clients, seconds, alone, before);
+
+            ConcurrentLinkedQueue<Connection> held = new ConcurrentLinkedQueue<>();
+            Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
+            ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
+            long t0 = System.nanoTime();
+            ExecutorService openers = Executors.newFixedThreadPool(16);
+            for (int n = 0; n < idle; n++) {
+                // As applications start: each opens its pool, one cluster after another (--order round-robin
+                // spreads them, which keeps every cluster resuming while the node holds fewer live ones).
+                int cluster = roundRobin ? n % clusters : Math.min(clusters - 1, n / Math.max(1, idle / clusters));
+                openers.execute(() -> {
+                    Properties p = new Properties();
+                    p.setProperty("user", "app");
+                    p.setProperty("password", PASSWORD);
+                    p.setProperty("loginTimeout", "120");
+                    try {
+                        Connection c = DriverManager.getConnection(node.jdbcUrl("i" + cluster, "db"), p);
+                        try (Statement s = c.createStatement()) {
+                            s.execute("select 1");
+                        }
+                        held.add(c);
+                    } catch (SQLException e) {
+                        errors.computeIfAbsent(String.valueOf(e.getSQLState()), k -> new AtomicInteger()).incrementAndGet();
+                        if (samples.size() < 3) {
+                            samples.add(e.getSQLState() + " " + e.getMessage());
+                        }
+                    }
+                });
+            }
+            openers.shutdown();
+            openers.awaitTermination(1, TimeUnit.HOURS);
+            double openSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "opened %d of %d idle connections to %d clusters in %.1f s (%.0f per second); errors %s%n",
+                    held.size(), idle, clusters, openSeconds, idle / openSeconds, errors);
+            samples.forEach(s -> System.out.println("  error: " + s));
+            System.out.printf(Locale.ROOT, "with them open:        node %s%n", DensityBench.Footprint.of(node));
+            Thread.sleep(parseSeconds(parkAfter) * 1000L + 45_000);
+            DensityBench.Footprint parked = DensityBench.Footprint.of(node);
+            System.out.printf(Locale.ROOT, "after they parked:     node %s; %.1f KB of heap per idle connection%n", parked,
+                    (parked.heapBytes() - before.heapBytes()) / 1024.0 / Math.max(1, held.size()));
+
+            double loaded = tps(pgbench(node, seconds, "-S", "-c", Integer.toString(clients), "-j", "2", "-T", Integer.toString(seconds)));
+            System.out.printf(Locale.ROOT, "busy tenant with %d idle connections held: %.0f tps (%.2fx of the first run alone)%n",
+                    held.size(), loaded, loaded / alone);
+            int stillOpen = 0;
+            for (Connection c : held) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("select 1");
+                    stillOpen++;
+                } catch (SQLException e) {
+                    // counted below
+                }
+            }
+            System.out.printf(Locale.ROOT, "idle connections that still answer afterwards: %d of %d%n", stillOpen, held.size());
+            for (Connection c : held) {
+                c.close();
+            }
+            Thread.sleep(5000);
+            double after = tps(pgbench(node, seconds, "-S", "-c", Integer.toString(clients), "-j", "2", "-T", Integer.toString(seconds)));
+            System.out.printf(Locale.ROOT, "busy tenant alone again: %.0f tps; with the idle connections: %.2fx of the mean of both runs alone,"
+                    + " %.2fx of this one (target >= 0.9x)%n", after, loaded / ((alone + after) / 2), loaded / after);
+        } finally {
+            Path log = dir.resolve("data-node.log");
+            if (Files.exists(log)) {
+                Path kept = Path.of("actors", "target", "connections-node.log");
+                Files.createDirectories(kept.getParent());
+                Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                System.out.println("node log kept in " + kept.toAbsolutePath());
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    private static long parseSeconds(String d) {
+        return Long.parseLong(d.replaceAll("\\D", ""));
+    }
+
+    private static double tps(String out) {
+        Matcher m = TPS.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no tps in pgbench output:\n" + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static String pgbench(NodeProcess node, int seconds, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("pgbench"));
+        cmd.addAll(List.of(args));
+        cmd.add("host=127.0.0.1 port=" + node.pgPort() + " dbname=busy.db user=app sslmode=disable");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", PASSWORD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(seconds * 4L + 300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("pgbench " + String.join(" ", args) + " failed:\n" + out);
+        }
+        return out;
+    }
+}
