@@ -26,6 +26,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -490,7 +491,7 @@ public final class ComputeInstance {
         ctx.getLog().info("compute instance {} pausing: {}; parking its {} sessions", clusterId, why, sessions.size());
         sessions.tellAll(new SqlSession.Handover(true));
         timers.startSingleTimer(new ParkTimeout(), PARK_TIMEOUT);
-        return Behaviors.receive(Command.class)
+        return whileSessionsLeave(Behaviors.receive(Command.class)
                 .onSignal(Terminated.class, t -> {
                     sessions.ended(t.getRef());
                     if (!sessions.idle()) {
@@ -505,20 +506,7 @@ public final class ComputeInstance {
                             sessions.size(), PARK_TIMEOUT);
                     node.supervisor().tell(new ScalingSupervisor.StayAwake(clusterId));
                     return stash.unstashAll(running());
-                })
-                .onMessage(MaintenanceDone.class, m -> Behaviors.same())
-                .onMessage(Maintain.class, m -> Behaviors.same())
-                .onMessage(Resized.class, m -> Behaviors.same())
-                .onMessage(Pause.class, m -> Behaviors.same())
-                .onSignal(PostStop.class, s -> {
-                    closeNow();
-                    return Behaviors.same();
-                })
-                .onAnyMessage(m -> {
-                    stash.stash(m);
-                    return Behaviors.same();
-                })
-                .build();
+                }));
     }
 
     private Behavior<Command> drain() {
@@ -529,7 +517,7 @@ public final class ComputeInstance {
             return close("moving", true);
         }
         timers.startSingleTimer(new DrainTimeout(), node.capacity().drainTimeout());
-        return Behaviors.receive(Command.class)
+        return whileSessionsLeave(Behaviors.receive(Command.class)
                 .onSignal(Terminated.class, t -> {
                     sessions.ended(t.getRef());
                     return sessions.isEmpty() ? close("moving", true) : Behaviors.same();
@@ -539,7 +527,12 @@ public final class ComputeInstance {
                             sessions.size(), node.capacity().drainTimeout());
                     sessions.tellAll(new SqlSession.Close());
                     return close("moving", true);
-                })
+                }));
+    }
+
+    /** What parking and draining share while sessions leave: housekeeping is ignored, everything else waits in the stash. */
+    private Behavior<Command> whileSessionsLeave(BehaviorBuilder<Command> phase) {
+        return phase
                 .onMessage(MaintenanceDone.class, m -> Behaviors.same())
                 .onMessage(Maintain.class, m -> Behaviors.same())
                 .onMessage(Resized.class, m -> Behaviors.same())

@@ -1,15 +1,12 @@
 package borealis.actors.bench;
 
 import borealis.actors.testkit.NodeProcess;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Issue 18's density benchmark, part 2, on the embedded default in its own JVM: {@code --idle}
@@ -37,7 +31,6 @@ import java.util.stream.Stream;
 public final class ConnectionsBench {
 
     private static final String PASSWORD = "conn-pass-1";
-    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+)");
 
     private ConnectionsBench() {}
 
@@ -134,16 +127,7 @@ public final class ConnectionsBench {
             System.out.printf(Locale.ROOT, "busy tenant alone again: %.0f tps; with the idle connections: %.2fx of the mean of both runs alone,"
                     + " %.2fx of this one (target >= 0.9x)%n", after, loaded / ((alone + after) / 2), loaded / after);
         } finally {
-            Path log = dir.resolve("data-node.log");
-            if (Files.exists(log)) {
-                Path kept = Path.of("actors", "target", "connections-node.log");
-                Files.createDirectories(kept.getParent());
-                Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                System.out.println("node log kept in " + kept.toAbsolutePath());
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchDirs.keepNodeLogAndDelete(dir, "connections-node.log");
         }
         System.exit(0);
     }
@@ -152,25 +136,11 @@ public final class ConnectionsBench {
         return Long.parseLong(d.replaceAll("\\D", ""));
     }
 
-    private static double tps(String out) {
-        Matcher m = TPS.matcher(out);
-        if (!m.find()) {
-            throw new IllegalStateException("no tps in pgbench output:\n" + out);
-        }
-        return Double.parseDouble(m.group(1));
+    private static String pgbench(NodeProcess node, int seconds, String... args) throws Exception {
+        return Pgbench.run(node.pgPort(), "busy.db", PASSWORD, seconds * 4L + 300, args);
     }
 
-    private static String pgbench(NodeProcess node, int seconds, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("pgbench"));
-        cmd.addAll(List.of(args));
-        cmd.add("host=127.0.0.1 port=" + node.pgPort() + " dbname=busy.db user=app sslmode=disable");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("PGPASSWORD", PASSWORD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(seconds * 4L + 300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("pgbench " + String.join(" ", args) + " failed:\n" + out);
-        }
-        return out;
+    private static double tps(String out) {
+        return Pgbench.tps(out);
     }
 }

@@ -4,7 +4,6 @@ import borealis.actors.testkit.InProcessNode;
 import borealis.actors.testkit.PgWire;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,8 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -36,7 +33,6 @@ import java.util.stream.Stream;
  */
 public final class ContainmentBench {
 
-    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
     private static final String PASSWORD = "bench-pass-1";
 
     private final InProcessNode node;
@@ -139,26 +135,11 @@ public final class ContainmentBench {
     }
 
     private double victimTps() throws Exception {
-        String out = pgbench("-S", "-c", Integer.toString(clients), "-j", "2", "-T", Integer.toString(seconds));
-        Matcher m = TPS.matcher(out);
-        if (!m.find()) {
-            throw new IllegalStateException("no tps in pgbench output:\n" + out);
-        }
-        return Double.parseDouble(m.group(1));
+        return Pgbench.tps(pgbench("-S", "-c", Integer.toString(clients), "-j", "2", "-T", Integer.toString(seconds)));
     }
 
     private String pgbench(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("pgbench"));
-        cmd.addAll(List.of(args));
-        cmd.add("host=127.0.0.1 port=" + node.pgPort() + " dbname=victim.db user=app sslmode=disable");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("PGPASSWORD", PASSWORD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(seconds * 4L + 300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("pgbench " + String.join(" ", args) + " failed:\n" + out);
-        }
-        return out;
+        return Pgbench.run(node.pgPort(), "victim.db", PASSWORD, seconds * 4L + 300, args);
     }
 
     private Connection abuser() throws SQLException {

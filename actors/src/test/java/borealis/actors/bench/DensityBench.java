@@ -27,7 +27,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Issue 18's density benchmark, part 1, on the embedded default in its own JVM (the launcher's
@@ -103,16 +102,7 @@ public final class DensityBench {
             System.out.printf(Locale.ROOT, "settled (%d s idle):   %s; %.1f KB of heap per cluster started and paused (%d), beyond creation%n",
                     settle, settled, (settled.heapBytes - created.heapBytes) / 1024.0 / Math.max(1, started), started);
         } finally {
-            Path log = dir.resolve("data-node.log");
-            if (Files.exists(log)) {
-                Path kept = Path.of("actors", "target", "density-node.log");
-                Files.createDirectories(kept.getParent());
-                Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                System.out.println("node log kept in " + kept.toAbsolutePath());
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchDirs.keepNodeLogAndDelete(dir, "density-node.log");
         }
         System.exit(0);
     }

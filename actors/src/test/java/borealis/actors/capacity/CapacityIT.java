@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,9 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,14 +95,7 @@ class CapacityIT {
     }
 
     private static ScalingSupervisor.InstanceView instance(String clusterId) throws Exception {
-        var system = node.node().system();
-        Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-                replyTo -> Receptionist.find(ScalingSupervisor.SERVICE_KEY, replyTo), Duration.ofSeconds(5), system.scheduler())
-                .toCompletableFuture().get();
-        Set<ActorRef<ScalingSupervisor.Command>> refs = listing.getServiceInstances(ScalingSupervisor.SERVICE_KEY);
-        ScalingSupervisor.Instances all = AskPattern.<ScalingSupervisor.Command, ScalingSupervisor.Instances>ask(refs.iterator().next(),
-                ScalingSupervisor.GetInstances::new, Duration.ofSeconds(5), system.scheduler()).toCompletableFuture().get();
-        return all.instances().stream().filter(i -> i.clusterId().equals(clusterId)).findFirst().orElse(null);
+        return SupervisorQueries.instances(node).instances().stream().filter(i -> i.clusterId().equals(clusterId)).findFirst().orElse(null);
     }
 
     @Test

@@ -9,19 +9,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +70,7 @@ class OvercommitIT {
                 }
                 // After a few ticks the supervisor has seen all of them busy.
                 Thread.sleep(4000);
-                ScalingSupervisor.Instances all = instances(node);
+                ScalingSupervisor.Instances all = SupervisorQueries.instances(node);
                 assertEquals(CLUSTERS, all.instances().size(), "every instance runs on the node at once");
                 double budgets = all.instances().stream().mapToDouble(ScalingSupervisor.InstanceView::cpuPerSecond).sum();
                 assertTrue(budgets <= 0.25 * 1.05, "busy instances share the node's 0.25 CPU-s/s (1 ACU), not 8 x 0.125: " + budgets);
@@ -94,15 +89,5 @@ class OvercommitIT {
                 }
             }
         }
-    }
-
-    private static ScalingSupervisor.Instances instances(InProcessNode node) throws Exception {
-        var system = node.node().system();
-        Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-                replyTo -> Receptionist.find(ScalingSupervisor.SERVICE_KEY, replyTo), Duration.ofSeconds(5), system.scheduler())
-                .toCompletableFuture().get();
-        Set<ActorRef<ScalingSupervisor.Command>> refs = listing.getServiceInstances(ScalingSupervisor.SERVICE_KEY);
-        return AskPattern.<ScalingSupervisor.Command, ScalingSupervisor.Instances>ask(refs.iterator().next(),
-                ScalingSupervisor.GetInstances::new, Duration.ofSeconds(5), system.scheduler()).toCompletableFuture().get();
     }
 }
