@@ -3,9 +3,6 @@ package borealis.engine.pg.catalog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.h2.engine.SessionLocal;
 
 /**
  * A session's LISTEN / NOTIFY state as {@code pg_notify()} and {@code pg_listening_channels()}
@@ -25,24 +22,20 @@ public interface NotifyPort {
 
     /** The sessions' ports, by engine session; removed when the session closes. */
     final class Registry {
-        private static final Map<SessionLocal, NotifyPort> PORTS = new ConcurrentHashMap<>();
+        private static final SessionPorts<NotifyPort> PORTS = new SessionPorts<>();
 
         private Registry() {}
 
         public static void register(Connection c, NotifyPort port) throws SQLException {
-            PORTS.put(CatalogFunctions.session(c), port);
+            PORTS.register(c, port);
         }
 
         public static void unregister(Connection c) {
-            try {
-                PORTS.remove(CatalogFunctions.session(c));
-            } catch (SQLException e) {
-                // a closed connection has no H2 session left to forget
-            }
+            PORTS.unregister(c);
         }
 
         static NotifyPort find(Connection c) throws SQLException {
-            return PORTS.get(CatalogFunctions.session(c));
+            return PORTS.find(c);
         }
 
         static NotifyPort of(Connection c) throws SQLException {
