@@ -901,22 +901,37 @@ public final class PgSession implements AutoCloseable {
 
     @Override
     public void close() {
-        tx.leaveSerializable();
-        notes.close();
-        NotifyPort.Registry.unregister(conn);
-        SessionConfig.Registry.unregister(conn);
-        AdvisoryLocks.sessionEnded(conn);
-        borealis.engine.pg.catalog.SessionRelations.sessionEnded(conn);
-        cursors.closeAll(true);
-        closeAllPortals();
-        named.closeStatementsQuietly();
+        // Every step runs even when one before it fails: a session closed after its database (a pause
+        // that makes room while parked sessions end) got "database has been closed" from the first
+        // step that asked H2, which skipped the rest and killed the SQL thread (ConnectionsBench log).
+        releaseQuietly(tx::leaveSerializable);
+        releaseQuietly(notes::close);
+        releaseQuietly(() -> NotifyPort.Registry.unregister(conn));
+        releaseQuietly(() -> SessionConfig.Registry.unregister(conn));
+        releaseQuietly(() -> AdvisoryLocks.sessionEnded(conn));
+        releaseQuietly(() -> borealis.engine.pg.catalog.SessionRelations.sessionEnded(conn));
+        releaseQuietly(() -> cursors.closeAll(true));
+        releaseQuietly(this::closeAllPortals);
+        releaseQuietly(named::closeStatementsQuietly);
         try {
             if (!conn.getAutoCommit()) {
                 conn.rollback();
             }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("rolling back a closing session", e);
+        }
+        try {
             conn.close();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             log.debug("closing connection", e);
+        }
+    }
+
+    private void releaseQuietly(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.debug("releasing a closing session's state", e);
         }
     }
 }
