@@ -4,10 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.h2.engine.SessionLocal;
 
 /**
  * Catalog relations whose rows belong to one session (pg_prepared_statements): the client session
@@ -20,21 +17,17 @@ public final class SessionRelations {
     public record PreparedStatement(String name, String statement, OffsetDateTime prepareTime, int[] parameterTypes,
                                     boolean fromSql) {}
 
-    private static final Map<SessionLocal, Supplier<List<PreparedStatement>>> PREPARED = new ConcurrentHashMap<>();
+    private static final SessionPorts<Supplier<List<PreparedStatement>>> PREPARED = new SessionPorts<>();
 
     private SessionRelations() {}
 
     /** The session on {@code c} shows {@code statements} in pg_prepared_statements until it ends. */
     public static void register(Connection c, Supplier<List<PreparedStatement>> statements) throws SQLException {
-        PREPARED.put(CatalogFunctions.session(c), statements);
+        PREPARED.register(c, statements);
     }
 
     public static void sessionEnded(Connection c) {
-        try {
-            PREPARED.remove(CatalogFunctions.session(c));
-        } catch (SQLException e) {
-            // a closed connection has no H2 session left to forget
-        }
+        PREPARED.unregister(c);
     }
 
     /**
@@ -51,7 +44,7 @@ public final class SessionRelations {
     }
 
     static List<PreparedStatement> prepared(Connection c) throws SQLException {
-        Supplier<List<PreparedStatement>> s = PREPARED.get(CatalogFunctions.session(c));
+        Supplier<List<PreparedStatement>> s = PREPARED.find(c);
         return s == null ? List.of() : s.get();
     }
 }
