@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,12 +71,14 @@ public final class ConnectionsBench {
             Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
             ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
+            List<long[]> slowest = new ArrayList<>();
             ExecutorService openers = Executors.newFixedThreadPool(16);
             for (int n = 0; n < idle; n++) {
                 // As applications start: each opens its pool, one cluster after another (--order round-robin
                 // spreads them, which keeps every cluster resuming while the node holds fewer live ones).
                 int cluster = roundRobin ? n % clusters : Math.min(clusters - 1, n / Math.max(1, idle / clusters));
                 openers.execute(() -> {
+                    long started = System.currentTimeMillis();
                     Properties p = new Properties();
                     p.setProperty("user", "app");
                     p.setProperty("password", PASSWORD);
@@ -92,6 +95,15 @@ public final class ConnectionsBench {
                             samples.add(e.getSQLState() + " " + e.getMessage());
                         }
                     }
+                    // The slowest connects, with their cluster and start (the node log's clock) to find them there.
+                    long took = System.currentTimeMillis() - started;
+                    synchronized (slowest) {
+                        slowest.add(new long[] {took, started, cluster});
+                        slowest.sort((a, b) -> Long.compare(b[0], a[0]));
+                        if (slowest.size() > 5) {
+                            slowest.remove(5);
+                        }
+                    }
                 });
             }
             openers.shutdown();
@@ -100,6 +112,10 @@ public final class ConnectionsBench {
             System.out.printf(Locale.ROOT, "opened %d of %d idle connections to %d clusters in %.1f s (%.0f per second); errors %s%n",
                     held.size(), idle, clusters, openSeconds, idle / openSeconds, errors);
             samples.forEach(s -> System.out.println("  error: " + s));
+            for (long[] slow : slowest) {
+                System.out.printf(Locale.ROOT, "  slow connect: %.1f s to i%d, started %s%n", slow[0] / 1000.0, slow[2],
+                        java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(slow[1]), java.time.ZoneOffset.UTC));
+            }
             System.out.printf(Locale.ROOT, "with them open:        node %s%n", DensityBench.Footprint.of(node));
             Thread.sleep(parseSeconds(parkAfter) * 1000L + 45_000);
             DensityBench.Footprint parked = DensityBench.Footprint.of(node);

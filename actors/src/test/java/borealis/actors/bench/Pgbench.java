@@ -16,9 +16,14 @@ final class Pgbench {
 
     /** Runs pgbench with {@code args}; its output, or an exception with it when it fails or outlasts {@code timeoutSeconds}. */
     static String run(int pgPort, String database, String password, long timeoutSeconds, String... args) throws Exception {
+        return run("host=127.0.0.1 port=" + pgPort + " dbname=" + database + " user=app sslmode=disable", password, timeoutSeconds, args);
+    }
+
+    /** Runs pgbench with {@code args} against the server {@code conninfo} names. */
+    static String run(String conninfo, String password, long timeoutSeconds, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("pgbench"));
         cmd.addAll(List.of(args));
-        cmd.add("host=127.0.0.1 port=" + pgPort + " dbname=" + database + " user=app sslmode=disable");
+        cmd.add(conninfo);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PGPASSWORD", password);
         Process p = pb.start();
