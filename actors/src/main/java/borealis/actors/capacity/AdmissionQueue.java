@@ -22,9 +22,12 @@ final class AdmissionQueue {
 
     /**
      * What the queue needs to know of an instance running here to choose it for a pause;
-     * {@code sessionsIdle}: its sessions have run nothing for the grace period (they may be parked).
+     * {@code sessionsIdle}: its sessions have run nothing for the grace period (they may be parked);
+     * {@code settled}: a statement ran on it since it started, or the minimum residency passed (before, it is never
+     * paused: the client it resumed for may not even have its session yet).
      */
-    record Candidate(String clusterId, double acu, int sessions, boolean sessionsIdle, boolean leaving, long lastActivityMillis) {}
+    record Candidate(String clusterId, double acu, int sessions, boolean sessionsIdle, boolean leaving, long lastActivityMillis,
+                     boolean settled) {}
 
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
@@ -84,7 +87,7 @@ final class AdmissionQueue {
             }
         }
         List<String> out = new ArrayList<>();
-        List<Candidate> idle = running.stream().filter(c -> !c.leaving() && (c.sessions() == 0 || c.sessionsIdle()))
+        List<Candidate> idle = running.stream().filter(c -> !c.leaving() && c.settled() && (c.sessions() == 0 || c.sessionsIdle()))
                 .sorted(Comparator.comparingLong(Candidate::lastActivityMillis)).toList();
         for (Candidate c : idle) {
             if (coming >= needed - 1e-9) {

@@ -10,13 +10,19 @@ import java.time.Duration;
  * cluster waits for room on a full node (while idle instances are paused for it) before its client
  * gets a retryable error. {@code idleSessionGrace}: how long an instance's sessions must have run
  * nothing before it may be paused, its sessions parked, to make room. {@code overcommit}: how many
- * times its {@code nodeAcus} the node allocates (docs/capacity.md, "Overcommit").
+ * times its {@code nodeAcus} the node allocates (docs/capacity.md, "Overcommit"). {@code minResidency}:
+ * how long a started or resumed instance runs before it may be paused to make room. {@code pageCacheShare}:
+ * the part of an allocation's cache that holds the engine's decoded pages (the rest: volume blocks).
  */
 public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolicy.Settings policy, Duration tick, Duration drainTimeout,
                                long usageRetentionMinutes, int eventsKept, Duration admissionWait,
-                               Duration idleSessionGrace, double overcommit, Duration parkIdleSessionsAfter) {
+                               Duration idleSessionGrace, double overcommit, Duration parkIdleSessionsAfter, Duration minResidency,
+                               double pageCacheShare) {
 
     public CapacitySettings {
+        if (!(pageCacheShare >= 0 && pageCacheShare < 1)) {
+            throw new IllegalArgumentException("borealis.capacity.page-cache-share must be in [0, 1), got " + pageCacheShare);
+        }
         if (!(overcommit >= 1)) {
             throw new IllegalArgumentException("borealis.capacity.overcommit must be at least 1 (no overcommit), got " + overcommit);
         }
@@ -39,6 +45,7 @@ public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolic
         return new CapacitySettings(c.getDouble("node-acus"), profile, policy, c.getDuration("tick"), c.getDuration("drain-timeout"),
                 c.getDuration("usage-retention").toMinutes(), c.getInt("events-kept"), c.getDuration("admission-wait"),
                 c.getDuration("idle-session-grace"), c.getDouble("overcommit"),
-                c.getDuration("park-idle-sessions-after"));
+                c.getDuration("park-idle-sessions-after"), c.getDuration("min-residency"),
+                c.getDouble("page-cache-share"));
     }
 }

@@ -134,6 +134,8 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         /** When the instance last declined to pause (a session could not be parked); -1: never. */
         long declinedMillis = -1;
         final long since = System.currentTimeMillis();
+        /** When the running instance attached (its scaling state began then). */
+        long attachedMillis = Long.MAX_VALUE;
 
         Tracked(String clusterId, ScalingConfig config) {
             this.clusterId = clusterId;
@@ -283,6 +285,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         t.instance = a.instance();
         t.resources.apply(node.allocation(a.clusterId()));
         t.state = new ScalingPolicy.InstanceState(node.allocation(a.clusterId()), now);
+        t.attachedMillis = now;
         metering.attached(a.clusterId(), now);
         t.pausing = false;
         return this;
@@ -327,7 +330,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
                 boolean sessionsIdle = now - t.state.lastStatementMillis() >= settings.idleSessionGrace().toMillis()
                         && t.declinedMillis < t.state.lastStatementMillis();
                 running.add(new AdmissionQueue.Candidate(t.clusterId, t.resources.acu(), t.resources.sessions(), sessionsIdle,
-                        t.pausing || t.moving, t.state.lastActivityMillis()));
+                        t.pausing || t.moving, t.state.lastActivityMillis(), settled(t, now)));
             }
         }
         String forWhom = admissions.head().clusterId();
@@ -339,6 +342,14 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
             t.instance.tell(new PauseIdle("making room for " + forWhom + " (least recently used idle instance on a full node"
                     + (park ? "; its idle sessions are parked)" : ")"), park));
         }
+    }
+
+    /**
+     * Whether an instance may be paused to make room: once a statement ran on it (its client had its
+     * turn), or once it has run for the minimum residency whatever happened.
+     */
+    private boolean settled(Tracked t, long now) {
+        return t.state.lastStatementMillis() > t.attachedMillis || now - t.since >= settings.minResidency().toMillis();
     }
 
     /** Waiting admissions past their deadline get a retryable error. */

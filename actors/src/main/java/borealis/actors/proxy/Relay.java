@@ -47,6 +47,13 @@ final class Relay {
     private final InputWindow window;
     private final long waitStarted = System.nanoTime();
     private Behavior<ClientConnection> relaying;
+    /**
+     * A Detaching that came before the reply that named its session: a session opened on an
+     * instance that was paused to make room at once parks before the ask's reply is here. Dropped,
+     * it left the session waiting for DetachAck and the client hanging (3 of 3,000 round-robin
+     * connects in ConnectionsBench timed out after 120 s).
+     */
+    private ClientConnection.Detaching early;
 
     Relay(ProxySession session, Map<String, String> startup, String user, ClusterNames.Endpoint endpoint, List<Integer> readers) {
         this.s = session;
@@ -75,7 +82,14 @@ final class Relay {
         s.ctx.pipeToSelf(compute.<StatusReply<ActorRef<SqlSession.Command>>>ask(
                         replyTo -> new ComputeInstance.OpenSession(startup, user, self, replyTo), s.settings.config().connectTimeout())
                 .thenApply(StatusReply::getValue), ProxySession.SessionOpened::new);
-        return s.common(Behaviors.receive(ClientConnection.class).onMessage(ProxySession.SessionOpened.class, this::opened)).build();
+        return s.common(Behaviors.receive(ClientConnection.class)
+                .onMessage(ProxySession.SessionOpened.class, this::opened)
+                .onMessage(ClientConnection.Detaching.class, this::detachingEarly)).build();
+    }
+
+    private Behavior<ClientConnection> detachingEarly(ClientConnection.Detaching d) {
+        early = d;
+        return Behaviors.same();
     }
 
     private Behavior<ClientConnection> opened(ProxySession.SessionOpened o) {
@@ -95,7 +109,17 @@ final class Relay {
         ProxyMetrics.SESSION_WAIT.observe((System.nanoTime() - waitStarted) / 1e9);
         ProxyMetrics.READY.inc();
         // Anything the client sent after its password is in the decoder already.
-        return forward(s.buffered(window::added));
+        List<FrontendMessage> buffered = s.buffered(window::added);
+        if (early != null && buffered != null) {
+            return detach(takeEarly(), buffered);
+        }
+        return forward(buffered);
+    }
+
+    private ClientConnection.Detaching takeEarly() {
+        ClientConnection.Detaching d = early;
+        early = null;
+        return d;
     }
 
     // ---- relaying ----
@@ -105,7 +129,7 @@ final class Relay {
             relaying = s.common(sessionOutput(Behaviors.receive(ClientConnection.class)
                     .onMessage(ProxySession.Received.class, r -> forward(s.decode(r, window::added)))
                     .onMessage(ClientConnection.InputTaken.class, this::taken)
-                    .onMessage(ClientConnection.Detaching.class, this::detach)
+                    .onMessage(ClientConnection.Detaching.class, d -> detach(d, List.of()))
                     .onMessage(ProxySession.CancelRunning.class, c -> {
                         if (s.sql != null) {
                             s.sql.tell(new SqlSession.Cancel());
@@ -183,7 +207,8 @@ final class Relay {
 
     // ---- a move of the compute instance: the client stays connected ----
 
-    private Behavior<ClientConnection> detach(ClientConnection.Detaching d) {
+    /** {@code received}: what the client sent that the session has not been given (it waits with what comes next). */
+    private Behavior<ClientConnection> detach(ClientConnection.Detaching d, List<FrontendMessage> received) {
         if (s.sql == null) {
             return Behaviors.same();
         }
@@ -191,7 +216,7 @@ final class Relay {
         s.ctx.unwatch(s.sql);
         s.sql.tell(new SqlSession.DetachAck());
         s.sql = null;
-        return moving(d.handover(), new ArrayDeque<>(), d.parked());
+        return moving(d.handover(), new ArrayDeque<>(received), d.parked());
     }
 
     /**
@@ -249,8 +274,9 @@ final class Relay {
                     }
                     s.sql = o.session();
                     s.ctx.watch(s.sql);
-                    return forward(new ArrayList<>(held));
+                    return early != null ? detach(takeEarly(), new ArrayList<>(held)) : forward(new ArrayList<>(held));
                 })
+                .onMessage(ClientConnection.Detaching.class, this::detachingEarly)
                 .onMessage(ClientConnection.InputTaken.class, this::taken)
                 .onMessage(ClientConnection.Ended.class, e -> e.error() != null ? s.fatal(e.sqlState(), e.error()) : s.close()))
                 .build();

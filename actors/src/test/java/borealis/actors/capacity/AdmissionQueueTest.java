@@ -13,7 +13,7 @@ class AdmissionQueueTest {
     }
 
     private static AdmissionQueue.Candidate idle(String id, double acu, long lastActive) {
-        return new AdmissionQueue.Candidate(id, acu, 0, false, false, lastActive);
+        return new AdmissionQueue.Candidate(id, acu, 0, false, false, lastActive, true);
     }
 
     @Test
@@ -21,7 +21,7 @@ class AdmissionQueueTest {
         AdmissionQueue q = new AdmissionQueue();
         q.add(admit("t/new"), 1.0, 10_000);
         List<AdmissionQueue.Candidate> running = List.of(idle("t/recent", 0.5, 900), idle("t/oldest", 0.5, 100),
-                new AdmissionQueue.Candidate("t/busy", 2.0, 3, false, false, 50), idle("t/older", 0.5, 200));
+                new AdmissionQueue.Candidate("t/busy", 2.0, 3, false, false, 50, true), idle("t/older", 0.5, 200));
         assertEquals(List.of("t/oldest", "t/older"), q.toPause(0, running), "two idle ones of 0.5 make 1.0; the busy one stays");
         assertEquals(List.of("t/oldest"), q.toPause(0.5, running));
         assertEquals(List.of(), q.toPause(1.0, running), "it fits already");
@@ -43,16 +43,30 @@ class AdmissionQueueTest {
     void anInstanceWhoseSessionsAreIdlePastTheGraceMayMakeRoomOneWithABusySessionNever() {
         AdmissionQueue q = new AdmissionQueue();
         q.add(admit("t/new"), 0.5, 10_000);
-        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/pooled", 0.5, 10, true, false, 300),
-                new AdmissionQueue.Candidate("t/working", 0.5, 1, false, false, 100));
+        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/pooled", 0.5, 10, true, false, 300, true),
+                new AdmissionQueue.Candidate("t/working", 0.5, 1, false, false, 100, true));
         assertEquals(List.of("t/pooled"), q.toPause(0, running), "the pool's idle connections are parked; the working session stays");
+    }
+
+    /**
+     * On a full node, an instance just resumed for a client has no session yet and looked idle: it
+     * was paused 1 ms after resuming, over and over (2,961 resumes for 3,000 round-robin connects).
+     */
+    @Test
+    void anInstanceInsideItsMinimumResidencyIsNotPausedEvenWithoutSessions() {
+        AdmissionQueue q = new AdmissionQueue();
+        q.add(admit("t/next"), 0.5, 10_000);
+        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/just-resumed", 0.5, 0, false, false, 1, false),
+                idle("t/older", 0.5, 5));
+        assertEquals(List.of("t/older"), q.toPause(0, running), "the settled one goes, though the new one was used less recently");
+        assertEquals(List.of(), q.toPause(0, List.of(running.get(0))), "nothing settled to pause: the waiter waits");
     }
 
     @Test
     void whatIsAlreadyLeavingCounts() {
         AdmissionQueue q = new AdmissionQueue();
         q.add(admit("t/new"), 0.5, 10_000);
-        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/going", 0.5, 0, false, true, 1), idle("t/idle", 0.5, 2));
+        List<AdmissionQueue.Candidate> running = List.of(new AdmissionQueue.Candidate("t/going", 0.5, 0, false, true, 1, true), idle("t/idle", 0.5, 2));
         assertEquals(List.of(), q.toPause(0, running), "the pausing instance's 0.5 ACU is on its way");
     }
 
