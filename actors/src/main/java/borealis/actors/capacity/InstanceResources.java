@@ -17,6 +17,10 @@ public final class InstanceResources {
     private final AcuProfile profile;
     private final CpuGovernor governor;
     private final BlockCache cache;
+    /** Sizes the engine's cache of decoded pages, which gets {@code pageCacheShare} of the cache budget. */
+    private final java.util.function.LongConsumer pageCache;
+    private final double pageCacheShare;
+    private volatile long pageCacheBytes;
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger waitingSessions = new AtomicInteger();
     private volatile double acu;
@@ -29,9 +33,23 @@ public final class InstanceResources {
     private BlockCache.Stats lastCache;
 
     public InstanceResources(AcuProfile profile, CpuGovernor governor, BlockCache cache, double acu) {
+        this(profile, governor, cache, bytes -> { }, 0, acu);
+    }
+
+    /**
+     * With {@code pageCache}: the allocation's cache budget is split, {@code pageCacheShare} of it
+     * to the engine's decoded pages, the rest to the volume's block cache.
+     */
+    public InstanceResources(AcuProfile profile, CpuGovernor governor, BlockCache cache, java.util.function.LongConsumer pageCache,
+                             double pageCacheShare, double acu) {
+        if (!(pageCacheShare >= 0 && pageCacheShare < 1)) {
+            throw new IllegalArgumentException("the page cache's share must be in [0, 1), got " + pageCacheShare);
+        }
         this.profile = profile;
         this.governor = governor;
         this.cache = cache;
+        this.pageCache = pageCache;
+        this.pageCacheShare = pageCacheShare;
         apply(acu);
         this.lastSampleNanos = System.nanoTime();
         this.lastCpu = governor.stats();
@@ -89,7 +107,12 @@ public final class InstanceResources {
     private void resize() {
         governor.setCpuPerSecond(profile.cpuPerSecond(acu) * cpuShare);
         governor.setMaxConcurrent(sqlThreads(profile.cpuPerSecond(acu)));
-        cache.resize((long) (profile.cacheBytes(acu) * cacheShare));
+        long budget = (long) (profile.cacheBytes(acu) * cacheShare);
+        cache.resize((long) (budget * (1 - pageCacheShare)));
+        if (pageCacheShare > 0) {
+            pageCacheBytes = budget - (long) (budget * (1 - pageCacheShare));
+            pageCache.accept(pageCacheBytes);
+        }
     }
 
     public void sessionOpened() {
@@ -105,8 +128,9 @@ public final class InstanceResources {
         waitingSessions.set(n);
     }
 
+    /** The whole cache the allocation buys: the volume's blocks and the engine's decoded pages. */
     public long cacheCapacityBytes() {
-        return cache.capacityBytes();
+        return cache.capacityBytes() + pageCacheBytes;
     }
 
     public int sessions() {
@@ -123,7 +147,9 @@ public final class InstanceResources {
         long misses = c.misses() - lastCache.misses();
         long evictions = c.evictions() - lastCache.evictions();
         // The working set: what the cache holds, plus (when it evicts) what it had to read again.
-        long workingSet = c.sizeBytes() + (evictions > 0 ? misses * VolumeLayout.BLOCK : 0);
+        long blocks = c.sizeBytes() + (evictions > 0 ? misses * VolumeLayout.BLOCK : 0);
+        // In the whole cache budget's terms: the block cache holds only its share of it.
+        long workingSet = (long) (blocks / (1 - pageCacheShare));
         long statements = cpu.batches() - lastCpu.batches() + cpu.running();
         Signals s = new Signals(interval, (cpu.cpuNanos() - lastCpu.cpuNanos()) / 1e9, (cpu.waitNanos() - lastCpu.waitNanos()) / 1e9,
                 cpu.waiting(), sessions.get() + waitingSessions.get(), statements, hits, misses, workingSet,

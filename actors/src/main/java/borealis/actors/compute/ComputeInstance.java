@@ -298,7 +298,8 @@ public final class ComputeInstance {
         lastReaderLeaseNanos = 0;
         db.observeWith(DatabaseInsights.of(CapacityMetrics.tenant(clusterId), CapacityMetrics.cluster(clusterId)));
         CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
-        InstanceResources resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), acu);
+        InstanceResources resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), db::resizePageCache,
+                node.capacity().pageCacheShare(), acu);
         // Stores that waited for a quorum run on the SQL pool, charged to this instance's CPU budget.
         ExecutorService sqlPool = node.sqlPool();
         db.groupCommit().runStoresOn(store -> governor.submit(() -> {

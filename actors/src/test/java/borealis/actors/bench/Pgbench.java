@@ -34,6 +34,17 @@ final class Pgbench {
         return out;
     }
 
+    private static final Pattern TRANSACTIONS = Pattern.compile("number of transactions actually processed: (\\d+)");
+
+    /** The transactions a run completed. */
+    static long transactions(String out) {
+        Matcher m = TRANSACTIONS.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no transaction count in pgbench output:\n" + out);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     /** The tps a run reported. */
     static double tps(String out) {
         Matcher m = TPS.matcher(out);

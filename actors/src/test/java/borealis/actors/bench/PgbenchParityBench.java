@@ -18,13 +18,24 @@ import java.util.concurrent.TimeUnit;
  * {@code --max-acu}), run alternately in one process so both see the same machine. Prints every run
  * and, per workload, the median of each side and the ratio Borealis/PostgreSQL (for {@code -i}, the
  * time ratio). Usage: {@code bin/bench-pgbench [--scale 10] [--clients 8] [--seconds 30] [--runs 2]
- * [--workloads init,tpcb,select,tpcb-prepared,select-prepared] [--min-acu 4] [--max-acu 8] [--jfr node.jfr]}.
+ * [--workloads init,tpcb,select,tpcb-prepared,select-prepared] [--min-acu 4] [--max-acu 8] [--warmup 10] [--jfr node.jfr]
+ * [--node-options "-Dx=y ..."]}.
  */
 public final class PgbenchParityBench {
 
     private static final String PASSWORD = "bench-Pw-19";
 
     private record Workload(String name, List<String> args, boolean timed) {}
+
+    /** A server pgbench runs against, and how to read the CPU it used (SQL threads: Borealis only, else null). */
+    private record Side(String conninfo, CpuReader server, CpuReader sql) {}
+
+    private interface CpuReader {
+        double seconds() throws Exception;
+    }
+
+    /** One run: its figure (tps, or seconds for -i) and CPU microseconds per transaction (server, SQL threads). */
+    private record Result(double figure, double serverMicros, double sqlMicros) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>();
@@ -52,6 +63,9 @@ public final class PgbenchParityBench {
         Path tool = Path.of("..", "shared", "tools", "local-postgres");
         List<String> jvm = new ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC", "-Dpekko.actor.serialize-messages=off",
                 "-Dpekko.loglevel=WARNING"));
+        if (opt.containsKey("node-options")) {
+            jvm.addAll(List.of(opt.get("node-options").split(" ")));
+        }
         if (opt.containsKey("jfr")) {
             // A CPU profile of the node for the whole run (jfr print --events jdk.ExecutionSample FILE).
             jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(opt.get("jfr")).toAbsolutePath());
@@ -66,12 +80,21 @@ public final class PgbenchParityBench {
                 node.admin().call("POST", "/v1/clusters", Map.of("tenant", "bench", "name", "db", "masterUsername", "app",
                         "masterPassword", PASSWORD, "minAcu", Double.parseDouble(opt.getOrDefault("min-acu", "4")),
                         "maxAcu", Double.parseDouble(opt.getOrDefault("max-acu", "8")))).ok();
-                String borealis = "host=127.0.0.1 port=" + node.pgPort() + " dbname=bench.db user=app sslmode=disable";
-                String postgres = "host=127.0.0.1 port=" + pgPort + " dbname=postgres user=app sslmode=disable";
+                Side borealis = new Side("host=127.0.0.1 port=" + node.pgPort() + " dbname=bench.db user=app sslmode=disable",
+                        () -> ServerCpu.process(node.pid(), false), () -> ServerCpu.sqlThreads(node.adminUrl()));
+                Side postgres = new Side("host=127.0.0.1 port=" + pgPort + " dbname=postgres user=app sslmode=disable",
+                        () -> ServerCpu.postgres(pgDir), null);
                 // Both sides loaded once before the first timed run, so every transaction workload finds its tables.
                 if (!chosen.contains("init")) {
                     run(postgres, all.get("init"));
                     run(borealis, all.get("init"));
+                }
+                // Warm-up, not counted: the first runs met a cold JIT (a first 15 s select-only run at 0.6x of the next).
+                int warmup = Integer.parseInt(opt.getOrDefault("warmup", "10"));
+                if (warmup > 0) {
+                    Workload w = new Workload("warm-up", List.of("-S", "-c", clients, "-j", "2", "-T", String.valueOf(warmup)), false);
+                    run(postgres, w);
+                    run(borealis, w);
                 }
                 List<String> rows = new ArrayList<>();
                 for (String name : chosen) {
@@ -84,12 +107,16 @@ public final class PgbenchParityBench {
                     for (int r = 0; r < runs; r++) {
                         // Alternate which side goes first, so a warming machine favours neither.
                         boolean pgFirst = r % 2 == 0;
-                        double a = run(pgFirst ? postgres : borealis, w);
-                        double b = run(pgFirst ? borealis : postgres, w);
-                        pg[r] = pgFirst ? a : b;
-                        bo[r] = pgFirst ? b : a;
-                        System.out.printf(Locale.ROOT, "  %-45s run %d: PostgreSQL %s, Borealis %s%n", w.name(), r + 1,
-                                figure(w, pg[r]), figure(w, bo[r]));
+                        Result a = run(pgFirst ? postgres : borealis, w);
+                        Result b = run(pgFirst ? borealis : postgres, w);
+                        Result p = pgFirst ? a : b;
+                        Result o = pgFirst ? b : a;
+                        pg[r] = p.figure();
+                        bo[r] = o.figure();
+                        System.out.printf(Locale.ROOT, "  %-45s run %d: PostgreSQL %s, Borealis %s%s%n", w.name(), r + 1,
+                                figure(w, pg[r]), figure(w, bo[r]), w.timed() ? "" : String.format(Locale.ROOT,
+                                        "; server CPU per transaction: PostgreSQL %.0f µs, Borealis %.0f µs (SQL threads %.0f µs, the rest %.0f µs)",
+                                        p.serverMicros(), o.serverMicros(), o.sqlMicros(), o.serverMicros() - o.sqlMicros()));
                     }
                     double p = median(pg);
                     double b = median(bo);
@@ -112,10 +139,19 @@ public final class PgbenchParityBench {
     }
 
     /** One pgbench run: the seconds it took for a timed workload ({@code -i}), else its tps. */
-    private static double run(String conninfo, Workload w) throws Exception {
+    private static Result run(Side side, Workload w) throws Exception {
+        double server = side.server().seconds();
+        double sql = side.sql() == null ? 0 : side.sql().seconds();
         long t0 = System.nanoTime();
-        String out = Pgbench.run(conninfo, PASSWORD, 1800, w.args().toArray(String[]::new));
-        return w.timed() ? (System.nanoTime() - t0) / 1e9 : Pgbench.tps(out);
+        String out = Pgbench.run(side.conninfo(), PASSWORD, 1800, w.args().toArray(String[]::new));
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        if (w.timed()) {
+            return new Result(elapsed, 0, 0);
+        }
+        double transactions = Math.max(1, Pgbench.transactions(out));
+        double serverUsed = side.server().seconds() - server;
+        double sqlUsed = side.sql() == null ? 0 : side.sql().seconds() - sql;
+        return new Result(Pgbench.tps(out), serverUsed * 1e6 / transactions, sqlUsed * 1e6 / transactions);
     }
 
     private static String figure(Workload w, double v) {

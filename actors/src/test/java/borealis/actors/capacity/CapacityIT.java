@@ -202,7 +202,7 @@ class CapacityIT {
             });
             ScalingSupervisor.InstanceView grown = instance("acme/busy");
             assertEquals(grown.acu() * 0.25, grown.cpuPerSecond(), 1e-9, "the CPU budget follows the allocation");
-            assertEquals((long) (grown.acu() * (64L << 20)), grown.cacheBytes(), "so does the block cache");
+            assertEquals((long) (grown.acu() * (64L << 20)), grown.cacheBytes(), "so does the cache (the volume's blocks and the engine's pages)");
             // Prometheus sees it too (the supervisor publishes every tick; ACU-seconds from the first whole second).
             List<String> names = List.of("borealis_instance_acu{tenant=\"acme\",cluster=\"busy\"", "borealis_node_capacity_acu",
                     "borealis_instance_cpu_budget_ratio{tenant=\"acme\",cluster=\"busy\"", "borealis_acu_seconds_total{tenant=\"acme\",cluster=\"busy\"",

@@ -62,7 +62,7 @@ public final class Database implements AutoCloseable {
     static final String ADMIN = "borealis_admin";
     /** The master user of databases opened without one (tools and tests). */
     static final String DEFAULT_OWNER = "postgres";
-    /** H2's own page cache stays small and fixed; the volume's block cache is the buffer pool. */
+    /** H2's page cache at open; a writer's allocation then sizes it ({@link #resizePageCache}), a reader's stays this. */
     private static final int H2_CACHE_KB = 8192;
     /**
      * Compact when less than this share of the bytes in H2's chunks is live. The file's block fill
@@ -346,6 +346,11 @@ public final class Database implements AutoCloseable {
         public CompletableFuture<Long> visiblePoint() {
             return groupCommit.visiblePoint();
         }
+
+        @Override
+        public CompletableFuture<Long> readPoint() {
+            return groupCommit.readPoint();
+        }
     };
 
     /** Stores commits made in memory (group commit); sessions wait on it before they answer. */
@@ -428,8 +433,17 @@ public final class Database implements AutoCloseable {
 
     private volatile StatementObserver observer = StatementObserver.NONE;
 
-    private MVStore store() {
+    MVStore store() {
         return engine.getStore().getMvStore();
+    }
+
+    /** H2's cache of decoded pages may hold {@code bytes} (the instance's allocation sizes it, {@link PageCache}). */
+    public void resizePageCache(long bytes) {
+        PageCache.resize(store(), bytes);
+    }
+
+    public long pageCacheBytes() {
+        return PageCache.maxBytes(store());
     }
 
     /** Refills a stale catalog and compacts the file when much of it is dead; cheap when there is nothing to do. */

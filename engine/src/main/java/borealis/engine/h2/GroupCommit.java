@@ -53,6 +53,7 @@ public final class GroupCommit {
     private long coveredLsn;
     private long lastStoredLsn = -1;
     private long stores;
+    private long rounds;
 
     GroupCommit(MVStore store, Volume volume, int maxUndurable, Executor executor) {
         if (maxUndurable < 1) {
@@ -123,6 +124,29 @@ public final class GroupCommit {
         return committedPoint(false);
     }
 
+    /**
+     * The position an answer that only read must be readable at: the last store's when no commit
+     * can have become visible since it began (as {@link #visiblePoint}), else a store hurried like
+     * a read's (not paced behind stores waiting for a write quorum). A select-only run made every
+     * answer store (MVStore.commit under H2's store lock, which scans every map for changes).
+     */
+    public CompletableFuture<Long> readPoint() {
+        long opened = windowsOpened.get();
+        synchronized (lock) {
+            if (coveredWindows >= opened) {
+                return CompletableFuture.completedFuture(coveredLsn);
+            }
+        }
+        return committedPoint(true);
+    }
+
+    /** Store rounds run, whether or not they had anything to write. */
+    public long rounds() {
+        synchronized (lock) {
+            return rounds;
+        }
+    }
+
     /** Stores this group commit made that wrote something (each covering one or more commits). */
     public long stores() {
         synchronized (lock) {
@@ -145,6 +169,7 @@ public final class GroupCommit {
             batch = waiting;
             waiting = new ArrayList<>();
             readWaiting = false;
+            rounds++;
         }
         long lsn;
         boolean counted = false;

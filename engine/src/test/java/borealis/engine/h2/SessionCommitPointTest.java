@@ -119,6 +119,53 @@ class SessionCommitPointTest {
         }
     }
 
+    /**
+     * An autocommit query that can write nothing opens no commit window and, when no commit can
+     * have become visible since the last store, answers at that store's position without storing
+     * (a select-only run stored at every answer). A query calling a function that writes (nextval)
+     * still opens one; another session's commit still makes the next read store.
+     */
+    @Test
+    void autocommitReadsStoreNothingUnlessACommitMayHaveBecomeVisible() throws Exception {
+        VolumeLayout layout = new VolumeLayout(256 * 1024);
+        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
+            ReplicatedVolume volume = ReplicatedVolume.open("t/reads/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
+            Database db = Database.open(volume, "commit-point-test-secret");
+            try (PgSession reader = db.newSession(new SessionSettings());
+                 java.sql.Connection other = db.tenantConnection()) {
+                run(reader, "create table t(id int primary key, v int); create sequence s");
+                PgSession.Outcome insert = run(reader, "insert into t values (1, 1)");
+                volume.whenDurable(insert.requiredLsn().get()).get();
+                run(reader, "select v from t where id = 1"); // the first read covers what came before
+
+                long rounds = db.groupCommit().rounds();
+                for (int i = 0; i < 20; i++) {
+                    PgSession.Outcome read = run(reader, "select v, count(*) over () from t where id = 1");
+                    assertFalse(read.wrote());
+                    assertTrue(read.requiredLsn().get() >= insert.requiredLsn().get(), "covers the insert it may show");
+                }
+                assertEquals(rounds, db.groupCommit().rounds(), "reads with no commit in between store nothing");
+
+                run(reader, "select nextval('s')");
+                assertTrue(db.groupCommit().rounds() > rounds, "a query that writes (nextval) opens a window: its answer stores");
+
+                // Another session commits with its window open; the next read must wait for a store after it.
+                db.groupCommit().commitWindowOpened();
+                long beforeCommit = volume.highestLsn();
+                try (java.sql.Statement st = other.createStatement()) {
+                    st.execute("update t set v = 2 where id = 1");
+                }
+                db.groupCommit().commitWindowClosed();
+                BackendWriter out = new BackendWriter(8192);
+                PgSession.Outcome read = reader.process(List.of(new FrontendMessage.Query("select v from t where id = 1")), out, 1 << 20);
+                assertTrue(read.requiredLsn().get() > beforeCommit, "the read that may show the commit waits for its store");
+            } finally {
+                db.close();
+                volume.close();
+            }
+        }
+    }
+
     private static PgSession.Outcome run(PgSession session, String sql) throws Exception {
         BackendWriter out = new BackendWriter(8192);
         PgSession.Outcome o = session.process(List.of(new FrontendMessage.Query(sql)), out, 1 << 20);

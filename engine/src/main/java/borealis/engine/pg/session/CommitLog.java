@@ -38,4 +38,12 @@ public interface CommitLog {
     default CompletableFuture<Long> visiblePoint() {
         return committedPoint(true);
     }
+
+    /**
+     * The position an answer that changed nothing waits for (readable): covering every commit that
+     * may have become visible, like {@link #visiblePoint}, but never paced behind writes.
+     */
+    default CompletableFuture<Long> readPoint() {
+        return committedPoint(true);
+    }
 }

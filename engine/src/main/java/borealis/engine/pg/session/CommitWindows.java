@@ -21,11 +21,15 @@ final class CommitWindows {
         open++;
     }
 
-    /** A statement is about to run: one that commits by itself opens a window. */
-    void statementStarts(Command c, Transactions tx) {
+    /**
+     * A statement is about to run: one that commits by itself opens a window, unless H2 found it
+     * read-only ({@code readOnly}: a query calling no function that could write). Every autocommit
+     * SELECT opened one, so with 8 clients some window was always open and every answer had to store.
+     */
+    void statementStarts(Command c, Transactions tx, java.util.function.BooleanSupplier readOnly) {
         Command.Kind k = c.kind();
         boolean runsInH2 = k == Command.Kind.ENGINE || k == Command.Kind.DO || k == Command.Kind.COPY || k == Command.Kind.SCHEMA;
-        if (c.commitsImplicitly() || runsInH2 && tx.status() == 'I' && !tx.isImplicit()) {
+        if (c.commitsImplicitly() || runsInH2 && tx.status() == 'I' && !tx.isImplicit() && !(k == Command.Kind.ENGINE && readOnly.getAsBoolean())) {
             open();
         }
     }

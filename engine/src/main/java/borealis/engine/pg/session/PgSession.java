@@ -352,7 +352,7 @@ public final class PgSession implements AutoCloseable {
         boolean wrote = wroteSinceCommitPoint;
         // A block begun after the one that ended may have written already: its commit must still wait for a write quorum.
         wroteSinceCommitPoint = wrote && !tx.isIdle();
-        return new Outcome(false, commits.committedPoint(!wrote), wrote, terminated);
+        return new Outcome(false, wrote ? commits.committedPoint(false) : commits.readPoint(), wrote, terminated);
     }
 
     /** Handles queued messages until they run out or the output budget is spent; true if suspended. */
@@ -463,7 +463,8 @@ public final class PgSession implements AutoCloseable {
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
-            commitWindows.statementStarts(p.query.command(), tx);
+            PreparedQuery query = p.query;
+            commitWindows.statementStarts(query.command(), tx, () -> query.readOnly(conn));
             if (kind == Command.Kind.EMPTY) {
                 out.emptyQueryResponse();
                 return;
@@ -643,7 +644,7 @@ public final class PgSession implements AutoCloseable {
             if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
-            commitWindows.statementStarts(q.command(), tx);
+            commitWindows.statementStarts(q.command(), tx, () -> q.readOnly(conn));
             if (q.parameterCount > 0) {
                 throw new PgException(PgError.error("42P02", "there is no parameter $1"));
             }

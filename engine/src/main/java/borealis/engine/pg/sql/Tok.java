@@ -65,11 +65,18 @@ final class Tok {
 
     /** The identifier this token names, folded as PostgreSQL folds it. */
     String name() {
-        if (kind == SqlLexer.Kind.QUOTED_IDENT) {
-            return text.substring(1, text.length() - 1).replace("\"\"", "\"");
+        // Remembered for the text it was folded from (rewrites may change the text): the rewriters ask
+        // each token many times, and folding took 1.6% of a select-only run's SQL CPU.
+        if (nameOf != text) {
+            name = kind == SqlLexer.Kind.QUOTED_IDENT ? text.substring(1, text.length() - 1).replace("\"\"", "\"")
+                    : text.toLowerCase(Locale.ROOT);
+            nameOf = text;
         }
-        return text.toLowerCase(Locale.ROOT);
+        return name;
     }
+
+    private String nameOf;
+    private String name;
 
     /** The value of a string literal ('...', E'...', $$...$$). */
     String stringValue() {
