@@ -83,7 +83,7 @@ public final class PgbenchParityBench {
                 Side borealis = new Side("host=127.0.0.1 port=" + node.pgPort() + " dbname=bench.db user=app sslmode=disable",
                         () -> ServerCpu.process(node.pid(), false), () -> ServerCpu.sqlThreads(node.adminUrl()));
                 Side postgres = new Side("host=127.0.0.1 port=" + pgPort + " dbname=postgres user=app sslmode=disable",
-                        () -> ServerCpu.postgres(pgDir), null);
+                        () -> ServerCpu.postgres(pgDir.resolve("data")), null);
                 // Both sides loaded once before the first timed run, so every transaction workload finds its tables.
                 if (!chosen.contains("init")) {
                     run(postgres, all.get("init"));
@@ -91,16 +91,19 @@ public final class PgbenchParityBench {
                 }
                 // Warm-up, not counted: the first runs met a cold JIT (a first 15 s select-only run at 0.6x of the next).
                 int warmup = Integer.parseInt(opt.getOrDefault("warmup", "10"));
-                if (warmup > 0) {
-                    Workload w = new Workload("warm-up", List.of("-S", "-c", clients, "-j", "2", "-T", String.valueOf(warmup)), false);
-                    run(postgres, w);
-                    run(borealis, w);
-                }
+                boolean warm = warmup <= 0;
                 List<String> rows = new ArrayList<>();
                 for (String name : chosen) {
                     Workload w = all.get(name);
                     if (w == null) {
                         throw new IllegalArgumentException("unknown workload " + name + "; known: " + all.keySet());
+                    }
+                    if (!w.timed() && !warm) {
+                        // Before the first transaction workload, once the tables exist.
+                        Workload up = new Workload("warm-up", List.of("-S", "-c", clients, "-j", "2", "-T", String.valueOf(warmup)), false);
+                        run(postgres, up);
+                        run(borealis, up);
+                        warm = true;
                     }
                     double[] pg = new double[runs];
                     double[] bo = new double[runs];
