@@ -122,7 +122,8 @@ public final class BorealisNode implements AutoCloseable {
         VolumeFileSystem.install(dataDir.resolve("scratch"));
         NotificationHub.defaultQueueLimit(b.getBytes("limits.notify-queue"));
         HeapGuard.install(b.getDouble("limits.heap-guard-threshold"), b.getBytes("limits.statement-memory"),
-                () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.persistence.volume.client.Volume::cachedBytes).sum());
+                () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.persistence.volume.client.Volume::cachedBytes).sum()
+                        + borealis.engine.h2.Database.pageCachesInUse());
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", config);
         try {

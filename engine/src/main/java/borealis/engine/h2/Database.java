@@ -446,6 +446,11 @@ public final class Database implements AutoCloseable {
         return PageCache.maxBytes(store());
     }
 
+    /** What the page caches of every writer on this node hold (H2's estimate; the heap guard counts it as cache). */
+    public static long pageCachesInUse() {
+        return PageCache.usedBytes();
+    }
+
     /** Refills a stale catalog and compacts the file when much of it is dead; cheap when there is nothing to do. */
     public void maintain() {
         refreshCatalog();

@@ -1,6 +1,7 @@
 package borealis.engine.h2;
 
 import java.lang.reflect.Field;
+import java.util.List;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.cache.CacheLongKeyLIRS;
@@ -20,6 +21,8 @@ import org.h2.mvstore.cache.CacheLongKeyLIRS;
 final class PageCache {
 
     private static final Field CACHE = cacheField();
+    /** Stores whose page cache was sized here (weakly: a closed database is not kept). */
+    private static final java.util.Set<MVStore> SIZED = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     private PageCache() {}
 
@@ -30,6 +33,9 @@ final class PageCache {
             return;
         }
         long limit = Math.max(1L << 20, bytes);
+        synchronized (SIZED) {
+            SIZED.add(store);
+        }
         try {
             if (CACHE != null && CACHE.get(fs) instanceof CacheLongKeyLIRS<?> lirs) {
                 if (lirs.getMaxMemory() != limit) {
@@ -44,6 +50,30 @@ final class PageCache {
         if (fs.getCacheSize() != mb) {
             fs.setCacheSize(mb);
         }
+    }
+
+    /**
+     * The memory the page caches sized here hold now, by H2's estimate. The heap guard counts it as
+     * it counts the block caches: a cache that fills during a large INSERT is not that statement's
+     * memory (without this, a 1M-row insert was cancelled for out of memory: PgjdbcIT).
+     */
+    static long usedBytes() {
+        List<MVStore> stores;
+        synchronized (SIZED) {
+            stores = List.copyOf(SIZED);
+        }
+        long used = 0;
+        for (MVStore store : stores) {
+            try {
+                FileStore<?> fs = store.isClosed() ? null : store.getFileStore();
+                if (fs != null && CACHE != null && CACHE.get(fs) instanceof CacheLongKeyLIRS<?> lirs) {
+                    used += lirs.getUsedMemory();
+                }
+            } catch (IllegalAccessException | RuntimeException e) {
+                // a store closing meanwhile holds nothing to count
+            }
+        }
+        return used;
     }
 
     /** The memory H2's page cache of {@code store} may hold now. */
