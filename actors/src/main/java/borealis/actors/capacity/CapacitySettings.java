@@ -11,7 +11,7 @@ import java.time.Duration;
  * gets a retryable error. {@code idleSessionGrace}: how long an instance's sessions must have run
  * nothing before it may be paused, its sessions parked, to make room. {@code overcommit}: how many
  * times its {@code nodeAcus} the node allocates (docs/capacity.md, "Overcommit"). {@code minResidency}:
- * how long a started or resumed instance runs before it may be paused to make room. {@code pageCacheShare}:
+ * how long a started or resumed instance on which no statement ran yet is kept from being paused to make room. {@code pageCacheShare}:
  * the part of an allocation's cache that holds the engine's decoded pages (the rest: volume blocks).
  */
 public record CapacitySettings(double nodeAcus, AcuProfile profile, ScalingPolicy.Settings policy, Duration tick, Duration drainTimeout,

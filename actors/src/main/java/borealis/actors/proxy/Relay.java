@@ -111,7 +111,9 @@ final class Relay {
         // Anything the client sent after its password is in the decoder already.
         List<FrontendMessage> buffered = s.buffered(window::added);
         if (early != null && buffered != null) {
-            return detach(takeEarly(), buffered);
+            Behavior<ClientConnection> moving = detach(takeEarly(), buffered);
+            readIfRoom(); // as forward() would: the client's next message is what reopens a parked session
+            return moving;
         }
         return forward(buffered);
     }

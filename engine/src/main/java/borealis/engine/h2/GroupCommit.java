@@ -115,13 +115,8 @@ public final class GroupCommit {
      * cost TPC-B 43% of its throughput here).
      */
     public CompletableFuture<Long> visiblePoint() {
-        long opened = windowsOpened.get();
-        synchronized (lock) {
-            if (coveredWindows >= opened) {
-                return CompletableFuture.completedFuture(coveredLsn);
-            }
-        }
-        return committedPoint(false);
+        CompletableFuture<Long> covered = lastStoreIfCovering();
+        return covered != null ? covered : committedPoint(false);
     }
 
     /**
@@ -131,13 +126,16 @@ public final class GroupCommit {
      * answer store (MVStore.commit under H2's store lock, which scans every map for changes).
      */
     public CompletableFuture<Long> readPoint() {
+        CompletableFuture<Long> covered = lastStoreIfCovering();
+        return covered != null ? covered : committedPoint(true);
+    }
+
+    /** The last store's position when every commit window opened so far had closed before it began; else null. */
+    private CompletableFuture<Long> lastStoreIfCovering() {
         long opened = windowsOpened.get();
         synchronized (lock) {
-            if (coveredWindows >= opened) {
-                return CompletableFuture.completedFuture(coveredLsn);
-            }
+            return coveredWindows >= opened ? CompletableFuture.completedFuture(coveredLsn) : null;
         }
-        return committedPoint(true);
     }
 
     /** Store rounds run, whether or not they had anything to write. */

@@ -10,8 +10,8 @@ import org.h2.mvstore.cache.CacheLongKeyLIRS;
  * H2's cache of decoded B-tree pages, sized by the instance's allocation like the volume's block
  * cache. Why: with H2's cache fixed at 8 MB, a pgbench select-only run at scale 10 spent 28% of
  * its SQL threads' samples reading pages (a lookup in H2's cache, a miss, a block cache read, the
- * page decoded again); with 128 MB, select-only -M prepared went from 12.8k to 16.2k tps on the
- * same machine (bin/bench-pgbench, docs/performance.md).
+ * page decoded again). Sized at half the cache budget (4 ACU: 128 MiB), select-only -M prepared went
+ * from 0.21x to 0.26x of PostgreSQL's tps in the same runs (bin/bench-pgbench, docs/performance.md).
  *
  * <p>H2's {@code SET CACHE_SIZE} empties the cache; scaling changes the size every few seconds, so
  * the limit is set on H2's LIRS cache itself, which keeps its pages and evicts down to a smaller

@@ -49,25 +49,22 @@ final class PreparedQuery implements AutoCloseable {
         return inferredTypes != null ? inferredTypes.clone() : declaredTypes.clone();
     }
 
-    private Boolean readOnly;
-
     /**
      * Whether H2 holds the statement read-only: a query whose every function is one H2 knows cannot
      * write (each of our functions is a Java alias H2 takes as possibly writing, and so is nextval).
-     * Prepares the statement that {@link #borrow} then hands out; false when it does not prepare.
+     * Asked at each execution, not remembered: H2 prepares a statement again after a schema change
+     * (a table replaced by a view). Prepares the statement that {@link #borrow} then hands out;
+     * false when it does not prepare.
      */
     boolean readOnly(Connection conn) {
-        if (readOnly == null) {
-            try {
-                if (cached == null) {
-                    cached = conn.prepareStatement(engineSql);
-                }
-                readOnly = EngineCommands.isReadOnly(cached);
-            } catch (SQLException e) {
-                readOnly = false; // it fails again when run, with the client's error
+        try {
+            if (cached == null) {
+                cached = conn.prepareStatement(engineSql);
             }
+            return EngineCommands.isReadOnly(cached);
+        } catch (SQLException e) {
+            return false; // it fails again when run, with the client's error
         }
-        return readOnly;
     }
 
     /** The H2 statement for a new portal: the cached one if free, else a fresh one the portal owns. */
