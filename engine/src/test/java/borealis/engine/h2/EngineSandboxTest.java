@@ -110,8 +110,8 @@ class EngineSandboxTest {
     }
 
     @Test
-    void filesAndUrlsAreOutOfReach() throws Exception {
-        Path outside = Files.createTempDirectory("borealis-sandbox-outside");
+    void filesAndUrlsAreOutOfReach(@TempDir Path outside) throws Exception {
+        // JUnit removes it afterwards: a directory of our own left one behind in /tmp per run.
         Path secret = Files.writeString(outside.resolve("secret.txt"), "host secret");
         String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/x";
         List<String> reads = List.of(
