@@ -7,8 +7,6 @@ import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.session.PgSession;
 import borealis.engine.pg.wire.BackendWriter;
 import borealis.engine.pg.wire.FrontendMessage;
-import borealis.persistence.volume.client.ReplicatedVolume;
-import borealis.persistence.volume.log.VolumeLayout;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,40 +40,29 @@ class DatabaseReleaseTest {
      */
     @Test
     void aSessionClosedAfterItsDatabaseReleasesWithoutThrowing() throws Exception {
-        VolumeLayout layout = new VolumeLayout(256 * 1024);
-        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
-            ReplicatedVolume volume = ReplicatedVolume.open("t/late-close/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
-            Database db = Database.open(volume, "release-test-secret");
-            PgSession session = db.newSession(new SessionSettings());
+        try (OpenDatabase open = new OpenDatabase(dir, "t/late-close/1", "release-test-secret")) {
+            PgSession session = open.db.newSession(new SessionSettings());
             BackendWriter out = new BackendWriter(8192);
             session.process(List.of(new FrontendMessage.Query("select pg_advisory_lock(1); listen ch; begin; select 1")), out, 1 << 20);
             out.take();
-            db.close();
-            volume.close();
+            open.closeDatabase();
             assertDoesNotThrow(session::close);
         }
     }
 
     private WeakReference<Database> openUseAndClose() throws Exception {
-        VolumeLayout layout = new VolumeLayout(256 * 1024);
-        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
-            ReplicatedVolume volume = ReplicatedVolume.open("t/release/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
-            Database db = Database.open(volume, "release-test-secret");
-            try {
-                for (int i = 0; i < 3; i++) {
-                    try (PgSession session = db.newSession(new SessionSettings())) {
-                        BackendWriter out = new BackendWriter(8192);
-                        session.process(List.of(new FrontendMessage.Query(
-                                "create table if not exists t(i int); insert into t values (1); select current_setting('DateStyle'), count(*) from t; "
-                                        + "listen ch; select pg_advisory_lock(1)")), out, 1 << 20);
-                        out.take();
-                    }
+        try (OpenDatabase open = new OpenDatabase(dir, "t/release/1", "release-test-secret")) {
+            for (int i = 0; i < 3; i++) {
+                try (PgSession session = open.db.newSession(new SessionSettings())) {
+                    BackendWriter out = new BackendWriter(8192);
+                    session.process(List.of(new FrontendMessage.Query(
+                            "create table if not exists t(i int); insert into t values (1); select current_setting('DateStyle'), count(*) from t; "
+                                    + "listen ch; select pg_advisory_lock(1)")), out, 1 << 20);
+                    out.take();
                 }
-            } finally {
-                db.close();
-                volume.close();
             }
-            return new WeakReference<>(db);
+            open.closeDatabase();
+            return new WeakReference<>(open.db);
         }
     }
 }

@@ -3,8 +3,6 @@ package borealis.engine.h2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import borealis.persistence.volume.client.ReplicatedVolume;
-import borealis.persistence.volume.log.VolumeLayout;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,35 +22,29 @@ class PageCacheTest {
 
     @Test
     void resizingKeepsTheDecodedPagesAndTheLimitIsApplied() throws Exception {
-        VolumeLayout layout = new VolumeLayout(256 * 1024);
-        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
-            ReplicatedVolume volume = ReplicatedVolume.open("t/pages/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
-            Database db = Database.open(volume, "page-cache-test-secret");
-            try (Connection c = db.tenantConnection(); Statement s = c.createStatement()) {
-                s.execute("create table t(id int primary key, pad varchar)");
-                s.execute("insert into t select g, repeat('x', 200) from system_range(1, 20000) r(g)");
-                db.resizePageCache(64L << 20);
-                assertEquals(64L << 20, db.pageCacheBytes());
-                try (ResultSet r = s.executeQuery("select sum(length(pad)) from t")) {
-                    r.next();
-                    assertEquals(4_000_000L, r.getLong(1));
-                }
-                MVStore store = db.store();
-                int used = store.getFileStore().getCacheSizeUsed();
-                assertTrue(used >= 1, "reading the table filled the cache: " + used + " MB");
-                db.resizePageCache(128L << 20);
-                assertEquals(128L << 20, db.pageCacheBytes());
-                assertEquals(used, store.getFileStore().getCacheSizeUsed(), "growing kept every page");
-                db.resizePageCache(1L << 20);
-                try (ResultSet r = s.executeQuery("select count(*) from t")) {
-                    r.next();
-                    assertEquals(20000, r.getInt(1));
-                }
-                assertTrue(store.getFileStore().getCacheSizeUsed() <= 1, "shrunk to its new limit as it went");
-            } finally {
-                db.close();
-                volume.close();
+        try (OpenDatabase open = new OpenDatabase(dir, "t/pages/1", "page-cache-test-secret");
+             Connection c = open.db.tenantConnection(); Statement s = c.createStatement()) {
+            Database db = open.db;
+            s.execute("create table t(id int primary key, pad varchar)");
+            s.execute("insert into t select g, repeat('x', 200) from system_range(1, 20000) r(g)");
+            db.resizePageCache(64L << 20);
+            assertEquals(64L << 20, db.pageCacheBytes());
+            try (ResultSet r = s.executeQuery("select sum(length(pad)) from t")) {
+                r.next();
+                assertEquals(4_000_000L, r.getLong(1));
             }
+            MVStore store = db.store();
+            int used = store.getFileStore().getCacheSizeUsed();
+            assertTrue(used >= 1, "reading the table filled the cache: " + used + " MB");
+            db.resizePageCache(128L << 20);
+            assertEquals(128L << 20, db.pageCacheBytes());
+            assertEquals(used, store.getFileStore().getCacheSizeUsed(), "growing kept every page");
+            db.resizePageCache(1L << 20);
+            try (ResultSet r = s.executeQuery("select count(*) from t")) {
+                r.next();
+                assertEquals(20000, r.getInt(1));
+            }
+            assertTrue(store.getFileStore().getCacheSizeUsed() <= 1, "shrunk to its new limit as it went");
         }
     }
 }

@@ -9,7 +9,6 @@ import borealis.engine.pg.session.PgSession;
 import borealis.engine.pg.wire.BackendWriter;
 import borealis.engine.pg.wire.FrontendMessage;
 import borealis.persistence.volume.client.ReplicatedVolume;
-import borealis.persistence.volume.log.VolumeLayout;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,10 +26,9 @@ class SessionCommitPointTest {
 
     @Test
     void answersWaitForTheCommitPointOnlyWhenATransactionEnded() throws Exception {
-        VolumeLayout layout = new VolumeLayout(256 * 1024);
-        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
-            ReplicatedVolume volume = ReplicatedVolume.open("t/cp/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
-            Database db = Database.open(volume, "commit-point-test-secret");
+        try (OpenDatabase open = new OpenDatabase(dir, "t/cp/1", "commit-point-test-secret")) {
+            Database db = open.db;
+            ReplicatedVolume volume = open.volume;
             try (PgSession session = db.newSession(new SessionSettings())) {
                 PgSession.Outcome create = run(session, "create table t(id int primary key, v int)");
                 assertTrue(create.wrote(), "DDL changes the schema");
@@ -67,9 +65,6 @@ class SessionCommitPointTest {
                 assertTrue(rollback.wrote(), "the second block had written: conservatively a write quorum");
                 PgSession.Outcome value = run(session, "select v from t");
                 assertFalse(value.wrote());
-            } finally {
-                db.close();
-                volume.close();
             }
         }
     }
@@ -81,10 +76,9 @@ class SessionCommitPointTest {
      */
     @Test
     void rowsShownInsideATransactionWaitForTheCommitsTheyMayHold() throws Exception {
-        VolumeLayout layout = new VolumeLayout(256 * 1024);
-        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
-            ReplicatedVolume volume = ReplicatedVolume.open("t/vis/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
-            Database db = Database.open(volume, "commit-point-test-secret");
+        try (OpenDatabase open = new OpenDatabase(dir, "t/vis/1", "commit-point-test-secret")) {
+            Database db = open.db;
+            ReplicatedVolume volume = open.volume;
             try (PgSession reader = db.newSession(new SessionSettings());
                  java.sql.Connection other = db.tenantConnection()) {
                 run(reader, "create table acct(id int primary key, balance int)");
@@ -95,12 +89,7 @@ class SessionCommitPointTest {
                 run(reader, "begin");
 
                 // The other session commits: its window is open while the commit becomes visible.
-                db.groupCommit().commitWindowOpened();
-                long beforeCommit = volume.highestLsn();
-                try (java.sql.Statement s = other.createStatement()) {
-                    s.execute("update acct set balance = 50 where id = 1");
-                }
-                db.groupCommit().commitWindowClosed();
+                long beforeCommit = commitWithWindowOpen(db, other, "update acct set balance = 50 where id = 1");
                 assertEquals(beforeCommit, volume.highestLsn(), "the commit is in memory only");
 
                 BackendWriter out = new BackendWriter(8192);
@@ -112,9 +101,6 @@ class SessionCommitPointTest {
                 PgSession.Outcome noRows = run(reader, "update acct set balance = 60 where id = 1");
                 assertEquals(0L, noRows.requiredLsn().get(), "a statement that shows no rows waits for nothing inside a block");
                 run(reader, "rollback");
-            } finally {
-                db.close();
-                volume.close();
             }
         }
     }
@@ -127,10 +113,9 @@ class SessionCommitPointTest {
      */
     @Test
     void autocommitReadsStoreNothingUnlessACommitMayHaveBecomeVisible() throws Exception {
-        VolumeLayout layout = new VolumeLayout(256 * 1024);
-        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
-            ReplicatedVolume volume = ReplicatedVolume.open("t/reads/1", layout, segments, 1, ReplicatedVolume.Settings.defaults());
-            Database db = Database.open(volume, "commit-point-test-secret");
+        try (OpenDatabase open = new OpenDatabase(dir, "t/reads/1", "commit-point-test-secret")) {
+            Database db = open.db;
+            ReplicatedVolume volume = open.volume;
             try (PgSession reader = db.newSession(new SessionSettings());
                  java.sql.Connection other = db.tenantConnection()) {
                 run(reader, "create table t(id int primary key, v int); create sequence s");
@@ -155,20 +140,23 @@ class SessionCommitPointTest {
                 assertTrue(db.groupCommit().rounds() > beforeView, "a view may write: its answer stores");
 
                 // Another session commits with its window open; the next read must wait for a store after it.
-                db.groupCommit().commitWindowOpened();
-                long beforeCommit = volume.highestLsn();
-                try (java.sql.Statement st = other.createStatement()) {
-                    st.execute("update t set v = 2 where id = 1");
-                }
-                db.groupCommit().commitWindowClosed();
+                long beforeCommit = commitWithWindowOpen(db, other, "update t set v = 2 where id = 1");
                 BackendWriter out = new BackendWriter(8192);
                 PgSession.Outcome read = reader.process(List.of(new FrontendMessage.Query("select v from t where id = 1")), out, 1 << 20);
                 assertTrue(read.requiredLsn().get() > beforeCommit, "the read that may show the commit waits for its store");
-            } finally {
-                db.close();
-                volume.close();
             }
         }
+    }
+
+    /** Another session commits {@code sql} in memory with its commit window open, as a session does; the LSN before it. */
+    private static long commitWithWindowOpen(Database db, java.sql.Connection other, String sql) throws Exception {
+        db.groupCommit().commitWindowOpened();
+        long before = db.volume().highestLsn();
+        try (java.sql.Statement st = other.createStatement()) {
+            st.execute(sql);
+        }
+        db.groupCommit().commitWindowClosed();
+        return before;
     }
 
     private static PgSession.Outcome run(PgSession session, String sql) throws Exception {
