@@ -51,6 +51,22 @@ public final class BorealisCli {
         String adminHost;
         @Option(names = "--config", description = "Extra HOCON configuration file.")
         Path config;
+        @Option(names = "--zone", description = "Run as one node of a multi-node cluster: this node's availability zone (a, b"
+                + " or c), holding that zone's storage replicas, compute and the control plane. Without it the node holds every zone.")
+        String zone;
+        @Option(names = "--seed", split = ",", description = "host:port of a node's cluster port to join (repeatable; list the"
+                + " same seeds on every node, the first one first). Without it the node forms a cluster of its own.")
+        java.util.List<String> seeds;
+        @Option(names = "--cluster-host", description = "Address this node's cluster port listens on and peers reach it by"
+                + " (default: the --host address).")
+        String clusterHost;
+        @Option(names = "--cluster-port", description = "Port for the other nodes of the cluster (default: any free port when"
+                + " alone, 25520 with --seed).")
+        Integer clusterPort;
+
+        private Map<String, Object> clusterOverrides() {
+            return BorealisCli.clusterOverrides(zone, seeds, host, clusterHost, clusterPort);
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -62,6 +78,7 @@ public final class BorealisCli {
             if (adminHost != null) {
                 overrides.put("borealis.admin.host", adminHost);
             }
+            overrides.putAll(clusterOverrides());
             Config base = config != null ? ConfigFactory.parseFile(config.toFile()) : ConfigFactory.empty();
             // Resolve only after merging, so that paths derived from data-dir follow the override.
             Config cfg = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(base)
@@ -72,6 +89,39 @@ public final class BorealisCli {
             node.awaitTermination();
             return 0;
         }
+    }
+
+    /** What --zone, --seed, --cluster-host and --cluster-port set: roles, seed nodes, the Artery address. */
+    static Map<String, Object> clusterOverrides(String zone, java.util.List<String> seeds, String host, String clusterHost,
+                                                Integer clusterPort) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        if (zone != null) {
+            if (!zone.matches("[abc]")) {
+                throw new CommandLine.ParameterException(new CommandLine(new Start()), "--zone must be a, b or c, got '" + zone + "'");
+            }
+            o.put("pekko.cluster.roles", java.util.List.of("zone-" + zone, "compute", "control"));
+            // One control node per zone: the control plane's journal is written to a majority of three.
+            o.put("borealis.journal.control.replicas", 3);
+        }
+        boolean joins = seeds != null && !seeds.isEmpty();
+        if (clusterHost != null || (joins && !host.equals("0.0.0.0") && !host.equals("::"))) {
+            o.put("pekko.remote.artery.canonical.hostname", clusterHost != null ? clusterHost : host);
+        }
+        if (joins) {
+            java.util.List<String> addresses = new java.util.ArrayList<>();
+            for (String seed : seeds) {
+                if (!seed.matches("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}")) {
+                    throw new CommandLine.ParameterException(new CommandLine(new Start()), "--seed must be host:port, got '" + seed + "'");
+                }
+                addresses.add("pekko://borealis@" + seed);
+            }
+            o.put("borealis.node.join", "seeds");
+            o.put("pekko.cluster.seed-nodes", addresses);
+            o.put("pekko.remote.artery.canonical.port", clusterPort != null ? clusterPort : 25520);
+        } else if (clusterPort != null) {
+            o.put("pekko.remote.artery.canonical.port", clusterPort);
+        }
+        return o;
     }
 
     /** Where the admin API is and how to authenticate; shared by the client verbs. */

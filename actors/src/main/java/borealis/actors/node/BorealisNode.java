@@ -125,7 +125,7 @@ public final class BorealisNode implements AutoCloseable {
                 () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.persistence.volume.client.Volume::cachedBytes).sum()
                         + borealis.engine.h2.Database.pageCachesInUse());
 
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", config);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", ClusterTransport.apply(config));
         try {
             Cluster cluster = Cluster.get(system);
             if (b.getString("node.join").equals("self")) {
@@ -193,6 +193,9 @@ public final class BorealisNode implements AutoCloseable {
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
                                      ExecutorService sqlPool, ScheduledExecutorService governorTimer, Duration requestTimeout,
                                      ReplicaFaults faults) {
+        // The control plane's journal is also the replica its peers write to: up before anything asks.
+        org.apache.pekko.persistence.Persistence.get(Adapter.toClassic(system))
+                .journalFor("borealis.journal.control", com.typesafe.config.ConfigFactory.empty());
         StorageSegment.init(system, StorageSegment.Settings.from(b, dataDir, sharding), faults);
         // Capacity: one supervisor per compute node; instances are placed (and moved) one shard each.
         CapacitySettings capacity = CapacitySettings.from(b);

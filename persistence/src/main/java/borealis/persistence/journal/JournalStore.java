@@ -275,6 +275,31 @@ final class JournalStore implements AutoCloseable {
         return pid == null ? 0 : pid.highest;
     }
 
+    /** Whether event {@code seqNr} of a persistence id is held (not deleted). */
+    synchronized boolean holds(String persistenceId, long seqNr) {
+        PidIndex pid = index.get(persistenceId);
+        return pid != null && pid.events.containsKey(seqNr);
+    }
+
+    /** An event's sequence number and where its payload lies. */
+    record Located(long seqNr, Location location) {}
+
+    /** The events held in {@code [from, to]}, at most {@code max}, in order. */
+    synchronized List<Located> located(String persistenceId, long from, long to, long max) {
+        PidIndex pid = index.get(persistenceId);
+        List<Located> out = new ArrayList<>();
+        if (pid == null || from > to) {
+            return out;
+        }
+        for (Map.Entry<Long, Location> e : pid.events.subMap(from, true, to, true).entrySet()) {
+            if (out.size() >= max) {
+                break;
+            }
+            out.add(new Located(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
     synchronized List<Location> locations(String persistenceId, long from, long to, long max) {
         PidIndex pid = index.get(persistenceId);
         List<Location> out = new ArrayList<>();
