@@ -373,6 +373,11 @@ public final class ReaderInstance {
     }
 
     private void openSession(ComputeInstance.OpenSession o) {
+        ActorRef<SqlSession.Command> existing = sessions.sessionOf(o.client());
+        if (existing != null) {
+            o.replyTo().tell(StatusReply.success(existing));
+            return;
+        }
         int slots = node.compute().capacity().profile().connectionSlots(Math.max(spec.maxAcu(), 0.5));
         if (sessions.size() >= slots) {
             o.replyTo().tell(StatusReply.error(String.format(Locale.ROOT,

@@ -37,6 +37,16 @@ final class ReaderSessions {
 
     private final Map<ActorRef<SqlSession.Command>, Entry> entries = new HashMap<>();
 
+    /** The session already opened for {@code client}, if any: a connect the proxy sent again (its first went unanswered). */
+    ActorRef<SqlSession.Command> sessionOf(ActorRef<ClientConnection> client) {
+        for (Map.Entry<ActorRef<SqlSession.Command>, Entry> e : entries.entrySet()) {
+            if (e.getValue().client.equals(client)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     int size() {
         return entries.size();
     }

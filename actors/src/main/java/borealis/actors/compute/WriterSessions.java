@@ -6,6 +6,7 @@ import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.session.PgSession;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,8 @@ final class WriterSessions {
     private final ComputeInstance.Context node;
     private final ActorContext<ComputeInstance.Command> ctx;
     private final Set<ActorRef<SqlSession.Command>> open = new HashSet<>();
+    /** Each open session by the proxy connection it serves. */
+    private final Map<ActorRef<ClientConnection>, ActorRef<SqlSession.Command>> byClient = new HashMap<>();
     /** Connects beyond the connection slots, waiting for the allocation to grow. */
     private final ArrayDeque<ComputeInstance.Command> waitingForSlot = new ArrayDeque<>();
 
@@ -73,6 +76,14 @@ final class WriterSessions {
 
     /** A new connect: opens now if a slot is free, waits for one if the maximum allocation would have it, or is refused. */
     void admit(ComputeInstance.OpenSession o, double maxAcu) {
+        // The proxy sends a connect again when the first went unanswered (lost with a dead node):
+        // the same client gets the same session, and one waiting connect.
+        ActorRef<SqlSession.Command> existing = byClient.get(o.client());
+        if (existing != null) {
+            o.replyTo().tell(StatusReply.success(existing));
+            return;
+        }
+        waitingForSlot.removeIf(w -> w instanceof ComputeInstance.OpenSession x && x.client().equals(o.client()));
         if (open.size() < resources.slots()) {
             open(o);
             return;
@@ -102,6 +113,11 @@ final class WriterSessions {
         ComputeInstance.ReopenSession r = c instanceof ComputeInstance.ReopenSession x ? x : null;
         Map<String, String> startup = o != null ? o.startupParameters() : r.startupParameters();
         ActorRef<StatusReply<ActorRef<SqlSession.Command>>> replyTo = o != null ? o.replyTo() : r.replyTo();
+        ActorRef<SqlSession.Command> existing = byClient.get(o != null ? o.client() : r.client());
+        if (existing != null) {
+            replyTo.tell(StatusReply.success(existing));
+            return;
+        }
         try {
             SessionSettings settings = SessionSettings.fromStartup(startup, o != null ? o.user() : r.user());
             PgSession pg = db.newSession(settings);
@@ -113,6 +129,7 @@ final class WriterSessions {
                             node.capacity().parkIdleSessionsAfter()));
             ctx.watch(session);
             open.add(session);
+            byClient.put(o != null ? o.client() : r.client(), session);
             resources.sessionOpened();
             replyTo.tell(StatusReply.success(session));
         } catch (Exception e) {
@@ -122,6 +139,7 @@ final class WriterSessions {
 
     /** A watched actor stopped: if it was a session, its slot is free for a waiting connect. */
     void ended(ActorRef<?> ref) {
+        byClient.values().removeIf(s -> s.equals(ref));
         if (open.removeIf(s -> s.equals(ref))) {
             resources.sessionClosed();
         }

@@ -168,6 +168,10 @@ public final class BorealisNode implements AutoCloseable {
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             NodeMetrics.install(system);
             system.systemActorOf(InsightsService.create(), "insights", Props.empty());
+            DeadPeerProbe.Settings probe = DeadPeerProbe.Settings.from(b.getConfig("node.dead-peer-probe"));
+            if (probe.enabled()) {
+                system.systemActorOf(DeadPeerProbe.create(probe), "dead-peer-probe", Props.empty());
+            }
             String adminUrl = (adminTls != null ? "https" : "http") + "://" + adminHost + ":" + admin.localAddress().getPort();
             BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir, faults, adminUrl);
             log.info("Borealis node up: PostgreSQL on {}:{}, admin API on {}, data in {}", host, node.pgPort(), adminUrl, dataDir);

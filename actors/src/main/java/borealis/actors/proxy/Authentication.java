@@ -131,8 +131,9 @@ final class Authentication {
         }
         String clusterId = endpoint.clusterId();
         String asked = user;
-        s.ctx.pipeToSelf(s.gate.after(wait, () -> s.settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
-                        .<DbCluster.AuthInfo>ask(replyTo -> new DbCluster.GetAuth(asked, replyTo), s.settings.config().connectTimeout())),
+        s.ctx.pipeToSelf(s.gate.after(wait, () -> ResentAsk.<DbCluster.Command, DbCluster.AuthInfo>ask(
+                        s.settings.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId), replyTo -> new DbCluster.GetAuth(asked, replyTo),
+                        s.settings.config().resendAfter(), s.settings.config().connectTimeout())),
                 ProxySession.AuthLooked::new);
         return lookingUp();
     }

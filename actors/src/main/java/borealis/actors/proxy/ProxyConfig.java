@@ -9,7 +9,8 @@ import java.time.Duration;
  * at each stage, and how much of a session's input may wait unprocessed.
  */
 public record ProxyConfig(int maxMessageBytes, Duration connectTimeout, Duration authenticationTimeout, int maxConnections,
-                          int maxAuthenticating, int maxAuthenticatingPerSource, long maxQueuedInputBytes, int maxQueuedInputMessages) {
+                          int maxAuthenticating, int maxAuthenticatingPerSource, long maxQueuedInputBytes, int maxQueuedInputMessages,
+                          Duration resendAfter) {
 
     public static ProxyConfig from(Config proxy) {
         return new ProxyConfig((int) Math.min(Integer.MAX_VALUE - 5, proxy.getBytes("max-message-bytes")),
@@ -19,6 +20,7 @@ public record ProxyConfig(int maxMessageBytes, Duration connectTimeout, Duration
                 proxy.getInt("max-authenticating"),
                 proxy.getInt("max-authenticating-per-source"),
                 proxy.getBytes("max-queued-input-bytes"),
-                proxy.getInt("max-queued-input-messages"));
+                proxy.getInt("max-queued-input-messages"),
+                proxy.getDuration("resend-after"));
     }
 }

@@ -79,8 +79,9 @@ final class Relay {
             return s.fatal("57P03", e.getMessage());
         }
         ActorRef<ClientConnection> self = s.ctx.getSelf();
-        s.ctx.pipeToSelf(compute.<StatusReply<ActorRef<SqlSession.Command>>>ask(
-                        replyTo -> new ComputeInstance.OpenSession(startup, user, self, replyTo), s.settings.config().connectTimeout())
+        s.ctx.pipeToSelf(ResentAsk.<ComputeInstance.Command, StatusReply<ActorRef<SqlSession.Command>>>ask(compute,
+                        replyTo -> new ComputeInstance.OpenSession(startup, user, self, replyTo), s.settings.config().resendAfter(),
+                        s.settings.config().connectTimeout())
                 .thenApply(StatusReply::getValue), ProxySession.SessionOpened::new);
         return s.common(Behaviors.receive(ClientConnection.class)
                 .onMessage(ProxySession.SessionOpened.class, this::opened)
@@ -235,10 +236,10 @@ final class Relay {
             }
             reopening[0] = true;
             ActorRef<ClientConnection> self = s.ctx.getSelf();
-            s.ctx.pipeToSelf(s.settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, endpoint.clusterId())
-                            .<StatusReply<ActorRef<SqlSession.Command>>>ask(
+            s.ctx.pipeToSelf(ResentAsk.<ComputeInstance.Command, StatusReply<ActorRef<SqlSession.Command>>>ask(
+                                    s.settings.sharding().entityRefFor(ComputeInstance.TYPE_KEY, endpoint.clusterId()),
                                     replyTo -> new ComputeInstance.ReopenSession(startup, user, self, handover, replyTo),
-                                    s.settings.config().connectTimeout())
+                                    s.settings.config().resendAfter(), s.settings.config().connectTimeout())
                             .thenApply(StatusReply::getValue),
                     ProxySession.SessionReopened::new);
         };

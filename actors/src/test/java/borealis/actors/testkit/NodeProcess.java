@@ -23,6 +23,7 @@ public final class NodeProcess implements AutoCloseable {
     private final Path log;
     private final List<String> jvmOptions;
     private String extraConfig;
+    private List<String> extraArgs = List.of();
     private Process process;
 
     public NodeProcess(Path dataDir) throws IOException {
@@ -50,6 +51,12 @@ public final class NodeProcess implements AutoCloseable {
         return this;
     }
 
+    /** Extra arguments of {@code borealis start} ({@code --zone}, {@code --seed}, {@code --cluster-port}...). */
+    public NodeProcess withArgs(List<String> args) {
+        this.extraArgs = List.copyOf(args);
+        return this;
+    }
+
     public NodeProcess start() throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -64,6 +71,7 @@ public final class NodeProcess implements AutoCloseable {
         cmd.add("--data-dir=" + dataDir);
         cmd.add("--pg-port=" + pgPort);
         cmd.add("--admin-port=" + adminPort);
+        cmd.addAll(extraArgs);
         if (extraConfig != null) {
             Path conf = dataDir.resolveSibling(dataDir.getFileName() + "-node.conf");
             java.nio.file.Files.writeString(conf, extraConfig);

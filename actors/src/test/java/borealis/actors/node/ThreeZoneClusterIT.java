@@ -1,0 +1,330 @@
+package borealis.actors.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import borealis.actors.testkit.NodeProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes, one per zone, started as a user starts them ({@code borealis start --zone --seed},
+ * node-to-node TLS with one shared key store): a JVM with a certificate of its own cannot join;
+ * the admin API works through any node; and kill -9 of the node that runs a cluster's writer
+ * loses no acknowledged transfer of a bank workload that reconnects through a surviving node's
+ * proxy. Prints the failover time (kill to the next acknowledged transfer) of each round;
+ * {@code -Dborealis.failover.rounds=N} runs more rounds (restarting the killed node each time)
+ * and prints p50 and p99.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class ThreeZoneClusterIT {
+
+    private static final int ACCOUNTS = 10;
+    private static final long OPENING = 1_000;
+
+    @TempDir
+    Path tmp;
+
+    private final Map<String, Integer> clusterPorts = new TreeMap<>();
+    /** Transfer ids, unique across rounds. */
+    private final AtomicLong transferIds = new AtomicLong();
+
+    private static Path keyStore(Path file, String cn) throws Exception {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=" + cn, "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(),
+                "-storepass", "cluster-pass").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return file;
+    }
+
+    /** Settings every node gets: TLS from {@code keyStore}; generous failure detection (four JVMs share two cores). */
+    private static String config(Path keyStore) {
+        return """
+                borealis.node.cluster-tls.key-store = "%s"
+                borealis.node.cluster-tls.key-store-password = "cluster-pass"
+                borealis.volume.group-size = 262144
+                borealis.volume.commit-timeout = 60s
+                pekko.cluster.failure-detector.acceptable-heartbeat-pause = 4s
+                """.formatted(keyStore);
+    }
+
+    private NodeProcess node(String zone, int clusterPort, List<Integer> seeds, Path keyStore) throws Exception {
+        String seedList = String.join(",", seeds.stream().map(p -> "127.0.0.1:" + p).toList());
+        return new NodeProcess(tmp.resolve(zone))
+                .withArgs(List.of("--zone=" + zone.substring(0, 1), "--seed=" + seedList, "--cluster-port=" + clusterPort))
+                .withConfig(config(keyStore));
+    }
+
+    private static String metrics(NodeProcess n) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(n.adminUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Up and reachable members of a zone, as {@code n} sees them. */
+    private static int membersIn(NodeProcess n, String zone) throws Exception {
+        return metrics(n).lines().filter(l -> l.startsWith("borealis_nodes{") && l.contains("\"" + zone + "\""))
+                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static void awaitZonesUp(NodeProcess... nodes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        for (NodeProcess n : nodes) {
+            while (membersIn(n, "zone-a") < 1 || membersIn(n, "zone-b") < 1 || membersIn(n, "zone-c") < 1) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not every zone is up: " + metrics(n).lines().filter(l -> l.startsWith("borealis_nodes")).toList());
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    @Test
+    void aThreeZoneClusterOverTlsKeepsEveryAcknowledgedTransferWhenTheWritersNodeIsKilled() throws Exception {
+        Path clusterKeys = keyStore(tmp.resolve("cluster.p12"), "borealis-cluster");
+        List<Integer> ports = List.of(NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort());
+        Map<String, NodeProcess> nodes = new TreeMap<>();
+        List<String> zones = List.of("a", "b", "c");
+        try {
+            for (int i = 0; i < 3; i++) {
+                clusterPorts.put(zones.get(i), ports.get(i));
+                nodes.put(zones.get(i), node(zones.get(i), ports.get(i), ports, clusterKeys).start());
+            }
+            awaitZonesUp(nodes.values().toArray(NodeProcess[]::new));
+
+            intruderCannotJoin(nodes.get("a"), ports);
+
+            // The admin API of any node serves the whole cluster.
+            nodes.get("b").admin().createTenant("bank");
+            nodes.get("c").admin().createCluster("bank", "ledger", "app", "secret-pass");
+            assertEquals(200, nodes.get("a").admin().call("GET", "/v1/clusters/bank/ledger", null).status());
+
+            int rounds = Integer.getInteger("borealis.failover.rounds", 1);
+            List<Long> failovers = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                failovers.add(killTheWritersNode(nodes, round == 1));
+            }
+            Collections.sort(failovers);
+            System.out.printf("failover (kill -9 of the writer's node to the next acknowledged transfer), %d round(s): "
+                            + "p50 %d ms, p99 %d ms, max %d ms; all: %s%n", rounds, failovers.get((failovers.size() - 1) / 2),
+                    failovers.get((int) Math.ceil(failovers.size() * 0.99) - 1), failovers.get(failovers.size() - 1), failovers);
+        } catch (Throwable e) {
+            for (var n : nodes.entrySet()) {
+                List<String> lines = Files.readAllLines(n.getValue().logFile().toPath());
+                System.out.println("---- node " + n.getKey() + ", last 80 lines ----");
+                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.out::println);
+            }
+            throw e;
+        } finally {
+            for (NodeProcess n : nodes.values()) {
+                n.close();
+            }
+            String keep = System.getProperty("borealis.keep-logs");
+            if (keep != null) {
+                Files.createDirectories(Path.of(keep));
+                for (var n : nodes.entrySet()) {
+                    Files.copy(n.getValue().logFile().toPath(), Path.of(keep, n.getKey() + ".log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** A JVM with a certificate the cluster does not trust asks to join as a zone-c node: it never becomes a member. */
+    private void intruderCannotJoin(NodeProcess a, List<Integer> seeds) throws Exception {
+        Path ownKeys = keyStore(tmp.resolve("intruder.p12"), "borealis-cluster");
+        try (NodeProcess intruder = node("c-intruder", NodeProcess.freePort(), seeds, ownKeys).start()) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+            while (System.nanoTime() < until) {
+                assertEquals(1, membersIn(a, "zone-c"), "only the cluster's own zone-c node is a member");
+                Thread.sleep(500);
+            }
+            assertEquals(0, membersIn(intruder, "zone-a"), "the intruder sees no member of the cluster");
+            String log = Files.readString(intruder.logFile().toPath());
+            assertTrue(log.contains("SSLHandshakeException") || log.contains("certificate") || log.contains("SSL"),
+                    "the intruder's handshakes failed: " + log.lines().filter(l -> l.contains("WARN")).limit(5).toList());
+        }
+    }
+
+    /**
+     * Kills the node running the writer of bank/ledger while transfers run through another node's
+     * proxy; restarts it. Returns the milliseconds from the kill to the next acknowledged transfer.
+     */
+    private long killTheWritersNode(Map<String, NodeProcess> nodes, boolean first) throws Exception {
+        // A first statement resumes the writer (creating the tables in round one), so that it has a node.
+        try (Connection c = DriverManager.getConnection(nodes.get("a").jdbcUrl("bank", "ledger"), "app", "secret-pass");
+             Statement s = c.createStatement()) {
+            if (first) {
+                s.execute("create table accounts(id int primary key, balance bigint not null)");
+                s.execute("create table transfers(id bigint primary key, src int not null, dst int not null, amount bigint not null)");
+                for (int i = 0; i < ACCOUNTS; i++) {
+                    s.execute("insert into accounts values (" + i + ", " + OPENING + ")");
+                }
+            }
+            s.execute("select count(*) from accounts");
+        }
+        String writerNode = nodes.get("a").admin().call("GET", "/v1/clusters/bank/ledger", null).body()
+                .path("compute").path("node").asText();
+        String victim = null;
+        for (var port : clusterPorts.entrySet()) {
+            // The admin API names the instance's node by its cluster address.
+            if (writerNode.endsWith(":" + port.getValue())) {
+                victim = port.getKey();
+            }
+        }
+        assertTrue(victim != null, "the writer runs on one of the three nodes: " + writerNode);
+        NodeProcess proxy = null;
+        for (var n : nodes.entrySet()) {
+            if (!n.getKey().equals(victim)) {
+                proxy = n.getValue();
+                break;
+            }
+        }
+        String url = proxy.jdbcUrl("bank", "ledger");
+        Bank bank = new Bank(url, transferIds);
+        Thread worker = new Thread(bank, "bank-transfers");
+        worker.start();
+        try {
+            bank.awaitAcked(bank.acked.size() + 30);
+            long killedAt = System.nanoTime();
+            long ackedBefore = bank.acked.size();
+            nodes.get(victim).kill();
+            while (bank.lastAckNanos.get() < killedAt || bank.acked.size() == ackedBefore) {
+                assertTrue(System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(120), "writes resumed within 120 s");
+                Thread.sleep(10);
+            }
+            long failoverMs = TimeUnit.NANOSECONDS.toMillis(bank.firstAckAfter(killedAt) - killedAt);
+            System.out.printf("round: killed node %s (the writer's), writes acknowledged again after %d ms%n", victim, failoverMs);
+            bank.awaitAcked(bank.acked.size() + 20);
+            bank.stop.set(true);
+            worker.join(60_000);
+            nodes.get(victim).start();
+            awaitZonesUp(nodes.values().toArray(NodeProcess[]::new));
+            verify(url, bank.acked);
+            return failoverMs;
+        } finally {
+            bank.stop.set(true);
+            worker.join(60_000);
+        }
+    }
+
+    /** Totals are exact and every acknowledged transfer is there. */
+    private static void verify(String url, List<Long> acked) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "app", "secret-pass"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select sum(balance) from accounts")) {
+                rs.next();
+                assertEquals(ACCOUNTS * OPENING, rs.getLong(1), "money is neither created nor destroyed");
+            }
+            List<Long> present = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("select id from transfers")) {
+                while (rs.next()) {
+                    present.add(rs.getLong(1));
+                }
+            }
+            assertTrue(present.containsAll(acked), "every acknowledged transfer is present");
+        }
+    }
+
+    /** Transfers between random accounts, one transaction each; reconnects after any error, as an application's pool would. */
+    private static final class Bank implements Runnable {
+        final String url;
+        final List<Long> acked = Collections.synchronizedList(new ArrayList<>());
+        final List<long[]> ackTimes = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong lastAckNanos = new AtomicLong();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Random random = new Random();
+        final AtomicLong ids;
+        volatile Throwable fatal;
+
+        Bank(String url, AtomicLong ids) {
+            this.url = url;
+            this.ids = ids;
+        }
+
+        @Override
+        public void run() {
+            while (!stop.get()) {
+                try (Connection c = DriverManager.getConnection(url + "&connectTimeout=5&socketTimeout=30", "app", "secret-pass")) {
+                    c.setAutoCommit(false);
+                    try (PreparedStatement debit = c.prepareStatement("update accounts set balance = balance - ? where id = ?");
+                         PreparedStatement credit = c.prepareStatement("update accounts set balance = balance + ? where id = ?");
+                         PreparedStatement log = c.prepareStatement("insert into transfers values (?, ?, ?, ?)")) {
+                        while (!stop.get()) {
+                            long id = ids.incrementAndGet();
+                            int src = random.nextInt(ACCOUNTS);
+                            int dst = (src + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
+                            long amount = 1 + random.nextInt(20);
+                            debit.setLong(1, amount);
+                            debit.setInt(2, src);
+                            debit.executeUpdate();
+                            credit.setLong(1, amount);
+                            credit.setInt(2, dst);
+                            credit.executeUpdate();
+                            log.setLong(1, id);
+                            log.setInt(2, src);
+                            log.setInt(3, dst);
+                            log.setLong(4, amount);
+                            log.executeUpdate();
+                            c.commit();
+                            long now = System.nanoTime();
+                            acked.add(id);
+                            ackTimes.add(new long[] {now});
+                            lastAckNanos.set(now);
+                        }
+                    }
+                } catch (SQLException e) {
+                    // The writer's node died (08006, 57P01) or the cluster is failing over: a new connection.
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                } catch (Throwable t) {
+                    fatal = t;
+                    return;
+                }
+            }
+        }
+
+        long firstAckAfter(long nanos) {
+            synchronized (ackTimes) {
+                return ackTimes.stream().mapToLong(t -> t[0]).filter(t -> t >= nanos).min().orElseThrow();
+            }
+        }
+
+        void awaitAcked(int n) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (acked.size() < n) {
+                if (fatal != null) {
+                    throw new AssertionError("the bank client failed", fatal);
+                }
+                assertTrue(System.nanoTime() < deadline, "only " + acked.size() + " of " + n + " transfers acknowledged");
+                Thread.sleep(20);
+            }
+        }
+    }
+}
