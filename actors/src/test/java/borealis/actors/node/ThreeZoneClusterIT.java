@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * node-to-node TLS with one shared key store): a JVM with a certificate of its own cannot join;
  * the admin API works through any node; and kill -9 of the node that runs a cluster's writer
  * loses no acknowledged transfer of a bank workload that reconnects through a surviving node's
- * proxy. Prints the failover time (kill to the next acknowledged transfer) of each round;
+ * proxy; nor does a rolling restart of all three under load. Prints the failover time (kill to
+ * the next acknowledged transfer) of each round, and the transactions a rolling restart failed;
  * {@code -Dborealis.failover.rounds=N} runs more rounds (restarting the killed node each time)
  * and prints p50 and p99.
  */
@@ -128,6 +129,7 @@ class ThreeZoneClusterIT {
             for (int round = 1; round <= rounds; round++) {
                 failovers.add(killTheWritersNode(nodes, round == 1));
             }
+            rollingRestart(nodes);
             Collections.sort(failovers);
             System.out.printf("failover (kill -9 of the writer's node to the next acknowledged transfer), %d round(s): "
                             + "p50 %d ms, p99 %d ms, max %d ms; all: %s%n", rounds, failovers.get((failovers.size() - 1) / 2),
@@ -205,7 +207,7 @@ class ThreeZoneClusterIT {
             }
         }
         String url = proxy.jdbcUrl("bank", "ledger");
-        Bank bank = new Bank(url, transferIds);
+        Bank bank = new Bank(List.of(url), transferIds);
         Thread worker = new Thread(bank, "bank-transfers");
         worker.start();
         try {
@@ -232,6 +234,34 @@ class ThreeZoneClusterIT {
         }
     }
 
+    /**
+     * Restarts each node in turn (SIGTERM, as an upgrade would, then the same data directory) while
+     * transfers run through every node's proxy: money is exact and every acknowledged transfer is
+     * there. Prints how many transactions failed (in flight on a stopping node).
+     */
+    private void rollingRestart(Map<String, NodeProcess> nodes) throws Exception {
+        List<String> urls = nodes.values().stream().map(n -> n.jdbcUrl("bank", "ledger")).toList();
+        Bank bank = new Bank(urls, transferIds);
+        Thread worker = new Thread(bank, "bank-transfers");
+        worker.start();
+        long started = System.nanoTime();
+        try {
+            bank.awaitAcked(20);
+            for (var n : nodes.entrySet()) {
+                n.getValue().close();
+                n.getValue().start();
+                awaitZonesUp(nodes.values().toArray(NodeProcess[]::new));
+                bank.awaitAcked(bank.acked.size() + 20);
+            }
+        } finally {
+            bank.stop.set(true);
+            worker.join(60_000);
+        }
+        verify(urls.get(0), bank.acked);
+        System.out.printf("rolling restart of 3 nodes under load: %d transfers acknowledged in %d s, %d transaction(s) failed%n",
+                bank.acked.size(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), bank.failed.get());
+    }
+
     /** Totals are exact and every acknowledged transfer is there. */
     private static void verify(String url, List<Long> acked) throws Exception {
         try (Connection c = DriverManager.getConnection(url, "app", "secret-pass"); Statement s = c.createStatement()) {
@@ -251,7 +281,7 @@ class ThreeZoneClusterIT {
 
     /** Transfers between random accounts, one transaction each; reconnects after any error, as an application's pool would. */
     private static final class Bank implements Runnable {
-        final String url;
+        final List<String> urls;
         final List<Long> acked = Collections.synchronizedList(new ArrayList<>());
         final List<long[]> ackTimes = Collections.synchronizedList(new ArrayList<>());
         final AtomicLong lastAckNanos = new AtomicLong();
@@ -260,15 +290,22 @@ class ThreeZoneClusterIT {
         final AtomicLong ids;
         volatile Throwable fatal;
 
-        Bank(String url, AtomicLong ids) {
-            this.url = url;
+        /** Transactions that failed after they began (not counting connects that failed). */
+        final AtomicLong failed = new AtomicLong();
+
+        Bank(List<String> urls, AtomicLong ids) {
+            this.urls = urls;
             this.ids = ids;
         }
 
         @Override
         public void run() {
+            int next = 0;
             while (!stop.get()) {
+                String url = urls.get(next++ % urls.size());
+                boolean connected = false;
                 try (Connection c = DriverManager.getConnection(url + "&connectTimeout=5&socketTimeout=30", "app", "secret-pass")) {
+                    connected = true;
                     c.setAutoCommit(false);
                     try (PreparedStatement debit = c.prepareStatement("update accounts set balance = balance - ? where id = ?");
                          PreparedStatement credit = c.prepareStatement("update accounts set balance = balance + ? where id = ?");
@@ -297,7 +334,11 @@ class ThreeZoneClusterIT {
                         }
                     }
                 } catch (SQLException e) {
-                    // The writer's node died (08006, 57P01) or the cluster is failing over: a new connection.
+                    // The writer's node died (08006, 57P01) or the cluster is failing over: a new
+                    // connection, through the next node.
+                    if (connected) {
+                        failed.incrementAndGet();
+                    }
                     try {
                         Thread.sleep(50);
                     } catch (InterruptedException ie) {
