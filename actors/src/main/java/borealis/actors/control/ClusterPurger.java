@@ -87,7 +87,12 @@ public final class ClusterPurger extends EventSourcedBehavior<ClusterPurger.Comm
     }
 
     public static Behavior<Command> create(ClusterSharding sharding, ComputeProbe compute, Duration timeout, Duration retryInterval) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ClusterPurger(ctx, timers, sharding, compute, timeout, retryInterval)));
+        // A singleton that stops is not started again: when its journal cannot answer (the control
+        // plane's majority is not up yet, as while the first node of a cluster starts alone) it
+        // restarts and recovers again instead.
+        return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(
+                        timers -> new ClusterPurger(ctx, timers, sharding, compute, timeout, retryInterval))))
+                .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
     }
 
     @Override
