@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.actors.testkit.NodeProcess;
 import borealis.actors.testkit.PartitionableLinks;
+import borealis.actors.testkit.TransferWorkload;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,18 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,8 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class ThreeZoneClusterIT {
 
-    private static final int ACCOUNTS = 10;
-    private static final long OPENING = 1_000;
 
     @TempDir
     Path tmp;
@@ -210,8 +204,8 @@ class ThreeZoneClusterIT {
         String victim = writerNode(nodes, true);
         NodeProcess majority = nodes.entrySet().stream().filter(n -> !n.getKey().equals(victim)).findFirst().get().getValue();
         NodeProcess minority = nodes.get(victim);
-        Bank outside = new Bank(List.of(majority.jdbcUrl("bank", "ledger")), transferIds);
-        Bank inside = new Bank(List.of(minority.jdbcUrl("bank", "ledger")), transferIds);
+        TransferWorkload outside = new TransferWorkload(List.of(majority.jdbcUrl("bank", "ledger")), transferIds);
+        TransferWorkload inside = new TransferWorkload(List.of(minority.jdbcUrl("bank", "ledger")), transferIds);
         Thread t1 = new Thread(outside, "bank-majority");
         Thread t2 = new Thread(inside, "bank-minority");
         t1.start();
@@ -249,7 +243,7 @@ class ThreeZoneClusterIT {
         }
         List<Long> acked = new ArrayList<>(outside.acked);
         acked.addAll(inside.acked);
-        verify(majority.jdbcUrl("bank", "ledger"), acked);
+        TransferWorkload.verify(majority.jdbcUrl("bank", "ledger"), acked);
     }
 
     /** The zone of the node running bank/ledger's writer (a first statement resumes it; in round one it creates the tables). */
@@ -257,11 +251,7 @@ class ThreeZoneClusterIT {
         try (Connection c = DriverManager.getConnection(nodes.get("a").jdbcUrl("bank", "ledger"), "app", "secret-pass");
              Statement s = c.createStatement()) {
             if (first) {
-                s.execute("create table accounts(id int primary key, balance bigint not null)");
-                s.execute("create table transfers(id bigint primary key, src int not null, dst int not null, amount bigint not null)");
-                for (int i = 0; i < ACCOUNTS; i++) {
-                    s.execute("insert into accounts values (" + i + ", " + OPENING + ")");
-                }
+                TransferWorkload.createSchema(s);
             }
             s.execute("select count(*) from accounts");
         }
@@ -314,7 +304,7 @@ class ThreeZoneClusterIT {
             }
         }
         String url = proxy.jdbcUrl("bank", "ledger");
-        Bank bank = new Bank(List.of(url), transferIds);
+        TransferWorkload bank = new TransferWorkload(List.of(url), transferIds);
         Thread worker = new Thread(bank, "bank-transfers");
         worker.start();
         try {
@@ -333,7 +323,7 @@ class ThreeZoneClusterIT {
             worker.join(60_000);
             nodes.get(victim).start();
             awaitZonesUp(nodes.values().toArray(NodeProcess[]::new));
-            verify(url, bank.acked);
+            TransferWorkload.verify(url, bank.acked);
             return failoverMs;
         } finally {
             bank.stop.set(true);
@@ -348,7 +338,7 @@ class ThreeZoneClusterIT {
      */
     private void rollingRestart(Map<String, NodeProcess> nodes) throws Exception {
         List<String> urls = nodes.values().stream().map(n -> n.jdbcUrl("bank", "ledger")).toList();
-        Bank bank = new Bank(urls, transferIds);
+        TransferWorkload bank = new TransferWorkload(urls, transferIds);
         Thread worker = new Thread(bank, "bank-transfers");
         worker.start();
         long started = System.nanoTime();
@@ -364,121 +354,8 @@ class ThreeZoneClusterIT {
             bank.stop.set(true);
             worker.join(60_000);
         }
-        verify(urls.get(0), bank.acked);
+        TransferWorkload.verify(urls.get(0), bank.acked);
         System.out.printf("rolling restart of 3 nodes under load: %d transfers acknowledged in %d s, %d transaction(s) failed%n",
                 bank.acked.size(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), bank.failed.get());
-    }
-
-    /** Totals are exact and every acknowledged transfer is there. */
-    private static void verify(String url, List<Long> acked) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "app", "secret-pass"); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("select sum(balance) from accounts")) {
-                rs.next();
-                assertEquals(ACCOUNTS * OPENING, rs.getLong(1), "money is neither created nor destroyed");
-            }
-            List<Long> present = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("select id from transfers")) {
-                while (rs.next()) {
-                    present.add(rs.getLong(1));
-                }
-            }
-            assertTrue(present.containsAll(acked), "every acknowledged transfer is present");
-        }
-    }
-
-    /** Transfers between random accounts, one transaction each; reconnects after any error, as an application's pool would. */
-    private static final class Bank implements Runnable {
-        final List<String> urls;
-        final List<Long> acked = Collections.synchronizedList(new ArrayList<>());
-        final List<long[]> ackTimes = Collections.synchronizedList(new ArrayList<>());
-        final AtomicLong lastAckNanos = new AtomicLong();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final Random random = new Random();
-        final AtomicLong ids;
-        volatile Throwable fatal;
-
-        /** Transactions that failed after they began (not counting connects that failed). */
-        final AtomicLong failed = new AtomicLong();
-
-        Bank(List<String> urls, AtomicLong ids) {
-            this.urls = urls;
-            this.ids = ids;
-        }
-
-        @Override
-        public void run() {
-            int next = 0;
-            while (!stop.get()) {
-                String url = urls.get(next++ % urls.size());
-                boolean connected = false;
-                try (Connection c = DriverManager.getConnection(url + "&connectTimeout=5&socketTimeout=30", "app", "secret-pass")) {
-                    connected = true;
-                    c.setAutoCommit(false);
-                    try (PreparedStatement debit = c.prepareStatement("update accounts set balance = balance - ? where id = ?");
-                         PreparedStatement credit = c.prepareStatement("update accounts set balance = balance + ? where id = ?");
-                         PreparedStatement log = c.prepareStatement("insert into transfers values (?, ?, ?, ?)")) {
-                        while (!stop.get()) {
-                            long id = ids.incrementAndGet();
-                            int src = random.nextInt(ACCOUNTS);
-                            int dst = (src + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
-                            long amount = 1 + random.nextInt(20);
-                            debit.setLong(1, amount);
-                            debit.setInt(2, src);
-                            debit.executeUpdate();
-                            credit.setLong(1, amount);
-                            credit.setInt(2, dst);
-                            credit.executeUpdate();
-                            log.setLong(1, id);
-                            log.setInt(2, src);
-                            log.setInt(3, dst);
-                            log.setLong(4, amount);
-                            log.executeUpdate();
-                            c.commit();
-                            long now = System.nanoTime();
-                            acked.add(id);
-                            ackTimes.add(new long[] {now});
-                            lastAckNanos.set(now);
-                        }
-                    }
-                } catch (SQLException e) {
-                    // The writer's node died (08006, 57P01) or the cluster is failing over: a new
-                    // connection, through the next node.
-                    if (connected) {
-                        failed.incrementAndGet();
-                    }
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                } catch (Throwable t) {
-                    fatal = t;
-                    return;
-                }
-            }
-        }
-
-        long ackedAfter(long nanos) {
-            synchronized (ackTimes) {
-                return ackTimes.stream().filter(t -> t[0] > nanos).count();
-            }
-        }
-
-        long firstAckAfter(long nanos) {
-            synchronized (ackTimes) {
-                return ackTimes.stream().mapToLong(t -> t[0]).filter(t -> t >= nanos).min().orElseThrow();
-            }
-        }
-
-        void awaitAcked(int n) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (acked.size() < n) {
-                if (fatal != null) {
-                    throw new AssertionError("the bank client failed", fatal);
-                }
-                assertTrue(System.nanoTime() < deadline, "only " + acked.size() + " of " + n + " transfers acknowledged");
-                Thread.sleep(20);
-            }
-        }
     }
 }
