@@ -32,7 +32,6 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import scala.PartialFunction;
 import scala.concurrent.Future;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 
@@ -117,26 +116,10 @@ public final class QuorumJournal extends AsyncWriteJournal {
 
     @Override
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
-        List<Batch> batches = new ArrayList<>();
-        List<Optional<Exception>> results = new ArrayList<>();
-        for (AtomicWrite write : messages) {
-            try {
-                List<PersistentRepr> events = CollectionConverters.asJava(write.payload());
-                long[] seqNrs = new long[events.size()];
-                byte[][] payloads = new byte[events.size()][];
-                for (int i = 0; i < events.size(); i++) {
-                    seqNrs[i] = events.get(i).sequenceNr();
-                    payloads[i] = serialization.serialize(events.get(i)).get();
-                }
-                batches.add(new Batch(write.persistenceId(), seqNrs, payloads));
-                results.add(Optional.empty());
-            } catch (Exception e) {
-                // A payload that cannot be serialized rejects its own write only.
-                results.add(Optional.of(e));
-            }
-        }
-        Write write = new Write(batches);
-        CompletableFuture<Iterable<Optional<Exception>>> done = quorum("write", r -> ask(r, write, Written.class), Written.class)
+        AtomicWrites.Serialized serialized = AtomicWrites.serialize(messages, serialization);
+        Write write = new Write(serialized.writes().stream().map(e -> new Batch(e.persistenceId(), e.seqNrs(), e.payloads())).toList());
+        List<Optional<Exception>> results = serialized.results();
+        CompletableFuture<Iterable<Optional<Exception>>> done = quorum("write", r -> ask(r, write, Written.class))
                 .thenApply(answers -> results);
         return FutureConverters.asScala(done);
     }
@@ -144,14 +127,52 @@ public final class QuorumJournal extends AsyncWriteJournal {
     @Override
     public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
         Delete delete = new Delete(persistenceId, toSequenceNr);
-        return FutureConverters.asScala(quorum("delete", r -> ask(r, delete, Deleted.class), Deleted.class).thenApply(a -> null));
+        return FutureConverters.asScala(quorum("delete", r -> ask(r, delete, Deleted.class)).thenApply(a -> null));
     }
 
+    /**
+     * The highest sequence number a majority knows of. Events above what some of them hold (a
+     * write that reached fewer than a majority before its writer died) are first copied to those
+     * replicas: otherwise the replay that follows, asking another majority, could miss an event
+     * this number counts, and the entity would go on writing after a gap that a later recovery
+     * fills with an event it never applied.
+     */
     @Override
     public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
         ReadHighest read = new ReadHighest(persistenceId);
-        return FutureConverters.asScala(quorum("recovery", r -> ask(r, read, Highest.class), Highest.class)
-                .thenApply(answers -> answers.values().stream().mapToLong(Highest::seqNr).max().orElse(0L)));
+        return FutureConverters.asScala(quorum("recovery", r -> ask(r, read, Highest.class)).thenCompose(answers -> {
+            Address holder = null;
+            long max = 0;
+            long min = Long.MAX_VALUE;
+            for (Map.Entry<Address, Highest> a : answers.entrySet()) {
+                if (holder == null || a.getValue().seqNr() > max) {
+                    holder = a.getKey();
+                    max = a.getValue().seqNr();
+                }
+                min = Math.min(min, a.getValue().seqNr());
+            }
+            if (holder == null || min >= max) {
+                return CompletableFuture.completedFuture(max);
+            }
+            long top = max;
+            List<Address> behind = answers.entrySet().stream().filter(a -> a.getValue().seqNr() < top).map(Map.Entry::getKey).toList();
+            return copyTop(persistenceId, holder, min + 1, top, behind).thenApply(v -> top);
+        }));
+    }
+
+    /** Copies events {@code [from, to]} from {@code holder} to every replica in {@code behind}, page by page. */
+    private CompletableFuture<Void> copyTop(String pid, Address holder, long from, long to, List<Address> behind) {
+        return ask(holder, new Replay(pid, from, to, PAGE_EVENTS, PAGE_BYTES), Events.class).toCompletableFuture().thenCompose(page -> {
+            if (page.seqNrs().length == 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            Write write = new Write(List.of(new Batch(pid, page.seqNrs(), page.payloads())));
+            CompletableFuture<?>[] writes = behind.stream().map(r -> ask(r, write, Written.class).toCompletableFuture())
+                    .toArray(CompletableFuture<?>[]::new);
+            long last = page.seqNrs()[page.seqNrs().length - 1];
+            return CompletableFuture.allOf(writes).thenCompose(v -> page.more() ? copyTop(pid, holder, last + 1, to, behind)
+                    : CompletableFuture.completedFuture(null));
+        });
     }
 
     @Override
@@ -241,7 +262,7 @@ public final class QuorumJournal extends AsyncWriteJournal {
         return sent;
     }
 
-    private <T> CompletableFuture<Map<Address, T>> quorum(String what, Function<Address, CompletionStage<T>> request, Class<T> type) {
+    private <T> CompletableFuture<Map<Address, T>> quorum(String what, Function<Address, CompletionStage<T>> request) {
         return majority(what, send(request));
     }
 

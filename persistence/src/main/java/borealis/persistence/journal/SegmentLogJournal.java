@@ -19,7 +19,6 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
-import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 
 /**
@@ -55,24 +54,9 @@ public final class SegmentLogJournal extends AsyncWriteJournal {
 
     @Override
     public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
-        List<LogEntry> entries = new ArrayList<>();
-        List<Optional<Exception>> results = new ArrayList<>();
-        for (AtomicWrite write : messages) {
-            try {
-                List<PersistentRepr> events = CollectionConverters.asJava(write.payload());
-                long[] seqNrs = new long[events.size()];
-                byte[][] payloads = new byte[events.size()][];
-                for (int i = 0; i < events.size(); i++) {
-                    seqNrs[i] = events.get(i).sequenceNr();
-                    payloads[i] = serialization.serialize(events.get(i)).get();
-                }
-                entries.add(new LogEntry.Events(write.persistenceId(), seqNrs, payloads));
-                results.add(Optional.empty());
-            } catch (Exception e) {
-                // A payload that cannot be serialized rejects its own write only.
-                results.add(Optional.of(e));
-            }
-        }
+        AtomicWrites.Serialized writes = AtomicWrites.serialize(messages, serialization);
+        List<LogEntry> entries = new ArrayList<>(writes.writes());
+        List<Optional<Exception>> results = writes.results();
         CompletableFuture<Iterable<Optional<Exception>>> done = store.append(entries).thenApply(v -> results);
         return FutureConverters.asScala(done);
     }

@@ -17,8 +17,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.CapabilityFlag;
-import org.apache.pekko.persistence.japi.journal.JavaJournalSpec;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -231,18 +229,7 @@ class QuorumJournalTest {
                 borealis.snapshot-store.dir = "%s"
                 """.formatted(dir.resolve("journal"), dir.resolve("snapshots")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
-        JavaJournalSpec tck = new JavaJournalSpec(config) {
-            @Override
-            public CapabilityFlag supportsRejectingNonSerializableObjects() {
-                return CapabilityFlag.on();
-            }
-
-            @Override
-            public CapabilityFlag supportsSerialization() {
-                return CapabilityFlag.on();
-            }
-        };
-        TckRun run = TckRun.of(tck);
+        TckRun run = TckRun.journal(config);
         assertTrue(run.failed().isEmpty(), "TCK cases failed: " + run.failed());
         assertTrue(run.passed().size() >= 15, "the TCK ran its cases: " + run.passed());
     }

@@ -7,8 +7,6 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import borealis.persistence.tck.TckRun;
 import java.util.List;
-import org.apache.pekko.persistence.CapabilityFlag;
-import org.apache.pekko.persistence.japi.journal.JavaJournalSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,18 +29,7 @@ class SegmentLogJournalTckTest {
                 borealis.snapshot-store.dir = "%s"
                 """.formatted(dir.resolve("journal"), dir.resolve("snapshots")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
-        JavaJournalSpec tck = new JavaJournalSpec(config) {
-            @Override
-            public CapabilityFlag supportsRejectingNonSerializableObjects() {
-                return CapabilityFlag.on();
-            }
-
-            @Override
-            public CapabilityFlag supportsSerialization() {
-                return CapabilityFlag.on();
-            }
-        };
-        TckRun run = TckRun.of(tck);
+        TckRun run = TckRun.journal(config);
         List<String> failed = run.failed();
         List<String> passed = run.passed();
         assertTrue(failed.isEmpty(), "TCK cases failed: " + failed);

@@ -15,6 +15,25 @@ import scala.Option;
  */
 public record TckRun(List<String> passed, List<String> failed) {
 
+    /**
+     * Pekko's journal TCK against the journal plugin {@code config} names, with the capabilities
+     * every Borealis journal has: events serialized whole, so a payload that cannot be serialized
+     * is refused.
+     */
+    public static TckRun journal(com.typesafe.config.Config config) {
+        return of(new org.apache.pekko.persistence.japi.journal.JavaJournalSpec(config) {
+            @Override
+            public org.apache.pekko.persistence.CapabilityFlag supportsRejectingNonSerializableObjects() {
+                return org.apache.pekko.persistence.CapabilityFlag.on();
+            }
+
+            @Override
+            public org.apache.pekko.persistence.CapabilityFlag supportsSerialization() {
+                return org.apache.pekko.persistence.CapabilityFlag.on();
+            }
+        });
+    }
+
     public static TckRun of(Suite tck) {
         List<String> failed = new ArrayList<>();
         List<String> passed = new ArrayList<>();
