@@ -43,7 +43,7 @@ import scala.Option;
  * <p>A firewall that rejects (rather than drops) would refuse too, on both sides of the cut: a node
  * downs a peer only while it and the members it still reaches are a majority, so an isolated node
  * never downs the others. Measured with kill -9 of a writer's node: writes again after 14.6 s with
- * the failure detector and resolver alone (docs/cluster.md).
+ * the failure detector and resolver alone, 3.3 s (p50 of 8 rounds) with this probe (docs/cluster.md).
  */
 public final class DeadPeerProbe {
 

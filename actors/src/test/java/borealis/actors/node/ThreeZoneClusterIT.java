@@ -133,17 +133,7 @@ class ThreeZoneClusterIT {
             printLogs(nodes);
             throw e;
         } finally {
-            for (NodeProcess n : nodes.values()) {
-                n.close();
-            }
-            String keep = System.getProperty("borealis.keep-logs");
-            if (keep != null) {
-                Files.createDirectories(Path.of(keep));
-                for (var n : nodes.entrySet()) {
-                    Files.copy(n.getValue().logFile().toPath(), Path.of(keep, n.getKey() + ".log"),
-                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            stopAll(nodes);
         }
     }
 
@@ -190,9 +180,7 @@ class ThreeZoneClusterIT {
                 printLogs(nodes);
                 throw e;
             } finally {
-                for (NodeProcess n : nodes.values()) {
-                    n.close();
-                }
+                stopAll(nodes);
             }
         }
     }
@@ -264,6 +252,21 @@ class ThreeZoneClusterIT {
             }
         }
         throw new AssertionError("the writer runs on none of the three nodes: " + writerNode);
+    }
+
+    /** Stops every node; with {@code -Dborealis.keep-logs=DIR} their logs are copied there (the test's directory goes). */
+    private static void stopAll(Map<String, NodeProcess> nodes) throws Exception {
+        for (NodeProcess n : nodes.values()) {
+            n.close();
+        }
+        String keep = System.getProperty("borealis.keep-logs");
+        if (keep != null) {
+            Files.createDirectories(Path.of(keep));
+            for (var n : nodes.entrySet()) {
+                Files.copy(n.getValue().logFile().toPath(), Path.of(keep, n.getKey() + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     private static void printLogs(Map<String, NodeProcess> nodes) throws java.io.IOException {

@@ -300,21 +300,6 @@ final class JournalStore implements AutoCloseable {
         return out;
     }
 
-    synchronized List<Location> locations(String persistenceId, long from, long to, long max) {
-        PidIndex pid = index.get(persistenceId);
-        List<Location> out = new ArrayList<>();
-        if (pid == null || from > to) {
-            return out;
-        }
-        for (Location l : pid.events.subMap(from, true, to, true).values()) {
-            if (out.size() >= max) {
-                break;
-            }
-            out.add(l);
-        }
-        return out;
-    }
-
     /** The payload at a location, read with a positional read (safe alongside the writer). */
     byte[] read(Location l) {
         FileChannel ch;

@@ -71,8 +71,8 @@ public final class SegmentLogJournal extends AsyncWriteJournal {
     public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
                                               Consumer<PersistentRepr> replayCallback) {
         return Futures.future(() -> {
-            for (JournalStore.Location l : store.locations(persistenceId, fromSequenceNr, toSequenceNr, max)) {
-                replayCallback.accept(serialization.deserialize(store.read(l), PersistentRepr.class).get());
+            for (JournalStore.Located l : store.located(persistenceId, fromSequenceNr, toSequenceNr, max)) {
+                replayCallback.accept(serialization.deserialize(store.read(l.location()), PersistentRepr.class).get());
             }
             return null;
         }, replayContext);

@@ -32,8 +32,8 @@ class JournalStoreTest {
 
     private static List<byte[]> replay(JournalStore store, String pid) {
         List<byte[]> out = new ArrayList<>();
-        for (JournalStore.Location l : store.locations(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)) {
-            out.add(store.read(l));
+        for (JournalStore.Located l : store.located(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE)) {
+            out.add(store.read(l.location()));
         }
         return out;
     }
