@@ -49,6 +49,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *  PATCH  /v1/clusters/{t}/{c}                         {"minAcu","maxAcu","secondsUntilAutoPause"}            modify-db-cluster
  *  DELETE /v1/clusters/{t}/{c}[?force=true]                                                                    delete-db-cluster
  *  GET    /v1/clusters/{t}/{c}/endpoints                                                                       describe-endpoints
+ *  POST   /v1/clusters/{t}/{c}/restore                 {"name","toTime"|"toLsn","masterPassword"}              restore-db-cluster-to-point-in-time
+ *  GET    /v1/clusters/{t}/{c}/backups                                                                         describe-backups
  *  POST   /v1/clusters/{t}/{c}/readers                 {"number"} (optional, 1..15)                            add-reader
  *  DELETE /v1/clusters/{t}/{c}/readers/{n|reader-n}                                                            remove-reader
  *  POST   /v1/clusters/{t}/{c}/users                   {"username","password"}                                 create-user
@@ -117,6 +119,9 @@ public final class AdminRoutes extends AllDirectives {
                         reply(StatusCodes.OK, control.scalingEvents(tenant, name, from, to))))),
                 path("top-sql", () -> get(() -> parameterOptional("order", order -> parameterOptional("limit", limit ->
                         reply(StatusCodes.OK, control.topSql(tenant, name, order.orElse(null), limit.orElse(null))))))),
+                path("restore", () -> post(() -> body(ControlPlane.NewRestore.class,
+                        r -> reply(StatusCodes.CREATED, control.restoreCluster(tenant, name, r))))),
+                path("backups", () -> get(() -> reply(StatusCodes.OK, control.describeBackups(tenant, name)))),
                 pathPrefix("readers", () -> readers(tenant, name)),
                 pathPrefix("users", () -> users(tenant, name)));
     }

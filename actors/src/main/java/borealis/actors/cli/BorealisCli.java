@@ -185,8 +185,11 @@ public final class BorealisCli {
             return HttpClient.newBuilder().sslContext(tls).build();
         }
 
-        /** Calls the API and prints the result; returns the exit code (0 ok, 1 refused, 2 unreachable). */
-        int call(String method, String path, Object body) throws Exception {
+        /** An answer of the API: the HTTP status and the JSON body; status 0 when the API was unreachable. */
+        record Answer(int status, JsonNode body) {}
+
+        /** Calls the API; prints nothing. */
+        Answer send(String method, String path, Object body) throws Exception {
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(endpoint() + path))
                     .timeout(Duration.ofSeconds(60))
                     .header("Authorization", "Bearer " + token())
@@ -197,12 +200,25 @@ public final class BorealisCli {
             try {
                 resp = httpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
             } catch (java.io.IOException e) {
+                return new Answer(0, null);
+            }
+            return new Answer(resp.statusCode(), resp.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(resp.body()));
+        }
+
+        /** Calls the API and prints the result; returns the exit code (0 ok, 1 refused, 2 unreachable). */
+        int call(String method, String path, Object body) throws Exception {
+            return print(send(method, path, body));
+        }
+
+        /** Prints an answer as {@link #call} does; returns the exit code. */
+        int print(Answer a) throws Exception {
+            if (a.status() == 0) {
                 System.err.println("error: cannot reach the admin API at " + endpoint() + " (is the node running?)");
                 return 2;
             }
-            JsonNode node = resp.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(resp.body());
-            if (resp.statusCode() >= 400) {
-                System.err.println("error (" + resp.statusCode() + "): " + (node.has("error") ? node.get("error").asText() : resp.body()));
+            JsonNode node = a.body();
+            if (a.status() >= 400) {
+                System.err.println("error (" + a.status() + "): " + (node.has("error") ? node.get("error").asText() : node.toString()));
                 return 1;
             }
             if (!output.equalsIgnoreCase("json") && !output.equalsIgnoreCase("table")) {

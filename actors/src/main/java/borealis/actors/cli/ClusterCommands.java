@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         subcommands = {ClusterCommands.Create.class, ClusterCommands.ListCmd.class, ClusterCommands.Describe.class,
                 ClusterCommands.Modify.class, ClusterCommands.Delete.class, ClusterCommands.AddReader.class,
                 ClusterCommands.RemoveReader.class, ClusterCommands.DescribeEndpoints.class, ClusterCommands.ScalingEvents.class,
-                ClusterCommands.TopSqlCmd.class})
+                ClusterCommands.TopSqlCmd.class, ClusterCommands.Restore.class, ClusterCommands.DescribeBackups.class})
 final class ClusterCommands {
 
     /** Which cluster: {@code --tenant} and {@code --name} (alias {@code --db-cluster-identifier}). */
@@ -145,6 +145,65 @@ final class ClusterCommands {
         @Override
         public Integer call() throws Exception {
             return api.call("DELETE", Paths.query(target.pathOf(), "force", force ? "true" : null), null);
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Restore a cluster's backup, as of a past time or LSN (default: its latest point), into a new cluster.")
+    static final class Restore implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Option(names = "--tenant", required = true, description = "The tenant that owns both clusters.") String tenant;
+        @Option(names = {"--name", "--target-db-cluster-identifier"}, required = true, description = "The new cluster's name.") String name;
+        @Option(names = {"--source", "--source-db-cluster-identifier"}, required = true, description = "The cluster whose backup to restore.")
+        String source;
+        @Option(names = {"--to-time", "--restore-to-time"}, description = "ISO-8601 instant, e.g. 2026-12-05T10:15:30Z: the last commit at or before it.")
+        String toTime;
+        @Option(names = "--to-lsn", description = "A log sequence number: the last commit at or before it.") Long toLsn;
+        @Option(names = "--master-user-password", interactive = true, arity = "0..1",
+                description = "A new password for the master user (required when the source is no longer known to the control plane).")
+        String password;
+        @Option(names = "--no-wait", description = "Return once the cluster is created, before its volume is filled.") boolean noWait;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            putIfSet(body, "toTime", toTime);
+            putIfSet(body, "toLsn", toLsn);
+            putIfSet(body, "masterPassword", password);
+            String sourcePath = Paths.of("clusters", tenant, source, "restore");
+            ApiOptions.Answer created = api.send("POST", sourcePath, body);
+            if (noWait || created.status() != 201) {
+                return api.print(created);
+            }
+            long deadline = System.nanoTime() + java.time.Duration.ofMinutes(30).toNanos();
+            ApiOptions.Answer now = created;
+            while (now.status() == 200 || now.status() == 201) {
+                com.fasterxml.jackson.databind.JsonNode restore = now.body().path("restore");
+                if ("done".equals(restore.path("state").asText()) || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(200);
+                now = api.send("GET", Paths.of("clusters", tenant, name), null);
+            }
+            int code = api.print(now);
+            if (code == 0 && now.body().path("restore").has("seconds")) {
+                System.err.printf(Locale.ROOT, "restored %s.%s from %s as of %s (LSN %d) in %.2f s%n", tenant, name, source,
+                        now.body().path("restore").path("toTime").asText(), now.body().path("restore").path("toLsn").asLong(),
+                        now.body().path("restore").path("seconds").asDouble());
+            }
+            return code;
+        }
+    }
+
+    @Command(name = "describe-backups", mixinStandardHelpOptions = true, description = "Show the points a restore of the cluster can reach.")
+    static final class DescribeBackups implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("GET", target.pathOf("backups"), null);
         }
     }
 

@@ -44,6 +44,55 @@ public record ClusterSpec(String tenant, String name, double minAcu, double maxA
         return new EngineLimits(statementTimeoutCeilingMillis, maxMemoryRows, tempFileLimitBytes, storageQuotaBytes);
     }
 
+    /** This spec under another name and volume: a restore or clone of the cluster. */
+    public ClusterSpec copyAs(String newName) {
+        return new ClusterSpec(tenant, newName, minAcu, maxAcu, secondsUntilAutoPause, groupSize, engineSecret, masterUsername,
+                statementTimeoutCeilingMillis, maxMemoryRows, tempFileLimitBytes, storageQuotaBytes, newVolumeId(tenant, newName));
+    }
+
+    /**
+     * The spec as text, kept with the volume's backup: a restore needs the engine's secret and the
+     * master user's name when the control plane's record of the source is gone.
+     */
+    public byte[] toManifest() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("tenant", tenant);
+        p.setProperty("name", name);
+        p.setProperty("minAcu", Double.toString(minAcu));
+        p.setProperty("maxAcu", Double.toString(maxAcu));
+        p.setProperty("secondsUntilAutoPause", Integer.toString(secondsUntilAutoPause));
+        p.setProperty("groupSize", Long.toString(groupSize));
+        p.setProperty("engineSecret", engineSecret);
+        p.setProperty("masterUsername", masterUsername);
+        p.setProperty("statementTimeoutCeilingMillis", Long.toString(statementTimeoutCeilingMillis));
+        p.setProperty("maxMemoryRows", Integer.toString(maxMemoryRows));
+        p.setProperty("tempFileLimitBytes", Long.toString(tempFileLimitBytes));
+        p.setProperty("storageQuotaBytes", Long.toString(storageQuotaBytes));
+        p.setProperty("volumeId", volumeId);
+        java.io.StringWriter w = new java.io.StringWriter();
+        try {
+            p.store(w, "Borealis cluster manifest");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return w.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public static ClusterSpec fromManifest(byte[] manifest) {
+        java.util.Properties p = new java.util.Properties();
+        try {
+            p.load(new java.io.StringReader(new String(manifest, java.nio.charset.StandardCharsets.UTF_8)));
+            return new ClusterSpec(p.getProperty("tenant"), p.getProperty("name"), Double.parseDouble(p.getProperty("minAcu")),
+                    Double.parseDouble(p.getProperty("maxAcu")), Integer.parseInt(p.getProperty("secondsUntilAutoPause")),
+                    Long.parseLong(p.getProperty("groupSize")), p.getProperty("engineSecret"), p.getProperty("masterUsername"),
+                    Long.parseLong(p.getProperty("statementTimeoutCeilingMillis")), Integer.parseInt(p.getProperty("maxMemoryRows")),
+                    Long.parseLong(p.getProperty("tempFileLimitBytes")), Long.parseLong(p.getProperty("storageQuotaBytes")),
+                    p.getProperty("volumeId"));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a cluster manifest: " + e.getMessage(), e);
+        }
+    }
+
     ClusterSpec withScaling(double min, double max, int pause) {
         return new ClusterSpec(tenant, name, min, max, pause, groupSize, engineSecret, masterUsername, statementTimeoutCeilingMillis,
                 maxMemoryRows, tempFileLimitBytes, storageQuotaBytes, volumeId);

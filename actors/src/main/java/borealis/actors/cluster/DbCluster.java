@@ -87,14 +87,41 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
     /** Its storage is gone: the entity forgets the cluster. */
     public record PurgeCompleted(ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
+    /**
+     * Creates the cluster as a restore of another's backup: its users are the source's, and its
+     * writer fills its volume from {@code source} before it opens the database the first time.
+     */
+    public record CreateRestored(ClusterSpec spec, TreeMap<String, ScramVerifier> users, RestoreSource source,
+                                 ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+    /** The writer has filled the volume from the backup, in {@code seconds}. */
+    public record RestoreFinished(double seconds, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
+    /**
+     * Where a restored cluster's data comes from: volume {@code volumeId}'s backup at {@code targetLsn}
+     * (durable at {@code targetMillis}), starting from base image {@code imageKey}; {@code seconds} the
+     * restore took, or -1 while it has not been done.
+     */
+    public record RestoreSource(String sourceCluster, String volumeId, String imageKey, long targetLsn, long targetMillis, double seconds)
+            implements BorealisSerializable {
+        public boolean pending() {
+            return seconds < 0;
+        }
+
+        RestoreSource done(double s) {
+            return new RestoreSource(sourceCluster, volumeId, imageKey, targetLsn, targetMillis, s);
+        }
+    }
+
     /** {@code verifier} is null when the cluster or the user does not exist. */
     public record AuthInfo(boolean clusterExists, ScramVerifier verifier, List<Integer> readers) implements BorealisSerializable {}
 
-    public record ComputeSpec(ClusterSpec spec, long epoch) implements BorealisSerializable {}
+    /** {@code restore}: the backup to fill the volume from before the first open, or null. */
+    public record ComputeSpec(ClusterSpec spec, long epoch, RestoreSource restore) implements BorealisSerializable {}
 
-    /** What the control plane knows of a cluster; {@code status} is "available" or "deleting". */
+    /** What the control plane knows of a cluster; {@code status} is "available" or "deleting"; {@code restore} null unless restored. */
     public record ClusterInfo(ClusterSpec spec, String status, List<String> users, List<Integer> readers, String createdAt,
-                              String deletedAt, String purgeAt) implements BorealisSerializable {}
+                              String deletedAt, String purgeAt, RestoreSource restore) implements BorealisSerializable {}
 
     public interface Event extends BorealisSerializable {}
 
@@ -118,6 +145,10 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
 
     public enum Purged implements Event { INSTANCE }
 
+    public record RestoreCreated(ClusterSpec spec, TreeMap<String, ScramVerifier> users, RestoreSource source, Instant at) implements Event {}
+
+    public record RestoreDone(double seconds) implements Event {}
+
     // ---- state ----
 
     public interface State extends BorealisSerializable {}
@@ -125,19 +156,32 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
     public enum Empty implements State { INSTANCE }
 
     public record Active(ClusterSpec spec, TreeMap<String, ScramVerifier> users, long epoch, Instant createdAt, TreeSet<Integer> readers,
-                         String clientToken) implements State {
+                         String clientToken, RestoreSource restore) implements State {
         Active withEpoch(long e) {
-            return new Active(spec, users, e, createdAt, readers, clientToken);
+            return new Active(spec, users, e, createdAt, readers, clientToken, restore);
         }
 
         Active withSpec(ClusterSpec s) {
-            return new Active(s, users, epoch, createdAt, readers, clientToken);
+            return new Active(s, users, epoch, createdAt, readers, clientToken, restore);
         }
 
         static Active created(Created e) {
             TreeMap<String, ScramVerifier> users = new TreeMap<>();
             users.put(e.user(), e.verifier());
-            return new Active(e.spec(), users, 0, e.at(), new TreeSet<>(), e.clientToken());
+            return new Active(e.spec(), users, 0, e.at(), new TreeSet<>(), e.clientToken(), null);
+        }
+
+        static Active restored(RestoreCreated e) {
+            return new Active(e.spec(), new TreeMap<>(e.users()), 0, e.at(), new TreeSet<>(), null, e.source());
+        }
+
+        Active restoreDone(double seconds) {
+            return new Active(spec, users, epoch, createdAt, readers, clientToken, restore.done(seconds));
+        }
+
+        /** What the writer needs to open the volume in epoch {@code epoch}. */
+        ComputeSpec computeSpec() {
+            return new ComputeSpec(spec, epoch, restore != null && restore.pending() ? restore : null);
         }
 
         Active withScaling(double minAcu, double maxAcu, int secondsUntilAutoPause) {
@@ -147,25 +191,25 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
         Active withUser(String user, ScramVerifier verifier) {
             TreeMap<String, ScramVerifier> u = new TreeMap<>(users);
             u.put(user, verifier);
-            return new Active(spec, u, epoch, createdAt, readers, clientToken);
+            return new Active(spec, u, epoch, createdAt, readers, clientToken, restore);
         }
 
         Active withoutUser(String user) {
             TreeMap<String, ScramVerifier> u = new TreeMap<>(users);
             u.remove(user);
-            return new Active(spec, u, epoch, createdAt, readers, clientToken);
+            return new Active(spec, u, epoch, createdAt, readers, clientToken, restore);
         }
 
         Active withReader(int number) {
             TreeSet<Integer> r = new TreeSet<>(readers);
             r.add(number);
-            return new Active(spec, users, epoch, createdAt, r, clientToken);
+            return new Active(spec, users, epoch, createdAt, r, clientToken, restore);
         }
 
         Active withoutReader(int number) {
             TreeSet<Integer> r = new TreeSet<>(readers);
             r.remove(number);
-            return new Active(spec, users, epoch, createdAt, r, clientToken);
+            return new Active(spec, users, epoch, createdAt, r, clientToken, restore);
         }
 
         Deleting deleted(Deleted e) {
@@ -173,7 +217,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
         }
 
         ClusterInfo info() {
-            return new ClusterInfo(spec, "available", List.copyOf(users.keySet()), List.copyOf(readers), createdAt.toString(), null, null);
+            return new ClusterInfo(spec, "available", List.copyOf(users.keySet()), List.copyOf(readers), createdAt.toString(), null, null, restore);
         }
 
         Integer lowestFreeReader() {
@@ -189,7 +233,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
     /** Deleted: kept so that nothing reuses the name or the volume before its storage is purged. */
     public record Deleting(ClusterSpec spec, Instant createdAt, Instant deletedAt, Instant purgeAt) implements State {
         ClusterInfo info() {
-            return new ClusterInfo(spec, "deleting", List.of(), List.of(), createdAt.toString(), deletedAt.toString(), purgeAt.toString());
+            return new ClusterInfo(spec, "deleting", List.of(), List.of(), createdAt.toString(), deletedAt.toString(), purgeAt.toString(), null);
         }
     }
 
@@ -234,6 +278,9 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
         b.forStateType(Empty.class)
                 .onCommand(Create.class, (s, c) -> Effect().persist(new Created(c.spec(), c.user(), c.verifier(), c.clientToken(), Instant.now()))
                         .thenReply(c.replyTo(), ns -> StatusReply.success(((Active) ns).info())))
+                .onCommand(CreateRestored.class, (s, c) -> Effect().persist(new RestoreCreated(c.spec(), c.users(), c.source(), Instant.now()))
+                        .thenReply(c.replyTo(), ns -> StatusReply.success(((Active) ns).info())))
+                .onCommand(RestoreFinished.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
                 .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(), new AuthInfo(false, null, List.of())))
                 .onCommand(AllocateEpoch.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
@@ -249,6 +296,9 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
         b.forStateType(Deleting.class)
                 .onCommand(Create.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display()
                         + " was deleted and its storage is kept until " + s.purgeAt() + "; choose another name or create it after that")))
+                .onCommand(CreateRestored.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display()
+                        + " was deleted and its storage is kept until " + s.purgeAt() + "; choose another name or create it after that")))
+                .onCommand(RestoreFinished.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
                 .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(), new AuthInfo(false, null, List.of())))
                 .onCommand(AllocateEpoch.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
@@ -282,8 +332,13 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                     .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
                     .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(),
                             new AuthInfo(true, s.users().get(c.user()), List.copyOf(s.readers()))))
+                    .onCommand(CreateRestored.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display()
+                            + " already exists")))
+                    .onCommand(RestoreFinished.class, (s, c) -> s.restore() == null || !s.restore().pending()
+                            ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
+                            : Effect().persist(new RestoreDone(c.seconds())).thenReply(c.replyTo(), DbCluster::infoOf))
                     .onCommand(AllocateEpoch.class, (s, c) -> Effect().persist(new EpochAllocated(s.epoch() + 1))
-                            .thenReply(c.replyTo(), ns -> StatusReply.success(new ComputeSpec(((Active) ns).spec(), ((Active) ns).epoch()))))
+                            .thenReply(c.replyTo(), ns -> StatusReply.success(((Active) ns).computeSpec())))
                     .onCommand(Modify.class, this::modify)
                     .onCommand(AddReader.class, this::addReader)
                     .onCommand(RemoveReader.class, (s, c) -> !s.readers().contains(c.number())
@@ -390,6 +445,8 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                 .onEvent(UserDropped.class, (s, e) -> ((Active) s).withoutUser(e.user()))
                 .onEvent(Deleted.class, (s, e) -> ((Active) s).deleted(e))
                 .onEvent(Purged.class, (s, e) -> Empty.INSTANCE)
+                .onEvent(RestoreCreated.class, (s, e) -> Active.restored(e))
+                .onEvent(RestoreDone.class, (s, e) -> ((Active) s).restoreDone(e.seconds()))
                 .build();
     }
 }

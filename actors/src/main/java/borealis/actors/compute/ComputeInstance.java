@@ -34,6 +34,7 @@ import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.Done;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
@@ -108,6 +109,12 @@ public final class ComputeInstance {
      */
     public record RetentionGranted(boolean running, long lsn, long epoch) implements BorealisSerializable {}
 
+    /**
+     * Resume a paused writer as a connecting client would, without one (a restored cluster fills its
+     * volume on its first resume); answered once it runs, or with why it could not resume.
+     */
+    public record Wake(ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
     /** The cluster's scaling configuration changed (from the control plane). */
     public record ScalingChanged(double minAcu, double maxAcu, int secondsUntilAutoPause) implements Command {}
 
@@ -143,10 +150,11 @@ public final class ComputeInstance {
 
     private record RelocateTimeout() implements Internal {}
 
-    /** Node-local things every instance needs. */
+    /** Node-local things every instance needs; {@code backups} is null where backup is disabled. */
     public record Context(ClusterSharding sharding, ExecutorService sqlPool, ReplicatedVolume.Settings volumeSettings,
                           Duration requestTimeout, ActorRef<ScalingSupervisor.Command> supervisor, CapacitySettings capacity,
-                          ScheduledExecutorService governorTimer, String nodeName, Duration readerRetention) {}
+                          ScheduledExecutorService governorTimer, String nodeName, Duration readerRetention,
+                          borealis.persistence.backup.BackupService backups) {}
 
     /** While readers lease, a new version pin at most this often. */
     private static final Duration PIN_EVERY = Duration.ofSeconds(1);
@@ -217,6 +225,7 @@ public final class ComputeInstance {
                     c.replyTo().tell(new SessionCount(0));
                     return Behaviors.same();
                 })
+                .onMessage(Wake.class, this::resumeFor)
                 .onMessage(RetainForReaders.class, r -> {
                     if (r.wake()) {
                         return resumeFor(r);
@@ -345,6 +354,10 @@ public final class ComputeInstance {
                     rs.replyTo().tell(StatusReply.error(message));
                     return Behaviors.same();
                 })
+                .onMessage(Wake.class, w -> {
+                    w.replyTo().tell(StatusReply.error(message));
+                    return Behaviors.same();
+                })
                 .onAnyMessage(m -> Behaviors.same())
                 .build());
         report.status("paused", 0);
@@ -396,6 +409,10 @@ public final class ComputeInstance {
                 .onMessage(ReopenSession.class, r -> {
                     // A session that moved here was admitted before: it never waits for a slot.
                     sessions.open(r);
+                    return Behaviors.same();
+                })
+                .onMessage(Wake.class, w -> {
+                    w.replyTo().tell(StatusReply.ack());
                     return Behaviors.same();
                 })
                 .onMessage(Resized.class, r -> {

@@ -5,6 +5,9 @@ import borealis.actors.cluster.ClusterSpec;
 import borealis.actors.cluster.DbCluster;
 import borealis.actors.storage.ShardedSegmentTransport;
 import borealis.engine.h2.Database;
+import borealis.persistence.backup.BackupService;
+import borealis.persistence.backup.LogArchiver;
+import borealis.persistence.volume.client.LogArchive;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.time.Duration;
@@ -36,11 +39,20 @@ final class WriterDatabase {
         try {
             VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
             String volumeId = s.spec().volumeId();
+            BackupService backups = node.backups();
+            LogArchiver archiver = backups == null ? null : backups.archiver(volumeId);
             v = ReplicatedVolume.open(volumeId, layout, new ShardedSegmentTransport(system, node.sharding(), volumeId, layout,
                     node.requestTimeout()),
-                    s.epoch(), node.volumeSettings());
+                    s.epoch(), node.volumeSettings(), archiver == null ? LogArchive.NONE : archiver);
             // The buffer pool is sized by the allocation, before H2 reads anything through it.
             v.cache().resize(cacheBytes);
+            if (s.restore() != null) {
+                RestoreFill.fill(system, node, s, v, archiver);
+            }
+            if (archiver != null) {
+                backups.putManifest(volumeId, s.spec().toManifest());
+                archiver.attach(v);
+            }
             volumeOpened.run();
             AuditLog audit = AuditLog.get(system);
             ClusterSpec c = s.spec();

@@ -80,6 +80,18 @@ public final class ControlPlane {
 
     public record ModifyCluster(Double minAcu, Double maxAcu, Integer secondsUntilAutoPause) {}
 
+    /**
+     * A restore of a cluster's backup into new cluster {@code name}: as of {@code toTime} (ISO-8601)
+     * or {@code toLsn}, or the latest point when neither is given. {@code masterPassword} replaces
+     * the master user's password (required when the source is no longer known to the control plane).
+     */
+    public record NewRestore(String name, String toTime, Long toLsn, String masterPassword) {
+        @Override
+        public String toString() {
+            return "NewRestore[" + name + "]";
+        }
+    }
+
     public record NewReader(Integer number) {}
 
     public record NewUser(String username, String password) {
@@ -106,9 +118,12 @@ public final class ControlPlane {
     private final ActorRef<ClusterPurger.Command> purger;
     private final CapacityReports capacity;
     private final Endpoints endpoints;
+    private final ClusterRestore restores;
 
+    /** {@code backups}: this node's backup service, null when backup is disabled. */
     public ControlPlane(ActorSystem<?> system, ClusterSharding sharding, Settings settings, ComputeProbe compute,
-                        ActorRef<ClusterPurger.Command> purger, CapacityReports capacity, Endpoints endpoints) {
+                        ActorRef<ClusterPurger.Command> purger, CapacityReports capacity, Endpoints endpoints,
+                        borealis.persistence.backup.BackupService backups) {
         this.system = system;
         this.sharding = sharding;
         this.settings = settings;
@@ -116,6 +131,7 @@ public final class ControlPlane {
         this.purger = purger;
         this.capacity = capacity;
         this.endpoints = endpoints;
+        this.restores = new ClusterRestore(this, system, sharding, settings.timeout(), backups);
     }
 
     // ---- tenants ----
@@ -191,8 +207,18 @@ public final class ControlPlane {
                         .thenCompose(Function.identity()));
     }
 
+    /** Restores cluster {@code source}'s backup into a new cluster (see {@link ClusterRestore}). */
+    public CompletionStage<ClusterView> restoreCluster(String tenant, String source, NewRestore r) {
+        return restores.restore(tenant, source, r);
+    }
+
+    /** The points a restore of the cluster can reach. */
+    public CompletionStage<Views.BackupWindow> describeBackups(String tenant, String name) {
+        return restores.describe(tenant, name);
+    }
+
     /** After a failed create: give the name back to the tenant unless a live cluster holds it. */
-    private <T> CompletionStage<T> releaseName(ClusterSpec spec, Throwable error) {
+    <T> CompletionStage<T> releaseName(ClusterSpec spec, Throwable error) {
         return askCluster(spec.id(), DbCluster.Get::new)
                 .handle((info, e) -> info != null && info.status().equals("available"))
                 .thenCompose(live -> live ? CompletableFuture.<TenantView>completedFuture(null)
@@ -428,11 +454,11 @@ public final class ControlPlane {
         return sharding.entityRefFor(TenantDirectory.TYPE_KEY, TenantDirectory.ID);
     }
 
-    private CompletionStage<Tenant.TenantInfo> askTenant(String name, Function<ActorRef<StatusReply<Tenant.TenantInfo>>, Tenant.Command> message) {
+    CompletionStage<Tenant.TenantInfo> askTenant(String name, Function<ActorRef<StatusReply<Tenant.TenantInfo>>, Tenant.Command> message) {
         return ask(tenant(name), message);
     }
 
-    private CompletionStage<DbCluster.ClusterInfo> askCluster(String id,
+    CompletionStage<DbCluster.ClusterInfo> askCluster(String id,
                                                               Function<ActorRef<StatusReply<DbCluster.ClusterInfo>>, DbCluster.Command> message) {
         return ask(cluster(id), message);
     }
@@ -476,7 +502,7 @@ public final class ControlPlane {
         return t;
     }
 
-    private static <T> CompletionStage<T> invalid(String message) {
+    static <T> CompletionStage<T> invalid(String message) {
         return CompletableFuture.failedFuture(ApiException.badRequest(message));
     }
 

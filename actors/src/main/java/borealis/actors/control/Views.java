@@ -24,7 +24,8 @@ public final class Views {
     /** {@code compute}: what the capacity service reports of its writer (describe only; absent in lists). */
     public record ClusterView(String tenant, String name, String status, double minAcu, double maxAcu, int secondsUntilAutoPause,
                               List<String> users, List<String> readers, String writerEndpoint, String readerEndpoint, Limits limits,
-                              String createdAt, String deletedAt, String purgeAt, CapacityReports.ComputeStatus compute) {
+                              String createdAt, String deletedAt, String purgeAt, CapacityReports.ComputeStatus compute,
+                              RestoreView restore) {
         static ClusterView of(DbCluster.ClusterInfo c) {
             return of(c, null);
         }
@@ -36,9 +37,23 @@ public final class Views {
                     ClusterNames.writerDatabase(s.tenant(), s.name()), ClusterNames.readerDatabase(s.tenant(), s.name()),
                     new Limits(s.statementTimeoutCeilingMillis() / 1000.0, s.maxMemoryRows(), s.tempFileLimitBytes(), s.storageQuotaBytes()),
                     c.createdAt(), c.deletedAt(), c.purgeAt(),
-                    compute);
+                    compute, RestoreView.of(c.restore()));
         }
     }
+
+    /**
+     * Where a restored cluster came from: {@code state} is "pending" until its writer has filled
+     * the volume (on its first start), then "done" with the {@code seconds} that took.
+     */
+    public record RestoreView(String source, String toTime, long toLsn, String state, Double seconds) {
+        static RestoreView of(DbCluster.RestoreSource r) {
+            return r == null ? null : new RestoreView(r.sourceCluster(), java.time.Instant.ofEpochMilli(r.targetMillis()).toString(),
+                    r.targetLsn(), r.pending() ? "pending" : "done", r.pending() ? null : r.seconds());
+        }
+    }
+
+    /** What a restore of the cluster can reach ({@code window} in words), from this node's backup store. */
+    public record BackupWindow(String tenant, String cluster, String store, String window, String latestPoint, long latestLsn) {}
 
     /**
      * One endpoint of a cluster: the database name to connect to and the instances behind it.

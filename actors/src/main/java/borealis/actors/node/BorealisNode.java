@@ -37,6 +37,8 @@ import borealis.persistence.volume.client.ReplicatedVolume;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
+import borealis.persistence.backup.BackupService;
+import borealis.persistence.backup.LocalBackupStore;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -145,7 +147,11 @@ public final class BorealisNode implements AutoCloseable {
             Duration requestTimeout = b.getDuration("volume.request-timeout");
             ClusterSharding sharding = ClusterSharding.get(system);
             ReplicaFaults faults = new ReplicaFaults();
-            initEntities(system, sharding, b, dataDir, sqlPool, governorTimer, requestTimeout, faults);
+            BackupService backups = backups(b);
+            if (backups != null) {
+                system.getWhenTerminated().thenRun(backups::close);
+            }
+            initEntities(system, sharding, b, dataDir, sqlPool, governorTimer, requestTimeout, faults, backups);
 
             ProxySession.Settings proxySettings = new ProxySession.Settings(ProxyConfig.from(b.getConfig("proxy")), sharding,
                     Materializer.createMaterializer(system), TlsConnection.loadOrNull(b.getString("proxy.tls.key-store"),
@@ -155,7 +161,7 @@ public final class BorealisNode implements AutoCloseable {
             Tcp.ServerBinding pg = ProxyServer.bind(system, host, b.getInt("node.pg-port"), proxy)
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-            ControlPlane control = controlPlane(system, sharding, b, pg.localAddress().getPort());
+            ControlPlane control = controlPlane(system, sharding, b, pg.localAddress().getPort(), backups);
             String adminHost = b.getString("admin.host");
             TlsConnection.Identity adminTls = TlsConnection.loadOrNull(b.getString("admin.tls.key-store"),
                     b.getString("admin.tls.key-store-password"), b.getString("admin.tls.key-store-type"));
@@ -182,7 +188,18 @@ public final class BorealisNode implements AutoCloseable {
         }
     }
 
-    private static ControlPlane controlPlane(ActorSystem<Void> system, ClusterSharding sharding, Config b, int pgPort) {
+    /** The node's continuous backup (null when disabled); its directory is owner-only, as the data directory is. */
+    private static BackupService backups(Config b) throws java.io.IOException {
+        BackupService.Settings s = BackupService.Settings.from(b.getConfig("backup"));
+        if (!s.enabled()) {
+            return null;
+        }
+        OwnerOnly.privateDirectory(s.dir());
+        return new BackupService(s, new LocalBackupStore(s.dir()));
+    }
+
+    private static ControlPlane controlPlane(ActorSystem<Void> system, ClusterSharding sharding, Config b, int pgPort,
+                                             BackupService backups) {
         Duration timeout = b.getDuration("admin.request-timeout");
         ComputeProbe probe = new ComputeProbe(system, sharding, timeout);
         ActorRef<ClusterPurger.Command> purger = ClusterSingleton.get(system).init(
@@ -190,13 +207,13 @@ public final class BorealisNode implements AutoCloseable {
                         .withSettings(ClusterSingletonSettings.create(system).withRole("control")));
         ControlPlane.Settings settings = ControlPlane.Settings.from(b);
         return new ControlPlane(system, sharding, settings, probe, purger, new LedgerCapacityReports(new CapacityQueries(sharding, timeout), sharding),
-                new Endpoints(b.getString("node.advertised-host"), pgPort));
+                new Endpoints(b.getString("node.advertised-host"), pgPort), backups);
     }
 
     /** Starts every entity type's sharding, storage first (compute instances open volumes on start). */
     private static void initEntities(ActorSystem<Void> system, ClusterSharding sharding, Config b, Path dataDir,
                                      ExecutorService sqlPool, ScheduledExecutorService governorTimer, Duration requestTimeout,
-                                     ReplicaFaults faults) {
+                                     ReplicaFaults faults, BackupService backups) {
         // The control plane's journal is also the replica its peers write to: up before anything asks.
         org.apache.pekko.persistence.Persistence.get(Adapter.toClassic(system))
                 .journalFor("borealis.journal.control", com.typesafe.config.ConfigFactory.empty());
@@ -211,7 +228,8 @@ public final class BorealisNode implements AutoCloseable {
                     "scaling-supervisor", Props.empty());
         }
         ComputeInstance.Context compute = new ComputeInstance.Context(sharding, sqlPool, ReplicatedVolume.Settings.from(b.getConfig("volume")),
-                requestTimeout, supervisor, capacity, governorTimer, placement.selfAddress(), b.getDuration("reader.retention-window"));
+                requestTimeout, supervisor, capacity, governorTimer, placement.selfAddress(), b.getDuration("reader.retention-window"),
+                backups);
         ComputeInstance.init(system, compute, placement, b.getDuration("capacity.rebalance-interval"));
         ReaderInstance.init(system, new ReaderInstance.Context(compute, ReaderInstance.Settings.from(b)));
         stopComputeBeforeStorage(system, Duration.ofSeconds(20));

@@ -53,6 +53,12 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(540, DbCluster.EpochAllocated.class);
         r.add(541, DbCluster.Empty.class);
         r.add(542, DbCluster.Active.class);
+        // Restore from backup (543-549).
+        r.add(543, DbCluster.CreateRestored.class);
+        r.add(544, DbCluster.RestoreFinished.class);
+        r.add(545, DbCluster.RestoreSource.class);
+        r.add(546, DbCluster.RestoreCreated.class);
+        r.add(547, DbCluster.RestoreDone.class);
         r.add(550, Tenant.Create.class);
         r.add(551, Tenant.Get.class);
         r.add(552, Tenant.AddCluster.class);
@@ -188,6 +194,7 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(951, StorageSegment.PositionReply.class);
         r.add(952, ComputeInstance.RetainForReaders.class);
         r.add(953, ComputeInstance.RetentionGranted.class);
+        r.add(955, ComputeInstance.Wake.class);
         r.add(954, SqlSession.End.class);
     }
 }

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * bin/bench-storage [--clients 8] [--seconds 60] [--warmup 5] [--rows 100000] [--journal segment|jdbc-postgres|jdbc-h2|inmem]
+ *                    [--backup on|off]
  * </pre>
  */
 public final class StorageBench {
@@ -52,9 +53,11 @@ public final class StorageBench {
         int rows = Integer.parseInt(opts.getOrDefault("rows", "100000"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
         String journal = opts.getOrDefault("journal", "segment");
+        boolean backup = !opts.getOrDefault("backup", "on").equals("off");
         Path data = Files.createTempDirectory("borealis-bench");
 
-        try (BorealisNode node = BorealisNode.start(config(data, journal))) {
+        try (BorealisNode node = BorealisNode.start(ConfigFactory.parseMap(Map.of("borealis.backup.enabled", backup,
+                "borealis.backup.dir", data.resolve("backup").toString())).withFallback(config(data, journal)))) {
             AdminClient admin = new AdminClient("http://127.0.0.1:" + node.adminPort(), "bench-token");
             admin.createTenant(TENANT);
             admin.createCluster(TENANT, CLUSTER, "app", "bench-pass");
@@ -77,7 +80,8 @@ public final class StorageBench {
             ReplicatedVolume.Stats v1 = probe.volume().stats();
             SegmentLogJournal.Stats j1 = journalStats(node);
 
-            System.out.printf(Locale.ROOT, "journal=%s clients=%d seconds=%d rows=%d%n", journal, clients, seconds, rows);
+            System.out.printf(Locale.ROOT, "journal=%s backup=%s clients=%d seconds=%d rows=%d%n", journal, backup ? "on" : "off", clients,
+                    seconds, rows);
             System.out.printf(Locale.ROOT, "commits: %d (%.0f/s), errors: %d%s%n", r.commits(), r.commits() / (double) seconds, r.errors(),
                     firstError.get() == null ? "" : " (first: " + firstError.get() + ")");
             System.out.printf(Locale.ROOT, "commit latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n",

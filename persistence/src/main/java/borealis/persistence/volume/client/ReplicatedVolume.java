@@ -92,9 +92,12 @@ public final class ReplicatedVolume implements Volume {
     private final AtomicLong recordsShipped = new AtomicLong();
     private final AtomicLong appendsSent = new AtomicLong();
     private final VolumeReader reader;
+    private final ArchiveFeed archive;
 
-    private ReplicatedVolume(String id, VolumeLayout layout, SegmentTransport transport, long epoch, Settings settings) {
+    private ReplicatedVolume(String id, VolumeLayout layout, SegmentTransport transport, long epoch, Settings settings,
+                             LogArchive archive) {
         this.id = id;
+        this.archive = new ArchiveFeed(archive);
         this.metrics = VolumeMetrics.of(id);
         this.layout = layout;
         this.transport = transport;
@@ -113,7 +116,13 @@ public final class ReplicatedVolume implements Volume {
      */
     public static ReplicatedVolume open(String id, VolumeLayout layout, SegmentTransport transport, long epoch,
                                         Settings settings) throws IOException {
-        ReplicatedVolume v = new ReplicatedVolume(id, layout, transport, epoch, settings);
+        return open(id, layout, transport, epoch, settings, LogArchive.NONE);
+    }
+
+    /** As {@link #open(String, VolumeLayout, SegmentTransport, long, Settings)}, handing every durable record to {@code archive}. */
+    public static ReplicatedVolume open(String id, VolumeLayout layout, SegmentTransport transport, long epoch,
+                                        Settings settings, LogArchive archive) throws IOException {
+        ReplicatedVolume v = new ReplicatedVolume(id, layout, transport, epoch, settings, archive);
         try {
             new VolumeRecovery(v.id, layout, transport, epoch, settings).run(v::recovered);
         } catch (IOException | RuntimeException e) {
@@ -140,6 +149,7 @@ public final class ReplicatedVolume implements Volume {
             }
         }
         register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], highestGroup));
+        archive.boundary();
         flush();
         log.info("volume {} opened in epoch {}: VCL {}, size {} bytes, {} groups", id, epoch, o.vcl(), size, highestGroup + 1);
     }
@@ -216,6 +226,7 @@ public final class ReplicatedVolume implements Volume {
                 lsn = nextLsn++;
                 register(LogRecord.write(lsn, lastLsnInGroup[p.group()], p.group(), p.offset(), data, p.length(), compressed[i] != null));
             }
+            archive.boundary();
             WritePieces.cacheWrite(cache, offset, bytes, head, tail, lsn);
             size = Math.max(size, end);
             return lsn;
@@ -245,6 +256,7 @@ public final class ReplicatedVolume implements Volume {
                 lsn = nextLsn++;
                 register(LogRecord.truncate(lsn, lastLsnInGroup[g], g, newSize));
             }
+            archive.boundary();
             size = newSize;
             long keepBlocks = (newSize + BLOCK - 1) / BLOCK;
             cache.dropFrom(keepBlocks);
@@ -279,6 +291,7 @@ public final class ReplicatedVolume implements Volume {
     private void register(LogRecord r) {
         tracker.register(r.lsn(), r.group());
         lastLsnInGroup[r.group()] = r.lsn();
+        archive.registered(r);
         recordsShipped.incrementAndGet();
         queuedBytes[r.group()] += r.wireSize();
         unsent.set(r.group());
@@ -407,6 +420,7 @@ public final class ReplicatedVolume implements Volume {
     private void durableAdvanced(List<CommitWaiters.Waiter> ready) {
         long vdl = tracker.vdl();
         cache.durableUpTo(vdl);
+        archive.durableUpTo(vdl);
         waiters.reached(vdl, tracker.readable(), ready);
     }
 
@@ -543,6 +557,11 @@ public final class ReplicatedVolume implements Volume {
         reader.read(offset, dst);
     }
 
+    /** Reads as {@link #read} does, without putting what replicas send in the cache (a backup's copy must not evict the working set). */
+    public void readPassingCache(long offset, ByteBuffer dst) throws IOException {
+        reader.read(offset, dst, false);
+    }
+
     private final class ReaderView implements VolumeReader.View {
         @Override
         public long size() {
@@ -580,6 +599,7 @@ public final class ReplicatedVolume implements Volume {
         ticker.cancel(false);
         transport.volumeClosed();
         complete(ready);
+        archive.closed();
     }
 
     /** Figures for metrics and benchmarks. */

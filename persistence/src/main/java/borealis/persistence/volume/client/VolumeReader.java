@@ -57,6 +57,11 @@ final class VolumeReader {
     }
 
     void read(long offset, ByteBuffer dst) throws IOException {
+        read(offset, dst, true);
+    }
+
+    /** {@code fillCache}: whether blocks fetched from replicas stay in the cache. */
+    void read(long offset, ByteBuffer dst, boolean fillCache) throws IOException {
         int len = dst.remaining();
         if (len == 0) {
             return;
@@ -75,7 +80,7 @@ final class VolumeReader {
             boolean missing = b <= last && data == null && !beyondEnd;
             boolean groupBoundary = missingFrom >= 0 && layout.groupOf(b * BLOCK) != layout.groupOf(missingFrom * BLOCK);
             if (missingFrom >= 0 && (!missing || groupBoundary)) {
-                fetch(missingFrom, b, blocks, first);
+                fetch(missingFrom, b, blocks, first, fillCache);
                 missingFrom = -1;
             }
             if (missing && missingFrom < 0) {
@@ -91,7 +96,7 @@ final class VolumeReader {
     }
 
     /** Reads blocks [from, to) of one group from a replica into {@code out} and the cache. */
-    private void fetch(long from, long to, byte[][] out, long firstBlock) throws IOException {
+    private void fetch(long from, long to, byte[][] out, long firstBlock, boolean fillCache) throws IOException {
         int group = layout.groupOf(from * BLOCK);
         long readPoint = view.readPoint(group);
         int length = (int) ((to - from) * BLOCK);
@@ -99,7 +104,9 @@ final class VolumeReader {
         remoteReads.incrementAndGet();
         for (long b = from; b < to; b++) {
             byte[] block = Arrays.copyOfRange(data, (int) ((b - from) * BLOCK), (int) ((b - from + 1) * BLOCK));
-            cache.putClean(b, block);
+            if (fillCache) {
+                cache.putClean(b, block);
+            }
             // A write may have landed meanwhile; the cache then holds the newer block.
             byte[] current = cache.get(b);
             out[(int) (b - firstBlock)] = current != null ? current : block;

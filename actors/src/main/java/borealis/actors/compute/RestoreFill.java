@@ -1,0 +1,97 @@
+package borealis.actors.compute;
+
+import borealis.actors.cluster.DbCluster;
+import borealis.persistence.backup.BackupCatalog;
+import borealis.persistence.backup.BackupService;
+import borealis.persistence.backup.LogArchiver;
+import borealis.persistence.volume.client.ReplicatedVolume;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * A restored cluster's first open: rebuild the source's volume at the restore point from the
+ * backup store (base image, then log), write it into this cluster's new volume through the
+ * ordinary quorum log, and tell the control plane it is done before H2 ever opens the volume. A
+ * writer that dies half-way does it again on its next open: the same bytes land at the same
+ * offsets, so a second fill over a partial one ends the same.
+ */
+final class RestoreFill {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ComputeInstance.class);
+    private static final int CHUNK = 1 << 20;
+    /** Written but not yet durable at most this much: the volume's queues hold what is in flight. */
+    private static final long IN_FLIGHT = 64L << 20;
+
+    private RestoreFill() {}
+
+    static void fill(ActorSystem<?> system, ComputeInstance.Context node, DbCluster.ComputeSpec s, ReplicatedVolume v,
+                     LogArchiver archiver) throws Exception {
+        BackupService backups = node.backups();
+        DbCluster.RestoreSource source = s.restore();
+        if (backups == null) {
+            throw new IOException("cluster " + s.spec().id() + " is a restore, and this node keeps no backups (borealis.backup.enabled)");
+        }
+        long began = System.nanoTime();
+        if (archiver != null) {
+            // The fill is not this cluster's history: its backup starts with a base image after it.
+            archiver.suspend();
+        }
+        BackupService.Materialized m = backups.materialize(new BackupCatalog.Target(source.volumeId(), source.imageKey(),
+                source.targetLsn(), source.targetMillis()));
+        long bytes = 0;
+        try (FileChannel ch = FileChannel.open(m.file(), StandardOpenOption.READ)) {
+            byte[] buf = new byte[CHUNK];
+            long sinceDurable = 0;
+            for (long off = 0; off < m.size(); off += CHUNK) {
+                int n = (int) Math.min(CHUNK, m.size() - off);
+                ByteBuffer dst = ByteBuffer.wrap(buf, 0, n);
+                while (dst.hasRemaining() && ch.read(dst, off + dst.position()) >= 0) {
+                    // read until full
+                }
+                boolean last = off + n >= m.size();
+                if (!last && allZero(buf, n)) {
+                    continue; // never written: reads as zeros anyway
+                }
+                v.write(off, ByteBuffer.wrap(buf, 0, n));
+                bytes += n;
+                sinceDurable += n;
+                if (sinceDurable >= IN_FLIGHT) {
+                    awaitDurable(node, v);
+                    sinceDurable = 0;
+                }
+            }
+            if (v.size() > m.size()) {
+                v.truncate(m.size());
+            }
+            awaitDurable(node, v);
+        } finally {
+            Files.deleteIfExists(m.file());
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        node.sharding().entityRefFor(DbCluster.TYPE_KEY, s.spec().id())
+                .<StatusReply<DbCluster.ClusterInfo>>ask(r -> new DbCluster.RestoreFinished(seconds, r), node.requestTimeout())
+                .toCompletableFuture().get(node.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS).getValue();
+        BackupService.restored(seconds);
+        LOG.info("compute instance {}: restored from volume {} at LSN {} ({} bytes written; rebuilding {} s, all {} s)", s.spec().id(),
+                source.volumeId(), source.targetLsn(), bytes, String.format("%.2f", m.seconds()), String.format("%.2f", seconds));
+    }
+
+    private static void awaitDurable(ComputeInstance.Context node, ReplicatedVolume v) throws Exception {
+        v.whenDurable(v.highestLsn()).get(node.volumeSettings().commitTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+    }
+
+    private static boolean allZero(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,204 @@
+package borealis.actors.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import borealis.actors.cli.BorealisCli;
+import borealis.actors.testkit.AdminClient;
+import borealis.actors.testkit.InProcessNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Continuous backup and point-in-time restore as a user runs them: through the admin API and the
+ * CLI, into new clusters, checked with SQL over pgjdbc.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PointInTimeRestoreIT {
+
+    private static final String PASSWORD = "s3cret-pass";
+
+    @TempDir
+    Path tmp;
+
+    private static Map<String, Object> settings(Path backup) {
+        return Map.of("borealis.backup.dir", backup.toString(), "borealis.backup.flush-interval", "50ms",
+                "borealis.volume.group-size", 256 * 1024);
+    }
+
+    @Test
+    void aRestoreToATimeBetweenTwoCommitsHoldsTheFirstAndNotTheSecond() throws Exception {
+        try (InProcessNode node = InProcessNode.start(tmp.resolve("data"), settings(tmp.resolve("backup")))) {
+            AdminClient api = node.admin();
+            api.createTenant("acme");
+            api.createCluster("acme", "orders", "app", PASSWORD);
+            Instant between;
+            try (Connection c = DriverManager.getConnection(node.jdbcUrl("acme", "orders"), "app", PASSWORD);
+                 Statement s = c.createStatement()) {
+                Instant sent = Instant.now();
+                s.execute("create table items(id int primary key, what varchar(100), payload varchar(3000))");
+                awaitRestorable(api, "orders", sent);
+                s.execute("insert into items values (1, 'first', repeat('x', 3000))");
+                Thread.sleep(30);
+                between = Instant.now();
+                Thread.sleep(30);
+                sent = Instant.now();
+                s.execute("insert into items values (2, 'second', repeat('y', 3000))");
+                awaitRestorable(api, "orders", sent);
+            }
+
+            JsonNode created = api.call("POST", "/v1/clusters/acme/orders/restore",
+                    Map.of("name", "orders-before", "toTime", between.toString())).body();
+            assertEquals("orders-before", created.path("name").asText(), created.toString());
+            JsonNode done = awaitRestored(api, "orders-before");
+            assertTrue(Instant.parse(done.path("restore").path("toTime").asText()).compareTo(between) <= 0, done.toString());
+            assertEquals(List.of("first"), whats(node, "orders-before"), "the restored cluster holds the first commit only");
+            assertEquals(List.of("first", "second"), whats(node, "orders"), "the source is untouched");
+
+            api.call("POST", "/v1/clusters/acme/orders/restore", Map.of("name", "orders-latest")).ok();
+            awaitRestored(api, "orders-latest");
+            assertEquals(List.of("first", "second"), whats(node, "orders-latest"));
+            try (Connection c = DriverManager.getConnection(node.jdbcUrl("acme", "orders-latest"), "app", PASSWORD);
+                 Statement s = c.createStatement()) {
+                s.execute("insert into items values (3, 'third', 'z')");
+            }
+            assertEquals(List.of("first", "second"), whats(node, "orders"), "writes on the restored cluster never reach the source");
+
+            AdminClient.Response tooEarly = api.call("POST", "/v1/clusters/acme/orders/restore",
+                    Map.of("name", "orders-early", "toTime", "2020-01-01T00:00:00Z"));
+            assertEquals(409, tooEarly.status(), tooEarly.body().toString());
+            assertTrue(tooEarly.body().path("error").asText().contains("holds points from"), tooEarly.body().toString());
+            assertEquals(404, api.call("GET", "/v1/clusters/acme/orders-early", null).status(), "a refused restore creates nothing");
+            assertEquals(400, api.call("POST", "/v1/clusters/acme/orders/restore",
+                    Map.of("name", "x", "toTime", "yesterday")).status());
+        }
+    }
+
+    @Test
+    void aRestoreAfterTheDataDirectoryIsLostUsesTheBackupStoreAlone() throws Exception {
+        Path backup = tmp.resolve("backup");
+        Path firstData = tmp.resolve("data-lost");
+        try (InProcessNode node = InProcessNode.start(firstData, settings(backup))) {
+            AdminClient api = node.admin();
+            api.createTenant("acme");
+            api.createCluster("acme", "ledger", "owner", PASSWORD);
+            try (Connection c = DriverManager.getConnection(node.jdbcUrl("acme", "ledger"), "owner", PASSWORD);
+                 Statement s = c.createStatement()) {
+                s.execute("create table items(id int primary key, what varchar(100), payload varchar(3000))");
+                Instant sent = Instant.now();
+                for (int i = 0; i < 200; i++) {
+                    sent = Instant.now();
+                    s.execute("insert into items values (" + i + ", 'row" + i + "', repeat('p', 3000))");
+                }
+                awaitRestorable(api, "ledger", sent);
+            }
+        }
+        try (Stream<Path> files = Files.walk(firstData)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        assertTrue(Files.notExists(firstData));
+
+        try (InProcessNode node = InProcessNode.start(tmp.resolve("data-new"), settings(backup))) {
+            AdminClient api = node.admin();
+            api.createTenant("acme");
+            String endpoint = "--endpoint=http://127.0.0.1:" + node.node().adminPort();
+            Cli refused = cli("cluster", "restore", "--tenant=acme", "--source=ledger", "--name=ledger-back", endpoint, "--token=test-token");
+            assertEquals(1, refused.exit());
+            assertTrue(refused.err().contains("give masterPassword"), refused.err());
+
+            Cli restored = cli("cluster", "restore", "--tenant=acme", "--source=ledger", "--name=ledger-back",
+                    "--master-user-password=new-pass-1", endpoint, "--token=test-token");
+            assertEquals(0, restored.exit(), restored.err());
+            assertTrue(restored.err().matches("(?s).*restored acme\\.ledger-back from ledger as of \\S+ \\(LSN \\d+\\) in \\d+\\.\\d\\d s.*"),
+                    restored.err());
+            try (Connection c = DriverManager.getConnection(node.jdbcUrl("acme", "ledger-back"), "owner", "new-pass-1");
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select count(*), sum(length(payload)) from items")) {
+                rs.next();
+                assertEquals(200, rs.getInt(1));
+                assertEquals(200 * 3000L, rs.getLong(2));
+            }
+        }
+    }
+
+    /**
+     * Until the backup reaches a commit made at or after {@code at} (taken just before the last
+     * statement was sent; the archive lags by about a flush interval).
+     */
+    private static void awaitRestorable(AdminClient api, String cluster, Instant at) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode b = null;
+        while (System.nanoTime() < deadline) {
+            b = api.call("GET", "/v1/clusters/acme/" + cluster + "/backups", null).ok().body();
+            if (!b.path("latestPoint").isNull() && !b.path("latestPoint").isMissingNode()
+                    && Instant.parse(b.path("latestPoint").asText()).compareTo(at) >= 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the backup never reached " + at + ": " + b);
+    }
+
+    private static JsonNode awaitRestored(AdminClient api, String cluster) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode view = null;
+        while (System.nanoTime() < deadline) {
+            view = api.call("GET", "/v1/clusters/acme/" + cluster, null).ok().body();
+            if (view.path("restore").path("state").asText().equals("done")) {
+                assertTrue(view.path("restore").path("seconds").asDouble() > 0, view.toString());
+                return view;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("restore of " + cluster + " never finished: " + view);
+    }
+
+    private static List<String> whats(InProcessNode node, String cluster) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(node.jdbcUrl("acme", cluster), "app", PASSWORD);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select what from items where id < 3 order by id")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private record Cli(int exit, String out, String err) {}
+
+    private static synchronized Cli cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new BorealisCli()).execute(args);
+            return new Cli(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package borealis.persistence.backup;
+
+import borealis.persistence.volume.client.LogArchive;
+import borealis.persistence.volume.client.ReplicatedVolume;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continuous backup of one writer's volume: the records the writer hands over once durable are
+ * queued here (never blocking the writer) and written to the backup store as one object per
+ * flush interval; base images are taken when the archive has none, when it has a gap (records
+ * lost to a crash of the previous writer before they were archived, or dropped because the queue
+ * overflowed), and every image interval or image-after-log-bytes of log. Each image is followed by
+ * pruning what the retention window no longer needs.
+ */
+public final class LogArchiver implements LogArchive, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogArchiver.class);
+
+    private final String volumeId;
+    private final String prefix;
+    private final BackupService service;
+    private final BackupMetrics.Volume metrics;
+
+    // Guarded by this: the queue between the writer and the flusher.
+    private List<DurableRecord> queue = new ArrayList<>();
+    private long queuedBytes;
+    private boolean overflowed;
+    private boolean suspended;
+
+    // The flusher's own (one flush at a time, under flushLock).
+    private final Object flushLock = new Object();
+    private long lastArchived = -1;
+    private boolean needImage;
+    /** The first LSN archived after the latest gap: an image must start at or after the LSN before it to close the gap. */
+    private long gapBefore;
+    private long logBytesSinceImage;
+    private long lastImageMillis;
+    private volatile BaseImages.Source source;
+    private volatile boolean closing;
+    private volatile boolean closed;
+    private volatile boolean imageRunning;
+    private ScheduledFuture<?> flusher;
+
+    LogArchiver(String volumeId, BackupService service) {
+        this.volumeId = volumeId;
+        this.prefix = BackupCatalog.prefix(volumeId);
+        this.service = service;
+        this.metrics = BackupMetrics.of(volumeId);
+    }
+
+    @Override
+    public synchronized void durable(List<DurableRecord> records) {
+        if (closed) {
+            return;
+        }
+        if (suspended) {
+            overflowed = true;
+            return;
+        }
+        for (DurableRecord d : records) {
+            long size = d.record().wireSize();
+            if (queuedBytes + size > service.settings().queueMaxBytes()) {
+                // The store cannot keep up: drop rather than hold the writer's memory; the gap
+                // this leaves is closed by the next base image.
+                overflowed = true;
+                continue;
+            }
+            queue.add(d);
+            queuedBytes += size;
+        }
+    }
+
+    /** Drops what the writer hands over until {@link #attach}: writes that are not the cluster's history (a restore's fill). */
+    public synchronized void suspend() {
+        suspended = true;
+    }
+
+    /** The writer's volume is open: learn where the archive stands and start flushing. */
+    public void attach(ReplicatedVolume volume) throws IOException {
+        attach(new BaseImages.Source() {
+            @Override
+            public long size() {
+                return volume.size();
+            }
+
+            @Override
+            public long highestLsn() {
+                return volume.highestLsn();
+            }
+
+            @Override
+            public void read(long offset, java.nio.ByteBuffer dst) throws IOException {
+                volume.readPassingCache(offset, dst);
+            }
+        });
+    }
+
+    void attach(BaseImages.Source volume) throws IOException {
+        BackupCatalog.Listing listing = BackupCatalog.list(service.store(), volumeId);
+        synchronized (flushLock) {
+            this.source = volume;
+            lastArchived = listing.lastArchivedLsn();
+            needImage = listing.images().isEmpty();
+            lastImageMillis = listing.images().isEmpty() ? 0 : listing.images().get(listing.images().size() - 1).takenMillis();
+            synchronized (this) {
+                if (suspended && overflowed) {
+                    // What was dropped is not history; nothing before the volume's present is continued.
+                    needImage = true;
+                    gapBefore = volume.highestLsn() + 1;
+                    lastArchived = -1;
+                    queue = new ArrayList<>();
+                    queuedBytes = 0;
+                    overflowed = false;
+                }
+                suspended = false;
+            }
+        }
+        long every = service.settings().flushInterval().toMillis();
+        flusher = service.timer().scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("backup of volume {}: archiving failed, will retry: {}", volumeId, e.toString());
+        }
+    }
+
+    /** Writes what is queued as one object (on failure the records stay queued), then starts an image if one is due. */
+    void flush() throws IOException {
+        synchronized (flushLock) {
+            List<DurableRecord> batch;
+            boolean dropped;
+            synchronized (this) {
+                batch = queue;
+                queue = new ArrayList<>();
+                queuedBytes = 0;
+                dropped = overflowed;
+                overflowed = false;
+            }
+            if (!batch.isEmpty()) {
+                long first = batch.get(0).record().lsn();
+                long last = batch.get(batch.size() - 1).record().lsn();
+                long lastMillis = batch.get(batch.size() - 1).durableAtMillis();
+                byte[] bytes;
+                try {
+                    bytes = LogSegments.encode(batch);
+                    service.store().put(LogSegments.key(prefix, first, last, lastMillis), bytes);
+                } catch (IOException | RuntimeException e) {
+                    synchronized (this) {
+                        // Back in front of what arrived meanwhile, for the next flush.
+                        batch.addAll(queue);
+                        queue = batch;
+                        queuedBytes = queue.stream().mapToLong(d -> d.record().wireSize()).sum();
+                        overflowed |= dropped;
+                    }
+                    throw e;
+                }
+                if (dropped || (lastArchived >= 0 && first != lastArchived + 1)) {
+                    LOG.info("backup of volume {}: the archive has a gap after LSN {} (next archived: {}); a new base image closes it",
+                            volumeId, lastArchived, first);
+                    needImage = true;
+                    gapBefore = first;
+                }
+                lastArchived = last;
+                logBytesSinceImage += bytes.length;
+                metrics.archived(lastMillis, bytes.length);
+            } else if (dropped) {
+                needImage = true;
+                gapBefore = source == null ? Long.MAX_VALUE : source.highestLsn() + 1;
+            }
+            metrics.lag(oldestQueuedMillis());
+            BackupService.Settings s = service.settings();
+            boolean due = needImage || logBytesSinceImage >= s.imageAfterLogBytes()
+                    || System.currentTimeMillis() - lastImageMillis >= s.imageInterval().toMillis();
+            if (due && !imageRunning && !closing && source != null) {
+                imageRunning = true;
+                service.imager().execute(this::takeImage);
+            }
+        }
+    }
+
+    private synchronized long oldestQueuedMillis() {
+        return queue.isEmpty() ? 0 : queue.get(0).durableAtMillis();
+    }
+
+    private void takeImage() {
+        long began = System.nanoTime();
+        try {
+            BaseImages.Taken t = BaseImages.take(source, service.store().scratchDir(), () -> closed);
+            try {
+                service.store().put(BaseImages.key(prefix, t.start(), t.end(), t.takenMillis()), t.file());
+            } finally {
+                Files.deleteIfExists(t.file());
+            }
+            synchronized (flushLock) {
+                // A gap found while the copy ran, after its start, still needs the next one.
+                needImage = gapBefore - 1 > t.start();
+                logBytesSinceImage = 0;
+                lastImageMillis = t.takenMillis();
+            }
+            metrics.imaged(t.takenMillis(), (System.nanoTime() - began) / 1e9);
+            LOG.info("backup of volume {}: base image at LSN {}..{} ({} bytes) in {} ms", volumeId, t.start(), t.end(), t.bytes(),
+                    (System.nanoTime() - began) / 1_000_000);
+            int pruned = BackupCatalog.prune(service.store(), volumeId,
+                    System.currentTimeMillis() - service.settings().retention().toMillis());
+            if (pruned > 0) {
+                LOG.info("backup of volume {}: pruned {} object(s) older than the retention window", volumeId, pruned);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.warn("backup of volume {}: base image failed, will retry: {}", volumeId, e.toString());
+            }
+        } finally {
+            imageRunning = false;
+        }
+    }
+
+    @Override
+    public void volumeClosed() {
+        close();
+    }
+
+    /** Archives what is still queued (the writer's last records: it closes cleanly), then stops. */
+    @Override
+    public void close() {
+        if (flusher != null) {
+            flusher.cancel(false);
+        }
+        closing = true;
+        try {
+            flush();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("backup of volume {}: the last records could not be archived ({}); the next writer takes a base image",
+                    volumeId, e.toString());
+        }
+        closed = true;
+    }
+
+    /** How far the archive reaches (for tests and the admin API). */
+    public long lastArchivedLsn() {
+        synchronized (flushLock) {
+            return lastArchived;
+        }
+    }
+}

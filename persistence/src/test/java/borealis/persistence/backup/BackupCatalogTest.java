@@ -1,0 +1,292 @@
+package borealis.persistence.backup;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import borealis.persistence.volume.client.LogArchive.DurableRecord;
+import borealis.persistence.volume.log.LogRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Restores rebuilt from images and archived log equal the volume as it was, at every point an
+ * engine write ended, including from an image copied while writes went on.
+ */
+class BackupCatalogTest {
+
+    private static final String VOLUME = "acme/orders/0001";
+
+    @TempDir
+    Path dir;
+
+    /** A volume in memory: writes become records (split in two, like a write across protection groups), one boundary each. */
+    private static final class SimVolume implements BaseImages.Source {
+        byte[] bytes = new byte[0];
+        long lsn;
+        long clock = 1_000_000;
+        final List<DurableRecord> log = new ArrayList<>();
+        /** The volume's bytes after each boundary LSN. */
+        final Map<Long, byte[]> states = new HashMap<>();
+        final Map<Long, Long> times = new HashMap<>();
+        Runnable duringRead = () -> { };
+
+        void write(long offset, byte[] data) {
+            int half = data.length / 2;
+            record(LogRecord.write(++lsn, 0, 0, offset, Arrays.copyOf(data, half), half, false), false);
+            if (offset + data.length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) (offset + data.length));
+            }
+            System.arraycopy(data, 0, bytes, (int) offset, data.length);
+            record(LogRecord.write(++lsn, 0, 1, offset + half, Arrays.copyOfRange(data, half, data.length), data.length - half, false),
+                    true);
+        }
+
+        void truncate(int size) {
+            bytes = Arrays.copyOf(bytes, size);
+            record(LogRecord.truncate(++lsn, 0, 0, size), true);
+        }
+
+        private void record(LogRecord r, boolean boundary) {
+            clock += 10;
+            log.add(new DurableRecord(r, boundary, clock));
+            if (boundary) {
+                states.put(r.lsn(), bytes.clone());
+                times.put(r.lsn(), clock);
+            }
+        }
+
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public long nowMillis() {
+            return clock;
+        }
+
+        @Override
+        public long highestLsn() {
+            return lsn;
+        }
+
+        @Override
+        public void read(long offset, ByteBuffer dst) {
+            duringRead.run();
+            int n = (int) Math.max(0, Math.min(dst.remaining(), bytes.length - offset));
+            dst.put(bytes, (int) offset, n);
+            while (dst.hasRemaining()) {
+                dst.put((byte) 0);
+            }
+        }
+    }
+
+    private final Random random = new Random(42);
+
+    private byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private void randomWrite(SimVolume v) {
+        int len = 4096 * (1 + random.nextInt(8));
+        long offset = 4096L * random.nextInt(900);
+        v.write(offset, randomBytes(len));
+    }
+
+    private void archive(LocalBackupStore store, List<DurableRecord> records) throws IOException {
+        if (!records.isEmpty()) {
+            DurableRecord last = records.get(records.size() - 1);
+            store.put(LogSegments.key(BackupCatalog.prefix(VOLUME), records.get(0).record().lsn(), last.record().lsn(),
+                    last.durableAtMillis()), LogSegments.encode(records));
+        }
+    }
+
+    private void storeImage(LocalBackupStore store, SimVolume v) throws IOException {
+        BaseImages.Taken t = BaseImages.take(v, store.scratchDir(), () -> false);
+        store.put(BaseImages.key(BackupCatalog.prefix(VOLUME), t.start(), t.end(), t.takenMillis()), t.file());
+    }
+
+    private byte[] restore(LocalBackupStore store, BackupCatalog.Target t) throws IOException {
+        Path out = dir.resolve("restored-" + t.lsn());
+        long size = BackupCatalog.materialize(store, t, out);
+        assertEquals(size, Files.size(out));
+        return Files.readAllBytes(out);
+    }
+
+    @Test
+    void everyBoundaryRestoresExactlyFromAnImageCopiedWhileWritesWentOn() throws IOException {
+        LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
+        SimVolume v = new SimVolume();
+        for (int i = 0; i < 40; i++) {
+            randomWrite(v);
+        }
+        // Every chunk the copy reads lets two more writes land first: the image is fuzzy.
+        v.duringRead = () -> {
+            randomWrite(v);
+            randomWrite(v);
+        };
+        storeImage(store, v);
+        v.duringRead = () -> { };
+        long imageEnd = v.lsn;
+        for (int i = 0; i < 30; i++) {
+            randomWrite(v);
+            if (i == 10) {
+                v.truncate(4096 * 300);
+            }
+        }
+        archive(store, v.log.subList(0, 50));
+        archive(store, v.log.subList(50, v.log.size()));
+
+        int checked = 0;
+        for (Map.Entry<Long, byte[]> e : v.states.entrySet()) {
+            if (e.getKey() < imageEnd) {
+                assertThrows(BackupCatalog.NoRestorePoint.class, () -> BackupCatalog.resolve(store, VOLUME, e.getKey(), Long.MAX_VALUE),
+                        "a point the fuzzy image does not reach consistently is refused");
+                continue;
+            }
+            BackupCatalog.Target t = BackupCatalog.resolve(store, VOLUME, e.getKey(), Long.MAX_VALUE);
+            assertEquals(e.getKey(), t.lsn());
+            assertArrayEquals(e.getValue(), restore(store, t), "volume at LSN " + e.getKey());
+            checked++;
+        }
+        assertTrue(checked >= 30, "checked " + checked);
+    }
+
+    @Test
+    void aTimeRestoresTheLastWriteDurableAtOrBeforeItAndNeverHalfAWrite() throws IOException {
+        LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
+        SimVolume v = new SimVolume();
+        randomWrite(v);
+        storeImage(store, v);
+        for (int i = 0; i < 10; i++) {
+            randomWrite(v);
+        }
+        archive(store, v.log);
+        long firstBoundaryAfterImage = v.lsn - 18; // writes are two records each
+        long at = v.times.get(firstBoundaryAfterImage + 6);
+        // Between the two records of the next write: the write is not half restored.
+        BackupCatalog.Target t = BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, at + 10);
+        assertEquals(firstBoundaryAfterImage + 6, t.lsn());
+        assertEquals(at, t.durableAtMillis());
+        assertArrayEquals(v.states.get(t.lsn()), restore(store, t));
+        BackupCatalog.Target latest = BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertEquals(v.lsn, latest.lsn());
+        BackupCatalog.NoRestorePoint before = assertThrows(BackupCatalog.NoRestorePoint.class,
+                () -> BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, 1000));
+        assertTrue(before.getMessage().contains("holds points from"), before.getMessage());
+    }
+
+    @Test
+    void aGapInTheArchiveEndsWhatAnOlderImageReachesAndANewImageResumes() throws IOException {
+        LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
+        SimVolume v = new SimVolume();
+        randomWrite(v);
+        storeImage(store, v);
+        for (int i = 0; i < 6; i++) {
+            randomWrite(v);
+        }
+        archive(store, v.log.subList(0, 8));
+        long beforeGap = v.log.get(7).record().lsn();
+        // Records 9..12 never reach the store (the writer crashed first).
+        storeImage(store, v);
+        int after = v.log.size();
+        for (int i = 0; i < 4; i++) {
+            randomWrite(v);
+        }
+        archive(store, v.log.subList(after, v.log.size()));
+        assertEquals(beforeGap, BackupCatalog.resolve(store, VOLUME, v.lsn - 9, Long.MAX_VALUE).lsn(),
+                "a point inside the gap gets the last one before it");
+        BackupCatalog.Target latest = BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertEquals(v.lsn, latest.lsn());
+        assertArrayEquals(v.states.get(v.lsn), restore(store, latest));
+    }
+
+    @Test
+    void pruningKeepsEveryPointOfTheWindow() throws IOException {
+        LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
+        SimVolume v = new SimVolume();
+        List<Long> imageTimes = new ArrayList<>();
+        int archived = 0;
+        for (int round = 0; round < 3; round++) {
+            randomWrite(v);
+            archive(store, v.log.subList(archived, v.log.size()));
+            archived = v.log.size();
+            storeImage(store, v);
+            imageTimes.add(BackupCatalog.list(store, VOLUME).images().get(round).takenMillis());
+            for (int i = 0; i < 3; i++) {
+                randomWrite(v);
+            }
+            archive(store, v.log.subList(archived, v.log.size()));
+            archived = v.log.size();
+        }
+        long keepFrom = imageTimes.get(1) + 1;
+        assertTrue(BackupCatalog.prune(store, VOLUME, keepFrom) > 0);
+        BackupCatalog.Listing left = BackupCatalog.list(store, VOLUME);
+        assertEquals(2, left.images().size());
+        BackupCatalog.Target latest = BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertArrayEquals(v.states.get(v.lsn), restore(store, latest));
+    }
+
+    @Test
+    void aDamagedObjectIsRefusedByItsChecksum() throws IOException {
+        LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
+        SimVolume v = new SimVolume();
+        randomWrite(v);
+        storeImage(store, v);
+        randomWrite(v);
+        archive(store, v.log);
+        String logKey = BackupCatalog.list(store, VOLUME).logs().get(0).key();
+        Path file = dir.resolve("store").resolve(logKey);
+        byte[] b = Files.readAllBytes(file);
+        b[b.length / 2] ^= 1;
+        Files.write(file, b);
+        IOException e = assertThrows(IOException.class, () -> BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    @Test
+    void theArchiverStoresDurableRecordsAndTakesAnImageWhenItHasNone() throws Exception {
+        BackupService service = new BackupService(new BackupService.Settings(true, dir.resolve("store"), Duration.ofDays(1),
+                Duration.ofMillis(20), Duration.ofHours(1), 1 << 30, 1 << 20), new LocalBackupStore(dir.resolve("store")));
+        try {
+            SimVolume v = new SimVolume();
+            LogArchiver archiver = service.archiver(VOLUME);
+            for (int i = 0; i < 5; i++) {
+                randomWrite(v);
+            }
+            archiver.durable(v.log);
+            archiver.attach(v);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (BackupCatalog.list(service.store(), VOLUME).images().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            int archived = v.log.size();
+            for (int i = 0; i < 5; i++) {
+                randomWrite(v);
+            }
+            archiver.durable(v.log.subList(archived, v.log.size()));
+            archiver.close();
+            assertEquals(v.lsn, archiver.lastArchivedLsn(), "closing archives what is queued");
+            BackupCatalog.Target latest = service.resolve(VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
+            BackupService.Materialized m = service.materialize(latest);
+            assertArrayEquals(v.states.get(v.lsn), Files.readAllBytes(m.file()));
+        } finally {
+            service.close();
+        }
+    }
+}
