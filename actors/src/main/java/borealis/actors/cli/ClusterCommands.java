@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
         subcommands = {ClusterCommands.Create.class, ClusterCommands.ListCmd.class, ClusterCommands.Describe.class,
                 ClusterCommands.Modify.class, ClusterCommands.Delete.class, ClusterCommands.AddReader.class,
                 ClusterCommands.RemoveReader.class, ClusterCommands.DescribeEndpoints.class, ClusterCommands.ScalingEvents.class,
-                ClusterCommands.TopSqlCmd.class, ClusterCommands.Restore.class, ClusterCommands.DescribeBackups.class})
+                ClusterCommands.TopSqlCmd.class, ClusterCommands.Restore.class, ClusterCommands.Backtrack.class,
+                ClusterCommands.DescribeBackups.class})
 final class ClusterCommands {
 
     /** Which cluster: {@code --tenant} and {@code --name} (alias {@code --db-cluster-identifier}). */
@@ -171,29 +172,46 @@ final class ClusterCommands {
             putIfSet(body, "toTime", toTime);
             putIfSet(body, "toLsn", toLsn);
             putIfSet(body, "masterPassword", password);
-            String sourcePath = Paths.of("clusters", tenant, source, "restore");
-            ApiOptions.Answer created = api.send("POST", sourcePath, body);
-            if (noWait || created.status() != 201) {
-                return api.print(created);
-            }
-            long deadline = System.nanoTime() + java.time.Duration.ofMinutes(30).toNanos();
-            ApiOptions.Answer now = created;
-            while (now.status() == 200 || now.status() == 201) {
-                com.fasterxml.jackson.databind.JsonNode restore = now.body().path("restore");
-                if ("done".equals(restore.path("state").asText()) || System.nanoTime() > deadline) {
-                    break;
-                }
-                Thread.sleep(200);
-                now = api.send("GET", Paths.of("clusters", tenant, name), null);
-            }
-            int code = api.print(now);
-            if (code == 0 && now.body().path("restore").has("seconds")) {
-                System.err.printf(Locale.ROOT, "restored %s.%s from %s as of %s (LSN %d) in %.2f s%n", tenant, name, source,
-                        now.body().path("restore").path("toTime").asText(), now.body().path("restore").path("toLsn").asLong(),
-                        now.body().path("restore").path("seconds").asDouble());
-            }
-            return code;
+            ApiOptions.Answer created = api.send("POST", Paths.of("clusters", tenant, source, "restore"), body);
+            return noWait || created.status() != 201 ? api.print(created) : awaitFilled(api, tenant, name, created, "restored");
         }
+    }
+
+    @Command(name = "backtrack", mixinStandardHelpOptions = true,
+            description = "Rewind a cluster in place to a past time (its sessions end); a backtrack to a time before this one undoes it.")
+    static final class Backtrack implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+        @Option(names = {"--to-time", "--backtrack-to"}, required = true, description = "ISO-8601 instant: the last commit at or before it.")
+        String toTime;
+        @Option(names = "--no-wait", description = "Return once the backtrack is requested, before the volume is filled.") boolean noWait;
+
+        @Override
+        public Integer call() throws Exception {
+            ApiOptions.Answer asked = api.send("POST", target.pathOf("backtrack"), Map.of("toTime", toTime));
+            return noWait || asked.status() != 200 ? api.print(asked) : awaitFilled(api, target.tenant, target.name, asked, "backtracked");
+        }
+    }
+
+    /** Follows a restore or backtrack until the writer has filled the volume; prints the cluster and how long it took. */
+    static int awaitFilled(ApiOptions api, String tenant, String name, ApiOptions.Answer first, String what) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(30).toNanos();
+        ApiOptions.Answer now = first;
+        while (now.status() == 200 || now.status() == 201) {
+            if ("done".equals(now.body().path("restore").path("state").asText()) || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(200);
+            now = api.send("GET", Paths.of("clusters", tenant, name), null);
+        }
+        int code = api.print(now);
+        com.fasterxml.jackson.databind.JsonNode restore = now.body() == null ? null : now.body().path("restore");
+        if (code == 0 && restore.has("seconds")) {
+            System.err.printf(Locale.ROOT, "%s %s.%s from %s as of %s (LSN %d) in %.2f s%n", what, tenant, name,
+                    restore.path("source").asText(), restore.path("toTime").asText(), restore.path("toLsn").asLong(),
+                    restore.path("seconds").asDouble());
+        }
+        return code;
     }
 
     @Command(name = "describe-backups", mixinStandardHelpOptions = true, description = "Show the points a restore of the cluster can reach.")

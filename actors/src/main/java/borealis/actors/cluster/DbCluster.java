@@ -94,6 +94,12 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
     public record CreateRestored(ClusterSpec spec, TreeMap<String, ScramVerifier> users, RestoreSource source,
                                  ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
+    /**
+     * Rewinds the cluster in place to {@code source} (a point of its own backup): its writer, on its
+     * next start, replaces the volume's content with the backup's at that point.
+     */
+    public record Backtrack(RestoreSource source, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+
     /** The writer has filled the volume from the backup, in {@code seconds}. */
     public record RestoreFinished(double seconds, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
@@ -149,6 +155,8 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
 
     public record RestoreDone(double seconds) implements Event {}
 
+    public record BacktrackRequested(RestoreSource source) implements Event {}
+
     // ---- state ----
 
     public interface State extends BorealisSerializable {}
@@ -173,6 +181,10 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
 
         static Active restored(RestoreCreated e) {
             return new Active(e.spec(), new TreeMap<>(e.users()), 0, e.at(), new TreeSet<>(), null, e.source());
+        }
+
+        Active backtracking(RestoreSource source) {
+            return new Active(spec, users, epoch, createdAt, readers, clientToken, source);
         }
 
         Active restoreDone(double seconds) {
@@ -281,6 +293,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                 .onCommand(CreateRestored.class, (s, c) -> Effect().persist(new RestoreCreated(c.spec(), c.users(), c.source(), Instant.now()))
                         .thenReply(c.replyTo(), ns -> StatusReply.success(((Active) ns).info())))
                 .onCommand(RestoreFinished.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
+                .onCommand(Backtrack.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
                 .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(), new AuthInfo(false, null, List.of())))
                 .onCommand(AllocateEpoch.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), missing()))
@@ -299,6 +312,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                 .onCommand(CreateRestored.class, (s, c) -> Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display()
                         + " was deleted and its storage is kept until " + s.purgeAt() + "; choose another name or create it after that")))
                 .onCommand(RestoreFinished.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
+                .onCommand(Backtrack.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
                 .onCommand(GetAuth.class, (s, c) -> Effect().reply(c.replyTo(), new AuthInfo(false, null, List.of())))
                 .onCommand(AllocateEpoch.class, (s, c) -> Effect().reply(c.replyTo(), deleting()))
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(s.info())))
@@ -337,6 +351,10 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                     .onCommand(RestoreFinished.class, (s, c) -> s.restore() == null || !s.restore().pending()
                             ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
                             : Effect().persist(new RestoreDone(c.seconds())).thenReply(c.replyTo(), DbCluster::infoOf))
+                    .onCommand(Backtrack.class, (s, c) -> s.restore() != null && s.restore().pending()
+                            ? Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display()
+                                    + " is still being filled from its backup; try again when that is done"))
+                            : Effect().persist(new BacktrackRequested(c.source())).thenReply(c.replyTo(), DbCluster::infoOf))
                     .onCommand(AllocateEpoch.class, (s, c) -> Effect().persist(new EpochAllocated(s.epoch() + 1))
                             .thenReply(c.replyTo(), ns -> StatusReply.success(((Active) ns).computeSpec())))
                     .onCommand(Modify.class, this::modify)
@@ -447,6 +465,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                 .onEvent(Purged.class, (s, e) -> Empty.INSTANCE)
                 .onEvent(RestoreCreated.class, (s, e) -> Active.restored(e))
                 .onEvent(RestoreDone.class, (s, e) -> ((Active) s).restoreDone(e.seconds()))
+                .onEvent(BacktrackRequested.class, (s, e) -> ((Active) s).backtracking(e.source()))
                 .build();
     }
 }

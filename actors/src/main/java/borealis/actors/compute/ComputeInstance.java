@@ -78,10 +78,11 @@ public final class ComputeInstance {
     public record Stop() implements Command {}
 
     /**
-     * The cluster is deleted: close every session (no handover), close the database and stop. A
-     * resume in progress finishes first (and fails: a deleted cluster gives out no epoch).
+     * The cluster is deleted or rewound: end every session with 57P01 and {@code why} (no handover),
+     * close the database and stop. A resume in progress finishes first (and fails when the cluster
+     * is deleted: a deleted cluster gives out no epoch).
      */
-    public record Terminate() implements Command {}
+    public record Terminate(String why) implements Command {}
 
     /** How many client sessions are open or waiting for a slot (for the control plane, e.g. before deleting the cluster). */
     public record CountSessions(ActorRef<SessionCount> replyTo) implements Command {}
@@ -452,9 +453,9 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(Terminate.class, t -> {
-                    ctx.getLog().info("compute instance {} terminating {} sessions: the cluster is deleted", clusterId, sessions.size());
-                    sessions.tellAll(new SqlSession.Close());
-                    sessions.refuseWaiting("cluster " + clusterId + " is deleted");
+                    ctx.getLog().info("compute instance {} terminating {} sessions: {}", clusterId, sessions.size(), t.why());
+                    sessions.tellAll(new SqlSession.End("57P01", "terminating connection: " + t.why()));
+                    sessions.refuseWaiting(t.why());
                     return close("stopped", true);
                 })
                 .onMessage(ScalingChanged.class, c -> {

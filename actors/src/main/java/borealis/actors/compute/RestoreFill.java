@@ -15,11 +15,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * A restored cluster's first open: rebuild the source's volume at the restore point from the
+ * A restored cluster's first open, or a backtracked one's next: rebuild the source's volume at the restore point from the
  * backup store (base image, then log), write it into this cluster's new volume through the
  * ordinary quorum log, and tell the control plane it is done before H2 ever opens the volume. A
  * writer that dies half-way does it again on its next open: the same bytes land at the same
- * offsets, so a second fill over a partial one ends the same.
+ * offsets after the volume is cut to nothing, so a second fill over a partial one ends the same.
  */
 final class RestoreFill {
 
@@ -45,6 +45,10 @@ final class RestoreFill {
         BackupService.Materialized m = backups.materialize(new BackupCatalog.Target(source.volumeId(), source.imageKey(),
                 source.targetLsn(), source.targetMillis()));
         long bytes = 0;
+        if (v.size() > 0) {
+            // A backtrack (or a fill begun before): nothing of the current content may survive.
+            v.truncate(0);
+        }
         try (FileChannel ch = FileChannel.open(m.file(), StandardOpenOption.READ)) {
             byte[] buf = new byte[CHUNK];
             long sinceDurable = 0;

@@ -79,7 +79,7 @@ final class ClusterRestore {
         long toLsn = r.toLsn() == null ? Long.MAX_VALUE : r.toLsn();
         String sourceId = ClusterSpec.id(tenant, sourceName);
         return source(sourceId, r.masterPassword())
-                .thenCompose(src -> CompletableFuture.supplyAsync(() -> target(sourceId, src, toLsn, toMillis), blocking)
+                .thenCompose(src -> CompletableFuture.supplyAsync(() -> target(sourceId, src.spec().volumeId(), toLsn, toMillis), blocking)
                         .thenCompose(t -> create(src, t, r.name(), sourceName)));
     }
 
@@ -141,9 +141,9 @@ final class ClusterRestore {
         }
     }
 
-    private BackupCatalog.Target target(String sourceId, Source src, long toLsn, long toMillis) {
+    private BackupCatalog.Target target(String sourceId, String volumeId, long toLsn, long toMillis) {
         try {
-            return backups.resolve(src.spec().volumeId(), toLsn, toMillis);
+            return backups.resolve(volumeId, toLsn, toMillis);
         } catch (BackupCatalog.NoRestorePoint e) {
             throw new CompletionException(ApiException.conflict(e.getMessage()));
         } catch (IOException | RuntimeException e) {
@@ -172,6 +172,54 @@ final class ClusterRestore {
                     }
                 });
         return info;
+    }
+
+    /**
+     * Backtrack: rewinds the cluster in place to the last commit at or before {@code toTime}. Its
+     * sessions end (57P01), its writer stops and starts again, filling the volume from the backup;
+     * the log after the point stays in the backup, so a backtrack to a time before this one undoes it.
+     */
+    CompletionStage<ClusterView> backtrack(String tenant, String name, ComputeProbe compute, ControlPlane.NewBacktrack b) {
+        String problem = Validation.first(Validation.tenantName(tenant), Validation.clusterName(name),
+                b == null || b.toTime() == null ? "give toTime, the ISO-8601 instant to rewind to" : null);
+        if (problem != null) {
+            return ControlPlane.invalid(problem);
+        }
+        long toMillis;
+        try {
+            toMillis = Instant.parse(b.toTime()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return ControlPlane.invalid("toTime must be an ISO-8601 instant such as 2026-12-05T10:15:30Z, not \"" + b.toTime() + "\"");
+        }
+        if (toMillis > System.currentTimeMillis()) {
+            return ControlPlane.invalid("toTime " + b.toTime() + " lies in the future");
+        }
+        if (backups == null) {
+            return CompletableFuture.failedFuture(ApiException.conflict("this node keeps no backups (borealis.backup.enabled is off)"));
+        }
+        String id = ClusterSpec.id(tenant, name);
+        return control.askCluster(id, DbCluster.Get::new)
+                .thenApplyAsync(info -> target(id, info.spec().volumeId(), Long.MAX_VALUE, toMillis), blocking)
+                .thenCompose(t -> control.askCluster(id, r -> new DbCluster.Backtrack(new DbCluster.RestoreSource(name, t.volumeId(),
+                        t.imageKey(), t.lsn(), t.durableAtMillis(), -1), r)))
+                .thenCompose(info -> compute.stop(id, "cluster " + tenant + "." + name + " is being backtracked to " + b.toTime())
+                        .thenCompose(stopped -> stoppedWithin(compute, id, Duration.ofSeconds(30)))
+                        .thenApply(x -> ClusterView.of(wake(info))));
+    }
+
+    /** Completes once the cluster's writer no longer runs (its database closed), or after {@code limit}. */
+    private CompletionStage<Void> stoppedWithin(ComputeProbe compute, String id, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        return compute.runningInstances(id).thenCompose(running -> {
+            if (!running.contains(id) || System.nanoTime() > deadline) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> later = new CompletableFuture<>();
+            system.scheduler().scheduleOnce(Duration.ofMillis(100), () -> stoppedWithin(compute, id,
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))).whenComplete((v, e) -> later.complete(null)),
+                    system.executionContext());
+            return later;
+        });
     }
 
     CompletionStage<Views.BackupWindow> describe(String tenant, String name) {

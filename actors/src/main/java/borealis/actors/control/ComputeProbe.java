@@ -70,10 +70,15 @@ public final class ComputeProbe {
 
     /** Stops the cluster's live compute: its sessions end, nothing is handed over; returns the instances told. */
     public CompletionStage<List<String>> stop(String clusterId) {
+        return stop(clusterId, "cluster " + clusterId.replace('/', '.') + " is deleted");
+    }
+
+    /** As {@link #stop(String)}; sessions end with 57P01 and {@code why}. */
+    public CompletionStage<List<String>> stop(String clusterId, String why) {
         return runningInstances(clusterId).thenApply(ids -> {
             for (String id : ids) {
                 EntityTypeKey<ComputeInstance.Command> key = id.equals(clusterId) ? ComputeInstance.TYPE_KEY : ReaderInstance.TYPE_KEY;
-                sharding.entityRefFor(key, id).tell(new ComputeInstance.Terminate());
+                sharding.entityRefFor(key, id).tell(new ComputeInstance.Terminate(why));
             }
             return ids;
         });

@@ -85,6 +85,9 @@ public final class ControlPlane {
      * or {@code toLsn}, or the latest point when neither is given. {@code masterPassword} replaces
      * the master user's password (required when the source is no longer known to the control plane).
      */
+    /** A backtrack of a cluster in place to {@code toTime} (ISO-8601). */
+    public record NewBacktrack(String toTime) {}
+
     public record NewRestore(String name, String toTime, Long toLsn, String masterPassword) {
         @Override
         public String toString() {
@@ -212,6 +215,11 @@ public final class ControlPlane {
         return restores.restore(tenant, source, r);
     }
 
+    /** Rewinds a cluster in place (see {@link ClusterRestore#backtrack}). */
+    public CompletionStage<ClusterView> backtrackCluster(String tenant, String name, NewBacktrack b) {
+        return restores.backtrack(tenant, name, compute, b);
+    }
+
     /** The points a restore of the cluster can reach. */
     public CompletionStage<Views.BackupWindow> describeBackups(String tenant, String name) {
         return restores.describe(tenant, name);
@@ -327,7 +335,7 @@ public final class ControlPlane {
         String id = ClusterSpec.id(tenant, name);
         return askCluster(id, r -> new DbCluster.RemoveReader(number, r)).thenApply(info -> {
             if (compute.readersServed()) {
-                sharding.entityRefFor(ReaderInstance.TYPE_KEY, ReaderInstances.entityId(id, number)).tell(new borealis.actors.compute.ComputeInstance.Terminate());
+                sharding.entityRefFor(ReaderInstance.TYPE_KEY, ReaderInstances.entityId(id, number)).tell(new borealis.actors.compute.ComputeInstance.Terminate("reader instance " + number + " was removed"));
             }
             return ClusterView.of(info);
         });

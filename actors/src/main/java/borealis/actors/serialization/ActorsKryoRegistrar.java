@@ -59,6 +59,8 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(545, DbCluster.RestoreSource.class);
         r.add(546, DbCluster.RestoreCreated.class);
         r.add(547, DbCluster.RestoreDone.class);
+        r.add(548, DbCluster.Backtrack.class);
+        r.add(549, DbCluster.BacktrackRequested.class);
         r.add(550, Tenant.Create.class);
         r.add(551, Tenant.Get.class);
         r.add(552, Tenant.AddCluster.class);

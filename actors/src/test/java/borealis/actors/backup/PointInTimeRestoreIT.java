@@ -140,6 +140,45 @@ class PointInTimeRestoreIT {
         }
     }
 
+    @Test
+    void aBacktrackRewindsTheClusterInPlaceAndASecondOneUndoesIt() throws Exception {
+        try (InProcessNode node = InProcessNode.start(tmp.resolve("data"), settings(tmp.resolve("backup")))) {
+            AdminClient api = node.admin();
+            api.createTenant("acme");
+            api.createCluster("acme", "orders", "app", PASSWORD);
+            Instant beforeMistake;
+            Instant beforeBacktrack;
+            try (Connection c = DriverManager.getConnection(node.jdbcUrl("acme", "orders"), "app", PASSWORD);
+                 Statement s = c.createStatement()) {
+                Instant sent = Instant.now();
+                s.execute("create table items(id int primary key, what varchar(100), payload varchar(3000))");
+                awaitRestorable(api, "orders", sent);
+                s.execute("insert into items values (1, 'first', 'a')");
+                s.execute("insert into items values (2, 'second', 'b')");
+                Thread.sleep(30);
+                beforeMistake = Instant.now();
+                Thread.sleep(30);
+                sent = Instant.now();
+                s.execute("delete from items where id = 2"); // the bad migration
+                awaitRestorable(api, "orders", sent);
+                beforeBacktrack = Instant.now();
+
+                JsonNode view = api.call("POST", "/v1/clusters/acme/orders/backtrack", Map.of("toTime", beforeMistake.toString())).ok().body();
+                assertEquals("orders", view.path("restore").path("source").asText(), view.toString());
+                java.sql.SQLException ended = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                        () -> s.executeQuery("select 1"), "a session open across the backtrack is ended");
+                assertEquals("57P01", ended.getSQLState(), ended.getMessage());
+                assertTrue(ended.getMessage().contains("is being backtracked to " + beforeMistake), ended.getMessage());
+            }
+            awaitRestored(api, "orders");
+            assertEquals(List.of("first", "second"), whats(node, "orders"), "the delete is undone");
+
+            api.call("POST", "/v1/clusters/acme/orders/backtrack", Map.of("toTime", beforeBacktrack.toString())).ok();
+            awaitRestored(api, "orders");
+            assertEquals(List.of("first"), whats(node, "orders"), "backtracking to before the backtrack undoes it");
+        }
+    }
+
     /**
      * Until the backup reaches a commit made at or after {@code at} (taken just before the last
      * statement was sent; the archive lags by about a flush interval).
