@@ -100,22 +100,22 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
      */
     public record Backtrack(RestoreSource source, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
-    /** The writer has filled the volume from the backup, in {@code seconds}. */
-    public record RestoreFinished(double seconds, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
+    /** The writer has filled the volume from the backup, in {@code seconds}, of which {@code rebuildSeconds} rebuilding it (image and log). */
+    public record RestoreFinished(double seconds, double rebuildSeconds, ActorRef<StatusReply<ClusterInfo>> replyTo) implements Command {}
 
     /**
      * Where a restored cluster's data comes from: volume {@code volumeId}'s backup at {@code targetLsn}
      * (durable at {@code targetMillis}), starting from base image {@code imageKey}; {@code seconds} the
-     * restore took, or -1 while it has not been done.
+     * restore took ({@code rebuildSeconds} of it reading the image and replaying the log),     * restore took, or -1 while it has not been done.
      */
-    public record RestoreSource(String sourceCluster, String volumeId, String imageKey, long targetLsn, long targetMillis, double seconds)
-            implements BorealisSerializable {
+    public record RestoreSource(String sourceCluster, String volumeId, String imageKey, long targetLsn, long targetMillis, double seconds,
+                                double rebuildSeconds) implements BorealisSerializable {
         public boolean pending() {
             return seconds < 0;
         }
 
-        RestoreSource done(double s) {
-            return new RestoreSource(sourceCluster, volumeId, imageKey, targetLsn, targetMillis, s);
+        RestoreSource done(double s, double rebuild) {
+            return new RestoreSource(sourceCluster, volumeId, imageKey, targetLsn, targetMillis, s, rebuild);
         }
     }
 
@@ -153,7 +153,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
 
     public record RestoreCreated(ClusterSpec spec, TreeMap<String, ScramVerifier> users, RestoreSource source, Instant at) implements Event {}
 
-    public record RestoreDone(double seconds) implements Event {}
+    public record RestoreDone(double seconds, double rebuildSeconds) implements Event {}
 
     public record BacktrackRequested(RestoreSource source) implements Event {}
 
@@ -187,8 +187,8 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
             return new Active(spec, users, epoch, createdAt, readers, clientToken, source);
         }
 
-        Active restoreDone(double seconds) {
-            return new Active(spec, users, epoch, createdAt, readers, clientToken, restore.done(seconds));
+        Active restoreDone(double seconds, double rebuildSeconds) {
+            return new Active(spec, users, epoch, createdAt, readers, clientToken, restore.done(seconds, rebuildSeconds));
         }
 
         /** What the writer needs to open the volume in epoch {@code epoch}. */
@@ -350,7 +350,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                             + " already exists")))
                     .onCommand(RestoreFinished.class, (s, c) -> s.restore() == null || !s.restore().pending()
                             ? Effect().reply(c.replyTo(), StatusReply.success(s.info()))
-                            : Effect().persist(new RestoreDone(c.seconds())).thenReply(c.replyTo(), DbCluster::infoOf))
+                            : Effect().persist(new RestoreDone(c.seconds(), c.rebuildSeconds())).thenReply(c.replyTo(), DbCluster::infoOf))
                     .onCommand(Backtrack.class, (s, c) -> s.restore() != null && s.restore().pending()
                             ? Effect().reply(c.replyTo(), Rejection.CONFLICT.reply("cluster " + display()
                                     + " is still being filled from its backup; try again when that is done"))
@@ -464,7 +464,7 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
                 .onEvent(Deleted.class, (s, e) -> ((Active) s).deleted(e))
                 .onEvent(Purged.class, (s, e) -> Empty.INSTANCE)
                 .onEvent(RestoreCreated.class, (s, e) -> Active.restored(e))
-                .onEvent(RestoreDone.class, (s, e) -> ((Active) s).restoreDone(e.seconds()))
+                .onEvent(RestoreDone.class, (s, e) -> ((Active) s).restoreDone(e.seconds(), e.rebuildSeconds()))
                 .onEvent(BacktrackRequested.class, (s, e) -> ((Active) s).backtracking(e.source()))
                 .build();
     }

@@ -79,7 +79,7 @@ final class RestoreFill {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         node.sharding().entityRefFor(DbCluster.TYPE_KEY, s.spec().id())
-                .<StatusReply<DbCluster.ClusterInfo>>ask(r -> new DbCluster.RestoreFinished(seconds, r), node.requestTimeout())
+                .<StatusReply<DbCluster.ClusterInfo>>ask(r -> new DbCluster.RestoreFinished(seconds, m.seconds(), r), node.requestTimeout())
                 .toCompletableFuture().get(node.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS).getValue();
         BackupService.restored(seconds);
         LOG.info("compute instance {}: restored from volume {} at LSN {} ({} bytes written; rebuilding {} s, all {} s)", s.spec().id(),

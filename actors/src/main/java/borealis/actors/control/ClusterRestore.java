@@ -154,7 +154,7 @@ final class ClusterRestore {
 
     private CompletionStage<ClusterView> create(Source src, BackupCatalog.Target t, String name, String sourceName) {
         ClusterSpec spec = src.spec().copyAs(name);
-        DbCluster.RestoreSource from = new DbCluster.RestoreSource(sourceName, t.volumeId(), t.imageKey(), t.lsn(), t.durableAtMillis(), -1);
+        DbCluster.RestoreSource from = new DbCluster.RestoreSource(sourceName, t.volumeId(), t.imageKey(), t.lsn(), t.durableAtMillis(), -1, -1);
         return control.askTenant(spec.tenant(), reply -> new Tenant.AddCluster(name, reply))
                 .thenCompose(tenant -> control.askCluster(spec.id(), reply -> new DbCluster.CreateRestored(spec, src.users(), from, reply))
                         .handle((info, error) -> error == null ? CompletableFuture.completedFuture(ClusterView.of(wake(info)))
@@ -201,7 +201,7 @@ final class ClusterRestore {
         return control.askCluster(id, DbCluster.Get::new)
                 .thenApplyAsync(info -> target(id, info.spec().volumeId(), Long.MAX_VALUE, toMillis), blocking)
                 .thenCompose(t -> control.askCluster(id, r -> new DbCluster.Backtrack(new DbCluster.RestoreSource(name, t.volumeId(),
-                        t.imageKey(), t.lsn(), t.durableAtMillis(), -1), r)))
+                        t.imageKey(), t.lsn(), t.durableAtMillis(), -1, -1), r)))
                 .thenCompose(info -> compute.stop(id, "cluster " + tenant + "." + name + " is being backtracked to " + b.toTime())
                         .thenCompose(stopped -> stoppedWithin(compute, id, Duration.ofSeconds(30)))
                         .thenApply(x -> ClusterView.of(wake(info))));
@@ -240,8 +240,10 @@ final class ClusterRestore {
                 } catch (BackupCatalog.NoRestorePoint e) {
                     // nothing restorable yet: the window says so
                 }
-                return new Views.BackupWindow(tenant, name, backups.store().describe(), backups.window(volume),
-                        latest == null ? null : Instant.ofEpochMilli(latest.durableAtMillis()).toString(), latest == null ? 0 : latest.lsn());
+                BackupCatalog.Summary s = backups.summary(volume);
+                return new Views.BackupWindow(tenant, name, backups.store().describe(), s.window(),
+                        latest == null ? null : Instant.ofEpochMilli(latest.durableAtMillis()).toString(), latest == null ? 0 : latest.lsn(),
+                        s.images(), s.lastImageMillis() == 0 ? null : Instant.ofEpochMilli(s.lastImageMillis()).toString(), s.logObjects());
             } catch (IOException e) {
                 throw new CompletionException(new ApiException(503, "the backup store could not be read: " + e.getMessage()));
             }

@@ -43,17 +43,20 @@ public final class Views {
 
     /**
      * Where a restored cluster came from: {@code state} is "pending" until its writer has filled
-     * the volume (on its first start), then "done" with the {@code seconds} that took.
+     * the volume (on its first start), then "done" with the {@code seconds} that took, {@code
+     * rebuildSeconds} of them reading the base image and replaying the log (the rest: writing the
+     * volume into the new cluster's storage).
      */
-    public record RestoreView(String source, String toTime, long toLsn, String state, Double seconds) {
+    public record RestoreView(String source, String toTime, long toLsn, String state, Double seconds, Double rebuildSeconds) {
         static RestoreView of(DbCluster.RestoreSource r) {
             return r == null ? null : new RestoreView(r.sourceCluster(), java.time.Instant.ofEpochMilli(r.targetMillis()).toString(),
-                    r.targetLsn(), r.pending() ? "pending" : "done", r.pending() ? null : r.seconds());
+                    r.targetLsn(), r.pending() ? "pending" : "done", r.pending() ? null : r.seconds(), r.pending() ? null : r.rebuildSeconds());
         }
     }
 
     /** What a restore of the cluster can reach ({@code window} in words), from this node's backup store. */
-    public record BackupWindow(String tenant, String cluster, String store, String window, String latestPoint, long latestLsn) {}
+    public record BackupWindow(String tenant, String cluster, String store, String window, String latestPoint, long latestLsn,
+                               int baseImages, String lastImage, int logObjects) {}
 
     /**
      * One endpoint of a cluster: the database name to connect to and the instances behind it.

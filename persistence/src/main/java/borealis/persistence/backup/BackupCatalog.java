@@ -217,6 +217,15 @@ public final class BackupCatalog {
                 + listing.lastArchivedLsn() + ")";
     }
 
+    /** What the store holds for a volume, for the admin API: object counts, the newest image's time (0: none), the newest LSN. */
+    public record Summary(int images, long lastImageMillis, int logObjects, long lastArchivedLsn, String window) {}
+
+    public static Summary summary(BackupStore store, String volumeId) throws IOException {
+        Listing l = list(store, volumeId);
+        return new Summary(l.images().size(), l.images().stream().mapToLong(BaseImages.Key::takenMillis).max().orElse(0), l.logs().size(),
+                l.lastArchivedLsn(), window(l));
+    }
+
     /** The restorable window of a volume, for the admin API. */
     public static String window(BackupStore store, String volumeId) throws IOException {
         return window(list(store, volumeId));

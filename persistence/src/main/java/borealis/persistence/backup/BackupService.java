@@ -149,8 +149,8 @@ public final class BackupService implements AutoCloseable {
 
     private static final String MANIFEST = "cluster.manifest";
 
-    public String window(String volumeId) throws IOException {
-        return BackupCatalog.window(store, volumeId);
+    public BackupCatalog.Summary summary(String volumeId) throws IOException {
+        return BackupCatalog.summary(store, volumeId);
     }
 
     @Override
