@@ -195,7 +195,18 @@ public final class BorealisNode implements AutoCloseable {
             return null;
         }
         OwnerOnly.privateDirectory(s.dir());
-        return new BackupService(s, new LocalBackupStore(s.dir()));
+        com.typesafe.config.Config e = b.getConfig("encryption");
+        borealis.persistence.backup.MasterKeys keys = null;
+        if (e.getBoolean("enabled")) {
+            keys = borealis.persistence.backup.MasterKeys.load(Path.of(e.getString("master-key-file")).toAbsolutePath(),
+                    e.getStringList("previous-master-key-files").stream().map(f -> Path.of(f).toAbsolutePath()).toList());
+        }
+        BackupService service = new BackupService(s, new LocalBackupStore(s.dir()), keys);
+        int rewrapped = service.rewrapDataKeys();
+        if (rewrapped > 0) {
+            log.info("re-wrapped {} backup data key(s) with master key {}", rewrapped, keys.currentFingerprint());
+        }
+        return service;
     }
 
     private static ControlPlane controlPlane(ActorSystem<Void> system, ClusterSharding sharding, Config b, int pgPort,

@@ -41,8 +41,12 @@ class PointInTimeRestoreIT {
     Path tmp;
 
     private static Map<String, Object> settings(Path backup) {
+        return settings(backup, backup.resolveSibling("master.key"));
+    }
+
+    private static Map<String, Object> settings(Path backup, Path masterKey) {
         return Map.of("borealis.backup.dir", backup.toString(), "borealis.backup.flush-interval", "50ms",
-                "borealis.volume.group-size", 256 * 1024);
+                "borealis.volume.group-size", 256 * 1024, "borealis.encryption.master-key-file", masterKey.toString());
     }
 
     @Test
@@ -107,16 +111,26 @@ class PointInTimeRestoreIT {
                 Instant sent = Instant.now();
                 for (int i = 0; i < 200; i++) {
                     sent = Instant.now();
-                    s.execute("insert into items values (" + i + ", 'row" + i + "', repeat('p', 3000))");
+                    s.execute("insert into items values (" + i + ", 'row" + i + "', 'plaintext-marker-' || repeat('p', 2983))");
                 }
                 awaitRestorable(api, "ledger", sent);
             }
         }
+        assertTrue(filesContaining(firstData, "plaintext-marker-") > 0, "the marker is findable where rows are stored unencrypted (the segment storage): the check below can fail");
+        assertEquals(0, filesContaining(backup, "plaintext-marker-"), "the backup store holds no row in plaintext");
         try (Stream<Path> files = Files.walk(firstData)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
         assertTrue(Files.notExists(firstData));
 
+        try (InProcessNode node = InProcessNode.start(tmp.resolve("data-other-key"), settings(backup, tmp.resolve("other.key")))) {
+            AdminClient api = node.admin();
+            api.createTenant("acme");
+            AdminClient.Response wrongKey = api.call("POST", "/v1/clusters/acme/ledger/restore",
+                    Map.of("name", "ledger-back", "masterPassword", "new-pass-1"));
+            assertEquals(409, wrongKey.status(), wrongKey.body().toString());
+            assertTrue(wrongKey.body().path("error").asText().contains("which this node does not hold"), wrongKey.body().toString());
+        }
         try (InProcessNode node = InProcessNode.start(tmp.resolve("data-new"), settings(backup))) {
             AdminClient api = node.admin();
             api.createTenant("acme");
@@ -221,6 +235,28 @@ class PointInTimeRestoreIT {
             }
         }
         return out;
+    }
+
+    /** Files under {@code dir} whose bytes contain {@code text}. */
+    private static long filesContaining(Path dir, String text) throws Exception {
+        byte[] needle = text.getBytes(StandardCharsets.US_ASCII);
+        long n = 0;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] b = Files.readAllBytes(f);
+                outer:
+                for (int i = 0; i + needle.length <= b.length; i++) {
+                    for (int j = 0; j < needle.length; j++) {
+                        if (b[i + j] != needle[j]) {
+                            continue outer;
+                        }
+                    }
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
     }
 
     private record Cli(int exit, String out, String err) {}

@@ -70,7 +70,7 @@ public final class BackupCatalog {
      * The latest point at or before {@code toLsn} and {@code toMillis} (either may be {@code Long.MAX_VALUE})
      * that ends an engine write and that an image plus an unbroken run of archived log reach.
      */
-    public static Target resolve(BackupStore store, String volumeId, long toLsn, long toMillis) throws IOException {
+    public static Target resolve(BackupStore store, DataCipher cipher, String volumeId, long toLsn, long toMillis) throws IOException {
         Listing listing = list(store, volumeId);
         if (listing.images().isEmpty()) {
             throw new NoRestorePoint("the backup store (" + store.describe() + ") holds no base image of volume " + volumeId);
@@ -81,7 +81,7 @@ public final class BackupCatalog {
             if (image.start() > toLsn || image.takenMillis() > toMillis) {
                 continue;
             }
-            best = reach(store, volumeId, listing, image, toLsn, toMillis);
+            best = reach(store, cipher, volumeId, listing, image, toLsn, toMillis);
         }
         if (best == null) {
             throw new NoRestorePoint("no backup of volume " + volumeId + " reaches " + describe(toLsn, toMillis) + "; it holds "
@@ -91,7 +91,8 @@ public final class BackupCatalog {
     }
 
     /** The last boundary at or after the image's end that the unbroken log after the image reaches, or null. */
-    private static Target reach(BackupStore store, String volumeId, Listing listing, BaseImages.Key image, long toLsn, long toMillis)
+    private static Target reach(BackupStore store, DataCipher cipher, String volumeId, Listing listing, BaseImages.Key image, long toLsn,
+                                long toMillis)
             throws IOException {
         Target found = image.start() == image.end() ? new Target(volumeId, image.key(), image.start(), image.takenMillis()) : null;
         long next = image.start() + 1;
@@ -102,7 +103,7 @@ public final class BackupCatalog {
             if (log.first() > next) {
                 break; // a gap in the archive: nothing past it is reachable from this image
             }
-            for (DurableRecord d : read(store, log)) {
+            for (DurableRecord d : read(store, cipher, volumeId, log)) {
                 LogRecord r = d.record();
                 if (r.lsn() < next) {
                     continue;
@@ -119,10 +120,16 @@ public final class BackupCatalog {
         return found;
     }
 
-    private static List<DurableRecord> read(BackupStore store, LogSegments.Key log) throws IOException {
-        try (InputStream in = store.open(log.key())) {
+    private static List<DurableRecord> read(BackupStore store, DataCipher cipher, String volumeId, LogSegments.Key log) throws IOException {
+        try (InputStream in = open(store, cipher, volumeId, log.key())) {
             return LogSegments.decode(log.key(), in);
         }
+    }
+
+    /** An object's plaintext: decrypted with the volume's data key when the backup is encrypted ({@code cipher} not null). */
+    static InputStream open(BackupStore store, DataCipher cipher, String volumeId, String key) throws IOException {
+        InputStream raw = store.open(key);
+        return cipher == null ? raw : cipher.decrypting(raw, volumeId, key);
     }
 
     /**
@@ -130,13 +137,13 @@ public final class BackupCatalog {
      * image, then every archived record after the image's start up to the target, in order.
      * Returns the volume size.
      */
-    public static long materialize(BackupStore store, Target target, Path file) throws IOException {
+    public static long materialize(BackupStore store, DataCipher cipher, Target target, Path file) throws IOException {
         Listing listing = list(store, target.volumeId());
         BaseImages.Key image = BaseImages.parse(target.imageKey());
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel ch = raf.getChannel()) {
             ch.truncate(0);
             long size;
-            try (InputStream in = store.open(image.key())) {
+            try (InputStream in = open(store, cipher, target.volumeId(), image.key())) {
                 size = BaseImages.restoreInto(image.key(), in, ch);
             }
             long next = image.start() + 1;
@@ -144,7 +151,7 @@ public final class BackupCatalog {
                 if (log.last() < next || next > target.lsn()) {
                     continue;
                 }
-                for (DurableRecord d : read(store, log)) {
+                for (DurableRecord d : read(store, cipher, target.volumeId(), log)) {
                     LogRecord r = d.record();
                     if (r.lsn() < next || r.lsn() > target.lsn()) {
                         continue;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * more than a core from the tenants). Also rebuilds a volume at a past point for a restore.
  */
 public final class BackupService implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BackupService.class);
 
     /**
      * See reference.conf {@code borealis.backup}.
@@ -43,21 +46,25 @@ public final class BackupService implements AutoCloseable {
 
     private final Settings settings;
     private final BackupStore store;
+    /** Null: backups are written in plaintext. */
+    private final MasterKeys masterKeys;
+    private final java.util.concurrent.ConcurrentHashMap<String, DataCipher> ciphers = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final ExecutorService imager;
 
     public BackupService(Settings settings, BackupStore store) {
+        this(settings, store, null);
+    }
+
+    /** {@code masterKeys}: encrypt each volume's backup with a data key of its own, wrapped by them (null: plaintext). */
+    public BackupService(Settings settings, BackupStore store, MasterKeys masterKeys) {
         this.settings = settings;
         this.store = store;
+        this.masterKeys = masterKeys;
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("borealis-backup-flush"));
         this.imager = Executors.newSingleThreadExecutor(daemon("borealis-backup-image"));
     }
 
-    /** From configuration, with a local directory store; null when backup is disabled. */
-    public static BackupService from(Config backup) throws IOException {
-        Settings s = Settings.from(backup);
-        return s.enabled() ? new BackupService(s, new LocalBackupStore(s.dir())) : null;
-    }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         return r -> {
@@ -90,7 +97,7 @@ public final class BackupService implements AutoCloseable {
 
     /** The point a restore to {@code toLsn} / {@code toMillis} (either {@code Long.MAX_VALUE}: no limit) reaches. */
     public BackupCatalog.Target resolve(String volumeId, long toLsn, long toMillis) throws IOException {
-        return BackupCatalog.resolve(store, volumeId, toLsn, toMillis);
+        return BackupCatalog.resolve(store, cipher(volumeId, false), volumeId, toLsn, toMillis);
     }
 
     /** The volume's bytes at {@code target}, in a new scratch file the caller deletes; timed for the restore metric. */
@@ -98,7 +105,7 @@ public final class BackupService implements AutoCloseable {
         long began = System.nanoTime();
         Path file = Files.createTempFile(store.scratchDir(), "restore", ".vol");
         try {
-            long size = BackupCatalog.materialize(store, target, file);
+            long size = BackupCatalog.materialize(store, cipher(target.volumeId(), false), target, file);
             return new Materialized(file, size, (System.nanoTime() - began) / 1e9);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
@@ -120,7 +127,8 @@ public final class BackupService implements AutoCloseable {
      * control plane's record of the source is gone with the node's data directory.
      */
     public void putManifest(String volumeId, byte[] manifest) throws IOException {
-        store.put(BackupCatalog.prefix(volumeId) + MANIFEST, manifest);
+        DataCipher c = cipher(volumeId, true);
+        store.put(BackupCatalog.prefix(volumeId) + MANIFEST, c == null ? manifest : c.seal(manifest, volumeId));
     }
 
     /** The manifest stored with a volume's backup, or null. */
@@ -129,9 +137,89 @@ public final class BackupService implements AutoCloseable {
         if (!store.list(key).contains(key)) {
             return null;
         }
-        try (var in = store.open(key)) {
+        try (var in = BackupCatalog.open(store, cipher(volumeId, false), volumeId, key)) {
             return in.readAllBytes();
         }
+    }
+
+    private static final String DATA_KEY = "data.key";
+
+    /**
+     * The volume's data key, as a cipher; null when its backup is plaintext. A writer ({@code
+     * forWriting}) of a volume with no backup yet makes one when the node encrypts; a key wrapped by
+     * a previous master key is re-wrapped by the current one (rotation rewrites no data).
+     */
+    DataCipher cipher(String volumeId, boolean forWriting) throws IOException {
+        DataCipher known = ciphers.get(volumeId);
+        if (known != null) {
+            return known;
+        }
+        String prefix = BackupCatalog.prefix(volumeId);
+        String key = prefix + DATA_KEY;
+        List<String> present = store.list(prefix);
+        if (!present.contains(key)) {
+            if (masterKeys == null || !forWriting) {
+                return null;
+            }
+            if (!present.isEmpty()) {
+                // Points written in plaintext stay readable: this volume's backup stays plaintext.
+                return null;
+            }
+            byte[] dataKey = MasterKeys.newDataKey();
+            store.put(key, masterKeys.wrap(dataKey, volumeId));
+            return cache(volumeId, dataKey);
+        }
+        if (masterKeys == null) {
+            throw new MasterKeys.WrongKeyException("the backup of volume " + volumeId + " is encrypted, and this node has no master key"
+                    + " (borealis.encryption.enabled is off)");
+        }
+        byte[] wrapped;
+        try (var in = store.open(key)) {
+            wrapped = in.readAllBytes();
+        }
+        byte[] dataKey = masterKeys.unwrap(wrapped, volumeId);
+        if (!masterKeys.isCurrent(wrapped)) {
+            store.put(key, masterKeys.wrap(dataKey, volumeId));
+        }
+        return cache(volumeId, dataKey);
+    }
+
+    private DataCipher cache(String volumeId, byte[] dataKey) {
+        DataCipher c = new DataCipher(dataKey);
+        java.util.Arrays.fill(dataKey, (byte) 0);
+        ciphers.put(volumeId, c);
+        return c;
+    }
+
+    /**
+     * Re-wraps every data key that a previous master key wrapped (after a rotation); returns how
+     * many. Keys under a master key this node does not hold are left alone.
+     */
+    public int rewrapDataKeys() throws IOException {
+        if (masterKeys == null) {
+            return 0;
+        }
+        int n = 0;
+        for (String key : store.list("volumes/")) {
+            if (!key.endsWith("/" + DATA_KEY)) {
+                continue;
+            }
+            String volumeId = key.substring("volumes/".length(), key.length() - DATA_KEY.length() - 1);
+            byte[] wrapped;
+            try (var in = store.open(key)) {
+                wrapped = in.readAllBytes();
+            }
+            if (!masterKeys.isCurrent(wrapped)) {
+                try {
+                    store.put(key, masterKeys.wrap(masterKeys.unwrap(wrapped, volumeId), volumeId));
+                    n++;
+                } catch (MasterKeys.WrongKeyException e) {
+                    // Not this node's to open (another key's backup in a shared store): left as it is.
+                    LOG.warn("backup data key of volume {} not re-wrapped: {}", volumeId, e.getMessage());
+                }
+            }
+        }
+        return n;
     }
 
     /** The volumes backed up under {@code clusterPrefix} ({@code tenant/cluster}) that have a manifest, newest incarnation first. */

@@ -69,15 +69,21 @@ final class BaseImages {
         }
     }
 
-    /** Copies {@code source} into a new file in {@code dir}; {@code stop} is polled between chunks. */
-    static Taken take(Source source, Path dir, java.util.function.BooleanSupplier stop) throws IOException {
+    /**
+     * Copies {@code source} into a new file in {@code dir} (encrypted with {@code cipher} unless
+     * null); {@code stop} is polled between chunks.
+     */
+    static Taken take(Source source, Path dir, java.util.function.BooleanSupplier stop, DataCipher cipher, String volumeId)
+            throws IOException {
         long takenMillis = source.nowMillis();
         long start = source.highestLsn();
         long size = source.size();
         Path file = Files.createTempFile(dir, "image", ".part");
         try {
             CRC32C crc = new CRC32C();
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+            // Encrypted as it is written: no plaintext reaches the disk, not even the scratch file.
+            OutputStream sink = Files.newOutputStream(file);
+            try (OutputStream raw = new BufferedOutputStream(cipher == null ? sink : cipher.encrypting(sink, volumeId), 1 << 16);
                  DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc))) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);

@@ -43,6 +43,8 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     private long logBytesSinceImage;
     private long lastImageMillis;
     private volatile BaseImages.Source source;
+    /** The volume's data key (null: the backup is not encrypted). */
+    private volatile DataCipher cipher;
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile boolean imageRunning;
@@ -103,6 +105,7 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     }
 
     void attach(BaseImages.Source volume) throws IOException {
+        cipher = service.cipher(volumeId, true);
         BackupCatalog.Listing listing = BackupCatalog.list(service.store(), volumeId);
         synchronized (flushLock) {
             this.source = volume;
@@ -153,6 +156,9 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                 byte[] bytes;
                 try {
                     bytes = LogSegments.encode(batch);
+                    if (cipher != null) {
+                        bytes = cipher.seal(bytes, volumeId);
+                    }
                     service.store().put(LogSegments.key(prefix, first, last, lastMillis), bytes);
                 } catch (IOException | RuntimeException e) {
                     synchronized (this) {
@@ -195,7 +201,7 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     private void takeImage() {
         long began = System.nanoTime();
         try {
-            BaseImages.Taken t = BaseImages.take(source, service.store().scratchDir(), () -> closed);
+            BaseImages.Taken t = BaseImages.take(source, service.store().scratchDir(), () -> closed, cipher, volumeId);
             try {
                 service.store().put(BaseImages.key(prefix, t.start(), t.end(), t.takenMillis()), t.file());
             } finally {

@@ -117,13 +117,13 @@ class BackupCatalogTest {
     }
 
     private void storeImage(LocalBackupStore store, SimVolume v) throws IOException {
-        BaseImages.Taken t = BaseImages.take(v, store.scratchDir(), () -> false);
+        BaseImages.Taken t = BaseImages.take(v, store.scratchDir(), () -> false, null, VOLUME);
         store.put(BaseImages.key(BackupCatalog.prefix(VOLUME), t.start(), t.end(), t.takenMillis()), t.file());
     }
 
     private byte[] restore(LocalBackupStore store, BackupCatalog.Target t) throws IOException {
         Path out = dir.resolve("restored-" + t.lsn());
-        long size = BackupCatalog.materialize(store, t, out);
+        long size = BackupCatalog.materialize(store, null, t, out);
         assertEquals(size, Files.size(out));
         return Files.readAllBytes(out);
     }
@@ -155,11 +155,11 @@ class BackupCatalogTest {
         int checked = 0;
         for (Map.Entry<Long, byte[]> e : v.states.entrySet()) {
             if (e.getKey() < imageEnd) {
-                assertThrows(BackupCatalog.NoRestorePoint.class, () -> BackupCatalog.resolve(store, VOLUME, e.getKey(), Long.MAX_VALUE),
+                assertThrows(BackupCatalog.NoRestorePoint.class, () -> BackupCatalog.resolve(store, null, VOLUME, e.getKey(), Long.MAX_VALUE),
                         "a point the fuzzy image does not reach consistently is refused");
                 continue;
             }
-            BackupCatalog.Target t = BackupCatalog.resolve(store, VOLUME, e.getKey(), Long.MAX_VALUE);
+            BackupCatalog.Target t = BackupCatalog.resolve(store, null, VOLUME, e.getKey(), Long.MAX_VALUE);
             assertEquals(e.getKey(), t.lsn());
             assertArrayEquals(e.getValue(), restore(store, t), "volume at LSN " + e.getKey());
             checked++;
@@ -180,14 +180,14 @@ class BackupCatalogTest {
         long firstBoundaryAfterImage = v.lsn - 18; // writes are two records each
         long at = v.times.get(firstBoundaryAfterImage + 6);
         // Between the two records of the next write: the write is not half restored.
-        BackupCatalog.Target t = BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, at + 10);
+        BackupCatalog.Target t = BackupCatalog.resolve(store, null, VOLUME, Long.MAX_VALUE, at + 10);
         assertEquals(firstBoundaryAfterImage + 6, t.lsn());
         assertEquals(at, t.durableAtMillis());
         assertArrayEquals(v.states.get(t.lsn()), restore(store, t));
-        BackupCatalog.Target latest = BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
+        BackupCatalog.Target latest = BackupCatalog.resolve(store, null, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
         assertEquals(v.lsn, latest.lsn());
         BackupCatalog.NoRestorePoint before = assertThrows(BackupCatalog.NoRestorePoint.class,
-                () -> BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, 1000));
+                () -> BackupCatalog.resolve(store, null, VOLUME, Long.MAX_VALUE, 1000));
         assertTrue(before.getMessage().contains("holds points from"), before.getMessage());
     }
 
@@ -209,9 +209,9 @@ class BackupCatalogTest {
             randomWrite(v);
         }
         archive(store, v.log.subList(after, v.log.size()));
-        assertEquals(beforeGap, BackupCatalog.resolve(store, VOLUME, v.lsn - 9, Long.MAX_VALUE).lsn(),
+        assertEquals(beforeGap, BackupCatalog.resolve(store, null, VOLUME, v.lsn - 9, Long.MAX_VALUE).lsn(),
                 "a point inside the gap gets the last one before it");
-        BackupCatalog.Target latest = BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
+        BackupCatalog.Target latest = BackupCatalog.resolve(store, null, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
         assertEquals(v.lsn, latest.lsn());
         assertArrayEquals(v.states.get(v.lsn), restore(store, latest));
     }
@@ -238,7 +238,7 @@ class BackupCatalogTest {
         assertTrue(BackupCatalog.prune(store, VOLUME, keepFrom) > 0);
         BackupCatalog.Listing left = BackupCatalog.list(store, VOLUME);
         assertEquals(2, left.images().size());
-        BackupCatalog.Target latest = BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
+        BackupCatalog.Target latest = BackupCatalog.resolve(store, null, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
         assertArrayEquals(v.states.get(v.lsn), restore(store, latest));
     }
 
@@ -255,7 +255,7 @@ class BackupCatalogTest {
         byte[] b = Files.readAllBytes(file);
         b[b.length / 2] ^= 1;
         Files.write(file, b);
-        IOException e = assertThrows(IOException.class, () -> BackupCatalog.resolve(store, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE));
+        IOException e = assertThrows(IOException.class, () -> BackupCatalog.resolve(store, null, VOLUME, Long.MAX_VALUE, Long.MAX_VALUE));
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
     }
 
