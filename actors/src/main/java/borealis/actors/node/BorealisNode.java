@@ -38,7 +38,9 @@ import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import borealis.persistence.backup.BackupService;
+import borealis.persistence.backup.BackupStore;
 import borealis.persistence.backup.LocalBackupStore;
+import borealis.persistence.backup.S3BackupStore;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -194,14 +196,27 @@ public final class BorealisNode implements AutoCloseable {
         if (!s.enabled()) {
             return null;
         }
-        OwnerOnly.privateDirectory(s.dir());
+        BackupStore store = switch (b.getString("backup.store")) {
+            case "directory" -> {
+                OwnerOnly.privateDirectory(s.dir());
+                yield new LocalBackupStore(s.dir());
+            }
+            case "s3" -> {
+                Path scratch = Path.of(b.getString("backup.s3.scratch-dir")).toAbsolutePath();
+                OwnerOnly.createDirectories(scratch);
+                yield new S3BackupStore(S3BackupStore.Settings.from(b.getConfig("backup.s3"), scratch));
+            }
+            default -> throw new IllegalArgumentException("borealis.backup.store must be directory or s3, not \"" + b.getString("backup.store")
+                    + "\"");
+        };
         com.typesafe.config.Config e = b.getConfig("encryption");
         borealis.persistence.backup.MasterKeys keys = null;
         if (e.getBoolean("enabled")) {
             keys = borealis.persistence.backup.MasterKeys.load(Path.of(e.getString("master-key-file")).toAbsolutePath(),
                     e.getStringList("previous-master-key-files").stream().map(f -> Path.of(f).toAbsolutePath()).toList());
         }
-        BackupService service = new BackupService(s, new LocalBackupStore(s.dir()), keys);
+        BackupService service = new BackupService(s, store, keys);
+        log.info("backups in {} ({})", store.describe(), keys == null ? "not encrypted" : "encrypted, master key " + keys.currentFingerprint());
         int rewrapped = service.rewrapDataKeys();
         if (rewrapped > 0) {
             log.info("re-wrapped {} backup data key(s) with master key {}", rewrapped, keys.currentFingerprint());
