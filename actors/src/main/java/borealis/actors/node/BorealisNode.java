@@ -217,6 +217,7 @@ public final class BorealisNode implements AutoCloseable {
         }
         BackupService service = new BackupService(s, store, keys);
         log.info("backups in {} ({})", store.describe(), keys == null ? "not encrypted" : "encrypted, master key " + keys.currentFingerprint());
+        service.startSweeping();
         int rewrapped = service.rewrapDataKeys();
         if (rewrapped > 0) {
             log.info("re-wrapped {} backup data key(s) with master key {}", rewrapped, keys.currentFingerprint());

@@ -49,6 +49,8 @@ public final class BackupService implements AutoCloseable {
     /** Null: backups are written in plaintext. */
     private final MasterKeys masterKeys;
     private final java.util.concurrent.ConcurrentHashMap<String, DataCipher> ciphers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Volumes whose writer archives on this node: never swept. */
+    private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
     private final ExecutorService imager;
 
@@ -80,6 +82,70 @@ public final class BackupService implements AutoCloseable {
 
     public BackupStore store() {
         return store;
+    }
+
+    void active(String volumeId, boolean archiving) {
+        if (archiving) {
+            active.add(volumeId);
+        } else {
+            active.remove(volumeId);
+        }
+    }
+
+    /** Sweeps expired backups now and then every image interval (on the image thread: it lists and deletes). */
+    public void startSweeping() {
+        long every = settings.imageInterval().toMillis();
+        timer.scheduleWithFixedDelay(() -> imager.execute(() -> {
+            try {
+                int n = sweepExpired(System.currentTimeMillis());
+                if (n > 0) {
+                    LOG.info("removed the backups of {} volume(s) with nothing left in the retention window", n);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("sweeping expired backups failed, will retry: {}", e.toString());
+            }
+        }), Math.min(every, 60_000), every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Removes every object of each volume whose newest point is older than the retention window
+     * and whose writer is not archiving here: a deleted cluster's backup (restorable until then),
+     * or one that stayed paused for longer than the window (its next writer starts a new backup).
+     * Returns how many volumes were removed.
+     */
+    int sweepExpired(long nowMillis) throws IOException {
+        java.util.Map<String, List<String>> byVolume = new java.util.TreeMap<>();
+        java.util.Map<String, Long> newest = new java.util.HashMap<>();
+        for (String key : store.list("volumes/")) {
+            String rest = key.substring("volumes/".length());
+            int cut = rest.contains("/log/") ? rest.lastIndexOf("/log/") : rest.contains("/image/") ? rest.lastIndexOf("/image/")
+                    : rest.lastIndexOf('/');
+            if (cut <= 0) {
+                continue;
+            }
+            String volumeId = rest.substring(0, cut);
+            byVolume.computeIfAbsent(volumeId, v -> new java.util.ArrayList<>()).add(key);
+            LogSegments.Key log = LogSegments.parse(key);
+            BaseImages.Key image = BaseImages.parse(key);
+            long at = log != null ? log.lastMillis() : image != null ? image.takenMillis() : 0;
+            newest.merge(volumeId, at, Math::max);
+        }
+        int removed = 0;
+        long horizon = nowMillis - settings.retention().toMillis();
+        for (java.util.Map.Entry<String, List<String>> v : byVolume.entrySet()) {
+            if (active.contains(v.getKey()) || newest.getOrDefault(v.getKey(), 0L) >= horizon) {
+                continue;
+            }
+            List<String> keys = new java.util.ArrayList<>(v.getValue());
+            // The data key goes last: a sweep cut short leaves no object it could no longer open.
+            keys.sort(java.util.Comparator.comparing((String k) -> k.endsWith("/" + DATA_KEY)));
+            for (String key : keys) {
+                store.delete(key);
+            }
+            ciphers.remove(v.getKey());
+            removed++;
+        }
+        return removed;
     }
 
     ScheduledExecutorService timer() {

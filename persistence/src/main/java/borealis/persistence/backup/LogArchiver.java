@@ -125,6 +125,7 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                 suspended = false;
             }
         }
+        service.active(volumeId, true);
         long every = service.settings().flushInterval().toMillis();
         flusher = service.timer().scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
     }
@@ -185,8 +186,9 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
             }
             metrics.lag(oldestQueuedMillis());
             BackupService.Settings s = service.settings();
+            // An idle volume is not copied again: its last image still serves every point since.
             boolean due = needImage || logBytesSinceImage >= s.imageAfterLogBytes()
-                    || System.currentTimeMillis() - lastImageMillis >= s.imageInterval().toMillis();
+                    || (logBytesSinceImage > 0 && System.currentTimeMillis() - lastImageMillis >= s.imageInterval().toMillis());
             if (due && !imageRunning && !closing && source != null) {
                 imageRunning = true;
                 service.imager().execute(this::takeImage);
@@ -249,6 +251,7 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                     volumeId, e.toString());
         }
         closed = true;
+        service.active(volumeId, false);
     }
 
     /** How far the archive reaches (for tests and the admin API). */

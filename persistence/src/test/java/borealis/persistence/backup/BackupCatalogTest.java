@@ -243,6 +243,31 @@ class BackupCatalogTest {
     }
 
     @Test
+    void backupsWithNothingLeftInTheWindowAreSweptUnlessTheirWriterArchivesHere() throws IOException {
+        LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
+        BackupService service = new BackupService(new BackupService.Settings(true, dir.resolve("store"), Duration.ofDays(1),
+                Duration.ofSeconds(1), Duration.ofHours(1), 1 << 30, 1 << 20), store);
+        long now = System.currentTimeMillis();
+        long old = now - Duration.ofDays(2).toMillis();
+        for (String volume : List.of("acme/deleted/1", "acme/paused/1", "acme/recent/1")) {
+            long at = volume.contains("recent") ? now - 1000 : old;
+            String prefix = BackupCatalog.prefix(volume);
+            store.put(BaseImages.key(prefix, 1, 1, at), new byte[] {1});
+            store.put(LogSegments.key(prefix, 2, 9, at + 10), new byte[] {2});
+            store.put(prefix + "cluster.manifest", new byte[] {3});
+        }
+        service.active("acme/paused/1", true);
+        try {
+            assertEquals(1, service.sweepExpired(now));
+            assertEquals(List.of(), store.list("volumes/acme/deleted/"));
+            assertEquals(3, store.list("volumes/acme/paused/").size(), "a volume archiving here is never swept");
+            assertEquals(3, store.list("volumes/acme/recent/").size(), "a point inside the window keeps the whole backup");
+        } finally {
+            service.close();
+        }
+    }
+
+    @Test
     void aDamagedObjectIsRefusedByItsChecksum() throws IOException {
         LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
         SimVolume v = new SimVolume();
