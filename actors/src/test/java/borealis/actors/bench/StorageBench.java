@@ -57,7 +57,8 @@ public final class StorageBench {
         Path data = Files.createTempDirectory("borealis-bench");
 
         try (BorealisNode node = BorealisNode.start(ConfigFactory.parseMap(Map.of("borealis.backup.enabled", backup,
-                "borealis.backup.dir", data.resolve("backup").toString())).withFallback(config(data, journal)))) {
+                "borealis.backup.dir", data.resolve("backup").toString(), "borealis.encryption.master-key-file",
+                data.resolve("master.key").toString())).withFallback(config(data, journal)))) {
             AdminClient admin = new AdminClient("http://127.0.0.1:" + node.adminPort(), "bench-token");
             admin.createTenant(TENANT);
             admin.createCluster(TENANT, CLUSTER, "app", "bench-pass");

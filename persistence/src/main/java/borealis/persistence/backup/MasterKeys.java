@@ -48,10 +48,14 @@ public final class MasterKeys {
             byte[] k = new byte[KEY_BYTES];
             RANDOM.nextBytes(k);
             Files.createDirectories(currentFile.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(currentFile.toAbsolutePath().getParent(), ".master", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, Base64.getEncoder().encodeToString(k) + "\n");
-            Files.move(tmp, currentFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // CREATE_NEW: of nodes starting together on one shared file, the first one's key is everyone's.
+            try (var ch = java.nio.channels.FileChannel.open(currentFile, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                ch.write(java.nio.ByteBuffer.wrap((Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII)));
+                ch.force(true);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made meanwhile by another node: read below
+            }
         }
         List<Key> prev = new ArrayList<>();
         for (Path p : previousFiles) {
