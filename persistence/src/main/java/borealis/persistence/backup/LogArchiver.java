@@ -62,7 +62,8 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
         if (closed) {
             return;
         }
-        if (suspended) {
+        if (suspended || overflowed) {
+            // Dropped until the next flush: one gap, never a run with holes inside.
             overflowed = true;
             return;
         }
@@ -72,7 +73,7 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                 // The store cannot keep up: drop rather than hold the writer's memory; the gap
                 // this leaves is closed by the next base image.
                 overflowed = true;
-                continue;
+                return;
             }
             queue.add(d);
             queuedBytes += size;
