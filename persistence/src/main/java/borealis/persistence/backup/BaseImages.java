@@ -53,20 +53,13 @@ final class BaseImages {
     private BaseImages() {}
 
     static String key(String volumePrefix, long start, long end, long takenMillis) {
-        return volumePrefix + "image/" + String.format("%020d-%020d-%d.img", start, end, takenMillis);
+        return ObjectNames.name(volumePrefix, "image", start, end, takenMillis, "img");
     }
 
+    /** Parses a listed key; null for something else. */
     static Key parse(String key) {
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        if (!name.endsWith(".img")) {
-            return null;
-        }
-        String[] parts = name.substring(0, name.length() - 4).split("-");
-        try {
-            return parts.length == 3 ? new Key(key, Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        long[] n = ObjectNames.numbers(key, "img");
+        return n == null ? null : new Key(key, n[0], n[1], n[2]);
     }
 
     /**

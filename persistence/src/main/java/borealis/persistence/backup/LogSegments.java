@@ -30,22 +30,13 @@ final class LogSegments {
     private LogSegments() {}
 
     static String key(String volumePrefix, long first, long last, long lastMillis) {
-        return volumePrefix + "log/" + String.format("%020d-%020d-%d.log", first, last, lastMillis);
+        return ObjectNames.name(volumePrefix, "log", first, last, lastMillis, "log");
     }
 
     /** Parses a listed key; null for something else. */
     static Key parse(String key) {
-        int slash = key.lastIndexOf('/');
-        String name = key.substring(slash + 1);
-        if (!name.endsWith(".log")) {
-            return null;
-        }
-        String[] parts = name.substring(0, name.length() - 4).split("-");
-        try {
-            return parts.length == 3 ? new Key(key, Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        long[] n = ObjectNames.numbers(key, "log");
+        return n == null ? null : new Key(key, n[0], n[1], n[2]);
     }
 
     static byte[] encode(List<DurableRecord> records) throws IOException {
