@@ -1,11 +1,11 @@
 package borealis.persistence.backup;
 
+import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -48,11 +48,9 @@ public final class MasterKeys {
             byte[] k = new byte[KEY_BYTES];
             RANDOM.nextBytes(k);
             Files.createDirectories(currentFile.toAbsolutePath().getParent());
-            // CREATE_NEW: of nodes starting together on one shared file, the first one's key is everyone's.
-            try (var ch = java.nio.channels.FileChannel.open(currentFile, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ch.write(java.nio.ByteBuffer.wrap((Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII)));
-                ch.force(true);
+            try {
+                // CREATE_NEW: of nodes starting together on one shared file, the first one's key is everyone's.
+                OwnerOnly.writeNew(currentFile, (Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII));
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // made meanwhile by another node: read below
             }
@@ -69,6 +67,10 @@ public final class MasterKeys {
     }
 
     private static Key read(Path file) throws IOException {
+        if (OwnerOnly.isExposed(file)) {
+            throw new IOException("master key file " + file + " is readable or writable by other users, so the key may be known:"
+                    + " check who had access, then make it owner-only (chmod 600 " + file + ") or rotate to a new key");
+        }
         byte[] k;
         try {
             k = Base64.getDecoder().decode(Files.readString(file).trim());

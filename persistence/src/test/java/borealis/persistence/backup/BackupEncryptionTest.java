@@ -180,6 +180,15 @@ class BackupEncryptionTest {
     }
 
     @Test
+    void aMasterKeyOthersCanReadIsRefused() throws Exception {
+        Path key = dir.resolve("exposed.key");
+        MasterKeys.load(key, List.of());
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        IOException e = assertThrows(IOException.class, () -> MasterKeys.load(key, List.of()));
+        assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    }
+
+    @Test
     void anAlteredObjectDoesNotDecrypt() throws Exception {
         BackupService service = service(dir.resolve("master.key"), List.of());
         try {
