@@ -50,8 +50,9 @@ final class WriterDatabase {
                 RestoreFill.fill(system, node, s, v, archiver);
             }
             if (archiver != null) {
-                backups.putManifest(volumeId, s.spec().toManifest());
-                archiver.attach(v);
+                // Off the resume's path: with an object store, learning where the archive stands
+                // is a listing (and a key to make); records queue in the archiver meanwhile.
+                archiver.attachInBackground(v, s.spec().toManifest());
             }
             volumeOpened.run();
             AuditLog audit = AuditLog.get(system);

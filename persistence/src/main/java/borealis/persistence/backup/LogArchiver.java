@@ -48,7 +48,9 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile boolean imageRunning;
-    private ScheduledFuture<?> flusher;
+    private volatile ScheduledFuture<?> flusher;
+    /** Set once {@link #attach} has learned the archive's state and the data key: nothing is written before. */
+    private volatile boolean attached;
 
     LogArchiver(String volumeId, BackupService service) {
         this.volumeId = volumeId;
@@ -83,6 +85,26 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     /** Drops what the writer hands over until {@link #attach}: writes that are not the cluster's history (a restore's fill). */
     public synchronized void suspend() {
         suspended = true;
+    }
+
+    /**
+     * As {@link #attach(ReplicatedVolume)}, with the cluster's manifest stored first, on the backup
+     * service's thread; a failure is retried every flush interval until the volume closes.
+     */
+    public void attachInBackground(ReplicatedVolume volume, byte[] manifest) {
+        service.timer().execute(() -> {
+            if (closing) {
+                return;
+            }
+            try {
+                service.putManifest(volumeId, manifest);
+                attach(volume);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("backup of volume {}: could not start archiving ({}), will retry", volumeId, e.toString());
+                service.timer().schedule(() -> attachInBackground(volume, manifest), service.settings().flushInterval().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /** The writer's volume is open: learn where the archive stands and start flushing. */
@@ -127,8 +149,14 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
             }
         }
         service.active(volumeId, true);
+        attached = true;
         long every = service.settings().flushInterval().toMillis();
         flusher = service.timer().scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
+        if (closing) {
+            // Closed while attaching: close() may not have seen the flusher.
+            flusher.cancel(false);
+            service.active(volumeId, false);
+        }
     }
 
     private void flushQuietly() {
@@ -141,6 +169,9 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
 
     /** Writes what is queued as one object (on failure the records stay queued), then starts an image if one is due. */
     void flush() throws IOException {
+        if (!attached) {
+            return; // neither the archive's position nor the data key is known yet
+        }
         synchronized (flushLock) {
             List<DurableRecord> batch;
             boolean dropped;
@@ -241,10 +272,11 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     /** Archives what is still queued (the writer's last records: it closes cleanly), then stops. */
     @Override
     public void close() {
-        if (flusher != null) {
-            flusher.cancel(false);
-        }
         closing = true;
+        ScheduledFuture<?> f = flusher;
+        if (f != null) {
+            f.cancel(false);
+        }
         try {
             flush();
         } catch (IOException | RuntimeException e) {
