@@ -136,6 +136,14 @@ public final class ShardedSegmentTransport implements SegmentTransport {
     }
 
     @Override
+    public CompletableFuture<HeldRecords> recordsAfter(int group, int replica, long afterLsn, int maxBytes) {
+        return sharding.entityRefFor(StorageSegment.typeKey(replica), StorageSegment.entityId(volumeId, layout, group, replica))
+                .<StorageSegment.PeerRecords>ask(r -> new StorageSegment.FetchRecords(afterLsn, maxBytes, r), timeout)
+                .toCompletableFuture()
+                .thenApply(p -> new HeldRecords(p.records(), p.more()));
+    }
+
+    @Override
     public CompletableFuture<ReplicaStatus> beginEpoch(int group, int replica, long epoch) {
         return this.<StorageSegment.BeginEpochReply>request(group, replica, id -> new StorageSegment.BeginEpoch(id, epoch, collector))
                 .thenCompose(r -> r.status() != null ? CompletableFuture.completedFuture(r.status())

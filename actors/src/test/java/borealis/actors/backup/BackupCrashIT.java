@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The backup across a kill -9 of the node: the records the archiver had not written out yet are
- * a gap in the archive, which the restarted writer closes with a base image. Restores before the
- * gap, inside it and after it each hold exactly a prefix of the acknowledged rows, and the latest
- * holds every one of them.
+ * fetched back from the replicas by the restarted writer, so the archive stays continuous (no new
+ * base image). Their own points in time died with the writer: a restore to just before the kill
+ * gets the last point archived before it; one after the restart gets everything. Each holds
+ * exactly a prefix of the acknowledged rows.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class BackupCrashIT {
@@ -65,6 +66,9 @@ class BackupCrashIT {
                 sent = insert(c, 301, 350);
             }
             awaitRestorable(api, sent);
+            JsonNode backups = api.call("GET", "/v1/clusters/acme/orders/backups", null).ok().body();
+            assertEquals(1, backups.path("baseImages").asInt(), "the records the killed writer had not archived were fetched back from"
+                    + " the replicas: the archive stayed continuous and needed no new base image: " + backups);
 
             assertEquals(range(1, 100), restoredIds(node, "at-hundred", afterHundred.toString()), "before the gap: exactly rows 1-100");
             List<Integer> inGap = restoredIds(node, "before-kill", beforeKill.toString());

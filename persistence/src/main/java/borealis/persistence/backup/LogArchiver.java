@@ -109,7 +109,17 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
 
     /** The writer's volume is open: learn where the archive stands and start flushing. */
     public void attach(ReplicatedVolume volume) throws IOException {
-        attach(new BaseImages.Source() {
+        attach(source(volume), afterLsn -> volume.recordsBeforeThisEpoch(afterLsn), volume.recoveredVcl());
+    }
+
+    /** The previous writers' records after an LSN, up to this epoch, as the replicas still hold them; null if they do not. */
+    @FunctionalInterface
+    interface EarlierRecords {
+        List<borealis.persistence.volume.log.LogRecord> after(long lsn) throws IOException;
+    }
+
+    private static BaseImages.Source source(ReplicatedVolume volume) {
+        return new BaseImages.Source() {
             @Override
             public long size() {
                 return volume.size();
@@ -124,12 +134,27 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
             public void read(long offset, java.nio.ByteBuffer dst) throws IOException {
                 volume.readPassingCache(offset, dst);
             }
-        });
+        };
     }
 
     void attach(BaseImages.Source volume) throws IOException {
+        attach(volume, lsn -> null, -1);
+    }
+
+    /**
+     * {@code earlier}/{@code vcl}: when the archive stops short of the recovered VCL (the previous
+     * writer died before its last flush), the missing records are fetched back from the replicas
+     * and archived, so the archive stays continuous and no base image is needed; only the VCL
+     * itself becomes a point (stamped when this writer found it durable), since the write
+     * boundaries and durable times of those records died with their writer.
+     */
+    void attach(BaseImages.Source volume, EarlierRecords earlier, long vcl) throws IOException {
         cipher = service.cipher(volumeId, true);
         BackupCatalog.Listing listing = BackupCatalog.list(service.store(), volumeId);
+        if (!listing.images().isEmpty() && listing.lastArchivedLsn() < vcl && !suspendedNow()) {
+            backfill(listing.lastArchivedLsn(), vcl, earlier);
+            listing = BackupCatalog.list(service.store(), volumeId);
+        }
         synchronized (flushLock) {
             this.source = volume;
             lastArchived = listing.lastArchivedLsn();
@@ -158,6 +183,42 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
             service.active(volumeId, false);
         }
     }
+
+    private synchronized boolean suspendedNow() {
+        return suspended;
+    }
+
+    private synchronized long firstQueuedMillis() {
+        return queue.isEmpty() ? System.currentTimeMillis() : queue.get(0).durableAtMillis();
+    }
+
+    private void backfill(long archived, long vcl, EarlierRecords earlier) throws IOException {
+        List<borealis.persistence.volume.log.LogRecord> records = earlier.after(archived);
+        if (records == null) {
+            LOG.info("backup of volume {}: records {}..{} are no longer held by the replicas; a base image closes the gap", volumeId,
+                    archived + 1, vcl);
+            return;
+        }
+        // Durable no later than this epoch's first record: the times stay in order.
+        long at = Math.min(System.currentTimeMillis(), firstQueuedMillis());
+        List<DurableRecord> run = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < records.size(); i++) {
+            run.add(new DurableRecord(records.get(i), i == records.size() - 1, at));
+            bytes += records.get(i).wireSize();
+            if (bytes >= BACKFILL_OBJECT_BYTES || i == records.size() - 1) {
+                byte[] encoded = LogSegments.encode(run);
+                service.store().put(LogSegments.key(prefix, run.get(0).record().lsn(), run.get(run.size() - 1).record().lsn(), at),
+                        cipher == null ? encoded : cipher.seal(encoded, volumeId));
+                run = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        LOG.info("backup of volume {}: archived {} records ({}..{}) the previous writer had not, fetched back from the replicas", volumeId,
+                records.size(), archived + 1, vcl);
+    }
+
+    private static final long BACKFILL_OBJECT_BYTES = 16L << 20;
 
     private void flushQuietly() {
         try {

@@ -82,6 +82,9 @@ public final class ReplicatedVolume implements Volume {
     private int highestGroup;
     private long size;
     private QuorumTracker tracker;
+    /** What recovery found: the volume-complete LSN and each group's last LSN up to it. */
+    private long recoveredVcl;
+    private long[] recoveredLastInGroup = new long[0];
     private final CommitWaiters waiters = new CommitWaiters();
     private final VolumeMetrics metrics;
     private IOException failure;
@@ -148,6 +151,8 @@ public final class ReplicatedVolume implements Volume {
                 link.scl = o.vcl();
             }
         }
+        recoveredVcl = o.vcl();
+        recoveredLastInGroup = java.util.Arrays.copyOf(lastLsnInGroup, highestGroup + 1);
         register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], highestGroup));
         archive.boundary();
         flush();
@@ -548,6 +553,26 @@ public final class ReplicatedVolume implements Volume {
                     .append(" of 6 replicas caught up, 4 needed");
         }
         return sb.length() == 0 ? "quorum reached meanwhile" : sb.toString();
+    }
+
+    /** The volume-complete LSN recovery found when this writer opened the volume. */
+    public synchronized long recoveredVcl() {
+        return recoveredVcl;
+    }
+
+    /**
+     * The records between {@code afterLsn} (exclusive) and the recovered VCL, in LSN order, from
+     * replicas that still hold them as records; null when some group's replicas no longer do. For
+     * continuous backup: the previous writer's last durable records that it had not archived.
+     */
+    public List<LogRecord> recordsBeforeThisEpoch(long afterLsn) throws IOException {
+        long vcl;
+        long[] lastInGroup;
+        synchronized (this) {
+            vcl = recoveredVcl;
+            lastInGroup = recoveredLastInGroup.clone();
+        }
+        return HeldRecordsFetch.between(transport, id, settings, lastInGroup, afterLsn, vcl);
     }
 
     // ---- reads ----

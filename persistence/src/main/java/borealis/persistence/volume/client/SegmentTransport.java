@@ -61,6 +61,19 @@ public interface SegmentTransport {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("this transport cannot report replica positions"));
     }
 
+    /** Records a replica still holds as records, above an LSN; {@code more}: a page limit cut the answer short. */
+    record HeldRecords(List<LogRecord> records, boolean more) {}
+
+    /**
+     * The records of the group a replica holds above {@code afterLsn}, as many as fit {@code
+     * maxBytes}: when it no longer holds all of them (applied and forgotten) the answer starts later,
+     * which the caller sees from the first record's {@code prevLsnInGroup}. Transports that cannot
+     * answer fail.
+     */
+    default CompletableFuture<HeldRecords> recordsAfter(int group, int replica, long afterLsn, int maxBytes) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this transport cannot fetch records"));
+    }
+
     /** Tells a replica how far the log is durable, so it can apply records (no reply). */
     void durableNotice(int group, int replica, long epoch, long durableHint);
 
