@@ -3,12 +3,10 @@ package borealis.actors.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import borealis.actors.cli.BorealisCli;
 import borealis.actors.testkit.AdminClient;
+import borealis.actors.testkit.CliRun;
 import borealis.actors.testkit.InProcessNode;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +24,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Continuous backup and point-in-time restore as a user runs them: through the admin API and the
@@ -135,11 +132,11 @@ class PointInTimeRestoreIT {
             AdminClient api = node.admin();
             api.createTenant("acme");
             String endpoint = "--endpoint=http://127.0.0.1:" + node.node().adminPort();
-            Cli refused = cli("cluster", "restore", "--tenant=acme", "--source=ledger", "--name=ledger-back", endpoint, "--token=test-token");
+            CliRun.Result refused = CliRun.run("cluster", "restore", "--tenant=acme", "--source=ledger", "--name=ledger-back", endpoint, "--token=test-token");
             assertEquals(1, refused.exit());
             assertTrue(refused.err().contains("give masterPassword"), refused.err());
 
-            Cli restored = cli("cluster", "restore", "--tenant=acme", "--source=ledger", "--name=ledger-back",
+            CliRun.Result restored = CliRun.run("cluster", "restore", "--tenant=acme", "--source=ledger", "--name=ledger-back",
                     "--master-user-password=new-pass-1", endpoint, "--token=test-token");
             assertEquals(0, restored.exit(), restored.err());
             assertTrue(restored.err().matches("(?s).*restored acme\\.ledger-back from ledger as of \\S+ \\(LSN \\d+\\) in \\d+\\.\\d\\d s.*"),
@@ -259,21 +256,4 @@ class PointInTimeRestoreIT {
         return n;
     }
 
-    private record Cli(int exit, String out, String err) {}
-
-    private static synchronized Cli cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new BorealisCli()).execute(args);
-            return new Cli(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 }

@@ -3,12 +3,10 @@ package borealis.actors.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import borealis.actors.testkit.CliRun;
 import borealis.actors.testkit.InProcessNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,34 +47,12 @@ class BorealisCliIT {
         node.close();
     }
 
-    static synchronized Run run(String... args) {
+    static Run run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--endpoint=http://127.0.0.1:" + node.node().adminPort());
         all.add("--token=test-token");
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new BorealisCli()).execute(all.toArray(new String[0]));
-            return new Run(exit, withoutLogLines(o), withoutLogLines(e));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
-    /** The node runs in this JVM and logs to the console too; its lines are not the CLI's output. */
-    private static String withoutLogLines(ByteArrayOutputStream captured) {
-        StringBuilder b = new StringBuilder();
-        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n", -1)) {
-            if (!line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")) {
-                b.append(line).append('\n');
-            }
-        }
-        return b.toString();
+        CliRun.Result r = CliRun.run(all.toArray(new String[0]));
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     static Run ok(String... args) {

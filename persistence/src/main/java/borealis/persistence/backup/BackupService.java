@@ -262,8 +262,8 @@ public final class BackupService implements AutoCloseable {
      * many. Keys under a master key this node does not hold are left alone.
      */
     public int rewrapDataKeys() throws IOException {
-        if (masterKeys == null) {
-            return 0;
+        if (masterKeys == null || !masterKeys.rotating()) {
+            return 0; // without a previous key nothing can need re-wrapping: no listing of the whole store at start
         }
         int n = 0;
         for (String key : store.list("volumes/")) {

@@ -91,6 +91,11 @@ public final class MasterKeys {
         }
     }
 
+    /** Whether previous keys are configured: only then can a data key need re-wrapping. */
+    public boolean rotating() {
+        return !previous.isEmpty();
+    }
+
     /** The current key's fingerprint. */
     public String currentFingerprint() {
         return current.fingerprint();
