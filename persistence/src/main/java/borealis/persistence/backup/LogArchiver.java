@@ -155,6 +155,8 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
             backfill(listing.lastArchivedLsn(), vcl, earlier);
             listing = BackupCatalog.list(service.store(), volumeId);
         }
+        // Read before taking this archiver's lock: the writer calls durable() holding the volume's.
+        long volumeHighest = volume.highestLsn();
         synchronized (flushLock) {
             this.source = volume;
             lastArchived = listing.lastArchivedLsn();
@@ -164,7 +166,7 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                 if (suspended && overflowed) {
                     // What was dropped is not history; nothing before the volume's present is continued.
                     needImage = true;
-                    gapBefore = volume.highestLsn() + 1;
+                    gapBefore = volumeHighest + 1;
                     lastArchived = -1;
                     queue = new ArrayList<>();
                     queuedBytes = 0;
