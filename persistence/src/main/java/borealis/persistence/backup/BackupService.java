@@ -53,6 +53,7 @@ public final class BackupService implements AutoCloseable {
     private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
     private final ExecutorService imager;
+    private final ArchiveSpool.Chunks spoolChunks = new ArchiveSpool.Chunks(16);
 
     public BackupService(Settings settings, BackupStore store) {
         this(settings, store, null);
@@ -150,6 +151,11 @@ public final class BackupService implements AutoCloseable {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    /** Off-heap chunks for the archivers' queues; up to 16 MiB stay allocated between flushes. */
+    ArchiveSpool.Chunks spoolChunks() {
+        return spoolChunks;
     }
 
     ExecutorService imager() {

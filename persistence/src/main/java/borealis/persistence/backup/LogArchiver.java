@@ -29,14 +29,15 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     private final BackupMetrics.Volume metrics;
 
     // Guarded by this: the queue between the writer and the flusher.
-    private List<DurableRecord> queue = new ArrayList<>();
-    private long queuedBytes;
+    private ArchiveSpool queue;
     private boolean overflowed;
     private boolean suspended;
 
     // The flusher's own (one flush at a time, under flushLock).
     private final Object flushLock = new Object();
     private long lastArchived = -1;
+    /** An object whose store failed, written again before anything newer. */
+    private Pending pending;
     private boolean needImage;
     /** The first LSN archived after the latest gap: an image must start at or after the LSN before it to close the gap. */
     private long gapBefore;
@@ -57,7 +58,11 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
         this.prefix = BackupCatalog.prefix(volumeId);
         this.service = service;
         this.metrics = BackupMetrics.of(volumeId);
+        this.queue = new ArchiveSpool(service.spoolChunks());
     }
+
+    /** A sealed archived-log object and the records it holds. */
+    private record Pending(String key, byte[] bytes, long first, long last, long lastMillis, boolean dropped) {}
 
     @Override
     public synchronized void durable(List<DurableRecord> records) {
@@ -71,14 +76,13 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
         }
         for (DurableRecord d : records) {
             long size = d.record().wireSize();
-            if (queuedBytes + size > service.settings().queueMaxBytes()) {
+            if (queue.bytes() + size > service.settings().queueMaxBytes()) {
                 // The store cannot keep up: drop rather than hold the writer's memory; the gap
                 // this leaves is closed by the next base image.
                 overflowed = true;
                 return;
             }
             queue.add(d);
-            queuedBytes += size;
         }
     }
 
@@ -168,8 +172,8 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                     needImage = true;
                     gapBefore = volumeHighest + 1;
                     lastArchived = -1;
-                    queue = new ArrayList<>();
-                    queuedBytes = 0;
+                    queue.release();
+                    queue = new ArchiveSpool(service.spoolChunks());
                     overflowed = false;
                 }
                 suspended = false;
@@ -191,7 +195,7 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     }
 
     private synchronized long firstQueuedMillis() {
-        return queue.isEmpty() ? System.currentTimeMillis() : queue.get(0).durableAtMillis();
+        return queue.isEmpty() ? System.currentTimeMillis() : queue.firstMillis();
     }
 
     private void backfill(long archived, long vcl, EarlierRecords earlier) throws IOException {
@@ -236,45 +240,38 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
             return; // neither the archive's position nor the data key is known yet
         }
         synchronized (flushLock) {
-            List<DurableRecord> batch;
+            if (pending != null) {
+                service.store().put(pending.key(), pending.bytes());
+                archived(pending);
+                pending = null;
+            }
+            ArchiveSpool batch;
             boolean dropped;
             synchronized (this) {
                 batch = queue;
-                queue = new ArrayList<>();
-                queuedBytes = 0;
+                queue = new ArchiveSpool(service.spoolChunks());
                 dropped = overflowed;
                 overflowed = false;
             }
             if (!batch.isEmpty()) {
-                long first = batch.get(0).record().lsn();
-                long last = batch.get(batch.size() - 1).record().lsn();
-                long lastMillis = batch.get(batch.size() - 1).durableAtMillis();
-                byte[] bytes;
+                Pending p;
                 try {
-                    bytes = LogSegments.encode(batch);
+                    byte[] bytes = batch.toObject();
                     if (cipher != null) {
                         bytes = cipher.seal(bytes, volumeId);
                     }
-                    service.store().put(LogSegments.key(prefix, first, last, lastMillis), bytes);
+                    p = new Pending(LogSegments.key(prefix, batch.firstLsn(), batch.lastLsn(), batch.lastMillis()), bytes,
+                            batch.firstLsn(), batch.lastLsn(), batch.lastMillis(), dropped);
+                } finally {
+                    batch.release();
+                }
+                try {
+                    service.store().put(p.key(), p.bytes());
                 } catch (IOException | RuntimeException e) {
-                    synchronized (this) {
-                        // Back in front of what arrived meanwhile, for the next flush.
-                        batch.addAll(queue);
-                        queue = batch;
-                        queuedBytes = queue.stream().mapToLong(d -> d.record().wireSize()).sum();
-                        overflowed |= dropped;
-                    }
+                    pending = p; // written first at the next flush, before what arrived meanwhile
                     throw e;
                 }
-                if (dropped || (lastArchived >= 0 && first != lastArchived + 1)) {
-                    LOG.info("backup of volume {}: the archive has a gap after LSN {} (next archived: {}); a new base image closes it",
-                            volumeId, lastArchived, first);
-                    needImage = true;
-                    gapBefore = first;
-                }
-                lastArchived = last;
-                logBytesSinceImage += bytes.length;
-                metrics.archived(lastMillis, bytes.length);
+                archived(p);
             } else if (dropped) {
                 needImage = true;
                 gapBefore = source == null ? Long.MAX_VALUE : source.highestLsn() + 1;
@@ -291,14 +288,27 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
         }
     }
 
+    /** Under flushLock: an object is stored; a gap before it (or records dropped after it) calls for an image. */
+    private void archived(Pending p) {
+        if (p.dropped() || (lastArchived >= 0 && p.first() != lastArchived + 1)) {
+            LOG.info("backup of volume {}: the archive has a gap after LSN {} (next archived: {}); a new base image closes it",
+                    volumeId, lastArchived, p.first());
+            needImage = true;
+            gapBefore = p.first();
+        }
+        lastArchived = p.last();
+        logBytesSinceImage += p.bytes().length;
+        metrics.archived(p.lastMillis(), p.bytes().length);
+    }
+
     private synchronized long oldestQueuedMillis() {
-        return queue.isEmpty() ? 0 : queue.get(0).durableAtMillis();
+        return queue.isEmpty() ? 0 : queue.firstMillis();
     }
 
     private void takeImage() {
         long began = System.nanoTime();
         try {
-            BaseImages.Taken t = BaseImages.take(source, service.store().scratchDir(), () -> closed, cipher, volumeId);
+            BaseImages.Taken t = BaseImages.take(source, service.store().scratchDir(), () -> closing, cipher, volumeId);
             try {
                 service.store().put(BaseImages.key(prefix, t.start(), t.end(), t.takenMillis()), t.file());
             } finally {
@@ -319,7 +329,7 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                 LOG.info("backup of volume {}: pruned {} object(s) older than the retention window", volumeId, pruned);
             }
         } catch (IOException | RuntimeException e) {
-            if (!closed) {
+            if (!closing) {
                 LOG.warn("backup of volume {}: base image failed, will retry: {}", volumeId, e.toString());
             }
         } finally {
@@ -347,6 +357,9 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                     volumeId, e.toString());
         }
         closed = true;
+        synchronized (this) {
+            queue.release();
+        }
         service.active(volumeId, false);
     }
 

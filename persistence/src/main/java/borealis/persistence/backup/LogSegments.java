@@ -39,6 +39,29 @@ final class LogSegments {
         return n == null ? null : new Key(key, n[0], n[1], n[2]);
     }
 
+    /** Magic, version and record count. */
+    static final int HEADER_BYTES = 12;
+
+    static void writeHeader(java.nio.ByteBuffer out, int count) {
+        out.putInt(MAGIC).putInt(VERSION).putInt(count);
+    }
+
+    static void writeRecord(java.io.DataOutput out, DurableRecord d) throws IOException {
+        LogRecord r = d.record();
+        out.writeLong(r.lsn());
+        out.writeLong(r.prevLsnInGroup());
+        out.writeInt(r.group());
+        out.writeByte(r.kind().ordinal());
+        out.writeLong(r.offset());
+        out.writeInt(r.length());
+        out.writeByte((r.compressed() ? COMPRESSED : 0) | (d.boundary() ? BOUNDARY : 0));
+        out.writeLong(d.durableAtMillis());
+        out.writeInt(r.data() == null ? -1 : r.data().length);
+        if (r.data() != null) {
+            out.write(r.data());
+        }
+    }
+
     static byte[] encode(List<DurableRecord> records) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
         DataOutputStream out = new DataOutputStream(bytes);
@@ -46,19 +69,7 @@ final class LogSegments {
         out.writeInt(VERSION);
         out.writeInt(records.size());
         for (DurableRecord d : records) {
-            LogRecord r = d.record();
-            out.writeLong(r.lsn());
-            out.writeLong(r.prevLsnInGroup());
-            out.writeInt(r.group());
-            out.writeByte(r.kind().ordinal());
-            out.writeLong(r.offset());
-            out.writeInt(r.length());
-            out.writeByte((r.compressed() ? COMPRESSED : 0) | (d.boundary() ? BOUNDARY : 0));
-            out.writeLong(d.durableAtMillis());
-            out.writeInt(r.data() == null ? -1 : r.data().length);
-            if (r.data() != null) {
-                out.write(r.data());
-            }
+            writeRecord(out, d);
         }
         out.flush();
         CRC32C crc = new CRC32C();

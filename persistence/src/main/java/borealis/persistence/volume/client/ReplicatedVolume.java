@@ -88,7 +88,7 @@ public final class ReplicatedVolume implements Volume {
     private final CommitWaiters waiters = new CommitWaiters();
     private final VolumeMetrics metrics;
     private IOException failure;
-    private boolean closed;
+    private volatile boolean closed;
 
     private final ScheduledFuture<?> ticker;
     private final AtomicLong bytesShipped = new AtomicLong();
@@ -584,6 +584,10 @@ public final class ReplicatedVolume implements Volume {
 
     /** Reads as {@link #read} does, without putting what replicas send in the cache (a backup's copy must not evict the working set). */
     public void readPassingCache(long offset, ByteBuffer dst) throws IOException {
+        if (closed) {
+            // A backup's copy still running when the writer stops must not wake replicas that a purge is removing.
+            throw new IOException("volume " + id + " is closed");
+        }
         reader.read(offset, dst, false);
     }
 
