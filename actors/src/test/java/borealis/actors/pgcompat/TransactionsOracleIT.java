@@ -67,6 +67,65 @@ class TransactionsOracleIT {
     }
 
     /**
+     * An upsert under REPEATABLE READ whose key another transaction wrote after the snapshot was
+     * taken (the row updated, or inserted, committed before or while the upsert runs): PostgreSQL
+     * answers 40001 and the other transaction's write stays; under READ COMMITTED the upsert
+     * updates the row it finds.
+     */
+    @Test
+    void upsertOfARowWrittenAfterTheSnapshotFailsUnderRepeatableRead() throws Exception {
+        assertEquals(concurrentUpserts(true), concurrentUpserts(false));
+    }
+
+    private static String concurrentUpserts(boolean postgres) throws Exception {
+        StringBuilder out = new StringBuilder();
+        String upsert = "insert into ups values (1, 'b') on conflict (id) do update set v = ups.v || excluded.v";
+        for (String level : List.of("read committed", "repeatable read")) {
+            for (String kind : List.of("updated before", "inserted before", "inserted while")) {
+                try (Connection a = oracle.connect(postgres); Connection b = oracle.connect(postgres);
+                     Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+                    sa.execute("drop table if exists ups");
+                    sa.execute("create table ups(id int primary key, v text)");
+                    if (kind.startsWith("updated")) {
+                        sa.execute("insert into ups values (1, '')");
+                    }
+                    out.append(level).append(", ").append(kind).append(": ");
+                    out.append(Oracle.outcome(sb, "begin isolation level " + level)).append(", ");
+                    out.append(Oracle.outcome(sb, "select count(*) from ups").replace("\n", "/")).append("; ");
+                    sa.execute("begin");
+                    sa.execute(kind.startsWith("updated") ? "update ups set v = v || 'a' where id = 1" : "insert into ups values (1, 'a')");
+                    String upserted;
+                    if (kind.endsWith("while")) {
+                        // The upsert waits for the other transaction's key, which then commits.
+                        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> Oracle.outcome(sb, upsert));
+                        Thread.sleep(500);
+                        out.append(waiting.isDone() ? "did not wait" : "waits").append("; ");
+                        sa.execute("commit");
+                        upserted = waiting.get(20, TimeUnit.SECONDS);
+                    } else {
+                        sa.execute("commit");
+                        upserted = Oracle.outcome(sb, upsert);
+                    }
+                    out.append(upserted).append(", ").append(Oracle.outcome(sb, "commit")).append("; ");
+                    out.append(Oracle.outcome(sa, "select v from ups").replace("\n", "/")).append('\n');
+                    sa.execute("drop table ups");
+                }
+            }
+        }
+        // Another unique index than the conflict target is violated: that stays 23505 at every level.
+        try (Connection a = oracle.connect(postgres); Statement sa = a.createStatement()) {
+            sa.execute("drop table if exists ups");
+            sa.execute("create table ups(id int primary key, email text unique)");
+            sa.execute("insert into ups values (1, 'a@x')");
+            out.append(Oracle.outcome(sa, "begin isolation level repeatable read")).append(", ");
+            out.append(Oracle.outcome(sa, "insert into ups values (2, 'a@x') on conflict (id) do update set email = excluded.email"));
+            out.append(", ").append(Oracle.outcome(sa, "rollback"));
+            sa.execute("drop table ups");
+        }
+        return out.toString();
+    }
+
+    /**
      * Write skew under SERIALIZABLE (two doctors each go off call after seeing the other on call):
      * PostgreSQL aborts one with 40001 and a doctor stays on call; so must Borealis.
      */

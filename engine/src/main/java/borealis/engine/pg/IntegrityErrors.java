@@ -53,6 +53,12 @@ final class IntegrityErrors {
         return m != null && m.matches() ? new PgError("ERROR", state, m.group(1), m.group(2), null) : null;
     }
 
+    /** The columns of the unique index an H2 unique violation names; empty if it names none. */
+    static List<String> uniqueColumns(String text) {
+        Matcher m = UNIQUE.matcher(quoted(text));
+        return m.find() ? columns(m.group("cols")) : List.of();
+    }
+
     private static PgError unique(String text) {
         Matcher m = UNIQUE.matcher(quoted(text));
         if (!m.find()) {

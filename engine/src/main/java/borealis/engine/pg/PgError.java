@@ -65,6 +65,12 @@ public record PgError(String severity, String sqlState, String message, String d
         return error("XX000", String.valueOf(t.getMessage() != null ? t.getMessage() : t));
     }
 
+    /** The columns of the unique index a unique violation (23505 from the engine) names, as written in H2; empty if none. */
+    public static java.util.List<String> uniqueViolationColumns(SQLException e) {
+        String raw = e.getMessage() == null ? "" : e.getMessage();
+        return IntegrityErrors.uniqueColumns(H2_SUFFIX.matcher(raw).replaceFirst("").trim());
+    }
+
     private static PgError ofSql(SQLException e) {
         String raw = e.getMessage() == null ? "" : e.getMessage();
         String text = H2_SUFFIX.matcher(raw).replaceFirst("").trim();

@@ -81,7 +81,8 @@ public final class SqlTranslator {
             engineSql = engineSql + "; " + String.join("; ", statements.after);
         }
         return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded,
-                !statements.usedLookup && !correlated.rewrote && !dates.usedOrder, statements.upsert);
+                !statements.usedLookup && !correlated.rewrote && !dates.usedOrder, statements.upsert,
+                statements.conflictTarget);
     }
 
     /**

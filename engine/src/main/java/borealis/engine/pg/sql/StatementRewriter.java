@@ -25,6 +25,8 @@ final class StatementRewriter {
     boolean usedLookup;
     /** The statement is an INSERT ... ON CONFLICT DO UPDATE ({@link Translation#upsert}). */
     boolean upsert;
+    /** An upsert's conflict columns as written. */
+    List<String> conflictTarget = List.of();
 
     StatementRewriter(TokenList t, ColumnLookup lookup) {
         this.t = t;
@@ -748,6 +750,7 @@ final class StatementRewriter {
         String tail = ret > 0 ? " " + t.text(ret, t.size()) : "";
         t.replace(0, t.size(), sb + tail);
         upsert = true;
+        conflictTarget = List.copyOf(target);
     }
 
     /** INSERT/UPDATE/DELETE ... RETURNING list  ->  SELECT list FROM FINAL|OLD TABLE (statement) AS name. */

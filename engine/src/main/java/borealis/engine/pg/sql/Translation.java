@@ -15,6 +15,7 @@ import java.util.List;
  * @param cacheable     the translation depends on the statement text alone
  * @param upsert        an INSERT ... ON CONFLICT DO UPDATE (a MERGE for H2), which a concurrent
  *                      insert of the same key makes fail where PostgreSQL updates the row instead
+ * @param conflictTarget an upsert's conflict columns as written (empty for any other statement)
  */
 public record Translation(String engineSql, int parameters, List<String> emptyColumns, boolean changesSchema,
-                          boolean readsCatalog, boolean cacheable, boolean upsert) {}
+                          boolean readsCatalog, boolean cacheable, boolean upsert, List<String> conflictTarget) {}
