@@ -30,6 +30,15 @@ public interface ClientConnection extends BorealisSerializable {
      */
     record Detaching(PgSession.Handover handover, boolean parked) implements ClientConnection {}
 
+    /**
+     * The session is idle with nothing a new session would lose (between transactions, no cursor,
+     * temporary table, advisory lock or LISTEN) once it has taken {@code consumed} messages and
+     * after the output sent before this: if its node dies now, the proxy may open it again on the
+     * cluster's next writer. {@code checkpoint}: its state, when that changed since the last one
+     * (else null).
+     */
+    record Reattachable(long consumed, PgSession.Handover checkpoint) implements ClientConnection {}
+
     /** The old session's last word: messages it received after detaching, to be replayed first. */
     record Detached(List<FrontendMessage> returned) implements ClientConnection {}
 }

@@ -95,7 +95,12 @@ public final class SqlSession {
             implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
     /** {@code queued}: the messages the session still holds unprocessed after the call. */
-    private record Processed(PgSession.Outcome outcome, byte[] output, Throwable error, int queued) implements Command {}
+    private record Processed(PgSession.Outcome outcome, byte[] output, Throwable error, int queued, boolean reattachable,
+                             PgSession.Handover checkpoint) implements Command {
+        Processed(PgSession.Outcome outcome, byte[] output, Throwable error, int queued) {
+            this(outcome, output, error, queued, false, null);
+        }
+    }
 
     private record Durable(long seq, Throwable error) implements Command {}
 
@@ -150,6 +155,11 @@ public final class SqlSession {
     private long reportedTaken;
     private long acked = -1;
     private long sentUpTo = -1;
+    /** {@link PgSession#handoverVersion()} of the last checkpoint made (on the SQL pool, one batch at a time). */
+    private volatile long checkpointVersion = Long.MIN_VALUE;
+    /** A {@link ClientConnection.Reattachable} to tell once the output up to {@code reattachAfterSeq} is sent. */
+    private ClientConnection.Reattachable reattachNote;
+    private long reattachAfterSeq;
 
     private SqlSession(ActorContext<Command> ctx, PgSession session, Volume volume, ActorRef<ClientConnection> client,
                        ExecutorService sqlPool, CpuGovernor governor) {
@@ -410,6 +420,7 @@ public final class SqlSession {
             atRequestBoundary = last instanceof FrontendMessage.Sync || last instanceof FrontendMessage.Query;
         }
         boolean resume = suspended;
+        boolean endsRequest = atRequestBoundary;
         processing = true;
         CompletableFuture<Processed> work = governor.submit(() -> {
             BackendWriter out = new BackendWriter(8192);
@@ -420,7 +431,14 @@ public final class SqlSession {
             })) {
                 PgSession.Outcome o = resume && batch.isEmpty() ? session.resume(out, CHUNK_BYTES)
                         : session.process(batch, out, CHUNK_BYTES);
-                return new Processed(o, out.take(), null, session.queuedMessages());
+                int queued = session.queuedMessages();
+                boolean reattachable = endsRequest && !o.suspended() && !o.terminate() && queued == 0 && session.canPark();
+                PgSession.Handover checkpoint = null;
+                if (reattachable && session.handoverVersion() != checkpointVersion) {
+                    checkpointVersion = session.handoverVersion();
+                    checkpoint = session.handover();
+                }
+                return new Processed(o, out.take(), null, queued, reattachable, checkpoint);
             } catch (Exception | Error e) {
                 // Contained here, on the SQL thread: an Error from a client's statement must not reach the actor system.
                 return new Processed(null, out.take(), e, 0);
@@ -448,6 +466,7 @@ public final class SqlSession {
         if (p.output().length > 0 || terminating) {
             queueOutput(p.output(), p.outcome());
         }
+        noteReattachable(p);
         send();
         if (terminating) {
             return outbox.isEmpty() ? drained() : draining();
@@ -514,6 +533,22 @@ public final class SqlSession {
         return then.get();
     }
 
+    /**
+     * After a batch that left the session reattachable, the proxy is told so, after that batch's
+     * output. A checkpoint not told yet is kept when a newer note without one replaces it.
+     */
+    private void noteReattachable(Processed p) {
+        if (p.checkpoint() == null && !p.reattachable()) {
+            return;
+        }
+        PgSession.Handover checkpoint = p.checkpoint() != null ? p.checkpoint()
+                : reattachNote != null ? reattachNote.checkpoint() : null;
+        // Consumed -1: a checkpoint only (more input is waiting), nothing the proxy can match.
+        long consumed = p.reattachable() && inbox.isEmpty() ? submitted : -1;
+        reattachNote = new ClientConnection.Reattachable(consumed, checkpoint);
+        reattachAfterSeq = nextSeq - 1;
+    }
+
     /** Sends durable output in order, within the unacknowledged window. */
     private void send() {
         for (Pending p : outbox) {
@@ -525,6 +560,10 @@ public final class SqlSession {
             }
             client.tell(new ClientConnection.Output(p.seq, p.bytes));
             sentUpTo = p.seq;
+        }
+        if (reattachNote != null && sentUpTo >= reattachAfterSeq) {
+            client.tell(reattachNote);
+            reattachNote = null;
         }
     }
 

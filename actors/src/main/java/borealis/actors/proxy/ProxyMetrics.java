@@ -18,6 +18,8 @@ final class ProxyMetrics {
             "Client connections accepted (TCP).").register();
     static final Counter READY = Counter.build("borealis_proxy_sessions_started_total",
             "Connections that authenticated and reached their database.").register();
+    static final Counter REATTACHED = Counter.build("borealis_proxy_sessions_reattached_total",
+            "Idle client connections whose SQL session's node died, given a new session on the cluster's next writer.").register();
     static final Counter REJECTED = Counter.build("borealis_proxy_connections_rejected_total",
             "Connections refused before their session started, by reason.").labelNames("reason").register();
     static final Counter AUTH_FAILURES = Counter.build("borealis_proxy_auth_failures_total",

@@ -54,6 +54,11 @@ final class Relay {
      * connects in ConnectionsBench timed out after 120 s).
      */
     private ClientConnection.Detaching early;
+    /** Messages given to the current session, and how many it had taken when it last said it was reattachable. */
+    private long forwarded;
+    private long reattachableAt = -1;
+    /** The session's state as of its last checkpoint: what it opens again with if its node dies. */
+    private PgSession.Handover checkpoint;
 
     Relay(ProxySession session, Map<String, String> startup, String user, ClusterNames.Endpoint endpoint, List<Integer> readers) {
         this.s = session;
@@ -99,6 +104,7 @@ final class Relay {
         }
         s.sql = o.session();
         s.ctx.watch(s.sql);
+        newSession();
         int key = CancelRegistry.newSecretKey();
         s.cancels.register(s.processId, key, s.ctx.getSelf());
         BackendWriter w = new BackendWriter();
@@ -131,6 +137,20 @@ final class Relay {
         if (relaying == null) {
             relaying = s.common(sessionOutput(Behaviors.receive(ClientConnection.class)
                     .onMessage(ProxySession.Received.class, r -> forward(s.decode(r, window::added)))
+                    .onMessage(ClientConnection.Reattachable.class, r -> {
+                        if (r.checkpoint() != null) {
+                            checkpoint = r.checkpoint();
+                        }
+                        reattachableAt = r.consumed();
+                        return Behaviors.same();
+                    })
+                    .onSignal(Terminated.class, t -> {
+                        if (s.sql == null || !t.getRef().equals(s.sql)) {
+                            return Behaviors.same();
+                        }
+                        s.sql = null;
+                        return reattachable() ? reattach() : s.fatal("57P01", "terminating connection because the database session ended");
+                    })
                     .onMessage(ClientConnection.InputTaken.class, this::taken)
                     .onMessage(ClientConnection.Detaching.class, d -> detach(d, List.of()))
                     .onMessage(ProxySession.CancelRunning.class, c -> {
@@ -159,6 +179,7 @@ final class Relay {
         }
         if (!batch.isEmpty()) {
             s.sql.tell(new SqlSession.Submit(List.copyOf(batch)));
+            forwarded += batch.size();
         }
         if (left) {
             return draining();
@@ -199,6 +220,32 @@ final class Relay {
                 });
     }
 
+    private void newSession() {
+        forwarded = 0;
+        reattachableAt = -1;
+    }
+
+    /**
+     * Whether the client may simply be given a new session: it is the writer's, it said it lost
+     * nothing by that after the last thing the client sent, and all its output reached the proxy.
+     */
+    private boolean reattachable() {
+        return !endpoint.reader() && checkpoint != null && reattachableAt == forwarded && early == null;
+    }
+
+    /**
+     * The session's node died between the client's requests: it opens again on the cluster's next
+     * writer (the compute entity starts wherever sharding puts it, after recovery) with its last
+     * state; what the client sends meanwhile waits, as during a move. Aurora's proxy does the same
+     * for idle connections; PostgreSQL would have dropped them.
+     */
+    private Behavior<ClientConnection> reattach() {
+        s.ctx.getLog().info("proxy session {}: its SQL session's node is gone while the client was idle; opening it again on {}",
+                s.processId, endpoint.clusterId());
+        ProxyMetrics.REATTACHED.inc();
+        return moving(checkpoint, new ArrayDeque<>(), false, true);
+    }
+
     /** After the client's Terminate: its session finishes, what else the client sends is dropped. */
     private Behavior<ClientConnection> draining() {
         return s.common(sessionOutput(Behaviors.receive(ClientConnection.class)
@@ -219,7 +266,7 @@ final class Relay {
         s.ctx.unwatch(s.sql);
         s.sql.tell(new SqlSession.DetachAck());
         s.sql = null;
-        return moving(d.handover(), new ArrayDeque<>(received), d.parked());
+        return moving(d.handover(), new ArrayDeque<>(received), d.parked(), false);
     }
 
     /**
@@ -227,8 +274,9 @@ final class Relay {
      * {@code parked} (its instance paused to make room), at the client's next message, which
      * resumes the instance. A parked client that only says goodbye does not resume anything.
      */
-    private Behavior<ClientConnection> moving(PgSession.Handover handover, ArrayDeque<FrontendMessage> held, boolean parked) {
-        boolean[] detached = {false};
+    private Behavior<ClientConnection> moving(PgSession.Handover handover, ArrayDeque<FrontendMessage> held, boolean parked,
+                                              boolean gone) {
+        boolean[] detached = {gone};
         boolean[] reopening = {false};
         Runnable reopen = () -> {
             if (reopening[0]) {
@@ -243,6 +291,9 @@ final class Relay {
                             .thenApply(StatusReply::getValue),
                     ProxySession.SessionReopened::new);
         };
+        if (gone) {
+            reopen.run();
+        }
         return s.common(Behaviors.receive(ClientConnection.class)
                 .onMessage(ProxySession.Received.class, r -> {
                     List<FrontendMessage> messages = s.decode(r, window::added);
@@ -277,6 +328,7 @@ final class Relay {
                     }
                     s.sql = o.session();
                     s.ctx.watch(s.sql);
+                    newSession();
                     return early != null ? detach(takeEarly(), new ArrayList<>(held)) : forward(new ArrayList<>(held));
                 })
                 .onMessage(ClientConnection.Detaching.class, this::detachingEarly)

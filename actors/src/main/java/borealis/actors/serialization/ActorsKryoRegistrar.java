@@ -88,6 +88,7 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(621, ClientConnection.Ended.class);
         r.add(622, ProxySession.CancelRunning.class);
         r.add(623, ClientConnection.InputTaken.class);
+        r.add(624, ClientConnection.Reattachable.class);
 
         // Capacity: moves, metering, scaling events (850-899)
         r.add(850, ComputeInstance.ReopenSession.class);

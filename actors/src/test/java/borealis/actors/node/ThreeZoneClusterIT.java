@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -312,6 +315,7 @@ class ThreeZoneClusterIT {
         worker.start();
         try {
             bank.awaitAcked(bank.acked.size() + 30);
+            IdleClients idle = first ? IdleClients.open(url) : null;
             long killedAt = System.nanoTime();
             long ackedBefore = bank.acked.size();
             nodes.get(victim).kill();
@@ -321,6 +325,9 @@ class ThreeZoneClusterIT {
             }
             long failoverMs = TimeUnit.NANOSECONDS.toMillis(bank.firstAckAfter(killedAt) - killedAt);
             System.out.printf("round: killed node %s (the writer's), writes acknowledged again after %d ms%n", victim, failoverMs);
+            if (idle != null) {
+                idle.checkAfterFailover();
+            }
             bank.awaitAcked(bank.acked.size() + 20);
             bank.stop.set(true);
             worker.join(60_000);
@@ -331,6 +338,59 @@ class ThreeZoneClusterIT {
         } finally {
             bank.stop.set(true);
             worker.join(60_000);
+        }
+    }
+
+    /**
+     * Clients of the proxy that survives, connected before the writer's node dies: one idle
+     * between transactions, with a setting and a server-side prepared statement (pgjdbc names it
+     * from the fifth execution on), and one inside a transaction.
+     */
+    private record IdleClients(Connection idle, PreparedStatement prepared, Connection inTransaction) {
+        static IdleClients open(String url) throws SQLException {
+            Connection idle = DriverManager.getConnection(url + "&socketTimeout=90", "app", "secret-pass");
+            try (Statement s = idle.createStatement()) {
+                s.execute("set application_name = 'survivor'");
+            }
+            PreparedStatement prepared = idle.prepareStatement("select count(*) from accounts where id >= ?");
+            for (int i = 0; i < 6; i++) {
+                prepared.setInt(1, 0);
+                try (ResultSet rs = prepared.executeQuery()) {
+                    assertTrue(rs.next());
+                }
+            }
+            Connection inTransaction = DriverManager.getConnection(url + "&socketTimeout=90", "app", "secret-pass");
+            inTransaction.setAutoCommit(false);
+            try (Statement s = inTransaction.createStatement(); ResultSet rs = s.executeQuery("select count(*) from accounts")) {
+                assertTrue(rs.next());
+            }
+            return new IdleClients(idle, prepared, inTransaction);
+        }
+
+        /**
+         * The idle client goes on as if nothing happened (its session was opened again on the new
+         * writer, with its setting and prepared statement); the one in a transaction learns that
+         * its transaction is gone, as PostgreSQL's clients do when their server dies.
+         */
+        void checkAfterFailover() throws SQLException {
+            try (idle; inTransaction) {
+                prepared.setInt(1, 0);
+                try (ResultSet rs = prepared.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertTrue(rs.getLong(1) > 0, "the idle client reads the accounts through its prepared statement");
+                }
+                try (Statement s = idle.createStatement(); ResultSet rs = s.executeQuery("show application_name")) {
+                    assertTrue(rs.next());
+                    assertEquals("survivor", rs.getString(1), "the idle client's setting followed it");
+                }
+                SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> {
+                    try (Statement s = inTransaction.createStatement()) {
+                        s.executeQuery("select count(*) from accounts").close();
+                    }
+                });
+                assertTrue(e.getSQLState() != null && (e.getSQLState().equals("57P01") || e.getSQLState().startsWith("08")),
+                        "a client in a transaction is told its connection ended: " + e.getSQLState() + " " + e.getMessage());
+            }
         }
     }
 

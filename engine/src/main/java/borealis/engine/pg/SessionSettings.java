@@ -219,6 +219,11 @@ public final class SessionSettings {
         return new LinkedHashMap<>(values);
     }
 
+    /** Changes when a value or a session default does (cheap: for noticing that a handover would differ). */
+    public int fingerprint() {
+        return values.hashCode() * 31 + sessionDefaults.hashCode();
+    }
+
     public Map<String, String> sessionDefaults() {
         return new LinkedHashMap<>(sessionDefaults);
     }

@@ -53,6 +53,13 @@ final class NamedStatements {
         this.lookup = new SchemaLookup(conn, this::columnsOf, dateStyle);
     }
 
+    /** Named statements parsed or closed so far (the unnamed one does not count). */
+    private long namedChanges;
+
+    long namedChanges() {
+        return namedChanges;
+    }
+
     /** The named statements as the client parsed them, for a session moving to another node. */
     List<PgSession.NamedStatement> exportNamed() {
         List<PgSession.NamedStatement> out = new java.util.ArrayList<>();
@@ -79,6 +86,7 @@ final class NamedStatements {
     void restoreNamed(List<PgSession.NamedStatement> moved) {
         for (PgSession.NamedStatement n : moved) {
             statements.put(n.name(), prepare(n.sql(), n.parameterTypes()));
+            namedChanges++;
         }
     }
 
@@ -96,6 +104,9 @@ final class NamedStatements {
         }
         PreparedQuery q = prepare(parts.isEmpty() ? "" : parts.get(0), p.parameterTypes());
         PreparedQuery old = statements.put(p.name(), q);
+        if (!p.name().isEmpty()) {
+            namedChanges++;
+        }
         if (old != null) {
             old.close();
         }
@@ -281,6 +292,9 @@ final class NamedStatements {
 
     void closeStatement(String name) throws SQLException {
         PreparedQuery q = statements.remove(name);
+        if (q != null && !name.isEmpty()) {
+            namedChanges++;
+        }
         if (q != null) {
             q.close();
         }
@@ -292,6 +306,7 @@ final class NamedStatements {
         if (q == null) {
             throw new PgException(PgError.error("26000", "prepared statement \"" + name + "\" does not exist"));
         }
+        namedChanges++;
         q.close();
     }
 
@@ -301,6 +316,7 @@ final class NamedStatements {
             q.close();
         }
         statements.clear();
+        namedChanges++;
     }
 
     void closeStatementsQuietly() {
@@ -309,6 +325,7 @@ final class NamedStatements {
         } catch (SQLException e) {
             log.debug("closing statements", e);
             statements.clear();
+            namedChanges++;
         }
     }
 

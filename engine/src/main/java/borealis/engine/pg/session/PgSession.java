@@ -256,6 +256,16 @@ public final class PgSession implements AutoCloseable {
                 new java.util.ArrayList<>(notes.listeningChannels()));
     }
 
+    /**
+     * Changes whenever the {@link #handover()} would: settings, named statements, channels. A
+     * session reports its state to the proxy at idle points only when this changed, so that the
+     * proxy can open it again elsewhere if its node dies (not per statement: pgbench's sessions
+     * never change it).
+     */
+    public long handoverVersion() {
+        return (31L * settings.fingerprint() + named.namedChanges()) * 31 + notes.listeningChannels().hashCode();
+    }
+
     /** Takes over the state of a session that moved here (before it runs anything). */
     public void restore(Handover h) {
         settings.restore(h.settings(), h.defaults());
