@@ -169,6 +169,16 @@ select 'infinity'::timestamp, '-infinity'::date, '0044-03-15 BC'::date, '2024-01
 select isfinite('infinity'::date), isfinite('-infinity'::timestamp), isfinite(date '2024-01-10'), 'infinity'::date > current_date, '-infinity'::timestamptz < now();
 create table dt_inf(id int primary key, d date default 'infinity', ts timestamp);
 insert into dt_inf values (1, '-infinity', 'infinity'), (2, '0001-01-01 BC', '2020-01-01 10:00');
+-- literals naming the current time, compared with what is deterministic about them
+select 'now'::timestamp = localtimestamp as a, 'now'::timestamptz = now() as b, date 'today' = current_date as c,
+  timestamp 'tomorrow' = current_date + 1 as d, 'yesterday'::date = current_date - 1 as e, timestamp 'today 10:00' - timestamp 'today' as f;
+select 'today'::time;
+select 'now 10:00'::timestamp;
+create table dt_now(id int primary key, d date default 'today', ts timestamp);
+insert into dt_now(id, ts) values (1, 'now'), (2, 'tomorrow 12:00');
+select id, d = current_date, ts::date = current_date + id - 1 from dt_now order by id;
+update dt_now set ts = 'yesterday' where id = 2;
+select id, ts = current_date - 1 from dt_now where ts < timestamp 'today' order by id;
 insert into dt_inf(id) values (3);
 select id, d, ts from dt_inf order by d;
 select min(d), max(d), max(ts) from dt_inf;

@@ -196,8 +196,11 @@ final class AssignedLiterals {
             t.replace(at, at + 1, "X'" + v.substring(2) + "'");
         } else if (kind == Kind.FLOAT && FloatLiterals.special(v) != null) {
             t.replace(at, at + 1, SqlQuoting.literal(FloatLiterals.special(v)));
-        } else if (kind.h2Type != null && dates.h2Text(kind.h2Type, v) != null) {
-            t.replace(at, at + 1, kind.h2Type + " " + SqlQuoting.literal(dates.h2Text(kind.h2Type, v)));
+        } else if (kind.h2Type != null) {
+            String e = dates.expression(kind.h2Type, v);
+            if (e != null) {
+                t.replace(at, at + 1, e);
+            }
         }
     }
 

@@ -30,8 +30,40 @@ final class DateTimeLiterals {
     /** {@code H2TYPE 'text'} for a literal of the PostgreSQL type {@code pgType}, or null when H2 reads it as it is. */
     String literal(String pgType, String value) {
         String h2Type = PgDateTimes.h2Type(pgType);
-        String text = h2Type == null ? null : h2Text(h2Type, value);
+        return h2Type == null ? null : expression(h2Type, value);
+    }
+
+    /**
+     * What H2 evaluates to the literal's value as PostgreSQL reads it, or null when H2 reads it
+     * alike: a typed literal, or, for one that names the current time ({@code 'now'},
+     * {@code 'tomorrow 10:00'}), a call that reads it when the statement runs (the translation is
+     * cached by text, so it cannot hold today's date).
+     */
+    String expression(String h2Type, String value) {
+        if (clock(h2Type, value)) {
+            return CatalogNames.SCHEMA + "." + clockFunction(h2Type) + "(" + SqlQuoting.literal(value) + ", "
+                    + SqlQuoting.literal(order.name()) + ")";
+        }
+        String text = h2Text(h2Type, value);
         return text == null ? null : h2Type + " " + SqlQuoting.literal(text);
+    }
+
+    /** The catalog's function (DateTimeInputFunctions) that reads such a literal for {@code h2Type}. */
+    private static String clockFunction(String h2Type) {
+        return switch (h2Type) {
+            case "DATE" -> "date_input_now";
+            case "TIME" -> "time_input_now";
+            case "TIMESTAMP" -> "timestamp_input_now";
+            default -> "timestamptz_input_now";
+        };
+    }
+
+    private boolean clock(String h2Type, String value) {
+        try {
+            return DateTimeInput.readLiteral(h2Type, value, order).clock();
+        } catch (SQLException e) {
+            return false; // h2Text reports it
+        }
     }
 
     /**
@@ -49,8 +81,8 @@ final class DateTimeLiterals {
             return null;
         }
         try {
-            DateTimeInput.Read read = DateTimeInput.read(h2Type, value, order);
-            if (read == null) {
+            DateTimeInput.Read read = DateTimeInput.readLiteral(h2Type, value, order);
+            if (read.clock()) {
                 return null;
             }
             usedOrder |= read.orderDependent();
@@ -70,8 +102,8 @@ final class DateTimeLiterals {
 
     private boolean candidate(String h2Type, String value) {
         try {
-            DateTimeInput.Read read = DateTimeInput.read(h2Type, value, order);
-            return read != null && read.h2Text() != null;
+            DateTimeInput.Read read = DateTimeInput.readLiteral(h2Type, value, order);
+            return read.clock() || read.h2Text() != null;
         } catch (SQLException e) {
             return "22008".equals(e.getSQLState()); // a date out of range: PostgreSQL's error, not H2's
         }

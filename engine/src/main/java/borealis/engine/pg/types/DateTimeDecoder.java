@@ -28,10 +28,13 @@ final class DateTimeDecoder extends DateTimeFieldReader {
 
     /** A time of day is read (DecodeTimeOnly): a date may be given and is ignored, numbers are times. */
     private final boolean timeOnly;
+    /** The transaction's time in the session's zone, for now, today, tomorrow and yesterday; null: they are refused as unsupported. */
+    private final java.time.ZonedDateTime clock;
 
-    private DateTimeDecoder(DateOrder order, boolean timeOnly) {
+    private DateTimeDecoder(DateOrder order, boolean timeOnly, java.time.ZonedDateTime clock) {
         super(order);
         this.timeOnly = timeOnly;
+        this.clock = clock;
     }
 
     static Decoded decode(String text, DateOrder order) throws DecodeException {
@@ -40,11 +43,16 @@ final class DateTimeDecoder extends DateTimeFieldReader {
 
     /** {@code timeOnly}: for the time type, whose result is {@link Decoded#local} on 2000-01-01 (24:00:00 the next day). */
     static Decoded decode(String text, DateOrder order, boolean timeOnly) throws DecodeException {
+        return decode(text, order, timeOnly, null);
+    }
+
+    /** {@code clock}: what now, today, tomorrow and yesterday read (null: they fail as {@link Failure#UNSUPPORTED}). */
+    static Decoded decode(String text, DateOrder order, boolean timeOnly, java.time.ZonedDateTime clock) throws DecodeException {
         List<Field> fields = DateTimeFields.split(text);
         if (fields == null || fields.isEmpty()) {
             throw new DecodeException(Failure.BAD_FORMAT, null);
         }
-        return new DateTimeDecoder(order, timeOnly).dateTime(fields);
+        return new DateTimeDecoder(order, timeOnly, clock).dateTime(fields);
     }
 
     private Decoded dateTime(List<Field> fields) throws DecodeException {
@@ -57,6 +65,7 @@ final class DateTimeDecoder extends DateTimeFieldReader {
         ZoneId namedZone = null;
         ZoneId abbreviationZone = null;
         Special special = null;
+        boolean relativeDay = false;
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);
             String s = f.text();
@@ -202,8 +211,34 @@ final class DateTimeDecoder extends DateTimeFieldReader {
                                 default -> Special.MINUS_INFINITY;
                             };
                         }
-                        // read when the statement is, from the clock and the session's zone: not here
-                        case NOW, TODAY, TOMORROW, YESTERDAY -> throw new DecodeException(Failure.UNSUPPORTED, s);
+                        // read from the clock when the statement runs: without one, the caller must arrange that
+                        case NOW -> {
+                            if (clock == null) {
+                                throw new DecodeException(Failure.UNSUPPORTED, s);
+                            }
+                            tmask = DATE_M | TIME_M | TZ;
+                            year = clock.getYear();
+                            month = clock.getMonthValue();
+                            day = clock.getDayOfMonth();
+                            hour = clock.getHour();
+                            minute = clock.getMinute();
+                            second = clock.getSecond();
+                            micros = clock.getNano() / 1000;
+                            tz = clock.getOffset().getTotalSeconds();
+                        }
+                        case TODAY, TOMORROW, YESTERDAY -> {
+                            if (clock == null) {
+                                throw new DecodeException(Failure.UNSUPPORTED, s);
+                            }
+                            // the date only: a time of day and a zone may follow ('tomorrow 10:00 EST')
+                            tmask = DATE_M;
+                            LocalDate d = clock.toLocalDate().plusDays(w.kind() == DateTimeWords.Kind.TODAY ? 0
+                                    : w.kind() == DateTimeWords.Kind.TOMORROW ? 1 : -1);
+                            year = d.getYear();
+                            month = d.getMonthValue();
+                            day = d.getDayOfMonth();
+                            relativeDay = true;
+                        }
                         default -> throw bad();
                     }
                 }
@@ -247,6 +282,9 @@ final class DateTimeDecoder extends DateTimeFieldReader {
             // PostgreSQL's DetermineTimeZoneAbbrevOffset: the zone's standard offset at the instant its rules give the local time
             java.time.Instant at = local.atZone(abbreviationZone).withLaterOffsetAtOverlap().toInstant();
             tz = abbreviationZone.getRules().getStandardOffset(at).getTotalSeconds();
+        }
+        if (relativeDay && tz == null && !timeOnly) {
+            tz = clock.getZone().getRules().getOffset(local).getTotalSeconds(); // midnight where the session is
         }
         if (namedZone != null && !timeOnly) {
             if ((fmask & DTZMOD) != 0) {

@@ -16,10 +16,16 @@ public final class DateTimeInput {
     private DateTimeInput() {}
 
     /**
-     * {@code h2Text}: what H2 reads, or null when it reads the input itself alike (plain ISO, or
-     * {@code now}/{@code today}, left to H2). {@code orderDependent}: the DateStyle order decided it.
+     * {@code h2Text}: what H2 reads, or null when it reads the input itself alike (plain ISO).
+     * {@code orderDependent}: the DateStyle order decided it. {@code clock}: read as a statement's
+     * literal, it names the current time ({@code now}, {@code today}, {@code tomorrow},
+     * {@code yesterday}), which only the running statement can read ({@link #value}); h2Text is null.
      */
-    public record Read(String h2Text, boolean orderDependent) {}
+    public record Read(String h2Text, boolean orderDependent, boolean clock) {
+        Read(String h2Text, boolean orderDependent) {
+            this(h2Text, orderDependent, false);
+        }
+    }
 
     /** PostgreSQL's error for an input it rejects, with its hint when it gives one. */
     public static final class InputException extends SQLException {
@@ -34,8 +40,37 @@ public final class DateTimeInput {
     /** The first day PostgreSQL's dates and timestamps hold, 4714-11-24 BC, is Julian day 0. */
     private static final LocalDate FIRST_DAY = LocalDate.MIN.with(JulianFields.JULIAN_DAY, 0);
 
-    /** {@code h2Type}: DATE, TIME, TIMESTAMP or TIMESTAMP WITH TIME ZONE ({@link PgDateTimes#h2Type}). */
+    /**
+     * A value given when the statement runs (a parameter, COPY): {@code now} and {@code today} are
+     * the node's clock's. {@code h2Type}: DATE, TIME, TIMESTAMP or TIMESTAMP WITH TIME ZONE ({@link PgDateTimes#h2Type}).
+     */
     public static Read read(String h2Type, String text, DateOrder order) throws SQLException {
+        return read(h2Type, text, order, java.time.ZonedDateTime.now());
+    }
+
+    /** A literal in a statement's text, translated once: what names the current time is marked {@link Read#clock}, not read. */
+    public static Read readLiteral(String h2Type, String text, DateOrder order) throws SQLException {
+        return read(h2Type, text, order, null);
+    }
+
+    /**
+     * The value of a literal that names the current time, as of {@code clock} (the transaction's
+     * start in the session's zone): a LocalDate, LocalTime, LocalDateTime or OffsetDateTime as
+     * {@code h2Type} says.
+     */
+    public static Object value(String h2Type, String text, DateOrder order, java.time.ZonedDateTime clock) throws SQLException {
+        Read r = read(h2Type, text, order, clock);
+        String v = r.h2Text() == null ? text.strip() : r.h2Text();
+        return switch (h2Type) {
+            case "DATE" -> LocalDate.parse(v);
+            case "TIME" -> java.time.LocalTime.parse(v);
+            case "TIMESTAMP" -> LocalDateTime.parse(v.replace(' ', 'T'));
+            default -> v.endsWith("+00") ? LocalDateTime.parse(v.substring(0, v.length() - 3).replace(' ', 'T')).atOffset(java.time.ZoneOffset.UTC)
+                    : LocalDateTime.parse(v.replace(' ', 'T')).atZone(clock.getZone()).toOffsetDateTime();
+        };
+    }
+
+    private static Read read(String h2Type, String text, DateOrder order, java.time.ZonedDateTime clock) throws SQLException {
         String pgType = switch (h2Type) {
             case "DATE" -> "date";
             case "TIMESTAMP" -> "timestamp";
@@ -44,10 +79,10 @@ public final class DateTimeInput {
         };
         Decoded d;
         try {
-            d = DateTimeDecoder.decode(text, order, h2Type.equals("TIME"));
+            d = DateTimeDecoder.decode(text, order, h2Type.equals("TIME"), clock);
         } catch (DecodeException e) {
             if (e.failure == DateTimeFieldReader.Failure.UNSUPPORTED) {
-                return null; // now, today: H2 reads them when the statement runs
+                return new Read(null, false, true); // now, today: the running statement's to read
             }
             throw error(e, pgType, text);
         }

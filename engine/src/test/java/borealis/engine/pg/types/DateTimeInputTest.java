@@ -69,6 +69,35 @@ class DateTimeInputTest {
         }
     }
 
+    /** now, today, tomorrow, yesterday as PostgreSQL 15 read them at 2026-12-05 16:30:15.25 in PST8PDT (checked there). */
+    @Test
+    void theCurrentTimeIsReadFromTheClock() throws Exception {
+        java.time.ZonedDateTime clock = java.time.ZonedDateTime.of(2026, 12, 5, 16, 30, 15, 250_000_000, java.time.ZoneId.of("PST8PDT"));
+        assertEquals(LocalDateTime.of(2026, 12, 5, 10, 0), DateTimeInput.value("TIMESTAMP", "today 10:00", DateOrder.MDY, clock));
+        assertEquals(LocalDateTime.of(2026, 12, 6, 0, 0), DateTimeInput.value("TIMESTAMP", " Tomorrow ", DateOrder.MDY, clock));
+        assertEquals(LocalDateTime.of(2026, 12, 4, 23, 59, 59, 500_000_000),
+                DateTimeInput.value("TIMESTAMP", "yesterday 23:59:59.5", DateOrder.MDY, clock));
+        assertEquals(LocalDate.of(2026, 12, 4), DateTimeInput.value("DATE", "yesterday", DateOrder.MDY, clock));
+        assertEquals(LocalDateTime.of(2026, 12, 5, 16, 30, 15, 250_000_000), DateTimeInput.value("TIMESTAMP", "now", DateOrder.MDY, clock));
+        assertEquals(clock.toInstant(), ((java.time.OffsetDateTime) DateTimeInput.value("TIMESTAMP WITH TIME ZONE", "now", DateOrder.MDY,
+                clock)).toInstant());
+        assertEquals(java.time.LocalTime.of(16, 30, 15, 250_000_000), DateTimeInput.value("TIME", "now", DateOrder.MDY, clock));
+        // midnight where the session is, unless the text names a zone
+        assertEquals(java.time.OffsetDateTime.parse("2026-12-05T00:00-08:00").toInstant(),
+                ((java.time.OffsetDateTime) DateTimeInput.value("TIMESTAMP WITH TIME ZONE", "today", DateOrder.MDY, clock)).toInstant());
+        assertEquals(java.time.OffsetDateTime.parse("2026-12-06T00:00-05:00").toInstant(),
+                ((java.time.OffsetDateTime) DateTimeInput.value("TIMESTAMP WITH TIME ZONE", "tomorrow EST", DateOrder.MDY, clock)).toInstant());
+        // what PostgreSQL refuses
+        for (String[] bad : new String[][] {{"TIME", "today"}, {"TIMESTAMP", "now 10:00"}, {"TIMESTAMP", "today 2020-01-01"}}) {
+            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> DateTimeInput.value(bad[0], bad[1], DateOrder.MDY, clock), bad[1]);
+            assertEquals("22007", e.getSQLState(), bad[1]);
+        }
+        // a statement's literal is not read: its translation is kept, the running statement reads it
+        assertTrue(DateTimeInput.readLiteral("TIMESTAMP", "now", DateOrder.MDY).clock());
+        assertEquals(false, DateTimeInput.readLiteral("TIMESTAMP", "2024-01-10", DateOrder.MDY).clock());
+    }
+
     @Test
     void dateStyleOrder() {
         assertEquals(DateOrder.MDY, DateOrder.of("ISO, MDY"));
