@@ -284,7 +284,7 @@ final class Casts {
         switch (type) {
             case "float4", "float8" -> {
                 try {
-                    double d = borealis.engine.pg.types.PgValues.parseFloat(v, type.equals("float4") ? "real" : "double precision");
+                    double d = borealis.engine.pg.types.PgTextForms.parseFloat(v, type.equals("float4") ? "real" : "double precision");
                     return Double.isNaN(d) || Double.isInfinite(d) ? StringLiterals.quote(Double.toString(d)) : StringLiterals.quote(v);
                 } catch (java.sql.SQLException e) {
                     throw invalid(type.equals("float4") ? "real" : "double precision", v);
