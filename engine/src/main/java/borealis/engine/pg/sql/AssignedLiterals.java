@@ -189,7 +189,7 @@ final class AssignedLiterals {
         }
         String v = k.stringValue();
         if (kind == Kind.ARRAY && v.startsWith("{")) {
-            t.replace(at, at + 1, ExpressionRewriter.arrayLiteral(v, elementType));
+            t.replace(at, at + 1, Casts.arrayLiteral(v, elementType));
         } else if (kind == Kind.JSON) {
             t.replace(at, at + 1, "(" + k.text + " FORMAT JSON)"); // parsed, not wrapped in a JSON string
         } else if (kind == Kind.BYTEA && v.startsWith("\\x") && v.substring(2).matches("[0-9a-fA-F]*") && v.length() % 2 == 0) {

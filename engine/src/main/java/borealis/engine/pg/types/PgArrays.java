@@ -52,13 +52,13 @@ public final class PgArrays {
                     : "\\x" + java.util.HexFormat.of().formatHex(b);
         }
         if (v instanceof java.time.OffsetDateTime t) {
-            return PgValues.formatTimestamp(t.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime()) + "+00";
+            return PgTextForms.formatTimestamp(t.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime()) + "+00";
         }
         if (v instanceof java.time.OffsetTime t) {
-            return PgValues.formatTime(t.toLocalTime()) + PgValues.formatOffset(t.getOffset());
+            return PgTextForms.formatTime(t.toLocalTime()) + PgTextForms.formatOffset(t.getOffset());
         }
         if (v instanceof java.time.LocalTime t) {
-            return PgValues.formatTime(t);
+            return PgTextForms.formatTime(t);
         }
         if (v instanceof org.h2.api.Interval iv) {
             return new String(PgIntervals.encode(iv, false), java.nio.charset.StandardCharsets.US_ASCII);
@@ -67,25 +67,25 @@ public final class PgArrays {
             return b ? "t" : "f";
         }
         if (v instanceof Double d) {
-            return PgValues.formatFloat(d, false);
+            return PgTextForms.formatFloat(d, false);
         }
         if (v instanceof Float f) {
-            return PgValues.formatFloat(f, true);
+            return PgTextForms.formatFloat(f, true);
         }
         if (v instanceof BigDecimal d) {
             return d.toPlainString();
         }
         if (v instanceof LocalDate d) {
-            return PgValues.formatDate(d);
+            return PgTextForms.formatDate(d);
         }
         if (v instanceof LocalDateTime d) {
-            return PgValues.formatTimestamp(d);
+            return PgTextForms.formatTimestamp(d);
         }
         if (v instanceof java.sql.Timestamp t) {
-            return PgValues.formatTimestamp(t.toLocalDateTime());
+            return PgTextForms.formatTimestamp(t.toLocalDateTime());
         }
         if (v instanceof java.sql.Date d) {
-            return PgValues.formatDate(d.toLocalDate());
+            return PgTextForms.formatDate(d.toLocalDate());
         }
         return v.toString();
     }
@@ -134,13 +134,13 @@ public final class PgArrays {
                 continue;
             }
             values[i] = switch (element) {
-                case BYTEA -> PgValues.parseByteaText(v);
+                case BYTEA -> PgTextForms.parseByteaText(v);
                 case JSON, JSONB -> org.h2.value.ValueJson.fromJson(v);
                 case DATE -> PgDates.parse(v);
-                case BOOL -> PgValues.parseBool(v);
+                case BOOL -> PgTextForms.parseBool(v);
                 case INTERVAL -> PgIntervals.parseText(v);
-                case FLOAT4 -> (float) PgValues.parseFloat(v, "real");
-                case FLOAT8 -> PgValues.parseFloat(v, "double precision");
+                case FLOAT4 -> (float) PgTextForms.parseFloat(v, "real");
+                case FLOAT8 -> PgTextForms.parseFloat(v, "double precision");
                 default -> v;
             };
         }
@@ -205,7 +205,7 @@ public final class PgArrays {
             case FLOAT4: return ByteBuffer.allocate(4).putFloat(((Number) v).floatValue()).array();
             case FLOAT8: return ByteBuffer.allocate(8).putDouble(((Number) v).doubleValue()).array();
             case BOOL: return new byte[] {(byte) (Boolean.TRUE.equals(v) ? 1 : 0)};
-            case NUMERIC: return PgValues.numericBinary(v instanceof BigDecimal d ? d : new BigDecimal(v.toString()));
+            case NUMERIC: return BinaryForms.numericBinary(v instanceof BigDecimal d ? d : new BigDecimal(v.toString()));
             case UUID: {
                 UUID u = (UUID) v;
                 return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
@@ -230,12 +230,12 @@ public final class PgArrays {
                 break;
             case TIMESTAMP:
                 if (v instanceof LocalDateTime ldt) {
-                    return ByteBuffer.allocate(8).putLong(PgValues.micros(ldt)).array();
+                    return ByteBuffer.allocate(8).putLong(BinaryForms.micros(ldt)).array();
                 }
                 break;
             case TIMESTAMPTZ:
                 if (v instanceof java.time.OffsetDateTime odt) {
-                    return ByteBuffer.allocate(8).putLong(PgValues.micros(odt.withOffsetSameInstant(java.time.ZoneOffset.UTC)
+                    return ByteBuffer.allocate(8).putLong(BinaryForms.micros(odt.withOffsetSameInstant(java.time.ZoneOffset.UTC)
                             .toLocalDateTime())).array();
                 }
                 break;

@@ -95,7 +95,7 @@ public final class PgDateTimes {
         if (inf != 0) {
             return inf > 0 ? "infinity" : "-infinity";
         }
-        return ymd(v.toLocalDate()) + " " + PgValues.formatTime(v.toLocalTime()) + offset
+        return ymd(v.toLocalDate()) + " " + PgTextForms.formatTime(v.toLocalTime()) + offset
                 + (v.getYear() <= 0 ? " BC" : "");
     }
 

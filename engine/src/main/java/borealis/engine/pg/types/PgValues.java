@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -22,16 +21,14 @@ import org.h2.api.H2Type;
 
 /**
  * Converts between H2's JDBC values and PostgreSQL's wire encodings, text (format 0) and binary
- * (format 1), in both directions. Binary layouts follow PostgreSQL's send/recv functions: integers
- * big-endian, dates as days and timestamps as microseconds since 2000-01-01, numeric in base 10000.
+ * (format 1), in both directions: result columns ({@link #encode}) and parameters ({@link #bind}).
+ * Binary layouts follow PostgreSQL's send/recv functions: integers big-endian, dates as days and
+ * timestamps as microseconds since 2000-01-01, numeric in base 10000 ({@link BinaryForms}; the
+ * client's binary values: {@link BinaryValues}). Text forms of scalars: {@link PgTextForms}.
  */
 public final class PgValues {
 
-    private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
-    private static final LocalDateTime PG_EPOCH = PG_EPOCH_DATE.atStartOfDay();
     private static final HexFormat HEX = HexFormat.of();
-
-    /** The first OID of user objects (types created by CREATE TYPE among them). */
 
     private PgValues() {}
 
@@ -126,14 +123,14 @@ public final class PgValues {
                 if (rs.wasNull()) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(4).putFloat(v).array() : ascii(formatFloat(v, true));
+                return binary ? ByteBuffer.allocate(4).putFloat(v).array() : ascii(PgTextForms.formatFloat(v, true));
             }
             case FLOAT8: {
                 double v = rs.getDouble(col);
                 if (rs.wasNull()) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(8).putDouble(v).array() : ascii(formatFloat(v, false));
+                return binary ? ByteBuffer.allocate(8).putDouble(v).array() : ascii(PgTextForms.formatFloat(v, false));
             }
             case NUMERIC: {
                 BigDecimal v = rs.getBigDecimal(col);
@@ -142,7 +139,7 @@ public final class PgValues {
                 }
                 java.sql.ResultSetMetaData md = rs.getMetaData();
                 v = PgNumerics.asPostgres(v, md.getPrecision(col), md.getScale(col));
-                return binary ? numericBinary(v) : ascii(v.toPlainString());
+                return binary ? BinaryForms.numericBinary(v) : ascii(v.toPlainString());
             }
             case BYTEA: {
                 byte[] v = rs.getBytes(col);
@@ -156,15 +153,16 @@ public final class PgValues {
                 if (v == null) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(4).putInt(PgDateTimes.binaryDate(v, ChronoUnit.DAYS.between(PG_EPOCH_DATE, v))).array()
-                        : ascii(formatDate(v));
+                return binary
+                        ? ByteBuffer.allocate(4).putInt(PgDateTimes.binaryDate(v, ChronoUnit.DAYS.between(BinaryForms.PG_EPOCH_DATE, v))).array()
+                        : ascii(PgTextForms.formatDate(v));
             }
             case TIME: {
                 LocalTime v = rs.getObject(col, LocalTime.class);
                 if (v == null) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(8).putLong(v.toNanoOfDay() / 1000).array() : ascii(formatTime(v));
+                return binary ? ByteBuffer.allocate(8).putLong(v.toNanoOfDay() / 1000).array() : ascii(PgTextForms.formatTime(v));
             }
             case TIMETZ: {
                 OffsetTime v = rs.getObject(col, OffsetTime.class);
@@ -173,14 +171,14 @@ public final class PgValues {
                 }
                 return binary ? ByteBuffer.allocate(12).putLong(v.toLocalTime().toNanoOfDay() / 1000)
                         .putInt(-v.getOffset().getTotalSeconds()).array()
-                        : ascii(formatTime(v.toLocalTime()) + formatOffset(v.getOffset()));
+                        : ascii(PgTextForms.formatTime(v.toLocalTime()) + PgTextForms.formatOffset(v.getOffset()));
             }
             case TIMESTAMP: {
                 LocalDateTime v = rs.getObject(col, LocalDateTime.class);
                 if (v == null) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(8).putLong(micros(v)).array() : ascii(formatTimestamp(v));
+                return binary ? ByteBuffer.allocate(8).putLong(BinaryForms.micros(v)).array() : ascii(PgTextForms.formatTimestamp(v));
             }
             case TIMESTAMPTZ: {
                 OffsetDateTime v = rs.getObject(col, OffsetDateTime.class);
@@ -189,8 +187,8 @@ public final class PgValues {
                 }
                 if (binary) {
                     LocalDateTime local = v.toLocalDateTime();
-                    return ByteBuffer.allocate(8).putLong(PgDateTimes.infinity(local) != 0 ? micros(local)
-                            : micros(v.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime())).array();
+                    return ByteBuffer.allocate(8).putLong(PgDateTimes.infinity(local) != 0 ? BinaryForms.micros(local)
+                            : BinaryForms.micros(v.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime())).array();
                 }
                 return ascii(PgDateTimes.formatTimestamptz(v));
             }
@@ -290,74 +288,6 @@ public final class PgValues {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Shortest exact form, as PostgreSQL 12+ prints with extra_float_digits 1: "0.1", "1e+20", "Infinity". */
-    public static String formatFloat(double v, boolean isFloat4) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "Infinity" : "-Infinity";
-        }
-        if (v == 0) {
-            return (1 / v < 0) ? "-0" : "0";
-        }
-        BigDecimal d = new BigDecimal(isFloat4 ? Float.toString((float) v) : Double.toString(v)).stripTrailingZeros();
-        int exponent = d.precision() - d.scale() - 1;
-        if (exponent < -4 || exponent >= (isFloat4 ? 6 : 15)) {
-            String digits = d.unscaledValue().abs().toString();
-            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-            return (d.signum() < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
-                    + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
-        }
-        return d.toPlainString();
-    }
-
-    public static String formatDate(LocalDate d) {
-        return PgDateTimes.formatDate(d);
-    }
-
-    public static String formatTime(LocalTime t) {
-        String base = String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
-        return base + fraction(t.getNano());
-    }
-
-    public static String formatTimestamp(LocalDateTime v) {
-        return PgDateTimes.formatTimestamp(v, "");
-    }
-
-    public static String formatOffset(ZoneOffset o) {
-        int s = o.getTotalSeconds();
-        String sign = s < 0 ? "-" : "+";
-        s = Math.abs(s);
-        String out = sign + String.format("%02d", s / 3600);
-        if (s % 3600 != 0) {
-            out += String.format(":%02d", (s % 3600) / 60);
-        }
-        return out;
-    }
-
-    private static String fraction(int nanos) {
-        int micros = nanos / 1000;
-        if (micros == 0) {
-            return "";
-        }
-        String f = String.format("%06d", micros);
-        int end = f.length();
-        while (f.charAt(end - 1) == '0') {
-            end--;
-        }
-        return "." + f.substring(0, end);
-    }
-
-    static long micros(LocalDateTime v) {
-        int inf = PgDateTimes.infinity(v);
-        if (inf != 0) {
-            return inf > 0 ? Long.MAX_VALUE : Long.MIN_VALUE; // PostgreSQL's binary infinities
-        }
-        Duration d = Duration.between(PG_EPOCH, v);
-        return d.getSeconds() * 1_000_000L + d.getNano() / 1000;
-    }
-
     /** numeric[] elements with the scale PostgreSQL gives them ({@link PgNumerics}), by the array's H2 type name. */
     private static Object[] numericElements(Object[] values, String h2TypeName) {
         int[] declared = PgNumerics.declared(h2TypeName);
@@ -368,50 +298,6 @@ public final class PgValues {
             }
         }
         return out;
-    }
-
-    /** PostgreSQL numeric binary: ndigits, weight, sign, dscale, then base-10000 digits. */
-    public static byte[] numericBinary(BigDecimal value) {
-        int sign = value.signum() < 0 ? 0x4000 : 0;
-        BigDecimal v = value.abs();
-        int dscale = Math.max(0, v.scale());
-        if (v.scale() < 0) {
-            v = v.setScale(0);
-        }
-        String s = v.toPlainString();
-        int dot = s.indexOf('.');
-        String ip = dot < 0 ? s : s.substring(0, dot);
-        String fp = dot < 0 ? "" : s.substring(dot + 1);
-        if (ip.equals("0")) {
-            ip = "";
-        }
-        ip = "0".repeat((4 - ip.length() % 4) % 4) + ip;
-        fp = fp + "0".repeat((4 - fp.length() % 4) % 4);
-        String all = ip + fp;
-        int n = all.length() / 4;
-        short[] digits = new short[n];
-        for (int i = 0; i < n; i++) {
-            digits[i] = Short.parseShort(all.substring(i * 4, i * 4 + 4));
-        }
-        int weight = ip.length() / 4 - 1;
-        int start = 0;
-        while (start < n && digits[start] == 0) {
-            start++;
-            weight--;
-        }
-        int end = n;
-        while (end > start && digits[end - 1] == 0) {
-            end--;
-        }
-        if (start == end) {
-            weight = 0;
-        }
-        ByteBuffer b = ByteBuffer.allocate(8 + 2 * (end - start));
-        b.putShort((short) (end - start)).putShort((short) weight).putShort((short) sign).putShort((short) dscale);
-        for (int i = start; i < end; i++) {
-            b.putShort(digits[i]);
-        }
-        return b.array();
     }
 
     // ---- parameters ----
@@ -438,7 +324,7 @@ public final class PgValues {
         if (!binary) {
             String text = new String(value, StandardCharsets.UTF_8);
             if (oid == PgType.BYTEA.oid) {
-                ps.setBytes(index, parseByteaText(text));
+                ps.setBytes(index, PgTextForms.parseByteaText(text));
             } else if (oid == PgType.DATE.oid) {
                 ps.setObject(index, PgDates.parse(text, order));
             } else if (oid == PgType.TIMESTAMP.oid || oid == PgType.TIMESTAMPTZ.oid) {
@@ -446,29 +332,29 @@ public final class PgValues {
                 DateTimeInput.Read read = DateTimeInput.read(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE",
                         text, order);
                 ps.setString(index, read == null || read.h2Text() == null ? text : read.h2Text());
-            } else if (isDateTimeNeedingRewrite(ps, index, text)) {
+            } else if (ParameterTargets.isDateTimeNeedingRewrite(ps, index, text)) {
                 // text such as 'infinity' for a date/time column: in the form H2 reads
-                String h2 = PgDateTimes.h2Text(dateTimeTarget(ps, index), text);
+                String h2 = PgDateTimes.h2Text(ParameterTargets.dateTimeTarget(ps, index), text);
                 ps.setString(index, h2 != null ? h2 : text);
             } else if (oid == PgType.INTERVAL.oid) {
                 ps.setObject(index, PgIntervals.parseText(text));
             } else if (oid == PgType.BOOL.oid) {
-                ps.setBoolean(index, parseBool(text));
-            } else if (oid == PgType.JSON.oid && !jsonTarget(ps, index)) {
+                ps.setBoolean(index, PgTextForms.parseBool(text));
+            } else if (oid == PgType.JSON.oid && !ParameterTargets.jsonTarget(ps, index)) {
                 ps.setString(index, text); // into json kept as text (or text): as given
             } else if (oid == PgType.FLOAT8.oid) {
-                ps.setDouble(index, parseFloat(text, "double precision"));
+                ps.setDouble(index, PgTextForms.parseFloat(text, "double precision"));
             } else if (oid == PgType.FLOAT4.oid) {
-                ps.setFloat(index, (float) parseFloat(text, "real"));
+                ps.setFloat(index, (float) PgTextForms.parseFloat(text, "real"));
             } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
                 ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
             } else if ((oid == PgType.NUMERIC.oid || oid == 0) && looksNumeric(text)
-                    && (oid == PgType.NUMERIC.oid || numericTarget(ps, index) != null)) {
+                    && (oid == PgType.NUMERIC.oid || ParameterTargets.numericTarget(ps, index) != null)) {
                 // a value for a numeric(p,s) column is padded to its scale here: H2 keeps the value's own;
                 // 1e3 is 1000 (H2 would pad a negative scale to the column's)
                 BigDecimal v = new BigDecimal(text.trim());
                 v = v.scale() < 0 ? v.setScale(0) : v;
-                int[] target = numericTarget(ps, index);
+                int[] target = ParameterTargets.numericTarget(ps, index);
                 ps.setBigDecimal(index, target == null ? v : PgNumerics.padded(v, target[0], target[1]));
             } else {
                 ps.setString(index, text);
@@ -486,12 +372,12 @@ public final class PgValues {
         }
         // Binary values are the client's bytes: every size in them is checked (BinaryValues).
         Object v = BinaryValues.scalar(t, value, "bind parameter " + index);
-        if (t == PgType.JSON && !jsonTarget(ps, index)) {
+        if (t == PgType.JSON && !ParameterTargets.jsonTarget(ps, index)) {
             ps.setString(index, (String) v);
         } else if (t == PgType.JSON || t == PgType.JSONB) {
             ps.setObject(index, v, H2Type.JSON);
         } else if (v instanceof BigDecimal d) {
-            int[] target = numericTarget(ps, index);
+            int[] target = ParameterTargets.numericTarget(ps, index);
             ps.setBigDecimal(index, target == null ? d : PgNumerics.padded(d, target[0], target[1]));
         } else {
             ps.setObject(index, v);
@@ -503,47 +389,6 @@ public final class PgValues {
 
     private static boolean looksNumeric(String text) {
         return !text.isEmpty() && text.length() < 2000 && NUMBER.matcher(text).matches();
-    }
-
-    /** The H2 date/time type (DATE, TIMESTAMP, TIMESTAMP WITH TIME ZONE) a parameter is assigned to or cast to, or null. */
-    /** The target first: parsing every untyped value as a date/time took 6.8% of the node's CPU in bin/bench-pgbench. */
-    private static boolean isDateTimeNeedingRewrite(PreparedStatement ps, int index, String text) {
-        return dateTimeTarget(ps, index) != null && PgDateTimes.needsRewrite(text);
-    }
-
-    private static String dateTimeTarget(PreparedStatement ps, int index) {
-        try {
-            return switch (ps.getParameterMetaData().getParameterType(index)) {
-                case Types.DATE -> "DATE";
-                case Types.TIMESTAMP -> "TIMESTAMP";
-                case Types.TIMESTAMP_WITH_TIMEZONE -> "TIMESTAMP WITH TIME ZONE";
-                default -> null;
-            };
-        } catch (SQLException e) {
-            return null;
-        }
-    }
-
-    /** Whether a parameter is assigned to or compared with an H2 JSON value (a jsonb column). */
-    private static boolean jsonTarget(PreparedStatement ps, int index) {
-        try {
-            return "JSON".equals(ps.getParameterMetaData().getParameterTypeName(index));
-        } catch (SQLException e) {
-            return true;
-        }
-    }
-
-    /** The precision and scale of the numeric(p,s) a parameter is assigned to (INSERT VALUES, UPDATE SET), or null. */
-    private static int[] numericTarget(PreparedStatement ps, int index) {
-        try {
-            java.sql.ParameterMetaData md = ps.getParameterMetaData();
-            if (md.getParameterType(index) == Types.NUMERIC && md.getPrecision(index) <= PgNumerics.MAX_CONSTRAINED_PRECISION) {
-                return new int[] {md.getPrecision(index), md.getScale(index)};
-            }
-        } catch (SQLException e) {
-            // no metadata: the value as given
-        }
-        return null;
     }
 
     private static int nullType(int oid) {
@@ -567,59 +412,5 @@ public final class PgValues {
             case VARCHAR, TEXT, BPCHAR -> Types.VARCHAR;
             default -> Types.NULL;
         };
-    }
-
-    /** float4in / float8in: a number, or (in any case, signed) inf, infinity, nan; {@code type} names it in the error. */
-    public static double parseFloat(String text, String type) throws SQLException {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        String unsigned = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
-        if (unsigned.equals("inf") || unsigned.equals("infinity")) {
-            return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-        }
-        if (t.equals("nan")) {
-            return Double.NaN;
-        }
-        try {
-            if (!t.isEmpty() && (Character.isDigit(unsigned.isEmpty() ? 'x' : unsigned.charAt(0)) || unsigned.startsWith("."))) {
-                return Double.parseDouble(t);
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new SQLException("invalid input syntax for type " + type + ": \"" + text + "\"", "22P02");
-    }
-
-    static boolean parseBool(String text) throws SQLException {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (t) {
-            case "t", "true", "y", "yes", "on", "1" -> true;
-            case "f", "false", "n", "no", "off", "0" -> false;
-            default -> throw new SQLException("invalid input syntax for type boolean: \"" + text + "\"", "22P02");
-        };
-    }
-
-    static byte[] parseByteaText(String text) throws SQLException {
-        if (text.startsWith("\\x")) {
-            try {
-                return HEX.parseHex(text.substring(2));
-            } catch (IllegalArgumentException e) {
-                throw new SQLException("invalid hexadecimal data in bytea value", "22P02");
-            }
-        }
-        // Escape format: backslash-octal sequences, doubled backslashes.
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < raw.length; i++) {
-            if (raw[i] == '\\' && i + 1 < raw.length && raw[i + 1] == '\\') {
-                out.write('\\');
-                i++;
-            } else if (raw[i] == '\\' && i + 3 < raw.length) {
-                out.write(Integer.parseInt(new String(raw, i + 1, 3, StandardCharsets.US_ASCII), 8));
-                i += 3;
-            } else {
-                out.write(raw[i]);
-            }
-        }
-        return out.toByteArray();
     }
 }

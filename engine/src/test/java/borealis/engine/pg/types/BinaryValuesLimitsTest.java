@@ -101,7 +101,7 @@ class BinaryValuesLimitsTest {
         assertError(assertThrows(SQLException.class, () -> BinaryValues.numeric(numeric(1, 0, 0, 10000), "p")), "22P03",
                 "invalid digit in external \"numeric\" value: 10000");
         assertEquals(new BigDecimal("1234"), BinaryValues.numeric(numeric(1, 0, 0, 1234), "p"));
-        assertEquals(new BigDecimal("12.34"), BinaryValues.numeric(PgValues.numericBinary(new BigDecimal("12.34")), "p"));
+        assertEquals(new BigDecimal("12.34"), BinaryValues.numeric(BinaryForms.numericBinary(new BigDecimal("12.34")), "p"));
     }
 
     private static byte[] numeric(int ndigits, int weight, int dscale, int digit) {

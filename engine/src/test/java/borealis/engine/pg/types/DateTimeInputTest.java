@@ -119,7 +119,7 @@ class DateTimeInputTest {
             return PgDateTimes.formatDate(LocalDate.parse(signed(text)));
         }
         if (h2Type.equals("TIME")) {
-            return PgValues.formatTime(java.time.LocalTime.parse(text));
+            return PgTextForms.formatTime(java.time.LocalTime.parse(text));
         }
         text = text.replace("+00", "");
         LocalDateTime v = LocalDateTime.parse(signed(text.contains(" ") ? text : text + " 00:00").replace(' ', 'T'));

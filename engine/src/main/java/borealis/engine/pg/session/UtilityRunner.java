@@ -1,0 +1,133 @@
+package borealis.engine.pg.session;
+
+import borealis.engine.pg.SessionSettings;
+import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.sql.SqlLexer;
+import borealis.engine.pg.wire.BackendWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the commands the session handles itself rather than H2 (transaction control, SET and RESET,
+ * DISCARD, DEALLOCATE, schema DDL, SQL cursors, LISTEN / NOTIFY, DO), in either protocol.
+ */
+final class UtilityRunner {
+
+    private final Connection conn;
+    private final SessionSettings settings;
+    private final Transactions tx;
+    private final UtilityCommands utility;
+    private final SchemaCommands schemas;
+    private final SessionNotifications notes;
+    private final NamedStatements named;
+    private final SqlCursors cursors;
+    private final InlineBlocks inlineBlocks;
+    private final PgCatalog catalog;
+    private final StatementBoundaries boundaries;
+
+    UtilityRunner(Connection conn, SessionSettings settings, Transactions tx, UtilityCommands utility, SchemaCommands schemas,
+                  SessionNotifications notes, NamedStatements named, SqlCursors cursors, InlineBlocks inlineBlocks, PgCatalog catalog,
+                  StatementBoundaries boundaries) {
+        this.conn = conn;
+        this.settings = settings;
+        this.tx = tx;
+        this.utility = utility;
+        this.schemas = schemas;
+        this.notes = notes;
+        this.named = named;
+        this.cursors = cursors;
+        this.inlineBlocks = inlineBlocks;
+        this.catalog = catalog;
+        this.boundaries = boundaries;
+    }
+
+    /** Makes the engine resolve names by the session's search_path (see {@link SearchPath}). */
+    void applySearchPath() throws SQLException {
+        SearchPath.apply(conn, settings.get("search_path"), settings.sessionUser());
+    }
+
+    /**
+     * Runs a command the session handles itself; {@code portal}: its portal in the extended protocol, null in a simple
+     * query; {@code manyStatements}: a simple query of several statements (an implicit transaction) is running it.
+     */
+    void run(PreparedQuery q, BackendWriter out, Portal portal, boolean manyStatements) throws SQLException {
+        runCommand(q, out, portal, manyStatements);
+        // Some of these make H2 commit (its SET, CREATE SCHEMA, DDL in a DO block, a new isolation
+        // level): what the transaction holds is in a new engine transaction from here on.
+        tx.reanchor();
+    }
+
+    private void runCommand(PreparedQuery q, BackendWriter out, Portal portal, boolean manyStatements) throws SQLException {
+        boolean extended = portal != null;
+        Command c = q.command();
+        switch (c.kind()) {
+            case BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO -> tx.run(q.command(), q.sql, out);
+            case SET -> {
+                for (Map.Entry<String, String> changed : utility.set(q.sql, conn).entrySet()) {
+                    out.parameterStatus(changed.getKey(), changed.getValue());
+                }
+                tx.enterSerializable(); // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE inside a block
+                out.commandComplete("SET");
+            }
+            case RESET -> {
+                for (Map.Entry<String, String> changed : utility.reset(q.sql).entrySet()) {
+                    out.parameterStatus(changed.getKey(), changed.getValue());
+                }
+                applySearchPath();
+                out.commandComplete("RESET");
+            }
+            case DISCARD -> {
+                if (c.tag().equals("DISCARD ALL")) {
+                    notes.discardAll(); // PostgreSQL's DISCARD ALL includes UNLISTEN *
+                }
+                boundaries.closeAllPortals();
+                named.closeStatements();
+                settings.resetAll();
+                applySearchPath();
+                out.commandComplete(c.tag());
+            }
+            case DEALLOCATE -> {
+                List<SqlLexer.Token> code = SqlLexer.code(q.sql);
+                String last = code.get(code.size() - 1).text();
+                if (c.tag().endsWith("ALL")) {
+                    named.closeStatements();
+                } else {
+                    named.deallocate(last.replace("\"", ""));
+                }
+                out.commandComplete(c.tag());
+            }
+            case SCHEMA -> {
+                // Like all DDL on H2 it does not roll back with a transaction block.
+                schemas.run(q.sql, out);
+                if (catalog != null) {
+                    catalog.invalidate();
+                }
+                applySearchPath();
+            }
+            case DECLARE -> cursors.declare(q, tx.status(), out, portal);
+            case FETCH -> cursors.fetch(q, out, !extended);
+            case CLOSE_CURSOR -> cursors.close(c.name(), out);
+            case NOOP -> out.commandComplete(c.tag());
+            case LISTEN, UNLISTEN, NOTIFY -> {
+                // Transactional, as in PostgreSQL: in a pipeline or a Query of several statements they
+                // take effect with the implicit transaction's commit (a single statement commits alone).
+                if (extended || manyStatements) {
+                    tx.beginImplicit();
+                }
+                notes.run(c, q.sql);
+                out.commandComplete(c.tag());
+            }
+            case DO -> {
+                // A DO is atomic: outside a block it runs in an implicit transaction (ended by the
+                // end of the Query string or by Sync), which its exception handlers' savepoints need.
+                tx.beginImplicit();
+                inlineBlocks.run(q.sql);
+                out.commandComplete("DO");
+            }
+            case EMPTY -> out.emptyQueryResponse();
+            default -> throw new IllegalStateException("not a utility command: " + c);
+        }
+    }
+}

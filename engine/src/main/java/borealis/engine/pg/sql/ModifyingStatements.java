@@ -1,0 +1,202 @@
+package borealis.engine.pg.sql;
+
+import borealis.engine.pg.PgError;
+import borealis.engine.pg.PgException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * INSERT, UPDATE and DELETE as H2 takes them: INSERT ... ON CONFLICT as MERGE (or H2's own ON
+ * CONFLICT DO NOTHING), DELETE ... USING as a WHERE EXISTS, and RETURNING as a query of the
+ * statement's data-change delta table.
+ */
+final class ModifyingStatements {
+
+    private final TokenList t;
+    private final ColumnLookup lookup;
+    boolean usedLookup;
+    /** The statement is an INSERT ... ON CONFLICT DO UPDATE ({@link Translation#upsert}). */
+    boolean upsert;
+    /** An upsert's conflict columns as written. */
+    List<String> conflictTarget = List.of();
+
+    ModifyingStatements(TokenList t, ColumnLookup lookup) {
+        this.t = t;
+        this.lookup = lookup;
+    }
+
+    /** UPDATE ... RETURNING. */
+    void update() {
+        returning("FINAL");
+    }
+
+    /** DELETE ... [USING ...] [RETURNING ...]. */
+    void delete() {
+        // DELETE FROM t [AS a] USING u, v WHERE cond  ->  DELETE FROM t [AS a] WHERE EXISTS (SELECT 1 FROM u, v WHERE cond)
+        int using = t.find(1, t.size(), "USING");
+        if (using > 0) {
+            int where = t.find(using, t.size(), "WHERE");
+            int ret = t.find(using, t.size(), "RETURNING");
+            int end = ret > 0 ? ret : t.size();
+            String from = t.text(using + 1, where > 0 ? where : end);
+            String cond = where > 0 ? t.text(where + 1, end) : "TRUE";
+            t.replace(using, end, "WHERE EXISTS (SELECT 1 FROM " + from + " WHERE " + cond + ")");
+        }
+        returning("OLD");
+    }
+
+    /** INSERT ... [ON CONFLICT ...] [RETURNING ...]. */
+    void insert() {
+        int onConflict = -1;
+        for (int i = 0; i + 1 < t.size(); i++) {
+            if (t.is(i, "ON") && t.is(i + 1, "CONFLICT") && t.find(0, t.size(), "ON") >= 0) {
+                onConflict = i;
+                break;
+            }
+        }
+        if (onConflict > 0) {
+            onConflict(onConflict);
+        }
+        returning("FINAL");
+    }
+
+    private void onConflict(int on) {
+        int i = on + 2;
+        int arbiterWhere = -1;
+        List<String> target = new ArrayList<>();
+        if (t.get(i) != null && t.get(i).isOpen()) {
+            int close = t.closing(i);
+            for (int k = i + 1; k < close; k++) {
+                if (t.get(k).isName() && (t.get(k - 1).isOpen() || t.get(k - 1).isComma())) {
+                    target.add(t.get(k).text);
+                }
+            }
+            i = close + 1;
+            if (t.is(i, "WHERE")) {
+                int d = t.find(i, t.size(), "DO");
+                arbiterWhere = i;
+                i = d;
+            }
+        } else if (t.is(i, "ON") && t.is(i + 1, "CONSTRAINT")) {
+            throw new PgException(PgError.error("0A000", "ON CONFLICT ON CONSTRAINT is not supported by Borealis; name the columns"));
+        }
+        if (!t.is(i, "DO")) {
+            return;
+        }
+        if (t.is(i + 1, "NOTHING")) {
+            t.remove(on + 2, i); // H2 knows ON CONFLICT DO NOTHING without a target
+            return;
+        }
+        if (!t.is(i + 1, "UPDATE") || !t.is(i + 2, "SET")) {
+            return;
+        }
+        if (target.isEmpty()) {
+            throw new PgException(PgError.error("42601", "ON CONFLICT DO UPDATE requires inference specification or constraint name"));
+        }
+        int ret = t.find(i, t.size(), "RETURNING");
+        int end = ret > 0 ? ret : t.size();
+        int where = t.find(i + 3, end, "WHERE");
+        String assignments = t.text(i + 3, where > 0 ? where : end);
+        String condition = where > 0 ? t.text(where + 1, end) : null;
+
+        // INSERT INTO name [AS alias] [(cols)] source
+        int into = 1;
+        if (!t.is(into, "INTO")) {
+            return;
+        }
+        int nameStart = into + 1;
+        int nameEnd = nameStart + 1;
+        while (t.get(nameEnd) != null && t.get(nameEnd).isDot()) {
+            nameEnd += 2;
+        }
+        String table = t.text(nameStart, nameEnd);
+        String alias = t.get(nameEnd - 1).text;
+        int j = nameEnd;
+        if (t.is(j, "AS")) {
+            alias = t.get(j + 1).text;
+            j += 2;
+        }
+        List<String> columns = new ArrayList<>();
+        if (t.get(j) != null && t.get(j).isOpen() && !t.is(j + 1, "SELECT") && !t.is(j + 1, "VALUES")) {
+            int close = t.closing(j);
+            for (int k = j + 1; k < close; k++) {
+                if (t.get(k).isName()) {
+                    columns.add(t.get(k).text);
+                }
+            }
+            j = close + 1;
+        } else {
+            usedLookup = true;
+            columns.addAll(lookup.columns(table));
+        }
+        String source = t.text(j, on);
+        if (t.is(j, "VALUES")) {
+            source = "(" + source + ")";
+        } else if (t.is(j, "DEFAULT")) {
+            throw new PgException(PgError.error("0A000", "INSERT DEFAULT VALUES ... ON CONFLICT DO UPDATE is not supported by Borealis"));
+        } else if (!(t.get(j) != null && t.get(j).isOpen())) {
+            source = "(" + source + ")";
+        }
+        // a partial unique index as the arbiter: only rows its predicate holds for, old and new, conflict
+        String arbiter = arbiterWhere > 0 ? PartialIndexes.arbiterCondition(t, arbiterWhere + 1, i, alias, "excluded", columns) : "";
+        StringBuilder sb = new StringBuilder("MERGE INTO ").append(table);
+        if (!alias.equals(t.get(nameEnd - 1).text)) {
+            sb.append(" AS ").append(alias);
+        }
+        sb.append(" USING ").append(source).append(" AS excluded(").append(String.join(", ", columns)).append(") ON ");
+        for (int k = 0; k < target.size(); k++) {
+            sb.append(k > 0 ? " AND " : "").append(alias).append('.').append(target.get(k)).append(" = excluded.").append(target.get(k));
+        }
+        sb.append(arbiter);
+        sb.append(" WHEN MATCHED");
+        if (condition != null) {
+            sb.append(" AND (").append(condition).append(')');
+        }
+        sb.append(" THEN UPDATE SET ").append(assignments);
+        sb.append(" WHEN NOT MATCHED THEN INSERT (").append(String.join(", ", columns)).append(") VALUES (");
+        for (int k = 0; k < columns.size(); k++) {
+            sb.append(k > 0 ? ", " : "").append("excluded.").append(columns.get(k));
+        }
+        sb.append(')');
+        String tail = ret > 0 ? " " + t.text(ret, t.size()) : "";
+        t.replace(0, t.size(), sb + tail);
+        upsert = true;
+        conflictTarget = List.copyOf(target);
+    }
+
+    /** INSERT/UPDATE/DELETE ... RETURNING list  ->  SELECT list FROM FINAL|OLD TABLE (statement) AS name. */
+    private void returning(String delta) {
+        int ret = t.find(0, t.size(), "RETURNING");
+        if (ret < 0) {
+            return;
+        }
+        String list = t.text(ret + 1, t.size());
+        String statement = t.text(0, ret);
+        String name = targetName();
+        t.replace(0, t.size(), "SELECT " + list + " FROM " + delta + " TABLE (" + statement + ") AS " + name);
+    }
+
+    /** The alias (or table name) DML targets, as RETURNING may qualify columns with it. */
+    private String targetName() {
+        int i = 1;
+        if (t.is(0, "INSERT") || t.is(0, "DELETE") || t.is(0, "MERGE")) {
+            i = 2; // INTO / FROM
+        }
+        if (t.is(i, "ONLY")) {
+            i++;
+        }
+        int end = i + 1;
+        while (t.get(end) != null && t.get(end).isDot()) {
+            end += 2;
+        }
+        String name = t.get(end - 1) == null ? "t" : t.get(end - 1).text;
+        if (t.is(end, "AS") && t.get(end + 1) != null) {
+            name = t.get(end + 1).text;
+        } else if (t.get(end) != null && t.get(end).isWord() && !t.get(end).is("SET") && !t.get(end).is("USING")
+                && !t.get(end).is("WHERE") && !t.get(end).is("VALUES") && !t.get(end).is("SELECT") && !t.get(end).is("DEFAULT")
+                && !t.get(end).is("USING") && !t.get(end).is("RETURNING")) {
+            name = t.get(end).text;
+        }
+        return name;
+    }
+}

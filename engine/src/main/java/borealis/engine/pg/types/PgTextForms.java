@@ -1,0 +1,135 @@
+package borealis.engine.pg.types;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+
+/**
+ * PostgreSQL's text forms (format 0) of scalar values that have no class of their own: float as
+ * PostgreSQL 12+ prints and reads it, date, time, timestamp and UTC offset output, and boolean and
+ * bytea (hex and escape) input. Results, parameters and array elements share them.
+ */
+public final class PgTextForms {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private PgTextForms() {}
+
+    /** Shortest exact form, as PostgreSQL 12+ prints with extra_float_digits 1: "0.1", "1e+20", "Infinity". */
+    public static String formatFloat(double v, boolean isFloat4) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "Infinity" : "-Infinity";
+        }
+        if (v == 0) {
+            return (1 / v < 0) ? "-0" : "0";
+        }
+        BigDecimal d = new BigDecimal(isFloat4 ? Float.toString((float) v) : Double.toString(v)).stripTrailingZeros();
+        int exponent = d.precision() - d.scale() - 1;
+        if (exponent < -4 || exponent >= (isFloat4 ? 6 : 15)) {
+            String digits = d.unscaledValue().abs().toString();
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return (d.signum() < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                    + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        }
+        return d.toPlainString();
+    }
+
+    public static String formatDate(LocalDate d) {
+        return PgDateTimes.formatDate(d);
+    }
+
+    public static String formatTime(LocalTime t) {
+        String base = String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+        return base + fraction(t.getNano());
+    }
+
+    public static String formatTimestamp(LocalDateTime v) {
+        return PgDateTimes.formatTimestamp(v, "");
+    }
+
+    public static String formatOffset(ZoneOffset o) {
+        int s = o.getTotalSeconds();
+        String sign = s < 0 ? "-" : "+";
+        s = Math.abs(s);
+        String out = sign + String.format("%02d", s / 3600);
+        if (s % 3600 != 0) {
+            out += String.format(":%02d", (s % 3600) / 60);
+        }
+        return out;
+    }
+
+    private static String fraction(int nanos) {
+        int micros = nanos / 1000;
+        if (micros == 0) {
+            return "";
+        }
+        String f = String.format("%06d", micros);
+        int end = f.length();
+        while (f.charAt(end - 1) == '0') {
+            end--;
+        }
+        return "." + f.substring(0, end);
+    }
+
+    /** float4in / float8in: a number, or (in any case, signed) inf, infinity, nan; {@code type} names it in the error. */
+    public static double parseFloat(String text, String type) throws SQLException {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String unsigned = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+            return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (t.equals("nan")) {
+            return Double.NaN;
+        }
+        try {
+            if (!t.isEmpty() && (Character.isDigit(unsigned.isEmpty() ? 'x' : unsigned.charAt(0)) || unsigned.startsWith("."))) {
+                return Double.parseDouble(t);
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new SQLException("invalid input syntax for type " + type + ": \"" + text + "\"", "22P02");
+    }
+
+    static boolean parseBool(String text) throws SQLException {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (t) {
+            case "t", "true", "y", "yes", "on", "1" -> true;
+            case "f", "false", "n", "no", "off", "0" -> false;
+            default -> throw new SQLException("invalid input syntax for type boolean: \"" + text + "\"", "22P02");
+        };
+    }
+
+    static byte[] parseByteaText(String text) throws SQLException {
+        if (text.startsWith("\\x")) {
+            try {
+                return HEX.parseHex(text.substring(2));
+            } catch (IllegalArgumentException e) {
+                throw new SQLException("invalid hexadecimal data in bytea value", "22P02");
+            }
+        }
+        // Escape format: backslash-octal sequences, doubled backslashes.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '\\' && i + 1 < raw.length && raw[i + 1] == '\\') {
+                out.write('\\');
+                i++;
+            } else if (raw[i] == '\\' && i + 3 < raw.length) {
+                out.write(Integer.parseInt(new String(raw, i + 1, 3, StandardCharsets.US_ASCII), 8));
+                i += 3;
+            } else {
+                out.write(raw[i]);
+            }
+        }
+        return out.toByteArray();
+    }
+}
