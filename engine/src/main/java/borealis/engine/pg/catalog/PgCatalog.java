@@ -75,7 +75,9 @@ public final class PgCatalog {
 
     /** The classes whose public static methods become functions (each name once across them). */
     private static final List<Class<?>> FUNCTIONS = List.of(CatalogFunctions.class, SystemFunctions.class, ScalarFunctions.class,
-            JsonFunctions.class, Subqueries.class, SessionFunctions.class, DateTimeInputFunctions.class);
+            JsonFunctions.class, Subqueries.class, SessionFunctions.class, NumericFunctions.class, ToNumber.class,
+            RegexpFunctions.class, JsonEditFunctions.class, JsonDocFunctions.class,
+            UnistrFunction.class, DateTimeInputFunctions.class);
 
     /** The classes of the catalog's functions: the only Java SQL may call (see the engine sandbox). */
     public static List<Class<?>> functionClasses() {

@@ -1,5 +1,6 @@
 package borealis.engine.pg.sql;
 
+import borealis.engine.pg.types.PgType;
 import java.util.Locale;
 import java.util.Set;
 
@@ -14,6 +15,11 @@ import java.util.Set;
 final class FunctionResultTypes {
 
     private static final Set<String> INT4 = Set.of("LENGTH", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH", "BIT_LENGTH");
+
+    /** Java functions that return the text of a jsonb or json document: typed so, as PostgreSQL types them. */
+    private static final Set<String> JSONB = Set.of("JSONB_SET", "JSONB_SET_LAX", "JSONB_INSERT", "JSONB_DELETE_PATH", "JSONB_DELETE",
+            "JSONB_EXTRACT_PATH", "JSONB_STRIP_NULLS", "JSONB_OBJECT");
+    private static final Set<String> JSON = Set.of("JSON_EXTRACT_PATH", "JSON_STRIP_NULLS");
 
     private final TokenList t;
 
@@ -32,7 +38,11 @@ final class FunctionResultTypes {
             if (close < 0) {
                 continue;
             }
-            if (INT4.contains(name)) {
+            if (JSONB.contains(name)) {
+                t.replace(i, close + 1, "CAST((" + t.text(i, close + 1) + " FORMAT JSON) AS JSON(" + PgType.JSONB_H2_LENGTH + "))");
+            } else if (JSON.contains(name)) {
+                t.replace(i, close + 1, "CAST(" + t.text(i, close + 1) + " AS " + PgType.JSON_TEXT_COLUMN + ")");
+            } else if (INT4.contains(name)) {
                 t.replace(i, close + 1, "CAST(" + t.text(i, close + 1) + " AS INTEGER)");
             } else if (name.equals("AVG") && close > i + 2) {
                 int from = t.is(i + 2, "DISTINCT") || t.is(i + 2, "ALL") ? i + 3 : i + 2;

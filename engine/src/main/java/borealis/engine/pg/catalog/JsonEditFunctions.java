@@ -1,0 +1,184 @@
+package borealis.engine.pg.catalog;
+
+import borealis.engine.pg.catalog.JsonTree.Raw;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.h2.value.Value;
+import org.h2.value.ValueNull;
+
+/**
+ * The jsonb functions that edit a document along a text[] path (jsonb_set, jsonb_set_lax,
+ * jsonb_insert, jsonb_delete_path, jsonb_delete), installed by {@link PgCatalog}. As in
+ * PostgreSQL, a path that leads nowhere leaves the document as it was (only the last step may
+ * create), array steps must be integers (negative ones count from the end) and a step
+ * past either end of an array adds at that end.
+ */
+public final class JsonEditFunctions {
+
+    private JsonEditFunctions() {}
+
+    private enum Mode { SET, INSERT_BEFORE, INSERT_AFTER, DELETE }
+
+    public static String jsonb_set(Value target, Value path, Value replacement) throws SQLException {
+        return jsonb_set(target, path, replacement, Boolean.TRUE);
+    }
+
+    public static String jsonb_set(Value target, Value path, Value replacement, Boolean createMissing) throws SQLException {
+        Object doc = JsonTree.parse(target);
+        String[] steps = JsonTree.textArray(path);
+        Object value = JsonTree.parse(replacement);
+        if (doc == null || steps == null || value == null || createMissing == null) {
+            return null;
+        }
+        return edit(doc, steps, value, Mode.SET, createMissing, "cannot set path in scalar");
+    }
+
+    public static String jsonb_set_lax(Value target, Value path, Value replacement) throws SQLException {
+        return jsonb_set_lax(target, path, replacement, Boolean.TRUE, "use_json_null");
+    }
+
+    public static String jsonb_set_lax(Value target, Value path, Value replacement, Boolean createMissing) throws SQLException {
+        return jsonb_set_lax(target, path, replacement, createMissing, "use_json_null");
+    }
+
+    /** jsonb_set whose SQL NULL replacement is handled as {@code treatment} says. */
+    public static String jsonb_set_lax(Value target, Value path, Value replacement, Boolean createMissing, String treatment)
+            throws SQLException {
+        if (treatment == null || !List.of("delete_key", "return_target", "use_json_null", "raise_exception").contains(treatment)) {
+            throw new SQLException("null_value_treatment must be \"delete_key\", \"return_target\", \"use_json_null\", or \"raise_exception\"",
+                    "22023");
+        }
+        Object doc = JsonTree.parse(target);
+        String[] steps = JsonTree.textArray(path);
+        if (doc == null || steps == null || createMissing == null) {
+            return null;
+        }
+        if (replacement != null && replacement != ValueNull.INSTANCE) {
+            return jsonb_set(target, path, replacement, createMissing);
+        }
+        return switch (treatment) {
+            case "raise_exception" -> throw new SQLException("JSON value must not be null", "22004");
+            case "return_target" -> JsonTree.jsonb(doc);
+            case "delete_key" -> edit(doc, steps, null, Mode.DELETE, false, "cannot delete path in scalar");
+            default -> edit(doc, steps, Raw.NULL, Mode.SET, createMissing, "cannot set path in scalar");
+        };
+    }
+
+    public static String jsonb_insert(Value target, Value path, Value value) throws SQLException {
+        return jsonb_insert(target, path, value, Boolean.FALSE);
+    }
+
+    public static String jsonb_insert(Value target, Value path, Value value, Boolean after) throws SQLException {
+        Object doc = JsonTree.parse(target);
+        String[] steps = JsonTree.textArray(path);
+        Object v = JsonTree.parse(value);
+        if (doc == null || steps == null || v == null || after == null) {
+            return null;
+        }
+        return edit(doc, steps, v, after ? Mode.INSERT_AFTER : Mode.INSERT_BEFORE, true, "cannot set path in scalar");
+    }
+
+    /** The #- operator: the document without the element at the path. */
+    public static String jsonb_delete_path(Value target, Value path) throws SQLException {
+        Object doc = JsonTree.parse(target);
+        String[] steps = JsonTree.textArray(path);
+        if (doc == null || steps == null) {
+            return null;
+        }
+        return edit(doc, steps, null, Mode.DELETE, false, "cannot delete path in scalar");
+    }
+
+    /** The - operator with a text operand: an object without that key, an array without those string elements. */
+    public static String jsonb_delete(Value target, String key) throws SQLException {
+        Object doc = JsonTree.parse(target);
+        if (doc == null || key == null) {
+            return null;
+        }
+        if (doc instanceof Map<?, ?> m) {
+            m.remove(key);
+        } else if (doc instanceof List<?> l) {
+            l.removeIf(item -> item instanceof Raw r && r.equals(Raw.string(key)));
+        } else {
+            throw new SQLException("cannot delete from scalar", "22023");
+        }
+        return JsonTree.jsonb(doc);
+    }
+
+    private static String edit(Object doc, String[] steps, Object value, Mode mode, boolean create, String scalarError)
+            throws SQLException {
+        if (doc instanceof Raw) {
+            throw new SQLException(scalarError, "22023");
+        }
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] == null) {
+                throw new SQLException("path element at position " + (i + 1) + " is null", "22004");
+            }
+        }
+        if (steps.length > 0) {
+            step(doc, steps, 0, value, mode, create);
+        }
+        return JsonTree.jsonb(doc);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void step(Object container, String[] steps, int i, Object value, Mode mode, boolean create) throws SQLException {
+        boolean last = i == steps.length - 1;
+        if (container instanceof Map<?, ?> raw) {
+            Map<String, Object> m = (Map<String, Object>) raw;
+            String key = steps[i];
+            if (!last) {
+                Object next = m.get(key);
+                if (next instanceof Map || next instanceof List) {
+                    step(next, steps, i + 1, value, mode, create);
+                }
+            } else if (mode == Mode.DELETE) {
+                m.remove(key);
+            } else if (m.containsKey(key) && mode != Mode.SET) {
+                throw new SQLException("cannot replace existing key", "22023");
+            } else if (m.containsKey(key) || create) {
+                m.put(key, value);
+            }
+            return;
+        }
+        if (!(container instanceof List<?>)) {
+            return;
+        }
+        List<Object> l = (List<Object>) container;
+        int index;
+        try {
+            index = Integer.parseInt(steps[i].trim());
+        } catch (NumberFormatException e) {
+            throw new SQLException("path element at position " + (i + 1) + " is not an integer: \"" + steps[i] + "\"", "22P02");
+        }
+        int n = l.size();
+        if (index < 0) {
+            index += n;
+        }
+        boolean inside = index >= 0 && index < n;
+        if (!last) {
+            if (inside && (l.get(index) instanceof Map || l.get(index) instanceof List)) {
+                step(l.get(index), steps, i + 1, value, mode, create);
+            }
+            return;
+        }
+        switch (mode) {
+            case DELETE -> {
+                if (inside) {
+                    l.remove(index);
+                }
+            }
+            case SET -> {
+                if (inside) {
+                    l.set(index, value);
+                } else if (create) {
+                    l.add(index < 0 ? 0 : n, value);
+                }
+            }
+            default -> {
+                int at = index < 0 ? 0 : index >= n ? n : mode == Mode.INSERT_AFTER ? index + 1 : index;
+                l.add(at, value);
+            }
+        }
+    }
+}
