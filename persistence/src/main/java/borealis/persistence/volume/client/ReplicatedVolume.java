@@ -11,11 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +21,10 @@ import org.slf4j.LoggerFactory;
  * The writer's client of a replicated volume (Aurora's storage driver, adapted).
  *
  * <p>A write is split at protection-group boundaries into log records with dense LSNs, put in the
- * block cache (pinned, so reads see it at once) and queued for the six replicas of its group. Each
- * replica has a few batches in flight; whatever arrives meanwhile goes out together in the next
- * one, so concurrent commits share round trips and fsyncs. Acknowledgements feed a
- * {@link QuorumTracker}; when the volume-durable LSN (VDL) passes a waiter's LSN, its future
- * completes. Nothing here blocks on the network except reads that miss the cache, and opening.
+ * block cache (pinned, so reads see it at once) and queued for the six replicas of its group
+ * ({@link ReplicaShipping}), so concurrent commits share round trips and fsyncs. Acknowledgements
+ * feed a {@link QuorumTracker}; when the volume-durable LSN (VDL) passes a waiter's LSN, its
+ * future completes. Nothing here blocks on the network except reads that miss the cache, and opening.
  *
  * <p>Opening runs recovery: adopt a new epoch on a write quorum of every group (which fences any
  * older writer), compute the volume-complete LSN from the replicas' records, cut what lies above
@@ -72,13 +69,9 @@ public final class ReplicatedVolume implements Volume {
     private final BlockCache cache;
 
     // Guarded by this.
-    private long epochStart;
     private long nextLsn;
     private long[] lastLsnInGroup = new long[16];
-    /** Bytes queued per group since its last flush, and the groups with records not yet flushed. */
-    private long[] queuedBytes = new long[16];
-    private final java.util.BitSet unsent = new java.util.BitSet();
-    private ReplicaLink[][] links = new ReplicaLink[16][];
+    private final ReplicaShipping shipping;
     private int highestGroup;
     private long size;
     private QuorumTracker tracker;
@@ -91,9 +84,6 @@ public final class ReplicatedVolume implements Volume {
     private volatile boolean closed;
 
     private final ScheduledFuture<?> ticker;
-    private final AtomicLong bytesShipped = new AtomicLong();
-    private final AtomicLong recordsShipped = new AtomicLong();
-    private final AtomicLong appendsSent = new AtomicLong();
     private final VolumeReader reader;
     private final ArchiveFeed archive;
 
@@ -107,6 +97,7 @@ public final class ReplicatedVolume implements Volume {
         this.epoch = epoch;
         this.settings = settings;
         this.cache = new BlockCache(settings.cacheBytes());
+        this.shipping = new ReplicaShipping(transport, epoch, settings, () -> failure == null && !closed, this::onAppendReply);
         this.reader = new VolumeReader(id, layout, transport, cache, settings.requestTimeout().toMillis(), new ReaderView());
         transport.onProgress(this::onProgress);
         long period = settings.retryInterval().toMillis();
@@ -138,24 +129,24 @@ public final class ReplicatedVolume implements Volume {
 
     /** Installs the outcome of recovery, then writes a GROW record so the group count is durable. */
     private synchronized void recovered(VolumeRecovery.Outcome o) {
-        epochStart = o.vcl() + 1;
         nextLsn = o.vcl() + 1;
         tracker = new QuorumTracker(o.vcl());
+        shipping.start(o.vcl() + 1, tracker);
         size = o.size();
         highestGroup = o.highestGroup();
         for (int g = 0; g <= highestGroup; g++) {
             ensureGroup(g);
             lastLsnInGroup[g] = o.lastLsnInGroup().getOrDefault(g, 0L);
             tracker.setLastDurableInGroup(g, lastLsnInGroup[g]);
-            for (ReplicaLink link : links[g]) {
+            for (ReplicaLink link : shipping.linksOf(g)) {
                 link.scl = o.vcl();
             }
         }
         recoveredVcl = o.vcl();
-        recoveredLastInGroup = java.util.Arrays.copyOf(lastLsnInGroup, highestGroup + 1);
+        recoveredLastInGroup = Arrays.copyOf(lastLsnInGroup, highestGroup + 1);
         register(LogRecord.grow(nextLsn++, lastLsnInGroup[0], highestGroup));
         archive.boundary();
-        flush();
+        shipping.flush();
         log.info("volume {} opened in epoch {}: VCL {}, size {} bytes, {} groups", id, epoch, o.vcl(), size, highestGroup + 1);
     }
 
@@ -297,45 +288,14 @@ public final class ReplicatedVolume implements Volume {
         tracker.register(r.lsn(), r.group());
         lastLsnInGroup[r.group()] = r.lsn();
         archive.registered(r);
-        recordsShipped.incrementAndGet();
-        queuedBytes[r.group()] += r.wireSize();
-        unsent.set(r.group());
-        for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
-            links[r.group()][replica].enqueue(r);
-        }
-        if (queuedBytes[r.group()] >= settings.maxBatchBytes()) {
-            flush(r.group());
-        }
-    }
-
-    /** Sends what is queued for every group. Called under the lock. */
-    private void flush() {
-        for (int g = unsent.nextSetBit(0); g >= 0; g = unsent.nextSetBit(g + 1)) {
-            flush(g);
-        }
-    }
-
-    private void flush(int group) {
-        unsent.clear(group);
-        queuedBytes[group] = 0;
-        for (int replica = 0; replica < VolumeLayout.REPLICAS; replica++) {
-            pump(group, replica);
-        }
+        shipping.queue(r);
     }
 
     private void ensureGroup(int group) {
-        if (group >= links.length) {
-            int n = Math.max(group + 1, links.length * 2);
-            links = Arrays.copyOf(links, n);
-            lastLsnInGroup = Arrays.copyOf(lastLsnInGroup, n);
-            queuedBytes = Arrays.copyOf(queuedBytes, n);
+        if (group >= lastLsnInGroup.length) {
+            lastLsnInGroup = Arrays.copyOf(lastLsnInGroup, Math.max(group + 1, lastLsnInGroup.length * 2));
         }
-        if (links[group] == null) {
-            links[group] = new ReplicaLink[VolumeLayout.REPLICAS];
-            for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-                links[group][r] = new ReplicaLink();
-            }
-        }
+        shipping.ensureGroup(group);
     }
 
     private void checkWritable() throws IOException {
@@ -347,35 +307,10 @@ public final class ReplicatedVolume implements Volume {
         }
     }
 
-    /** Sends the next batch to a replica if none is in flight. Called under the lock. */
-    private void pump(int group, int replica) {
-        ReplicaLink link = links[group][replica];
-        if (link.canSend() && failure == null && !closed) {
-            send(group, replica, link, link.nextBatch(settings.maxBatchBytes()));
-        }
-    }
-
-    private void send(int group, int replica, ReplicaLink link, List<LogRecord> batch) {
-        int bytes = 0;
-        for (LogRecord r : batch) {
-            bytes += r.wireSize();
-        }
-        // The hint is the group's newest durable LSN (an LSN of this group), so a replica can tell
-        // from it alone whether it misses a record.
-        long hint = tracker.lastDurableInGroup(group);
-        link.hintSent = hint;
-        bytesShipped.addAndGet(bytes);
-        appendsSent.incrementAndGet();
-        transport.append(group, replica, epoch, epochStart, batch, hint)
-                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((result, error) -> onAppendReply(group, replica, batch,
-                        error != null ? SegmentTransport.AppendResult.failed(String.valueOf(error)) : result));
-    }
-
     private void onAppendReply(int group, int replica, List<LogRecord> batch, SegmentTransport.AppendResult result) {
         List<CommitWaiters.Waiter> ready = new ArrayList<>();
         synchronized (this) {
-            ReplicaLink link = links[group][replica];
+            ReplicaLink link = shipping.link(group, replica);
             if (closed || !link.answered(batch)) {
                 return;
             }
@@ -385,7 +320,7 @@ public final class ReplicatedVolume implements Volume {
                 }
                 link.suspect = false;
                 sclReported(group, replica, result.scl(), ready);
-                pump(group, replica);
+                shipping.pump(group, replica);
             } else if (result.fenced()) {
                 fence("replica " + group + "/" + replica + " serves epoch " + result.replicaEpoch() + ", newer than this writer's " + epoch, ready);
             } else {
@@ -403,7 +338,7 @@ public final class ReplicatedVolume implements Volume {
 
     /** A replica holds its group completely up to {@code scl}: it counts toward those records' quorums. */
     private void sclReported(int group, int replica, long scl, List<CommitWaiters.Waiter> ready) {
-        ReplicaLink link = links[group][replica];
+        ReplicaLink link = shipping.link(group, replica);
         link.scl = Math.max(link.scl, scl);
         tracker.ackUpTo(group, replica, scl);
         // The read-quorum point may move without the VDL.
@@ -479,7 +414,7 @@ public final class ReplicatedVolume implements Volume {
             // Waiting first, then sending: a transport that answers on this thread (in-process
             // replicas) moves the VDL inside flush(), and a waiter added after it would miss that.
             CompletableFuture<Long> reachedLater = waiters.add(lsn, readable, System.nanoTime() + settings.commitTimeout().toNanos());
-            flush();
+            shipping.flush();
             return reachedLater;
         }
     }
@@ -500,30 +435,12 @@ public final class ReplicatedVolume implements Volume {
                 }
                 expired.addAll(waiters.expired(System.nanoTime()));
                 if (!expired.isEmpty()) {
-                    why = quorumReport();
+                    why = shipping.quorumReport(highestGroup, lastLsnInGroup);
                     reachedVdl = tracker.vdl();
                     reachedReadable = tracker.readable();
                 }
-                flush();
-                long vdl = tracker.vdl();
-                for (int g = 0; g <= highestGroup; g++) {
-                    for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-                        ReplicaLink link = links[g][r];
-                        if (!link.inFlight.isEmpty()) {
-                            continue;
-                        }
-                        if (link.suspect) {
-                            link.dropDurable(tracker);
-                            send(g, r, link, link.queue.isEmpty() ? link.probe() : link.nextBatch(settings.maxBatchBytes()));
-                        } else if (link.queue.isEmpty() && lastLsnInGroup[g] > vdl && link.scl < lastLsnInGroup[g]) {
-                            // It took records but has not caught up to them: ask again (an empty batch).
-                            send(g, r, link, link.probe());
-                        } else if (link.queue.isEmpty() && link.hintSent < tracker.lastDurableInGroup(g)) {
-                            link.hintSent = tracker.lastDurableInGroup(g);
-                            transport.durableNotice(g, r, epoch, link.hintSent);
-                        }
-                    }
-                }
+                shipping.flush();
+                shipping.retryAndNotify(highestGroup, lastLsnInGroup);
             }
         } catch (RuntimeException e) {
             log.error("volume {}: periodic tick failed", id, e);
@@ -535,24 +452,6 @@ public final class ReplicatedVolume implements Volume {
             // One whose point was reached just now still succeeds.
             CommitWaiters.complete(expired, reachedVdl, reachedReadable, timeout, metrics);
         }
-    }
-
-    /** Which groups lack a write quorum, for error messages. Called under the lock. */
-    private String quorumReport() {
-        StringBuilder sb = new StringBuilder();
-        long vdl = tracker.vdl();
-        for (int g = 0; g <= highestGroup; g++) {
-            if (lastLsnInGroup[g] <= vdl) {
-                continue;
-            }
-            int caughtUp = 0;
-            for (ReplicaLink l : links[g]) {
-                caughtUp += l.scl >= lastLsnInGroup[g] ? 1 : 0;
-            }
-            sb.append(sb.length() == 0 ? "" : ", ").append("group ").append(g).append(": ").append(caughtUp)
-                    .append(" of 6 replicas caught up, 4 needed");
-        }
-        return sb.length() == 0 ? "quorum reached meanwhile" : sb.toString();
     }
 
     /** The volume-complete LSN recovery found when this writer opened the volume. */
@@ -607,7 +506,7 @@ public final class ReplicatedVolume implements Volume {
         @Override
         public boolean likelyServes(int group, int replica, long readPoint) {
             synchronized (ReplicatedVolume.this) {
-                return group <= highestGroup && !links[group][replica].suspect && links[group][replica].scl >= readPoint;
+                return group <= highestGroup && !shipping.link(group, replica).suspect && shipping.link(group, replica).scl >= readPoint;
             }
         }
     }
@@ -643,10 +542,7 @@ public final class ReplicatedVolume implements Volume {
         int groups;
         synchronized (this) {
             for (int g = 0; g <= highestGroup; g++) {
-                int down = 0;
-                for (ReplicaLink l : links[g]) {
-                    down += l.suspect ? 1 : 0;
-                }
+                int down = shipping.suspectReplicas(g);
                 suspect += down;
                 minUp = Math.min(minUp, VolumeLayout.REPLICAS - down);
             }
@@ -654,7 +550,7 @@ public final class ReplicatedVolume implements Volume {
             vdl = tracker.vdl();
             groups = highestGroup + 1;
         }
-        return new Stats(highest, vdl, bytesShipped.get(), recordsShipped.get(), reader.remoteReads(), suspect, groups, minUp,
-                cache.stats(), appendsSent.get());
+        return new Stats(highest, vdl, shipping.bytesShipped(), shipping.recordsShipped(), reader.remoteReads(), suspect, groups, minUp,
+                cache.stats(), shipping.appendsSent());
     }
 }
