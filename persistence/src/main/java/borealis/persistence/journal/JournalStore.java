@@ -5,14 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node-local append-only journal: numbered log files of checksummed entries, an in-memory index
- * from (persistence id, sequence number) to payload position, and one writer thread that does
- * group commit: it takes every entry that arrived while the previous fsync ran, writes them with
- * one call, forces the file once, and only then completes their futures.
+ * from (persistence id, sequence number) to payload position ({@link JournalIndex}), and one
+ * writer thread that does group commit: it takes every entry that arrived while the previous
+ * fsync ran, writes them with one call, forces the file once, and only then completes their
+ * futures.
  *
  * <p>Recovery scans the files in order; an entry whose length or checksum is wrong ends the scan,
  * and in the last file that is a torn tail (a write cut by a crash), so the file is truncated
@@ -61,14 +59,8 @@ final class JournalStore implements AutoCloseable {
     /** Where one event's serialized payload lies. */
     record Location(int file, long offset, int length) {}
 
-    private static final class PidIndex {
-        long highest;
-        long deletedTo;
-        int lastFile;
-        final TreeMap<Long, Location> events = new TreeMap<>();
-    }
-
-    private static final class FileInfo {
+    /** An open journal file; its event counts are kept by the {@link JournalIndex}. */
+    static final class FileInfo {
         final int id;
         final FileChannel channel;
         /** What every entry's checksum covers first ({@link LogEntry#UNSALTED}: a file without a header). */
@@ -92,8 +84,8 @@ final class JournalStore implements AutoCloseable {
     private final long maxFileSize;
     private final boolean fsync;
     private final long groupCommitWindowNanos;
-    private final Map<String, PidIndex> index = new HashMap<>();
     private final TreeMap<Integer, FileInfo> files = new TreeMap<>();
+    private final JournalIndex index = new JournalIndex(files);
     /** Retired files waiting to be reused (writer thread only, after recovery). */
     private final java.util.ArrayDeque<Path> spares = new java.util.ArrayDeque<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -223,62 +215,16 @@ final class JournalStore implements AutoCloseable {
     // ---- the index (guarded by this) ----
 
     private synchronized void applyToIndex(LogEntry entry, FileInfo file, long entryStart) {
-        PidIndex pid = index.computeIfAbsent(entry.persistenceId(), k -> new PidIndex());
-        pid.lastFile = file.id;
-        if (entry instanceof LogEntry.Events e) {
-            // Payload positions follow the layout written by LogEntry.encode.
-            long pos = entryStart + LogEntry.HEADER + 1 + 2 + e.persistenceId().getBytes(StandardCharsets.UTF_8).length + 4;
-            for (int i = 0; i < e.seqNrs().length; i++) {
-                pos += 12;
-                long seqNr = e.seqNrs()[i];
-                int n = e.payloads()[i].length;
-                if (seqNr > pid.deletedTo) {
-                    Location old = pid.events.put(seqNr, new Location(file.id, pos, n));
-                    if (old != null) {
-                        release(old);
-                    }
-                    file.liveEvents++;
-                }
-                file.totalEvents++;
-                pid.highest = Math.max(pid.highest, seqNr);
-                pos += n;
-            }
-        } else if (entry instanceof LogEntry.Delete d) {
-            deleteInIndex(pid, d.toSeqNr());
-        } else if (entry instanceof LogEntry.PidState s) {
-            pid.highest = Math.max(pid.highest, s.highestSeqNr());
-            deleteInIndex(pid, s.deletedTo());
-        }
-    }
-
-    private void deleteInIndex(PidIndex pid, long toSeqNr) {
-        if (toSeqNr <= pid.deletedTo) {
-            return;
-        }
-        pid.deletedTo = toSeqNr;
-        var dropped = pid.events.headMap(toSeqNr, true);
-        for (Location l : dropped.values()) {
-            release(l);
-        }
-        dropped.clear();
-    }
-
-    private void release(Location l) {
-        FileInfo f = files.get(l.file());
-        if (f != null) {
-            f.liveEvents--;
-        }
+        index.apply(entry, file, entryStart);
     }
 
     synchronized long highestSequenceNr(String persistenceId) {
-        PidIndex pid = index.get(persistenceId);
-        return pid == null ? 0 : pid.highest;
+        return index.highestSequenceNr(persistenceId);
     }
 
     /** Whether event {@code seqNr} of a persistence id is held (not deleted). */
     synchronized boolean holds(String persistenceId, long seqNr) {
-        PidIndex pid = index.get(persistenceId);
-        return pid != null && pid.events.containsKey(seqNr);
+        return index.holds(persistenceId, seqNr);
     }
 
     /** An event's sequence number and where its payload lies. */
@@ -286,18 +232,7 @@ final class JournalStore implements AutoCloseable {
 
     /** The events held in {@code [from, to]}, at most {@code max}, in order. */
     synchronized List<Located> located(String persistenceId, long from, long to, long max) {
-        PidIndex pid = index.get(persistenceId);
-        List<Located> out = new ArrayList<>();
-        if (pid == null || from > to) {
-            return out;
-        }
-        for (Map.Entry<Long, Location> e : pid.events.subMap(from, true, to, true).entrySet()) {
-            if (out.size() >= max) {
-                break;
-            }
-            out.add(new Located(e.getKey(), e.getValue()));
-        }
-        return out;
+        return index.located(persistenceId, from, to, max);
     }
 
     /** The payload at a location, read with a positional read (safe alongside the writer). */
@@ -477,7 +412,7 @@ final class JournalStore implements AutoCloseable {
     private void collectGarbage() throws IOException {
         while (true) {
             FileInfo oldest;
-            List<LogEntry> carry = new ArrayList<>();
+            List<LogEntry> carry;
             synchronized (this) {
                 oldest = files.firstEntry().getValue();
                 if (oldest == current) {
@@ -488,20 +423,7 @@ final class JournalStore implements AutoCloseable {
                 if (!empty && !sparse) {
                     return;
                 }
-                for (Map.Entry<String, PidIndex> e : index.entrySet()) {
-                    PidIndex pid = e.getValue();
-                    List<Long> seqNrs = new ArrayList<>();
-                    for (Map.Entry<Long, Location> ev : pid.events.entrySet()) {
-                        if (ev.getValue().file() == oldest.id) {
-                            seqNrs.add(ev.getKey());
-                        }
-                    }
-                    if (!seqNrs.isEmpty()) {
-                        carry.add(copyOf(e.getKey(), pid, seqNrs));
-                    } else if (pid.lastFile == oldest.id) {
-                        carry.add(new LogEntry.PidState(e.getKey(), pid.highest, pid.deletedTo));
-                    }
-                }
+                carry = index.carriedForward(oldest.id, this::read);
             }
             if (!carry.isEmpty()) {
                 List<Pending> batch = List.of(new Pending(carry, new CompletableFuture<>()));
@@ -523,17 +445,6 @@ final class JournalStore implements AutoCloseable {
                 Files.deleteIfExists(retired);
             }
         }
-    }
-
-    /** An EVENTS entry re-stating live events so they survive the removal of their file. */
-    private LogEntry copyOf(String persistenceId, PidIndex pid, List<Long> seqNrs) {
-        long[] nrs = new long[seqNrs.size()];
-        byte[][] payloads = new byte[seqNrs.size()][];
-        for (int i = 0; i < nrs.length; i++) {
-            nrs[i] = seqNrs.get(i);
-            payloads[i] = read(pid.events.get(nrs[i]));
-        }
-        return new LogEntry.Events(persistenceId, nrs, payloads);
     }
 
     private void forceDirectory() {
