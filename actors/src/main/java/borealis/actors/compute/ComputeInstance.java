@@ -6,9 +6,7 @@ import borealis.actors.capacity.ComputePlacement;
 import borealis.actors.capacity.InstanceResources;
 import borealis.actors.capacity.ScalingSupervisor;
 import borealis.actors.cluster.DbCluster;
-import borealis.engine.governor.CpuGovernor;
 import borealis.engine.h2.Database;
-import borealis.engine.insights.DatabaseInsights;
 import borealis.engine.pg.session.PgSession;
 import borealis.persistence.serialization.BorealisSerializable;
 import borealis.persistence.volume.client.ReplicatedVolume;
@@ -157,9 +155,6 @@ public final class ComputeInstance {
                           ScheduledExecutorService governorTimer, String nodeName, Duration readerRetention,
                           borealis.persistence.backup.BackupService backups) {}
 
-    /** While readers lease, a new version pin at most this often. */
-    private static final Duration PIN_EVERY = Duration.ofSeconds(1);
-
     /**
      * Starts the writers' sharding on the compute role: a shard per instance, placed (and moved)
      * by {@code placement}, rebalanced every {@code rebalanceInterval}; never passivated, since an
@@ -188,20 +183,16 @@ public final class ComputeInstance {
     private final TimerScheduler<Command> timers;
     private final WriterSessions sessions;
     private final CapacityReport report;
+    private final ReaderLeases readerLeases;
+    /** Of the resume in progress, for its event. */
+    private final ResumePhases resume = new ResumePhases();
 
     // While resuming and running.
     private DbCluster.ComputeSpec spec;
     private ScalingConfig config;
-    private long resumeStartedNanos;
-    /** Phases of the resume in progress, for its event: epoch taken, admitted, volume open, H2 open. */
-    private long epochNanos;
-    private long admittedNanos;
-    private volatile long volumeOpenNanos;
     private double acu;
     private ReplicatedVolume volume;
     private Database db;
-    /** When a reader last asked to retain (0: never since this open). */
-    private long lastReaderLeaseNanos;
 
     private ComputeInstance(String clusterId, Context node, ActorContext<Command> ctx, StashBuffer<Command> stash,
                             TimerScheduler<Command> timers) {
@@ -212,6 +203,7 @@ public final class ComputeInstance {
         this.timers = timers;
         this.sessions = new WriterSessions(clusterId, node, ctx);
         this.report = new CapacityReport(clusterId, "writer", node.sharding(), node.nodeName());
+        this.readerLeases = new ReaderLeases(node.readerRetention());
     }
 
     // ---- paused ----
@@ -238,13 +230,9 @@ public final class ComputeInstance {
                 .build();
     }
 
-    private boolean readersLease() {
-        return lastReaderLeaseNanos != 0 && System.nanoTime() - lastReaderLeaseNanos < node.readerRetention().toNanos();
-    }
-
     private Behavior<Command> resumeFor(Command connect) {
         stash.stash(connect);
-        resumeStartedNanos = System.nanoTime();
+        resume.started();
         ctx.getLog().info("compute instance {} resuming", clusterId);
         report.status("resuming", 0);
         ctx.pipeToSelf(node.sharding().entityRefFor(DbCluster.TYPE_KEY, clusterId)
@@ -263,7 +251,7 @@ public final class ComputeInstance {
                         return resumeFailed("the control plane did not answer: " + rootMessage(e.error()));
                     }
                     spec = e.spec();
-                    epochNanos = System.nanoTime();
+                    resume.epochTaken();
                     config = new ScalingConfig(spec.spec().minAcu(), spec.spec().maxAcu(), spec.spec().secondsUntilAutoPause());
                     ctx.ask(ScalingSupervisor.Admission.class, node.supervisor(), node.requestTimeout().plus(node.capacity().admissionWait()),
                             replyTo -> new ScalingSupervisor.Admit(clusterId, config, replyTo), Admitted::new);
@@ -281,11 +269,11 @@ public final class ComputeInstance {
                         return relocating();
                     }
                     acu = a.admission().acu();
-                    admittedNanos = System.nanoTime();
+                    resume.admitted();
                     DbCluster.ComputeSpec s = spec;
                     long cacheBytes = node.capacity().profile().cacheBytes(acu);
                     ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> WriterDatabase.open(ctx.getSystem(), node, s, cacheBytes,
-                                    () -> volumeOpenNanos = System.nanoTime()), node.sqlPool()),
+                                    resume::volumeOpened), node.sqlPool()),
                             (ok, err) -> ok != null ? new Opened(ok.volume(), ok.database(), ok.error()) : new Opened(null, null, err));
                     return Behaviors.same();
                 })
@@ -305,30 +293,17 @@ public final class ComputeInstance {
         }
         volume = o.volume();
         db = o.database();
-        lastReaderLeaseNanos = 0;
-        db.observeWith(DatabaseInsights.of(CapacityMetrics.tenant(clusterId), CapacityMetrics.cluster(clusterId)));
-        CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
-        InstanceResources resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), db::resizePageCache,
-                node.capacity().pageCacheShare(), acu);
-        // Stores that waited for a quorum run on the SQL pool, charged to this instance's CPU budget.
-        ExecutorService sqlPool = node.sqlPool();
-        db.groupCommit().runStoresOn(store -> governor.submit(() -> {
-            store.run();
-            return null;
-        }, sqlPool));
+        readerLeases.opened();
+        InstanceResources resources = WriterDatabase.allocate(clusterId, node, db, volume, acu);
         sessions.hostOn(db, volume, resources);
         node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources,
                 ctx.messageAdapter(ScalingSupervisor.Decision.class, ComputeInstance::decided)));
-        long now = System.nanoTime();
-        double millis = (now - resumeStartedNanos) / 1e6;
+        double millis = resume.done();
         ctx.getLog().info("compute instance {} running (epoch {}, {} ACU), resumed in {} ms", clusterId, spec.epoch(), acu,
                 String.format(Locale.ROOT, "%.1f", millis));
         report.status("running", acu);
         CapacityMetrics.observeResume(clusterId, millis / 1000);
-        report.event("resume", 0, acu, "connect", String.format(Locale.ROOT,
-                "resumed in %.1f ms (epoch %d: %.1f ms, admission %.1f ms, volume recovery %.1f ms, H2 open %.1f ms)", millis, spec.epoch(),
-                (epochNanos - resumeStartedNanos) / 1e6, (admittedNanos - epochNanos) / 1e6, (volumeOpenNanos - admittedNanos) / 1e6,
-                (now - volumeOpenNanos) / 1e6));
+        report.event("resume", 0, acu, "connect", resume.detail(spec.epoch()));
         timers.startTimerWithFixedDelay(new Maintain(), MAINTENANCE_INTERVAL);
         return stash.unstashAll(running());
     }
@@ -423,17 +398,12 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(RetainForReaders.class, r -> {
-                    lastReaderLeaseNanos = System.nanoTime();
-                    db.retention().pin(PIN_EVERY);
-                    if (db.catalogStale()) {
-                        // Readers show pg_catalog as the writer last filled it: fill it soon after DDL.
-                        node.sqlPool().execute(db::refreshCatalog);
-                    }
+                    readerLeases.leased(db, node.sqlPool());
                     r.replyTo().tell(new RetentionGranted(true, volume.highestLsn(), volume.epoch()));
                     return Behaviors.same();
                 })
                 .onMessage(Pause.class, p -> {
-                    if (readersLease() || (!sessions.idle() && !p.parkSessions())) {
+                    if (readerLeases.active() || (!sessions.idle() && !p.parkSessions())) {
                         node.supervisor().tell(new ScalingSupervisor.StayAwake(clusterId));
                         return Behaviors.same();
                     }
@@ -476,10 +446,7 @@ public final class ComputeInstance {
                     }
                     // Housekeeping is not the tenant's activity: it bypasses the CPU budget and the idle clock.
                     Database d = db;
-                    if (readersLease()) {
-                        d.retention().pin(PIN_EVERY);
-                    }
-                    d.retention().expire(node.readerRetention());
+                    readerLeases.maintain(d);
                     ctx.pipeToSelf(CompletableFuture.runAsync(d::maintain, node.sqlPool()), (ok, err) -> new MaintenanceDone());
                     return Behaviors.same();
                 })

@@ -1,23 +1,28 @@
 package borealis.actors.compute;
 
 import borealis.actors.audit.AuditLog;
+import borealis.actors.capacity.CapacityMetrics;
+import borealis.actors.capacity.InstanceResources;
 import borealis.actors.cluster.ClusterSpec;
 import borealis.actors.cluster.DbCluster;
 import borealis.actors.storage.ShardedSegmentTransport;
+import borealis.engine.governor.CpuGovernor;
 import borealis.engine.h2.Database;
+import borealis.engine.insights.DatabaseInsights;
 import borealis.persistence.backup.BackupService;
 import borealis.persistence.backup.LogArchiver;
 import borealis.persistence.volume.client.LogArchive;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Opens and closes the writer's volume and its H2 database. Both block (recovery, H2's SHUTDOWN),
- * so {@link ComputeInstance} runs them on the SQL pool, off its actor's thread (except when the
- * actor system is terminating).
+ * Opens and closes the writer's volume and its H2 database, and puts them under the instance's
+ * allocation. Opening and closing block (recovery, H2's SHUTDOWN), so {@link ComputeInstance} runs
+ * them on the SQL pool, off its actor's thread (except when the actor system is terminating).
  */
 final class WriterDatabase {
 
@@ -66,6 +71,25 @@ final class WriterDatabase {
             }
             return new Opening(null, null, e);
         }
+    }
+
+    /**
+     * Puts an open database under an allocation of {@code acu}: a CPU governor, the volume's block
+     * cache and H2's page cache; its statements report to the cluster's insights.
+     */
+    static InstanceResources allocate(String clusterId, ComputeInstance.Context node, Database db, ReplicatedVolume volume,
+                                      double acu) {
+        db.observeWith(DatabaseInsights.of(CapacityMetrics.tenant(clusterId), CapacityMetrics.cluster(clusterId)));
+        CpuGovernor governor = new CpuGovernor(node.capacity().profile().cpuPerSecond(acu), node.governorTimer());
+        InstanceResources resources = new InstanceResources(node.capacity().profile(), governor, volume.cache(), db::resizePageCache,
+                node.capacity().pageCacheShare(), acu);
+        // Stores that waited for a quorum run on the SQL pool, charged to this instance's CPU budget.
+        ExecutorService sqlPool = node.sqlPool();
+        db.groupCommit().runStoresOn(store -> governor.submit(() -> {
+            store.run();
+            return null;
+        }, sqlPool));
+        return resources;
     }
 
     /**
