@@ -171,7 +171,8 @@ create table dt_inf(id int primary key, d date default 'infinity', ts timestamp)
 insert into dt_inf values (1, '-infinity', 'infinity'), (2, '0001-01-01 BC', '2020-01-01 10:00');
 -- literals naming the current time, compared with what is deterministic about them
 select 'now'::timestamp = localtimestamp as a, 'now'::timestamptz = now() as b, date 'today' = current_date as c,
-  timestamp 'tomorrow' = current_date + 1 as d, 'yesterday'::date = current_date - 1 as e, timestamp 'today 10:00' - timestamp 'today' as f;
+  timestamp 'tomorrow' = current_date + 1 as d, 'yesterday'::date = current_date - 1 as e, timestamp 'today 10:00' - timestamp 'today' as f,
+  time 'now' = localtime as g, localtime = localtime(6) as h, current_time = current_time(6) as i;
 select 'today'::time;
 select 'now 10:00'::timestamp;
 create table dt_now(id int primary key, d date default 'today', ts timestamp);

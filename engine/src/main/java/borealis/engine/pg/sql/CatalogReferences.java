@@ -124,6 +124,11 @@ final class CatalogReferences {
                 readsCatalog = true;
                 continue;
             }
+            if (!call && k.isWord() && (n.equals("localtime") || n.equals("current_time")) && !(i > 0 && t.get(i - 1).is("AS"))) {
+                // H2's are to the second unless given a precision, PostgreSQL's to the microsecond
+                t.replace(i, i + 1, n.toUpperCase(Locale.ROOT) + "(6)");
+                continue;
+            }
             if (!call || !k.isWord()) {
                 continue;
             }
