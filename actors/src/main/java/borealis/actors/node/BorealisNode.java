@@ -30,6 +30,7 @@ import borealis.actors.storage.ReplicaFaults;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.governor.HeapGuard;
 import borealis.engine.pg.session.NotificationHub;
+import borealis.engine.h2.EngineWarmup;
 import borealis.engine.h2.EngineSandbox;
 import borealis.engine.h2.VolumeFileSystem;
 import borealis.persistence.files.OwnerOnly;
@@ -94,6 +95,8 @@ public final class BorealisNode implements AutoCloseable {
     private final String adminToken;
     private final Path dataDir;
     private final ReplicaFaults faults;
+    /** The engine's warm-up, if it runs: a close waits for it (it writes in the data directory). */
+    private volatile Thread warmup;
     /** The admin API's base URL (its scheme says whether it is HTTPS). */
     private final String adminUrl;
 
@@ -183,6 +186,14 @@ public final class BorealisNode implements AutoCloseable {
             String adminUrl = (adminTls != null ? "https" : "http") + "://" + adminHost + ":" + admin.localAddress().getPort();
             BorealisNode node = new BorealisNode(system, sqlPool, governorTimer, pg, admin, token, dataDir, faults, adminUrl);
             log.info("Borealis node up: PostgreSQL on {}:{}, admin API on {}, data in {}", host, node.pgPort(), adminUrl, dataDir);
+            if (b.getBoolean("node.warm-up")) {
+                long groupSize = b.getBytes("volume.group-size");
+                Thread warmup = new Thread(() -> EngineWarmup.run(dataDir.resolve("scratch"), groupSize), "engine-warmup");
+                warmup.setDaemon(true);
+                warmup.setPriority(Thread.MIN_PRIORITY);
+                node.warmup = warmup;
+                warmup.start();
+            }
             return node;
         } catch (Exception e) {
             system.terminate();
@@ -344,6 +355,14 @@ public final class BorealisNode implements AutoCloseable {
 
     @Override
     public void close() {
+        Thread w = warmup;
+        if (w != null) {
+            try {
+                w.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         NodeMetrics.uninstall(system);
         system.terminate();
         try {

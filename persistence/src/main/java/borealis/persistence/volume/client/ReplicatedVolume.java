@@ -530,6 +530,11 @@ public final class ReplicatedVolume implements Volume {
         archive.closed();
     }
 
+    /** Drops this volume's metric series: for a volume that was no cluster's (the node's warm-up). */
+    public void forgetMetrics() {
+        VolumeMetrics.forget(id);
+    }
+
     /** Figures for metrics and benchmarks. */
     public record Stats(long highestLsn, long vdl, long bytesShipped, long recordsShipped, long remoteReads,
                         int suspectReplicas, int groups, int minReplicasUp, BlockCache.Stats cache, long appendsSent) {}

@@ -19,6 +19,15 @@ final class VolumeMetrics {
 
     /** Volume ids are {@code tenant/cluster}, possibly followed by more of the cluster's incarnation. */
     static VolumeMetrics of(String volumeId) {
+        return new VolumeMetrics(QUORUM_WRITE.labels(labels(volumeId)));
+    }
+
+    /** Drops the volume's series (a volume that was no cluster's). */
+    static void forget(String volumeId) {
+        QUORUM_WRITE.remove(labels(volumeId));
+    }
+
+    private static String[] labels(String volumeId) {
         int slash = volumeId.indexOf('/');
         String tenant = slash < 0 ? "" : volumeId.substring(0, slash);
         String rest = slash < 0 ? volumeId : volumeId.substring(slash + 1);
@@ -26,7 +35,7 @@ final class VolumeMetrics {
         while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '-')) {
             end++;
         }
-        return new VolumeMetrics(QUORUM_WRITE.labels(tenant, rest.substring(0, end)));
+        return new String[] {tenant, rest.substring(0, end)};
     }
 
     void quorumWrite(long nanos) {

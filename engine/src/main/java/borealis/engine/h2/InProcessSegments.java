@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
 
 /**
  * Six replicas per group in this JVM, each a {@link SegmentState} over a block file in a temporary
- * directory, answering asynchronously like actors would. Replicas can be stopped to simulate faults.
+ * directory, answering asynchronously like actors would: the node's warm-up ({@link EngineWarmup})
+ * and the engine's tests, which can stop replicas to simulate faults.
  */
 public final class InProcessSegments implements SegmentTransport, AutoCloseable {
 
