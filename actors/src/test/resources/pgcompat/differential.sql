@@ -174,6 +174,7 @@ select 'now'::timestamp = localtimestamp as a, 'now'::timestamptz = now() as b, 
   timestamp 'tomorrow' = current_date + 1 as d, 'yesterday'::date = current_date - 1 as e, timestamp 'today 10:00' - timestamp 'today' as f,
   time 'now' = localtime as g, localtime = localtime(6) as h, current_time = current_time(6) as i;
 select 'today'::time;
+select char 'c' = char 'c' as t, character 'ab' as b, char 'x' || 'y' as c;
 select 'now 10:00'::timestamp;
 create table dt_now(id int primary key, d date default 'today', ts timestamp);
 insert into dt_now(id, ts) values (1, 'now'), (2, 'tomorrow 12:00');

@@ -52,7 +52,8 @@ final class Casts {
                 }
                 case "timestamptz" -> t.replace(i, i + 2, "TIMESTAMP WITH TIME ZONE " + lit.text);
                 case "timetz" -> t.replace(i, i + 2, "TIME WITH TIME ZONE " + lit.text);
-                case "text", "varchar", "name", "bpchar" -> t.replace(i, i + 2, java.util.List.of(lit));
+                // char 'ab' is bpchar without a length, as bpchar 'ab' is: 'ab' (not character(1) as 'ab'::char)
+                case "text", "varchar", "name", "bpchar", "char", "character" -> t.replace(i, i + 2, java.util.List.of(lit));
                 case "bool", "boolean" -> t.replace(i, i + 2, boolLiteral(lit.stringValue()));
                 case "json" -> t.replace(i, i + 2, jsonText(lit));
                 case "int", "int2", "int4", "int8", "integer", "bigint", "smallint", "numeric", "float4", "float8", "real",
