@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** array_remove, array_replace and array_fill become SQL that keeps their arguments' types. */
+/** array_remove, array_replace, array_fill and date_bin become SQL that keeps their arguments' types. */
 class ArrayCallsTest {
 
     private static String h2(String sql) {
@@ -29,5 +29,12 @@ class ArrayCallsTest {
         assertTrue(two.contains("array_fill_length((array[3,3]), NULL, FALSE, 2, 2)"), two);
         String untyped = h2("select array_fill(42, '{}', '{}')");
         assertTrue(untyped.contains("array_fill_length(('{}'), ('{}'), TRUE, 1, 1)"), untyped);
+    }
+
+    @Test
+    void dateBinAddsTheOffsetToTheOrigin() {
+        String bin = h2("select date_bin('5 min'::interval, ts, $1) from t");
+        assertTrue(bin.contains("((?1) + date_bin_offset("), bin);
+        assertTrue(h2("select date_bin(a, b) from t").contains("date_bin(a, b)"), "not PostgreSQL's three arguments: left to fail");
     }
 }
