@@ -520,4 +520,12 @@ class SqlTranslatorTest {
         // an uncorrelated one in a plain statement is H2's own
         assertEquals("select (with a(x) as (select 1) select x from a) AS \"x\"", h2("select (with a(x) as (select 1) select x from a)"));
     }
+
+    @Test
+    void oneColumnFunctionsInFromNameTheirColumnAfterTheAlias() {
+        assertTrue(h2("select foo from regexp_split_to_table('a b', ' ') as foo").contains("as foo (foo)"),
+                h2("select foo from regexp_split_to_table('a b', ' ') as foo"));
+        assertTrue(h2("select * from string_to_table('a|b', '|')").contains("AS string_to_table(string_to_table)"));
+        assertTrue(h2("select v from string_to_table('a|b', '|') g(v)").contains("g(v)"));
+    }
 }
