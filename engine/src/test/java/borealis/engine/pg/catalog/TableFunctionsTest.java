@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** string_to_table and regexp_split_to_table against PostgreSQL 15's answers (psql 15.18, 2026-12-06). */
+/** string_to_table, regexp_split_to_table and regexp_matches' rows against PostgreSQL 15's answers (psql 15.18, 2026-12-06). */
 class TableFunctionsTest {
 
     private static List<String> rows(ResultSet rs) throws SQLException {
@@ -44,5 +44,29 @@ class TableFunctionsTest {
             SQLException z = assertThrows(SQLException.class, () -> TableFunctions.regexp_split_to_table(c, "abc", "e", "zippy"));
             assertEquals("invalid regular expression option: \"z\"", z.getMessage());
         }
+    }
+
+    @Test
+    void regexpMatchesRows() throws SQLException {
+        assertEquals(List.of(List.of("bar", "beque")), rows(RegexpFunctions.regexp_matches_array("foobarbequebaz", "(bar)(beque)")));
+        assertEquals(List.of(List.of("bAR", "bEqUE")), rows(RegexpFunctions.regexp_matches_array("foObARbEqUEbAz", "(bar)(beque)", "i")));
+        assertEquals(List.of(List.of("bar", "beque"), List.of("bazil", "barf")),
+                rows(RegexpFunctions.regexp_matches_array("foobarbequebazilbarfbonk", "(b[^b]+)(b[^b]+)", "g")));
+        assertEquals(List.of(List.of("bar", "", "beque")), rows(RegexpFunctions.regexp_matches_array("foobarbequebaz", "(bar)(.*)(beque)")));
+        assertEquals(List.of(), rows(RegexpFunctions.regexp_matches_array("foobarbequebaz", "(bar)(.+)(beque)")));
+        assertEquals(List.of(Arrays.asList("bar", null, "beque")), rows(RegexpFunctions.regexp_matches_array("foobarbequebaz", "(bar)(.+)?(beque)")));
+        assertEquals(List.of(List.of("barbeque")), rows(RegexpFunctions.regexp_matches_array("foobarbequebaz", "barbeque")));
+        assertEquals(List.of(List.of(""), List.of(""), List.of(""), List.of("")),
+                rows(RegexpFunctions.regexp_matches_array("foo\nbar\nbequq\nbaz", "^", "mg")));
+        SQLException z = assertThrows(SQLException.class, () -> RegexpFunctions.regexp_matches_array("foobarbequebaz", "(bar)(beque)", "gz"));
+        assertEquals("invalid regular expression option: \"z\"", z.getMessage());
+    }
+
+    private static List<List<String>> rows(String[][] matches) {
+        List<List<String>> out = new ArrayList<>();
+        for (String[] row : matches) {
+            out.add(Arrays.asList(row));
+        }
+        return out;
     }
 }

@@ -528,4 +528,11 @@ class SqlTranslatorTest {
         assertTrue(h2("select * from string_to_table('a|b', '|')").contains("AS string_to_table(string_to_table)"));
         assertTrue(h2("select v from string_to_table('a|b', '|') g(v)").contains("g(v)"));
     }
+
+    @Test
+    void regexpMatchesInASelectListYieldsARowPerMatch() {
+        String sql = h2("select regexp_matches('ab', '(a)', 'g')");
+        assertTrue(sql.contains("FROM SYSTEM_RANGE(1, COALESCE(CARDINALITY(regexp_matches_array('ab', '(a)', 'g')), 0))"), sql);
+        assertTrue(sql.contains("AS \"regexp_matches\""), sql);
+    }
 }
