@@ -535,4 +535,12 @@ class SqlTranslatorTest {
         assertTrue(sql.contains("FROM SYSTEM_RANGE(1, COALESCE(CARDINALITY(regexp_matches_array('ab', '(a)', 'g')), 0))"), sql);
         assertTrue(sql.contains("AS \"regexp_matches\""), sql);
     }
+
+    @Test
+    void overlayBecomesACallOfTheCatalogsFunction() {
+        assertTrue(h2("select overlay('babosa' placing 'ubb' from 2 for 4)").contains("overlay('babosa' , 'ubb' , 2 , 4)"),
+                h2("select overlay('babosa' placing 'ubb' from 2 for 4)"));
+        String column = h2("select overlay(v placing 'x' from 2) from t");
+        assertTrue(column.contains("overlay(v , 'x' , 2)") && column.endsWith(" from t"), column);
+    }
 }
