@@ -182,6 +182,35 @@ public final class RegexpFunctions {
         return compile(pattern, flags, "regexp_like").matcher(s).find();
     }
 
+    public static String[][] regexp_matches_array(String s, String pattern) throws SQLException {
+        return regexp_matches_array(s, pattern, null);
+    }
+
+    /**
+     * regexp_matches' rows as one array (the translator's SelectListFunctions unnests it): the
+     * first match, or every match with 'g'; each row the capture groups (NULL for one that took no
+     * part), or the whole match when the pattern has none.
+     */
+    public static String[][] regexp_matches_array(String s, String pattern, String flags) throws SQLException {
+        if (s == null || pattern == null) {
+            return null;
+        }
+        Matcher m = compile(pattern, flags, null).matcher(s);
+        boolean global = flags != null && flags.indexOf('g') >= 0;
+        List<String[]> rows = new ArrayList<>();
+        while (m.find()) {
+            String[] row = new String[Math.max(1, m.groupCount())];
+            for (int g = 0; g < row.length; g++) {
+                row[g] = m.groupCount() == 0 ? m.group() : m.group(g + 1);
+            }
+            rows.add(row);
+            if (!global) {
+                break;
+            }
+        }
+        return rows.toArray(new String[0][]);
+    }
+
     public static String[] regexp_split_to_array(String s, String pattern) throws SQLException {
         return regexp_split_to_array(s, pattern, null);
     }

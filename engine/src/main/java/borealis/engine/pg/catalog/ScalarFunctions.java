@@ -226,6 +226,30 @@ public final class ScalarFunctions {
         return y == null || m == null || d == null ? null : java.time.LocalDate.of(y, m, d);
     }
 
+    public static String overlay(Value s, Value replacement, Integer start) throws java.sql.SQLException {
+        return replacement == null || replacement == ValueNull.INSTANCE ? null
+                : overlay(s, replacement, start, replacement.getString().codePointCount(0, replacement.getString().length()));
+    }
+
+    /** OVERLAY(s PLACING replacement FROM start FOR count): s's first start - 1 characters, replacement, s past start + count. */
+    public static String overlay(Value s, Value replacement, Integer start, Integer count) throws java.sql.SQLException {
+        if (s == null || replacement == null || s == ValueNull.INSTANCE || replacement == ValueNull.INSTANCE || start == null
+                || count == null) {
+            return null;
+        }
+        if (s.getValueType() == Value.VARBINARY || replacement.getValueType() == Value.VARBINARY) {
+            throw new java.sql.SQLException("overlay of bytea is not supported", "0A000");
+        }
+        if (start < 1) {
+            throw new java.sql.SQLException("negative substring length not allowed", "22011");
+        }
+        int[] cps = s.getString().codePoints().toArray();
+        int head = Math.min(start - 1, cps.length);
+        // the tail is substring(s, start + count), which may start before the string (a negative count)
+        long tailFrom = Math.max(0, Math.min((long) start - 1 + count, cps.length));
+        return new String(cps, 0, head) + replacement.getString() + new String(cps, (int) tailFrom, cps.length - (int) tailFrom);
+    }
+
     public static String to_hex(Long v) {
         return v == null ? null : Long.toHexString(v);
     }

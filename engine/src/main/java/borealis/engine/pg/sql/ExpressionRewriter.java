@@ -44,6 +44,8 @@ final class ExpressionRewriter {
         bitwiseOperators();
         catalog.vectorSubscripts();
         readsCatalog |= catalog.readsCatalog;
+        new OverlayCalls(t).rewrite();
+        new ArrayCalls(t).rewrite();
         new FunctionResultTypes(t).rewrite();
         new JsonbComparisons(t).rewrite();
         return params;

@@ -10,7 +10,8 @@ import java.util.Set;
  * bit_length; H2's return bigint, which node drivers give as a string), and avg of integers is
  * numeric (H2's is double precision). Length calls are cast to INTEGER; avg's argument is
  * multiplied by a numeric 1, which makes an integer numeric and leaves numeric scales, floats and
- * intervals as they were.
+ * intervals as they were. date_bin becomes its origin plus an offset, which keeps the type of
+ * the timestamps.
  */
 final class FunctionResultTypes {
 
@@ -27,6 +28,32 @@ final class FunctionResultTypes {
         this.t = t;
     }
 
+    /**
+     * date_bin(stride, source, origin) becomes (origin) + date_bin_offset(stride, source, origin):
+     * the sum keeps the type of the timestamps (timestamp or timestamptz), which a Java function
+     * cannot (parameters are numbered, so the repeated origin is the same value).
+     */
+    private void dateBin(int name, int close) {
+        int depth = 0;
+        int lastComma = -1;
+        int commas = 0;
+        for (int j = name + 2; j < close; j++) {
+            Tok k = t.get(j);
+            if (k.isOpen()) {
+                depth++;
+            } else if (k.isClose()) {
+                depth--;
+            } else if (depth == 0 && k.isComma()) {
+                lastComma = j;
+                commas++;
+            }
+        }
+        if (commas != 2) {
+            return;
+        }
+        t.replace(name, close + 1, "((" + t.text(lastComma + 1, close) + ") + date_bin_offset" + t.text(name + 1, close + 1) + ")");
+    }
+
     void rewrite() {
         for (int i = t.size() - 2; i >= 0; i--) {
             Tok k = t.get(i);
@@ -38,7 +65,9 @@ final class FunctionResultTypes {
             if (close < 0) {
                 continue;
             }
-            if (JSONB.contains(name)) {
+            if (name.equals("DATE_BIN")) {
+                dateBin(i, close);
+            } else if (JSONB.contains(name)) {
                 t.replace(i, close + 1, "CAST((" + t.text(i, close + 1) + " FORMAT JSON) AS JSON(" + PgType.JSONB_H2_LENGTH + "))");
             } else if (JSON.contains(name)) {
                 t.replace(i, close + 1, "CAST(" + t.text(i, close + 1) + " AS " + PgType.JSON_TEXT_COLUMN + ")");

@@ -7,6 +7,7 @@ import java.util.Set;
 
 /**
  * Set-returning functions in a select list, {@code unnest(array)}, {@code pg_listening_channels()},
+ * {@code regexp_matches(string, pattern [, flags])},
  * {@code generate_subscripts(array, dim [, reverse])} and {@code generate_series(start, stop [, step])}
  * of numbers, evaluated as PostgreSQL evaluates them: each
  * row of the query yields as many rows as its longest function result, the functions advance in
@@ -22,7 +23,8 @@ import java.util.Set;
  */
 final class SelectListFunctions {
 
-    private static final Set<String> FUNCTIONS = Set.of("unnest", "generate_subscripts", "generate_series", "pg_listening_channels");
+    private static final Set<String> FUNCTIONS = Set.of("unnest", "generate_subscripts", "generate_series", "pg_listening_channels",
+            "regexp_matches");
     private static final Set<String> LIST_ENDS = Set.of("FROM", "INTO", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT",
             "OFFSET", "FETCH", "FOR", "UNION", "INTERSECT", "EXCEPT");
     private static final Set<String> FROM_ENDS = Set.of("WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH",
@@ -75,8 +77,10 @@ final class SelectListFunctions {
             if (channels && c.close != c.open + 1) {
                 return;
             }
-            // pg_listening_channels() is unnest() of the session's channels as an array
-            String array = channels ? "pg_listening_channels_array()" : t.text(args.get(0), args.get(1) - 1);
+            // pg_listening_channels() is unnest() of the session's channels as an array, regexp_matches() of its matches
+            boolean matches = c.name.equals("regexp_matches");
+            String array = channels ? "pg_listening_channels_array()"
+                    : matches ? "regexp_matches_array(" + t.text(c.open + 1, c.close) + ")" : t.text(args.get(0), args.get(1) - 1);
             String count = "COALESCE(CARDINALITY(" + array + "), 0)";
             String position = counter + ".borealis_n";
             if (c.name.equals("generate_series")) {
@@ -91,7 +95,7 @@ final class SelectListFunctions {
                         + " THEN CAST(FLOOR((" + to + " - " + from + ") / " + step + ") AS BIGINT) + 1 ELSE 0 END";
                 values.add("CASE WHEN " + position + " <= " + count + " THEN " + from + " + CAST(" + position + " - 1 AS INTEGER) * "
                         + step + " END");
-            } else if (channels) {
+            } else if (channels || matches) {
                 values.add("CASE WHEN " + position + " <= " + count + " THEN (" + array + ")[" + position + "] END");
             } else if (c.name.equals("unnest")) {
                 if (args.size() != 2) {

@@ -115,12 +115,16 @@ final class StatementRewriter {
         t.replace(0, end, "SELECT * FROM (" + rows + ") AS \"*VALUES*\"(" + names + ")");
     }
 
-    /** generate_series(...) in FROM names its column after its alias (or itself), as PostgreSQL does. */
+    /** Functions of one column, which a FROM clause names after its alias (or the function), as PostgreSQL does. */
+    private static final java.util.Set<String> ONE_COLUMN_FUNCTIONS = java.util.Set.of("generate_series", "string_to_table",
+            "regexp_split_to_table");
+
+    /** Names the column of a one-column function in FROM; generate_series of int4 literals stays int4. */
     private void functionsInFrom() {
         for (int i = 1; i + 1 < t.size(); i++) {
             Tok k = t.get(i);
             Tok before = t.get(i - 1);
-            if (!k.isWord() || !k.name().equals("generate_series") || !t.get(i + 1).isOpen()
+            if (!k.isWord() || !ONE_COLUMN_FUNCTIONS.contains(k.name()) || !t.get(i + 1).isOpen()
                     || !(before.is("FROM") || before.is("JOIN") || before.isComma() || before.isDot())) {
                 continue;
             }
@@ -136,9 +140,9 @@ final class StatementRewriter {
             } else if (hasAlias) {
                 t.insert(a + 1, "(" + alias.text + ")");
             } else {
-                t.insert(close + 1, "AS generate_series(generate_series)");
+                t.insert(close + 1, "AS " + k.name() + "(" + k.name() + ")");
             }
-            if (integerArguments(i + 2, close)) {
+            if (k.name().equals("generate_series") && integerArguments(i + 2, close)) {
                 // generate_series(int, int) is int4 in PostgreSQL, H2's is bigint (node drivers then return strings).
                 int size = t.size();
                 int from = before.isDot() ? i - 2 : i; // pg_catalog.generate_series: the qualifier goes too

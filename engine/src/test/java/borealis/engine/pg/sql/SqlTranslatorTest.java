@@ -520,4 +520,27 @@ class SqlTranslatorTest {
         // an uncorrelated one in a plain statement is H2's own
         assertEquals("select (with a(x) as (select 1) select x from a) AS \"x\"", h2("select (with a(x) as (select 1) select x from a)"));
     }
+
+    @Test
+    void oneColumnFunctionsInFromNameTheirColumnAfterTheAlias() {
+        assertTrue(h2("select foo from regexp_split_to_table('a b', ' ') as foo").contains("as foo (foo)"),
+                h2("select foo from regexp_split_to_table('a b', ' ') as foo"));
+        assertTrue(h2("select * from string_to_table('a|b', '|')").contains("AS string_to_table(string_to_table)"));
+        assertTrue(h2("select v from string_to_table('a|b', '|') g(v)").contains("g(v)"));
+    }
+
+    @Test
+    void regexpMatchesInASelectListYieldsARowPerMatch() {
+        String sql = h2("select regexp_matches('ab', '(a)', 'g')");
+        assertTrue(sql.contains("FROM SYSTEM_RANGE(1, COALESCE(CARDINALITY(regexp_matches_array('ab', '(a)', 'g')), 0))"), sql);
+        assertTrue(sql.contains("AS \"regexp_matches\""), sql);
+    }
+
+    @Test
+    void overlayBecomesACallOfTheCatalogsFunction() {
+        assertTrue(h2("select overlay('babosa' placing 'ubb' from 2 for 4)").contains("overlay('babosa' , 'ubb' , 2 , 4)"),
+                h2("select overlay('babosa' placing 'ubb' from 2 for 4)"));
+        String column = h2("select overlay(v placing 'x' from 2) from t");
+        assertTrue(column.contains("overlay(v , 'x' , 2)") && column.endsWith(" from t"), column);
+    }
 }
