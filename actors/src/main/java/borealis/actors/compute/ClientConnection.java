@@ -11,8 +11,13 @@ import java.util.List;
  */
 public interface ClientConnection extends BorealisSerializable {
 
-    /** Wire bytes for the client, in order; acknowledge with {@link SqlSession.Ack} once written. */
-    record Output(long seq, byte[] bytes) implements ClientConnection {}
+    /**
+     * Wire bytes for the client, in order; acknowledge with {@link SqlSession.Ack} once written.
+     * {@code reattach}: after these bytes the session is {@link Reattachable} (null: no news), sent
+     * along rather than as a message of its own (one more message per request cost select-only
+     * throughput).
+     */
+    record Output(long seq, byte[] bytes, Reattachable reattach) implements ClientConnection {}
 
     /**
      * The session took the {@code messages} oldest of the messages submitted to it off its queue

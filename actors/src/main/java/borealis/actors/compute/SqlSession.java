@@ -558,11 +558,15 @@ public final class SqlSession {
             if (!p.durable || p.seq - acked > MAX_UNACKED) {
                 break;
             }
-            client.tell(new ClientConnection.Output(p.seq, p.bytes));
+            ClientConnection.Reattachable note = reattachNote != null && p.seq == reattachAfterSeq ? reattachNote : null;
+            client.tell(new ClientConnection.Output(p.seq, p.bytes, note));
             sentUpTo = p.seq;
+            if (note != null) {
+                reattachNote = null;
+            }
         }
         if (reattachNote != null && sentUpTo >= reattachAfterSeq) {
-            client.tell(reattachNote);
+            client.tell(reattachNote); // its request wrote nothing: on its own
             reattachNote = null;
         }
     }

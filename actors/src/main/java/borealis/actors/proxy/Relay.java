@@ -138,10 +138,7 @@ final class Relay {
             relaying = s.common(sessionOutput(Behaviors.receive(ClientConnection.class)
                     .onMessage(ProxySession.Received.class, r -> forward(s.decode(r, window::added)))
                     .onMessage(ClientConnection.Reattachable.class, r -> {
-                        if (r.checkpoint() != null) {
-                            checkpoint = r.checkpoint();
-                        }
-                        reattachableAt = r.consumed();
+                        reattachable(r);
                         return Behaviors.same();
                     })
                     .onSignal(Terminated.class, t -> {
@@ -205,6 +202,9 @@ final class Relay {
         return phase
                 .onMessage(ClientConnection.Output.class, o -> {
                     s.stream.send(o.bytes(), o.seq());
+                    if (o.reattach() != null) {
+                        reattachable(o.reattach());
+                    }
                     return Behaviors.same();
                 })
                 .onMessage(ClientConnection.Ended.class, e -> {
@@ -218,6 +218,13 @@ final class Relay {
                     s.sql = null;
                     return s.fatal("57P01", "terminating connection because the database session ended");
                 });
+    }
+
+    private void reattachable(ClientConnection.Reattachable r) {
+        if (r.checkpoint() != null) {
+            checkpoint = r.checkpoint();
+        }
+        reattachableAt = r.consumed();
     }
 
     private void newSession() {
