@@ -43,29 +43,6 @@ public final class SessionRelations {
         }
     }
 
-    /**
-     * As {@link #hasTemporaryTables(Connection)}, looking at the whole database's tables again only
-     * after DDL (H2's metadata modification id): asked after every request (whether a session may
-     * move), the scan of every table cost select-only throughput. {@code memo}: the caller's
-     * {metadata id, result}, initially {-1, 0}.
-     */
-    public static boolean hasTemporaryTables(Connection c, long[] memo) {
-        try {
-            org.h2.engine.SessionLocal s = CatalogFunctions.session(c);
-            if (!s.getLocalTempTables().isEmpty()) {
-                return true;
-            }
-            long meta = s.getDatabase().getModificationMetaId();
-            if (memo[0] != meta) {
-                memo[1] = s.getDatabase().getAllTablesAndViews().stream().anyMatch(t -> t.isTemporary()) ? 1 : 0;
-                memo[0] = meta;
-            }
-            return memo[1] != 0;
-        } catch (SQLException e) {
-            return true;
-        }
-    }
-
     static List<PreparedStatement> prepared(Connection c) throws SQLException {
         Supplier<List<PreparedStatement>> s = PREPARED.find(c);
         return s == null ? List.of() : s.get();

@@ -230,9 +230,6 @@ public final class PgSession implements AutoCloseable {
                 && !copy.receiving();
     }
 
-    /** {@link borealis.engine.pg.catalog.SessionRelations#hasTemporaryTables(Connection, long[])}'s memo. */
-    private final long[] temporaryTablesMemo = {-1, 0};
-
     /**
      * Whether the session may be parked (its instance pauses; the proxy keeps its {@link Handover}
      * until the client sends again): between transactions, and nothing it has would be lost: no
@@ -240,7 +237,7 @@ public final class PgSession implements AutoCloseable {
      */
     public boolean canPark() {
         return canHandOver() && notes.listeningChannels().isEmpty() && cursors.isEmpty() && !AdvisoryLocks.holdsAny(conn)
-                && !borealis.engine.pg.catalog.SessionRelations.hasTemporaryTables(conn, temporaryTablesMemo);
+                && !borealis.engine.pg.catalog.SessionRelations.hasTemporaryTables(conn);
     }
 
     /** The session's transferable state; only when {@link #canHandOver()}. */
