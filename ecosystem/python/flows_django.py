@@ -2,8 +2,10 @@
 temporary directory (FK, JSONField, an index, unique_together), makemigrations/migrate, ORM CRUD and JSONField
 lookups, contrib.auth, inspectdb and `migrate app zero`. Django configures itself once per process, so every
 flow runs in a process of its own (own_process=True)."""
+import atexit
 import io
 import os
+import shutil
 import sys
 import tempfile
 
@@ -46,6 +48,7 @@ def setup(db):
     import django
     from django.conf import settings
     tmp = tempfile.mkdtemp(prefix="eco-django-")
+    atexit.register(shutil.rmtree, tmp, True)  # the suite leaves nothing in /tmp
     app = os.path.join(tmp, "ecoapp")
     os.makedirs(app)
     open(os.path.join(app, "__init__.py"), "w").close()

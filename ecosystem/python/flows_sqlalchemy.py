@@ -1,8 +1,10 @@
 """SQLAlchemy 2 (psycopg 3 dialect) and Alembic: create_all twice, reflection through inspect(engine), ORM
 sessions, Alembic upgrade/downgrade/upgrade with a migration script generated in a temporary directory, and
 autogenerate comparing the model to the database."""
+import atexit
 import datetime
 import os
+import shutil
 import tempfile
 from decimal import Decimal
 
@@ -232,6 +234,7 @@ def alembic_config(db, metadata=None):
     from alembic import command
     from alembic.config import Config
     tmp = tempfile.mkdtemp(prefix="eco-alembic-")
+    atexit.register(shutil.rmtree, tmp, True)  # the suite leaves nothing in /tmp
     cfg = Config(os.path.join(tmp, "alembic.ini"))
     cfg.set_main_option("script_location", os.path.join(tmp, "migrations"))
     cfg.set_main_option("sqlalchemy.url", (url(db, "postgresql+psycopg") + "?sslmode=disable").replace("%", "%%"))

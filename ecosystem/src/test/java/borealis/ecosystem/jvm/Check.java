@@ -31,13 +31,21 @@ public final class Check {
         }
     }
 
-    /** A temporary directory holding the given files (name to content). */
+    /** A temporary directory holding the given files (name to content), deleted when the JVM exits. */
     public static Path files(String prefix, Map<String, String> files) throws IOException {
         Path dir = Files.createTempDirectory(prefix);
+        // deleteOnExit deletes in the reverse order of registration: a directory before what it holds
+        dir.toFile().deleteOnExit();
         for (Map.Entry<String, String> e : files.entrySet()) {
             Path p = dir.resolve(e.getKey());
+            for (Path d = dir.relativize(p.getParent()), at = dir; d != null && d.getNameCount() > 0 && !d.toString().isEmpty();
+                 d = d.getNameCount() > 1 ? d.subpath(1, d.getNameCount()) : null) {
+                at = at.resolve(d.getName(0));
+                at.toFile().deleteOnExit();
+            }
             Files.createDirectories(p.getParent());
             Files.writeString(p, e.getValue());
+            p.toFile().deleteOnExit();
         }
         return dir;
     }
