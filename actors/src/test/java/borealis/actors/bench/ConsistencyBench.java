@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * PostgreSQL 15 forbids at that level (the target is none).
  *
  * <p>Run: {@code bin/bench-consistency [--runs 200] [--seconds 10] [--clients 4]
- * [--faults none,kill,freeze,zone_down,replica_wiped]}.
+ * [--faults none,kill,freeze,zone_down,replica_wiped] [--levels serializable,repeatable_read]
+ * [--readers 2]} (readers: that many more clients in read-only transactions on a reader instance).
  */
 public final class ConsistencyBench {
 
@@ -47,12 +48,21 @@ public final class ConsistencyBench {
         int runs = 200;
         int seconds = 10;
         int clients = 4;
+        int readers = 0;
+        List<String> levels = LEVELS;
         List<Fault> faults = List.of(Fault.values());
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--clients" -> clients = Integer.parseInt(args[i + 1]);
+                case "--readers" -> readers = Integer.parseInt(args[i + 1]);
+                case "--levels" -> levels = java.util.Arrays.stream(args[i + 1].split(","))
+                        .map(l -> l.trim().replace('_', ' ')).peek(l -> {
+                            if (!LEVELS.contains(l)) {
+                                throw new IllegalArgumentException("unknown isolation level " + l);
+                            }
+                        }).toList();
                 case "--faults" -> faults = java.util.Arrays.stream(args[i + 1].split(","))
                         .map(f -> Fault.valueOf(f.trim().toUpperCase(java.util.Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -69,13 +79,18 @@ public final class ConsistencyBench {
                 admin.createTenant("jepsen");
                 admin.createCluster("jepsen", "db", "app", "secret-pass");
             }
+            if (readers > 0) {
+                process.admin().call("POST", "/v1/clusters/jepsen/db/readers", null).ok();
+            }
             ConsistencyTarget inProcess = ConsistencyTarget.of(process);
             ConsistencyTarget inThisJvm = local == null ? null : ConsistencyTarget.of(local, new VolumeLayout(GROUP_SIZE));
             for (int i = 0; i < runs; i++) {
-                String level = LEVELS.get(i % 3);
-                Fault fault = faults.get((i / 3) % faults.size());
+                String level = levels.get(i % levels.size());
+                Fault fault = faults.get((i / levels.size()) % faults.size());
                 ConsistencyTarget node = fault.needsProcess() || inThisJvm == null ? inProcess : inThisJvm;
-                Result r = ConsistencyRun.run(node, "jepsen", "la_" + i, level, fault, clients, Duration.ofSeconds(seconds), i);
+                // Reader clients need the process node (its cluster has the reader).
+                int readOnly = node == inProcess ? readers : 0;
+                Result r = ConsistencyRun.run(node, "jepsen", "la_" + i, level, fault, clients, readOnly, Duration.ofSeconds(seconds), i);
                 System.out.printf("run %3d  %s%n", i + 1, r);
                 r.forbidden().keySet().forEach(a -> System.out.printf("         %s: %s%n", a, r.report().examples().get(a)));
                 Totals t = totals.get(level);
