@@ -282,6 +282,23 @@ insert into kv values ('g', 7) returning k, v;
 update kv set v = v + 1 where k = 'g' returning v;
 delete from kv where k = 'g' returning k;
 insert into audit(emp_id, note, amount) values (3, 'refund', 10) returning id, note;
+-- data-modifying statements in WITH: each runs once, its RETURNING rows read by what follows
+with ins as (insert into kv values ('h', 8), ('i', 9) returning k, v) select k, v * 2 as doubled from ins order by k;
+with gone as (delete from kv where k in ('h', 'i') returning *) insert into kv select k || '2', v + 100 from gone;
+select k, v from kv where k like '_2' order by k;
+with up as (update kv set v = -v where k like '_2' returning k), n as (select count(*) as c from up) select c from n;
+with d as (delete from kv where k = 'nothing' returning k) select count(*) from d;
+with d as (delete from kv where k like '_2') select 1 as done;
+select count(*) from kv where k like '_2';
+with t as (insert into t_types select 3, i2, i8, f4, f8, n, b, d, ts, tstz, t, u, flag, txt, vc, ch from t_types where id = 1 returning *)
+  select i2, i8, f4, f8, n, b, d, ts, t, u, flag, txt, vc, ch from t;
+with d as (delete from t_types where id = 3 returning id, n), s as (select sum(n) as total from d) insert into kv select 'sum', total::int from s;
+select k, v from kv where k = 'sum';
+with src as (select 'w' as k, 1 as v) insert into kv select k, v from src;
+with src as (select 'w' as k) update kv set v = 2 from src where kv.k = src.k;
+with src as (select 'w' as k) delete from kv using src where kv.k = src.k;
+with x as (insert into kv values ('y', 1) returning k) select * from x join nosuch on true;
+select count(*) from kv where k = 'y';
 update emp set manager_id = 2 where id in (7, 8);
 select id, manager_id from emp where id in (7, 8) order by id;
 delete from audit where emp_id = 3;

@@ -82,6 +82,23 @@ public final class EnumTypes {
         return oidOfH2Type(db, h2TypeName);
     }
 
+    /**
+     * The name an enum type (or its array type) is written with in SQL, schema-qualified and
+     * quoted (with {@code []} for the array), or null when {@code oid} is not an enum's.
+     */
+    public static String sqlName(Database db, int oid) {
+        boolean array = PgType.isUserArray(oid);
+        int element = array ? PgType.userArrayElement(oid) : oid;
+        for (Schema s : db.getAllSchemas()) {
+            for (Domain d : s.getAllDomains()) {
+                if (isEnum(d) && oid(d) == element) {
+                    return borealis.engine.pg.sql.SqlQuoting.qualified(s.getName(), d.getName()) + (array ? "[]" : "");
+                }
+            }
+        }
+        return null;
+    }
+
     /** pg_type.typtype 'e' rows (and their array types) and the pg_enum rows of a schema's enums. */
     static void rows(Schema s, int namespace, Map<String, List<Object[]>> rows) {
         for (Domain d : s.getAllDomains()) {

@@ -115,16 +115,31 @@ final class NamedStatements {
     PreparedQuery prepare(String sql, int[] declaredTypes) {
         Command command = Command.classify(sql);
         if (command.kind() != Command.Kind.ENGINE) {
-            int maxParam = 0;
-            for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
-                if (t.kind() == SqlLexer.Kind.PARAM) {
-                    maxParam = Math.max(maxParam, Integer.parseInt(t.text().substring(1)));
-                }
-            }
-            return new PreparedQuery(sql, sql, command, maxParam, declaredTypes, null);
+            return new PreparedQuery(sql, sql, command, maxParameter(sql), declaredTypes, null);
+        }
+        borealis.engine.pg.sql.ModifyingWith modifying = borealis.engine.pg.sql.ModifyingWith.of(sql);
+        if (modifying != null) {
+            int parameters = maxParameter(sql);
+            ModifyingCtes.Described described = ModifyingCtes.describe(conn, this, origins, modifying, declaredTypes, parameters);
+            Translation tr = SqlTranslator.translate(described.sql(), lookup);
+            PreparedQuery q = new PreparedQuery(sql, tr.engineSql(), Command.classify(modifying.main()),
+                    Math.max(tr.parameters(), parameters), described.parameterTypes(), tr);
+            q.modifying = modifying;
+            return q;
         }
         Translation tr = SqlTranslator.translate(sql, lookup);
         return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
+    }
+
+    /** The highest parameter number ($n) the statement uses. */
+    private static int maxParameter(String sql) {
+        int maxParam = 0;
+        for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
+            if (t.kind() == SqlLexer.Kind.PARAM) {
+                maxParam = Math.max(maxParam, Integer.parseInt(t.text().substring(1)));
+            }
+        }
+        return maxParam;
     }
 
     /** Column names of a table, for translations that need them. */
@@ -172,15 +187,17 @@ final class NamedStatements {
             }
         }
         Portal portal = new Portal(q, b.resultFormats());
-        if (q.command().kind() == Command.Kind.DECLARE) {
+        if (q.command().kind() == Command.Kind.DECLARE || q.modifying != null) {
             portal.parameters = b.parameters();
             portal.parameterFormats = b.parameterFormats();
         }
         if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
             int[] types = q.parameterCount > 0 ? q.parameterTypes(conn, pg -> SqlTranslator.translate(pg, lookup).engineSql()) : new int[0];
+            portal.parameterTypes = types;
             portal.statement = q.borrow(conn);
             try {
-                for (int i = 0; i < b.parameters().length; i++) {
+                // A statement with a modifying WITH binds its values to each statement it runs (ModifyingCtes).
+                for (int i = 0; q.modifying == null && i < b.parameters().length; i++) {
                     boolean binaryParam = isBinary(b.parameterFormats(), i);
                     PgValues.bind(portal.statement, i + 1, types[i], binaryParam, b.parameters()[i], lookup.dateOrder());
                 }

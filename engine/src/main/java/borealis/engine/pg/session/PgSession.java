@@ -166,6 +166,7 @@ public final class PgSession implements AutoCloseable {
         named.describeFetchesWith(cursors::columnsOf);
         borealis.engine.pg.catalog.SessionRelations.register(conn, named::preparedStatements);
         this.boundaries = new StatementBoundaries(tx, notes, utility, guard, cursors, named, portals);
+        portals.modifyingCtes = new ModifyingCtes(conn, named, origins, tx, boundaries::checkMayWrite);
         InlineBlocks inlineBlocks = new InlineBlocks(conn, named, portals, boundaries::checkMayWrite, errors::of, notes);
         this.utilities = new UtilityRunner(conn, settings, tx, utility, new SchemaCommands(schemaAdmin, settings), notes, named, cursors,
                 inlineBlocks, catalog, boundaries);

@@ -34,6 +34,8 @@ final class Portal implements AutoCloseable {
     /** A DECLARE's parameters as bound, for the cursor's query; null for other statements. */
     byte[][] parameters;
     short[] parameterFormats;
+    /** The parameters' types, kept with them for a statement that binds them more than once ({@link ModifyingCtes}). */
+    int[] parameterTypes;
     /** The statement is the portal's own (not borrowed from its PreparedQuery). */
     boolean ownsStatement;
 

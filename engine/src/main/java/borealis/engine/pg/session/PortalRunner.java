@@ -22,6 +22,8 @@ final class PortalRunner {
     private final Transactions tx;
     private final PgCatalog catalog;
     private StatementObserver observer = StatementObserver.NONE;
+    /** Runs statements whose WITH list modifies data (set once the session has built it). */
+    ModifyingCtes modifyingCtes;
     /** The statement the engine is running now, for a cancel from another thread. */
     private volatile PreparedStatement executing;
 
@@ -75,11 +77,14 @@ final class PortalRunner {
         if (catalog != null && p.query.translation != null && p.query.translation.readsCatalog()) {
             catalog.ensureFresh();
         }
-        executing = p.statement;
         long started = System.nanoTime();
         try {
             boolean hasRows;
             try {
+                if (p.query.modifying != null) {
+                    modifyingCtes.run(p);
+                }
+                executing = p.statement;
                 hasRows = execute(p);
             } catch (SQLException | RuntimeException e) {
                 observer.statement(p.query.sql, System.nanoTime() - started, 0, true);

@@ -31,6 +31,8 @@ final class PreparedQuery implements AutoCloseable {
     private boolean cachedInUse;
     private boolean closed;
     private int[] inferredTypes;
+    /** Its WITH list modifies data: run by {@link ModifyingCtes}, {@link #engineSql} only describes it. */
+    borealis.engine.pg.sql.ModifyingWith modifying;
     /** When the client prepared it (pg_prepared_statements.prepare_time). */
     final java.time.OffsetDateTime preparedAt = java.time.OffsetDateTime.now();
 
@@ -57,6 +59,9 @@ final class PreparedQuery implements AutoCloseable {
      * false when it does not prepare.
      */
     boolean readOnly(Connection conn) {
+        if (modifying != null) {
+            return false;
+        }
         try {
             if (cached == null) {
                 cached = conn.prepareStatement(engineSql);
