@@ -153,6 +153,12 @@ public final class Database implements AutoCloseable {
         Connection catalogConnection = null;
         try {
             admin = connect(adminUrl, ADMIN, adminPassword);
+            // Before any session writes: a new transaction could take an orphaned row version for its own.
+            int orphans = OrphanedWrites.rollBack(engineOf(admin));
+            if (orphans > 0) {
+                log.warn("volume {}: rolled back {} row versions of transactions a crash interrupted (their undo records were not stored)",
+                        volume.id(), orphans);
+            }
             EngineSandbox.secure(engineOf(admin));
             TenantRights.grant(admin, adminPassword, owner);
             EngineSandbox.shadowFileFunctions(admin, "public");
