@@ -118,6 +118,21 @@ with c as (select dept, count(*) n from emp group by dept) select max(n) from c;
 with recursive r(n) as (select 1 union all select n + 1 from r where n < 5) select sum(n) from r;
 with recursive chain(id, name, depth) as (select id, name, 0 from emp where manager_id is null and id = 1
   union all select e.id, e.name, c.depth + 1 from emp e join chain c on e.manager_id = c.id) select name, depth from chain order by depth, name;
+-- LATERAL: one-row subqueries, and subqueries correlated by equalities (top-N per group)
+select d.code, x.n from dept d left join lateral (select count(*) as n from emp e where e.dept = d.code) x on true order by 1;
+select d.code, x.total from dept d, lateral (select sum(salary) as total from emp where emp.dept = d.code) x order by 1;
+select d.code, top from dept d cross join lateral (select max(salary) top from emp where emp.dept = d.code) m order by top desc nulls last, 1;
+select d.code, x.name from dept d cross join lateral (select name from emp e where e.dept = d.code order by salary desc, name limit 1) x order by 1;
+select d.code, x.name, x.salary from dept d join lateral (select name, salary from emp where emp.dept = d.code and salary > 0
+  order by salary desc, name limit 2) x on true order by 1, 3 desc, 2;
+select d.code, x.name from dept d left join lateral (select name from emp where emp.dept = d.code order by name offset 1 limit 1) x on true order by 1;
+select d.code, x.name from dept d left join lateral (select name from emp where emp.dept = d.code order by name limit 1) x on x.name < 'C' order by 1;
+select e.name, t.twice from emp e, lateral (select e.id * 2 as twice) t where e.id < 4 order by 1;
+select count(*) from (select d.code from dept d join lateral (select e.id from emp e where e.dept = d.code) x on true) y;
+select name from emp order by id offset 2 limit 2;
+select d.code, r.name from dept d join (select dept, name, row_number() over (partition by dept order by salary desc, name) as rn
+  from emp) r on r.dept = d.code and r.rn = 1 order by 1;
+select qualify from (select 1 as qualify) q;
 select name, row_number() over (order by id) from emp order by id;
 select name, rank() over (order by salary desc) from emp where salary is not null order by salary desc, name;
 select name, dense_rank() over (partition by dept order by salary desc) from emp where dept = 'eng' order by 2, name;

@@ -195,7 +195,7 @@ public final class PgSession implements AutoCloseable {
     }
 
     private static final String NON_KEYWORDS = "DAY, HOUR, MINUTE, MONTH, SECOND, YEAR, KEY, VALUE, ROWS, RANGE, GROUPS, TOP, MINUS,"
-            + " QUALIFY, REGEXP, ROWNUM, UESCAPE, UNKNOWN, PARTITION";
+            + " REGEXP, ROWNUM, UESCAPE, UNKNOWN, PARTITION";
 
     /** The database's permit for serializable read-write transactions (see {@link Transactions#enterSerializable}). */
     public void serializeWith(java.util.concurrent.Semaphore permit) {

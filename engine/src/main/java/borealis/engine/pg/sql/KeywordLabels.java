@@ -27,6 +27,16 @@ final class KeywordLabels {
     private KeywordLabels() {}
 
     static void apply(TokenList t) {
+        // QUALIFY is no key word in PostgreSQL, so every one is a name. H2 may not be told it is a
+        // non-key word: it writes the conditions it pushes into a derived table with window
+        // functions as a QUALIFY clause and parses that again (a join of such a table failed, 42001).
+        for (int i = 0; i < t.size(); i++) {
+            if (t.get(i).isWord() && t.get(i).text.equalsIgnoreCase("QUALIFY")) {
+                boolean space = t.get(i).spaceBefore;
+                t.replace(i, i + 1, SqlQuoting.identifier("qualify"));
+                t.get(i).spaceBefore = space;
+            }
+        }
         for (int i = 0; i + 1 < t.size(); i++) {
             if (!t.is(i, "AS")) {
                 continue;

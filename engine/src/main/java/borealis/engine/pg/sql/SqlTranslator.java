@@ -59,6 +59,8 @@ public final class SqlTranslator {
         if (empty == null) {
             ColumnNaming.apply(t);
         }
+        LimitAfterOffset.apply(t);
+        new LateralJoins(t).rewrite(sql);
         boolean expanded = new ExpandArrayRewriter(t).rewrite();
         new LateralUnnest(t).rewrite();
         new SelectListFunctions(t).rewrite();
