@@ -586,3 +586,23 @@ insert into fl_sp values (1, 'inf', '-inf'), (2, 'nan', 'NaN'), (3, '1.5', '2.5'
 select * from fl_sp order by id;
 select id from fl_sp where f = 'infinity' order by id;
 drop table fl_sp;
+-- the session's TimeZone: a timestamptz shown in it, a timestamp without zone read in it
+set timezone = 'america/new_york';
+show timezone;
+select tstz from t_types where id = 1;
+select '2024-07-01 00:00'::timestamptz as summer, '2024-01-15 12:00:00.5'::timestamptz as winter;
+select '2024-07-01 00:00+00'::timestamptz::timestamp as local;
+select '2024-07-01 10:00'::timestamp::timestamptz as zoned;
+set time zone -7;
+show timezone;
+select tstz from t_types where id = 1;
+set time zone interval '+05:30' hour to minute;
+show timezone;
+select tstz from t_types where id = 1;
+set timezone = 'UTC+3';
+select tstz from t_types where id = 1;
+set timezone to 'Asia/Kathmandu';
+select tstz from t_types where id = 1;
+set timezone = 'no/such_zone';
+set time zone 'UTC';
+select tstz from t_types where id = 1;

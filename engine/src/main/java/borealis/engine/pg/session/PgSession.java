@@ -191,7 +191,7 @@ public final class PgSession implements AutoCloseable {
         if (catalog != null) {
             catalog.addRole(settings.get("session_authorization"));
         }
-        utilities.applySearchPath();
+        utilities.applyToEngine();
     }
 
     private static final String NON_KEYWORDS = "DAY, HOUR, MINUTE, MONTH, SECOND, YEAR, KEY, VALUE, ROWS, RANGE, GROUPS, TOP, MINUS,"

@@ -246,7 +246,7 @@ final class PortalRunner {
         if (p.copy != null) {
             String[] values = new String[n];
             for (int i = 0; i < n; i++) {
-                byte[] v = PgValues.encode(p.rows, i + 1, p.oids[i], false);
+                byte[] v = PgValues.encode(p.rows, i + 1, p.oids[i], false, utility.zone());
                 values[i] = v == null ? null : new String(v, StandardCharsets.UTF_8);
             }
             out.copyData(p.copy.encode(values));
@@ -256,7 +256,7 @@ final class PortalRunner {
         // not leave half a DataRow in the output (the client would wait for its missing bytes).
         byte[][] values = new byte[n][];
         for (int i = 0; i < n; i++) {
-            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i]);
+            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i], utility.zone());
         }
         out.beginDataRow(n);
         for (byte[] v : values) {

@@ -21,6 +21,8 @@ import java.util.Map;
 final class UtilityCommands {
 
     private final SessionSettings settings;
+    /** The zone TimeZone names now (read once per change, not per value shown). */
+    private volatile java.time.ZoneId zone = borealis.engine.pg.types.SessionTimeZone.DEFAULT;
 
     UtilityCommands(SessionSettings settings) {
         this.settings = settings;
@@ -101,7 +103,18 @@ final class UtilityCommands {
             if (settings.reset(name) && SessionSettings.isReported(name)) {
                 changed.put(SessionSettings.canonical(name), settings.get(name));
             }
+            if (SessionSettings.canonical(name).equals("TimeZone")) {
+                applyTimeZone(conn);
+            }
             return changed;
+        }
+        if (SessionSettings.canonical(name).equals("TimeZone")) {
+            if (value.equalsIgnoreCase("local")) {
+                return assign(name, null, conn); // SET TIME ZONE LOCAL: the default
+            }
+            borealis.engine.pg.types.SessionTimeZone.Zone z = timeZone(value);
+            applyTimeZone(z.id(), conn);
+            value = z.shown();
         }
         String shown = SessionSettings.normalized(name, value);
         if (shown == null) {
@@ -154,6 +167,41 @@ final class UtilityCommands {
             case "search_path" -> SearchPath.apply(conn, value, settings.sessionUser());
             default -> { }
         }
+    }
+
+    /** The zone a TimeZone value names; 22023 as PostgreSQL's when it names none. */
+    private static borealis.engine.pg.types.SessionTimeZone.Zone timeZone(String value) {
+        borealis.engine.pg.types.SessionTimeZone.Zone z = borealis.engine.pg.types.SessionTimeZone.of(value);
+        if (z == null) {
+            throw new PgException(PgError.error("22023", "invalid value for parameter \"TimeZone\": \"" + value + "\""));
+        }
+        return z;
+    }
+
+    /**
+     * Makes the session's TimeZone the engine's too (timestamp to timestamptz conversions, now()),
+     * as it stands in the settings; a value the startup packet gave that names no zone leaves UTC.
+     */
+    void applyTimeZone(Connection conn) throws SQLException {
+        String value = settings.get("TimeZone");
+        borealis.engine.pg.types.SessionTimeZone.Zone z = value == null ? null : borealis.engine.pg.types.SessionTimeZone.of(value);
+        applyTimeZone(z == null ? borealis.engine.pg.types.SessionTimeZone.DEFAULT : z.id(), conn);
+    }
+
+    private void applyTimeZone(java.time.ZoneId id, Connection conn) throws SQLException {
+        if (id.equals(zone)) {
+            return;
+        }
+        try (java.sql.PreparedStatement ps = conn.prepareStatement("SET TIME ZONE ?")) {
+            ps.setString(1, id instanceof java.time.ZoneOffset o ? o.getId().replace("Z", "+00:00") : id.getId());
+            ps.execute();
+        }
+        zone = id;
+    }
+
+    /** The session's time zone, in which a timestamptz is shown. */
+    java.time.ZoneId zone() {
+        return zone;
     }
 
     /** Parses "30s", "500ms", "1min", "0" into milliseconds. */

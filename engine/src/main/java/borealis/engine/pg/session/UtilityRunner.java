@@ -43,9 +43,10 @@ final class UtilityRunner {
         this.boundaries = boundaries;
     }
 
-    /** Makes the engine resolve names by the session's search_path (see {@link SearchPath}). */
-    void applySearchPath() throws SQLException {
+    /** Makes the engine resolve names by the session's search_path (see {@link SearchPath}) and convert times in its TimeZone. */
+    void applyToEngine() throws SQLException {
         SearchPath.apply(conn, settings.get("search_path"), settings.sessionUser());
+        utility.applyTimeZone(conn);
     }
 
     /**
@@ -75,7 +76,7 @@ final class UtilityRunner {
                 for (Map.Entry<String, String> changed : utility.reset(q.sql).entrySet()) {
                     out.parameterStatus(changed.getKey(), changed.getValue());
                 }
-                applySearchPath();
+                applyToEngine();
                 out.commandComplete("RESET");
             }
             case DISCARD -> {
@@ -85,7 +86,7 @@ final class UtilityRunner {
                 boundaries.closeAllPortals();
                 named.closeStatements();
                 settings.resetAll();
-                applySearchPath();
+                applyToEngine();
                 out.commandComplete(c.tag());
             }
             case DEALLOCATE -> {
@@ -104,7 +105,7 @@ final class UtilityRunner {
                 if (catalog != null) {
                     catalog.invalidate();
                 }
-                applySearchPath();
+                applyToEngine();
             }
             case DECLARE -> cursors.declare(q, tx.status(), out, portal);
             case FETCH -> cursors.fetch(q, out, !extended);

@@ -323,6 +323,9 @@ final class TokenList {
                 start = nameChainStart(i);
             } else {
                 start = i;
+                if (t.isString()) {
+                    start = typedLiteralStart(i);
+                }
             }
             start = multiWordTypeStart(start);
             // A cast chain: x::type::type
@@ -333,6 +336,27 @@ final class TokenList {
             // A type name of a cast: keep walking back over "::"
             return start;
         }
+    }
+
+    /** Types whose name before a string is a typed literal ({@code timestamptz '...'}, as a cast became one). */
+    private static final java.util.Set<String> LITERAL_TYPES = java.util.Set.of("date", "time", "timestamp", "timestamptz", "timetz",
+            "interval");
+
+    /**
+     * The start of a typed date/time literal whose string is at {@code string}: its type word, or
+     * {@code TIMESTAMP WITH TIME ZONE} as the rewriters write it; else {@code string}. Without it a
+     * second cast ({@code '...'::timestamptz::timestamp}) took the string alone.
+     */
+    private int typedLiteralStart(int string) {
+        if (string >= 4 && toks.get(string - 1).is("ZONE") && toks.get(string - 2).is("TIME") && toks.get(string - 3).is("WITH")
+                && (toks.get(string - 4).is("TIMESTAMP") || toks.get(string - 4).is("TIME"))) {
+            return string - 4;
+        }
+        if (string >= 1 && toks.get(string - 1).isWord() && LITERAL_TYPES.contains(toks.get(string - 1).text.toLowerCase(Locale.ROOT))
+                && !(string >= 2 && toks.get(string - 2).isOp("::"))) {
+            return string - 1;
+        }
+        return string;
     }
 
     /** Type names of several words, whose last word alone is not the type of a cast. */

@@ -101,10 +101,16 @@ public final class PgDateTimes {
 
     /** A timestamptz in UTC as PostgreSQL shows it with TimeZone UTC. */
     static String formatTimestamptz(OffsetDateTime v) {
+        return formatTimestamptz(v, ZoneOffset.UTC);
+    }
+
+    /** A timestamptz as PostgreSQL shows it with TimeZone {@code zone}: the local time there and its offset then. */
+    static String formatTimestamptz(OffsetDateTime v, java.time.ZoneId zone) {
         if (infinity(v.toLocalDateTime()) != 0) {
             return formatTimestamp(v.toLocalDateTime(), "");
         }
-        return formatTimestamp(v.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime(), "+00");
+        java.time.ZonedDateTime there = v.atZoneSameInstant(zone);
+        return formatTimestamp(there.toLocalDateTime(), SessionTimeZone.offset(there.getOffset().getTotalSeconds()));
     }
 
     /** Binary date: days since 2000-01-01, the int extremes for the infinities. */

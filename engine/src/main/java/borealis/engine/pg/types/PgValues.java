@@ -34,8 +34,13 @@ public final class PgValues {
 
     // ---- results ----
 
-    /** The value of a result column in the requested format, or null for SQL NULL. */
+    /** The value of a result column in the requested format, or null for SQL NULL (a timestamptz shown in UTC). */
     public static byte[] encode(ResultSet rs, int col, int oid, boolean binary) throws SQLException {
+        return encode(rs, col, oid, binary, ZoneOffset.UTC);
+    }
+
+    /** As above, a timestamptz in text shown in the session's time zone {@code zone}. */
+    public static byte[] encode(ResultSet rs, int col, int oid, boolean binary, java.time.ZoneId zone) throws SQLException {
         PgType t = PgType.byOid(oid);
         if (PgType.isUserArray(oid)) {
             // an enum's array: its labels as text elements, the enum's OID in the binary header
@@ -190,7 +195,7 @@ public final class PgValues {
                     return ByteBuffer.allocate(8).putLong(PgDateTimes.infinity(local) != 0 ? BinaryForms.micros(local)
                             : BinaryForms.micros(v.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime())).array();
                 }
-                return ascii(PgDateTimes.formatTimestamptz(v));
+                return ascii(PgDateTimes.formatTimestamptz(v, zone));
             }
             case UUID: {
                 UUID v = rs.getObject(col, UUID.class);

@@ -1,0 +1,87 @@
+package borealis.engine.pg.types;
+
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Locale;
+
+/**
+ * The session's TimeZone as PostgreSQL reads it: a zone name in any case ({@code america/new_york}),
+ * a POSIX zone ({@code UTC+3}: three hours west), or a number of hours east ({@code SET TIME ZONE
+ * -7}, {@code SET TIMEZONE = '5.5'}, {@code SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE}). A
+ * timestamptz is shown in it, and H2 converts between timestamp and timestamptz in it.
+ */
+public final class SessionTimeZone {
+
+    /** What a session starts with when the client names no zone. */
+    public static final ZoneId DEFAULT = ZoneOffset.UTC;
+
+    private SessionTimeZone() {}
+
+    /** A TimeZone value read: the zone and how SHOW shows it. */
+    public record Zone(ZoneId id, String shown) {}
+
+    /** The zone {@code value} names, or null when it names none (PostgreSQL: 22023). */
+    public static Zone of(String value) {
+        String v = value.trim();
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (v.startsWith("<") && v.indexOf('>') > 1) {
+            // as SHOW shows a number of hours: <-07>+07
+            return hoursEast(v.substring(1, v.indexOf('>')).replace(":", "."), v.substring(1, v.indexOf('>')));
+        }
+        if (lower.startsWith("interval ")) {
+            // SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE
+            String[] parts = v.substring("interval ".length()).trim().split("\\s+");
+            return hoursEast(parts[0].replace(":", "."), parts[0]);
+        }
+        ZoneId zone = DateTimeWords.zone(lower);
+        if (zone != null) {
+            // a region by its own spelling; a POSIX zone as written
+            return new Zone(zone, zone instanceof ZoneOffset ? v : zone.getId());
+        }
+        return hoursEast(v, v);
+    }
+
+    /** A number of hours east ({@code -7}, {@code 5.5}, {@code +05:30}), shown as PostgreSQL shows it: {@code <-07>+07}. */
+    private static Zone hoursEast(String number, String written) {
+        int seconds;
+        try {
+            if (number.matches("[+-]?\\d{1,2}\\.\\d\\d") && written.contains(":")) {
+                String[] hm = number.replace("+", "").split("\\.");
+                int sign = hm[0].startsWith("-") ? -1 : 1;
+                seconds = sign * (Math.abs(Integer.parseInt(hm[0])) * 3600 + Integer.parseInt(hm[1]) * 60);
+            } else {
+                seconds = (int) Math.round(Double.parseDouble(number) * 3600);
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (Math.abs(seconds) > 15 * 3600) {
+            return null;
+        }
+        ZoneOffset offset = ZoneOffset.ofTotalSeconds(seconds);
+        return new Zone(offset, "<" + offset(seconds) + ">" + offset(-seconds));
+    }
+
+    /** An offset as PostgreSQL writes it after a timestamptz: {@code +00}, {@code -08}, {@code +05:30}, {@code +00:09:21}. */
+    public static String offset(int totalSeconds) {
+        int abs = Math.abs(totalSeconds);
+        StringBuilder sb = new StringBuilder(totalSeconds < 0 ? "-" : "+");
+        two(sb, abs / 3600);
+        if (abs % 3600 != 0) {
+            sb.append(':');
+            two(sb, abs / 60 % 60);
+            if (abs % 60 != 0) {
+                sb.append(':');
+                two(sb, abs % 60);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void two(StringBuilder sb, int n) {
+        if (n < 10) {
+            sb.append('0');
+        }
+        sb.append(n);
+    }
+}
