@@ -77,7 +77,8 @@ public final class PgCatalog {
     private static final List<Class<?>> FUNCTIONS = List.of(CatalogFunctions.class, SystemFunctions.class, ScalarFunctions.class,
             JsonFunctions.class, Subqueries.class, SessionFunctions.class, NumericFunctions.class, ToNumber.class,
             RegexpFunctions.class, JsonEditFunctions.class, JsonDocFunctions.class,
-            UnistrFunction.class, DateTimeInputFunctions.class, ArrayFunctions.class, ByteaFunctions.class, DateTimeMakeFunctions.class, TableFunctions.class);
+            UnistrFunction.class, DateTimeInputFunctions.class, ArrayFunctions.class, ByteaFunctions.class, DateTimeMakeFunctions.class, TableFunctions.class,
+            JsonSetFunctions.class);
 
     /** The classes of the catalog's functions: the only Java SQL may call (see the engine sandbox). */
     public static List<Class<?>> functionClasses() {

@@ -35,11 +35,38 @@ final class LateralUnnest {
     boolean rewrite() {
         boolean any = false;
         for (int i = 1; i + 1 < t.size(); i++) {
-            if (t.is(i, "unnest") && t.get(i + 1).isOpen() && startsFromItem(i - 1) && rewriteAt(i)) {
+            boolean function = t.is(i, "unnest") || t.get(i).isWord() && JSON_SETS.contains(t.get(i).name());
+            if (function && t.get(i + 1).isOpen() && startsFromItem(i - 1) && rewriteAt(i)) {
                 any = true;
             }
         }
         return any;
+    }
+
+    /** json/jsonb set-returning functions read by subscript like unnest (JsonSetFunctions has their FROM form). */
+    private static final java.util.Set<String> JSON_SETS = java.util.Set.of("jsonb_each", "jsonb_each_text", "json_each",
+            "json_each_text", "jsonb_array_elements", "jsonb_array_elements_text", "json_array_elements", "json_array_elements_text",
+            "jsonb_object_keys", "json_object_keys");
+
+    /**
+     * The columns at a subscript of a json function over {@code doc}, and what bounds it: an
+     * array's elements ({@code doc -> (i - 1)}, or {@code ->>} for _text), an object's keys in the
+     * function's order ({@code json_keys(doc)[i]}) and their values.
+     */
+    private static void jsonElements(String name, String doc, String subscript, List<String> elements, List<String> lengths) {
+        String arrow = name.endsWith("_text") ? " ->> " : " -> ";
+        if (name.contains("_array_elements")) {
+            elements.add(doc + arrow + "(" + subscript + " - 1)");
+            lengths.add("COALESCE(" + (name.startsWith("jsonb") ? "jsonb" : "json") + "_array_length(" + doc + "), 0)");
+            return;
+        }
+        String keys = CatalogNames.SCHEMA + ".json_keys(" + doc + ", " + name.startsWith("jsonb") + ")";
+        String key = keys + "[" + subscript + "]";
+        elements.add(key);
+        if (name.contains("_each")) {
+            elements.add(doc + arrow + key);
+        }
+        lengths.add("COALESCE(CARDINALITY(" + keys + "), 0)");
     }
 
     private boolean startsFromItem(int before) {
@@ -64,6 +91,10 @@ final class LateralUnnest {
         for (int a = 0; a + 1 < starts.size(); a++) {
             arrays.add("(" + t.text(starts.get(a), starts.get(a + 1) - 1) + ")");
         }
+        String name = t.get(fn).name();
+        if (!name.equals("unnest") && arrays.size() != 1) {
+            return false;
+        }
         int j = close + 1;
         boolean ordinality = t.is(j, "WITH") && t.is(j + 1, "ORDINALITY");
         if (ordinality) {
@@ -72,7 +103,7 @@ final class LateralUnnest {
         if (t.is(j, "AS")) {
             j++;
         }
-        String alias = "unnest";
+        String alias = name;
         boolean aliased = t.get(j) != null && t.get(j).isName() && !isClauseWord(t.get(j));
         if (aliased) {
             alias = t.get(j).name();
@@ -87,6 +118,12 @@ final class LateralUnnest {
                 }
             }
             j = listClose + 1;
+        }
+        boolean json = !name.equals("unnest");
+        if (columns.isEmpty() && json) {
+            // PostgreSQL's names: the OUT parameters', or the function's own (the alias's) for object_keys
+            columns.addAll(name.endsWith("_each") || name.endsWith("_each_text") ? List.of("key", "value")
+                    : name.endsWith("_object_keys") ? List.of(alias) : List.of("value"));
         }
         if (columns.isEmpty()) {
             columns.add(arrays.size() == 1 ? alias : "unnest");
@@ -103,11 +140,15 @@ final class LateralUnnest {
         // the shorter ones give NULL past their end, as PostgreSQL pads them (H2's a[i] would fail).
         List<String> elements = new ArrayList<>();
         List<String> lengths = new ArrayList<>();
-        for (String array : arrays) {
-            String length = "COALESCE(CARDINALITY(" + array + "), 0)"; // NULL: no rows
-            lengths.add(length);
-            elements.add(arrays.size() == 1 ? array + "[" + subscript + "]"
-                    : "CASE WHEN " + subscript + " <= " + length + " THEN " + array + "[" + subscript + "] END");
+        if (json) {
+            jsonElements(name, arrays.get(0), subscript, elements, lengths);
+        } else {
+            for (String array : arrays) {
+                String length = "COALESCE(CARDINALITY(" + array + "), 0)"; // NULL: no rows
+                lengths.add(length);
+                elements.add(arrays.size() == 1 ? array + "[" + subscript + "]"
+                        : "CASE WHEN " + subscript + " <= " + length + " THEN " + array + "[" + subscript + "] END");
+            }
         }
         String bound = subscript + " <= " + (lengths.size() == 1 ? lengths.get(0) : "GREATEST(" + String.join(", ", lengths) + ")");
         int scopeStart = scopeStart(fn);
@@ -130,6 +171,10 @@ final class LateralUnnest {
             } else if (!qualified && columns.contains(tok.name()) && !(k > 0 && (t.get(k - 1).isDot() || t.get(k - 1).is("AS")))
                     && !(t.get(k + 1) != null && (t.get(k + 1).isDot() || t.get(k + 1).isOpen()))) {
                 refs.add(new int[] {k, k + 1, columns.indexOf(tok.name())});
+            } else if (!qualified && json && columns.size() == 1 && tok.name().equals(alias)
+                    && !(k > 0 && (t.get(k - 1).isDot() || t.get(k - 1).is("AS")))
+                    && !(t.get(k + 1) != null && (t.get(k + 1).isDot() || t.get(k + 1).isOpen()))) {
+                refs.add(new int[] {k, k + 1, 0, 1}); // the alias of a one-column function: its row, shown as its value
             }
         }
         // Where the item starts (LATERAL is implied) and what joins it to the tables on its left.
@@ -171,7 +216,7 @@ final class LateralUnnest {
             String expr = r[2] < elements.size() ? elements.get(r[2]) : subscript;
             // A whole select-list item keeps the column's name, as PostgreSQL gives it.
             if (selectItem(r[0], r[1])) {
-                expr += " AS " + SqlQuoting.identifier(columns.get(r[2]));
+                expr += " AS " + SqlQuoting.identifier(r.length > 3 ? alias : columns.get(r[2]));
             }
             edits.add(new Object[] {r[0], r[1], expr});
         }

@@ -24,7 +24,8 @@ import java.util.Set;
 final class SelectListFunctions {
 
     private static final Set<String> FUNCTIONS = Set.of("unnest", "generate_subscripts", "generate_series", "pg_listening_channels",
-            "regexp_matches");
+            "regexp_matches", "jsonb_array_elements", "jsonb_array_elements_text", "json_array_elements", "json_array_elements_text",
+            "jsonb_object_keys", "json_object_keys");
     private static final Set<String> LIST_ENDS = Set.of("FROM", "INTO", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT",
             "OFFSET", "FETCH", "FOR", "UNION", "INTERSECT", "EXCEPT");
     private static final Set<String> FROM_ENDS = Set.of("WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH",
@@ -95,6 +96,16 @@ final class SelectListFunctions {
                         + " THEN CAST(FLOOR((" + to + " - " + from + ") / " + step + ") AS BIGINT) + 1 ELSE 0 END";
                 values.add("CASE WHEN " + position + " <= " + count + " THEN " + from + " + CAST(" + position + " - 1 AS INTEGER) * "
                         + step + " END");
+            } else if (c.name.contains("_array_elements")) {
+                // a json array's elements: doc -> (n - 1), or ->> for _text
+                String doc = "(" + t.text(c.open + 1, c.close) + ")";
+                count = "COALESCE(" + (c.name.startsWith("jsonb") ? "jsonb" : "json") + "_array_length(" + doc + "), 0)";
+                values.add("CASE WHEN " + position + " <= " + count + " THEN " + doc + (c.name.endsWith("_text") ? " ->> " : " -> ")
+                        + "(" + position + " - 1) END");
+            } else if (c.name.endsWith("_object_keys")) {
+                String keys = CatalogNames.SCHEMA + ".json_keys(" + t.text(c.open + 1, c.close) + ", " + c.name.startsWith("jsonb") + ")";
+                count = "COALESCE(CARDINALITY(" + keys + "), 0)";
+                values.add("CASE WHEN " + position + " <= " + count + " THEN (" + keys + ")[" + position + "] END");
             } else if (channels || matches) {
                 values.add("CASE WHEN " + position + " <= " + count + " THEN (" + array + ")[" + position + "] END");
             } else if (c.name.equals("unnest")) {

@@ -117,7 +117,7 @@ final class StatementRewriter {
 
     /** Functions of one column, which a FROM clause names after its alias (or the function), as PostgreSQL does. */
     private static final java.util.Set<String> ONE_COLUMN_FUNCTIONS = java.util.Set.of("generate_series", "string_to_table",
-            "regexp_split_to_table");
+            "regexp_split_to_table", "jsonb_object_keys", "json_object_keys");
 
     /** Names the column of a one-column function in FROM; generate_series of int4 literals stays int4. */
     private void functionsInFrom() {

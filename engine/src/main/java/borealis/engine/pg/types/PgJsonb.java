@@ -79,7 +79,7 @@ public final class PgJsonb {
     }
 
     /** PostgreSQL's order of jsonb keys: by length in bytes, then bytewise. */
-    private static int compareKeys(String a, String b) {
+    public static int compareKeys(String a, String b) {
         byte[] x = a.getBytes(StandardCharsets.UTF_8);
         byte[] y = b.getBytes(StandardCharsets.UTF_8);
         if (x.length != y.length) {
