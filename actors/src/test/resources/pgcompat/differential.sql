@@ -625,3 +625,4 @@ select id, count(k) from jsrf left join lateral jsonb_object_keys(jsrf.doc) k on
 select * from jsonb_array_elements('{"a":1}'::jsonb);
 select * from jsonb_each('[1]'::jsonb);
 drop table jsrf;
+select '{"a":[1,2],"b":{"d":1,"c":2}}'::jsonb ->> 'a' as arr, '{"a":[1,2],"b":{"d":1,"c":2}}'::jsonb #>> '{b}' as obj;

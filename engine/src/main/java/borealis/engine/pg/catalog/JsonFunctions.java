@@ -72,21 +72,23 @@ public final class JsonFunctions {
         return v == null ? null : v.toString();
     }
 
-    public static String json_get_text(String json, String key) {
-        if (json == null || key == null) {
+    /** {@code ->>}: a jsonb document (H2's JSON; json is kept as text) gives a nested object or array in jsonb's text form. */
+    public static String json_get_text(org.h2.value.Value json, String key) {
+        if (json == null || json == org.h2.value.ValueNull.INSTANCE || key == null) {
             return null;
         }
-        return text(member(parseJson(json), key));
+        return text(member(parseJson(json.getString()), key), json instanceof org.h2.value.ValueJson);
     }
 
-    private static String text(JSONValue v) {
+    private static String text(JSONValue v, boolean jsonb) {
         if (v == null || v == org.h2.util.json.JSONNull.NULL) {
             return null;
         }
         if (v instanceof JSONString s) {
             return s.getString();
         }
-        return v.toString();
+        return jsonb && (v instanceof JSONObject || v instanceof JSONArray) ? borealis.engine.pg.types.PgJsonb.canonical(v.toString())
+                : v.toString();
     }
 
     private static JSONValue path(String json, String path) {
@@ -115,11 +117,11 @@ public final class JsonFunctions {
         return v == null ? null : v.toString();
     }
 
-    public static String json_path_text(String json, String path) {
-        if (json == null || path == null) {
+    public static String json_path_text(org.h2.value.Value json, String path) {
+        if (json == null || json == org.h2.value.ValueNull.INSTANCE || path == null) {
             return null;
         }
-        return text(path(json, path));
+        return text(path(json.getString(), path), json instanceof org.h2.value.ValueJson);
     }
 
     public static String json_typeof(String json) {

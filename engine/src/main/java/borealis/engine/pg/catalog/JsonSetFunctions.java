@@ -23,7 +23,8 @@ public final class JsonSetFunctions {
 
     private JsonSetFunctions() {}
 
-    private enum Kind { JSONB, JSON, TEXT }
+    /** The value column: jsonb, json, or text (of a jsonb document, or of a json one: JSON_TEXT). */
+    private enum Kind { JSONB, JSON, TEXT, JSON_TEXT }
 
     public static ResultSet jsonb_each(Connection c, Value doc) throws SQLException {
         return each(c, doc, true, Kind.JSONB, "jsonb_each");
@@ -38,7 +39,7 @@ public final class JsonSetFunctions {
     }
 
     public static ResultSet json_each_text(Connection c, Value doc) throws SQLException {
-        return each(c, doc, false, Kind.TEXT, "json_each_text");
+        return each(c, doc, false, Kind.JSON_TEXT, "json_each_text");
     }
 
     public static ResultSet jsonb_array_elements(Connection c, Value doc) throws SQLException {
@@ -54,7 +55,7 @@ public final class JsonSetFunctions {
     }
 
     public static ResultSet json_array_elements_text(Connection c, Value doc) throws SQLException {
-        return elements(c, doc, Kind.TEXT, "json_array_elements_text");
+        return elements(c, doc, Kind.JSON_TEXT, "json_array_elements_text");
     }
 
     public static ResultSet jsonb_object_keys(Connection c, Value doc) throws SQLException {
@@ -130,7 +131,7 @@ public final class JsonSetFunctions {
         switch (kind) {
             case JSONB -> rs.addColumn(name, Types.OTHER, "JSON", (int) PgType.JSONB_H2_LENGTH, 0);
             case JSON -> rs.addColumn(name, Types.VARCHAR, (int) PgType.JSON_TEXT_LENGTH, 0);
-            case TEXT -> rs.addColumn(name, Types.VARCHAR, Integer.MAX_VALUE, 0);
+            case TEXT, JSON_TEXT -> rs.addColumn(name, Types.VARCHAR, Integer.MAX_VALUE, 0);
         }
     }
 
@@ -159,6 +160,7 @@ public final class JsonSetFunctions {
             case JSONB -> JsonTree.jsonb(item).getBytes(StandardCharsets.UTF_8);
             case JSON -> JsonTree.compact(item);
             case TEXT -> item instanceof JsonTree.Raw raw ? raw.text() : JsonTree.jsonb(item);
+            case JSON_TEXT -> item instanceof JsonTree.Raw raw ? raw.text() : JsonTree.compact(item);
         };
     }
 }
