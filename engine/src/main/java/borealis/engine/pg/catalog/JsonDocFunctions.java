@@ -93,6 +93,41 @@ public final class JsonDocFunctions {
         return v;
     }
 
+    /**
+     * json_object_agg's text as PostgreSQL writes it, {@code { "a" : 1, "b" : null }}, from the
+     * compact object H2's JSON_OBJECTAGG gives; each value keeps its own text.
+     */
+    @SuppressWarnings("unchecked")
+    public static String json_object_agg_text(String compact) throws SQLException {
+        Object tree = compact == null ? null : JsonTree.parse(compact);
+        if (!(tree instanceof Map<?, ?> m)) {
+            return compact;
+        }
+        StringBuilder out = new StringBuilder("{ ");
+        boolean first = true;
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+            out.append(first ? "" : ", ").append(JsonTree.Raw.string(e.getKey())).append(" : ").append(JsonTree.compact(e.getValue()));
+            first = false;
+        }
+        return out.append(" }").toString();
+    }
+
+    /**
+     * json_agg's text as PostgreSQL writes it, {@code [1, null, {"a":1}]}, from the compact array
+     * JSON_ARRAYAGG gives; {@code rows}: the elements are rows, each after the first on a new line.
+     */
+    public static String json_agg_text(String compact, Boolean rows) throws SQLException {
+        Object tree = compact == null ? null : JsonTree.parse(compact);
+        if (!(tree instanceof List<?> l)) {
+            return compact;
+        }
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < l.size(); i++) {
+            out.append(i == 0 ? "" : rows != null && rows ? ", \n " : ", ").append(JsonTree.compact(l.get(i)));
+        }
+        return out.append(']').toString();
+    }
+
     public static String json_strip_nulls(Value doc) throws SQLException {
         Object v = JsonTree.parse(doc);
         return v == null ? null : JsonTree.compact(stripNulls(v));

@@ -43,8 +43,6 @@ final class CatalogReferences {
 
     /** Functions H2 has under another name. */
     private static final Map<String, String> RENAMED = Map.ofEntries(
-            Map.entry("json_agg", "JSON_ARRAYAGG"),
-            Map.entry("jsonb_agg", "JSON_ARRAYAGG"),
             Map.entry("uuid_generate_v4", "RANDOM_UUID"),
             Map.entry("transaction_timestamp", "CURRENT_TIMESTAMP"),
             Map.entry("char_length", "CHAR_LENGTH"));

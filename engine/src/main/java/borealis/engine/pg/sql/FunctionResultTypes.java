@@ -54,6 +54,72 @@ final class FunctionResultTypes {
         t.replace(name, close + 1, "((" + t.text(lastComma + 1, close) + ") + date_bin_offset" + t.text(name + 1, close + 1) + ")");
     }
 
+    /** Functions whose text result is a JSON document: json_agg embeds it as JSON, not as a string. */
+    private static final Set<String> JSON_TEXT_FUNCTIONS = Set.of("json_build_object", "jsonb_build_object", "json_build_array",
+            "jsonb_build_array", "to_json", "to_jsonb", "row_to_json", "array_to_json", "json_object_agg_text");
+
+    /**
+     * json_agg(x) and jsonb_agg(x) are H2's JSON_ARRAYAGG with NULL ON NULL (PostgreSQL keeps
+     * nulls; H2 drops them by default), an argument that is JSON text embedded as JSON (FORMAT
+     * JSON), jsonb_agg typed jsonb and json_agg's elements separated as PostgreSQL separates them.
+     */
+    private void arrayAgg(int name, int close, boolean jsonb) {
+        int argEnd = t.find(name + 2, close, "ORDER");
+        argEnd = argEnd < 0 ? close : argEnd;
+        int argStart = t.is(name + 2, "DISTINCT") || t.is(name + 2, "ALL") ? name + 3 : name + 2;
+        if (argStart >= argEnd) {
+            return;
+        }
+        String arg = t.text(argStart, argEnd);
+        String head = t.text(name + 2, argStart);
+        String format = jsonText(argStart, argEnd) ? " FORMAT JSON" : "";
+        // FILTER (...) and OVER (...) belong to the aggregate, inside the casts
+        int end = close + 1;
+        String after = "";
+        for (String clause : new String[] {"FILTER", "OVER"}) {
+            if (t.is(end, clause) && t.get(end + 1) != null && t.get(end + 1).isOpen()) {
+                int clauseClose = t.closing(end + 1);
+                after += " " + t.text(end, clauseClose + 1);
+                end = clauseClose + 1;
+            }
+        }
+        String agg = "JSON_ARRAYAGG(" + head + (head.isEmpty() ? "" : " ") + arg + format
+                + (argEnd < close ? " " + t.text(argEnd, close) : "") + " NULL ON NULL)" + after;
+        // rows (RowValues' JSON_OBJECT): PostgreSQL starts each after the first on a new line
+        boolean rows = t.is(argStart, "JSON_OBJECT") && t.closing(argStart + 1) == argEnd - 1;
+        t.replace(name, end, jsonb ? "CAST(" + agg + " AS JSON(" + PgType.JSONB_H2_LENGTH + "))"
+                : "CAST(" + CatalogNames.SCHEMA + ".json_agg_text(CAST(" + agg + " AS VARCHAR), " + rows + ") AS "
+                + PgType.JSON_TEXT_COLUMN + ")");
+    }
+
+    /** Whether [from, to) is one call of a function whose text is JSON, or such text cast to json's varchar. */
+    private boolean jsonText(int from, int to) {
+        int i = from;
+        if (t.is(i, CatalogNames.SCHEMA) && t.get(i + 1) != null && t.get(i + 1).isDot()) {
+            i += 2;
+        }
+        Tok f = t.get(i);
+        if (f != null && f.isWord() && JSON_TEXT_FUNCTIONS.contains(f.name()) && t.get(i + 1) != null && t.get(i + 1).isOpen()) {
+            return t.closing(i + 1) == to - 1;
+        }
+        return t.is(from, "CAST") && t.text(from, to).endsWith("AS " + PgType.JSON_TEXT_COLUMN + ")")
+                && t.closing(from + 1) == to - 1;
+    }
+
+    /**
+     * json(b)_object_agg(key, value) is H2's JSON_OBJECTAGG(KEY key VALUE value), typed as
+     * jsonb or json; left alone with ORDER BY or FILTER inside, or not two arguments.
+     */
+    private void objectAgg(int name, int close, boolean jsonb) {
+        java.util.List<Integer> args = t.splitCommas(name + 2, close);
+        if (args.size() != 3 || t.find(name + 2, close, "ORDER") >= 0 || t.is(close + 1, "FILTER") || t.is(close + 1, "OVER")) {
+            return;
+        }
+        String agg = "JSON_OBJECTAGG(KEY (" + t.text(args.get(0), args.get(1) - 1) + ") VALUE (" + t.text(args.get(1), close) + "))";
+        t.replace(name, close + 1, jsonb ? "CAST(" + agg + " AS JSON(" + PgType.JSONB_H2_LENGTH + "))"
+                : "CAST(" + CatalogNames.SCHEMA + ".json_object_agg_text(CAST(" + agg + " AS VARCHAR)) AS " + PgType.JSON_TEXT_COLUMN + ")");
+    }
+
     void rewrite() {
         for (int i = t.size() - 2; i >= 0; i--) {
             Tok k = t.get(i);
@@ -67,6 +133,10 @@ final class FunctionResultTypes {
             }
             if (name.equals("DATE_BIN")) {
                 dateBin(i, close);
+            } else if (name.equals("JSONB_AGG") || name.equals("JSON_AGG")) {
+                arrayAgg(i, close, name.startsWith("JSONB"));
+            } else if (name.equals("JSONB_OBJECT_AGG") || name.equals("JSON_OBJECT_AGG")) {
+                objectAgg(i, close, name.startsWith("JSONB"));
             } else if (JSONB.contains(name)) {
                 t.replace(i, close + 1, "CAST((" + t.text(i, close + 1) + " FORMAT JSON) AS JSON(" + PgType.JSONB_H2_LENGTH + "))");
             } else if (JSON.contains(name)) {

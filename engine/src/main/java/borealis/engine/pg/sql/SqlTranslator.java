@@ -61,6 +61,8 @@ public final class SqlTranslator {
         }
         LimitAfterOffset.apply(t);
         new LateralJoins(t).rewrite(sql);
+        RowValues rows = new RowValues(t, lookup);
+        rows.rewrite();
         boolean expanded = new ExpandArrayRewriter(t).rewrite();
         new LateralUnnest(t).rewrite();
         new SelectListFunctions(t).rewrite();
@@ -83,7 +85,7 @@ public final class SqlTranslator {
             engineSql = engineSql + "; " + String.join("; ", statements.after);
         }
         return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded,
-                !statements.usedLookup && !correlated.rewrote && !dates.usedOrder, statements.upsert,
+                !statements.usedLookup && !rows.usedLookup && !correlated.rewrote && !dates.usedOrder, statements.upsert,
                 statements.conflictTarget);
     }
 
