@@ -646,3 +646,13 @@ select row_to_json(rv) from rv order by id;
 select json_agg(x order by x.id) from rv x;
 select jsonb_agg(x order by x.id desc) from rv x;
 drop table rv;
+-- generate_series over a column of an earlier FROM item (lateral)
+create table gs(id int primary key, n int, d date, t timestamp);
+insert into gs values (1, 3, '2024-01-30', '2024-01-01 00:00'), (2, 0, '2024-02-01', '2024-01-01 12:00'), (3, 1, null, null);
+select gs.id, g from gs, generate_series(1, gs.n) g order by 1, 2;
+select gs.id, g from gs cross join lateral generate_series(gs.n, 1, -1) as g order by 1, 2 desc;
+select gs.id, x from gs left join lateral generate_series(1, gs.n) x on true order by 1, 2;
+select gs.id, s from gs, generate_series(gs.t, gs.t + interval '3 hours', interval '90 minutes') s order by 1, 2;
+select gs.id, s::date from gs, generate_series(gs.d, gs.d + 2, interval '1 day') s order by 1, 2;
+select gs.id, g, o from gs, generate_series(1, gs.n) with ordinality as z(g, o) order by 1, 2;
+drop table gs;

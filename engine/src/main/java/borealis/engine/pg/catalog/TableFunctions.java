@@ -52,4 +52,50 @@ public final class TableFunctions {
                 : RegexpFunctions.split(s, RegexpFunctions.compile(pattern, flags, "regexp_split_to_table"));
         return rows(c, "regexp_split_to_table", pieces);
     }
+
+    /**
+     * How many values generate_series(start, stop, step) gives, for its lateral form (FROM t,
+     * generate_series(1, t.n)), which reads them by position: numbers, and timestamps or dates
+     * stepped by an interval (counted by stepping, at most 10 million).
+     */
+    public static Long series_length(org.h2.value.Value start, org.h2.value.Value stop, org.h2.value.Value step) throws SQLException {
+        if (isNull(start) || isNull(stop) || isNull(step)) {
+            return 0L;
+        }
+        if (step instanceof org.h2.value.ValueInterval interval) {
+            boolean months = interval.getQualifier().isYearMonth();
+            java.math.BigInteger amount = org.h2.util.IntervalUtils.intervalToAbsolute(interval);
+            if (amount.signum() == 0) {
+                throw new SQLException("step size cannot equal zero", "22023");
+            }
+            java.time.LocalDateTime a = org.h2.util.JSR310Utils.valueToLocalDateTime(start, null);
+            java.time.LocalDateTime b = org.h2.util.JSR310Utils.valueToLocalDateTime(stop, null);
+            boolean up = amount.signum() > 0;
+            long n = 0;
+            for (java.time.LocalDateTime at = a; up ? !at.isAfter(b) : !at.isBefore(b); n++) {
+                if (n >= SERIES_LIMIT) {
+                    throw new SQLException("generate_series of more than " + SERIES_LIMIT + " values is not supported laterally", "54000");
+                }
+                long k = n + 1;
+                at = months ? a.plusMonths(amount.longValueExact() * k) : a.plusNanos(amount.longValueExact() * k);
+            }
+            return n;
+        }
+        java.math.BigDecimal a = start.getBigDecimal();
+        java.math.BigDecimal b = stop.getBigDecimal();
+        java.math.BigDecimal s = step.getBigDecimal();
+        if (s.signum() == 0) {
+            throw new SQLException("step size cannot equal zero", "22023");
+        }
+        if (s.signum() > 0 ? b.compareTo(a) < 0 : b.compareTo(a) > 0) {
+            return 0L;
+        }
+        return b.subtract(a).divide(s, 0, java.math.RoundingMode.FLOOR).longValueExact() + 1;
+    }
+
+    private static final long SERIES_LIMIT = 10_000_000;
+
+    private static boolean isNull(org.h2.value.Value v) {
+        return v == null || v == org.h2.value.ValueNull.INSTANCE;
+    }
 }

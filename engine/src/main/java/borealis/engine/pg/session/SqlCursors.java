@@ -59,14 +59,16 @@ final class SqlCursors {
         List<SqlLexer.Token> t = SqlLexer.code(q.sql);
         String name = q.command().name();
         boolean withHold = false;
-        boolean scrollable = false;
+        // Without SCROLL or NO SCROLL, PostgreSQL moves backward where the plan can (simple plans:
+        // the regression suite's FETCH BACKWARD on such a cursor); H2 keeps the rows of any query.
+        boolean scrollable = true;
         int forAt = -1;
         for (int i = 2; i < t.size(); i++) {
             if (t.get(i).is("WITH") && i + 1 < t.size() && t.get(i + 1).is("HOLD")) {
                 withHold = true;
             }
-            if (t.get(i).is("SCROLL") && !t.get(i - 1).is("NO") && forAt < 0) {
-                scrollable = true;
+            if (t.get(i).is("SCROLL") && t.get(i - 1).is("NO") && forAt < 0) {
+                scrollable = false;
             }
             if (t.get(i).is("FOR") && (t.get(i - 1).is("CURSOR") || t.get(i - 1).is("HOLD"))) {
                 forAt = i;

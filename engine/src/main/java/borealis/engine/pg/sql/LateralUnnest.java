@@ -35,7 +35,7 @@ final class LateralUnnest {
     boolean rewrite() {
         boolean any = false;
         for (int i = 1; i + 1 < t.size(); i++) {
-            boolean function = t.is(i, "unnest") || t.get(i).isWord() && JSON_SETS.contains(t.get(i).name());
+            boolean function = t.is(i, "unnest") || t.is(i, "generate_series") || t.get(i).isWord() && JSON_SETS.contains(t.get(i).name());
             if (function && t.get(i + 1).isOpen() && startsFromItem(i - 1) && rewriteAt(i)) {
                 any = true;
             }
@@ -92,7 +92,8 @@ final class LateralUnnest {
             arrays.add("(" + t.text(starts.get(a), starts.get(a + 1) - 1) + ")");
         }
         String name = t.get(fn).name();
-        if (!name.equals("unnest") && arrays.size() != 1) {
+        boolean series = name.equals("generate_series");
+        if (series ? arrays.size() != 2 && arrays.size() != 3 : !name.equals("unnest") && arrays.size() != 1) {
             return false;
         }
         int j = close + 1;
@@ -119,19 +120,20 @@ final class LateralUnnest {
             }
             j = listClose + 1;
         }
-        boolean json = !name.equals("unnest");
+        boolean json = JSON_SETS.contains(name);
         if (columns.isEmpty() && json) {
             // PostgreSQL's names: the OUT parameters', or the function's own (the alias's) for object_keys
             columns.addAll(name.endsWith("_each") || name.endsWith("_each_text") ? List.of("key", "value")
                     : name.endsWith("_object_keys") ? List.of(alias) : List.of("value"));
         }
         if (columns.isEmpty()) {
-            columns.add(arrays.size() == 1 ? alias : "unnest");
+            columns.add(arrays.size() == 1 || series ? alias : "unnest");
         }
-        while (columns.size() < arrays.size()) {
+        int results = series || json ? 1 : arrays.size(); // columns before the ordinality: unnest has one per array
+        while (columns.size() < results) {
             columns.add("unnest");
         }
-        if (ordinality && columns.size() < arrays.size() + 1) {
+        if (ordinality && columns.size() < results + 1) {
             columns.add("ordinality");
         }
         String range = SqlQuoting.identifier(alias);
@@ -142,6 +144,11 @@ final class LateralUnnest {
         List<String> lengths = new ArrayList<>();
         if (json) {
             jsonElements(name, arrays.get(0), subscript, elements, lengths);
+        } else if (series) {
+            // start + (n - 1) * step: int4 stays int4, a timestamp steps by an interval
+            String step = arrays.size() == 3 ? arrays.get(2) : "1";
+            elements.add("(" + arrays.get(0) + " + CAST(" + subscript + " - 1 AS INTEGER) * " + step + ")");
+            lengths.add(CatalogNames.SCHEMA + ".series_length(" + arrays.get(0) + ", " + arrays.get(1) + ", " + step + ")");
         } else {
             for (String array : arrays) {
                 String length = "COALESCE(CARDINALITY(" + array + "), 0)"; // NULL: no rows
