@@ -656,3 +656,4 @@ select gs.id, s from gs, generate_series(gs.t, gs.t + interval '3 hours', interv
 select gs.id, s::date from gs, generate_series(gs.d, gs.d + 2, interval '1 day') s order by 1, 2;
 select gs.id, g, o from gs, generate_series(1, gs.n) with ordinality as z(g, o) order by 1, 2;
 drop table gs;
+select concat('one') as a, concat(null) as b, concat('a', null, 2) as c;

@@ -37,7 +37,7 @@ import org.h2.jdbc.JdbcConnection;
  */
 final class ModifyingCtes {
 
-    /** A column of an element's RETURNING rows: its label, type OID and type modifier. */
+    /** A column of an element's RETURNING rows: its label, type OID and the type's name as a cast writes it. */
     private record Column(String label, int oid, String typeName) {}
 
     private final Connection conn;

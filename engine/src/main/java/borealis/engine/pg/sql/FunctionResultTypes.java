@@ -133,6 +133,8 @@ final class FunctionResultTypes {
             }
             if (name.equals("DATE_BIN")) {
                 dateBin(i, close);
+            } else if (name.equals("CONCAT") && close > i + 2 && t.splitCommas(i + 2, close).size() == 2 && !t.is(i + 2, "VARIADIC")) {
+                t.insert(close, ", ''"); // concat(x): H2's CONCAT wants two arguments; '' changes nothing (NULL is '' to both)
             } else if (name.equals("JSONB_AGG") || name.equals("JSON_AGG")) {
                 arrayAgg(i, close, name.startsWith("JSONB"));
             } else if (name.equals("JSONB_OBJECT_AGG") || name.equals("JSON_OBJECT_AGG")) {

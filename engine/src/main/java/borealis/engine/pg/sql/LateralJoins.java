@@ -29,8 +29,6 @@ import java.util.Set;
  */
 final class LateralJoins {
 
-    private static final Set<String> AGGREGATES = Set.of("count", "sum", "avg", "min", "max", "array_agg", "string_agg", "json_agg",
-            "jsonb_agg", "json_object_agg", "jsonb_object_agg", "bool_and", "bool_or", "every", "bit_and", "bit_or");
     private static final String[] CLAUSES = {"FROM", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "UNION",
         "INTERSECT", "EXCEPT", "FOR"};
     private static final String[] ITEM_ENDS = {"JOIN", "LEFT", "RIGHT", "INNER", "CROSS", "FULL", "NATURAL", "WHERE", "GROUP", "HAVING",
@@ -124,7 +122,7 @@ final class LateralJoins {
         }
         Set<String> outer = itemNames(t, from + 1, joinStart);
         TokenList q = TokenList.of(t.text(open + 1, close));
-        Subquery sub = Subquery.parse(q, outer);
+        LateralSubquery sub = LateralSubquery.parse(q, outer);
         if (sub == null) {
             throw refused(sql, "this LATERAL subquery (a set operation or a WITH)");
         }
@@ -195,7 +193,7 @@ final class LateralJoins {
      * The correlated scalar subquery that stands for a reference; named as the column when the
      * reference is a whole select item (PostgreSQL names the result column so).
      */
-    private String scalar(int[] ref, Subquery sub, String rest, List<String> names) {
+    private String scalar(int[] ref, LateralSubquery sub, String rest, List<String> names) {
         String query = "(SELECT " + sub.expressions.get(ref[2]) + " " + rest + ")";
         Tok before = t.get(ref[0] - 1);
         Tok after = t.get(ref[1]);
@@ -343,219 +341,5 @@ final class LateralJoins {
 
     private static RefusedStatement refused(String sql, String what) {
         return new RefusedStatement(sql, PgError.error("0A000", what + " is not supported by Borealis"));
-    }
-
-    /** A LATERAL subquery taken apart: its select list, FROM, WHERE conjuncts and what follows. */
-    private static final class Subquery {
-        final List<String> expressions = new ArrayList<>();
-        final List<String> labels = new ArrayList<>();
-        int fromStart;
-        int fromEnd;
-        int end;
-        boolean aggregates;
-        boolean groupBy;
-        boolean distinct;
-        String orderBy;
-        String limit;
-        String offset;
-        /** GROUP BY ... HAVING ... as written (kept in the decorrelated form, which refuses aggregates anyway). */
-        String tail = "";
-        final List<String> remainingWhere = new ArrayList<>();
-        final List<String> innerKeys = new ArrayList<>();
-        final List<String> outerKeys = new ArrayList<>();
-        boolean correlatedOnlyByEqualities = true;
-
-        boolean noFrom;
-
-        boolean oneRow() {
-            return aggregates && !groupBy || noFrom;
-        }
-
-        boolean limitOne() {
-            return limit != null && limit.trim().equals("1") && !groupBy;
-        }
-
-        static Subquery parse(TokenList q, Set<String> outer) {
-            if (!q.is(0, "SELECT") || q.findAny(0, q.size(), "UNION", "INTERSECT", "EXCEPT") >= 0) {
-                return null;
-            }
-            Subquery s = new Subquery();
-            int start = 1;
-            if (q.is(1, "DISTINCT") || q.is(1, "ALL")) {
-                s.distinct = q.is(1, "DISTINCT");
-                start = 2;
-            }
-            int from = q.find(0, q.size(), "FROM");
-            s.end = q.size();
-            int listEnd = from < 0 ? q.size() : from;
-            List<Integer> starts = q.splitCommas(start, listEnd);
-            for (int c = 0; c + 1 < starts.size(); c++) {
-                int a = starts.get(c);
-                int b = starts.get(c + 1) - 1;
-                int as = q.find(a, b, "AS");
-                String expr;
-                String label;
-                if (as >= 0) {
-                    expr = q.text(a, as);
-                    label = q.get(as + 1).name();
-                } else if (b - a >= 2 && q.get(b - 1).isName() && !q.get(b - 2).isDot() && !q.get(b - 2).isOp("::")
-                        && (q.get(b - 2).isName() || q.get(b - 2).isClose())) {
-                    expr = q.text(a, b - 1); // expression followed by a bare alias
-                    label = q.get(b - 1).name();
-                } else {
-                    expr = q.text(a, b);
-                    boolean call = q.get(a).isName() && q.get(a + 1) != null && q.get(a + 1).isOpen() && q.closing(a + 1) == b - 1;
-                    label = call ? q.get(a).name() : q.get(b - 1).isName() ? q.get(b - 1).name() : "?column?";
-                }
-                s.expressions.add(expr);
-                s.labels.add(label);
-                for (int k = a; k < b; k++) {
-                    if (q.get(k).isName() && AGGREGATES.contains(q.get(k).name()) && q.get(k + 1) != null && q.get(k + 1).isOpen()) {
-                        int closeAgg = q.closing(k + 1);
-                        boolean window = q.is(closeAgg + 1, "OVER") || q.is(closeAgg + 1, "FILTER") && q.is(q.closing(closeAgg + 2) + 1, "OVER");
-                        s.aggregates |= !window;
-                    }
-                }
-                if (refersTo(q, a, b, outer)) {
-                    s.correlatedOnlyByEqualities = false;
-                }
-            }
-            if (from < 0) {
-                s.fromStart = s.fromEnd = q.size();
-                s.noFrom = true;
-                return s;
-            }
-            s.fromStart = from;
-            int fromEnd = q.findAny(from + 1, q.size(), "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "FOR");
-            s.fromEnd = fromEnd < 0 ? q.size() : fromEnd;
-            Set<String> inner = itemNames(q, from + 1, s.fromEnd);
-            Set<String> outside = new HashSet<>(outer);
-            outside.removeAll(inner);
-            if (refersTo(q, from + 1, s.fromEnd, outside)) {
-                s.correlatedOnlyByEqualities = false;
-            }
-            int i = s.fromEnd;
-            while (i < q.size()) {
-                int next = q.findAny(i + 1, q.size(), "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "FOR");
-                int stop = next < 0 ? q.size() : next;
-                if (q.is(i, "WHERE")) {
-                    s.where(q, i + 1, stop, outside);
-                } else if (q.is(i, "GROUP") || q.is(i, "HAVING") || q.is(i, "WINDOW")) {
-                    s.groupBy |= q.is(i, "GROUP");
-                    s.tail = (s.tail + " " + q.text(i, stop)).trim();
-                    if (refersTo(q, i, stop, outside)) {
-                        s.correlatedOnlyByEqualities = false;
-                    }
-                } else if (q.is(i, "ORDER")) {
-                    s.orderBy = q.text(i + 2, stop);
-                    if (refersTo(q, i, stop, outside)) {
-                        s.correlatedOnlyByEqualities = false;
-                    }
-                } else if (q.is(i, "LIMIT")) {
-                    s.limit = q.text(i + 1, stop);
-                } else if (q.is(i, "OFFSET")) {
-                    int rows = q.findAny(i + 1, stop, "ROW", "ROWS");
-                    s.offset = q.text(i + 1, rows < 0 ? stop : rows);
-                } else if (q.is(i, "FETCH")) {
-                    // FETCH FIRST n ROWS ONLY
-                    int n = i + 2;
-                    int rows = q.findAny(n, stop, "ROW", "ROWS");
-                    s.limit = rows > n ? q.text(n, rows) : "1";
-                } else {
-                    return null; // FOR UPDATE and the like
-                }
-                i = stop;
-            }
-            return s;
-        }
-
-        /** Splits the WHERE into conjuncts: correlated equalities become keys, the rest stays. */
-        private void where(TokenList q, int from, int to, Set<String> outside) {
-            List<int[]> parts = new ArrayList<>();
-            int depth = 0;
-            int start = from;
-            boolean between = false;
-            for (int k = from; k < to; k++) {
-                Tok tok = q.get(k);
-                if (tok.isOpen()) {
-                    depth++;
-                } else if (tok.isClose()) {
-                    depth--;
-                } else if (depth == 0 && tok.is("BETWEEN")) {
-                    between = true;
-                } else if (depth == 0 && tok.is("OR")) {
-                    // a top-level OR: the whole WHERE is one conjunct
-                    parts.clear();
-                    parts.add(new int[] {from, to});
-                    start = to;
-                    break;
-                } else if (depth == 0 && tok.is("AND")) {
-                    if (between) {
-                        between = false;
-                        continue;
-                    }
-                    parts.add(new int[] {start, k});
-                    start = k + 1;
-                }
-            }
-            if (start < to) {
-                parts.add(new int[] {start, to});
-            }
-            for (int[] p : parts) {
-                if (!refersTo(q, p[0], p[1], outside)) {
-                    remainingWhere.add(q.text(p[0], p[1]));
-                    continue;
-                }
-                int eq = -1;
-                for (int k = p[0]; k < p[1]; k++) {
-                    if (q.get(k).isOp("=") && eq < 0) {
-                        eq = k;
-                    } else if (q.get(k).isOpen()) {
-                        k = q.closing(k);
-                    }
-                }
-                if (eq < 0) {
-                    correlatedOnlyByEqualities = false;
-                    continue;
-                }
-                boolean leftOuter = isOuterColumn(q, p[0], eq, outside);
-                boolean rightOuter = isOuterColumn(q, eq + 1, p[1], outside);
-                if (leftOuter && !refersTo(q, eq + 1, p[1], outside)) {
-                    outerKeys.add(q.text(p[0], eq));
-                    innerKeys.add(q.text(eq + 1, p[1]));
-                } else if (rightOuter && !refersTo(q, p[0], eq, outside)) {
-                    outerKeys.add(q.text(eq + 1, p[1]));
-                    innerKeys.add(q.text(p[0], eq));
-                } else {
-                    correlatedOnlyByEqualities = false;
-                }
-            }
-        }
-
-        /** Whether [from, to) is exactly one qualified column of an outer table ({@code o.id}). */
-        private static boolean isOuterColumn(TokenList q, int from, int to, Set<String> outside) {
-            return to - from == 3 && q.get(from).isName() && outside.contains(q.get(from).name()) && q.get(from + 1).isDot()
-                    && q.get(from + 2).isName();
-        }
-
-        /** Whether [from, to) names a column qualified by one of {@code names} ({@code o.id}). */
-        private static boolean refersTo(TokenList q, int from, int to, Set<String> names) {
-            for (int k = from; k + 2 < to + 1 && k + 1 < q.size(); k++) {
-                if (q.get(k).isName() && names.contains(q.get(k).name()) && q.get(k + 1).isDot()
-                        && !(k > 0 && q.get(k - 1).isDot())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** The names of its columns: the alias's column list where given, else the labels. */
-        List<String> outputNames(TokenList q, List<String> renamed) {
-            List<String> out = new ArrayList<>();
-            for (int c = 0; c < labels.size(); c++) {
-                out.add(c < renamed.size() ? TokenList.of(renamed.get(c)).get(0).name() : labels.get(c));
-            }
-            return out;
-        }
     }
 }
