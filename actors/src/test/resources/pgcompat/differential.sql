@@ -657,3 +657,11 @@ select gs.id, s::date from gs, generate_series(gs.d, gs.d + 2, interval '1 day')
 select gs.id, g, o from gs, generate_series(1, gs.n) with ordinality as z(g, o) order by 1, 2;
 drop table gs;
 select concat('one') as a, concat(null) as b, concat('a', null, 2) as c;
+-- ON CONFLICT ON CONSTRAINT: the constraint's columns are the arbiter
+create table occ(id int primary key, email text constraint occ_email_key unique, n int);
+insert into occ values (1, 'a@x', 1);
+insert into occ values (2, 'a@x', 5) on conflict on constraint occ_email_key do update set n = occ.n + excluded.n returning id, n;
+insert into occ values (1, 'b@x', 7) on conflict on constraint occ_pkey do nothing;
+insert into occ values (3, 'c@x', 1) on conflict on constraint no_such_constraint do nothing;
+select id, email, n from occ order by id;
+drop table occ;

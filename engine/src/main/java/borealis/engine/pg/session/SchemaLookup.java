@@ -136,6 +136,26 @@ final class SchemaLookup implements ColumnLookup {
         return firstIfAbsent && !candidates.isEmpty() ? session.getDatabase().findSchema(candidates.get(0)) : null;
     }
 
+    @Override
+    public List<String> uniqueConstraintColumns(String table, String constraint) {
+        SessionLocal session = session();
+        Schema schema = schemaOf(session, table, false);
+        org.h2.table.Table t = schema == null ? null : schema.findTableOrView(session, parse(table).name());
+        if (t == null) {
+            return null;
+        }
+        for (org.h2.constraint.Constraint c : t.getConstraints()) {
+            if (c.getName().equals(constraint) && c instanceof org.h2.constraint.ConstraintUnique u && u.getTable() == t) {
+                List<String> out = new ArrayList<>();
+                for (org.h2.table.IndexColumn ic : u.getColumns()) {
+                    out.add(SqlQuoting.identifier(ic.column.getName()));
+                }
+                return out;
+            }
+        }
+        return null;
+    }
+
     private static List<String> candidates(SessionLocal session, QualifiedName name) {
         List<String> out = new ArrayList<>();
         if (name.schema() != null) {

@@ -66,6 +66,14 @@ public interface ColumnLookup {
         return List.of();
     }
 
+    /**
+     * The columns (quoted, in the constraint's order) of the primary key or unique constraint
+     * {@code constraint} of {@code table} (as written), or null when the table has no such constraint.
+     */
+    default List<String> uniqueConstraintColumns(String table, String constraint) {
+        return null;
+    }
+
     /** Hidden columns of a table: its schema and name as stored, and the columns' names. */
     record HiddenColumns(String schema, String table, List<String> columns) {}
 

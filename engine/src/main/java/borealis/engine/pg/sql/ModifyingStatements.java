@@ -60,6 +60,18 @@ final class ModifyingStatements {
         returning("FINAL");
     }
 
+    /** The table an INSERT writes (as written, maybe qualified), or null. */
+    private String insertTarget() {
+        if (!t.is(0, "INSERT") || !t.is(1, "INTO")) {
+            return null;
+        }
+        int last = 2;
+        while (t.get(last + 1) != null && t.get(last + 1).isDot() && t.get(last + 2) != null && t.get(last + 2).isName()) {
+            last += 2;
+        }
+        return t.get(2) != null && t.get(2).isName() ? t.text(2, last + 1) : null;
+    }
+
     private void onConflict(int on) {
         int i = on + 2;
         int arbiterWhere = -1;
@@ -77,8 +89,19 @@ final class ModifyingStatements {
                 arbiterWhere = i;
                 i = d;
             }
-        } else if (t.is(i, "ON") && t.is(i + 1, "CONSTRAINT")) {
-            throw new PgException(PgError.error("0A000", "ON CONFLICT ON CONSTRAINT is not supported by Borealis; name the columns"));
+        } else if (t.is(i, "ON") && t.is(i + 1, "CONSTRAINT") && t.get(i + 2) != null && t.get(i + 2).isName()) {
+            // ON CONSTRAINT name: the constraint's columns, as if written (PostgreSQL infers the same arbiter)
+            String table = insertTarget();
+            String name = t.get(i + 2).name();
+            List<String> columns = lookup == null || table == null ? null : lookup.uniqueConstraintColumns(table, name);
+            usedLookup = true;
+            if (columns == null) {
+                throw new PgException(PgError.error("42704", "constraint \"" + name + "\" for table \""
+                        + (table == null ? "?" : table.replace("\"", "")) + "\" does not exist"));
+            }
+            t.replace(i, i + 3, "(" + String.join(", ", columns) + ")");
+            onConflict(on);
+            return;
         }
         if (!t.is(i, "DO")) {
             return;
