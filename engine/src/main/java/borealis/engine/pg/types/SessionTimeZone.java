@@ -49,8 +49,10 @@ public final class SessionTimeZone {
                 String[] hm = number.replace("+", "").split("\\.");
                 int sign = hm[0].startsWith("-") ? -1 : 1;
                 seconds = sign * (Math.abs(Integer.parseInt(hm[0])) * 3600 + Integer.parseInt(hm[1]) * 60);
-            } else {
+            } else if (number.matches("[+-]?\\d{1,2}(\\.\\d+)?")) {
                 seconds = (int) Math.round(Double.parseDouble(number) * 3600);
+            } else {
+                return null; // not a number of hours (NaN, Infinity, words)
             }
         } catch (NumberFormatException e) {
             return null;
