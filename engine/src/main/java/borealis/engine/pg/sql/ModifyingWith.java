@@ -34,6 +34,9 @@ public final class ModifyingWith {
      * a query, so {@link #statement} moves the list into the main statement).
      */
     public static ModifyingWith of(String sql) {
+        if (!mentionsWith(sql)) {
+            return null; // every statement passes here when prepared: most need no second lexing
+        }
         TokenList t = TokenList.of(sql);
         if (!t.is(0, "WITH")) {
             return null;
@@ -93,6 +96,16 @@ public final class ModifyingWith {
             return null;
         }
         return new ModifyingWith(recursive, ctes, t.text(i, t.size()));
+    }
+
+    /** Whether the text holds the word WITH in any case (a cheap test before lexing). */
+    private static boolean mentionsWith(String sql) {
+        for (int i = sql.indexOf('w') < 0 && sql.indexOf('W') < 0 ? sql.length() : 0; i + 4 <= sql.length(); i++) {
+            if (sql.regionMatches(true, i, "with", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<Cte> ctes() {
