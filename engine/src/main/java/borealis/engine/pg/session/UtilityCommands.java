@@ -182,10 +182,15 @@ final class UtilityCommands {
      * Makes the session's TimeZone the engine's too (timestamp to timestamptz conversions, now()),
      * as it stands in the settings; a value the startup packet gave that names no zone leaves UTC.
      */
-    void applyTimeZone(Connection conn) throws SQLException {
+    void applyTimeZone(Connection conn) {
         String value = settings.get("TimeZone");
         borealis.engine.pg.types.SessionTimeZone.Zone z = value == null ? null : borealis.engine.pg.types.SessionTimeZone.of(value);
-        applyTimeZone(z == null ? borealis.engine.pg.types.SessionTimeZone.DEFAULT : z.id(), conn);
+        try {
+            applyTimeZone(z == null ? borealis.engine.pg.types.SessionTimeZone.DEFAULT : z.id(), conn);
+        } catch (SQLException e) {
+            // a session opens (or opens again elsewhere) whatever the engine says to its zone
+            org.slf4j.LoggerFactory.getLogger(UtilityCommands.class).warn("TimeZone {} not applied to the engine: {}", value, e.toString());
+        }
     }
 
     private void applyTimeZone(java.time.ZoneId id, Connection conn) throws SQLException {
