@@ -182,6 +182,31 @@ class DifferentialIT {
         assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
     }
 
+    /**
+     * Documents built from documents nest as documents (an API response built in SQL), paths given
+     * as arrays or array literals (#>, #>>), and avg with the scale PostgreSQL's division gives it.
+     */
+    @Test
+    void jsonBuildersPathsAndAverages() throws Exception {
+        List<String> statements = List.of(
+                "drop table if exists jn", "create table jn(id int primary key, grp int, qty int, price numeric(10,2), big bigint, f float8)",
+                "insert into jn values (1, 1, 3, 2.50, 10, 0.5), (2, 1, 4, 3.25, 20, 1.5), (3, 2, 7, 9.99, 30, 2.5), (4, 2, 0, 0.00, 40, null)",
+                "select jsonb_build_object('a', jsonb_build_object('b', false, 'c', 99), 'd', jsonb_build_array(1, jsonb_build_object('e', 'x')))",
+                "select json_build_object('a', json_build_object('b', 1), 'l', json_build_array(json_build_object('c', 2), 3))",
+                "select jsonb_build_object('id', id, 'item', jsonb_build_object('qty', qty, 'price', price)) from jn order by id",
+                "select to_jsonb(jsonb_build_array(1, 2)), jsonb_build_array(to_jsonb(id), jsonb_build_object('g', grp)) from jn where id = 1",
+                "select '{\"f2\":{\"f3\":1},\"f4\":{\"f5\":99,\"f6\":\"stringy\"}}'::jsonb #> array['f4','f6'], "
+                        + "'{\"f2\":[\"f3\",1]}'::jsonb #>> array['f2','0'], '{\"a\":{\"b\":{\"c\":\"foo\"}}}'::jsonb #> array['a','b']",
+                "select '{\"a b\":{\"c,d\":[10,20,30]}}'::jsonb #>> '{\"a b\",\"c,d\",-1}', '{\"a\":[1,2]}'::json #> '{a,1}', "
+                        + "'{\"a\":1}'::jsonb #> '{}', '{\"a\":1}'::jsonb #> array['a', null]",
+                "select avg(qty), avg(price), avg(big), avg(f), avg(qty) filter (where qty > 0) from jn",
+                "select grp, avg(qty), avg(distinct qty), round(avg(price), 2) from jn group by grp order by grp",
+                "select id, avg(qty) over (partition by grp order by id) from jn order by id",
+                "select avg(x) from (values (1), (2), (2)) v(x)",
+                "drop table jn");
+        assertEquals(String.join("\n", outcomes(statements, true)), String.join("\n", outcomes(statements, false)));
+    }
+
     @Test
     void keywordsAreASetReturningFunction() throws Exception {
         List<String> statements = List.of("select count(*), count(distinct catcode) from pg_catalog.pg_get_keywords()",

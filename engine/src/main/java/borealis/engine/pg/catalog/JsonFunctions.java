@@ -91,17 +91,15 @@ public final class JsonFunctions {
                 : v.toString();
     }
 
-    private static JSONValue path(String json, String path) {
+    /** The element at a text[] path (an array, or an array literal as text): keys, or array indexes (negative from the end). */
+    private static JSONValue path(String json, org.h2.value.Value path) throws java.sql.SQLException {
+        String[] steps = JsonTree.textArray(path);
+        if (steps == null) {
+            return null;
+        }
         JSONValue v = parseJson(json);
-        String p = path.trim();
-        if (p.startsWith("{") && p.endsWith("}")) {
-            p = p.substring(1, p.length() - 1);
-        }
-        if (p.isEmpty()) {
-            return v;
-        }
-        for (String k : p.split(",")) {
-            v = member(v, k.trim().replace("\"", ""));
+        for (String step : steps) {
+            v = step == null ? null : member(v, step);
             if (v == null) {
                 return null;
             }
@@ -109,16 +107,16 @@ public final class JsonFunctions {
         return v;
     }
 
-    public static String json_path(String json, String path) {
-        if (json == null || path == null) {
+    public static String json_path(String json, org.h2.value.Value path) throws java.sql.SQLException {
+        if (json == null) {
             return null;
         }
         JSONValue v = path(json, path);
         return v == null ? null : v.toString();
     }
 
-    public static String json_path_text(org.h2.value.Value json, String path) {
-        if (json == null || json == org.h2.value.ValueNull.INSTANCE || path == null) {
+    public static String json_path_text(org.h2.value.Value json, org.h2.value.Value path) throws java.sql.SQLException {
+        if (json == null || json == org.h2.value.ValueNull.INSTANCE) {
             return null;
         }
         return text(path(json.getString(), path), json instanceof org.h2.value.ValueJson);
@@ -367,6 +365,16 @@ public final class JsonFunctions {
         } catch (IllegalArgumentException e) {
             throw new java.sql.SQLException("invalid input syntax for type json", "22P02");
         }
+    }
+
+    /**
+     * A json document (text) as an argument of another json builder, kept as it was written:
+     * PostgreSQL embeds a json value's text unchanged ({"b" : 1} stays so), which FORMAT JSON
+     * would compact. The translator wraps such arguments only; the value goes straight into the
+     * builder's {@link Value} parameter.
+     */
+    public static Value json_embed(String json) {
+        return json == null ? ValueNull.INSTANCE : org.h2.value.ValueJson.getInternal(json.getBytes(StandardCharsets.UTF_8));
     }
 
     public static String json_build_object(Value... kv) {

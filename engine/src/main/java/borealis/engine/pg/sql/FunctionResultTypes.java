@@ -9,8 +9,12 @@ import java.util.Set;
  * the string-length functions return int4 in PostgreSQL (length, char_length, octet_length,
  * bit_length; H2's return bigint, which node drivers give as a string), and avg of integers is
  * numeric (H2's is double precision). Length calls are cast to INTEGER; avg's argument is
- * multiplied by a numeric 1, which makes an integer numeric and leaves numeric scales, floats and
- * intervals as they were. date_bin becomes its origin plus an offset, which keeps the type of
+ * multiplied by a numeric 1 typed with a scale of 999 (its value keeps scale 0: the engine converts
+ * only to smaller scales), which makes an integer or numeric argument numeric and leaves floats and
+ * intervals as they were: H2 divides the sum to the type's scale plus 10, past the 1000 digits
+ * PostgreSQL keeps, so the result is sent with the scale of PostgreSQL's division
+ * ({@link borealis.engine.pg.types.PgNumerics}: avg(int) of 0 is 0.00000000000000000000, of 2.5
+ * 2.5000000000000000; with H2's own scale both had 10 digits). date_bin becomes its origin plus an offset, which keeps the type of
  * the timestamps.
  */
 final class FunctionResultTypes {
@@ -21,6 +25,9 @@ final class FunctionResultTypes {
     private static final Set<String> JSONB = Set.of("JSONB_SET", "JSONB_SET_LAX", "JSONB_INSERT", "JSONB_DELETE_PATH", "JSONB_DELETE",
             "JSONB_EXTRACT_PATH", "JSONB_STRIP_NULLS", "JSONB_OBJECT");
     private static final Set<String> JSON = Set.of("JSON_EXTRACT_PATH", "JSON_STRIP_NULLS");
+
+    /** Scale of the numeric 1 avg's argument is multiplied by; above 990 the average's scale passes 1000. */
+    private static final int AVG_SCALE_MARK = 999;
 
     private final TokenList t;
 
@@ -106,6 +113,29 @@ final class FunctionResultTypes {
                 && t.closing(from + 1) == to - 1;
     }
 
+    /** Functions that build a document from their arguments: an argument that is a document goes in as one. */
+    private static final Set<String> JSON_BUILDERS = Set.of("JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT", "JSON_BUILD_ARRAY",
+            "JSONB_BUILD_ARRAY", "TO_JSON", "TO_JSONB", "ARRAY_TO_JSON");
+
+    /**
+     * Marks the arguments of a JSON-building call that are documents built by another such call
+     * (its result is text, which would otherwise go in as a string:
+     * jsonb_build_object('a', jsonb_build_object('b', 1)) gave {"a": "{\"b\": 1}"}).
+     */
+    private void embedJsonArguments(int name, int close) {
+        boolean jsonb = t.get(name).text.toUpperCase(Locale.ROOT).contains("JSONB");
+        java.util.List<Integer> args = t.splitCommas(name + 2, close);
+        for (int a = args.size() - 2; a >= 0; a--) {
+            int from = args.get(a);
+            int to = args.get(a + 1) - 1;
+            if (from < to && jsonText(from, to)) {
+                // jsonb is printed canonical anyway; json keeps the argument's text as written
+                t.replace(from, to, jsonb ? "(" + t.text(from, to) + " FORMAT JSON)"
+                        : CatalogNames.SCHEMA + ".json_embed(" + t.text(from, to) + ")");
+            }
+        }
+    }
+
     /**
      * json(b)_object_agg(key, value) is H2's JSON_OBJECTAGG(KEY key VALUE value), typed as
      * jsonb or json; left alone with ORDER BY or FILTER inside, or not two arguments.
@@ -123,6 +153,18 @@ final class FunctionResultTypes {
     void rewrite() {
         for (int i = t.size() - 2; i >= 0; i--) {
             Tok k = t.get(i);
+            if (k.isWord() && t.get(i + 1).isOpen() && i >= 2 && t.get(i - 1).isDot() && t.is(i - 2, CatalogNames.SCHEMA)
+                    && JSON_BUILDERS.contains(k.text.toUpperCase(Locale.ROOT)) && t.closing(i + 1) > 0) {
+                // the catalog's Java functions are qualified by now
+                String fn = k.text.toUpperCase(Locale.ROOT);
+                embedJsonArguments(i, t.closing(i + 1));
+                if (fn.startsWith("JSONB") || fn.equals("TO_JSONB")) {
+                    // typed jsonb: printed canonical (keys sorted), and a document where another builder takes it
+                    int close = t.closing(i + 1);
+                    t.replace(i - 2, close + 1, "CAST((" + t.text(i - 2, close + 1) + " FORMAT JSON) AS JSON(" + PgType.JSONB_H2_LENGTH + "))");
+                }
+                continue;
+            }
             if (!k.isWord() || !t.get(i + 1).isOpen() || i > 0 && (t.get(i - 1).isDot() || t.get(i - 1).isOp("::"))) {
                 continue;
             }
@@ -130,6 +172,9 @@ final class FunctionResultTypes {
             int close = t.closing(i + 1);
             if (close < 0) {
                 continue;
+            }
+            if (JSON_BUILDERS.contains(name)) {
+                embedJsonArguments(i, close);
             }
             if (name.equals("DATE_BIN")) {
                 dateBin(i, close);
@@ -148,7 +193,7 @@ final class FunctionResultTypes {
             } else if (name.equals("AVG") && close > i + 2) {
                 int from = t.is(i + 2, "DISTINCT") || t.is(i + 2, "ALL") ? i + 3 : i + 2;
                 if (from < close) {
-                    t.replace(from, close, "(" + t.text(from, close) + ") * CAST(1 AS NUMERIC(1, 0))");
+                    t.replace(from, close, "(" + t.text(from, close) + ") * CAST(1 AS NUMERIC(" + (AVG_SCALE_MARK + 1) + ", " + AVG_SCALE_MARK + "))");
                 }
             }
         }
