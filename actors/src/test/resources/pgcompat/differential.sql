@@ -665,3 +665,10 @@ insert into occ values (1, 'b@x', 7) on conflict on constraint occ_pkey do nothi
 insert into occ values (3, 'c@x', 1) on conflict on constraint no_such_constraint do nothing;
 select id, email, n from occ order by id;
 drop table occ;
+-- interval input as PostgreSQL decodes it: fractions spill into the next unit, out-of-range fields are errors
+select interval '0.5 weeks', interval '1.5 years', interval '0.1 months', interval '1 2:03:04', '5min'::interval, interval 'P1DT2H';
+select interval '2147483647 days', interval '9223372036854775807 microseconds';
+select interval '2147483648 days';
+select '2562047789 hours'::interval;
+select interval '2147483647 years';
+select concat_ws('#', 'one'), concat_ws(',', 'a', null, 'b');

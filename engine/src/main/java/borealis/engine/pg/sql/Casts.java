@@ -44,11 +44,7 @@ final class Casts {
                     if (next != null && next.isWord() && isIntervalField(next.text)) {
                         continue; // H2 understands INTERVAL '1' DAY
                     }
-                    String h2 = IntervalLiteral.toH2(lit.stringValue());
-                    if (h2 == null) {
-                        throw invalid("interval", lit.stringValue());
-                    }
-                    t.replace(i, i + 2, h2);
+                    t.replace(i, i + 2, IntervalLiteral.toH2(lit.stringValue()));
                 }
                 case "timestamptz" -> t.replace(i, i + 2, "TIMESTAMP WITH TIME ZONE " + lit.text);
                 case "timetz" -> t.replace(i, i + 2, "TIME WITH TIME ZONE " + lit.text);
@@ -131,11 +127,7 @@ final class Casts {
                 replacement = "CAST(" + arrayLiteral(value, element) + " AS " + h2Type(element)
                         + " ARRAY".repeat(dimensions(value)) + ")";
             } else if (!array && type.equals("interval") && literal) {
-                String h2 = IntervalLiteral.toH2(operand.stringValue());
-                if (h2 == null) {
-                    throw invalid("interval", operand.stringValue());
-                }
-                replacement = h2;
+                replacement = IntervalLiteral.toH2(operand.stringValue());
             } else if (!array && literal && dateTimeLiteral(t.text(typeStart, typeEnd), operand) != null) {
                 replacement = dateTimeLiteral(t.text(typeStart, typeEnd), operand);
             } else if (!array && type.equals("interval")) {
@@ -292,11 +284,7 @@ final class Casts {
                 }
             }
             case "interval" -> {
-                String h2 = IntervalLiteral.toH2(v);
-                if (h2 == null) {
-                    throw invalid("interval", v);
-                }
-                return h2;
+                return IntervalLiteral.toH2(v);
             }
             case "bytea" -> {
                 if (v.startsWith("\\x") && v.substring(2).matches("([0-9a-fA-F]{2})*")) {

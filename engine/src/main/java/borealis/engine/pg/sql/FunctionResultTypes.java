@@ -180,6 +180,8 @@ final class FunctionResultTypes {
                 dateBin(i, close);
             } else if (name.equals("CONCAT") && close > i + 2 && t.splitCommas(i + 2, close).size() == 2 && !t.is(i + 2, "VARIADIC")) {
                 t.insert(close, ", ''"); // concat(x): H2's CONCAT wants two arguments; '' changes nothing (NULL is '' to both)
+            } else if (name.equals("CONCAT_WS") && close > i + 2 && t.splitCommas(i + 2, close).size() == 3 && !t.is(i + 2, "VARIADIC")) {
+                t.insert(close, ", NULL"); // concat_ws(sep, x): H2's wants two values after the separator; a NULL is skipped
             } else if (name.equals("JSONB_AGG") || name.equals("JSON_AGG")) {
                 arrayAgg(i, close, name.startsWith("JSONB"));
             } else if (name.equals("JSONB_OBJECT_AGG") || name.equals("JSON_OBJECT_AGG")) {

@@ -14,10 +14,13 @@ public final class PgIntervals {
      * (months, days, µs): a month counts 30 days, as PostgreSQL's justify_days does.
      */
     static Interval dayToSecond(long months, long days, long micros) {
-        long totalMicros = Math.addExact(Math.multiplyExact(Math.addExact(Math.multiplyExact(months, 30), days), 86_400_000_000L), micros);
-        boolean negative = totalMicros < 0;
-        long abs = Math.abs(totalMicros);
-        return new Interval(org.h2.api.IntervalQualifier.DAY_TO_SECOND, negative, abs / 86_400_000_000L, abs % 86_400_000_000L * 1000);
+        // exact: 2^31 days are more microseconds than a long holds
+        java.math.BigInteger total = java.math.BigInteger.valueOf(months).multiply(java.math.BigInteger.valueOf(30))
+                .add(java.math.BigInteger.valueOf(days)).multiply(java.math.BigInteger.valueOf(86_400_000_000L))
+                .add(java.math.BigInteger.valueOf(micros));
+        java.math.BigInteger[] dayAndRest = total.abs().divideAndRemainder(java.math.BigInteger.valueOf(86_400_000_000L));
+        return new Interval(org.h2.api.IntervalQualifier.DAY_TO_SECOND, total.signum() < 0, dayAndRest[0].longValueExact(),
+                dayAndRest[1].longValueExact() * 1000);
     }
 
     /** A binary interval parameter: int64 µs, int32 days, int32 months. */
@@ -34,72 +37,8 @@ public final class PgIntervals {
      * {@code 3 days 14405.500000 seconds} (psycopg), ISO 8601 {@code P3DT4H5.5S}; {@code ago} negates.
      */
     public static Interval parseText(String text) throws java.sql.SQLException {
-        String s = text.trim().toLowerCase(java.util.Locale.ROOT);
-        boolean ago = s.endsWith(" ago");
-        if (ago) {
-            s = s.substring(0, s.length() - 4).trim();
-        }
-        if (s.startsWith("@")) {
-            s = s.substring(1).trim();
-        }
-        long months = 0;
-        long days = 0;
-        java.math.BigDecimal micros = java.math.BigDecimal.ZERO;
-        try {
-            if (s.startsWith("p")) {
-                java.time.Period period = java.time.Period.ZERO;
-                java.time.Duration duration = java.time.Duration.ZERO;
-                int t = s.indexOf('t');
-                if (t != 1) {
-                    period = java.time.Period.parse(t < 0 ? s : s.substring(0, t));
-                }
-                if (t >= 0) {
-                    duration = java.time.Duration.parse("pt" + s.substring(t + 1));
-                }
-                months = period.toTotalMonths();
-                days = period.getDays();
-                micros = java.math.BigDecimal.valueOf(duration.toNanos()).movePointLeft(3);
-            } else {
-                String[] parts = s.replace(",", " ").split("\\s+");
-                for (int i = 0; i < parts.length; i++) {
-                    String p = parts[i];
-                    if (p.isEmpty()) {
-                        continue;
-                    }
-                    if (p.contains(":")) {
-                        boolean negative = p.startsWith("-");
-                        String[] hms = p.replaceFirst("^[-+]", "").split(":");
-                        java.math.BigDecimal v = new java.math.BigDecimal(hms[0]).multiply(java.math.BigDecimal.valueOf(3_600_000_000L))
-                                .add(hms.length > 1 ? new java.math.BigDecimal(hms[1]).multiply(java.math.BigDecimal.valueOf(60_000_000L))
-                                        : java.math.BigDecimal.ZERO)
-                                .add(hms.length > 2 ? new java.math.BigDecimal(hms[2]).movePointRight(6) : java.math.BigDecimal.ZERO);
-                        micros = negative ? micros.subtract(v) : micros.add(v);
-                        continue;
-                    }
-                    java.math.BigDecimal n = new java.math.BigDecimal(p.replaceFirst("^\\+", ""));
-                    String unit = i + 1 < parts.length ? parts[++i] : "second";
-                    switch (unit.replaceAll("s$", "")) {
-                        case "millennium", "millennia" -> months += n.longValue() * 12_000;
-                        case "century", "centurie" -> months += n.longValue() * 1200;
-                        case "decade" -> months += n.longValue() * 120;
-                        case "year", "yr", "y" -> months += n.multiply(java.math.BigDecimal.valueOf(12)).longValue();
-                        case "mon", "month" -> months += n.longValue();
-                        case "week", "w" -> days += n.longValue() * 7;
-                        case "day", "d" -> days += n.longValue();
-                        case "hour", "hr", "h" -> micros = micros.add(n.multiply(java.math.BigDecimal.valueOf(3_600_000_000L)));
-                        case "minute", "min", "m" -> micros = micros.add(n.multiply(java.math.BigDecimal.valueOf(60_000_000L)));
-                        case "second", "sec", "" -> micros = micros.add(n.movePointRight(6));
-                        case "millisecond", "msec" -> micros = micros.add(n.movePointRight(3));
-                        case "microsecond", "usec" -> micros = micros.add(n);
-                        default -> throw new NumberFormatException(unit);
-                    }
-                }
-            }
-            Interval i = dayToSecond(months, days, micros.setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact());
-            return ago ? new Interval(i.getQualifier(), !i.isNegative(), i.getLeading(), i.getRemaining()) : i;
-        } catch (RuntimeException e) {
-            throw new java.sql.SQLException("invalid input syntax for type interval: \"" + text + "\"", "22007");
-        }
+        IntervalInput.Fields f = IntervalInput.parse(text);
+        return dayToSecond(f.months(), f.days(), f.micros());
     }
 
     static byte[] encode(Object value, boolean binary) {
@@ -117,30 +56,35 @@ public final class PgIntervals {
     }
 
     public static String text(long months, long days, long micros) {
+        // as PostgreSQL's EncodeInterval (IntervalStyle postgres): a unit is plural unless its value
+        // is 1 (-1 days), and a positive part after a negative one carries a '+' (-1 days +00:01:00)
         StringBuilder sb = new StringBuilder();
-        long years = months / 12;
-        long mons = months % 12;
-        if (years != 0) {
-            sb.append(years).append(Math.abs(years) == 1 ? " year" : " years");
-        }
-        if (mons != 0) {
-            sb.append(sb.length() > 0 ? " " : "").append(mons).append(Math.abs(mons) == 1 ? " mon" : " mons");
-        }
-        if (days != 0) {
-            sb.append(sb.length() > 0 ? " " : "").append(days).append(Math.abs(days) == 1 ? " day" : " days");
-        }
+        boolean[] before = {false};
+        part(sb, months / 12, "year", before);
+        part(sb, months % 12, "mon", before);
+        part(sb, days, "day", before);
         if (micros != 0 || sb.length() == 0) {
             long abs = Math.abs(micros);
             long h = abs / 3_600_000_000L;
             long m = abs / 60_000_000L % 60;
             long s = abs / 1_000_000L % 60;
             long f = abs % 1_000_000L;
-            sb.append(sb.length() > 0 ? " " : "").append(micros < 0 ? "-" : "").append(String.format("%02d:%02d:%02d", h, m, s));
+            sb.append(sb.length() > 0 ? " " : "").append(micros < 0 ? "-" : before[0] ? "+" : "")
+                    .append(String.format("%02d:%02d:%02d", h, m, s));
             if (f != 0) {
                 String frac = String.format("%06d", f).replaceAll("0+$", "");
                 sb.append('.').append(frac);
             }
         }
         return sb.toString();
+    }
+
+    private static void part(StringBuilder sb, long value, String unit, boolean[] before) {
+        if (value == 0) {
+            return;
+        }
+        sb.append(sb.length() > 0 ? " " : "").append(before[0] && value > 0 ? "+" : "").append(value).append(' ').append(unit)
+                .append(value != 1 ? "s" : "");
+        before[0] = value < 0;
     }
 }

@@ -1,8 +1,9 @@
 package borealis.engine.pg.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import borealis.engine.pg.PgException;
 import org.junit.jupiter.api.Test;
 
 class IntervalLiteralTest {
@@ -17,6 +18,8 @@ class IntervalLiteralTest {
         assertEquals("INTERVAL '-1 00:00:00' DAY TO SECOND", IntervalLiteral.toH2("1 day ago"));
         assertEquals("INTERVAL '1 02:00:00' DAY TO SECOND", IntervalLiteral.toH2("P1DT2H"));
         assertEquals("INTERVAL '7 00:00:00' DAY TO SECOND", IntervalLiteral.toH2("1 week"));
-        assertNull(IntervalLiteral.toH2("soon"));
+        assertEquals("22007", assertThrows(PgException.class, () -> IntervalLiteral.toH2("soon")).error.sqlState());
+        assertEquals("22015", assertThrows(PgException.class, () -> IntervalLiteral.toH2("2147483648 days")).error.sqlState());
+        assertEquals("INTERVAL '2147483647 00:00:00' DAY TO SECOND", IntervalLiteral.toH2("2147483647 days"));
     }
 }
