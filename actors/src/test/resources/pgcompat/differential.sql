@@ -672,3 +672,5 @@ select interval '2147483648 days';
 select '2562047789 hours'::interval;
 select interval '2147483647 years';
 select concat_ws('#', 'one'), concat_ws(',', 'a', null, 'b');
+-- weeks are ISO weeks (from Monday), whatever the JVM's locale
+select date_trunc('week', timestamp '2004-02-29 15:44:17'), date_trunc('WEEK', timestamp '2004-03-01 00:00:01'), extract(week from date '2004-02-29'), date_part('week', date '2005-01-01'), extract(week from timestamp '2008-12-29 10:00');

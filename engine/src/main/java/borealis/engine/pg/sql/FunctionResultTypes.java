@@ -113,6 +113,28 @@ final class FunctionResultTypes {
                 && t.closing(from + 1) == to - 1;
     }
 
+    /**
+     * PostgreSQL's week is the ISO week (from Monday; week 1 holds January 4th) in extract,
+     * date_part and date_trunc; H2's WEEK follows the JVM's locale (from Sunday in the US:
+     * date_trunc('week', Sunday 2004-02-29) gave that Sunday, not Monday the 23rd).
+     */
+    private void isoWeek(int name) {
+        Tok field = t.get(name + 2);
+        if (field == null || !(field.isWord() || field.isString())) {
+            return;
+        }
+        String f = field.isString() ? field.stringValue() : field.text;
+        if (!f.equalsIgnoreCase("week")) {
+            return;
+        }
+        boolean extract = t.get(name).text.equalsIgnoreCase("EXTRACT");
+        if (extract && t.is(name + 3, "FROM")) {
+            t.replace(name + 2, name + 3, "ISO_WEEK");
+        } else if (!extract && field.isString() && t.get(name + 3) != null && t.get(name + 3).isComma()) {
+            t.replace(name + 2, name + 3, "'ISO_WEEK'");
+        }
+    }
+
     /** Functions that build a document from their arguments: an argument that is a document goes in as one. */
     private static final Set<String> JSON_BUILDERS = Set.of("JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT", "JSON_BUILD_ARRAY",
             "JSONB_BUILD_ARRAY", "TO_JSON", "TO_JSONB", "ARRAY_TO_JSON");
@@ -175,6 +197,9 @@ final class FunctionResultTypes {
             }
             if (JSON_BUILDERS.contains(name)) {
                 embedJsonArguments(i, close);
+            }
+            if (name.equals("EXTRACT") || name.equals("DATE_TRUNC")) {
+                isoWeek(i);
             }
             if (name.equals("DATE_BIN")) {
                 dateBin(i, close);
