@@ -3,6 +3,7 @@ package borealis.engine.pg.session;
 import borealis.engine.pg.sql.SqlLexer;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * What a statement is, from its leading keywords: the session handles transaction control and
@@ -115,7 +116,42 @@ public record Command(Kind kind, String tag, String name) {
             default:
                 break;
         }
+        if (k0.equals("EXPLAIN")) {
+            return new Command(Kind.ENGINE, "EXPLAIN", explained(code));
+        }
         return new Command(Kind.ENGINE, engineTag(code), null);
+    }
+
+    /**
+     * The verb EXPLAIN ANALYZE runs (INSERT, UPDATE...), as this command's name: the statement is
+     * executed, so a read-only transaction and the storage quota apply to it. Null without ANALYZE.
+     */
+    private static String explained(List<SqlLexer.Token> code) {
+        boolean analyze = false;
+        int i = 1;
+        if (i < code.size() && code.get(i).kind() == SqlLexer.Kind.LPAREN) {
+            int depth = 0;
+            for (; i < code.size(); i++) {
+                SqlLexer.Token t = code.get(i);
+                depth += t.kind() == SqlLexer.Kind.LPAREN ? 1 : t.kind() == SqlLexer.Kind.RPAREN ? -1 : 0;
+                String k = t.keyword();
+                if (k.equals("ANALYZE") || k.equals("ANALYSE")) {
+                    String v = i + 1 < code.size() ? code.get(i + 1).text().toLowerCase(Locale.ROOT).replace("'", "") : "";
+                    analyze = !(v.equals("false") || v.equals("off") || v.equals("0"));
+                }
+                if (depth == 0) {
+                    i++;
+                    break;
+                }
+            }
+        } else {
+            while (i < code.size() && (code.get(i).keyword().equals("ANALYZE") || code.get(i).keyword().equals("ANALYSE")
+                    || code.get(i).keyword().equals("VERBOSE"))) {
+                analyze |= !code.get(i).keyword().equals("VERBOSE");
+                i++;
+            }
+        }
+        return analyze && i < code.size() ? engineTag(code.subList(i, code.size())) : null;
     }
 
     private static String word(List<SqlLexer.Token> code, int i) {
@@ -137,7 +173,6 @@ public record Command(Kind kind, String tag, String name) {
             case "VALUES":
             case "TABLE":
             case "WITH":
-            case "EXPLAIN":
             case "CALL":
                 return k0.equals("CALL") ? "CALL" : "SELECT";
             case "INSERT":
@@ -186,6 +221,7 @@ public record Command(Kind kind, String tag, String name) {
     public boolean grows() {
         return switch (tag) {
             case "INSERT", "UPDATE", "MERGE", "COPY" -> true;
+            case "EXPLAIN" -> name != null && Set.of("INSERT", "UPDATE", "MERGE").contains(name);
             default -> tag.startsWith("CREATE") || tag.startsWith("ALTER");
         };
     }
@@ -194,6 +230,7 @@ public record Command(Kind kind, String tag, String name) {
     public boolean writes() {
         return switch (tag) {
             case "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE TABLE", "GRANT", "REVOKE", "COMMENT" -> true;
+            case "EXPLAIN" -> name != null && Set.of("INSERT", "UPDATE", "DELETE", "MERGE").contains(name);
             default -> tag.startsWith("CREATE") || tag.startsWith("ALTER") || tag.startsWith("DROP");
         };
     }

@@ -99,7 +99,9 @@ final class PortalRunner {
             tx.statementSucceeded(p.query.sql, p.query.translation != null && p.query.translation.changesSchema());
             if (hasRows) {
                 p.rows = p.statement.getResultSet();
-                if (p.columns == null) {
+                if (p.query.command().tag().equals("EXPLAIN")) {
+                    planLines(p);
+                } else if (p.columns == null) {
                     p.describe(p.rows.getMetaData(), origins);
                 }
             } else {
@@ -109,6 +111,24 @@ final class PortalRunner {
             executing = null;
             p.engineNanos += System.nanoTime() - started;
         }
+    }
+
+    /** The engine's plan as PostgreSQL gives one: a "QUERY PLAN" column, a row per line (H2 gives one row). */
+    private static void planLines(Portal p) throws SQLException {
+        List<String[]> lines = new java.util.ArrayList<>();
+        try (java.sql.ResultSet plan = p.rows) {
+            while (plan.next()) {
+                String text = plan.getString(1);
+                for (String line : text == null ? new String[0] : text.split("\n")) {
+                    lines.add(new String[] {line});
+                }
+            }
+        }
+        p.rows = null;
+        if (p.columns == null) {
+            p.describeUtility(new String[] {"QUERY PLAN"});
+        }
+        p.utilityRows = lines.toArray(new String[0][]);
     }
 
     /** Attempts of an upsert that lost the race to insert its key (each one after the winner committed). */

@@ -35,7 +35,8 @@ final class StatementBoundaries {
     /** Statements that make the database grow are refused past its storage quota; reads and deletions still run. */
     void checkMayWrite(Command c) {
         if (c.writes() && utility.readOnly(tx.status() != 'I' && !tx.isImplicit())) {
-            throw new PgException(PgError.error("25006", "cannot execute " + c.tag() + " in a read-only transaction"));
+            throw new PgException(PgError.error("25006", "cannot execute " + (c.tag().equals("EXPLAIN") ? c.name() : c.tag())
+                    + " in a read-only transaction"));
         }
         if (!c.grows()) {
             return;

@@ -421,6 +421,18 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void explainOptionsReduceToWhatTheEngineHas() {
+        assertEquals("explain select * from t", h2("explain (costs off, verbose) select * from t"));
+        assertEquals("explain ANALYZE select * from t", h2("explain (analyze, buffers on, timing) select * from t"));
+        assertEquals("explain select 1", h2("explain (analyze off, summary) select 1"));
+        assertEquals("explain ANALYZE update t set v = 1", h2("explain analyse verbose update t set v = 1"));
+        assertEquals("explain select 1", h2("explain verbose select 1"));
+        assertEquals("42601", assertThrows(PgException.class, () -> h2("explain (nonsense) select 1")).error.sqlState());
+        assertEquals("22023", assertThrows(PgException.class, () -> h2("explain (timing) select 1")).error.sqlState());
+        assertEquals("0A000", assertThrows(PgException.class, () -> h2("explain (format yaml) select 1")).error.sqlState());
+    }
+
+    @Test
     void functionsAreTypedAsPostgresTypesThem() {
         assertEquals("select CAST(length('abc') AS INTEGER) AS \"length\" , avg((x) * CAST(1 AS NUMERIC(1000, 999))) AS \"avg\" from t",
                 h2("select length('abc'), avg(x) from t"));
