@@ -674,3 +674,17 @@ select interval '2147483647 years';
 select concat_ws('#', 'one'), concat_ws(',', 'a', null, 'b');
 -- weeks are ISO weeks (from Monday), whatever the JVM's locale
 select date_trunc('week', timestamp '2004-02-29 15:44:17'), date_trunc('WEEK', timestamp '2004-03-01 00:00:01'), extract(week from date '2004-02-29'), date_part('week', date '2005-01-01'), extract(week from timestamp '2008-12-29 10:00');
+-- a CTE named like a table is the CTE wherever it is visible (H2 read the table); WITH RECURSIVE without a column list
+create table cte_orders(id int primary key, amount int);
+insert into cte_orders values (1, 10), (2, 20), (3, 30);
+with cte_orders as (select * from cte_orders where amount > 15) select count(*), sum(cte_orders.amount) from cte_orders;
+with cte_orders as (select id, amount * 2 as amount from cte_orders) select o.id, o.amount, cte_orders.amount from cte_orders join cte_orders o on o.id = cte_orders.id order by 1;
+select (with cte_orders as (select 1 as id) select count(*) from cte_orders), (select count(*) from cte_orders);
+with recursive cte_orders(n) as (select 1 union all select n + 1 from cte_orders where n < 5) select sum(n) from cte_orders;
+with recursive tree as (select 1 as id, 0 as depth union all select id + 1, depth + 1 from tree where id < 4) select * from tree order by id;
+create table cte_nodes(id int primary key, parent_id int);
+insert into cte_nodes values (1, null), (2, 1), (3, 1), (4, 2);
+with recursive tree as (select id, parent_id, 1 as depth from cte_nodes where parent_id is null union all select n.id, n.parent_id, tree.depth + 1 from cte_nodes n join tree on n.parent_id = tree.id) select * from tree order by id;
+with recursive path(id, trail) as (select id, id::text from cte_nodes where parent_id is null union all select n.id, path.trail || '>' || n.id from cte_nodes n, path where n.parent_id = path.id) select * from path order by id;
+drop table cte_nodes;
+drop table cte_orders;

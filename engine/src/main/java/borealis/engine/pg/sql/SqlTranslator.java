@@ -52,6 +52,7 @@ public final class SqlTranslator {
         TokenList t = TokenList.of(sql);
         StatementGuard.check(t, sql);
         ExplainOptions.apply(t);
+        CteNames.apply(t);
         KeywordLabels.apply(t);
         String first = t.size() > 0 ? t.get(0).text.toUpperCase(Locale.ROOT) : "";
         boolean ddl = first.equals("CREATE") || first.equals("ALTER") || first.equals("DROP") || first.equals("COMMENT")

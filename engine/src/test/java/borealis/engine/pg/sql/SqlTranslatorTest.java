@@ -421,6 +421,20 @@ class SqlTranslatorTest {
     }
 
     @Test
+    void cteNamesAreTheirOwnAndRecursiveOnesGetAColumnList() {
+        // the CTE, not the table of the same name, wherever the CTE is visible; its alias keeps orders.id working
+        assertEquals("WITH \"orders__cte\" AS (SELECT * FROM orders WHERE v > 1) SELECT orders.id FROM \"orders__cte\" AS orders",
+                h2("WITH orders AS (SELECT * FROM orders WHERE v > 1) SELECT orders.id FROM orders"));
+        assertEquals("WITH RECURSIVE \"tree__cte\"(\"id\", \"depth\") AS (SELECT id, 1 AS depth FROM n UNION ALL "
+                        + "SELECT n.id, tree.depth + 1 FROM n JOIN \"tree__cte\" AS tree ON n.p = tree.id) SELECT id FROM \"tree__cte\" AS tree",
+                h2("WITH RECURSIVE tree AS (SELECT id, 1 AS depth FROM n UNION ALL SELECT n.id, tree.depth + 1 FROM n JOIN tree ON n.p = tree.id) "
+                        + "SELECT id FROM tree"));
+        // the name is also a column: left as written
+        assertEquals("WITH total AS (SELECT sum(v) AS total FROM t) SELECT total FROM total",
+                h2("WITH total AS (SELECT sum(v) AS total FROM t) SELECT total FROM total"));
+    }
+
+    @Test
     void explainOptionsReduceToWhatTheEngineHas() {
         assertEquals("explain select * from t", h2("explain (costs off, verbose) select * from t"));
         assertEquals("explain ANALYZE select * from t", h2("explain (analyze, buffers on, timing) select * from t"));
@@ -522,15 +536,17 @@ class SqlTranslatorTest {
         Translation tr = SqlTranslator.translateUncached("select t.id, (with recursive up(id, p) as (select id, parent from tree x "
                 + "where x.id = t.id and x.k = $2 union all select p.id, p.parent from tree p, up where p.id = up.p) "
                 + "select id from up limit 1) from tree t where t.k = $1", lookup);
-        String inner = "with recursive up(id, p) as (select id, parent from tree x where x.id = ?1 and x.k = ?2 union all "
-                + "select p.id, p.parent from tree p, up where p.id = up.p) select id from up limit 1";
+        // the CTE under a name of its own (CteNames), its references aliased with the written name
+        String inner = "with recursive \"up__cte\"(id, p) as (select id, parent from tree x where x.id = ?1 and x.k = ?2 union all "
+                + "select p.id, p.parent from tree p, \"up__cte\" AS up where p.id = up.p) select id from \"up__cte\" AS up limit 1";
         assertEquals("select t.id, CAST(borealis_catalog.subquery_value('" + inner + "', '" + CorrelatedSubqueries.sign(inner)
                 + "', t.id, ?2) AS INTEGER) from tree t where t.k = ?1", tr.engineSql().replace(" AS \"id\"", ""));
         assertTrue(CorrelatedSubqueries.signed(inner, CorrelatedSubqueries.sign(inner)));
         assertTrue(!CorrelatedSubqueries.signed(inner + " ", CorrelatedSubqueries.sign(inner)));
         assertTrue(!tr.cacheable());
         // an uncorrelated one in a plain statement is H2's own
-        assertEquals("select (with a(x) as (select 1) select x from a) AS \"x\"", h2("select (with a(x) as (select 1) select x from a)"));
+        assertEquals("select (with \"a__cte\"(x) as (select 1) select x from \"a__cte\" AS a) AS \"x\"",
+                h2("select (with a(x) as (select 1) select x from a)"));
     }
 
     @Test
