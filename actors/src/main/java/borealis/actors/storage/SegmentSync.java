@@ -150,6 +150,9 @@ final class SegmentSync extends AbstractBehavior<SegmentSync.Command> {
     }
 
     private Behavior<Command> onFillAnswers(FillAnswers a) {
+        if (!a.answers().isEmpty()) {
+            entity.tell(new StorageSegment.HistoryConfirmed());
+        }
         if (getContext().getLog().isDebugEnabled()) {
             getContext().getLog().debug("replica {}/{} of {}: fill round at SCL {}: {}", group, replica, volumeId, a.scl(),
                     a.answers().stream().map(p -> p.replica() + "@" + p.appliedLsn() + "/" + p.scl() + "+" + p.records().size()).toList());
@@ -162,6 +165,9 @@ final class SegmentSync extends AbstractBehavior<SegmentSync.Command> {
         if (filler.isPresent()) {
             StorageSegment.PeerRecords p = filler.get();
             entity.tell(new StorageSegment.FillRecords(p.epoch(), p.epochStart(), p.records()));
+            // What the peer applied was known durable (a replica applies nothing else): without this
+            // a replica filled in a group no writer touches any more held the records unapplied.
+            entity.tell(new StorageSegment.DurableNotice(p.epoch(), p.appliedLsn()));
             rest();
             return this;
         }

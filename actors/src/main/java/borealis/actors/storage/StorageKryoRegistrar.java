@@ -22,5 +22,6 @@ public final class StorageKryoRegistrar implements KryoRegistrar {
         r.add(708, StorageSegment.Stop.class);
         r.add(709, StorageSegment.Filled.class);
         r.add(710, StorageSegment.Hydrated.class);
+        r.add(711, StorageSegment.HistoryConfirmed.class);
     }
 }

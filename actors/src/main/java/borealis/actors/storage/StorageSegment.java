@@ -161,6 +161,12 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     /** The sync child is idle again: start another round if something is still missing. */
     public record SyncIdle() implements Command {}
 
+    /**
+     * The sync child's gap round was answered by peers: a replica that started holding nothing now
+     * knows whether the volume has a history it lacks (and is filling it), so it stops asking.
+     */
+    public record HistoryConfirmed() implements Command {}
+
     /** Stops this replica (fault injection and tests: a crashed replica); answers just before stopping. */
     public record Stop(ActorRef<Done> replyTo) implements Command {}
 
@@ -243,6 +249,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private final VolumeLayout layout;
     private final Settings settings;
     private ActorRef<SegmentSync.Command> sync;
+    /** Started holding nothing, and no gap round has been answered by peers since. */
+    private boolean historyUnknown;
     /** Where the current writer collects replies; told unasked when this replica catches up. */
     private ActorRef<Reply> writer;
 
@@ -288,6 +296,10 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .onCommand(RepairBlock.class, this::onRepairBlock)
                 .onCommand(SyncIdle.class, (s, c) -> {
                     checkHealth(s);
+                    return Effect().noReply();
+                })
+                .onCommand(HistoryConfirmed.class, (s, c) -> {
+                    historyUnknown = false;
                     return Effect().noReply();
                 })
                 .onCommand(Stop.class, (s, c) -> Effect().stop().thenReply(c.replyTo(), st -> Done.getInstance()))
@@ -463,7 +475,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     /** Asks the sync child to fill gaps and repair corrupt blocks, if there are any. */
     private void checkHealth(SegmentState s) {
-        checkHealth(s, false);
+        checkHealth(s, historyUnknown);
     }
 
     /**
@@ -521,8 +533,11 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                     }
                     // Copies abandoned by a crash mid-hydration are of no use (nor a damaged generation).
                     s.files().deleteAllBut(s.generation());
-                    // A replica that holds nothing may have lost its disk: its peers tell.
-                    checkHealth(s, s.highestLsn() == 0);
+                    // A replica that holds nothing may have lost its disk: its peers tell. It asks until
+                    // they answer: one round whose asks all timed out (peers busy) left a wiped replica of
+                    // a group with no new writes empty for good (StorageFaultsIT, under load).
+                    historyUnknown = s.highestLsn() == 0;
+                    checkHealth(s);
                 })
                 .onSignal(PostStop.instance(), s -> {
                     s.releaseRetained();

@@ -315,6 +315,45 @@ class StorageFaultsIT {
         eventually("the new writer sees the first row and not the stale one", () -> ids("stale").equals(List.of(1)));
     }
 
+    /**
+     * A replica that comes back empty asks its peers whether the volume has a history it lacks,
+     * and goes on asking until they answer. It asked once: when every ask of that round timed out
+     * (its peers busy, here down), a group with no new writes kept an empty replica for good.
+     */
+    @Test
+    void aWipedReplicaWhosePeersDidNotAnswerAtFirstStillCatchesUpWithoutNewWrites() throws Exception {
+        String volume = createDatabase("unanswered");
+        StorageProbe probe = probe(volume);
+        try (Writer w = new Writer("unanswered", 1)) {
+            w.awaitAcked(30);
+        }
+        // No writer from here on: the compute instance stops, so nothing new reaches any group.
+        restartCompute(volume);
+        long applied = probe.status(0, 0).appliedLsn();
+        assertTrue(applied > 0);
+        for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
+            if (r != 2) {
+                probe.takeDown(0, r);
+            }
+        }
+        probe.wipe(0, 2); // comes back empty; its first round of asks meets only silent peers
+        Thread.sleep(3000); // past the sync timeout (1 s): that round ended unanswered
+        for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
+            if (r != 2) {
+                probe.bringBack(0, r);
+            }
+        }
+        // The writer closed after its last records, so the peers hold a few they were never told are
+        // durable: the wiped replica must stand exactly where they stand, with the same bytes.
+        eventually("the wiped replica caught up with no new write", () -> {
+            StorageSegment.PeerRecords peer = probe.status(0, 0);
+            StorageSegment.PeerRecords wiped = probe.status(0, 2);
+            return wiped.appliedLsn() >= applied && wiped.appliedLsn() == peer.appliedLsn() && wiped.scl() == peer.scl();
+        });
+        long length = probe.status(0, 0).length();
+        assertArrayEquals(probe.blocks(0, 0, 0, (int) length).data(), probe.blocks(0, 2, 0, (int) length).data());
+    }
+
     @Test
     void aWipedReplicaHydratesFromItsPeersByteForByte() throws Exception {
         String volume = createDatabase("wiped");
