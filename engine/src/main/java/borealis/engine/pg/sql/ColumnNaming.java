@@ -84,6 +84,19 @@ final class ColumnNaming {
         return names;
     }
 
+    /** The name PostgreSQL gives the select item in [s, e): its alias, else what FigureColname makes of it. */
+    static String nameOf(TokenList t, int s, int e) {
+        if (e <= s) {
+            return "?column?";
+        }
+        String alias = existingAlias(t, s, e);
+        if (alias != null) {
+            return alias;
+        }
+        String name = figure(t, s, e);
+        return name != null ? name : fallback(t, s, e);
+    }
+
     /** A column reference's name (its last identifier), or ?column?. */
     private static String fallback(TokenList t, int s, int e) {
         Tok last = t.get(e - 1);

@@ -224,44 +224,15 @@ final class CteNames {
         List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int a = 0; a + 1 < starts.size(); a++) {
-            String n = itemName(t, starts.get(a), starts.get(a + 1) - 1);
+            int s = starts.get(a);
+            int e = starts.get(a + 1) - 1;
+            String n = s < e && t.get(e - 1).isOp("*") ? null : ColumnNaming.nameOf(t, s, e);
             if (n == null || !seen.add(n)) {
                 return null;
             }
             names.add(n);
         }
         return names.isEmpty() ? null : names;
-    }
-
-    /** The name PostgreSQL gives a select item: its alias, its column, its function; null for *. */
-    private static String itemName(TokenList t, int s, int e) {
-        if (s >= e) {
-            return null;
-        }
-        Tok last = t.get(e - 1);
-        if (e - s >= 2 && t.is(e - 2, "AS") && last.isName()) {
-            return last.name();
-        }
-        if (last.isOp("*")) {
-            return null;
-        }
-        if (last.is("END") && t.is(s, "CASE")) {
-            return "case";
-        }
-        if (last.isWord() && Set.of("NULL", "TRUE", "FALSE", "END", "ASC", "DESC").contains(last.text.toUpperCase(Locale.ROOT))) {
-            return e - s == 1 && !last.is("NULL") ? "bool" : "?column?";
-        }
-        if (last.isName() && (e - s == 1 || t.get(e - 2).isDot())) {
-            return last.name(); // a column, maybe qualified
-        }
-        if (last.isName() && e - s >= 2 && !t.get(e - 2).isDot() && (t.get(e - 2).isName() || t.get(e - 2).isClose()
-                || t.get(e - 2).kind == SqlLexer.Kind.NUMBER || t.get(e - 2).isString())) {
-            return last.name(); // expr alias
-        }
-        if (t.get(s).isName() && t.get(s + 1) != null && t.get(s + 1).isOpen() && t.closing(s + 1) == e - 1) {
-            return t.get(s).name(); // f(...)
-        }
-        return "?column?";
     }
 
     private static String quote(String name) {
