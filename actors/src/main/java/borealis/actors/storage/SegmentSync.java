@@ -165,9 +165,9 @@ final class SegmentSync extends AbstractBehavior<SegmentSync.Command> {
         if (filler.isPresent()) {
             StorageSegment.PeerRecords p = filler.get();
             entity.tell(new StorageSegment.FillRecords(p.epoch(), p.epochStart(), p.records()));
-            // What the peer applied was known durable (a replica applies nothing else): without this
-            // a replica filled in a group no writer touches any more held the records unapplied.
-            entity.tell(new StorageSegment.DurableNotice(p.epoch(), p.appliedLsn()));
+            // What the peer applied was known durable: without this a replica filled in a group no
+            // writer touches any more held the records unapplied (the entity checks epoch and seal).
+            entity.tell(new StorageSegment.PeerApplied(p.epoch(), p.epochStart(), p.appliedLsn()));
             rest();
             return this;
         }

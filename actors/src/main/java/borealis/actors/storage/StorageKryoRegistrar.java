@@ -23,5 +23,6 @@ public final class StorageKryoRegistrar implements KryoRegistrar {
         r.add(709, StorageSegment.Filled.class);
         r.add(710, StorageSegment.Hydrated.class);
         r.add(711, StorageSegment.HistoryConfirmed.class);
+        r.add(712, StorageSegment.PeerApplied.class);
     }
 }

@@ -167,6 +167,13 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
      */
     public record HistoryConfirmed() implements Command {}
 
+    /**
+     * A peer that supplied records had applied up to {@code appliedLsn} in this writer epoch and
+     * seal: those records are durable (a replica applies nothing else). Taken only if this replica
+     * stands in the same epoch with the same seal, so records a newer writer cut are never applied.
+     */
+    public record PeerApplied(long epoch, long epochStart, long appliedLsn) implements Command {}
+
     /** Stops this replica (fault injection and tests: a crashed replica); answers just before stopping. */
     public record Stop(ActorRef<Done> replyTo) implements Command {}
 
@@ -296,6 +303,13 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .onCommand(RepairBlock.class, this::onRepairBlock)
                 .onCommand(SyncIdle.class, (s, c) -> {
                     checkHealth(s);
+                    return Effect().noReply();
+                })
+                .onCommand(PeerApplied.class, (s, c) -> {
+                    if (c.epoch() == s.epoch() && c.epochStart() == s.epochStart() && c.appliedLsn() > s.durableHint()) {
+                        s.advanceDurable(c.appliedLsn());
+                        checkHealth(s);
+                    }
                     return Effect().noReply();
                 })
                 .onCommand(HistoryConfirmed.class, (s, c) -> {
