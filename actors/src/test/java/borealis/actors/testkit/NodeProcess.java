@@ -81,7 +81,8 @@ public final class NodeProcess implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("node exited with " + process.exitValue() + "; see " + log);
+                // the log's end in the message: the test's temporary directory (and the log) is deleted after it
+                throw new IllegalStateException("node exited with " + process.exitValue() + "; the end of " + log + ":\n" + logTail(40));
             }
             if (listening(pgPort) && listening(adminPort)) {
                 return this;
@@ -89,6 +90,15 @@ public final class NodeProcess implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new IllegalStateException("node did not start within 60 s; see " + log);
+    }
+
+    private String logTail(int lines) {
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private static boolean listening(int port) {
