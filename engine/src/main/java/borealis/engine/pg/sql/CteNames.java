@@ -24,8 +24,8 @@ import java.util.TreeMap;
 final class CteNames {
 
     /** Words after which a FROM list ends (a comma before the name is then not between FROM items). */
-    private static final Set<String> CLAUSES = Set.of("SELECT", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "FETCH",
-            "WINDOW", "UNION", "INTERSECT", "EXCEPT", "ON", "USING", "SET", "VALUES", "RETURNING", "INTO", "FOR", "FROM", "JOIN");
+    private static final String[] CLAUSES = {"SELECT", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "FETCH",
+            "WINDOW", "UNION", "INTERSECT", "EXCEPT", "ON", "USING", "SET", "VALUES", "RETURNING", "INTO", "FOR", "FROM", "JOIN"};
 
     /** Words that may follow a FROM item and are not its alias. */
     private static final Set<String> NOT_ALIASES = Set.of("WHERE", "ON", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL",
@@ -88,7 +88,7 @@ final class CteNames {
             }
         }
         int mainStart = i;
-        int scopeEnd = scopeEnd(t, mainStart);
+        int scopeEnd = t.regionEnd(mainStart);
         Map<Integer, String> edits = new TreeMap<>();
         for (int k = 0; k < ctes.size(); k++) {
             Cte c = ctes.get(k);
@@ -161,37 +161,8 @@ final class CteNames {
         if (!prev.isComma()) {
             return false;
         }
-        int depth = 0;
-        for (int j = p - 2; j >= 0; j--) {
-            Tok k = t.get(j);
-            if (k.isClose()) {
-                depth++;
-            } else if (k.isOpen()) {
-                if (depth == 0) {
-                    return false;
-                }
-                depth--;
-            } else if (depth == 0 && k.isWord() && CLAUSES.contains(k.text.toUpperCase(Locale.ROOT))) {
-                return k.is("FROM") || k.is("JOIN");
-            }
-        }
-        return false;
-    }
-
-    /** Where the statement that {@code from} is in ends: its enclosing parenthesis, or the end. */
-    private static int scopeEnd(TokenList t, int from) {
-        int depth = 0;
-        for (int i = from; i < t.size(); i++) {
-            if (t.get(i).isOpen()) {
-                depth++;
-            } else if (t.get(i).isClose()) {
-                if (depth == 0) {
-                    return i;
-                }
-                depth--;
-            }
-        }
-        return t.size();
+        int clause = t.enclosingKeyword(p - 1, CLAUSES);
+        return clause >= 0 && (t.is(clause, "FROM") || t.is(clause, "JOIN"));
     }
 
     /** The column names of the first branch of a CTE body (PostgreSQL's names), or null when they cannot be read. */
