@@ -179,6 +179,7 @@ public final class BorealisNode implements AutoCloseable {
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             NodeMetrics.install(system);
             system.systemActorOf(InsightsService.create(), "insights", Props.empty());
+            DownedNodeExit.install(system, b.getDuration("node.downed-exit-timeout"));
             DeadPeerProbe.Settings probe = DeadPeerProbe.Settings.from(b.getConfig("node.dead-peer-probe"));
             if (probe.enabled()) {
                 system.systemActorOf(DeadPeerProbe.create(probe), "dead-peer-probe", Props.empty());

@@ -336,6 +336,10 @@ final class Relay {
                     s.sql = o.session();
                     s.ctx.watch(s.sql);
                     newSession();
+                    // The new session starts in the state it was opened with: until it takes input
+                    // it can be opened again from that state (its node may die before it says so).
+                    checkpoint = handover;
+                    reattachableAt = 0;
                     return early != null ? detach(takeEarly(), new ArrayList<>(held)) : forward(new ArrayList<>(held));
                 })
                 .onMessage(ClientConnection.Detaching.class, this::detachingEarly)

@@ -216,12 +216,14 @@ class ThreeZoneClusterIT {
                 Thread.sleep(200);
             }
             assertTrue(!minority.isAlive(), "the cut-off node downed itself and exited");
+            long exitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt);
             // Nothing committed there after the cut (a commit needs four replicas; it holds two).
             // A commit in flight at the cut may still be acknowledged within a round trip.
             long lateAcks = inside.ackedAfter(cutAt + TimeUnit.SECONDS.toNanos(1));
             assertEquals(0, lateAcks, "the cut-off writer acknowledged no commit after the cut");
             System.out.printf("partition: writer's node %s cut off; the majority side wrote again after %d ms; the cut-off side"
-                    + " acknowledged %d transfer(s) after the cut and exited%n", victim, resumedMs, lateAcks);
+                    + " acknowledged %d transfer(s) after the cut and exited within %d ms of it%n", victim, resumedMs, lateAcks,
+                    exitedMs);
             network.heal();
             minority.start();
             awaitZonesUp(nodes.values().toArray(NodeProcess[]::new));
