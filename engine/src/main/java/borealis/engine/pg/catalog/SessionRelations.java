@@ -1,5 +1,6 @@
 package borealis.engine.pg.catalog;
 
+import borealis.engine.pg.sql.SqlQuoting;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -31,8 +32,9 @@ public final class SessionRelations {
     }
 
     /**
-     * Whether the session may have temporary tables: its own, or any in the database (H2 makes
-     * {@code CREATE TEMPORARY TABLE} a global temporary table, gone when the database closes).
+     * Whether the session may have temporary tables: its own (what {@code CREATE TEMP TABLE}
+     * makes), or a global one in the database (a database written before temporary tables were
+     * made the session's: such a table is gone when the database closes).
      */
     public static boolean hasTemporaryTables(Connection c) {
         try {
@@ -40,6 +42,18 @@ public final class SessionRelations {
             return !s.getLocalTempTables().isEmpty() || s.getDatabase().getAllTablesAndViews().stream().anyMatch(t -> t.isTemporary());
         } catch (SQLException e) {
             return true;
+        }
+    }
+
+    /** DISCARD TEMP: the session's temporary tables are dropped (with what depends on them). */
+    public static void dropTemporaryTables(Connection c) throws SQLException {
+        org.h2.engine.SessionLocal s = CatalogFunctions.session(c);
+        List<org.h2.table.Table> temporary = new java.util.ArrayList<>(s.getLocalTempTables());
+        try (java.sql.Statement st = c.createStatement()) {
+            for (org.h2.table.Table t : temporary) {
+                st.execute("DROP TABLE " + SqlQuoting.identifier(t.getSchema().getName()) + "."
+                        + SqlQuoting.identifier(t.getName()) + " CASCADE");
+            }
         }
     }
 

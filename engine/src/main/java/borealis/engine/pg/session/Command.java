@@ -73,7 +73,7 @@ public record Command(Kind kind, String tag, String name) {
             case "RESET":
                 return new Command(Kind.RESET, "RESET", null);
             case "DISCARD":
-                return new Command(Kind.DISCARD, "DISCARD " + (k1.isEmpty() ? "ALL" : k1), null);
+                return new Command(Kind.DISCARD, "DISCARD " + (k1.isEmpty() ? "ALL" : k1.equals("TEMPORARY") ? "TEMP" : k1), null);
             case "DEALLOCATE":
                 return new Command(Kind.DEALLOCATE, "DEALLOCATE" + (k1.equals("ALL") || k2.equals("ALL") ? " ALL" : ""), null);
             case "CREATE":

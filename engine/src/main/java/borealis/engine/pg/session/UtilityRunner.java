@@ -43,6 +43,34 @@ final class UtilityRunner {
         this.boundaries = boundaries;
     }
 
+    /**
+     * DISCARD ALL is what a pooler sends before it hands a connection to another client: the
+     * session as new (settings, prepared statements, portals, LISTEN, advisory locks, temporary
+     * tables). DISCARD TEMP drops the temporary tables only; PLANS and SEQUENCES change nothing a
+     * client can see here (no plan cache is visible; currval is H2's per session).
+     */
+    private void discard(String tag, boolean manyStatements) throws SQLException {
+        switch (tag) {
+            case "DISCARD ALL" -> {
+                if (tx.status() != 'I' || manyStatements) {
+                    throw new borealis.engine.pg.PgException(
+                            borealis.engine.pg.PgError.error("25001", "DISCARD ALL cannot run inside a transaction block"));
+                }
+                notes.discardAll(); // PostgreSQL's DISCARD ALL includes UNLISTEN *
+                boundaries.closeAllPortals();
+                named.closeStatements();
+                settings.resetAll();
+                borealis.engine.pg.catalog.SystemFunctions.pg_advisory_unlock_all(conn);
+                borealis.engine.pg.catalog.SessionRelations.dropTemporaryTables(conn);
+                applyToEngine();
+            }
+            case "DISCARD TEMP" -> borealis.engine.pg.catalog.SessionRelations.dropTemporaryTables(conn);
+            case "DISCARD PLANS", "DISCARD SEQUENCES" -> { }
+            default -> throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("42601",
+                    "syntax error at or near \"" + tag.substring("DISCARD ".length()).toLowerCase(java.util.Locale.ROOT) + "\""));
+        }
+    }
+
     /** Makes the engine resolve names by the session's search_path (see {@link SearchPath}) and convert times in its TimeZone. */
     void applyToEngine() throws SQLException {
         SearchPath.apply(conn, settings.get("search_path"), settings.sessionUser());
@@ -80,13 +108,7 @@ final class UtilityRunner {
                 out.commandComplete("RESET");
             }
             case DISCARD -> {
-                if (c.tag().equals("DISCARD ALL")) {
-                    notes.discardAll(); // PostgreSQL's DISCARD ALL includes UNLISTEN *
-                }
-                boundaries.closeAllPortals();
-                named.closeStatements();
-                settings.resetAll();
-                applyToEngine();
+                discard(c.tag(), manyStatements);
                 out.commandComplete(c.tag());
             }
             case DEALLOCATE -> {

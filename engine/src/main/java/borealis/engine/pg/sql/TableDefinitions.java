@@ -36,17 +36,25 @@ final class TableDefinitions {
     /** CREATE TABLE, INDEX and SEQUENCE in H2's forms; CREATE FUNCTION, TRIGGER, EXTENSION and the like are refused. */
     void create() {
         int i = 1;
+        int temporary = -1;
         // CREATE [OR REPLACE] [GLOBAL|LOCAL] [TEMP|TEMPORARY|UNLOGGED] TABLE
         while (t.get(i) != null && (t.get(i).is("OR") || t.get(i).is("REPLACE") || t.get(i).is("GLOBAL") || t.get(i).is("LOCAL")
                 || t.get(i).is("TEMP") || t.get(i).is("TEMPORARY") || t.get(i).is("UNLOGGED") || t.get(i).is("UNIQUE"))) {
-            if (t.get(i).is("UNLOGGED")) {
+            if (t.get(i).is("UNLOGGED") || t.get(i).is("GLOBAL") || t.get(i).is("LOCAL")) {
                 t.remove(i, i + 1);
                 continue;
             }
-            if (t.get(i).is("TEMP")) {
+            if (t.get(i).is("TEMP") || t.get(i).is("TEMPORARY")) {
                 t.get(i).text = "TEMPORARY";
+                temporary = i;
             }
             i++;
+        }
+        if (temporary >= 0 && t.is(i, "TABLE")) {
+            // A temporary table is the session's own, as in PostgreSQL (GLOBAL is a deprecated
+            // synonym there). H2's plain TEMPORARY is a global temporary table: one table, with the
+            // same rows, for every session of the database.
+            t.get(temporary).text = "LOCAL TEMPORARY";
         }
         if (t.is(i, "TABLE")) {
             deferrable();
