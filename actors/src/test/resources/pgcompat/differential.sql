@@ -688,3 +688,14 @@ with recursive tree as (select id, parent_id, 1 as depth from cte_nodes where pa
 with recursive path(id, trail) as (select id, id::text from cte_nodes where parent_id is null union all select n.id, path.trail || '>' || n.id from cte_nodes n, path where n.parent_id = path.id) select * from path order by id;
 drop table cte_nodes;
 drop table cte_orders;
+-- a function refusing its arguments is a data exception (22xxx), not an internal error
+select split_part('joeuser@mydatabase', '@', 0);
+select json_array_length('4');
+select jsonb_array_length('{"f1": 1}');
+select json_build_object(null, 2);
+select jsonb_build_object(null, 'a');
+select json_build_object('a', 1, 'b');
+select jsonb_build_object('a', 'x : y', 'b', 'z'), json_build_object('a', 'x : y');
+select make_date(2013, 2, 30);
+select div('0'::numeric, '0');
+select jsonb_build_object('b', 1, 'a', 2, 'b', 3);

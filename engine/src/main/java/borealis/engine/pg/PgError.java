@@ -162,6 +162,13 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("22023", text);
             case 90097:
                 return error("25006", "cannot execute " + readOnlyCommand(raw) + " in a read-only transaction");
+            case 90105: {
+                PgError argument = ofFunctionArgument(e);
+                if (argument != null) {
+                    return argument;
+                }
+                break;
+            }
             default:
                 break;
         }
@@ -170,6 +177,26 @@ public record PgError(String severity, String sqlState, String message, String d
             return detailed != null ? detailed : error(state, text);
         }
         return error("XX000", text);
+    }
+
+    /**
+     * A function of ours refused its arguments (H2 wraps what it threw as "Exception calling
+     * user-defined function", XX000): PostgreSQL's data exception for it, with the message alone.
+     */
+    private static PgError ofFunctionArgument(SQLException e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof java.time.DateTimeException) {
+                return error("22008", "date field value out of range: " + m);
+            }
+            if (c instanceof ArithmeticException) {
+                return m.contains("zero") || m.contains("undefined") ? error("22012", "division by zero") : error("22003", m);
+            }
+            if (c instanceof IllegalArgumentException) {
+                return error("22023", m);
+            }
+        }
+        return null;
     }
 
     private static final Pattern STATEMENT = Pattern.compile("; SQL statement:\\s*(\\w+)(?:\\s+(\\w+))?", Pattern.DOTALL);

@@ -155,7 +155,8 @@ public final class JsonFunctions {
         }
         JSONValue v = parseJson(json);
         if (!(v instanceof JSONArray a)) {
-            throw new IllegalArgumentException("cannot get array length of a non-array");
+            throw new IllegalArgumentException(v instanceof JSONObject ? "cannot get array length of a non-array"
+                    : "cannot get array length of a scalar");
         }
         return a.getArray().length;
     }
@@ -378,15 +379,26 @@ public final class JsonFunctions {
     }
 
     public static String json_build_object(Value... kv) {
-        StringBuilder sb = new StringBuilder("{");
-        for (int i = 0; i + 1 < kv.length; i += 2) {
-            sb.append(i > 0 ? ", " : "").append(jsonString(kv[i].getString())).append(" : ").append(toJsonText(kv[i + 1]));
-        }
-        return sb.append('}').toString();
+        return buildObject(kv, " : ", "argument %d cannot be null");
     }
 
     public static String jsonb_build_object(Value... kv) {
-        return json_build_object(kv).replace(" : ", ": ");
+        return buildObject(kv, ": ", "argument %d: key must not be null");
+    }
+
+    /** PostgreSQL's json prints {@code "k" : v}, jsonb {@code "k": v}; the separator only, never inside a value. */
+    private static String buildObject(Value[] kv, String separator, String nullKey) {
+        if (kv.length % 2 != 0) {
+            throw new IllegalArgumentException("argument list must have even number of elements");
+        }
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            if (kv[i] == null || kv[i] == ValueNull.INSTANCE) {
+                throw new IllegalArgumentException(String.format(nullKey, i + 1));
+            }
+            sb.append(i > 0 ? ", " : "").append(jsonString(kv[i].getString())).append(separator).append(toJsonText(kv[i + 1]));
+        }
+        return sb.append('}').toString();
     }
 
     public static String json_build_array(Value... values) {
