@@ -699,3 +699,11 @@ select jsonb_build_object('a', 'x : y', 'b', 'z'), json_build_object('a', 'x : y
 select make_date(2013, 2, 30);
 select div('0'::numeric, '0');
 select jsonb_build_object('b', 1, 'a', 2, 'b', 3);
+-- CREATE TABLE AS completes as PostgreSQL's does: SELECT n, or CREATE TABLE AS with no data
+create table ctas_a as select generate_series(1, 3) as g;
+create table ctas_b as select 1 as one with no data;
+create temp table ctas_c(x) as values (1), (2);
+create table ctas_d as table ctas_a;
+create table "CtasE" as select g from ctas_a where g > 1;
+select count(*) from ctas_b;
+drop table ctas_a, ctas_b, ctas_c, ctas_d, "CtasE";

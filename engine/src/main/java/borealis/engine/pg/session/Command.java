@@ -1,6 +1,7 @@
 package borealis.engine.pg.session;
 
 import borealis.engine.pg.sql.SqlLexer;
+import borealis.engine.pg.sql.SqlQuoting;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -119,7 +120,65 @@ public record Command(Kind kind, String tag, String name) {
         if (k0.equals("EXPLAIN")) {
             return new Command(Kind.ENGINE, "EXPLAIN", explained(code));
         }
-        return new Command(Kind.ENGINE, engineTag(code), null);
+        String tag = engineTag(code);
+        return new Command(Kind.ENGINE, tag, tag.equals(CREATE_TABLE_AS) ? createdWithData(code) : null);
+    }
+
+    /** CREATE TABLE ... AS query: PostgreSQL completes it with "SELECT n" (n rows stored), or this tag WITH NO DATA. */
+    static final String CREATE_TABLE_AS = "CREATE TABLE AS";
+
+    /**
+     * Where CREATE TABLE ... AS is a table name followed, outside parentheses, by AS and a query:
+     * the index of that AS, or -1.
+     */
+    private static int queryAs(List<SqlLexer.Token> code, int table) {
+        int depth = 0;
+        for (int i = table + 1; i + 1 < code.size(); i++) {
+            SqlLexer.Token t = code.get(i);
+            depth += t.kind() == SqlLexer.Kind.LPAREN ? 1 : t.kind() == SqlLexer.Kind.RPAREN ? -1 : 0;
+            if (depth == 0 && t.keyword().equals("AS")) {
+                SqlLexer.Token next = code.get(i + 1);
+                String k = next.keyword();
+                return next.kind() == SqlLexer.Kind.LPAREN || k.equals("SELECT") || k.equals("VALUES") || k.equals("TABLE")
+                        || k.equals("WITH") || k.equals("EXECUTE") ? i : -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The created table's name as quoted identifiers (unquoted parts folded to lower case, as
+     * PostgreSQL folds them), so that its rows can be counted; null when it is created WITH NO DATA.
+     */
+    private static String createdWithData(List<SqlLexer.Token> code) {
+        int n = code.size();
+        if (n >= 3 && code.get(n - 3).keyword().equals("WITH") && code.get(n - 2).keyword().equals("NO")
+                && code.get(n - 1).keyword().equals("DATA")) {
+            return null;
+        }
+        int i = 1;
+        while (i < n && !code.get(i).keyword().equals("TABLE")) {
+            i++;
+        }
+        i++;
+        if (i + 2 < n && code.get(i).keyword().equals("IF") && code.get(i + 1).keyword().equals("NOT")) {
+            i += 3;
+        }
+        StringBuilder name = new StringBuilder();
+        while (i < n) {
+            String part = word(code, i);
+            if (part == null) {
+                return null;
+            }
+            name.append(SqlQuoting.identifier(part));
+            if (i + 2 < n && code.get(i + 1).text().equals(".")) {
+                name.append('.');
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        return name.toString();
     }
 
     /**
@@ -200,6 +259,9 @@ public record Command(Kind kind, String tag, String name) {
                 if (object.equals("MATERIALIZED") && i + 1 < code.size()) {
                     object = "MATERIALIZED " + code.get(i + 1).keyword();
                 }
+                if (k0.equals("CREATE") && object.equals("TABLE") && queryAs(code, i + 1) > 0) {
+                    return CREATE_TABLE_AS;
+                }
                 return object.isEmpty() ? k0 : k0 + " " + object;
             }
             case "GRANT":
@@ -254,6 +316,8 @@ public record Command(Kind kind, String tag, String name) {
                 return "INSERT 0 " + count; // sql-built: a command tag, not SQL
             case "COPY":
                 return "COPY " + count;
+            case CREATE_TABLE_AS:
+                return name != null ? "SELECT " + count : tag; // sql-built: a command tag, not SQL
             default:
                 return tag;
         }

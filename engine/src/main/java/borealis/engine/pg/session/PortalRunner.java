@@ -104,12 +104,22 @@ final class PortalRunner {
                 } else if (p.columns == null) {
                     p.describe(p.rows.getMetaData(), origins);
                 }
+            } else if (p.query.command().tag().equals(Command.CREATE_TABLE_AS) && p.query.command().name() != null) {
+                p.rowCount = storedRows(p, p.query.command().name());
             } else {
                 p.rowCount = p.statement.getLargeUpdateCount();
             }
         } finally {
             executing = null;
             p.engineNanos += System.nanoTime() - started;
+        }
+    }
+
+    /** The rows CREATE TABLE ... AS stored (H2 reports none): what PostgreSQL's "SELECT n" tag says. */
+    private static long storedRows(Portal p, String quotedTable) throws SQLException {
+        try (java.sql.Statement count = p.statement.getConnection().createStatement();
+             java.sql.ResultSet rs = count.executeQuery("SELECT COUNT(*) FROM " + quotedTable)) { // sql-built: SqlQuoting identifiers
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
