@@ -58,6 +58,15 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public NodeProcess start() throws Exception {
+        // The ports must be free first: a previous process on them that is still going would look
+        // like this one listening (a rolling restart once checked a node that then vanished).
+        long free = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (listening(pgPort) || listening(adminPort)) {
+            if (System.nanoTime() > free) {
+                throw new IllegalStateException("ports " + pgPort + " and " + adminPort + " are still taken by another process");
+            }
+            Thread.sleep(100);
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
@@ -170,6 +179,7 @@ public final class NodeProcess implements AutoCloseable {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS); // gone, and its ports free, before anything starts on them
             }
         }
     }
