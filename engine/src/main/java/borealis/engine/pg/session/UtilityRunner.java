@@ -1,12 +1,17 @@
 package borealis.engine.pg.session;
 
+import borealis.engine.pg.PgError;
+import borealis.engine.pg.PgException;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.catalog.SessionRelations;
+import borealis.engine.pg.catalog.SystemFunctions;
 import borealis.engine.pg.sql.SqlLexer;
 import borealis.engine.pg.wire.BackendWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,21 +58,20 @@ final class UtilityRunner {
         switch (tag) {
             case "DISCARD ALL" -> {
                 if (tx.status() != 'I' || manyStatements) {
-                    throw new borealis.engine.pg.PgException(
-                            borealis.engine.pg.PgError.error("25001", "DISCARD ALL cannot run inside a transaction block"));
+                    throw new PgException(PgError.error("25001", "DISCARD ALL cannot run inside a transaction block"));
                 }
                 notes.discardAll(); // PostgreSQL's DISCARD ALL includes UNLISTEN *
                 boundaries.closeAllPortals();
                 named.closeStatements();
                 settings.resetAll();
-                borealis.engine.pg.catalog.SystemFunctions.pg_advisory_unlock_all(conn);
-                borealis.engine.pg.catalog.SessionRelations.dropTemporaryTables(conn);
+                SystemFunctions.pg_advisory_unlock_all(conn);
+                SessionRelations.dropTemporaryTables(conn);
                 applyToEngine();
             }
-            case "DISCARD TEMP" -> borealis.engine.pg.catalog.SessionRelations.dropTemporaryTables(conn);
+            case "DISCARD TEMP" -> SessionRelations.dropTemporaryTables(conn);
             case "DISCARD PLANS", "DISCARD SEQUENCES" -> { }
-            default -> throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("42601",
-                    "syntax error at or near \"" + tag.substring("DISCARD ".length()).toLowerCase(java.util.Locale.ROOT) + "\""));
+            default -> throw new PgException(PgError.error("42601",
+                    "syntax error at or near \"" + tag.substring("DISCARD ".length()).toLowerCase(Locale.ROOT) + "\""));
         }
     }
 
