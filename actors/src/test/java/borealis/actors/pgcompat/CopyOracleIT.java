@@ -2,6 +2,7 @@ package borealis.actors.pgcompat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -121,6 +122,45 @@ class CopyOracleIT {
             }
         }
         assertEquals(texts.get(0), texts.get(1));
+    }
+
+    /**
+     * Rows go in many to an INSERT, and the rest one by one: every row of a COPY arrives, in text and
+     * in binary, with its column's conversion; a bad value anywhere loads nothing.
+     */
+    @Test
+    void everyRowOfALargeCopyArrivesAndABadOneLoadsNone() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 1234; i++) {
+            text.append(i).append('\t').append(i % 7 == 0 ? "\\N" : "name " + i).append('\t').append(i / 100.0)
+                    .append('\t').append(i % 2 == 0 ? "t" : "f").append('\t').append(i % 3 == 0 ? "infinity" : "2024-01-" + (1 + i % 28))
+                    .append('\n');
+        }
+        String bad = text.toString().replace("\n778\tname 778\t7.78", "\n778\tname 778\tnot-a-number");
+        List<String> seen = new ArrayList<>();
+        for (boolean postgres : new boolean[] {true, false}) {
+            try (Connection c = oracle.connect(postgres); Statement s = c.createStatement()) {
+                s.execute("drop table if exists cbig");
+                s.execute("drop table if exists cbig2");
+                s.execute("drop table if exists cbig3");
+                for (String t : List.of("cbig", "cbig2", "cbig3")) {
+                    s.execute("create table " + t + "(id int primary key, name varchar(20), price numeric(8,3), ok boolean, day date)");
+                }
+                CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+                seen.add("text " + copy.copyIn("COPY cbig FROM STDIN", new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)), 1000));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                copy.copyOut("COPY cbig TO STDOUT (FORMAT binary)", out);
+                seen.add("binary " + copy.copyIn("COPY cbig2 FROM STDIN (FORMAT binary)", new ByteArrayInputStream(out.toByteArray()), 333));
+                SQLException e = assertThrows(SQLException.class,
+                        () -> copy.copyIn("COPY cbig3 FROM STDIN", new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8))));
+                seen.add(e.getSQLState());
+                seen.add(Oracle.outcome(s, "select count(*), count(name), sum(price), count(*) filter (where ok),"
+                        + " count(*) filter (where day > date '2100-01-01'), min(day), max(day) from cbig"));
+                seen.add(Oracle.outcome(s, "select count(*) from cbig2 natural join cbig"));
+                seen.add(Oracle.outcome(s, "select count(*) from cbig3"));
+            }
+        }
+        assertEquals(seen.subList(0, seen.size() / 2), seen.subList(seen.size() / 2, seen.size()));
     }
 
     private static String rows(boolean postgres, String table) throws SQLException {

@@ -18,14 +18,21 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encryption of one volume's backup objects with its data key: AES-256-GCM in frames of at most
- * 1 MiB, each with a fresh random nonce and, as associated data, the object's key, the frame's
+ * 64 KiB, each with a fresh random nonce and, as associated data, the object's key, the frame's
  * index and whether it is the last, and the object's context (its volume and kind), so that frames
  * cannot be moved between volumes or kinds, reordered or cut off without the read failing. Format: {@code "BENC" version, then per frame: int length of
  * ciphertext, 12-byte nonce, ciphertext with tag}.
  */
 final class DataCipher {
 
-    static final int FRAME = 1 << 20;
+    /**
+     * Frame size written. Small frames let the JIT compile the JDK's GHASH caller with its
+     * carry-less-multiply intrinsic: with 1 MiB frames it ran in plain Java, about 60 MB/s, 15% of
+     * the node's CPU during {@code pgbench -i}; with 64 KiB frames 1-2 GB/s (measured with the
+     * JDK 17 provider). Objects written with frames up to {@link #MAX_FRAME} are still read.
+     */
+    static final int FRAME = 1 << 16;
+    static final int MAX_FRAME = 1 << 20;
     private static final int MAGIC = 0x42454e43; // "BENC"
     private static final int VERSION = 1;
     private static final int NONCE = 12;
@@ -121,7 +128,7 @@ final class DataCipher {
                     } catch (EOFException e) {
                         throw new IOException("backup object " + objectKey + " is cut off after frame " + index);
                     }
-                    if (n < 16 || n > FRAME + 16) {
+                    if (n < 16 || n > MAX_FRAME + 16) {
                         throw new IOException("backup object " + objectKey + " is damaged (frame " + index + ")");
                     }
                     byte[] nonce = d.readNBytes(NONCE);

@@ -327,43 +327,7 @@ public final class PgValues {
             return;
         }
         if (!binary) {
-            String text = new String(value, StandardCharsets.UTF_8);
-            if (oid == PgType.BYTEA.oid) {
-                ps.setBytes(index, PgTextForms.parseByteaText(text));
-            } else if (oid == PgType.DATE.oid) {
-                ps.setObject(index, PgDates.parse(text, order));
-            } else if (oid == PgType.TIMESTAMP.oid || oid == PgType.TIMESTAMPTZ.oid) {
-                // read as PostgreSQL reads it (its error if it rejects it), in the form H2 reads; now and today are H2's
-                DateTimeInput.Read read = DateTimeInput.read(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE",
-                        text, order);
-                ps.setString(index, read == null || read.h2Text() == null ? text : read.h2Text());
-            } else if (ParameterTargets.isDateTimeNeedingRewrite(ps, index, text)) {
-                // text such as 'infinity' for a date/time column: in the form H2 reads
-                String h2 = PgDateTimes.h2Text(ParameterTargets.dateTimeTarget(ps, index), text);
-                ps.setString(index, h2 != null ? h2 : text);
-            } else if (oid == PgType.INTERVAL.oid) {
-                ps.setObject(index, PgIntervals.parseText(text));
-            } else if (oid == PgType.BOOL.oid) {
-                ps.setBoolean(index, PgTextForms.parseBool(text));
-            } else if (oid == PgType.JSON.oid && !ParameterTargets.jsonTarget(ps, index)) {
-                ps.setString(index, text); // into json kept as text (or text): as given
-            } else if (oid == PgType.FLOAT8.oid) {
-                ps.setDouble(index, PgTextForms.parseFloat(text, "double precision"));
-            } else if (oid == PgType.FLOAT4.oid) {
-                ps.setFloat(index, (float) PgTextForms.parseFloat(text, "real"));
-            } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
-                ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
-            } else if ((oid == PgType.NUMERIC.oid || oid == 0) && looksNumeric(text)
-                    && (oid == PgType.NUMERIC.oid || ParameterTargets.numericTarget(ps, index) != null)) {
-                // a value for a numeric(p,s) column is padded to its scale here: H2 keeps the value's own;
-                // 1e3 is 1000 (H2 would pad a negative scale to the column's)
-                BigDecimal v = new BigDecimal(text.trim());
-                v = v.scale() < 0 ? v.setScale(0) : v;
-                int[] target = ParameterTargets.numericTarget(ps, index);
-                ps.setBigDecimal(index, target == null ? v : PgNumerics.padded(v, target[0], target[1]));
-            } else {
-                ps.setString(index, text);
-            }
+            bindText(ps, index, oid, new String(value, StandardCharsets.UTF_8), order, false);
             return;
         }
         PgType t = PgType.byOid(oid);
@@ -386,6 +350,59 @@ public final class PgValues {
             ps.setBigDecimal(index, target == null ? d : PgNumerics.padded(d, target[0], target[1]));
         } else {
             ps.setObject(index, v);
+        }
+    }
+
+    /**
+     * Binds a value in text form. {@code columnTyped}: {@code oid} is the type of the column the
+     * value goes into (COPY), so there is no other date/time target to look up for it.
+     */
+    public static void bindText(PreparedStatement ps, int index, int oid, String text, DateOrder order, boolean columnTyped)
+            throws SQLException {
+        if (text == null) {
+            ps.setNull(index, nullType(oid));
+            return;
+        }
+        PgType arrayElement = PgType.isUserArray(oid) ? PgType.TEXT : PgType.elementOfArray(oid);
+        if (arrayElement != null) {
+            ps.setObject(index, PgArrays.fromText(text, arrayElement));
+            return;
+        }
+        if (oid == PgType.BYTEA.oid) {
+            ps.setBytes(index, PgTextForms.parseByteaText(text));
+        } else if (oid == PgType.DATE.oid) {
+            ps.setObject(index, PgDates.parse(text, order));
+        } else if (oid == PgType.TIMESTAMP.oid || oid == PgType.TIMESTAMPTZ.oid) {
+            // read as PostgreSQL reads it (its error if it rejects it), in the form H2 reads; now and today are H2's
+            DateTimeInput.Read read = DateTimeInput.read(oid == PgType.TIMESTAMP.oid ? "TIMESTAMP" : "TIMESTAMP WITH TIME ZONE",
+                    text, order);
+            ps.setString(index, read == null || read.h2Text() == null ? text : read.h2Text());
+        } else if (!columnTyped && ParameterTargets.isDateTimeNeedingRewrite(ps, index, text)) {
+            // text such as 'infinity' for a date/time column: in the form H2 reads
+            String h2 = PgDateTimes.h2Text(ParameterTargets.dateTimeTarget(ps, index), text);
+            ps.setString(index, h2 != null ? h2 : text);
+        } else if (oid == PgType.INTERVAL.oid) {
+            ps.setObject(index, PgIntervals.parseText(text));
+        } else if (oid == PgType.BOOL.oid) {
+            ps.setBoolean(index, PgTextForms.parseBool(text));
+        } else if (oid == PgType.JSON.oid && !ParameterTargets.jsonTarget(ps, index)) {
+            ps.setString(index, text); // into json kept as text (or text): as given
+        } else if (oid == PgType.FLOAT8.oid) {
+            ps.setDouble(index, PgTextForms.parseFloat(text, "double precision"));
+        } else if (oid == PgType.FLOAT4.oid) {
+            ps.setFloat(index, (float) PgTextForms.parseFloat(text, "real"));
+        } else if (oid == PgType.JSON.oid || oid == PgType.JSONB.oid) {
+            ps.setObject(index, text, H2Type.JSON); // parsed as JSON: "x" is a JSON string, not text to wrap in one
+        } else if ((oid == PgType.NUMERIC.oid || oid == 0) && looksNumeric(text)
+                && (oid == PgType.NUMERIC.oid || ParameterTargets.numericTarget(ps, index) != null)) {
+            // a value for a numeric(p,s) column is padded to its scale here: H2 keeps the value's own;
+            // 1e3 is 1000 (H2 would pad a negative scale to the column's)
+            BigDecimal v = new BigDecimal(text.trim());
+            v = v.scale() < 0 ? v.setScale(0) : v;
+            int[] target = ParameterTargets.numericTarget(ps, index);
+            ps.setBigDecimal(index, target == null ? v : PgNumerics.padded(v, target[0], target[1]));
+        } else {
+            ps.setString(index, text);
         }
     }
 
