@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The statement is tokenized ({@link borealis.engine.pg.sql.SqlLexer}), then rewritten in passes:
  * result column names (on the original tokens), whole-statement forms ({@link StatementRewriter}),
  * then expressions ({@link ExpressionRewriter}). Translations that depend on the text alone are
- * cached by text, shared by every session of the process.
+ * cached by text, or by shape when the text has integer literals ({@link LiteralShapes}), shared by
+ * every session of the process.
  */
 public final class SqlTranslator {
 
@@ -26,6 +27,8 @@ public final class SqlTranslator {
     private static final int CACHEABLE_CHARS = 64 * 1024;
     private static final Map<String, Translation> CACHE = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong CACHED_CHARS = new java.util.concurrent.atomic.AtomicLong();
+    /** Translations of statements that differ only in integer literals, by shape ({@link LiteralShapes}). */
+    private static final Map<String, LiteralShapes.Template> SHAPES = new ConcurrentHashMap<>();
 
     private SqlTranslator() {}
 
@@ -34,18 +37,32 @@ public final class SqlTranslator {
         if (cached != null) {
             return cached;
         }
+        LiteralShapes.Shape shape = sql.length() <= CACHEABLE_CHARS ? LiteralShapes.shape(sql) : null;
+        LiteralShapes.Template template = shape == null ? null : SHAPES.get(shape.key());
+        if (template != null && template != LiteralShapes.NOT_SHARED) {
+            return LiteralShapes.fill(template, shape);
+        }
         Translation tr = translateUncached(sql, lookup);
-        if (tr.cacheable() && sql.length() <= CACHEABLE_CHARS) {
-            long chars = sql.length() + (long) tr.engineSql().length();
-            if (CACHE.size() >= CACHE_LIMIT || CACHED_CHARS.get() + chars > CACHE_CHARS_LIMIT) {
-                CACHE.clear();
-                CACHED_CHARS.set(0);
-            }
-            if (CACHE.put(sql, tr) == null) {
-                CACHED_CHARS.addAndGet(chars);
-            }
+        if (shape != null && template == null) {
+            template = LiteralShapes.template(shape, sql, tr, text -> translateUncached(text, lookup));
+            remember(shape.key().length() + (template == LiteralShapes.NOT_SHARED ? 0 : tr.engineSql().length()));
+            SHAPES.put(shape.key(), template);
+        }
+        if (tr.cacheable() && sql.length() <= CACHEABLE_CHARS && (shape == null || template == LiteralShapes.NOT_SHARED)) {
+            remember(sql.length() + tr.engineSql().length());
+            CACHE.put(sql, tr);
         }
         return tr;
+    }
+
+    /** Counts {@code chars} more into the caches, emptying both first when they would exceed their bounds. */
+    private static void remember(long chars) {
+        if (CACHE.size() + SHAPES.size() >= CACHE_LIMIT || CACHED_CHARS.get() + chars > CACHE_CHARS_LIMIT) {
+            CACHE.clear();
+            SHAPES.clear();
+            CACHED_CHARS.set(0);
+        }
+        CACHED_CHARS.addAndGet(chars);
     }
 
     static Translation translateUncached(String sql, ColumnLookup lookup) {
