@@ -707,3 +707,19 @@ create table ctas_d as table ctas_a;
 create table "CtasE" as select g from ctas_a where g > 1;
 select count(*) from ctas_b;
 drop table ctas_a, ctas_b, ctas_c, ctas_d, "CtasE";
+
+-- ---- literals compared with date/time columns take the column's type ----
+create table validity(id int primary key, valid_from date, valid_to date, seen timestamp, seen_tz timestamptz, label text);
+insert into validity values (1, '2020-01-01', 'infinity', 'epoch', '-infinity', 'infinity'), (2, '-infinity', '2024-06-30', '2024-01-01 10:00', '2024-01-01 10:00+00', 'x');
+select id from validity where valid_to = 'infinity';
+select id from validity where 'infinity' = valid_to;
+select v.id from validity v where v.valid_from > '-infinity' and v.valid_to < 'infinity';
+select id from validity where seen = 'epoch' or seen_tz = '-infinity' order by id;
+select id from validity where valid_from between '-infinity' and 'January 8, 2021' order by id;
+select id from validity where valid_to not between '2000-01-01' and 'infinity' order by id;
+select count(*) filter (where valid_to = 'infinity') from validity;
+select id from validity where label = 'infinity';
+update validity set label = 'open' where valid_to = 'infinity';
+delete from validity where valid_from = '-infinity';
+select id, label from validity order by id;
+drop table validity;

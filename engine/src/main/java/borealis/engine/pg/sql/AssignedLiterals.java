@@ -218,16 +218,21 @@ final class AssignedLiterals {
                 borealis.engine.pg.types.PgType element = borealis.engine.pg.types.PgType.arrayElement(type);
                 elementTypes.put(c.getKey(), element == null ? null : element.typname);
             }
-            out.put(c.getKey(), type.endsWith(" ARRAY") ? Kind.ARRAY
-                    : type.startsWith("BINARY") || type.startsWith("VARBINARY") || type.startsWith("BLOB") ? Kind.BYTEA
-                    : type.startsWith("JSON") ? Kind.JSON
-                    : type.startsWith("DATE") ? Kind.DATE
-                    : type.startsWith("TIMESTAMP") ? (type.endsWith("WITH TIME ZONE") ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP)
-                    : type.equals("TIME") || type.startsWith("TIME(") ? Kind.TIME
-                    : type.equals("DOUBLE PRECISION") || type.equals("REAL") || type.startsWith("FLOAT") ? Kind.FLOAT
-                    : Kind.OTHER);
+            out.put(c.getKey(), kindOf(type));
         }
         return out;
+    }
+
+    /** What a column of the engine type {@code type} (upper case, as H2 names it) makes of a literal. */
+    static Kind kindOf(String type) {
+        return type.endsWith(" ARRAY") ? Kind.ARRAY
+                : type.startsWith("BINARY") || type.startsWith("VARBINARY") || type.startsWith("BLOB") ? Kind.BYTEA
+                : type.startsWith("JSON") ? Kind.JSON
+                : type.startsWith("DATE") ? Kind.DATE
+                : type.startsWith("TIMESTAMP") ? (type.endsWith("WITH TIME ZONE") ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP)
+                : type.equals("TIME") || type.startsWith("TIME(") ? Kind.TIME
+                : type.equals("DOUBLE PRECISION") || type.equals("REAL") || type.startsWith("FLOAT") ? Kind.FLOAT
+                : Kind.OTHER;
     }
 
     private static Kind dateTimeKind(String h2Type) {

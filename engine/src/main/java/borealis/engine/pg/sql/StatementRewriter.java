@@ -69,9 +69,13 @@ final class StatementRewriter {
             }
             case "UPDATE" -> {
                 assignedLiterals();
+                comparedLiterals();
                 new ModifyingStatements(t, lookup).update();
             }
-            case "DELETE" -> new ModifyingStatements(t, lookup).delete();
+            case "DELETE" -> {
+                comparedLiterals();
+                new ModifyingStatements(t, lookup).delete();
+            }
             case "DROP" -> {
                 if (PartialIndexes.isDropIndex(t)) {
                     usedLookup = true;
@@ -81,7 +85,10 @@ final class StatementRewriter {
                     }
                 }
             }
-            case "SELECT", "WITH" -> select();
+            case "SELECT", "WITH" -> {
+                comparedLiterals();
+                select();
+            }
             case "VALUES" -> values();
             default -> { }
         }
@@ -90,6 +97,12 @@ final class StatementRewriter {
 
     private TableDefinitions tableDefinitions() {
         return new TableDefinitions(t, lookup, before, after, instead);
+    }
+
+    private void comparedLiterals() {
+        ComparedLiterals c = new ComparedLiterals(t, lookup);
+        c.rewrite();
+        usedLookup |= c.usedLookup;
     }
 
     private void assignedLiterals() {
