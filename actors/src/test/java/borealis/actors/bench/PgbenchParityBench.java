@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@code --max-acu}), run alternately in one process so both see the same machine. Prints every run
  * and, per workload, the median of each side and the ratio Borealis/PostgreSQL (for {@code -i}, the
  * time ratio). Usage: {@code bin/bench-pgbench [--scale 10] [--clients 8] [--seconds 30] [--runs 2]
- * [--workloads init,tpcb,select,tpcb-prepared,select-prepared] [--min-acu 4] [--max-acu 8] [--warmup 10] [--jfr node.jfr]
+ * [--workloads init,tpcb,select,tpcb-prepared,select-prepared] [--min-acu 4] [--max-acu 8] [--warmup 30] [--jfr node.jfr]
  * [--node-options "-Dx=y ..."]}.
  */
 public final class PgbenchParityBench {
@@ -90,7 +90,10 @@ public final class PgbenchParityBench {
                     run(borealis, all.get("init"));
                 }
                 // Warm-up, not counted: the first runs met a cold JIT (a first 15 s select-only run at 0.6x of the next).
-                int warmup = Integer.parseInt(opt.getOrDefault("warmup", "10"));
+                // TPC-B and select-only, so both the write and the read path are compiled: after a select-only
+                // warm-up alone, C2 still used most of a core during the TPC-B runs (35 s of CPU in the node's
+                // first 80 s, 0.6 s in the next 20 s).
+                int warmup = Integer.parseInt(opt.getOrDefault("warmup", "30"));
                 boolean warm = warmup <= 0;
                 List<String> rows = new ArrayList<>();
                 for (String name : chosen) {
@@ -100,9 +103,13 @@ public final class PgbenchParityBench {
                     }
                     if (!w.timed() && !warm) {
                         // Before the first transaction workload, once the tables exist.
-                        Workload up = new Workload("warm-up", List.of("-S", "-c", clients, "-j", "2", "-T", String.valueOf(warmup)), false);
-                        run(postgres, up);
-                        run(borealis, up);
+                        for (List<String> mode : List.of(List.<String>of(), List.of("-S"))) {
+                            List<String> command = new ArrayList<>(mode);
+                            command.addAll(List.of("-c", clients, "-j", "2", "-T", String.valueOf(warmup)));
+                            Workload up = new Workload("warm-up", command, false);
+                            run(postgres, up);
+                            run(borealis, up);
+                        }
                         warm = true;
                     }
                     double[] pg = new double[runs];

@@ -99,6 +99,7 @@ public final class SegmentState {
         scl = appliedLsn;
         for (LogRecord r : s.pending()) {
             pending.put(r.lsn(), r);
+            cutMayBeOnDisk(r); // pending when the snapshot was taken, maybe applied after it
         }
         advanceScl();
     }
@@ -211,6 +212,8 @@ public final class SegmentState {
         for (LogRecord r : records) {
             if (r.lsn() > appliedLsn && !pending.containsKey(r.lsn())) {
                 pending.put(r.lsn(), r);
+                // Replayed: before the restart a durable notice (not an event) may have applied it.
+                cutMayBeOnDisk(r);
             }
         }
         advanceScl();
@@ -254,6 +257,21 @@ public final class SegmentState {
             file = files.open(newGeneration);
             generation = newGeneration;
         }
+    }
+
+    /**
+     * Between a snapshot's restore and {@link #verifyRestoredFiles}: a cut that the file on disk may
+     * already reflect lowers what the file must hold. Durable notices are not events, so before a
+     * restart a cut may have been applied that replay leaves pending: every replica of a group then
+     * took H2's shrunk file for lost blocks and the group had no write quorum (bin/bench-pgbench).
+     */
+    private void cutMayBeOnDisk(LogRecord r) {
+        if (r.kind() != LogRecord.Kind.TRUNCATE || mustHaveLength == UNKNOWN_LENGTH) {
+            return;
+        }
+        long newLength = layout.localLengthAfterTruncate(group, r.offset());
+        mustHaveLength = Math.min(mustHaveLength, newLength);
+        mustHaveSums = mustHaveSums == UNKNOWN_LENGTH ? UNKNOWN_LENGTH : Math.min(mustHaveSums, BlockFile.checksumsLengthFor(newLength));
     }
 
     /** The writer's volume-durable LSN moved: apply whatever is now complete and durable. */
@@ -351,11 +369,7 @@ public final class SegmentState {
             }
             case TRUNCATE -> {
                 long newLength = layout.localLengthAfterTruncate(group, r.offset());
-                if (mustHaveLength != UNKNOWN_LENGTH) {
-                    // Replayed after the snapshot: the file may hold this cut already.
-                    mustHaveLength = Math.min(mustHaveLength, newLength);
-                    mustHaveSums = Math.min(mustHaveSums, BlockFile.checksumsLengthFor(newLength));
-                }
+                cutMayBeOnDisk(r); // replayed after the snapshot: the file may hold this cut already
                 if (newLength < file.length()) {
                     file.truncate(newLength);
                 }
