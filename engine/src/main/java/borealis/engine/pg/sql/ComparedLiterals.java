@@ -69,11 +69,10 @@ final class ComparedLiterals {
     private int[] column(int i) {
         Tok before = t.get(i - 1);
         if (before.kind == SqlLexer.Kind.OPERATOR && COMPARISONS.contains(before.text)) {
-            int[] ref = referenceEndingAt(i - 2);
-            return ref != null ? ref : referenceStartingAt(i + 2, i + 1);
+            return referenceEndingAt(i - 2);
         }
         if (t.get(i + 1) != null && t.get(i + 1).kind == SqlLexer.Kind.OPERATOR && COMPARISONS.contains(t.get(i + 1).text)) {
-            return referenceStartingAt(i + 2, i + 1);
+            return referenceStartingAt(i + 2);
         }
         // x [NOT] BETWEEN 'a' AND 'b'
         int between = before.is("BETWEEN") ? i - 1
@@ -102,10 +101,10 @@ final class ComparedLiterals {
         return new int[] {qualified ? end - 2 : -1, end};
     }
 
-    /** {@code name} or {@code qualifier.name} starting at {@code start} right after the comparison at {@code op}. */
-    private int[] referenceStartingAt(int start, int op) {
+    /** {@code name} or {@code qualifier.name} starting at {@code start}, right after a comparison. */
+    private int[] referenceStartingAt(int start) {
         Tok first = t.get(start);
-        if (first == null || !first.isName() || op + 1 != start) {
+        if (first == null || !first.isName()) {
             return null;
         }
         boolean qualified = t.get(start + 1) != null && t.get(start + 1).isDot() && t.get(start + 2) != null && t.get(start + 2).isName();
