@@ -316,6 +316,50 @@ class StorageFaultsIT {
     }
 
     /**
+     * A cut (H2 shrinking its file) reaches the replicas as a record they apply on the writer's
+     * durable notice, which is not an event of theirs; if they restart then (passivation after
+     * idle time, a node restart), replay leaves the cut pending while the file already holds it.
+     * Every replica of the group took that shorter file for lost blocks and forgot what it had
+     * applied: the group had no quorum (bin/bench-pgbench, after a read-only workload).
+     */
+    @Test
+    void aCutAppliedBeforeTheReplicasRestartIsNotTakenForLostBlocks() throws Exception {
+        String volumeId = "cut-before-restart";
+        StorageProbe probe = new StorageProbe(node.node(), volumeId, layout);
+        double lostBefore = StorageMetrics.REPAIRS.labels("lost-blocks").get();
+        ShardedSegmentTransport transport = new ShardedSegmentTransport(node.node().system(), sharding(), volumeId, layout,
+                Duration.ofSeconds(1));
+        ReplicatedVolume v = ReplicatedVolume.open(volumeId, layout, transport, 1, ReplicatedVolume.Settings.defaults());
+        long cut;
+        try {
+            byte[] page = new byte[2000];
+            // more events than any replica's snapshot period (50 to 91 here): each has a snapshot
+            for (int i = 0; i < 120; i++) {
+                java.util.Arrays.fill(page, (byte) i);
+                v.whenDurable(v.write((i % 100) * 2000L, ByteBuffer.wrap(page))).get(20, TimeUnit.SECONDS);
+            }
+            cut = v.truncate(4096);
+            v.whenDurable(cut).get(20, TimeUnit.SECONDS);
+            for (int r = 0; r < 6; r++) {
+                int replica = r;
+                eventually("replica " + r + " applied the cut", () -> java.nio.file.Files.size(probe.blockFile(0, replica)) == 4096);
+            }
+        } finally {
+            v.close();
+        }
+        for (int r = 0; r < 6; r++) {
+            probe.takeDown(0, r);
+            probe.bringBack(0, r);
+        }
+        for (int r = 0; r < 6; r++) {
+            int replica = r;
+            eventually("replica " + r + " started again and still holds what it applied",
+                    () -> probe.status(0, replica).appliedLsn() >= cut - 1);
+        }
+        assertEquals(lostBefore, StorageMetrics.REPAIRS.labels("lost-blocks").get(), "no replica reported lost blocks");
+    }
+
+    /**
      * A replica that comes back empty asks its peers whether the volume has a history it lacks,
      * and goes on asking until they answer. It asked once: when every ask of that round timed out
      * (its peers busy, here down), a group with no new writes kept an empty replica for good.
