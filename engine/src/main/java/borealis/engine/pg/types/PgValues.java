@@ -315,19 +315,12 @@ public final class PgValues {
     /** {@code order}: the session's DateStyle order, which an all-numeric date in text is read in. */
     public static void bind(PreparedStatement ps, int index, int oid, boolean binary, byte[] value, DateOrder order)
             throws SQLException {
-        if (value == null) {
-            ps.setNull(index, nullType(oid));
+        if (!binary || value == null) {
+            bindText(ps, index, oid, value == null ? null : new String(value, StandardCharsets.UTF_8), order, false);
             return;
         }
-        PgType arrayElement = PgType.isUserArray(oid) ? PgType.TEXT : PgType.elementOfArray(oid);
-        if (arrayElement != null) {
-            Object[] elements = binary ? BinaryValues.array(value, "bind parameter " + index)
-                    : PgArrays.fromText(new String(value, StandardCharsets.UTF_8), arrayElement);
-            ps.setObject(index, elements);
-            return;
-        }
-        if (!binary) {
-            bindText(ps, index, oid, new String(value, StandardCharsets.UTF_8), order, false);
+        if (PgType.isUserArray(oid) || PgType.elementOfArray(oid) != null) {
+            ps.setObject(index, BinaryValues.array(value, "bind parameter " + index));
             return;
         }
         PgType t = PgType.byOid(oid);
