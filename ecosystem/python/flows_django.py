@@ -1,6 +1,6 @@
 """Django 5.2 with its postgresql backend (psycopg 3): settings configured in-process, a small app written to a
 temporary directory (FK, JSONField, an index, unique_together), makemigrations/migrate, ORM CRUD and JSONField
-lookups, contrib.auth, inspectdb and `migrate app zero`. Django configures itself once per process, so every
+lookups, contrib.auth, loaddata of a fixture with a forward reference, inspectdb and `migrate app zero`. Django configures itself once per process, so every
 flow runs in a process of its own (own_process=True)."""
 import atexit
 import io
@@ -178,6 +178,42 @@ def f_crud(db):
     u = User.objects.get(pk=u.pk)
     eq(u.has_perm("ecoapp.add_book"), True, "permission granted")
     eq(authenticate(username="ana", password="s3cret") is not None, True, "authenticate")
+
+
+@flow("django.loaddata", lib, own_process=True)
+def f_loaddata(db):
+    """A fixture that names a book before the author it refers to loads in one transaction: Django declares every
+    foreign key DEFERRABLE INITIALLY DEFERRED and relies on the check at COMMIT. One that refers to a missing author
+    fails at the end and leaves nothing behind."""
+    import json
+    migrate_all(db)
+    from django.db import IntegrityError
+    from ecoapp.models import Author, Book
+    tmp = tempfile.mkdtemp(prefix="eco-django-fixture-")
+    atexit.register(shutil.rmtree, tmp, True)
+    good = os.path.join(tmp, "good.json")
+    with open(good, "w") as f:
+        json.dump([
+            {"model": "ecoapp.book", "pk": 1, "fields": {"author": 7, "title": "Solaris", "edition": 1, "data": {}, "created": "2024-01-01T00:00:00Z"}},
+            {"model": "ecoapp.author", "pk": 7, "fields": {"name": "Stanislaw", "email": "sl@example.org"}},
+        ], f)
+    out = cmd("loaddata", good)
+    if "Installed 2 object(s)" not in out:
+        raise AssertionError(f"loaddata with a forward reference: {out!r}")
+    eq(Book.objects.get(pk=1).author.name, "Stanislaw", "the book's author after loaddata")
+    bad = os.path.join(tmp, "bad.json")
+    with open(bad, "w") as f:
+        json.dump([
+            {"model": "ecoapp.author", "pk": 8, "fields": {"name": "Nobody", "email": "nb@example.org"}},
+            {"model": "ecoapp.book", "pk": 2, "fields": {"author": 99, "title": "Lost", "edition": 1, "data": {}, "created": "2024-01-01T00:00:00Z"}},
+        ], f)
+    try:
+        cmd("loaddata", bad)
+        raise AssertionError("a fixture referring to a missing author was loaded")
+    except IntegrityError:
+        pass
+    eq(Author.objects.filter(pk=8).exists(), False, "nothing of the failed fixture stays")
+    eq(Book.objects.count(), 1, "books after the failed fixture")
 
 
 @flow("django.jsonfield", lib, own_process=True)

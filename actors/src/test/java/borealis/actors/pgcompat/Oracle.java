@@ -59,6 +59,11 @@ final class Oracle implements AutoCloseable {
 
     /** What one statement did: its columns and rows, its update count, or its error's SQLSTATE. */
     static String outcome(Statement s, String sql) {
+        return outcome(s, sql, false);
+    }
+
+    /** As {@link #outcome(Statement, String)}, with an error's message and detail too when {@code withMessage}. */
+    static String outcome(Statement s, String sql, boolean withMessage) {
         try {
             boolean rows = s.execute(sql);
             if (!rows) {
@@ -79,7 +84,7 @@ final class Oracle implements AutoCloseable {
             }
             return sb.toString();
         } catch (SQLException e) {
-            return "error " + e.getSQLState();
+            return "error " + e.getSQLState() + (withMessage ? " " + e.getMessage() : "");
         }
     }
 

@@ -1,5 +1,6 @@
 package borealis.engine.pg.catalog;
 
+import borealis.engine.pg.DeferrableMark;
 import borealis.engine.pg.sql.CatalogNames;
 import borealis.engine.pg.sql.SqlQuoting;
 import borealis.engine.pg.types.PgType;
@@ -300,7 +301,9 @@ final class CatalogBuilder {
                 // sql-built: pg_get_constraintdef's display text, names quoted by SqlQuoting
                 def = "FOREIGN KEY (" + names(r.getColumns()) + ") REFERENCES " + qualified(r.getRefTable().getSchema(), r.getRefTable())
                         + "(" + names(r.getRefColumns()) + ")" + actionClause(" ON UPDATE ", r.getUpdateAction())
-                        + actionClause(" ON DELETE ", r.getDeleteAction());
+                        + actionClause(" ON DELETE ", r.getDeleteAction())
+                        + (DeferrableMark.deferrable(c.getComment()) ? " DEFERRABLE" : "")
+                        + (DeferrableMark.initiallyDeferred(c.getComment()) ? " INITIALLY DEFERRED" : "");
             }
             case CHECK -> {
                 ConstraintCheck k = (ConstraintCheck) c;
@@ -316,7 +319,8 @@ final class CatalogBuilder {
         for (int k = 0; conkey != null && k < conkey.length; k++) {
             add("pg_index_keys", oid, conkey[k], k + 1); // _pg_expandarray(conkey), by the constraint's OID
         }
-        add("pg_constraint", oid, c.getName(), namespaceOid(s), type, false, false, true, oidOf(t.getId()), 0, conindid, 0,
+        add("pg_constraint", oid, c.getName(), namespaceOid(s), type, DeferrableMark.deferrable(c.getComment()),
+                DeferrableMark.initiallyDeferred(c.getComment()), true, oidOf(t.getId()), 0, conindid, 0,
                 confrelid, upd, del, type.equals("f") ? "s" : " ", true, 0, true, conkey, confkey, null, null, null, null, null, null,
                 def);
     }

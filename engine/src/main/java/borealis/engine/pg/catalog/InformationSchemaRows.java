@@ -1,5 +1,6 @@
 package borealis.engine.pg.catalog;
 
+import borealis.engine.pg.DeferrableMark;
 import borealis.engine.pg.sql.CatalogNames;
 import borealis.engine.pg.types.PgType;
 import java.util.ArrayList;
@@ -229,7 +230,8 @@ final class InformationSchemaRows {
             }
         }
         boolean keyed = c.getConstraintType() == Constraint.Type.UNIQUE;
-        add("table_constraints", db, schema, name, db, schema, t.getName(), type, "NO", "NO", "YES", keyed ? "YES" : null);
+        add("table_constraints", db, schema, name, db, schema, t.getName(), type, yesNo(DeferrableMark.deferrable(c.getComment())),
+                yesNo(DeferrableMark.initiallyDeferred(c.getComment())), "YES", keyed ? "YES" : null);
         if (c instanceof ConstraintUnique u) {
             IndexColumn[] cols = u.getColumns();
             for (int k = 0; k < cols.length; k++) {
@@ -282,5 +284,9 @@ final class InformationSchemaRows {
             case SET_DEFAULT -> "SET DEFAULT";
             default -> "NO ACTION";
         };
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "YES" : "NO";
     }
 }

@@ -165,6 +165,7 @@ public final class PgSession implements AutoCloseable {
         });
         named.describeFetchesWith(cursors::columnsOf);
         borealis.engine.pg.catalog.SessionRelations.register(conn, named::preparedStatements);
+        borealis.engine.pg.catalog.DeferredConstraints.sessionStarted(conn);
         this.boundaries = new StatementBoundaries(tx, notes, utility, guard, cursors, named, portals);
         portals.modifyingCtes = new ModifyingCtes(conn, named, origins, tx, boundaries::checkMayWrite);
         InlineBlocks inlineBlocks = new InlineBlocks(conn, named, portals, boundaries::checkMayWrite, errors::of, notes);
@@ -467,6 +468,7 @@ public final class PgSession implements AutoCloseable {
         releaseQuietly(() -> SessionConfig.Registry.unregister(conn));
         releaseQuietly(() -> AdvisoryLocks.sessionEnded(conn));
         releaseQuietly(() -> borealis.engine.pg.catalog.SessionRelations.sessionEnded(conn));
+        releaseQuietly(() -> borealis.engine.pg.catalog.DeferredConstraints.sessionEnded(conn));
         releaseQuietly(() -> cursors.closeAll(true));
         releaseQuietly(this::closeAllPortals);
         releaseQuietly(named::closeStatementsQuietly);

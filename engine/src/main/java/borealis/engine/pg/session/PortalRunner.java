@@ -85,6 +85,7 @@ final class PortalRunner {
                     modifyingCtes.run(p);
                 }
                 executing = p.statement;
+                borealis.engine.pg.catalog.DeferredConstraints.adopt(p.statement.getConnection());
                 hasRows = execute(p);
             } catch (SQLException | RuntimeException e) {
                 observer.statement(p.query.sql, System.nanoTime() - started, 0, true);

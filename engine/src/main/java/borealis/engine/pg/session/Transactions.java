@@ -4,6 +4,7 @@ import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.AdvisoryLocks;
+import borealis.engine.pg.catalog.DeferredConstraints;
 import borealis.engine.pg.wire.BackendWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -128,6 +129,11 @@ final class Transactions {
 
     private void ended(boolean commit) {
         AdvisoryLocks.transactionEnded(conn);
+        try {
+            DeferredConstraints.transactionEnded(conn);
+        } catch (SQLException e) {
+            log.warn("could not forget the deferred checks of a transaction", e);
+        }
         ends++;
         observer.transaction(commit);
     }
@@ -185,6 +191,15 @@ final class Transactions {
         implicit = false;
         engineTransaction = null;
         if (commit) {
+            try {
+                DeferredConstraints.check(conn);
+            } catch (PgException e) {
+                conn.rollback();
+                notes.rolledBack();
+                conn.setAutoCommit(true);
+                ended(false);
+                throw e;
+            }
             beforeCommit.run();
             try {
                 commit();
@@ -275,6 +290,15 @@ final class Transactions {
                         blockEnded(false);
                         restoreBlockIsolation();
                         throw lost(held, now, "COMMIT");
+                    }
+                    try {
+                        DeferredConstraints.check(conn); // a deferred foreign key fails the COMMIT, which rolls back
+                    } catch (PgException e) {
+                        notes.rolledBack();
+                        conn.rollback();
+                        blockEnded(false);
+                        restoreBlockIsolation();
+                        throw e;
                     }
                     beforeCommit.run();
                     try {

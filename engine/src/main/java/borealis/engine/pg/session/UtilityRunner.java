@@ -4,12 +4,14 @@ import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.catalog.DeferredConstraints;
 import borealis.engine.pg.catalog.SessionRelations;
 import borealis.engine.pg.catalog.SystemFunctions;
 import borealis.engine.pg.sql.SqlLexer;
 import borealis.engine.pg.wire.BackendWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,6 +77,48 @@ final class UtilityRunner {
         }
     }
 
+    /**
+     * SET CONSTRAINTS {ALL | name [, ...]} {DEFERRED | IMMEDIATE} ({@link DeferredConstraints});
+     * false if the statement is another SET. Outside a block it only warns, as in PostgreSQL.
+     */
+    private boolean setConstraints(String sql, BackendWriter out) throws SQLException {
+        List<SqlLexer.Token> t = SqlLexer.code(sql);
+        if (t.size() < 4 || !t.get(1).is("CONSTRAINTS")) {
+            return false;
+        }
+        int last = t.size() - 1;
+        while (last > 2 && t.get(last).text().equals(";")) {
+            last--;
+        }
+        boolean deferred = t.get(last).is("DEFERRED");
+        if (!deferred && !t.get(last).is("IMMEDIATE")) {
+            throw new PgException(PgError.error("42601", "syntax error at or near \"" + t.get(last).text() + "\""));
+        }
+        List<String> names = null;
+        if (!(last == 3 && t.get(2).is("ALL"))) {
+            names = new ArrayList<>();
+            StringBuilder name = new StringBuilder();
+            for (int i = 2; i < last; i++) {
+                String text = t.get(i).text();
+                if (text.equals(",")) {
+                    names.add(name.toString());
+                    name.setLength(0);
+                } else {
+                    name.append(text.equals(".") ? "." : text.startsWith("\"") ? text.substring(1, text.length() - 1).replace("\"\"", "\"")
+                            : text.toLowerCase(Locale.ROOT));
+                }
+            }
+            names.add(name.toString());
+        }
+        if (tx.status() == 'I' && !tx.isImplicit()) {
+            out.noticeResponse("WARNING", "25P01", "SET CONSTRAINTS can only be used in transaction blocks");
+        } else {
+            DeferredConstraints.set(conn, names, deferred);
+        }
+        out.commandComplete("SET CONSTRAINTS");
+        return true;
+    }
+
     /** Makes the engine resolve names by the session's search_path (see {@link SearchPath}) and convert times in its TimeZone. */
     void applyToEngine() throws SQLException {
         SearchPath.apply(conn, settings.get("search_path"), settings.sessionUser());
@@ -98,6 +142,9 @@ final class UtilityRunner {
         switch (c.kind()) {
             case BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO -> tx.run(q.command(), q.sql, out);
             case SET -> {
+                if (setConstraints(q.sql, out)) {
+                    return;
+                }
                 for (Map.Entry<String, String> changed : utility.set(q.sql, conn).entrySet()) {
                     out.parameterStatus(changed.getKey(), changed.getValue());
                 }

@@ -1,5 +1,6 @@
 package borealis.engine.pg.sql;
 
+import borealis.engine.pg.DeferrableMark;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import java.util.List;
@@ -57,7 +58,6 @@ final class TableDefinitions {
             t.get(temporary).text = "LOCAL TEMPORARY";
         }
         if (t.is(i, "TABLE")) {
-            deferrable();
             createTable(i + 1);
         } else if (t.is(i, "INDEX")) {
             createIndex(i + 1);
@@ -111,6 +111,7 @@ final class TableDefinitions {
         }
         identityBeforeConstraints(open, close);
         names.nameConstraints(table, open, t.closing(open));
+        deferrable(nameEnd - nameStart > 1 ? t.text(nameStart, nameEnd - 2) + "." : "");
     }
 
     /**
@@ -225,22 +226,70 @@ final class TableDefinitions {
     }
 
     /**
-     * [NOT] DEFERRABLE and INITIALLY DEFERRED | IMMEDIATE: H2 checks every constraint at once. Left
-     * out, a constraint is checked immediately: stricter than deferred (a transaction that fixes a
-     * reference before COMMIT fails at the statement instead), never laxer. Django declares every
-     * foreign key DEFERRABLE INITIALLY DEFERRED.
+     * [NOT] DEFERRABLE and INITIALLY DEFERRED | IMMEDIATE, which H2 has no words for, leave the
+     * statement. A deferrable foreign key keeps them in its comment ({@link DeferrableMark}), written
+     * by a statement run after this one, and is checked at COMMIT (Django declares every foreign key
+     * DEFERRABLE INITIALLY DEFERRED, and its fixtures load rows before the rows they refer to). Other
+     * deferrable constraints (UNIQUE, PRIMARY KEY) are checked at once: stricter, never laxer.
+     * Constraints must be named already; {@code schemaPrefix} qualifies their names ("" or "s.").
      */
-    private void deferrable() {
+    private void deferrable(String schemaPrefix) {
         for (int i = 0; i < t.size(); i++) {
-            if (t.is(i, "DEFERRABLE")) {
-                int from = i > 0 && t.is(i - 1, "NOT") ? i - 1 : i;
-                t.remove(from, i + 1);
-                i = from - 1;
-            } else if (t.is(i, "INITIALLY") && (t.is(i + 1, "DEFERRED") || t.is(i + 1, "IMMEDIATE"))) {
-                t.remove(i, i + 2);
-                i--;
+            boolean initially = t.is(i, "INITIALLY") && (t.is(i + 1, "DEFERRED") || t.is(i + 1, "IMMEDIATE"));
+            if (!t.is(i, "DEFERRABLE") && !initially) {
+                continue;
+            }
+            int from = i;
+            int to = i;
+            Boolean deferrable = null;
+            boolean deferred = false;
+            while (true) {
+                if (t.is(to, "NOT") && t.is(to + 1, "DEFERRABLE")) {
+                    deferrable = false;
+                    to += 2;
+                } else if (t.is(to, "DEFERRABLE")) {
+                    deferrable = deferrable == null || deferrable;
+                    to++;
+                } else if (t.is(to, "INITIALLY") && (t.is(to + 1, "DEFERRED") || t.is(to + 1, "IMMEDIATE"))) {
+                    deferred = t.is(to + 1, "DEFERRED");
+                    to += 2;
+                } else {
+                    break;
+                }
+            }
+            if (from > 0 && t.is(from - 1, "NOT") && t.is(from, "DEFERRABLE")) {
+                from--;
+                deferrable = false;
+            }
+            // INITIALLY DEFERRED alone makes a constraint deferrable, as in PostgreSQL
+            if (deferred && deferrable == null || Boolean.TRUE.equals(deferrable)) {
+                String name = foreignKeyBefore(from);
+                if (name != null) {
+                    after.add("COMMENT ON CONSTRAINT " + schemaPrefix + StatementRewriter.quoteIdent(name) + " IS "
+                            + SqlQuoting.literal(DeferrableMark.comment(deferred)));
+                }
+            }
+            t.remove(from, to);
+            i = from - 1;
+        }
+    }
+
+    /** The name of the foreign key whose clauses reach token {@code at}, or null if they are another constraint's. */
+    private String foreignKeyBefore(int at) {
+        for (int j = at - 1; j >= 0; j--) {
+            Tok k = t.get(j);
+            if (k.isClose()) {
+                j = t.opening(j);
+                continue;
+            }
+            if (k.isOpen() || k.isComma()) {
+                return null;
+            }
+            if (k.is("CONSTRAINT") && t.get(j + 1) != null) {
+                return t.is(j + 2, "FOREIGN") || t.is(j + 2, "REFERENCES") ? t.get(j + 1).name() : null;
             }
         }
+        return null;
     }
 
     /** ALTER TABLE: ADD PRIMARY KEY, UNIQUE and FOREIGN KEY named, DROP and RENAME of columns, OWNER TO. */
@@ -248,7 +297,6 @@ final class TableDefinitions {
         if (!t.is(1, "TABLE")) {
             return;
         }
-        deferrable();
         int i = 2;
         if (t.is(i, "IF") && t.is(i + 1, "EXISTS")) {
             i += 2;
@@ -325,6 +373,7 @@ final class TableDefinitions {
             usedLookup = true;
             after.addAll(PartialIndexes.renameHidden(lookup, tableRef, t.get(nameEnd + 2).name(), t.get(nameEnd + 4).name()));
         }
+        deferrable(nameEnd - i > 1 ? t.text(i, nameEnd - 2) + "." : "");
         int owner = t.find(nameEnd, t.size(), "OWNER");
         if (owner > 0 && t.is(owner + 1, "TO")) {
             instead.add("SELECT 1 WHERE FALSE");
