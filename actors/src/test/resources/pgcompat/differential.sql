@@ -129,6 +129,15 @@ select d.code, x.name from dept d left join lateral (select name from emp where 
 select d.code, x.name from dept d left join lateral (select name from emp where emp.dept = d.code order by name limit 1) x on x.name < 'C' order by 1;
 select e.name, t.twice from emp e, lateral (select e.id * 2 as twice) t where e.id < 4 order by 1;
 select count(*) from (select d.code from dept d join lateral (select e.id from emp e where e.dept = d.code) x on true) y;
+-- LATERAL: stars, outer columns in the select list, other correlation, VALUES
+select d.code, x.* from dept d left join lateral (select e.name from emp e where e.dept = d.code order by e.salary desc nulls last, e.name limit 1) x on true order by 1;
+select * from dept d, lateral (select d.budget / 1000 as k) g order by d.code;
+select d.code, x.name, x.tag from dept d join lateral (select e.name, d.title || '/' || e.name as tag from emp e where e.dept = d.code) x on true order by 1, 2;
+select d.code, x.* from dept d left join lateral (select e.name, e.salary - d.budget / 10 as over from emp e where e.salary > d.budget / 10) x on true order by 1, 2;
+select d.code, x.name from dept d cross join lateral (select name from emp where salary * 10 > d.budget and hired >= date '2019-01-01') x order by 1, 2;
+select d.code, x.name from dept d join lateral (select e.name from emp e where e.salary > d.budget / 12 order by e.salary limit 1) x on true where x.name <> 'Zed' or d.code = '' order by 1;
+select d.code, v.* from dept d cross join lateral (values (d.code, 1), (upper(d.title), 2)) as v(label, n) order by 1, 3;
+select d.code, v.column1 from dept d, lateral (values (d.budget * 2)) v order by 1;
 select name from emp order by id offset 2 limit 2;
 select d.code, r.name from dept d join (select dept, name, row_number() over (partition by dept order by salary desc, name) as rn
   from emp) r on r.dept = d.code and r.rn = 1 order by 1;

@@ -10,22 +10,23 @@ import java.util.Set;
 
 /**
  * {@code LATERAL (subquery)} in FROM, which H2 lacks (its derived tables cannot see the tables
- * before them). Two rewrites cover what applications write:
+ * before them). The rewrites cover what applications write:
  *
  * <ul>
- *   <li>A subquery of one row (an aggregate without GROUP BY; or a LEFT JOIN ... ON true of a
- *       subquery with LIMIT 1): the item goes, and each of its columns, where the query names it,
- *       becomes a correlated scalar subquery, which H2 has: {@code LEFT JOIN LATERAL (SELECT sum(a)
- *       AS total FROM li WHERE li.o = o.id) x ON true} reads {@code x.total} as {@code (SELECT sum(a)
- *       FROM li WHERE li.o = o.id)}.</li>
- *   <li>A subquery correlated only by equalities in its WHERE ({@code li.o = o.id}), with any ORDER
- *       BY and LIMIT/OFFSET: the equalities move to the join's ON (the subquery returns their inner
- *       sides as extra columns) and a LIMIT becomes a bound on {@code ROW_NUMBER() OVER (PARTITION BY
- *       the inner sides ORDER BY its order)}: the usual top-N per group.</li>
+ *   <li>A subquery of one row (an aggregate without GROUP BY, a select without FROM, or LIMIT 1
+ *       joined ON true): the item goes, and each of its columns, where the query names it, becomes
+ *       a correlated scalar subquery, which H2 has: {@code LEFT JOIN LATERAL (SELECT sum(a) AS total
+ *       FROM li WHERE li.o = o.id) x ON true} reads {@code x.total} as {@code (SELECT sum(a) FROM li
+ *       WHERE li.o = o.id)}. An inner join of a LIMIT 1 subquery adds {@code EXISTS} to the WHERE.</li>
+ *   <li>A subquery correlated in its WHERE: equalities ({@code li.o = o.id}) and other conditions move
+ *       to the join's ON (the subquery returns the inner columns they read), a LIMIT becomes a bound
+ *       on {@code ROW_NUMBER() OVER (PARTITION BY the inner sides ORDER BY its order)}: the usual
+ *       top-N per group. Select-list expressions over outer columns are computed outside.</li>
+ *   <li>{@code VALUES} rows: a join with their numbers, each column a CASE over them.</li>
  * </ul>
  *
- * Anything else (correlation in the select list, a non-equality, a {@code *} over the item) is
- * refused with 0A000 naming LATERAL, rather than left to fail as an unknown column.
+ * Stars over the item are spelled out first ({@link LateralStars}). Anything else is refused with
+ * 0A000 naming LATERAL, rather than left to fail as an unknown column.
  */
 final class LateralJoins {
 
@@ -122,8 +123,9 @@ final class LateralJoins {
         }
         Set<String> outer = itemNames(t, from + 1, joinStart);
         TokenList q = TokenList.of(t.text(open + 1, close));
-        LateralSubquery sub = LateralSubquery.parse(q, outer);
-        if (sub == null) {
+        List<List<String>> rows = q.is(0, "VALUES") ? valuesRows(q) : null;
+        LateralSubquery sub = rows != null ? null : LateralSubquery.parse(q, outer);
+        if (sub == null && rows == null) {
             throw refused(sql, "this LATERAL subquery (a set operation or a WITH)");
         }
         int scopeStart = t.enclosingKeyword(from, "SELECT");
@@ -131,38 +133,83 @@ final class LateralJoins {
         if (scopeStart < 0) {
             throw refused(sql, "LATERAL outside a SELECT");
         }
-        List<String> names = sub.outputNames(q, renamed);
-        if ((sub.oneRow() || join.equals("LEFT") && onTrue && sub.limitOne()) && onTrue) {
-            // The item goes; each reference to its columns becomes a correlated scalar subquery.
-            String rest = q.text(sub.fromStart, sub.end);
-            List<int[]> refs = references(scopeStart, scopeEnd, joinStart, itemEnd, alias, names, sql);
-            for (int r = refs.size() - 1; r >= 0; r--) {
-                int[] ref = refs.get(r);
-                if (ref[0] >= itemEnd) {
-                    t.replace(ref[0], ref[1], scalar(ref, sub, rest, names));
-                }
-            }
-            t.remove(joinStart, itemEnd);
-            for (int r = refs.size() - 1; r >= 0; r--) {
-                int[] ref = refs.get(r);
-                if (ref[1] <= joinStart) {
-                    t.replace(ref[0], ref[1], scalar(ref, sub, rest, names));
-                }
-            }
+        List<String> names = rows != null ? valuesNames(rows.get(0).size(), renamed) : sub.outputNames(q, renamed);
+        int fromEnd = t.findAny(from + 1, scopeEnd, "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "UNION",
+                "INTERSECT", "EXCEPT", "FOR");
+        Integer grown = new LateralStars(t).expand(scopeStart, from, fromEnd < 0 ? scopeEnd : fromEnd, alias, aliasText, names);
+        if (grown == null) {
+            throw refused(sql, "* over a FROM list with a LATERAL subquery and a join with USING or NATURAL (or an unnamed item)");
+        }
+        if (grown != 0) {
+            rewriteAt(lat + grown, sql); // the stars spelled out, the item is where it was, further on
             return;
         }
-        if (sub.aggregates || sub.groupBy || sub.distinct || !sub.correlatedOnlyByEqualities) {
-            throw refused(sql, "a LATERAL subquery correlated other than by equalities in its WHERE");
+        if (rows != null) {
+            if (!onTrue) {
+                throw refused(sql, "a LATERAL VALUES list joined on a condition");
+            }
+            List<String> numbers = new ArrayList<>();
+            for (int r = 1; r <= rows.size(); r++) {
+                numbers.add("(" + r + ")");
+            }
+            String row = SqlQuoting.identifier("__lateral_row");
+            List<Edit> edits = new ArrayList<>();
+            edits.add(new Edit(joinStart, itemEnd, " CROSS JOIN (VALUES " + String.join(", ", numbers) + ") AS " + aliasText + "(" + row + ") "));
+            for (int[] ref : references(scopeStart, scopeEnd, joinStart, itemEnd, alias, names, sql)) {
+                StringBuilder c = new StringBuilder("CASE " + aliasText + "." + row);
+                for (int r = 0; r < rows.size(); r++) {
+                    c.append(" WHEN ").append(r + 1).append(" THEN (").append(rows.get(r).get(ref[2])).append(")");
+                }
+                edits.add(new Edit(ref[0], ref[1], named(ref, c.append(" END").toString(), names)));
+            }
+            apply(edits);
+            return;
+        }
+        boolean derivable = !sub.aggregates && !sub.groupBy && !sub.distinct && sub.correlatedOnlyByEqualities
+                && (sub.moved.isEmpty() || sub.limit == null && sub.offset == null);
+        if (onTrue && (sub.oneRow() || sub.limitOne() && (join.equals("LEFT") || !derivable))) {
+            // The item goes; each reference to its columns becomes a correlated scalar subquery. An
+            // inner join of at most one row keeps only the outer rows for which there is one.
+            String rest = q.text(sub.fromStart, sub.end);
+            List<int[]> refs = references(scopeStart, scopeEnd, joinStart, itemEnd, alias, names, sql);
+            List<Edit> edits = new ArrayList<>();
+            for (int[] ref : refs) {
+                edits.add(new Edit(ref[0], ref[1], scalar(ref, sub, rest, names)));
+            }
+            edits.add(new Edit(joinStart, itemEnd, ""));
+            if (!sub.oneRow() && !join.equals("LEFT")) {
+                requireRow(edits, itemEnd, scopeEnd, "EXISTS (SELECT 1 " + rest + ")");
+            }
+            apply(edits);
+            return;
+        }
+        if (!derivable) {
+            throw refused(sql, sub.moved.isEmpty() || sub.limit == null && sub.offset == null
+                    ? "a LATERAL subquery correlated other than by equalities in its WHERE"
+                    : "a LATERAL subquery with LIMIT or OFFSET correlated other than by equalities in its WHERE");
         }
         if (selectsAll(scopeStart, from, alias)) {
             throw refused(sql, "* over a LATERAL subquery");
         }
-        // Decorrelated: the inner sides of the equalities come out as columns, the equalities go to ON.
+        // Decorrelated: the inner sides of the equalities come out as columns, the equalities go to
+        // ON, and so do other correlated conjuncts, over the inner columns they read.
         List<String> select = new ArrayList<>();
         for (int c = 0; c < sub.expressions.size(); c++) {
-            select.add(sub.expressions.get(c) + " AS " + SqlQuoting.identifier(names.get(c)));
+            if (!sub.computedOutside.containsKey(c)) {
+                select.add(sub.expressions.get(c) + " AS " + SqlQuoting.identifier(names.get(c)));
+            }
+        }
+        for (int k = 0; k < sub.exposed.size(); k++) {
+            select.add(sub.exposed.get(k) + " AS " + SqlQuoting.identifier(LateralSubquery.exposedName(k)));
+        }
+        String matched = aliasText + "." + SqlQuoting.identifier("__lateral_match");
+        if (!sub.computedOutside.isEmpty()) {
+            select.add("TRUE AS " + SqlQuoting.identifier("__lateral_match"));
         }
         List<String> conditions = new ArrayList<>();
+        for (String m : sub.moved) {
+            conditions.add("(" + qualify(m, sub, aliasText) + ")");
+        }
         for (int k = 0; k < sub.innerKeys.size(); k++) {
             String key = "__lateral_key_" + k;
             select.add(sub.innerKeys.get(k) + " AS " + SqlQuoting.identifier(key));
@@ -186,7 +233,89 @@ final class LateralJoins {
             conditions.add(0, "(" + on + ")");
         }
         String cond = conditions.isEmpty() ? "TRUE" : String.join(" AND ", conditions);
-        t.replace(joinStart, itemEnd, (join.equals("LEFT") ? " LEFT JOIN " : " JOIN ") + derived + " ON " + cond + " ");
+        List<Edit> edits = new ArrayList<>();
+        edits.add(new Edit(joinStart, itemEnd, (join.equals("LEFT") ? " LEFT JOIN " : " JOIN ") + derived + " ON " + cond + " "));
+        if (!sub.computedOutside.isEmpty()) {
+            // Columns that read outer tables are computed outside, NULL where a LEFT JOIN found no row.
+            for (int[] ref : references(scopeStart, scopeEnd, joinStart, itemEnd, alias, names, sql)) {
+                String computed = sub.computedOutside.get(ref[2]);
+                if (computed != null) {
+                    String expr = "(" + qualify(computed, sub, aliasText) + ")";
+                    edits.add(new Edit(ref[0], ref[1], named(ref, join.equals("LEFT")
+                            ? "(CASE WHEN " + matched + " IS NULL THEN NULL ELSE " + expr + " END)" : expr, names)));
+                }
+            }
+        }
+        apply(edits);
+    }
+
+    /** A replacement of tokens [from, to) by {@code text}. */
+    private record Edit(int from, int to, String text) {}
+
+    /**
+     * Applies non-overlapping edits, the last first, so that the positions of the others hold; at one
+     * position a replacement goes before an insertion, which then lands in front of it.
+     */
+    private void apply(List<Edit> edits) {
+        edits.sort((a, b) -> a.from() != b.from() ? Integer.compare(b.from(), a.from()) : Integer.compare(b.to(), a.to()));
+        for (Edit e : edits) {
+            t.replace(e.from(), e.to(), e.text());
+        }
+    }
+
+    /** Adds {@code condition} to the WHERE of the query whose FROM item ends at {@code itemEnd} (making one if it has none). */
+    private void requireRow(List<Edit> edits, int itemEnd, int scopeEnd, String condition) {
+        int where = t.findAny(itemEnd, scopeEnd, "WHERE");
+        int whereEnd = t.findAny(where < 0 ? itemEnd : where + 1, scopeEnd, "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET",
+                "FETCH", "UNION", "INTERSECT", "EXCEPT", "FOR");
+        whereEnd = whereEnd < 0 ? scopeEnd : whereEnd;
+        if (where < 0) {
+            edits.add(new Edit(whereEnd, whereEnd, " WHERE " + condition + " "));
+        } else {
+            edits.add(new Edit(where + 1, where + 1, " " + condition + " AND ("));
+            edits.add(new Edit(whereEnd, whereEnd, ") "));
+        }
+    }
+
+    /** A template of {@link LateralSubquery} with its placeholders read from the derived table {@code aliasText}. */
+    private static String qualify(String template, LateralSubquery sub, String aliasText) {
+        for (int k = 0; k < sub.exposed.size(); k++) {
+            String placeholder = SqlQuoting.identifier(LateralSubquery.exposedName(k));
+            template = template.replace(placeholder, aliasText + "." + placeholder);
+        }
+        return template;
+    }
+
+    /** The rows of {@code VALUES (a, b), (c, d)}, each as its expressions; null unless every row has as many. */
+    private static List<List<String>> valuesRows(TokenList q) {
+        List<List<String>> rows = new ArrayList<>();
+        List<Integer> starts = q.splitCommas(1, q.size());
+        for (int n = 0; n + 1 < starts.size(); n++) {
+            int s = starts.get(n);
+            int e = starts.get(n + 1) - 1;
+            if (q.get(s) == null || !q.get(s).isOpen() || q.closing(s) != e - 1) {
+                return null;
+            }
+            List<String> row = new ArrayList<>();
+            List<Integer> cells = q.splitCommas(s + 1, e - 1);
+            for (int c = 0; c + 1 < cells.size(); c++) {
+                row.add(q.text(cells.get(c), cells.get(c + 1) - 1));
+            }
+            if (!rows.isEmpty() && rows.get(0).size() != row.size()) {
+                return null;
+            }
+            rows.add(row);
+        }
+        return rows.isEmpty() ? null : rows;
+    }
+
+    /** A VALUES list's column names: the alias's, else PostgreSQL's column1, column2, ... */
+    private static List<String> valuesNames(int columns, List<String> renamed) {
+        List<String> out = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            out.add(c < renamed.size() ? TokenList.of(renamed.get(c)).get(0).name() : "column" + (c + 1));
+        }
+        return out;
     }
 
     /**
@@ -194,7 +323,11 @@ final class LateralJoins {
      * reference is a whole select item (PostgreSQL names the result column so).
      */
     private String scalar(int[] ref, LateralSubquery sub, String rest, List<String> names) {
-        String query = "(SELECT " + sub.expressions.get(ref[2]) + " " + rest + ")";
+        return named(ref, "(SELECT " + sub.expressions.get(ref[2]) + " " + rest + ")", names);
+    }
+
+    /** {@code query}, named as the column it stands for when the reference is a whole select item. */
+    private String named(int[] ref, String query, List<String> names) {
         Tok before = t.get(ref[0] - 1);
         Tok after = t.get(ref[1]);
         boolean item = (before.is("SELECT") || before.is("DISTINCT") || before.isComma())

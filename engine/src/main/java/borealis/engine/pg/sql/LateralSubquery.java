@@ -32,6 +32,14 @@ final class LateralSubquery {
     final List<String> innerKeys = new ArrayList<>();
     final List<String> outerKeys = new ArrayList<>();
     boolean correlatedOnlyByEqualities = true;
+    /**
+     * Select-list expressions that read outer columns (by index), as {@link #template}s: a
+     * decorrelated subquery cannot compute them, the outer query does.
+     */
+    final java.util.Map<Integer, String> computedOutside = new java.util.HashMap<>();
+    /** Correlated conjuncts that go to the join's ON, reading the inner columns {@link #exposed} by placeholder. */
+    final List<String> moved = new ArrayList<>();
+    final List<String> exposed = new ArrayList<>();
 
     boolean noFrom;
 
@@ -56,6 +64,12 @@ final class LateralSubquery {
         int from = q.find(0, q.size(), "FROM");
         s.end = q.size();
         int listEnd = from < 0 ? q.size() : from;
+        int fromEndAt = from < 0 ? -1
+                : q.findAny(from + 1, q.size(), "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "FOR");
+        Set<String> outside = new HashSet<>(outer);
+        if (from >= 0) {
+            outside.removeAll(LateralJoins.itemNames(q, from + 1, fromEndAt < 0 ? q.size() : fromEndAt));
+        }
         List<Integer> starts = q.splitCommas(start, listEnd);
         for (int c = 0; c + 1 < starts.size(); c++) {
             int a = starts.get(c);
@@ -63,11 +77,14 @@ final class LateralSubquery {
             int as = q.find(a, b, "AS");
             String expr;
             String label;
+            int exprEnd = b;
             if (as >= 0) {
+                exprEnd = as;
                 expr = q.text(a, as);
                 label = q.get(as + 1).name();
             } else if (b - a >= 2 && q.get(b - 1).isName() && !q.get(b - 2).isDot() && !q.get(b - 2).isOp("::")
                     && (q.get(b - 2).isName() || q.get(b - 2).isClose())) {
+                exprEnd = b - 1;
                 expr = q.text(a, b - 1); // expression followed by a bare alias
                 label = q.get(b - 1).name();
             } else {
@@ -84,8 +101,13 @@ final class LateralSubquery {
                     s.aggregates |= !window;
                 }
             }
-            if (refersTo(q, a, b, outer)) {
-                s.correlatedOnlyByEqualities = false;
+            if (refersTo(q, a, b, outside)) {
+                String computed = from >= 0 ? s.template(q, a, exprEnd, outside) : null;
+                if (computed != null) {
+                    s.computedOutside.put(s.expressions.size() - 1, computed);
+                } else {
+                    s.correlatedOnlyByEqualities = false;
+                }
             }
         }
         if (from < 0) {
@@ -94,11 +116,7 @@ final class LateralSubquery {
             return s;
         }
         s.fromStart = from;
-        int fromEnd = q.findAny(from + 1, q.size(), "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "FOR");
-        s.fromEnd = fromEnd < 0 ? q.size() : fromEnd;
-        Set<String> inner = LateralJoins.itemNames(q, from + 1, s.fromEnd);
-        Set<String> outside = new HashSet<>(outer);
-        outside.removeAll(inner);
+        s.fromEnd = fromEndAt < 0 ? q.size() : fromEndAt;
         if (refersTo(q, from + 1, s.fromEnd, outside)) {
             s.correlatedOnlyByEqualities = false;
         }
@@ -183,7 +201,7 @@ final class LateralSubquery {
                 }
             }
             if (eq < 0) {
-                correlatedOnlyByEqualities = false;
+                move(q, p[0], p[1], outside);
                 continue;
             }
             boolean leftOuter = isOuterColumn(q, p[0], eq, outside);
@@ -195,10 +213,81 @@ final class LateralSubquery {
                 outerKeys.add(q.text(eq + 1, p[1]));
                 innerKeys.add(q.text(p[0], eq));
             } else {
-                correlatedOnlyByEqualities = false;
+                move(q, p[0], p[1], outside);
             }
         }
     }
+
+    /** A correlated conjunct that is no key equality ({@code i.price > o.total / 4}) moves to the join's ON ({@link #template}). */
+    private void move(TokenList q, int from, int to, Set<String> outside) {
+        String m = template(q, from, to, outside);
+        if (m == null) {
+            correlatedOnlyByEqualities = false;
+        } else {
+            moved.add(m);
+        }
+    }
+
+    /**
+     * Correlated text [from, to) as the outer query can compute it once the subquery is a derived
+     * table: each inner column it reads comes out of the subquery as {@code "__lateral_col_n"},
+     * which stands in the text. Bare names are the inner tables' columns, as PostgreSQL looks there
+     * first (an outer one then fails as unknown inside, never silently). Null for text with a
+     * subquery or a window of its own, which stays refused.
+     */
+    private String template(TokenList q, int from, int to, Set<String> outside) {
+        StringBuilder out = new StringBuilder();
+        int copied = from;
+        for (int k = from; k < to; k++) {
+            Tok tok = q.get(k);
+            if (!tok.isName()) {
+                continue;
+            }
+            if (tok.is("SELECT") || tok.is("OVER")) {
+                return null;
+            }
+            Tok next = q.get(k + 1);
+            Tok prev = k > from ? q.get(k - 1) : null;
+            if (next != null && next.isDot() && !(prev != null && prev.isDot())) {
+                int end = k + 2;
+                while (q.get(end + 1) != null && q.get(end + 1).isDot()) {
+                    end += 2;
+                }
+                if (!outside.contains(tok.name())) {
+                    out.append(q.text(copied, k)).append(' ').append(exposedColumn(q.text(k, end + 1))).append(' ');
+                    copied = end + 1;
+                }
+                k = end;
+                continue;
+            }
+            boolean notAColumn = next != null && (next.isOpen() && tok.isWord() || next.isString())
+                    || prev != null && (prev.isOp("::") || prev.is("AS"))
+                    || tok.isWord() && (Keywords.isReserved(tok.name()) || OPERATOR_WORDS.contains(tok.name()));
+            if (!notAColumn) {
+                out.append(q.text(copied, k)).append(' ').append(exposedColumn(q.text(k, k + 1))).append(' ');
+                copied = k + 1;
+            }
+        }
+        return out.append(q.text(copied, to)).toString();
+    }
+
+    /** The placeholder of an inner column a moved conjunct reads, exposed once however often it is read. */
+    private String exposedColumn(String inner) {
+        int n = exposed.indexOf(inner);
+        if (n < 0) {
+            n = exposed.size();
+            exposed.add(inner);
+        }
+        return SqlQuoting.identifier(exposedName(n));
+    }
+
+    static String exposedName(int n) {
+        return "__lateral_col_" + n;
+    }
+
+    /** Words of an expression that name no column. */
+    private static final Set<String> OPERATOR_WORDS = Set.of("is", "like", "ilike", "between", "similar", "escape", "interval",
+            "isnull", "notnull", "collate", "at", "zone");
 
     /** Whether [from, to) is exactly one qualified column of an outer table ({@code o.id}). */
     private static boolean isOuterColumn(TokenList q, int from, int to, Set<String> outside) {
