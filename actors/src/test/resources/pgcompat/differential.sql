@@ -732,3 +732,16 @@ update validity set label = 'open' where valid_to = 'infinity';
 delete from validity where valid_from = '-infinity';
 select id, label from validity order by id;
 drop table validity;
+-- ---- INSERT without a column list and fewer values: the rest take their defaults ----
+create table short_rows(id int primary key, name text default 'none', n int default 7, d date);
+insert into short_rows values (1);
+insert into short_rows values (2, 'b'), (3, 'c');
+insert into short_rows values (4, 'd', 1, '2024-01-01');
+insert into short_rows values (5, 'e', 2, '2024-01-01', 9);
+insert into short_rows values (6), (7, 'x');
+insert into short_rows values (8) on conflict (id) do nothing;
+insert into short_rows values (9) returning *;
+insert into short_rows as s values (10, 'k') on conflict (id) do update set name = s.name || excluded.name;
+insert into short_rows as s values (10, 'k') on conflict (id) do update set name = s.name || excluded.name;
+select * from short_rows order by id;
+drop table short_rows;

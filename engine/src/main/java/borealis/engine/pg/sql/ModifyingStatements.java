@@ -47,6 +47,7 @@ final class ModifyingStatements {
 
     /** INSERT ... [ON CONFLICT ...] [RETURNING ...]. */
     void insert() {
+        shortRows();
         int onConflict = -1;
         for (int i = 0; i + 1 < t.size(); i++) {
             if (t.is(i, "ON") && t.is(i + 1, "CONFLICT") && t.find(0, t.size(), "ON") >= 0) {
@@ -58,6 +59,53 @@ final class ModifyingStatements {
             onConflict(onConflict);
         }
         returning("FINAL");
+    }
+
+    /**
+     * {@code INSERT INTO t VALUES (...)} without a column list and with fewer values than t has
+     * columns: PostgreSQL gives the rest their defaults, H2 wants a value for each ("Column count
+     * does not match"). The column list of as many leading columns is written in.
+     */
+    private void shortRows() {
+        String table = insertTarget();
+        if (table == null || lookup == null) {
+            return;
+        }
+        int i = 3;
+        while (t.get(i) != null && t.get(i).isDot()) {
+            i += 2;
+        }
+        int values = t.is(i, "AS") ? i + 2 : i;
+        if (!t.is(values, "VALUES")) {
+            return;
+        }
+        int end = t.findAny(values + 1, t.size(), "ON", "RETURNING");
+        List<Integer> rows = t.splitCommas(values + 1, end < 0 ? t.size() : end);
+        int width = -1;
+        for (int r = 0; r + 1 < rows.size(); r++) {
+            int open = rows.get(r);
+            if (t.get(open) == null || !t.get(open).isOpen()) {
+                return;
+            }
+            int n = t.splitCommas(open + 1, t.closing(open)).size() - 1;
+            if (width >= 0 && n != width) {
+                throw new PgException(PgError.error("42601", "VALUES lists must all be the same length"));
+            }
+            width = n;
+        }
+        usedLookup = true;
+        List<String> columns = new ArrayList<>(lookup.columnTypes(table).keySet());
+        if (!columns.isEmpty() && width > columns.size()) {
+            throw new PgException(PgError.error("42601", "INSERT has more expressions than target columns"));
+        }
+        if (width <= 0 || width >= columns.size()) {
+            return;
+        }
+        List<String> quoted = new ArrayList<>();
+        for (String c : columns.subList(0, width)) {
+            quoted.add(SqlQuoting.identifier(c));
+        }
+        t.insert(values, "(" + String.join(", ", quoted) + ")");
     }
 
     /** The table an INSERT writes (as written, maybe qualified), or null. */
