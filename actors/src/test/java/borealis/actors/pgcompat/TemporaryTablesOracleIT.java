@@ -83,6 +83,31 @@ class TemporaryTablesOracleIT {
             step(out, "b", sb, "create temp table scratch(y text)");
             step(out, "b", sb, "insert into scratch values ('again')");
         }
+        // CREATE TEMP TABLE is transactional: it does not commit the block, and a rollback (or a
+        // rollback to a savepoint before it) drops the table.
+        try (Connection d = oracle.connect(postgres); Statement sd = d.createStatement()) {
+            step(out, "d", sd, "create table kept_or_not(x int)");
+            step(out, "d", sd, "begin");
+            step(out, "d", sd, "insert into kept_or_not values (1)");
+            step(out, "d", sd, "create temp table gone(i int)");
+            step(out, "d", sd, "insert into gone values (1)");
+            step(out, "d", sd, "rollback");
+            step(out, "d", sd, "select count(*) from kept_or_not");
+            step(out, "d", sd, "select count(*) from gone");
+            step(out, "d", sd, "create temp table gone(code char primary key)");
+            step(out, "d", sd, "begin");
+            step(out, "d", sd, "savepoint s1");
+            step(out, "d", sd, "create temp table inner_one(x int)");
+            step(out, "d", sd, "rollback to s1");
+            step(out, "d", sd, "select * from inner_one");
+            step(out, "d", sd, "create temp table inner_one(y int) on commit preserve rows");
+            step(out, "d", sd, "insert into inner_one values (6)");
+            step(out, "d", sd, "insert into kept_or_not values (2)");
+            step(out, "d", sd, "commit");
+            step(out, "d", sd, "select y from inner_one");
+            step(out, "d", sd, "select count(*) from kept_or_not");
+            step(out, "d", sd, "drop table kept_or_not");
+        }
         // A session's temporary tables end with it.
         try (Connection c = oracle.connect(postgres); Statement sc = c.createStatement()) {
             step(out, "c", sc, "select count(*) from scratch");

@@ -57,6 +57,34 @@ public final class SessionRelations {
         }
     }
 
+    /** The session's temporary tables now (by identity): what a rollback to this point keeps. */
+    public static java.util.Set<Object> temporaryTables(Connection c) throws SQLException {
+        List<org.h2.table.Table> now = CatalogFunctions.session(c).getLocalTempTables();
+        if (now.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<Object> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        out.addAll(now);
+        return out;
+    }
+
+    /**
+     * A rollback: the temporary tables made since {@code kept} was taken go, as PostgreSQL's
+     * transactional CREATE TEMP TABLE does. Removed in the engine directly: a DROP would commit the
+     * transaction that a ROLLBACK TO SAVEPOINT leaves open.
+     */
+    public static void dropTemporaryTablesNotIn(Connection c, java.util.Set<Object> kept) throws SQLException {
+        if (kept == null) {
+            return;
+        }
+        org.h2.engine.SessionLocal s = CatalogFunctions.session(c);
+        for (org.h2.table.Table t : s.getLocalTempTables()) {
+            if (!kept.contains(t)) {
+                s.removeLocalTempTable(t);
+            }
+        }
+    }
+
     static List<PreparedStatement> prepared(Connection c) throws SQLException {
         Supplier<List<PreparedStatement>> s = PREPARED.find(c);
         return s == null ? List.of() : s.get();

@@ -5,6 +5,7 @@ import borealis.engine.pg.PgException;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.catalog.AdvisoryLocks;
 import borealis.engine.pg.catalog.DeferredConstraints;
+import borealis.engine.pg.catalog.SessionRelations;
 import borealis.engine.pg.wire.BackendWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -129,6 +130,14 @@ final class Transactions {
 
     private void ended(boolean commit) {
         AdvisoryLocks.transactionEnded(conn);
+        if (!commit) {
+            try {
+                SessionRelations.dropTemporaryTablesNotIn(conn, temporaryAtBegin);
+            } catch (SQLException | RuntimeException e) {
+                log.warn("could not drop the temporary tables of a rolled back transaction", e);
+            }
+        }
+        temporaryAtBegin = null;
         try {
             DeferredConstraints.transactionEnded(conn);
         } catch (SQLException e) {
@@ -184,8 +193,17 @@ final class Transactions {
         if (status == 'I' && !implicit) {
             conn.setAutoCommit(false);
             implicit = true;
+            temporaryAtBegin = SessionRelations.temporaryTables(conn);
         }
     }
+
+    /**
+     * The session's temporary tables when the transaction began (null outside one), and at each
+     * savepoint: a rollback drops those made since, as PostgreSQL's transactional DDL does. (H2
+     * creates them without committing: TRANSACTIONAL.)
+     */
+    private java.util.Set<Object> temporaryAtBegin;
+    private final Map<String, java.util.Set<Object>> temporaryAtSavepoint = new HashMap<>();
 
     void endImplicit(boolean commit) throws SQLException {
         implicit = false;
@@ -221,11 +239,6 @@ final class Transactions {
         if (status == 'I') {
             notes.rolledBack();
         }
-        if (implicit) {
-            ended(false);
-        } else {
-            AdvisoryLocks.transactionEnded(conn);
-        }
         try {
             if (!conn.getAutoCommit()) {
                 conn.rollback();
@@ -235,6 +248,11 @@ final class Transactions {
             }
         } catch (SQLException e) {
             log.warn("rollback failed", e);
+        }
+        if (implicit) {
+            ended(false); // after the rollback: a temporary table it made goes once no change of it is pending
+        } else {
+            AdvisoryLocks.transactionEnded(conn);
         }
         implicit = false;
     }
@@ -250,6 +268,7 @@ final class Transactions {
                     if (!implicit) {
                         conn.setAutoCommit(false);
                         engineTransaction = null;
+                        temporaryAtBegin = SessionRelations.temporaryTables(conn);
                     }
                     implicit = false;
                     status = 'T';
@@ -329,6 +348,7 @@ final class Transactions {
             case SAVEPOINT -> {
                 requireBlock("SAVEPOINT");
                 savepoints.put(c.name(), conn.setSavepoint(c.name()));
+                temporaryAtSavepoint.put(c.name(), SessionRelations.temporaryTables(conn));
                 notes.savepoint(c.name());
                 out.commandComplete("SAVEPOINT");
             }
@@ -337,11 +357,13 @@ final class Transactions {
                 Savepoint sp = savepoint(c.name());
                 conn.releaseSavepoint(sp);
                 savepoints.remove(c.name());
+                temporaryAtSavepoint.remove(c.name());
                 out.commandComplete("RELEASE");
             }
             case ROLLBACK_TO -> {
                 requireBlock("ROLLBACK TO SAVEPOINT");
                 conn.rollback(savepoint(c.name()));
+                SessionRelations.dropTemporaryTablesNotIn(conn, temporaryAtSavepoint.get(c.name()));
                 notes.rollbackTo(c.name());
                 status = 'T';
                 // What the savepoint kept (maybe nothing) is in the same engine transaction.
@@ -414,6 +436,7 @@ final class Transactions {
         conn.setAutoCommit(true);
         status = 'I';
         savepoints.clear();
+        temporaryAtSavepoint.clear();
         ended(committed);
     }
 

@@ -59,6 +59,9 @@ final class TableDefinitions {
         }
         if (t.is(i, "TABLE")) {
             createTable(i + 1);
+            if (temporary >= 0) {
+                transactional(i + 1);
+            }
         } else if (t.is(i, "INDEX")) {
             createIndex(i + 1);
         } else if (t.is(i, "SEQUENCE")) {
@@ -74,6 +77,33 @@ final class TableDefinitions {
                 || t.is(i, "RULE") || t.is(i, "POLICY") || t.is(i, "PUBLICATION") || t.is(i, "TYPE") && t.find(i, t.size(), "ENUM") < 0) {
             throw new PgException(PgError.error("0A000", "CREATE " + t.get(i).text.toUpperCase(Locale.ROOT) + " is not supported by Borealis"));
         }
+    }
+
+    /**
+     * A temporary table is made without committing the transaction around it (H2's TRANSACTIONAL),
+     * which a rollback then drops ({@code Transactions}), as PostgreSQL's transactional DDL would.
+     * H2 takes the word after the column list and ON COMMIT, before AS.
+     */
+    private void transactional(int i) {
+        int at = t.find(i, t.size(), "AS");
+        int open = -1;
+        for (int k = i; k < t.size() && (at < 0 || k < at); k++) {
+            if (t.get(k).isOpen()) {
+                open = k;
+                break;
+            }
+        }
+        if (open >= 0) {
+            at = t.closing(open) + 1;
+            if (t.is(at, "ON") && t.is(at + 1, "COMMIT") && t.is(at + 2, "PRESERVE")) {
+                t.remove(at, at + 4); // the default, which H2 has no words for
+            } else if (t.is(at, "ON") && t.is(at + 1, "COMMIT")) {
+                at += t.is(at + 2, "DELETE") ? 4 : 3;
+            }
+        } else if (at < 0) {
+            return;
+        }
+        t.insert(at, "TRANSACTIONAL");
     }
 
     private void createTable(int i) {
