@@ -75,7 +75,7 @@ public final class PgCatalog {
 
     /** The classes whose public static methods become functions (each name once across them). */
     private static final List<Class<?>> FUNCTIONS = List.of(CatalogFunctions.class, SystemFunctions.class, ScalarFunctions.class,
-            JsonFunctions.class, Subqueries.class, SessionFunctions.class, NumericFunctions.class, ToNumber.class,
+            JsonFunctions.class, Subqueries.class, SessionFunctions.class, NumericFunctions.class, ToNumber.class, ToChar.class,
             RegexpFunctions.class, JsonEditFunctions.class, JsonDocFunctions.class,
             UnistrFunction.class, DateTimeInputFunctions.class, ArrayFunctions.class, ByteaFunctions.class, DateTimeMakeFunctions.class, TableFunctions.class,
             JsonSetFunctions.class);

@@ -39,7 +39,7 @@ final class CatalogReferences {
             "regclass_oid", "regclass_name", "regtype_oid", "regtype_name", "regnamespace_oid", "regnamespace_name",
             "regproc_name", "regrole_name", "json_get", "json_get_text", "json_path", "json_path_text", "interval_of",
             "make_date", "to_hex", "starts_with", "encode", "decode", "array_get", "array_get_text", "initcap", "isfinite",
-            "pg_notify", "pg_listening_channels", "pg_listening_channels_array");
+            "pg_notify", "pg_listening_channels", "pg_listening_channels_array", "to_char");
 
     /** Functions H2 has under another name. */
     private static final Map<String, String> RENAMED = Map.ofEntries(
