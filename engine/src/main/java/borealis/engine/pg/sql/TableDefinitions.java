@@ -24,6 +24,8 @@ final class TableDefinitions {
     /** The main statement is replaced by these (ALTER ... OWNER TO: by nothing at all). */
     private final List<String> instead;
     boolean usedLookup;
+    /** CREATE TEMP TABLE: its foreign keys are checked at once (no mark, whose COMMENT would commit the block). */
+    private boolean temporaryTable;
 
     TableDefinitions(TokenList t, ColumnLookup lookup, List<String> before, List<String> after, List<String> instead) {
         this.t = t;
@@ -58,6 +60,7 @@ final class TableDefinitions {
             t.get(temporary).text = "LOCAL TEMPORARY";
         }
         if (t.is(i, "TABLE")) {
+            temporaryTable = temporary >= 0;
             createTable(i + 1);
             if (temporary >= 0) {
                 transactional(i + 1);
@@ -293,7 +296,7 @@ final class TableDefinitions {
             }
             // INITIALLY DEFERRED alone makes a constraint deferrable, as in PostgreSQL
             if (deferred && deferrable == null || Boolean.TRUE.equals(deferrable)) {
-                String name = foreignKeyBefore(from);
+                String name = temporaryTable ? null : foreignKeyBefore(from);
                 if (name != null) {
                     after.add("COMMENT ON CONSTRAINT " + schemaPrefix + StatementRewriter.quoteIdent(name) + " IS "
                             + SqlQuoting.literal(DeferrableMark.comment(deferred)));
