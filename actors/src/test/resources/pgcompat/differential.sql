@@ -138,6 +138,7 @@ select d.code, x.name from dept d cross join lateral (select name from emp where
 select d.code, x.name from dept d join lateral (select e.name from emp e where e.salary > d.budget / 12 order by e.salary limit 1) x on true where x.name <> 'Zed' or d.code = '' order by 1;
 select d.code, v.* from dept d cross join lateral (values (d.code, 1), (upper(d.title), 2)) as v(label, n) order by 1, 3;
 select d.code, v.column1 from dept d, lateral (values (d.budget * 2)) v order by 1;
+select d.code, x.name from dept d cross join lateral (select name from emp where extract(year from hired) > d.budget / 1000000 + 2018) x order by 1, 2;
 select name from emp order by id offset 2 limit 2;
 select d.code, r.name from dept d join (select dept, name, row_number() over (partition by dept order by salary desc, name) as rn
   from emp) r on r.dept = d.code and r.rn = 1 order by 1;

@@ -28,8 +28,11 @@ final class IntegrityErrors {
             "^(?<name>[^:]+): (?<schema>[^.\\s]+)\\.(?<table>\\S+) FOREIGN KEY\\((?<cols>[^)]*)\\) REFERENCES (?<pschema>[^.\\s]+)\\."
                     + "(?<ptable>[^(\\s]+)\\((?<pcols>[^)]*)\\)\\s*\\((?<vals>.*)\\)\\s*$", Pattern.DOTALL);
 
-    /** The table an INSERT, UPDATE or MERGE wrote, from the statement H2 appends to its message. */
-    private static final Pattern TARGET = Pattern.compile("; SQL statement:\\s*(?:insert\\s+into|update|merge\\s+into)\\s+"
+    /**
+     * The table an INSERT, UPDATE or MERGE wrote, from the statement H2 appends to its message: the
+     * first one in it (with RETURNING the write sits inside {@code SELECT ... FROM FINAL TABLE (...)}).
+     */
+    private static final Pattern TARGET = Pattern.compile("; SQL statement:.*?\\b(?:insert\\s+into|update|merge\\s+into)\\s+"
             + "(?:(\"[^\"]+\"|[\\w$]+)\\.)?(\"[^\"]+\"|[\\w$]+)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private static final Pattern QUOTED = Pattern.compile("\"(.*)\"", Pattern.DOTALL);

@@ -56,4 +56,13 @@ class IntegrityErrorsTest {
         assertEquals("new row for relation \"customers\" violates check constraint \"customers_age_check\"", ck.message());
         assertEquals("23514", ck.sqlState());
     }
+
+    /** With RETURNING (Django's INSERT ... RETURNING "id") the write sits inside the SELECT H2 runs. */
+    @Test
+    void aWriteInsideReturningStillNamesItsTable() {
+        PgError nn = IntegrityErrors.of(23502, "NULL not allowed for column \"created\"; SQL statement: SELECT \"id\" FROM FINAL TABLE "
+                + "(INSERT INTO \"ecoapp_book\" (\"id\", \"created\") VALUES (?, ?)) [23502-232]", "NULL not allowed for column \"created\"");
+        assertEquals("null value in column \"created\" of relation \"ecoapp_book\" violates not-null constraint", nn.message());
+        assertEquals(List.of("public", "ecoapp_book"), List.of(nn.schema(), nn.table()));
+    }
 }

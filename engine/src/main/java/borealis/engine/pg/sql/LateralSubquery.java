@@ -260,7 +260,8 @@ final class LateralSubquery {
                 k = end;
                 continue;
             }
-            boolean notAColumn = next != null && (next.isOpen() && tok.isWord() || next.isString())
+            boolean notAColumn = next != null && (next.isOpen() && tok.isWord() || next.isString()
+                    || next.is("FROM") && tok.isWord() && DATE_FIELDS.contains(tok.name()))
                     || prev != null && (prev.isOp("::") || prev.is("AS"))
                     || tok.isWord() && (Keywords.isReserved(tok.name()) || OPERATOR_WORDS.contains(tok.name()));
             if (!notAColumn) {
@@ -284,6 +285,11 @@ final class LateralSubquery {
     static String exposedName(int n) {
         return "__lateral_col_" + n;
     }
+
+    /** The fields of EXTRACT(field FROM x), which name no column. */
+    private static final Set<String> DATE_FIELDS = Set.of("century", "day", "decade", "dow", "doy", "epoch", "hour", "isodow",
+            "isoyear", "julian", "microseconds", "millennium", "milliseconds", "minute", "month", "quarter", "second", "timezone",
+            "timezone_hour", "timezone_minute", "week", "year");
 
     /** Words of an expression that name no column. */
     private static final Set<String> OPERATOR_WORDS = Set.of("is", "like", "ilike", "between", "similar", "escape", "interval",
