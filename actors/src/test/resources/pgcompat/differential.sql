@@ -794,3 +794,7 @@ select to_char(timestamptz '2024-01-01 12:00:00+00', 'YYYY-MM-DD HH24:MI tz');
 set timezone = 'Asia/Kolkata';
 select to_char(timestamptz '2024-07-01 12:00:00+00', 'HH24:MI TZ OF TZH TZM');
 set time zone 'UTC';
+select to_char(v * -1, '9999999999999999S'), to_char(v * -1, 'S9999999999999999'), to_char(v, 'S9999'), to_char(v, 'FMS9999') from (values (456::int8), (4567890123456789)) t(v);
+select to_char(v, 'S 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 . 9 9 9') from (values (456::int8), (4567890123456789), (-123)) t(v);
+select to_char(v, E'99999 "text" 9999 "9999" 999 "\\"text between quote marks\\"" 9999') from (values (456::int8), (4567890123456789)) t(v);
+select to_char(v, 'SG9999'), to_char(v, '9999SG') from (values (12::int), (-12)) t(v);

@@ -19,6 +19,8 @@ final class ToCharNumbers {
     private boolean hasPoint;
     private boolean explicitSign;
     private boolean angle;
+    /** S before every digit: the sign goes right before the first digit printed, as '+' or '-'. */
+    private boolean leadingS;
 
     ToCharNumbers(String fmt) {
         this.fmt = fmt;
@@ -26,7 +28,7 @@ final class ToCharNumbers {
         for (int i = 0; i < fmt.length(); i++) {
             char c = Character.toUpperCase(fmt.charAt(i));
             if (c == '"') {
-                i = fmt.indexOf('"', i + 1) < 0 ? fmt.length() : fmt.indexOf('"', i + 1);
+                i = quoteEnd(i);
             } else if (c == '9' || c == '0') {
                 if (afterPoint) {
                     fracDigits++;
@@ -46,6 +48,11 @@ final class ToCharNumbers {
                 angle = true;
                 explicitSign = true;
                 i++;
+            } else if (fmt.regionMatches(true, i, "SG", 0, 2)) {
+                explicitSign = true;
+                i++;
+            } else if (c == 'S' && intDigits == 0 && !afterPoint) {
+                leadingS = true; // before the digits, S stands right before the first one printed
             } else if (c == 'S' || fmt.regionMatches(true, i, "MI", 0, 2) || fmt.regionMatches(true, i, "SG", 0, 2)) {
                 explicitSign = true;
             }
@@ -79,9 +86,14 @@ final class ToCharNumbers {
             char raw = fmt.charAt(i);
             char c = Character.toUpperCase(raw);
             if (c == '"') {
-                int end = fmt.indexOf('"', i + 1);
-                out.append(fmt, i + 1, end < 0 ? fmt.length() : end);
-                i = end < 0 ? fmt.length() : end;
+                int end = quoteEnd(i);
+                for (int k = i + 1; k < end; k++) {
+                    if (fmt.charAt(k) == '\\' && k + 1 < end) {
+                        k++;
+                    }
+                    out.append(fmt.charAt(k));
+                }
+                i = end;
             } else if ((c == '9' || c == '0') && !afterPoint) {
                 char d = overflow ? '#' : ints.charAt(digit);
                 boolean zeroHere = firstZero >= 0 && digit >= firstZero;
@@ -139,7 +151,9 @@ final class ToCharNumbers {
                 }
                 i++;
             } else if (c == 'S') {
-                out.append(negative ? '-' : '+');
+                if (!leadingS) {
+                    out.append(negative ? '-' : '+');
+                }
             } else if (c == 'L') {
                 out.append(' ');
             } else {
@@ -160,9 +174,21 @@ final class ToCharNumbers {
         return s;
     }
 
-    /** What stands before the first digit: the minus sign (or PR's bracket), else a blank outside fill mode. */
+    /** What stands before the first digit: the minus sign (or PR's bracket, or S's plus), else a blank outside fill mode. */
     private String slot(boolean negative) {
-        return negative ? (angle ? "<" : "-") : fm ? "" : " ";
+        return negative ? (angle ? "<" : "-") : leadingS ? "+" : fm ? "" : " ";
+    }
+
+    /** The index of the quote that closes the one at {@code open} (a backslash escapes one inside). */
+    private int quoteEnd(int open) {
+        for (int k = open + 1; k < fmt.length(); k++) {
+            if (fmt.charAt(k) == '\\') {
+                k++;
+            } else if (fmt.charAt(k) == '"') {
+                return k;
+            }
+        }
+        return fmt.length();
     }
 
     /** EEEE: one digit, the fraction's digits and a signed exponent of at least two digits. */
