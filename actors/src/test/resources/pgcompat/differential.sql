@@ -798,3 +798,22 @@ select to_char(v * -1, '9999999999999999S'), to_char(v * -1, 'S9999999999999999'
 select to_char(v, 'S 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 . 9 9 9') from (values (456::int8), (4567890123456789), (-123)) t(v);
 select to_char(v, E'99999 "text" 9999 "9999" 999 "\\"text between quote marks\\"" 9999') from (values (456::int8), (4567890123456789)) t(v);
 select to_char(v, 'SG9999'), to_char(v, '9999SG') from (values (12::int), (-12)) t(v);
+-- ---- count(t.*) counts the rows of t that exist: 0 for a LEFT JOIN's row without a match ----
+create table ca(id int primary key);
+create table cb(id int primary key, a_id int, note text);
+create table cn(a_id int, note text);
+create view vb as select * from cb;
+insert into ca values (1), (2), (3);
+insert into cb values (10, 1, 'x'), (11, 1, null), (12, 2, null);
+insert into cb (id, a_id) values (13, null);
+insert into cn values (1, null), (1, 'y');
+select ca.id, count(n.*) from ca left join cn n on n.a_id = ca.id group by ca.id order by 1;
+select ca.id, count(cb.*) from ca left join cb on cb.a_id = ca.id group by ca.id order by 1;
+select ca.id, count(b.*) from ca left join public.cb as b on b.a_id = ca.id group by ca.id order by 1;
+select ca.id, count(v.*) from ca left join vb v on v.a_id = ca.id group by ca.id order by 1;
+select ca.id, count(cb.*), count(*) from ca, cb where cb.a_id = ca.id group by ca.id order by 1;
+select count(cb.*) from cb;
+select ca.id, (select count(cb.*) from cb where cb.a_id = ca.id) from ca order by 1;
+drop view vb;
+drop table ca, cb, cn;
+

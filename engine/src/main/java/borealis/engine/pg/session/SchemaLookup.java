@@ -69,6 +69,25 @@ final class SchemaLookup implements ColumnLookup {
     }
 
     @Override
+    public String notNullColumn(String table) {
+        try {
+            QualifiedName name = QualifiedName.parse(table);
+            String sql = "SELECT * FROM " + SqlQuoting.qualified(name.schema(), name.name()) + " WHERE FALSE";
+            try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
+                var md = ps.getMetaData();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    if (md.isNullable(i) == java.sql.ResultSetMetaData.columnNoNulls) {
+                        return md.getColumnName(i);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            return null; // no such table: the statement itself reports it
+        }
+        return null;
+    }
+
+    @Override
     public boolean nameTaken(String table, String name) {
         SessionLocal session = session();
         Schema schema = schemaOf(session, table, true);

@@ -48,6 +48,11 @@ public interface ColumnLookup {
         return null;
     }
 
+    /** A NOT NULL column of the table (name as stored), or null when it has none or is no table. */
+    default String notNullColumn(String table) {
+        return null;
+    }
+
     /** Every column name of the table as stored, hidden ones included; empty when unknown. */
     default java.util.Set<String> allColumnNames(String table) {
         return java.util.Set.of();

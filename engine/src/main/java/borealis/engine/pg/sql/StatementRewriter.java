@@ -88,6 +88,9 @@ final class StatementRewriter {
             case "SELECT", "WITH" -> {
                 comparedLiterals();
                 select();
+                CountOfRows counts = new CountOfRows(t, lookup);
+                counts.rewrite();
+                usedLookup |= counts.usedLookup;
             }
             case "VALUES" -> values();
             default -> { }
