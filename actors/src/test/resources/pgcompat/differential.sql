@@ -817,3 +817,12 @@ select ca.id, (select count(cb.*) from cb where cb.a_id = ca.id) from ca order b
 drop view vb;
 drop table ca, cb, cn;
 
+-- ---- LATERAL: a select without FROM but with WHERE may have no row; HAVING too ----
+create table lat_i4(f1 int);
+insert into lat_i4 values (0), (123456), (-123456), (2147483647), (-2147483647);
+select * from (select f1/2 as x from lat_i4) ss1 join lat_i4 on x = f1, lateral (select x) ss2(y);
+select * from (select 0 as val0) as ss0 left join (select 1 as val) as ss1 on true left join lateral (select ss1.val as val_filtered where false) as ss2 on true;
+select lat_i4.f1, s.v from lat_i4 cross join lateral (select lat_i4.f1 / 2 as v where lat_i4.f1 > 0) s order by 1;
+select lat_i4.f1, s.v from lat_i4 left join lateral (select lat_i4.f1 / 2 as v where lat_i4.f1 > 0) s on true order by 1;
+select lat_i4.f1, s.m from lat_i4 cross join lateral (select max(x.f1) as m from lat_i4 x where x.f1 < lat_i4.f1 having count(*) > 1) s order by 1;
+drop table lat_i4;

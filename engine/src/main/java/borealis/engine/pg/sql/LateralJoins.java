@@ -138,7 +138,7 @@ final class LateralJoins {
                 "INTERSECT", "EXCEPT", "FOR");
         Integer grown = new LateralStars(t).expand(scopeStart, from, fromEnd < 0 ? scopeEnd : fromEnd, alias, aliasText, names);
         if (grown == null) {
-            throw refused(sql, "* over a FROM list with a LATERAL subquery and a join with USING or NATURAL (or an unnamed item)");
+            throw refused(sql, "* over a FROM list with a LATERAL subquery and a join with USING or NATURAL (or an unnamed or parenthesized item)");
         }
         if (grown != 0) {
             rewriteAt(lat + grown, sql); // the stars spelled out, the item is where it was, further on
@@ -167,7 +167,7 @@ final class LateralJoins {
         }
         boolean derivable = !sub.aggregates && !sub.groupBy && !sub.distinct && sub.correlatedOnlyByEqualities
                 && (sub.moved.isEmpty() || sub.limit == null && sub.offset == null);
-        if (onTrue && (sub.oneRow() || sub.limitOne() && (join.equals("LEFT") || !derivable))) {
+        if (onTrue && (sub.atMostOneRow() || sub.limitOne() && (join.equals("LEFT") || !derivable))) {
             // The item goes; each reference to its columns becomes a correlated scalar subquery. An
             // inner join of at most one row keeps only the outer rows for which there is one.
             String rest = q.text(sub.fromStart, sub.end);
@@ -182,6 +182,9 @@ final class LateralJoins {
             }
             apply(edits);
             return;
+        }
+        if (sub.noFrom && sub.filtered) {
+            throw refused(sql, "a LATERAL select without FROM but with WHERE, joined on a condition");
         }
         if (!derivable) {
             throw refused(sql, sub.moved.isEmpty() || sub.limit == null && sub.offset == null

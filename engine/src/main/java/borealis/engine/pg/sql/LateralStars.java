@@ -130,6 +130,9 @@ final class LateralStars {
         if (t.is(s, "LATERAL") || t.is(s, "ONLY")) {
             s++;
         }
+        if (t.get(s).isOpen() && !(t.is(s + 1, "SELECT") || t.is(s + 1, "WITH") || t.is(s + 1, "VALUES"))) {
+            return null; // a parenthesized join: which columns its name stands for is not spelled out here
+        }
         Tok last = t.get(e - 1);
         if (last.isClose()) {
             int open = t.opening(e - 1);

@@ -43,9 +43,19 @@ final class LateralSubquery {
 
     boolean noFrom;
 
+    /** Exactly one row: an aggregate without GROUP BY or HAVING, or a select without FROM or WHERE. */
     boolean oneRow() {
+        return aggregates && !groupBy && !having || noFrom && !filtered;
+    }
+
+    /** At most one row: the same, HAVING or WHERE allowed (which may leave none). */
+    boolean atMostOneRow() {
         return aggregates && !groupBy || noFrom;
     }
+
+    boolean having;
+    /** A select without FROM has a WHERE (or another clause) after its select list. */
+    boolean filtered;
 
     boolean limitOne() {
         return limit != null && limit.trim().equals("1") && !groupBy;
@@ -63,7 +73,8 @@ final class LateralSubquery {
         }
         int from = q.find(0, q.size(), "FROM");
         s.end = q.size();
-        int listEnd = from < 0 ? q.size() : from;
+        int clause = from >= 0 ? -1 : q.findAny(start, q.size(), "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH");
+        int listEnd = from >= 0 ? from : clause >= 0 ? clause : q.size();
         int fromEndAt = from < 0 ? -1
                 : q.findAny(from + 1, q.size(), "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH", "FOR");
         Set<String> outside = new HashSet<>(outer);
@@ -111,8 +122,10 @@ final class LateralSubquery {
             }
         }
         if (from < 0) {
-            s.fromStart = s.fromEnd = q.size();
+            // SELECT o.x WHERE o.y > 0: the clauses stay with the scalar subquery that stands for it
+            s.fromStart = s.fromEnd = listEnd;
             s.noFrom = true;
+            s.filtered = clause >= 0;
             return s;
         }
         s.fromStart = from;
@@ -128,6 +141,7 @@ final class LateralSubquery {
                 s.where(q, i + 1, stop, outside);
             } else if (q.is(i, "GROUP") || q.is(i, "HAVING") || q.is(i, "WINDOW")) {
                 s.groupBy |= q.is(i, "GROUP");
+                s.having |= q.is(i, "HAVING");
                 s.tail = (s.tail + " " + q.text(i, stop)).trim();
                 if (refersTo(q, i, stop, outside)) {
                     s.correlatedOnlyByEqualities = false;
