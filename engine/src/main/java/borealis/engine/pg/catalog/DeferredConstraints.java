@@ -58,6 +58,8 @@ public final class DeferredConstraints {
         /** SET CONSTRAINTS name: by "schema.name". */
         private final Map<String, Boolean> named = new HashMap<>();
         private final Map<DeferrableReferential, Set<Pending>> pending = new LinkedHashMap<>();
+        /** The database's meta modification this session last saw adopted ({@link #adopt}). */
+        private long seenMeta = -1;
         /** Constraints with too many keys remembered: their whole table is checked. */
         private final Set<DeferrableReferential> whole = new LinkedHashSet<>();
 
@@ -129,8 +131,16 @@ public final class DeferredConstraints {
      * statement once the schema has changed since it last ran (one comparison otherwise).
      */
     public static void adopt(Connection conn) throws SQLException {
-        Database db = CatalogFunctions.session(conn).getDatabase();
+        SessionLocal session = CatalogFunctions.session(conn);
+        Database db = session.getDatabase();
         long now = db.getModificationMetaId();
+        Checks checks = SESSIONS.get(session);
+        if (checks != null && checks.seenMeta == now) {
+            return; // per statement: no lock shared with other sessions
+        }
+        if (checks != null) {
+            checks.seenMeta = now;
+        }
         Long seen = ADOPTED.get(db);
         if (seen != null && seen == now) {
             return;
