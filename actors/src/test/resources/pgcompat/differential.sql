@@ -826,3 +826,10 @@ select lat_i4.f1, s.v from lat_i4 cross join lateral (select lat_i4.f1 / 2 as v 
 select lat_i4.f1, s.v from lat_i4 left join lateral (select lat_i4.f1 / 2 as v where lat_i4.f1 > 0) s on true order by 1;
 select lat_i4.f1, s.m from lat_i4 cross join lateral (select max(x.f1) as m from lat_i4 x where x.f1 < lat_i4.f1 having count(*) > 1) s order by 1;
 drop table lat_i4;
+-- ---- WITH RECURSIVE without an end, read up to a LIMIT ----
+WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n+1 FROM t) SELECT * FROM t LIMIT 10;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t) SELECT n * 2 FROM t LIMIT 5 OFFSET 2;
+WITH RECURSIVE fib(a, b) AS (SELECT 0::bigint, 1::bigint UNION ALL SELECT b, a + b FROM fib WHERE a < 1000000000) SELECT * FROM fib LIMIT 12;
+WITH RECURSIVE t(n, s) AS (VALUES (1, 'a'), (2, 'b') UNION ALL SELECT n + 2, s || 'x' FROM t) SELECT * FROM t LIMIT 7;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t WHERE n < 3) SELECT * FROM t LIMIT 10;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t WHERE n < 5 OR n > 100) SELECT t.* FROM t LIMIT 4;

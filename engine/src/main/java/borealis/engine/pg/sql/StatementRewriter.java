@@ -86,6 +86,7 @@ final class StatementRewriter {
                 }
             }
             case "SELECT", "WITH" -> {
+                new RecursiveLimit(t).rewrite();
                 comparedLiterals();
                 select();
                 CountOfRows counts = new CountOfRows(t, lookup);
