@@ -53,38 +53,41 @@ final class SchemaLookup implements ColumnLookup {
     @Override
     public java.util.Map<String, String> columnTypes(String table) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        try {
-            QualifiedName name = QualifiedName.parse(table);
-            String sql = "SELECT * FROM " + SqlQuoting.qualified(name.schema(), name.name()) + " WHERE FALSE";
-            try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
-                var md = ps.getMetaData();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    out.put(md.getColumnName(i), md.getColumnTypeName(i));
-                }
+        return describe(table, md -> {
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                out.put(md.getColumnName(i), md.getColumnTypeName(i));
             }
-        } catch (SQLException e) {
-            return java.util.Map.of(); // no such table: the statement itself reports it
-        }
-        return out;
+            return out;
+        }, java.util.Map.of());
     }
 
     @Override
     public String notNullColumn(String table) {
+        return describe(table, md -> {
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                if (md.isNullable(i) == java.sql.ResultSetMetaData.columnNoNulls) {
+                    return md.getColumnName(i);
+                }
+            }
+            return null;
+        }, null);
+    }
+
+    private interface MetaDataReader<T> {
+        T read(java.sql.ResultSetMetaData md) throws SQLException;
+    }
+
+    /** What {@code reader} makes of the table's result columns; {@code none} when there is no such table (the statement reports it). */
+    private <T> T describe(String table, MetaDataReader<T> reader, T none) {
         try {
             QualifiedName name = QualifiedName.parse(table);
             String sql = "SELECT * FROM " + SqlQuoting.qualified(name.schema(), name.name()) + " WHERE FALSE";
             try (java.sql.PreparedStatement ps = conn.prepareStatement(sql)) {
-                var md = ps.getMetaData();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    if (md.isNullable(i) == java.sql.ResultSetMetaData.columnNoNulls) {
-                        return md.getColumnName(i);
-                    }
-                }
+                return reader.read(ps.getMetaData());
             }
         } catch (SQLException e) {
-            return null; // no such table: the statement itself reports it
+            return none;
         }
-        return null;
     }
 
     @Override

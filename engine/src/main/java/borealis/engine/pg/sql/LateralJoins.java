@@ -359,25 +359,9 @@ final class LateralJoins {
         return -1;
     }
 
-    /** Whether the select list (between {@code select} and {@code from}) holds {@code *} or {@code alias.*}. */
+    /** Whether the select list (between {@code select} and {@code from}) still holds {@code *} or {@code alias.*}. */
     private boolean selectsAll(int select, int from, String alias) {
-        int depth = 0;
-        for (int i = select + 1; i < from; i++) {
-            Tok k = t.get(i);
-            if (k.isOpen()) {
-                depth++;
-            } else if (k.isClose()) {
-                depth--;
-            } else if (depth == 0 && k.isOp("*")) {
-                Tok before = t.get(i - 1);
-                boolean star = before.is("SELECT") || before.isComma() || before.is("DISTINCT")
-                        || before.isDot() && t.get(i - 2).isName() && t.get(i - 2).name().equals(alias);
-                if (star) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return !new LateralStars(t).stars(select, from, alias).isEmpty();
     }
 
     /**

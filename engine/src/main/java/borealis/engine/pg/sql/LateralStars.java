@@ -25,22 +25,7 @@ final class LateralStars {
      * name, {@code aliasText} as written, {@code names} its columns, {@code fromEnd} the end of FROM.
      */
     Integer expand(int select, int from, int fromEnd, String alias, String aliasText, List<String> names) {
-        List<Integer> stars = new ArrayList<>();
-        int depth = 0;
-        for (int i = select + 1; i < from; i++) {
-            Tok k = t.get(i);
-            if (k.isOpen()) {
-                depth++;
-            } else if (k.isClose()) {
-                depth--;
-            } else if (depth == 0 && k.isOp("*")) {
-                Tok before = t.get(i - 1);
-                if (before.is("SELECT") || before.isComma() || before.is("DISTINCT") || before.is("ALL")
-                        || before.isDot() && t.get(i - 2).isName() && t.get(i - 2).name().equals(alias) && !t.get(i - 3).isDot()) {
-                    stars.add(i);
-                }
-            }
-        }
+        List<Integer> stars = stars(select, from, alias);
         if (stars.isEmpty()) {
             return 0;
         }
@@ -70,6 +55,27 @@ final class LateralStars {
             grown += t.size() - before;
         }
         return grown;
+    }
+
+    /** The positions of {@code *} and {@code alias.*} in the select list between {@code select} and {@code from}. */
+    List<Integer> stars(int select, int from, String alias) {
+        List<Integer> stars = new ArrayList<>();
+        int depth = 0;
+        for (int i = select + 1; i < from; i++) {
+            Tok k = t.get(i);
+            if (k.isOpen()) {
+                depth++;
+            } else if (k.isClose()) {
+                depth--;
+            } else if (depth == 0 && k.isOp("*")) {
+                Tok before = t.get(i - 1);
+                if (before.is("SELECT") || before.isComma() || before.is("DISTINCT") || before.is("ALL")
+                        || before.isDot() && t.get(i - 2).isName() && t.get(i - 2).name().equals(alias) && !t.get(i - 3).isDot()) {
+                    stars.add(i);
+                }
+            }
+        }
+        return stars;
     }
 
     private static String columns(String aliasText, List<String> names) {
