@@ -838,3 +838,41 @@ WITH RECURSIVE x(n) AS (SELECT 1 INTERSECT ALL SELECT n+1 FROM x) SELECT * FROM 
 WITH RECURSIVE x(n) AS (SELECT 1 EXCEPT ALL SELECT n+1 FROM x) SELECT * FROM x;
 WITH RECURSIVE a(n) AS (SELECT 1 EXCEPT SELECT 2), b(m) AS (SELECT n FROM a UNION ALL SELECT m + 1 FROM b WHERE m < 3) SELECT * FROM b;
 WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM x WHERE n < 3) SELECT * FROM x;
+-- ---- window calls: refused where PostgreSQL refuses them (before anything runs), frames ignored where unused ----
+create table win_e(empno int, salary int);
+insert into win_e values (1, 10), (2, 20), (3, 30), (4, 40);
+delete from win_e returning rank() over (order by salary);
+select count(*) from win_e;
+select * from win_e where row_number() over (order by salary) < 10;
+select * from win_e inner join win_e e2 on row_number() over (order by win_e.salary) < 10;
+select count(*) from win_e group by row_number() over ();
+select count(*) from win_e having sum(salary) > row_number() over ();
+select * from win_e where empno in (select row_number() over (order by empno) from win_e where empno < 3) order by 1;
+select * from (select empno, row_number() over (order by empno) rn from win_e) s where 2 >= rn order by 1;
+select salary, lead(salary) over (order by salary range between 10 preceding and 10 following), lag(salary) over (order by salary rows between 1 preceding and 1 following) from win_e order by 1;
+select salary, ntile(2) over (order by salary rows between 1 preceding and 1 following), rank() over (order by salary groups between 1 preceding and current row) from win_e order by 1;
+select salary, first_value(salary) over (order by salary rows between 1 following and 2 following) from win_e order by 1;
+drop table win_e;
+-- ---- IS [NOT] DISTINCT FROM is an operator, not the start of a FROM clause ----
+select f, f is distinct from 2 as "not 2", f is not distinct from 3 three from (values (1), (2), (null::int)) v(f) order by 1;
+select 1 is distinct from 2 as d, 2 is not distinct from null;
+-- ---- SIMILAR TO and SUBSTRING ... SIMILAR ----
+select 'abcdefg' similar to '_bcd%' as t, 'abcdefg' similar to 'bcd%' as f, 'abcd%' similar to '_bcd#%' escape '#' as t2;
+select 'abcd\efg' similar to '_bcd\%' escape '' as t, 'abcdefg' similar to '_bcd%' escape null as n;
+select 'abcdefg' similar to '_bcd#%' escape '##';
+select 'ab' not similar to 'a%' as f, 'x' || 'y' similar to 'x' || '%' and 'q' similar to '(p|q)' as t;
+select 'a' || chr(10) || 'b' similar to 'a%b' as newline, 'abc' || chr(10) similar to 'abc' as trailing_newline;
+select 'ab3' similar to '%[[:digit:]]', ']x' similar to '[]]x', 'x' similar to '[^]]';
+select substring('abcdefg' similar 'a#"(b_d)#"%' escape '#') as bcd, substring('abcdefg' similar 'a*#"%#"g*' escape '#') as abcdefg;
+select substring('abcdefg' similar 'a|b#"%#"g' escape '#'), substring('abcdefg' similar 'a#"%g' escape '#'), substring('abcdefg' similar 'a%g' escape '#');
+select substring('abcdefg' similar '#"(b_d)#"%' escape '#') is null, substring('abcdefg' similar '%' escape null) is null;
+select substring('abcdefg' similar 'a*#"%#"g*#"x' escape '#');
+select substring('abcdefg' from 'a#"%#"g' for '#'), substring('abcdefg' from 2 for 3), substring('abcdef' from 'c.e'), substring('abcdef' from 'b(.*)f');
+select similar_to_escape('a#"(b_d)#"%', '#'), similar_to_escape('_[_[:alpha:]_]_'), similar_escape('a%', null);
+-- ---- array slices and nested array constructors ----
+select (array[1,2,3,4])[2:3], (array[1,2,3,4])[:2], (array[1,2,3,4])[3:], (array[1,2,3,4])[5:9], (array[1,2,3,4])[0:2];
+select (array[1,2,3,4])[null:2] is null, array[[1,2],[3,4]], (array[[1,2],[3,4]])[1][2], (array[[1,2],[3,4]])[2:2];
+create table arr_s (id int, a int[], b text[]);
+insert into arr_s values (1, '{1,2,3,4,5}', '{a,b,c}'), (2, '{}', null);
+select id, a[2:3], b[2:], arr_s.a[1:1], a[4:2] from arr_s order by id;
+drop table arr_s;

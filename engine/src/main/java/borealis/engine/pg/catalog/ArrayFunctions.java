@@ -61,6 +61,16 @@ public final class ArrayFunctions {
         };
     }
 
+    /** A slice's lower bound for ARRAY_SLICE: past the array's end it is cut to one beyond it, giving an empty slice. */
+    public static Integer slice_low(Integer low, Integer cardinality) {
+        return low == null || cardinality == null ? low : Integer.valueOf(Math.min(low, cardinality + 1));
+    }
+
+    /** A slice's upper bound for ARRAY_SLICE: past the array's end it is cut to the end (H2 would fail). */
+    public static Integer slice_high(Integer high, Integer cardinality) {
+        return high == null || cardinality == null ? high : Integer.valueOf(Math.min(high, cardinality));
+    }
+
     public static Integer[] array_positions(Value a, Value value) throws SQLException {
         if (isNull(a)) {
             return null;

@@ -171,6 +171,18 @@ public final class RegexpFunctions {
         return m.group(subexpr);
     }
 
+    /** SUBSTRING(s FROM pattern): the first parenthesized subexpression's match, else the whole match; NULL without one. */
+    public static String substring_regex(String s, String pattern) throws SQLException {
+        if (s == null || pattern == null) {
+            return null;
+        }
+        Matcher m = compile(pattern, null, null).matcher(s);
+        if (!m.find()) {
+            return null;
+        }
+        return m.groupCount() >= 1 ? m.group(1) : m.group();
+    }
+
     public static Boolean regexp_like(String s, String pattern) throws SQLException {
         return regexp_like(s, pattern, null);
     }

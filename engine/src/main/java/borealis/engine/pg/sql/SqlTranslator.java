@@ -68,6 +68,7 @@ public final class SqlTranslator {
     static Translation translateUncached(String sql, ColumnLookup lookup) {
         TokenList t = TokenList.of(sql);
         StatementGuard.check(t, sql);
+        WindowCalls.apply(t, sql);
         ExplainOptions.apply(t);
         new RecursiveLimit(t).requireUnion(); // before CteNames renames a CTE named like a table
         CteNames.apply(t);
@@ -80,6 +81,8 @@ public final class SqlTranslator {
             ColumnNaming.apply(t);
         }
         LimitAfterOffset.apply(t);
+        SimilarTo.apply(t);
+        ArraySlices.apply(t);
         new LateralJoins(t).rewrite(sql);
         RowValues rows = new RowValues(t, lookup);
         rows.rewrite();

@@ -31,10 +31,24 @@ final class TokenList {
                 space = true;
                 continue;
             }
-            out.add(new Tok(t.kind(), t.text(), space));
+            SqlLexer.Kind kind = t.kind();
+            if (kind == SqlLexer.Kind.WORD && t.keyword().equals("FROM") && distinctBefore(out)) {
+                // The FROM of IS [NOT] DISTINCT FROM is part of an operator, not a clause: as an
+                // operator token, searches for a select list's end pass over it.
+                kind = SqlLexer.Kind.OPERATOR;
+            }
+            out.add(new Tok(kind, t.text(), space));
             space = false;
         }
         return new TokenList(out, limit);
+    }
+
+    private static boolean distinctBefore(List<Tok> out) {
+        int n = out.size();
+        if (n < 2 || !out.get(n - 1).is("DISTINCT")) {
+            return false;
+        }
+        return out.get(n - 2).is("IS") || n >= 3 && out.get(n - 2).is("NOT") && out.get(n - 3).is("IS");
     }
 
     int size() {
