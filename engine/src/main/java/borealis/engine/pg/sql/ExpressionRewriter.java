@@ -117,6 +117,8 @@ final class ExpressionRewriter {
                 case "?" -> "jsonb_exists";
                 case "?|" -> "jsonb_exists_any";
                 case "?&" -> "jsonb_exists_all";
+                case "@?" -> "jsonb_path_exists_opr";
+                case "@@" -> "jsonb_path_match_opr";
                 default -> null;
             };
             if (fn == null || i + 1 >= t.size()) {

@@ -25,7 +25,7 @@ final class SelectListFunctions {
 
     private static final Set<String> FUNCTIONS = Set.of("unnest", "generate_subscripts", "generate_series", "pg_listening_channels",
             "regexp_matches", "jsonb_array_elements", "jsonb_array_elements_text", "json_array_elements", "json_array_elements_text",
-            "jsonb_object_keys", "json_object_keys");
+            "jsonb_object_keys", "json_object_keys", "jsonb_path_query");
     private static final Set<String> LIST_ENDS = Set.of("FROM", "INTO", "WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT",
             "OFFSET", "FETCH", "FOR", "UNION", "INTERSECT", "EXCEPT");
     private static final Set<String> FROM_ENDS = Set.of("WHERE", "GROUP", "HAVING", "WINDOW", "ORDER", "LIMIT", "OFFSET", "FETCH",
@@ -102,6 +102,11 @@ final class SelectListFunctions {
                 count = "COALESCE(" + (c.name.startsWith("jsonb") ? "jsonb" : "json") + "_array_length(" + doc + "), 0)";
                 values.add("CASE WHEN " + position + " <= " + count + " THEN " + doc + (c.name.endsWith("_text") ? " ->> " : " -> ")
                         + "(" + position + " - 1) END");
+            } else if (c.name.equals("jsonb_path_query")) {
+                // the path's items: elements of the array jsonb_path_query_array makes of them
+                String doc = "(jsonb_path_query_array(" + t.text(c.open + 1, c.close) + "))";
+                count = "COALESCE(jsonb_array_length(" + doc + "), 0)";
+                values.add("CASE WHEN " + position + " <= " + count + " THEN " + doc + " -> (" + position + " - 1) END");
             } else if (c.name.endsWith("_object_keys")) {
                 String keys = CatalogNames.SCHEMA + ".json_keys(" + t.text(c.open + 1, c.close) + ", " + c.name.startsWith("jsonb") + ")";
                 count = "COALESCE(CARDINALITY(" + keys + "), 0)";

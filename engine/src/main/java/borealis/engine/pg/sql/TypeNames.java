@@ -40,6 +40,7 @@ final class TypeNames {
             Map.entry("numeric", borealis.engine.pg.types.PgNumerics.UNCONSTRAINED),
             Map.entry("decimal", borealis.engine.pg.types.PgNumerics.UNCONSTRAINED),
             Map.entry("tsvector", "VARCHAR"),
+            Map.entry("jsonpath", "VARCHAR"), // the path's text: the jsonb_path functions parse it
             Map.entry("xml", "VARCHAR"));
 
     /** Canonical PostgreSQL names (as format_type / FigureColname print them). */
