@@ -922,3 +922,26 @@ select * from jsonb_path_query('{"a":[1,2,3]}', '$.a[*] ? (@ >= 2)') q(v);
 select count(*) from jp_t where j @? '$.wait ? (@ == null)';
 select count(*) from jp_t where j @@ '$.array[*] == "bar"';
 drop table jp_t;
+-- ---- recursive CTE terms PostgreSQL refuses (H2 ran them without end) ----
+create table rt_y (a int);
+insert into rt_y values (1), (2), (3);
+WITH RECURSIVE x(n) AS (SELECT n FROM x) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT n FROM x UNION ALL SELECT 1) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT a FROM rt_y WHERE a = 1 UNION ALL SELECT x.n+1 FROM rt_y LEFT JOIN x ON x.n = rt_y.a WHERE n < 10) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT a FROM rt_y WHERE a = 1 UNION ALL SELECT x.n+1 FROM x RIGHT JOIN rt_y ON x.n = rt_y.a WHERE n < 10) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM x WHERE n IN (SELECT * FROM x)) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT count(*) FROM x) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM x ORDER BY 1) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM x LIMIT 10 OFFSET 1) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM x LIMIT 10) SELECT * FROM x;
+WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM x FOR UPDATE) SELECT * FROM x;
+WITH RECURSIVE x(id) AS (values (1) UNION ALL SELECT (SELECT * FROM x) FROM x WHERE id < 5) SELECT * FROM x;
+WITH RECURSIVE x(id) AS (SELECT 1 UNION ALL SELECT id+1 FROM y WHERE id < 5), y(id) AS (SELECT 1 UNION ALL SELECT id+1 FROM x WHERE id < 5) SELECT * FROM x;
+WITH RECURSIVE foo(i) AS (values (1) UNION ALL (SELECT i+1 FROM foo WHERE i < 10 UNION ALL SELECT i+1 FROM foo WHERE i < 5)) SELECT * FROM foo;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT n+1 FROM t WHERE n < 4) SELECT * FROM t ORDER BY 1;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT t.n+1 FROM t LEFT JOIN (SELECT 1 AS k) s ON s.k = t.n WHERE t.n < 3) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM t, rt_y WHERE n < 3 AND a = 1) SELECT * FROM t;
+drop table rt_y;
+-- ---- row values in PostgreSQL's record text ----
+select row(1, 'a b', null, 'x"y', true, array[1,2], '', 'a,b', 2.50);
+select row(row(1, 'x y'), null::int), row('back\slash', 'paren(');

@@ -24,42 +24,6 @@ final class RecursiveLimit {
         this.t = t;
     }
 
-    /**
-     * A recursive CTE whose body is not {@code non-recursive UNION [ALL] recursive} (INTERSECT,
-     * EXCEPT): PostgreSQL refuses it (42P19); H2 ran it until it was cancelled.
-     */
-    void requireUnion() {
-        if (!t.is(0, "WITH") || !t.is(1, "RECURSIVE")) {
-            return;
-        }
-        int i = 2;
-        while (t.get(i) != null && t.get(i).isName()) {
-            String name = t.get(i).name();
-            int as = t.find(i, t.size(), "AS");
-            if (as < 0 || t.get(as + 1) == null || !t.get(as + 1).isOpen()) {
-                return;
-            }
-            int open = as + 1;
-            int close = t.closing(open);
-            boolean selfReference = false;
-            for (int k = open + 1; k < close; k++) {
-                if (t.get(k).isName() && t.get(k).name().equals(name) && !t.get(k - 1).isDot() && (t.get(k + 1) == null || !t.get(k + 1).isDot())
-                        && (t.is(k - 1, "FROM") || t.is(k - 1, "JOIN") || t.get(k - 1).isComma())) {
-                    selfReference = true;
-                }
-            }
-            int setOp = t.findAny(open + 1, close, "UNION", "INTERSECT", "EXCEPT");
-            if (selfReference && setOp >= 0 && !t.is(setOp, "UNION")) {
-                throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("42P19", "recursive query \"" + name
-                        + "\" does not have the form non-recursive-term UNION [ALL] recursive-term"));
-            }
-            if (!t.get(close + 1).isComma()) {
-                return;
-            }
-            i = close + 2;
-        }
-    }
-
     void rewrite() {
         if (!t.is(0, "WITH") || !t.is(1, "RECURSIVE") || t.get(2) == null || !t.get(2).isName() || t.get(3) == null || !t.get(3).isOpen()) {
             return;

@@ -70,7 +70,7 @@ public final class SqlTranslator {
         StatementGuard.check(t, sql);
         WindowCalls.apply(t, sql);
         ExplainOptions.apply(t);
-        new RecursiveLimit(t).requireUnion(); // before CteNames renames a CTE named like a table
+        RecursiveTerms.check(t); // before CteNames renames a CTE named like a table
         CteNames.apply(t);
         KeywordLabels.apply(t);
         String first = t.size() > 0 ? t.get(0).text.toUpperCase(Locale.ROOT) : "";

@@ -48,7 +48,7 @@ public final class ArrayValues {
         return out;
     }
 
-    private static Object element(Value v, TypeInfo component) {
+    static Object element(Value v, TypeInfo component) {
         if (v == null || v == ValueNull.INSTANCE) {
             return null;
         }

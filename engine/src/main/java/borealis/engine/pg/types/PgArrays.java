@@ -44,7 +44,7 @@ public final class PgArrays {
         return (Object[]) v;
     }
 
-    private static String elementText(Object v, PgType element) {
+    static String elementText(Object v, PgType element) {
         if (v instanceof byte[] b) {
             // H2 hands json elements over as their UTF-8 text, bytea elements as their bytes
             return element == PgType.JSON ? new String(b, java.nio.charset.StandardCharsets.UTF_8)

@@ -237,6 +237,10 @@ public final class PgValues {
                 return PgIntervals.encode(v, binary);
             }
             default: {
+                if (rs.isWrapperFor(org.h2.jdbc.JdbcResultSet.class)
+                        && rs.unwrap(org.h2.jdbc.JdbcResultSet.class).getInternal(col) instanceof org.h2.value.ValueRow row) {
+                    return PgRecords.text(row).getBytes(StandardCharsets.UTF_8); // a record: (1,"a b",)
+                }
                 String v = rs.getString(col);
                 if (v == null) {
                     return null;
