@@ -25,6 +25,7 @@ public record PgError(String severity, String sqlState, String message, String d
     /** What the engine says when SQL reaches for a file or URL it may not. */
     public static final String HOST_ACCESS_REFUSED = "SQL cannot reach the server's files or network";
 
+    private static final Pattern TOO_LONG_TYPE = Pattern.compile("(CHARACTER VARYING|CHARACTER)\\((\\d+)\\)");
     private static final Pattern FIRST_QUOTED = Pattern.compile("\"([^\"]*)\"");
     private static final Pattern H2_SUFFIX = Pattern.compile("(; SQL statement:.*)?\\s*\\[\\d+-\\d+]\\s*$", Pattern.DOTALL);
 
@@ -118,8 +119,12 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("22P02", "invalid input syntax: " + text);
             case 22012:
                 return error("22012", "division by zero");
-            case 22001:
-                return error("22001", "value too long: " + text);
+            case 22001: {
+                // H2: Value too long for column "f1 CHARACTER VARYING(4)": "'abcde' (5)"
+                Matcher type = TOO_LONG_TYPE.matcher(firstQuoted(text));
+                return type.find() ? error("22001", "value too long for type " + type.group(1).toLowerCase(java.util.Locale.ROOT) + "("
+                        + type.group(2) + ")") : error("22001", "value too long: " + text);
+            }
             case 22003:
                 return error("22003", "value out of range: " + text);
             case 22007:
@@ -173,10 +178,30 @@ public record PgError(String severity, String sqlState, String message, String d
                 break;
         }
         if (state != null && state.length() == 5 && !state.startsWith("HY") && !state.startsWith("42S") && !state.startsWith("90")) {
+            PgError noted = withNotes(state, text);
+            if (noted != null) {
+                return noted;
+            }
             PgError detailed = IntegrityErrors.withDetail(state, text);
             return detailed != null ? detailed : error(state, text);
         }
         return error("XX000", text);
+    }
+
+    /**
+     * A function of ours that says more than its message writes it on lines of their own:
+     * "message\nDETAIL: detail\nHINT: hint" (either may be missing), as psql prints them.
+     */
+    private static PgError withNotes(String state, String text) {
+        int detail = text.indexOf("\nDETAIL: ");
+        int hint = text.indexOf("\nHINT: ");
+        if (detail < 0 && hint < 0) {
+            return null;
+        }
+        int end = detail < 0 ? hint : hint < 0 ? detail : Math.min(detail, hint);
+        String d = detail < 0 ? null : text.substring(detail + 9, hint > detail ? hint : text.length());
+        String h = hint < 0 ? null : text.substring(hint + 7, detail > hint ? detail : text.length());
+        return new PgError("ERROR", state, text.substring(0, end), d, h);
     }
 
     /**

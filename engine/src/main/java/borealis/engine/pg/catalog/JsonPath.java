@@ -272,7 +272,7 @@ final class JsonPath {
                         throw structural("JSON object does not contain key \"" + m.key() + "\"", "2203A");
                     }
                 } else if (strict) {
-                    throw structural("jsonpath member accessor can only be applied to an object", "2203C");
+                    throw structural("jsonpath member accessor can only be applied to an object", "2203A");
                 }
             }
             return out;

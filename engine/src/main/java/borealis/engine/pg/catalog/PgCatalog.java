@@ -78,7 +78,8 @@ public final class PgCatalog {
             JsonFunctions.class, Subqueries.class, SessionFunctions.class, NumericFunctions.class, ToNumber.class, ToChar.class,
             RegexpFunctions.class, JsonEditFunctions.class, JsonDocFunctions.class,
             UnistrFunction.class, DateTimeInputFunctions.class, ArrayFunctions.class, ByteaFunctions.class, DateTimeMakeFunctions.class, TableFunctions.class,
-            JsonSetFunctions.class, SimilarPatterns.class, JsonPathFunctions.class);
+            JsonSetFunctions.class, SimilarPatterns.class, JsonPathFunctions.class,
+            JsonRecordFunctions.class);
 
     /** The classes of the catalog's functions: the only Java SQL may call (see the engine sandbox). */
     public static List<Class<?>> functionClasses() {

@@ -103,6 +103,19 @@ final class SchemaLookup implements ColumnLookup {
     }
 
     @Override
+    public List<String> compositeFields(String type) {
+        Domain domain = domain(session(), type);
+        if (domain == null || !(domain.getDataType().getExtTypeInfo() instanceof org.h2.value.ExtTypeInfoRow row)) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (java.util.Map.Entry<String, org.h2.value.TypeInfo> field : row.getFields()) {
+            names.add(field.getKey());
+        }
+        return names;
+    }
+
+    @Override
     public String domainElementType(String type) {
         Domain domain = domain(session(), type);
         return domain == null ? null : domain.getDataType().getSQL(org.h2.util.HasSQL.DEFAULT_SQL_FLAGS);

@@ -32,6 +32,11 @@ public interface ColumnLookup {
         return null;
     }
 
+    /** The field names (as stored) of the composite type {@code type} (as written), or null when it is none. */
+    default List<String> compositeFields(String type) {
+        return null;
+    }
+
     /**
      * The H2 type (as SQL, e.g. {@code INTEGER ARRAY}) of the first result column of an H2 query,
      * or null when it cannot be known here.

@@ -198,7 +198,7 @@ final class ColumnNaming {
             if (inner != null) {
                 return inner;
             }
-            if (t.get(castAt - 1).isName() && (castAt - 1 == s || t.get(castAt - 2).isDot())) {
+            if (t.get(castAt - 1).isName() && !t.is(castAt - 1, "NULL") && (castAt - 1 == s || t.get(castAt - 2).isDot())) {
                 return t.get(castAt - 1).name();
             }
             // the last cast's type
@@ -217,6 +217,9 @@ final class ColumnNaming {
                 type.append(type.length() > 0 ? " " : "").append(t.get(i).name());
             }
             return type.length() == 0 ? null : TypeNames.canonical(type.toString());
+        }
+        if (e - s >= 4 && t.get(e - 1).isName() && t.get(e - 2).isDot() && t.get(e - 3).isClose() && t.opening(e - 3) == s) {
+            return t.get(e - 1).name(); // (r).a, (f(x)).a: the field's name
         }
         int end = t.primaryEnd(s);
         // f(...) FILTER (WHERE ...) OVER (...) / OVER w: still named after f
@@ -276,7 +279,11 @@ final class ColumnNaming {
             if (open > s && t.get(open - 1).isName() && t.primaryStart(open) == s) {
                 return t.get(open - 1).name(); // a[1] and m[2][1] are "a" and "m"
             }
+            if (open > s + 1 && t.get(open - 1).isClose() && t.opening(open - 1) == s) {
+                return figure(t, s + 1, open - 1); // (array[1, 2])[1] is named after what is subscripted
+            }
         }
+
         if (first.isOpen() && t.closing(s) == e - 1 && (t.is(s + 1, "SELECT") || t.is(s + 1, "WITH"))) {
             // a scalar subquery is named after its only column
             TokenList inner = TokenList.of(t.text(s + 1, e - 1));

@@ -12,7 +12,7 @@ import java.util.Set;
 final class DomainArrays {
 
     /** Built-in type names (and the last words of multi-word ones): never a user's domain, so never looked up. */
-    private static final Set<String> BUILT_IN = Set.of("int", "integer", "int2", "int4", "int8", "smallint", "bigint", "real", "float",
+    static final Set<String> BUILT_IN = Set.of("int", "integer", "int2", "int4", "int8", "smallint", "bigint", "real", "float",
             "float4", "float8", "precision", "numeric", "decimal", "text", "varchar", "varying", "char", "character", "bpchar", "bool",
             "boolean", "bytea", "date", "time", "timetz", "timestamp", "timestamptz", "zone", "interval", "uuid", "json", "jsonb", "name",
             "oid", "regclass", "regtype", "regproc", "regnamespace", "inet", "cidr", "macaddr", "money", "xml", "citext", "serial",

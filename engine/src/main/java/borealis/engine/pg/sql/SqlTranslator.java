@@ -83,6 +83,8 @@ public final class SqlTranslator {
         LimitAfterOffset.apply(t);
         SimilarTo.apply(t);
         ArraySlices.apply(t);
+        JsonRecords records = new JsonRecords(t, lookup);
+        records.rewrite();
         new LateralJoins(t).rewrite(sql);
         RowValues rows = new RowValues(t, lookup);
         rows.rewrite();
@@ -108,7 +110,7 @@ public final class SqlTranslator {
             engineSql = engineSql + "; " + String.join("; ", statements.after);
         }
         return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded,
-                !statements.usedLookup && !rows.usedLookup && !correlated.rewrote && !dates.usedOrder, statements.upsert,
+                !statements.usedLookup && !rows.usedLookup && !records.usedLookup && !correlated.rewrote && !dates.usedOrder, statements.upsert,
                 statements.conflictTarget);
     }
 

@@ -76,9 +76,66 @@ final class TableDefinitions {
                 }
                 t.remove(owned, end);
             }
+        } else if (t.is(i, "TYPE") && compositeType(i)) {
+            return;
+        } else if (t.is(i, "DOMAIN")) {
+            domainNotNull(i);
         } else if (t.is(i, "EXTENSION") || t.is(i, "FUNCTION") || t.is(i, "PROCEDURE") || t.is(i, "TRIGGER")
                 || t.is(i, "RULE") || t.is(i, "POLICY") || t.is(i, "PUBLICATION") || t.is(i, "TYPE") && t.find(i, t.size(), "ENUM") < 0) {
             throw new PgException(PgError.error("0A000", "CREATE " + t.get(i).text.toUpperCase(Locale.ROOT) + " is not supported by Borealis"));
+        }
+    }
+
+    /**
+     * {@code CREATE TYPE name AS (field type, ...)}: a composite type is a domain over H2's ROW of
+     * the fields; casts to it, columns of it, field access {@code (v).field} and its record text
+     * then work as PostgreSQL's. The field types are translated as a table's column types are.
+     */
+    private boolean compositeType(int type) {
+        int name = type + 1;
+        int end = name;
+        while (t.get(end) != null && (t.get(end).isName() || t.get(end).isDot()) && !t.is(end, "AS")) {
+            end++;
+        }
+        if (end == name || !t.is(end, "AS") || t.get(end + 1) == null || !t.get(end + 1).isOpen()) {
+            return false;
+        }
+        if (t.get(end + 2) != null && t.get(end + 2).isClose()) {
+            throw new PgException(PgError.error("0A000", "a composite type without attributes is not supported by Borealis"));
+        }
+        int close = t.closing(end + 1);
+        List<Integer> fields = t.splitCommas(end + 2, close);
+        for (int f = fields.size() - 2; f >= 0; f--) {
+            // a field of a domain or composite type: H2's ROW takes data types only, so the domain's
+            int typeAt = fields.get(f) + 1;
+            Tok word = t.get(typeAt);
+            Tok after = t.get(typeAt + 1);
+            if (lookup != null && word != null && word.isName() && typeAt < fields.get(f + 1) - 1 && after != null
+                    && (after.isComma() || after.isClose()) && !DomainArrays.BUILT_IN.contains(word.text.toLowerCase(Locale.ROOT))
+                    && TypeNames.h2(word.text) == null) {
+                usedLookup = true;
+                String h2 = lookup.domainElementType(word.text);
+                if (h2 != null) {
+                    t.replace(typeAt, typeAt + 1, h2);
+                }
+            }
+        }
+        t.replace(end + 1, end + 2, "ROW(");
+        t.get(type).text = "DOMAIN";
+        return true;
+    }
+
+    /** CREATE DOMAIN d AS type NOT NULL: H2 has no NOT NULL on a domain, so it is the CHECK it means. */
+    private void domainNotNull(int domain) {
+        int as = t.find(domain, t.size(), "AS");
+        for (int k = as < 0 ? t.size() : as + 1; k + 1 < t.size(); k++) {
+            if (t.is(k, "NOT") && t.is(k + 1, "NULL") && !t.is(k - 1, "IS")) {
+                t.replace(k, k + 2, "CHECK (VALUE IS NOT NULL)");
+            } else if (t.is(k, "NULL") && !t.is(k - 1, "NOT") && !t.is(k - 1, "IS") && !t.is(k - 1, "DEFAULT")
+                    && (t.get(k + 1) == null || t.get(k + 1).kind == SqlLexer.Kind.SEMICOLON || t.is(k + 1, "CHECK")
+                    || t.is(k + 1, "CONSTRAINT") || t.is(k + 1, "DEFAULT"))) {
+                t.remove(k, k + 1); // NULL: the default
+            }
         }
     }
 

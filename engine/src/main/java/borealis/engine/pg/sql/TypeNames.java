@@ -41,6 +41,11 @@ final class TypeNames {
             Map.entry("decimal", borealis.engine.pg.types.PgNumerics.UNCONSTRAINED),
             Map.entry("tsvector", "VARCHAR"),
             Map.entry("jsonpath", "VARCHAR"), // the path's text: the jsonb_path functions parse it
+            // the catalog's names of array types
+            Map.entry("_int2", "SMALLINT ARRAY"), Map.entry("_int4", "INTEGER ARRAY"), Map.entry("_int8", "BIGINT ARRAY"),
+            Map.entry("_text", "VARCHAR ARRAY"), Map.entry("_varchar", "VARCHAR ARRAY"), Map.entry("_bool", "BOOLEAN ARRAY"),
+            Map.entry("_float4", "REAL ARRAY"), Map.entry("_float8", "DOUBLE PRECISION ARRAY"),
+            Map.entry("_numeric", borealis.engine.pg.types.PgNumerics.UNCONSTRAINED + " ARRAY"),
             Map.entry("xml", "VARCHAR"));
 
     /** Canonical PostgreSQL names (as format_type / FigureColname print them). */

@@ -55,6 +55,9 @@ public final class ArrayValues {
         if (v instanceof ValueArray inner) {
             return elements(inner);
         }
+        if (v instanceof org.h2.value.ValueRow row) {
+            return PgRecords.text(row); // an element of a composite type's array: its record text, quoted as text is
+        }
         return switch (v.getValueType()) {
             case Value.CHAR -> pad(v.getString(), component);
             case Value.CLOB -> v.getString();
