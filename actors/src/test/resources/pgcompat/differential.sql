@@ -984,3 +984,36 @@ select * from jsonb_to_recordset('[{"a":1,"b":{"d":"foo"},"c":true},{"a":2,"c":f
 drop table ct_t;
 drop type ct_rec;
 drop type ct_pop;
+-- ---- extra_float_digits: 0 and below print %g-rounded floats, as the older output ----
+select 131.10703231895047::float8, 0.1::float8, 1e20::float8, 1.5e-5::float8, 431.77260909229517::float4;
+set extra_float_digits = 0;
+select 131.10703231895047::float8, 0.1::float8, 1e20::float8, 1.5e-5::float8, 431.77260909229517::float4, 123456789012345678::float8, -0.000012345678901234567::float8, 1e15::float8, 1e14::float8;
+select stddev_pop(x), var_samp(x) from (values (1.5::float8), (2.25), (9.125)) v(x);
+set extra_float_digits = -3;
+select 131.10703231895047::float8, 100000::float4 * 10;
+set extra_float_digits = 3;
+select 0.1::float8;
+set extra_float_digits = 4;
+set extra_float_digits = 'x';
+reset extra_float_digits;
+select 0.1::float8 + 0.2::float8;
+-- ---- varchar(n) and char(n) take a longer string whose excess is spaces, cut to the length ----
+create table vc_trim (v varchar(4), c char(3));
+insert into vc_trim values ('ab  ', 'x  '), ('abcd    ', 'abc   ');
+insert into vc_trim (v) values ('wxyz ');
+insert into vc_trim values ('abcde', 'a');
+insert into vc_trim values ('a', 'abcd');
+update vc_trim set v = 'zz      ' where v = 'ab';
+select '[' || v || ']', '[' || c || ']', length(v) from vc_trim order by 1;
+drop table vc_trim;
+-- ---- UPDATE ... SET (a, b) = (x, DEFAULT) and = ROW(...) ----
+create table upd_rows (a int, b int, c text default 'dflt');
+insert into upd_rows values (1, 2, 'x'), (3, 4, 'y');
+UPDATE upd_rows SET (c,b,a) = ('bugle', b+11, DEFAULT) WHERE c = 'x';
+UPDATE upd_rows SET (b,a) = (select a+1, b from upd_rows where a = 3) WHERE c = 'y';
+UPDATE upd_rows SET (c) = ROW('solo') WHERE a is null;
+UPDATE upd_rows SET (a, b) = ROW(b, a);
+UPDATE upd_rows SET (a, b) = (1, 2, 3);
+UPDATE upd_rows SET (a, b) = (1);
+select * from upd_rows order by 1;
+drop table upd_rows;

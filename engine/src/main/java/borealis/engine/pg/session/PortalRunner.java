@@ -286,8 +286,9 @@ final class PortalRunner {
         // Every value is converted before the row is framed: a value that fails to convert must
         // not leave half a DataRow in the output (the client would wait for its missing bytes).
         byte[][] values = new byte[n][];
+        int floatDigits = utility.extraFloatDigits();
         for (int i = 0; i < n; i++) {
-            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i], utility.zone());
+            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i], utility.zone(), floatDigits);
         }
         out.beginDataRow(n);
         for (byte[] v : values) {

@@ -55,7 +55,11 @@ final class SchemaLookup implements ColumnLookup {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         return describe(table, md -> {
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                out.put(md.getColumnName(i), md.getColumnTypeName(i));
+                String type = md.getColumnTypeName(i);
+                if (type.equals("CHARACTER VARYING") || type.equals("CHARACTER")) {
+                    type += "(" + md.getPrecision(i) + ")"; // the declared length: assignment trims spaces past it
+                }
+                out.put(md.getColumnName(i), type);
             }
             return out;
         }, java.util.Map.of());

@@ -116,6 +116,9 @@ final class UtilityCommands {
             applyTimeZone(z.id(), conn);
             value = z.shown();
         }
+        if (SessionSettings.canonical(name).equals("extra_float_digits")) {
+            value = floatDigits(value);
+        }
         String shown = SessionSettings.normalized(name, value);
         if (shown == null) {
             throw new PgException(PgError.error("22023", "parameter \"" + SessionSettings.canonical(name) + "\" requires a Boolean value"));
@@ -202,6 +205,33 @@ final class UtilityCommands {
             ps.execute();
         }
         zone = id;
+    }
+
+    /** An extra_float_digits value as PostgreSQL checks it: an integer from -15 to 3. */
+    private static String floatDigits(String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new PgException(PgError.error("22023", "invalid value for parameter \"extra_float_digits\": \"" + value + "\""));
+        }
+        if (n < -15 || n > 3) {
+            throw new PgException(PgError.error("22023", n + " is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)"));
+        }
+        return Integer.toString(n);
+    }
+
+    /** The session's extra_float_digits (1, the default, when it does not read as a number). */
+    int extraFloatDigits() {
+        String v = settings.get("extra_float_digits");
+        if (v == null || v.equals("1")) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     /** The session's time zone, in which a timestamptz is shown. */

@@ -69,7 +69,8 @@ final class AssignedLiterals {
         // arrays and JSON objects, JSON arrays and strings, bytea's hex form: what H2 would misread
         return v.startsWith("{") || v.startsWith("[") || v.startsWith("\"") || v.startsWith("\\x")
                 || dates.candidate(v) // 'infinity', '0044-03-15 BC', 'January 8, 1999'
-                || FloatLiterals.special(v) != null; // ' -INF ', 'nan'
+                || FloatLiterals.special(v) != null // ' -INF ', 'nan'
+                || v.endsWith(" "); // 'abcd    ' into varchar(4): the spaces past the length go
     }
 
     private void insert() {
@@ -117,6 +118,7 @@ final class AssignedLiterals {
                 int to = starts.get(v + 1) - 1;
                 if (to == from + 1 && v < targets.size()) {
                     replace(from, kinds.get(targets.get(v)), elementTypes.get(targets.get(v)));
+                    trimToLength(from, lengths.get(targets.get(v)));
                 }
             }
             k = t.closing(k) + 1;
@@ -146,6 +148,7 @@ final class AssignedLiterals {
             // col = 'literal'
             if (to == from + 3 && t.get(from).isName() && t.get(from + 1).isOp("=")) {
                 replace(from + 2, kinds.get(t.get(from).name()), elementTypes.get(t.get(from).name()));
+                trimToLength(from + 2, lengths.get(t.get(from).name()));
             }
         }
     }
@@ -204,6 +207,31 @@ final class AssignedLiterals {
         }
     }
 
+    /**
+     * A string longer than its varchar(n) or char(n) column only by trailing spaces is cut to the
+     * length, as PostgreSQL's assignment does (H2 refuses it as too long); other excess stays an error.
+     */
+    private void trimToLength(int at, Integer length) {
+        Tok k = t.get(at);
+        if (length == null || k == null || !k.isString()) {
+            return;
+        }
+        String v = k.stringValue();
+        int n = v.codePointCount(0, v.length());
+        if (n <= length) {
+            return;
+        }
+        int cut = v.offsetByCodePoints(0, length);
+        if (v.substring(cut).chars().allMatch(c -> c == ' ')) {
+            t.replace(at, at + 1, SqlQuoting.literal(v.substring(0, cut)));
+        }
+    }
+
+    /** The declared lengths of the varchar(n) and char(n) columns of the table {@link #kinds} looked up last. */
+    private Map<String, Integer> lengths = new java.util.HashMap<>();
+
+    private static final java.util.regex.Pattern BOUNDED = java.util.regex.Pattern.compile("^(?:CHARACTER VARYING|CHARACTER)\\((\\d+)\\)$");
+
     /** The element types of the array columns of the table {@link #kinds} looked up last. */
     private Map<String, String> elementTypes = new java.util.HashMap<>();
 
@@ -212,8 +240,13 @@ final class AssignedLiterals {
         usedLookup = true;
         Map<String, Kind> out = new java.util.LinkedHashMap<>();
         elementTypes = new java.util.HashMap<>();
+        lengths = new java.util.HashMap<>();
         for (Map.Entry<String, String> c : lookup.columnTypes(table).entrySet()) {
             String type = c.getValue().toUpperCase(java.util.Locale.ROOT);
+            java.util.regex.Matcher bounded = BOUNDED.matcher(type);
+            if (bounded.matches() && bounded.group(1).length() < 9) {
+                lengths.put(c.getKey(), Integer.parseInt(bounded.group(1)));
+            }
             if (type.endsWith(" ARRAY")) {
                 borealis.engine.pg.types.PgType element = borealis.engine.pg.types.PgType.arrayElement(type);
                 elementTypes.put(c.getKey(), element == null ? null : element.typname);

@@ -68,6 +68,7 @@ final class StatementRewriter {
                 conflictTarget = insert.conflictTarget;
             }
             case "UPDATE" -> {
+                UpdateRowSet.expand(t);
                 assignedLiterals();
                 comparedLiterals();
                 new ModifyingStatements(t, lookup).update();

@@ -20,6 +20,34 @@ public final class PgTextForms {
 
     private PgTextForms() {}
 
+    /**
+     * A float as PostgreSQL prints it with the session's extra_float_digits: above 0 the shortest
+     * exact form; at 0 or below the value rounded to 15 (float4: 6) plus that many significant
+     * digits, as C's %g writes it ("131.10703231895", "1e+20"): the older output the regression
+     * tests and some applications ask for.
+     */
+    public static String formatFloat(double v, boolean isFloat4, int extraFloatDigits) {
+        if (extraFloatDigits > 0 || Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+            return formatFloat(v, isFloat4);
+        }
+        int precision = Math.max(1, (isFloat4 ? 6 : 15) + extraFloatDigits);
+        BigDecimal d = new BigDecimal(isFloat4 ? (double) (float) v : v).round(new java.math.MathContext(precision,
+                java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        return gStyle(d, precision);
+    }
+
+    /** C's %g of a value already rounded to {@code precision} digits: exponent form below 1e-4 or from 10^precision. */
+    private static String gStyle(BigDecimal d, int precision) {
+        int exponent = d.precision() - d.scale() - 1;
+        if (exponent < -4 || exponent >= precision) {
+            String digits = d.unscaledValue().abs().toString();
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return (d.signum() < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                    + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        }
+        return d.toPlainString();
+    }
+
     /** Shortest exact form, as PostgreSQL 12+ prints with extra_float_digits 1: "0.1", "1e+20", "Infinity". */
     public static String formatFloat(double v, boolean isFloat4) {
         if (Double.isNaN(v)) {

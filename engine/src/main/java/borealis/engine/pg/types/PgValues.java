@@ -41,6 +41,12 @@ public final class PgValues {
 
     /** As above, a timestamptz in text shown in the session's time zone {@code zone}. */
     public static byte[] encode(ResultSet rs, int col, int oid, boolean binary, java.time.ZoneId zone) throws SQLException {
+        return encode(rs, col, oid, binary, zone, 1);
+    }
+
+    /** As above, a float in text with the session's extra_float_digits. */
+    public static byte[] encode(ResultSet rs, int col, int oid, boolean binary, java.time.ZoneId zone, int extraFloatDigits)
+            throws SQLException {
         PgType t = PgType.byOid(oid);
         if (PgType.isUserArray(oid)) {
             // an enum's array: its labels as text elements, the enum's OID in the binary header
@@ -128,14 +134,14 @@ public final class PgValues {
                 if (rs.wasNull()) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(4).putFloat(v).array() : ascii(PgTextForms.formatFloat(v, true));
+                return binary ? ByteBuffer.allocate(4).putFloat(v).array() : ascii(PgTextForms.formatFloat(v, true, extraFloatDigits));
             }
             case FLOAT8: {
                 double v = rs.getDouble(col);
                 if (rs.wasNull()) {
                     return null;
                 }
-                return binary ? ByteBuffer.allocate(8).putDouble(v).array() : ascii(PgTextForms.formatFloat(v, false));
+                return binary ? ByteBuffer.allocate(8).putDouble(v).array() : ascii(PgTextForms.formatFloat(v, false, extraFloatDigits));
             }
             case NUMERIC: {
                 BigDecimal v = rs.getBigDecimal(col);
