@@ -1017,3 +1017,21 @@ UPDATE upd_rows SET (a, b) = (1, 2, 3);
 UPDATE upd_rows SET (a, b) = (1);
 select * from upd_rows order by 1;
 drop table upd_rows;
+-- ---- ALTER TABLE with several actions (what Prisma and Rails' bulk changes send) ----
+create table alt_multi (a int, drop1 int, drop2 int);
+alter table alt_multi drop column drop1, drop column drop2;
+alter table alt_multi add column b text, add column c int default 5 not null;
+alter table alt_multi add column d int, alter column b set default 'x', drop column a;
+alter table if exists alt_multi add column e int, add constraint alt_multi_c check (c > 0);
+alter table alt_multi add column f numeric(10, 2), add constraint alt_multi_u unique (d, e);
+insert into alt_multi (d) values (1);
+select * from alt_multi;
+select column_name, data_type, column_default, is_nullable from information_schema.columns where table_name = 'alt_multi' order by ordinal_position;
+alter table alt_multi add column g int, add column g int;
+drop table alt_multi;
+-- ---- an ambiguous column reference ----
+create table amb1 (a int, b int);
+create table amb2 (a int, b int);
+select b from amb1, amb2 where amb1.a = amb2.a;
+select count(*) from amb1 x, amb2 y where x.a = y.a group by b;
+drop table amb1, amb2;

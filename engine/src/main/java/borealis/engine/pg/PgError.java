@@ -106,6 +106,8 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("42P07", "relation \"" + lower(name) + "\" already exists");
             case 42121:
                 return error("42701", "column \"" + lower(name) + "\" specified more than once");
+            case 90059:
+                return error("42702", "column reference \"" + lower(name) + "\" is ambiguous");
             case 23505, 23503, 23506, 23502, 23513, 23514:
                 return IntegrityErrors.of(code, raw, text);
             case 90119:

@@ -34,6 +34,9 @@ final class ArraySlices {
             if (colon < 0 || before.isOp("]") || t.get(close + 1) != null && t.get(close + 1).isOp("[")) {
                 continue;
             }
+            if (assignmentTarget(t, i, close)) {
+                continue; // a[1:2] = ... in SET, INSERT INTO t (a[1:2]): an assignment to a slice, left to H2 (which refuses it)
+            }
             int start = t.primaryStart(i);
             String array = t.text(start, i);
             String card = "CARDINALITY(" + array + ")";
@@ -44,6 +47,29 @@ final class ArraySlices {
             t.replace(start, close + 1, slice);
             i = start;
         }
+    }
+
+    private static boolean assignmentTarget(TokenList t, int open, int close) {
+        if (t.get(close + 1) != null && t.get(close + 1).isOp("=")) {
+            int clause = t.enclosingKeyword(open, "SET", "WHERE", "FROM", "RETURNING", "SELECT", "ON", "HAVING");
+            if (clause >= 0 && t.is(clause, "SET")) {
+                return true;
+            }
+        }
+        if (t.is(0, "INSERT")) {
+            int depth = 0;
+            for (int j = open - 1; j >= 0; j--) {
+                if (t.get(j).isClose()) {
+                    depth++;
+                } else if (t.get(j).isOpen()) {
+                    if (depth == 0) {
+                        return j >= 2 && t.get(j - 1).isName() && (t.is(j - 2, "INTO") || t.get(j - 2).isDot());
+                    }
+                    depth--;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether the '[' at {@code open} stands directly inside an ARRAY[...] constructor. */

@@ -68,6 +68,10 @@ public final class SqlTranslator {
     static Translation translateUncached(String sql, ColumnLookup lookup) {
         TokenList t = TokenList.of(sql);
         StatementGuard.check(t, sql);
+        List<String> actions = AlterTableActions.split(t);
+        if (actions != null) {
+            return each(actions, lookup);
+        }
         WindowCalls.apply(t, sql);
         ExplainOptions.apply(t);
         RecursiveTerms.check(t); // before CteNames renames a CTE named like a table
@@ -112,6 +116,20 @@ public final class SqlTranslator {
         return new Translation(engineSql, params, empty, ddl, expressions.readsCatalog || expanded,
                 !statements.usedLookup && !rows.usedLookup && !records.usedLookup && !correlated.rewrote && !dates.usedOrder, statements.upsert,
                 statements.conflictTarget);
+    }
+
+    /** Statements translated one by one and run in order as one: an ALTER TABLE's actions. */
+    private static Translation each(List<String> statements, ColumnLookup lookup) {
+        List<String> engine = new java.util.ArrayList<>();
+        boolean readsCatalog = false;
+        boolean cacheable = true;
+        for (String s : statements) {
+            Translation tr = translateUncached(s, lookup);
+            engine.add(tr.engineSql());
+            readsCatalog |= tr.readsCatalog();
+            cacheable &= tr.cacheable();
+        }
+        return new Translation(String.join("; ", engine), 0, null, true, readsCatalog, cacheable, false, null);
     }
 
     /**
