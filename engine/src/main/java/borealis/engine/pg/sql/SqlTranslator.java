@@ -85,6 +85,7 @@ public final class SqlTranslator {
             ColumnNaming.apply(t);
         }
         LimitAfterOffset.apply(t);
+        JoinUsing.apply(t);
         SimilarTo.apply(t);
         ArraySlices.apply(t);
         JsonRecords records = new JsonRecords(t, lookup);
