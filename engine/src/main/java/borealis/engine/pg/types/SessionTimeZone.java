@@ -38,8 +38,17 @@ public final class SessionTimeZone {
             // a region by its own spelling; a POSIX zone as written
             return new Zone(zone, zone instanceof ZoneOffset ? v : zone.getId());
         }
+        java.util.regex.Matcher posix = POSIX_OFFSET.matcher(v);
+        if (posix.matches()) {
+            // a POSIX offset, hours WEST of Greenwich: '+02:00' is two hours behind UTC (PostgreSQL's tzparse)
+            int seconds = Integer.parseInt(posix.group(2)) * 3600 + Integer.parseInt(posix.group(3)) * 60;
+            seconds = "-".equals(posix.group(1)) ? seconds : -seconds;
+            return Math.abs(seconds) > 15 * 3600 ? null : new Zone(ZoneOffset.ofTotalSeconds(seconds), v);
+        }
         return hoursEast(v, v);
     }
+
+    private static final java.util.regex.Pattern POSIX_OFFSET = java.util.regex.Pattern.compile("([+-]?)(\\d{1,2}):(\\d{2})");
 
     /** A number of hours east ({@code -7}, {@code 5.5}, {@code +05:30}), shown as PostgreSQL shows it: {@code <-07>+07}. */
     private static Zone hoursEast(String number, String written) {
