@@ -1072,3 +1072,16 @@ select '2024-01-01 12:00:00+00'::timestamptz;
 reset timezone;
 SET timezone = '04:30:15';
 reset timezone;
+-- ---- a row NOT IN a subquery with NULLs; a parenthesized query's command tag ----
+create table o7597 (f1 int, f2 int);
+create table i7597 (c1 int, c2 int);
+insert into o7597 values (0,0),(1,0),(0,null),(1,null);
+insert into i7597 values (0,null);
+select * from o7597 where (f1, f2) not in (select * from i7597) order by 1, 2;
+select f1, f2, (f1, f2) not in (select * from i7597) from o7597 order by 1, 2;
+select * from o7597 where (f1, f2) not in (select c1, c2 from i7597 where c1 = o7597.f1) order by 1, 2;
+select * from o7597 where (f1, f2) in (select * from i7597) order by 1, 2;
+select * from o7597 where row(f1, f2) not in (select 1, 0) order by 1, 2;
+(SELECT 2) UNION SELECT 2;
+select * from o7597 where (f1, f2) not in (select max(c1), max(c2) from i7597) order by 1, 2;
+drop table o7597, i7597;

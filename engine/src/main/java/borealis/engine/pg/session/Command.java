@@ -227,6 +227,17 @@ public record Command(Kind kind, String tag, String name) {
     /** The tag's verb for a statement run by H2; counts are added after execution. */
     private static String engineTag(List<SqlLexer.Token> code) {
         String k0 = code.get(0).keyword();
+        if (code.get(0).kind() == SqlLexer.Kind.LPAREN) {
+            // (SELECT 1) UNION SELECT 2: a query in parentheses
+            int i = 0;
+            while (i < code.size() && code.get(i).kind() == SqlLexer.Kind.LPAREN) {
+                i++;
+            }
+            String k = i < code.size() ? code.get(i).keyword() : "";
+            if (k.equals("SELECT") || k.equals("VALUES") || k.equals("TABLE") || k.equals("WITH")) {
+                return "SELECT";
+            }
+        }
         switch (k0) {
             case "SELECT":
             case "VALUES":

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class RecursiveTerms {
 
-    private static final Set<String> AGGREGATES = Set.of("COUNT", "SUM", "AVG", "MIN", "MAX", "ARRAY_AGG", "STRING_AGG", "BOOL_AND",
+    static final Set<String> AGGREGATES = Set.of("COUNT", "SUM", "AVG", "MIN", "MAX", "ARRAY_AGG", "STRING_AGG", "BOOL_AND",
             "BOOL_OR", "EVERY", "JSON_AGG", "JSONB_AGG", "JSON_OBJECT_AGG", "JSONB_OBJECT_AGG", "STDDEV", "VARIANCE", "BIT_AND",
             "BIT_OR");
 
