@@ -1085,3 +1085,11 @@ select * from o7597 where row(f1, f2) not in (select 1, 0) order by 1, 2;
 (SELECT 2) UNION SELECT 2;
 select * from o7597 where (f1, f2) not in (select max(c1), max(c2) from i7597) order by 1, 2;
 drop table o7597, i7597;
+-- ---- EXTRACT of SECOND, MILLISECOND, MICROSECOND count the whole seconds field; date_part is double precision ----
+SELECT EXTRACT(MICROSECOND FROM TIME '13:30:25.575401'), EXTRACT(MILLISECOND FROM TIME '13:30:25.575401'), EXTRACT(SECOND FROM TIME '13:30:25.575401');
+SELECT EXTRACT(MICROSECOND FROM timestamp '2020-05-26 13:30:25.575401'), EXTRACT(MILLISECOND FROM timestamp '2020-05-26 13:30:25.575401'), EXTRACT(SECOND FROM timestamp '2020-05-26 13:30:25.575401');
+SELECT date_part('second', TIME '13:30:25.575401'), date_part('microsecond', timestamp '2020-05-26 13:30:25.575401');
+SELECT EXTRACT(SECOND FROM interval '1 minute 25.5 seconds'), EXTRACT(MILLISECOND FROM interval '25.5 seconds');
+SELECT EXTRACT(EPOCH FROM TIME '13:30:25.575401'), EXTRACT(HOUR FROM TIME '13:30:25.575401');
+select date_part('year', date '2020-05-26'), date_part('second', timestamp '2020-05-26 13:30:25'), extract(second from timestamp '2020-05-26 13:30:25');
+select extract(second from interval '-25.5 seconds'), extract(millisecond from time '00:00:00.001');

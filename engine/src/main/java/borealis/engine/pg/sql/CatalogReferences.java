@@ -143,9 +143,11 @@ final class CatalogReferences {
             } else if (CATALOG_FUNCTIONS.contains(n)) {
                 if (n.equals("date_part") && t.get(i + 2) != null && t.get(i + 2).isString() && t.get(i + 3) != null
                         && t.get(i + 3).isComma()) {
-                    // date_part('year', x) is EXTRACT(YEAR FROM x)
+                    // date_part('year', x) is EXTRACT(YEAR FROM x) as a double precision (25, not 25.000000)
                     String field = t.get(i + 2).stringValue().toUpperCase(Locale.ROOT);
-                    t.replace(i, i + 4, "EXTRACT(" + field + " FROM");
+                    int close = t.closing(i + 1);
+                    t.insert(close + 1, " AS DOUBLE PRECISION)");
+                    t.replace(i, i + 4, "CAST(EXTRACT(" + field + " FROM");
                     continue;
                 }
                 t.replace(i, i + 1, CAT + "." + n);

@@ -136,6 +136,31 @@ final class FunctionResultTypes {
         }
     }
 
+    /**
+     * EXTRACT of SECOND, MILLISECOND and MICROSECOND counts the whole seconds field in PostgreSQL
+     * (25.575401, 25575.401, 25575401 for 13:30:25.575401); H2's SECOND drops the fraction and its
+     * MICROSECOND is the fraction alone. Both of H2's fields make PostgreSQL's, with its scale.
+     */
+    private void secondFields(int name, int close) {
+        Tok field = t.get(name + 2);
+        if (field == null || !field.isWord() || !t.is(name + 3, "FROM") || close <= name + 4) {
+            return;
+        }
+        String f = field.text.toUpperCase(Locale.ROOT);
+        String source = t.text(name + 4, close);
+        String seconds = "EXTRACT(SECOND FROM " + source + ")";
+        String micros = "EXTRACT(MICROSECOND FROM " + source + ")";
+        String pg = switch (f) {
+            case "SECOND", "SECONDS" -> "CAST(" + seconds + " + " + micros + " / 1000000.0 AS NUMERIC(9, 6))";
+            case "MILLISECOND", "MILLISECONDS" -> "CAST(" + seconds + " * 1000 + " + micros + " / 1000.0 AS NUMERIC(12, 3))";
+            case "MICROSECOND", "MICROSECONDS" -> "CAST(" + seconds + " * 1000000 + " + micros + " AS NUMERIC(15, 0))";
+            default -> null;
+        };
+        if (pg != null) {
+            t.replace(name, close + 1, "(" + pg + ")");
+        }
+    }
+
     /** Functions that build a document from their arguments: an argument that is a document goes in as one. */
     private static final Set<String> JSON_BUILDERS = Set.of("JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT", "JSON_BUILD_ARRAY",
             "JSONB_BUILD_ARRAY", "TO_JSON", "TO_JSONB", "ARRAY_TO_JSON");
@@ -201,6 +226,9 @@ final class FunctionResultTypes {
             }
             if (name.equals("EXTRACT") || name.equals("DATE_TRUNC")) {
                 isoWeek(i);
+            }
+            if (name.equals("EXTRACT")) {
+                secondFields(i, close);
             }
             if (name.equals("DATE_BIN")) {
                 dateBin(i, close);
