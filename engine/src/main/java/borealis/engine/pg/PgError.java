@@ -220,7 +220,8 @@ public record PgError(String severity, String sqlState, String message, String d
                 return m.contains("zero") || m.contains("undefined") ? error("22012", "division by zero") : error("22003", m);
             }
             if (c instanceof IllegalArgumentException) {
-                return error("22023", m);
+                PgError noted = withNotes("22023", m);
+                return noted != null ? noted : error("22023", m);
             }
         }
         return null;

@@ -379,22 +379,28 @@ public final class JsonFunctions {
     }
 
     public static String json_build_object(Value... kv) {
-        return buildObject(kv, " : ", "argument %d cannot be null");
+        return buildObject(kv, " : ", "argument %d cannot be null", "json_build_object");
     }
 
     public static String jsonb_build_object(Value... kv) {
-        return buildObject(kv, ": ", "argument %d: key must not be null");
+        return buildObject(kv, ": ", "argument %d: key must not be null", "jsonb_build_object");
     }
 
     /** PostgreSQL's json prints {@code "k" : v}, jsonb {@code "k": v}; the separator only, never inside a value. */
-    private static String buildObject(Value[] kv, String separator, String nullKey) {
+    private static String buildObject(Value[] kv, String separator, String nullKey, String function) {
         if (kv.length % 2 != 0) {
-            throw new IllegalArgumentException("argument list must have even number of elements");
+            throw new IllegalArgumentException("argument list must have even number of elements\nHINT: The arguments of " + function
+                    + "() must consist of alternating keys and values.");
         }
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i + 1 < kv.length; i += 2) {
             if (kv[i] == null || kv[i] == ValueNull.INSTANCE) {
-                throw new IllegalArgumentException(String.format(nullKey, i + 1));
+                throw new IllegalArgumentException(String.format(nullKey, i + 1) + (function.startsWith("jsonb") ? ""
+                        : "\nHINT: Object keys should be text."));
+            }
+            int keyType = kv[i].getValueType();
+            if (keyType == Value.ARRAY || keyType == Value.JSON || keyType == Value.ROW) {
+                throw new IllegalArgumentException("key value must be scalar, not array, composite, or json");
             }
             sb.append(i > 0 ? ", " : "").append(jsonString(kv[i].getString())).append(separator).append(toJsonText(kv[i + 1]));
         }

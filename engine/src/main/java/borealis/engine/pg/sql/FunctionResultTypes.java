@@ -24,8 +24,9 @@ final class FunctionResultTypes {
     /** Java functions that return the text of a jsonb or json document: typed so, as PostgreSQL types them. */
     private static final Set<String> JSONB = Set.of("JSONB_SET", "JSONB_SET_LAX", "JSONB_INSERT", "JSONB_DELETE_PATH", "JSONB_DELETE",
             "JSONB_EXTRACT_PATH", "JSONB_STRIP_NULLS", "JSONB_OBJECT",
-            "JSONB_PATH_QUERY_ARRAY", "JSONB_PATH_QUERY_FIRST");
-    private static final Set<String> JSON = Set.of("JSON_EXTRACT_PATH", "JSON_STRIP_NULLS");
+            "JSONB_PATH_QUERY_ARRAY", "JSONB_PATH_QUERY_FIRST", "JSONB_BUILD_ARRAY_VARIADIC", "JSONB_BUILD_OBJECT_VARIADIC");
+    private static final Set<String> JSON = Set.of("JSON_EXTRACT_PATH", "JSON_STRIP_NULLS", "JSON_BUILD_ARRAY_VARIADIC",
+            "JSON_BUILD_OBJECT_VARIADIC");
 
     /** Scale of the numeric 1 avg's argument is multiplied by; above 990 the average's scale passes 1000. */
     private static final int AVG_SCALE_MARK = 999;

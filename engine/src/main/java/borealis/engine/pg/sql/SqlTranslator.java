@@ -87,6 +87,7 @@ public final class SqlTranslator {
         LimitAfterOffset.apply(t);
         JoinUsing.apply(t);
         RowNotIn.apply(t);
+        VariadicArguments.apply(t);
         SimilarTo.apply(t);
         ArraySlices.apply(t);
         JsonRecords records = new JsonRecords(t, lookup);
