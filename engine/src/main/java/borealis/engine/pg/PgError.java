@@ -110,6 +110,9 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("42702", "column reference \"" + lower(name) + "\" is ambiguous");
             case 23505, 23503, 23506, 23502, 23513, 23514:
                 return IntegrityErrors.of(code, raw, text);
+            case 50004:
+                // H2: Unknown data type: "NOSUCHTYPE"
+                return error("42704", "type \"" + lower(name) + "\" does not exist");
             case 90119:
                 return error("42710", "type \"" + lower(name) + "\" already exists");
             case 90120:

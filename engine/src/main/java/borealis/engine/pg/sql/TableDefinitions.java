@@ -68,8 +68,14 @@ final class TableDefinitions {
         } else if (t.is(i, "INDEX")) {
             createIndex(i + 1);
         } else if (t.is(i, "SEQUENCE")) {
+            SequenceOptions.check(t, i + 1);
             int owned = t.find(i, t.size(), "OWNED");
             if (owned > 0 && t.is(owned + 1, "BY")) {
+                // OWNED BY table.column or NONE; a bare name is PostgreSQL's 22023
+                if (!t.is(owned + 2, "NONE") && !(t.get(owned + 3) != null && t.get(owned + 3).isDot())) {
+                    throw new PgException(new PgError("ERROR", "22023", "invalid OWNED BY option",
+                            null, "Specify OWNED BY table.column or OWNED BY NONE."));
+                }
                 int end = owned + 2;
                 while (t.get(end) != null && (t.get(end).isName() || t.get(end).isDot())) {
                     end++;
