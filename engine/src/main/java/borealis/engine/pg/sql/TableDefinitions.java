@@ -73,7 +73,7 @@ final class TableDefinitions {
             if (owned > 0 && t.is(owned + 1, "BY")) {
                 // OWNED BY table.column or NONE; a bare name is PostgreSQL's 22023
                 if (!t.is(owned + 2, "NONE") && !(t.get(owned + 3) != null && t.get(owned + 3).isDot())) {
-                    throw new PgException(new PgError("ERROR", "22023", "invalid OWNED BY option",
+                    throw new PgException(new PgError("ERROR", "42601", "invalid OWNED BY option",
                             null, "Specify OWNED BY table.column or OWNED BY NONE."));
                 }
                 int end = owned + 2;
