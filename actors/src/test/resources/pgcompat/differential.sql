@@ -1164,3 +1164,15 @@ CREATE SEQUENCE seqz START 5 MINVALUE 1 MAXVALUE 10 CACHE 1;
 select nextval('seqx'), nextval('seqy'), nextval('seqz');
 DROP SEQUENCE IF EXISTS seqx, seqy, seqnone, seqz;
 create table unknown_type_t (a nosuchtype);
+-- ---- arrays: && overlap; a column compared with an array literal takes its element type ----
+select array[1,2] && array[2,3], array[1,2] && '{2,3}'::int[], array[1] && array[2], array[1, null] && array[null]::int[];
+create table aot (seqno int, i int[], t text[]);
+insert into aot values (1, '{1,2,32}', '{a,b}'), (2, '{}', '{}'), (3, '{17}', '{AAAA}'), (4, null, null), (5, '{1,2,3}', '{x}');
+SELECT seqno FROM aot WHERE i && '{32}' ORDER BY seqno;
+SELECT seqno FROM aot WHERE i && '{32,17}' ORDER BY seqno;
+SELECT seqno FROM aot WHERE i = '{}' ORDER BY seqno;
+SELECT seqno FROM aot WHERE t && '{AAAA,b}' ORDER BY seqno;
+SELECT seqno FROM aot WHERE t = '{}' ORDER BY seqno;
+SELECT seqno FROM aot WHERE i > '{1,2,3}' ORDER BY seqno;
+SELECT seqno FROM aot WHERE '{17}' = i ORDER BY seqno;
+drop table aot;

@@ -173,6 +173,28 @@ public final class JsonFunctions {
      * contains, an array contains every element of another that some element of it contains (and,
      * at the top level, a scalar it holds), and a scalar contains an equal one.
      */
+    /** {@code a && b} of arrays: whether they share a non-null element (a side written as a literal takes the other's type). */
+    public static Boolean array_overlap(Value a, Value b) {
+        if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
+            return null;
+        }
+        if (a instanceof org.h2.value.ValueArray x && !(b instanceof org.h2.value.ValueArray)) {
+            b = arrayLike(x, b);
+        } else if (b instanceof org.h2.value.ValueArray y && !(a instanceof org.h2.value.ValueArray)) {
+            a = arrayLike(y, a);
+        }
+        if (!(a instanceof org.h2.value.ValueArray x) || !(b instanceof org.h2.value.ValueArray y)) {
+            throw new IllegalArgumentException("operator does not exist: && between " + a.getType() + " and " + b.getType());
+        }
+        List<Value> have = List.of(x.getList());
+        for (Value v : y.getList()) {
+            if (v != ValueNull.INSTANCE && have.contains(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Boolean jsonb_contains(Value a, Value b) {
         if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
             return null;

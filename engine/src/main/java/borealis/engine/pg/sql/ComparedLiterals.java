@@ -43,7 +43,8 @@ final class ComparedLiterals {
         // right to left: a replacement keeps the earlier positions valid
         for (int i = t.size() - 1; i > 0; i--) {
             Tok k = t.get(i);
-            if (!k.isString() || !dates.candidate(k.stringValue())) {
+            boolean arrayLiteral = k.isString() && k.stringValue().startsWith("{");
+            if (!k.isString() || !dates.candidate(k.stringValue()) && !arrayLiteral) {
                 continue;
             }
             int[] ref = column(i);
@@ -55,6 +56,11 @@ final class ComparedLiterals {
                 usedLookup = true;
             }
             AssignedLiterals.Kind kind = kind(tables, ref[0] < 0 ? null : t.get(ref[0]).name(), t.get(ref[1]).name());
+            if (kind == AssignedLiterals.Kind.ARRAY && arrayLiteral) {
+                // an int[] column compared with '{1,2}': the literal is an array of the column's element type
+                t.replace(i, i + 1, Casts.arrayLiteral(k.stringValue(), elementType));
+                continue;
+            }
             if (kind == null || kind.h2Type == null) {
                 continue;
             }
@@ -156,6 +162,9 @@ final class ComparedLiterals {
         return out;
     }
 
+    /** The element type of the array column {@link #kind} found last (PostgreSQL's name), or null. */
+    private String elementType;
+
     /** The kind of the column {@code name}: of the table {@code qualifier} names, or of the one table that has it. */
     private AssignedLiterals.Kind kind(Map<String, String> tables, String qualifier, String name) {
         Set<String> candidates = new LinkedHashSet<>();
@@ -174,6 +183,8 @@ final class ComparedLiterals {
             for (Map.Entry<String, String> c : lookup.columnTypes(table).entrySet()) {
                 if (c.getKey().equalsIgnoreCase(name)) {
                     found = AssignedLiterals.kindOf(c.getValue().toUpperCase(Locale.ROOT));
+                    borealis.engine.pg.types.PgType element = borealis.engine.pg.types.PgType.arrayElement(c.getValue().toUpperCase(Locale.ROOT));
+                    elementType = element == null ? null : element.typname;
                     having++;
                 }
             }

@@ -100,6 +100,24 @@ final class ExpressionRewriter {
         }
     }
 
+    /** The end of the casts ({@code ::type}, {@code ::int[]}, {@code ::numeric(10,2)}) that follow a primary ending at {@code end}. */
+    private int castsAfter(int end) {
+        int i = end;
+        while (t.get(i) != null && t.get(i).isOp("::") && t.get(i + 1) != null && t.get(i + 1).isName()) {
+            i += 2;
+            while (t.get(i) != null && t.get(i).isDot() && t.get(i + 1) != null && t.get(i + 1).isName()) {
+                i += 2;
+            }
+            if (t.get(i) != null && t.get(i).isOpen()) {
+                i = t.closing(i) + 1;
+            }
+            while (t.get(i) != null && (t.get(i).isOp("[") && t.get(i + 1) != null && t.get(i + 1).isOp("]") || t.is(i, "ARRAY"))) {
+                i += t.is(i, "ARRAY") ? 1 : 2;
+            }
+        }
+        return i;
+    }
+
     /** a->'k', a->>'k', a#>'{x,y}', a#>>'{x,y}', and containment a @> b, a <@ b (jsonb and arrays) become function calls. */
     private void jsonOperators() {
         for (int i = 1; i < t.size(); i++) {
@@ -119,6 +137,7 @@ final class ExpressionRewriter {
                 case "?&" -> "jsonb_exists_all";
                 case "@?" -> "jsonb_path_exists_opr";
                 case "@@" -> "jsonb_path_match_opr";
+                case "&&" -> "array_overlap";
                 default -> null;
             };
             if (fn == null || i + 1 >= t.size()) {
@@ -128,7 +147,7 @@ final class ExpressionRewriter {
                 continue; // ?1: a parameter as the engine writes it, not the jsonb operator
             }
             int start = t.primaryStart(i);
-            int end = t.primaryEnd(i + 1);
+            int end = castsAfter(t.primaryEnd(i + 1)); // :: binds tighter than any operator: x @> '{1}'::int[]
             String left = t.text(start, i);
             String right = t.text(i + 1, end);
             // json_get and json_path return JSON text: read as JSON (FORMAT JSON, in parentheses, which
