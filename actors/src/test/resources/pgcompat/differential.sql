@@ -1176,3 +1176,15 @@ SELECT seqno FROM aot WHERE t = '{}' ORDER BY seqno;
 SELECT seqno FROM aot WHERE i > '{1,2,3}' ORDER BY seqno;
 SELECT seqno FROM aot WHERE '{17}' = i ORDER BY seqno;
 drop table aot;
+-- ---- WITH ... AS [NOT] MATERIALIZED, ORDER BY ... USING, view options, jsonb #- ----
+create table sc1 (a int, b int);
+insert into sc1 values (1, 2), (3, 4), (2, 9);
+with t as materialized (select * from sc1) select a from t order by a;
+with t as not materialized (select * from sc1) select a from t order by a using >;
+select a from sc1 order by a using <, b using >;
+create view sc_v with (security_barrier=true) as select * from sc1 where a > 1;
+create or replace view sc_v with (check_option = local) as select * from sc1 where a > 2;
+select * from sc_v;
+select '{"n":null, "a":1, "b":[1,2], "c":{"1":2}, "d":{"1":[2,3]}}'::jsonb #- '{n}', '{"a":[1,2,3]}'::jsonb #- '{a,1}';
+drop view sc_v;
+drop table sc1;

@@ -138,6 +138,7 @@ final class ExpressionRewriter {
                 case "@?" -> "jsonb_path_exists_opr";
                 case "@@" -> "jsonb_path_match_opr";
                 case "&&" -> "array_overlap";
+                case "#-" -> "jsonb_delete_path";
                 default -> null;
             };
             if (fn == null || i + 1 >= t.size()) {

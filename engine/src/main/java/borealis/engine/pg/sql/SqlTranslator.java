@@ -77,6 +77,7 @@ public final class SqlTranslator {
         RecursiveTerms.check(t); // before CteNames renames a CTE named like a table
         CteNames.apply(t);
         KeywordLabels.apply(t);
+        SmallClauses.apply(t);
         String first = t.size() > 0 ? t.get(0).text.toUpperCase(Locale.ROOT) : "";
         boolean ddl = first.equals("CREATE") || first.equals("ALTER") || first.equals("DROP") || first.equals("COMMENT")
                 || first.equals("GRANT") || first.equals("REVOKE");
