@@ -178,11 +178,9 @@ public final class JsonFunctions {
         if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
             return null;
         }
-        if (a instanceof org.h2.value.ValueArray x && !(b instanceof org.h2.value.ValueArray)) {
-            b = arrayLike(x, b);
-        } else if (b instanceof org.h2.value.ValueArray y && !(a instanceof org.h2.value.ValueArray)) {
-            a = arrayLike(y, a);
-        }
+        Value[] pair = arrayPair(a, b);
+        a = pair[0];
+        b = pair[1];
         if (!(a instanceof org.h2.value.ValueArray x) || !(b instanceof org.h2.value.ValueArray y)) {
             throw new IllegalArgumentException("operator does not exist: && between " + a.getType() + " and " + b.getType());
         }
@@ -199,13 +197,10 @@ public final class JsonFunctions {
         if (a == null || b == null || a == ValueNull.INSTANCE || b == ValueNull.INSTANCE) {
             return null;
         }
-        // @> and <@ between arrays: array containment. A side written as an array literal
-        // ('{32,17}') takes the other side's element type, as PostgreSQL's unknown literal does.
-        if (a instanceof org.h2.value.ValueArray x && !(b instanceof org.h2.value.ValueArray)) {
-            b = arrayLike(x, b);
-        } else if (b instanceof org.h2.value.ValueArray y && !(a instanceof org.h2.value.ValueArray)) {
-            a = arrayLike(y, a);
-        }
+        // @> and <@ between arrays: array containment
+        Value[] pair = arrayPair(a, b);
+        a = pair[0];
+        b = pair[1];
         if (a instanceof org.h2.value.ValueArray x && b instanceof org.h2.value.ValueArray y) {
             List<Value> have = List.of(x.getList());
             for (Value v : y.getList()) {
@@ -281,6 +276,20 @@ public final class JsonFunctions {
 
     /** {@code a <@ b}: b contains a. */
     /** {@code text}, an array literal, as an array of {@code like}'s element type. */
+    /**
+     * Two operands of an array operator: a side written as an array literal ('{32,17}') takes the
+     * other side's element type, as PostgreSQL's unknown literal does; otherwise as they are.
+     */
+    private static Value[] arrayPair(Value a, Value b) {
+        if (a instanceof org.h2.value.ValueArray x && !(b instanceof org.h2.value.ValueArray)) {
+            return new Value[] {a, arrayLike(x, b)};
+        }
+        if (b instanceof org.h2.value.ValueArray y && !(a instanceof org.h2.value.ValueArray)) {
+            return new Value[] {arrayLike(y, a), b};
+        }
+        return new Value[] {a, b};
+    }
+
     private static Value arrayLike(org.h2.value.ValueArray like, Value text) {
         org.h2.value.TypeInfo element = like.getComponentType();
         List<String> items;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A parsed SQL/JSON path ({@link JsonPathParser}) and its evaluation over a document as
@@ -99,26 +98,6 @@ final class JsonPath {
                 || n instanceof Exists || n instanceof LikeRegex || n instanceof StartsWith;
     }
 
-    static Pattern regex(String pattern, String flags) throws SQLException {
-        int f = 0;
-        for (char c : flags.toCharArray()) {
-            switch (c) {
-                case 'i' -> f |= Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-                case 's' -> f |= Pattern.DOTALL;
-                case 'm' -> f |= Pattern.MULTILINE;
-                case 'x' -> f |= Pattern.COMMENTS;
-                case 'q' -> f |= Pattern.LITERAL;
-                default -> throw new SQLException("invalid input syntax for type jsonpath\n"
-                        + "DETAIL: Unrecognized flag character \"" + c + "\" in LIKE_REGEX predicate.", "42601");
-            }
-        }
-        try {
-            return Pattern.compile(pattern, f);
-        } catch (PatternSyntaxException e) {
-            throw new SQLException("invalid regular expression: " + e.getDescription(), "2201B");
-        }
-    }
-
     /** The items the path yields over {@code document} (a JsonTree), with {@code vars} an object or null. */
     List<Object> evaluate(Object document, Map<String, Object> vars) throws PathError {
         Context c = new Context(document, vars);
@@ -182,7 +161,7 @@ final class JsonPath {
                 List<Object> out = new ArrayList<>();
                 for (Object item : unwrapped(items(m.base(), current))) {
                     if (item instanceof Map<?, ?> o) {
-                        out.addAll(values(o));
+                        out.addAll(JsonPathItems.values(o));
                     } else if (strict) {
                         throw structural("jsonpath wildcard member accessor can only be applied to an object", "2203C");
                     }
@@ -230,11 +209,11 @@ final class JsonPath {
             if (n instanceof Unary u) {
                 List<Object> out = new ArrayList<>();
                 for (Object item : unwrapped(items(u.operand(), current))) {
-                    BigDecimal d = number(item);
+                    BigDecimal d = JsonPathItems.number(item);
                     if (d == null) {
                         throw new PathError("operand of unary jsonpath operator " + u.op() + " is not a numeric value", "2203B", false);
                     }
-                    out.add(u.op() == '-' ? numberItem(d.negate()) : item);
+                    out.add(u.op() == '-' ? JsonPathItems.numberItem(d.negate()) : item);
                 }
                 return out;
             }
@@ -313,7 +292,7 @@ final class JsonPath {
 
         private int subscript(Node n, Object current) throws PathError {
             List<Object> items = items(n, current);
-            BigDecimal d = items.size() == 1 ? number(items.get(0)) : null;
+            BigDecimal d = items.size() == 1 ? JsonPathItems.number(items.get(0)) : null;
             if (d == null) {
                 throw new PathError("jsonpath array subscript is not a single numeric value", "22033", false);
             }
@@ -335,7 +314,7 @@ final class JsonPath {
                 return;
             }
             if (item instanceof Map<?, ?> o) {
-                for (Object v : values(o)) {
+                for (Object v : JsonPathItems.values(o)) {
                     descend(v, level + 1, from, to, out);
                 }
             } else if (item instanceof List<?> a) {
@@ -351,7 +330,7 @@ final class JsonPath {
             String name = m.name();
             if (name.equals("type")) {
                 for (Object item : base) {
-                    out.add(JsonTree.Raw.string(type(item)));
+                    out.add(JsonTree.Raw.string(JsonPathItems.type(item)));
                 }
                 return out;
             }
@@ -368,7 +347,7 @@ final class JsonPath {
                 return out;
             }
             for (Object item : unwrapped(base)) {
-                BigDecimal d = number(item);
+                BigDecimal d = JsonPathItems.number(item);
                 switch (name) {
                     case "double" -> {
                         if (d == null && item instanceof JsonTree.Raw r && r.json().startsWith("\"")) {
@@ -383,13 +362,13 @@ final class JsonPath {
                             throw new PathError("jsonpath item method .double() can only be applied to a string or numeric value", "22036",
                                     false);
                         }
-                        out.add(numberItem(new BigDecimal(Double.toString(d.doubleValue())).stripTrailingZeros()));
+                        out.add(JsonPathItems.numberItem(new BigDecimal(Double.toString(d.doubleValue())).stripTrailingZeros()));
                     }
                     case "abs", "floor", "ceiling" -> {
                         if (d == null) {
                             throw new PathError("jsonpath item method ." + name + "() can only be applied to a numeric value", "22036", false);
                         }
-                        out.add(numberItem(switch (name) {
+                        out.add(JsonPathItems.numberItem(switch (name) {
                             case "abs" -> d.abs();
                             case "floor" -> d.setScale(0, RoundingMode.FLOOR);
                             default -> d.setScale(0, RoundingMode.CEILING);
@@ -404,7 +383,7 @@ final class JsonPath {
         private Object arith(Arith a, Object current) throws PathError {
             BigDecimal l = single(items(a.left(), current), "left", a.op());
             BigDecimal r = single(items(a.right(), current), "right", a.op());
-            return numberItem(switch (a.op()) {
+            return JsonPathItems.numberItem(switch (a.op()) {
                 case '+' -> l.add(r);
                 case '-' -> l.subtract(r);
                 case '*' -> l.multiply(r);
@@ -432,7 +411,7 @@ final class JsonPath {
 
         private BigDecimal single(List<Object> items, String side, char op) throws PathError {
             List<Object> u = unwrapped(items);
-            BigDecimal d = u.size() == 1 ? number(u.get(0)) : null;
+            BigDecimal d = u.size() == 1 ? JsonPathItems.number(u.get(0)) : null;
             if (d == null) {
                 throw new PathError(side + " operand of jsonpath operator " + op + " is not a single numeric value", "22038", false);
             }
@@ -502,6 +481,24 @@ final class JsonPath {
             } catch (PathError x) {
                 return x.unknown();
             }
+            return fold(items, test);
+        }
+
+        /** Comparisons are existential over both sides' items: every pair is compared. */
+        private Truth compare(Compare c, Object current) throws PathError {
+            List<Object> left;
+            List<Object> right;
+            try {
+                left = unwrapped(items(c.left(), current));
+                right = unwrapped(items(c.right(), current));
+            } catch (PathError x) {
+                return x.unknown();
+            }
+            return fold(left, l -> fold(right, r -> JsonPathItems.compare(c.op(), l, r)));
+        }
+
+        /** A test over items, as PostgreSQL folds it: lax stops at the first true; strict is unknown at the first unknown. */
+        private Truth fold(List<Object> items, java.util.function.Function<Object, Truth> test) {
             boolean error = false;
             boolean found = false;
             for (Object item : items) {
@@ -520,107 +517,5 @@ final class JsonPath {
             }
             return found ? Truth.TRUE : error ? Truth.UNKNOWN : Truth.FALSE;
         }
-
-        private Truth compare(Compare c, Object current) throws PathError {
-            List<Object> left;
-            List<Object> right;
-            try {
-                left = unwrapped(items(c.left(), current));
-                right = unwrapped(items(c.right(), current));
-            } catch (PathError x) {
-                return x.unknown();
-            }
-            boolean error = false;
-            boolean found = false;
-            for (Object l : left) {
-                for (Object r : right) {
-                    Truth t = compareItems(c.op(), l, r);
-                    if (t == Truth.UNKNOWN) {
-                        if (strict) {
-                            return Truth.UNKNOWN;
-                        }
-                        error = true;
-                    } else if (t == Truth.TRUE) {
-                        if (!strict) {
-                            return Truth.TRUE;
-                        }
-                        found = true;
-                    }
-                }
-            }
-            return found ? Truth.TRUE : error ? Truth.UNKNOWN : Truth.FALSE;
-        }
-    }
-
-    private static Truth compareItems(String op, Object l, Object r) {
-        String lt = type(l);
-        String rt = type(r);
-        if (!lt.equals(rt)) {
-            if (lt.equals("null") || rt.equals("null")) {
-                return op.equals("!=") ? Truth.TRUE : Truth.FALSE;
-            }
-            return Truth.UNKNOWN;
-        }
-        int cmp;
-        switch (lt) {
-            case "null" -> cmp = 0;
-            case "boolean" -> cmp = Boolean.compare(((JsonTree.Raw) l).json().equals("true"), ((JsonTree.Raw) r).json().equals("true"));
-            case "number" -> cmp = number(l).compareTo(number(r));
-            case "string" -> cmp = Integer.signum(((JsonTree.Raw) l).text().compareTo(((JsonTree.Raw) r).text()));
-            default -> {
-                return Truth.UNKNOWN;
-            }
-        }
-        boolean result = switch (op) {
-            case "==" -> cmp == 0;
-            case "!=" -> cmp != 0;
-            case "<" -> cmp < 0;
-            case "<=" -> cmp <= 0;
-            case ">" -> cmp > 0;
-            default -> cmp >= 0;
-        };
-        return result ? Truth.TRUE : Truth.FALSE;
-    }
-
-    /** An object's member values in jsonb's key order (shorter keys first), as PostgreSQL visits them. */
-    private static List<Object> values(Map<?, ?> object) {
-        List<String> keys = new ArrayList<>();
-        for (Object k : object.keySet()) {
-            keys.add((String) k);
-        }
-        keys.sort(borealis.engine.pg.types.PgJsonb::compareKeys);
-        List<Object> out = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            out.add(object.get(k));
-        }
-        return out;
-    }
-
-    static String type(Object item) {
-        if (item instanceof Map<?, ?>) {
-            return "object";
-        }
-        if (item instanceof List<?>) {
-            return "array";
-        }
-        String json = ((JsonTree.Raw) item).json();
-        return switch (json.charAt(0)) {
-            case '"' -> "string";
-            case 't', 'f' -> "boolean";
-            case 'n' -> "null";
-            default -> "number";
-        };
-    }
-
-    /** The item's number, or null when it is not a JSON number. */
-    static BigDecimal number(Object item) {
-        if (item instanceof JsonTree.Raw r && type(r).equals("number")) {
-            return new BigDecimal(r.json());
-        }
-        return null;
-    }
-
-    private static JsonTree.Raw numberItem(BigDecimal d) {
-        return new JsonTree.Raw(d.toPlainString());
     }
 }

@@ -92,7 +92,7 @@ public final class JsonPathFunctions {
         if (items == null) {
             return null;
         }
-        if (items.size() == 1 && items.get(0) instanceof JsonTree.Raw r && (JsonPath.type(r).equals("boolean") || r.isNull())) {
+        if (items.size() == 1 && items.get(0) instanceof JsonTree.Raw r && (JsonPathItems.type(r).equals("boolean") || r.isNull())) {
             return r.isNull() ? null : r.json().equals("true");
         }
         if (Boolean.TRUE.equals(silent)) {

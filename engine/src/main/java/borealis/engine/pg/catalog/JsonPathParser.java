@@ -132,7 +132,7 @@ final class JsonPathParser {
         if (takeKeyword("like_regex")) {
             String pattern = string();
             String flags = takeKeyword("flag") ? string() : "";
-            return new JsonPath.LikeRegex(left, JsonPath.regex(pattern, flags));
+            return new JsonPath.LikeRegex(left, JsonPathItems.regex(pattern, flags));
         }
         if (takeKeyword("starts")) {
             if (!takeKeyword("with")) {

@@ -56,20 +56,8 @@ final class ArraySlices {
                 return true;
             }
         }
-        if (t.is(0, "INSERT")) {
-            int depth = 0;
-            for (int j = open - 1; j >= 0; j--) {
-                if (t.get(j).isClose()) {
-                    depth++;
-                } else if (t.get(j).isOpen()) {
-                    if (depth == 0) {
-                        return j >= 2 && t.get(j - 1).isName() && (t.is(j - 2, "INTO") || t.get(j - 2).isDot());
-                    }
-                    depth--;
-                }
-            }
-        }
-        return false;
+        int j = t.is(0, "INSERT") ? t.enclosingOpen(open) : -1;
+        return j >= 2 && t.get(j - 1).isName() && (t.is(j - 2, "INTO") || t.get(j - 2).isDot());
     }
 
     /** Whether the '[' at {@code open} stands directly inside an ARRAY[...] constructor. */

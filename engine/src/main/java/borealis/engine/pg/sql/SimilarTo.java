@@ -30,7 +30,7 @@ final class SimilarTo {
             } else if (t.is(i, "SIMILAR") || t.is(i, "FROM") && similarSubstringFrom(t, i)) {
                 substring(t, i);
             } else if (t.is(i, "FROM") && regexSubstringFrom(t, i)) {
-                int open = openingParen(t, i);
+                int open = t.enclosingOpen(i);
                 t.replace(open - 1, i + 3, CAT + ".substring_regex(" + t.text(open + 1, i) + ", " + t.get(i + 1).text + ")");
             }
         }
@@ -50,7 +50,7 @@ final class SimilarTo {
 
     /** The SQL:1999 form reads the same as the FROM ... FOR of substring(text, int, int): only text literals tell them apart. */
     private static boolean similarSubstringFrom(TokenList t, int from) {
-        int open = openingParen(t, from);
+        int open = t.enclosingOpen(from);
         if (open < 1 || !t.is(open - 1, "SUBSTRING")) {
             return false;
         }
@@ -62,14 +62,14 @@ final class SimilarTo {
 
     /** SUBSTRING(s FROM 'pattern'): a text pattern makes it a POSIX regular-expression substring in PostgreSQL. */
     private static boolean regexSubstringFrom(TokenList t, int from) {
-        int open = openingParen(t, from);
+        int open = t.enclosingOpen(from);
         Tok pattern = t.get(from + 1);
         return open >= 1 && t.is(open - 1, "SUBSTRING") && pattern != null && pattern.kind == SqlLexer.Kind.STRING
                 && t.get(from + 2) != null && t.get(from + 2).isClose();
     }
 
     private static void substring(TokenList t, int similar) {
-        int open = openingParen(t, similar);
+        int open = t.enclosingOpen(similar);
         if (open < 1 || !t.is(open - 1, "SUBSTRING")) {
             return;
         }
@@ -81,23 +81,6 @@ final class SimilarTo {
         String call = CAT + ".substring_similar(" + t.text(open + 1, similar) + ", " + t.text(similar + 1, escape) + ", "
                 + t.text(escape + 1, close) + ")";
         t.replace(open - 1, close + 1, call);
-    }
-
-    /** The '(' that directly encloses {@code i}, or -1. */
-    private static int openingParen(TokenList t, int i) {
-        int depth = 0;
-        for (int j = i - 1; j >= 0; j--) {
-            Tok k = t.get(j);
-            if (k.isClose()) {
-                depth++;
-            } else if (k.isOpen()) {
-                if (depth == 0) {
-                    return j;
-                }
-                depth--;
-            }
-        }
-        return -1;
     }
 
     private static int operandEnd(TokenList t, int from) {

@@ -169,6 +169,23 @@ final class TokenList {
         return -1;
     }
 
+    /** Index of the '(' that directly encloses token {@code i}, or -1 at the top level. */
+    int enclosingOpen(int i) {
+        int depth = 0;
+        for (int j = i - 1; j >= 0; j--) {
+            Tok t = toks.get(j);
+            if (t.isClose()) {
+                depth++;
+            } else if (t.isOpen()) {
+                if (depth == 0) {
+                    return j;
+                }
+                depth--;
+            }
+        }
+        return -1;
+    }
+
     /** Index of the ']' matching the '[' at {@code open}. */
     int closingBracket(int open) {
         int depth = 0;
