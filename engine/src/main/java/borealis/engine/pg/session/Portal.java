@@ -26,6 +26,8 @@ final class Portal implements AutoCloseable {
     /** Time spent in the engine for this portal: execution and fetching rows. */
     long engineNanos;
     long rowCount;
+    /** The session's extra_float_digits when the portal sent its first row (read once, not per row). */
+    int extraFloatDigits = Integer.MIN_VALUE;
     /** Utility rows (SHOW) produced by the session instead of H2. */
     String[][] utilityRows;
     int utilityPosition;

@@ -286,9 +286,11 @@ final class PortalRunner {
         // Every value is converted before the row is framed: a value that fails to convert must
         // not leave half a DataRow in the output (the client would wait for its missing bytes).
         byte[][] values = new byte[n][];
-        int floatDigits = utility.extraFloatDigits();
+        if (p.extraFloatDigits == Integer.MIN_VALUE) {
+            p.extraFloatDigits = utility.extraFloatDigits();
+        }
         for (int i = 0; i < n; i++) {
-            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i], utility.zone(), floatDigits);
+            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i], utility.zone(), p.extraFloatDigits);
         }
         out.beginDataRow(n);
         for (byte[] v : values) {
