@@ -1188,3 +1188,18 @@ select * from sc_v;
 select '{"n":null, "a":1, "b":[1,2], "c":{"1":2}, "d":{"1":[2,3]}}'::jsonb #- '{n}', '{"a":[1,2,3]}'::jsonb #- '{a,1}';
 drop view sc_v;
 drop table sc1;
+-- ---- AT TIME ZONE: a timestamp is wall-clock time in the zone, a timestamptz becomes the zone's wall-clock time ----
+SET TimeZone = 'PST8PDT';
+SELECT '2011-03-27 00:00:00'::timestamp AT TIME ZONE 'Europe/Moscow', '2011-03-26 21:00:00 UTC'::timestamptz AT TIME ZONE 'Europe/Moscow';
+SELECT '2011-03-27 02:00:00'::timestamp AT TIME ZONE 'MSK', '2011-03-27 02:00:00'::timestamp AT TIME ZONE 'Europe/Moscow';
+SELECT '2014-10-26 01:00:00'::timestamp AT TIME ZONE 'MSK', '2014-10-26 01:00:00'::timestamp AT TIME ZONE 'Europe/Moscow';
+SELECT '2011-03-27 00:00:00'::timestamp AT TIME ZONE 'UTC+3', '2011-03-27 00:00:00'::timestamp AT TIME ZONE '+3', '2011-03-27 00:00:00'::timestamp AT TIME ZONE INTERVAL '+03:00';
+SELECT '19970210 173201' AT TIME ZONE 'america/new_york', timestamp '2020-01-01 10:00' AT TIME ZONE 'EST5EDT', date '2020-07-01' AT TIME ZONE 'UTC';
+SELECT '2011-03-27 00:00:00'::timestamp AT TIME ZONE 'nowhere';
+SELECT '2011-03-27 00:00:00'::timestamp AT TIME ZONE INTERVAL '1 day';
+create table tzt (a timestamp, b timestamptz, c date);
+insert into tzt values ('2020-06-01 12:00', '2020-06-01 12:00+02', '2020-06-01'), ('infinity', '-infinity', 'infinity');
+select a at time zone 'UTC', b at time zone 'Asia/Tokyo', x.a AT TIME ZONE 'europe/paris', c at time zone 'UTC' from tzt x order by 1;
+select ('2022-12-01'::date + '1 day'::interval) at time zone 'UTC' as atz, b at time zone null from tzt order by 1;
+drop table tzt;
+RESET TimeZone;

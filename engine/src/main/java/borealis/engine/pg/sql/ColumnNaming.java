@@ -221,6 +221,9 @@ final class ColumnNaming {
         if (e - s >= 4 && t.get(e - 1).isName() && t.get(e - 2).isDot() && t.get(e - 3).isClose() && t.opening(e - 3) == s) {
             return t.get(e - 1).name(); // (r).a, (f(x)).a: the field's name
         }
+        if (isAtTimeZone(t, s, e)) {
+            return "timezone"; // x AT TIME ZONE z is the function timezone(z, x)
+        }
         int end = t.primaryEnd(s);
         // f(...) FILTER (WHERE ...) OVER (...) / OVER w: still named after f
         if (end < e && t.is(end, "FILTER") && t.get(end + 1) != null && t.get(end + 1).isOpen()) {
@@ -237,6 +240,25 @@ final class ColumnNaming {
             return null;
         }
         return figureOperand(t, s, e);
+    }
+
+    /** Whether [s, e) is {@code x AT TIME ZONE z}, x and z primaries (with casts). */
+    private static boolean isAtTimeZone(TokenList t, int s, int e) {
+        for (int i = e - 1; i > s + 2; i--) {
+            if (t.get(i).isClose()) {
+                i = t.opening(i);
+            } else if (t.is(i - 2, "AT") && t.is(i - 1, "TIME") && t.is(i, "ZONE")) {
+                if (t.primaryStart(i - 2) != s || i + 1 >= e) {
+                    return false;
+                }
+                int z = t.primaryEnd(i + 1);
+                if (z < e && t.get(i + 1).isWord() && t.get(z).isString()) {
+                    z++; // INTERVAL '-05:30'
+                }
+                return z == e || t.get(z).isOp("::") && castChainEnd(t, z) == e;
+            }
+        }
+        return false;
     }
 
     /** End of the type after the :: at {@code castAt}, following further casts. */

@@ -71,6 +71,20 @@ final class ComparedLiterals {
         }
     }
 
+    private Map<String, String> namedTables;
+
+    /** The kind of the column {@code qualifier.name} (qualifier may be null) of the statement's tables, or null. */
+    AssignedLiterals.Kind columnKind(String qualifier, String name) {
+        if (lookup == null) {
+            return null;
+        }
+        if (namedTables == null) {
+            namedTables = tables();
+            usedLookup = true;
+        }
+        return kind(namedTables, qualifier, name);
+    }
+
     /** The column compared with the literal at {@code i}: {qualifier token or -1, name token}; or null. */
     private int[] column(int i) {
         Tok before = t.get(i - 1);

@@ -39,6 +39,11 @@ final class StatementRewriter {
         DomainArrays domainArrays = new DomainArrays(t, lookup);
         domainArrays.rewrite();
         usedLookup |= domainArrays.usedLookup;
+        if (t.findAny(0, t.size(), "AT") >= 0) {
+            ComparedLiterals columns = new ComparedLiterals(t, lookup);
+            new TimeZoneOperators(t, columns).rewrite();
+            usedLookup |= columns.usedLookup;
+        }
         String k0 = t.get(0).text.toUpperCase(Locale.ROOT);
         switch (k0) {
             case "CREATE" -> {

@@ -48,6 +48,40 @@ public final class SessionTimeZone {
         return hoursEast(v, v);
     }
 
+    /**
+     * The zone of {@code AT TIME ZONE text} (PostgreSQL's timezone(text, ...)): an abbreviation of
+     * the Default set (a fixed offset; MSK by its zone, as its offset changed), a zone name in any
+     * case, or a POSIX zone, whose bare offset counts hours WEST ({@code '+3'}, {@code 'UTC+3'}),
+     * unlike SET TIME ZONE's number. Null when it names none (22023 "not recognized").
+     */
+    public static ZoneId atTimeZone(String text) {
+        String lower = text.trim().toLowerCase(Locale.ROOT);
+        Integer fixed = DateTimeWords.abbreviation(lower);
+        if (fixed != null) {
+            return ZoneOffset.ofTotalSeconds(fixed);
+        }
+        ZoneId zone = DateTimeWords.dynamicAbbreviation(lower);
+        if (zone == null) {
+            zone = DateTimeWords.zone(lower);
+        }
+        if (zone != null) {
+            return zone;
+        }
+        java.util.regex.Matcher posix = BARE_POSIX.matcher(lower);
+        if (!posix.matches()) {
+            return null;
+        }
+        int seconds = Integer.parseInt(posix.group(2)) * 3600 + (posix.group(3) == null ? 0 : Integer.parseInt(posix.group(3)) * 60);
+        return seconds > 15 * 3600 ? null : ZoneOffset.ofTotalSeconds("-".equals(posix.group(1)) ? seconds : -seconds);
+    }
+
+    /** Whether the text is an abbreviation whose offset depends on the date (MSK), not a zone name. */
+    public static boolean isDynamicAbbreviation(String text) {
+        return DateTimeWords.dynamicAbbreviation(text.trim().toLowerCase(Locale.ROOT)) != null;
+    }
+
+    private static final java.util.regex.Pattern BARE_POSIX = java.util.regex.Pattern.compile("([+-]?)(\\d{1,2})(?::(\\d{2}))?");
+
     private static final java.util.regex.Pattern POSIX_OFFSET = java.util.regex.Pattern.compile("([+-]?)(\\d{1,2}):(\\d{2})");
 
     /** A number of hours east ({@code -7}, {@code 5.5}, {@code +05:30}), shown as PostgreSQL shows it: {@code <-07>+07}. */
