@@ -23,6 +23,8 @@ public record Command(Kind kind, String tag, String name) {
         DECLARE, FETCH, CLOSE_CURSOR,
         /** Accepted and ignored (VACUUM, ANALYZE, CHECKPOINT...). */
         NOOP,
+        /** SQL-level prepared statements ({@link SqlPreparedStatements}); DEALLOCATE closes them. */
+        PREPARE, EXECUTE,
         /** Asynchronous notifications ({@link SessionNotifications}). */
         LISTEN, UNLISTEN, NOTIFY,
         /** An anonymous code block, run by the session statement by statement ({@link InlineBlocks}). */
@@ -76,7 +78,15 @@ public record Command(Kind kind, String tag, String name) {
             case "DISCARD":
                 return new Command(Kind.DISCARD, "DISCARD " + (k1.isEmpty() ? "ALL" : k1.equals("TEMPORARY") ? "TEMP" : k1), null);
             case "DEALLOCATE":
-                return new Command(Kind.DEALLOCATE, "DEALLOCATE" + (k1.equals("ALL") || k2.equals("ALL") ? " ALL" : ""), null);
+                return new Command(Kind.DEALLOCATE, "DEALLOCATE" + (k1.equals("ALL") || k2.equals("ALL") ? " ALL" : ""),
+                        word(code, k1.equals("PREPARE") ? 2 : 1));
+            case "PREPARE":
+                if (k1.equals("TRANSACTION")) {
+                    break;
+                }
+                return new Command(Kind.PREPARE, "PREPARE", word(code, 1));
+            case "EXECUTE":
+                return new Command(Kind.EXECUTE, "EXECUTE", word(code, 1));
             case "CREATE":
                 if (k1.equals("EXTENSION")) {
                     return new Command(Kind.NOOP, "CREATE EXTENSION", null);

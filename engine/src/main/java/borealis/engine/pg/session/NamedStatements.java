@@ -76,7 +76,8 @@ final class NamedStatements {
         List<SessionRelations.PreparedStatement> out = new java.util.ArrayList<>();
         statements.forEach((name, q) -> {
             if (!name.isEmpty()) {
-                out.add(new SessionRelations.PreparedStatement(name, q.sql, q.preparedAt, q.knownParameterTypes(), false));
+                out.add(new SessionRelations.PreparedStatement(name, q.preparedBySql != null ? q.preparedBySql : q.sql, q.preparedAt,
+                        q.knownParameterTypes(), q.preparedBySql != null));
             }
         });
         return out;
@@ -112,6 +113,30 @@ final class NamedStatements {
         }
     }
 
+    /** PREPARE name (types) AS statement: a named statement like a Parse's, which EXECUTE runs. */
+    void prepareFromSql(String name, String prepareSql, String statement, int[] declaredTypes) throws SQLException {
+        if (statements.containsKey(name)) {
+            throw new PgException(PgError.error("42P05", "prepared statement \"" + name + "\" already exists"));
+        }
+        if (statements.size() >= MAX_STATEMENTS) {
+            throw new PgException(PgError.error("54000", "too many prepared statements in this session (at most " + MAX_STATEMENTS
+                    + "); close some with DEALLOCATE"));
+        }
+        PreparedQuery q = prepare(statement, declaredTypes);
+        q.preparedBySql = prepareSql;
+        statements.put(name, q);
+        namedChanges++;
+    }
+
+    /** The named statement EXECUTE runs (26000 when there is none). */
+    PreparedQuery named(String name) {
+        PreparedQuery q = name == null || name.isEmpty() ? null : statements.get(name);
+        if (q == null) {
+            throw new PgException(PgError.error("26000", "prepared statement \"" + name + "\" does not exist"));
+        }
+        return q;
+    }
+
     PreparedQuery prepare(String sql, int[] declaredTypes) {
         Command command = Command.classify(sql);
         if (command.kind() != Command.Kind.ENGINE) {
@@ -128,7 +153,7 @@ final class NamedStatements {
             return q;
         }
         Translation tr = SqlTranslator.translate(sql, lookup);
-        return new PreparedQuery(sql, tr.engineSql(), command, tr.parameters(), declaredTypes, tr);
+        return new PreparedQuery(sql, DeclaredParameterCasts.apply(tr.engineSql(), declaredTypes), command, tr.parameters(), declaredTypes, tr);
     }
 
     /** The highest parameter number ($n) the statement uses. */
@@ -186,6 +211,10 @@ final class NamedStatements {
                 throw new PgException(PgError.error("22023", "unsupported format code: " + f + " (expected: 0 or 1)"));
             }
         }
+        if (q.command().kind() == Command.Kind.EXECUTE) {
+            bindExecute(q, b);
+            return;
+        }
         Portal portal = new Portal(q, b.resultFormats());
         if (q.command().kind() == Command.Kind.DECLARE || q.modifying != null) {
             portal.parameters = b.parameters();
@@ -211,6 +240,27 @@ final class NamedStatements {
             throw new PgException(PgError.error("54000", "too many open portals in this session (at most " + MAX_PORTALS + ")"));
         }
         portals.put(b.portal(), portal);
+    }
+
+    /** EXECUTE name (values) sent with Parse and Bind: the portal runs the named statement with the values. */
+    private void bindExecute(PreparedQuery execute, FrontendMessage.Bind b) throws SQLException {
+        SqlPreparedStatements.Execution execution = SqlPreparedStatements.execution(execute.sql, this, conn);
+        PreparedQuery q = execution.query();
+        Portal portal = new Portal(q, b.resultFormats());
+        if (q.command().kind() == Command.Kind.ENGINE && !q.isEmptyResult()) {
+            portal.statement = q.borrow(conn);
+            try {
+                execution.bind(portal.statement, lookup.dateOrder());
+            } catch (SQLException | RuntimeException e) {
+                portal.close();
+                throw e;
+            }
+        }
+        if (!b.portal().isEmpty() && !portals.containsKey(b.portal()) && portals.size() >= MAX_PORTALS) {
+            portal.close();
+            throw new PgException(PgError.error("54000", "too many open portals in this session (at most " + MAX_PORTALS + ")"));
+        }
+        portals.put(b.portal(), portal); // the session closed a portal of that name before Bind
     }
 
     static boolean isBinary(short[] formats, int i) {

@@ -35,6 +35,8 @@ final class PreparedQuery implements AutoCloseable {
     borealis.engine.pg.sql.ModifyingWith modifying;
     /** When the client prepared it (pg_prepared_statements.prepare_time). */
     final java.time.OffsetDateTime preparedAt = java.time.OffsetDateTime.now();
+    /** The PREPARE statement that made it (pg_prepared_statements shows it), or null for a protocol-level Parse. */
+    String preparedBySql;
 
     PreparedQuery(String sql, String engineSql, Command command, int parameterCount, int[] declaredTypes,
                   borealis.engine.pg.sql.Translation translation) {

@@ -89,13 +89,22 @@ final class SimpleQueryProtocol {
             int at = simpleSql.indexOf(sql, simpleFrom);
             errors.statement(sql, at < 0 ? 0 : simpleSql.codePointCount(0, at));
             simpleFrom = at < 0 ? simpleFrom : at + sql.length();
-            PreparedQuery q = named.prepare(sql, new int[0]);
-            Command.Kind kind = q.command().kind();
-            if (tx.status() == 'E' && kind != Command.Kind.COMMIT && kind != Command.Kind.ROLLBACK && kind != Command.Kind.ROLLBACK_TO) {
+            // PREPARE keeps its text as written, with the semicolon that ends it (pg_prepared_statements shows it)
+            boolean semicolon = simpleFrom < simpleSql.length() && simpleSql.substring(simpleFrom).stripLeading().startsWith(";");
+            PreparedQuery parsed = named.prepare(semicolon && Command.classify(sql).kind() == Command.Kind.PREPARE ? sql + ";" : sql,
+                    new int[0]);
+            Command.Kind parsedKind = parsed.command().kind();
+            if (tx.status() == 'E' && parsedKind != Command.Kind.COMMIT && parsedKind != Command.Kind.ROLLBACK
+                    && parsedKind != Command.Kind.ROLLBACK_TO) {
                 throw new PgException(PgError.inFailedTransaction());
             }
+            // EXECUTE name (values): the named statement runs here, with the values bound
+            SqlPreparedStatements.Execution execution = parsedKind == Command.Kind.EXECUTE
+                    ? SqlPreparedStatements.execution(sql, named, conn) : null;
+            PreparedQuery q = execution == null ? parsed : execution.query();
+            Command.Kind kind = q.command().kind();
             commitWindows.statementStarts(q.command(), tx, () -> q.readOnly(conn));
-            if (q.parameterCount > 0) {
+            if (q.parameterCount > 0 && execution == null && kind != Command.Kind.PREPARE) {
                 throw new PgException(PgError.error("42P02", "there is no parameter $1"));
             }
             if (kind == Command.Kind.COPY) {
@@ -121,6 +130,9 @@ final class SimpleQueryProtocol {
                 p.statement = q.borrow(conn);
             }
             try {
+                if (p.statement != null && execution != null) {
+                    execution.bind(p.statement, named.lookup().dateOrder());
+                }
                 portals.start(p);
             } catch (SQLException | RuntimeException e) {
                 p.close();

@@ -163,15 +163,18 @@ final class UtilityRunner {
                 out.commandComplete(c.tag());
             }
             case DEALLOCATE -> {
-                List<SqlLexer.Token> code = SqlLexer.code(q.sql);
-                String last = code.get(code.size() - 1).text();
                 if (c.tag().endsWith("ALL")) {
                     named.closeStatements();
                 } else {
-                    named.deallocate(last.replace("\"", ""));
+                    named.deallocate(c.name());
                 }
                 out.commandComplete(c.tag());
             }
+            case PREPARE -> {
+                SqlPreparedStatements.prepare(q.sql, named, conn);
+                out.commandComplete("PREPARE");
+            }
+            case EXECUTE -> throw new IllegalStateException("EXECUTE runs the named statement's own portal (NamedStatements.bind)");
             case SCHEMA -> {
                 // Like all DDL on H2 it does not roll back with a transaction block.
                 schemas.run(q.sql, out);

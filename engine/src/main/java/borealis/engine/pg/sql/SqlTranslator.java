@@ -32,6 +32,28 @@ public final class SqlTranslator {
 
     private SqlTranslator() {}
 
+    /**
+     * The OID of a built-in type named as PostgreSQL's SQL writes it ({@code int}, {@code float},
+     * {@code double precision}, {@code text[]}); 0 for {@code unknown}; -1 when it names no built-in type.
+     */
+    public static int typeOid(String pgTypeName) {
+        String name = pgTypeName.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+        boolean array = name.endsWith("[]");
+        if (array) {
+            name = name.substring(0, name.length() - 2).trim();
+        }
+        if (name.equals("unknown") && !array) {
+            return 0;
+        }
+        String canonical = TypeNames.canonical(name);
+        for (borealis.engine.pg.types.PgType t : borealis.engine.pg.types.PgType.values()) {
+            if (t.typname.equals(canonical)) {
+                return array ? (t.arrayOid == 0 ? -1 : t.arrayOid) : t.oid;
+            }
+        }
+        return -1;
+    }
+
     public static Translation translate(String sql, ColumnLookup lookup) {
         Translation cached = CACHE.get(sql);
         if (cached != null) {
