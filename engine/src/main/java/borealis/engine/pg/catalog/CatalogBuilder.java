@@ -204,6 +204,9 @@ final class CatalogBuilder {
         }
     }
 
+    private static final java.util.regex.Pattern NEXTVAL = java.util.regex.Pattern.compile(
+            "(?i)NEXTVAL\\((?:CURRENT_SCHEMA|'((?:[^']|'')*)'), *'((?:[^']|'')*)'\\)");
+
     /** H2's default expression SQL in PostgreSQL's spelling, as far as clients look at it. */
     static String pgDefault(String h2) {
         String d = h2.trim();
@@ -216,6 +219,17 @@ final class CatalogBuilder {
             }
             seq = seq.replace("\"", "");
             return "nextval('" + seq + "'::regclass)";
+        }
+        java.util.regex.Matcher nextval = NEXTVAL.matcher(d);
+        if (nextval.matches()) {
+            // nextval('s') as the translator hands it to H2: NEXTVAL(CURRENT_SCHEMA, 's')
+            String seq = nextval.group(2).replace("''", "'");
+            String schema = nextval.group(1) == null ? null : nextval.group(1).replace("''", "'");
+            String name = SqlQuoting.displayIdentifier(seq);
+            if (schema != null && !schema.equals("public")) {
+                name = SqlQuoting.displayIdentifier(schema) + "." + name;
+            }
+            return "nextval('" + name.replace("'", "''") + "'::regclass)";
         }
         if (upper.equals("TRUE") || upper.equals("FALSE")) {
             return upper.toLowerCase(Locale.ROOT);

@@ -277,8 +277,13 @@ public final class CatalogFunctions {
         return regtype_lookup(c, name);
     }
 
+    /** The value the session's last nextval gave, of any sequence (a serial or identity default too). */
     public static Long lastval(Connection c) throws SQLException {
-        throw new SQLException("lastval is not yet defined in this session", "55000");
+        org.h2.value.Value last = session(c).getLastIdentity();
+        if (last == null || last == org.h2.value.ValueNull.INSTANCE) {
+            throw new SQLException("lastval is not yet defined in this session", "55000");
+        }
+        return last.getLong();
     }
 
     // ---- reg* types: 'name'::regclass is an OID, oid::regclass prints a name ----

@@ -163,9 +163,50 @@ public final class JsonDocFunctions {
         if (pairs == null || pairs == org.h2.value.ValueNull.INSTANCE) {
             return null;
         }
-        Object[] a = array(pairs);
         List<String> keys = new ArrayList<>();
         List<String> values = new ArrayList<>();
+        pairs(pairs, keys, values);
+        return object(keys, values);
+    }
+
+    /** json_object(text[]) (the translator's name for it: H2 parses json_object itself): PostgreSQL's json text, keys as given. */
+    public static String json_object_text(Value pairs) throws SQLException {
+        if (pairs == null || pairs == org.h2.value.ValueNull.INSTANCE) {
+            return null;
+        }
+        List<String> keys = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        pairs(pairs, keys, values);
+        return jsonText(keys, values);
+    }
+
+    /** json_object(keys text[], values text[]). */
+    public static String json_object_text(Value keys, Value values) throws SQLException {
+        if (keys == null || keys == org.h2.value.ValueNull.INSTANCE || values == null || values == org.h2.value.ValueNull.INSTANCE) {
+            return null;
+        }
+        List<String> ks = new ArrayList<>();
+        List<String> vs = new ArrayList<>();
+        keysAndValues(keys, values, ks, vs);
+        return jsonText(ks, vs);
+    }
+
+    /** json_object's text: {"a" : "1", "b" : null}, every member in the order given (duplicates kept). */
+    private static String jsonText(List<String> keys, List<String> values) throws SQLException {
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < keys.size(); i++) {
+            if (keys.get(i) == null) {
+                throw new SQLException("null value not allowed for object key", "22004");
+            }
+            out.append(i > 0 ? ", " : "").append(Raw.string(keys.get(i)).json()).append(" : ")
+                    .append(values.get(i) == null ? "null" : Raw.string(values.get(i)).json());
+        }
+        return out.append('}').toString();
+    }
+
+    /** The keys and values of a text[] of alternating keys and values, or of {{key, value}, ...}. */
+    private static void pairs(Value pairs, List<String> keys, List<String> values) throws SQLException {
+        Object[] a = array(pairs);
         if (a.length > 0 && a[0] instanceof Object[]) {
             for (Object row : a) {
                 Object[] r = (Object[]) row;
@@ -187,7 +228,6 @@ public final class JsonDocFunctions {
                 values.add((String) a[i + 1]);
             }
         }
-        return object(keys, values);
     }
 
     /** jsonb_object(keys text[], values text[]). */
@@ -195,6 +235,13 @@ public final class JsonDocFunctions {
         if (keys == null || keys == org.h2.value.ValueNull.INSTANCE || values == null || values == org.h2.value.ValueNull.INSTANCE) {
             return null;
         }
+        List<String> ks = new ArrayList<>();
+        List<String> vs = new ArrayList<>();
+        keysAndValues(keys, values, ks, vs);
+        return object(ks, vs);
+    }
+
+    private static void keysAndValues(Value keys, Value values, List<String> ks, List<String> vs) throws SQLException {
         Object[] k = array(keys);
         Object[] v = array(values);
         if (k.length > 0 && k[0] instanceof Object[] || v.length > 0 && v[0] instanceof Object[]) {
@@ -203,13 +250,10 @@ public final class JsonDocFunctions {
         if (k.length != v.length) {
             throw subscripts("mismatched array dimensions");
         }
-        List<String> ks = new ArrayList<>();
-        List<String> vs = new ArrayList<>();
         for (int i = 0; i < k.length; i++) {
             ks.add((String) k[i]);
             vs.add((String) v[i]);
         }
-        return object(ks, vs);
     }
 
     private static String object(List<String> keys, List<String> values) throws SQLException {

@@ -130,6 +130,13 @@ final class CatalogReferences {
             if (!call || !k.isWord()) {
                 continue;
             }
+            if (n.equals("json_object") && !t.is(i + 2, "KEY")) {
+                // PostgreSQL 15's json_object(text[] [, text[]]); H2 parses the name as its own
+                // JSON_OBJECT(KEY ... VALUE ...), which RowValues writes
+                t.replace(i, i + 1, CAT + ".json_object_text");
+                i += 2;
+                continue;
+            }
             if (n.equals("now")) {
                 int close = t.closing(i + 1);
                 if (close == i + 2) {

@@ -25,6 +25,7 @@ final class ExpressionRewriter {
     int rewrite() {
         int params = parametersAndLiterals();
         operatorsAndCollations();
+        SequenceCalls.rewrite(t);
         Casts casts = new Casts(t, dates);
         casts.typedLiterals();
         new ArrayComparisons(t).rewrite();

@@ -1,6 +1,7 @@
 package borealis.engine.pg.sql;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,7 @@ final class JoinUsing {
                 continue;
             }
             int close = t.closing(i + 1);
-            Map<String, Boolean> columns = new HashMap<>();
+            Map<String, Boolean> columns = new LinkedHashMap<>();
             for (int k = i + 2; k < close; k++) {
                 if (t.get(k).isName()) {
                     columns.put(t.get(k).name(), Boolean.TRUE);
@@ -46,9 +47,36 @@ final class JoinUsing {
             if (select < 0) {
                 continue;
             }
+            if (t.is(close + 1, "AS") && t.get(close + 2) != null && t.get(close + 2).isName()) {
+                String alias = t.get(close + 2).name();
+                t.remove(close + 1, close + 3);
+                joinAlias(t, select, t.regionEnd(select), alias, qualifier, columns.keySet());
+            }
             int end = t.regionEnd(select);
             int setOp = t.findAny(select + 1, end, "UNION", "INTERSECT", "EXCEPT");
             i = qualify(t, select, setOp < 0 ? end : setOp, columns, qualifier, i + 1, close);
+        }
+    }
+
+    /**
+     * {@code USING (id) AS x}: x names the join's merged columns only, so {@code x.id} is the
+     * qualifier's id and {@code x.*} all of them.
+     */
+    private static void joinAlias(TokenList t, int from, int to, String alias, String qualifier, java.util.Collection<String> columns) {
+        for (int k = to - 2; k >= from; k--) {
+            if (!(t.get(k).isName() && t.get(k).name().equals(alias) && t.get(k + 1).isDot() && !(k > 0 && t.get(k - 1).isDot()))) {
+                continue;
+            }
+            Tok field = t.get(k + 2);
+            if (field != null && field.isOp("*")) {
+                StringBuilder all = new StringBuilder();
+                for (String c : columns) {
+                    all.append(all.length() > 0 ? ", " : "").append(qualifier).append('.').append(SqlQuoting.identifier(c));
+                }
+                t.replace(k, k + 3, all.toString());
+            } else if (field != null && field.isName() && columns.contains(field.name())) {
+                t.get(k).text = qualifier;
+            }
         }
     }
 

@@ -47,6 +47,7 @@ final class ModifyingStatements {
 
     /** INSERT ... [ON CONFLICT ...] [RETURNING ...]. */
     void insert() {
+        targetAlias();
         shortRows();
         int onConflict = -1;
         for (int i = 0; i + 1 < t.size(); i++) {
@@ -59,6 +60,31 @@ final class ModifyingStatements {
             onConflict(onConflict);
         }
         returning("FINAL");
+    }
+
+    /**
+     * {@code INSERT INTO t AS a ...}: H2 takes no alias there, so it goes and each {@code a.} that
+     * qualifies a column (ON CONFLICT's WHERE and SET, RETURNING a.*) names the table instead.
+     */
+    private void targetAlias() {
+        if (!(t.is(0, "INSERT") && t.is(1, "INTO")) || t.get(2) == null || !t.get(2).isName()) {
+            return;
+        }
+        int last = 2;
+        while (t.get(last + 1) != null && t.get(last + 1).isDot() && t.get(last + 2) != null && t.get(last + 2).isName()) {
+            last += 2;
+        }
+        if (!t.is(last + 1, "AS") || t.get(last + 2) == null || !t.get(last + 2).isName()) {
+            return;
+        }
+        String alias = t.get(last + 2).name();
+        String table = t.get(last).text;
+        t.remove(last + 1, last + 3);
+        for (int i = last + 1; i + 1 < t.size(); i++) {
+            if (t.get(i).isName() && t.get(i + 1).isDot() && t.get(i).name().equals(alias) && !t.get(i - 1).isDot()) {
+                t.get(i).text = table;
+            }
+        }
     }
 
     /**
