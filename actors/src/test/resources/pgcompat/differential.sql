@@ -1266,3 +1266,9 @@ select column_name, column_default from information_schema.columns where table_n
 drop table sqd;
 drop sequence serialTest2_f2_seq;
 drop sequence "MixedSeq";
+-- ---- a decimal literal is an unconstrained numeric: each value keeps its scale in UNION, CASE, arrays ----
+SELECT 1.1 AS two UNION SELECT 2 ORDER BY 1;
+SELECT 1 AS two UNION SELECT 2.2 ORDER BY 1;
+SELECT 1.1 AS two UNION SELECT 2.25 ORDER BY 1;
+VALUES (1,2), (3,4+4), (7,77.7);
+select case when true then 2 else 1.5 end, array[1.1, 2], coalesce(null, 1.50), 1.1 * 2, 1.10 + 1, 1.5 * 1.5, 0.1 + 0.2, -1.5;

@@ -68,6 +68,9 @@ final class ExpressionRewriter {
                 continue;
             }
         }
+        if (!ddl) {
+            decimalLiterals();
+        }
         // 'a' 'b' separated by a newline are one literal in SQL; H2 does not accept that form
         for (int i = 1; i < t.size(); i++) {
             if (t.get(i).isString() && t.get(i - 1).isString() && t.get(i).text.startsWith("'") && t.get(i - 1).text.startsWith("'")) {
@@ -78,6 +81,21 @@ final class ExpressionRewriter {
             }
         }
         return max;
+    }
+
+    /**
+     * A literal with a decimal point is an unconstrained numeric in PostgreSQL: each value keeps its
+     * own scale where it meets others ({@code SELECT 1.1 UNION SELECT 2} is 1.1 and 2; CASE, VALUES
+     * and arrays alike). H2 types it NUMERIC(2,1) and pads the other values to that scale (2.0).
+     */
+    private void decimalLiterals() {
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            if (k.kind == SqlLexer.Kind.NUMBER && k.text.indexOf('.') >= 0 && k.text.indexOf('e') < 0 && k.text.indexOf('E') < 0
+                    && !(i > 0 && (t.get(i - 1).isOp("::") || t.is(i - 1, "LIMIT") || t.is(i - 1, "OFFSET")))) {
+                k.text = "CAST(" + k.text + " AS " + borealis.engine.pg.types.PgNumerics.UNCONSTRAINED + ")";
+            }
+        }
     }
 
     /** OPERATOR(pg_catalog.~) becomes ~; COLLATE clauses are dropped (H2 compares by its own collation). */
