@@ -1272,3 +1272,16 @@ SELECT 1 AS two UNION SELECT 2.2 ORDER BY 1;
 SELECT 1.1 AS two UNION SELECT 2.25 ORDER BY 1;
 VALUES (1,2), (3,4+4), (7,77.7);
 select case when true then 2 else 1.5 end, array[1.1, 2], coalesce(null, 1.50), 1.1 * 2, 1.10 + 1, 1.5 * 1.5, 0.1 + 0.2, -1.5;
+-- ---- bytea text input in both formats (hex with spaces, escape with octal bytes), bytea_output = escape ----
+SELECT E'De\\000dBeEf'::bytea, E'De\\123dBeEf'::bytea, E'\\xDeAdBeEf'::bytea, E'\\x De Ad Be Ef '::bytea, 'abc'::bytea, 'a\\b'::bytea;
+SELECT E'De\\678dBeEf'::bytea;
+SELECT '\x1'::bytea;
+SELECT '\xzz'::bytea;
+create table bytx (b bytea);
+insert into bytx values ('\000\001'), (E'\\x00ff'), ('plain');
+select b, length(b) from bytx order by 2, 1;
+SET bytea_output = escape;
+SELECT E'\\xDeAdBeEf'::bytea, 'De\000dBeEf'::bytea, E'De\\123dBeEf'::bytea, E'a\\\\b'::bytea;
+select b from bytx order by 1;
+RESET bytea_output;
+drop table bytx;

@@ -28,6 +28,8 @@ final class Portal implements AutoCloseable {
     long rowCount;
     /** The session's extra_float_digits when the portal sent its first row (read once, not per row). */
     int extraFloatDigits = Integer.MIN_VALUE;
+    /** bytea_output = escape, read with extra_float_digits when the first row is sent. */
+    boolean byteaEscape;
     /** Utility rows (SHOW) produced by the session instead of H2. */
     String[][] utilityRows;
     int utilityPosition;

@@ -3,6 +3,8 @@ package borealis.engine.pg.session;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.catalog.PgCatalog;
+import borealis.engine.pg.types.PgTextForms;
+import borealis.engine.pg.types.PgType;
 import borealis.engine.pg.types.PgValues;
 import borealis.engine.pg.wire.BackendWriter;
 import java.nio.charset.StandardCharsets;
@@ -288,9 +290,12 @@ final class PortalRunner {
         byte[][] values = new byte[n][];
         if (p.extraFloatDigits == Integer.MIN_VALUE) {
             p.extraFloatDigits = utility.extraFloatDigits();
+            p.byteaEscape = utility.byteaEscape();
         }
         for (int i = 0; i < n; i++) {
-            values[i] = PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i], utility.zone(), p.extraFloatDigits);
+            values[i] = p.byteaEscape && p.oids[i] == PgType.BYTEA.oid && !p.binary[i]
+                    ? PgTextForms.byteaEscaped(p.rows.getBytes(i + 1))
+                    : PgValues.encode(p.rows, i + 1, p.oids[i], p.binary[i], utility.zone(), p.extraFloatDigits);
         }
         out.beginDataRow(n);
         for (byte[] v : values) {

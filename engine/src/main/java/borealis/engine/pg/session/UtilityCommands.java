@@ -221,6 +221,11 @@ final class UtilityCommands {
         return Integer.toString(n);
     }
 
+    /** Whether bytea values are sent in the escape format (bytea_output = escape) rather than hex. */
+    boolean byteaEscape() {
+        return "escape".equalsIgnoreCase(settings.get("bytea_output"));
+    }
+
     /** The session's extra_float_digits (1, the default, when it does not read as a number). */
     int extraFloatDigits() {
         String v = settings.get("extra_float_digits");

@@ -195,8 +195,8 @@ final class AssignedLiterals {
             t.replace(at, at + 1, Casts.arrayLiteral(v, elementType));
         } else if (kind == Kind.JSON) {
             t.replace(at, at + 1, "(" + k.text + " FORMAT JSON)"); // parsed, not wrapped in a JSON string
-        } else if (kind == Kind.BYTEA && v.startsWith("\\x") && v.substring(2).matches("[0-9a-fA-F]*") && v.length() % 2 == 0) {
-            t.replace(at, at + 1, "X'" + v.substring(2) + "'");
+        } else if (kind == Kind.BYTEA) {
+            t.replace(at, at + 1, Casts.byteaLiteral(v)); // hex or escape format, as byteain reads it
         } else if (kind == Kind.FLOAT && FloatLiterals.special(v) != null) {
             t.replace(at, at + 1, SqlQuoting.literal(FloatLiterals.special(v)));
         } else if (kind.h2Type != null) {

@@ -91,6 +91,15 @@ final class Casts {
         };
     }
 
+    /** A bytea literal as PostgreSQL reads its text (hex or escape format), as H2's X'...'. */
+    static String byteaLiteral(String text) {
+        try {
+            return "X'" + java.util.HexFormat.of().formatHex(borealis.engine.pg.types.PgTextForms.parseByteaText(text)) + "'";
+        } catch (java.sql.SQLException e) {
+            throw new PgException(PgError.error(e.getSQLState(), e.getMessage()));
+        }
+    }
+
     static PgException invalid(String type, String value) {
         return new PgException(PgError.error("22P02", "invalid input syntax for type " + type + ": \"" + value + "\""));
     }
@@ -138,8 +147,8 @@ final class Casts {
                         + t.text(typeStart, typeEnd) + ")";
             } else if (!array && (type.equals("bool") || type.equals("boolean")) && literal) {
                 replacement = boolLiteral(operand.stringValue());
-            } else if (!array && type.equals("bytea") && literal && operand.stringValue().startsWith("\\x")) {
-                replacement = "X'" + operand.stringValue().substring(2) + "'";
+            } else if (!array && type.equals("bytea") && literal) {
+                replacement = byteaLiteral(operand.stringValue());
             } else if (!array && type.equals("json") && literal) {
                 replacement = jsonText(operand);
             } else if (!array && type.equals("json")) {
@@ -287,10 +296,7 @@ final class Casts {
                 return IntervalLiteral.toH2(v);
             }
             case "bytea" -> {
-                if (v.startsWith("\\x") && v.substring(2).matches("([0-9a-fA-F]{2})*")) {
-                    return "X'" + v.substring(2) + "'";
-                }
-                return StringLiterals.quote(v);
+                return byteaLiteral(v);
             }
             default -> {
                 return StringLiterals.quote(v);

@@ -136,28 +136,75 @@ public final class PgTextForms {
         };
     }
 
-    static byte[] parseByteaText(String text) throws SQLException {
-        if (text.startsWith("\\x")) {
-            try {
-                return HEX.parseHex(text.substring(2));
-            } catch (IllegalArgumentException e) {
-                throw new SQLException("invalid hexadecimal data in bytea value", "22P02");
-            }
-        }
-        // Escape format: backslash-octal sequences, doubled backslashes.
+    /**
+     * bytea's text input as PostgreSQL's byteain reads it: {@code \\x} and hex digit pairs (spaces
+     * between pairs allowed), or the escape format, where {@code \\\\} is a backslash and
+     * {@code \\ooo} an octal byte; any other backslash is an error, as in PostgreSQL.
+     */
+    public static byte[] parseByteaText(String text) throws SQLException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (text.startsWith("\\x")) {
+            int i = 2;
+            while (i < text.length()) {
+                char c = text.charAt(i);
+                if (Character.isWhitespace(c)) {
+                    i++;
+                    continue;
+                }
+                int hi = Character.digit(c, 16);
+                if (hi < 0) {
+                    throw new SQLException("invalid hexadecimal digit: \"" + c + "\"", "22023");
+                }
+                if (i + 1 >= text.length()) {
+                    throw new SQLException("invalid hexadecimal data: odd number of digits", "22023");
+                }
+                int lo = Character.digit(text.charAt(i + 1), 16);
+                if (lo < 0) {
+                    throw new SQLException("invalid hexadecimal digit: \"" + text.charAt(i + 1) + "\"", "22023");
+                }
+                out.write(hi * 16 + lo);
+                i += 2;
+            }
+            return out.toByteArray();
+        }
         byte[] raw = text.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < raw.length; i++) {
-            if (raw[i] == '\\' && i + 1 < raw.length && raw[i + 1] == '\\') {
+            if (raw[i] != '\\') {
+                out.write(raw[i]);
+            } else if (i + 1 < raw.length && raw[i + 1] == '\\') {
                 out.write('\\');
                 i++;
-            } else if (raw[i] == '\\' && i + 3 < raw.length) {
-                out.write(Integer.parseInt(new String(raw, i + 1, 3, StandardCharsets.US_ASCII), 8));
+            } else if (i + 3 < raw.length && octal(raw[i + 1], '3') && octal(raw[i + 2], '7') && octal(raw[i + 3], '7')) {
+                out.write(((raw[i + 1] - '0') << 6) | ((raw[i + 2] - '0') << 3) | (raw[i + 3] - '0'));
                 i += 3;
             } else {
-                out.write(raw[i]);
+                throw new SQLException("invalid input syntax for type bytea", "22P02");
             }
         }
         return out.toByteArray();
     }
+
+    /** bytea's escape output (bytea_output = escape): printable ASCII as is, a backslash doubled, other bytes \\ooo. */
+    public static byte[] byteaEscaped(byte[] v) {
+        if (v == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(v.length);
+        for (byte b : v) {
+            int c = b & 0xff;
+            if (c == '\\') {
+                out.append("\\\\");
+            } else if (c < 0x20 || c > 0x7e) {
+                out.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + ((c >> 3) & 7))).append((char) ('0' + (c & 7)));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static boolean octal(byte b, char max) {
+        return b >= '0' && b <= max;
+    }
+
 }
