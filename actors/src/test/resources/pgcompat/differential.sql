@@ -1285,3 +1285,10 @@ SELECT E'\\xDeAdBeEf'::bytea, 'De\000dBeEf'::bytea, E'De\\123dBeEf'::bytea, E'a\
 select b from bytx order by 1;
 RESET bytea_output;
 drop table bytx;
+-- ---- date/time values in JSON: ISO 8601, a timestamptz in the session's zone, infinity as a word ----
+SET TimeZone = 'PST8PDT';
+select to_jsonb(timestamptz '2014-05-28 12:22:35.614298-04'), to_json(timestamptz '2014-05-28 12:22:35-04');
+select to_jsonb(date 'Infinity'), to_jsonb(timestamp '-Infinity'), to_json(timestamptz 'Infinity');
+select to_json(timestamp '2014-05-28 12:22:35.614298'), to_json(date '2014-05-28'), to_json(time '12:22:35.5'), to_json(timetz '12:22:35+05:30');
+select json_build_object('a', timestamptz '2014-05-28 12:22:35+00', 'b', date '2020-01-01'), jsonb_build_array(timestamp '2014-05-28 12:22:35', 1);
+RESET TimeZone;

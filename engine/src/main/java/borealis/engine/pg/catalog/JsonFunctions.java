@@ -409,16 +409,21 @@ public final class JsonFunctions {
         return json == null ? ValueNull.INSTANCE : org.h2.value.ValueJson.getInternal(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    public static String json_build_object(Value... kv) {
-        return buildObject(kv, " : ", "argument %d cannot be null", "json_build_object");
+    public static String json_build_object(Connection c, Value... kv) throws SQLException {
+        return buildObject(kv, " : ", "argument %d cannot be null", "json_build_object", zone(c));
     }
 
-    public static String jsonb_build_object(Value... kv) {
-        return buildObject(kv, ": ", "argument %d: key must not be null", "jsonb_build_object");
+    public static String jsonb_build_object(Connection c, Value... kv) throws SQLException {
+        return buildObject(kv, ": ", "argument %d: key must not be null", "jsonb_build_object", zone(c));
+    }
+
+    /** The session's TimeZone, in which a timestamptz is written into JSON (as PostgreSQL's JsonEncodeDateTime does). */
+    static java.time.ZoneId zone(Connection c) throws SQLException {
+        return java.time.ZoneId.of(CatalogFunctions.session(c).currentTimeZone().getId());
     }
 
     /** PostgreSQL's json prints {@code "k" : v}, jsonb {@code "k": v}; the separator only, never inside a value. */
-    private static String buildObject(Value[] kv, String separator, String nullKey, String function) {
+    private static String buildObject(Value[] kv, String separator, String nullKey, String function, java.time.ZoneId zone) {
         if (kv.length % 2 != 0) {
             throw new IllegalArgumentException("argument list must have even number of elements\nHINT: The arguments of " + function
                     + "() must consist of alternating keys and values.");
@@ -433,40 +438,46 @@ public final class JsonFunctions {
             if (keyType == Value.ARRAY || keyType == Value.JSON || keyType == Value.ROW) {
                 throw new IllegalArgumentException("key value must be scalar, not array, composite, or json");
             }
-            sb.append(i > 0 ? ", " : "").append(jsonString(kv[i].getString())).append(separator).append(toJsonText(kv[i + 1]));
+            sb.append(i > 0 ? ", " : "").append(jsonString(kv[i].getString())).append(separator).append(toJsonText(kv[i + 1], zone));
         }
         return sb.append('}').toString();
     }
 
-    public static String json_build_array(Value... values) {
+    public static String json_build_array(Connection c, Value... values) throws SQLException {
+        java.time.ZoneId zone = zone(c);
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < values.length; i++) {
-            sb.append(i > 0 ? ", " : "").append(toJsonText(values[i]));
+            sb.append(i > 0 ? ", " : "").append(toJsonText(values[i], zone));
         }
         return sb.append(']').toString();
     }
 
-    public static String jsonb_build_array(Value... values) {
-        return json_build_array(values);
+    public static String jsonb_build_array(Connection c, Value... values) throws SQLException {
+        return json_build_array(c, values);
     }
 
-    public static String to_json(Value v) {
-        return v == null || v == ValueNull.INSTANCE ? null : toJsonText(v);
+    public static String to_json(Connection c, Value v) throws SQLException {
+        return v == null || v == ValueNull.INSTANCE ? null : toJsonText(v, zone(c));
     }
 
-    public static String to_jsonb(Value v) {
-        return to_json(v);
+    public static String to_jsonb(Connection c, Value v) throws SQLException {
+        return to_json(c, v);
     }
 
-    public static String array_to_json(Value v) {
-        return to_json(v);
+    public static String array_to_json(Connection c, Value v) throws SQLException {
+        return to_json(c, v);
     }
 
-    public static String row_to_json(Value v) {
-        return to_json(v);
+    public static String row_to_json(Connection c, Value v) throws SQLException {
+        return to_json(c, v);
     }
 
     static String toJsonText(Value v) {
+        return toJsonText(v, ZoneOffset.UTC);
+    }
+
+    /** A value's JSON text; date/time values in ISO 8601 as PostgreSQL writes them, a timestamptz in {@code zone}. */
+    static String toJsonText(Value v, java.time.ZoneId zone) {
         if (v == null || v == ValueNull.INSTANCE) {
             return "null";
         }
@@ -479,12 +490,13 @@ public final class JsonFunctions {
             StringBuilder sb = new StringBuilder("[");
             Value[] items = a.getList();
             for (int i = 0; i < items.length; i++) {
-                sb.append(i > 0 ? "," : "").append(toJsonText(items[i]));
+                sb.append(i > 0 ? "," : "").append(toJsonText(items[i], zone));
             }
             return sb.append(']').toString();
         }
-        if (t == Value.TIMESTAMP_TZ || t == Value.TIMESTAMP) {
-            return jsonString(v.getString().replace(' ', 'T'));
+        String dateTime = JsonDateTimes.text(v, zone);
+        if (dateTime != null) {
+            return jsonString(dateTime);
         }
         return jsonString(v.getString());
     }

@@ -2,6 +2,8 @@ package borealis.engine.pg.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.sql.Connection;
+import java.sql.SQLException;
 import org.h2.value.Value;
 import org.h2.value.ValueArray;
 import org.h2.value.ValueNull;
@@ -85,24 +87,24 @@ public final class VariadicCalls {
         return v.getValueType() == Value.BOOLEAN ? (v.getBoolean() ? "t" : "f") : v.getString();
     }
 
-    public static String json_build_array_variadic(Value array) {
+    public static String json_build_array_variadic(Connection c, Value array) throws SQLException {
         Value[] e = elements(array);
-        return e == null ? null : JsonFunctions.json_build_array(e);
+        return e == null ? null : JsonFunctions.json_build_array(c, e);
     }
 
-    public static String jsonb_build_array_variadic(Value array) {
+    public static String jsonb_build_array_variadic(Connection c, Value array) throws SQLException {
         Value[] e = elements(array);
-        return e == null ? null : JsonFunctions.jsonb_build_array(e);
+        return e == null ? null : JsonFunctions.jsonb_build_array(c, e);
     }
 
-    public static String json_build_object_variadic(Value array) {
+    public static String json_build_object_variadic(Connection c, Value array) throws SQLException {
         Value[] e = elements(array);
-        return e == null ? null : JsonFunctions.json_build_object(e);
+        return e == null ? null : JsonFunctions.json_build_object(c, e);
     }
 
-    public static String jsonb_build_object_variadic(Value array) {
+    public static String jsonb_build_object_variadic(Connection c, Value array) throws SQLException {
         Value[] e = elements(array);
-        return e == null ? null : JsonFunctions.jsonb_build_object(e);
+        return e == null ? null : JsonFunctions.jsonb_build_object(c, e);
     }
 
     public static String format_variadic(String format, Value array) throws java.sql.SQLException {
