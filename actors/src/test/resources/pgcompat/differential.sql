@@ -1292,3 +1292,13 @@ select to_jsonb(date 'Infinity'), to_jsonb(timestamp '-Infinity'), to_json(times
 select to_json(timestamp '2014-05-28 12:22:35.614298'), to_json(date '2014-05-28'), to_json(time '12:22:35.5'), to_json(timetz '12:22:35+05:30');
 select json_build_object('a', timestamptz '2014-05-28 12:22:35+00', 'b', date '2020-01-01'), jsonb_build_array(timestamp '2014-05-28 12:22:35', 1);
 RESET TimeZone;
+-- ---- storage parameters: accepted and checked by name (and fillfactor's range), nothing to tune here ----
+create table stp (a int) with (fillfactor=70, autovacuum_enabled = false);
+alter table stp set (fillfactor = 50);
+alter table stp set (parallel_workers = 4, toast.autovacuum_enabled = off);
+alter table stp reset (fillfactor);
+alter table stp owner to current_user;
+alter table stp set (fillfactor = 5);
+alter table stp set (nosuch = 1);
+create table stp2 (a int) with (bogus=1);
+drop table stp;

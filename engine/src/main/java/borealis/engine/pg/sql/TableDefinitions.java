@@ -194,6 +194,7 @@ final class TableDefinitions {
         int j = close + 1;
         while (j < t.size()) {
             if (t.is(j, "WITH") && t.get(j + 1) != null && t.get(j + 1).isOpen()) {
+                StorageParameters.check(t, j + 1, t.closing(j + 1), false);
                 t.remove(j, t.closing(j + 1) + 1);
             } else if ((t.is(j, "WITH") || t.is(j, "WITHOUT")) && t.is(j + 1, "OIDS")) {
                 t.remove(j, j + 2);
@@ -388,6 +389,12 @@ final class TableDefinitions {
         return null;
     }
 
+    /**
+     * A statement that only finds a table (42P01 when there is none) and returns no rows, so that
+     * the client sees the ALTER TABLE's own completion: a session variable's assignment in H2.
+     */
+    private static final String NOTHING_BUT_FIND = "SET @borealis_found = (SELECT 1 FROM ";
+
     /** ALTER TABLE: ADD PRIMARY KEY, UNIQUE and FOREIGN KEY named, DROP and RENAME of columns, OWNER TO. */
     void alter() {
         if (!t.is(1, "TABLE")) {
@@ -472,7 +479,12 @@ final class TableDefinitions {
         deferrable(nameEnd - i > 1 ? t.text(i, nameEnd - 2) + "." : "");
         int owner = t.find(nameEnd, t.size(), "OWNER");
         if (owner > 0 && t.is(owner + 1, "TO")) {
-            instead.add("SELECT 1 WHERE FALSE");
+            instead.add(NOTHING_BUT_FIND + tableRef + " WHERE FALSE)");
+        }
+        if ((t.is(nameEnd, "SET") || t.is(nameEnd, "RESET")) && t.get(nameEnd + 1) != null && t.get(nameEnd + 1).isOpen()) {
+            // storage parameters: checked, then nothing to do but find the table
+            StorageParameters.check(t, nameEnd + 1, t.closing(nameEnd + 1), t.is(nameEnd, "RESET"));
+            instead.add(NOTHING_BUT_FIND + tableRef + " WHERE FALSE)");
         }
     }
 }
