@@ -1302,3 +1302,8 @@ alter table stp set (fillfactor = 5);
 alter table stp set (nosuch = 1);
 create table stp2 (a int) with (bogus=1);
 drop table stp;
+-- ---- clear errors instead of internal ones: Unicode escapes, array subscripts below 1; to_char of an interval's RM ----
+SELECT i, to_char(i * interval '1mon', 'rm'), to_char(i * interval '1mon', 'RM') FROM generate_series(-13, 13) i;
+SELECT U&'wrong: \+2FFFFF';
+SELECT U&'d\0061t\+000061', U&'\D83D\DE00' = E'\U0001F600';
+SELECT U&'wrong: \zzzz';

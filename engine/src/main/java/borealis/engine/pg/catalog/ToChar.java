@@ -213,7 +213,10 @@ public final class ToChar {
                 case "Q" -> Long.toString((f.month - 1) / 3 + 1);
                 case "J" -> Long.toString(f.time.toLocalDate().toEpochDay() + 2_440_588); // the Julian day of 1970-01-01
                 case "RM" -> {
-                    String r = f.month >= 1 ? ROMAN[(int) f.month - 1] : "";
+                    String r = f.interval ? intervalRoman(f) : f.month >= 1 ? ROMAN[(int) f.month - 1] : "";
+                    if (r.isEmpty() && f.interval) {
+                        yield ""; // no months, no years: nothing, not even padding
+                    }
                     r = written.equals("rm") ? r.toLowerCase(Locale.ROOT) : r;
                     yield fm ? r : pad(r, 4, ' ', false);
                 }
@@ -237,6 +240,22 @@ public final class ToChar {
     }
 
     /** A timestamp's (or an interval's) fields. */
+    /**
+     * An interval's month in Roman numerals as PostgreSQL counts it: none for zero months and years,
+     * a whole number of years is XII (I when negative), -1 month is XII, -2 XI and so on.
+     */
+    private static String intervalRoman(Fields f) {
+        long total = f.year * 12 + f.month;
+        if (total == 0) {
+            return "";
+        }
+        int month = (int) (total % 12);
+        if (month == 0) {
+            return total > 0 ? ROMAN[11] : ROMAN[0];
+        }
+        return month > 0 ? ROMAN[month - 1] : ROMAN[12 + month];
+    }
+
     private static final class Fields {
         final LocalDateTime time;
         final Integer offset;

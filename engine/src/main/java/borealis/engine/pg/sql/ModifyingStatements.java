@@ -27,7 +27,30 @@ final class ModifyingStatements {
 
     /** UPDATE ... RETURNING. */
     void update() {
+        subscriptTargets();
         returning("FINAL");
+    }
+
+    /**
+     * {@code SET a[0] = x}: PostgreSQL extends the array downwards (its lower bound becomes 0); H2's
+     * arrays start at 1 and it failed with an internal error. Refused here, clearly.
+     */
+    private void subscriptTargets() {
+        int set = t.find(0, t.size(), "SET");
+        if (set < 0) {
+            return;
+        }
+        for (int i = set + 2; i + 3 < t.size(); i++) {
+            if (!t.get(i).isOp("[") || !t.get(i - 1).isName() || !(t.get(i - 2).isComma() || i - 2 == set)) {
+                continue;
+            }
+            boolean negative = t.get(i + 1).isOp("-");
+            Tok n = t.get(negative ? i + 2 : i + 1);
+            if (n != null && n.kind == SqlLexer.Kind.NUMBER && (negative || n.text.matches("0+"))) {
+                throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("0A000",
+                        "array subscripts below 1 are not supported by Borealis: its arrays start at 1"));
+            }
+        }
     }
 
     /** DELETE ... [USING ...] [RETURNING ...]. */

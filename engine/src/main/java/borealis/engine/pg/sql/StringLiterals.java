@@ -55,8 +55,7 @@ final class StringLiterals {
                 case 'u', 'U' -> {
                     int len = e == 'u' ? 4 : 8;
                     if (i + len < body.length()) {
-                        int cp = Integer.parseInt(body.substring(i + 1, i + 1 + len), 16);
-                        sb.appendCodePoint(cp);
+                        sb.appendCodePoint(codePoint(body.substring(i + 1, i + 1 + len)));
                         i += len;
                     } else {
                         sb.append(e);
@@ -79,6 +78,26 @@ final class StringLiterals {
         return sb.toString();
     }
 
+    /** The code point a Unicode escape's hex digits give; PostgreSQL's errors for what is not one. */
+    private static int codePoint(String hex) {
+        for (int k = 0; k < hex.length(); k++) {
+            if (Character.digit(hex.charAt(k), 16) < 0) {
+                throw malformedEscape();
+            }
+        }
+        long cp = Long.parseLong(hex, 16);
+        // (a surrogate pair written as two escapes makes its character in the UTF-16 string)
+        if (cp > Character.MAX_CODE_POINT || cp == 0) {
+            throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("42601", "invalid Unicode escape value"));
+        }
+        return (int) cp;
+    }
+
+    private static borealis.engine.pg.PgException malformedEscape() {
+        return new borealis.engine.pg.PgException(new borealis.engine.pg.PgError("ERROR", "42601", "invalid Unicode escape", null,
+                "Unicode escapes must be \\XXXX or \\+XXXXXX."));
+    }
+
     /** U&'...' escapes: backslash then 4 hex digits, or backslash, '+' and 6 hex digits. */
     static String unicode(String body) {
         StringBuilder sb = new StringBuilder();
@@ -88,11 +107,13 @@ final class StringLiterals {
                 sb.append('\\');
                 i++;
             } else if (c == '\\' && i + 8 <= body.length() && body.charAt(i + 1) == '+') {
-                sb.appendCodePoint(Integer.parseInt(body.substring(i + 2, i + 8), 16));
+                sb.appendCodePoint(codePoint(body.substring(i + 2, i + 8)));
                 i += 7;
             } else if (c == '\\' && i + 5 <= body.length()) {
-                sb.append((char) Integer.parseInt(body.substring(i + 1, i + 5), 16));
+                sb.appendCodePoint(codePoint(body.substring(i + 1, i + 5)));
                 i += 4;
+            } else if (c == '\\') {
+                throw malformedEscape();
             } else {
                 sb.append(c);
             }
