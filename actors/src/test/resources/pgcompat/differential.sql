@@ -1307,3 +1307,23 @@ SELECT i, to_char(i * interval '1mon', 'rm'), to_char(i * interval '1mon', 'RM')
 SELECT U&'wrong: \+2FFFFF';
 SELECT U&'d\0061t\+000061', U&'\D83D\DE00' = E'\U0001F600';
 SELECT U&'wrong: \zzzz';
+-- ---- ON CONFLICT (cols) needs a unique index over exactly those columns (42P10), as in PostgreSQL ----
+create table ocx (key int4, fruit text);
+insert into ocx values (1, 'a') on conflict (key) do nothing;
+insert into ocx values (1, 'a') on conflict do nothing;
+create unique index ocx_k on ocx (key);
+insert into ocx values (1, 'b') on conflict (key) do update set fruit = excluded.fruit;
+insert into ocx values (1, 'c') on conflict (key, key, key) do update set fruit = excluded.fruit;
+insert into ocx values (1, 'c') on conflict (fruit) do update set fruit = excluded.fruit;
+insert into ocx values (1, 'c') on conflict (key, fruit) do nothing;
+drop index ocx_k;
+create unique index ocx_p on ocx (key) where fruit like '%berry';
+insert into ocx values (23, 'Blackberry') on conflict (key) do update set fruit = excluded.fruit;
+insert into ocx values (23, 'Blackberry') on conflict (key) where fruit like '%berry' do update set fruit = excluded.fruit;
+create table ocy (a int primary key, b int, c int, unique (b, c));
+insert into ocy values (1, 1, 1) on conflict (a) do update set b = 5;
+insert into ocy values (2, 1, 1) on conflict (c, b) do update set a = 9;
+select * from ocx order by 1;
+select * from ocy order by 1;
+drop table ocx;
+drop table ocy;

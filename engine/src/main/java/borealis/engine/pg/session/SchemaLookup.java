@@ -195,6 +195,33 @@ final class SchemaLookup implements ColumnLookup {
         return null;
     }
 
+    @Override
+    public List<java.util.Set<String>> uniqueKeys(String table) {
+        SessionLocal session = session();
+        Schema schema = schemaOf(session, table, false);
+        org.h2.table.Table t = schema == null ? null : schema.findTableOrView(session, parse(table).name());
+        if (t == null) {
+            t = session.findLocalTempTable(parse(table).name());
+        }
+        if (t == null) {
+            return null;
+        }
+        List<java.util.Set<String>> out = new ArrayList<>();
+        for (org.h2.index.Index index : t.getIndexes()) {
+            if (!index.getIndexType().isUnique() && !index.getIndexType().isPrimaryKey()) {
+                continue;
+            }
+            java.util.Set<String> columns = new java.util.HashSet<>();
+            boolean hidden = false;
+            for (org.h2.table.IndexColumn ic : index.getIndexColumns()) {
+                columns.add(ic.column.getName());
+                hidden |= !ic.column.getVisible();
+            }
+            out.add(hidden ? PARTIAL_KEY : columns);
+        }
+        return out;
+    }
+
     private static List<String> candidates(SessionLocal session, QualifiedName name) {
         List<String> out = new ArrayList<>();
         if (name.schema() != null) {

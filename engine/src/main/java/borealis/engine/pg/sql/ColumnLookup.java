@@ -84,6 +84,18 @@ public interface ColumnLookup {
         return null;
     }
 
+    /**
+     * The column sets (names as stored) of the table's primary key, unique constraints and unique
+     * indexes over visible columns; a partial unique index (on hidden columns) counts as
+     * {@link #PARTIAL_KEY}. Null when the table is not known.
+     */
+    default List<java.util.Set<String>> uniqueKeys(String table) {
+        return null;
+    }
+
+    /** The stand-in {@link #uniqueKeys} gives for a partial unique index. */
+    java.util.Set<String> PARTIAL_KEY = java.util.Set.of("\0partial");
+
     /** Hidden columns of a table: its schema and name as stored, and the columns' names. */
     record HiddenColumns(String schema, String table, List<String> columns) {}
 

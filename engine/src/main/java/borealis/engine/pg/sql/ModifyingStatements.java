@@ -203,6 +203,7 @@ final class ModifyingStatements {
         if (!t.is(i, "DO")) {
             return;
         }
+        arbiterExists(target, arbiterWhere > 0, on);
         if (t.is(i + 1, "NOTHING")) {
             t.remove(on + 2, i); // H2 knows ON CONFLICT DO NOTHING without a target
             return;
@@ -282,6 +283,41 @@ final class ModifyingStatements {
         t.replace(0, t.size(), sb + tail);
         upsert = true;
         conflictTarget = List.copyOf(target);
+    }
+
+    /**
+     * ON CONFLICT (cols) needs a unique index over exactly those columns to arbitrate, as in
+     * PostgreSQL (42P10 otherwise); without it the statement would upsert on columns that are not a
+     * key. A partial unique index is inferred only with a WHERE (whose implication of the index's
+     * predicate is not checked here). Targets with expressions are left to the engine.
+     */
+    private void arbiterExists(List<String> target, boolean withWhere, int on) {
+        if (target.isEmpty() || lookup == null || t.get(on + 2) == null || !t.get(on + 2).isOpen()) {
+            return;
+        }
+        int close = t.closing(on + 2);
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        for (int k = on + 3; k < close; k++) {
+            Tok tok = t.get(k);
+            if (tok.isOpen() || tok.isName() && !(t.get(k - 1).isOpen() || t.get(k - 1).isComma())) {
+                return; // an expression, an opclass or a collation: not checked
+            }
+            if (tok.isName()) {
+                wanted.add(tok.name());
+            }
+        }
+        String table = insertTarget();
+        List<java.util.Set<String>> keys = table == null ? null : lookup.uniqueKeys(table);
+        usedLookup = true;
+        if (keys == null) {
+            return;
+        }
+        for (java.util.Set<String> key : keys) {
+            if (key.equals(wanted) || key == ColumnLookup.PARTIAL_KEY && withWhere) {
+                return;
+            }
+        }
+        throw new PgException(PgError.error("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification"));
     }
 
     /** INSERT/UPDATE/DELETE ... RETURNING list  ->  SELECT list FROM FINAL|OLD TABLE (statement) AS name. */
