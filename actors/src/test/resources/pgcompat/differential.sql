@@ -1327,3 +1327,14 @@ select * from ocx order by 1;
 select * from ocy order by 1;
 drop table ocx;
 drop table ocy;
+-- ---- nextval/currval of a serial column's sequence by its PostgreSQL name; lastval after either ----
+CREATE TABLE serialt3 (f1 text, f2 serial, f5 bigserial);
+INSERT INTO serialt3 (f1) VALUES ('a');
+SELECT nextval('serialT3_f2_seq'), nextval('serialt3_f5_seq'), currval('serialt3_f2_seq'), lastval();
+INSERT INTO serialt3 (f1) VALUES ('b');
+SELECT * FROM serialt3 ORDER BY f2;
+SELECT currval('nosuch_seq');
+create sequence cvs1;
+select currval('cvs1');
+DROP TABLE serialt3;
+drop sequence cvs1;

@@ -205,7 +205,7 @@ final class CatalogBuilder {
     }
 
     private static final java.util.regex.Pattern NEXTVAL = java.util.regex.Pattern.compile(
-            "(?i)NEXTVAL\\((?:CURRENT_SCHEMA|'((?:[^']|'')*)'), *'((?:[^']|'')*)'\\)");
+            "(?i)(?:\"?borealis_catalog\"?\\.)?\"?NEXTVAL(?:_OF)?\"?\\((?:CURRENT_SCHEMA|NULL|'((?:[^']|'')*)'), *'((?:[^']|'')*)'\\)");
 
     /** H2's default expression SQL in PostgreSQL's spelling, as far as clients look at it. */
     static String pgDefault(String h2) {
@@ -222,7 +222,7 @@ final class CatalogBuilder {
         }
         java.util.regex.Matcher nextval = NEXTVAL.matcher(d);
         if (nextval.matches()) {
-            // nextval('s') as the translator hands it to H2: NEXTVAL(CURRENT_SCHEMA, 's')
+            // nextval('s') as the translator hands it to H2: borealis_catalog.nextval_of(NULL, 's')
             String seq = nextval.group(2).replace("''", "'");
             String schema = nextval.group(1) == null ? null : nextval.group(1).replace("''", "'");
             String name = SqlQuoting.displayIdentifier(seq);

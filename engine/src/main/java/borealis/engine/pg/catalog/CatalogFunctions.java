@@ -279,7 +279,12 @@ public final class CatalogFunctions {
 
     /** The value the session's last nextval gave, of any sequence (a serial or identity default too). */
     public static Long lastval(Connection c) throws SQLException {
-        org.h2.value.Value last = session(c).getLastIdentity();
+        SessionLocal session = session(c);
+        org.h2.value.Value last = session.getLastIdentity();
+        org.h2.value.Value ours = session.getVariable(SystemFunctions.LASTVAL);
+        if (ours != org.h2.value.ValueNull.INSTANCE && java.util.Objects.equals(session.getVariable(SystemFunctions.LASTVAL_BESIDE), last)) {
+            return ours.getLong(); // nextval('s') gave the last value (no identity insert since)
+        }
         if (last == null || last == org.h2.value.ValueNull.INSTANCE) {
             throw new SQLException("lastval is not yet defined in this session", "55000");
         }

@@ -34,7 +34,8 @@ import org.h2.table.TableType;
  * it is checked to hold exactly what this version creates (a version stamp, then every object: no
  * column default, constraint, trigger, domain or foreign function), because the admin connection
  * writes these tables: an expression planted there would run with admin rights. Anything else and
- * it is built again (tenant views over it are then dropped with it).
+ * it is built again (tenant views over it are then dropped with it); the functions of this
+ * version's classes stay, as tenants' column defaults and checks may call them.
  */
 final class CatalogSchema {
 
@@ -56,10 +57,10 @@ final class CatalogSchema {
             resolveIn(admin);
             return;
         }
-        try (Statement s = admin.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + S + " CASCADE");
-            s.execute("CREATE SCHEMA " + S);
-        }
+        // Not DROP SCHEMA ... CASCADE: a tenant's column default or check that calls a catalog
+        // function (nextval_of, to_char...) makes H2 refuse it halfway (its object ids left
+        // inconsistent), and the database would not open after an upgrade.
+        emptyKeepingFunctions(admin, session, functionClasses);
         // Unqualified type names now resolve only here (and to built-ins): a domain in public named
         // like a built-in type cannot slip into the catalog's columns.
         resolveIn(admin);
@@ -72,7 +73,7 @@ final class CatalogSchema {
             }
             for (Class<?> functions : functionClasses) {
                 for (String name : PgCatalog.functionNames(functions)) {
-                    s.execute("CREATE ALIAS " + S + "." + SqlQuoting.identifier(name) + " FOR "
+                    s.execute("CREATE ALIAS IF NOT EXISTS " + S + "." + SqlQuoting.identifier(name) + " FOR "
                             + SqlQuoting.identifier(functions.getName() + "." + name));
                 }
             }
@@ -82,6 +83,53 @@ final class CatalogSchema {
         try (PreparedStatement ps = admin.prepareStatement("INSERT INTO " + S + "." + VERSION_TABLE + " VALUES (?)")) {
             ps.setString(1, version);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Empties the schema for a rebuild but keeps the functions of this version's classes that are
+     * still there (what tenants' defaults and checks call); everything else goes, as a DROP SCHEMA
+     * would take it: tables (with their triggers and constraints), sequences, domains, constants,
+     * synonyms, functions of other classes or no longer there.
+     */
+    private static void emptyKeepingFunctions(Connection admin, SessionLocal session, List<Class<?>> functionClasses)
+            throws SQLException {
+        Schema schema = session.getDatabase().findSchema(S);
+        if (schema == null) {
+            try (Statement s = admin.createStatement()) {
+                s.execute("CREATE SCHEMA " + S);
+            }
+            return;
+        }
+        Set<String> current = new HashSet<>();
+        Set<String> allowed = new HashSet<>();
+        for (Class<?> c : functionClasses) {
+            allowed.add(c.getName());
+            current.addAll(PgCatalog.functionNames(c));
+        }
+        try (Statement s = admin.createStatement()) {
+            for (Table t : new ArrayList<>(schema.getAllTablesAndViews(session))) {
+                s.execute("DROP " + (t.getTableType() == TableType.VIEW ? "VIEW " : "TABLE ") + S + "." + SqlQuoting.identifier(t.getName())
+                        + " CASCADE");
+            }
+            for (var q : new ArrayList<>(schema.getAllSequences())) {
+                s.execute("DROP SEQUENCE " + S + "." + SqlQuoting.identifier(q.getName()));
+            }
+            for (var d : new ArrayList<>(schema.getAllDomains())) {
+                s.execute("DROP DOMAIN " + S + "." + SqlQuoting.identifier(d.getName()) + " CASCADE");
+            }
+            for (var c : new ArrayList<>(schema.getAllConstants())) {
+                s.execute("DROP CONSTANT " + S + "." + SqlQuoting.identifier(c.getName()));
+            }
+            for (var y : new ArrayList<>(schema.getAllSynonyms())) {
+                s.execute("DROP SYNONYM " + S + "." + SqlQuoting.identifier(y.getName()));
+            }
+            for (UserDefinedFunction f : new ArrayList<>(schema.getAllFunctionsAndAggregates())) {
+                boolean ours = f instanceof FunctionAlias a && a.getSource() == null && bindsTo(a, allowed) && current.contains(f.getName());
+                if (!ours) {
+                    s.execute("DROP " + (f instanceof FunctionAlias ? "ALIAS " : "AGGREGATE ") + S + "." + SqlQuoting.identifier(f.getName()));
+                }
+            }
         }
     }
 

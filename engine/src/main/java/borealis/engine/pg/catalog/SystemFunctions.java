@@ -239,6 +239,65 @@ public final class SystemFunctions {
 
     // ---- sequences and locks ----
 
+    /**
+     * nextval('name') after the translator parsed the name ({@code schema} null when unqualified):
+     * a sequence, or the one behind a serial column by its PostgreSQL name (t_id_seq), which H2's
+     * NEXTVAL cannot find (it names an identity's sequence itself).
+     */
+    public static Long nextval_of(Connection c, String schema, String name) throws SQLException {
+        org.h2.engine.SessionLocal session = CatalogFunctions.session(c);
+        // what lastval() answers: H2 puts its own last value back as it was before a Java function
+        // ran, so the value is kept aside, with that last value (a later identity insert changes it)
+        org.h2.value.Value before = session.getLastIdentity();
+        org.h2.value.Value next = session.getNextValueFor(sequence(session, schema, name), null);
+        session.setVariable(LASTVAL, next);
+        session.setVariable(LASTVAL_BESIDE, before);
+        return next.getLong();
+    }
+
+    static final String LASTVAL = "borealis_lastval";
+    static final String LASTVAL_BESIDE = "borealis_lastval_beside";
+
+    /** currval('name'): the value nextval last gave this session, of the sequence found as nextval_of finds it. */
+    public static Long currval_of(Connection c, String schema, String name) throws SQLException {
+        org.h2.engine.SessionLocal session = CatalogFunctions.session(c);
+        org.h2.schema.Sequence seq = sequence(session, schema, name);
+        try {
+            return session.getCurrentValueFor(seq).getLong();
+        } catch (org.h2.message.DbException e) {
+            throw new SQLException("currval of sequence \"" + name + "\" is not yet defined in this session", "55000");
+        }
+    }
+
+    private static org.h2.schema.Sequence sequence(org.h2.engine.SessionLocal session, String schemaName, String name)
+            throws SQLException {
+        List<String> schemas = new ArrayList<>();
+        if (schemaName != null) {
+            schemas.add(schemaName);
+        } else {
+            schemas.add(session.getCurrentSchemaName());
+            String[] path = session.getSchemaSearchPath();
+            if (path != null) {
+                schemas.addAll(List.of(path));
+            }
+        }
+        for (String s : schemas) {
+            org.h2.schema.Schema schema = session.getDatabase().findSchema(s);
+            if (schema == null) {
+                continue;
+            }
+            org.h2.schema.Sequence seq = schema.findSequence(name);
+            if (seq != null) {
+                return seq;
+            }
+            SerialSequences.Owned owned = SerialSequences.find(schema, session, name);
+            if (owned != null) {
+                return owned.sequence();
+            }
+        }
+        throw new SQLException("relation \"" + (schemaName == null ? name : schemaName + "." + name) + "\" does not exist", "42P01");
+    }
+
     public static Long setval(Connection c, String sequence, Long value) throws SQLException {
         return setval(c, sequence, value, true);
     }

@@ -8,10 +8,11 @@ import java.util.Set;
  * {@code nextval('name')} and {@code currval('name')}, with or without {@code ::regclass} (the
  * form every serial default and pg_dump writes): PostgreSQL reads the text as a qualified name,
  * folding unquoted parts to lower case ({@code 'serialTest2_f2_seq'} is serialtest2_f2_seq). H2's
- * functions of those names take the text as written and a regclass cast made it an OID they cannot
- * read, so the name is parsed here and handed to H2's two-argument form, schema and name exactly
- * ({@code CURRENT_SCHEMA} when unqualified). setval is the catalog's, which parses the text itself:
- * it only loses the cast.
+ * functions of those names take the text as written, cannot read the OID a regclass cast makes, and
+ * do not know a serial column's sequence by its PostgreSQL name (t_id_seq), so the name is parsed
+ * here and handed to the catalog's nextval_of / currval_of, schema (NULL when unqualified: the
+ * search path) and name exactly. setval is the catalog's, which parses the text itself: it only
+ * loses the cast.
  */
 final class SequenceCalls {
 
@@ -56,8 +57,8 @@ final class SequenceCalls {
             } catch (SQLException e) {
                 continue; // H2 reports the text it cannot read
             }
-            String schema = name.schema() == null ? "CURRENT_SCHEMA" : StringLiterals.quote(name.schema());
-            t.replace(start, end, fn.toUpperCase(Locale.ROOT) + "(" + schema + ", " + StringLiterals.quote(name.name()));
+            String schema = name.schema() == null ? "NULL" : StringLiterals.quote(name.schema());
+            t.replace(start, end, CatalogNames.SCHEMA + "." + fn + "_of(" + schema + ", " + StringLiterals.quote(name.name()));
             i = start;
         }
     }
