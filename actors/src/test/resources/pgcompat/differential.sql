@@ -1338,3 +1338,12 @@ create sequence cvs1;
 select currval('cvs1');
 DROP TABLE serialt3;
 drop sequence cvs1;
+-- ---- date - date is an integer number of days; timestamp with time zone 'today' ----
+create table ddx (f1 date, t timestamp);
+insert into ddx values ('2020-03-01', '2020-03-01 10:00'), ('1999-12-31', null);
+SELECT f1 - date '2000-01-01' AS "Days From 2K" FROM ddx order by 1;
+SELECT ddx.f1 - date 'epoch', f1 - '2020-01-01'::date, date '2020-03-01' - 1, f1 - 1 from ddx order by 1;
+SELECT date 'yesterday' - date 'today' AS "One day", date 'tomorrow' - date 'today', current_date - date '2020-01-01' > 0;
+select t - date '2020-03-01' from ddx where t is not null;
+SELECT count(*) FROM ddx WHERE t < timestamp with time zone 'today' and t < timestamp without time zone 'tomorrow';
+drop table ddx;

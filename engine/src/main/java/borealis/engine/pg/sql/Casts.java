@@ -29,6 +29,17 @@ final class Casts {
         for (int i = 0; i + 1 < t.size(); i++) {
             Tok k = t.get(i);
             Tok lit = t.get(i + 1);
+            if ((k.is("TIMESTAMP") || k.is("TIME")) && (t.is(i + 1, "WITH") || t.is(i + 1, "WITHOUT")) && t.is(i + 2, "TIME")
+                    && t.is(i + 3, "ZONE") && t.get(i + 4) != null && t.get(i + 4).isString() && !(i > 0 && t.get(i - 1).isOp("::"))) {
+                // timestamp with time zone 'today': the special words as for timestamptz 'today'
+                boolean with = t.is(i + 1, "WITH");
+                String spelled = k.is("TIMESTAMP") ? (with ? "timestamptz" : "timestamp") : (with ? "timetz" : "time");
+                String dateTime = dateTimeLiteral(spelled, t.get(i + 4));
+                if (dateTime != null) {
+                    t.replace(i, i + 5, dateTime);
+                }
+                continue;
+            }
             if (!k.isWord() || !lit.isString() || (i > 0 && (t.get(i - 1).isDot() || t.get(i - 1).isOp("::")))) {
                 continue;
             }

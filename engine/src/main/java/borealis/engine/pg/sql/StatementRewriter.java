@@ -44,6 +44,11 @@ final class StatementRewriter {
             new TimeZoneOperators(t, columns).rewrite();
             usedLookup |= columns.usedLookup;
         }
+        if (hasMinus()) {
+            ComparedLiterals columns = new ComparedLiterals(t, lookup);
+            new DateDifferences(t, columns).rewrite();
+            usedLookup |= columns.usedLookup;
+        }
         String k0 = t.get(0).text.toUpperCase(Locale.ROOT);
         switch (k0) {
             case "CREATE" -> {
@@ -103,6 +108,15 @@ final class StatementRewriter {
             default -> { }
         }
         functionsInFrom();
+    }
+
+    private boolean hasMinus() {
+        for (int i = 1; i < t.size(); i++) {
+            if (t.get(i).isOp("-")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private TableDefinitions tableDefinitions() {
