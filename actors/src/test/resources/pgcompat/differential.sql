@@ -1347,3 +1347,11 @@ SELECT date 'yesterday' - date 'today' AS "One day", date 'tomorrow' - date 'tod
 select t - date '2020-03-01' from ddx where t is not null;
 SELECT count(*) FROM ddx WHERE t < timestamp with time zone 'today' and t < timestamp without time zone 'tomorrow';
 drop table ddx;
+-- ---- interval text into and compared with an interval column; bytea escape text into a bytea column ----
+create table ivx (f1 interval, b bytea);
+insert into ivx (f1) values ('1 day 2 hours');
+insert into ivx (f1) values ('@ 1 minute'), ('@ 14 seconds ago'), ('@ 10 day');
+update ivx set f1 = '3 days' where f1 = '@ 10 day';
+insert into ivx (b) values ('\000\001');
+select f1, b from ivx order by f1;
+drop table ivx;

@@ -95,6 +95,11 @@ public record PgError(String severity, String sqlState, String message, String d
                 return error("42501", "permission denied: SQL cannot reach the server's files or network");
             }
         }
+        if (code == 50100 && name != null && name.startsWith("INTERVAL MONTH + INTERVAL")) {
+            // H2 keeps months apart from days and times: '1 mon 15 days' has no H2 value
+            return new PgError("ERROR", "0A000", "intervals that combine months or years with days or times are not supported by Borealis",
+                    null, "Keep months and days in separate values, or express the span in days.");
+        }
         switch (code) {
             case 42102, 42103, 42104:
                 return error("42P01", "relation \"" + lower(name) + "\" does not exist");

@@ -17,7 +17,7 @@ final class AssignedLiterals {
 
     /** What a column's type makes of a literal. */
     enum Kind {
-        ARRAY, BYTEA, JSON, DATE("DATE"), TIME("TIME"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), FLOAT, OTHER;
+        ARRAY, BYTEA, JSON, INTERVAL, DATE("DATE"), TIME("TIME"), TIMESTAMP("TIMESTAMP"), TIMESTAMPTZ("TIMESTAMP WITH TIME ZONE"), FLOAT, OTHER;
 
         /** The H2 type a date/time kind's literal is written as. */
         final String h2Type;
@@ -65,9 +65,19 @@ final class AssignedLiterals {
         return false;
     }
 
+    private static final java.util.regex.Pattern INTERVAL_WORDS = java.util.regex.Pattern.compile("(?i)\\s*@?\\s*[-+]?\\d[^']*?\\s*"
+            + "(years?|mons?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?|milliseconds?|microseconds?|decades?|centur(y|ies)"
+            + "|millenni(um|a))\\b.*");
+
+    /** Whether the text reads as an interval with unit words (what H2's interval input refuses). */
+    static boolean looksLikeInterval(String v) {
+        return INTERVAL_WORDS.matcher(v).matches();
+    }
+
     private boolean candidate(String v) {
         // arrays and JSON objects, JSON arrays and strings, bytea's hex form: what H2 would misread
-        return v.startsWith("{") || v.startsWith("[") || v.startsWith("\"") || v.startsWith("\\x")
+        return v.startsWith("{") || v.startsWith("[") || v.startsWith("\"") || v.indexOf('\\') >= 0 // bytea's hex and escape forms
+                || looksLikeInterval(v) // '1 day 2 hours', '@ 3 months ago' into an interval column
                 || dates.candidate(v) // 'infinity', '0044-03-15 BC', 'January 8, 1999'
                 || FloatLiterals.special(v) != null // ' -INF ', 'nan'
                 || v.endsWith(" "); // 'abcd    ' into varchar(4): the spaces past the length go
@@ -195,6 +205,8 @@ final class AssignedLiterals {
             t.replace(at, at + 1, Casts.arrayLiteral(v, elementType));
         } else if (kind == Kind.JSON) {
             t.replace(at, at + 1, "(" + k.text + " FORMAT JSON)"); // parsed, not wrapped in a JSON string
+        } else if (kind == Kind.INTERVAL) {
+            t.replace(at, at + 1, IntervalLiteral.toH2(v)); // PostgreSQL's interval input ('@ 1 minute', '1 day 2 hours')
         } else if (kind == Kind.BYTEA) {
             t.replace(at, at + 1, Casts.byteaLiteral(v)); // hex or escape format, as byteain reads it
         } else if (kind == Kind.FLOAT && FloatLiterals.special(v) != null) {
@@ -261,6 +273,7 @@ final class AssignedLiterals {
         return type.endsWith(" ARRAY") ? Kind.ARRAY
                 : type.startsWith("BINARY") || type.startsWith("VARBINARY") || type.startsWith("BLOB") ? Kind.BYTEA
                 : type.startsWith("JSON") ? Kind.JSON
+                : type.startsWith("INTERVAL") ? Kind.INTERVAL
                 : type.startsWith("DATE") ? Kind.DATE
                 : type.startsWith("TIMESTAMP") ? (type.endsWith("WITH TIME ZONE") ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP)
                 : type.equals("TIME") || type.startsWith("TIME(") ? Kind.TIME

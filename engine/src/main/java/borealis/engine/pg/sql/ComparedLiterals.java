@@ -44,7 +44,8 @@ final class ComparedLiterals {
         for (int i = t.size() - 1; i > 0; i--) {
             Tok k = t.get(i);
             boolean arrayLiteral = k.isString() && k.stringValue().startsWith("{");
-            if (!k.isString() || !dates.candidate(k.stringValue()) && !arrayLiteral) {
+            boolean intervalText = k.isString() && AssignedLiterals.looksLikeInterval(k.stringValue());
+            if (!k.isString() || !dates.candidate(k.stringValue()) && !arrayLiteral && !intervalText) {
                 continue;
             }
             int[] ref = column(i);
@@ -59,6 +60,10 @@ final class ComparedLiterals {
             if (kind == AssignedLiterals.Kind.ARRAY && arrayLiteral) {
                 // an int[] column compared with '{1,2}': the literal is an array of the column's element type
                 t.replace(i, i + 1, Casts.arrayLiteral(k.stringValue(), elementType));
+                continue;
+            }
+            if (kind == AssignedLiterals.Kind.INTERVAL && intervalText) {
+                t.replace(i, i + 1, IntervalLiteral.toH2(k.stringValue())); // where f1 = '@ 10 day'
                 continue;
             }
             if (kind == null || kind.h2Type == null) {
