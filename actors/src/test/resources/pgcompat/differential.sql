@@ -1355,3 +1355,8 @@ update ivx set f1 = '3 days' where f1 = '@ 10 day';
 insert into ivx (b) values ('\000\001');
 select f1, b from ivx order by f1;
 drop table ivx;
+-- ---- inverse hyperbolic functions ----
+SELECT asinh(float8 '1'), acosh(float8 '2'), atanh(float8 '0.5'), asinh(float8 'infinity'), asinh(float8 'nan'), atanh(1), atanh(-1);
+SELECT acosh(float8 '-infinity');
+select atanh(float8 'infinity');
+select asinh(-2.5), asinh(1e-10), acosh(10), atanh(-0.9), atanh(0.3), atanh(-0.1), asinh(-0.3), acosh(1.5), acosh(1);

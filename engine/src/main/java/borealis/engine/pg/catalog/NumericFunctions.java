@@ -91,6 +91,47 @@ public final class NumericFunctions {
         return l;
     }
 
+    /** The inverse hyperbolic sine (PostgreSQL's asinh, C's asinh). */
+    public static Double asinh(Double x) {
+        if (x == null || x.isNaN() || x.isInfinite()) {
+            return x;
+        }
+        double a = Math.abs(x);
+        double r = a > 1e8 ? Math.log(a) + Math.log(2) : Math.log1p(a + a * a / (1 + Math.sqrt(1 + a * a)));
+        return Math.copySign(r, x);
+    }
+
+    /** The inverse hyperbolic cosine; 22003 below 1, as in PostgreSQL. */
+    public static Double acosh(Double x) throws SQLException {
+        if (x == null || x.isNaN()) {
+            return x;
+        }
+        if (x < 1) {
+            throw new SQLException("input is out of range", "22003");
+        }
+        if (x.isInfinite()) {
+            return x;
+        }
+        return x > 1e8 ? Math.log(x) + Math.log(2) : Math.log(x + Math.sqrt((x - 1) * (x + 1)));
+    }
+
+    /** The inverse hyperbolic tangent: infinite at -1 and 1, 22003 beyond them, as in PostgreSQL. */
+    public static Double atanh(Double x) throws SQLException {
+        if (x == null || x.isNaN()) {
+            return x;
+        }
+        if (Math.abs(x) > 1) {
+            throw new SQLException("input is out of range", "22003");
+        }
+        if (Math.abs(x) == 1) {
+            return Math.copySign(Double.POSITIVE_INFINITY, x);
+        }
+        // on |x|, as C libraries compute it (the last digit follows them)
+        double a = Math.abs(x);
+        double r = a < 0.5 ? 0.5 * Math.log1p(2 * a + 2 * a * a / (1 - a)) : 0.5 * Math.log1p(2 * a / (1 - a));
+        return Math.copySign(r, x);
+    }
+
     public static Integer scale(BigDecimal x) {
         return x == null ? null : Math.max(x.scale(), 0);
     }
