@@ -1360,3 +1360,5 @@ SELECT asinh(float8 '1'), acosh(float8 '2'), atanh(float8 '0.5'), asinh(float8 '
 SELECT acosh(float8 '-infinity');
 select atanh(float8 'infinity');
 select asinh(-2.5), asinh(1e-10), acosh(10), atanh(-0.9), atanh(0.3), atanh(-0.1), asinh(-0.3), acosh(1.5), acosh(1);
+-- ---- the one-byte type "char" ----
+SELECT 'a'::"char", '\101'::"char", '\377'::"char", 'a'::"char"::text, '\000'::"char"::text, ''::text::"char", 'abc'::"char";

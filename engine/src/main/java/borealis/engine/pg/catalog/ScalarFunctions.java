@@ -417,4 +417,28 @@ public final class ScalarFunctions {
         parts.add(s.substring(start));
         return parts.toArray(new String[0]);
     }
+
+    /**
+     * A value of PostgreSQL's one-byte type "char" from text: the first byte, a {@code \\ooo}
+     * escape read as that byte; the byte 0 is the empty string, a byte of 128 or more is written
+     * back as its escape, as charout writes it (the first byte of 'é' is \\303).
+     */
+    public static String char_in(String text) {
+        if (text == null) {
+            return null;
+        }
+        int b;
+        if (text.length() == 4 && text.charAt(0) == '\\' && text.substring(1).chars().allMatch(ch -> ch >= '0' && ch <= '7')) {
+            b = Integer.parseInt(text.substring(1), 8) & 0xff;
+        } else if (text.isEmpty()) {
+            b = 0;
+        } else {
+            b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8)[0] & 0xff;
+        }
+        if (b == 0) {
+            return "";
+        }
+        return b < 128 ? String.valueOf((char) b) : "\\" + Integer.toOctalString(b);
+    }
+
 }

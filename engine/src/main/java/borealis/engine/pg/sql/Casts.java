@@ -136,6 +136,12 @@ final class Casts {
                 type = type + " " + t.get(typeStart + 1).name();
             }
             int start = t.primaryStart(i);
+            if (t.get(typeStart).kind == SqlLexer.Kind.QUOTED_IDENT && type.equals("char") && typeEnd == typeStart + 1) {
+                // "char": one byte (the catalog's char_in), not character(1)
+                t.replace(start, typeEnd, CAT + ".char_in(" + t.text(start, i) + ")");
+                i = start;
+                continue;
+            }
             Tok operand = soleOperand(start, i);
             boolean literal = operand != null && operand.isString();
             boolean array = typeEnd - 1 > typeStart && t.get(typeEnd - 1).isOp("]");

@@ -213,8 +213,11 @@ final class ColumnNaming {
                 ts += 2;
             }
             StringBuilder type = new StringBuilder();
-            for (int i = ts; i < e && t.get(i).isWord(); i++) {
-                type.append(type.length() > 0 ? " " : "").append(t.get(i).name());
+            for (int i = ts; i < e && (t.get(i).isWord() || t.get(i).kind == SqlLexer.Kind.QUOTED_IDENT); i++) {
+                type.append(type.length() > 0 ? " " : "").append(t.get(i).name()); // "char" too
+            }
+            if (t.get(ts) != null && t.get(ts).kind == SqlLexer.Kind.QUOTED_IDENT) {
+                return t.get(ts).name(); // "char" is its own type, not bpchar
             }
             return type.length() == 0 ? null : TypeNames.canonical(type.toString());
         }
@@ -269,7 +272,8 @@ final class ColumnNaming {
             if (t.get(i) != null && t.get(i + 1) != null && t.get(i + 1).isDot()) {
                 i += 2;
             }
-            while (t.get(i) != null && t.get(i).isWord() && !t.get(i).is("AS") && !t.get(i).is("FROM")) {
+            while (t.get(i) != null && (t.get(i).isWord() && !t.get(i).is("AS") && !t.get(i).is("FROM")
+                    || t.get(i).kind == SqlLexer.Kind.QUOTED_IDENT && t.get(i - 1).isOp("::"))) {
                 i++;
             }
             if (t.get(i) != null && t.get(i).isOpen()) {
