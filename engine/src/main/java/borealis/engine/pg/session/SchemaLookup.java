@@ -203,8 +203,8 @@ final class SchemaLookup implements ColumnLookup {
         if (t == null) {
             t = session.findLocalTempTable(parse(table).name());
         }
-        if (t == null) {
-            return null;
+        if (t == null || t.getIndexes() == null) {
+            return null; // not a table here (a view): the engine says what it says
         }
         List<java.util.Set<String>> out = new ArrayList<>();
         for (org.h2.index.Index index : t.getIndexes()) {

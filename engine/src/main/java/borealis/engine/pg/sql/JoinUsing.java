@@ -1,6 +1,5 @@
 package borealis.engine.pg.sql;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
