@@ -235,11 +235,16 @@ final class NamedStatements {
                 throw e;
             }
         }
-        if (!b.portal().isEmpty() && !portals.containsKey(b.portal()) && portals.size() >= MAX_PORTALS) {
+        putBound(b.portal(), portal);
+    }
+
+    /** Keeps a bound portal under its name, within the session's bound (the session closed one of that name before Bind). */
+    private void putBound(String name, Portal portal) throws SQLException {
+        if (!name.isEmpty() && !portals.containsKey(name) && portals.size() >= MAX_PORTALS) {
             portal.close();
             throw new PgException(PgError.error("54000", "too many open portals in this session (at most " + MAX_PORTALS + ")"));
         }
-        portals.put(b.portal(), portal);
+        portals.put(name, portal);
     }
 
     /** EXECUTE name (values) sent with Parse and Bind: the portal runs the named statement with the values. */
@@ -256,11 +261,7 @@ final class NamedStatements {
                 throw e;
             }
         }
-        if (!b.portal().isEmpty() && !portals.containsKey(b.portal()) && portals.size() >= MAX_PORTALS) {
-            portal.close();
-            throw new PgException(PgError.error("54000", "too many open portals in this session (at most " + MAX_PORTALS + ")"));
-        }
-        portals.put(b.portal(), portal); // the session closed a portal of that name before Bind
+        putBound(b.portal(), portal);
     }
 
     static boolean isBinary(short[] formats, int i) {

@@ -71,8 +71,11 @@ final class AssignedLiterals {
 
     /** Whether the text reads as an interval with unit words (what H2's interval input refuses). */
     static boolean looksLikeInterval(String v) {
-        return INTERVAL_WORDS.matcher(v).matches();
+        // an interval's text is short; a 4 MB literal must not cost a regular expression's scan per statement
+        return v.length() <= MAX_INTERVAL_TEXT && !v.isEmpty() && INTERVAL_WORDS.matcher(v).matches();
     }
+
+    private static final int MAX_INTERVAL_TEXT = 200;
 
     private boolean candidate(String v) {
         // arrays and JSON objects, JSON arrays and strings, bytea's hex form: what H2 would misread
