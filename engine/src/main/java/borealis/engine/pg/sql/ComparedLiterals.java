@@ -44,7 +44,8 @@ final class ComparedLiterals {
         for (int i = t.size() - 1; i > 0; i--) {
             Tok k = t.get(i);
             boolean arrayLiteral = k.isString() && k.stringValue().startsWith("{");
-            boolean intervalText = k.isString() && AssignedLiterals.looksLikeInterval(k.stringValue());
+            // (the raw text's length first: a literal's value is built anew on every call)
+            boolean intervalText = k.isString() && k.text.length() < 256 && AssignedLiterals.looksLikeInterval(k.stringValue());
             if (!k.isString() || !dates.candidate(k.stringValue()) && !arrayLiteral && !intervalText) {
                 continue;
             }
