@@ -90,9 +90,10 @@ final class SimpleQueryProtocol {
             errors.statement(sql, at < 0 ? 0 : simpleSql.codePointCount(0, at));
             simpleFrom = at < 0 ? simpleFrom : at + sql.length();
             // PREPARE keeps its text as written, with the semicolon that ends it (pg_prepared_statements shows it)
-            boolean semicolon = simpleFrom < simpleSql.length() && simpleSql.substring(simpleFrom).stripLeading().startsWith(";");
-            PreparedQuery parsed = named.prepare(semicolon && Command.classify(sql).kind() == Command.Kind.PREPARE ? sql + ";" : sql,
-                    new int[0]);
+            PreparedQuery parsed = named.prepare(sql, new int[0]);
+            if (parsed.command().kind() == Command.Kind.PREPARE && semicolonFollows()) {
+                parsed = named.prepare(sql + ";", new int[0]);
+            }
             Command.Kind parsedKind = parsed.command().kind();
             if (tx.status() == 'E' && parsedKind != Command.Kind.COMMIT && parsedKind != Command.Kind.ROLLBACK
                     && parsedKind != Command.Kind.ROLLBACK_TO) {
@@ -148,6 +149,17 @@ final class SimpleQueryProtocol {
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             error(errors.of(e), out);
         }
+    }
+
+    /** Whether the statement run last is followed by its semicolon in the query string (spaces between). */
+    private boolean semicolonFollows() {
+        for (int i = simpleFrom; i < simpleSql.length(); i++) {
+            char c = simpleSql.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == ';';
+            }
+        }
+        return false;
     }
 
     /** Reports an error of the simple protocol: the rest of the Query is not run. */
