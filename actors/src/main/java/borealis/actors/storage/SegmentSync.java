@@ -171,6 +171,10 @@ final class SegmentSync extends AbstractBehavior<SegmentSync.Command> {
             rest();
             return this;
         }
+        // Nothing missing as records: what peers applied is durable, so the entity may apply up to
+        // it what it holds (a restart forgot the durable notice that said so).
+        a.answers().stream().max(Comparator.comparingLong(StorageSegment.PeerRecords::appliedLsn))
+                .ifPresent(p -> entity.tell(new StorageSegment.PeerApplied(p.epoch(), p.epochStart(), p.appliedLsn())));
         var source = a.answers().stream()
                 .filter(p -> p.appliedLsn() > a.scl())
                 .max(Comparator.comparingLong(StorageSegment.PeerRecords::scl));

@@ -163,7 +163,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     /**
      * The sync child's gap round was answered by peers: a replica that started holding nothing now
-     * knows whether the volume has a history it lacks (and is filling it), so it stops asking.
+     * knows whether the volume has a history it lacks (and is filling it) and how far its peers
+     * applied, so it stops asking.
      */
     public record HistoryConfirmed() implements Command {}
 
@@ -258,6 +259,14 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private ActorRef<SegmentSync.Command> sync;
     /** Started holding nothing, and no gap round has been answered by peers since. */
     private boolean historyUnknown;
+    /**
+     * Restarted holding records it had not applied: how far they are durable was maybe told by a
+     * durable notice, which is not an event, so the restart forgot it. If the writer has nothing
+     * more to send this group it never tells again (StorageFaultsIT: two replicas taken down right
+     * after the group's last write stayed at applied 620 of SCL 623 for good), so the replica asks
+     * its peers what they applied until they answer.
+     */
+    private boolean durableUnknown;
     /** Where the current writer collects replies; told unasked when this replica catches up. */
     private ActorRef<Reply> writer;
 
@@ -314,6 +323,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 })
                 .onCommand(HistoryConfirmed.class, (s, c) -> {
                     historyUnknown = false;
+                    durableUnknown = false;
                     return Effect().noReply();
                 })
                 .onCommand(Stop.class, (s, c) -> Effect().stop().thenReply(c.replyTo(), st -> Done.getInstance()))
@@ -489,7 +499,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     /** Asks the sync child to fill gaps and repair corrupt blocks, if there are any. */
     private void checkHealth(SegmentState s) {
-        checkHealth(s, historyUnknown);
+        checkHealth(s, historyUnknown || durableUnknown && s.appliedLsn() < s.scl());
     }
 
     /**
@@ -551,6 +561,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                     // they answer: one round whose asks all timed out (peers busy) left a wiped replica of
                     // a group with no new writes empty for good (StorageFaultsIT, under load).
                     historyUnknown = s.highestLsn() == 0;
+                    durableUnknown = s.appliedLsn() < s.scl();
                     checkHealth(s);
                 })
                 .onSignal(PostStop.instance(), s -> {

@@ -141,14 +141,20 @@ class StorageFaultsIT {
         for (int g = 0; g < groups; g++) {
             int group = g;
             eventually("replicas of group " + g + " converge", () -> {
-                StorageSegment.PeerRecords first = probe.status(group, 0);
-                for (int r = 1; r < VolumeLayout.REPLICAS; r++) {
-                    StorageSegment.PeerRecords s = probe.status(group, r);
-                    if (s.appliedLsn() != first.appliedLsn() || s.scl() != first.scl() || s.length() != first.length()) {
-                        return false;
-                    }
+                List<StorageSegment.PeerRecords> all = new ArrayList<>();
+                for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
+                    all.add(probe.status(group, r));
                 }
-                return first.appliedLsn() == first.scl();
+                StorageSegment.PeerRecords first = all.get(0);
+                boolean same = all.stream().allMatch(s -> s.appliedLsn() == first.appliedLsn() && s.scl() == first.scl()
+                        && s.length() == first.length());
+                if (!same || first.appliedLsn() != first.scl()) {
+                    // Thrown, not false: what each replica holds is the message if patience runs out.
+                    throw new AssertionError(all.stream().map(s -> "replica " + s.replica() + ": epoch " + s.epoch()
+                            + " applied " + s.appliedLsn() + " scl " + s.scl() + " length " + s.length()
+                            + " records " + s.records().size()).toList());
+                }
+                return true;
             });
             long length = probe.status(g, 0).length();
             for (long at = 0; at < length; at += 256 * 1024) {
@@ -396,6 +402,34 @@ class StorageFaultsIT {
         });
         long length = probe.status(0, 0).length();
         assertArrayEquals(probe.blocks(0, 0, 0, (int) length).data(), probe.blocks(0, 2, 0, (int) length).data());
+    }
+
+    @Test
+    void aReplicaRestartedAfterTheLastDurableNoticeStillAppliesWhatItsPeersApplied() throws Exception {
+        String volume = createDatabase("renotice");
+        StorageProbe probe = probe(volume);
+        try (Writer w = new Writer("renotice", 1)) {
+            w.awaitAcked(30);
+        }
+        // The writer stays open but has nothing more to send: every replica was told by a durable
+        // notice (not an event) how far the log is durable, and applied all it holds.
+        eventually("every replica of group 0 applied all it holds", () -> {
+            for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
+                StorageSegment.PeerRecords s = probe.status(0, r);
+                if (s.appliedLsn() != s.scl() || s.scl() != probe.status(0, 0).scl()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        // A restart replays its events, whose durable hints lag the last notice.
+        probe.takeDown(0, 4);
+        probe.bringBack(0, 4);
+        eventually("the restarted replica applied what its peers applied", () -> {
+            StorageSegment.PeerRecords peer = probe.status(0, 0);
+            StorageSegment.PeerRecords restarted = probe.status(0, 4);
+            return restarted.appliedLsn() == peer.appliedLsn() && restarted.scl() == peer.scl();
+        });
     }
 
     @Test
