@@ -89,20 +89,87 @@ public final class JsonEditFunctions {
         return edit(doc, steps, null, Mode.DELETE, false, "cannot delete path in scalar");
     }
 
-    /** The - operator with a text operand: an object without that key, an array without those string elements. */
-    public static String jsonb_delete(Value target, String key) throws SQLException {
+    /**
+     * The - operator: with a text operand an object without that key (an array without those
+     * string elements), with a text[] operand without each of them, with an integer operand an
+     * array without the element at that index (negative counts from the end).
+     */
+    @SuppressWarnings("unchecked")
+    public static String jsonb_delete(Value target, Value operand) throws SQLException {
         Object doc = JsonTree.parse(target);
-        if (doc == null || key == null) {
+        if (doc == null || operand == null || operand == ValueNull.INSTANCE) {
             return null;
         }
+        if (operand instanceof org.h2.value.ValueArray || operand.getValueType() == org.h2.value.Value.ARRAY) {
+            String[] keys = JsonTree.textArray(operand);
+            if (doc instanceof Raw) {
+                throw new SQLException("cannot delete from scalar", "22023");
+            }
+            for (String key : keys) {
+                if (key != null) {
+                    deleteKey(doc, key);
+                }
+            }
+            return JsonTree.jsonb(doc);
+        }
+        if (org.h2.value.DataType.isNumericType(operand.getValueType())) {
+            if (doc instanceof Map) {
+                throw new SQLException("cannot delete from object using integer index", "22023");
+            }
+            if (!(doc instanceof List<?> raw)) {
+                throw new SQLException("cannot delete from scalar", "22023");
+            }
+            List<Object> l = (List<Object>) raw;
+            int index = operand.getInt();
+            int at = index < 0 ? l.size() + index : index;
+            if (at >= 0 && at < l.size()) {
+                l.remove(at);
+            }
+            return JsonTree.jsonb(doc);
+        }
+        if (doc instanceof Raw) {
+            throw new SQLException("cannot delete from scalar", "22023");
+        }
+        deleteKey(doc, operand.getString());
+        return JsonTree.jsonb(doc);
+    }
+
+    private static void deleteKey(Object doc, String key) {
         if (doc instanceof Map<?, ?> m) {
             m.remove(key);
         } else if (doc instanceof List<?> l) {
             l.removeIf(item -> item instanceof Raw r && r.equals(Raw.string(key)));
-        } else {
-            throw new SQLException("cannot delete from scalar", "22023");
         }
-        return JsonTree.jsonb(doc);
+    }
+
+    /**
+     * The jsonb || operator: two objects merge (the right one's keys win), two arrays concatenate,
+     * and anything else joins as array elements (an array takes the other operand at its end or
+     * start; two non-arrays make a two-element array).
+     */
+    @SuppressWarnings("unchecked")
+    public static String jsonb_concat(Value left, Value right) throws SQLException {
+        Object a = JsonTree.parse(left);
+        Object b = JsonTree.parse(right);
+        if (a == null || b == null) {
+            return null;
+        }
+        if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
+            ((Map<String, Object>) ma).putAll((Map<String, Object>) mb);
+            return JsonTree.jsonb(ma);
+        }
+        List<Object> out = new java.util.ArrayList<>();
+        if (a instanceof List<?> la) {
+            out.addAll(la);
+        } else {
+            out.add(a);
+        }
+        if (b instanceof List<?> lb) {
+            out.addAll(lb);
+        } else {
+            out.add(b);
+        }
+        return JsonTree.jsonb(out);
     }
 
     private static String edit(Object doc, String[] steps, Object value, Mode mode, boolean create, String scalarError)

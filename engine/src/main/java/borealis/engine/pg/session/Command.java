@@ -33,6 +33,13 @@ public record Command(Kind kind, String tag, String name) {
         EMPTY
     }
 
+    /** COMMIT AND CHAIN / ROLLBACK AND CHAIN: a new block with the same characteristics follows at once. */
+    static boolean chains(String sql) {
+        List<SqlLexer.Token> code = SqlLexer.code(sql);
+        int n = code.size();
+        return n >= 3 && code.get(n - 1).is("CHAIN") && code.get(n - 2).is("AND");
+    }
+
     public static Command classify(String sql) {
         List<SqlLexer.Token> code = SqlLexer.code(sql);
         if (code.isEmpty()) {

@@ -204,6 +204,8 @@ final class Transactions {
      */
     private java.util.Set<Object> temporaryAtBegin;
     private final Map<String, java.util.Set<Object>> temporaryAtSavepoint = new HashMap<>();
+    /** transaction_read_only at each savepoint: its subtransaction's end restores it. */
+    private final Map<String, String> readOnlyAtSavepoint = new HashMap<>();
 
     void endImplicit(boolean commit) throws SQLException {
         implicit = false;
@@ -265,13 +267,7 @@ final class Transactions {
                 if (status != 'I') {
                     out.noticeResponse("WARNING", "25001", "there is already a transaction in progress");
                 } else {
-                    if (!implicit) {
-                        conn.setAutoCommit(false);
-                        engineTransaction = null;
-                        temporaryAtBegin = SessionRelations.temporaryTables(conn);
-                    }
-                    implicit = false;
-                    status = 'T';
+                    openBlock();
                 }
                 int isolation = conn.getTransactionIsolation();
                 String level = settings.get("transaction_isolation");
@@ -287,68 +283,27 @@ final class Transactions {
                 enterSerializable();
                 out.commandComplete(c.tag().equals("START TRANSACTION") ? "START TRANSACTION" : "BEGIN");
             }
-            case COMMIT -> {
-                String held = engineTransaction;
-                engineTransaction = null;
-                if (status == 'I') {
-                    out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
-                    out.commandComplete("COMMIT");
-                } else if (status == 'E') {
-                    onEnd.run();
-                    notes.rolledBack();
-                    conn.rollback();
-                    out.commandComplete("ROLLBACK");
-                    blockEnded(false);
-                } else {
-                    onEnd.run();
-                    String now = engineTransactionId();
-                    if (held != null && !held.equals(now)) {
-                        // Its changes are gone: report the loss instead of acknowledging it.
-                        notes.rolledBack();
-                        conn.rollback();
-                        blockEnded(false);
-                        restoreBlockIsolation();
-                        throw lost(held, now, "COMMIT");
-                    }
-                    try {
-                        DeferredConstraints.check(conn); // a deferred foreign key fails the COMMIT, which rolls back
-                    } catch (PgException e) {
-                        notes.rolledBack();
-                        conn.rollback();
-                        blockEnded(false);
-                        restoreBlockIsolation();
-                        throw e;
-                    }
-                    beforeCommit.run();
-                    try {
-                        commit();
-                    } catch (PgException e) {
-                        blockEnded(false);
-                        restoreBlockIsolation();
-                        throw e;
-                    }
-                    out.commandComplete("COMMIT");
-                    blockEnded(true);
+            case COMMIT, ROLLBACK -> {
+                boolean chain = Command.chains(sql);
+                if (chain && status == 'I') {
+                    // sql-built: an error message naming the command, not SQL
+                    throw new PgException(PgError.error("25P01", c.tag() + " AND CHAIN can only be used in transaction blocks"));
                 }
-                restoreBlockIsolation();
-            }
-            case ROLLBACK -> {
-                engineTransaction = null;
-                if (status == 'I') {
-                    out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
+                Characteristics kept = chain ? characteristics() : null;
+                if (c.kind() == Command.Kind.COMMIT) {
+                    commitBlock(out);
                 } else {
-                    onEnd.run();
-                    notes.rolledBack();
-                    conn.rollback();
-                    blockEnded(false);
+                    rollbackBlock(out);
                 }
-                out.commandComplete("ROLLBACK");
-                restoreBlockIsolation();
+                if (kept != null) {
+                    chainBlock(kept);
+                }
             }
             case SAVEPOINT -> {
                 requireBlock("SAVEPOINT");
                 savepoints.put(c.name(), conn.setSavepoint(c.name()));
                 temporaryAtSavepoint.put(c.name(), SessionRelations.temporaryTables(conn));
+                readOnlyAtSavepoint.put(c.name(), settings.get("transaction_read_only"));
                 notes.savepoint(c.name());
                 out.commandComplete("SAVEPOINT");
             }
@@ -358,12 +313,15 @@ final class Transactions {
                 conn.releaseSavepoint(sp);
                 savepoints.remove(c.name());
                 temporaryAtSavepoint.remove(c.name());
+                // A subtransaction's SET TRANSACTION READ ONLY ends with it, committed or not (as in PostgreSQL).
+                settings.set("transaction_read_only", readOnlyAtSavepoint.remove(c.name()));
                 out.commandComplete("RELEASE");
             }
             case ROLLBACK_TO -> {
                 requireBlock("ROLLBACK TO SAVEPOINT");
                 conn.rollback(savepoint(c.name()));
                 SessionRelations.dropTemporaryTablesNotIn(conn, temporaryAtSavepoint.get(c.name()));
+                settings.set("transaction_read_only", readOnlyAtSavepoint.get(c.name()));
                 notes.rollbackTo(c.name());
                 status = 'T';
                 // What the savepoint kept (maybe nothing) is in the same engine transaction.
@@ -372,6 +330,100 @@ final class Transactions {
             }
             default -> throw new IllegalStateException("not a transaction command: " + c);
         }
+    }
+
+    /** What COMMIT AND CHAIN carries over to the next block. */
+    private record Characteristics(int isolation, String isolationName, String readOnly, String deferrable) {}
+
+    private Characteristics characteristics() throws SQLException {
+        return new Characteristics(conn.getTransactionIsolation(), settings.get("transaction_isolation"),
+                settings.get("transaction_read_only"), settings.get("transaction_deferrable"));
+    }
+
+    /** The session enters a block: explicit transaction on the engine connection. */
+    private void openBlock() throws SQLException {
+        if (!implicit) {
+            conn.setAutoCommit(false);
+            engineTransaction = null;
+            temporaryAtBegin = SessionRelations.temporaryTables(conn);
+        }
+        implicit = false;
+        status = 'T';
+    }
+
+    /** The block that AND CHAIN starts, with the characteristics of the one that ended. */
+    private void chainBlock(Characteristics kept) throws SQLException {
+        openBlock();
+        utility.blockBegins();
+        if (conn.getTransactionIsolation() != kept.isolation()) {
+            blockIsolation = conn.getTransactionIsolation();
+            blockIsolationName = settings.get("transaction_isolation");
+            conn.setTransactionIsolation(kept.isolation());
+        }
+        settings.set("transaction_isolation", kept.isolationName());
+        settings.set("transaction_read_only", kept.readOnly());
+        settings.set("transaction_deferrable", kept.deferrable());
+        enterSerializable();
+    }
+
+    private void commitBlock(BackendWriter out) throws SQLException {
+        String held = engineTransaction;
+        engineTransaction = null;
+        if (status == 'I') {
+            out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
+            out.commandComplete("COMMIT");
+        } else if (status == 'E') {
+            onEnd.run();
+            notes.rolledBack();
+            conn.rollback();
+            out.commandComplete("ROLLBACK");
+            blockEnded(false);
+        } else {
+            onEnd.run();
+            String now = engineTransactionId();
+            if (held != null && !held.equals(now)) {
+                // Its changes are gone: report the loss instead of acknowledging it.
+                notes.rolledBack();
+                conn.rollback();
+                blockEnded(false);
+                restoreBlockIsolation();
+                throw lost(held, now, "COMMIT");
+            }
+            try {
+                DeferredConstraints.check(conn); // a deferred foreign key fails the COMMIT, which rolls back
+            } catch (PgException e) {
+                notes.rolledBack();
+                conn.rollback();
+                blockEnded(false);
+                restoreBlockIsolation();
+                throw e;
+            }
+            beforeCommit.run();
+            try {
+                commit();
+            } catch (PgException e) {
+                blockEnded(false);
+                restoreBlockIsolation();
+                throw e;
+            }
+            out.commandComplete("COMMIT");
+            blockEnded(true);
+        }
+        restoreBlockIsolation();
+    }
+
+    private void rollbackBlock(BackendWriter out) throws SQLException {
+        engineTransaction = null;
+        if (status == 'I') {
+            out.noticeResponse("WARNING", "25P01", "there is no transaction in progress");
+        } else {
+            onEnd.run();
+            notes.rolledBack();
+            conn.rollback();
+            blockEnded(false);
+        }
+        out.commandComplete("ROLLBACK");
+        restoreBlockIsolation();
     }
 
     /**
@@ -437,6 +489,7 @@ final class Transactions {
         status = 'I';
         savepoints.clear();
         temporaryAtSavepoint.clear();
+        readOnlyAtSavepoint.clear();
         ended(committed);
     }
 
@@ -448,6 +501,7 @@ final class Transactions {
     private void restoreBlockIsolation() throws SQLException {
         leaveSerializable();
         settings.set("transaction_read_only", settings.get("default_transaction_read_only"));
+        settings.set("transaction_deferrable", settings.get("default_transaction_deferrable"));
         if (blockIsolation >= 0) {
             conn.setTransactionIsolation(blockIsolation);
             settings.set("transaction_isolation", blockIsolationName);

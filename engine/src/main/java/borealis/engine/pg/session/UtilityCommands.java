@@ -279,6 +279,10 @@ final class UtilityCommands {
                 // SET SESSION CHARACTERISTICS sets the default of later transactions; BEGIN and SET TRANSACTION, this one.
                 boolean session = t.size() > 1 && t.get(1).is("SESSION");
                 settings.set(session ? "default_transaction_read_only" : "transaction_read_only", t.get(i + 1).is("ONLY") ? "on" : "off");
+            } else if (t.get(i).is("DEFERRABLE")) {
+                boolean session = t.size() > 1 && t.get(1).is("SESSION");
+                settings.set(session ? "default_transaction_deferrable" : "transaction_deferrable",
+                        i > 0 && t.get(i - 1).is("NOT") ? "off" : "on");
             }
         }
     }
@@ -291,6 +295,7 @@ final class UtilityCommands {
     /** A block begins: it is read-only as the session's default says, until its options say otherwise. */
     void blockBegins() {
         settings.set("transaction_read_only", settings.get("default_transaction_read_only"));
+        settings.set("transaction_deferrable", settings.get("default_transaction_deferrable"));
     }
 
     private static int isolation(String level) {

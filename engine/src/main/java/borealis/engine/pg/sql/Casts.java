@@ -1,5 +1,6 @@
 package borealis.engine.pg.sql;
 
+import borealis.engine.pg.types.IntervalInput;
 import borealis.engine.pg.PgError;
 import borealis.engine.pg.PgException;
 import borealis.engine.pg.types.ArrayLiterals;
@@ -40,6 +41,15 @@ final class Casts {
                 }
                 continue;
             }
+            if (k.is("INTERVAL") && lit.isOpen() && t.get(i + 2) != null && t.get(i + 2).kind == SqlLexer.Kind.NUMBER
+                    && t.get(i + 3) != null && t.get(i + 3).isClose() && t.get(i + 4) != null && t.get(i + 4).isString()
+                    && !(i > 0 && (t.get(i - 1).isDot() || t.get(i - 1).isOp("::")))) {
+                // interval(2) '1.234 seconds': the seconds rounded to the precision
+                IntervalInput.Qualifier q = new IntervalInput.Qualifier(IntervalInput.Field.YEAR, IntervalInput.Field.SECOND,
+                        Integer.parseInt(t.get(i + 2).text));
+                t.replace(i, i + 5, IntervalLiteral.toH2(t.get(i + 4).stringValue(), q));
+                continue;
+            }
             if (!k.isWord() || !lit.isString() || (i > 0 && (t.get(i - 1).isDot() || t.get(i - 1).isOp("::")))) {
                 continue;
             }
@@ -51,11 +61,9 @@ final class Casts {
             }
             switch (type) {
                 case "interval" -> {
-                    Tok next = t.get(i + 2);
-                    if (next != null && next.isWord() && isIntervalField(next.text)) {
-                        continue; // H2 understands INTERVAL '1' DAY
-                    }
-                    t.replace(i, i + 2, IntervalLiteral.toH2(lit.stringValue()));
+                    // interval '1 2:03' day to hour: PostgreSQL's reading and cut, not H2's SQL-standard one
+                    int end = IntervalLiteral.qualifierEnd(t, i + 2);
+                    t.replace(i, end, IntervalLiteral.toH2(lit.stringValue(), IntervalLiteral.qualifier(t, i + 2, end, -1)));
                 }
                 case "timestamptz" -> t.replace(i, i + 2, "TIMESTAMP WITH TIME ZONE " + lit.text);
                 case "timetz" -> t.replace(i, i + 2, "TIME WITH TIME ZONE " + lit.text);
@@ -87,12 +95,6 @@ final class Casts {
         return special != null ? special : dates.literal(pgType, literal.stringValue());
     }
 
-    private static boolean isIntervalField(String w) {
-        return switch (w.toUpperCase(Locale.ROOT)) {
-            case "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND" -> true;
-            default -> false;
-        };
-    }
 
     private static String boolLiteral(String v) {
         return switch (v.trim().toLowerCase(Locale.ROOT)) {

@@ -48,6 +48,7 @@ final class ExpressionRewriter {
         new OverlayCalls(t).rewrite();
         new ArrayCalls(t).rewrite();
         new FunctionResultTypes(t).rewrite();
+        new JsonbOperators(t).rewrite();
         new JsonbComparisons(t).rewrite();
         return params;
     }

@@ -153,7 +153,7 @@ final class JsonbComparisons {
     }
 
     /** Whether [s, e) is a jsonb expression as the earlier rules write one: a cast to jsonb, or the COALESCE of a -> result. */
-    private boolean isJsonb(int s, int e) {
+    boolean isJsonb(int s, int e) {
         if (isCastTo(s, e, "JSON", JSONB_LENGTH)) {
             return true;
         }

@@ -58,9 +58,65 @@ public final class IntervalInput {
 
     private IntervalInput() {}
 
+    /** The fields of an interval qualifier, in order. */
+    public enum Field { YEAR, MONTH, DAY, HOUR, MINUTE, SECOND }
+
+    /**
+     * An interval type's qualifier: {@code first TO last} (one field: first == last), and the
+     * precision of its seconds (-1: all six digits). {@code FULL} is a plain interval.
+     */
+    public record Qualifier(Field first, Field last, int precision) {
+        public static final Qualifier FULL = new Qualifier(Field.YEAR, Field.SECOND, -1);
+
+        boolean full() {
+            return first == Field.YEAR && last == Field.SECOND;
+        }
+    }
+
     /** The interval {@code text} means, or 22007 (syntax), 22015 (a field out of range), 22008 (the months out of range). */
     public static Fields parse(String text) throws SQLException {
+        return parse(text, Qualifier.FULL);
+    }
+
+    /**
+     * As {@link #parse(String)} for a qualified interval ({@code interval '1 2' day to hour}): a
+     * number without a unit is the qualifier's last field, {@code m:s} is minutes and seconds in
+     * MINUTE TO SECOND, and the result keeps only the qualifier's fields (PostgreSQL's
+     * AdjustIntervalForTypmod: smaller fields are cut off, seconds rounded to the precision).
+     */
+    public static Fields parse(String text, Qualifier q) throws SQLException {
+        Fields f = parseUnrestricted(text, q);
+        return q.full() && q.precision() < 0 ? f : restrict(f, q);
+    }
+
+    /** A value cut to the qualifier's fields and precision. */
+    public static Fields restrict(Fields f, Qualifier q) {
+        int months = f.months();
+        int days = f.days();
+        long micros = f.micros();
+        if (q.last() == Field.YEAR) {
+            months = months / 12 * 12;
+        }
+        if (q.last() == Field.YEAR || q.last() == Field.MONTH) {
+            days = 0;
+            micros = 0;
+        } else if (q.last() == Field.DAY) {
+            micros = 0;
+        } else if (q.last() == Field.HOUR) {
+            micros = micros / USECS_PER_HOUR * USECS_PER_HOUR;
+        } else if (q.last() == Field.MINUTE) {
+            micros = micros / USECS_PER_MINUTE * USECS_PER_MINUTE;
+        } else if (q.precision() >= 0 && q.precision() < 6) {
+            long scale = (long) Math.pow(10, 6 - q.precision());
+            long half = scale / 2;
+            micros = micros >= 0 ? (micros + half) / scale * scale : -((-micros + half) / scale * scale);
+        }
+        return new Fields(months, days, micros);
+    }
+
+    private static Fields parseUnrestricted(String text, Qualifier q) throws SQLException {
         Accumulator a = new Accumulator(text);
+        a.qualifier = q;
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (s.startsWith("@")) {
             s = s.substring(1).trim();
@@ -124,7 +180,10 @@ public final class IntervalInput {
     /** PostgreSQL reads the fields from the right: a unit word types the number to its left. */
     private static void words(List<String> tokens, Accumulator a) throws SQLException {
         Unit unit = null; // the unit word just read, for the number before it
-        boolean afterClock = false; // a number just before a clock, without a unit, is days
+        // What a number without a unit counts, as PostgreSQL carries it leftwards: days before a
+        // clock or an hour ('1 2:03', '1 2 hours'), else the unit of the number to its right (so
+        // '1 2 days' repeats days: an error), else the qualifier's last field (seconds if none).
+        Unit bare = null;
         for (int i = tokens.size() - 1; i >= 0; i--) {
             String tok = tokens.get(i);
             if (Character.isLetter(tok.charAt(0))) {
@@ -141,7 +200,7 @@ public final class IntervalInput {
                 }
                 a.claim(Unit.HOUR, Unit.MINUTE, Unit.SECOND);
                 clock(tok, a);
-                afterClock = true;
+                bare = Unit.DAY;
                 continue;
             }
             if (tok.matches("[+-]?\\d+-\\d+")) {
@@ -154,7 +213,7 @@ public final class IntervalInput {
                 String[] ym = tok.replaceFirst("^[+-]", "").split("-");
                 a.add(Unit.YEAR, new BigDecimal(negative ? "-" + ym[0] : ym[0]));
                 a.add(Unit.MONTH, new BigDecimal(negative ? "-" + ym[1] : ym[1]));
-                afterClock = false;
+                bare = Unit.MONTH;
                 continue;
             }
             BigDecimal n;
@@ -163,11 +222,11 @@ public final class IntervalInput {
             } catch (NumberFormatException e) {
                 throw a.syntax();
             }
-            Unit u = unit != null ? unit : afterClock ? Unit.DAY : Unit.SECOND;
+            Unit u = unit != null ? unit : bare != null ? bare : a.lastUnit();
             a.claim(u);
             a.add(u, n);
             unit = null;
-            afterClock = false;
+            bare = u == Unit.HOUR ? Unit.DAY : u;
         }
         if (a.claimed.isEmpty()) {
             throw a.syntax(); // no quantity at all ('hours')
@@ -185,7 +244,9 @@ public final class IntervalInput {
             BigDecimal first = new BigDecimal(parts[0]);
             BigDecimal second = new BigDecimal(parts[1]);
             BigDecimal micros;
-            if (parts.length == 2 && parts[1].contains(".")) {
+            boolean minutesSeconds = parts.length == 2 && (parts[1].contains(".")
+                    || a.qualifier.first() == Field.MINUTE && a.qualifier.last() == Field.SECOND);
+            if (minutesSeconds) {
                 micros = first.multiply(BigDecimal.valueOf(USECS_PER_MINUTE)).add(second.multiply(BigDecimal.valueOf(USECS_PER_SECOND)));
             } else {
                 micros = first.multiply(BigDecimal.valueOf(USECS_PER_HOUR)).add(second.multiply(BigDecimal.valueOf(USECS_PER_MINUTE)));
@@ -254,6 +315,20 @@ public final class IntervalInput {
         int months;
         int days;
         long micros;
+        Qualifier qualifier = Qualifier.FULL;
+
+        /** What a number without a unit counts: the qualifier's last field. */
+        Unit lastUnit() {
+            return switch (qualifier.last()) {
+                case YEAR -> Unit.YEAR;
+                case MONTH -> Unit.MONTH;
+                case DAY -> Unit.DAY;
+                case HOUR -> Unit.HOUR;
+                case MINUTE -> Unit.MINUTE;
+                case SECOND -> Unit.SECOND;
+            };
+        }
+
         /** Fields given so far: each at most once ('1 day 2 days' is an error, as in PostgreSQL). */
         final java.util.EnumSet<Unit> claimed = java.util.EnumSet.noneOf(Unit.class);
 

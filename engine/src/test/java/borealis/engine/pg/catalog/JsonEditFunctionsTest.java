@@ -45,7 +45,10 @@ class JsonEditFunctionsTest {
         assertEquals("{\"a\": 1}", JsonEditFunctions.jsonb_set_lax(v("{\"a\":1,\"b\":2}"), v("{b}"), ValueNull.INSTANCE, true, "delete_key"));
         assertEquals("{\"a\": 1, \"b\": [1], \"c\": {\"1\": 2}, \"d\": {\"1\": [2, 3]}, \"n\": null}",
                 JsonEditFunctions.jsonb_delete_path(v(DOC), v("{b,-1}")));
-        assertEquals("{\"b\": 2, \"c\": 3}", JsonEditFunctions.jsonb_delete(v("{\"a\":1 , \"b\":2, \"c\":3}"), "a"));
+        assertEquals("{\"b\": 2, \"c\": 3}", JsonEditFunctions.jsonb_delete(v("{\"a\":1 , \"b\":2, \"c\":3}"), v("a")));
+        assertEquals("[\"a\", \"c\"]", JsonEditFunctions.jsonb_delete(v("[\"a\",\"b\",\"c\"]"), org.h2.value.ValueInteger.get(-2)));
+        assertEquals("[\"b\", 1]", JsonEditFunctions.jsonb_concat(v("\"b\""), v("[1]")));
+        assertEquals("{\"a\": 2, \"b\": 1}", JsonEditFunctions.jsonb_concat(v("{\"a\":1,\"b\":1}"), v("{\"a\":2}")));
         assertNull(JsonEditFunctions.jsonb_set(v(DOC), v("{n}"), ValueNull.INSTANCE));
     }
 
