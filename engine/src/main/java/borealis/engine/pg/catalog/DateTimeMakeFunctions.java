@@ -184,6 +184,14 @@ public final class DateTimeMakeFunctions {
      * starts. The translator turns date_bin(stride, source, origin) into origin + this, which keeps
      * the timestamp's type (H2 types a Java function by its Java result alone).
      */
+    /** date_trunc's unit check for a unit that is not a literal: true for none (NULL), 22023 for an unknown one. */
+    public static Boolean date_trunc_unit(String unit) throws SQLException {
+        if (unit == null) {
+            return Boolean.FALSE;
+        }
+        throw new SQLException("unit \"" + unit + "\" not recognized for type timestamp without time zone", "22023");
+    }
+
     public static Duration date_bin_offset(Value stride, Value source, Value origin) throws SQLException {
         if (isNull(stride) || isNull(source) || isNull(origin)) {
             return null;

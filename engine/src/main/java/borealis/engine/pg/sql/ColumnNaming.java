@@ -238,7 +238,7 @@ final class ColumnNaming {
         if (end < e && t.is(end, "WITHIN") && t.is(end + 1, "GROUP")) {
             end = t.closing(end + 2) + 1;
         }
-        boolean typedLiteral = e - s == 2 && t.get(s).isWord() && t.get(s + 1).isString();
+        boolean typedLiteral = typedLiteral(t, s, e);
         if (end != e && !typedLiteral && !(t.get(s).is("CASE") && t.get(e - 1).is("END")) && !t.get(s).is("EXISTS")) {
             return null;
         }
@@ -286,9 +286,23 @@ final class ColumnNaming {
         return i;
     }
 
+    /** type 'literal', also interval(p) 'literal' and interval 'literal' day to hour. */
+    private static boolean typedLiteral(TokenList t, int s, int e) {
+        if (e - s == 2 && t.get(s).isWord() && t.get(s + 1).isString()) {
+            return true;
+        }
+        if (!t.is(s, "INTERVAL")) {
+            return false;
+        }
+        if (e - s == 5 && t.get(s + 1).isOpen() && t.get(s + 4).isString()) {
+            return true;
+        }
+        return e - s > 2 && t.get(s + 1).isString() && IntervalLiteral.qualifierEnd(t, s + 2) == e;
+    }
+
     private static String figureOperand(TokenList t, int s, int e) {
         Tok first = t.get(s);
-        if (e - s == 2 && first.isWord() && t.get(s + 1).isString()) {
+        if (typedLiteral(t, s, e)) {
             return TypeNames.canonical(first.name()); // interval '1 day' is "interval"
         }
         if (e - s > 2 && t.get(e - 1).isOp("]")) {

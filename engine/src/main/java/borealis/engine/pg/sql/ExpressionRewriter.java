@@ -42,6 +42,7 @@ final class ExpressionRewriter {
         catalog.sqlValueFunctions();
         jsonOperators();
         powerOperator();
+        rootOperators();
         bitwiseOperators();
         catalog.vectorSubscripts();
         readsCatalog |= catalog.readsCatalog;
@@ -184,15 +185,38 @@ final class ExpressionRewriter {
         }
     }
 
-    /** a & b, a | b, a # b are BITAND, BITOR, BITXOR (H2 has no such operators). */
+    /** |/ x and ||/ x are SQRT(x) and CBRT(x): PostgreSQL's prefix root operators. */
+    private void rootOperators() {
+        for (int i = 0; i + 1 < t.size(); i++) {
+            Tok k = t.get(i);
+            String fn = k.isOp("|/") ? "SQRT" : k.isOp("||/") ? "CBRT" : null;
+            if (fn == null) {
+                continue;
+            }
+            int end = t.primaryEnd(i + 1);
+            t.replace(i, end, fn + "(" + t.text(i + 1, end) + ")");
+        }
+    }
+
+    /**
+     * a & b, a | b, a # b are BITAND, BITOR, BITXOR, and a << b, a >> b LSHIFT, RSHIFT (an
+     * arithmetic shift, in the left operand's type, as PostgreSQL's integer shifts); H2 has no such
+     * operators. A sign before the left operand is its own (-1::int4 << 31 is (-1) << 31).
+     */
     private void bitwiseOperators() {
         for (int i = 1; i + 1 < t.size(); i++) {
             Tok k = t.get(i);
-            String fn = k.isOp("&") ? "BITAND" : k.isOp("|") ? "BITOR" : k.isOp("#") ? "BITXOR" : null;
+            String fn = k.isOp("&") ? "BITAND" : k.isOp("|") ? "BITOR" : k.isOp("#") ? "BITXOR" : k.isOp("<<") ? "LSHIFT"
+                    : k.isOp(">>") ? "RSHIFT" : null;
             if (fn == null) {
                 continue;
             }
             int start = t.primaryStart(i);
+            if (start > 0 && (t.get(start - 1).isOp("-") || t.get(start - 1).isOp("+"))
+                    && (start == 1 || t.get(start - 2).isOpen() || t.get(start - 2).isComma() || t.get(start - 2).is("SELECT")
+                    || t.get(start - 2).kind == SqlLexer.Kind.OPERATOR)) {
+                start--;
+            }
             int end = t.primaryEnd(i + 1);
             t.replace(start, end, fn + "(" + t.text(start, i) + ", " + t.text(i + 1, end) + ")");
             i = start;

@@ -1,6 +1,7 @@
 package borealis.engine.pg.sql;
 
 import borealis.engine.pg.types.PgType;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -155,11 +156,60 @@ final class FunctionResultTypes {
             case "SECOND", "SECONDS" -> "CAST(" + seconds + " + " + micros + " / 1000000.0 AS NUMERIC(9, 6))";
             case "MILLISECOND", "MILLISECONDS" -> "CAST(" + seconds + " * 1000 + " + micros + " / 1000.0 AS NUMERIC(12, 3))";
             case "MICROSECOND", "MICROSECONDS" -> "CAST(" + seconds + " * 1000000 + " + micros + " AS NUMERIC(15, 0))";
-            default -> null;
+            default -> monthsField(f, name + 4, close, source);
         };
         if (pg != null) {
             t.replace(name, close + 1, "(" + pg + ")");
         }
+    }
+
+    /**
+     * A year or month field of an interval of months as the literal rules write one (INTERVAL 'n'
+     * MONTH): H2 answers 0 years and n months for it, and has no quarter, decade, century or
+     * millennium of an interval. PostgreSQL splits the months into years and the rest (both keeping
+     * the sign) and counts the larger units from the years, toward zero. Null for anything else.
+     */
+    private String monthsField(String field, int at, int end, String source) {
+        if (end != at + 3 || !t.is(at, "INTERVAL") || !t.get(at + 1).isString() || !t.is(at + 2, "MONTH")) {
+            return null;
+        }
+        String months = "EXTRACT(MONTH FROM " + source + ")";
+        String value = switch (field) {
+            case "YEAR", "YEARS" -> months + " / 12";
+            case "MONTH", "MONTHS" -> "MOD(" + months + ", 12)";
+            case "QUARTER" -> "MOD(" + months + ", 12) / 3 + 1";
+            case "DECADE", "DECADES" -> months + " / 120";
+            case "CENTURY", "CENTURIES" -> months + " / 1200";
+            case "MILLENNIUM", "MILLENNIA" -> months + " / 12000";
+            default -> null;
+        };
+        return value == null ? null : "CAST(" + value + " AS NUMERIC)";
+    }
+
+    private static final List<String> TRUNC_UNITS = List.of("microseconds", "milliseconds", "second", "minute", "hour", "day",
+            "month", "quarter", "year", "decade", "century", "millennium");
+
+    /**
+     * date_trunc(unit, x) with a unit that is not a literal (a column: date_bin's tests) becomes a
+     * choice among the literal units, which is all H2's DATE_TRUNC takes; an unknown unit fails
+     * as in PostgreSQL (22023), a NULL one gives NULL.
+     */
+    private boolean dynamicUnit(int name, int close) {
+        List<Integer> args = t.splitCommas(name + 2, close);
+        if (args.size() != 3 || args.get(1) - 1 == name + 3 && t.get(name + 2).isString()) {
+            return false;
+        }
+        String unit = "LOWER(" + t.text(name + 2, args.get(1) - 1) + ")";
+        String value = t.text(args.get(1), close);
+        StringBuilder sb = new StringBuilder("CASE " + unit);
+        for (String u : TRUNC_UNITS) {
+            sb.append(" WHEN '").append(u).append("' THEN DATE_TRUNC('").append(u).append("', ").append(value).append(")");
+        }
+        sb.append(" WHEN 'week' THEN DATE_TRUNC('ISO_WEEK', ").append(value).append(")");
+        sb.append(" ELSE CASE WHEN ").append(CatalogNames.SCHEMA).append(".date_trunc_unit(").append(unit).append(") THEN ")
+                .append(value).append(" END END");
+        t.replace(name, close + 1, "(" + sb + ")");
+        return true;
     }
 
     /** Functions that build a document from their arguments: an argument that is a document goes in as one. */
@@ -227,6 +277,9 @@ final class FunctionResultTypes {
             }
             if (name.equals("EXTRACT") || name.equals("DATE_TRUNC")) {
                 isoWeek(i);
+            }
+            if (name.equals("DATE_TRUNC") && dynamicUnit(i, close)) {
+                continue;
             }
             if (name.equals("EXTRACT")) {
                 secondFields(i, close);

@@ -37,6 +37,22 @@ final class KeywordLabels {
                 t.get(i).spaceBefore = space;
             }
         }
+        // INTERVAL names a column where no literal, precision or qualifier follows (date_bin's tests
+        // select from VALUES ... AS t(str, interval)): H2 reads a type there, so the name is quoted.
+        for (int i = 0; i < t.size(); i++) {
+            Tok k = t.get(i);
+            Tok after = t.get(i + 1);
+            Tok before = i > 0 ? t.get(i - 1) : null;
+            // (after a name it is a column's type: f1 interval)
+            if (k.isWord() && k.text.equalsIgnoreCase("INTERVAL") && (before == null || before.isComma() || before.isOpen()
+                    || before.is("SELECT") || before.is("BY") || before.kind == SqlLexer.Kind.OPERATOR && !before.isOp("::"))
+                    && (after == null || after.isComma() || after.isClose() || after.isOp("::") || after.kind == SqlLexer.Kind.SEMICOLON
+                    || after.is("FROM"))) {
+                boolean space = k.spaceBefore;
+                t.replace(i, i + 1, SqlQuoting.identifier("interval"));
+                t.get(i).spaceBefore = space;
+            }
+        }
         for (int i = 0; i + 1 < t.size(); i++) {
             if (!t.is(i, "AS")) {
                 continue;

@@ -39,6 +39,9 @@ final class StatementRewriter {
         DomainArrays domainArrays = new DomainArrays(t, lookup);
         domainArrays.rewrite();
         usedLookup |= domainArrays.usedLookup;
+        if (t.findAny(0, t.size(), "DATE_TRUNC") >= 0) {
+            TimeZoneOperators.zonedDateTrunc(t);
+        }
         if (t.findAny(0, t.size(), "AT") >= 0) {
             ComparedLiterals columns = new ComparedLiterals(t, lookup);
             new TimeZoneOperators(t, columns).rewrite();

@@ -57,6 +57,28 @@ final class TimeZoneOperators {
         }
     }
 
+    /**
+     * date_trunc(field, timestamptz, zone): truncated as wall-clock time in the zone, and read back
+     * as a timestamptz there (H2's DATE_TRUNC takes two arguments).
+     */
+    static void zonedDateTrunc(TokenList t) {
+        for (int i = 0; i + 1 < t.size(); i++) {
+            if (!t.is(i, "DATE_TRUNC") || !t.get(i + 1).isOpen() || i > 0 && t.get(i - 1).isDot()) {
+                continue;
+            }
+            int close = t.closing(i + 1);
+            java.util.List<Integer> args = t.splitCommas(i + 2, close);
+            if (args.size() != 4) {
+                continue;
+            }
+            String field = t.text(args.get(0), args.get(1) - 1);
+            String value = t.text(args.get(1), args.get(2) - 1);
+            String zone = t.text(args.get(2), close);
+            t.replace(i, close + 1, CAT + ".timezone_of_timestamp(" + zone + ", date_trunc(" + field + ", " + CAT
+                    + ".timezone_of_timestamptz(" + zone + ", (" + value + ")::timestamptz)))");
+        }
+    }
+
     /** The end of the zone operand: a primary with its casts, or INTERVAL '...' [qualifier]. */
     private int zoneEnd(int start) {
         int end;
