@@ -1435,3 +1435,21 @@ SELECT EXTRACT(DECADE FROM INTERVAL '100 y'), EXTRACT(DECADE FROM INTERVAL '-99 
 SELECT EXTRACT(DECADE FROM date '2001-03-04'), EXTRACT(CENTURY FROM date '2001-03-04'), extract(year from interval '3' year);
 create table exi (f1 interval);
 drop table exi;
+-- ---- recursive UNION (not ALL) ends where PostgreSQL's does: only new rows feed the next round ----
+WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT 10-n FROM t) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n+1 FROM t) SELECT * FROM t LIMIT 10;
+WITH RECURSIVE t(n) AS (VALUES (1), (2), (1) UNION SELECT (n * 3) % 7 FROM t) SELECT * FROM t;
+create table edges (src int, dst int);
+insert into edges values (1,2),(2,3),(3,1),(3,4),(4,2),(5,6);
+WITH RECURSIVE reach(node) AS (SELECT 1 UNION SELECT e.dst FROM edges e JOIN reach r ON e.src = r.node) SELECT * FROM reach;
+WITH RECURSIVE reach(node, hops) AS (SELECT 1, 0 UNION SELECT e.dst, 0 FROM edges e, reach r WHERE e.src = r.node) SELECT count(*) FROM reach;
+WITH RECURSIVE reach(node) AS (SELECT 1 UNION SELECT e.dst FROM edges e JOIN reach r ON e.src = r.node) SELECT a.node, b.node FROM reach a JOIN reach b ON a.node = b.node order by 1;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n+1 FROM t WHERE n < 5), u(m) AS (SELECT 10 UNION SELECT m - 1 FROM u WHERE m > 8) SELECT * FROM t, u ORDER BY 1, 2;
+WITH RECURSIVE t(a, b) AS (SELECT 1, NULL::int UNION SELECT a, b FROM t) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1.0 UNION SELECT n FROM t) SELECT * FROM t;
+drop table edges;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n+1 FROM t) SELECT * FROM t LIMIT 10;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n+1 FROM t) SELECT * FROM t LIMIT 5 OFFSET 3;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM t) SELECT * FROM t LIMIT 10;
+WITH RECURSIVE t(n, s) AS (SELECT 1, 'a' UNION SELECT n + 1, s || 'b' FROM t WHERE n < 4) SELECT * FROM t;
+WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT 1 FROM t) SELECT count(*) FROM t;

@@ -147,6 +147,9 @@ public final class SqlSession {
      * Query): in between, an unnamed statement or portal (which a move does not carry) may be in use.
      */
     private boolean atRequestBoundary = true;
+    /** The batch submitted to the governor and not processed yet (null: none). */
+    private CompletableFuture<Processed> queuedWork;
+
     /** Since when the session waits for its client (0: it does not); reported to the governor. */
     private long clientTurnSince;
     private long nextSeq;
@@ -322,6 +325,9 @@ public final class SqlSession {
         return phase
                 .onMessage(Cancel.class, c -> {
                     session.cancel();
+                    if (processing && queuedWork != null) {
+                        governor.startNow(queuedWork); // still waiting for the budget: it answers the cancel now
+                    }
                     return Behaviors.same();
                 })
                 .onMessage(Close.class, c -> Behaviors.stopped())
@@ -422,7 +428,9 @@ public final class SqlSession {
         boolean resume = suspended;
         boolean endsRequest = atRequestBoundary;
         processing = true;
+        long cancelsAtQueue = session.cancelCount();
         CompletableFuture<Processed> work = governor.submit(() -> {
+            session.queuedAt(cancelsAtQueue);
             BackendWriter out = new BackendWriter(8192);
             // A statement cancelled for memory also puts its instance in CPU debt (CpuGovernor.penalize).
             try (AutoCloseable tracked = HeapGuard.track(bytes -> {
@@ -444,11 +452,13 @@ public final class SqlSession {
                 return new Processed(null, out.take(), e, 0);
             }
         }, sqlPool, session.transactionStatus() == 'I');
+        queuedWork = work;
         ctx.pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err, 0));
     }
 
     private Behavior<Command> onProcessed(Processed p) {
         processing = false;
+        queuedWork = null;
         if (p.error() != null) {
             ctx.getLog().error("session failed", p.error());
             client.tell(p.error() instanceof StackOverflowError

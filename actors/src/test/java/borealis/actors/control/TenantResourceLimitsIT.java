@@ -124,6 +124,15 @@ class TenantResourceLimitsIT {
                                 + " select count(*) from t"));
                 assertEquals("53200", e.getSQLState(), e.getMessage());
                 System.out.printf("runaway recursive query cancelled for memory after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                // The cancel left alpha's instance 30 s of CPU in debt: its next statement waits for the budget,
+                // and a cancel of it is answered at once (it used to wait out the debt, unanswered).
+                s.setQueryTimeout(2);
+                long t1 = System.nanoTime();
+                SQLException waited = assertThrows(SQLException.class, () -> s.executeQuery("select 2"));
+                double cancelSeconds = (System.nanoTime() - t1) / 1e9;
+                assertEquals("57014", waited.getSQLState(), waited.getMessage());
+                assertTrue(cancelSeconds < 10, "the cancel of a statement waiting for the CPU budget took " + cancelSeconds + " s");
+                s.setQueryTimeout(0);
                 // The session goes on.
                 try (ResultSet rs = s.executeQuery("select 1")) {
                     assertTrue(rs.next());

@@ -131,6 +131,37 @@ public final class CpuGovernor {
         return w.result;
     }
 
+    /**
+     * Starts a batch still waiting for the budget at once (reserving nothing: it is about to
+     * answer a cancel, which costs next to nothing); false if it is not waiting (started already).
+     * A cancel must not wait behind the debt a statement cancelled for memory left: the client's
+     * cancel went unanswered for up to {@link #MAX_DEBT_SECONDS} (PostgreSQL's regression run:
+     * with.sql's next statements hung after a runaway recursive query).
+     */
+    public boolean startNow(CompletableFuture<?> pending) {
+        Waiter<?> found = null;
+        synchronized (this) {
+            for (var it = waiters.iterator(); it.hasNext(); ) {
+                Waiter<?> w = it.next();
+                if (w.result == pending) {
+                    it.remove();
+                    if (w.capped) {
+                        inFlight++;
+                    }
+                    completedWaitNanos += System.nanoTime() - w.enqueuedAt;
+                    batches++;
+                    found = w;
+                    break;
+                }
+            }
+        }
+        if (found == null) {
+            return false;
+        }
+        startAll(List.of(found));
+        return true;
+    }
+
     /** Changes the budget at once; waiting batches are judged against the new rate. */
     public void setCpuPerSecond(double rate) {
         if (rate <= 0) {

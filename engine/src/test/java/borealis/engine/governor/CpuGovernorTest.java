@@ -87,6 +87,18 @@ class CpuGovernorTest {
     }
 
     @Test
+    void aBatchWaitingOutADebtCanBeStartedAtOnce() throws Exception {
+        CpuGovernor g = new CpuGovernor(1, timer);
+        g.penalize(); // 30 s of budget owed
+        CompletableFuture<String> waiting = g.submit(() -> "ran", pool);
+        Thread.sleep(200);
+        assertTrue(!waiting.isDone(), "a batch behind the debt waits");
+        assertTrue(g.startNow(waiting));
+        assertEquals("ran", waiting.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(!g.startNow(waiting), "a batch that ran is not waiting any more");
+    }
+
+    @Test
     void aLongBatchIsChargedWhileItRuns() throws Exception {
         CpuGovernor g = new CpuGovernor(0.1, timer);
         CompletableFuture<Long> longOne = g.submit(() -> burn(400_000_000), pool);

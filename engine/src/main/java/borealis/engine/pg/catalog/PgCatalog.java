@@ -79,7 +79,7 @@ public final class PgCatalog {
             RegexpFunctions.class, JsonEditFunctions.class, JsonDocFunctions.class,
             UnistrFunction.class, DateTimeInputFunctions.class, ArrayFunctions.class, ByteaFunctions.class, DateTimeMakeFunctions.class, TableFunctions.class,
             JsonSetFunctions.class, SimilarPatterns.class, JsonPathFunctions.class,
-            JsonRecordFunctions.class, VariadicCalls.class, TimeZoneFunctions.class);
+            JsonRecordFunctions.class, VariadicCalls.class, TimeZoneFunctions.class, RecursiveUnions.class);
 
     /** The classes of the catalog's functions: the only Java SQL may call (see the engine sandbox). */
     public static List<Class<?>> functionClasses() {

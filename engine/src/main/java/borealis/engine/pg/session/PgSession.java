@@ -295,6 +295,28 @@ public final class PgSession implements AutoCloseable {
     }
 
     /** Cancels the statement running now, if any (from another thread). */
+    /** Cancel requests so far; see {@link #queuedAt}. */
+    public long cancelCount() {
+        return cancels.get();
+    }
+
+    /**
+     * The work the session runs next was queued (behind the instance's CPU budget) when the
+     * cancel count was {@code cancelCount}: a cancel that came while it waited cancels its first
+     * statement (57014), as PostgreSQL cancels a query the client sent.
+     */
+    public void queuedAt(long cancelCount) {
+        cancelsAtQueue = cancelCount;
+    }
+
+    private long cancelsAtQueue = -1;
+
+    private long cancelBaseline() {
+        long baseline = cancelsAtQueue >= 0 ? cancelsAtQueue : cancels.get();
+        cancelsAtQueue = -1;
+        return baseline;
+    }
+
     public void cancel() {
         cancels.incrementAndGet();
         PreparedStatement ps = portals.executing();
@@ -336,7 +358,7 @@ public final class PgSession implements AutoCloseable {
         long rowsBefore = out.rows();
         boolean suspended;
         try (AutoCloseable scope = guard.enter();
-             AutoCloseable translation = StatementLimit.within(statementTimeoutMillis(), cancels::get)) {
+             AutoCloseable translation = StatementLimit.within(statementTimeoutMillis(), cancels::get, cancelBaseline())) {
             suspended = run(out, budget);
         } catch (Exception e) {
             throw new IllegalStateException("leaving the session's scope", e);

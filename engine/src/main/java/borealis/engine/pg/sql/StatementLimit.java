@@ -15,17 +15,17 @@ import java.util.function.LongSupplier;
 public final class StatementLimit {
 
     private static final ThreadLocal<StatementLimit> CURRENT = new ThreadLocal<>();
-    private static final StatementLimit NONE = new StatementLimit(0, () -> 0);
+    private static final StatementLimit NONE = new StatementLimit(0, () -> 0, 0);
 
     private final long timeoutMillis;
     private final LongSupplier cancels;
     private final long startNanos = System.nanoTime();
     private final long cancelsAtStart;
 
-    private StatementLimit(long timeoutMillis, LongSupplier cancels) {
+    private StatementLimit(long timeoutMillis, LongSupplier cancels, long cancelsAtStart) {
         this.timeoutMillis = timeoutMillis;
         this.cancels = cancels;
-        this.cancelsAtStart = cancels.getAsLong();
+        this.cancelsAtStart = cancelsAtStart;
     }
 
     /**
@@ -51,8 +51,13 @@ public final class StatementLimit {
      * requests) changes.
      */
     public static AutoCloseable within(long timeoutMillis, LongSupplier cancels) {
+        return within(timeoutMillis, cancels, cancels.getAsLong());
+    }
+
+    /** As {@link #within(long, LongSupplier)}, counting cancels from {@code cancelsAtStart} (taken when the work was queued). */
+    public static AutoCloseable within(long timeoutMillis, LongSupplier cancels, long cancelsAtStart) {
         StatementLimit before = CURRENT.get();
-        CURRENT.set(new StatementLimit(timeoutMillis, cancels));
+        CURRENT.set(new StatementLimit(timeoutMillis, cancels, cancelsAtStart));
         return () -> CURRENT.set(before);
     }
 

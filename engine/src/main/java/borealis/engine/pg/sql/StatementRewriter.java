@@ -100,6 +100,7 @@ final class StatementRewriter {
                 }
             }
             case "SELECT", "WITH" -> {
+                new RecursiveUnion(t).rewrite(); // before RecursiveLimit, which bounds UNION ALL
                 new RecursiveLimit(t).rewrite();
                 comparedLiterals();
                 select();
