@@ -1453,3 +1453,14 @@ WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n+1 FROM t) SELECT * FROM t LIMIT 
 WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n % 3 + 1 FROM t) SELECT * FROM t LIMIT 10;
 WITH RECURSIVE t(n, s) AS (SELECT 1, 'a' UNION SELECT n + 1, s || 'b' FROM t WHERE n < 4) SELECT * FROM t;
 WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT 1 FROM t) SELECT count(*) FROM t;
+-- ---- statements H2 failed on with a Java exception: VALUES before a set operation, ntile(NULL), EXCLUDE GROUP/TIES without ORDER BY, a NULL subscript assignment ----
+create table iet (q1 int8, q2 int8);
+insert into iet values (1, 2), (3, 4);
+VALUES (1,2), (3,4+4), (7,77.7) UNION ALL SELECT 2+2, 57 UNION ALL TABLE iet;
+SELECT ntile(NULL) OVER (ORDER BY q1), q1 FROM iet ORDER BY q1;
+SELECT sum(q1) over (rows between 2 preceding and 2 following exclude group), sum(q1) over (rows between 1 preceding and 1 following exclude ties), q1 FROM iet ORDER BY q1;
+create table iej (id int, j jsonb, a int[]);
+insert into iej values (1, '{}', '{1}');
+update iej set j[NULL] = '1';
+update iej set a[NULL] = 1;
+drop table iet; drop table iej;

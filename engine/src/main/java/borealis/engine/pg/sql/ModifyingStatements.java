@@ -44,6 +44,11 @@ final class ModifyingStatements {
             if (!t.get(i).isOp("[") || !t.get(i - 1).isName() || !(t.get(i - 2).isComma() || i - 2 == set)) {
                 continue;
             }
+            if (t.is(i + 1, "NULL") && t.get(i + 2) != null && t.get(i + 2).isOp("]")) {
+                // PostgreSQL: "array subscript ..." or "jsonb subscript in assignment must not be null" (H2: an internal error)
+                throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("22004",
+                        (jsonColumn(t.get(i - 1).name()) ? "jsonb" : "array") + " subscript in assignment must not be null"));
+            }
             boolean negative = t.get(i + 1).isOp("-");
             Tok n = t.get(negative ? i + 2 : i + 1);
             if (n != null && n.kind == SqlLexer.Kind.NUMBER && (negative || n.text.matches("0+"))) {
@@ -51,6 +56,20 @@ final class ModifyingStatements {
                         "array subscripts below 1 are not supported by Borealis: its arrays start at 1"));
             }
         }
+    }
+
+    /** Whether the UPDATE's target column is a JSON document (its subscripts are jsonb's). */
+    private boolean jsonColumn(String column) {
+        if (lookup == null || !t.is(0, "UPDATE") || t.get(1) == null || !t.get(1).isName()) {
+            return false;
+        }
+        usedLookup = true;
+        for (var e : lookup.columnTypes(t.get(1).name()).entrySet()) {
+            if (e.getKey().equalsIgnoreCase(column)) {
+                return e.getValue().toUpperCase(java.util.Locale.ROOT).startsWith("JSON");
+            }
+        }
+        return false;
     }
 
     /** DELETE ... [USING ...] [RETURNING ...]. */

@@ -3,8 +3,8 @@ package borealis.engine.pg.sql;
 /**
  * PostgreSQL clauses H2 does not read and that change nothing H2 needs to know:
  * {@code WITH x AS [NOT] MATERIALIZED (...)} (a planner hint), {@code ORDER BY x USING <}
- * (ascending, {@code >} descending), and a view's {@code WITH (security_barrier, check_option...)}
- * storage options before AS.
+ * (ascending, {@code >} descending), a view's {@code WITH (security_barrier, check_option...)}
+ * storage options before AS, and {@code TABLE name} in a set operation (SELECT * FROM name).
  */
 final class SmallClauses {
 
@@ -20,6 +20,16 @@ final class SmallClauses {
             } else if (t.is(i, "USING") && t.get(i + 1) != null && (t.get(i + 1).isOp("<") || t.get(i + 1).isOp(">"))
                     && t.enclosingKeyword(i, "BY") >= 0 && t.is(t.enclosingKeyword(i, "BY") - 1, "ORDER")) {
                 t.replace(i, i + 2, t.get(i + 1).isOp("<") ? "ASC" : "DESC");
+            }
+        }
+        // ... UNION [ALL] TABLE name: H2 reads TABLE name only as a whole statement (in a set
+        // operation it failed with a NullPointerException)
+        for (int i = 1; i + 1 < t.size(); i++) {
+            Tok before = t.get(i - 1);
+            if (t.is(i, "TABLE") && t.get(i + 1).isName() && (before.is("UNION") || before.is("INTERSECT") || before.is("EXCEPT")
+                    || before.is("ALL") || before.is("DISTINCT") && i > 1 && !t.is(i - 2, "SELECT") || before.isOpen() && i > 1
+                    && (t.is(i - 2, "UNION") || t.is(i - 2, "INTERSECT") || t.is(i - 2, "EXCEPT") || t.is(i - 2, "ALL")))) {
+                t.replace(i, i + 1, "SELECT * FROM");
             }
         }
         // CREATE [OR REPLACE] [TEMP] VIEW name [(cols)] WITH (options) AS

@@ -152,6 +152,15 @@ final class StatementRewriter {
         for (int i = 1; i <= columns; i++) {
             names.append(i > 1 ? ", " : "").append("column").append(i);
         }
+        int listEnd = close + 1;
+        while (t.get(listEnd) != null && t.get(listEnd).isComma() && t.get(listEnd + 1) != null && t.get(listEnd + 1).isOpen()) {
+            listEnd = t.closing(listEnd + 1) + 1;
+        }
+        if (t.is(listEnd, "UNION") || t.is(listEnd, "INTERSECT") || t.is(listEnd, "EXCEPT")) {
+            // VALUES ... UNION SELECT ...: the rows alone become a derived table (H2 failed on a
+            // several-row VALUES before a set operation with a NullPointerException)
+            end = listEnd;
+        }
         String rows = t.text(0, end);
         t.replace(0, end, "SELECT * FROM (" + rows + ") AS \"*VALUES*\"(" + names + ")");
     }

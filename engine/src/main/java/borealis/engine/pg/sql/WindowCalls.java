@@ -40,6 +40,37 @@ final class WindowCalls {
                     t.remove(frame, close);
                 }
             }
+            if (next.isOpen()) {
+                peersWithoutOrder(t, i + 1);
+            }
+            if (name != null && name.is("NTILE") && call + 2 == i - 1 && t.is(call + 1, "NULL") && next.isOpen()) {
+                // ntile(NULL) is NULL for every row (H2: "Unexpected code path"); a whole select item keeps its name
+                int end = t.closing(i + 1) + 1;
+                Tok before = t.get(call - 2);
+                Tok after = t.get(end);
+                boolean item = before != null && (before.is("SELECT") || before.isComma())
+                        && (after == null || after.isComma() || after.is("FROM") || after.kind == SqlLexer.Kind.SEMICOLON);
+                t.replace(call - 1, end, "CAST(NULL AS INTEGER)" + (item ? " AS \"ntile\"" : ""));
+                i = call - 1;
+            }
+        }
+    }
+
+    /**
+     * A frame that excludes the current row's peers (EXCLUDE GROUP, EXCLUDE TIES) in a window with
+     * no ORDER BY: every row of the partition is a peer, as in PostgreSQL. H2 has no peers without an
+     * order and failed with a NullPointerException; an order by a value the same for every row that
+     * H2 cannot fold away (RAND() * 0) gives it one.
+     */
+    private static void peersWithoutOrder(TokenList t, int open) {
+        int close = t.closing(open);
+        int exclude = t.find(open + 1, close, "EXCLUDE");
+        if (exclude < 0 || !(t.is(exclude + 1, "GROUP") || t.is(exclude + 1, "TIES")) || t.find(open + 1, close, "ORDER") >= 0) {
+            return;
+        }
+        int frame = t.findAny(open + 1, close, "ROWS", "RANGE", "GROUPS");
+        if (frame > 0) {
+            t.insert(frame, "ORDER BY RAND() * 0 ");
         }
     }
 
