@@ -172,6 +172,90 @@ public final class JsonEditFunctions {
         return JsonTree.jsonb(out);
     }
 
+    /**
+     * jsonb subscript assignment, {@code doc[k1]...[kn] = value} (PostgreSQL 14): what the path lacks
+     * is created (an array where the next subscript is an integer, an object where it is text; a SQL
+     * NULL document starts as one), an array index past the end is reached through nulls, a
+     * negative one counts from the end. {@code kinds}: 'i' or 't' per subscript. A SQL NULL value
+     * is stored as JSON null.
+     */
+    public static String jsonb_subscript_set(Value target, Value path, String kinds, Value value) throws SQLException {
+        String[] steps = JsonTree.textArray(path);
+        if (steps == null || kinds == null || steps.length != kinds.length() || steps.length == 0) {
+            return null;
+        }
+        Object v = value == null || value == ValueNull.INSTANCE ? Raw.NULL : JsonTree.parse(value);
+        Object doc = JsonTree.parse(target);
+        if (doc == null) {
+            doc = kinds.charAt(0) == 'i' ? new java.util.ArrayList<>() : new java.util.LinkedHashMap<>();
+        }
+        if (doc instanceof Raw) {
+            throw notComposite();
+        }
+        assign(doc, steps, kinds, 0, v);
+        return JsonTree.jsonb(doc);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assign(Object container, String[] steps, String kinds, int i, Object value) throws SQLException {
+        boolean last = i == steps.length - 1;
+        if (steps[i] == null) {
+            throw new SQLException("jsonb subscript in assignment must not be null", "22004");
+        }
+        Object child;
+        boolean created = false;
+        if (container instanceof Map<?, ?> raw) {
+            Map<String, Object> m = (Map<String, Object>) raw;
+            if (last) {
+                m.put(steps[i], value);
+                return;
+            }
+            child = m.get(steps[i]);
+            if (child == null) {
+                child = kinds.charAt(i + 1) == 'i' ? new java.util.ArrayList<>() : new java.util.LinkedHashMap<>();
+                m.put(steps[i], child);
+                created = true;
+            }
+        } else {
+            List<Object> l = (List<Object>) container;
+            int index;
+            try {
+                index = Integer.parseInt(steps[i].trim());
+            } catch (NumberFormatException e) {
+                throw new SQLException("path element at position " + (i + 1) + " is not an integer: \"" + steps[i] + "\"", "22P02");
+            }
+            if (index < 0) {
+                if (-index > l.size()) {
+                    throw new SQLException("path element at position " + (i + 1) + " is out of range: " + index, "22023");
+                }
+                index += l.size();
+            }
+            boolean existed = index < l.size();
+            while (l.size() <= index) {
+                l.add(Raw.NULL);
+            }
+            if (last) {
+                l.set(index, value);
+                return;
+            }
+            child = existed ? l.get(index) : null;
+            if (child == null) {
+                child = kinds.charAt(i + 1) == 'i' ? new java.util.ArrayList<>() : new java.util.LinkedHashMap<>();
+                l.set(index, child);
+                created = true;
+            }
+        }
+        if (!created && child instanceof Raw) {
+            throw notComposite();
+        }
+        assign(child, steps, kinds, i + 1, value);
+    }
+
+    private static SQLException notComposite() {
+        // PostgreSQL adds: "The path assumes key is a composite object, but it is a scalar value."
+        return new SQLException("cannot replace existing key", "22023");
+    }
+
     private static String edit(Object doc, String[] steps, Object value, Mode mode, boolean create, String scalarError)
             throws SQLException {
         if (doc instanceof Raw) {

@@ -39,6 +39,13 @@ final class ArraySlices {
             }
             int start = t.primaryStart(i);
             String array = t.text(start, i);
+            int last = i - 1;
+            while (last > start && t.get(last).isClose()) {
+                last--;
+            }
+            if (t.is(last, "JSONB") && t.get(last - 1).isOp("::")) { // ('[1, 2]'::jsonb)[1:2]
+                throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("42804", "jsonb subscript does not support slices"));
+            }
             String card = "CARDINALITY(" + array + ")";
             String low = colon == i + 1 ? "1" : t.text(i + 1, colon);
             String high = colon + 1 == close ? card : t.text(colon + 1, close);

@@ -44,6 +44,9 @@ final class ModifyingStatements {
             if (!t.get(i).isOp("[") || !t.get(i - 1).isName() || !(t.get(i - 2).isComma() || i - 2 == set)) {
                 continue;
             }
+            if (!t.is(i + 1, "NULL") && jsonColumn(t.get(i - 1).name()) && jsonbAssignment(i - 1)) {
+                continue;
+            }
             if (t.is(i + 1, "NULL") && t.get(i + 2) != null && t.get(i + 2).isOp("]")) {
                 // PostgreSQL: "array subscript ..." or "jsonb subscript in assignment must not be null" (H2: an internal error)
                 throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("22004",
@@ -56,6 +59,67 @@ final class ModifyingStatements {
                         "array subscripts below 1 are not supported by Borealis: its arrays start at 1"));
             }
         }
+    }
+
+    /**
+     * {@code SET doc[k1][k2]... = v} of a jsonb column (PostgreSQL 14's subscripting): the column
+     * becomes {@code jsonb_subscript_set(doc, path, kinds, v)}, which creates what the path lacks
+     * (an object for a text subscript, an array for an integer one, nulls filling a gap). A
+     * subscript's kind comes from what it is: a number, a string, or a column of the table.
+     * Returns false (nothing changed) when a subscript is neither.
+     */
+    private boolean jsonbAssignment(int column) {
+        List<String> steps = new ArrayList<>();
+        StringBuilder kinds = new StringBuilder();
+        int i = column + 1;
+        while (t.get(i) != null && t.get(i).isOp("[")) {
+            int close = t.closingBracket(i);
+            boolean negative = t.get(i + 1).isOp("-");
+            Tok first = t.get(negative ? i + 2 : i + 1);
+            int end = negative ? i + 3 : i + 2;
+            if (first.kind == SqlLexer.Kind.NUMBER && end == close) {
+                if (!first.text.chars().allMatch(Character::isDigit)) {
+                    throw new PgException(new PgError("ERROR", "42804", "subscript type numeric is not supported", null,
+                            "jsonb subscript must be coercible to either integer or text."));
+                }
+                kinds.append('i');
+            } else if (first.isString() && i + 2 == close) {
+                kinds.append('t');
+            } else if (first.isName() && i + 2 == close) {
+                String type = typeOf(first.name());
+                kinds.append(type != null && (type.contains("INT") || type.equals("SMALLINT")) ? 'i' : 't');
+            } else {
+                return false;
+            }
+            steps.add("CAST(" + t.text(i + 1, close) + " AS VARCHAR)");
+            i = close + 1;
+        }
+        if (steps.isEmpty() || !t.get(i).isOp("=")) {
+            return false;
+        }
+        int valueEnd = i + 1;
+        while (t.get(valueEnd) != null && !t.get(valueEnd).isComma() && !t.is(valueEnd, "WHERE") && !t.is(valueEnd, "FROM")
+                && !t.is(valueEnd, "RETURNING") && t.get(valueEnd).kind != SqlLexer.Kind.SEMICOLON) {
+            valueEnd = t.get(valueEnd).isOpen() ? t.closing(valueEnd) + 1 : valueEnd + 1;
+        }
+        String name = t.get(column).text;
+        String call = CatalogNames.SCHEMA + ".jsonb_subscript_set(" + name + ", ARRAY[" + String.join(", ", steps) + "], "
+                + SqlQuoting.literal(kinds.toString()) + ", " + t.text(i + 1, valueEnd) + ")";
+        t.replace(column, valueEnd, name + " = CAST((" + call + " FORMAT JSON) AS " + Casts.JSONB_H2 + ")");
+        return true;
+    }
+
+    /** The engine type of a column of the UPDATE's table, or null. */
+    private String typeOf(String column) {
+        if (lookup == null || t.get(1) == null || !t.get(1).isName()) {
+            return null;
+        }
+        for (var e : lookup.columnTypes(t.get(1).name()).entrySet()) {
+            if (e.getKey().equalsIgnoreCase(column)) {
+                return e.getValue().toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        return null;
     }
 
     /** Whether the UPDATE's target column is a JSON document (its subscripts are jsonb's). */

@@ -39,6 +39,11 @@ final class StatementRewriter {
         DomainArrays domainArrays = new DomainArrays(t, lookup);
         domainArrays.rewrite();
         usedLookup |= domainArrays.usedLookup;
+        if (hasSubscript()) {
+            ComparedLiterals columns = new ComparedLiterals(t, lookup);
+            jsonbColumnSubscripts(columns);
+            usedLookup |= columns.usedLookup;
+        }
         if (t.findAny(0, t.size(), "DATE_TRUNC") >= 0) {
             TimeZoneOperators.zonedDateTrunc(t);
         }
@@ -140,6 +145,62 @@ final class StatementRewriter {
     }
 
     /** A bare VALUES names its columns column1, column2... (H2 says C1, C2...). */
+    private boolean hasSubscript() {
+        for (int i = 1; i < t.size(); i++) {
+            if (t.get(i).isOp("[") && t.get(i - 1).isName()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code doc['k']} of a jsonb column read (not assigned: {@link ModifyingStatements}) becomes
+     * {@code (doc -> 'k')}, which the expression rules type as jsonb; H2 took the subscript for an
+     * array's and failed to convert the key to an integer.
+     */
+    private void jsonbColumnSubscripts(ComparedLiterals columns) {
+        for (int i = 1; i + 2 < t.size(); i++) {
+            if (!t.get(i).isOp("[") || !t.get(i - 1).isName() || t.get(i - 1).isWord() && Keywords.isReserved(t.get(i - 1).text)) {
+                continue;
+            }
+            int nameAt = i - 1;
+            boolean qualified = nameAt >= 2 && t.get(nameAt - 1).isDot() && t.get(nameAt - 2).isName();
+            int start = qualified ? nameAt - 2 : nameAt;
+            Tok before = t.get(start - 1);
+            int end = i;
+            while (t.get(end) != null && t.get(end).isOp("[")) {
+                end = t.closingBracket(end) + 1;
+            }
+            boolean target = (before != null && (before.is("SET") || before.isComma() && t.enclosingKeyword(start, "SET", "WHERE",
+                    "FROM", "RETURNING", "SELECT") >= 0 && t.is(t.enclosingKeyword(start, "SET", "WHERE", "FROM", "RETURNING", "SELECT"),
+                    "SET"))) && t.get(end) != null && t.get(end).isOp("=");
+            if (target || columns.columnKind(qualified ? t.get(start).name() : null, t.get(nameAt).name())
+                    != AssignedLiterals.Kind.JSON) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder(t.text(start, i));
+            for (int k = i; k < end; k = t.closingBracket(k) + 1) {
+                if (hasColon(k)) {
+                    throw new borealis.engine.pg.PgException(borealis.engine.pg.PgError.error("42804",
+                            "jsonb subscript does not support slices"));
+                }
+                sb.insert(0, "(").append(" -> ").append(t.text(k + 1, t.closingBracket(k))).append(")");
+            }
+            t.replace(start, end, sb.toString());
+        }
+    }
+
+    private boolean hasColon(int open) {
+        int close = t.closingBracket(open);
+        for (int k = open + 1; k < close; k++) {
+            if (t.get(k).isOp(":")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void values() {
         if (t.get(1) == null || !t.get(1).isOpen()) {
             return;

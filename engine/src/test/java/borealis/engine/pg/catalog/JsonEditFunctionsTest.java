@@ -50,6 +50,12 @@ class JsonEditFunctionsTest {
         assertEquals("[\"b\", 1]", JsonEditFunctions.jsonb_concat(v("\"b\""), v("[1]")));
         assertEquals("{\"a\": 2, \"b\": 1}", JsonEditFunctions.jsonb_concat(v("{\"a\":1,\"b\":1}"), v("{\"a\":2}")));
         assertNull(JsonEditFunctions.jsonb_set(v(DOC), v("{n}"), ValueNull.INSTANCE));
+        // subscript assignment: created along the path, nulls filling an array's gap, SQL NULL stored as JSON null
+        assertEquals("{\"a\": [null, null, {\"b\": 1}]}", JsonEditFunctions.jsonb_subscript_set(ValueNull.INSTANCE, v("{a,2,b}"), "tit", v("1")));
+        assertEquals("[0, null, 1]", JsonEditFunctions.jsonb_subscript_set(v("[0]"), v("{2}"), "i", v("1")));
+        assertEquals("{\"k\": null}", JsonEditFunctions.jsonb_subscript_set(v("{}"), v("{k}"), "t", ValueNull.INSTANCE));
+        assertEquals("22023", org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                () -> JsonEditFunctions.jsonb_subscript_set(v("{\"a\": 1}"), v("{a,b}"), "tt", v("1"))).getSQLState());
     }
 
     @Test
