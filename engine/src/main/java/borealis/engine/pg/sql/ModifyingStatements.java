@@ -287,11 +287,15 @@ final class ModifyingStatements {
             return;
         }
         arbiterExists(target, arbiterWhere > 0, on);
-        if (t.is(i + 1, "NOTHING")) {
+        // DO NOTHING with an arbiter skips only conflicts on it (a MERGE with no WHEN MATCHED);
+        // H2's own ON CONFLICT DO NOTHING skipped a conflict on any unique key, where PostgreSQL
+        // raises 23505 for the others: the row was silently not inserted (INSERT 0 0).
+        boolean nothing = t.is(i + 1, "NOTHING");
+        if (nothing && (target.isEmpty() || defaultValues(on))) {
             t.remove(on + 2, i); // H2 knows ON CONFLICT DO NOTHING without a target
             return;
         }
-        if (!t.is(i + 1, "UPDATE") || !t.is(i + 2, "SET")) {
+        if (!nothing && (!t.is(i + 1, "UPDATE") || !t.is(i + 2, "SET"))) {
             return;
         }
         if (target.isEmpty()) {
@@ -299,8 +303,8 @@ final class ModifyingStatements {
         }
         int ret = t.find(i, t.size(), "RETURNING");
         int end = ret > 0 ? ret : t.size();
-        int where = t.find(i + 3, end, "WHERE");
-        String assignments = t.text(i + 3, where > 0 ? where : end);
+        int where = nothing ? -1 : t.find(i + 3, end, "WHERE");
+        String assignments = nothing ? null : t.text(i + 3, where > 0 ? where : end);
         String condition = where > 0 ? t.text(where + 1, end) : null;
 
         // INSERT INTO name [AS alias] [(cols)] source
@@ -352,11 +356,13 @@ final class ModifyingStatements {
             sb.append(k > 0 ? " AND " : "").append(alias).append('.').append(target.get(k)).append(" = excluded.").append(target.get(k));
         }
         sb.append(arbiter);
-        sb.append(" WHEN MATCHED");
-        if (condition != null) {
-            sb.append(" AND (").append(condition).append(')');
+        if (!nothing) {
+            sb.append(" WHEN MATCHED");
+            if (condition != null) {
+                sb.append(" AND (").append(condition).append(')');
+            }
+            sb.append(" THEN UPDATE SET ").append(assignments);
         }
-        sb.append(" THEN UPDATE SET ").append(assignments);
         sb.append(" WHEN NOT MATCHED THEN INSERT (").append(String.join(", ", columns)).append(") VALUES (");
         for (int k = 0; k < columns.size(); k++) {
             sb.append(k > 0 ? ", " : "").append("excluded.").append(columns.get(k));
@@ -366,6 +372,11 @@ final class ModifyingStatements {
         t.replace(0, t.size(), sb + tail);
         upsert = true;
         conflictTarget = List.copyOf(target);
+    }
+
+    /** Whether the INSERT's source (before ON at {@code on}) is DEFAULT VALUES. */
+    private boolean defaultValues(int on) {
+        return on >= 2 && t.is(on - 2, "DEFAULT") && t.is(on - 1, "VALUES");
     }
 
     /**

@@ -397,7 +397,10 @@ class SqlTranslatorTest {
         assertEquals("MERGE INTO t USING (values (1, 2)) AS excluded(id, v) ON t.id = excluded.id WHEN MATCHED THEN UPDATE SET v = "
                 + "excluded.v WHEN NOT MATCHED THEN INSERT (id, v) VALUES (excluded.id, excluded.v)",
                 h2("insert into t values (1, 2) on conflict (id) do update set v = excluded.v"));
-        assertEquals("insert into t values (1) on conflict do nothing", h2("insert into t values (1) on conflict (id) do nothing"));
+        // an arbiter: only its conflicts are skipped (H2's ON CONFLICT DO NOTHING skips any unique key's)
+        assertEquals("MERGE INTO t USING (values (1, 2)) AS excluded(id, v) ON t.id = excluded.id WHEN NOT MATCHED THEN INSERT (id, v) "
+                + "VALUES (excluded.id, excluded.v)", h2("insert into t values (1, 2) on conflict (id) do nothing"));
+        assertEquals("insert into t values (1) on conflict do nothing", h2("insert into t values (1) on conflict do nothing"));
         assertEquals("select * from t for update", h2("select * from t for no key update"));
         assertEquals("SELECT * FROM (VALUES (1, 'a')) AS \"*VALUES*\"(column1, column2)", h2("VALUES (1, 'a')"));
     }
