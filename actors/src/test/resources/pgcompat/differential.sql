@@ -1499,3 +1499,27 @@ insert into occ2 (id, email) select 10 + g, 'e' || g from generate_series(1, 3) 
 insert into occ2 default values on conflict do nothing;
 select * from occ2 order by id;
 drop table occ2;
+-- ---- setval moves currval (until the next nextval), serial sequences too ----
+create sequence svs;
+select nextval('svs');
+select setval('svs', 10);
+select currval('svs');
+select nextval('svs');
+select setval('svs', 20, false);
+select currval('svs');
+select nextval('svs');
+begin;
+select setval('svs', 100);
+rollback;
+select nextval('svs');
+drop sequence svs;
+create sequence svs3;
+select setval('svs3', 5);
+select currval('svs3');
+select nextval('svs3'), currval('svs3');
+create table svt3 (id serial, v int);
+select setval('svt3_id_seq', 50);
+select currval('svt3_id_seq');
+insert into svt3 (v) values (1);
+select currval('svt3_id_seq'), id from svt3;
+drop table svt3; drop sequence svs3;

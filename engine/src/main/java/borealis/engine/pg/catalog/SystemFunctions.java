@@ -262,12 +262,37 @@ public final class SystemFunctions {
     public static Long currval_of(Connection c, String schema, String name) throws SQLException {
         org.h2.engine.SessionLocal session = CatalogFunctions.session(c);
         org.h2.schema.Sequence seq = sequence(session, schema, name);
-        try {
-            return session.getCurrentValueFor(seq).getLong();
-        } catch (org.h2.message.DbException e) {
+        org.h2.value.Value current = currentValue(session, seq);
+        org.h2.value.Value set = session.getVariable(SETVAL + seq.getId());
+        if (set instanceof org.h2.value.ValueArray a && a.getList()[1].equals(current)) {
+            return a.getList()[0].getLong(); // setval(..., true) since this session's last nextval
+        }
+        if (current == org.h2.value.ValueNull.INSTANCE) {
             throw new SQLException("currval of sequence \"" + name + "\" is not yet defined in this session", "55000");
         }
+        return current.getLong();
     }
+
+    /** What H2 holds as the session's current value of the sequence (NULL: none yet). */
+    private static org.h2.value.Value currentValue(org.h2.engine.SessionLocal session, org.h2.schema.Sequence seq) {
+        try {
+            return session.getCurrentValueFor(seq);
+        } catch (org.h2.message.DbException e) {
+            return org.h2.value.ValueNull.INSTANCE;
+        }
+    }
+
+    /**
+     * setval(seq, v) (is_called): currval answers v in this session until its next nextval, as in
+     * PostgreSQL. H2 keeps a session's current values privately, so the value is kept aside with
+     * the current value H2 had then: once that changes, a nextval came since and H2's answers.
+     */
+    private static void rememberSetval(org.h2.engine.SessionLocal session, org.h2.schema.Sequence seq, long value) {
+        session.setVariable(SETVAL + seq.getId(), org.h2.value.ValueArray.get(
+                new org.h2.value.Value[] {org.h2.value.ValueBigint.get(value), currentValue(session, seq)}, null));
+    }
+
+    static final String SETVAL = "borealis_setval_";
 
     private static org.h2.schema.Sequence sequence(org.h2.engine.SessionLocal session, String schemaName, String name)
             throws SQLException {
@@ -317,6 +342,9 @@ public final class SystemFunctions {
                 throw new SQLException("relation \"" + sequence + "\" does not exist", "42P01");
             }
             SerialSequences.restart(c, owned, Boolean.FALSE.equals(isCalled) ? value : value + owned.sequence().getIncrement());
+            if (!Boolean.FALSE.equals(isCalled)) {
+                rememberSetval(session, owned.sequence(), value);
+            }
             return value;
         }
         long next = Boolean.FALSE.equals(isCalled) ? value : value + seq.getIncrement();
@@ -324,6 +352,9 @@ public final class SystemFunctions {
                 seq.getName()) + " RESTART WITH ?")) {
             ps.setLong(1, next);
             ps.execute();
+        }
+        if (!Boolean.FALSE.equals(isCalled)) {
+            rememberSetval(session, seq, value);
         }
         return value;
     }
