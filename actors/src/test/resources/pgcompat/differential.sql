@@ -1523,3 +1523,10 @@ select currval('svt3_id_seq');
 insert into svt3 (v) values (1);
 select currval('svt3_id_seq'), id from svt3;
 drop table svt3; drop sequence svs3;
+-- ---- DO NOTHING with a partial index as the arbiter stays the engine's (its predicate decides) ----
+create table icf (key int, fruit text);
+create unique index partial_key_index on icf (key) where fruit like '%berry';
+insert into icf values (23, 'Blackberry');
+insert into icf as t values (23, 'Blackberry') on conflict (key) where fruit like '%berry' and t.fruit = 'inconsequential' do nothing;
+select * from icf;
+drop table icf;

@@ -291,7 +291,9 @@ final class ModifyingStatements {
         // H2's own ON CONFLICT DO NOTHING skipped a conflict on any unique key, where PostgreSQL
         // raises 23505 for the others: the row was silently not inserted (INSERT 0 0).
         boolean nothing = t.is(i + 1, "NOTHING");
-        if (nothing && (target.isEmpty() || defaultValues(on))) {
+        // (an arbiter with expressions or a partial index's WHERE stays H2's, as before: the MERGE
+        // form reads plain columns, and a partial arbiter's predicate made it skip what it must not)
+        if (nothing && (target.isEmpty() || defaultValues(on) || arbiterWhere > 0 || !plainColumns(on + 2))) {
             t.remove(on + 2, i); // H2 knows ON CONFLICT DO NOTHING without a target
             return;
         }
@@ -372,6 +374,21 @@ final class ModifyingStatements {
         t.replace(0, t.size(), sb + tail);
         upsert = true;
         conflictTarget = List.copyOf(target);
+    }
+
+    /** Whether the conflict target in parentheses at {@code open} lists plain columns only. */
+    private boolean plainColumns(int open) {
+        if (t.get(open) == null || !t.get(open).isOpen()) {
+            return false;
+        }
+        int close = t.closing(open);
+        for (int k = open + 1; k < close; k++) {
+            Tok tok = t.get(k);
+            if (!(tok.isName() && (t.get(k - 1).isOpen() || t.get(k - 1).isComma())) && !tok.isComma()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the INSERT's source (before ON at {@code on}) is DEFAULT VALUES. */
