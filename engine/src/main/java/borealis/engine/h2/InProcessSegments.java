@@ -123,6 +123,13 @@ public final class InProcessSegments implements SegmentTransport, AutoCloseable 
     @Override
     public void close() {
         replies.shutdownNow();
+        try {
+            // A reply in flight may still open a replica's files: its directory must not gain one
+            // after close (NotificationsTest's temporary directory failed to delete, now and then).
+            replies.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         replicas.values().forEach(s -> s.file().close());
     }
 }

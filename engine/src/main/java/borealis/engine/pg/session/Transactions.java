@@ -314,14 +314,20 @@ final class Transactions {
                 savepoints.remove(c.name());
                 temporaryAtSavepoint.remove(c.name());
                 // A subtransaction's SET TRANSACTION READ ONLY ends with it, committed or not (as in PostgreSQL).
-                settings.set("transaction_read_only", readOnlyAtSavepoint.remove(c.name()));
+                String readOnly = readOnlyAtSavepoint.remove(c.name());
+                if (readOnly != null) {
+                    settings.set("transaction_read_only", readOnly);
+                }
                 out.commandComplete("RELEASE");
             }
             case ROLLBACK_TO -> {
                 requireBlock("ROLLBACK TO SAVEPOINT");
                 conn.rollback(savepoint(c.name()));
                 SessionRelations.dropTemporaryTablesNotIn(conn, temporaryAtSavepoint.get(c.name()));
-                settings.set("transaction_read_only", readOnlyAtSavepoint.get(c.name()));
+                String readOnly = readOnlyAtSavepoint.get(c.name());
+                if (readOnly != null) {
+                    settings.set("transaction_read_only", readOnly);
+                }
                 notes.rollbackTo(c.name());
                 status = 'T';
                 // What the savepoint kept (maybe nothing) is in the same engine transaction.

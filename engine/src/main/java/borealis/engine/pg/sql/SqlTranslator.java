@@ -55,7 +55,7 @@ public final class SqlTranslator {
     }
 
     public static Translation translate(String sql, ColumnLookup lookup) {
-        StatementLimit.check(); // a cancel that came before this statement started (a cached translation checks nothing else)
+        StatementLimit.checkCancel(); // a cancel that came before this statement started (a cached translation checks nothing else)
         Translation cached = CACHE.get(sql);
         if (cached != null) {
             return cached;

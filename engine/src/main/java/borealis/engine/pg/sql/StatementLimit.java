@@ -46,6 +46,18 @@ public final class StatementLimit {
     }
 
     /**
+     * Throws if a cancel came since the batch of work began (or was queued): checked as each
+     * statement starts. Not the statement timeout, which PostgreSQL applies to each statement of
+     * a batch separately (and each translation checks for itself).
+     */
+    public static void checkCancel() {
+        StatementLimit l = CURRENT.get();
+        if (l != null && l.cancels.getAsLong() != l.cancelsAtStart) {
+            throw new PgException(PgError.error("57014", "canceling statement due to user request"));
+        }
+    }
+
+    /**
      * While the returned scope is open, each statement this thread translates may take at most
      * {@code timeoutMillis} (0: no limit) and stops when {@code cancels} (a count of cancel
      * requests) changes.
