@@ -218,12 +218,7 @@ public final class JsonEditFunctions {
             }
         } else {
             List<Object> l = (List<Object>) container;
-            int index;
-            try {
-                index = Integer.parseInt(steps[i].trim());
-            } catch (NumberFormatException e) {
-                throw new SQLException("path element at position " + (i + 1) + " is not an integer: \"" + steps[i] + "\"", "22P02");
-            }
+            int index = arrayIndex(steps, i);
             if (index < 0) {
                 if (-index > l.size()) {
                     throw new SQLException("path element at position " + (i + 1) + " is out of range: " + index, "22023");
@@ -249,6 +244,15 @@ public final class JsonEditFunctions {
             throw notComposite();
         }
         assign(child, steps, kinds, i + 1, value);
+    }
+
+    /** Path element {@code i} as an array index (22P02 if it is no integer). */
+    private static int arrayIndex(String[] steps, int i) throws SQLException {
+        try {
+            return Integer.parseInt(steps[i].trim());
+        } catch (NumberFormatException e) {
+            throw new SQLException("path element at position " + (i + 1) + " is not an integer: \"" + steps[i] + "\"", "22P02");
+        }
     }
 
     private static SQLException notComposite() {
@@ -296,12 +300,7 @@ public final class JsonEditFunctions {
             return;
         }
         List<Object> l = (List<Object>) container;
-        int index;
-        try {
-            index = Integer.parseInt(steps[i].trim());
-        } catch (NumberFormatException e) {
-            throw new SQLException("path element at position " + (i + 1) + " is not an integer: \"" + steps[i] + "\"", "22P02");
-        }
+        int index = arrayIndex(steps, i);
         int n = l.size();
         if (index < 0) {
             index += n;

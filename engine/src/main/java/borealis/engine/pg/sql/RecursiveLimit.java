@@ -39,31 +39,8 @@ final class RecursiveLimit {
         if (!t.is(main, "SELECT") || t.is(main + 1, "DISTINCT")) {
             return;
         }
-        // the main query: SELECT list FROM name [alias] LIMIT n [OFFSET m]
-        int from = t.find(main, t.size(), "FROM");
-        if (from < 0 || !t.get(from + 1).isName() || !t.get(from + 1).name().equals(name)) {
-            return;
-        }
-        int k = from + 2;
-        if (t.is(k, "AS")) {
-            k++;
-        }
-        if (t.get(k) != null && t.get(k).isName() && !t.is(k, "LIMIT")) {
-            k++;
-        }
-        if (!t.is(k, "LIMIT") || !isNumber(k + 1)) {
-            return;
-        }
-        long bound = Long.parseLong(t.get(k + 1).text);
-        int end = k + 2;
-        if (t.is(end, "OFFSET") && isNumber(end + 1)) {
-            bound += Long.parseLong(t.get(end + 1).text);
-            end += 2;
-        }
-        while (t.get(end) != null && t.get(end).kind == SqlLexer.Kind.SEMICOLON) {
-            end++;
-        }
-        if (end != t.size() || bound > 1_000_000) {
+        long bound = mainLimit(t, main, name);
+        if (bound < 0) {
             return;
         }
         // the body: base UNION ALL recursive, neither with clauses of its own after its FROM's end
@@ -133,13 +110,48 @@ final class RecursiveLimit {
         }
     }
 
+    /**
+     * How many rows the main query at {@code main} reads at most when it is {@code SELECT ... FROM
+     * cte [alias] LIMIT n [OFFSET m]} and nothing else (no WHERE, ORDER BY, GROUP BY, DISTINCT);
+     * -1 otherwise. Also for {@link RecursiveUnion}.
+     */
+    static long mainLimit(TokenList t, int main, String cte) {
+        if (!t.is(main, "SELECT") || t.is(main + 1, "DISTINCT")) {
+            return -1;
+        }
+        int from = t.find(main, t.size(), "FROM");
+        if (from < 0 || t.get(from + 1) == null || !t.get(from + 1).isName() || !t.get(from + 1).name().equals(cte)) {
+            return -1;
+        }
+        int k = from + 2;
+        if (t.is(k, "AS")) {
+            k++;
+        }
+        if (t.get(k) != null && t.get(k).isName() && !t.is(k, "LIMIT")) {
+            k++;
+        }
+        if (!t.is(k, "LIMIT") || !isNumber(t, k + 1)) {
+            return -1;
+        }
+        long bound = Long.parseLong(t.get(k + 1).text);
+        int end = k + 2;
+        if (t.is(end, "OFFSET") && isNumber(t, end + 1)) {
+            bound += Long.parseLong(t.get(end + 1).text);
+            end += 2;
+        }
+        while (t.get(end) != null && t.get(end).kind == SqlLexer.Kind.SEMICOLON) {
+            end++;
+        }
+        return end == t.size() && bound <= 1_000_000 ? bound : -1;
+    }
+
     /** The SELECT of the main query: the first at depth 0 after the WITH list. */
     private int lastMainSelect() {
         int close = t.closing(t.find(0, t.size(), "AS") + 1);
         return t.is(close + 1, "SELECT") ? close + 1 : -1;
     }
 
-    private boolean isNumber(int i) {
+    private static boolean isNumber(TokenList t, int i) {
         Tok k = t.get(i);
         return k != null && k.kind == SqlLexer.Kind.NUMBER && k.text.chars().allMatch(Character::isDigit) && k.text.length() < 10;
     }

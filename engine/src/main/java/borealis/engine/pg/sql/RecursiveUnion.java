@@ -51,7 +51,7 @@ final class RecursiveUnion {
             }
             i = bodyClose + 2;
         }
-        long bound = ctes.size() == 1 ? limitBound(ctes.get(0)[2] + 1) : -1;
+        long bound = ctes.size() == 1 ? RecursiveLimit.mainLimit(t, ctes.get(0)[2] + 1, t.get(2).name()) : -1;
         // last first: an edit moves what follows it
         for (int c = ctes.size() - 1; c >= 0; c--) {
             rewrite(ctes.get(c), c, bound);
@@ -168,45 +168,6 @@ final class RecursiveUnion {
             }
         }
         return found;
-    }
-
-    /**
-     * The number of rows the main query reads at most, when it is {@code SELECT ... FROM cte [alias]
-     * LIMIT n [OFFSET m]} and nothing else; -1 otherwise.
-     */
-    private long limitBound(int main) {
-        if (!t.is(main, "SELECT") || t.is(main + 1, "DISTINCT")) {
-            return -1;
-        }
-        int from = topLevel(main, t.size(), "FROM");
-        if (from < 0 || t.get(from + 1) == null || !t.get(from + 1).isName() || !t.get(from + 1).name().equals(t.get(2).name())) {
-            return -1;
-        }
-        int k = from + 2;
-        if (t.is(k, "AS")) {
-            k++;
-        }
-        if (t.get(k) != null && t.get(k).isName() && !t.is(k, "LIMIT")) {
-            k++;
-        }
-        if (!t.is(k, "LIMIT") || !isNumber(k + 1)) {
-            return -1;
-        }
-        long bound = Long.parseLong(t.get(k + 1).text);
-        int end = k + 2;
-        if (t.is(end, "OFFSET") && isNumber(end + 1)) {
-            bound += Long.parseLong(t.get(end + 1).text);
-            end += 2;
-        }
-        while (t.get(end) != null && t.get(end).kind == SqlLexer.Kind.SEMICOLON) {
-            end++;
-        }
-        return end == t.size() && bound <= 1_000_000 ? bound : -1;
-    }
-
-    private boolean isNumber(int i) {
-        Tok k = t.get(i);
-        return k != null && k.kind == SqlLexer.Kind.NUMBER && k.text.chars().allMatch(Character::isDigit) && k.text.length() < 10;
     }
 
     /** The keyword's position in [from, to) outside parentheses, or -1. */
