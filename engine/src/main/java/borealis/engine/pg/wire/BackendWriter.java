@@ -46,6 +46,11 @@ public final class BackendWriter {
         return out;
     }
 
+    /** The buffer's current capacity in bytes (it grows as messages need). */
+    public int capacity() {
+        return buf.length;
+    }
+
     // ---- framing ----
 
     private void begin(char type) {
