@@ -431,7 +431,7 @@ public final class SqlSession {
         long cancelsAtQueue = session.cancelCount();
         CompletableFuture<Processed> work = governor.submit(() -> {
             session.queuedAt(cancelsAtQueue);
-            BackendWriter out = batchWriter();
+            BackendWriter out = BatchWriters.forThisThread();
             // A statement cancelled for memory also puts its instance in CPU debt (CpuGovernor.penalize).
             try (AutoCloseable tracked = HeapGuard.track(bytes -> {
                 session.cancelForMemory(bytes);
@@ -455,26 +455,6 @@ public final class SqlSession {
         queuedWork = work;
         ctx.pipeToSelf(work, (ok, err) -> ok != null ? ok : new Processed(null, new byte[0], err, 0));
     }
-
-    /**
-     * An output buffer for a batch on this SQL thread, reused: a new 8 KiB buffer per batch was the
-     * largest allocation site in a select-only run (14% of the bytes JFR sampled). Batches copy
-     * their output out ({@link BackendWriter#take}) before the thread runs another.
-     */
-    private static final ThreadLocal<BackendWriter> BATCH_WRITERS = new ThreadLocal<>();
-
-    private static BackendWriter batchWriter() {
-        BackendWriter w = BATCH_WRITERS.get();
-        if (w == null || w.capacity() > MAX_KEPT_WRITER_BYTES) {
-            // A large result grew the last one: not kept on the thread for good.
-            w = new BackendWriter(8192);
-            BATCH_WRITERS.set(w);
-        }
-        w.take(); // empty, whatever a failed batch left
-        return w;
-    }
-
-    private static final int MAX_KEPT_WRITER_BYTES = 256 << 10;
 
     private Behavior<Command> onProcessed(Processed p) {
         processing = false;
