@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
 
     private final Path dataDir;
-    private final int pgPort;
-    private final int adminPort;
+    private int pgPort;
+    private int adminPort;
     private final Path log;
     private final List<String> jvmOptions;
     private String extraConfig;
@@ -39,11 +39,30 @@ public final class NodeProcess implements AutoCloseable {
         this.log = dataDir.resolveSibling(dataDir.getFileName() + "-node.log");
     }
 
+    /**
+     * A loopback port that is free now, below Linux's ephemeral range (32768-60999): a port the
+     * kernel hands out for port 0 is also what it gives the next outgoing connection, and CI once
+     * failed when a client socket took a node's admin port between this choice and the bind.
+     * Ports are handed out in turn from a random start, so two nodes of one test never share one.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = LOW_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), HIGH_PORT - LOW_PORT);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // next one
+            }
         }
+        throw new IOException("no free loopback port between " + LOW_PORT + " and " + HIGH_PORT);
     }
+
+    private static final int LOW_PORT = 20_000;
+    private static final int HIGH_PORT = 32_000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(HIGH_PORT - LOW_PORT));
 
     /** Extra HOCON for this node (roles, seed nodes, capacity...), passed with {@code --config}. */
     public NodeProcess withConfig(String hocon) {
@@ -58,6 +77,28 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public NodeProcess start() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce();
+            } catch (PortTakenException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                // another process bound the port between its choice and the node's bind: new ports
+                pgPort = freePort();
+                adminPort = freePort();
+            }
+        }
+    }
+
+    /** The node exited because one of its ports was taken by another process. */
+    private static final class PortTakenException extends IllegalStateException {
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    private NodeProcess startOnce() throws Exception {
         // The ports must be free first: a previous process on them that is still going would look
         // like this one listening (a rolling restart once checked a node that then vanished).
         long free = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -91,7 +132,11 @@ public final class NodeProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 // the log's end in the message: the test's temporary directory (and the log) is deleted after it
-                throw new IllegalStateException("node exited with " + process.exitValue() + "; the end of " + log + ":\n" + logTail(40));
+                String tail = logTail(40);
+                if (tail.contains("Address already in use") && (tail.contains(":" + pgPort + "]") || tail.contains(":" + adminPort + "]"))) {
+                    throw new PortTakenException("node exited: port " + pgPort + " or " + adminPort + " taken; the end of " + log + ":\n" + tail);
+                }
+                throw new IllegalStateException("node exited with " + process.exitValue() + "; the end of " + log + ":\n" + tail);
             }
             if (listening(pgPort) && listening(adminPort)) {
                 return this;
