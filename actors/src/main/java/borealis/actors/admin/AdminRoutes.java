@@ -125,6 +125,7 @@ public final class AdminRoutes extends AllDirectives {
                 path("backtrack", () -> post(() -> body(ControlPlane.NewBacktrack.class,
                         b -> reply(StatusCodes.OK, control.backtrackCluster(tenant, name, b))))),
                 path("backups", () -> get(() -> reply(StatusCodes.OK, control.describeBackups(tenant, name)))),
+                path("storage-check", () -> get(() -> reply(StatusCodes.OK, control.checkStorage(tenant, name)))),
                 pathPrefix("readers", () -> readers(tenant, name)),
                 pathPrefix("users", () -> users(tenant, name)));
     }

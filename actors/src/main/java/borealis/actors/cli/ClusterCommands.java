@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 ClusterCommands.Modify.class, ClusterCommands.Delete.class, ClusterCommands.AddReader.class,
                 ClusterCommands.RemoveReader.class, ClusterCommands.DescribeEndpoints.class, ClusterCommands.ScalingEvents.class,
                 ClusterCommands.TopSqlCmd.class, ClusterCommands.Restore.class, ClusterCommands.Backtrack.class,
-                ClusterCommands.DescribeBackups.class})
+                ClusterCommands.DescribeBackups.class, ClusterCommands.CheckStorage.class})
 final class ClusterCommands {
 
     /** Which cluster: {@code --tenant} and {@code --name} (alias {@code --db-cluster-identifier}). */
@@ -222,6 +222,18 @@ final class ClusterCommands {
         @Override
         public Integer call() throws Exception {
             return api.call("GET", target.pathOf("backups"), null);
+        }
+    }
+
+    @Command(name = "check-storage", mixinStandardHelpOptions = true,
+            description = "Compare the six replicas of every protection group of the cluster's volume, byte for byte (run it on a quiet cluster).")
+    static final class CheckStorage implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Mixin Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            return api.call("GET", target.pathOf("storage-check"), null);
         }
     }
 

@@ -225,6 +225,21 @@ public final class ControlPlane {
         return restores.describe(tenant, name);
     }
 
+    /**
+     * Scrubs the cluster's storage: compares the six replicas of each protection group range by
+     * range ({@link StorageCheck}). Meant for a quiet volume; under writes, replicas still
+     * catching up are reported as behind.
+     */
+    public CompletionStage<Views.StorageCheck> checkStorage(String tenant, String name) {
+        String problem = names(tenant, name);
+        if (problem != null) {
+            return invalid(problem);
+        }
+        return askCluster(ClusterSpec.id(tenant, name), DbCluster.Get::new).thenCompose(info -> info.status().equals("available")
+                ? StorageCheck.run(sharding, tenant, name, info.spec().volumeId(), info.spec().groupSize(), settings.timeout())
+                : CompletableFuture.failedFuture(ApiException.notFound("cluster " + tenant + "/" + name + " is " + info.status())));
+    }
+
     /** After a failed create: give the name back to the tenant unless a live cluster holds it. */
     <T> CompletionStage<T> releaseName(ClusterSpec spec, Throwable error) {
         return askCluster(spec.id(), DbCluster.Get::new)

@@ -33,7 +33,8 @@ final class StorageUsage {
         });
     }
 
-    private static CompletableFuture<List<ReplicaStatus>> inspect(ClusterSharding sharding, String volumeId, VolumeLayout layout, int group,
+    /** Where each replica of a group stands; those that do not answer in time are left out. */
+    static CompletableFuture<List<ReplicaStatus>> inspect(ClusterSharding sharding, String volumeId, VolumeLayout layout, int group,
                                                                  Duration timeout) {
         List<CompletableFuture<ReplicaStatus>> asks = new ArrayList<>();
         for (int r = 0; r < VolumeLayout.REPLICAS; r++) {

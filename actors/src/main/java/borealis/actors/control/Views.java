@@ -81,4 +81,15 @@ public final class Views {
     public record TopSqlView(String tenant, String cluster, String order, int windowMinutes, List<TopSql.Entry> statements) {}
 
     public record Deletion(ClusterView cluster, List<String> stoppedInstances, String storagePurgeAt) {}
+
+    /**
+     * A scrub of a cluster's volume ({@code StorageCheck}): {@code consistent} when no replica
+     * differs from its group's majority or fails to read; {@code complete} when every replica was
+     * compared everywhere (none behind or silent).
+     */
+    public record StorageCheck(String tenant, String cluster, String volumeId, int groups, long bytesPerReplica, boolean consistent,
+                               boolean complete, List<ReplicaCheck> replicas) {}
+
+    /** {@code state}: consistent, behind, no answer, unreadable or differs ({@code firstDifference}: the group-local offset). */
+    public record ReplicaCheck(int group, int replica, long appliedLsn, String state, long firstDifference, String detail) {}
 }

@@ -132,8 +132,10 @@ public final class BorealisNode implements AutoCloseable {
                 () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.persistence.volume.client.Volume::cachedBytes).sum()
                         + borealis.engine.h2.Database.pageCachesInUse());
 
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", ClusterTransport.apply(config));
+        Config started = RejoinBySeeds.seeds(config, dataDir);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", ClusterTransport.apply(started));
         try {
+            RejoinBySeeds.watch(system, config, started, dataDir);
             Cluster cluster = Cluster.get(system);
             if (b.getString("node.join").equals("self")) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));

@@ -24,5 +24,7 @@ public final class StorageKryoRegistrar implements KryoRegistrar {
         r.add(710, StorageSegment.Hydrated.class);
         r.add(711, StorageSegment.HistoryConfirmed.class);
         r.add(712, StorageSegment.PeerApplied.class);
+        r.add(713, StorageSegment.DigestBlocks.class);
+        r.add(714, StorageSegment.BlocksDigest.class);
     }
 }

@@ -192,6 +192,17 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     public record Inspect(ActorRef<ReplicaStatus> replyTo) implements Command {}
 
     /**
+     * A scrub's question: the SHA-256 of this replica's applied, verified bytes in [localOffset,
+     * localOffset + length) (zeros past the end), with the LSN they reflect, so that replicas at
+     * the same applied LSN can be compared (the control plane's {@code StorageCheck}). At most
+     * {@link BlockDigests#MAX_LENGTH} bytes per question, so the replica goes on serving between them.
+     */
+    public record DigestBlocks(long localOffset, int length, ActorRef<BlocksDigest> replyTo) implements Command {}
+
+    /** {@code sha256} is null when the bytes could not be read ({@code error} says why). */
+    public record BlocksDigest(int replica, long appliedLsn, long fileLength, byte[] sha256, String error) implements BorealisSerializable {}
+
+    /**
      * The replica's cluster is deleted: remove its block file, journal events and snapshots, then
      * stop. Answered when the journal and snapshot store have confirmed the deletion.
      */
@@ -328,6 +339,13 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 })
                 .onCommand(Stop.class, (s, c) -> Effect().stop().thenReply(c.replyTo(), st -> Done.getInstance()))
                 .onCommand(Inspect.class, (s, c) -> Effect().reply(c.replyTo(), status(s)))
+                .onCommand(DigestBlocks.class, (s, c) -> {
+                    BlocksDigest digest = BlockDigests.of(replica, s, c.localOffset(), c.length());
+                    if (digest.sha256() == null) {
+                        checkHealth(s); // a block that fails its checksum is repaired from peers
+                    }
+                    return Effect().reply(c.replyTo(), digest);
+                })
                 .onCommand(Position.class, (s, c) -> Effect().reply(c.replyTo(), new PositionReply(c.requestId(), group, replica,
                         s.epoch(), s.appliedLsn(), s.durableHint(), s.scl(), s.highestGroup(), s.localLength(s.durableHint()), ctx.getSelf())))
                 .onCommand(Purge.class, this::onPurge)

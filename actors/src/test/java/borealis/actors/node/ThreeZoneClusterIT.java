@@ -3,6 +3,7 @@ package borealis.actors.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import borealis.actors.testkit.BankFleet;
 import borealis.actors.testkit.NodeProcess;
 import borealis.actors.testkit.PartitionableLinks;
 import borealis.actors.testkit.TransferWorkload;
@@ -19,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,14 +37,18 @@ import org.junit.jupiter.api.io.TempDir;
  * node-to-node TLS with one shared key store): a JVM with a certificate of its own cannot join;
  * the admin API works through any node; and kill -9 of the node that runs a cluster's writer
  * loses no acknowledged transfer of a bank workload that reconnects through a surviving node's
- * proxy; nor does a rolling restart of all three under load. Prints the failover time (kill to
- * the next acknowledged transfer) of each round, and the transactions a rolling restart failed;
- * {@code -Dborealis.failover.rounds=N} runs more rounds (restarting the killed node each time)
- * and prints p50 and p99.
+ * proxy, nor of the nineteen other clusters with transfers of their own spread over the nodes;
+ * nor does a rolling restart of all three under load; and afterwards the six replicas of every
+ * protection group of all twenty clusters hold the same bytes (the storage check). Prints the
+ * failover time (kill to the next acknowledged transfer) of each cluster whose writer the killed
+ * node ran, and the transactions a rolling restart failed; {@code -Dborealis.failover.rounds=N}
+ * runs more rounds (restarting the killed node each time) and prints p50 and p99.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class ThreeZoneClusterIT {
 
+    /** Clusters in the failover test ({@code -Dborealis.failover.clusters}). */
+    private static final int CLUSTERS = Integer.getInteger("borealis.failover.clusters", 20);
 
     @TempDir
     Path tmp;
@@ -122,16 +128,29 @@ class ThreeZoneClusterIT {
             nodes.get("c").admin().createCluster("bank", "ledger", "app", "secret-pass");
             assertEquals(200, nodes.get("a").admin().call("GET", "/v1/clusters/bank/ledger", null).status());
 
-            int rounds = Integer.getInteger("borealis.failover.rounds", 1);
+            // Nineteen more clusters with transfers of their own, spread over the nodes: a kill
+            // takes down the writers of several at once.
+            List<String> fleetNames = java.util.stream.IntStream.rangeClosed(2, CLUSTERS).mapToObj(i -> "ledger-" + i).toList();
             List<Long> failovers = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
-                failovers.add(killTheWritersNode(nodes, round == 1));
+            int rounds = Integer.getInteger("borealis.failover.rounds", 1);
+            try (BankFleet fleet = BankFleet.start(List.copyOf(nodes.values()), "bank", fleetNames, transferIds, Duration.ofMillis(200))) {
+                fleet.awaitProgress(5);
+                for (int round = 1; round <= rounds; round++) {
+                    failovers.addAll(killTheWritersNode(nodes, round == 1, fleet));
+                }
+                fleet.awaitProgress(5);
+                fleet.stopAndVerify(nodes.get("a"));
+                rollingRestart(nodes);
+                long bytes = BankFleet.awaitReplicasIdentical(nodes.get("b"), "bank", "ledger", Duration.ofSeconds(120))
+                        + fleet.awaitReplicasIdentical(nodes.get("b"), Duration.ofSeconds(120));
+                System.out.printf("storage check: the six replicas of every group of all %d clusters hold the same bytes"
+                        + " (%d bytes per replica in all)%n", CLUSTERS, bytes);
             }
-            rollingRestart(nodes);
             Collections.sort(failovers);
-            System.out.printf("failover (kill -9 of the writer's node to the next acknowledged transfer), %d round(s): "
-                            + "p50 %d ms, p99 %d ms, max %d ms; all: %s%n", rounds, failovers.get((failovers.size() - 1) / 2),
-                    failovers.get((int) Math.ceil(failovers.size() * 0.99) - 1), failovers.get(failovers.size() - 1), failovers);
+            System.out.printf("failover (kill -9 of a writer's node to the next acknowledged transfer of each cluster whose writer it ran),"
+                            + " %d round(s), %d failovers: p50 %d ms, p99 %d ms, max %d ms; all: %s%n", rounds, failovers.size(),
+                    failovers.get((failovers.size() - 1) / 2), failovers.get((int) Math.ceil(failovers.size() * 0.99) - 1),
+                    failovers.get(failovers.size() - 1), failovers);
         } catch (Throwable e) {
             printLogs(nodes);
             throw e;
@@ -248,7 +267,12 @@ class ThreeZoneClusterIT {
             }
             s.execute("select count(*) from accounts");
         }
-        String writerNode = nodes.get("a").admin().call("GET", "/v1/clusters/bank/ledger", null).body()
+        return zoneOfWriter(nodes, "ledger");
+    }
+
+    /** The zone of the node running a running cluster's writer, as the admin API tells. */
+    private String zoneOfWriter(Map<String, NodeProcess> nodes, String cluster) throws Exception {
+        String writerNode = nodes.get("a").admin().call("GET", "/v1/clusters/bank/" + cluster, null).body()
                 .path("compute").path("node").asText();
         for (var port : clusterPorts.entrySet()) {
             // The admin API names the instance's node by its cluster address.
@@ -256,7 +280,7 @@ class ThreeZoneClusterIT {
                 return port.getKey();
             }
         }
-        throw new AssertionError("the writer runs on none of the three nodes: " + writerNode);
+        throw new AssertionError("the writer of " + cluster + " runs on none of the three nodes: " + writerNode);
     }
 
     /** Stops every node; with {@code -Dborealis.keep-logs=DIR} their logs are copied there (the test's directory goes). */
@@ -304,10 +328,18 @@ class ThreeZoneClusterIT {
 
     /**
      * Kills the node running the writer of bank/ledger while transfers run through another node's
-     * proxy; restarts it. Returns the milliseconds from the kill to the next acknowledged transfer.
+     * proxy, and the fleet's through every node's; restarts it. Returns, for ledger and each fleet
+     * cluster whose writer the node ran, the milliseconds from the kill to the next acknowledged
+     * transfer.
      */
-    private long killTheWritersNode(Map<String, NodeProcess> nodes, boolean first) throws Exception {
+    private List<Long> killTheWritersNode(Map<String, NodeProcess> nodes, boolean first, BankFleet fleet) throws Exception {
         String victim = writerNode(nodes, first);
+        List<String> alsoThere = new ArrayList<>();
+        for (String cluster : fleet.loads().keySet()) {
+            if (zoneOfWriter(nodes, cluster).equals(victim)) {
+                alsoThere.add(cluster);
+            }
+        }
         NodeProcess proxy = null;
         for (var n : nodes.entrySet()) {
             if (!n.getKey().equals(victim)) {
@@ -330,8 +362,17 @@ class ThreeZoneClusterIT {
                 assertTrue(System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(120), "writes resumed within 120 s");
                 Thread.sleep(10);
             }
-            long failoverMs = TimeUnit.NANOSECONDS.toMillis(bank.firstAckOfTransferBegunAfter(killedAt) - killedAt);
-            System.out.printf("round: killed node %s (the writer's), writes acknowledged again after %d ms%n", victim, failoverMs);
+            List<Long> failoverMs = new ArrayList<>(List.of(TimeUnit.NANOSECONDS.toMillis(bank.firstAckOfTransferBegunAfter(killedAt) - killedAt)));
+            for (String cluster : alsoThere) {
+                TransferWorkload load = fleet.loads().get(cluster);
+                while (load.firstAckOfTransferBegunAfter(killedAt) < 0) {
+                    assertTrue(System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(120), cluster + " writes again within 120 s");
+                    Thread.sleep(10);
+                }
+                failoverMs.add(TimeUnit.NANOSECONDS.toMillis(load.firstAckOfTransferBegunAfter(killedAt) - killedAt));
+            }
+            System.out.printf("round: killed node %s (the writer's of ledger and of %d more of %d clusters), writes acknowledged again"
+                    + " after (ms) %s%n", victim, alsoThere.size(), CLUSTERS, failoverMs);
             if (idle != null) {
                 idle.checkAfterFailover();
             }

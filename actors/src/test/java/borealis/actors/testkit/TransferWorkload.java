@@ -65,6 +65,14 @@ public final class TransferWorkload implements Runnable {
         this.ids = ids;
     }
 
+    private volatile long pauseMillis;
+
+    /** Pauses between transfers (many workloads on one small machine). */
+    public TransferWorkload paced(java.time.Duration pause) {
+        this.pauseMillis = pause.toMillis();
+        return this;
+    }
+
     @Override
     public void run() {
         int next = 0;
@@ -98,6 +106,9 @@ public final class TransferWorkload implements Runnable {
                         long now = System.nanoTime();
                         acked.add(id);
                         ackTimes.add(new long[] {now, began});
+                        if (pauseMillis > 0) {
+                            Thread.sleep(pauseMillis);
+                        }
                     }
                 }
             } catch (SQLException e) {
@@ -111,6 +122,8 @@ public final class TransferWorkload implements Runnable {
                 } catch (InterruptedException ie) {
                     return;
                 }
+            } catch (InterruptedException e) {
+                return;
             } catch (Throwable t) {
                 fatal = t;
                 return;
