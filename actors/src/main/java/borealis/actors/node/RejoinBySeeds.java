@@ -35,7 +35,7 @@ final class RejoinBySeeds {
 
     /** This node's address as seed nodes name it, if it joins by seeds. */
     private static String self(Config config) {
-        return "pekko://" + "borealis@" + config.getString("pekko.remote.artery.canonical.hostname") + ":"
+        return "pekko://borealis@" + config.getString("pekko.remote.artery.canonical.hostname") + ":"
                 + config.getInt("pekko.remote.artery.canonical.port");
     }
 
