@@ -1,6 +1,5 @@
 package borealis.actors.capacity;
 
-import borealis.engine.h2.EngineWarmup;
 import borealis.persistence.serialization.BorealisSerializable;
 import borealis.scaling.AcuRules;
 import borealis.scaling.NodeCapacity;
@@ -243,15 +242,6 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         return new Placement.NodeView(nodeName, node.capacityAcu(), node.allocatedAcu());
     }
 
-    /**
-     * What this node offers the others' placements. While its engine warms up, nothing: a node
-     * just restarted looked the emptiest and took a failed node's writers, which then resumed on a
-     * cold JVM beside the warm-up (one took 4.4 s instead of 0.4-0.5 s, docs/cluster.md).
-     */
-    private Placement.NodeView offered() {
-        return EngineWarmup.running() ? new Placement.NodeView(nodeName, 0, node.allocatedAcu()) : view();
-    }
-
     private Behavior<Command> onAdmit(Admit a) {
         double start = a.config().startAcu();
         Tracked t = instances.get(a.clusterId());
@@ -442,7 +432,7 @@ public final class ScalingSupervisor extends AbstractBehavior<ScalingSupervisor.
         }
         shareNode(busy);
         flushSamples();
-        placement.publish(offered());
+        placement.publish(view());
         publishMetrics();
         return this;
     }

@@ -39,24 +39,7 @@ public final class EngineWarmup {
     private EngineWarmup() {}
 
     /** Warms the resume path in {@code scratch}; what fails is logged, never thrown (it is only an optimisation). */
-    /** Warm-ups running in this JVM (one per node). */
-    private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
-
-    /** Whether a warm-up is running: the node's engine is still cold, and its CPU taken by the warm-up. */
-    public static boolean running() {
-        return RUNNING.get() > 0;
-    }
-
     public static void run(Path scratch, long groupSize) {
-        RUNNING.incrementAndGet();
-        try {
-            warmUp(scratch, groupSize);
-        } finally {
-            RUNNING.decrementAndGet();
-        }
-    }
-
-    private static void warmUp(Path scratch, long groupSize) {
         long started = System.nanoTime();
         Path dir = null;
         try {
