@@ -26,5 +26,11 @@ public final class StorageKryoRegistrar implements KryoRegistrar {
         r.add(712, StorageSegment.PeerApplied.class);
         r.add(713, StorageSegment.DigestBlocks.class);
         r.add(714, StorageSegment.BlocksDigest.class);
+        r.add(715, StorageSegment.Freeze.class);
+        r.add(716, StorageSegment.FrozenLayer.class);
+        r.add(717, StorageSegment.Seed.class);
+        r.add(718, StorageSegment.SeedDone.class);
+        r.add(719, StorageSegment.Frozen.class);
+        r.add(720, StorageSegment.Seeded.class);
     }
 }

@@ -217,6 +217,27 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     /** The replica switched to a hydrated file generation. */
     public record Hydrated(long generation, long baseLsn, long copiedUpTo, int highestGroup) implements Event {}
 
+    // ---- protocol: clones (see SegmentClone) ----
+
+    /**
+     * Freeze this replica's blocks, complete up to {@code groupLast} (the group's newest LSN; the
+     * writer of {@code epoch} holds its writes meanwhile), as layer {@code layerId} for a clone.
+     */
+    public record Freeze(long epoch, long groupLast, String layerId, ActorRef<FrozenLayer> replyTo) implements Command {}
+
+    /** Where the frozen layer lies and the replica's position at it; {@code error} says why it could not freeze. */
+    public record FrozenLayer(int group, int replica, String dir, String layerId, long appliedLsn, long durableHint, int highestGroup,
+                              String error) implements BorealisSerializable {}
+
+    /** Start this empty replica of a clone from a source replica's frozen layer. */
+    public record Seed(FrozenLayer from, ActorRef<SeedDone> replyTo) implements Command {}
+
+    public record SeedDone(int group, int replica, String error) implements BorealisSerializable {}
+
+    public record Frozen(String layerId, long generation) implements Event {}
+
+    public record Seeded(String layerId, long generation, long appliedLsn, long durableHint, int highestGroup) implements Event {}
+
     // ---- behaviour ----
 
     /** Node-wide settings of the replicas. */
@@ -349,6 +370,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .onCommand(Position.class, (s, c) -> Effect().reply(c.replyTo(), new PositionReply(c.requestId(), group, replica,
                         s.epoch(), s.appliedLsn(), s.durableHint(), s.scl(), s.highestGroup(), s.localLength(s.durableHint()), ctx.getSelf())))
                 .onCommand(Purge.class, this::onPurge)
+                .onCommand(Freeze.class, this::onFreeze)
+                .onCommand(Seed.class, this::onSeed)
                 .build();
     }
 
@@ -423,6 +446,55 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .whenComplete((ok, error) -> cmd.replyTo().tell(new Purged(group, replica, highestGroup,
                         error == null ? null : String.valueOf(error.getMessage())))))
                 .thenNoReply();
+    }
+
+    // ---- clones ----
+
+    private ReplyEffect<Event, SegmentState> onFreeze(SegmentState s, Freeze c) {
+        String dir = files.dir().toAbsolutePath().toString();
+        if (s.epoch() != c.epoch()) {
+            return Effect().reply(c.replyTo(), new FrozenLayer(group, replica, dir, c.layerId(), 0, 0, 0,
+                    "replica serves writer epoch " + s.epoch() + ", not " + c.epoch()));
+        }
+        if (SegmentFiles.layerFile(c.layerId()).equals(currentLayer(s))) {
+            // Asked again (a lost answer): frozen already, and the writer has held its writes since.
+            return Effect().reply(c.replyTo(), frozenLayer(s, c.layerId()));
+        }
+        s.advanceDurable(c.groupLast()); // the writer holds its writes: everything up to it is durable
+        String unfit = s.unfitToFreeze(c.groupLast());
+        if (unfit != null) {
+            return Effect().reply(c.replyTo(), new FrozenLayer(group, replica, dir, c.layerId(), 0, 0, 0, unfit));
+        }
+        // Two generations on: a hydration in flight copies into the next one, and is then dropped as stale.
+        return Effect().persist(new Frozen(c.layerId(), s.generation() + 2)).thenReply(c.replyTo(), after -> frozenLayer(after, c.layerId()));
+    }
+
+    private FrozenLayer frozenLayer(SegmentState s, String layerId) {
+        return new FrozenLayer(group, replica, files.dir().toAbsolutePath().toString(), layerId, s.appliedLsn(), s.durableHint(),
+                s.highestGroup(), null);
+    }
+
+    private ReplyEffect<Event, SegmentState> onSeed(SegmentState s, Seed c) {
+        FrozenLayer from = c.from();
+        if (SegmentFiles.layerFile(from.layerId()).equals(currentLayer(s))) {
+            return Effect().reply(c.replyTo(), new SeedDone(group, replica, null)); // seeded before
+        }
+        if (s.highestLsn() > 0) {
+            return Effect().reply(c.replyTo(), new SeedDone(group, replica, "replica already holds records up to LSN " + s.highestLsn()));
+        }
+        try {
+            files.adopt(java.nio.file.Path.of(from.dir()), from.layerId());
+        } catch (java.io.IOException e) {
+            // Another node's disk, or the layer is gone: this replica fills from its seeded peers instead.
+            return Effect().reply(c.replyTo(), new SeedDone(group, replica, "cannot link the source's layer: " + e));
+        }
+        return Effect().persist(new Seeded(from.layerId(), s.generation() + 2, from.appliedLsn(), from.durableHint(), from.highestGroup()))
+                .thenRun(after -> historyUnknown = false)
+                .thenReply(c.replyTo(), after -> new SeedDone(group, replica, null));
+    }
+
+    private String currentLayer(SegmentState s) {
+        return files.layerOf(s.generation());
     }
 
     private ReplicaStatus status(SegmentState s) {
@@ -559,6 +631,14 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                     s.hydrated(e.generation(), e.baseLsn(), e.copiedUpTo(), e.highestGroup());
                     return s;
                 })
+                .onEvent(Frozen.class, (s, e) -> {
+                    s.frozen(e.layerId(), e.generation());
+                    return s;
+                })
+                .onEvent(Seeded.class, (s, e) -> {
+                    s.seeded(e.layerId(), e.generation(), e.appliedLsn(), e.durableHint(), e.highestGroup());
+                    return s;
+                })
                 .build();
     }
 
@@ -601,10 +681,13 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         return RetentionCriteria.snapshotEvery(every, 2).withDeleteEventsOnSnapshot();
     }
 
-    /** A hydration is snapshotted at once, so replay never needs the events before it. */
+    /**
+     * A hydration, a freeze and a seed are snapshotted at once, so replay never needs the events
+     * before them (which wrote into a generation that is now gone, or frozen).
+     */
     @Override
     public boolean shouldSnapshot(SegmentState state, Event event, long sequenceNr) {
-        return event instanceof Hydrated;
+        return event instanceof Hydrated || event instanceof Frozen || event instanceof Seeded;
     }
 
     @Override

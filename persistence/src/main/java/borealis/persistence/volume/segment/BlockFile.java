@@ -25,6 +25,12 @@ import java.util.zip.CRC32C;
  * <p>A block found corrupt (on read, or when a partial write must read it back) is remembered and
  * its stored checksum is left mismatching, so it is never served until {@link #repair} replaces it
  * with a verified copy from a peer.
+ *
+ * <p>A file may lie over a frozen <em>layer</em> (a clone's shared base, see {@link SegmentFiles}):
+ * a read-only block file, itself perhaps over another, named in a {@code .base} sidecar. Blocks
+ * this file has not written yet are read through to the layer; the first partial write to one
+ * copies the layer's block up first. Layers are never written again, so a source and its clones
+ * share them through hard links and diverge only in the blocks each one writes.
  */
 public final class BlockFile implements AutoCloseable {
 
@@ -59,6 +65,11 @@ public final class BlockFile implements AutoCloseable {
     /** Created by this open and not yet in a forced directory. */
     private volatile boolean entriesUnsynced;
     private final java.util.concurrent.atomic.AtomicBoolean forceQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The frozen layer below, or null when this file holds every block itself. */
+    private final BlockFile base;
+    /** With a base: which blocks this file holds, and how much of the base is visible. */
+    private final LayerPresence presence;
+    private final boolean readOnly;
 
     /** Thrown when a block's content does not match its checksum. */
     public static final class CorruptBlockException extends IOException {
@@ -71,20 +82,161 @@ public final class BlockFile implements AutoCloseable {
     }
 
     public BlockFile(Path path) {
+        this(path, false);
+    }
+
+    private BlockFile(Path path, boolean readOnly) {
+        this.path = path;
+        this.readOnly = readOnly;
+        BlockFile below = null;
         try {
-            OwnerOnly.createDirectories(path.getParent());
-            this.path = path;
-            this.entriesUnsynced = !Files.exists(path) || !Files.exists(sumsPath(path));
-            this.data = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            this.sums = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (readOnly) {
+                this.data = FileChannel.open(path, StandardOpenOption.READ);
+                this.sums = FileChannel.open(sumsPath(path), StandardOpenOption.READ);
+            } else {
+                OwnerOnly.createDirectories(path.getParent());
+                this.entriesUnsynced = !Files.exists(path) || !Files.exists(sumsPath(path));
+                this.data = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                this.sums = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
             this.length = data.size();
+            String layer = layerName(path);
+            if (layer != null) {
+                below = new BlockFile(path.resolveSibling(layer), true);
+                this.presence = LayerPresence.load(path, below.length());
+            } else {
+                this.presence = null;
+            }
+            this.base = below;
         } catch (IOException e) {
+            if (below != null) {
+                below.close();
+            }
             throw new UncheckedIOException("cannot open block file " + path, e);
         }
     }
 
     static Path sumsPath(Path path) {
         return path.resolveSibling(path.getFileName() + ".crc");
+    }
+
+    static Path basePath(Path path) {
+        return path.resolveSibling(path.getFileName() + ".base");
+    }
+
+    /** The name of the layer a block file lies over (a file in the same directory), or null. */
+    static String layerName(Path path) throws IOException {
+        Path p = basePath(path);
+        return Files.exists(p) ? Files.readString(p, java.nio.charset.StandardCharsets.UTF_8).strip() : null;
+    }
+
+    /**
+     * Creates {@code path} as an empty file over layer {@code layer} (a block file in the same
+     * directory), as long as the layer and reading every block through to it. The {@code .base}
+     * sidecar is written last (forced, renamed), so a file without it was never finished: it is
+     * created again from nothing.
+     */
+    static void createOver(Path path, String layer) throws IOException {
+        delete(path);
+        long layerLength = Files.size(path.resolveSibling(layer));
+        try (FileChannel ch = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            if (layerLength > 0) {
+                // Sparse: the length is the layer's; the bytes are read through to it.
+                writeFully(ch, ByteBuffer.wrap(new byte[1]), layerLength - 1);
+            }
+            ch.force(false);
+        }
+        try (FileChannel ch = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        }
+        Path tmp = path.resolveSibling(path.getFileName() + ".base.tmp");
+        try (FileChannel ch = OwnerOnly.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            writeFully(ch, ByteBuffer.wrap(layer.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+            ch.force(false);
+        }
+        Files.move(tmp, basePath(path), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Fsync.parentOf(path);
+    }
+
+    /** The bytes this file holds itself: all of them, or over a layer only the blocks written since. */
+    public long ownBytes() {
+        return presence == null ? length : Math.min(length, presence.count() * BLOCK);
+    }
+
+    /** Whether block {@code b} is this file's own (not read through to the layer below). */
+    private boolean holds(long b) {
+        return presence == null || presence.has(b);
+    }
+
+    private void checkWritable() {
+        if (readOnly) {
+            throw new IllegalStateException(path + " is a frozen layer and is never written");
+        }
+    }
+
+    /**
+     * Makes block {@code b}, read through to the layer so far, this file's own: copies the layer's
+     * content (the part below the length) with its checksum. A block the layer cannot verify is
+     * taken over as corrupt, so that it is repaired from a peer like any other.
+     */
+    private void copyUp(long b) throws IOException {
+        byte[] content;
+        boolean sound = true;
+        try {
+            content = lowerBlock(b, true);
+        } catch (CorruptBlockException e) {
+            content = lowerBlock(b, false);
+            sound = false;
+        }
+        long start = b * BLOCK;
+        int valid = (int) Math.max(0, Math.min(BLOCK, length - start));
+        writeFully(data, ByteBuffer.wrap(content, 0, valid), start);
+        if (sound) {
+            writeFully(sums, ByteBuffer.allocate(4).putInt(0, checksum(content, 0)), b * 4);
+        } else {
+            corrupt.add(b);
+        }
+        presence.set(b);
+    }
+
+    /** Block {@code b} as the layer below shows it: zeros beyond the visible part. */
+    private byte[] lowerBlock(long b, boolean verified) throws IOException {
+        long visible = Math.min(presence.baseLimit(), length);
+        long start = b * BLOCK;
+        if (start >= visible) {
+            return new byte[BLOCK];
+        }
+        byte[] content;
+        if (verified) {
+            content = base.verifiedBlock(b);
+        } else {
+            content = base.readBlock(b);
+        }
+        for (int i = (int) Math.max(0, visible - start); i < BLOCK; i++) {
+            content[i] = 0;
+        }
+        return content;
+    }
+
+    /** Block {@code b}'s content, verified against its checksum here or in the layer it is read from. */
+    private byte[] verifiedBlock(long b) throws IOException {
+        if (corrupt.contains(b)) {
+            throw new CorruptBlockException(path, b);
+        }
+        if (!holds(b)) {
+            try {
+                return lowerBlock(b, true);
+            } catch (CorruptBlockException e) {
+                corrupt.add(b);
+                throw new CorruptBlockException(path, b);
+            }
+        }
+        byte[] block = ownBlock(b);
+        if (checksum(block, 0) != storedChecksum(b)) {
+            corrupt.add(b);
+            throw new CorruptBlockException(path, b);
+        }
+        return block;
     }
 
     public Path path() {
@@ -120,9 +272,21 @@ public final class BlockFile implements AutoCloseable {
      * one write (a 36 KiB chunk is nine blocks: one call instead of nine).
      */
     public void write(long offset, byte[] bytes, int len) {
+        checkWritable();
         try {
             long first = offset / BLOCK;
             long last = (offset + len - 1) / BLOCK;
+            if (presence != null) {
+                for (long b = first; b <= last; b++) {
+                    if (!presence.has(b)) {
+                        if (coversWhole(offset, len, b)) {
+                            presence.set(b);
+                        } else {
+                            copyUp(b);
+                        }
+                    }
+                }
+            }
             // A partly covered block keeps some old bytes: they must be sound before the new sum covers them.
             for (long b : new long[] {first, last}) {
                 if (!coversWhole(offset, len, b) && !corrupt.contains(b) && !verify(b)) {
@@ -146,7 +310,7 @@ public final class BlockFile implements AutoCloseable {
                     continue;
                 }
                 // Whole blocks are summed from the bytes in hand; partial ones are read back.
-                run.putInt(whole ? checksum(bytes, (int) (b * BLOCK - offset)) : checksum(readBlock(b), 0));
+                run.putInt(whole ? checksum(bytes, (int) (b * BLOCK - offset)) : checksum(ownBlock(b), 0));
             }
             run.flip();
             writeFully(sums, run, runStart * 4);
@@ -174,7 +338,16 @@ public final class BlockFile implements AutoCloseable {
 
     /** Sets the length; a shrink drops the bytes and checksums beyond it, a grow reads as zeros. */
     public void truncate(long newLength) {
+        checkWritable();
         try {
+            if (newLength < length && presence != null) {
+                // The cut block keeps its head: make it this file's own before cutting its tail.
+                long cut = newLength / BLOCK;
+                if (newLength % BLOCK != 0 && !presence.has(cut)) {
+                    copyUp(cut);
+                }
+                presence.lowerBaseLimit(newLength);
+            }
             if (newLength < length) {
                 data.truncate(newLength);
                 sums.truncate(blocksFor(newLength) * 4);
@@ -205,11 +378,7 @@ public final class BlockFile implements AutoCloseable {
         long last = (Math.min(offset + len, length) - 1) / BLOCK;
         try {
             for (long b = first; b <= last; b++) {
-                byte[] block = readBlock(b);
-                if (corrupt.contains(b) || checksum(block, 0) != storedChecksum(b)) {
-                    corrupt.add(b);
-                    throw new CorruptBlockException(path, b);
-                }
+                byte[] block = verifiedBlock(b);
                 long blockStart = b * BLOCK;
                 long from = Math.max(offset, blockStart);
                 long to = Math.min(offset + len, blockStart + BLOCK);
@@ -223,8 +392,13 @@ public final class BlockFile implements AutoCloseable {
         return out;
     }
 
-    /** Reads one whole block without verifying it (for repair and for hashing). */
+    /** Reads one whole block as this file shows it, without verifying it (for repair and for hashing). */
     public byte[] readBlock(long block) throws IOException {
+        return holds(block) ? ownBlock(block) : lowerBlock(block, false);
+    }
+
+    /** Reads one whole block of this file's own data, unverified. */
+    private byte[] ownBlock(long block) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BLOCK);
         long pos = block * BLOCK;
         while (buf.hasRemaining()) {
@@ -247,6 +421,7 @@ public final class BlockFile implements AutoCloseable {
      * Only the part below the current length is written: the length is the log's business.
      */
     public void repair(long block, byte[] content) {
+        checkWritable();
         if (content.length != BLOCK) {
             throw new IllegalArgumentException("a repair replaces one whole block of " + BLOCK + " bytes, got " + content.length);
         }
@@ -255,7 +430,10 @@ public final class BlockFile implements AutoCloseable {
             int valid = (int) Math.max(0, Math.min(BLOCK, length - start));
             writeFully(data, ByteBuffer.wrap(content, 0, valid), start);
             // The sum covers the block as read back: zeros past the end, as everywhere.
-            writeFully(sums, ByteBuffer.allocate(4).putInt(0, checksum(readBlock(block), 0)), block * 4);
+            writeFully(sums, ByteBuffer.allocate(4).putInt(0, checksum(ownBlock(block), 0)), block * 4);
+            if (presence != null) {
+                presence.set(block);
+            }
             corrupt.remove(block);
         } catch (IOException e) {
             throw new UncheckedIOException("repair of " + path + " block " + block + " failed", e);
@@ -264,7 +442,18 @@ public final class BlockFile implements AutoCloseable {
 
     /** Whether a block's content matches its stored checksum (and it is not known corrupt). */
     public boolean verify(long block) throws IOException {
-        return !corrupt.contains(block) && checksum(readBlock(block), 0) == storedChecksum(block);
+        if (corrupt.contains(block)) {
+            return false;
+        }
+        if (!holds(block)) {
+            try {
+                lowerBlock(block, true);
+                return true;
+            } catch (CorruptBlockException e) {
+                return false;
+            }
+        }
+        return checksum(ownBlock(block), 0) == storedChecksum(block);
     }
 
     /** Blocks known to be corrupt, lowest first. */
@@ -278,9 +467,15 @@ public final class BlockFile implements AutoCloseable {
      * behind it, so a name lost at a power loss would lose them.
      */
     public void force() {
+        if (readOnly) {
+            return;
+        }
         try {
             data.force(false);
             sums.force(false);
+            if (presence != null) {
+                presence.save(); // after the data its bits cover
+            }
             if (entriesUnsynced) {
                 Fsync.parentOf(path);
                 entriesUnsynced = false;
@@ -295,6 +490,9 @@ public final class BlockFile implements AutoCloseable {
         try {
             data.close();
             sums.close();
+            if (base != null) {
+                base.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -302,12 +500,19 @@ public final class BlockFile implements AutoCloseable {
 
     /** Removes the files (used when a replica's data is wiped or its cluster deleted). */
     public static void delete(Path path) throws IOException {
+        Files.deleteIfExists(basePath(path));
+        Files.deleteIfExists(LayerPresence.pathFor(path));
         Files.deleteIfExists(path);
         Files.deleteIfExists(sumsPath(path));
     }
 
+    /** The files of a block file: data, checksums and, over a layer, its presence and base name. */
+    static java.util.List<Path> filesOf(Path path) {
+        return java.util.List.of(sumsPath(path), LayerPresence.pathFor(path), basePath(path), path);
+    }
+
     private void updateChecksum(long block) throws IOException {
-        ByteBuffer sum = ByteBuffer.allocate(4).putInt(0, checksum(readBlock(block), 0));
+        ByteBuffer sum = ByteBuffer.allocate(4).putInt(0, checksum(ownBlock(block), 0));
         writeFully(sums, sum, block * 4);
     }
 

@@ -14,10 +14,17 @@ import java.util.stream.Stream;
  * generation's file while the current one stays untouched, and the replica switches over only when
  * the copy is complete and forced (an event records the switch). Replaying older events after a
  * crash therefore writes into the old generation's file, never over the fresh copy.
+ *
+ * <p>For a clone, a generation is <em>frozen</em>: its files are renamed to a layer
+ * ({@code layer-<id>}), never written again, and the next generation is created empty over it.
+ * The clone's replica hard-links the layer (and the layers below it) into its own directory and
+ * lays a generation of its own over it. A layer stays as long as any replica's current generation
+ * reaches it; deleting the source only drops the source's links.
  */
 public final class SegmentFiles {
 
     private static final String PREFIX = "blocks-";
+    private static final String LAYER = "layer-";
 
     private final Path dir;
 
@@ -58,16 +65,104 @@ public final class SegmentFiles {
         }
     }
 
-    /** Removes every generation's files except {@code keep}. */
+    public static String layerFile(String layerId) {
+        return LAYER + layerId;
+    }
+
+    /**
+     * Freezes generation {@code generation} as layer {@code layerId} and creates {@code next} over
+     * it. The caller has forced and closed the generation's file. Done again after a crash (or on
+     * replay) it finishes what is missing: the data file is renamed last, so a layer whose data file
+     * exists has all its sidecars.
+     */
+    public void freeze(long generation, String layerId, long next) {
+        Path layer = dir.resolve(layerFile(layerId));
+        try {
+            OwnerOnly.createDirectories(dir);
+            if (!Files.exists(layer)) {
+                Path from = path(generation);
+                if (!Files.exists(from)) {
+                    new BlockFile(from).close(); // lost: the layer is empty, and the replica's checks see it
+                }
+                for (Path f : BlockFile.filesOf(from)) {
+                    if (Files.exists(f)) {
+                        Files.move(f, dir.resolve(f.getFileName().toString().replace(from.getFileName().toString(), layer.getFileName().toString())),
+                                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+                borealis.persistence.files.Fsync.directory(dir);
+            }
+            if (BlockFile.layerName(path(next)) == null) {
+                BlockFile.createOver(path(next), layerFile(layerId));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot freeze generation " + generation + " of " + dir + " as layer " + layerId, e);
+        }
+    }
+
+    /**
+     * Hard-links layer {@code layerId} of another replica's directory, and every layer below it,
+     * into this one (what is linked already stays). Fails if the layer is neither here nor there,
+     * or lies on another file system.
+     */
+    public void adopt(Path sourceDir, String layerId) throws IOException {
+        OwnerOnly.createDirectories(dir);
+        String name = layerFile(layerId);
+        while (name != null) {
+            Path own = dir.resolve(name);
+            Path theirs = sourceDir.resolve(name);
+            if (!Files.exists(own) && !Files.exists(theirs)) {
+                throw new IOException("layer " + name + " is in neither " + sourceDir + " nor " + dir);
+            }
+            for (Path f : BlockFile.filesOf(theirs)) {
+                Path mine = dir.resolve(f.getFileName().toString());
+                if (Files.exists(f) && !Files.exists(mine)) {
+                    Files.createLink(mine, f);
+                }
+            }
+            name = BlockFile.layerName(own);
+        }
+        borealis.persistence.files.Fsync.directory(dir);
+    }
+
+    /** The layer file generation {@code generation} lies over, or null. */
+    public String layerOf(long generation) {
+        try {
+            return BlockFile.layerName(path(generation));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the layer of generation " + generation + " in " + dir, e);
+        }
+    }
+
+    /** Creates generation {@code generation} over layer {@code layerId} (linked here), unless done already. */
+    public void createOver(long generation, String layerId) {
+        try {
+            if (BlockFile.layerName(path(generation)) == null) {
+                BlockFile.createOver(path(generation), layerFile(layerId));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create generation " + generation + " of " + dir + " over layer " + layerId, e);
+        }
+    }
+
+    /** Removes every generation's files except {@code keep}, and the layers {@code keep} does not lie over. */
     public void deleteAllBut(long keep) {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(PREFIX) && !name.equals(PREFIX + keep) && !name.equals(PREFIX + keep + ".crc")) {
-                    Files.deleteIfExists(p);
+        try {
+            java.util.Set<String> layers = new java.util.HashSet<>();
+            for (String l = BlockFile.layerName(path(keep)); l != null; l = BlockFile.layerName(dir.resolve(l))) {
+                layers.add(l);
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    String name = p.getFileName().toString();
+                    boolean otherGeneration = name.startsWith(PREFIX) && !name.equals(PREFIX + keep) && !name.startsWith(PREFIX + keep + ".");
+                    boolean unusedLayer = name.startsWith(LAYER) && !layers.contains(name.split("\\.", 2)[0]);
+                    if (otherGeneration || unusedLayer) {
+                        Files.deleteIfExists(p);
+                    }
                 }
             }
         } catch (IOException e) {

@@ -243,6 +243,57 @@ public final class SegmentState {
         advanceDurable(durableHint);
     }
 
+    /**
+     * Whether this replica's file is exactly its applied records, complete up to {@code groupLast}
+     * (the group's newest LSN) with nothing pending and nothing known corrupt: only such a file can
+     * be frozen as a clone's layer. Null if so, else why not.
+     */
+    public String unfitToFreeze(long groupLast) {
+        if (appliedLsn < groupLast) {
+            return "applied up to LSN " + appliedLsn + " of the group's " + groupLast;
+        }
+        if (!pending.isEmpty()) {
+            return pending.size() + " records not applied yet";
+        }
+        if (aheadLsn > appliedLsn) {
+            return "its blocks are ahead of its records (hydrated, LSN " + aheadLsn + ")";
+        }
+        if (!file.corruptBlocks().isEmpty()) {
+            return "blocks " + file.corruptBlocks() + " are corrupt";
+        }
+        return null;
+    }
+
+    /**
+     * The current generation becomes layer {@code layerId}, shared with a clone and never written
+     * again; the replica goes on in a new generation over it, which changes nothing it reads.
+     * Replayed after the layer was made, the generation's file it finds (the snapshot's) holds only
+     * what replay wrote into a fresh file, so it is dropped rather than frozen.
+     */
+    public void frozen(String layerId, long newGeneration) {
+        file.force();
+        file.close();
+        files.freeze(generation, layerId, newGeneration);
+        file = files.open(newGeneration);
+        generation = newGeneration;
+        files.deleteAllBut(newGeneration);
+        mustHaveLength = UNKNOWN_LENGTH;
+        mustHaveSums = UNKNOWN_LENGTH;
+    }
+
+    /**
+     * This replica of a clone starts from a source replica's frozen layer (hard-linked here
+     * already): generation {@code newGeneration} over it, with the source's applied LSN, durable
+     * hint and group count, as if it had applied the same records.
+     */
+    public void seeded(String layerId, long newGeneration, long sourceApplied, long sourceDurable, int sourceHighestGroup) {
+        files.createOver(newGeneration, layerId);
+        hydrated(newGeneration, sourceApplied, sourceApplied, sourceHighestGroup);
+        aheadLsn = 0;
+        durableHint = Math.max(durableHint, sourceDurable);
+        advanceDurable(durableHint);
+    }
+
     /** A corrupt block was replaced by a peer's copy taken while the peer had applied {@code peerApplied}. */
     public void repaired(long block, byte[] content, long peerApplied) {
         file.repair(block, content);
