@@ -51,6 +51,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  *  GET    /v1/clusters/{t}/{c}/endpoints                                                                       describe-endpoints
  *  POST   /v1/clusters/{t}/{c}/restore                 {"name","toTime"|"toLsn","masterPassword"}              restore-db-cluster-to-point-in-time
  *  POST   /v1/clusters/{t}/{c}/backtrack               {"toTime"}                                              backtrack-db-cluster
+ *  POST   /v1/clusters/{t}/{c}/clone                   {"name"}                                                create a copy-on-write clone
  *  GET    /v1/clusters/{t}/{c}/backups                                                                         describe-backups
  *  POST   /v1/clusters/{t}/{c}/readers                 {"number"} (optional, 1..15)                            add-reader
  *  DELETE /v1/clusters/{t}/{c}/readers/{n|reader-n}                                                            remove-reader
@@ -122,6 +123,8 @@ public final class AdminRoutes extends AllDirectives {
                         reply(StatusCodes.OK, control.topSql(tenant, name, order.orElse(null), limit.orElse(null))))))),
                 path("restore", () -> post(() -> body(ControlPlane.NewRestore.class,
                         r -> reply(StatusCodes.CREATED, control.restoreCluster(tenant, name, r))))),
+                path("clone", () -> post(() -> body(ControlPlane.NewClone.class,
+                        c -> reply(StatusCodes.CREATED, control.cloneCluster(tenant, name, c))))),
                 path("backtrack", () -> post(() -> body(ControlPlane.NewBacktrack.class,
                         b -> reply(StatusCodes.OK, control.backtrackCluster(tenant, name, b))))),
                 path("backups", () -> get(() -> reply(StatusCodes.OK, control.describeBackups(tenant, name)))),

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         subcommands = {ClusterCommands.Create.class, ClusterCommands.ListCmd.class, ClusterCommands.Describe.class,
                 ClusterCommands.Modify.class, ClusterCommands.Delete.class, ClusterCommands.AddReader.class,
                 ClusterCommands.RemoveReader.class, ClusterCommands.DescribeEndpoints.class, ClusterCommands.ScalingEvents.class,
-                ClusterCommands.TopSqlCmd.class, ClusterCommands.Restore.class, ClusterCommands.Backtrack.class,
+                ClusterCommands.TopSqlCmd.class, ClusterCommands.Restore.class, ClusterCommands.Clone.class, ClusterCommands.Backtrack.class,
                 ClusterCommands.DescribeBackups.class, ClusterCommands.CheckStorage.class})
 final class ClusterCommands {
 
@@ -174,6 +174,36 @@ final class ClusterCommands {
             putIfSet(body, "masterPassword", password);
             ApiOptions.Answer created = api.send("POST", Paths.of("clusters", tenant, source, "restore"), body);
             return noWait || created.status() != 201 ? api.print(created) : awaitFilled(api, tenant, name, created, "restored");
+        }
+    }
+
+    @Command(name = "clone", mixinStandardHelpOptions = true,
+            description = "Create a new cluster that shares the source's data copy-on-write, as it stands now (in about a second, whatever"
+                    + " its size); with --to-time, a restore of the source's backup at that time instead (a full copy).")
+    static final class Clone implements Callable<Integer> {
+        @Mixin ApiOptions api;
+        @Option(names = "--tenant", required = true, description = "The tenant that owns both clusters.") String tenant;
+        @Option(names = {"--name", "--db-cluster-identifier"}, required = true, description = "The clone's name.") String name;
+        @Option(names = {"--source", "--source-db-cluster-identifier"}, required = true, description = "The cluster to clone.") String source;
+        @Option(names = {"--to-time", "--restore-to-time"}, description = "ISO-8601 instant: clone the source as of then (from its backup).")
+        String toTime;
+
+        @Override
+        public Integer call() throws Exception {
+            if (toTime != null) {
+                ApiOptions.Answer created = api.send("POST", Paths.of("clusters", tenant, source, "restore"),
+                        Map.of("name", name, "toTime", toTime));
+                return created.status() != 201 ? api.print(created) : awaitFilled(api, tenant, name, created, "cloned");
+            }
+            ApiOptions.Answer created = api.send("POST", Paths.of("clusters", tenant, source, "clone"), Map.of("name", name));
+            int code = api.print(created);
+            com.fasterxml.jackson.databind.JsonNode origin = created.body() == null ? null : created.body().path("restore");
+            if (code == 0 && origin != null && origin.has("seconds")) {
+                System.err.printf(Locale.ROOT, "cloned %s.%s from %s as of %s (LSN %d) in %.2f s; the source's writes waited %.3f s%n",
+                        tenant, name, source, origin.path("toTime").asText(), origin.path("toLsn").asLong(),
+                        origin.path("seconds").asDouble(), origin.path("sourceHeldSeconds").asDouble());
+            }
+            return code;
         }
     }
 

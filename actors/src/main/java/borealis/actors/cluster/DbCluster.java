@@ -110,8 +110,15 @@ public final class DbCluster extends EventSourcedBehaviorWithEnforcedReplies<DbC
      */
     public record RestoreSource(String sourceCluster, String volumeId, String imageKey, long targetLsn, long targetMillis, double seconds,
                                 double rebuildSeconds) implements BorealisSerializable {
+        /** The {@code imageKey} of a clone's origin: its data came from the source's frozen blocks, not a backup. */
+        public static final String CLONE = "clone";
+
         public boolean pending() {
             return seconds < 0;
+        }
+
+        public boolean isClone() {
+            return CLONE.equals(imageKey);
         }
 
         RestoreSource done(double s, double rebuild) {

@@ -114,6 +114,20 @@ public final class ComputeInstance {
      */
     public record Wake(ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
+    /**
+     * For a clone: freeze the volume at its newest durable point as layer {@code layerId} (see
+     * {@link VolumeFreeze}); a paused writer resumes first.
+     */
+    public record FreezeForClone(String layerId, ActorRef<StatusReply<ClonePoint>> replyTo) implements Command {}
+
+    /**
+     * Where the source stood: volume {@code volumeId} at {@code lsn}, groups 0 to {@code highestGroup},
+     * and each replica's frozen layer (or why it has none); writes were held {@code heldSeconds}.
+     */
+    public record ClonePoint(String volumeId, long lsn, long atMillis, int highestGroup,
+                             java.util.List<borealis.actors.storage.StorageSegment.FrozenLayer> layers, double heldSeconds)
+            implements BorealisSerializable {}
+
     /** The cluster's scaling configuration changed (from the control plane). */
     public record ScalingChanged(double minAcu, double maxAcu, int secondsUntilAutoPause) implements Command {}
 
@@ -219,6 +233,7 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(Wake.class, this::resumeFor)
+                .onMessage(FreezeForClone.class, this::resumeFor)
                 .onMessage(RetainForReaders.class, r -> {
                     if (r.wake()) {
                         return resumeFor(r);
@@ -389,6 +404,20 @@ public final class ComputeInstance {
                 })
                 .onMessage(Wake.class, w -> {
                     w.replyTo().tell(StatusReply.ack());
+                    return Behaviors.same();
+                })
+                .onMessage(FreezeForClone.class, f -> {
+                    ReplicatedVolume v = volume;
+                    CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return VolumeFreeze.freeze(node.sharding(), v, f.layerId(), node.requestTimeout());
+                        } catch (java.io.IOException e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    }, ctx.getSystem().dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()))
+                            .whenComplete((p, e) -> f.replyTo().tell(e == null ? StatusReply.success(p)
+                                    : StatusReply.error("the volume of " + clusterId + " could not be frozen: "
+                                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()))));
                     return Behaviors.same();
                 })
                 .onMessage(Resized.class, r -> {

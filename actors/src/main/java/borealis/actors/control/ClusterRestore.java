@@ -53,7 +53,7 @@ final class ClusterRestore {
     }
 
     /** What the source is: its spec and users, from the control plane or else from the backup store. */
-    private record Source(ClusterSpec spec, TreeMap<String, ScramVerifier> users) {}
+    record Source(ClusterSpec spec, TreeMap<String, ScramVerifier> users) {}
 
     CompletionStage<ClusterView> restore(String tenant, String sourceName, ControlPlane.NewRestore r) {
         String problem = Validation.first(Validation.tenantName(tenant), Validation.clusterName(sourceName),
@@ -97,7 +97,7 @@ final class ClusterRestore {
     }
 
     /** A live source: its users' verifiers, the master's replaced when a password is given. */
-    private CompletionStage<Source> usersOf(DbCluster.ClusterInfo info, String masterPassword) {
+    CompletionStage<Source> usersOf(DbCluster.ClusterInfo info, String masterPassword) {
         List<CompletableFuture<DbCluster.AuthInfo>> asks = new ArrayList<>();
         for (String user : info.users()) {
             asks.add(sharding.entityRefFor(DbCluster.TYPE_KEY, info.spec().id())

@@ -88,6 +88,8 @@ public final class ControlPlane {
     /** A backtrack of a cluster in place to {@code toTime} (ISO-8601). */
     public record NewBacktrack(String toTime) {}
 
+    public record NewClone(String name) {}
+
     public record NewRestore(String name, String toTime, Long toLsn, String masterPassword) {
         @Override
         public String toString() {
@@ -122,6 +124,7 @@ public final class ControlPlane {
     private final CapacityReports capacity;
     private final Endpoints endpoints;
     private final ClusterRestore restores;
+    private final ClusterClone clones;
 
     /** {@code backups}: this node's backup service, null when backup is disabled. */
     public ControlPlane(ActorSystem<?> system, ClusterSharding sharding, Settings settings, ComputeProbe compute,
@@ -135,6 +138,7 @@ public final class ControlPlane {
         this.capacity = capacity;
         this.endpoints = endpoints;
         this.restores = new ClusterRestore(this, system, sharding, settings.timeout(), backups);
+        this.clones = new ClusterClone(this, restores, sharding, settings.timeout());
     }
 
     // ---- tenants ----
@@ -213,6 +217,11 @@ public final class ControlPlane {
     /** Restores cluster {@code source}'s backup into a new cluster (see {@link ClusterRestore}). */
     public CompletionStage<ClusterView> restoreCluster(String tenant, String source, NewRestore r) {
         return restores.restore(tenant, source, r);
+    }
+
+    /** A copy-on-write clone of a cluster as it stands now (see {@link ClusterClone}). */
+    public CompletionStage<ClusterView> cloneCluster(String tenant, String source, NewClone c) {
+        return clones.cloneCluster(tenant, source, c);
     }
 
     /** Rewinds a cluster in place (see {@link ClusterRestore#backtrack}). */

@@ -42,15 +42,24 @@ public final class Views {
     }
 
     /**
-     * Where a restored cluster came from: {@code state} is "pending" until its writer has filled
+     * Where a restored or cloned cluster came from ({@code kind}). A restore's {@code state} is "pending" until its writer has filled
      * the volume (on its first start), then "done" with the {@code seconds} that took, {@code
      * rebuildSeconds} of them reading the base image and replaying the log (the rest: writing the
      * volume into the new cluster's storage).
      */
-    public record RestoreView(String source, String toTime, long toLsn, String state, Double seconds, Double rebuildSeconds) {
+    public record RestoreView(String kind, String source, String toTime, long toLsn, String state, Double seconds, Double rebuildSeconds,
+                              Double sourceHeldSeconds) {
         static RestoreView of(DbCluster.RestoreSource r) {
-            return r == null ? null : new RestoreView(r.sourceCluster(), java.time.Instant.ofEpochMilli(r.targetMillis()).toString(),
-                    r.targetLsn(), r.pending() ? "pending" : "done", r.pending() ? null : r.seconds(), r.pending() ? null : r.rebuildSeconds());
+            if (r == null) {
+                return null;
+            }
+            String at = java.time.Instant.ofEpochMilli(r.targetMillis()).toString();
+            if (r.isClone()) {
+                // A clone: seconds to freeze the source and seed the replicas; the source's writes waited sourceHeldSeconds.
+                return new RestoreView("clone", r.sourceCluster(), at, r.targetLsn(), "done", r.seconds(), null, r.rebuildSeconds());
+            }
+            return new RestoreView("restore", r.sourceCluster(), at, r.targetLsn(), r.pending() ? "pending" : "done",
+                    r.pending() ? null : r.seconds(), r.pending() ? null : r.rebuildSeconds(), null);
         }
     }
 

@@ -199,5 +199,7 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
         r.add(953, ComputeInstance.RetentionGranted.class);
         r.add(955, ComputeInstance.Wake.class);
         r.add(954, SqlSession.End.class);
+        r.add(956, ComputeInstance.FreezeForClone.class);
+        r.add(957, ComputeInstance.ClonePoint.class);
     }
 }

@@ -32,5 +32,7 @@ public final class StorageKryoRegistrar implements KryoRegistrar {
         r.add(718, StorageSegment.SeedDone.class);
         r.add(719, StorageSegment.Frozen.class);
         r.add(720, StorageSegment.Seeded.class);
+        r.add(721, StorageSegment.MeasureUsage.class);
+        r.add(722, StorageSegment.UsageMeasured.class);
     }
 }

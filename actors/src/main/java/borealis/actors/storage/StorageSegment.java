@@ -234,6 +234,11 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     public record SeedDone(int group, int replica, String error) implements BorealisSerializable {}
 
+    /** What the replica holds: its content's length, and the bytes it is charged for (a clone's shared blocks are not). */
+    public record MeasureUsage(ActorRef<UsageMeasured> replyTo) implements Command {}
+
+    public record UsageMeasured(int group, int replica, long length, long chargedBytes) implements BorealisSerializable {}
+
     public record Frozen(String layerId, long generation) implements Event {}
 
     public record Seeded(String layerId, long generation, long appliedLsn, long durableHint, int highestGroup) implements Event {}
@@ -370,6 +375,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .onCommand(Position.class, (s, c) -> Effect().reply(c.replyTo(), new PositionReply(c.requestId(), group, replica,
                         s.epoch(), s.appliedLsn(), s.durableHint(), s.scl(), s.highestGroup(), s.localLength(s.durableHint()), ctx.getSelf())))
                 .onCommand(Purge.class, this::onPurge)
+                .onCommand(MeasureUsage.class, (s, c) -> Effect().reply(c.replyTo(),
+                        new UsageMeasured(group, replica, s.file().length(), s.file().chargedBytes())))
                 .onCommand(Freeze.class, this::onFreeze)
                 .onCommand(Seed.class, this::onSeed)
                 .build();

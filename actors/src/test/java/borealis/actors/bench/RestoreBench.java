@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * write throughput of the load with the backup on (the cost of archiving is in bench-storage).
  *
  * <pre>
- * bin/bench-restore [--mb 200] [--update-mb 20] [--image-after 1GiB]
+ * bin/bench-restore [--mb 200] [--update-mb 20] [--image-after 1GiB] [--clones 3]
  * </pre>
  */
 public final class RestoreBench {
@@ -79,6 +79,14 @@ public final class RestoreBench {
             JsonNode backups = api.call("GET", "/v1/clusters/bench/src/backups", null).ok().body();
             System.out.println("backup: " + backups.path("window").asText());
 
+            int clones = Integer.parseInt(opts.getOrDefault("clones", "3"));
+            for (int i = 1; i <= clones; i++) {
+                clone(api, url, "clone-" + i, rows);
+            }
+            JsonNode usage = api.call("GET", "/v1/usage?tenant=bench", null).ok().body();
+            for (JsonNode c : usage.path("clusters")) {
+                System.out.printf(Locale.ROOT, "storage charged to %s: %.1f MB%n", c.path("cluster").asText(), c.path("storageBytes").asLong() / 1e6);
+            }
             restore(api, url, "latest", Map.of("name", "latest"), rows);
             restore(api, url, "before-updates", Map.of("name", "before-updates", "toTime", beforeUpdates.toString()), rows);
             long began = System.nanoTime();
@@ -146,6 +154,22 @@ public final class RestoreBench {
         System.out.printf(Locale.ROOT, "restore %s: %.2f s to fill, of which %.2f s rebuilding from image and log (%.2f s from the request),"
                 + " %d rows of %d%n", what, done.path("restore").path("seconds").asDouble(),
                 done.path("restore").path("rebuildSeconds").asDouble(), total, count, rows);
+    }
+
+    /** A copy-on-write clone of the source as it stands: the time until a query on it answers. */
+    private static void clone(AdminClient api, String url, String name, int rows) throws Exception {
+        long began = System.nanoTime();
+        JsonNode created = api.call("POST", "/v1/clusters/bench/src/clone", Map.of("name", name)).ok().body();
+        double createdAfter = (System.nanoTime() - began) / 1e9;
+        long count;
+        try (Connection c = DriverManager.getConnection(String.format(url, name), "app", "bench-pass");
+             Statement s = c.createStatement(); var rs = s.executeQuery("select count(*) from t")) {
+            rs.next();
+            count = rs.getLong(1);
+        }
+        System.out.printf(Locale.ROOT, "clone %s: created in %.3f s (source's writes held %.3f s), first query answered %.3f s after the request,"
+                + " %d rows of %d%n", name, createdAfter, created.path("restore").path("sourceHeldSeconds").asDouble(),
+                (System.nanoTime() - began) / 1e9, count, rows);
     }
 
     private static JsonNode awaitDone(AdminClient api, String cluster) throws Exception {

@@ -82,6 +82,8 @@ public final class ReplicatedVolume implements Volume {
     private final VolumeMetrics metrics;
     private IOException failure;
     private volatile boolean closed;
+    /** Writes wait while a clone freezes the volume at a point ({@link #holdWrites}). */
+    private boolean writesHeld;
 
     private final ScheduledFuture<?> ticker;
     private final VolumeReader reader;
@@ -212,6 +214,7 @@ public final class ReplicatedVolume implements Volume {
             }
         }
         synchronized (this) {
+            awaitWritesReleased();
             checkWritable();
             long lsn = 0;
             for (int i = 0; i < pieces.size(); i++) {
@@ -243,6 +246,7 @@ public final class ReplicatedVolume implements Volume {
     @Override
     public long truncate(long newSize) throws IOException {
         synchronized (this) {
+            awaitWritesReleased();
             checkWritable();
             if (newSize >= size) {
                 return nextLsn - 1;
@@ -296,6 +300,50 @@ public final class ReplicatedVolume implements Volume {
             lastLsnInGroup = Arrays.copyOf(lastLsnInGroup, Math.max(group + 1, lastLsnInGroup.length * 2));
         }
         shipping.ensureGroup(group);
+    }
+
+    /** Where the volume stands while its writes are held: its newest LSN (durable), and each group's. */
+    public record HeldPoint(long lsn, long epoch, int highestGroup, long[] lastLsnInGroup) {}
+
+    /**
+     * Holds every write (and truncation) until {@link #releaseWrites}, and waits until all written
+     * so far is durable: the volume then stands between two writes, where H2 finds a consistent
+     * database, and stays there. Reads go on. Fails, releasing, if the log is not durable in time.
+     */
+    public HeldPoint holdWrites(Duration timeout) throws IOException {
+        HeldPoint p;
+        synchronized (this) {
+            awaitWritesReleased();
+            checkWritable();
+            writesHeld = true;
+            p = new HeldPoint(nextLsn - 1, epoch, highestGroup, Arrays.copyOf(lastLsnInGroup, highestGroup + 1));
+        }
+        try {
+            whenDurable(p.lsn()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return p;
+        } catch (Exception e) {
+            releaseWrites();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("volume " + id + " did not become durable up to LSN " + p.lsn() + " within " + timeout + ": " + e, e);
+        }
+    }
+
+    public synchronized void releaseWrites() {
+        writesHeld = false;
+        notifyAll();
+    }
+
+    private void awaitWritesReleased() throws IOException {
+        while (writesHeld && !closed) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while the volume's writes were held for a clone");
+            }
+        }
     }
 
     private void checkWritable() throws IOException {
@@ -521,6 +569,7 @@ public final class ReplicatedVolume implements Volume {
                 return;
             }
             closed = true;
+            notifyAll(); // writes held for a clone fail now
             ready = new ArrayList<>();
             waiters.all(ready);
         }

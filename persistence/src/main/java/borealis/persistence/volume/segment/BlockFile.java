@@ -163,6 +163,24 @@ public final class BlockFile implements AutoCloseable {
         return presence == null ? length : Math.min(length, presence.count() * BLOCK);
     }
 
+    /**
+     * The bytes this replica is charged for: its own blocks and those of the layers it froze
+     * itself, down to the first layer it adopted from a clone's source (that one, and all below,
+     * are the source's). A clone is thus charged only for the blocks it changed.
+     */
+    public long chargedBytes() {
+        long total = ownBytes();
+        for (BlockFile layer = base; layer != null && !Files.exists(adoptedMarker(layer.path)); layer = layer.base) {
+            total += layer.ownBytes();
+        }
+        return total;
+    }
+
+    /** Beside a layer hard-linked from a clone's source: the layer is the source's, not this replica's. */
+    static Path adoptedMarker(Path layer) {
+        return layer.resolveSibling(layer.getFileName() + ".adopted");
+    }
+
     /** Whether block {@code b} is this file's own (not read through to the layer below). */
     private boolean holds(long b) {
         return presence == null || presence.has(b);

@@ -120,6 +120,9 @@ public final class SegmentFiles {
                     Files.createLink(mine, f);
                 }
             }
+            if (!Files.exists(BlockFile.adoptedMarker(own))) {
+                OwnerOnly.writeNew(BlockFile.adoptedMarker(own), new byte[0]);
+            }
             name = BlockFile.layerName(own);
         }
         borealis.persistence.files.Fsync.directory(dir);
