@@ -472,6 +472,11 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         if (unfit != null) {
             return Effect().reply(c.replyTo(), new FrozenLayer(group, replica, dir, c.layerId(), 0, 0, 0, unfit));
         }
+        String current = currentLayer(s);
+        if (current != null && s.file().isUntouchedOverlay()) {
+            // Nothing written since the last freeze: the clone shares that layer, and no level is added.
+            return Effect().reply(c.replyTo(), frozenLayer(s, current.substring(SegmentFiles.layerFile("").length())));
+        }
         // Two generations on: a hydration in flight copies into the next one, and is then dropped as stale.
         return Effect().persist(new Frozen(c.layerId(), s.generation() + 2)).thenReply(c.replyTo(), after -> frozenLayer(after, c.layerId()));
     }

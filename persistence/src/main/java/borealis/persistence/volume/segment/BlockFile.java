@@ -60,7 +60,8 @@ public final class BlockFile implements AutoCloseable {
     private final FileChannel data;
     private final FileChannel sums;
     private long length;
-    private final Set<Long> corrupt = new TreeSet<>();
+    /** Synchronized: a frozen layer is shared by the replicas reading through it (see {@link SharedLayers}). */
+    private final Set<Long> corrupt = java.util.Collections.synchronizedSortedSet(new TreeSet<>());
     private long unforcedBytes;
     /** Created by this open and not yet in a forced directory. */
     private volatile boolean entriesUnsynced;
@@ -102,7 +103,7 @@ public final class BlockFile implements AutoCloseable {
             this.length = data.size();
             String layer = layerName(path);
             if (layer != null) {
-                below = new BlockFile(path.resolveSibling(layer), true);
+                below = SharedLayers.acquire(path.resolveSibling(layer));
                 this.presence = LayerPresence.load(path, below.length());
             } else {
                 this.presence = null;
@@ -110,10 +111,23 @@ public final class BlockFile implements AutoCloseable {
             this.base = below;
         } catch (IOException e) {
             if (below != null) {
-                below.close();
+                SharedLayers.release(below);
             }
             throw new UncheckedIOException("cannot open block file " + path, e);
         }
+    }
+
+    /** Opens a frozen layer, read-only; only {@link SharedLayers} calls this. */
+    static BlockFile openLayer(Path path) {
+        return new BlockFile(path, true);
+    }
+
+    /**
+     * Whether this file lies over a layer and differs from it in nothing: no block of its own, no
+     * cut, the same length. Such a file can be cloned by sharing the layer itself.
+     */
+    public boolean isUntouchedOverlay() {
+        return presence != null && presence.count() == 0 && presence.baseLimit() >= base.length() && length == base.length();
     }
 
     static Path sumsPath(Path path) {
@@ -170,8 +184,19 @@ public final class BlockFile implements AutoCloseable {
      */
     public long chargedBytes() {
         long total = ownBytes();
-        for (BlockFile layer = base; layer != null && !Files.exists(adoptedMarker(layer.path)); layer = layer.base) {
-            total += layer.ownBytes();
+        try {
+            // By the names in this replica's directory: a shared layer's own path may be another's link.
+            String name = layerName(path);
+            for (BlockFile layer = base; layer != null && name != null; layer = layer.base) {
+                Path here = path.resolveSibling(name);
+                if (Files.exists(adoptedMarker(here))) {
+                    break;
+                }
+                total += layer.ownBytes();
+                name = layerName(here);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the layers of " + path, e);
         }
         return total;
     }
@@ -505,11 +530,20 @@ public final class BlockFile implements AutoCloseable {
 
     @Override
     public void close() {
+        if (readOnly) {
+            SharedLayers.release(this);
+            return;
+        }
+        closeLayer();
+    }
+
+    /** Closes the channels, and lets go of the layer below. */
+    void closeLayer() {
         try {
             data.close();
             sums.close();
             if (base != null) {
-                base.close();
+                SharedLayers.release(base);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -93,6 +93,7 @@ class BlockLayersTest {
         assertSame(before, sourceTop);
         assertSame(before, cloneTop);
         assertEquals(0, cloneTop.ownBytes(), "a fresh clone holds no block of its own");
+        assertTrue(sourceTop.isUntouchedOverlay() && cloneTop.isUntouchedOverlay(), "nothing written yet: a next clone can share the layer");
 
         Model sourceModel = before.copy();
         Model cloneModel = before.copy();
@@ -104,6 +105,7 @@ class BlockLayersTest {
         }
         assertSame(sourceModel, sourceTop);
         assertSame(cloneModel, cloneTop);
+        assertTrue(!sourceTop.isUntouchedOverlay() && !cloneTop.isUntouchedOverlay());
         assertTrue(cloneTop.ownBytes() > 0 && cloneTop.ownBytes() < cloneTop.length(), "the clone holds only what it wrote");
 
         // The presence of each side's own blocks survives a reopen once forced.
