@@ -294,6 +294,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private final VolumeLayout layout;
     private final Settings settings;
     private ActorRef<SegmentSync.Command> sync;
+    /** Sync children started: each gets a name of its own, since a stopped one may not be gone yet. */
+    private int syncs;
     /** Started holding nothing, and no gap round has been answered by peers since. */
     private boolean historyUnknown;
     /**
@@ -501,7 +503,15 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             return Effect().reply(c.replyTo(), new SeedDone(group, replica, "cannot link the source's layer: " + e));
         }
         return Effect().persist(new Seeded(from.layerId(), s.generation() + 2, from.appliedLsn(), from.durableHint(), from.highestGroup()))
-                .thenRun(after -> historyUnknown = false)
+                .thenRun(after -> {
+                    historyUnknown = false;
+                    if (sync != null) {
+                        // A gap round begun at start-up (an empty replica asks its peers) would
+                        // hydrate a full copy of what the layer already holds (a 1 GB group, six times).
+                        ctx.stop(sync);
+                        sync = null;
+                    }
+                })
                 .thenReply(c.replyTo(), after -> new SeedDone(group, replica, null));
     }
 
@@ -619,7 +629,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                     volumeId, s.scl(), s.highestLsn(), s.durableHint(), corrupt);
         }
         if (sync == null) {
-            sync = ctx.spawn(SegmentSync.create(ctx.getSelf(), volumeId, layout, group, replica, files, settings.sync()), "sync");
+            sync = ctx.spawn(SegmentSync.create(ctx.getSelf(), volumeId, layout, group, replica, files, settings.sync()), "sync-" + ++syncs);
         }
         sync.tell(new SegmentSync.CatchUp(gap, s.scl(), s.appliedLsn(), s.generation(), List.copyOf(corrupt)));
     }
