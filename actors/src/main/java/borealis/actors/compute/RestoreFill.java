@@ -77,13 +77,19 @@ final class RestoreFill {
         } finally {
             Files.deleteIfExists(m.file());
         }
-        double seconds = (System.nanoTime() - began) / 1e9;
+        finished(node, s, (System.nanoTime() - began) / 1e9, m.seconds(), bytes, "written");
+    }
+
+    /** Tells the control plane the restore is done, in {@code seconds} ({@code rebuildSeconds} of them rebuilding). */
+    static void finished(ComputeInstance.Context node, DbCluster.ComputeSpec s, double seconds, double rebuildSeconds, long bytes,
+                         String how) throws Exception {
+        DbCluster.RestoreSource source = s.restore();
         node.sharding().entityRefFor(DbCluster.TYPE_KEY, s.spec().id())
-                .<StatusReply<DbCluster.ClusterInfo>>ask(r -> new DbCluster.RestoreFinished(seconds, m.seconds(), r), node.requestTimeout())
+                .<StatusReply<DbCluster.ClusterInfo>>ask(r -> new DbCluster.RestoreFinished(seconds, rebuildSeconds, r), node.requestTimeout())
                 .toCompletableFuture().get(node.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS).getValue();
         BackupService.restored(seconds);
-        LOG.info("compute instance {}: restored from volume {} at LSN {} ({} bytes written; rebuilding {} s, all {} s)", s.spec().id(),
-                source.volumeId(), source.targetLsn(), bytes, String.format("%.2f", m.seconds()), String.format("%.2f", seconds));
+        LOG.info("compute instance {}: restored from volume {} at LSN {} ({} bytes {}; rebuilding {} s, all {} s)", s.spec().id(),
+                source.volumeId(), source.targetLsn(), bytes, how, String.format("%.2f", rebuildSeconds), String.format("%.2f", seconds));
     }
 
     private static void awaitDurable(ComputeInstance.Context node, ReplicatedVolume v) throws Exception {

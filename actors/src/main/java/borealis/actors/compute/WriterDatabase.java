@@ -46,12 +46,16 @@ final class WriterDatabase {
             String volumeId = s.spec().volumeId();
             BackupService backups = node.backups();
             LogArchiver archiver = backups == null ? null : backups.archiver(volumeId);
+            long began = System.nanoTime();
+            RestoreSeed.Seeded seeded = s.restore() != null ? RestoreSeed.seed(system, node, s) : null;
             v = ReplicatedVolume.open(volumeId, layout, new ShardedSegmentTransport(system, node.sharding(), volumeId, layout,
                     node.requestTimeout()),
                     s.epoch(), node.volumeSettings(), archiver == null ? LogArchive.NONE : archiver);
             // The buffer pool is sized by the allocation, before H2 reads anything through it.
             v.cache().resize(cacheBytes);
-            if (s.restore() != null) {
+            if (seeded != null) {
+                RestoreFill.finished(node, s, (System.nanoTime() - began) / 1e9, seeded.rebuildSeconds(), seeded.bytes(), "laid out");
+            } else if (s.restore() != null) {
                 RestoreFill.fill(system, node, s, v, archiver);
             }
             if (archiver != null) {

@@ -229,8 +229,11 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     public record FrozenLayer(int group, int replica, String dir, String layerId, long appliedLsn, long durableHint, int highestGroup,
                               String error) implements BorealisSerializable {}
 
-    /** Start this empty replica of a clone from a source replica's frozen layer. */
-    public record Seed(FrozenLayer from, ActorRef<SeedDone> replyTo) implements Command {}
+    /**
+     * Start this empty replica from a frozen layer: a clone's source replica's, or a restore's
+     * ({@code own}: the layer is this cluster's alone, and charged to it).
+     */
+    public record Seed(FrozenLayer from, boolean own, ActorRef<SeedDone> replyTo) implements Command {}
 
     public record SeedDone(int group, int replica, String error) implements BorealisSerializable {}
 
@@ -497,7 +500,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             return Effect().reply(c.replyTo(), new SeedDone(group, replica, "replica already holds records up to LSN " + s.highestLsn()));
         }
         try {
-            files.adopt(java.nio.file.Path.of(from.dir()), from.layerId());
+            files.adopt(java.nio.file.Path.of(from.dir()), from.layerId(), c.own());
         } catch (java.io.IOException e) {
             // Another node's disk, or the layer is gone: this replica fills from its seeded peers instead.
             return Effect().reply(c.replyTo(), new SeedDone(group, replica, "cannot link the source's layer: " + e));

@@ -117,6 +117,46 @@ public final class BlockFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a layer from {@code length} bytes of {@code src} at {@code from} (a restored volume's
+     * group): the data, sparse where a block is zeros, and its checksums, forced with their names.
+     */
+    public static void writeLayer(Path path, FileChannel src, long from, long length) throws IOException {
+        delete(path);
+        OwnerOnly.createDirectories(path.getParent());
+        try (FileChannel out = OwnerOnly.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             FileChannel sumsOut = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            int chunk = 256 * BLOCK;
+            ByteBuffer buf = ByteBuffer.allocate(chunk);
+            for (long off = 0; off < length; off += chunk) {
+                int n = (int) Math.min(chunk, length - off);
+                buf.clear().limit(n);
+                while (buf.hasRemaining() && src.read(buf, from + off + buf.position()) >= 0) {
+                    // until full
+                }
+                byte[] bytes = buf.array();
+                java.util.Arrays.fill(bytes, n, chunk, (byte) 0); // a short last block sums as zeros beyond the end
+                int blocks = (n + BLOCK - 1) / BLOCK;
+                ByteBuffer sums = ByteBuffer.allocate(blocks * 4);
+                for (int b = 0; b < blocks; b++) {
+                    int sum = checksum(bytes, b * BLOCK);
+                    sums.putInt(sum);
+                    if (sum != 0) { // zeros stay a hole
+                        writeFully(out, ByteBuffer.wrap(bytes, b * BLOCK, Math.min(BLOCK, n - b * BLOCK)), off + (long) b * BLOCK);
+                    }
+                }
+                sums.flip();
+                writeFully(sumsOut, sums, off / BLOCK * 4);
+            }
+            if (length > 0 && out.size() < length) {
+                writeFully(out, ByteBuffer.wrap(new byte[1]), length - 1);
+            }
+            out.force(false);
+            sumsOut.force(false);
+        }
+        Fsync.parentOf(path);
+    }
+
     /** Opens a frozen layer, read-only; only {@link SharedLayers} calls this. */
     static BlockFile openLayer(Path path) {
         return new BlockFile(path, true);

@@ -103,15 +103,16 @@ public final class SegmentFiles {
     /**
      * Hard-links layer {@code layerId} of another replica's directory, and every layer below it,
      * into this one (what is linked already stays). Fails if the layer is neither here nor there,
-     * or lies on another file system.
+     * or lies on another file system. {@code own}: the layer becomes this replica's (a restore's,
+     * which no other cluster holds), else it stays its source's and is not charged here.
      */
-    public void adopt(Path sourceDir, String layerId) throws IOException {
+    public void adopt(Path sourceDir, String layerId, boolean own) throws IOException {
         OwnerOnly.createDirectories(dir);
         String name = layerFile(layerId);
         while (name != null) {
-            Path own = dir.resolve(name);
+            Path mineLayer = dir.resolve(name);
             Path theirs = sourceDir.resolve(name);
-            if (!Files.exists(own) && !Files.exists(theirs)) {
+            if (!Files.exists(mineLayer) && !Files.exists(theirs)) {
                 throw new IOException("layer " + name + " is in neither " + sourceDir + " nor " + dir);
             }
             for (Path f : BlockFile.filesOf(theirs)) {
@@ -120,10 +121,10 @@ public final class SegmentFiles {
                     Files.createLink(mine, f);
                 }
             }
-            if (!Files.exists(BlockFile.adoptedMarker(own))) {
-                OwnerOnly.writeNew(BlockFile.adoptedMarker(own), new byte[0]);
+            if (!own && !Files.exists(BlockFile.adoptedMarker(mineLayer))) {
+                OwnerOnly.writeNew(BlockFile.adoptedMarker(mineLayer), new byte[0]);
             }
-            name = BlockFile.layerName(own);
+            name = BlockFile.layerName(mineLayer);
         }
         borealis.persistence.files.Fsync.directory(dir);
     }

@@ -86,7 +86,7 @@ class BlockLayersTest {
 
         source.freeze(0, "L1", 2);
         source.deleteAllBut(2);
-        clone.adopt(source.dir(), "L1");
+        clone.adopt(source.dir(), "L1", false);
         clone.createOver(2, "L1");
         BlockFile sourceTop = source.open(2);
         BlockFile cloneTop = clone.open(2);
@@ -149,7 +149,7 @@ class BlockLayersTest {
         assertTrue(Files.exists(a.dir().resolve("layer-L1")), "the layer below the current one stays");
 
         SegmentFiles b = new SegmentFiles(dir.resolve("b"));
-        b.adopt(a.dir(), "L2");
+        b.adopt(a.dir(), "L2", false);
         assertTrue(Files.exists(b.dir().resolve("layer-L1")), "adopting a layer links the layers below it too");
         b.createOver(2, "L2");
         try (BlockFile clone = b.open(2)) {
