@@ -4,6 +4,7 @@ import borealis.actors.cluster.DbCluster;
 import borealis.actors.storage.StorageSegment;
 import borealis.persistence.backup.BackupCatalog;
 import borealis.persistence.backup.BackupService;
+import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import borealis.persistence.volume.segment.BlockFile;
 import java.io.IOException;
@@ -26,9 +27,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * cluster hard-links its group's layer and starts over it, as a clone's replicas do. Writing the
  * volume once, locally, replaces shipping every byte to six replicas through the quorum log.
  *
- * <p>Only for a new cluster's empty replicas on this node's disk: a backtrack (replicas that hold
- * data), or a group with fewer than a write quorum linked (replicas on other nodes), falls back to
- * {@link RestoreFill}, which also overwrites whatever a partial seeding left.
+ * <p>A backtrack lays out the same way over replicas that hold the volume's later history: in the
+ * new writer's epoch (which fences every writer before) they drop it and start over the layer,
+ * numbered above every LSN any of them holds, so the log (and its backup) only ever goes forward.
+ * Groups the volume used beyond the restored size start over an empty layer. A group with fewer
+ * than a write quorum linked (replicas on another node's disk) falls back to {@link RestoreFill},
+ * which overwrites whatever a partial seeding left.
  */
 final class RestoreSeed {
 
@@ -44,7 +48,11 @@ final class RestoreSeed {
         DbCluster.RestoreSource source = s.restore();
         VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
         String volumeId = s.spec().volumeId();
-        if (backups == null || !allEmpty(node.sharding(), volumeId, layout, node)) {
+        if (backups == null) {
+            return null;
+        }
+        Standing now = standing(node.sharding(), volumeId, layout, node);
+        if (now == null) {
             return null;
         }
         BackupService.Materialized m = backups.materialize(new BackupCatalog.Target(source.volumeId(), source.imageKey(),
@@ -52,27 +60,28 @@ final class RestoreSeed {
         Path staging = Path.of(system.settings().config().getString("borealis.data-dir")).toAbsolutePath()
                 .resolve("segments").resolve(".restore-" + UUID.randomUUID());
         try {
-            int groups = (int) Math.max(1, (m.size() + layout.groupSize() - 1) / layout.groupSize());
+            int restoredGroups = (int) Math.max(1, (m.size() + layout.groupSize() - 1) / layout.groupSize());
+            int groups = Math.max(restoredGroups, now.groups());
             String restoreId = UUID.randomUUID().toString().replace("-", "");
             try (FileChannel image = FileChannel.open(m.file(), StandardOpenOption.READ)) {
                 for (int g = 0; g < groups; g++) {
                     long from = layout.groupStart(g);
                     BlockFile.writeLayer(staging.resolve(borealis.persistence.volume.segment.SegmentFiles.layerFile(restoreId + "g" + g)),
-                            image, from, Math.min(layout.groupSize(), m.size() - from));
+                            image, from, Math.max(0, Math.min(layout.groupSize(), m.size() - from)));
                 }
             }
             Files.deleteIfExists(m.file());
-            // Each group's replicas stand where a volume that wrote one record per group would:
-            // group g's last LSN is g + 1, so the new writer recovers VCL = groups and goes on from there.
+            // Each group's replicas stand where a volume that wrote one record per group would: group
+            // g's last LSN is base + g + 1, so the new writer recovers VCL = base + groups and goes on.
             List<CompletableFuture<Boolean>> all = new ArrayList<>();
             int[] seeded = new int[groups];
             for (int g = 0; g < groups; g++) {
                 for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
                     StorageSegment.FrozenLayer layer = new StorageSegment.FrozenLayer(g, r, staging.toString(), restoreId + "g" + g,
-                            g + 1, g + 1, groups - 1, null);
+                            now.highestLsn() + g + 1, now.highestLsn() + g + 1, groups - 1, null);
                     int group = g;
                     all.add(node.sharding().entityRefFor(StorageSegment.typeKey(r), StorageSegment.entityId(volumeId, layout, g, r))
-                            .<StorageSegment.SeedDone>ask(ref -> new StorageSegment.Seed(layer, true, ref), node.requestTimeout())
+                            .<StorageSegment.SeedDone>ask(ref -> new StorageSegment.Seed(layer, true, s.epoch(), ref), node.requestTimeout())
                             .toCompletableFuture()
                             .handle((done, e) -> {
                                 boolean ok = e == null && done.error() == null;
@@ -100,15 +109,47 @@ final class RestoreSeed {
         }
     }
 
-    /** Whether every replica of group 0 holds nothing yet (a new cluster, not a backtrack or a retry). */
-    private static boolean allEmpty(ClusterSharding sharding, String volumeId, VolumeLayout layout, ComputeInstance.Context node) {
-        List<CompletableFuture<borealis.persistence.volume.log.ReplicaStatus>> asks = new ArrayList<>();
+    /** How many groups the volume uses now, and the highest LSN any replica holds (0 and 0 for a new volume). */
+    private record Standing(int groups, long highestLsn) {}
+
+    /** Where the volume's replicas stand, or null if some group has fewer than a write quorum answering. */
+    private static Standing standing(ClusterSharding sharding, String volumeId, VolumeLayout layout, ComputeInstance.Context node) {
+        List<ReplicaStatus> group0 = inspect(sharding, volumeId, layout, 0, node);
+        if (group0.size() < VolumeLayout.WRITE_QUORUM) {
+            return null;
+        }
+        int groups = group0.stream().mapToInt(ReplicaStatus::highestGroup).max().orElse(0) + 1;
+        long highest = highestOf(group0);
+        for (int g = 1; g < groups; g++) {
+            List<ReplicaStatus> statuses = inspect(sharding, volumeId, layout, g, node);
+            if (statuses.size() < VolumeLayout.WRITE_QUORUM) {
+                return null;
+            }
+            highest = Math.max(highest, highestOf(statuses));
+        }
+        return highest == 0 ? new Standing(0, 0) : new Standing(groups, highest);
+    }
+
+    private static long highestOf(List<ReplicaStatus> statuses) {
+        long highest = 0;
+        for (ReplicaStatus st : statuses) {
+            highest = Math.max(highest, Math.max(Math.max(st.appliedLsn(), st.scl()), st.durableHint()));
+            for (var r : st.pending()) {
+                highest = Math.max(highest, r.lsn());
+            }
+        }
+        return highest;
+    }
+
+    private static List<ReplicaStatus> inspect(ClusterSharding sharding, String volumeId, VolumeLayout layout, int group,
+                                               ComputeInstance.Context node) {
+        List<CompletableFuture<ReplicaStatus>> asks = new ArrayList<>();
         for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-            asks.add(sharding.entityRefFor(StorageSegment.typeKey(r), StorageSegment.entityId(volumeId, layout, 0, r))
-                    .<borealis.persistence.volume.log.ReplicaStatus>ask(StorageSegment.Inspect::new, node.requestTimeout())
+            asks.add(sharding.entityRefFor(StorageSegment.typeKey(r), StorageSegment.entityId(volumeId, layout, group, r))
+                    .<ReplicaStatus>ask(StorageSegment.Inspect::new, node.requestTimeout())
                     .toCompletableFuture().exceptionally(e -> null));
         }
-        return asks.stream().map(CompletableFuture::join).allMatch(p -> p != null && p.scl() == 0 && p.appliedLsn() == 0);
+        return asks.stream().map(CompletableFuture::join).filter(st -> st != null).toList();
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -118,7 +118,7 @@ final class ClusterClone {
             return CompletableFuture.completedFuture(false);
         }
         return sharding.entityRefFor(StorageSegment.typeKey(replica), StorageSegment.entityId(volumeId, layout, group, replica))
-                .<StorageSegment.SeedDone>ask(r -> new StorageSegment.Seed(candidates.get(next), false, r), timeout)
+                .<StorageSegment.SeedDone>ask(r -> new StorageSegment.Seed(candidates.get(next), false, 0, r), timeout)
                 .toCompletableFuture()
                 .handle((done, e) -> e == null && done.error() == null)
                 .thenCompose(ok -> ok ? CompletableFuture.completedFuture(true)

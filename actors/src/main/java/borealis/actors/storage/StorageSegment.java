@@ -230,10 +230,12 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                               String error) implements BorealisSerializable {}
 
     /**
-     * Start this empty replica from a frozen layer: a clone's source replica's, or a restore's
-     * ({@code own}: the layer is this cluster's alone, and charged to it).
+     * Start this replica from a frozen layer: a clone's source replica's, or a restore's ({@code
+     * own}: the layer is this cluster's alone, and charged to it). An empty replica just starts
+     * there; one that holds data (a backtrack) drops it, but only for a writer epoch newer than any
+     * it served, which fences the writers before.
      */
-    public record Seed(FrozenLayer from, boolean own, ActorRef<SeedDone> replyTo) implements Command {}
+    public record Seed(FrozenLayer from, boolean own, long writerEpoch, ActorRef<SeedDone> replyTo) implements Command {}
 
     public record SeedDone(int group, int replica, String error) implements BorealisSerializable {}
 
@@ -244,7 +246,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
 
     public record Frozen(String layerId, long generation) implements Event {}
 
-    public record Seeded(String layerId, long generation, long appliedLsn, long durableHint, int highestGroup) implements Event {}
+    public record Seeded(String layerId, long generation, long appliedLsn, long durableHint, int highestGroup, long writerEpoch)
+            implements Event {}
 
     // ---- behaviour ----
 
@@ -496,8 +499,9 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         if (SegmentFiles.layerFile(from.layerId()).equals(currentLayer(s))) {
             return Effect().reply(c.replyTo(), new SeedDone(group, replica, null)); // seeded before
         }
-        if (s.highestLsn() > 0) {
-            return Effect().reply(c.replyTo(), new SeedDone(group, replica, "replica already holds records up to LSN " + s.highestLsn()));
+        if ((s.highestLsn() > 0 || s.epoch() > 0) && c.writerEpoch() <= s.epoch()) {
+            return Effect().reply(c.replyTo(), new SeedDone(group, replica, "replica holds records up to LSN " + s.highestLsn()
+                    + " of writer epoch " + s.epoch() + ", not older than " + c.writerEpoch()));
         }
         try {
             files.adopt(java.nio.file.Path.of(from.dir()), from.layerId(), c.own());
@@ -505,7 +509,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
             // Another node's disk, or the layer is gone: this replica fills from its seeded peers instead.
             return Effect().reply(c.replyTo(), new SeedDone(group, replica, "cannot link the source's layer: " + e));
         }
-        return Effect().persist(new Seeded(from.layerId(), s.generation() + 2, from.appliedLsn(), from.durableHint(), from.highestGroup()))
+        return Effect().persist(new Seeded(from.layerId(), s.generation() + 2, from.appliedLsn(), from.durableHint(), from.highestGroup(),
+                        c.writerEpoch()))
                 .thenRun(after -> {
                     historyUnknown = false;
                     if (sync != null) {
@@ -661,7 +666,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                     return s;
                 })
                 .onEvent(Seeded.class, (s, e) -> {
-                    s.seeded(e.layerId(), e.generation(), e.appliedLsn(), e.durableHint(), e.highestGroup());
+                    s.seeded(e.layerId(), e.generation(), e.appliedLsn(), e.durableHint(), e.highestGroup(), e.writerEpoch());
                     return s;
                 })
                 .build();

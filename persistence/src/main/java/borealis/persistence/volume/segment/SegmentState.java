@@ -282,16 +282,30 @@ public final class SegmentState {
     }
 
     /**
-     * This replica of a clone starts from a source replica's frozen layer (hard-linked here
-     * already): generation {@code newGeneration} over it, with the source's applied LSN, durable
-     * hint and group count, as if it had applied the same records.
+     * The replica starts over from a frozen layer (hard-linked here already): generation {@code
+     * newGeneration} over it, applied up to {@code applied}, as if it had applied records that
+     * wrote exactly the layer; {@code highestGroup} is the volume's group count from now on. What it
+     * held before is dropped (a backtrack laid out anew, in writer epoch {@code writerEpoch}, which
+     * it adopts); an empty replica of a clone or restore just starts there.
      */
-    public void seeded(String layerId, long newGeneration, long sourceApplied, long sourceDurable, int sourceHighestGroup) {
+    public void seeded(String layerId, long newGeneration, long applied, long durable, int highestGroup, long writerEpoch) {
         files.createOver(newGeneration, layerId);
-        hydrated(newGeneration, sourceApplied, sourceApplied, sourceHighestGroup);
+        switchTo(newGeneration);
+        files.deleteAllBut(newGeneration);
+        mustHaveLength = UNKNOWN_LENGTH;
+        mustHaveSums = UNKNOWN_LENGTH;
+        releaseRetained();
+        pending.clear();
+        if (writerEpoch > epoch) {
+            epoch = writerEpoch;
+            epochStart = UNSEALED;
+        }
+        this.highestGroup = highestGroup;
+        appliedLsn = applied;
+        scl = applied;
         aheadLsn = 0;
-        durableHint = Math.max(durableHint, sourceDurable);
-        advanceDurable(durableHint);
+        durableHint = durable;
+        advanceScl();
     }
 
     /** A corrupt block was replaced by a peer's copy taken while the peer had applied {@code peerApplied}. */
