@@ -66,6 +66,57 @@ class SegmentStateTest {
         assertTrue(b.recordsAbove(8).isPresent(), "and others may keep records again");
     }
 
+    /** The replica's content as applied records, a block file image of group 0 up to its length. */
+    private static byte[] content(SegmentState s) throws Exception {
+        return s.read(0, (int) s.file().length(), s.scl());
+    }
+
+    /**
+     * A freeze replayed after a crash from a snapshot taken before it: replay writes the records
+     * before the freeze into a fresh file of the old generation (the real one is the layer now),
+     * which the replayed freeze drops; the layer keeps what it held at the freeze, and the clone
+     * seeded from it reads exactly that, whatever the source does after.
+     */
+    @Test
+    void aFreezeReplayedFromAnOlderSnapshotLeavesTheLayerAsItWasFrozen() throws Exception {
+        List<LogRecord> all = chain(12);
+        SegmentFiles files = new SegmentFiles(dir.resolve("src"));
+        SegmentState live = new SegmentState(LAYOUT, 0, files);
+        live.append(1, 1, all.subList(0, 4), 4);
+        live.file().force();
+        SegmentState.Snapshot before = live.snapshot();
+        live.append(1, 1, all.subList(4, 8), 8);
+        byte[] atFreeze = content(live);
+        live.frozen("L1", live.generation() + 2);
+        live.append(1, 1, all.subList(8, 12), 12);
+        byte[] latest = content(live);
+        live.file().force();
+        live.file().close();
+
+        SegmentState clone = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("clone")));
+        clone.files().adopt(files.dir(), "L1", false);
+        clone.seeded("L1", 2, 8, 8, 0, 0);
+        assertArrayEquals(atFreeze, content(clone), "the clone starts as the source was at the freeze");
+
+        // The crash: the source restarts from the snapshot before the freeze and replays the events since.
+        SegmentState replayed = new SegmentState(LAYOUT, 0, files);
+        replayed.restore(before);
+        replayed.append(1, 1, all.subList(4, 8), 8);
+        replayed.frozen("L1", before.generation() + 2);
+        replayed.append(1, 1, all.subList(8, 12), 12);
+        assertEquals(null, replayed.verifyRestoredFiles(), "the frozen generation's file is not taken for a lost one");
+        assertArrayEquals(latest, content(replayed));
+        assertArrayEquals(atFreeze, content(clone), "the source's replay never wrote into the shared layer");
+        assertFalse(Files.exists(files.path(before.generation())), "the file replay recreated under the frozen name is gone");
+
+        // The clone writes on its own; the source does not see it, nor the clone the source.
+        clone.append(1, 1, List.of(LogRecord.write(13, 8, 0, 100, bytes(3000, 99), 3000, false)), 13);
+        assertArrayEquals(latest, content(replayed));
+        byte[] expected = atFreeze.clone();
+        System.arraycopy(bytes(3000, 99), 0, expected, 100, 3000);
+        assertArrayEquals(expected, content(clone));
+    }
+
     @Test
     void aGapIsSeenAndFilledRecordsCompleteIt() {
         SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("r")));
