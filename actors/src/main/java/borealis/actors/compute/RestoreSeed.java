@@ -6,7 +6,7 @@ import borealis.persistence.backup.BackupCatalog;
 import borealis.persistence.backup.BackupService;
 import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
-import borealis.persistence.volume.segment.BlockFile;
+import borealis.persistence.volume.segment.LayerFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -66,7 +66,7 @@ final class RestoreSeed {
             try (FileChannel image = FileChannel.open(m.file(), StandardOpenOption.READ)) {
                 for (int g = 0; g < groups; g++) {
                     long from = layout.groupStart(g);
-                    BlockFile.writeLayer(staging.resolve(borealis.persistence.volume.segment.SegmentFiles.layerFile(restoreId + "g" + g)),
+                    LayerFiles.writeLayer(staging.resolve(borealis.persistence.volume.segment.SegmentFiles.layerFile(restoreId + "g" + g)),
                             image, from, Math.max(0, Math.min(layout.groupSize(), m.size() - from)));
                 }
             }

@@ -302,6 +302,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
     private ActorRef<SegmentSync.Command> sync;
     /** Sync children started: each gets a name of its own, since a stopped one may not be gone yet. */
     private int syncs;
+    private final SegmentClones clones;
     /** Started holding nothing, and no gap round has been answered by peers since. */
     private boolean historyUnknown;
     /**
@@ -324,6 +325,7 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         this.group = Integer.parseInt(parts[2]);
         this.replica = Integer.parseInt(parts[3]);
         this.files = new SegmentFiles(filesDir(settings.segmentsDir(), volumeId, group, replica));
+        this.clones = new SegmentClones(group, replica, files);
         this.settings = settings;
     }
 
@@ -385,8 +387,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .onCommand(Purge.class, this::onPurge)
                 .onCommand(MeasureUsage.class, (s, c) -> Effect().reply(c.replyTo(),
                         new UsageMeasured(group, replica, s.file().length(), s.file().chargedBytes())))
-                .onCommand(Freeze.class, this::onFreeze)
-                .onCommand(Seed.class, this::onSeed)
+                .onCommand(Freeze.class, (s, c) -> clones.freeze(Effect(), s, c))
+                .onCommand(Seed.class, (s, c) -> clones.seed(Effect(), s, c, this::seeded))
                 .build();
     }
 
@@ -463,68 +465,13 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
                 .thenNoReply();
     }
 
-    // ---- clones ----
-
-    private ReplyEffect<Event, SegmentState> onFreeze(SegmentState s, Freeze c) {
-        String dir = files.dir().toAbsolutePath().toString();
-        if (s.epoch() != c.epoch()) {
-            return Effect().reply(c.replyTo(), new FrozenLayer(group, replica, dir, c.layerId(), 0, 0, 0,
-                    "replica serves writer epoch " + s.epoch() + ", not " + c.epoch()));
+    /** A seed persisted: the replica's history is known now, and a gap round begun at start-up would copy what the layer holds. */
+    private void seeded() {
+        historyUnknown = false;
+        if (sync != null) {
+            ctx.stop(sync); // else it hydrates a full copy of the shared layer (a 1 GB group, six times)
+            sync = null;
         }
-        if (SegmentFiles.layerFile(c.layerId()).equals(currentLayer(s))) {
-            // Asked again (a lost answer): frozen already, and the writer has held its writes since.
-            return Effect().reply(c.replyTo(), frozenLayer(s, c.layerId()));
-        }
-        s.advanceDurable(c.groupLast()); // the writer holds its writes: everything up to it is durable
-        String unfit = s.unfitToFreeze(c.groupLast());
-        if (unfit != null) {
-            return Effect().reply(c.replyTo(), new FrozenLayer(group, replica, dir, c.layerId(), 0, 0, 0, unfit));
-        }
-        String current = currentLayer(s);
-        if (current != null && s.file().isUntouchedOverlay()) {
-            // Nothing written since the last freeze: the clone shares that layer, and no level is added.
-            return Effect().reply(c.replyTo(), frozenLayer(s, current.substring(SegmentFiles.layerFile("").length())));
-        }
-        // Two generations on: a hydration in flight copies into the next one, and is then dropped as stale.
-        return Effect().persist(new Frozen(c.layerId(), s.generation() + 2)).thenReply(c.replyTo(), after -> frozenLayer(after, c.layerId()));
-    }
-
-    private FrozenLayer frozenLayer(SegmentState s, String layerId) {
-        return new FrozenLayer(group, replica, files.dir().toAbsolutePath().toString(), layerId, s.appliedLsn(), s.durableHint(),
-                s.highestGroup(), null);
-    }
-
-    private ReplyEffect<Event, SegmentState> onSeed(SegmentState s, Seed c) {
-        FrozenLayer from = c.from();
-        if (SegmentFiles.layerFile(from.layerId()).equals(currentLayer(s))) {
-            return Effect().reply(c.replyTo(), new SeedDone(group, replica, null)); // seeded before
-        }
-        if ((s.highestLsn() > 0 || s.epoch() > 0) && c.writerEpoch() <= s.epoch()) {
-            return Effect().reply(c.replyTo(), new SeedDone(group, replica, "replica holds records up to LSN " + s.highestLsn()
-                    + " of writer epoch " + s.epoch() + ", not older than " + c.writerEpoch()));
-        }
-        try {
-            files.adopt(java.nio.file.Path.of(from.dir()), from.layerId(), c.own());
-        } catch (java.io.IOException e) {
-            // Another node's disk, or the layer is gone: this replica fills from its seeded peers instead.
-            return Effect().reply(c.replyTo(), new SeedDone(group, replica, "cannot link the source's layer: " + e));
-        }
-        return Effect().persist(new Seeded(from.layerId(), s.generation() + 2, from.appliedLsn(), from.durableHint(), from.highestGroup(),
-                        c.writerEpoch()))
-                .thenRun(after -> {
-                    historyUnknown = false;
-                    if (sync != null) {
-                        // A gap round begun at start-up (an empty replica asks its peers) would
-                        // hydrate a full copy of what the layer already holds (a 1 GB group, six times).
-                        ctx.stop(sync);
-                        sync = null;
-                    }
-                })
-                .thenReply(c.replyTo(), after -> new SeedDone(group, replica, null));
-    }
-
-    private String currentLayer(SegmentState s) {
-        return files.layerOf(s.generation());
     }
 
     private ReplicaStatus status(SegmentState s) {

@@ -34,7 +34,7 @@ import java.util.zip.CRC32C;
  */
 public final class BlockFile implements AutoCloseable {
 
-    private static final int BLOCK = VolumeLayout.BLOCK;
+    static final int BLOCK = VolumeLayout.BLOCK;
     private static final int ZERO_BLOCK_CRC;
 
     static {
@@ -101,7 +101,7 @@ public final class BlockFile implements AutoCloseable {
                 this.sums = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
             this.length = data.size();
-            String layer = layerName(path);
+            String layer = LayerFiles.layerName(path);
             if (layer != null) {
                 below = SharedLayers.acquire(path.resolveSibling(layer));
                 this.presence = LayerPresence.load(path, below.length());
@@ -115,46 +115,6 @@ public final class BlockFile implements AutoCloseable {
             }
             throw new UncheckedIOException("cannot open block file " + path, e);
         }
-    }
-
-    /**
-     * Writes a layer from {@code length} bytes of {@code src} at {@code from} (a restored volume's
-     * group): the data, sparse where a block is zeros, and its checksums, forced with their names.
-     */
-    public static void writeLayer(Path path, FileChannel src, long from, long length) throws IOException {
-        delete(path);
-        OwnerOnly.createDirectories(path.getParent());
-        try (FileChannel out = OwnerOnly.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             FileChannel sumsOut = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            int chunk = 256 * BLOCK;
-            ByteBuffer buf = ByteBuffer.allocate(chunk);
-            for (long off = 0; off < length; off += chunk) {
-                int n = (int) Math.min(chunk, length - off);
-                buf.clear().limit(n);
-                while (buf.hasRemaining() && src.read(buf, from + off + buf.position()) >= 0) {
-                    // until full
-                }
-                byte[] bytes = buf.array();
-                java.util.Arrays.fill(bytes, n, chunk, (byte) 0); // a short last block sums as zeros beyond the end
-                int blocks = (n + BLOCK - 1) / BLOCK;
-                ByteBuffer sums = ByteBuffer.allocate(blocks * 4);
-                for (int b = 0; b < blocks; b++) {
-                    int sum = checksum(bytes, b * BLOCK);
-                    sums.putInt(sum);
-                    if (sum != 0) { // zeros stay a hole
-                        writeFully(out, ByteBuffer.wrap(bytes, b * BLOCK, Math.min(BLOCK, n - b * BLOCK)), off + (long) b * BLOCK);
-                    }
-                }
-                sums.flip();
-                writeFully(sumsOut, sums, off / BLOCK * 4);
-            }
-            if (length > 0 && out.size() < length) {
-                writeFully(out, ByteBuffer.wrap(new byte[1]), length - 1);
-            }
-            out.force(false);
-            sumsOut.force(false);
-        }
-        Fsync.parentOf(path);
     }
 
     /** Opens a frozen layer, read-only; only {@link SharedLayers} calls this. */
@@ -174,44 +134,6 @@ public final class BlockFile implements AutoCloseable {
         return path.resolveSibling(path.getFileName() + ".crc");
     }
 
-    static Path basePath(Path path) {
-        return path.resolveSibling(path.getFileName() + ".base");
-    }
-
-    /** The name of the layer a block file lies over (a file in the same directory), or null. */
-    static String layerName(Path path) throws IOException {
-        Path p = basePath(path);
-        return Files.exists(p) ? Files.readString(p, java.nio.charset.StandardCharsets.UTF_8).strip() : null;
-    }
-
-    /**
-     * Creates {@code path} as an empty file over layer {@code layer} (a block file in the same
-     * directory), as long as the layer and reading every block through to it. The {@code .base}
-     * sidecar is written last (forced, renamed), so a file without it was never finished: it is
-     * created again from nothing.
-     */
-    static void createOver(Path path, String layer) throws IOException {
-        delete(path);
-        long layerLength = Files.size(path.resolveSibling(layer));
-        try (FileChannel ch = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            if (layerLength > 0) {
-                // Sparse: the length is the layer's; the bytes are read through to it.
-                writeFully(ch, ByteBuffer.wrap(new byte[1]), layerLength - 1);
-            }
-            ch.force(false);
-        }
-        try (FileChannel ch = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ch.force(false);
-        }
-        Path tmp = path.resolveSibling(path.getFileName() + ".base.tmp");
-        try (FileChannel ch = OwnerOnly.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            writeFully(ch, ByteBuffer.wrap(layer.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
-            ch.force(false);
-        }
-        Files.move(tmp, basePath(path), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Fsync.parentOf(path);
-    }
-
     /** The bytes this file holds itself: all of them, or over a layer only the blocks written since. */
     public long ownBytes() {
         return presence == null ? length : Math.min(length, presence.count() * BLOCK);
@@ -226,24 +148,19 @@ public final class BlockFile implements AutoCloseable {
         long total = ownBytes();
         try {
             // By the names in this replica's directory: a shared layer's own path may be another's link.
-            String name = layerName(path);
+            String name = LayerFiles.layerName(path);
             for (BlockFile layer = base; layer != null && name != null; layer = layer.base) {
                 Path here = path.resolveSibling(name);
-                if (Files.exists(adoptedMarker(here))) {
+                if (Files.exists(LayerFiles.adoptedMarker(here))) {
                     break;
                 }
                 total += layer.ownBytes();
-                name = layerName(here);
+                name = LayerFiles.layerName(here);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the layers of " + path, e);
         }
         return total;
-    }
-
-    /** Beside a layer hard-linked from a clone's source: the layer is the source's, not this replica's. */
-    static Path adoptedMarker(Path layer) {
-        return layer.resolveSibling(layer.getFileName() + ".adopted");
     }
 
     /** Whether block {@code b} is this file's own (not read through to the layer below). */
@@ -592,15 +509,10 @@ public final class BlockFile implements AutoCloseable {
 
     /** Removes the files (used when a replica's data is wiped or its cluster deleted). */
     public static void delete(Path path) throws IOException {
-        Files.deleteIfExists(basePath(path));
+        Files.deleteIfExists(LayerFiles.basePath(path));
         Files.deleteIfExists(LayerPresence.pathFor(path));
         Files.deleteIfExists(path);
         Files.deleteIfExists(sumsPath(path));
-    }
-
-    /** The files of a block file: data, checksums and, over a layer, its presence and base name. */
-    static java.util.List<Path> filesOf(Path path) {
-        return java.util.List.of(sumsPath(path), LayerPresence.pathFor(path), basePath(path), path);
     }
 
     private void updateChecksum(long block) throws IOException {
@@ -622,7 +534,7 @@ public final class BlockFile implements AutoCloseable {
      * The stored form of a block's CRC32C, XORed with the CRC of a zero block so that a block never
      * written (a hole in the sums file, which reads as 0) checks as zeros without being summed.
      */
-    private static int checksum(byte[] bytes, int from) {
+    static int checksum(byte[] bytes, int from) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, from, BLOCK);
         return (int) crc.getValue() ^ ZERO_BLOCK_CRC;
@@ -637,7 +549,7 @@ public final class BlockFile implements AutoCloseable {
         return (length + BLOCK - 1) / BLOCK;
     }
 
-    private static void writeFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {
+    static void writeFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {
         while (buf.hasRemaining()) {
             position += channel.write(buf, position);
         }

@@ -84,7 +84,7 @@ public final class SegmentFiles {
                 if (!Files.exists(from)) {
                     new BlockFile(from).close(); // lost: the layer is empty, and the replica's checks see it
                 }
-                for (Path f : BlockFile.filesOf(from)) {
+                for (Path f : LayerFiles.filesOf(from)) {
                     if (Files.exists(f)) {
                         Files.move(f, dir.resolve(f.getFileName().toString().replace(from.getFileName().toString(), layer.getFileName().toString())),
                                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -92,8 +92,8 @@ public final class SegmentFiles {
                 }
                 borealis.persistence.files.Fsync.directory(dir);
             }
-            if (BlockFile.layerName(path(next)) == null) {
-                BlockFile.createOver(path(next), layerFile(layerId));
+            if (LayerFiles.layerName(path(next)) == null) {
+                LayerFiles.createOver(path(next), layerFile(layerId));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot freeze generation " + generation + " of " + dir + " as layer " + layerId, e);
@@ -115,16 +115,16 @@ public final class SegmentFiles {
             if (!Files.exists(mineLayer) && !Files.exists(theirs)) {
                 throw new IOException("layer " + name + " is in neither " + sourceDir + " nor " + dir);
             }
-            for (Path f : BlockFile.filesOf(theirs)) {
+            for (Path f : LayerFiles.filesOf(theirs)) {
                 Path mine = dir.resolve(f.getFileName().toString());
                 if (Files.exists(f) && !Files.exists(mine)) {
                     Files.createLink(mine, f);
                 }
             }
-            if (!own && !Files.exists(BlockFile.adoptedMarker(mineLayer))) {
-                OwnerOnly.writeNew(BlockFile.adoptedMarker(mineLayer), new byte[0]);
+            if (!own && !Files.exists(LayerFiles.adoptedMarker(mineLayer))) {
+                OwnerOnly.writeNew(LayerFiles.adoptedMarker(mineLayer), new byte[0]);
             }
-            name = BlockFile.layerName(mineLayer);
+            name = LayerFiles.layerName(mineLayer);
         }
         borealis.persistence.files.Fsync.directory(dir);
     }
@@ -132,7 +132,7 @@ public final class SegmentFiles {
     /** The layer file generation {@code generation} lies over, or null. */
     public String layerOf(long generation) {
         try {
-            return BlockFile.layerName(path(generation));
+            return LayerFiles.layerName(path(generation));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the layer of generation " + generation + " in " + dir, e);
         }
@@ -141,8 +141,8 @@ public final class SegmentFiles {
     /** Creates generation {@code generation} over layer {@code layerId} (linked here), unless done already. */
     public void createOver(long generation, String layerId) {
         try {
-            if (BlockFile.layerName(path(generation)) == null) {
-                BlockFile.createOver(path(generation), layerFile(layerId));
+            if (LayerFiles.layerName(path(generation)) == null) {
+                LayerFiles.createOver(path(generation), layerFile(layerId));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create generation " + generation + " of " + dir + " over layer " + layerId, e);
@@ -156,7 +156,7 @@ public final class SegmentFiles {
         }
         try {
             java.util.Set<String> layers = new java.util.HashSet<>();
-            for (String l = BlockFile.layerName(path(keep)); l != null; l = BlockFile.layerName(dir.resolve(l))) {
+            for (String l = LayerFiles.layerName(path(keep)); l != null; l = LayerFiles.layerName(dir.resolve(l))) {
                 layers.add(l);
             }
             try (Stream<Path> s = Files.list(dir)) {

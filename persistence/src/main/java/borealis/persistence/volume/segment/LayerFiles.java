@@ -1,0 +1,109 @@
+package borealis.persistence.volume.segment;
+
+import borealis.persistence.files.Fsync;
+import borealis.persistence.files.OwnerOnly;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The files that make a block file a frozen layer or lay it over one: the {@code .base} sidecar
+ * naming the layer below, a layer written whole from a restored volume, the marker of a layer
+ * adopted from a clone's source. See {@link BlockFile} and {@link SegmentFiles}.
+ */
+public final class LayerFiles {
+
+    private LayerFiles() {}
+
+    /**
+     * Writes a layer from {@code length} bytes of {@code src} at {@code from} (a restored volume's
+     * group): the data, sparse where a block is zeros, and its checksums, forced with their names.
+     */
+    public static void writeLayer(Path path, FileChannel src, long from, long length) throws IOException {
+        BlockFile.delete(path);
+        OwnerOnly.createDirectories(path.getParent());
+        int block = BlockFile.BLOCK;
+        try (FileChannel out = OwnerOnly.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             FileChannel sumsOut = OwnerOnly.open(BlockFile.sumsPath(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            int chunk = 256 * block;
+            ByteBuffer buf = ByteBuffer.allocate(chunk);
+            for (long off = 0; off < length; off += chunk) {
+                int n = (int) Math.min(chunk, length - off);
+                buf.clear().limit(n);
+                while (buf.hasRemaining() && src.read(buf, from + off + buf.position()) >= 0) {
+                    // until full
+                }
+                byte[] bytes = buf.array();
+                java.util.Arrays.fill(bytes, n, chunk, (byte) 0); // a short last block sums as zeros beyond the end
+                int blocks = (n + block - 1) / block;
+                ByteBuffer sums = ByteBuffer.allocate(blocks * 4);
+                for (int b = 0; b < blocks; b++) {
+                    int sum = BlockFile.checksum(bytes, b * block);
+                    sums.putInt(sum);
+                    if (sum != 0) { // zeros stay a hole
+                        BlockFile.writeFully(out, ByteBuffer.wrap(bytes, b * block, Math.min(block, n - b * block)), off + (long) b * block);
+                    }
+                }
+                sums.flip();
+                BlockFile.writeFully(sumsOut, sums, off / block * 4);
+            }
+            if (length > 0 && out.size() < length) {
+                BlockFile.writeFully(out, ByteBuffer.wrap(new byte[1]), length - 1);
+            }
+            out.force(false);
+            sumsOut.force(false);
+        }
+        Fsync.parentOf(path);
+    }
+
+    static Path basePath(Path path) {
+        return path.resolveSibling(path.getFileName() + ".base");
+    }
+
+    /** The name of the layer a block file lies over (a file in the same directory), or null. */
+    static String layerName(Path path) throws IOException {
+        Path p = basePath(path);
+        return Files.exists(p) ? Files.readString(p, java.nio.charset.StandardCharsets.UTF_8).strip() : null;
+    }
+
+    /**
+     * Creates {@code path} as an empty file over layer {@code layer} (a block file in the same
+     * directory), with the layer's length and every block read through to it. The {@code .base}
+     * sidecar is written last (forced, renamed), so a file without it was never finished: it is
+     * created again from nothing.
+     */
+    static void createOver(Path path, String layer) throws IOException {
+        BlockFile.delete(path);
+        long layerLength = Files.size(path.resolveSibling(layer));
+        try (FileChannel ch = OwnerOnly.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            if (layerLength > 0) {
+                // Sparse: the length is the layer's; the bytes are read through to it.
+                BlockFile.writeFully(ch, ByteBuffer.wrap(new byte[1]), layerLength - 1);
+            }
+            ch.force(false);
+        }
+        try (FileChannel ch = OwnerOnly.open(BlockFile.sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        }
+        Path tmp = path.resolveSibling(path.getFileName() + ".base.tmp");
+        try (FileChannel ch = OwnerOnly.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            BlockFile.writeFully(ch, ByteBuffer.wrap(layer.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+            ch.force(false);
+        }
+        Files.move(tmp, basePath(path), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Fsync.parentOf(path);
+    }
+
+    /** Beside a layer hard-linked from a clone's source: the layer is the source's, not this replica's. */
+    static Path adoptedMarker(Path layer) {
+        return layer.resolveSibling(layer.getFileName() + ".adopted");
+    }
+
+    /** The files of a block file: data, checksums and, over a layer, its presence and base name. */
+    static java.util.List<Path> filesOf(Path path) {
+        return java.util.List.of(BlockFile.sumsPath(path), LayerPresence.pathFor(path), basePath(path), path);
+    }
+}
