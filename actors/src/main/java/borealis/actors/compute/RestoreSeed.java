@@ -143,13 +143,7 @@ final class RestoreSeed {
 
     private static List<ReplicaStatus> inspect(ClusterSharding sharding, String volumeId, VolumeLayout layout, int group,
                                                ComputeInstance.Context node) {
-        List<CompletableFuture<ReplicaStatus>> asks = new ArrayList<>();
-        for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-            asks.add(sharding.entityRefFor(StorageSegment.typeKey(r), StorageSegment.entityId(volumeId, layout, group, r))
-                    .<ReplicaStatus>ask(StorageSegment.Inspect::new, node.requestTimeout())
-                    .toCompletableFuture().exceptionally(e -> null));
-        }
-        return asks.stream().map(CompletableFuture::join).filter(st -> st != null).toList();
+        return borealis.actors.storage.GroupStatus.of(sharding, volumeId, layout, group, node.requestTimeout()).join();
     }
 
     private static void deleteTree(Path root) throws IOException {

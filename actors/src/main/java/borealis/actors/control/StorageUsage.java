@@ -47,14 +47,7 @@ final class StorageUsage {
 
     /** Where each replica of a group stands; those that do not answer in time are left out. */
     static CompletableFuture<List<ReplicaStatus>> inspect(ClusterSharding sharding, String volumeId, VolumeLayout layout, int group,
-                                                                 Duration timeout) {
-        List<CompletableFuture<ReplicaStatus>> asks = new ArrayList<>();
-        for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-            asks.add(sharding.entityRefFor(StorageSegment.typeKey(r), StorageSegment.entityId(volumeId, layout, group, r))
-                    .<ReplicaStatus>ask(StorageSegment.Inspect::new, timeout).toCompletableFuture()
-                    .exceptionally(e -> null));
-        }
-        return CompletableFuture.allOf(asks.toArray(new CompletableFuture<?>[0]))
-                .thenApply(v -> asks.stream().map(CompletableFuture::join).filter(s -> s != null).toList());
+                                                          Duration timeout) {
+        return borealis.actors.storage.GroupStatus.of(sharding, volumeId, layout, group, timeout);
     }
 }
