@@ -24,6 +24,8 @@ public final class NodeProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     private String extraConfig;
     private List<String> extraArgs = List.of();
+    /** A built distribution to run ({@code borealis.jar} beside its {@code lib/}), or null for this test's classes. */
+    private Path jar;
     private Process process;
 
     public NodeProcess(Path dataDir) throws IOException {
@@ -76,6 +78,12 @@ public final class NodeProcess implements AutoCloseable {
         return this;
     }
 
+    /** Runs the node from a built distribution (another build's, for an upgrade) from the next start on. */
+    public NodeProcess withJar(Path jar) {
+        this.jar = jar;
+        return this;
+    }
+
     public NodeProcess start() throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -114,9 +122,14 @@ public final class NodeProcess implements AutoCloseable {
         cmd.add("-Dpekko.actor.serialize-messages=on");
         cmd.add("-Dborealis.admin.token=test-token");
         cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("borealis.actors.cli.BorealisCli");
+        if (jar != null) {
+            cmd.add("-jar");
+            cmd.add(jar.toString());
+        } else {
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("borealis.actors.cli.BorealisCli");
+        }
         cmd.add("start");
         cmd.add("--data-dir=" + dataDir);
         cmd.add("--pg-port=" + pgPort);
