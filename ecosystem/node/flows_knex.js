@@ -101,7 +101,7 @@ const flows = {
       eq(done.map((r) => r.name), Object.keys(MIGRATIONS), 'knex_migrations rows');
       const lock = await k('knex_migrations_lock').select('is_locked');
       eq(lock, [{ is_locked: 0 }], 'migration lock released');
-    }, { migrations: { directory: dir } });
+    }, { migrations: { directory: dir } }).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
   },
 
   'knex.queries': (db) => withKnex(db, async (k) => {

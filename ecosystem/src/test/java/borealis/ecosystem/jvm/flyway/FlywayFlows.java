@@ -98,6 +98,7 @@ public final class FlywayFlows {
         eq(f.migrate().migrationsExecuted, 0, "a second migrate does nothing");
         // a new migration is pending, then applied; the repeatable one reruns only when it changes
         Files.writeString(dir.resolve("V3__seed.sql"), "insert into ledger (account_id, amount) select id, 12.50 from account;\n");
+        dir.resolve("V3__seed.sql").toFile().deleteOnExit(); // registered after the directory: deleted before it
         eq(f.info().pending().length, 1, "V3 pending");
         eq(f.migrate().migrationsExecuted, 1, "V3 applied");
         eq(column(db, "select name || '=' || balance from balances"), List.of("house=12.50"), "view over the new rows");
@@ -128,6 +129,7 @@ public final class FlywayFlows {
                 List.of("tenant_a", "tenant_b"), "views per tenant");
         // tenant_a moves on alone
         Files.writeString(dir.resolve("V3__tenant_note.sql"), "alter table account add column note text;\n");
+        dir.resolve("V3__tenant_note.sql").toFile().deleteOnExit(); // registered after the directory: deleted before it
         eq(flyway(db, dir, "tenant_a").migrate().migrationsExecuted, 1, "tenant_a: V3");
         eq(flyway(db, dir, "tenant_b").info().pending().length, 1, "tenant_b: V3 pending");
         eq(flyway(db, dir, "tenant_a").info().current().getVersion().getVersion(), "3", "tenant_a at 3");
