@@ -407,17 +407,7 @@ public final class ComputeInstance {
                     return Behaviors.same();
                 })
                 .onMessage(FreezeForClone.class, f -> {
-                    ReplicatedVolume v = volume;
-                    CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return VolumeFreeze.freeze(node.sharding(), v, f.layerId(), node.requestTimeout());
-                        } catch (java.io.IOException e) {
-                            throw new java.util.concurrent.CompletionException(e);
-                        }
-                    }, ctx.getSystem().dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()))
-                            .whenComplete((p, e) -> f.replyTo().tell(e == null ? StatusReply.success(p)
-                                    : StatusReply.error("the volume of " + clusterId + " could not be frozen: "
-                                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()))));
+                    VolumeFreeze.answer(ctx.getSystem(), node, clusterId, volume, f);
                     return Behaviors.same();
                 })
                 .onMessage(Resized.class, r -> {

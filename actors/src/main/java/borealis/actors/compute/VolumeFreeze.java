@@ -19,6 +19,21 @@ final class VolumeFreeze {
 
     private VolumeFreeze() {}
 
+    /** Freezes {@code v} off the actor's thread (the hold waits for durability) and answers {@code f}. */
+    static void answer(org.apache.pekko.actor.typed.ActorSystem<?> system, ComputeInstance.Context node, String clusterId, ReplicatedVolume v,
+                       ComputeInstance.FreezeForClone f) {
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return freeze(node.sharding(), v, f.layerId(), node.requestTimeout());
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()))
+                .whenComplete((p, e) -> f.replyTo().tell(e == null ? org.apache.pekko.pattern.StatusReply.success(p)
+                        : org.apache.pekko.pattern.StatusReply.error("the volume of " + clusterId + " could not be frozen: "
+                                + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()))));
+    }
+
     static ComputeInstance.ClonePoint freeze(ClusterSharding sharding, ReplicatedVolume v, String layerId, Duration timeout)
             throws IOException {
         long began = System.nanoTime();
