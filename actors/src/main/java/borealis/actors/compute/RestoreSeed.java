@@ -4,6 +4,8 @@ import borealis.actors.cluster.DbCluster;
 import borealis.actors.storage.StorageSegment;
 import borealis.persistence.backup.BackupCatalog;
 import borealis.persistence.backup.BackupService;
+import borealis.persistence.crypto.AtRestEncryption;
+import borealis.persistence.crypto.FileKeys;
 import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import borealis.persistence.volume.segment.LayerFiles;
@@ -63,11 +65,12 @@ final class RestoreSeed {
             int restoredGroups = (int) Math.max(1, (m.size() + layout.groupSize() - 1) / layout.groupSize());
             int groups = Math.max(restoredGroups, now.groups());
             String restoreId = UUID.randomUUID().toString().replace("-", "");
+            FileKeys keys = AtRestEncryption.get(system).forVolume(volumeId);
             try (FileChannel image = FileChannel.open(m.file(), StandardOpenOption.READ)) {
                 for (int g = 0; g < groups; g++) {
                     long from = layout.groupStart(g);
                     LayerFiles.writeLayer(staging.resolve(borealis.persistence.volume.segment.SegmentFiles.layerFile(restoreId + "g" + g)),
-                            image, from, Math.max(0, Math.min(layout.groupSize(), m.size() - from)));
+                            image, from, Math.max(0, Math.min(layout.groupSize(), m.size() - from)), keys);
                 }
             }
             Files.deleteIfExists(m.file());

@@ -136,7 +136,7 @@ final class ClusterRestore {
             TreeMap<String, ScramVerifier> users = new TreeMap<>();
             users.put(spec.masterUsername(), ScramVerifier.create(masterPassword));
             return new Source(spec, users);
-        } catch (borealis.persistence.backup.MasterKeys.WrongKeyException e) {
+        } catch (borealis.persistence.crypto.MasterKeys.WrongKeyException e) {
             throw new CompletionException(ApiException.conflict(e.getMessage()));
         } catch (IOException e) {
             throw new CompletionException(new ApiException(503, "the backup store could not be read: " + e.getMessage()));
@@ -146,7 +146,7 @@ final class ClusterRestore {
     private BackupCatalog.Target target(String sourceId, String volumeId, long toLsn, long toMillis) {
         try {
             return backups.resolve(volumeId, toLsn, toMillis);
-        } catch (BackupCatalog.NoRestorePoint | borealis.persistence.backup.MasterKeys.WrongKeyException e) {
+        } catch (BackupCatalog.NoRestorePoint | borealis.persistence.crypto.MasterKeys.WrongKeyException e) {
             throw new CompletionException(ApiException.conflict(e.getMessage()));
         } catch (IOException | RuntimeException e) {
             throw new CompletionException(new ApiException(503, "the backup of cluster " + sourceId.replace('/', '.')

@@ -42,6 +42,7 @@ import borealis.persistence.backup.BackupService;
 import borealis.persistence.backup.BackupStore;
 import borealis.persistence.backup.LocalBackupStore;
 import borealis.persistence.backup.S3BackupStore;
+import borealis.persistence.crypto.AtRestEncryption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -135,6 +136,13 @@ public final class BorealisNode implements AutoCloseable {
         Config started = RejoinBySeeds.seeds(config, dataDir);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "borealis", ClusterTransport.apply(started));
         try {
+            // Opened first: a wrong or missing master key stops the node here, before any entity reads.
+            AtRestEncryption atRest = AtRestEncryption.get(system);
+            if (atRest.keys() != null) {
+                log.info("data at rest {} under master key {} ({} data key(s){})", atRest.enabled() ? "encrypted" : "readable (new data in plaintext)",
+                        atRest.keys().masterFingerprint(), atRest.keys().size(),
+                        atRest.keys().rewrapped() > 0 ? ", " + atRest.keys().rewrapped() + " re-wrapped" : "");
+            }
             RejoinBySeeds.watch(system, config, started, dataDir);
             Cluster cluster = Cluster.get(system);
             if (b.getString("node.join").equals("self")) {
@@ -224,9 +232,9 @@ public final class BorealisNode implements AutoCloseable {
                     + "\"");
         };
         com.typesafe.config.Config e = b.getConfig("encryption");
-        borealis.persistence.backup.MasterKeys keys = null;
+        borealis.persistence.crypto.MasterKeys keys = null;
         if (e.getBoolean("enabled")) {
-            keys = borealis.persistence.backup.MasterKeys.load(Path.of(e.getString("master-key-file")).toAbsolutePath(),
+            keys = borealis.persistence.crypto.MasterKeys.load(Path.of(e.getString("master-key-file")).toAbsolutePath(),
                     e.getStringList("previous-master-key-files").stream().map(f -> Path.of(f).toAbsolutePath()).toList());
         }
         BackupService service = new BackupService(s, store, keys);

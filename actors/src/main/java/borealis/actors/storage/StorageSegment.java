@@ -324,7 +324,8 @@ public final class StorageSegment extends EventSourcedBehaviorWithEnforcedReplie
         this.layout = new VolumeLayout(Long.parseLong(parts[1]));
         this.group = Integer.parseInt(parts[2]);
         this.replica = Integer.parseInt(parts[3]);
-        this.files = new SegmentFiles(filesDir(settings.segmentsDir(), volumeId, group, replica));
+        this.files = new SegmentFiles(filesDir(settings.segmentsDir(), volumeId, group, replica),
+                borealis.persistence.crypto.AtRestEncryption.get(ctx.getSystem()).forVolume(volumeId));
         this.clones = new SegmentClones(group, replica, files);
         this.settings = settings;
     }

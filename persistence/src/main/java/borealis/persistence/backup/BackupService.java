@@ -1,5 +1,6 @@
 package borealis.persistence.backup;
 
+import borealis.persistence.crypto.MasterKeys;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package borealis.persistence.backup;
 
+import borealis.persistence.crypto.MasterKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

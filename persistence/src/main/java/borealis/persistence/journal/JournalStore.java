@@ -1,5 +1,6 @@
 package borealis.persistence.journal;
 
+import borealis.persistence.crypto.AtRestEncryption;
 import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +94,8 @@ final class JournalStore implements AutoCloseable {
     private volatile boolean closed;
     private FileInfo current;
     private long currentSize;
+    /** Seals events at rest (null: stored as given, and only plain payloads can be read). */
+    private final AtRestEncryption encryption;
     /** The writer thread's encoding buffer, reused across batches up to {@link #MAX_REUSED_BUFFER}. */
     private ByteBuffer writeBuffer;
     private static final int MAX_REUSED_BUFFER = 16 << 20;
@@ -108,6 +111,12 @@ final class JournalStore implements AutoCloseable {
     }
 
     JournalStore(Path dir, long maxFileSize, boolean fsync, long groupCommitWindowNanos) {
+        this(dir, maxFileSize, fsync, groupCommitWindowNanos, null);
+    }
+
+    /** With {@code encryption}, events are sealed on the caller's thread before they are queued. */
+    JournalStore(Path dir, long maxFileSize, boolean fsync, long groupCommitWindowNanos, AtRestEncryption encryption) {
+        this.encryption = encryption;
         this.dir = dir;
         this.maxFileSize = maxFileSize;
         this.fsync = fsync;
@@ -235,7 +244,20 @@ final class JournalStore implements AutoCloseable {
         return index.located(persistenceId, from, to, max);
     }
 
-    /** The payload at a location, read with a positional read (safe alongside the writer). */
+    /** One event's payload as it was appended: opened, when it was stored sealed. */
+    byte[] payload(String persistenceId, Located l) {
+        byte[] stored = read(l.location());
+        if (encryption == null) {
+            return stored;
+        }
+        try {
+            return encryption.open(persistenceId, l.seqNr(), "event", stored);
+        } catch (IOException e) {
+            throw new UncheckedIOException("journal " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The payload at a location as stored, read with a positional read (safe alongside the writer). */
     byte[] read(Location l) {
         FileChannel ch;
         synchronized (this) {
@@ -263,8 +285,27 @@ final class JournalStore implements AutoCloseable {
             done.completeExceptionally(new IllegalStateException("journal " + dir + " is closed"));
             return done;
         }
-        queue.add(new Pending(entries, done));
+        queue.add(new Pending(sealed(entries), done));
         return done;
+    }
+
+    private List<LogEntry> sealed(List<LogEntry> entries) {
+        if (encryption == null || !encryption.enabled()) {
+            return entries;
+        }
+        List<LogEntry> out = new ArrayList<>(entries.size());
+        for (LogEntry e : entries) {
+            if (e instanceof LogEntry.Events ev) {
+                byte[][] payloads = new byte[ev.payloads().length][];
+                for (int i = 0; i < payloads.length; i++) {
+                    payloads[i] = encryption.seal(ev.persistenceId(), ev.seqNrs()[i], "event", ev.payloads()[i]);
+                }
+                out.add(new LogEntry.Events(ev.persistenceId(), ev.seqNrs(), payloads));
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     private void writeLoop() {

@@ -97,7 +97,8 @@ public final class QuorumJournal extends AsyncWriteJournal {
         this.system = context().system();
         this.self = self();
         Path dir = Path.of(config.getString("dir")).toAbsolutePath();
-        this.store = new JournalStore(dir, config.getBytes("max-file-size"), config.getBoolean("fsync"));
+        this.store = new JournalStore(dir, config.getBytes("max-file-size"), config.getBoolean("fsync"), 0,
+                borealis.persistence.crypto.AtRestEncryption.get(system));
         this.serialization = SerializationExtension.get(system);
         this.role = config.getString("role");
         this.replicas = config.getInt("replicas");
@@ -387,7 +388,7 @@ public final class QuorumJournal extends AsyncWriteJournal {
                 break;
             }
             seqNrs.add(e.seqNr());
-            payloads.add(store.read(e.location()));
+            payloads.add(store.payload(r.persistenceId(), e));
             bytes += e.location().length();
         }
         return new Events(seqNrs.stream().mapToLong(Long::longValue).toArray(), payloads.toArray(byte[][]::new), more);

@@ -41,7 +41,8 @@ public final class SegmentLogJournal extends AsyncWriteJournal {
     public SegmentLogJournal(Config config) {
         this.dir = Path.of(config.getString("dir")).toAbsolutePath();
         long window = config.hasPath("group-commit-window") ? config.getDuration("group-commit-window").toNanos() : 0;
-        this.store = new JournalStore(dir, config.getBytes("max-file-size"), config.getBoolean("fsync"), window);
+        this.store = new JournalStore(dir, config.getBytes("max-file-size"), config.getBoolean("fsync"), window,
+                borealis.persistence.crypto.AtRestEncryption.get(context().system()));
         OPEN.put(dir, store);
         this.serialization = SerializationExtension.get(context().system());
         this.replayPool = Executors.newFixedThreadPool(2, r -> {
@@ -72,7 +73,7 @@ public final class SegmentLogJournal extends AsyncWriteJournal {
                                               Consumer<PersistentRepr> replayCallback) {
         return Futures.future(() -> {
             for (JournalStore.Located l : store.located(persistenceId, fromSequenceNr, toSequenceNr, max)) {
-                replayCallback.accept(serialization.deserialize(store.read(l.location()), PersistentRepr.class).get());
+                replayCallback.accept(serialization.deserialize(store.payload(persistenceId, l), PersistentRepr.class).get());
             }
             return null;
         }, replayContext);

@@ -1,5 +1,6 @@
 package borealis.persistence.snapshot;
 
+import borealis.persistence.crypto.AtRestEncryption;
 import borealis.persistence.files.Fsync;
 import borealis.persistence.files.OwnerOnly;
 import com.typesafe.config.Config;
@@ -58,6 +59,7 @@ public final class DurableSnapshotStore extends SnapshotStore {
     private final Serialization serialization;
     private final ExecutorService io;
     private final ExecutionContext ioContext;
+    private final AtRestEncryption encryption;
 
     public DurableSnapshotStore(Config config) {
         this.dir = Path.of(config.getString("dir")).toAbsolutePath();
@@ -67,6 +69,7 @@ public final class DurableSnapshotStore extends SnapshotStore {
             throw new UncheckedIOException("cannot create snapshot directory " + dir, e);
         }
         this.serialization = SerializationExtension.get(context().system());
+        this.encryption = AtRestEncryption.get(context().system());
         // One thread: saves and deletes of one entity stay in the order they were asked for.
         this.io = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "borealis-snapshot-io");
@@ -84,7 +87,8 @@ public final class DurableSnapshotStore extends SnapshotStore {
     @Override
     public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
         return Futures.future(() -> {
-            save(metadata, serialization.serialize(new Snapshot(snapshot)).get());
+            byte[] plain = serialization.serialize(new Snapshot(snapshot)).get();
+            save(metadata, encryption.seal(metadata.persistenceId(), metadata.sequenceNr(), "snapshot", plain));
             return null;
         }, ioContext);
     }
@@ -127,7 +131,9 @@ public final class DurableSnapshotStore extends SnapshotStore {
         Exception last = null;
         for (SnapshotMetadata m : candidates.subList(0, Math.min(MAX_LOAD_ATTEMPTS, candidates.size()))) {
             try {
-                Snapshot s = serialization.deserialize(Files.readAllBytes(file(m)), Snapshot.class).get();
+                byte[] stored = Files.readAllBytes(file(m));
+                byte[] plain = encryption.open(persistenceId, m.sequenceNr(), "snapshot", stored);
+                Snapshot s = serialization.deserialize(plain, Snapshot.class).get();
                 return Optional.of(SelectedSnapshot.create(m, s.data()));
             } catch (Exception e) {
                 log().warning("snapshot {} of {} cannot be read, trying an older one: {}", m.sequenceNr(), persistenceId, e.toString());

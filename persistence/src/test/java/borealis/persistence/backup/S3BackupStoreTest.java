@@ -1,5 +1,6 @@
 package borealis.persistence.backup;
 
+import borealis.persistence.crypto.MasterKeys;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package borealis.persistence.volume.segment;
 
+import borealis.persistence.crypto.FileKeys;
 import borealis.persistence.files.Fsync;
 import borealis.persistence.files.OwnerOnly;
 import borealis.persistence.volume.log.VolumeLayout;
@@ -71,6 +72,8 @@ public final class BlockFile implements AutoCloseable {
     /** With a base: which blocks this file holds, and how much of the base is visible. */
     private final LayerPresence presence;
     private final boolean readOnly;
+    /** How its blocks are encrypted, or null: plaintext. */
+    private final BlockCrypt crypt;
 
     /** Thrown when a block's content does not match its checksum. */
     public static final class CorruptBlockException extends IOException {
@@ -83,10 +86,15 @@ public final class BlockFile implements AutoCloseable {
     }
 
     public BlockFile(Path path) {
-        this(path, false);
+        this(path, false, FileKeys.NONE);
     }
 
-    private BlockFile(Path path, boolean readOnly) {
+    /** Opens (creating) a block file; a new one is encrypted under {@code keys.newFileKey()} when set. */
+    public BlockFile(Path path, FileKeys keys) {
+        this(path, false, keys);
+    }
+
+    private BlockFile(Path path, boolean readOnly, FileKeys keys) {
         this.path = path;
         this.readOnly = readOnly;
         BlockFile below = null;
@@ -101,9 +109,10 @@ public final class BlockFile implements AutoCloseable {
                 this.sums = OwnerOnly.open(sumsPath(path), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
             this.length = data.size();
+            this.crypt = BlockCrypt.open(path, keys, readOnly, sums.size() == 0);
             String layer = LayerFiles.layerName(path);
             if (layer != null) {
-                below = SharedLayers.acquire(path.resolveSibling(layer));
+                below = SharedLayers.acquire(path.resolveSibling(layer), keys);
                 this.presence = LayerPresence.load(path, below.length());
             } else {
                 this.presence = null;
@@ -118,8 +127,13 @@ public final class BlockFile implements AutoCloseable {
     }
 
     /** Opens a frozen layer, read-only; only {@link SharedLayers} calls this. */
-    static BlockFile openLayer(Path path) {
-        return new BlockFile(path, true);
+    static BlockFile openLayer(Path path, FileKeys keys) {
+        return new BlockFile(path, true, keys);
+    }
+
+    /** Whether this file's blocks are encrypted. */
+    public boolean encrypted() {
+        return crypt != null;
     }
 
     /**
@@ -190,7 +204,7 @@ public final class BlockFile implements AutoCloseable {
         }
         long start = b * BLOCK;
         int valid = (int) Math.max(0, Math.min(BLOCK, length - start));
-        writeFully(data, ByteBuffer.wrap(content, 0, valid), start);
+        writeOwn(b, content, valid);
         if (sound) {
             writeFully(sums, ByteBuffer.allocate(4).putInt(0, checksum(content, 0)), b * 4);
         } else {
@@ -293,7 +307,14 @@ public final class BlockFile implements AutoCloseable {
                     corrupt.add(b);
                 }
             }
-            writeFully(data, ByteBuffer.wrap(bytes, 0, len), offset);
+            if (crypt == null) {
+                writeFully(data, ByteBuffer.wrap(bytes, 0, len), offset);
+            } else {
+                if (length / BLOCK < first) {
+                    extendTail(offset + len);
+                }
+                writeEncrypted(offset, bytes, len, first, last);
+            }
             length = Math.max(length, offset + len);
             ByteBuffer run = ByteBuffer.allocate((int) (last - first + 1) * 4);
             long runStart = first;
@@ -324,11 +345,63 @@ public final class BlockFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes blocks {@code first..last} encrypted, each under its next write count: the bytes of
+     * the write, and in a block it covers only partly, the block's other bytes as they read now.
+     * One data write for the whole run, one for its counts.
+     */
+    private void writeEncrypted(long offset, byte[] bytes, int len, long first, long last) throws IOException {
+        long start = first * BLOCK;
+        long end = Math.min((last + 1) * BLOCK, Math.max(length, offset + len));
+        byte[] out = new byte[(int) (end - start)];
+        int[] counts = new int[(int) (last - first + 1)];
+        for (long b = first; b <= last; b++) {
+            int at = (int) ((b - first) * BLOCK);
+            int valid = (int) Math.min(BLOCK, end - b * BLOCK);
+            long blockStart = b * BLOCK;
+            if (!coversWhole(offset, len, b)) {
+                System.arraycopy(ownBlock(b), 0, out, at, valid);
+            }
+            long from = Math.max(offset, blockStart);
+            long to = Math.min(offset + len, blockStart + BLOCK);
+            System.arraycopy(bytes, (int) (from - offset), out, (int) (from - start), (int) (to - from));
+            counts[(int) (b - first)] = crypt.encrypt(b, out, at, valid);
+        }
+        crypt.writeCounts(first, counts);
+        writeFully(data, ByteBuffer.wrap(out), start);
+    }
+
+    /**
+     * Before the file grows past a last block it ends inside: an encrypted block's bytes beyond the
+     * end would read as the raw zeros the file grows with, which decrypt to noise, so the block is
+     * written again up to where the file will end (its plaintext there is zeros).
+     */
+    private void extendTail(long newLength) throws IOException {
+        long tail = length / BLOCK;
+        if (crypt != null && length % BLOCK != 0 && holds(tail)) {
+            writeOwn(tail, ownBlock(tail), (int) Math.min(BLOCK, newLength - tail * BLOCK));
+        }
+    }
+
+    /** Writes the first {@code valid} bytes of block {@code b} (encrypted, when this file is). */
+    private void writeOwn(long b, byte[] content, int valid) throws IOException {
+        if (crypt == null) {
+            writeFully(data, ByteBuffer.wrap(content, 0, valid), b * BLOCK);
+            return;
+        }
+        byte[] out = java.util.Arrays.copyOf(content, valid);
+        crypt.writeCounts(b, new int[] {crypt.encrypt(b, out, 0, valid)});
+        writeFully(data, ByteBuffer.wrap(out), b * BLOCK);
+    }
+
     /** Only shortens a later {@link #force}, which still runs (and reports errors) where it matters. */
     private void forceInBackground() {
         try {
             data.force(false);
             sums.force(false);
+            if (crypt != null) {
+                crypt.force();
+            }
         } catch (IOException | RuntimeException e) {
             // Closed meanwhile, or failing: the next force on the owner's thread reports it.
         } finally {
@@ -351,13 +424,19 @@ public final class BlockFile implements AutoCloseable {
             if (newLength < length) {
                 data.truncate(newLength);
                 sums.truncate(blocksFor(newLength) * 4);
+                if (crypt != null) {
+                    crypt.truncate(blocksFor(newLength));
+                }
                 length = newLength;
                 if (newLength % BLOCK != 0) {
                     updateChecksum(newLength / BLOCK);
                 }
             } else if (newLength > length) {
                 // Extend sparsely; the new blocks are zeros, whose stored sum is 0 (see storedChecksum).
-                writeFully(data, ByteBuffer.wrap(new byte[1]), newLength - 1);
+                extendTail(newLength);
+                if (data.size() < newLength) {
+                    writeFully(data, ByteBuffer.wrap(new byte[1]), newLength - 1); // in a hole: read as it is
+                }
                 length = newLength;
             }
         } catch (IOException e) {
@@ -408,6 +487,9 @@ public final class BlockFile implements AutoCloseable {
             }
         }
         byte[] bytes = buf.array();
+        if (crypt != null) {
+            crypt.decrypt(block, bytes, 0, BLOCK);
+        }
         // The tail of the last block beyond the length is defined as zeros.
         long validBytes = Math.min(BLOCK, length - pos);
         for (int i = (int) Math.max(0, validBytes); i < BLOCK; i++) {
@@ -428,7 +510,7 @@ public final class BlockFile implements AutoCloseable {
         try {
             long start = block * BLOCK;
             int valid = (int) Math.max(0, Math.min(BLOCK, length - start));
-            writeFully(data, ByteBuffer.wrap(content, 0, valid), start);
+            writeOwn(block, content, valid);
             // The sum covers the block as read back: zeros past the end, as everywhere.
             writeFully(sums, ByteBuffer.allocate(4).putInt(0, checksum(ownBlock(block), 0)), block * 4);
             if (presence != null) {
@@ -473,6 +555,9 @@ public final class BlockFile implements AutoCloseable {
         try {
             data.force(false);
             sums.force(false);
+            if (crypt != null) {
+                crypt.force();
+            }
             if (presence != null) {
                 presence.save(); // after the data its bits cover
             }
@@ -499,6 +584,9 @@ public final class BlockFile implements AutoCloseable {
         try {
             data.close();
             sums.close();
+            if (crypt != null) {
+                crypt.close();
+            }
             if (base != null) {
                 SharedLayers.release(base);
             }
@@ -513,6 +601,8 @@ public final class BlockFile implements AutoCloseable {
         Files.deleteIfExists(LayerPresence.pathFor(path));
         Files.deleteIfExists(path);
         Files.deleteIfExists(sumsPath(path));
+        Files.deleteIfExists(BlockCrypt.countsPath(path));
+        Files.deleteIfExists(BlockCrypt.keyPath(path));
     }
 
     private void updateChecksum(long block) throws IOException {

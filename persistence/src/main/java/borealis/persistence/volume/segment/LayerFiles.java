@@ -1,5 +1,6 @@
 package borealis.persistence.volume.segment;
 
+import borealis.persistence.crypto.FileKeys;
 import borealis.persistence.files.Fsync;
 import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
@@ -20,14 +21,16 @@ public final class LayerFiles {
 
     /**
      * Writes a layer from {@code length} bytes of {@code src} at {@code from} (a restored volume's
-     * group): the data, sparse where a block is zeros, and its checksums, forced with their names.
+     * group): the data, sparse where a block is zeros, and its checksums, forced with their names;
+     * encrypted under {@code keys.newFileKey()} when set.
      */
-    public static void writeLayer(Path path, FileChannel src, long from, long length) throws IOException {
+    public static void writeLayer(Path path, FileChannel src, long from, long length, FileKeys keys) throws IOException {
         BlockFile.delete(path);
         OwnerOnly.createDirectories(path.getParent());
         int block = BlockFile.BLOCK;
         try (FileChannel out = OwnerOnly.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             FileChannel sumsOut = OwnerOnly.open(BlockFile.sumsPath(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+             FileChannel sumsOut = OwnerOnly.open(BlockFile.sumsPath(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             BlockCrypt crypt = BlockCrypt.open(path, keys, false, true)) {
             int chunk = 256 * block;
             ByteBuffer buf = ByteBuffer.allocate(chunk);
             for (long off = 0; off < length; off += chunk) {
@@ -44,7 +47,12 @@ public final class LayerFiles {
                     int sum = BlockFile.checksum(bytes, b * block);
                     sums.putInt(sum);
                     if (sum != 0) { // zeros stay a hole
-                        BlockFile.writeFully(out, ByteBuffer.wrap(bytes, b * block, Math.min(block, n - b * block)), off + (long) b * block);
+                        int valid = Math.min(block, n - b * block);
+                        long index = (off + (long) b * block) / block;
+                        if (crypt != null) {
+                            crypt.writeCounts(index, new int[] {crypt.encrypt(index, bytes, b * block, valid)});
+                        }
+                        BlockFile.writeFully(out, ByteBuffer.wrap(bytes, b * block, valid), off + (long) b * block);
                     }
                 }
                 sums.flip();
@@ -55,6 +63,9 @@ public final class LayerFiles {
             }
             out.force(false);
             sumsOut.force(false);
+            if (crypt != null) {
+                crypt.force();
+            }
         }
         Fsync.parentOf(path);
     }
@@ -104,6 +115,7 @@ public final class LayerFiles {
 
     /** The files of a block file: data, checksums and, over a layer, its presence and base name. */
     static java.util.List<Path> filesOf(Path path) {
-        return java.util.List.of(BlockFile.sumsPath(path), LayerPresence.pathFor(path), basePath(path), path);
+        return java.util.List.of(BlockFile.sumsPath(path), BlockCrypt.keyPath(path), BlockCrypt.countsPath(path), LayerPresence.pathFor(path),
+                basePath(path), path);
     }
 }

@@ -1,5 +1,6 @@
 package borealis.persistence.volume.segment;
 
+import borealis.persistence.crypto.FileKeys;
 import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +28,20 @@ public final class SegmentFiles {
     private static final String LAYER = "layer-";
 
     private final Path dir;
+    private final FileKeys keys;
 
     public SegmentFiles(Path dir) {
+        this(dir, FileKeys.NONE);
+    }
+
+    /** With {@code keys}, new block files are encrypted (and encrypted ones found are read). */
+    public SegmentFiles(Path dir, FileKeys keys) {
         this.dir = dir;
+        this.keys = keys;
+    }
+
+    public FileKeys keys() {
+        return keys;
     }
 
     public Path dir() {
@@ -45,7 +57,7 @@ public final class SegmentFiles {
         if (generation == 0) {
             adoptLegacyFile();
         }
-        return new BlockFile(path(generation));
+        return new BlockFile(path(generation), keys);
     }
 
     /**
@@ -57,8 +69,11 @@ public final class SegmentFiles {
         if (Files.exists(legacy) && !Files.exists(path(0))) {
             try {
                 OwnerOnly.createDirectories(dir);
-                Files.move(BlockFile.sumsPath(legacy), BlockFile.sumsPath(path(0)));
-                Files.move(legacy, path(0));
+                for (Path f : LayerFiles.filesOf(legacy)) {
+                    if (Files.exists(f)) { // the data file last
+                        Files.move(f, dir.resolve(f.getFileName().toString().replace(legacy.getFileName().toString(), path(0).getFileName().toString())));
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot move " + legacy + " into " + dir, e);
             }
@@ -82,7 +97,7 @@ public final class SegmentFiles {
             if (!Files.exists(layer)) {
                 Path from = path(generation);
                 if (!Files.exists(from)) {
-                    new BlockFile(from).close(); // lost: the layer is empty, and the replica's checks see it
+                    new BlockFile(from, keys).close(); // lost: the layer is empty, and the replica's checks see it
                 }
                 for (Path f : LayerFiles.filesOf(from)) {
                     if (Files.exists(f)) {

@@ -21,15 +21,15 @@ final class SharedLayers {
 
     private SharedLayers() {}
 
-    static BlockFile acquire(Path path) throws IOException {
+    static BlockFile acquire(Path path, borealis.persistence.crypto.FileKeys keys) throws IOException {
         Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
         if (key == null) {
-            return BlockFile.openLayer(path); // a file system without file keys: not shared
+            return BlockFile.openLayer(path, keys); // a file system without file keys: not shared
         }
         synchronized (OPEN) {
             Open open = OPEN.get(key);
             if (open == null) {
-                open = new Open(BlockFile.openLayer(path), 0);
+                open = new Open(BlockFile.openLayer(path, keys), 0);
             }
             OPEN.put(key, new Open(open.file(), open.users() + 1));
             return open.file();

@@ -23,6 +23,15 @@ class BlockFileTest {
     @TempDir
     Path dir;
 
+    /** A replica's directory of block files; encrypted in {@link EncryptedBlockFileTest}. */
+    SegmentFiles files(Path d) {
+        return new SegmentFiles(d);
+    }
+
+    BlockFile blockFile(Path p) {
+        return new BlockFile(p);
+    }
+
     private static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
@@ -31,7 +40,7 @@ class BlockFileTest {
 
     @Test
     void aWriteSpanningBlocksChecksEveryBlockAndUsesOnlyTheGivenLength() throws Exception {
-        try (BlockFile f = new BlockFile(dir.resolve("g.blocks"))) {
+        try (BlockFile f = blockFile(dir.resolve("g.blocks"))) {
             byte[] buffer = random(12 * B, 1);
             // Unaligned at both ends: partial first and last blocks, whole ones between.
             f.write(100, buffer, 9 * B);
@@ -47,13 +56,13 @@ class BlockFileTest {
     @Test
     void aCorruptEdgeBlockStaysRefusedWhileTheOthersOfTheSameWriteAreSummed() throws Exception {
         Path p = dir.resolve("g.blocks");
-        try (BlockFile f = new BlockFile(p)) {
+        try (BlockFile f = blockFile(p)) {
             f.write(0, random(6 * B, 2));
         }
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {9, 9, 9}), B + 7); // block 1 rots on disk
         }
-        try (BlockFile f = new BlockFile(p)) {
+        try (BlockFile f = blockFile(p)) {
             byte[] update = random(3 * B, 3);
             // Starts inside block 1 (partial, corrupt), covers 2 and 3 whole, ends inside 4 (partial, sound).
             f.write(B + 2000, update, 3 * B);

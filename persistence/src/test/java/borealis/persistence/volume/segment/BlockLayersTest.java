@@ -29,6 +29,15 @@ class BlockLayersTest {
     @TempDir
     Path dir;
 
+    /** A replica's directory of block files; encrypted in {@link EncryptedBlockLayersTest}. */
+    SegmentFiles files(Path d) {
+        return new SegmentFiles(d);
+    }
+
+    BlockFile blockFile(Path p) {
+        return new BlockFile(p);
+    }
+
     /** A side's expected content, grown and cut like the file. */
     private static final class Model {
         byte[] bytes = new byte[0];
@@ -74,8 +83,8 @@ class BlockLayersTest {
     @Test
     void aSourceAndItsCloneShareTheFrozenBlocksAndDivergeInTheirOwn() throws Exception {
         Random r = new Random(7);
-        SegmentFiles source = new SegmentFiles(dir.resolve("source"));
-        SegmentFiles clone = new SegmentFiles(dir.resolve("clone"));
+        SegmentFiles source = files(dir.resolve("source"));
+        SegmentFiles clone = files(dir.resolve("clone"));
         Model before = new Model();
         BlockFile s = source.open(0);
         for (int i = 0; i < 200; i++) {
@@ -129,7 +138,7 @@ class BlockLayersTest {
     @Test
     void freezingAgainStacksLayersAndACloneOfACloneReadsThroughAll() throws Exception {
         Random r = new Random(11);
-        SegmentFiles a = new SegmentFiles(dir.resolve("a"));
+        SegmentFiles a = files(dir.resolve("a"));
         Model m = new Model();
         BlockFile f = a.open(0);
         for (int i = 0; i < 100; i++) {
@@ -148,7 +157,7 @@ class BlockLayersTest {
         a.deleteAllBut(4);
         assertTrue(Files.exists(a.dir().resolve("layer-L1")), "the layer below the current one stays");
 
-        SegmentFiles b = new SegmentFiles(dir.resolve("b"));
+        SegmentFiles b = files(dir.resolve("b"));
         b.adopt(a.dir(), "L2", false);
         assertTrue(Files.exists(b.dir().resolve("layer-L1")), "adopting a layer links the layers below it too");
         b.createOver(2, "L2");
@@ -160,7 +169,7 @@ class BlockLayersTest {
     @Test
     void aCutOverALayerHidesTheLayersBytesWhenTheFileGrowsAgain() throws Exception {
         Random r = new Random(3);
-        SegmentFiles a = new SegmentFiles(dir.resolve("a"));
+        SegmentFiles a = files(dir.resolve("a"));
         Model m = new Model();
         BlockFile f = a.open(0);
         byte[] full = random(r, 20 * B);
@@ -186,7 +195,7 @@ class BlockLayersTest {
     @Test
     void aCorruptLayerBlockIsReportedAndARepairLandsInTheCloneOnly() throws Exception {
         Random r = new Random(5);
-        SegmentFiles a = new SegmentFiles(dir.resolve("a"));
+        SegmentFiles a = files(dir.resolve("a"));
         BlockFile f = a.open(0);
         byte[] full = random(r, 8 * B);
         f.write(0, full);

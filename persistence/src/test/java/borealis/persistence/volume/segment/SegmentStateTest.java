@@ -27,6 +27,15 @@ class SegmentStateTest {
     @TempDir
     Path dir;
 
+    /** A replica's directory of block files; encrypted in {@link EncryptedSegmentStateTest}. */
+    SegmentFiles files(Path d) {
+        return new SegmentFiles(d);
+    }
+
+    BlockFile blockFile(Path p) {
+        return new BlockFile(p);
+    }
+
     private static byte[] bytes(int n, int seed) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -49,8 +58,8 @@ class SegmentStateTest {
         List<LogRecord> all = chain(8);
         long one = all.get(0).wireSize();
         RetainedRecords node = new RetainedRecords(5 * one);
-        SegmentState a = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("a")));
-        SegmentState b = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("b")));
+        SegmentState a = new SegmentState(LAYOUT, 0, files(dir.resolve("a")));
+        SegmentState b = new SegmentState(LAYOUT, 0, files(dir.resolve("b")));
         a.keepApplied(100 * one, node);
         b.keepApplied(100 * one, node);
         a.append(1, 1, all, 8);
@@ -80,7 +89,7 @@ class SegmentStateTest {
     @Test
     void aFreezeReplayedFromAnOlderSnapshotLeavesTheLayerAsItWasFrozen() throws Exception {
         List<LogRecord> all = chain(12);
-        SegmentFiles files = new SegmentFiles(dir.resolve("src"));
+        SegmentFiles files = files(dir.resolve("src"));
         SegmentState live = new SegmentState(LAYOUT, 0, files);
         live.append(1, 1, all.subList(0, 4), 4);
         live.file().force();
@@ -93,7 +102,7 @@ class SegmentStateTest {
         live.file().force();
         live.file().close();
 
-        SegmentState clone = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("clone")));
+        SegmentState clone = new SegmentState(LAYOUT, 0, files(dir.resolve("clone")));
         clone.files().adopt(files.dir(), "L1", false);
         clone.seeded("L1", 2, 8, 8, 0, 0);
         assertArrayEquals(atFreeze, content(clone), "the clone starts as the source was at the freeze");
@@ -119,7 +128,7 @@ class SegmentStateTest {
 
     @Test
     void aGapIsSeenAndFilledRecordsCompleteIt() {
-        SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("r")));
+        SegmentState s = new SegmentState(LAYOUT, 0, files(dir.resolve("r")));
         List<LogRecord> all = chain(6);
         s.append(1, 1, List.of(all.get(0), all.get(1), all.get(4), all.get(5)), 0);
         assertEquals(2, s.scl());
@@ -136,14 +145,14 @@ class SegmentStateTest {
     @Test
     void hydrationFromAPeersAheadCopyEndsEqualToThePeer() throws Exception {
         List<LogRecord> all = chain(30);
-        SegmentState peer = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("peer")));
+        SegmentState peer = new SegmentState(LAYOUT, 0, files(dir.resolve("peer")));
         peer.append(1, 1, all.subList(0, 20), 20);
         long base = peer.appliedLsn();
         // The copy is taken while the peer applies further: some of it is ahead of the base.
         peer.append(1, 1, all.subList(20, 25), 25);
         byte[] copy = peer.readApplied(0, (int) peer.file().length());
 
-        SegmentState lost = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("lost")));
+        SegmentState lost = new SegmentState(LAYOUT, 0, files(dir.resolve("lost")));
         lost.append(1, 1, all.subList(22, 30), 0); // what the writer sent it since: a gap below
         lost.append(1, 1, all.subList(20, 22), 0); // the peer's records above its base
         assertTrue(lost.hasGap());
@@ -164,10 +173,10 @@ class SegmentStateTest {
     @Test
     void aBlockFileFromBeforeGenerationsIsAdoptedWithItsLegacySnapshot() throws Exception {
         Path dir = this.dir.resolve("vol").resolve("0-3");
-        try (BlockFile legacy = new BlockFile(dir.resolveSibling("0-3.blocks"))) {
+        try (BlockFile legacy = blockFile(dir.resolveSibling("0-3.blocks"))) {
             legacy.write(0, bytes(6000, 1));
         }
-        SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir));
+        SegmentState s = new SegmentState(LAYOUT, 0, files(dir));
         s.restore(new SegmentState.LegacySnapshot(2, 1, 1, 1, 0, List.of()).upgrade());
         assertEquals(0, s.generation());
         assertArrayEquals(bytes(6000, 1), s.readApplied(0, 6000));
@@ -176,7 +185,7 @@ class SegmentStateTest {
 
     @Test
     void aCorruptBlockIsRefusedUntilRepaired() throws Exception {
-        SegmentState s = new SegmentState(LAYOUT, 0, new SegmentFiles(dir.resolve("r")));
+        SegmentState s = new SegmentState(LAYOUT, 0, files(dir.resolve("r")));
         s.append(1, 1, chain(3), 3);
         byte[] good = s.readApplied(8192, 4096);
         try (FileChannel ch = FileChannel.open(s.files().path(0), StandardOpenOption.WRITE)) {
@@ -208,7 +217,7 @@ class SegmentStateTest {
 
     @Test
     void aBlockFileLostBehindASnapshotIsReportedAndTheReplicaServesNothingUntilItCatchesUp() throws Exception {
-        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentFiles files = files(dir.resolve("r"));
         SegmentState.Snapshot snap = snapshotted(files);
         BlockFile.delete(files.path(0));
 
@@ -231,7 +240,7 @@ class SegmentStateTest {
 
     @Test
     void lostChecksumsAreReported() throws Exception {
-        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentFiles files = files(dir.resolve("r"));
         SegmentState.Snapshot snap = snapshotted(files);
         Files.delete(BlockFile.sumsPath(files.path(0)));
         SegmentState s = new SegmentState(LAYOUT, 0, files);
@@ -242,7 +251,7 @@ class SegmentStateTest {
 
     @Test
     void aWholeFileOrOneCutByAReplayedTruncationIsNotDamage() throws Exception {
-        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentFiles files = files(dir.resolve("r"));
         SegmentState.Snapshot snap = snapshotted(files);
         SegmentState whole = new SegmentState(LAYOUT, 0, files);
         whole.restore(snap);
@@ -267,7 +276,7 @@ class SegmentStateTest {
      */
     @Test
     void aCutAppliedBeforeARestartThatReplayLeavesPendingIsNotDamage() throws Exception {
-        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentFiles files = files(dir.resolve("r"));
         SegmentState s = new SegmentState(LAYOUT, 0, files);
         s.append(1, 1, chain(10), 10);
         LogRecord cut = LogRecord.truncate(11, 10, 0, 4096);
@@ -291,7 +300,7 @@ class SegmentStateTest {
 
         // the cut arrived after the snapshot in an event whose durable hint did not cover it; a
         // durable notice (not an event) then applied it before the restart: replay leaves it pending
-        SegmentFiles files2 = new SegmentFiles(dir.resolve("r2"));
+        SegmentFiles files2 = files(dir.resolve("r2"));
         SegmentState live = new SegmentState(LAYOUT, 0, files2);
         live.append(1, 1, chain(10), 10);
         live.file().force();
@@ -317,7 +326,7 @@ class SegmentStateTest {
 
     @Test
     void snapshotsFromBeforeFileLengthsAreNotChecked() {
-        SegmentFiles files = new SegmentFiles(dir.resolve("r"));
+        SegmentFiles files = files(dir.resolve("r"));
         SegmentState.Snapshot snap = snapshotted(files);
         SegmentState s = new SegmentState(LAYOUT, 0, files);
         s.restore(SegmentState.Snapshot.of(new SegmentState.SnapshotBeforeLengths(snap.epoch(), snap.epochStart(),

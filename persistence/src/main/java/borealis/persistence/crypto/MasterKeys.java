@@ -1,4 +1,4 @@
-package borealis.persistence.backup;
+package borealis.persistence.crypto;
 
 import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class MasterKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    static final int KEY_BYTES = 32;
+    public static final int KEY_BYTES = 32;
     private static final int NONCE = 12;
 
     private record Key(String fingerprint, byte[] bytes) {}
@@ -62,7 +62,7 @@ public final class MasterKeys {
         return new MasterKeys(read(currentFile), prev);
     }
 
-    static MasterKeys of(byte[] current) {
+    public static MasterKeys of(byte[] current) {
         return new MasterKeys(new Key(fingerprint(current), current.clone()), List.of());
     }
 
@@ -83,7 +83,7 @@ public final class MasterKeys {
         return new Key(fingerprint(k), k);
     }
 
-    static String fingerprint(byte[] key) {
+    public static String fingerprint(byte[] key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key), 0, 8);
         } catch (GeneralSecurityException e) {
@@ -102,14 +102,14 @@ public final class MasterKeys {
     }
 
     /** A new random data key. */
-    static byte[] newDataKey() {
+    public static byte[] newDataKey() {
         byte[] k = new byte[KEY_BYTES];
         RANDOM.nextBytes(k);
         return k;
     }
 
     /** The wrapped form of {@code dataKey} for {@code volumeId}: fingerprint, nonce, ciphertext and tag. */
-    byte[] wrap(byte[] dataKey, String volumeId) {
+    public byte[] wrap(byte[] dataKey, String volumeId) {
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(nonce);
         byte[] fp = current.fingerprint().getBytes(StandardCharsets.US_ASCII);
@@ -118,14 +118,20 @@ public final class MasterKeys {
     }
 
     /** Whether {@code wrapped} was made with the current key (else a rotation re-wraps it). */
-    boolean isCurrent(byte[] wrapped) {
+    public boolean isCurrent(byte[] wrapped) {
         return fingerprintOf(wrapped).equals(current.fingerprint());
     }
 
-    byte[] unwrap(byte[] wrapped, String volumeId) throws IOException {
+    public byte[] unwrap(byte[] wrapped, String volumeId) throws IOException {
+        return unwrap(wrapped, volumeId, "the backup of volume " + volumeId);
+    }
+
+    /** Unwraps a data key bound to {@code boundTo}; {@code what} names what it protects in the error. */
+    public byte[] unwrap(byte[] wrapped, String boundTo, String what) throws IOException {
+        String volumeId = boundTo;
         String fp = fingerprintOf(wrapped);
         Key key = fp.equals(current.fingerprint()) ? current : previous.stream().filter(k -> k.fingerprint().equals(fp)).findFirst()
-                .orElseThrow(() -> new WrongKeyException("the backup of volume " + volumeId + " is encrypted under master key " + fp
+                .orElseThrow(() -> new WrongKeyException(what + " is encrypted under master key " + fp
                         + ", which this node does not hold (it has " + current.fingerprint() + " and "
                         + previous.stream().map(Key::fingerprint).toList()
                         + "; borealis.encryption.master-key-file, previous-master-key-files)"));
@@ -138,8 +144,8 @@ public final class MasterKeys {
         try {
             return gcm(Cipher.DECRYPT_MODE, key.bytes(), nonce, sealed, volumeId);
         } catch (IllegalStateException e) {
-            throw new WrongKeyException("the data key of volume " + volumeId + " does not open with master key " + fp
-                    + " (the key object is damaged, or belongs to another volume)");
+            throw new WrongKeyException("the data key of " + what + " does not open with master key " + fp
+                    + " (the key object is damaged, or belongs to something else)");
         }
     }
 
