@@ -7,9 +7,6 @@ import borealis.persistence.backup.LogArchiver;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.pattern.StatusReply;
@@ -49,15 +46,13 @@ final class RestoreFill {
             // A backtrack (or a fill begun before): nothing of the current content may survive.
             v.truncate(0);
         }
-        try (FileChannel ch = FileChannel.open(m.file(), StandardOpenOption.READ)) {
+        try (m) {
             byte[] buf = new byte[CHUNK];
             long sinceDurable = 0;
             for (long off = 0; off < m.size(); off += CHUNK) {
                 int n = (int) Math.min(CHUNK, m.size() - off);
                 ByteBuffer dst = ByteBuffer.wrap(buf, 0, n);
-                while (dst.hasRemaining() && ch.read(dst, off + dst.position()) >= 0) {
-                    // read until full
-                }
+                m.scratch().read(dst, off);
                 boolean last = off + n >= m.size();
                 if (!last && allZero(buf, n)) {
                     continue; // never written: reads as zeros anyway
@@ -74,8 +69,6 @@ final class RestoreFill {
                 v.truncate(m.size());
             }
             awaitDurable(node, v);
-        } finally {
-            Files.deleteIfExists(m.file());
         }
         finished(node, s, (System.nanoTime() - began) / 1e9, m.seconds(), bytes, "written");
     }

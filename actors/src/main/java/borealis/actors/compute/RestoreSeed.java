@@ -10,10 +10,8 @@ import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import borealis.persistence.volume.segment.LayerFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -66,14 +64,12 @@ final class RestoreSeed {
             int groups = Math.max(restoredGroups, now.groups());
             String restoreId = UUID.randomUUID().toString().replace("-", "");
             FileKeys keys = AtRestEncryption.get(system).forVolume(volumeId);
-            try (FileChannel image = FileChannel.open(m.file(), StandardOpenOption.READ)) {
-                for (int g = 0; g < groups; g++) {
-                    long from = layout.groupStart(g);
-                    LayerFiles.writeLayer(staging.resolve(borealis.persistence.volume.segment.SegmentFiles.layerFile(restoreId + "g" + g)),
-                            image, from, Math.max(0, Math.min(layout.groupSize(), m.size() - from)), keys);
-                }
+            for (int g = 0; g < groups; g++) {
+                long from = layout.groupStart(g);
+                LayerFiles.writeLayer(staging.resolve(borealis.persistence.volume.segment.SegmentFiles.layerFile(restoreId + "g" + g)),
+                        m.scratch(), from, Math.max(0, Math.min(layout.groupSize(), m.size() - from)), keys);
             }
-            Files.deleteIfExists(m.file());
+            m.close();
             // Each group's replicas stand where a volume that wrote one record per group would: group
             // g's last LSN is base + g + 1, so the new writer recovers VCL = base + groups and goes on.
             List<CompletableFuture<Boolean>> all = new ArrayList<>();
@@ -107,7 +103,7 @@ final class RestoreSeed {
             }
             return new Seeded(m.seconds(), m.size());
         } finally {
-            Files.deleteIfExists(m.file());
+            m.close();
             deleteTree(staging); // the replicas' links keep the layers
         }
     }

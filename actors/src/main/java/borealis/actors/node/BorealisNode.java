@@ -128,6 +128,7 @@ public final class BorealisNode implements AutoCloseable {
         // Before anything loads H2: what no SQL may reach (classes, files, URLs), then the scratch directory.
         EngineSandbox.install();
         VolumeFileSystem.install(dataDir.resolve("scratch"));
+        borealis.engine.h2.ScratchFiles.encrypt(b.getBoolean("encryption.enabled"));
         NotificationHub.defaultQueueLimit(b.getBytes("limits.notify-queue"));
         HeapGuard.install(b.getDouble("limits.heap-guard-threshold"), b.getBytes("limits.statement-memory"),
                 () -> VolumeFileSystem.mounted().stream().mapToLong(borealis.persistence.volume.client.Volume::cachedBytes).sum()

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.actors.testkit.NodeProcess;
+import borealis.persistence.crypto.AtRestKeys;
+import borealis.persistence.crypto.FileKeys;
+import borealis.persistence.crypto.MasterKeys;
+import borealis.persistence.volume.segment.BlockFile;
 import borealis.actors.testkit.OrderCommits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,8 +81,10 @@ class BlockFileLossIT {
             }
             // Each damaged replica ends with a block file equal to an intact peer's.
             long deadline = System.nanoTime() + 30_000_000_000L;
+            FileKeys keys = new FileKeys(AtRestKeys.open(data.resolve("keys"),
+                    MasterKeys.load(data.resolveSibling(data.getFileName() + "-master.key"), List.of())), null);
             for (Path replica : damaged) {
-                while (!equalsAPeer(replica)) {
+                while (!equalsAPeer(replica, keys)) {
                     assertTrue(System.nanoTime() < deadline, replica + " holds what its peers hold again");
                     Thread.sleep(200);
                 }
@@ -86,24 +92,38 @@ class BlockFileLossIT {
         }
     }
 
-    /** Whether the replica's block file equals the block file of some replica that was not damaged. */
-    private static boolean equalsAPeer(Path replica) throws IOException {
+    /**
+     * Whether the replica's block file holds what the block file of some replica that was not
+     * damaged holds (as the node reads them: each file is encrypted under its own nonce).
+     */
+    private static boolean equalsAPeer(Path replica, FileKeys keys) throws IOException {
         Optional<Path> mine = blocks(replica);
         if (mine.isEmpty() || Files.size(mine.get()) == 0) {
             return false;
         }
+        byte[] mineBytes = content(mine.get(), keys);
         for (Path peer : list(replica.getParent())) {
             int index = Integer.parseInt(peer.getFileName().toString().split("-")[1]);
             Optional<Path> theirs = blocks(peer);
-            if (!DAMAGED.contains(index) && theirs.isPresent() && Files.mismatch(mine.get(), theirs.get()) == -1) {
+            if (!DAMAGED.contains(index) && theirs.isPresent() && java.util.Arrays.equals(mineBytes, content(theirs.get(), keys))) {
                 return true;
             }
         }
         return false;
     }
 
+    private static byte[] content(Path file, FileKeys keys) throws IOException {
+        try (BlockFile f = BlockFile.openReadOnly(file, keys)) {
+            return f.read(0, (int) f.length());
+        } catch (BlockFile.CorruptBlockException | java.io.UncheckedIOException e) {
+            return new byte[0]; // being written: looked at again
+        }
+    }
+
+    /** The replica's current block file: the highest generation. */
     private static Optional<Path> blocks(Path replica) throws IOException {
-        return list(replica).stream().filter(p -> !p.toString().endsWith(".crc")).reduce((a, b) -> b);
+        return list(replica).stream().filter(p -> p.getFileName().toString().matches("blocks-\\d+"))
+                .max(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(7))));
     }
 
     private static List<Path> list(Path dir) throws IOException {

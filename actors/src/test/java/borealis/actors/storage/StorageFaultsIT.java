@@ -513,7 +513,7 @@ class StorageFaultsIT {
         // touch; the others stay changed.
         probe.takeDown(0, 3);
         long length;
-        BlockFile file = new BlockFile(probe.blockFile(0, 3));
+        BlockFile file = new BlockFile(probe.blockFile(0, 3), probe.fileKeys());
         try {
             length = file.length();
             for (long at = 0; at < length; at += VolumeLayout.BLOCK) {

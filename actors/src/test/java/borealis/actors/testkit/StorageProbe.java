@@ -133,6 +133,11 @@ public final class StorageProbe {
         bringBack(group, replica);
     }
 
+    /** How the node encrypts this volume's block files (to open one beside it). */
+    public borealis.persistence.crypto.FileKeys fileKeys() {
+        return borealis.persistence.crypto.AtRestEncryption.get(node.system()).forVolume(volumeId);
+    }
+
     /** The path of a replica's current block file (the highest generation present). */
     public Path blockFile(int group, int replica) throws IOException {
         Path dir = StorageSegment.filesDir(node.dataDir().resolve("segments"), volumeId, group, replica);

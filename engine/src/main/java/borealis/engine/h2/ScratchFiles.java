@@ -37,6 +37,11 @@ public final class ScratchFiles extends FilePath {
 
     private static volatile Path root = Path.of(System.getProperty("java.io.tmpdir"), "borealis-scratch").toAbsolutePath().normalize();
     private static final Map<String, Quota> QUOTAS = new ConcurrentHashMap<>();
+    /**
+     * The key of this process's scratch files (H2's XTS-AES file encryption), made at start and
+     * kept in memory only: a spill a crash leaves behind is noise. Null: plaintext.
+     */
+    private static volatile byte[] encryptionKey;
     private static final ThreadLocal<Quota> CURRENT = new ThreadLocal<>();
 
     private final String scheme;
@@ -56,6 +61,17 @@ public final class ScratchFiles extends FilePath {
 
     static Path root() {
         return root;
+    }
+
+    /** Whether scratch files opened from now on are encrypted, under a key made now. */
+    public static void encrypt(boolean on) {
+        if (on) {
+            byte[] k = new byte[32];
+            new java.security.SecureRandom().nextBytes(k);
+            encryptionKey = k;
+        } else {
+            encryptionKey = null;
+        }
     }
 
     /**
@@ -206,7 +222,9 @@ public final class ScratchFiles extends FilePath {
         }
         Files.createDirectories(path.getParent());
         FileChannel channel = disk().open(mode);
-        return mode.equals("r") ? channel : new QuotaChannel(channel, quotaOf(path));
+        FileChannel plain = mode.equals("r") ? channel : new QuotaChannel(channel, quotaOf(path));
+        byte[] key = encryptionKey;
+        return key == null ? plain : new org.h2.store.fs.encrypt.FileEncrypt(name, key.clone(), plain);
     }
 
     @Override

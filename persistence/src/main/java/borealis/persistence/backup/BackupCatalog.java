@@ -1,13 +1,11 @@
 package borealis.persistence.backup;
 
+import borealis.persistence.crypto.ScratchFile;
 import borealis.persistence.volume.client.LogArchive.DurableRecord;
 import borealis.persistence.volume.log.LogRecord;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -137,10 +135,10 @@ public final class BackupCatalog {
      * image, then every archived record after the image's start up to the target, in order.
      * Returns the volume size.
      */
-    public static long materialize(BackupStore store, DataCipher cipher, Target target, Path file) throws IOException {
+    public static long materialize(BackupStore store, DataCipher cipher, Target target, ScratchFile ch) throws IOException {
         Listing listing = list(store, target.volumeId());
         BaseImages.Key image = BaseImages.parse(target.imageKey());
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel ch = raf.getChannel()) {
+        {
             ch.truncate(0);
             long size;
             try (InputStream in = open(store, cipher, target.volumeId(), image.key())) {
@@ -176,8 +174,7 @@ public final class BackupCatalog {
             if (next <= target.lsn()) {
                 throw new IOException("the archived log of volume " + target.volumeId() + " ends at " + (next - 1) + ", before " + target.lsn());
             }
-            raf.setLength(size);
-            ch.force(true);
+            ch.truncate(size);
             return size;
         }
     }

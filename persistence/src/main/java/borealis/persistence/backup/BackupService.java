@@ -1,6 +1,7 @@
 package borealis.persistence.backup;
 
 import borealis.persistence.crypto.MasterKeys;
+import borealis.persistence.crypto.ScratchFile;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -173,21 +174,29 @@ public final class BackupService implements AutoCloseable {
         return BackupCatalog.resolve(store, cipher(volumeId, false), volumeId, toLsn, toMillis);
     }
 
-    /** The volume's bytes at {@code target}, in a new scratch file the caller deletes; timed for the restore metric. */
+    /**
+     * The volume's bytes at {@code target}, in a new scratch file (encrypted under a key that lives
+     * in memory only) the caller closes, which deletes it; timed for the restore metric.
+     */
     public Materialized materialize(BackupCatalog.Target target) throws IOException {
         long began = System.nanoTime();
-        Path file = Files.createTempFile(store.scratchDir(), "restore", ".vol");
+        ScratchFile scratch = new ScratchFile(Files.createTempFile(store.scratchDir(), "restore", ".vol"));
         try {
-            long size = BackupCatalog.materialize(store, cipher(target.volumeId(), false), target, file);
-            return new Materialized(file, size, (System.nanoTime() - began) / 1e9);
+            long size = BackupCatalog.materialize(store, cipher(target.volumeId(), false), target, scratch);
+            return new Materialized(scratch, size, (System.nanoTime() - began) / 1e9);
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
+            scratch.close();
             throw e;
         }
     }
 
     /** A rebuilt volume: {@code seconds} it took to read the image and replay the log. */
-    public record Materialized(Path file, long size, double seconds) {}
+    public record Materialized(ScratchFile scratch, long size, double seconds) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            scratch.close();
+        }
+    }
 
     /** A finished restore, for the metric. */
     public static void restored(double seconds) {

@@ -1,5 +1,6 @@
 package borealis.persistence.backup;
 
+import borealis.persistence.crypto.ScratchFile;
 import borealis.persistence.volume.log.Compression;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CheckedInputStream;
@@ -124,7 +124,7 @@ final class BaseImages {
     }
 
     /** Writes the image's content into {@code target} (an empty file); returns the volume size it had. */
-    static long restoreInto(String key, InputStream in, FileChannel target) throws IOException {
+    static long restoreInto(String key, InputStream in, ScratchFile target) throws IOException {
         CRC32C crc = new CRC32C();
         DataInputStream d = new DataInputStream(new CheckedInputStream(new BufferedInputStream(in, 1 << 16), crc));
         if (d.readInt() != MAGIC || d.readInt() != VERSION) {

@@ -122,10 +122,11 @@ class BackupCatalogTest {
     }
 
     private byte[] restore(LocalBackupStore store, BackupCatalog.Target t) throws IOException {
-        Path out = dir.resolve("restored-" + t.lsn());
-        long size = BackupCatalog.materialize(store, null, t, out);
-        assertEquals(size, Files.size(out));
-        return Files.readAllBytes(out);
+        try (borealis.persistence.crypto.ScratchFile out = new borealis.persistence.crypto.ScratchFile(dir.resolve("restored-" + t.lsn()))) {
+            long size = BackupCatalog.materialize(store, null, t, out);
+            assertEquals(size, out.size());
+            return ScratchFiles.read(out);
+        }
     }
 
     @Test
@@ -309,7 +310,7 @@ class BackupCatalogTest {
             assertEquals(v.lsn, archiver.lastArchivedLsn(), "closing archives what is queued");
             BackupCatalog.Target latest = service.resolve(VOLUME, Long.MAX_VALUE, Long.MAX_VALUE);
             BackupService.Materialized m = service.materialize(latest);
-            assertArrayEquals(v.states.get(v.lsn), Files.readAllBytes(m.file()));
+            assertArrayEquals(v.states.get(v.lsn), ScratchFiles.contents(m));
         } finally {
             service.close();
         }

@@ -127,7 +127,7 @@ class BackupEncryptionTest {
                 assertFalse(contains(f.getValue(), MARKER), "plaintext in " + f.getKey());
             }
             BackupService.Materialized m = service.materialize(service.resolve(VOLUME, Long.MAX_VALUE, Long.MAX_VALUE));
-            assertArrayEquals(v.bytes, Files.readAllBytes(m.file()));
+            assertArrayEquals(v.bytes, ScratchFiles.contents(m));
             assertTrue(new String(service.manifest(VOLUME), StandardCharsets.US_ASCII).contains("secret"));
         } finally {
             service.close();
@@ -176,7 +176,7 @@ class BackupEncryptionTest {
 
         BackupService after = service(dir.resolve("new.key"), List.of());
         BackupService.Materialized m = after.materialize(after.resolve(VOLUME, Long.MAX_VALUE, Long.MAX_VALUE));
-        assertArrayEquals(v.bytes, Files.readAllBytes(m.file()));
+        assertArrayEquals(v.bytes, ScratchFiles.contents(m));
         after.close();
     }
 

@@ -138,7 +138,7 @@ class S3BackupStoreTest {
             archiver.durable(log.subList(1, 4));
             archiver.close();
             BackupService.Materialized m = service.materialize(service.resolve(volume, Long.MAX_VALUE, Long.MAX_VALUE));
-            assertArrayEquals(content, Files.readAllBytes(m.file()));
+            assertArrayEquals(content, ScratchFiles.contents(m));
             assertTrue(service.store().list("volumes/acme/orders/0001/").contains("volumes/acme/orders/0001/data.key"));
         } finally {
             service.close();

@@ -126,6 +126,11 @@ public final class BlockFile implements AutoCloseable {
         }
     }
 
+    /** Opens a block file read-only (tools and tests that look at a replica's files beside it). */
+    public static BlockFile openReadOnly(Path path, FileKeys keys) {
+        return new BlockFile(path, true, keys);
+    }
+
     /** Opens a frozen layer, read-only; only {@link SharedLayers} calls this. */
     static BlockFile openLayer(Path path, FileKeys keys) {
         return new BlockFile(path, true, keys);

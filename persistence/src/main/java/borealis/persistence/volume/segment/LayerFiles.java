@@ -1,6 +1,7 @@
 package borealis.persistence.volume.segment;
 
 import borealis.persistence.crypto.FileKeys;
+import borealis.persistence.crypto.ScratchFile;
 import borealis.persistence.files.Fsync;
 import borealis.persistence.files.OwnerOnly;
 import java.io.IOException;
@@ -24,7 +25,7 @@ public final class LayerFiles {
      * group): the data, sparse where a block is zeros, and its checksums, forced with their names;
      * encrypted under {@code keys.newFileKey()} when set.
      */
-    public static void writeLayer(Path path, FileChannel src, long from, long length, FileKeys keys) throws IOException {
+    public static void writeLayer(Path path, ScratchFile src, long from, long length, FileKeys keys) throws IOException {
         BlockFile.delete(path);
         OwnerOnly.createDirectories(path.getParent());
         int block = BlockFile.BLOCK;
@@ -36,9 +37,7 @@ public final class LayerFiles {
             for (long off = 0; off < length; off += chunk) {
                 int n = (int) Math.min(chunk, length - off);
                 buf.clear().limit(n);
-                while (buf.hasRemaining() && src.read(buf, from + off + buf.position()) >= 0) {
-                    // until full
-                }
+                src.read(buf, from + off);
                 byte[] bytes = buf.array();
                 java.util.Arrays.fill(bytes, n, chunk, (byte) 0); // a short last block sums as zeros beyond the end
                 int blocks = (n + block - 1) / block;
