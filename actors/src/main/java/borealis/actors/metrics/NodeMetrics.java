@@ -44,6 +44,7 @@ public final class NodeMetrics {
         new JournalCollector().register();
         new MembershipCollector().register();
         new SegmentFilesCollector().register();
+        new EncryptionCollector().register();
         StorageMetrics.init();
         ReaderMetrics.install();
     }
@@ -206,6 +207,27 @@ public final class NodeMetrics {
                 files.addMetric(List.of(node), total[1]);
             }
             return List.of(bytes, files);
+        }
+    }
+
+    /** Encryption at rest per node: whether new data is encrypted, and the data keys it holds under which master key. */
+    static final class EncryptionCollector extends Collector {
+        @Override
+        public List<MetricFamilySamples> collect() {
+            GaugeMetricFamily enabled = new GaugeMetricFamily("borealis_encryption_enabled",
+                    "1 when the node encrypts what it writes (journals, snapshots, block files, backups), 0 when new data is plaintext.",
+                    List.of("node"));
+            GaugeMetricFamily keys = new GaugeMetricFamily("borealis_encryption_data_keys",
+                    "At-rest data keys the node holds (one per volume stored here, one for its own entities).", List.of("node", "master_key"));
+            for (ActorSystem<?> system : NODES) {
+                var atRest = borealis.persistence.crypto.AtRestEncryption.get(system);
+                String node = nodeName(system);
+                enabled.addMetric(List.of(node), atRest.enabled() ? 1 : 0);
+                if (atRest.keys() != null) {
+                    keys.addMetric(List.of(node, atRest.keys().masterFingerprint()), atRest.keys().size());
+                }
+            }
+            return List.of(enabled, keys);
         }
     }
 

@@ -82,6 +82,21 @@ public final class AtRestEncryption implements Extension {
         return keys;
     }
 
+    /** Key names by persistence id: matching the pattern per event was a few µs of every append. */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> keyNames = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String cachedKeyNameFor(String persistenceId) {
+        String name = keyNames.get(persistenceId);
+        if (name == null) {
+            if (keyNames.size() > 100_000) {
+                keyNames.clear();
+            }
+            name = keyNameFor(persistenceId);
+            keyNames.put(persistenceId, name);
+        }
+        return name;
+    }
+
     /** Which key a persistent entity's events and snapshots are sealed under. */
     public static String keyNameFor(String persistenceId) {
         int bar = persistenceId.indexOf('|');
@@ -104,7 +119,7 @@ public final class AtRestEncryption implements Extension {
             return payload;
         }
         try {
-            return Sealed.seal(keys.forName(keyNameFor(persistenceId)), payload, aad(persistenceId, seqNr, kind));
+            return Sealed.seal(keys.forName(cachedKeyNameFor(persistenceId)), payload, aad(persistenceId, seqNr, kind));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

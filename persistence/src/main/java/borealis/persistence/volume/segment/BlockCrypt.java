@@ -89,6 +89,25 @@ final class BlockCrypt implements AutoCloseable {
         return b.getInt(0);
     }
 
+    /** The write counts of {@code n} consecutive blocks from {@code first}, in one read. */
+    int[] counts(long first, int n) throws IOException {
+        int[] out = new int[n];
+        if (counts == null) {
+            return out;
+        }
+        ByteBuffer b = ByteBuffer.allocate(n * 4);
+        while (b.hasRemaining()) {
+            if (counts.read(b, first * 4 + b.position()) < 0) {
+                break;
+            }
+        }
+        b.flip();
+        for (int i = 0; i < n && b.remaining() >= 4; i++) {
+            out[i] = b.getInt();
+        }
+        return out;
+    }
+
     /** Decrypts the first {@code len} bytes of block {@code block}, read raw into {@code buf}. */
     void decrypt(long block, byte[] buf, int off, int len) throws IOException {
         int c = count(block);
@@ -97,9 +116,9 @@ final class BlockCrypt implements AutoCloseable {
         }
     }
 
-    /** Encrypts {@code len} plaintext bytes of block {@code block} in place under its next write count, which it returns. */
-    int encrypt(long block, byte[] buf, int off, int len) throws IOException {
-        int c = count(block) + 1;
+    /** Encrypts {@code len} plaintext bytes of block {@code block} (written {@code count} times so far) in place under its next write count, which it returns. */
+    int encrypt(long block, int count, byte[] buf, int off, int len) {
+        int c = count + 1;
         if (c == 0) {
             c = 1; // after 2^32 - 1 writes of one block
         }

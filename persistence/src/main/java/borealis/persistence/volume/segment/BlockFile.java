@@ -358,8 +358,8 @@ public final class BlockFile implements AutoCloseable {
     private void writeEncrypted(long offset, byte[] bytes, int len, long first, long last) throws IOException {
         long start = first * BLOCK;
         long end = Math.min((last + 1) * BLOCK, Math.max(length, offset + len));
-        byte[] out = new byte[(int) (end - start)];
-        int[] counts = new int[(int) (last - first + 1)];
+        byte[] out = encryptBuffer((int) (end - start));
+        int[] counts = crypt.counts(first, (int) (last - first + 1));
         for (long b = first; b <= last; b++) {
             int at = (int) ((b - first) * BLOCK);
             int valid = (int) Math.min(BLOCK, end - b * BLOCK);
@@ -370,10 +370,26 @@ public final class BlockFile implements AutoCloseable {
             long from = Math.max(offset, blockStart);
             long to = Math.min(offset + len, blockStart + BLOCK);
             System.arraycopy(bytes, (int) (from - offset), out, (int) (from - start), (int) (to - from));
-            counts[(int) (b - first)] = crypt.encrypt(b, out, at, valid);
+            counts[(int) (b - first)] = crypt.encrypt(b, counts[(int) (b - first)], out, at, valid);
         }
         crypt.writeCounts(first, counts);
-        writeFully(data, ByteBuffer.wrap(out), start);
+        writeFully(data, ByteBuffer.wrap(out, 0, (int) (end - start)), start);
+    }
+
+    /** Reused by the replica threads: a copy of every block written was half the node's allocation in bin/bench-storage. */
+    private static final ThreadLocal<byte[]> ENCRYPT_BUFFER = ThreadLocal.withInitial(() -> new byte[64 * BLOCK]);
+    private static final int MAX_REUSED_BUFFER = 1 << 20;
+
+    private static byte[] encryptBuffer(int size) {
+        byte[] b = ENCRYPT_BUFFER.get();
+        if (b.length >= size) {
+            return b;
+        }
+        b = new byte[size];
+        if (size <= MAX_REUSED_BUFFER) {
+            ENCRYPT_BUFFER.set(b);
+        }
+        return b;
     }
 
     /**
@@ -395,7 +411,7 @@ public final class BlockFile implements AutoCloseable {
             return;
         }
         byte[] out = java.util.Arrays.copyOf(content, valid);
-        crypt.writeCounts(b, new int[] {crypt.encrypt(b, out, 0, valid)});
+        crypt.writeCounts(b, new int[] {crypt.encrypt(b, crypt.count(b), out, 0, valid)});
         writeFully(data, ByteBuffer.wrap(out), b * BLOCK);
     }
 

@@ -49,7 +49,7 @@ public final class LayerFiles {
                         int valid = Math.min(block, n - b * block);
                         long index = (off + (long) b * block) / block;
                         if (crypt != null) {
-                            crypt.writeCounts(index, new int[] {crypt.encrypt(index, bytes, b * block, valid)});
+                            crypt.writeCounts(index, new int[] {crypt.encrypt(index, 0, bytes, b * block, valid)});
                         }
                         BlockFile.writeFully(out, ByteBuffer.wrap(bytes, b * block, valid), off + (long) b * block);
                     }
