@@ -116,6 +116,16 @@ final class BlockCrypt implements AutoCloseable {
         }
     }
 
+    /** Encrypts {@code len} bytes of block {@code block} (written {@code count} times so far) from {@code src} into {@code dst} under its next write count, which it returns. */
+    int encrypt(long block, int count, byte[] src, int srcOff, byte[] dst, int dstOff, int len) {
+        int c = count + 1;
+        if (c == 0) {
+            c = 1; // after 2^32 - 1 writes of one block
+        }
+        cipher.apply(block, c, src, srcOff, dst, dstOff, len);
+        return c;
+    }
+
     /** Encrypts {@code len} plaintext bytes of block {@code block} (written {@code count} times so far) in place under its next write count, which it returns. */
     int encrypt(long block, int count, byte[] buf, int off, int len) {
         int c = count + 1;
