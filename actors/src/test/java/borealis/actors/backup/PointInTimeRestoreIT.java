@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.actors.testkit.AdminClient;
 import borealis.actors.testkit.CliRun;
+import borealis.actors.testkit.DiskScan;
 import borealis.actors.testkit.InProcessNode;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -114,8 +114,8 @@ class PointInTimeRestoreIT {
             }
         }
         // AtRestEncryptionIT shows the same scan finding rows when encryption is off.
-        assertEquals(0, filesContaining(firstData, "plaintext-marker-"), "the node's own files hold no row in plaintext");
-        assertEquals(0, filesContaining(backup, "plaintext-marker-"), "the backup store holds no row in plaintext");
+        assertEquals(0, DiskScan.filesContaining(firstData, "plaintext-marker-").size(), "the node's own files hold no row in plaintext");
+        assertEquals(0, DiskScan.filesContaining(backup, "plaintext-marker-").size(), "the backup store holds no row in plaintext");
         try (Stream<Path> files = Files.walk(firstData)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -234,27 +234,4 @@ class PointInTimeRestoreIT {
         }
         return out;
     }
-
-    /** Files under {@code dir} whose bytes contain {@code text}. */
-    private static long filesContaining(Path dir, String text) throws Exception {
-        byte[] needle = text.getBytes(StandardCharsets.US_ASCII);
-        long n = 0;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                byte[] b = Files.readAllBytes(f);
-                outer:
-                for (int i = 0; i + needle.length <= b.length; i++) {
-                    for (int j = 0; j < needle.length; j++) {
-                        if (b[i + j] != needle[j]) {
-                            continue outer;
-                        }
-                    }
-                    n++;
-                    break;
-                }
-            }
-        }
-        return n;
-    }
-
 }

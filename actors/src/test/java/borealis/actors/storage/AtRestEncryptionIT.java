@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import borealis.actors.testkit.DiskScan;
 import borealis.actors.testkit.InProcessNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -78,8 +78,8 @@ class AtRestEncryptionIT {
         }
         assertTrue(hasFile(data.resolve("snapshots"), "snapshot-StorageSegment"), "replicas' snapshots were written (and scanned)");
         assertTrue(hasFile(data.resolve("segments"), ".wc"), "block files were written encrypted (and scanned)");
-        assertEquals(List.of(), filesContaining(data, "atrest-marker-"), "no file of the node holds a row in plaintext");
-        assertEquals(List.of(), filesContaining(tmp.resolve("data-backup"), "atrest-marker-"), "nor does the backup store");
+        assertEquals(List.of(), DiskScan.filesContaining(data, "atrest-marker-"), "no file of the node holds a row in plaintext");
+        assertEquals(List.of(), DiskScan.filesContaining(tmp.resolve("data-backup"), "atrest-marker-"), "nor does the backup store");
 
         Map<String, byte[]> keysBefore = contents(data.resolve("keys"));
         Exception refused = assertThrows(Exception.class, () -> InProcessNode.start(data, settings("data", true, tmp.resolve("other.key"), List.of())));
@@ -103,7 +103,7 @@ class AtRestEncryptionIT {
         try (InProcessNode node = InProcessNode.start(data, settings("plain", false, tmp.resolve("plain.key"), List.of()))) {
             fill(node);
         }
-        assertTrue(filesContaining(data, "atrest-marker-").size() > 0, "the check above can fail: plaintext rows are found");
+        assertTrue(DiskScan.filesContaining(data, "atrest-marker-").size() > 0, "the check above can fail: plaintext rows are found");
     }
 
     private static String messages(Throwable t) {
@@ -128,30 +128,5 @@ class AtRestEncryptionIT {
             }
         }
         return out;
-    }
-
-    /** Files under {@code dir} whose bytes contain {@code text}. */
-    private static List<Path> filesContaining(Path dir, String text) throws Exception {
-        byte[] needle = text.getBytes(StandardCharsets.US_ASCII);
-        java.util.ArrayList<Path> found = new java.util.ArrayList<>();
-        if (!Files.exists(dir)) {
-            return found;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                byte[] b = Files.readAllBytes(f);
-                outer:
-                for (int i = 0; i + needle.length <= b.length; i++) {
-                    for (int j = 0; j < needle.length; j++) {
-                        if (b[i + j] != needle[j]) {
-                            continue outer;
-                        }
-                    }
-                    found.add(dir.relativize(f));
-                    break;
-                }
-            }
-        }
-        return found;
     }
 }

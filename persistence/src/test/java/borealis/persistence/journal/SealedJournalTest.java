@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import borealis.persistence.DiskScan;
 import borealis.persistence.crypto.AtRestEncryption;
 import borealis.persistence.crypto.AtRestKeys;
 import borealis.persistence.crypto.MasterKeys;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,23 +37,8 @@ class SealedJournalTest {
         return store.payload(pid, l.get(0));
     }
 
-    static boolean anyFileContains(Path root, String text) throws IOException {
-        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                byte[] b = Files.readAllBytes(p);
-                outer:
-                for (int i = 0; i + needle.length <= b.length; i++) {
-                    for (int j = 0; j < needle.length; j++) {
-                        if (b[i + j] != needle[j]) {
-                            continue outer;
-                        }
-                    }
-                    return true;
-                }
-            }
-        }
-        return false;
+    private static boolean anyFileContains(Path root, String text) throws IOException {
+        return !DiskScan.filesContaining(root, text).isEmpty();
     }
 
     @Test

@@ -23,13 +23,17 @@ class BlockFileTest {
     @TempDir
     Path dir;
 
-    /** A replica's directory of block files; encrypted in {@link EncryptedBlockFileTest}. */
+    /** How block files are encrypted: not here, every case again in {@link EncryptedBlockFileTest}. */
+    borealis.persistence.crypto.FileKeys keys() {
+        return borealis.persistence.crypto.FileKeys.NONE;
+    }
+
     SegmentFiles files(Path d) {
-        return new SegmentFiles(d);
+        return new SegmentFiles(d, keys());
     }
 
     BlockFile blockFile(Path p) {
-        return new BlockFile(p);
+        return new BlockFile(p, keys());
     }
 
     private static byte[] random(int n, long seed) {

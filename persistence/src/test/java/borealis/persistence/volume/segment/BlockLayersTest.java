@@ -29,13 +29,17 @@ class BlockLayersTest {
     @TempDir
     Path dir;
 
-    /** A replica's directory of block files; encrypted in {@link EncryptedBlockLayersTest}. */
+    /** How block files are encrypted: not here, every case again in {@link EncryptedBlockLayersTest}. */
+    borealis.persistence.crypto.FileKeys keys() {
+        return borealis.persistence.crypto.FileKeys.NONE;
+    }
+
     SegmentFiles files(Path d) {
-        return new SegmentFiles(d);
+        return new SegmentFiles(d, keys());
     }
 
     BlockFile blockFile(Path p) {
-        return new BlockFile(p);
+        return new BlockFile(p, keys());
     }
 
     /** A side's expected content, grown and cut like the file. */

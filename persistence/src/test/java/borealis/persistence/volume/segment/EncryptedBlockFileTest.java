@@ -3,7 +3,6 @@ package borealis.persistence.volume.segment;
 import borealis.persistence.crypto.AtRestKeys;
 import borealis.persistence.crypto.FileKeys;
 import borealis.persistence.crypto.MasterKeys;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,27 +12,14 @@ class EncryptedBlockFileTest extends BlockFileTest {
 
     @TempDir
     Path keyDir;
-    private AtRestKeys ring;
+    private FileKeys keys;
 
-    private FileKeys keys() {
-        try {
-            if (ring == null) {
-                ring = AtRestKeys.open(keyDir, MasterKeys.of(MasterKeys.newDataKey()));
-            }
-            return new FileKeys(ring, "volume:test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    @Override
+    FileKeys keys() {
+        if (keys == null) {
+            keys = TestKeys.forVolume(keyDir);
         }
-    }
-
-    @Override
-    SegmentFiles files(Path d) {
-        return new SegmentFiles(d, keys());
-    }
-
-    @Override
-    BlockFile blockFile(Path p) {
-        return new BlockFile(p, keys());
+        return keys;
     }
 
     @org.junit.jupiter.api.Test
@@ -48,7 +34,7 @@ class EncryptedBlockFileTest extends BlockFileTest {
             f.force();
             org.junit.jupiter.api.Assertions.assertArrayEquals(row, f.read(0, row.length));
         }
-        org.junit.jupiter.api.Assertions.assertFalse(borealis.persistence.journal.SealedJournalTestAccess.anyFileContains(dir, "customer-4711"),
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), borealis.persistence.DiskScan.filesContaining(dir, "customer-4711"),
                 "no plaintext in the block file or its sidecars");
         try (BlockFile f = blockFile(p)) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(row, f.read(0, row.length), "read back after reopening");

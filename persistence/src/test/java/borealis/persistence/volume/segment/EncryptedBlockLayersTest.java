@@ -1,10 +1,6 @@
 package borealis.persistence.volume.segment;
 
-import borealis.persistence.crypto.AtRestKeys;
 import borealis.persistence.crypto.FileKeys;
-import borealis.persistence.crypto.MasterKeys;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,26 +9,13 @@ class EncryptedBlockLayersTest extends BlockLayersTest {
 
     @TempDir
     Path keyDir;
-    private AtRestKeys ring;
+    private FileKeys keys;
 
-    private FileKeys keys() {
-        try {
-            if (ring == null) {
-                ring = AtRestKeys.open(keyDir, MasterKeys.of(MasterKeys.newDataKey()));
-            }
-            return new FileKeys(ring, "volume:test");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    @Override
+    FileKeys keys() {
+        if (keys == null) {
+            keys = TestKeys.forVolume(keyDir);
         }
-    }
-
-    @Override
-    SegmentFiles files(Path d) {
-        return new SegmentFiles(d, keys());
-    }
-
-    @Override
-    BlockFile blockFile(Path p) {
-        return new BlockFile(p, keys());
+        return keys;
     }
 }

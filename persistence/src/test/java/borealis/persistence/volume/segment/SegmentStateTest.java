@@ -27,13 +27,17 @@ class SegmentStateTest {
     @TempDir
     Path dir;
 
-    /** A replica's directory of block files; encrypted in {@link EncryptedSegmentStateTest}. */
+    /** How block files are encrypted: not here, every case again in {@link EncryptedSegmentStateTest}. */
+    borealis.persistence.crypto.FileKeys keys() {
+        return borealis.persistence.crypto.FileKeys.NONE;
+    }
+
     SegmentFiles files(Path d) {
-        return new SegmentFiles(d);
+        return new SegmentFiles(d, keys());
     }
 
     BlockFile blockFile(Path p) {
-        return new BlockFile(p);
+        return new BlockFile(p, keys());
     }
 
     private static byte[] bytes(int n, int seed) {
