@@ -89,7 +89,9 @@ class QuorumJournalTest {
                 borealis.snapshot-store.dir = "%s/snapshots"
                 borealis.journal.control.replicas = 3
                 borealis.journal.control.timeout = 2s
-                """.formatted(dir.resolve(name), dir.resolve(name))).withFallback(ConfigFactory.load()).resolve();
+                borealis.encryption.keys-dir = "%s/keys"
+                borealis.encryption.master-key-file = "%s/master.key"
+                """.formatted(dir.resolve(name), dir.resolve(name), dir.resolve(name), dir.resolve(name))).withFallback(ConfigFactory.load()).resolve();
         ActorTestKit kit = ActorTestKit.create("borealis", config);
         nodes.add(kit);
         // As a node does at start: the journal is its peers' replica before anything here uses it.
@@ -227,7 +229,9 @@ class QuorumJournalTest {
                 pekko.persistence.journal.plugin = "borealis.journal.control"
                 borealis.journal.control.dir = "%s"
                 borealis.snapshot-store.dir = "%s"
-                """.formatted(dir.resolve("journal"), dir.resolve("snapshots")))
+                borealis.encryption.keys-dir = "%s/keys"
+                borealis.encryption.master-key-file = "%s/master.key"
+                """.formatted(dir.resolve("journal"), dir.resolve("snapshots"), dir, dir))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         TckRun run = TckRun.journal(config);
         assertTrue(run.failed().isEmpty(), "TCK cases failed: " + run.failed());

@@ -27,7 +27,9 @@ class SegmentLogJournalTckTest {
                 borealis.journal.tck = ${borealis.journal.segments}
                 borealis.journal.tck.dir = "%s"
                 borealis.snapshot-store.dir = "%s"
-                """.formatted(dir.resolve("journal"), dir.resolve("snapshots")))
+                borealis.encryption.keys-dir = "%s/keys"
+                borealis.encryption.master-key-file = "%s/master.key"
+                """.formatted(dir.resolve("journal"), dir.resolve("snapshots"), dir, dir))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         TckRun run = TckRun.journal(config);
         List<String> failed = run.failed();

@@ -27,7 +27,9 @@ class DurableSnapshotStoreTckTest {
                 borealis.snapshot-store.dir = "%s"
                 borealis.journal.control.dir = "%s"
                 pekko.persistence.journal.plugin = "borealis.journal.control"
-                """.formatted(dir.resolve("snapshots"), dir.resolve("journal")))
+                borealis.encryption.keys-dir = "%s/keys"
+                borealis.encryption.master-key-file = "%s/master.key"
+                """.formatted(dir.resolve("snapshots"), dir.resolve("journal"), dir, dir))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         JavaSnapshotStoreSpec tck = new JavaSnapshotStoreSpec(config) {
             @Override
