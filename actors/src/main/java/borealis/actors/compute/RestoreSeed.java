@@ -4,11 +4,14 @@ import borealis.actors.cluster.DbCluster;
 import borealis.actors.storage.StorageSegment;
 import borealis.persistence.backup.BackupCatalog;
 import borealis.persistence.backup.BackupService;
+import borealis.persistence.backup.ImageReplay;
+import borealis.persistence.backup.LocalImages;
 import borealis.persistence.crypto.AtRestEncryption;
 import borealis.persistence.crypto.FileKeys;
 import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import borealis.persistence.volume.segment.LayerFiles;
+import borealis.persistence.volume.segment.SegmentFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,29 +58,76 @@ final class RestoreSeed {
         if (now == null) {
             return null;
         }
-        BackupService.Materialized m = backups.materialize(new BackupCatalog.Target(source.volumeId(), source.imageKey(),
-                source.targetLsn(), source.targetMillis()));
+        BackupCatalog.Target target = new BackupCatalog.Target(source.volumeId(), source.imageKey(), source.targetLsn(),
+                source.targetMillis());
+        LocalImages.Image image = backups.localImages() == null ? null : backups.localImages().find(source.volumeId(), source.imageKey());
+        Path staging = Path.of(system.settings().config().getString("borealis.data-dir")).toAbsolutePath()
+                .resolve("segments").resolve(".restore-" + UUID.randomUUID());
+        String restoreId = UUID.randomUUID().toString().replace("-", "");
+        if (image != null && image.groupSize() == layout.groupSize()) {
+            long began = System.nanoTime();
+            try {
+                ImageReplay.LaidOut laid = ImageReplay.layOut(backups, target, image, staging, restoreId,
+                        AtRestEncryption.get(system).forVolume(volumeId));
+                double seconds = (System.nanoTime() - began) / 1e9;
+                LOG.info("compute instance {}: laid out over the local copy of base image {} with {} bytes of archived log in {} s",
+                        s.spec().id(), source.imageKey(), laid.logBytes(), String.format("%.2f", seconds));
+                return link(system, node, s, now, staging, laid.layerIds()) ? new Seeded(seconds, laid.logBytes()) : null;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("compute instance {}: the local copy of base image {} could not be used ({}); restoring from the store",
+                        s.spec().id(), source.imageKey(), e.toString());
+            } finally {
+                deleteTree(staging);
+            }
+        }
+        BackupService.Materialized m = backups.materialize(target);
+        try {
+            int restoredGroups = (int) Math.max(1, (m.size() + layout.groupSize() - 1) / layout.groupSize());
+            FileKeys keys = AtRestEncryption.get(system).forVolume(volumeId);
+            List<String> ids = new ArrayList<>();
+            for (int g = 0; g < restoredGroups; g++) {
+                long from = layout.groupStart(g);
+                ids.add(restoreId + "g" + g);
+                LayerFiles.writeLayer(staging.resolve(SegmentFiles.layerFile(restoreId + "g" + g)), m.scratch(), from,
+                        Math.max(0, Math.min(layout.groupSize(), m.size() - from)), keys);
+            }
+            m.close();
+            return link(system, node, s, now, staging, ids) ? new Seeded(m.seconds(), m.size()) : null;
+        } finally {
+            m.close();
+            deleteTree(staging); // the replicas' links keep the layers
+        }
+    }
+
+    /**
+     * Seeds every replica of the volume from the layers {@code layerIds} (one per group, in {@code
+     * dir}); groups the volume uses beyond them start over an empty layer. False when some group
+     * got fewer than a write quorum linked.
+     */
+    private static boolean link(ActorSystem<?> system, ComputeInstance.Context node, DbCluster.ComputeSpec s, Standing now, Path dir,
+                                List<String> layerIds) throws Exception {
+        VolumeLayout layout = new VolumeLayout(s.spec().groupSize());
+        String volumeId = s.spec().volumeId();
+        int groups = Math.max(layerIds.size(), now.groups());
         Path staging = Path.of(system.settings().config().getString("borealis.data-dir")).toAbsolutePath()
                 .resolve("segments").resolve(".restore-" + UUID.randomUUID());
         try {
-            int restoredGroups = (int) Math.max(1, (m.size() + layout.groupSize() - 1) / layout.groupSize());
-            int groups = Math.max(restoredGroups, now.groups());
-            String restoreId = UUID.randomUUID().toString().replace("-", "");
-            FileKeys keys = AtRestEncryption.get(system).forVolume(volumeId);
-            for (int g = 0; g < groups; g++) {
-                long from = layout.groupStart(g);
-                LayerFiles.writeLayer(staging.resolve(borealis.persistence.volume.segment.SegmentFiles.layerFile(restoreId + "g" + g)),
-                        m.scratch(), from, Math.max(0, Math.min(layout.groupSize(), m.size() - from)), keys);
+            String emptyId = UUID.randomUUID().toString().replace("-", "") + "e";
+            for (int g = layerIds.size(); g < groups; g++) {
+                try (LayerFiles.Writer w = new LayerFiles.Writer(staging.resolve(SegmentFiles.layerFile(emptyId + g)),
+                        AtRestEncryption.get(system).forVolume(volumeId))) {
+                    w.finish();
+                }
             }
-            m.close();
             // Each group's replicas stand where a volume that wrote one record per group would: group
             // g's last LSN is base + g + 1, so the new writer recovers VCL = base + groups and goes on.
             List<CompletableFuture<Boolean>> all = new ArrayList<>();
             int[] seeded = new int[groups];
             for (int g = 0; g < groups; g++) {
+                boolean ofImage = g < layerIds.size();
                 for (int r = 0; r < VolumeLayout.REPLICAS; r++) {
-                    StorageSegment.FrozenLayer layer = new StorageSegment.FrozenLayer(g, r, staging.toString(), restoreId + "g" + g,
-                            now.highestLsn() + g + 1, now.highestLsn() + g + 1, groups - 1, null);
+                    StorageSegment.FrozenLayer layer = new StorageSegment.FrozenLayer(g, r, (ofImage ? dir : staging).toString(),
+                            ofImage ? layerIds.get(g) : emptyId + g, now.highestLsn() + g + 1, now.highestLsn() + g + 1, groups - 1, null);
                     int group = g;
                     all.add(node.sharding().entityRefFor(StorageSegment.typeKey(r), StorageSegment.entityId(volumeId, layout, g, r))
                             .<StorageSegment.SeedDone>ask(ref -> new StorageSegment.Seed(layer, true, s.epoch(), ref), node.requestTimeout())
@@ -98,12 +148,11 @@ final class RestoreSeed {
                 if (seeded[g] < VolumeLayout.WRITE_QUORUM) {
                     LOG.warn("compute instance {}: restore seeding linked {} of 6 replicas of group {}; filling through the log instead",
                             s.spec().id(), seeded[g], g);
-                    return null;
+                    return false;
                 }
             }
-            return new Seeded(m.seconds(), m.size());
+            return true;
         } finally {
-            m.close();
             deleteTree(staging); // the replicas' links keep the layers
         }
     }

@@ -163,7 +163,7 @@ public final class BorealisNode implements AutoCloseable {
             Duration requestTimeout = b.getDuration("volume.request-timeout");
             ClusterSharding sharding = ClusterSharding.get(system);
             ReplicaFaults faults = new ReplicaFaults();
-            BackupService backups = backups(b);
+            BackupService backups = backups(b, atRest);
             if (backups != null) {
                 system.getWhenTerminated().thenRun(backups::close);
             }
@@ -214,7 +214,7 @@ public final class BorealisNode implements AutoCloseable {
     }
 
     /** The node's continuous backup (null when disabled); its directory is owner-only, as the data directory is. */
-    private static BackupService backups(Config b) throws java.io.IOException {
+    private static BackupService backups(Config b, AtRestEncryption atRest) throws java.io.IOException {
         BackupService.Settings s = BackupService.Settings.from(b.getConfig("backup"));
         if (!s.enabled()) {
             return null;
@@ -238,7 +238,13 @@ public final class BorealisNode implements AutoCloseable {
             keys = borealis.persistence.crypto.MasterKeys.load(Path.of(e.getString("master-key-file")).toAbsolutePath(),
                     e.getStringList("previous-master-key-files").stream().map(f -> Path.of(f).toAbsolutePath()).toList());
         }
-        BackupService service = new BackupService(s, store, keys);
+        int keepImages = b.getInt("backup.local-images.keep");
+        if (keepImages < 0) {
+            throw new IllegalArgumentException("borealis.backup.local-images.keep must be 0 or more, not " + keepImages);
+        }
+        borealis.persistence.backup.LocalImages local = keepImages == 0 ? null
+                : new borealis.persistence.backup.LocalImages(Path.of(b.getString("backup.local-images.dir")), keepImages, atRest::forVolume);
+        BackupService service = new BackupService(s, store, keys, local);
         log.info("backups in {} ({})", store.describe(), keys == null ? "not encrypted" : "encrypted, master key " + keys.currentFingerprint());
         service.startSweeping();
         int rewrapped = service.rewrapDataKeys();

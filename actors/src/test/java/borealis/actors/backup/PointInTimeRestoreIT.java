@@ -73,6 +73,8 @@ class PointInTimeRestoreIT {
             JsonNode done = awaitRestored(api, "orders-before");
             assertTrue(Instant.parse(done.path("restore").path("toTime").asText()).compareTo(between) <= 0, done.toString());
             assertEquals(List.of("first"), whats(node, "orders-before"), "the restored cluster holds the first commit only");
+            assertTrue(linkedLocalImageLayers(tmp.resolve("data")) > 0,
+                    "the restore linked the local copy of the base image instead of copying the volume");
             assertEquals(List.of("first", "second"), whats(node, "orders"), "the source is untouched");
 
             api.call("POST", "/v1/clusters/acme/orders/restore", Map.of("name", "orders-latest")).ok();
@@ -188,6 +190,25 @@ class PointInTimeRestoreIT {
             api.call("POST", "/v1/clusters/acme/orders/backtrack", Map.of("toTime", beforeBacktrack.toString())).ok();
             awaitRestored(api, "orders");
             assertEquals(List.of("first"), whats(node, "orders"), "backtracking to before the backtrack undoes it");
+        }
+    }
+
+    /** Replica files under the node's segments that are hard links to a local base image's layers. */
+    private static long linkedLocalImageLayers(Path data) throws java.io.IOException {
+        java.util.Set<Object> imageFiles = new java.util.HashSet<>();
+        try (Stream<Path> s = Files.walk(data.resolve("images"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                imageFiles.add(Files.getAttribute(p, "unix:ino"));
+            }
+        }
+        try (Stream<Path> s = Files.walk(data.resolve("segments"))) {
+            return s.filter(Files::isRegularFile).filter(p -> {
+                try {
+                    return imageFiles.contains(Files.getAttribute(p, "unix:ino"));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).count();
         }
     }
 

@@ -136,47 +136,74 @@ public final class BackupCatalog {
      * Returns the volume size.
      */
     public static long materialize(BackupStore store, DataCipher cipher, Target target, ScratchFile ch) throws IOException {
+        BaseImages.Key image = BaseImages.parse(target.imageKey());
+        ch.truncate(0);
+        long imageSize;
+        try (InputStream in = open(store, cipher, target.volumeId(), image.key())) {
+            imageSize = BaseImages.restoreInto(image.key(), in, ch);
+        }
+        long size = replay(store, cipher, target, imageSize, new Replay() {
+            @Override
+            public void write(long offset, byte[] payload) throws IOException {
+                ch.write(ByteBuffer.wrap(payload), offset);
+            }
+
+            @Override
+            public void truncate(long offset) throws IOException {
+                ch.truncate(Math.min(ch.size(), offset));
+            }
+        });
+        ch.truncate(size);
+        return size;
+    }
+
+    /** Where the archived records after an image go, in order. */
+    public interface Replay {
+        void write(long offset, byte[] payload) throws IOException;
+
+        void truncate(long offset) throws IOException;
+    }
+
+    /**
+     * Hands every archived record after the target's image's start up to the target to {@code
+     * into}, in order, over a volume of {@code imageSize} bytes (the image's); returns the size
+     * the volume has at the target.
+     */
+    static long replay(BackupStore store, DataCipher cipher, Target target, long imageSize, Replay into) throws IOException {
         Listing listing = list(store, target.volumeId());
         BaseImages.Key image = BaseImages.parse(target.imageKey());
-        {
-            ch.truncate(0);
-            long size;
-            try (InputStream in = open(store, cipher, target.volumeId(), image.key())) {
-                size = BaseImages.restoreInto(image.key(), in, ch);
+        long size = imageSize;
+        long next = image.start() + 1;
+        for (LogSegments.Key log : listing.logs()) {
+            if (log.last() < next || next > target.lsn()) {
+                continue;
             }
-            long next = image.start() + 1;
-            for (LogSegments.Key log : listing.logs()) {
-                if (log.last() < next || next > target.lsn()) {
+            for (DurableRecord d : read(store, cipher, target.volumeId(), log)) {
+                LogRecord r = d.record();
+                if (r.lsn() < next || r.lsn() > target.lsn()) {
                     continue;
                 }
-                for (DurableRecord d : read(store, cipher, target.volumeId(), log)) {
-                    LogRecord r = d.record();
-                    if (r.lsn() < next || r.lsn() > target.lsn()) {
-                        continue;
+                if (r.lsn() != next) {
+                    throw new IOException("the archived log of volume " + target.volumeId() + " lacks record " + next);
+                }
+                next++;
+                switch (r.kind()) {
+                    case WRITE -> {
+                        into.write(r.offset(), r.payload());
+                        size = Math.max(size, r.offset() + r.length());
                     }
-                    if (r.lsn() != next) {
-                        throw new IOException("the archived log of volume " + target.volumeId() + " lacks record " + next);
+                    case TRUNCATE -> {
+                        into.truncate(r.offset());
+                        size = r.offset();
                     }
-                    next++;
-                    switch (r.kind()) {
-                        case WRITE -> {
-                            ch.write(ByteBuffer.wrap(r.payload()), r.offset());
-                            size = Math.max(size, r.offset() + r.length());
-                        }
-                        case TRUNCATE -> {
-                            ch.truncate(Math.min(ch.size(), r.offset()));
-                            size = r.offset();
-                        }
-                        case GROW -> { }
-                    }
+                    case GROW -> { }
                 }
             }
-            if (next <= target.lsn()) {
-                throw new IOException("the archived log of volume " + target.volumeId() + " ends at " + (next - 1) + ", before " + target.lsn());
-            }
-            ch.truncate(size);
-            return size;
         }
+        if (next <= target.lsn()) {
+            throw new IOException("the archived log of volume " + target.volumeId() + " ends at " + (next - 1) + ", before " + target.lsn());
+        }
+        return size;
     }
 
     /**

@@ -53,6 +53,7 @@ public final class BackupService implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<String, DataCipher> ciphers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Volumes whose writer archives on this node: never swept. */
     private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final LocalImages localImages;
     private final ScheduledExecutorService timer;
     private final ExecutorService imager;
     private final ArchiveSpool.Chunks spoolChunks = new ArchiveSpool.Chunks(16);
@@ -63,9 +64,15 @@ public final class BackupService implements AutoCloseable {
 
     /** {@code masterKeys}: encrypt each volume's backup with a data key of its own, wrapped by them (null: plaintext). */
     public BackupService(Settings settings, BackupStore store, MasterKeys masterKeys) {
+        this(settings, store, masterKeys, null);
+    }
+
+    /** {@code localImages}: where writers here keep their newest images as layers too (null: not kept). */
+    public BackupService(Settings settings, BackupStore store, MasterKeys masterKeys, LocalImages localImages) {
         this.settings = settings;
         this.store = store;
         this.masterKeys = masterKeys;
+        this.localImages = localImages;
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("borealis-backup-flush"));
         this.imager = Executors.newSingleThreadExecutor(daemon("borealis-backup-image"));
     }
@@ -85,6 +92,11 @@ public final class BackupService implements AutoCloseable {
 
     public BackupStore store() {
         return store;
+    }
+
+    /** The local copies of images taken here, or null. */
+    public LocalImages localImages() {
+        return localImages;
     }
 
     void active(String volumeId, boolean archiving) {
@@ -145,6 +157,9 @@ public final class BackupService implements AutoCloseable {
             for (String key : keys) {
                 store.delete(key);
             }
+            if (localImages != null) {
+                localImages.drop(v.getKey());
+            }
             ciphers.remove(v.getKey());
             removed++;
         }
@@ -188,6 +203,14 @@ public final class BackupService implements AutoCloseable {
             scratch.close();
             throw e;
         }
+    }
+
+    /**
+     * Replays the archived log after the target's image up to the target into {@code into}, over
+     * a volume of {@code imageSize} bytes (the image's); returns the volume's size at the target.
+     */
+    public long replay(BackupCatalog.Target target, long imageSize, BackupCatalog.Replay into) throws IOException {
+        return BackupCatalog.replay(store, cipher(target.volumeId(), false), target, imageSize, into);
     }
 
     /** A rebuilt volume: {@code seconds} it took to read the image and replay the log. */

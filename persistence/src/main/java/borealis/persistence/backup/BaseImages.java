@@ -43,6 +43,11 @@ final class BaseImages {
         default long nowMillis() {
             return System.currentTimeMillis();
         }
+
+        /** The volume's protection group size, for a local copy in layers (0: none). */
+        default long groupSize() {
+            return 0;
+        }
     }
 
     record Key(String key, long start, long end, long takenMillis) {}
@@ -64,10 +69,16 @@ final class BaseImages {
 
     /**
      * Copies {@code source} into a new file in {@code dir} (encrypted with {@code cipher} unless
-     * null); {@code stop} is polled between chunks.
+     * null); {@code stop} is polled between chunks. {@code local}, when set, gets every chunk too
+     * (a copy kept as layers on this node, {@link LocalImages}) and is finished with the image.
      */
     static Taken take(Source source, Path dir, java.util.function.BooleanSupplier stop, DataCipher cipher, String volumeId)
             throws IOException {
+        return take(source, dir, stop, cipher, volumeId, null);
+    }
+
+    static Taken take(Source source, Path dir, java.util.function.BooleanSupplier stop, DataCipher cipher, String volumeId,
+                      LocalImages.Copy local) throws IOException {
         long takenMillis = source.nowMillis();
         long start = source.highestLsn();
         long size = source.size();
@@ -90,6 +101,9 @@ final class BaseImages {
                     int n = (int) Math.min(CHUNK, size - off);
                     ByteBuffer dst = ByteBuffer.wrap(chunk, 0, n);
                     source.read(off, dst);
+                    if (local != null) {
+                        local.chunk(off, chunk, n);
+                    }
                     if (allZero(chunk, n)) {
                         continue;
                     }
@@ -106,6 +120,9 @@ final class BaseImages {
                 long sum = crc.getValue();
                 out.writeLong(sum);
                 out.flush();
+                if (local != null) {
+                    local.finish(size, start, end, takenMillis);
+                }
                 return new Taken(file, start, end, takenMillis, Files.size(file));
             }
         } catch (IOException | RuntimeException e) {

@@ -138,6 +138,11 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
             public void read(long offset, java.nio.ByteBuffer dst) throws IOException {
                 volume.readPassingCache(offset, dst);
             }
+
+            @Override
+            public long groupSize() {
+                return volume.layout().groupSize();
+            }
         };
     }
 
@@ -308,7 +313,11 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
     private void takeImage() {
         long began = System.nanoTime();
         try {
-            BaseImages.Taken t = BaseImages.take(source, service.store().scratchDir(), () -> closing, cipher, volumeId);
+            LocalImages local = service.localImages();
+            BaseImages.Taken t;
+            try (LocalImages.Copy copy = local == null || source.groupSize() <= 0 ? null : local.begin(volumeId, source.groupSize())) {
+                t = BaseImages.take(source, service.store().scratchDir(), () -> closing, cipher, volumeId, copy);
+            }
             try {
                 service.store().put(BaseImages.key(prefix, t.start(), t.end(), t.takenMillis()), t.file());
             } finally {
@@ -325,6 +334,9 @@ public final class LogArchiver implements LogArchive, AutoCloseable {
                     (System.nanoTime() - began) / 1_000_000);
             int pruned = BackupCatalog.prune(service.store(), volumeId,
                     System.currentTimeMillis() - service.settings().retention().toMillis());
+            if (local != null) {
+                local.retain(volumeId, BackupCatalog.list(service.store(), volumeId).images().stream().map(BaseImages.Key::key).toList());
+            }
             if (pruned > 0) {
                 LOG.info("backup of volume {}: pruned {} object(s) older than the retention window", volumeId, pruned);
             }

@@ -42,6 +42,7 @@ class BackupCatalogTest {
         final Map<Long, byte[]> states = new HashMap<>();
         final Map<Long, Long> times = new HashMap<>();
         Runnable duringRead = () -> { };
+        long groupSize;
 
         void write(long offset, byte[] data) {
             int half = data.length / 2;
@@ -76,6 +77,11 @@ class BackupCatalogTest {
         @Override
         public long nowMillis() {
             return clock;
+        }
+
+        @Override
+        public long groupSize() {
+            return groupSize;
         }
 
         @Override
@@ -166,6 +172,100 @@ class BackupCatalogTest {
             checked++;
         }
         assertTrue(checked >= 30, "checked " + checked);
+    }
+
+    /** The bytes of a laid-out volume: each group's layer read through its block file (and the layers below it). */
+    private static byte[] readLayers(Path dir, List<String> layerIds, long groupSize, long size, borealis.persistence.crypto.FileKeys keys)
+            throws IOException {
+        byte[] all = new byte[(int) size];
+        for (int g = 0; g < layerIds.size(); g++) {
+            Path layer = dir.resolve(borealis.persistence.volume.segment.SegmentFiles.layerFile(layerIds.get(g)));
+            borealis.persistence.volume.segment.BlockFile f = borealis.persistence.volume.segment.BlockFile.openReadOnly(layer, keys);
+            try {
+                assertTrue(f.encrypted(), "the layers are encrypted like the replicas' files");
+                long from = g * groupSize;
+                assertEquals(Math.min(groupSize, size - from), f.length(), "length of group " + g);
+                System.arraycopy(f.read(0, (int) f.length()), 0, all, (int) from, (int) f.length());
+            } finally {
+                f.close();
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void aLocalCopyInLayersOfAnImageCopiedWhileWritesWentOnRestoresEveryBoundaryWithTheLogAfterIt() throws IOException {
+        LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
+        borealis.persistence.crypto.FileKeys keys = new borealis.persistence.crypto.FileKeys(borealis.persistence.crypto.AtRestKeys.open(
+                dir.resolve("keys"), borealis.persistence.crypto.MasterKeys.of(borealis.persistence.crypto.MasterKeys.newDataKey())),
+                "volume:" + VOLUME);
+        Files.createDirectories(dir.resolve("images").resolve("x.part"));
+        LocalImages local = new LocalImages(dir.resolve("images"), 2, volume -> keys);
+        assertTrue(Files.notExists(dir.resolve("images").resolve("x.part")), "a copy a crash cut short is removed");
+        SimVolume v = new SimVolume();
+        v.groupSize = 3 * BaseImages.CHUNK / 2; // groups end inside the image's chunks
+        v.write(0, randomBytes(4096 * 910)); // no byte is zero: a truncate that keeps one shows
+        for (int i = 0; i < 40; i++) {
+            randomWrite(v);
+        }
+        v.duringRead = () -> {
+            randomWrite(v);
+            randomWrite(v);
+        };
+        List<String> imageKeys = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            BaseImages.Taken t;
+            try (LocalImages.Copy copy = local.begin(VOLUME, v.groupSize)) {
+                t = BaseImages.take(v, store.scratchDir(), () -> false, null, VOLUME, copy);
+            }
+            String key = BaseImages.key(BackupCatalog.prefix(VOLUME), t.start(), t.end(), t.takenMillis());
+            store.put(key, t.file());
+            imageKeys.add(key);
+            v.duringRead = () -> { };
+            for (int i = 0; i < 20; i++) {
+                randomWrite(v);
+                if (round == 0 && i == 10) {
+                    v.truncate(4096 * 300);
+                }
+            }
+            v.duringRead = () -> randomWrite(v);
+        }
+        archive(store, v.log);
+        assertTrue(v.size() > 2 * v.groupSize, "the volume spans three groups: " + v.size());
+
+        BackupService service = new BackupService(new BackupService.Settings(true, dir.resolve("store"), Duration.ofDays(1),
+                Duration.ofSeconds(1), Duration.ofHours(1), 1 << 30, 1 << 20), store, null, local);
+        int checked = 0;
+        int untouchedGroups = 0;
+        for (int i = 0; i < imageKeys.size(); i++) {
+            BaseImages.Key image = BaseImages.parse(imageKeys.get(i));
+            LocalImages.Image copy = local.find(VOLUME, image.key());
+            for (Map.Entry<Long, byte[]> e : v.states.entrySet()) {
+                if (e.getKey() < image.end() || (i + 1 < imageKeys.size() && e.getKey() >= BaseImages.parse(imageKeys.get(i + 1)).end())) {
+                    continue;
+                }
+                BackupCatalog.Target t = BackupCatalog.resolve(store, null, VOLUME, e.getKey(), Long.MAX_VALUE);
+                assertEquals(image.key(), t.imageKey());
+                Path staging = dir.resolve("staging-" + e.getKey());
+                ImageReplay.LaidOut laid = ImageReplay.layOut(service, t, copy, staging, "r" + e.getKey(), keys);
+                assertEquals(e.getValue().length, laid.size());
+                assertArrayEquals(e.getValue(), readLayers(staging, laid.layerIds(), copy.groupSize(), laid.size(), keys),
+                        "volume at LSN " + e.getKey() + " from image " + i);
+                untouchedGroups += (int) laid.layerIds().stream().filter(id -> id.endsWith("i")).count();
+                checked++;
+            }
+        }
+        assertTrue(checked >= 50, "checked " + checked);
+        assertTrue(untouchedGroups > 0, "a group the log after the image never wrote is the image's layer itself");
+
+        local.retain(VOLUME, imageKeys.subList(1, 3));
+        assertEquals(null, local.find(VOLUME, imageKeys.get(0)), "an image the store no longer holds is not kept");
+        assertTrue(local.find(VOLUME, imageKeys.get(2)) != null);
+        local.retain(VOLUME, imageKeys);
+        local.retain(VOLUME, List.of(imageKeys.get(2)));
+        assertEquals(null, local.find(VOLUME, imageKeys.get(1)));
+        local.drop(VOLUME);
+        assertEquals(null, local.find(VOLUME, imageKeys.get(2)));
     }
 
     @Test

@@ -26,37 +26,79 @@ public final class LayerFiles {
      * encrypted under {@code keys.newFileKey()} when set.
      */
     public static void writeLayer(Path path, ScratchFile src, long from, long length, FileKeys keys) throws IOException {
-        BlockFile.delete(path);
-        OwnerOnly.createDirectories(path.getParent());
-        int block = BlockFile.BLOCK;
-        try (FileChannel out = OwnerOnly.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             FileChannel sumsOut = OwnerOnly.open(BlockFile.sumsPath(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             BlockCrypt crypt = BlockCrypt.open(path, keys, false, true)) {
-            int chunk = 256 * block;
-            ByteBuffer buf = ByteBuffer.allocate(chunk);
+        try (Writer w = new Writer(path, keys)) {
+            int chunk = 256 * BlockFile.BLOCK;
+            byte[] bytes = new byte[chunk];
             for (long off = 0; off < length; off += chunk) {
                 int n = (int) Math.min(chunk, length - off);
-                buf.clear().limit(n);
-                src.read(buf, from + off);
-                byte[] bytes = buf.array();
-                java.util.Arrays.fill(bytes, n, chunk, (byte) 0); // a short last block sums as zeros beyond the end
-                int blocks = (n + block - 1) / block;
-                ByteBuffer sums = ByteBuffer.allocate(blocks * 4);
-                for (int b = 0; b < blocks; b++) {
-                    int sum = BlockFile.checksum(bytes, b * block);
-                    sums.putInt(sum);
-                    if (sum != 0) { // zeros stay a hole
-                        int valid = Math.min(block, n - b * block);
-                        long index = (off + (long) b * block) / block;
-                        if (crypt != null) {
-                            crypt.writeCounts(index, new int[] {crypt.encrypt(index, 0, bytes, b * block, valid)});
-                        }
-                        BlockFile.writeFully(out, ByteBuffer.wrap(bytes, b * block, valid), off + (long) b * block);
-                    }
-                }
-                sums.flip();
-                BlockFile.writeFully(sumsOut, sums, off / block * 4);
+                src.read(ByteBuffer.wrap(bytes, 0, n), from + off);
+                w.append(bytes, n);
             }
+            w.finish();
+        }
+    }
+
+    /**
+     * Writes a layer front to back from the bytes it is given (a base image as it is copied, a
+     * restored volume's group). The layer is whole once {@link #finish} returned; closed before,
+     * it is deleted.
+     */
+    public static final class Writer implements AutoCloseable {
+        private final Path path;
+        private final FileChannel out;
+        private final FileChannel sumsOut;
+        private final BlockCrypt crypt;
+        private final byte[] tail = new byte[BlockFile.BLOCK];
+        private long length;
+        private boolean finished;
+
+        public Writer(Path path, FileKeys keys) throws IOException {
+            this.path = path;
+            BlockFile.delete(path);
+            OwnerOnly.createDirectories(path.getParent());
+            out = OwnerOnly.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            sumsOut = OwnerOnly.open(BlockFile.sumsPath(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            crypt = BlockCrypt.open(path, keys, false, true);
+        }
+
+        /**
+         * Appends {@code n} bytes of {@code bytes} (changed in place when encrypted); every call
+         * but the last gives whole blocks.
+         */
+        public void append(byte[] bytes, int n) throws IOException {
+            if (length % BlockFile.BLOCK != 0) {
+                throw new IllegalStateException("a layer is appended whole blocks until its last");
+            }
+            int block = BlockFile.BLOCK;
+            int blocks = (n + block - 1) / block;
+            ByteBuffer sums = ByteBuffer.allocate(blocks * 4);
+            for (int b = 0; b < blocks; b++) {
+                int valid = Math.min(block, n - b * block);
+                byte[] src = bytes;
+                int at = b * block;
+                if (valid < block) { // a short last block sums as zeros beyond the end
+                    System.arraycopy(bytes, at, tail, 0, valid);
+                    java.util.Arrays.fill(tail, valid, block, (byte) 0);
+                    src = tail;
+                    at = 0;
+                }
+                int sum = BlockFile.checksum(src, at);
+                sums.putInt(sum);
+                if (sum != 0) { // zeros stay a hole
+                    long index = length / block + b;
+                    if (crypt != null) {
+                        crypt.writeCounts(index, new int[] {crypt.encrypt(index, 0, src, at, valid)});
+                    }
+                    BlockFile.writeFully(out, ByteBuffer.wrap(src, at, valid), index * block);
+                }
+            }
+            sums.flip();
+            BlockFile.writeFully(sumsOut, sums, length / block * 4);
+            length += n;
+        }
+
+        /** Forces the layer with its name. */
+        public void finish() throws IOException {
             if (length > 0 && out.size() < length) {
                 BlockFile.writeFully(out, ByteBuffer.wrap(new byte[1]), length - 1);
             }
@@ -65,8 +107,19 @@ public final class LayerFiles {
             if (crypt != null) {
                 crypt.force();
             }
+            finished = true;
+            Fsync.parentOf(path);
         }
-        Fsync.parentOf(path);
+
+        @Override
+        public void close() throws IOException {
+            try (out; sumsOut; BlockCrypt c = crypt) {
+                // closed in order
+            }
+            if (!finished) {
+                BlockFile.delete(path);
+            }
+        }
     }
 
     static Path basePath(Path path) {
@@ -105,6 +158,17 @@ public final class LayerFiles {
         }
         Files.move(tmp, basePath(path), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Fsync.parentOf(path);
+    }
+
+    /**
+     * Opens a new block file at {@code path} lying over {@code baseLayerId} (a layer in the same
+     * directory): written, forced and closed, it is a layer whose reads of unwritten blocks go
+     * through to the base, as a frozen generation's do (a restore's log replayed over a base
+     * image's layer).
+     */
+    public static BlockFile openOver(Path path, String baseLayerId, FileKeys keys) throws IOException {
+        createOver(path, SegmentFiles.layerFile(baseLayerId));
+        return new BlockFile(path, keys);
     }
 
     /** Beside a layer hard-linked from a clone's source: the layer is the source's, not this replica's. */
