@@ -88,7 +88,8 @@ public final class ControlPlane {
     /** A backtrack of a cluster in place to {@code toTime} (ISO-8601). */
     public record NewBacktrack(String toTime) {}
 
-    public record NewClone(String name) {}
+    /** {@code toTime} (optional): the source as of then, from its backup (a restore, laid out over a local base image where one serves). */
+    public record NewClone(String name, String toTime) {}
 
     public record NewRestore(String name, String toTime, Long toLsn, String masterPassword) {
         @Override
@@ -219,8 +220,11 @@ public final class ControlPlane {
         return restores.restore(tenant, source, r);
     }
 
-    /** A copy-on-write clone of a cluster as it stands now (see {@link ClusterClone}). */
+    /** A copy-on-write clone of a cluster as it stands now (see {@link ClusterClone}), or as of a past time (a restore). */
     public CompletionStage<ClusterView> cloneCluster(String tenant, String source, NewClone c) {
+        if (c.toTime() != null) {
+            return restores.restore(tenant, source, new NewRestore(c.name(), c.toTime(), null, null));
+        }
         return clones.cloneCluster(tenant, source, c);
     }
 

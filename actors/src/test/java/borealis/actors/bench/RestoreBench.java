@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * write throughput of the load with the backup on (the cost of archiving is in bench-storage).
  *
  * <pre>
- * bin/bench-restore [--mb 200] [--update-mb 20] [--image-after 1GiB] [--clones 3]
+ * bin/bench-restore [--mb 200] [--update-mb 20] [--image-after 1GiB] [--clones 3] [--local-images 2]
  * </pre>
  */
 public final class RestoreBench {
@@ -50,6 +50,8 @@ public final class RestoreBench {
         // H2 writes each commit's pages whole: 1 MB of updated rows is 10-15 MB of log. A new
         // volume's first image is taken at once; after that, one per --image-after of log.
         conf.put("borealis.backup.image-after-log-bytes", opts.getOrDefault("image-after", "1GiB"));
+        // 0: no local copies of base images, so every restore reads its image from the store.
+        conf.put("borealis.backup.local-images.keep", Integer.parseInt(opts.getOrDefault("local-images", "2")));
         try (BorealisNode node = BorealisNode.start(ConfigFactory.load(ConfigFactory.parseMap(conf)))) {
             AdminClient api = new AdminClient("http://127.0.0.1:" + node.adminPort(), "bench-token");
             api.createTenant("bench");
@@ -81,12 +83,13 @@ public final class RestoreBench {
 
             int clones = Integer.parseInt(opts.getOrDefault("clones", "3"));
             for (int i = 1; i <= clones; i++) {
-                clone(api, url, "clone-" + i, rows);
+                clone(api, url, "clone-" + i, rows, null);
             }
             JsonNode usage = api.call("GET", "/v1/usage?tenant=bench", null).ok().body();
             for (JsonNode c : usage.path("clusters")) {
                 System.out.printf(Locale.ROOT, "storage charged to %s: %.1f MB%n", c.path("cluster").asText(), c.path("storageBytes").asLong() / 1e6);
             }
+            clone(api, url, "clone-before-updates", rows, beforeUpdates);
             restore(api, url, "latest", Map.of("name", "latest"), rows);
             restore(api, url, "before-updates", Map.of("name", "before-updates", "toTime", beforeUpdates.toString()), rows);
             long began = System.nanoTime();
@@ -157,12 +160,13 @@ public final class RestoreBench {
     }
 
     /**
-     * A copy-on-write clone of the source as it stands: the time until a point query on it answers
+     * A copy-on-write clone of the source as it stands (or as of {@code asOf}, from the backup): the time until a point query on it answers
      * (the clone resumes for it), then a full scan (every page read cold from storage).
      */
-    private static void clone(AdminClient api, String url, String name, int rows) throws Exception {
+    private static void clone(AdminClient api, String url, String name, int rows, Instant asOf) throws Exception {
         long began = System.nanoTime();
-        JsonNode created = api.call("POST", "/v1/clusters/bench/src/clone", Map.of("name", name)).ok().body();
+        JsonNode created = api.call("POST", "/v1/clusters/bench/src/clone",
+                asOf == null ? Map.of("name", name) : Map.of("name", name, "toTime", asOf.toString())).ok().body();
         double createdAfter = (System.nanoTime() - began) / 1e9;
         try (Connection c = DriverManager.getConnection(String.format(url, name), "app", "bench-pass"); Statement s = c.createStatement()) {
             try (var rs = s.executeQuery("select length(payload) from t where id = " + rows / 2)) {
