@@ -163,6 +163,13 @@ public final class BackupService implements AutoCloseable {
             ciphers.remove(v.getKey());
             removed++;
         }
+        if (localImages != null) {
+            java.util.Map<String, List<String>> images = new java.util.HashMap<>();
+            for (java.util.Map.Entry<String, List<String>> v : byVolume.entrySet()) {
+                images.put(v.getKey(), v.getValue().stream().filter(k -> BaseImages.parse(k) != null).toList());
+            }
+            localImages.retainInactive(images, java.util.Set.copyOf(active));
+        }
         return removed;
     }
 

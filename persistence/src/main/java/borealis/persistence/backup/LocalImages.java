@@ -116,6 +116,30 @@ public final class LocalImages {
         }
     }
 
+    /**
+     * For every volume with local copies here but no writer archiving here ({@code active}): keeps
+     * only copies of images the store still holds ({@code storedImages}, by volume; a volume
+     * absent has none). A writer that moved to another node leaves its copies here until the store
+     * prunes their images.
+     */
+    void retainInactive(java.util.Map<String, List<String>> storedImages, java.util.Set<String> active) throws IOException {
+        List<String> volumes = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path meta : s.filter(p -> p.getFileName().toString().equals(META)).toList()) {
+                Path volumeDir = meta.getParent().getParent();
+                String volumeId = root.relativize(volumeDir).toString().replace(java.io.File.separatorChar, '/');
+                if (!volumes.contains(volumeId)) {
+                    volumes.add(volumeId);
+                }
+            }
+        }
+        for (String volumeId : volumes) {
+            if (!active.contains(volumeId)) {
+                retain(volumeId, storedImages.getOrDefault(volumeId, List.of()));
+            }
+        }
+    }
+
     /** Removes every local copy of {@code volumeId} (its backup was swept). */
     void drop(String volumeId) throws IOException {
         deleteTree(volumeDir(volumeId));

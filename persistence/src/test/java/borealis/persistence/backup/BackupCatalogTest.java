@@ -194,6 +194,33 @@ class BackupCatalogTest {
     }
 
     @Test
+    void localCopiesFollowTheStoresImages() throws IOException {
+        LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
+        LocalImages local = new LocalImages(dir.resolve("images"), 2, volume -> borealis.persistence.crypto.FileKeys.NONE);
+        SimVolume v = new SimVolume();
+        v.groupSize = 1 << 20;
+        List<String> imageKeys = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            randomWrite(v);
+            BaseImages.Taken t;
+            try (LocalImages.Copy copy = local.begin(VOLUME, v.groupSize)) {
+                t = BaseImages.take(v, store.scratchDir(), () -> false, null, VOLUME, copy);
+            }
+            imageKeys.add(BaseImages.key(BackupCatalog.prefix(VOLUME), t.start(), t.end(), t.takenMillis()));
+        }
+        local.retainInactive(Map.of(VOLUME, imageKeys), java.util.Set.of());
+        assertEquals(null, local.find(VOLUME, imageKeys.get(0)), "keep: the newest two");
+        assertTrue(local.find(VOLUME, imageKeys.get(1)) != null && local.find(VOLUME, imageKeys.get(2)) != null);
+        local.retainInactive(Map.of(VOLUME, List.of(imageKeys.get(2))), java.util.Set.of(VOLUME));
+        assertTrue(local.find(VOLUME, imageKeys.get(1)) != null, "the copies of a volume whose writer archives here are its writer's to prune");
+        local.retainInactive(Map.of(VOLUME, List.of(imageKeys.get(2))), java.util.Set.of());
+        assertEquals(null, local.find(VOLUME, imageKeys.get(1)), "an image the store pruned has no copy left");
+        assertTrue(local.find(VOLUME, imageKeys.get(2)) != null);
+        local.retainInactive(Map.of(), java.util.Set.of());
+        assertEquals(null, local.find(VOLUME, imageKeys.get(2)), "a volume the store no longer holds keeps no copy here");
+    }
+
+    @Test
     void aLocalCopyInLayersOfAnImageCopiedWhileWritesWentOnRestoresEveryBoundaryWithTheLogAfterIt() throws IOException {
         LocalBackupStore store = new LocalBackupStore(dir.resolve("store"));
         borealis.persistence.crypto.FileKeys keys = new borealis.persistence.crypto.FileKeys(borealis.persistence.crypto.AtRestKeys.open(
