@@ -77,6 +77,11 @@ class PointInTimeRestoreIT {
                     "the restore linked the local copy of the base image instead of copying the volume");
             assertEquals(List.of("first", "second"), whats(node, "orders"), "the source is untouched");
 
+            // A clone as of a time is a restore too, through the clone call.
+            api.call("POST", "/v1/clusters/acme/orders/clone", Map.of("name", "orders-branch", "toTime", between.toString())).ok();
+            awaitRestored(api, "orders-branch");
+            assertEquals(List.of("first"), whats(node, "orders-branch"), "the clone as of a time holds the first commit only");
+
             api.call("POST", "/v1/clusters/acme/orders/restore", Map.of("name", "orders-latest")).ok();
             awaitRestored(api, "orders-latest");
             assertEquals(List.of("first", "second"), whats(node, "orders-latest"));
