@@ -314,8 +314,9 @@ public final class ComputeInstance {
         node.supervisor().tell(new ScalingSupervisor.Attach(clusterId, resources,
                 ctx.messageAdapter(ScalingSupervisor.Decision.class, ComputeInstance::decided)));
         double millis = resume.done();
-        ctx.getLog().info("compute instance {} running (epoch {}, {} ACU), resumed in {} ms", clusterId, spec.epoch(), acu,
-                String.format(Locale.ROOT, "%.1f", millis));
+        // The reads H2's open made through the replicas: what a cold resume (a clone's first) waits on.
+        ctx.getLog().info("compute instance {} running ({} ACU), {}; {} reads from the replicas", clusterId, acu,
+                resume.detail(spec.epoch()), volume.stats().remoteReads());
         report.status("running", acu);
         CapacityMetrics.observeResume(clusterId, millis / 1000);
         report.event("resume", 0, acu, "connect", resume.detail(spec.epoch()));
