@@ -75,6 +75,11 @@ class PointInTimeRestoreIT {
             assertEquals(List.of("first"), whats(node, "orders-before"), "the restored cluster holds the first commit only");
             assertTrue(linkedLocalImageLayers(tmp.resolve("data")) > 0,
                     "the restore linked the local copy of the base image instead of copying the volume");
+            String exposition = metrics(node);
+            java.util.regex.Matcher imageBytes = java.util.regex.Pattern.compile("(?m)^borealis_backup_local_image_bytes\\{[^}]*} (\\S+)$")
+                    .matcher(exposition);
+            assertTrue(imageBytes.find() && Double.parseDouble(imageBytes.group(1)) > 0, "the local copies' disk is shown: "
+                    + exposition.lines().filter(l -> l.contains("local_image")).toList());
             assertEquals(List.of("first", "second"), whats(node, "orders"), "the source is untouched");
 
             // A clone as of a time is a restore too, through the clone call.
@@ -196,6 +201,14 @@ class PointInTimeRestoreIT {
             awaitRestored(api, "orders");
             assertEquals(List.of("first"), whats(node, "orders"), "backtracking to before the backtrack undoes it");
         }
+    }
+
+    private static String metrics(InProcessNode node) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + node.node().adminPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
     }
 
     /** Replica files under the node's segments that are hard links to a local base image's layers. */
