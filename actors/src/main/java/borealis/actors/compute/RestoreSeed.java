@@ -8,6 +8,7 @@ import borealis.persistence.backup.ImageReplay;
 import borealis.persistence.backup.LocalImages;
 import borealis.persistence.crypto.AtRestEncryption;
 import borealis.persistence.crypto.FileKeys;
+import borealis.persistence.files.Trees;
 import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import borealis.persistence.volume.segment.LayerFiles;
@@ -16,11 +17,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -77,7 +76,7 @@ final class RestoreSeed {
                 LOG.warn("compute instance {}: the local copy of base image {} could not be used ({}); restoring from the store",
                         s.spec().id(), source.imageKey(), e.toString());
             } finally {
-                deleteTree(staging);
+                Trees.delete(staging);
             }
         }
         BackupService.Materialized m = backups.materialize(target);
@@ -95,7 +94,7 @@ final class RestoreSeed {
             return link(system, node, s, now, staging, ids) ? new Seeded(m.seconds(), m.size()) : null;
         } finally {
             m.close();
-            deleteTree(staging); // the replicas' links keep the layers
+            Trees.delete(staging); // the replicas' links keep the layers
         }
     }
 
@@ -153,7 +152,7 @@ final class RestoreSeed {
             }
             return true;
         } finally {
-            deleteTree(staging); // the replicas' links keep the layers
+            Trees.delete(staging); // the replicas' links keep the layers
         }
     }
 
@@ -192,16 +191,5 @@ final class RestoreSeed {
     private static List<ReplicaStatus> inspect(ClusterSharding sharding, String volumeId, VolumeLayout layout, int group,
                                                ComputeInstance.Context node) {
         return borealis.actors.storage.GroupStatus.of(sharding, volumeId, layout, group, node.requestTimeout()).join();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import borealis.actors.node.BorealisNode;
 import borealis.actors.storage.StorageSegment;
 import borealis.actors.testkit.AdminClient;
 import borealis.actors.testkit.StorageProbe;
+import borealis.persistence.files.Trees;
 import borealis.persistence.journal.SegmentLogJournal;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.persistence.volume.log.VolumeLayout;
@@ -118,15 +119,7 @@ public final class StorageBench {
         // A run leaves hundreds of MB behind (journal, block files); the PostgreSQL of
         // jdbc-postgres lives there too and is stopped by a shutdown hook, so that one stays.
         if (!journal.equals("jdbc-postgres")) {
-            deleteTree(data);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+            Trees.delete(data);
         }
     }
 

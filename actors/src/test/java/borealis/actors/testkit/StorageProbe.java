@@ -4,6 +4,7 @@ import borealis.actors.cluster.DbCluster;
 import borealis.actors.node.BorealisNode;
 import borealis.actors.storage.StorageSegment;
 import borealis.engine.h2.VolumeFileSystem;
+import borealis.persistence.files.Trees;
 import borealis.persistence.journal.SegmentLogJournal;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.persistence.volume.log.VolumeLayout;
@@ -129,7 +130,7 @@ public final class StorageProbe {
                 Files.delete(p);
             }
         }
-        deleteTree(StorageSegment.filesDir(node.dataDir().resolve("segments"), volumeId, group, replica));
+        Trees.delete(StorageSegment.filesDir(node.dataDir().resolve("segments"), volumeId, group, replica));
         bringBack(group, replica);
     }
 
@@ -145,17 +146,6 @@ public final class StorageProbe {
             return s.filter(p -> p.getFileName().toString().matches("blocks-\\d+"))
                     .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(7))))
                     .orElseThrow();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

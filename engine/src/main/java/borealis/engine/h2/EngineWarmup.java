@@ -4,14 +4,13 @@ import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.session.PgSession;
 import borealis.engine.pg.wire.BackendWriter;
 import borealis.engine.pg.wire.FrontendMessage;
+import borealis.persistence.files.Trees;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +76,8 @@ public final class EngineWarmup {
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Trees.delete(dir);
         } catch (IOException e) {
             log.debug("warm-up directory {}", dir, e);
         }

@@ -3,6 +3,7 @@ package borealis.persistence.backup;
 import borealis.persistence.crypto.FileKeys;
 import borealis.persistence.files.Fsync;
 import borealis.persistence.files.OwnerOnly;
+import borealis.persistence.files.Trees;
 import borealis.persistence.volume.segment.LayerFiles;
 import borealis.persistence.volume.segment.SegmentFiles;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class LocalImages {
         // Copies a crash cut short are never used: removed.
         try (Stream<Path> s = Files.walk(this.root)) {
             for (Path p : s.filter(p -> p.getFileName().toString().endsWith(PART) && Files.isDirectory(p)).toList()) {
-                deleteTree(p);
+                Trees.delete(p);
             }
         }
     }
@@ -110,7 +111,7 @@ public final class LocalImages {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
                 if (!n.endsWith(PART) && !wanted.contains(n)) {
-                    deleteTree(p); // restored replicas keep their own links to its layers
+                    Trees.delete(p); // restored replicas keep their own links to its layers
                 }
             }
         }
@@ -142,7 +143,7 @@ public final class LocalImages {
 
     /** Removes every local copy of {@code volumeId} (its backup was swept). */
     void drop(String volumeId) throws IOException {
-        deleteTree(volumeDir(volumeId));
+        Trees.delete(volumeDir(volumeId));
     }
 
     private Path volumeDir(String volumeId) {
@@ -256,18 +257,7 @@ public final class LocalImages {
                 layer.close();
             }
             if (!done) {
-                deleteTree(dir);
-            }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
+                Trees.delete(dir);
             }
         }
     }

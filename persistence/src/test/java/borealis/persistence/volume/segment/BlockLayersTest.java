@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import borealis.persistence.files.Trees;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,9 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,7 +130,7 @@ class BlockLayersTest {
         }
 
         // Deleting the source leaves the clone whole: its links keep the layer.
-        deleteTree(source.dir());
+        Trees.delete(source.dir());
         try (BlockFile reopened = clone.open(2)) {
             assertSame(cloneModel, reopened);
             randomWrite(r, reopened, cloneModel, 64 * B);
@@ -217,14 +216,6 @@ class BlockLayersTest {
             top.repair(3, good);
             assertArrayEquals(full, top.read(0, full.length));
             assertEquals(B, top.ownBytes(), "the repaired block is now the file's own");
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
