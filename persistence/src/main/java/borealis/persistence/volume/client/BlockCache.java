@@ -21,16 +21,48 @@ public final class BlockCache {
     private static final class Entry {
         final byte[] data;
         long pinLsn;
+        /** The LSN of the write that made this content; 0: read from a replica. */
+        final long writtenLsn;
 
         Entry(byte[] data, long pinLsn) {
             this.data = data;
             this.pinLsn = pinLsn;
+            this.writtenLsn = pinLsn;
         }
     }
 
     private record Pin(long lsn, long block) {}
 
+    /**
+     * A read of blocks [from, to) from a replica as of {@code readPoint}, in flight. A block written
+     * after the read point and forgotten (evicted or dropped) before the read returns would be
+     * cached with the content from before the write, and served as current from then on: such a
+     * block is marked stale here and its content is neither cached nor returned.
+     */
+    public static final class Fill {
+        private final long from;
+        private final long to;
+        private final long readPoint;
+        private java.util.Set<Long> stale;
+
+        private Fill(long from, long to, long readPoint) {
+            this.from = from;
+            this.to = to;
+            this.readPoint = readPoint;
+        }
+
+        private void forgotten(long block, long writtenLsn) {
+            if (block >= from && block < to && writtenLsn > readPoint) {
+                if (stale == null) {
+                    stale = new java.util.HashSet<>();
+                }
+                stale.add(block);
+            }
+        }
+    }
+
     private final LinkedHashMap<Long, Entry> blocks = new LinkedHashMap<>(1024, 0.75f, true);
+    private final java.util.List<Fill> fills = new java.util.ArrayList<>(4);
     private final ArrayDeque<Pin> pins = new ArrayDeque<>();
     private long capacityBytes;
     private long hits;
@@ -58,11 +90,43 @@ public final class BlockCache {
         return blocks.containsKey(block);
     }
 
-    /** Caches a block read from a replica (clean). Never replaces a block written since. */
-    public synchronized void putClean(long block, byte[] data) {
-        if (!blocks.containsKey(block)) {
+    /** Announces a read of blocks [from, to) from a replica as of {@code readPoint}; end it with {@link #endFill}. */
+    public synchronized Fill beginFill(long from, long to, long readPoint) {
+        Fill f = new Fill(from, to, readPoint);
+        fills.add(f);
+        return f;
+    }
+
+    /**
+     * What a read announced by {@code fill} returned for {@code block}: the cached block if one was
+     * written meanwhile, else {@code data} (cached when {@code keep}), or null when a write since
+     * the read point was forgotten meanwhile (the data is stale: read again at a newer point).
+     */
+    public synchronized byte[] completeFill(Fill fill, long block, byte[] data, boolean keep) {
+        Entry e = blocks.get(block);
+        if (e != null) {
+            return e.data;
+        }
+        if (fill.stale != null && fill.stale.contains(block)) {
+            return null;
+        }
+        if (keep) {
             blocks.put(block, new Entry(data, 0));
             evictIfNeeded();
+        }
+        return data;
+    }
+
+    public synchronized void endFill(Fill fill) {
+        fills.remove(fill);
+    }
+
+    /** An entry leaves the cache: fills in flight over its block may now hold content older than it. */
+    private void forgotten(long block, Entry e) {
+        if (e.writtenLsn != 0) {
+            for (Fill f : fills) {
+                f.forgotten(block, e.writtenLsn);
+            }
         }
     }
 
@@ -99,6 +163,7 @@ public final class BlockCache {
                 if (e.getValue().pinLsn != 0) {
                     pinned--;
                 }
+                forgotten(e.getKey(), e.getValue());
                 it.remove();
             }
         }
@@ -117,7 +182,9 @@ public final class BlockCache {
         }
         Iterator<Map.Entry<Long, Entry>> it = blocks.entrySet().iterator();
         while (blocks.size() > max && it.hasNext()) {
-            if (it.next().getValue().pinLsn == 0) {
+            Map.Entry<Long, Entry> e = it.next();
+            if (e.getValue().pinLsn == 0) {
+                forgotten(e.getKey(), e.getValue());
                 it.remove();
                 evictions++;
             }

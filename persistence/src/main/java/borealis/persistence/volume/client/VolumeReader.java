@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The read path of the volume client: blocks come from the block cache, or else from one replica
@@ -18,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class VolumeReader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeReader.class);
     private static final int BLOCK = VolumeLayout.BLOCK;
+    /** Reads of a range that a write overtook each time (each attempt reads at a newer point). */
+    private static final int MAX_FILL_ATTEMPTS = 8;
 
     /** What the reader needs to know of the writer's state. */
     interface View {
@@ -41,6 +46,7 @@ final class VolumeReader {
     private final long timeoutMillis;
     private final View view;
     private final AtomicLong remoteReads = new AtomicLong();
+    private final AtomicLong overtaken = new AtomicLong();
     private volatile int preferredReplica;
 
     VolumeReader(String id, VolumeLayout layout, SegmentTransport transport, BlockCache cache, long timeoutMillis, View view) {
@@ -54,6 +60,11 @@ final class VolumeReader {
 
     long remoteReads() {
         return remoteReads.get();
+    }
+
+    /** Reads from replicas answered with content a write had replaced meanwhile (read again, never served). */
+    long overtakenReads() {
+        return overtaken.get();
     }
 
     void read(long offset, ByteBuffer dst) throws IOException {
@@ -95,21 +106,39 @@ final class VolumeReader {
         }
     }
 
-    /** Reads blocks [from, to) of one group from a replica into {@code out} and the cache. */
+    /**
+     * Reads blocks [from, to) of one group from a replica into {@code out} and the cache. A block
+     * written after the read point and evicted before the answer came is read again at a newer
+     * point (the write is durable by then, or it could not have been evicted).
+     */
     private void fetch(long from, long to, byte[][] out, long firstBlock, boolean fillCache) throws IOException {
         int group = layout.groupOf(from * BLOCK);
-        long readPoint = view.readPoint(group);
-        int length = (int) ((to - from) * BLOCK);
-        byte[] data = readFromSomeReplica(group, from * BLOCK, length, readPoint);
-        remoteReads.incrementAndGet();
-        for (long b = from; b < to; b++) {
-            byte[] block = Arrays.copyOfRange(data, (int) ((b - from) * BLOCK), (int) ((b - from + 1) * BLOCK));
-            if (fillCache) {
-                cache.putClean(b, block);
+        for (int attempt = 1; ; attempt++) {
+            long readPoint = view.readPoint(group);
+            BlockCache.Fill fill = cache.beginFill(from, to, readPoint);
+            boolean stale = false;
+            try {
+                byte[] data = readFromSomeReplica(group, from * BLOCK, (int) ((to - from) * BLOCK), readPoint);
+                remoteReads.incrementAndGet();
+                for (long b = from; b < to; b++) {
+                    byte[] block = Arrays.copyOfRange(data, (int) ((b - from) * BLOCK), (int) ((b - from + 1) * BLOCK));
+                    byte[] current = cache.completeFill(fill, b, block, fillCache);
+                    stale |= current == null;
+                    out[(int) (b - firstBlock)] = current != null ? current : block;
+                }
+            } finally {
+                cache.endFill(fill);
             }
-            // A write may have landed meanwhile; the cache then holds the newer block.
-            byte[] current = cache.get(b);
-            out[(int) (b - firstBlock)] = current != null ? current : block;
+            if (!stale) {
+                return;
+            }
+            overtaken.incrementAndGet();
+            LOG.info("volume {} group {}: a read of blocks {}-{} at LSN {} was overtaken by a write evicted meanwhile; reading again",
+                    id, group, from, to - 1, readPoint);
+            if (attempt == MAX_FILL_ATTEMPTS) {
+                throw new IOException("volume " + id + " group " + group + ": blocks " + from + "-" + (to - 1)
+                        + " kept changing while read from replicas (" + attempt + " attempts)");
+            }
         }
     }
 

@@ -1,0 +1,158 @@
+package borealis.persistence.volume.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import borealis.persistence.volume.log.LogRecord;
+import borealis.persistence.volume.log.ReplicaStatus;
+import borealis.persistence.volume.log.VolumeLayout;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class VolumeReaderTest {
+
+    private static final int BLOCK = VolumeLayout.BLOCK;
+    private static final long BLOCK_NO = 5;
+
+    /**
+     * A read from a replica that was overtaken by a write, which became durable and was evicted
+     * before the replica answered, must not leave the content from before the write in the cache:
+     * every later read would see the write undone (the engine reads it as its own data vanishing).
+     */
+    @Test
+    void aReadOvertakenByAWriteThatWasEvictedMeanwhileIsNotCachedAndIsReadAgain() throws Exception {
+        byte[] before = filled((byte) 'A');
+        byte[] after = filled((byte) 'B');
+        long writeLsn = 20;
+        AtomicLong readPoint = new AtomicLong(10);
+        CompletableFuture<SegmentTransport.ReadResult> slowFirstRead = new CompletableFuture<>();
+        AtomicInteger reads = new AtomicInteger();
+        // A replica answers as of the read point it is asked for: before the write, 'A'; from it on, 'B'.
+        SegmentTransport replicas = new ReadOnlyTransport() {
+            @Override
+            public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long point) {
+                reads.incrementAndGet();
+                if (point < writeLsn) {
+                    return slowFirstRead;
+                }
+                return CompletableFuture.completedFuture(new ReadResult(after.clone(), null));
+            }
+        };
+        BlockCache cache = new BlockCache(4 * BLOCK);
+        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, new VolumeReader.View() {
+            @Override
+            public long size() {
+                return 16 * BLOCK;
+            }
+
+            @Override
+            public long readPoint(int group) {
+                return readPoint.get();
+            }
+
+            @Override
+            public boolean likelyServes(int group, int replica, long point) {
+                return true;
+            }
+        });
+
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<byte[]> firstRead = pool.submit(() -> readBlock(reader));
+            while (reads.get() == 0) {
+                Thread.sleep(1);
+            }
+            // Meanwhile the block is written, the write becomes durable, and the cache shrinks past it.
+            cache.putDirty(BLOCK_NO, after.clone(), writeLsn);
+            readPoint.set(writeLsn);
+            cache.durableUpTo(writeLsn);
+            cache.resize(BLOCK);
+            cache.putDirty(BLOCK_NO + 1, filled((byte) 'Z'), writeLsn + 1);
+            assertFalse(cache.contains(BLOCK_NO), "the written block was evicted");
+            cache.resize(4 * BLOCK);
+            slowFirstRead.complete(new SegmentTransport.ReadResult(before.clone(), null));
+
+            assertArrayEquals(after, firstRead.get(10, TimeUnit.SECONDS),
+                    "the read that overlapped the write was answered with content the write had replaced");
+            assertArrayEquals(after, readBlock(reader), "a later read saw the write undone: stale content was cached");
+            assertEquals(2, reads.get(), "the overtaken block is read once more, at the newer read point");
+            assertEquals(1, reader.overtakenReads());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aReadThatNoWriteOvertookIsCachedAndServedFromTheCache() throws Exception {
+        byte[] content = filled((byte) 'C');
+        AtomicInteger reads = new AtomicInteger();
+        SegmentTransport replicas = new ReadOnlyTransport() {
+            @Override
+            public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long point) {
+                reads.incrementAndGet();
+                return CompletableFuture.completedFuture(new ReadResult(content.clone(), null));
+            }
+        };
+        BlockCache cache = new BlockCache(4 * BLOCK);
+        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, new VolumeReader.View() {
+            @Override
+            public long size() {
+                return 16 * BLOCK;
+            }
+
+            @Override
+            public long readPoint(int group) {
+                return 7;
+            }
+
+            @Override
+            public boolean likelyServes(int group, int replica, long point) {
+                return true;
+            }
+        });
+        assertArrayEquals(content, readBlock(reader));
+        assertArrayEquals(content, readBlock(reader));
+        assertEquals(1, reads.get(), "the second read is a cache hit");
+    }
+
+    private static byte[] readBlock(VolumeReader reader) throws Exception {
+        ByteBuffer dst = ByteBuffer.allocate(BLOCK);
+        reader.read(BLOCK_NO * BLOCK, dst);
+        return dst.array();
+    }
+
+    private static byte[] filled(byte b) {
+        byte[] a = new byte[BLOCK];
+        Arrays.fill(a, b);
+        return a;
+    }
+
+    /** Reads only: the reader never appends or begins an epoch. */
+    private abstract static class ReadOnlyTransport implements SegmentTransport {
+        @Override
+        public CompletableFuture<AppendResult> append(int group, int replica, long epoch, long epochStart, List<LogRecord> records,
+                                                      long durableHint) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<ReplicaStatus> beginEpoch(int group, int replica, long epoch) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void durableNotice(int group, int replica, long epoch, long durableHint) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
