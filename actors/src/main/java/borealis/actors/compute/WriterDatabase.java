@@ -66,9 +66,16 @@ final class WriterDatabase {
             volumeOpened.run();
             AuditLog audit = AuditLog.get(system);
             ClusterSpec c = s.spec();
-            return new Opening(v, Database.open(v, c.engineSecret(), c.tenant() + "." + c.name(), c.engineLimits(),
-                    e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message(), e.refused()),
-                    c.masterUsername()), null);
+            v.setOpenReadAhead(node.volumeSettings().openReadAheadBlocks());
+            Database db;
+            try {
+                db = Database.open(v, c.engineSecret(), c.tenant() + "." + c.name(), c.engineLimits(),
+                        e -> audit.statement(c.tenant(), c.name(), e.user(), e.source(), e.statement(), e.sqlState(), e.message(), e.refused()),
+                        c.masterUsername());
+            } finally {
+                v.setOpenReadAhead(0); // queries read what they ask for
+            }
+            return new Opening(v, db, null);
         } catch (Exception e) {
             if (v != null) {
                 v.close();

@@ -41,14 +41,16 @@ public final class ReplicatedVolume implements Volume {
      * Tunables; see reference.conf {@code borealis.volume}.
      *
      * @param commitTimeout how long {@link #whenDurable} waits for a write quorum before failing
+     * @param openReadAheadBlocks blocks a read that misses fetches while a database opens ({@link #setOpenReadAhead})
      */
     public record Settings(long cacheBytes, Duration requestTimeout, Duration openTimeout, int maxBatchBytes,
-                           boolean compress, Duration retryInterval, Duration commitTimeout) {
+                           boolean compress, Duration retryInterval, Duration commitTimeout, int openReadAheadBlocks) {
         /** From the {@code borealis.volume} section of a configuration. */
         public static Settings from(Config volume) {
             return new Settings(volume.getBytes("cache-size"), volume.getDuration("request-timeout"), volume.getDuration("open-timeout"),
                     Math.toIntExact(volume.getBytes("max-batch-bytes")), volume.getBoolean("compress"),
-                    volume.getDuration("retry-interval"), volume.getDuration("commit-timeout"));
+                    volume.getDuration("retry-interval"), volume.getDuration("commit-timeout"),
+                    Math.toIntExact(volume.getBytes("open-read-ahead") / VolumeLayout.BLOCK));
         }
 
         /** The defaults in reference.conf (tools and tests). */
@@ -57,7 +59,8 @@ public final class ReplicatedVolume implements Volume {
         }
 
         public Settings withCommitTimeout(Duration timeout) {
-            return new Settings(cacheBytes, requestTimeout, openTimeout, maxBatchBytes, compress, retryInterval, timeout);
+            return new Settings(cacheBytes, requestTimeout, openTimeout, maxBatchBytes, compress, retryInterval, timeout,
+                    openReadAheadBlocks);
         }
     }
 
@@ -527,6 +530,14 @@ public final class ReplicatedVolume implements Volume {
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         reader.read(offset, dst);
+    }
+
+    /**
+     * Reads that miss the cache fetch this many blocks from their first missing one (0: only what
+     * is asked): set while a database opens, whose checks of a file not closed cleanly walk it.
+     */
+    public void setOpenReadAhead(int blocks) {
+        reader.readAhead(blocks);
     }
 
     /** Reads as {@link #read} does, without putting what replicas send in the cache (a backup's copy must not evict the working set). */

@@ -48,6 +48,7 @@ final class VolumeReader {
     private final AtomicLong remoteReads = new AtomicLong();
     private final AtomicLong overtaken = new AtomicLong();
     private volatile int preferredReplica;
+    private volatile int readAheadBlocks;
 
     VolumeReader(String id, VolumeLayout layout, SegmentTransport transport, BlockCache cache, long timeoutMillis, View view) {
         this.id = id;
@@ -91,7 +92,8 @@ final class VolumeReader {
             boolean missing = b <= last && data == null && !beyondEnd;
             boolean groupBoundary = missingFrom >= 0 && layout.groupOf(b * BLOCK) != layout.groupOf(missingFrom * BLOCK);
             if (missingFrom >= 0 && (!missing || groupBoundary)) {
-                fetch(missingFrom, b, blocks, first, fillCache);
+                long to = b > last && fillCache ? readAheadEnd(missingFrom, b, volumeSize) : b;
+                fetch(missingFrom, to, blocks, first, fillCache);
                 missingFrom = -1;
             }
             if (missing && missingFrom < 0) {
@@ -123,8 +125,11 @@ final class VolumeReader {
                 for (long b = from; b < to; b++) {
                     byte[] block = Arrays.copyOfRange(data, (int) ((b - from) * BLOCK), (int) ((b - from + 1) * BLOCK));
                     byte[] current = cache.completeFill(fill, b, block, fillCache);
-                    stale |= current == null;
-                    out[(int) (b - firstBlock)] = current != null ? current : block;
+                    int i = (int) (b - firstBlock);
+                    if (i < out.length) { // beyond: read ahead, for the cache only (a stale one is just not kept)
+                        stale |= current == null;
+                        out[i] = current != null ? current : block;
+                    }
                 }
             } finally {
                 cache.endFill(fill);
@@ -140,6 +145,34 @@ final class VolumeReader {
                         + " kept changing while read from replicas (" + attempt + " attempts)");
             }
         }
+    }
+
+    /**
+     * Where a fetch of the missing blocks [from, end) that reach the end of a read may stop when
+     * reading ahead: up to {@link #readAheadBlocks} blocks from {@code from}, within the group and
+     * the volume, and only over blocks not cached.
+     */
+    private long readAheadEnd(long from, long end, long volumeSize) {
+        int ahead = readAheadBlocks;
+        if (ahead <= end - from) {
+            return end;
+        }
+        long groupEnd = layout.groupStart(layout.groupOf(from * BLOCK) + 1) / BLOCK;
+        long limit = Math.min(Math.min(from + ahead, groupEnd), (volumeSize + BLOCK - 1) / BLOCK);
+        long to = end;
+        while (to < limit && !cache.contains(to)) {
+            to++;
+        }
+        return to;
+    }
+
+    /**
+     * Blocks fetched with each read that misses, from its first missing block (0: only what was
+     * asked). Sequential scans of a cold volume, such as H2 checking every chunk of a file that was
+     * not closed cleanly, then cost one replica round trip per this many blocks.
+     */
+    void readAhead(int blocks) {
+        readAheadBlocks = Math.max(0, blocks);
     }
 
     private byte[] readFromSomeReplica(int group, long offset, int length, long readPoint) throws IOException {

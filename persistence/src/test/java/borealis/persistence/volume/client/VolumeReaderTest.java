@@ -125,6 +125,70 @@ class VolumeReaderTest {
         assertEquals(1, reads.get(), "the second read is a cache hit");
     }
 
+    @Test
+    void readingAheadFetchesTheNextBlocksInTheSameRoundTripAndStopsAtTheGroupsEnd() throws Exception {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SegmentTransport replicas = new ReadOnlyTransport() {
+            @Override
+            public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long point) {
+                asked.add(offset / BLOCK + "+" + length / BLOCK);
+                byte[] data = new byte[length];
+                for (int i = 0; i < length / BLOCK; i++) {
+                    Arrays.fill(data, i * BLOCK, (i + 1) * BLOCK, (byte) (offset / BLOCK + i)); // each block holds its number
+                }
+                return CompletableFuture.completedFuture(new ReadResult(data, null));
+            }
+        };
+        int groupBlocks = 64 * 1024 / BLOCK; // 16
+        BlockCache cache = new BlockCache(64 * BLOCK);
+        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, fixedView(40 * BLOCK + 100));
+        reader.readAhead(2);
+
+        assertEquals(5, read(reader, 5)[0]);
+        assertEquals(6, read(reader, 6)[0], "the block after a miss came with it");
+        assertEquals(List.of("5+2"), asked);
+
+        assertEquals(groupBlocks - 1, read(reader, groupBlocks - 1)[0]);
+        assertEquals("15+1", asked.get(1), "reading ahead stops at the protection group's end");
+
+        cache.putDirty(21, filled((byte) 99), 3);
+        assertEquals(20, read(reader, 20)[0]);
+        assertEquals("20+1", asked.get(2), "a block already cached is not fetched again");
+        assertEquals(99, read(reader, 21)[0]);
+
+        assertEquals(40, read(reader, 40)[0]);
+        assertEquals("40+1", asked.get(3), "nothing is read beyond the volume's end");
+
+        reader.readAhead(0);
+        read(reader, 30);
+        assertEquals("30+1", asked.get(4), "without reading ahead a miss fetches what was asked");
+    }
+
+    private static byte[] read(VolumeReader reader, long block) throws Exception {
+        ByteBuffer dst = ByteBuffer.allocate(BLOCK);
+        reader.read(block * BLOCK, dst);
+        return dst.array();
+    }
+
+    private static VolumeReader.View fixedView(long size) {
+        return new VolumeReader.View() {
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public long readPoint(int group) {
+                return 7;
+            }
+
+            @Override
+            public boolean likelyServes(int group, int replica, long point) {
+                return true;
+            }
+        };
+    }
+
     private static byte[] readBlock(VolumeReader reader) throws Exception {
         ByteBuffer dst = ByteBuffer.allocate(BLOCK);
         reader.read(BLOCK_NO * BLOCK, dst);
