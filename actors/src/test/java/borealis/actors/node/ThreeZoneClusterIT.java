@@ -270,10 +270,22 @@ class ThreeZoneClusterIT {
         return zoneOfWriter(nodes, "ledger");
     }
 
-    /** The zone of the node running a running cluster's writer, as the admin API tells. */
+    /**
+     * The zone of the node running a running cluster's writer, as the admin API tells. A writer
+     * being handed to another node (the shard coordinator's rebalance) runs nowhere for a moment:
+     * asked again for up to 10 s.
+     */
     private String zoneOfWriter(Map<String, NodeProcess> nodes, String cluster) throws Exception {
-        String writerNode = nodes.get("a").admin().call("GET", "/v1/clusters/bank/" + cluster, null).body()
-                .path("compute").path("node").asText();
+        String writerNode = "";
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            writerNode = nodes.get("a").admin().call("GET", "/v1/clusters/bank/" + cluster, null).body()
+                    .path("compute").path("node").asText();
+            if (!writerNode.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(200);
+        }
         for (var port : clusterPorts.entrySet()) {
             // The admin API names the instance's node by its cluster address.
             if (writerNode.endsWith(":" + port.getValue())) {

@@ -171,6 +171,22 @@ public final class HeapGuard {
         return grown;
     }
 
+    /** Classes named when a statement is cancelled: what held the heap (a cancellation is rare; the histogram costs a collection). */
+    private static final int HISTOGRAM_LINES = 12;
+
+    /** The first {@code n} classes of the live heap by bytes (the JVM's class histogram), or why not. */
+    static String largestClasses(int n) {
+        try {
+            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            String[] lines = out.toString().split("\n");
+            return String.join("\n", java.util.Arrays.copyOf(lines, Math.min(lines.length, n + 2)));
+        } catch (javax.management.JMException | RuntimeException e) {
+            return "(no class histogram: " + e + ")";
+        }
+    }
+
     private static final long CONFIRM_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     private static volatile long lastConfirmation = System.nanoTime() - CONFIRM_INTERVAL_NANOS;
 
@@ -199,8 +215,9 @@ public final class HeapGuard {
         if (!heapShort && (grown <= statementLimitBytes || worstBytes < statementLimitBytes || !grownAfterCollection(worst))) {
             return false;
         }
-        log.warn("cancelling the statement that allocated {} MB: {}", worstBytes >> 20, heapShort ? "the heap is nearly full"
-                : "the old generation grew " + (grown >> 20) + " MB while it ran");
+        log.warn("cancelling the statement that allocated {} MB: {}; the heap's largest classes now:\n{}", worstBytes >> 20,
+                heapShort ? "the heap is nearly full" : "the old generation grew " + (grown >> 20) + " MB while it ran",
+                largestClasses(HISTOGRAM_LINES));
         worst.cancelled = true;
         CANCELLED.incrementAndGet();
         worst.cancel.cancelForMemory(worstBytes);
