@@ -272,7 +272,7 @@ public final class ReaderInstance {
             n = ++seq;
         }
         return ReaderSnapshot.open(id, n, f, p, polledNanos, s.engineSecret(), s.tenant() + "." + s.name(), limits, statements,
-                node.settings().cacheBytes(), s.masterUsername());
+                node.settings().cacheBytes(), node.compute().volumeSettings().openReadAheadBlocks(), s.masterUsername());
     }
 
     /** Asks the writer to retain (blocking: runs on the SQL pool, before a poll); false if it did not answer. */

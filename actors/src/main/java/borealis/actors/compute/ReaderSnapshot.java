@@ -39,11 +39,19 @@ final class ReaderSnapshot {
     /** Opens H2 read-only at {@code point}, mounted as {@code <reader entity id>#<seq>} (the writer may be mounted in this JVM too). */
     static ReaderSnapshot open(String readerId, long seq, VolumeFollower follower, VolumeFollower.Point point, long polledNanos,
                                String engineSecret, String databaseName, EngineLimits limits, StatementAudit audit, long cacheBytes,
-                               String owner)
+                               int openReadAheadBlocks, String owner)
             throws SQLException {
         long started = System.nanoTime();
         ReaderVolume volume = new ReaderVolume(readerId + "#" + seq, follower, point, cacheBytes);
-        Database db = Database.openReadOnly(volume, engineSecret, databaseName, limits, audit, owner);
+        // A running writer's file is never closed cleanly: H2 checks every chunk, a round trip each
+        // without reading ahead (borealis.volume.open-read-ahead).
+        volume.setOpenReadAhead(openReadAheadBlocks);
+        Database db;
+        try {
+            db = Database.openReadOnly(volume, engineSecret, databaseName, limits, audit, owner);
+        } finally {
+            volume.setOpenReadAhead(0);
+        }
         long now = System.nanoTime();
         return new ReaderSnapshot(seq, volume, db, now, (now - started) / 1e6, polledNanos);
     }

@@ -76,6 +76,11 @@ public final class ReaderVolume implements Volume {
         return reader.remoteReads();
     }
 
+    /** Reads that miss fetch this many blocks from their first missing one while H2 opens the snapshot (0: what is asked). */
+    public void setOpenReadAhead(int blocks) {
+        reader.readAhead(blocks);
+    }
+
     @Override
     public String id() {
         return id;
