@@ -49,26 +49,11 @@ class VolumeReaderTest {
             }
         };
         BlockCache cache = new BlockCache(4 * BLOCK);
-        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, new VolumeReader.View() {
-            @Override
-            public long size() {
-                return 16 * BLOCK;
-            }
-
-            @Override
-            public long readPoint(int group) {
-                return readPoint.get();
-            }
-
-            @Override
-            public boolean likelyServes(int group, int replica, long point) {
-                return true;
-            }
-        });
+        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, view(16 * BLOCK, readPoint::get));
 
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<byte[]> firstRead = pool.submit(() -> readBlock(reader));
+            Future<byte[]> firstRead = pool.submit(() -> read(reader, BLOCK_NO));
             while (reads.get() == 0) {
                 Thread.sleep(1);
             }
@@ -84,7 +69,7 @@ class VolumeReaderTest {
 
             assertArrayEquals(after, firstRead.get(10, TimeUnit.SECONDS),
                     "the read that overlapped the write was answered with content the write had replaced");
-            assertArrayEquals(after, readBlock(reader), "a later read saw the write undone: stale content was cached");
+            assertArrayEquals(after, read(reader, BLOCK_NO), "a later read saw the write undone: stale content was cached");
             assertEquals(2, reads.get(), "the overtaken block is read once more, at the newer read point");
             assertEquals(1, reader.overtakenReads());
         } finally {
@@ -104,24 +89,9 @@ class VolumeReaderTest {
             }
         };
         BlockCache cache = new BlockCache(4 * BLOCK);
-        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, new VolumeReader.View() {
-            @Override
-            public long size() {
-                return 16 * BLOCK;
-            }
-
-            @Override
-            public long readPoint(int group) {
-                return 7;
-            }
-
-            @Override
-            public boolean likelyServes(int group, int replica, long point) {
-                return true;
-            }
-        });
-        assertArrayEquals(content, readBlock(reader));
-        assertArrayEquals(content, readBlock(reader));
+        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, view(16 * BLOCK, () -> 7));
+        assertArrayEquals(content, read(reader, BLOCK_NO));
+        assertArrayEquals(content, read(reader, BLOCK_NO));
         assertEquals(1, reads.get(), "the second read is a cache hit");
     }
 
@@ -141,7 +111,7 @@ class VolumeReaderTest {
         };
         int groupBlocks = 64 * 1024 / BLOCK; // 16
         BlockCache cache = new BlockCache(64 * BLOCK);
-        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, fixedView(40 * BLOCK + 100));
+        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, cache, 10_000, view(40 * BLOCK + 100, () -> 7));
         reader.readAhead(2);
 
         assertEquals(5, read(reader, 5)[0]);
@@ -170,7 +140,8 @@ class VolumeReaderTest {
         return dst.array();
     }
 
-    private static VolumeReader.View fixedView(long size) {
+    /** A writer's view: a volume of {@code size} bytes, every replica serving, the read point from {@code readPoint}. */
+    private static VolumeReader.View view(long size, java.util.function.LongSupplier readPoint) {
         return new VolumeReader.View() {
             @Override
             public long size() {
@@ -179,7 +150,7 @@ class VolumeReaderTest {
 
             @Override
             public long readPoint(int group) {
-                return 7;
+                return readPoint.getAsLong();
             }
 
             @Override
@@ -187,12 +158,6 @@ class VolumeReaderTest {
                 return true;
             }
         };
-    }
-
-    private static byte[] readBlock(VolumeReader reader) throws Exception {
-        ByteBuffer dst = ByteBuffer.allocate(BLOCK);
-        reader.read(BLOCK_NO * BLOCK, dst);
-        return dst.array();
     }
 
     private static byte[] filled(byte b) {
