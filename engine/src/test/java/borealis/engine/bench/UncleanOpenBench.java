@@ -25,7 +25,10 @@ import java.util.concurrent.TimeUnit;
  * of a running source): H2 then reads every chunk's header and footer. Loads a table by many small
  * commits (many chunks), leaves the file unclean, and opens it again several times, printing the
  * open's time and the reads it made through the replicas, with the volume's open read-ahead set by
- * {@code --read-ahead} (blocks of 4 KiB; 0 = none).
+ * {@code --read-ahead} (blocks of 4 KiB; 0 = none). {@code --trace true} prints each replica read
+ * of the last open (first block and length in blocks). docs/backup.md ("Clones") has its figures:
+ * {@code java -cp <engine test class path> borealis.engine.bench.UncleanOpenBench --commits 500
+ * --rows-per-commit 500 --row-bytes 2048 --opens 2 --read-ahead 2}
  */
 public final class UncleanOpenBench {
 
@@ -56,6 +59,7 @@ public final class UncleanOpenBench {
             List<String> load = new ArrayList<>();
             load.add("create table events(id int primary key, payload text)");
             for (int i = 0; i < commits; i++) {
+                // sql-built: the benchmark's own integers
                 load.add("insert into events select g, repeat(md5(random()::text), " + Math.max(1, rowBytes / 32) + ") from generate_series("
                         + (i * rowsPerCommit) + ", " + ((i + 1) * rowsPerCommit - 1) + ") g");
             }
