@@ -236,11 +236,13 @@ class NotificationsTest {
             Thread.sleep(20);
             p = follower.poll();
         }
+        assertTrue(p.lsn() >= target, "the follower reached the writer's durable point " + target + " (at " + p.lsn() + ")");
         Database reader = Database.openReadOnly(new ReaderVolume("t/notify/1@r1#1", follower, p, 8 << 20), "notify-test-secret", "c",
                 EngineLimits.DEFAULTS, StatementAudit.NONE, "postgres");
         try (PgSession s = reader.newSession(new SessionSettings())) {
             for (String sql : List.of("LISTEN x", "UNLISTEN *", "NOTIFY x", "SELECT pg_notify('x', 'y')")) {
-                assertEquals("25006", error(run(s, sql)), sql);
+                List<Msg> out = run(s, sql);
+                assertEquals("25006", error(out), () -> sql + ": " + out);
             }
             assertNull(error(run(s, "DISCARD ALL")), "nothing to unlisten");
             assertNull(error(run(s, "SELECT * FROM pg_listening_channels()")));
@@ -289,7 +291,7 @@ class NotificationsTest {
         return decode(out.take());
     }
 
-    /** Backend messages; 'A' with its fields, 'E' with its SQLSTATE as payload, others by type. */
+    /** Backend messages; 'A' with its fields, 'E' with its message as channel and SQLSTATE as payload, others by type. */
     private static List<Msg> decode(byte[] bytes) {
         List<Msg> out = new ArrayList<>();
         ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -305,12 +307,15 @@ class NotificationsTest {
                 out.add(new Msg(type, pid, strings[0], strings[1]));
             } else if (type == 'E') {
                 String code = null;
+                String message = null;
                 for (String field : new String(body, StandardCharsets.UTF_8).split("\0")) {
                     if (field.startsWith("C")) {
                         code = field.substring(1);
+                    } else if (field.startsWith("M")) {
+                        message = field.substring(1);
                     }
                 }
-                out.add(new Msg(type, 0, null, code));
+                out.add(new Msg(type, 0, message, code));
             } else {
                 out.add(new Msg(type, 0, null, null));
             }
