@@ -143,8 +143,13 @@ public final class ReplicatedVolume implements Volume {
             ensureGroup(g);
             lastLsnInGroup[g] = o.lastLsnInGroup().getOrDefault(g, 0L);
             tracker.setLastDurableInGroup(g, lastLsnInGroup[g]);
-            for (ReplicaLink link : shipping.linksOf(g)) {
-                link.scl = o.vcl();
+            // A replica that did not answer the recovery (its node may be gone: a read sent there
+            // waited the request timeout, 2 s, before trying the next, and a failover's H2 open took
+            // 4.1 s instead of 0.3) counts as holding nothing until it reports what it holds.
+            java.util.Set<Integer> holding = o.holding().getOrDefault(g, java.util.Set.of());
+            ReplicaLink[] links = shipping.linksOf(g);
+            for (int r = 0; r < links.length; r++) {
+                links[r].scl = holding.contains(r) ? o.vcl() : 0;
             }
         }
         recoveredVcl = o.vcl();

@@ -104,6 +104,8 @@ public final class VolumeFollower {
                 long bestScl = 0;
                 long received = 0;
                 long groupEpoch = 0;
+                // A replica that did not answer (its node may be gone) is tried last until it answers again.
+                Arrays.fill(scl[g], 0);
                 for (SegmentTransport.Position p : all.get(g)) {
                     groupEpoch = Math.max(groupEpoch, p.epoch());
                 }

@@ -6,22 +6,29 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The read path of the volume client: blocks come from the block cache, or else from one replica
- * whose SCL covers the group's read point (no quorum), trying the others in turn on timeout or
- * error. Replicas that are known to be caught up and answering are tried first.
+ * whose SCL covers the group's read point (no quorum), asking the next as well when one is silent
+ * for {@link #HEDGE_MILLIS} or answers with an error. Replicas that are known to be caught up and
+ * answering are tried first.
  */
 final class VolumeReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(VolumeReader.class);
     private static final int BLOCK = VolumeLayout.BLOCK;
+    /**
+     * A replica that has not answered a read in this long is not waited for alone: a dead node's
+     * replica held each read the request timeout (2 s) before the next was asked. Replicas answer
+     * a read in 30-65 µs on one node.
+     */
+    private static final long HEDGE_MILLIS = 100;
     /** Reads of a range that a write overtook each time (each attempt reads at a newer point). */
     private static final int MAX_FILL_ATTEMPTS = 8;
 
@@ -175,29 +182,86 @@ final class VolumeReader {
         readAheadBlocks = Math.max(0, blocks);
     }
 
+    private record Answer(int replica, SegmentTransport.ReadResult result, Throwable error) {}
+
+    /**
+     * Reads from one replica, the likeliest first. One that has not answered within {@link
+     * #HEDGE_MILLIS} is not waited for alone: the next is asked too and the first good answer
+     * wins; one that answers with an error is replaced at once; each is given up after the
+     * request timeout.
+     */
     private byte[] readFromSomeReplica(int group, long offset, int length, long readPoint) throws IOException {
+        int[] order = candidates(group, readPoint);
+        long timeout = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long hedge = TimeUnit.MILLISECONDS.toNanos(HEDGE_MILLIS);
         List<String> errors = new ArrayList<>();
-        for (int replica : candidates(group, readPoint)) {
-            try {
-                SegmentTransport.ReadResult r = transport.read(group, replica, offset, length, readPoint)
-                        .get(timeoutMillis, TimeUnit.MILLISECONDS);
-                if (r.error() == null) {
-                    preferredReplica = replica;
-                    view.served(group, r);
-                    return r.data();
+        BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
+        long[] sentAt = new long[order.length];
+        boolean[] settled = new boolean[order.length];
+        int sent = 0;
+        int open = 0;
+        boolean askNext = true;
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                for (int i = 0; i < sent; i++) {
+                    if (!settled[i] && now - sentAt[i] >= timeout) {
+                        settled[i] = true;
+                        open--;
+                        askNext = true;
+                        errors.add(order[i] + ": timeout");
+                    }
                 }
-                errors.add(replica + ": " + r.error());
-            } catch (TimeoutException e) {
-                errors.add(replica + ": timeout");
-            } catch (ExecutionException e) {
-                errors.add(replica + ": " + e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted reading volume " + id, e);
+                if (sent < order.length && (askNext || open == 0 || now - sentAt[sent - 1] >= hedge)) {
+                    int replica = order[sent];
+                    sentAt[sent++] = now;
+                    open++;
+                    askNext = false;
+                    transport.read(group, replica, offset, length, readPoint).whenComplete((r, e) -> answers.add(new Answer(replica, r, e)));
+                    continue;
+                }
+                if (open == 0) {
+                    break;
+                }
+                long wait = sent < order.length ? sentAt[sent - 1] + hedge - now : Long.MAX_VALUE;
+                for (int i = 0; i < sent; i++) {
+                    if (!settled[i]) {
+                        wait = Math.min(wait, sentAt[i] + timeout - now);
+                    }
+                }
+                Answer a = answers.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+                if (a == null) {
+                    continue;
+                }
+                int i = indexOf(order, a.replica());
+                if (settled[i]) {
+                    continue; // answered after it was given up
+                }
+                settled[i] = true;
+                open--;
+                if (a.error() == null && a.result().error() == null) {
+                    preferredReplica = a.replica();
+                    view.served(group, a.result());
+                    return a.result().data();
+                }
+                askNext = true;
+                errors.add(a.replica() + ": " + (a.error() != null ? a.error() : a.result().error()));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted reading volume " + id, e);
         }
         throw new VolumeUnavailableException("no replica of volume " + id + " group " + group + " could serve a read at LSN "
                 + readPoint + ": " + errors);
+    }
+
+    private static int indexOf(int[] order, int replica) {
+        for (int i = 0; i < order.length; i++) {
+            if (order[i] == replica) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("replica " + replica + " was not asked");
     }
 
     /** Every replica once: the preferred one first, then those likely to serve, then the rest. */

@@ -41,7 +41,11 @@ final class VolumeRecovery {
      */
     private static final long STRAGGLER_GRACE_MS = 20;
 
-    record Outcome(long vcl, long size, int highestGroup, Map<Integer, Long> lastLsnInGroup) {}
+    /**
+     * {@code holding}: per group, the replicas known to hold it up to the VCL (they answered the
+     * recovery); the others are not asked for reads until they report what they hold.
+     */
+    record Outcome(long vcl, long size, int highestGroup, Map<Integer, Long> lastLsnInGroup, Map<Integer, Set<Integer>> holding) {}
 
     private final String id;
     private final VolumeLayout layout;
@@ -79,12 +83,12 @@ final class VolumeRecovery {
             statuses.put(e.getKey(), join(e.getValue()));
         }
         RecoveryPlan plan = new RecoveryPlan(layout, statuses);
-        replicate(plan, highest);
+        Map<Integer, Set<Integer>> holding = replicate(plan, highest);
         Map<Integer, Long> last = new HashMap<>();
         for (RecoveryPlan.GroupPlan g : plan.groups()) {
             last.put(g.group(), g.lastLsn());
         }
-        install.accept(new Outcome(plan.vcl(), plan.volumeSize(), highest, last));
+        install.accept(new Outcome(plan.vcl(), plan.volumeSize(), highest, last, holding));
         log.info("volume {}: recovery in epoch {} took {} ms (durable base {}, VCL {})", id, epoch,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), plan.durableBase(), plan.vcl());
     }
@@ -120,9 +124,10 @@ final class VolumeRecovery {
     /**
      * Seals every group at VCL+1 and makes the records at or below the VCL durable again: a
      * replica counts once its SCL covers the group's last record (one with a hole catches up
-     * from its peers meanwhile and is asked again).
+     * from its peers meanwhile and is asked again). Returns, per group, the replicas that hold it.
      */
-    private void replicate(RecoveryPlan plan, int highest) throws IOException {
+    private Map<Integer, Set<Integer>> replicate(RecoveryPlan plan, int highest) throws IOException {
+        Map<Integer, Set<Integer>> holdingByGroup = new ConcurrentHashMap<>();
         List<CompletableFuture<Void>> groups = new ArrayList<>();
         for (int g = 0; g <= highest; g++) {
             int group = g;
@@ -131,8 +136,9 @@ final class VolumeRecovery {
             long last = gp == null ? 0 : gp.lastLsn();
             // The hint must be an LSN of this group (replicas compare it with their SCL).
             long hint = Math.min(last, plan.durableBase());
+            Set<Integer> holding = ConcurrentHashMap.newKeySet();
+            holdingByGroup.put(group, holding);
             groups.add(CompletableFuture.runAsync(() -> {
-                Set<Integer> holding = ConcurrentHashMap.newKeySet();
                 try {
                     rounds(group, holding::contains, r -> transport.append(group, r, epoch, plan.vcl() + 1, records, hint)
                             .thenApply(res -> {
@@ -156,6 +162,7 @@ final class VolumeRecovery {
             }));
         }
         join(CompletableFuture.allOf(groups.toArray(new CompletableFuture<?>[0])));
+        return holdingByGroup;
     }
 
     /**

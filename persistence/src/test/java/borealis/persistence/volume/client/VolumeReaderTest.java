@@ -134,6 +134,38 @@ class VolumeReaderTest {
         assertEquals("30+1", asked.get(4), "without reading ahead a miss fetches what was asked");
     }
 
+    /**
+     * A replica whose node is gone never answers; the read must not wait the request timeout (2 s
+     * in a node) before asking another: it asks the next one once the first has been silent for
+     * the hedge delay, and one that answers with an error is replaced at once.
+     */
+    @Test
+    void aReplicaThatDoesNotAnswerIsNotWaitedForBeforeTheNextIsAsked() throws Exception {
+        byte[] content = filled((byte) 'H');
+        List<Integer> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SegmentTransport replicas = new ReadOnlyTransport() {
+            @Override
+            public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long point) {
+                asked.add(replica);
+                return switch (replica) {
+                    case 0 -> new CompletableFuture<>(); // a dead node: no answer, ever
+                    case 1 -> CompletableFuture.completedFuture(new ReadResult(null, "replica is hydrating"));
+                    default -> CompletableFuture.completedFuture(new ReadResult(content.clone(), null));
+                };
+            }
+        };
+        // A request timeout of a minute: waiting it out would fail the test's bound.
+        VolumeReader reader = new VolumeReader("v", new VolumeLayout(64 * 1024), replicas, new BlockCache(4 * BLOCK), 60_000,
+                view(16 * BLOCK, () -> 7));
+        byte[] got = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> read(reader, BLOCK_NO));
+        assertArrayEquals(content, got);
+        assertEquals(List.of(0, 1, 2), asked, "the silent replica first, then the next, then the one after the error");
+        // The replica that answered is asked first from now on.
+        asked.clear();
+        read(reader, BLOCK_NO + 1);
+        assertEquals(List.of(2), asked);
+    }
+
     private static byte[] read(VolumeReader reader, long block) throws Exception {
         ByteBuffer dst = ByteBuffer.allocate(BLOCK);
         reader.read(block * BLOCK, dst);
