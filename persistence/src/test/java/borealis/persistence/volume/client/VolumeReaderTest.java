@@ -37,7 +37,9 @@ class VolumeReaderTest {
         AtomicLong readPoint = new AtomicLong(10);
         CompletableFuture<SegmentTransport.ReadResult> slowFirstRead = new CompletableFuture<>();
         AtomicInteger reads = new AtomicInteger();
+        AtomicInteger readsAtTheWritesPoint = new AtomicInteger();
         // A replica answers as of the read point it is asked for: before the write, 'A'; from it on, 'B'.
+        // (A slow first read may also be sent to a second replica, which answers as slowly.)
         SegmentTransport replicas = new ReadOnlyTransport() {
             @Override
             public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long point) {
@@ -45,6 +47,7 @@ class VolumeReaderTest {
                 if (point < writeLsn) {
                     return slowFirstRead;
                 }
+                readsAtTheWritesPoint.incrementAndGet();
                 return CompletableFuture.completedFuture(new ReadResult(after.clone(), null));
             }
         };
@@ -70,7 +73,7 @@ class VolumeReaderTest {
             assertArrayEquals(after, firstRead.get(10, TimeUnit.SECONDS),
                     "the read that overlapped the write was answered with content the write had replaced");
             assertArrayEquals(after, read(reader, BLOCK_NO), "a later read saw the write undone: stale content was cached");
-            assertEquals(2, reads.get(), "the overtaken block is read once more, at the newer read point");
+            assertEquals(1, readsAtTheWritesPoint.get(), "the overtaken block is read once more, at the newer read point");
             assertEquals(1, reader.overtakenReads());
         } finally {
             pool.shutdownNow();
