@@ -66,6 +66,7 @@ final class WriterDatabase {
             volumeOpened.run();
             AuditLog audit = AuditLog.get(system);
             ClusterSpec c = s.spec();
+            v.prefetch();
             v.setOpenReadAhead(node.volumeSettings().openReadAheadBlocks());
             Database db;
             try {

@@ -111,6 +111,51 @@ class H2OnVolumeTest {
         }
     }
 
+    /**
+     * A small volume is read whole before H2 opens it, a few large requests instead of one per
+     * block H2 looks at; a volume over the limit is not.
+     */
+    @Test
+    void aSmallVolumeIsPrefetchedWholeAndH2OpensItWithoutFurtherReads() throws Exception {
+        VolumeLayout layout = new VolumeLayout(256 * 1024);
+        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
+            ReplicatedVolume v1 = ReplicatedVolume.open("v3", layout, segments, 1, ReplicatedVolume.Settings.defaults());
+            VolumeFileSystem.mount(v1);
+            try (Connection c = connect("v3"); Statement s = c.createStatement()) {
+                s.execute("create table t(id int primary key, v varchar)");
+                s.execute("insert into t select x, repeat('z', 100) from system_range(1, 2000) as r(x)");
+                v1.whenDurable(v1.highestLsn()).get();
+            }
+            VolumeFileSystem.unmount(v1);
+            v1.close();
+
+            ReplicatedVolume.Settings small = ReplicatedVolume.Settings.defaults();
+            assertTrue(v1.size() <= small.openPrefetchBytes(), "the test's volume is under the default limit: " + v1.size());
+            ReplicatedVolume v2 = ReplicatedVolume.open("v3", layout, segments, 2, small);
+            long requests = (v2.size() + 128 * 1024 - 1) / (128 * 1024) + layout.groupOf(v2.size()); // a piece may span two groups
+            assertEquals(v2.size(), v2.prefetch());
+            long prefetchReads = v2.stats().remoteReads();
+            assertTrue(prefetchReads <= requests, prefetchReads + " reads for " + v2.size() + " bytes");
+            VolumeFileSystem.mount(v2);
+            try (Connection c = connect("v3"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from t")) {
+                rs.next();
+                assertEquals(2000, rs.getInt(1));
+                s.execute("shutdown");
+            }
+            VolumeFileSystem.unmount(v2);
+            assertEquals(prefetchReads, v2.stats().remoteReads(), "H2's open and the query read nothing more from the replicas");
+            v2.close();
+
+            ReplicatedVolume.Settings tight = new ReplicatedVolume.Settings(small.cacheBytes(), small.requestTimeout(), small.openTimeout(),
+                    small.maxBatchBytes(), small.compress(), small.retryInterval(), small.commitTimeout(), small.openReadAheadBlocks(),
+                    v1.size() - 1);
+            ReplicatedVolume v3 = ReplicatedVolume.open("v3", layout, segments, 3, tight);
+            assertEquals(0, v3.prefetch(), "a volume over the limit is not read whole");
+            assertEquals(0, v3.stats().remoteReads());
+            v3.close();
+        }
+    }
+
     /** A transport that passes everything on. */
     private static class Delegating implements SegmentTransport {
         private final SegmentTransport to;

@@ -42,15 +42,17 @@ public final class ReplicatedVolume implements Volume {
      *
      * @param commitTimeout how long {@link #whenDurable} waits for a write quorum before failing
      * @param openReadAheadBlocks blocks a read that misses fetches while a database opens ({@link #setOpenReadAhead})
+     * @param openPrefetchBytes a volume up to this size is read whole into the cache before a database opens ({@link #prefetch})
      */
     public record Settings(long cacheBytes, Duration requestTimeout, Duration openTimeout, int maxBatchBytes,
-                           boolean compress, Duration retryInterval, Duration commitTimeout, int openReadAheadBlocks) {
+                           boolean compress, Duration retryInterval, Duration commitTimeout, int openReadAheadBlocks,
+                           long openPrefetchBytes) {
         /** From the {@code borealis.volume} section of a configuration. */
         public static Settings from(Config volume) {
             return new Settings(volume.getBytes("cache-size"), volume.getDuration("request-timeout"), volume.getDuration("open-timeout"),
                     Math.toIntExact(volume.getBytes("max-batch-bytes")), volume.getBoolean("compress"),
                     volume.getDuration("retry-interval"), volume.getDuration("commit-timeout"),
-                    Math.toIntExact(volume.getBytes("open-read-ahead") / VolumeLayout.BLOCK));
+                    Math.toIntExact(volume.getBytes("open-read-ahead") / VolumeLayout.BLOCK), volume.getBytes("open-prefetch"));
         }
 
         /** The defaults in reference.conf (tools and tests). */
@@ -60,7 +62,7 @@ public final class ReplicatedVolume implements Volume {
 
         public Settings withCommitTimeout(Duration timeout) {
             return new Settings(cacheBytes, requestTimeout, openTimeout, maxBatchBytes, compress, retryInterval, timeout,
-                    openReadAheadBlocks);
+                    openReadAheadBlocks, openPrefetchBytes);
         }
     }
 
@@ -535,6 +537,27 @@ public final class ReplicatedVolume implements Volume {
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         reader.read(offset, dst);
+    }
+
+    /** Bytes one prefetch request asks a replica for: well within a remoting frame (1 MiB). */
+    private static final int PREFETCH_PIECE = 128 * 1024;
+
+    /**
+     * Reads the whole volume into the block cache, {@link #PREFETCH_PIECE} a request, if it is no
+     * larger than {@link Settings#openPrefetchBytes} and half the cache; returns the bytes read (0
+     * when it is larger). Opening H2 on a small volume otherwise costs a replica round trip for
+     * each block or two it looks at (33-44 for a bank cluster of 650 KB after a failover).
+     */
+    public long prefetch() throws IOException {
+        long bytes = size();
+        if (bytes == 0 || bytes > settings.openPrefetchBytes() || bytes > cache.capacityBytes() / 2) {
+            return 0;
+        }
+        for (long offset = 0; offset < bytes; offset += PREFETCH_PIECE) {
+            int len = (int) Math.min(PREFETCH_PIECE, bytes - offset);
+            reader.read(offset, ByteBuffer.allocate(len), true);
+        }
+        return bytes;
     }
 
     /**
