@@ -272,7 +272,8 @@ public final class ReaderInstance {
             n = ++seq;
         }
         return ReaderSnapshot.open(id, n, f, p, polledNanos, s.engineSecret(), s.tenant() + "." + s.name(), limits, statements,
-                node.settings().cacheBytes(), node.compute().volumeSettings().openReadAheadBlocks(), s.masterUsername());
+                node.settings().cacheBytes(), node.compute().volumeSettings().openReadAheadBlocks(),
+                node.compute().volumeSettings().openPrefetchBytes(), s.masterUsername());
     }
 
     /** Asks the writer to retain (blocking: runs on the SQL pool, before a poll); false if it did not answer. */

@@ -39,12 +39,13 @@ final class ReaderSnapshot {
     /** Opens H2 read-only at {@code point}, mounted as {@code <reader entity id>#<seq>} (the writer may be mounted in this JVM too). */
     static ReaderSnapshot open(String readerId, long seq, VolumeFollower follower, VolumeFollower.Point point, long polledNanos,
                                String engineSecret, String databaseName, EngineLimits limits, StatementAudit audit, long cacheBytes,
-                               int openReadAheadBlocks, String owner)
-            throws SQLException {
+                               int openReadAheadBlocks, long openPrefetchBytes, String owner)
+            throws SQLException, java.io.IOException {
         long started = System.nanoTime();
         ReaderVolume volume = new ReaderVolume(readerId + "#" + seq, follower, point, cacheBytes);
         // A running writer's file is never closed cleanly: H2 checks every chunk, a round trip each
-        // without reading ahead (borealis.volume.open-read-ahead).
+        // without reading ahead (borealis.volume.open-read-ahead); a small one is read whole first.
+        volume.prefetch(openPrefetchBytes);
         volume.setOpenReadAhead(openReadAheadBlocks);
         Database db;
         try {

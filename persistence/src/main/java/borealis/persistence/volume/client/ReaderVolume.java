@@ -76,6 +76,11 @@ public final class ReaderVolume implements Volume {
         return reader.remoteReads();
     }
 
+    /** Reads the whole snapshot into its cache if it is at most {@code maxBytes} and half the cache; the bytes read (0 if not). */
+    public long prefetch(long maxBytes) throws IOException {
+        return reader.prefetch(point.size(), maxBytes);
+    }
+
     /** Reads that miss fetch this many blocks from their first missing one while H2 opens the snapshot (0: what is asked). */
     public void setOpenReadAhead(int blocks) {
         reader.readAhead(blocks);

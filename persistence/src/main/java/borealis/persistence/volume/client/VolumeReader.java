@@ -182,6 +182,25 @@ final class VolumeReader {
         readAheadBlocks = Math.max(0, blocks);
     }
 
+    /** Bytes one prefetch request asks a replica for: well within a remoting frame (1 MiB). */
+    private static final int PREFETCH_PIECE = 128 * 1024;
+
+    /**
+     * Reads the first {@code bytes} of the volume into the cache, {@link #PREFETCH_PIECE} a request,
+     * if they are no more than {@code maxBytes} and half the cache; returns the bytes read (0 if not).
+     * Opening H2 on a small volume otherwise costs a replica round trip for each block or two it
+     * looks at (33-44 for a bank cluster of 650 KB after a failover).
+     */
+    long prefetch(long bytes, long maxBytes) throws IOException {
+        if (bytes == 0 || bytes > maxBytes || bytes > cache.capacityBytes() / 2) {
+            return 0;
+        }
+        for (long offset = 0; offset < bytes; offset += PREFETCH_PIECE) {
+            read(offset, ByteBuffer.allocate((int) Math.min(PREFETCH_PIECE, bytes - offset)), true);
+        }
+        return bytes;
+    }
+
     private record Answer(int replica, SegmentTransport.ReadResult result, Throwable error) {}
 
     /**
