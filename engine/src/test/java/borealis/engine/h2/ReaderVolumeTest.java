@@ -159,6 +159,39 @@ class ReaderVolumeTest {
         }
     }
 
+    /** A snapshot no larger than the limit is read whole, 128 KiB a request, and H2's open then reads nothing more. */
+    @Test
+    void aSmallSnapshotIsReadWholeBeforeH2OpensIt() throws Exception {
+        VolumeLayout layout = new VolumeLayout(256 * 1024);
+        try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
+            ReplicatedVolume v = ReplicatedVolume.open("t/c/3", layout, segments, 1, ReplicatedVolume.Settings.defaults());
+            Database writer = Database.open(v, SECRET);
+            try (Connection w = writer.tenantConnection(); Statement s = w.createStatement()) {
+                s.execute("create table a(id int primary key, v varchar)");
+                s.execute("insert into a select x, repeat('p', 200) from system_range(1, 300) as r(x)");
+            }
+            VolumeFollower follower = new VolumeFollower("t/c/3", layout, segments, Duration.ofSeconds(2));
+            VolumeFollower.Point p = caughtUp(follower, writer);
+            ReaderVolume rv = new ReaderVolume("t/c/3@r#1", follower, p, 8 << 20);
+            assertEquals(p.size(), rv.prefetch(4 << 20));
+            long reads = rv.remoteReads();
+            long pieces = (p.size() + 128 * 1024 - 1) / (128 * 1024) + layout.groupOf(p.size()); // a piece may span two groups
+            assertTrue(reads <= pieces, reads + " reads for " + p.size() + " bytes");
+            Database snap = Database.openReadOnly(rv, SECRET, "c",
+                    borealis.engine.h2.EngineLimits.DEFAULTS, borealis.engine.h2.StatementAudit.NONE, "postgres");
+            try (Connection r = snap.tenantConnection(); Statement rs = r.createStatement(); ResultSet n = rs.executeQuery("select count(*) from a")) {
+                n.next();
+                assertEquals(300, n.getInt(1));
+            } finally {
+                snap.close();
+            }
+            assertEquals(reads, rv.remoteReads(), "H2's open and the query read nothing more from the replicas");
+            assertEquals(0, new ReaderVolume("t/c/3@r#2", follower, p, 8 << 20).prefetch(p.size() - 1), "over the limit: not read whole");
+            writer.close();
+            v.close();
+        }
+    }
+
     /** Polls until the replicas know the writer's newest write is durable (they learn it with the next batch or tick). */
     private static VolumeFollower.Point caughtUp(VolumeFollower follower, Database writer) throws Exception {
         long target = writer.makeDurable(Duration.ofSeconds(10));
