@@ -1,6 +1,7 @@
 package borealis.engine.bench;
 
 import borealis.engine.h2.Database;
+import borealis.engine.h2.DelegatingTransport;
 import borealis.engine.h2.InProcessSegments;
 import borealis.engine.pg.SessionSettings;
 import borealis.engine.pg.session.PgSession;
@@ -9,8 +10,6 @@ import borealis.engine.pg.wire.FrontendMessage;
 import borealis.persistence.files.Trees;
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.persistence.volume.client.SegmentTransport;
-import borealis.persistence.volume.log.LogRecord;
-import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,34 +76,13 @@ public final class UncleanOpenBench {
     /** Opens, runs {@code statements}, leaves H2 unclean (SHUTDOWN IMMEDIATELY), waits for durability, closes. */
     private static void life(InProcessSegments segments, VolumeLayout layout, long epoch, int readAhead, List<String> statements)
             throws Exception {
-        SegmentTransport transport = new SegmentTransport() {
-            @Override
-            public CompletableFuture<AppendResult> append(int group, int replica, long e, long epochStart, List<LogRecord> records,
-                                                          long durableHint) {
-                return segments.append(group, replica, e, epochStart, records, durableHint);
-            }
-
+        SegmentTransport transport = new DelegatingTransport(segments) {
             @Override
             public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long readPoint) {
                 if (TRACE) {
                     System.out.println("read " + offset / 4096 + " " + length / 4096);
                 }
-                return segments.read(group, replica, offset, length, readPoint);
-            }
-
-            @Override
-            public CompletableFuture<ReplicaStatus> beginEpoch(int group, int replica, long e) {
-                return segments.beginEpoch(group, replica, e);
-            }
-
-            @Override
-            public CompletableFuture<Position> position(int group, int replica) {
-                return segments.position(group, replica);
-            }
-
-            @Override
-            public void durableNotice(int group, int replica, long e, long durableHint) {
-                segments.durableNotice(group, replica, e, durableHint);
+                return super.read(group, replica, offset, length, readPoint);
             }
         };
         ReplicatedVolume volume = ReplicatedVolume.open("bench/unclean", layout, transport, epoch, ReplicatedVolume.Settings.defaults());

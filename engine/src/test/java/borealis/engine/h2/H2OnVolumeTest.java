@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import borealis.persistence.volume.client.ReplicatedVolume;
 import borealis.persistence.volume.client.SegmentTransport;
-import borealis.persistence.volume.log.LogRecord;
-import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,23 +68,15 @@ class H2OnVolumeTest {
     void aNewWriterReadsOnlyFromReplicasThatAnsweredItsRecovery() throws Exception {
         VolumeLayout layout = new VolumeLayout(256 * 1024);
         try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
-            ReplicatedVolume v1 = ReplicatedVolume.open("v2", layout, segments, 1, ReplicatedVolume.Settings.defaults());
-            VolumeFileSystem.mount(v1);
-            try (Connection c = connect("v2"); Statement s = c.createStatement()) {
-                s.execute("create table t(id int primary key, v varchar)");
-                s.execute("insert into t select x, repeat('y', 100) from system_range(1, 2000) as r(x)");
-                v1.whenDurable(v1.highestLsn()).get();
-            }
-            // The writer's node dies with the two replicas of its zone in every group: nothing is closed.
-            VolumeFileSystem.unmount(v1);
-            v1.close();
-            for (int g = 0; g <= layout.groupOf(v1.size()); g++) {
+            long size = writeTableAndStop(segments, layout, "v2");
+            // The writer's node dies with the two replicas of its zone in every group.
+            for (int g = 0; g <= layout.groupOf(size); g++) {
                 segments.down.add(InProcessSegments.key(g, 0));
                 segments.down.add(InProcessSegments.key(g, 1));
             }
             AtomicInteger readsOfDeadReplicas = new AtomicInteger();
             AtomicInteger reads = new AtomicInteger();
-            SegmentTransport counting = new Delegating(segments) {
+            SegmentTransport counting = new DelegatingTransport(segments) {
                 @Override
                 public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long readPoint) {
                     reads.incrementAndGet();
@@ -119,18 +108,9 @@ class H2OnVolumeTest {
     void aSmallVolumeIsPrefetchedWholeAndH2OpensItWithoutFurtherReads() throws Exception {
         VolumeLayout layout = new VolumeLayout(256 * 1024);
         try (InProcessSegments segments = new InProcessSegments(dir, layout)) {
-            ReplicatedVolume v1 = ReplicatedVolume.open("v3", layout, segments, 1, ReplicatedVolume.Settings.defaults());
-            VolumeFileSystem.mount(v1);
-            try (Connection c = connect("v3"); Statement s = c.createStatement()) {
-                s.execute("create table t(id int primary key, v varchar)");
-                s.execute("insert into t select x, repeat('z', 100) from system_range(1, 2000) as r(x)");
-                v1.whenDurable(v1.highestLsn()).get();
-            }
-            VolumeFileSystem.unmount(v1);
-            v1.close();
-
+            long size = writeTableAndStop(segments, layout, "v3");
             ReplicatedVolume.Settings small = ReplicatedVolume.Settings.defaults();
-            assertTrue(v1.size() <= small.openPrefetchBytes(), "the test's volume is under the default limit: " + v1.size());
+            assertTrue(size <= small.openPrefetchBytes(), "the test's volume is under the default limit: " + size);
             ReplicatedVolume v2 = ReplicatedVolume.open("v3", layout, segments, 2, small);
             long requests = (v2.size() + 128 * 1024 - 1) / (128 * 1024) + layout.groupOf(v2.size()); // a piece may span two groups
             assertEquals(v2.size(), v2.prefetch());
@@ -148,7 +128,7 @@ class H2OnVolumeTest {
 
             ReplicatedVolume.Settings tight = new ReplicatedVolume.Settings(small.cacheBytes(), small.requestTimeout(), small.openTimeout(),
                     small.maxBatchBytes(), small.compress(), small.retryInterval(), small.commitTimeout(), small.openReadAheadBlocks(),
-                    v1.size() - 1);
+                    size - 1);
             ReplicatedVolume v3 = ReplicatedVolume.open("v3", layout, segments, 3, tight);
             assertEquals(0, v3.prefetch(), "a volume over the limit is not read whole");
             assertEquals(0, v3.stats().remoteReads());
@@ -156,53 +136,20 @@ class H2OnVolumeTest {
         }
     }
 
-    /** A transport that passes everything on. */
-    private static class Delegating implements SegmentTransport {
-        private final SegmentTransport to;
-
-        Delegating(SegmentTransport to) {
-            this.to = to;
+    /**
+     * Writes table {@code t} (2,000 rows) on volume {@code id} in epoch 1 and stops the writer as a
+     * crash would (H2 is not closed); returns the volume's size.
+     */
+    private static long writeTableAndStop(InProcessSegments segments, VolumeLayout layout, String id) throws Exception {
+        ReplicatedVolume v = ReplicatedVolume.open(id, layout, segments, 1, ReplicatedVolume.Settings.defaults());
+        VolumeFileSystem.mount(v);
+        try (Connection c = connect(id); Statement s = c.createStatement()) {
+            s.execute("create table t(id int primary key, v varchar)");
+            s.execute("insert into t select x, repeat('y', 100) from system_range(1, 2000) as r(x)");
+            v.whenDurable(v.highestLsn()).get();
         }
-
-        @Override
-        public CompletableFuture<AppendResult> append(int group, int replica, long epoch, long epochStart, List<LogRecord> records,
-                                                      long durableHint) {
-            return to.append(group, replica, epoch, epochStart, records, durableHint);
-        }
-
-        @Override
-        public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long readPoint) {
-            return to.read(group, replica, offset, length, readPoint);
-        }
-
-        @Override
-        public CompletableFuture<ReplicaStatus> beginEpoch(int group, int replica, long epoch) {
-            return to.beginEpoch(group, replica, epoch);
-        }
-
-        @Override
-        public CompletableFuture<Position> position(int group, int replica) {
-            return to.position(group, replica);
-        }
-
-        @Override
-        public CompletableFuture<HeldRecords> recordsAfter(int group, int replica, long afterLsn, int maxBytes) {
-            return to.recordsAfter(group, replica, afterLsn, maxBytes);
-        }
-
-        @Override
-        public void durableNotice(int group, int replica, long epoch, long durableHint) {
-            to.durableNotice(group, replica, epoch, durableHint);
-        }
-
-        @Override
-        public void onProgress(ProgressListener listener) {
-            to.onProgress(listener);
-        }
-
-        @Override
-        public void volumeClosed() {
-            to.volumeClosed();
-        }
+        VolumeFileSystem.unmount(v);
+        v.close();
+        return v.size();
     }
 }

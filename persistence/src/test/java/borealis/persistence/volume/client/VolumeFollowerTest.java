@@ -2,11 +2,8 @@ package borealis.persistence.volume.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import borealis.persistence.volume.log.LogRecord;
-import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +60,7 @@ class VolumeFollowerTest {
         return out;
     }
 
-    private final class PositionsTransport implements SegmentTransport {
+    private final class PositionsTransport extends ReadOnlyTransport {
         @Override
         public CompletableFuture<Position> position(int group, int replica) {
             long[] p = positions[group][replica];
@@ -74,22 +71,6 @@ class VolumeFollowerTest {
 
         @Override
         public CompletableFuture<ReadResult> read(int group, int replica, long offset, int length, long readPoint) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<AppendResult> append(int group, int replica, long epoch, long epochStart, List<LogRecord> records,
-                                                      long durableHint) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<ReplicaStatus> beginEpoch(int group, int replica, long epoch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void durableNotice(int group, int replica, long epoch, long durableHint) {
             throw new UnsupportedOperationException();
         }
     }

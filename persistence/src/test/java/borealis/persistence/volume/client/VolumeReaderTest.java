@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import borealis.persistence.volume.log.LogRecord;
-import borealis.persistence.volume.log.ReplicaStatus;
 import borealis.persistence.volume.log.VolumeLayout;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -199,24 +197,5 @@ class VolumeReaderTest {
         byte[] a = new byte[BLOCK];
         Arrays.fill(a, b);
         return a;
-    }
-
-    /** Reads only: the reader never appends or begins an epoch. */
-    private abstract static class ReadOnlyTransport implements SegmentTransport {
-        @Override
-        public CompletableFuture<AppendResult> append(int group, int replica, long epoch, long epochStart, List<LogRecord> records,
-                                                      long durableHint) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<ReplicaStatus> beginEpoch(int group, int replica, long epoch) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void durableNotice(int group, int replica, long epoch, long durableHint) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
