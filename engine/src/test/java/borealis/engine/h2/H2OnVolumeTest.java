@@ -48,13 +48,7 @@ class H2OnVolumeTest {
             assertTrue(layout.groupOf(v1.size()) >= 1, "the database should span several groups, size " + v1.size());
 
             ReplicatedVolume v2 = ReplicatedVolume.open("v1", layout, segments, 2, ReplicatedVolume.Settings.defaults());
-            VolumeFileSystem.mount(v2);
-            try (Connection c = connect("v1"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from t")) {
-                rs.next();
-                assertEquals(2000, rs.getInt(1));
-                s.execute("shutdown");
-            }
-            VolumeFileSystem.unmount(v2);
+            readsTheTable(v2, "v1");
             v2.close();
         }
     }
@@ -87,13 +81,7 @@ class H2OnVolumeTest {
                 }
             };
             ReplicatedVolume v2 = ReplicatedVolume.open("v2", layout, counting, 2, ReplicatedVolume.Settings.defaults());
-            VolumeFileSystem.mount(v2);
-            try (Connection c = connect("v2"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from t")) {
-                rs.next();
-                assertEquals(2000, rs.getInt(1));
-                s.execute("shutdown");
-            }
-            VolumeFileSystem.unmount(v2);
+            readsTheTable(v2, "v2");
             v2.close();
             assertTrue(reads.get() > 0, "the new writer read the database from the replicas");
             assertEquals(0, readsOfDeadReplicas.get(), "reads sent to replicas that never answered the recovery, of " + reads.get());
@@ -116,13 +104,7 @@ class H2OnVolumeTest {
             assertEquals(v2.size(), v2.prefetch());
             long prefetchReads = v2.stats().remoteReads();
             assertTrue(prefetchReads <= requests, prefetchReads + " reads for " + v2.size() + " bytes");
-            VolumeFileSystem.mount(v2);
-            try (Connection c = connect("v3"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from t")) {
-                rs.next();
-                assertEquals(2000, rs.getInt(1));
-                s.execute("shutdown");
-            }
-            VolumeFileSystem.unmount(v2);
+            readsTheTable(v2, "v3");
             assertEquals(prefetchReads, v2.stats().remoteReads(), "H2's open and the query read nothing more from the replicas");
             v2.close();
 
@@ -151,5 +133,16 @@ class H2OnVolumeTest {
         VolumeFileSystem.unmount(v);
         v.close();
         return v.size();
+    }
+
+    /** Mounts {@code v}, finds table {@code t}'s 2,000 rows, closes H2 and unmounts (the volume stays open). */
+    private static void readsTheTable(ReplicatedVolume v, String id) throws Exception {
+        VolumeFileSystem.mount(v);
+        try (Connection c = connect(id); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from t")) {
+            rs.next();
+            assertEquals(2000, rs.getInt(1));
+            s.execute("shutdown");
+        }
+        VolumeFileSystem.unmount(v);
     }
 }
