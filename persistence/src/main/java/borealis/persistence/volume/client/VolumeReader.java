@@ -206,13 +206,16 @@ final class VolumeReader {
     /**
      * Reads from one replica, the likeliest first. One that has not answered within {@link
      * #HEDGE_MILLIS} is not waited for alone: the next is asked too and the first good answer
-     * wins; one that answers with an error is replaced at once; each is given up after the
-     * request timeout.
+     * wins; one that answers with an error is replaced at once. The read fails when every replica
+     * answered with an error, or after the request timeout once per replica.
      */
     private byte[] readFromSomeReplica(int group, long offset, int length, long readPoint) throws IOException {
         int[] order = candidates(group, readPoint);
-        long timeout = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long hedge = TimeUnit.MILLISECONDS.toNanos(HEDGE_MILLIS);
+        // As patient as asking each replica in turn with the request timeout: a node stalled for a
+        // few seconds (all six replicas missed a 2 s write timeout in CloneIT's 500 MB load) must
+        // not fail the read once every replica has been asked. A late answer still counts.
+        long deadline = System.nanoTime() + order.length * TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         List<String> errors = new ArrayList<>();
         BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
         long[] sentAt = new long[order.length];
@@ -223,14 +226,6 @@ final class VolumeReader {
         try {
             while (true) {
                 long now = System.nanoTime();
-                for (int i = 0; i < sent; i++) {
-                    if (!settled[i] && now - sentAt[i] >= timeout) {
-                        settled[i] = true;
-                        open--;
-                        askNext = true;
-                        errors.add(order[i] + ": timeout");
-                    }
-                }
                 if (sent < order.length && (askNext || open == 0 || now - sentAt[sent - 1] >= hedge)) {
                     int replica = order[sent];
                     sentAt[sent++] = now;
@@ -239,23 +234,20 @@ final class VolumeReader {
                     transport.read(group, replica, offset, length, readPoint).whenComplete((r, e) -> answers.add(new Answer(replica, r, e)));
                     continue;
                 }
-                if (open == 0) {
+                if (open == 0 || now >= deadline) {
+                    for (int i = 0; i < sent; i++) {
+                        if (!settled[i]) {
+                            errors.add(order[i] + ": timeout");
+                        }
+                    }
                     break;
                 }
-                long wait = sent < order.length ? sentAt[sent - 1] + hedge - now : Long.MAX_VALUE;
-                for (int i = 0; i < sent; i++) {
-                    if (!settled[i]) {
-                        wait = Math.min(wait, sentAt[i] + timeout - now);
-                    }
-                }
+                long wait = Math.min(deadline - now, sent < order.length ? sentAt[sent - 1] + hedge - now : Long.MAX_VALUE);
                 Answer a = answers.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
                 if (a == null) {
                     continue;
                 }
                 int i = indexOf(order, a.replica());
-                if (settled[i]) {
-                    continue; // answered after it was given up
-                }
                 settled[i] = true;
                 open--;
                 if (a.error() == null && a.result().error() == null) {
